@@ -1,0 +1,63 @@
+/*
+ * template.h -- HTML templates that escape by context.
+ *
+ * A template is HTML with mustache-like tags, compiled once into a list of
+ * operations.  While compiling, a small HTML tokenizer follows the literal
+ * text so that every insertion knows where it stands, and escapes for that
+ * place: HTML text, a quoted attribute value, or a URL attribute (href, src,
+ * action, ...).  Places where no escaping is safe (inside <script> or
+ * <style>, an unquoted attribute, an event-handler or style attribute, a tag
+ * name, an HTML comment) are compile errors, so a template that compiles is
+ * safe for any data.
+ *
+ * Tags:
+ *   {{path}}           the value at path, escaped for the context
+ *   {{#path}}..{{/path}}  section: loops over an array, enters an object,
+ *                      renders once for any other truthy value
+ *   {{^path}}..{{/path}}  inverted section: renders when path is falsy
+ *                      (missing, null, false, 0, "", empty array/object)
+ *   {{> name}}         partial: another template of the same set, with the
+ *                      current context
+ *   {{raw path}}       the value inserted without escaping; allowed only in
+ *                      HTML text context; greppable on purpose
+ *   {{! comment}}      nothing
+ * A path is "." (the current value) or dotted names "a.b.c", looked up from
+ * the innermost context outwards (mustache rules).  Inside an array section
+ * "@index" is the 0-based and "@number" the 1-based position, "@first" and
+ * "@last" are booleans.  Numbers render in decimal, true renders "true",
+ * null/false/missing render nothing.
+ */
+#ifndef ALLIANCE_TEMPLATE_H
+#define ALLIANCE_TEMPLATE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct tmpl_set;
+
+struct tmpl_set *tmpl_set_new(void);
+void tmpl_set_free(struct tmpl_set *set);
+
+/*
+ * Compiles src[0..len) and stores it under name (copied).  Replaces a
+ * template of the same name.  Returns 0, or -1 with a message such as
+ * "home.html:12:5: {{x}} inside <script> cannot be escaped" in err.
+ */
+int tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
+		 size_t len, char *err, size_t errlen);
+
+/* 1 when a template of that name exists. */
+int tmpl_exists(const struct tmpl_set *set, const char *name);
+
+/*
+ * Renders template name with ctx (borrowed) appended to out.  Returns 0, or
+ * -1 when the template or a partial it names is missing (partials are
+ * resolved at render time, so a set may be filled in any order) or partials
+ * nest deeper than 32.
+ */
+int tmpl_render(const struct tmpl_set *set, const char *name, json_t *ctx,
+		struct buf *out);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * validate.h -- declared input fields and the pure validators behind them.
+ *
+ * Every route lists the fields it accepts as an array of struct field.  The
+ * core runs validate_field() on each raw value before the handler runs;
+ * fields the route does not declare are dropped.  Validators do no I/O, so
+ * they are unit tested and fuzzed alone.  On failure they give a message a
+ * person understands ("must be a date like 2026-03-31").
+ */
+#ifndef ALLIANCE_VALIDATE_H
+#define ALLIANCE_VALIDATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum field_type {
+	FT_TEXT,     /* one line: UTF-8, no control characters; trimmed */
+	FT_TEXTAREA, /* several lines: UTF-8, \n and \t allowed, \r\n -> \n */
+	FT_INT,      /* decimal integer within [min, max] */
+	FT_BOOL,     /* checkbox: "1", "on", "true", "yes" -> 1; "", "0",
+			"off", "false", "no" -> 0 */
+	FT_EMAIL,    /* addr-spec, lower-cased domain, at most 254 bytes */
+	FT_URL,      /* absolute http or https URL */
+	FT_DATE,     /* YYYY-MM-DD, a real calendar date */
+	FT_YEAR,     /* four digits within [min, max] (default 1900..2100) */
+	FT_CHOICE,   /* one of the NULL-terminated choices */
+	FT_SLUG,     /* [a-z0-9-], starts with a letter or digit */
+	FT_COUNTRY,  /* ISO 3166-1 alpha-2, upper-cased ("AT", "US") */
+	FT_FILE,     /* an uploaded file (handled by the HTTP layer) */
+};
+
+#define FIELD_REQUIRED 0x1u /* missing or empty is an error */
+#define FIELD_MULTI    0x2u /* may repeat (e.g. checkboxes) */
+
+struct field {
+	const char *name;     /* as sent by the form */
+	enum field_type type;
+	unsigned flags;
+	size_t maxlen;        /* in bytes; 0 means the type's default (200 for
+				 text, 20000 for textarea) */
+	int64_t min, max;     /* FT_INT, FT_YEAR; both 0 means no bounds
+				 (FT_YEAR: 1900..2100) */
+	const char *const *choices; /* FT_CHOICE */
+	const char *label;    /* for messages: "Organisation name" */
+};
+
+/* A validated value.  Strings are normalised copies owned by the caller of
+ * validate_field (free with value_clear). */
+struct value {
+	int present;      /* 0 when the field was absent or empty */
+	char *str;        /* normalised text (all string-ish types and dates) */
+	int64_t num;      /* FT_INT, FT_YEAR, FT_BOOL */
+};
+
+/*
+ * Checks raw[0..n) (already percent-decoded) against f.  Returns 0 and
+ * fills *out, or -1 with *msg pointing at a static sentence naming what is
+ * expected (the caller prefixes the label).  An absent value (raw NULL) or
+ * an empty one is an error only for FIELD_REQUIRED.
+ */
+int validate_field(const struct field *f, const char *raw, size_t n,
+		   struct value *out, const char **msg);
+void value_clear(struct value *v);
+
+/* The pure predicates used above, exported for reuse and tests. */
+int valid_email(const char *s, size_t n);
+int valid_http_url(const char *s, size_t n);
+int valid_date(const char *s, size_t n, int *y, int *m, int *d);
+int valid_slug(const char *s, size_t n);
+int valid_country(const char *s, size_t n); /* known ISO 3166-1 alpha-2 */
+
+#endif
