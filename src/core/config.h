@@ -1,0 +1,40 @@
+/*
+ * config.h -- the settings of the alliance command.
+ *
+ * Each setting has a key ("listen"), is read from a small alliance.conf
+ * ("key = value" lines, '#' comments), then from the environment
+ * (ALLIANCE_LISTEN), then from command-line flags (--listen), each
+ * overriding the one before.  config_set() validates every value the same
+ * way whatever its source.
+ */
+#ifndef ALLIANCE_CONFIG_H
+#define ALLIANCE_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char data_dir[1024];
+	char listen_host[64];
+	unsigned port;
+	unsigned workers;
+	size_t max_body;
+	size_t max_header;
+	size_t max_fields;
+	size_t max_field_len;
+	int behind_tls;
+	char site_name[200];
+};
+
+void config_defaults(struct config *c);
+/* Sets key to value. 0, or -1 with a message for the person in err. */
+int config_set(struct config *c, const char *key, const char *value,
+	       char *err, size_t errlen);
+/* Reads a config file. 0, or -1 with "FILE:LINE: message" in err. */
+int config_read_file(struct config *c, const char *path, char *err,
+		     size_t errlen);
+/* Applies ALLIANCE_<KEY> variables. 0 or -1 with a message. */
+int config_read_env(struct config *c, char *err, size_t errlen);
+/* Writes the effective settings as a config file would hold them. */
+void config_print(const struct config *c);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * db.h -- the store.
+ *
+ * Feature modules never see SQLite: they declare their SQL as a statement
+ * table (an enum with a __MAX sentinel indexing a const array of SQL text,
+ * wrapped in a struct db_sql) and run statements through the functions
+ * below.  Statements use '?' placeholders and the subset of SQL that SQLite
+ * and PostgreSQL share, so a libpq backend is a second implementation of
+ * this file, not a rewrite of the features.
+ *
+ * Each worker thread has its own connection (db_thread()), opened on first
+ * use with WAL, foreign keys, synchronous=FULL and a busy timeout.  Each
+ * connection prepares a statement the first time it runs and keeps it.
+ *
+ * Errors: functions returning int give 0 (or DB_ROW/DB_DONE) on success and
+ * -1 on failure, having logged the SQL error; a failing query is a 500 for
+ * that request, never an exit.
+ */
+#ifndef ALLIANCE_DB_H
+#define ALLIANCE_DB_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+
+/* A module's statement table.  slot is assigned by db_register(). */
+struct db_sql {
+	const char *module;
+	const char *const *sql;
+	size_t n;
+	size_t slot;
+};
+
+enum { DB_DONE = 0, DB_ROW = 1, DB_ERROR = -1 };
+
+/* Registers a statement table; call at start-up before any connection. */
+void db_register(struct db_sql *t);
+
+/* Sets the database file used by db_thread(). */
+void db_set_path(const char *path);
+const char *db_path(void);
+
+/* Opens a connection with the project's pragmas.  NULL with a message in
+ * err on failure.  The caller closes it. */
+struct db *db_open(const char *path, char *err, size_t errlen);
+void db_close(struct db *db);
+/* The calling thread's connection, opened on first use; NULL when the
+ * database cannot be opened (logged). Closed by db_thread_close(). */
+struct db *db_thread(void);
+void db_thread_close(void);
+
+/* The statement idx of table t, reset and with bindings cleared; NULL when
+ * it does not prepare (logged). Owned by the connection. */
+struct db_stmt *db_stmt(struct db *db, const struct db_sql *t, size_t idx);
+/* Prepares sql once (not cached): for migrations and tools.  Free with
+ * db_stmt_free. */
+struct db_stmt *db_prepare_adhoc(struct db *db, const char *sql);
+void db_stmt_free(struct db_stmt *st);
+
+/* Binding, 1-based like SQL placeholders.  text NULL binds NULL. */
+void db_bind_text(struct db_stmt *st, int i, const char *s);
+void db_bind_textn(struct db_stmt *st, int i, const char *s, size_t n);
+void db_bind_int(struct db_stmt *st, int i, int64_t v);
+void db_bind_null(struct db_stmt *st, int i);
+
+/* DB_ROW, DB_DONE or DB_ERROR (logged). After DB_DONE or DB_ERROR the
+ * statement is reset. */
+int db_step(struct db_stmt *st);
+/* Resets a statement that was not stepped to the end. */
+void db_reset(struct db_stmt *st);
+/* Runs a statement that returns no rows; 0 or -1. */
+int db_run(struct db_stmt *st);
+
+/* Column accessors for the current row, 0-based.  Text is valid until the
+ * next step; NULL for SQL NULL. */
+const char *db_col_text(struct db_stmt *st, int i);
+int64_t db_col_int(struct db_stmt *st, int i);
+int db_col_count(struct db_stmt *st);
+
+/* The current row as a JSON object keyed by column name (integers as JSON
+ * integers, text as strings, NULL as null). New reference. */
+json_t *db_row_json(struct db_stmt *st);
+/* Steps st to the end: a JSON array of row objects, or NULL on error. */
+json_t *db_all_json(struct db_stmt *st);
+/* Steps once: the row object, json null when there is no row, or NULL on
+ * error. The statement is reset. */
+json_t *db_one_json(struct db_stmt *st);
+
+/* Rows changed by the last statement; the id of the last insert. */
+int64_t db_changes(struct db *db);
+int64_t db_last_id(struct db *db);
+
+/* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+/* Applies the compiled-in migrations not yet applied, each in its own
+ * transaction.  Returns the number applied, or -1 with a message. */
+int db_migrate(struct db *db, char *err, size_t errlen);
+/* The number of compiled-in migrations not yet applied, or -1. */
+int db_pending_migrations(struct db *db);
+/* SQLite's online backup to dest; safe while serving. 0 or -1. */
+int db_backup(struct db *db, const char *dest, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,917 @@
+/*
+ * http.c -- the server: libmicrohttpd in, a struct req to the handler.
+ *
+ * libmicrohttpd calls on_request() several times for one request: once
+ * when the headers are in, once per chunk of body, once at the end.  The
+ * first call matches the route and checks the limits (a body that is
+ * announced too large is refused with 413 before it is read); the chunk
+ * calls feed the body parser for its content type (urlencoded collected up
+ * to the limit, multipart streamed, file parts written to a temporary file
+ * under DATA/uploads/tmp, JSON collected); the last call parses, validates
+ * every declared field, checks access, runs the handler and queues the
+ * response (response.c).  Undeclared fields are dropped before the handler
+ * runs.  on_completed() writes the access-log line and frees the request.
+ *
+ * The daemon runs a pool of worker threads, each with its own epoll loop
+ * and its own database connection.  SIGTERM/SIGINT stop accepting, wait for
+ * the requests in flight, then stop.
+ */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "form.h"
+#include "log.h"
+#include "response.h"
+#include "router.h"
+#include "util.h"
+
+/* A raw field as received, before validation. */
+struct raw_field {
+	const char *name;
+	const char *value;
+	size_t len;
+	struct raw_field *next;
+};
+
+enum body_kind { BODY_NONE, BODY_URLENCODED, BODY_MULTIPART, BODY_JSON,
+		 BODY_DISCARD };
+
+/* Per-request state that lives between the calls of on_request(). */
+struct conn_state {
+	struct req req;
+	char *raw_uri;
+	struct timespec start;
+	int started;
+	int responded;
+	int status;
+	uint64_t bytes_out;
+	enum body_kind body;
+	size_t body_limit, body_seen;
+	int fail_status;          /* set while reading: answer this at end */
+	const char *fail_msg;
+	struct buf collected;     /* urlencoded or JSON body */
+	struct raw_field *fields, **fields_tail;
+	size_t nfields;
+	struct multipart *mp;
+	/* the multipart part being read */
+	const struct field *part_field;
+	size_t part_index;
+	struct buf part_value;
+	int part_fd;
+	struct upload *part_upload;
+	crypto_hash_sha256_state part_hash;
+};
+
+static const struct http_config *cfg;
+static const struct route **routes;
+static size_t nroutes;
+static char *upload_tmp_dir;
+static atomic_long in_flight;
+
+const char *
+http_method_name(unsigned m)
+{
+	switch (m) {
+	case HTTP_GET: return "GET";
+	case HTTP_HEAD: return "HEAD";
+	case HTTP_POST: return "POST";
+	case HTTP_PUT: return "PUT";
+	case HTTP_PATCH: return "PATCH";
+	case HTTP_DELETE: return "DELETE";
+	default: return "?";
+	}
+}
+
+static unsigned
+method_from_string(const char *m)
+{
+	static const unsigned all[] = {HTTP_GET,   HTTP_HEAD,  HTTP_POST,
+				       HTTP_PUT,   HTTP_PATCH, HTTP_DELETE};
+
+	for (size_t i = 0; i < ARRAY_LEN(all); i++)
+		if (strcmp(m, http_method_name(all[i])) == 0)
+			return all[i];
+	return 0;
+}
+
+/* ---- accessors for handlers ---- */
+
+const char *
+req_param(const struct req *r, const char *name)
+{
+	for (size_t i = 0; i < r->nparams; i++)
+		if (strcmp(r->param_names[i], name) == 0)
+			return r->param_values[i];
+	return NULL;
+}
+
+const char *
+req_header(const struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+static int
+field_index(const struct req *r, const char *name)
+{
+	const struct field *f = r->route ? r->route->fields : NULL;
+
+	for (int i = 0; f && f[i].name; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const struct value *
+req_value(const struct req *r, const char *name)
+{
+	static const struct value absent;
+	int i = field_index(r, name);
+
+	if (i < 0 || r->values == NULL || r->values[i].n == 0)
+		return &absent;
+	return &r->values[i].v[0];
+}
+
+struct upload *
+req_upload(const struct req *r, const char *name)
+{
+	int i = field_index(r, name);
+
+	return i < 0 || r->values == NULL ? NULL : r->values[i].upload;
+}
+
+const char *
+http_upload_keep(struct req *r, struct upload *u)
+{
+	char dir[4096], dest[4096];
+	const char *rel;
+
+	if (u == NULL || u->tmp_path == NULL)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s/uploads/%.2s", cfg->data_dir,
+		 u->sha256);
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+		log_error("upload: mkdir %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	rel = arena_printf(r->arena, "uploads/%.2s/%s", u->sha256, u->sha256);
+	snprintf(dest, sizeof(dest), "%s/%s", cfg->data_dir, rel);
+	if (rename(u->tmp_path, dest) != 0) {
+		log_error("upload: rename to %s: %s", dest, strerror(errno));
+		return NULL;
+	}
+	u->tmp_path = NULL;
+	return rel;
+}
+
+/* ---- collecting raw fields ---- */
+
+static int
+add_raw(struct conn_state *cs, const char *name, size_t nlen,
+	const char *value, size_t vlen)
+{
+	struct raw_field *f;
+
+	if (field_index(&cs->req, name) < 0)
+		return 0; /* undeclared: dropped here */
+	f = arena_alloc(cs->req.arena, sizeof(*f));
+	f->name = arena_strndup(cs->req.arena, name, nlen);
+	f->value = arena_strndup(cs->req.arena, value, vlen);
+	f->len = vlen;
+	*cs->fields_tail = f;
+	cs->fields_tail = &f->next;
+	return 0;
+}
+
+static int
+urlencoded_cb(void *arg, const char *name, size_t nlen, const char *value,
+	      size_t vlen)
+{
+	return add_raw(arg, name, nlen, value, vlen);
+}
+
+static struct form_limits
+limits(void)
+{
+	struct form_limits l = {cfg->max_fields, 256, cfg->max_field_len};
+
+	return l;
+}
+
+/* ---- multipart callbacks: values collected, files streamed ---- */
+
+static int
+part_begin(void *arg, const char *name, const char *filename,
+	   const char *content_type)
+{
+	struct conn_state *cs = arg;
+	int i = field_index(&cs->req, name);
+
+	cs->part_field = i < 0 ? NULL : &cs->req.route->fields[i];
+	cs->part_index = i < 0 ? 0 : (size_t)i;
+	buf_reset(&cs->part_value);
+	cs->part_fd = -1;
+	cs->part_upload = NULL;
+	if (cs->part_field == NULL)
+		return 0;
+	if (cs->part_field->type == FT_FILE) {
+		struct upload *u;
+		char *path;
+
+		if (filename == NULL || filename[0] == '\0') {
+			cs->part_field = NULL; /* an empty file input */
+			return 0;
+		}
+		path = arena_printf(cs->req.arena, "%s/upload-XXXXXX",
+				    upload_tmp_dir);
+		cs->part_fd = mkstemp(path);
+		if (cs->part_fd < 0) {
+			log_error("upload: mkstemp %s: %s", path,
+				  strerror(errno));
+			cs->fail_status = 500;
+			cs->fail_msg = "The upload could not be stored.";
+			return 1;
+		}
+		u = arena_alloc(cs->req.arena, sizeof(*u));
+		u->tmp_path = path;
+		u->filename = arena_strdup(cs->req.arena, filename);
+		u->content_type = arena_strdup(
+			cs->req.arena,
+			content_type ? content_type : "application/octet-stream");
+		cs->part_upload = u;
+		crypto_hash_sha256_init(&cs->part_hash);
+	} else if (filename != NULL) {
+		cs->part_field = NULL; /* a file where text was expected */
+	}
+	return 0;
+}
+
+static int
+part_data(void *arg, const char *data, size_t n)
+{
+	struct conn_state *cs = arg;
+
+	if (cs->part_field == NULL)
+		return 0;
+	if (cs->part_upload) {
+		const char *p = data;
+		size_t left = n;
+
+		while (left > 0) {
+			ssize_t w = write(cs->part_fd, p, left);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				log_error("upload: write: %s", strerror(errno));
+				cs->fail_status = 500;
+				cs->fail_msg = "The upload could not be stored.";
+				return 1;
+			}
+			p += w;
+			left -= (size_t)w;
+		}
+		crypto_hash_sha256_update(&cs->part_hash,
+					  (const unsigned char *)data, n);
+		cs->part_upload->size += n;
+		return 0;
+	}
+	buf_put(&cs->part_value, data, n);
+	return 0;
+}
+
+static int
+part_end(void *arg)
+{
+	struct conn_state *cs = arg;
+	struct field_values *fv;
+
+	if (cs->part_field == NULL)
+		return 0;
+	if (cs->part_upload) {
+		unsigned char digest[crypto_hash_sha256_BYTES];
+
+		crypto_hash_sha256_final(&cs->part_hash, digest);
+		sodium_bin2hex(cs->part_upload->sha256,
+			       sizeof(cs->part_upload->sha256), digest,
+			       sizeof(digest));
+		close(cs->part_fd);
+		cs->part_fd = -1;
+		fv = &cs->req.values[cs->part_index];
+		if (fv->upload) /* one file per field: keep the first */
+			unlink(cs->part_upload->tmp_path);
+		else
+			fv->upload = cs->part_upload;
+		cs->part_upload = NULL;
+		return 0;
+	}
+	if (!utf8_valid(cs->part_value.data ? cs->part_value.data : "",
+			cs->part_value.len)) {
+		cs->fail_status = 400;
+		cs->fail_msg = "The form contains text that is not UTF-8.";
+		return 1;
+	}
+	add_raw(cs, cs->part_field->name, strlen(cs->part_field->name),
+		buf_cstr(&cs->part_value), cs->part_value.len);
+	return 0;
+}
+
+static const struct multipart_cb mp_callbacks = {part_begin, part_data,
+						 part_end};
+
+/* ---- JSON bodies: a flat object of scalars or arrays of scalars ---- */
+
+static int
+json_scalar_text(json_t *v, struct buf *out)
+{
+	buf_reset(out);
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		buf_put(out, json_string_value(v), json_string_length(v));
+		return 0;
+	case JSON_INTEGER:
+		buf_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return 0;
+	case JSON_TRUE:
+		buf_puts(out, "1");
+		return 0;
+	case JSON_FALSE:
+		buf_puts(out, "0");
+		return 0;
+	case JSON_NULL:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int
+parse_json_body(struct conn_state *cs)
+{
+	json_error_t jerr;
+	json_t *root, *v;
+	const char *key;
+	struct buf text = BUF_INIT;
+	int rc = 0;
+
+	root = json_loadb(cs->collected.data ? cs->collected.data : "",
+			  cs->collected.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL || !json_is_object(root)) {
+		cs->fail_msg = "The body is not a JSON object.";
+		json_decref(root);
+		return -1;
+	}
+	json_object_foreach (root, key, v) {
+		json_t *items = json_is_array(v) ? v : NULL;
+		size_t count = items ? json_array_size(items) : 1;
+
+		for (size_t i = 0; i < count && rc == 0; i++) {
+			json_t *item = items ? json_array_get(items, i) : v;
+
+			if (json_scalar_text(item, &text) != 0) {
+				cs->fail_msg = "JSON fields must be strings, "
+					       "numbers, booleans or lists "
+					       "of them.";
+				rc = -1;
+				break;
+			}
+			add_raw(cs, key, strlen(key), buf_cstr(&text), text.len);
+		}
+		if (rc)
+			break;
+	}
+	buf_free(&text);
+	json_decref(root);
+	return rc;
+}
+
+/* ---- validation ---- */
+
+/* Validates every declared field from the raw fields; fills r->values,
+ * r->errors and r->input. */
+static void
+validate_fields(struct conn_state *cs)
+{
+	struct req *r = &cs->req;
+	const struct field *f = r->route->fields;
+
+	for (size_t i = 0; f && f[i].name; i++) {
+		struct field_values *fv = &r->values[i];
+		const char *msg = NULL;
+		size_t count = 0;
+
+		if (f[i].type == FT_FILE) {
+			if (fv->upload == NULL && (f[i].flags & FIELD_REQUIRED))
+				msg = "is required";
+			goto record;
+		}
+		for (struct raw_field *rf = cs->fields; rf; rf = rf->next)
+			count += strcmp(rf->name, f[i].name) == 0;
+		if (count > 1 && !(f[i].flags & FIELD_MULTI))
+			count = 1;
+		fv->v = arena_alloc(r->arena,
+				    (count ? count : 1) * sizeof(struct value));
+		if (count == 0) {
+			if (validate_field(&f[i], NULL, 0, &fv->v[0], &msg) == 0)
+				fv->n = 0;
+			value_clear(&fv->v[0]);
+			goto record;
+		}
+		for (struct raw_field *rf = cs->fields; rf && fv->n < count;
+		     rf = rf->next) {
+			struct value *v = &fv->v[fv->n];
+
+			if (strcmp(rf->name, f[i].name) != 0)
+				continue;
+			if (r->input == NULL)
+				r->input = json_object();
+			if (f[i].flags & FIELD_MULTI) {
+				json_t *a = json_object_get(r->input, rf->name);
+
+				if (a == NULL) {
+					a = json_array();
+					json_object_set_new(r->input, rf->name,
+							    a);
+				}
+				json_array_append_new(
+					a, json_stringn(rf->value, rf->len));
+			} else {
+				json_object_set_new(
+					r->input, rf->name,
+					json_stringn(rf->value, rf->len));
+			}
+			if (validate_field(&f[i], rf->value, rf->len, v,
+					   &msg) != 0)
+				break;
+			/* move the value into the arena: one free at the end */
+			if (v->str) {
+				char *s = arena_strdup(r->arena, v->str);
+
+				free(v->str);
+				v->str = s;
+			}
+			fv->n++;
+		}
+record:
+		if (msg) {
+			if (r->errors == NULL)
+				r->errors = json_object();
+			json_object_set_new(
+				r->errors, f[i].name,
+				json_sprintf("%s %s",
+					     f[i].label ? f[i].label
+							: f[i].name,
+					     msg));
+		}
+	}
+}
+
+/* ---- the request life cycle ---- */
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct conn_state *cs = xcalloc(1, sizeof(*cs));
+
+	clock_gettime(CLOCK_MONOTONIC, &cs->start);
+	cs->req.arena = arena_new();
+	cs->raw_uri = arena_strdup(cs->req.arena, uri);
+	cs->req.conn = c;
+	cs->fields_tail = &cs->fields;
+	cs->part_fd = -1;
+	atomic_fetch_add(&in_flight, 1);
+	return cs;
+}
+
+static enum MHD_Result
+answer(struct conn_state *cs, struct resp *w)
+{
+	enum MHD_Result rc;
+
+	cs->status = w->status;
+	rc = http_send(&cs->req, w, &cs->bytes_out);
+	resp_clear(w);
+	cs->responded = 1;
+	return rc;
+}
+
+static enum MHD_Result
+answer_error(struct conn_state *cs, int status, const char *msg)
+{
+	struct resp w = {0};
+
+	resp_error(&w, status, msg);
+	return answer(cs, &w);
+}
+
+/* The first call: parse the URI, match the route, check what the body will
+ * be.  Returns MHD_YES to go on reading, or the result of an answer. */
+static enum MHD_Result
+start_request(struct conn_state *cs, const char *method)
+{
+	struct req *r = &cs->req;
+	struct route_match m;
+	char *path = cs->raw_uri, *q = strchr(path, '?');
+	const char *ct, *cl, *accept;
+	enum router_result rr;
+
+	cs->started = 1;
+	r->client = "-";
+	{
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		char addr[INET6_ADDRSTRLEN] = "-";
+
+		if (ci && ci->client_addr->sa_family == AF_INET)
+			inet_ntop(AF_INET,
+				  &((struct sockaddr_in *)ci->client_addr)
+					   ->sin_addr,
+				  addr, sizeof(addr));
+		else if (ci && ci->client_addr->sa_family == AF_INET6)
+			inet_ntop(AF_INET6,
+				  &((struct sockaddr_in6 *)ci->client_addr)
+					   ->sin6_addr,
+				  addr, sizeof(addr));
+		r->client = arena_strdup(r->arena, addr);
+	}
+	r->method = method_from_string(method);
+	r->query = "";
+	if (q) {
+		*q = '\0';
+		r->query = q + 1;
+	}
+	if (strncmp(path, "/api/v1", 7) == 0 &&
+	    (path[7] == '/' || path[7] == '\0')) {
+		r->api = r->want_json = 1;
+		path += 7;
+		if (*path == '\0')
+			path = "/";
+	}
+	accept = req_header(r, MHD_HTTP_HEADER_ACCEPT);
+	if (accept && strstr(accept, "application/json") &&
+	    !strstr(accept, "text/html"))
+		r->want_json = 1;
+	r->path = path;
+	rr = router_match(routes, nroutes, r->method, path, r->arena, &m);
+	if (rr == ROUTER_BAD_PATH)
+		return answer_error(cs, 400, "The address is not valid.");
+	if (rr == ROUTER_NOT_FOUND)
+		return answer_error(cs, 404, "There is no page at this address.");
+	if (rr == ROUTER_BAD_METHOD) {
+		struct resp w = {0};
+		char allow[64];
+
+		router_allow_header(m.allow, allow, sizeof(allow));
+		resp_error(&w, 405, "This address does not accept that method.");
+		resp_header(&w, "Allow", allow);
+		return answer(cs, &w);
+	}
+	r->route = m.route;
+	for (size_t i = 0; i < m.n; i++) {
+		r->param_names[i] = m.names[i];
+		r->param_values[i] = m.values[i];
+	}
+	r->nparams = m.n;
+	{
+		size_t nf = 0;
+
+		while (r->route->fields && r->route->fields[nf].name)
+			nf++;
+		r->values = arena_alloc(r->arena,
+					(nf ? nf : 1) * sizeof(*r->values));
+	}
+	cs->body_limit = r->route->max_body ? r->route->max_body
+					    : cfg->max_body;
+	cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoull(cl, NULL, 10) > cs->body_limit) {
+		char *msg = arena_printf(
+			r->arena, "The request is too large: the limit here is "
+				  "%zu KiB.",
+			cs->body_limit / 1024);
+
+		return answer_error(cs, 413, msg);
+	}
+	ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (r->method == HTTP_GET || r->method == HTTP_HEAD ||
+	    r->method == HTTP_DELETE) {
+		cs->body = BODY_DISCARD;
+	} else if (ct == NULL) {
+		cs->body = BODY_NONE;
+	} else if (form_media_type_is(ct, "application/x-www-form-urlencoded")) {
+		cs->body = BODY_URLENCODED;
+	} else if (form_media_type_is(ct, "application/json")) {
+		cs->body = BODY_JSON;
+	} else if (form_media_type_is(ct, "multipart/form-data")) {
+		char boundary[128];
+		struct form_limits lim = limits();
+
+		if (form_header_param(ct, "boundary", boundary,
+				      sizeof(boundary)) < 0 ||
+		    (cs->mp = multipart_new(boundary, &lim, &mp_callbacks,
+					    cs)) == NULL)
+			return answer_error(cs, 400,
+					    "The multipart body has no valid "
+					    "boundary.");
+		cs->body = BODY_MULTIPART;
+	} else {
+		return answer_error(cs, 415,
+				    "Send forms as application/"
+				    "x-www-form-urlencoded, multipart/"
+				    "form-data or application/json.");
+	}
+	return MHD_YES;
+}
+
+/* A chunk of body.  Errors are remembered and answered at the end, so the
+ * client is not cut off mid-send (it would not see the answer). */
+static void
+feed_body(struct conn_state *cs, const char *data, size_t n)
+{
+	enum form_err fe;
+
+	if (cs->fail_status)
+		return;
+	cs->body_seen += n;
+	if (cs->body_seen > cs->body_limit) {
+		cs->fail_status = 413;
+		cs->fail_msg = arena_printf(cs->req.arena,
+					    "The request is too large: the "
+					    "limit here is %zu KiB.",
+					    cs->body_limit / 1024);
+		return;
+	}
+	switch (cs->body) {
+	case BODY_URLENCODED:
+	case BODY_JSON:
+		buf_put(&cs->collected, data, n);
+		break;
+	case BODY_MULTIPART:
+		fe = multipart_feed(cs->mp, data, n);
+		if (fe != FORM_OK && cs->fail_status == 0) {
+			cs->fail_status = fe == FORM_BAD_MULTIPART ? 400 : 400;
+			cs->fail_msg = form_strerror(fe);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* The last call: parse what was collected, validate, run the handler. */
+static enum MHD_Result
+finish_request(struct conn_state *cs)
+{
+	struct req *r = &cs->req;
+	struct form_limits lim = limits();
+	struct resp w = {0};
+	enum form_err fe = FORM_OK;
+	const char *src = NULL;
+	size_t srclen = 0;
+
+	if (cs->fail_status == 0) {
+		if (r->method == HTTP_GET || r->method == HTTP_HEAD) {
+			src = r->query;
+			srclen = strlen(r->query);
+		} else if (cs->body == BODY_URLENCODED) {
+			src = buf_cstr(&cs->collected);
+			srclen = cs->collected.len;
+		}
+		if (src)
+			fe = form_parse_urlencoded(src, srclen, &lim,
+						   urlencoded_cb, cs);
+		if (fe == FORM_OK && cs->body == BODY_MULTIPART)
+			fe = multipart_finish(cs->mp);
+		if (fe != FORM_OK) {
+			cs->fail_status = 400;
+			cs->fail_msg = form_strerror(fe);
+		} else if (cs->body == BODY_JSON && parse_json_body(cs) != 0) {
+			cs->fail_status = 400;
+		}
+	}
+	if (cs->fail_status)
+		return answer_error(cs, cs->fail_status, cs->fail_msg);
+	validate_fields(cs);
+	r->db = db_thread();
+	if (r->db == NULL)
+		return answer_error(cs, 503, "The database is not available.");
+	if (r->route->who != ACCESS_PUBLIC)
+		return answer_error(cs, 403,
+				    "You are not allowed to open this page.");
+	if (r->errors && !(r->route->flags & ROUTE_OWN_ERRORS)) {
+		resp_error(&w, 422, "Some fields need correcting.");
+		json_object_set(json_object_get(w.model, "error"), "fields",
+				r->errors);
+		return answer(cs, &w);
+	}
+	w.flags = r->route->flags & ROUTE_PERSONAL;
+	r->route->handler(r, &w);
+	if (w.status == 0) {
+		log_error("%s %s: handler gave no answer",
+			  http_method_name(r->method), r->path);
+		resp_clear(&w);
+		resp_error(&w, 500, "Something went wrong on our side.");
+	}
+	return answer(cs, &w);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+	   const char *method, const char *version, const char *upload_data,
+	   size_t *upload_data_size, void **con_cls)
+{
+	struct conn_state *cs = *con_cls;
+
+	if (cs == NULL) /* no URI callback: cannot happen, be safe */
+		return MHD_NO;
+	if (!cs->started) {
+		enum MHD_Result rc = start_request(cs, method);
+
+		return rc;
+	}
+	if (cs->responded) { /* answered early: ignore the body */
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		feed_body(cs, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return finish_request(cs);
+}
+
+/* Replaces control characters so a log line stays one line. */
+static void
+log_safe(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+	     enum MHD_RequestTerminationCode toe)
+{
+	struct conn_state *cs = *con_cls;
+	struct timespec end;
+	double ms;
+	char *uri;
+
+	if (cs == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - cs->start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - cs->start.tv_nsec) / 1e6;
+	if (cs->started) {
+		const char *m = MHD_lookup_connection_value(
+			c, MHD_HEADER_KIND, NULL);
+
+		(void)m;
+		uri = cs->raw_uri;
+		if (cs->req.query && *cs->req.query)
+			uri[strlen(uri)] = '?'; /* undo the split */
+		log_safe(uri);
+		fprintf(stderr, "%s %s %s %d %llu %.2fms%s\n", cs->req.client,
+			cs->req.method ? http_method_name(cs->req.method) : "-",
+			uri, cs->status, (unsigned long long)cs->bytes_out, ms,
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK
+				? ""
+				: " (cut short)");
+	}
+	if (cs->part_fd >= 0)
+		close(cs->part_fd);
+	if (cs->part_upload && cs->part_upload->tmp_path)
+		unlink(cs->part_upload->tmp_path);
+	for (size_t i = 0; cs->req.values && cs->req.route &&
+			   cs->req.route->fields && cs->req.route->fields[i].name;
+	     i++) {
+		struct upload *u = cs->req.values[i].upload;
+
+		if (u && u->tmp_path)
+			unlink(u->tmp_path);
+	}
+	multipart_free(cs->mp);
+	buf_free(&cs->collected);
+	buf_free(&cs->part_value);
+	json_decref(cs->req.errors);
+	json_decref(cs->req.input);
+	arena_free(cs->req.arena);
+	free(cs);
+	*con_cls = NULL;
+	atomic_fetch_sub(&in_flight, 1);
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_error("http: %s", line);
+}
+
+int
+http_serve(const struct http_config *c, const struct module *const *mods,
+	   size_t nmods)
+{
+	struct MHD_Daemon *d;
+	struct sockaddr_in sa;
+	sigset_t set;
+	int sig;
+	char path[4096];
+
+	cfg = c;
+	for (size_t i = 0; i < nmods; i++)
+		nroutes += mods[i]->nroutes;
+	routes = xcalloc(nroutes, sizeof(*routes));
+	nroutes = 0;
+	for (size_t i = 0; i < nmods; i++)
+		for (size_t k = 0; k < mods[i]->nroutes; k++)
+			routes[nroutes++] = &mods[i]->routes[k];
+
+	snprintf(path, sizeof(path), "%s/uploads", c->data_dir);
+	mkdir(path, 0750);
+	snprintf(path, sizeof(path), "%s/uploads/tmp", c->data_dir);
+	if (mkdir(path, 0750) != 0 && errno != EEXIST) {
+		log_error("cannot create %s: %s", path, strerror(errno));
+		return 1;
+	}
+	upload_tmp_dir = xstrdup(path);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)c->port);
+	if (inet_pton(AF_INET, c->listen_host, &sa.sin_addr) != 1) {
+		log_error("cannot listen on '%s': not an IPv4 address",
+			  c->listen_host);
+		return 1;
+	}
+
+	/* the workers inherit this mask, so only sigwait() sees the signals */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	d = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+			MHD_USE_ERROR_LOG,
+		(uint16_t)c->port, NULL, NULL, on_request, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->workers,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	if (d == NULL) {
+		log_error("cannot listen on %s:%u: %s", c->listen_host, c->port,
+			  strerror(errno));
+		return 1;
+	}
+	fprintf(stderr, "alliance: serving http://%s:%u/ with %u workers\n",
+		c->listen_host, c->port, c->workers);
+
+	while (sigwait(&set, &sig) != 0)
+		;
+	fprintf(stderr, "alliance: %s: finishing requests in flight\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	{
+		MHD_socket ls = MHD_quiesce_daemon(d);
+
+		if (ls != MHD_INVALID_SOCKET)
+			close(ls);
+	}
+	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(d);
+	free(routes);
+	free(upload_tmp_dir);
+	fprintf(stderr, "alliance: stopped\n");
+	return 0;
+}

@@ -1,0 +1,172 @@
+/*
+ * http.h -- requests, responses and the route table.
+ *
+ * A feature module declares its routes as a table of struct route: method,
+ * path pattern, who may call it, the fields it accepts (each with a
+ * validator, see validate.h) and the handler.  The core (http.c) reads the
+ * request, matches the route (router.c), parses and validates the input
+ * into typed values, checks access, and only then calls the handler with a
+ * struct req.  The handler fills a struct resp -- usually a view model (a
+ * JSON object) and the template that shows it -- and the core turns that
+ * into HTML, or into the same JSON for /api/v1/... and Accept:
+ * application/json (response.c).
+ */
+#ifndef ALLIANCE_HTTP_H
+#define ALLIANCE_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "validate.h"
+
+enum http_method {
+	HTTP_GET = 1u << 0,
+	HTTP_HEAD = 1u << 1,
+	HTTP_POST = 1u << 2,
+	HTTP_PUT = 1u << 3,
+	HTTP_PATCH = 1u << 4,
+	HTTP_DELETE = 1u << 5,
+};
+
+/* Who may call a route.  Later: roles on objects (chair of a party ...). */
+enum access {
+	ACCESS_PUBLIC, /* anyone, signed in or not */
+	ACCESS_MEMBER, /* a signed-in member */
+	ACCESS_EDITOR,
+	ACCESS_ADMIN,
+};
+
+struct req;
+struct resp;
+typedef void (*http_handler)(struct req *r, struct resp *w);
+
+#define ROUTE_OWN_ERRORS 0x1u /* the handler shows invalid input itself
+				 (re-renders its form); otherwise the core
+				 answers 422 with the messages */
+#define ROUTE_PERSONAL   0x2u /* Cache-Control: no-store */
+
+struct route {
+	unsigned method;      /* one enum http_method; GET also serves HEAD */
+	const char *pattern;  /* "/focal-points/:slug"; ":x" matches one
+				 segment */
+	enum access who;
+	const struct field *fields; /* NULL-name terminated, or NULL */
+	http_handler handler;
+	unsigned flags;
+	size_t max_body;      /* 0: the configured default */
+	const char *summary;  /* one line, for docs and the route listing */
+};
+
+/* A feature module: its routes and its statement table (may be NULL). */
+struct module {
+	const char *name;
+	const struct route *routes;
+	size_t nroutes;
+	struct db_sql *sql;
+};
+
+/* An uploaded file, streamed to a temporary file under the data folder. */
+struct upload {
+	char *tmp_path;        /* removed at the end of the request unless
+				  http_upload_keep() moved it */
+	char *filename;        /* as the client named it (untrusted) */
+	char *content_type;    /* as the client claimed it (untrusted) */
+	uint64_t size;
+	char sha256[65];       /* hex digest of the content */
+};
+
+/* The values of one declared field; several when FIELD_MULTI. */
+struct field_values {
+	size_t n;
+	struct value *v;
+	struct upload *upload; /* FT_FILE */
+};
+
+struct req {
+	struct arena *arena;      /* the request's memory */
+	unsigned method;
+	const char *path;         /* decoded, without the /api/v1 prefix */
+	const char *query;        /* raw query string or "" */
+	int api;                  /* path came under /api/v1 */
+	int want_json;            /* api, or Accept prefers JSON */
+	const char *client;       /* client address */
+	const struct route *route;
+	const char *param_names[8];
+	const char *param_values[8];
+	size_t nparams;
+	struct field_values *values; /* parallel to route->fields */
+	json_t *errors;           /* field -> message, NULL when valid */
+	json_t *input;            /* the submitted values as strings, to
+				     refill a form; NULL when none */
+	struct db *db;            /* this thread's connection */
+	void *conn;               /* the MHD connection, for the core only */
+};
+
+struct resp {
+	int status;
+	const char *template;     /* page template; NULL for JSON/redirects */
+	char *title;              /* page title (copied) */
+	json_t *model;            /* view model, owned */
+	char *location;           /* redirect target */
+	char *content_type;       /* for raw bodies */
+	char *body;               /* raw body, or NULL */
+	size_t body_len;
+	int body_static;          /* body is not ours to free */
+	unsigned flags;           /* ROUTE_PERSONAL ... */
+	char *extra_headers;      /* "Name: value\r\n"... owned */
+};
+
+/* ---- for handlers ---- */
+
+/* The route parameter name (":slug" -> "slug"), or NULL. */
+const char *req_param(const struct req *r, const char *name);
+/* A request header (case-insensitive name), or NULL. */
+const char *req_header(const struct req *r, const char *name);
+/* The validated value of a declared field; never NULL (absent values have
+ * present == 0). */
+const struct value *req_value(const struct req *r, const char *name);
+/* The upload of a declared FT_FILE field, or NULL when none was sent. */
+struct upload *req_upload(const struct req *r, const char *name);
+/* Moves the upload into the content-addressed store under
+ * DATA/uploads/ab/abcdef... ; returns the stored relative path (arena) or
+ * NULL (logged). */
+const char *http_upload_keep(struct req *r, struct upload *u);
+
+/* A page: status, template name, title and model (model is taken). */
+void resp_page(struct resp *w, int status, const char *tmpl,
+	       const char *title, json_t *model);
+/* 303 See Other to a local path. */
+void resp_redirect(struct resp *w, const char *location);
+/* An error page / JSON error with a sentence for the person. */
+void resp_error(struct resp *w, int status, const char *message);
+/* A body as it is, with its content type (body copied). */
+void resp_raw(struct resp *w, int status, const char *content_type,
+	      const char *body, size_t len);
+void resp_header(struct resp *w, const char *name, const char *value);
+
+/* ---- for the command ---- */
+
+struct http_config {
+	const char *listen_host; /* "127.0.0.1" */
+	unsigned port;
+	unsigned workers;
+	size_t max_body;      /* default request body limit */
+	size_t max_header;    /* request line + headers */
+	size_t max_fields;
+	size_t max_field_len;
+	const char *data_dir;
+	const char *site_name;
+	int behind_tls;
+};
+
+/* Serves until SIGTERM or SIGINT, then finishes in-flight requests.
+ * Returns 0, or 1 when the server cannot start (logged). */
+int http_serve(const struct http_config *cfg, const struct module *const *mods,
+	       size_t nmods);
+
+/* The modules the server was started with (for route listings). */
+const char *http_method_name(unsigned m);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * response.c -- see response.h.  The security headers are the same on every
+ * response, errors and static files included: a Content-Security-Policy
+ * without 'unsafe-inline' (pages carry no inline script or style), no
+ * framing, no MIME sniffing, a strict referrer policy.
+ */
+#include "response.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "render.h"
+#include "util.h"
+
+static int tls;
+
+static const char csp[] =
+	"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+	"script-src 'self'; object-src 'none'; base-uri 'none'; "
+	"form-action 'self'; frame-ancestors 'none'";
+
+void
+response_set_tls(int on)
+{
+	tls = on;
+}
+
+void
+resp_page(struct resp *w, int status, const char *tmpl, const char *title,
+	  json_t *model)
+{
+	w->status = status;
+	w->template = tmpl;
+	free(w->title);
+	w->title = xstrdup(title ? title : "");
+	json_decref(w->model);
+	w->model = model ? model : json_object();
+}
+
+void
+resp_redirect(struct resp *w, const char *location)
+{
+	w->status = 303;
+	free(w->location);
+	w->location = xstrdup(location);
+}
+
+void
+resp_error(struct resp *w, int status, const char *message)
+{
+	json_t *err = json_pack("{s:i,s:s}", "status", status, "message",
+				message ? message : "");
+
+	w->status = status;
+	w->template = NULL;
+	free(w->title);
+	w->title = NULL;
+	json_decref(w->model);
+	w->model = json_pack("{s:o}", "error", err);
+}
+
+void
+resp_raw(struct resp *w, int status, const char *content_type,
+	 const char *body, size_t len)
+{
+	w->status = status;
+	free(w->content_type);
+	w->content_type = xstrdup(content_type);
+	if (!w->body_static)
+		free(w->body);
+	w->body = xstrndup(body, len);
+	w->body_len = len;
+	w->body_static = 0;
+}
+
+void
+resp_header(struct resp *w, const char *name, const char *value)
+{
+	struct buf b = BUF_INIT;
+
+	if (w->extra_headers)
+		buf_puts(&b, w->extra_headers);
+	buf_printf(&b, "%s: %s\r\n", name, value);
+	free(w->extra_headers);
+	w->extra_headers = buf_detach(&b, NULL);
+}
+
+void
+resp_clear(struct resp *w)
+{
+	free(w->title);
+	json_decref(w->model);
+	free(w->location);
+	free(w->content_type);
+	if (!w->body_static)
+		free(w->body);
+	free(w->extra_headers);
+	memset(w, 0, sizeof(*w));
+}
+
+static const char *
+reason(int status)
+{
+	switch (status) {
+	case 400: return "Bad request";
+	case 401: return "Please sign in";
+	case 403: return "Not allowed";
+	case 404: return "Page not found";
+	case 405: return "Method not allowed";
+	case 409: return "Conflict";
+	case 413: return "Too large";
+	case 415: return "Unsupported form encoding";
+	case 422: return "Please check the form";
+	case 429: return "Too many requests";
+	case 503: return "Unavailable";
+	default: return status >= 500 ? "Something went wrong" : "Error";
+	}
+}
+
+static void
+add_headers(struct MHD_Response *mr, const struct resp *w)
+{
+	const char *h = w->extra_headers;
+
+	MHD_add_response_header(mr, "Content-Security-Policy", csp);
+	MHD_add_response_header(mr, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(mr, "X-Frame-Options", "DENY");
+	MHD_add_response_header(mr, "Referrer-Policy",
+				"strict-origin-when-cross-origin");
+	MHD_add_response_header(mr, "Cross-Origin-Opener-Policy",
+				"same-origin");
+	if (tls)
+		MHD_add_response_header(mr, "Strict-Transport-Security",
+					"max-age=31536000");
+	/* "Name: value\r\n" lines added by the handler */
+	while (h && *h) {
+		const char *colon = strchr(h, ':'), *eol = strstr(h, "\r\n");
+		char *name, *value;
+
+		if (colon == NULL || eol == NULL || colon > eol)
+			break;
+		name = xstrndup(h, (size_t)(colon - h));
+		value = xstrndup(colon + 2, (size_t)(eol - colon - 2));
+		MHD_add_response_header(mr, name, value);
+		free(name);
+		free(value);
+		h = eol + 2;
+	}
+}
+
+/* Builds the body of w for r into out; sets *ctype.  A failed render turns
+ * w into a 500. */
+static void
+build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
+{
+	json_t *err;
+
+	if (r->want_json || w->template == NULL) {
+		/* JSON clients, and errors without a page for HTML clients */
+		err = json_object_get(w->model, "error");
+		if (!r->want_json && err) {
+			json_t *m = json_pack(
+				"{s:i,s:s,s:O?}", "status", w->status, "title",
+				reason(w->status), "message",
+				json_object_get(err, "message"));
+
+			if (json_object_get(err, "fields"))
+				json_object_set(m, "fields",
+						json_object_get(err, "fields"));
+			*ctype = "text/html; charset=utf-8";
+			if (render_page(r, render_error_template(),
+					reason(w->status), m, out) == 0) {
+				json_decref(m);
+				return;
+			}
+			json_decref(m);
+			buf_reset(out);
+		}
+		*ctype = "application/json";
+		if (w->model) {
+			char *s = json_dumps(w->model, JSON_COMPACT);
+
+			buf_puts(out, s);
+			free(s);
+		} else {
+			buf_puts(out, "{}");
+		}
+		return;
+	}
+	*ctype = "text/html; charset=utf-8";
+	if (render_page(r, w->template, w->title, w->model, out) != 0) {
+		buf_reset(out);
+		w->status = 500;
+		*ctype = "text/plain; charset=utf-8";
+		buf_puts(out, "Something went wrong on our side.\n");
+	}
+}
+
+enum MHD_Result
+http_send(struct req *r, struct resp *w, uint64_t *bytes)
+{
+	struct MHD_Response *mr;
+	struct buf out = BUF_INIT;
+	const char *ctype;
+	enum MHD_Result rc;
+	size_t len;
+	int raw = w->body != NULL && w->location == NULL;
+
+	if (w->location) {
+		json_t *o = json_pack("{s:s}", "location", w->location);
+		char *s = json_dumps(o, JSON_COMPACT);
+
+		buf_puts(&out, s ? s : "{}");
+		free(s);
+		json_decref(o);
+		ctype = "application/json";
+	} else if (w->body) {
+		ctype = w->content_type ? w->content_type
+					: "application/octet-stream";
+	} else {
+		build_body(r, w, &out, &ctype);
+	}
+	if (raw) {
+		mr = MHD_create_response_from_buffer(
+			w->body_len, w->body,
+			w->body_static ? MHD_RESPMEM_PERSISTENT
+				       : MHD_RESPMEM_MUST_FREE);
+		len = w->body_len;
+		if (!w->body_static)
+			w->body = NULL; /* MHD owns it now */
+	} else {
+		char *data = buf_detach(&out, &len);
+
+		mr = MHD_create_response_from_buffer(len, data,
+						     MHD_RESPMEM_MUST_FREE);
+	}
+	if (mr == NULL) {
+		log_error("http: cannot create a response");
+		return MHD_NO;
+	}
+	*bytes = len;
+	MHD_add_response_header(mr, "Content-Type", ctype);
+	if (w->location)
+		MHD_add_response_header(mr, "Location", w->location);
+	if (w->flags & ROUTE_PERSONAL)
+		MHD_add_response_header(mr, "Cache-Control", "no-store");
+	else if (!raw && w->status < 300)
+		MHD_add_response_header(mr, "Cache-Control", "no-cache");
+	if (!r->api && !raw)
+		MHD_add_response_header(mr, "Vary", "Accept");
+	add_headers(mr, w);
+	rc = MHD_queue_response(r->conn, (unsigned)w->status, mr);
+	MHD_destroy_response(mr);
+	return rc;
+}

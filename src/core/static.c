@@ -1,0 +1,199 @@
+/*
+ * static.c -- see static.h.  Every asset is prepared once at start-up: its
+ * ETag (a BLAKE2b digest of the bytes), its media type from the extension,
+ * and a gzip copy kept only when it is at least a tenth smaller.  Serving
+ * is then a lookup and a persistent buffer: no copy, no disk.
+ */
+#include "static.h"
+
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "db.h"
+#include "embed.h"
+#include "util.h"
+
+struct asset {
+	const char *name; /* "site.css" */
+	const char *data;
+	size_t len;
+	char *gz;
+	size_t gzlen;
+	char etag[40];
+	const char *type;
+};
+
+static struct asset *assets;
+static size_t nassets;
+
+static const char *
+media_type(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".css", "text/css; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".ico", "image/x-icon"},
+		{".woff2", "font/woff2"},
+		{".txt", "text/plain; charset=utf-8"},
+		{".json", "application/json"},
+	};
+	const char *dot = strrchr(name, '.');
+
+	for (size_t i = 0; dot && i < ARRAY_LEN(types); i++)
+		if (strcasecmp(dot, types[i].ext) == 0)
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* gzip-compresses data into a malloc'd buffer; NULL when it does not pay. */
+static char *
+gzip(const char *data, size_t len, size_t *outlen)
+{
+	z_stream z;
+	size_t cap = compressBound((uLong)len) + 32;
+	char *out = xmalloc(cap);
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) !=
+	    Z_OK) {
+		free(out);
+		return NULL;
+	}
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END ||
+	    z.total_out > len - len / 10) {
+		deflateEnd(&z);
+		free(out);
+		return NULL;
+	}
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+void
+static_init(void)
+{
+	assets = xcalloc(embedded_count, sizeof(*assets));
+	for (size_t i = 0; i < embedded_count; i++) {
+		const struct embedded_file *f = &embedded_files[i];
+		struct asset *a;
+		unsigned char h[16];
+
+		if (strstr(f->path, "/static/") == NULL)
+			continue;
+		a = &assets[nassets++];
+		a->name = strrchr(f->path, '/') + 1;
+		a->data = f->data;
+		a->len = f->len;
+		a->type = media_type(a->name);
+		crypto_generichash(h, sizeof(h), (const unsigned char *)f->data,
+				   f->len, NULL, 0);
+		a->etag[0] = '"';
+		sodium_bin2hex(a->etag + 1, 33, h, sizeof(h));
+		strcat(a->etag, "\"");
+		a->gz = gzip(f->data, f->len, &a->gzlen);
+	}
+}
+
+/* 1 when an Accept-Encoding value lists gzip (or *) with a q above 0. */
+static int
+accepts_gzip(const char *ae)
+{
+	while (ae && *ae) {
+		size_t len;
+		const char *q;
+
+		ae += strspn(ae, " \t,");
+		len = strcspn(ae, ",");
+		if ((strncasecmp(ae, "gzip", 4) == 0 &&
+		     strchr(" \t;,", ae[4] ? ae[4] : ',')) ||
+		    (ae[0] == '*' && strchr(" \t;,", ae[1] ? ae[1] : ','))) {
+			q = memchr(ae, ';', len);
+			if (q == NULL)
+				return 1;
+			q = strstr(q, "q=");
+			return q == NULL || q > ae + len || strtod(q + 2, NULL) > 0;
+		}
+		ae += len;
+	}
+	return 0;
+}
+
+static void
+serve_asset(struct req *r, struct resp *w)
+{
+	const char *name = req_param(r, "name"), *inm;
+	const struct asset *a = NULL;
+
+	for (size_t i = 0; i < nassets; i++)
+		if (strcmp(assets[i].name, name) == 0)
+			a = &assets[i];
+	if (a == NULL) {
+		resp_error(w, 404, "There is no such file.");
+		return;
+	}
+	resp_header(w, "ETag", a->etag);
+	resp_header(w, "Cache-Control", "public, max-age=3600");
+	if (a->gz)
+		resp_header(w, "Vary", "Accept-Encoding");
+	inm = req_header(r, "If-None-Match");
+	if (inm && strstr(inm, a->etag)) {
+		w->status = 304;
+		w->body = (char *)"";
+		w->body_len = 0;
+		w->body_static = 1;
+		w->content_type = xstrdup(a->type);
+		return;
+	}
+	w->status = 200;
+	w->content_type = xstrdup(a->type);
+	w->body_static = 1;
+	if (a->gz && accepts_gzip(req_header(r, "Accept-Encoding"))) {
+		resp_header(w, "Content-Encoding", "gzip");
+		w->body = a->gz;
+		w->body_len = a->gzlen;
+	} else {
+		w->body = (char *)a->data;
+		w->body_len = a->len;
+	}
+}
+
+static void
+healthz(struct req *r, struct resp *w)
+{
+	struct db_stmt *st = db_prepare_adhoc(r->db, "SELECT 1");
+	int ok = st && db_step(st) == DB_ROW;
+
+	db_stmt_free(st);
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, ok ? 200 : 503, NULL, NULL,
+		  json_pack("{s:s}", "status", ok ? "ok" : "database unavailable"));
+	if (!r->want_json) {
+		/* health checks read JSON whatever they ask for */
+		char *s = json_dumps(w->model, JSON_COMPACT);
+
+		resp_raw(w, w->status, "application/json", s, strlen(s));
+		free(s);
+	}
+}
+
+static const struct route core_routes[] = {
+	{HTTP_GET, "/static/:name", ACCESS_PUBLIC, NULL, serve_asset, 0, 0,
+	 "A compiled-in stylesheet, icon or script"},
+	{HTTP_GET, "/healthz", ACCESS_PUBLIC, NULL, healthz, 0, 0,
+	 "Liveness and database check for load balancers"},
+};
+
+const struct module core_module = {"core", core_routes, ARRAY_LEN(core_routes),
+				   NULL};

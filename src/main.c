@@ -1,0 +1,365 @@
+/*
+ * main.c -- the alliance command: serve, init, migrate, backup,
+ * check-config, routes.
+ *
+ * Exit codes: 0 done; 1 the work failed (database, network); 2 the command
+ * line or the configuration is wrong.  Messages go to standard error and
+ * say what to do next.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/http.h"
+#include "core/log.h"
+#include "core/render.h"
+#include "core/response.h"
+#include "core/static.h"
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+struct command {
+	const char *name;
+	int (*run)(struct config *c, int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+static const struct command *find_command(const char *name);
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: alliance COMMAND [options]\n"
+		"\n"
+		"commands:\n"
+		"  serve         serve the platform over HTTP\n"
+		"  init          create the data folder and database\n"
+		"  migrate       apply database migrations\n"
+		"  backup FILE   copy the database to FILE (safe while "
+		"serving)\n"
+		"  check-config  print the effective configuration\n"
+		"  routes        list every route and who may call it\n"
+		"\n"
+		"options (every command):\n"
+		"  --config FILE   read settings from FILE (default "
+		"./alliance.conf if present)\n"
+		"  --data DIR      the data folder (default ./data)\n"
+		"  --listen H:P    serve: address and port (default "
+		"127.0.0.1:8080)\n"
+		"  --workers N     serve: worker threads (default 4)\n"
+		"  --help          help for a command: alliance serve --help\n"
+		"\n"
+		"Settings may also come from ALLIANCE_DATA, ALLIANCE_LISTEN, "
+		"ALLIANCE_WORKERS, ...\n");
+}
+
+/* The path of the database in the data folder. */
+static void
+db_file(const struct config *c, char *out, size_t len)
+{
+	snprintf(out, len, "%s/alliance.db", c->data_dir);
+}
+
+/* mkdir -p for the data folder. 0 or -1 with errno. */
+static int
+make_dirs(const char *path)
+{
+	char tmp[1024];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(tmp, 0750) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Opens the existing database of the data folder, or explains. */
+static struct db *
+open_existing(const struct config *c)
+{
+	char path[1100], err[512];
+	struct db *db;
+
+	db_file(c, path, sizeof(path));
+	if (access(path, F_OK) != 0) {
+		fprintf(stderr,
+			"alliance: no database at %s\n"
+			"  create it with: alliance init --data %s\n",
+			path, c->data_dir);
+		return NULL;
+	}
+	db = db_open(path, err, sizeof(err));
+	if (db == NULL)
+		fprintf(stderr, "alliance: %s\n", err);
+	return db;
+}
+
+static int
+cmd_init(struct config *c, int argc, char **argv)
+{
+	char path[1100], err[512];
+	struct db *db;
+	int n;
+
+	if (make_dirs(c->data_dir) != 0) {
+		fprintf(stderr, "alliance: cannot create %s: %s\n", c->data_dir,
+			strerror(errno));
+		return EXIT_FAIL;
+	}
+	db_file(c, path, sizeof(path));
+	db = db_open(path, err, sizeof(err));
+	if (db == NULL) {
+		fprintf(stderr, "alliance: %s\n", err);
+		return EXIT_FAIL;
+	}
+	n = db_migrate(db, err, sizeof(err));
+	db_close(db);
+	if (n < 0) {
+		fprintf(stderr, "alliance: %s\n", err);
+		return EXIT_FAIL;
+	}
+	printf("alliance: database %s ready (%d migration%s applied)\n", path,
+	       n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_migrate(struct config *c, int argc, char **argv)
+{
+	struct db *db = open_existing(c);
+	char err[512];
+	int n;
+
+	if (db == NULL)
+		return EXIT_FAIL;
+	n = db_migrate(db, err, sizeof(err));
+	db_close(db);
+	if (n < 0) {
+		fprintf(stderr, "alliance: %s\n", err);
+		return EXIT_FAIL;
+	}
+	printf("alliance: %d migration%s applied\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_backup(struct config *c, int argc, char **argv)
+{
+	struct db *db;
+	char err[512];
+	int rc;
+
+	if (optind >= argc) {
+		fprintf(stderr, "alliance backup: name the backup file: "
+				"alliance backup FILE\n");
+		return EXIT_USAGE;
+	}
+	if (access(argv[optind], F_OK) == 0) {
+		fprintf(stderr, "alliance backup: %s exists; choose a new "
+				"name\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
+	db = open_existing(c);
+	if (db == NULL)
+		return EXIT_FAIL;
+	rc = db_backup(db, argv[optind], err, sizeof(err));
+	db_close(db);
+	if (rc != 0) {
+		fprintf(stderr, "alliance backup: %s\n", err);
+		return EXIT_FAIL;
+	}
+	printf("alliance: backup written to %s\n", argv[optind]);
+	return 0;
+}
+
+static int
+cmd_check_config(struct config *c, int argc, char **argv)
+{
+	config_print(c);
+	return 0;
+}
+
+static int
+cmd_routes(struct config *c, int argc, char **argv)
+{
+	static const char *const who[] = {"public", "member", "editor",
+					  "admin"};
+
+	for (size_t i = 0; i < app_nmodules; i++) {
+		const struct module *m = app_modules[i];
+
+		for (size_t k = 0; k < m->nroutes; k++)
+			printf("%-6s %-32s %-7s %-8s %s\n",
+			       http_method_name(m->routes[k].method),
+			       m->routes[k].pattern, who[m->routes[k].who],
+			       m->name, m->routes[k].summary);
+	}
+	return 0;
+}
+
+static int
+cmd_serve(struct config *c, int argc, char **argv)
+{
+	struct http_config hc;
+	char path[1100], err[512];
+	struct db *db = open_existing(c);
+	int pending;
+
+	if (db == NULL)
+		return EXIT_FAIL;
+	pending = db_pending_migrations(db);
+	db_close(db);
+	if (pending != 0) {
+		fprintf(stderr,
+			"alliance: the database needs %d migration%s: run "
+			"alliance migrate --data %s\n",
+			pending, pending == 1 ? "" : "s", c->data_dir);
+		return EXIT_FAIL;
+	}
+	if (render_init(err, sizeof(err)) != 0) {
+		fprintf(stderr, "alliance: template error: %s\n", err);
+		return EXIT_FAIL;
+	}
+	static_init();
+	response_set_tls(c->behind_tls);
+	db_file(c, path, sizeof(path));
+	db_set_path(path);
+
+	memset(&hc, 0, sizeof(hc));
+	hc.listen_host = c->listen_host;
+	hc.port = c->port;
+	hc.workers = c->workers;
+	hc.max_body = c->max_body;
+	hc.max_header = c->max_header;
+	hc.max_fields = c->max_fields;
+	hc.max_field_len = c->max_field_len;
+	hc.data_dir = c->data_dir;
+	hc.site_name = c->site_name;
+	hc.behind_tls = c->behind_tls;
+	return http_serve(&hc, app_modules, app_nmodules) ? EXIT_FAIL : 0;
+}
+
+static const struct command commands[] = {
+	{"serve", cmd_serve, "[--listen H:P] [--data DIR] [--workers N]",
+	 "Serves the platform over HTTP until SIGTERM or SIGINT; requests in "
+	 "flight finish first.\nThe database must exist (alliance init) and "
+	 "be up to date (alliance migrate)."},
+	{"init", cmd_init, "[--data DIR]",
+	 "Creates the data folder and its database with the Alliance's "
+	 "structure\n(focal points, bodies, offices, pages).  Safe to run "
+	 "again: it only applies\nwhat is missing."},
+	{"migrate", cmd_migrate, "[--data DIR]",
+	 "Applies the database migrations this version carries and the "
+	 "database lacks."},
+	{"backup", cmd_backup, "FILE [--data DIR]",
+	 "Copies the database to FILE with SQLite's online backup; safe "
+	 "while serving."},
+	{"check-config", cmd_check_config, "[--config FILE] [options]",
+	 "Prints the effective settings (file, environment and flags "
+	 "applied), or the\nfirst error in them."},
+	{"routes", cmd_routes, "",
+	 "Lists every route: method, path, who may call it, module."},
+};
+
+static const struct command *
+find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"data", required_argument, NULL, 'd'},
+		{"listen", required_argument, NULL, 'l'},
+		{"workers", required_argument, NULL, 'w'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const struct command *cmd;
+	struct config c;
+	const char *conf = getenv("ALLIANCE_CONFIG");
+	char err[512];
+	int ch, help = 0;
+	struct {
+		const char *key, *value;
+	} flags[8];
+	size_t nflags = 0;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	cmd = find_command(argv[1]);
+	if (cmd == NULL) {
+		fprintf(stderr, "alliance: unknown command '%s'\n\n", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	argc--, argv++;
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': conf = optarg; break;
+		case 'd': flags[nflags].key = "data"; break;
+		case 'l': flags[nflags].key = "listen"; break;
+		case 'w': flags[nflags].key = "workers"; break;
+		case 'h': help = 1; break;
+		default:
+			fprintf(stderr, "try: alliance %s --help\n", cmd->name);
+			return EXIT_USAGE;
+		}
+		if (ch == 'd' || ch == 'l' || ch == 'w')
+			flags[nflags++].value = optarg;
+	}
+	if (help) {
+		printf("usage: alliance %s %s\n\n%s\n", cmd->name, cmd->args,
+		       cmd->help);
+		return 0;
+	}
+	if (sodium_init() < 0) {
+		fprintf(stderr, "alliance: libsodium cannot start\n");
+		return EXIT_FAIL;
+	}
+	config_defaults(&c);
+	if (conf == NULL && access("alliance.conf", F_OK) == 0)
+		conf = "alliance.conf";
+	if ((conf && config_read_file(&c, conf, err, sizeof(err)) != 0) ||
+	    config_read_env(&c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "alliance: %s\n", err);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nflags; i++) {
+		if (config_set(&c, flags[i].key, flags[i].value, err,
+			       sizeof(err)) != 0) {
+			fprintf(stderr, "alliance: --%s: %s\n", flags[i].key,
+				err);
+			return EXIT_USAGE;
+		}
+	}
+	app_init(c.site_name);
+	return cmd->run(&c, argc, argv);
+}

@@ -1,0 +1,310 @@
+/*
+ * site.c -- see site.h.  Every page here reads from the tables seeded by
+ * migrations/0002_site.sql (pages, focal_areas, bodies, offices), which the
+ * secretariat edits later; Markdown bodies are rendered safe at request
+ * time.  Each handler builds its view model and names its template; the
+ * same model answers /api/v1/... as JSON.
+ */
+#include "site.h"
+
+#include <string.h>
+
+#include "core/db.h"
+#include "core/render.h"
+#include "core/search.h"
+#include "core/util.h"
+
+enum stmt_site {
+	STMT_PAGE_GET,
+	STMT_FOCAL_LIST,
+	STMT_FOCAL_GET,
+	STMT_BODY_LIST,
+	STMT_BODY_GET,
+	STMT_OFFICE_LIST,
+	STMT_SITE__MAX,
+};
+
+static const char *const site_sql_text[STMT_SITE__MAX] = {
+	[STMT_PAGE_GET] = "SELECT slug, title, summary, body_md, updated_at"
+			  " FROM pages WHERE slug = ?",
+	[STMT_FOCAL_LIST] = "SELECT slug, name, summary FROM focal_areas"
+			    " ORDER BY position, name",
+	[STMT_FOCAL_GET] = "SELECT slug, name, summary, body_md"
+			   " FROM focal_areas WHERE slug = ?",
+	[STMT_BODY_LIST] = "SELECT slug, acronym, name, kind, cadence, summary"
+			   " FROM bodies ORDER BY position, name",
+	[STMT_BODY_GET] = "SELECT slug, acronym, name, kind, cadence, summary,"
+			  " body_md FROM bodies WHERE slug = ?",
+	[STMT_OFFICE_LIST] = "SELECT slug, name, city, country, summary"
+			     " FROM offices ORDER BY position, name",
+};
+
+static struct db_sql site_sql = {"site", site_sql_text, STMT_SITE__MAX, 0};
+static char site_name[200] = "Alliance";
+
+void
+site_set_name(const char *name)
+{
+	snprintf(site_name, sizeof(site_name), "%s", name);
+}
+
+void
+site_chrome(const struct req *r, json_t *model)
+{
+	static const struct {
+		const char *href, *label;
+	} nav[] = {
+		{"/", "Home"},
+		{"/about", "About"},
+		{"/focal-points", "Focal points"},
+		{"/bodies", "UN bodies"},
+		{"/search", "Search"},
+		{"/contact", "Contact"},
+	};
+	json_t *items = json_array();
+
+	for (size_t i = 0; i < ARRAY_LEN(nav); i++) {
+		size_t n = strlen(nav[i].href);
+		int current = strcmp(r->path, nav[i].href) == 0 ||
+			      (n > 1 && strncmp(r->path, nav[i].href, n) == 0 &&
+			       r->path[n] == '/');
+
+		json_array_append_new(items,
+				      json_pack("{s:s,s:s,s:b}", "href",
+						nav[i].href, "label",
+						nav[i].label, "current", current));
+	}
+	json_object_set_new(model, "nav", items);
+	json_object_set_new(
+		model, "site",
+		json_pack("{s:s,s:s}", "name", site_name, "tagline",
+			  "An international civil society platform on crime "
+			  "prevention and criminal justice."));
+}
+
+/* Runs a list statement; NULL (and a 500 in w) on error. */
+static json_t *
+list_or_respond(struct req *r, struct resp *w, enum stmt_site s)
+{
+	struct db_stmt *st = db_stmt(r->db, &site_sql, s);
+	json_t *rows = st ? db_all_json(st) : NULL;
+
+	if (rows == NULL)
+		resp_error(w, 500, "The page could not be read.");
+	return rows;
+}
+
+/* Runs a by-slug statement; NULL with a 404 or 500 in w when there is no
+ * row.  Renders body_md into body_html. */
+static json_t *
+one_or_respond(struct req *r, struct resp *w, enum stmt_site s,
+	       const char *slug, const char *what)
+{
+	struct db_stmt *st = db_stmt(r->db, &site_sql, s);
+	json_t *row;
+
+	if (st == NULL) {
+		resp_error(w, 500, "The page could not be read.");
+		return NULL;
+	}
+	db_bind_text(st, 1, slug);
+	row = db_one_json(st);
+	if (row == NULL) {
+		resp_error(w, 500, "The page could not be read.");
+		return NULL;
+	}
+	if (json_is_null(row)) {
+		json_decref(row);
+		resp_error(w, 404, what);
+		return NULL;
+	}
+	json_object_set_new(
+		row, "body_html",
+		render_markdown(json_string_value(json_object_get(row, "body_md"))));
+	json_object_del(row, "body_md");
+	return row;
+}
+
+static void
+home(struct req *r, struct resp *w)
+{
+	json_t *page, *focal, *bodies, *offices;
+
+	if ((page = one_or_respond(r, w, STMT_PAGE_GET, "home",
+				   "The home page is missing.")) == NULL)
+		return;
+	focal = list_or_respond(r, w, STMT_FOCAL_LIST);
+	bodies = focal ? list_or_respond(r, w, STMT_BODY_LIST) : NULL;
+	offices = bodies ? list_or_respond(r, w, STMT_OFFICE_LIST) : NULL;
+	if (offices == NULL) {
+		json_decref(page);
+		json_decref(focal);
+		json_decref(bodies);
+		return;
+	}
+	resp_page(w, 200, "site/templates/home.html",
+		  json_string_value(json_object_get(page, "title")),
+		  json_pack("{s:o,s:o,s:o,s:o}", "page", page, "focal_areas",
+			    focal, "bodies", bodies, "offices", offices));
+}
+
+static void
+markdown_page(struct req *r, struct resp *w, const char *slug)
+{
+	json_t *page = one_or_respond(r, w, STMT_PAGE_GET, slug,
+				      "There is no page at this address.");
+	json_t *model;
+	const char *tmpl = "site/templates/page.html";
+
+	if (page == NULL)
+		return;
+	model = json_pack("{s:o}", "page", page);
+	if (strcmp(slug, "about") == 0) {
+		json_t *offices = list_or_respond(r, w, STMT_OFFICE_LIST);
+
+		if (offices == NULL) {
+			json_decref(model);
+			return;
+		}
+		json_object_set_new(model, "offices", offices);
+		tmpl = "site/templates/about.html";
+	}
+	resp_page(w, 200, tmpl, json_string_value(json_object_get(page, "title")),
+		  model);
+}
+
+static void
+about(struct req *r, struct resp *w)
+{
+	markdown_page(r, w, "about");
+}
+
+static void
+privacy(struct req *r, struct resp *w)
+{
+	markdown_page(r, w, "privacy");
+}
+
+static void
+focal_index(struct req *r, struct resp *w)
+{
+	json_t *rows = list_or_respond(r, w, STMT_FOCAL_LIST);
+
+	if (rows)
+		resp_page(w, 200, "site/templates/focal_index.html",
+			  "Focal points",
+			  json_pack("{s:o}", "focal_areas", rows));
+}
+
+static void
+focal_show(struct req *r, struct resp *w)
+{
+	json_t *area = one_or_respond(r, w, STMT_FOCAL_GET,
+				      req_param(r, "slug"),
+				      "There is no focal point of that name.");
+
+	if (area)
+		resp_page(w, 200, "site/templates/focal_show.html",
+			  json_string_value(json_object_get(area, "name")),
+			  json_pack("{s:o}", "area", area));
+}
+
+static void
+bodies_index(struct req *r, struct resp *w)
+{
+	json_t *rows = list_or_respond(r, w, STMT_BODY_LIST);
+
+	if (rows)
+		resp_page(w, 200, "site/templates/bodies_index.html",
+			  "Intergovernmental bodies",
+			  json_pack("{s:o}", "bodies", rows));
+}
+
+static void
+bodies_show(struct req *r, struct resp *w)
+{
+	json_t *body = one_or_respond(r, w, STMT_BODY_GET, req_param(r, "slug"),
+				      "There is no body of that name.");
+
+	if (body)
+		resp_page(w, 200, "site/templates/bodies_show.html",
+			  json_string_value(json_object_get(body, "name")),
+			  json_pack("{s:o}", "body", body));
+}
+
+/* Where a search hit of a kind lives. */
+static const char *
+search_href_prefix(const char *kind)
+{
+	if (strcmp(kind, "focal_area") == 0)
+		return "/focal-points/";
+	if (strcmp(kind, "body") == 0)
+		return "/bodies/";
+	return "/";
+}
+
+static void
+search(struct req *r, struct resp *w)
+{
+	const struct value *q = req_value(r, "q");
+	json_t *results = json_array(), *hits;
+	size_t i;
+	json_t *hit;
+
+	if (q->present) {
+		hits = search_run(r->db, q->str, 30);
+		if (hits == NULL) {
+			json_decref(results);
+			resp_error(w, 500, "The search could not be run.");
+			return;
+		}
+		json_array_foreach (hits, i, hit) {
+			const char *kind =
+				json_string_value(json_object_get(hit, "kind"));
+			const char *slug =
+				json_string_value(json_object_get(hit, "slug"));
+
+			json_object_set_new(
+				hit, "href",
+				json_sprintf("%s%s", search_href_prefix(kind),
+					     slug));
+			json_array_append(results, hit);
+		}
+		json_decref(hits);
+	}
+	resp_page(w, 200, "site/templates/search.html", "Search",
+		  json_pack("{s:s,s:o,s:b,s:I,s:o}", "q",
+			    q->present ? q->str : "", "results", results,
+			    "searched", q->present, "count",
+			    (json_int_t)json_array_size(results), "count_label",
+			    json_sprintf("%zu result%s", json_array_size(results),
+					 json_array_size(results) == 1 ? ""
+								       : "s")));
+}
+
+static const struct field search_fields[] = {
+	{.name = "q", .type = FT_TEXT, .maxlen = 200, .label = "Search"},
+	{0},
+};
+
+static const struct route site_routes[] = {
+	{HTTP_GET, "/", ACCESS_PUBLIC, NULL, home, 0, 0,
+	 "Home: the mission, focal points, bodies, offices"},
+	{HTTP_GET, "/about", ACCESS_PUBLIC, NULL, about, 0, 0,
+	 "About the Alliance: mission, history, offices"},
+	{HTTP_GET, "/privacy", ACCESS_PUBLIC, NULL, privacy, 0, 0,
+	 "Privacy policy"},
+	{HTTP_GET, "/focal-points", ACCESS_PUBLIC, NULL, focal_index, 0, 0,
+	 "The focal points for areas of work"},
+	{HTTP_GET, "/focal-points/:slug", ACCESS_PUBLIC, NULL, focal_show, 0, 0,
+	 "One focal point"},
+	{HTTP_GET, "/bodies", ACCESS_PUBLIC, NULL, bodies_index, 0, 0,
+	 "The intergovernmental bodies the Alliance works with"},
+	{HTTP_GET, "/bodies/:slug", ACCESS_PUBLIC, NULL, bodies_show, 0, 0,
+	 "One intergovernmental body"},
+	{HTTP_GET, "/search", ACCESS_PUBLIC, search_fields, search, 0, 0,
+	 "Full-text search of the site"},
+};
+
+const struct module site_module = {"site", site_routes, ARRAY_LEN(site_routes),
+				   &site_sql};
