@@ -1,0 +1,195 @@
+// site.test.mjs -- the public site in a real browser: Debian's chromium,
+// driven by playwright-core, on a phone and a desktop viewport.  A person can
+// reach About, Focal points and one focal area by clicking; the footer carries
+// the membership and privacy links; the pages raise no errors under the
+// site's own Content-Security-Policy; and axe-core finds no accessibility
+// violations on the main pages.  Screenshots go to build/screenshots/.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../lib/server.mjs';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const SHOTS = resolve(ROOT, 'build/screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// As on every machine here: no sandbox as root, and no calls home.  Playwright
+// gives each launch a fresh, empty --user-data-dir of its own.
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
+
+const AXE_PAGES = [
+  ['home', '/'],
+  ['about', '/about'],
+  ['privacy', '/privacy'],
+  ['focal-points', '/focal-points'],
+  ['focal-area', '/focal-points/femicide'],
+  ['bodies', '/bodies'],
+  ['contact', '/contact'],
+];
+
+const FOOTER_LINKS = ['Join', 'Renew', 'Benefits', 'Sponsor', 'Sign up for updates',
+  'Privacy Policy'];
+
+let srv;
+let browser;
+let axeSource;
+
+before(async () => {
+  srv = await startServer();
+  axeSource = await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    timeout: 30_000,
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+/**
+ * A page whose console errors, uncaught exceptions and failed requests are
+ * collected in page.problems (a CSP refusal shows as a console error).
+ */
+async function openPage(context) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.problems = [];
+  // the browser's own request for /favicon.ico is not the page's doing
+  const ours = (url) => !/\/favicon\.ico$/.test(new URL(url || 'about:blank', srv.url).pathname);
+  page.on('console', (m) => {
+    if (m.type() === 'error' && ours(m.location()?.url)) {
+      page.problems.push(`console: ${m.text()} (${m.location()?.url || ''})`);
+    }
+  });
+  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (ours(r.url())) page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && ours(r.url()) && r.request().resourceType() !== 'document') {
+      page.problems.push(`${r.status()} for ${r.url()}`);
+    }
+  });
+  return page;
+}
+
+async function goto(page, path) {
+  const res = await page.goto(srv.url + path, { waitUntil: 'load' });
+  assert.equal(res.status(), 200, `GET ${path}`);
+  return res;
+}
+
+/**
+ * Click the visible link named `name` in the site's navigation; on a narrow
+ * screen, open the menu first if the link is folded away behind it.
+ */
+async function clickNav(page, name) {
+  const nav = page.locator('header nav, nav').filter({ has: page.getByRole('link', { name, exact: true }) }).first();
+  const link = nav.getByRole('link', { name, exact: true }).first();
+  if (!(await link.isVisible())) {
+    const toggle = page.locator('header').getByRole('button', { name: /menu/i })
+      .or(page.locator('header summary'))
+      .first();
+    if (await toggle.count()) await toggle.click();
+  }
+  assert.ok(await link.isVisible(), `no visible "${name}" link in the navigation`);
+  await Promise.all([page.waitForLoadState('load'), link.click()]);
+  await page.waitForLoadState('load');
+}
+
+for (const vp of VIEWPORTS) {
+  describe(`${vp.name} ${vp.width}x${vp.height}`, () => {
+    let context;    // the site as it is, CSP and all
+    let axeContext; // CSP bypassed, only so that axe-core can be injected
+
+    before(async () => {
+      context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
+      axeContext = await browser.newContext({
+        viewport: { width: vp.width, height: vp.height }, bypassCSP: true,
+      });
+    });
+    after(async () => {
+      await context?.close();
+      await axeContext?.close();
+    });
+
+    test('the home page renders with a visible h1 and no errors', async () => {
+      const page = await openPage(context);
+      await goto(page, '/');
+      const h1 = page.locator('h1').first();
+      assert.ok(await h1.isVisible(), 'h1 not visible');
+      assert.ok((await h1.innerText()).trim().length > 0, 'h1 empty');
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      // nothing wider than the screen: no sideways scrolling on a phone
+      const overflow = await page.evaluate(() =>
+        document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `page is ${overflow}px wider than the viewport`);
+      await page.screenshot({ path: `${SHOTS}/${vp.name}-home.png`, fullPage: true });
+      assert.deepEqual(page.problems, []);
+      await page.close();
+    });
+
+    test('the navigation leads to About, Focal points and a focal area', async () => {
+      const page = await openPage(context);
+      await goto(page, '/');
+
+      await clickNav(page, 'About');
+      assert.equal(new URL(page.url()).pathname, '/about');
+      assert.ok(await page.locator('h1').first().isVisible(), 'About: no h1');
+
+      await clickNav(page, 'Focal points');
+      assert.equal(new URL(page.url()).pathname, '/focal-points');
+      assert.ok(await page.locator('h1').first().isVisible(), 'Focal points: no h1');
+
+      const area = page.locator('main').getByRole('link', { name: /^Femicide/ }).first();
+      await Promise.all([page.waitForURL('**/focal-points/femicide'), area.click()]);
+      const h1 = page.locator('h1').first();
+      assert.ok(await h1.isVisible(), 'focal area: no h1');
+      assert.match(await h1.innerText(), /Femicide/);
+      assert.deepEqual(page.problems, []);
+      await page.close();
+    });
+
+    test('the footer links to Join, Renew, Benefits, Sponsor, updates and privacy', async () => {
+      const page = await openPage(context);
+      await goto(page, '/');
+      const footer = page.locator('footer').last();
+      assert.ok(await footer.count(), 'no <footer>');
+      for (const name of FOOTER_LINKS) {
+        const link = footer.getByRole('link', { name, exact: true });
+        assert.ok(await link.count() >= 1, `footer has no "${name}" link`);
+        assert.ok(await link.first().isVisible(), `footer link "${name}" not visible`);
+        assert.ok(await link.first().getAttribute('href'), `footer link "${name}" has no href`);
+      }
+      await page.close();
+    });
+
+    for (const [name, path] of AXE_PAGES) {
+      test(`axe-core finds no violations on ${path}`, async () => {
+        const page = await openPage(axeContext);
+        await goto(page, path);
+        await page.addScriptTag({ content: axeSource });
+        const result = await page.evaluate(() => globalThis.axe.run(document));
+        await page.screenshot({ path: `${SHOTS}/${vp.name}-${name}.png`, fullPage: true });
+        const found = result.violations.map((v) =>
+          `${v.id} (${v.impact}): ${v.help}\n` +
+          v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
+        assert.equal(found.length, 0, `axe violations on ${path}:\n  ${found.join('\n  ')}`);
+        await page.close();
+      });
+    }
+  });
+}
