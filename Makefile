@@ -25,8 +25,8 @@ endif
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 ALL_C    := $(sort $(wildcard src/*.c src/*/*.c))
-TEST_C   := $(filter %/test_%.c,$(ALL_C))
-FUZZ_C   := $(filter %/fuzz_%.c,$(ALL_C))
+TEST_C   := $(foreach f,$(ALL_C),$(if $(findstring /test_,$(f)),$(f)))
+FUZZ_C   := $(foreach f,$(ALL_C),$(if $(findstring /fuzz_,$(f)),$(f)))
 LIB_C    := $(filter-out src/main.c $(TEST_C) $(FUZZ_C),$(ALL_C))
 LIB_O    := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_C)) $(BUILD)/embedded.o
 TESTS    := $(patsubst src/%.c,$(BUILD)/%,$(TEST_C))

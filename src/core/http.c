@@ -877,6 +877,7 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
 			MHD_USE_ERROR_LOG,
 		(uint16_t)c->port, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->workers,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
@@ -885,7 +886,7 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+		MHD_OPTION_END);
 	if (d == NULL) {
 		log_error("cannot listen on %s:%u: %s", c->listen_host, c->port,
 			  strerror(errno));

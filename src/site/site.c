@@ -142,8 +142,7 @@ home(struct req *r, struct resp *w)
 		json_decref(bodies);
 		return;
 	}
-	resp_page(w, 200, "site/templates/home.html",
-		  json_string_value(json_object_get(page, "title")),
+	resp_page(w, 200, "site/templates/home.html", "Home",
 		  json_pack("{s:o,s:o,s:o,s:o}", "page", page, "focal_areas",
 			    focal, "bodies", bodies, "offices", offices));
 }

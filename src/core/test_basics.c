@@ -1,0 +1,246 @@
+/*
+ * test_basics.c -- the small pieces everything stands on: struct buf, the
+ * UTF-8 check, the request arena, configuration parsing (file, values,
+ * errors) and Markdown rendered safe.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/render.h"
+#include "core/util.h"
+
+static void
+buf_grows_and_stays_terminated(void **state)
+{
+	struct buf b = BUF_INIT;
+	size_t len;
+	char *s;
+
+	assert_string_equal(buf_cstr(&b), "");
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%d,", i % 10);
+	assert_int_equal(b.len, 2000);
+	assert_int_equal(b.data[b.len], '\0');
+	s = buf_detach(&b, &len);
+	assert_int_equal(len, 2000);
+	assert_null(b.data);
+	free(s);
+}
+
+static void
+utf8_accepts_valid_text(void **state)
+{
+	const char *ok = "Genève, Wien, Москва, 東京, 🌍";
+
+	assert_true(utf8_valid(ok, strlen(ok)));
+	assert_true(utf8_valid("", 0));
+}
+
+static void
+utf8_rejects_malformed_sequences(void **state)
+{
+	assert_false(utf8_valid("\xc3", 1));              /* truncated */
+	assert_false(utf8_valid("\xc0\xaf", 2));          /* overlong '/' */
+	assert_false(utf8_valid("\xe0\x80\xaf", 3));      /* overlong */
+	assert_false(utf8_valid("\xed\xa0\x80", 3));      /* surrogate */
+	assert_false(utf8_valid("\xf4\x90\x80\x80", 4));  /* > U+10FFFF */
+	assert_false(utf8_valid("\xff", 1));
+	assert_false(utf8_valid("a\x80", 2));             /* lone continuation */
+}
+
+static void
+arena_allocations_are_aligned_and_zeroed(void **state)
+{
+	struct arena *a = arena_new();
+
+	for (int i = 1; i < 200; i++) {
+		unsigned char *p = arena_alloc(a, (size_t)i * 37);
+
+		assert_int_equal((uintptr_t)p % 16, 0);
+		for (int k = 0; k < i * 37; k++)
+			assert_int_equal(p[k], 0);
+		memset(p, 0xab, (size_t)i * 37);
+	}
+	assert_string_equal(arena_printf(a, "%s-%d", "x", 42), "x-42");
+	assert_string_equal(arena_strndup(a, "abcdef", 3), "abc");
+	arena_free(a);
+}
+
+static void
+arena_big_allocation_keeps_small_block_usable(void **state)
+{
+	struct arena *a = arena_new();
+	char *small = arena_strdup(a, "small");
+	char *big = arena_alloc(a, 100000);
+	char *after = arena_strdup(a, "after");
+
+	memset(big, 'x', 100000);
+	assert_string_equal(small, "small");
+	assert_string_equal(after, "after");
+	arena_free(a);
+}
+
+static void
+config_defaults_are_sane(void **state)
+{
+	struct config c;
+
+	config_defaults(&c);
+	assert_string_equal(c.listen_host, "127.0.0.1");
+	assert_int_equal(c.port, 8080);
+	assert_string_equal(c.data_dir, "data");
+	assert_true(c.workers >= 1);
+}
+
+static void
+config_listen_parses_host_and_port(void **state)
+{
+	struct config c;
+	char err[256];
+
+	config_defaults(&c);
+	assert_int_equal(config_set(&c, "listen", "0.0.0.0:9090", err,
+				    sizeof(err)),
+			 0);
+	assert_string_equal(c.listen_host, "0.0.0.0");
+	assert_int_equal(c.port, 9090);
+}
+
+static void
+config_rejects_bad_values_with_a_message(void **state)
+{
+	struct config c;
+	char err[256];
+
+	config_defaults(&c);
+	assert_int_equal(config_set(&c, "listen", "8080", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "listen must look like"));
+	assert_int_equal(config_set(&c, "listen", "h:70000", err, sizeof(err)),
+			 -1);
+	assert_int_equal(config_set(&c, "workers", "0", err, sizeof(err)), -1);
+	assert_int_equal(config_set(&c, "workers", "four", err, sizeof(err)),
+			 -1);
+	assert_int_equal(config_set(&c, "nonsense", "1", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "unknown setting"));
+	assert_int_equal(config_set(&c, "behind_tls", "maybe", err, sizeof(err)),
+			 -1);
+	assert_int_equal(c.port, 8080); /* nothing changed */
+}
+
+static void
+config_sizes_take_k_and_m_suffixes(void **state)
+{
+	struct config c;
+	char err[256];
+
+	config_defaults(&c);
+	assert_int_equal(config_set(&c, "max_body", "2M", err, sizeof(err)), 0);
+	assert_int_equal(c.max_body, 2 * 1024 * 1024);
+	assert_int_equal(config_set(&c, "max_header", "16k", err, sizeof(err)),
+			 0);
+	assert_int_equal(c.max_header, 16 * 1024);
+}
+
+static void
+config_file_reports_line_of_error(void **state)
+{
+	char path[] = "/tmp/alliance-conf-XXXXXX", err[512];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct config c;
+
+	fprintf(f, "# settings\nlisten = 127.0.0.1:9999\n\nworkers = 8\n"
+		   "data=/srv/alliance\nworkers = lots\n");
+	fclose(f);
+	config_defaults(&c);
+	assert_int_equal(config_read_file(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":6: workers must be"));
+	assert_int_equal(c.port, 9999);
+	assert_int_equal(c.workers, 8);
+	assert_string_equal(c.data_dir, "/srv/alliance");
+	unlink(path);
+}
+
+static void
+config_env_overrides(void **state)
+{
+	struct config c;
+	char err[256];
+
+	config_defaults(&c);
+	setenv("ALLIANCE_WORKERS", "3", 1);
+	assert_int_equal(config_read_env(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.workers, 3);
+	setenv("ALLIANCE_WORKERS", "x", 1);
+	assert_int_equal(config_read_env(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "ALLIANCE_WORKERS"));
+	unsetenv("ALLIANCE_WORKERS");
+}
+
+static void
+markdown_renders_tables_and_emphasis(void **state)
+{
+	json_t *h = render_markdown("*Rule of law*\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+	const char *s = json_string_value(h);
+
+	assert_non_null(strstr(s, "<em>Rule of law</em>"));
+	assert_non_null(strstr(s, "<table>"));
+	json_decref(h);
+}
+
+static void
+markdown_drops_raw_html_and_script_links(void **state)
+{
+	json_t *h = render_markdown(
+		"<script>alert(1)</script>\n\n<b onclick=x>b</b> "
+		"[x](javascript:alert(1)) [y](data:text/html,hi) "
+		"![i](javascript:alert(2))");
+	const char *s = json_string_value(h);
+
+	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "onclick"));
+	assert_null(strstr(s, "javascript:"));
+	assert_null(strstr(s, "data:text/html"));
+	json_decref(h);
+}
+
+static void
+markdown_of_nothing_is_empty(void **state)
+{
+	json_t *h = render_markdown(NULL);
+
+	assert_string_equal(json_string_value(h), "");
+	json_decref(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_grows_and_stays_terminated),
+		cmocka_unit_test(utf8_accepts_valid_text),
+		cmocka_unit_test(utf8_rejects_malformed_sequences),
+		cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),
+		cmocka_unit_test(arena_big_allocation_keeps_small_block_usable),
+		cmocka_unit_test(config_defaults_are_sane),
+		cmocka_unit_test(config_listen_parses_host_and_port),
+		cmocka_unit_test(config_rejects_bad_values_with_a_message),
+		cmocka_unit_test(config_sizes_take_k_and_m_suffixes),
+		cmocka_unit_test(config_file_reports_line_of_error),
+		cmocka_unit_test(config_env_overrides),
+		cmocka_unit_test(markdown_renders_tables_and_emphasis),
+		cmocka_unit_test(markdown_drops_raw_html_and_script_links),
+		cmocka_unit_test(markdown_of_nothing_is_empty),
+	};
+
+	return cmocka_run_group_tests_name("basics", tests, NULL, NULL);
+}

@@ -1,0 +1,271 @@
+/*
+ * test_store.c -- the store and what sits on it: migrations applied to a
+ * fresh database (the seeded Alliance structure is there), statement
+ * tables, rows as JSON, transactions that leave nothing behind, the
+ * online backup, and full-text search with person-typed queries.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/db.h"
+#include "core/search.h"
+
+enum stmt_test { T_COUNT_FOCAL, T_FOCAL_BY_SLUG, T_INSERT_PAGE, T_COUNT_PAGES,
+		 T__MAX };
+static const char *const test_sql_text[T__MAX] = {
+	[T_COUNT_FOCAL] = "SELECT count(*) FROM focal_areas",
+	[T_FOCAL_BY_SLUG] = "SELECT slug, name, position FROM focal_areas"
+			    " WHERE slug = ?",
+	[T_INSERT_PAGE] = "INSERT INTO pages (slug, title, body_md, updated_at)"
+			  " VALUES (?, ?, ?, '2026-11-29')",
+	[T_COUNT_PAGES] = "SELECT count(*) FROM pages",
+};
+static struct db_sql test_sql = {"test", test_sql_text, T__MAX, 0};
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct db *db;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[512];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/alliance-test-XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	snprintf(f->path, sizeof(f->path), "%s/alliance.db", f->dir);
+	f->db = db_open(f->path, err, sizeof(err));
+	if (f->db == NULL)
+		return -1;
+	if (db_migrate(f->db, err, sizeof(err)) < 1) {
+		fprintf(stderr, "migrate: %s\n", err);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	db_close(f->db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static int64_t
+count(struct db *db, int stmt)
+{
+	struct db_stmt *st = db_stmt(db, &test_sql, (size_t)stmt);
+	int64_t n;
+
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	n = db_col_int(st, 0);
+	db_reset(st);
+	return n;
+}
+
+static void
+migrations_seed_the_twelve_focal_areas(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(count(f->db, T_COUNT_FOCAL), 12);
+}
+
+static void
+migrating_again_applies_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char err[256];
+
+	assert_int_equal(db_pending_migrations(f->db), 0);
+	assert_int_equal(db_migrate(f->db, err, sizeof(err)), 0);
+}
+
+static void
+row_becomes_typed_json(void **state)
+{
+	struct fixture *f = *state;
+	struct db_stmt *st = db_stmt(f->db, &test_sql, T_FOCAL_BY_SLUG);
+	json_t *row;
+
+	db_bind_text(st, 1, "femicide");
+	row = db_one_json(st);
+	assert_non_null(row);
+	assert_true(json_is_object(row));
+	assert_string_equal(json_string_value(json_object_get(row, "slug")),
+			    "femicide");
+	assert_true(json_is_integer(json_object_get(row, "position")));
+	json_decref(row);
+}
+
+static void
+missing_row_is_json_null(void **state)
+{
+	struct fixture *f = *state;
+	struct db_stmt *st = db_stmt(f->db, &test_sql, T_FOCAL_BY_SLUG);
+	json_t *row;
+
+	db_bind_text(st, 1, "no-such-area");
+	row = db_one_json(st);
+	assert_non_null(row);
+	assert_true(json_is_null(row));
+}
+
+static void
+rollback_leaves_nothing_behind(void **state)
+{
+	struct fixture *f = *state;
+	int64_t before = count(f->db, T_COUNT_PAGES);
+	struct db_stmt *st;
+
+	assert_int_equal(db_begin(f->db), 0);
+	st = db_stmt(f->db, &test_sql, T_INSERT_PAGE);
+	db_bind_text(st, 1, "draft");
+	db_bind_text(st, 2, "Draft");
+	db_bind_text(st, 3, "text");
+	assert_int_equal(db_run(st), 0);
+	assert_int_equal(count(f->db, T_COUNT_PAGES), before + 1);
+	assert_int_equal(db_rollback(f->db), 0);
+	assert_int_equal(count(f->db, T_COUNT_PAGES), before);
+}
+
+static void
+constraint_violation_is_an_error_not_a_crash(void **state)
+{
+	struct fixture *f = *state;
+	struct db_stmt *st = db_stmt(f->db, &test_sql, T_INSERT_PAGE);
+
+	db_bind_text(st, 1, "about"); /* slug is UNIQUE and seeded */
+	db_bind_text(st, 2, "Again");
+	db_bind_text(st, 3, "text");
+	assert_int_equal(db_run(st), -1);
+}
+
+static void
+backup_is_a_readable_copy(void **state)
+{
+	struct fixture *f = *state;
+	char dest[160], err[256];
+	struct db *copy;
+
+	snprintf(dest, sizeof(dest), "%s/backup.db", f->dir);
+	assert_int_equal(db_backup(f->db, dest, err, sizeof(err)), 0);
+	copy = db_open(dest, err, sizeof(err));
+	assert_non_null(copy);
+	assert_int_equal(db_pending_migrations(copy), 0);
+	assert_int_equal(count(copy, T_COUNT_FOCAL), 12);
+	db_close(copy);
+}
+
+static void
+search_finds_femicide_platform(void **state)
+{
+	struct fixture *f = *state;
+	json_t *hits = search_run(f->db, "femicide", 10);
+	json_t *hit;
+	size_t i;
+	int found = 0;
+
+	assert_non_null(hits);
+	json_array_foreach (hits, i, hit)
+		found |= strcmp(json_string_value(json_object_get(hit, "slug")),
+				"femicide") == 0;
+	assert_true(found);
+	json_decref(hits);
+}
+
+static void
+search_ignores_fts_syntax_in_input(void **state)
+{
+	struct fixture *f = *state;
+	const char *nasty[] = {"\"", "femi*cide OR", "NEAR(a b)", "-", "a:b",
+			       "((", "' OR 1=1 --"};
+
+	for (size_t i = 0; i < sizeof(nasty) / sizeof(nasty[0]); i++) {
+		json_t *hits = search_run(f->db, nasty[i], 10);
+
+		assert_non_null(hits);
+		json_decref(hits);
+	}
+}
+
+static void
+search_folds_diacritics(void **state)
+{
+	struct fixture *f = *state;
+	json_t *hits = search_run(f->db, "fémicide", 10);
+
+	assert_non_null(hits);
+	assert_true(json_array_size(hits) > 0);
+	json_decref(hits);
+}
+
+static void
+fts_query_quotes_words_and_prefixes_last(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(search_fts_query("crime prev", &b), 2);
+	assert_string_equal(buf_cstr(&b), "\"crime\" \"prev\"*");
+	buf_reset(&b);
+	assert_int_equal(search_fts_query("  \"*()  ", &b), 0);
+	assert_string_equal(buf_cstr(&b), "");
+	buf_free(&b);
+}
+
+static void
+snippet_parts_mark_hits(void **state)
+{
+	json_t *p = search_snippet_parts("the \x01" "Femicide\x02 Platform");
+
+	assert_int_equal(json_array_size(p), 3);
+	assert_true(json_is_true(json_object_get(json_array_get(p, 1), "hit")));
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(p, 1), "text")),
+		"Femicide");
+	assert_true(json_is_false(json_object_get(json_array_get(p, 2), "hit")));
+	json_decref(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(migrations_seed_the_twelve_focal_areas, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrating_again_applies_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(row_becomes_typed_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(missing_row_is_json_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(rollback_leaves_nothing_behind, setup, teardown),
+		cmocka_unit_test_setup_teardown(constraint_violation_is_an_error_not_a_crash, setup, teardown),
+		cmocka_unit_test_setup_teardown(backup_is_a_readable_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_finds_femicide_platform, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_ignores_fts_syntax_in_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(search_folds_diacritics, setup, teardown),
+		cmocka_unit_test(fts_query_quotes_words_and_prefixes_last),
+		cmocka_unit_test(snippet_parts_mark_hits),
+	};
+
+	db_register(&test_sql);
+	db_register(&search_sql);
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
