@@ -597,17 +597,6 @@ start_request(struct conn_state *cs, const char *method)
 		r->values = arena_alloc(r->arena,
 					(nf ? nf : 1) * sizeof(*r->values));
 	}
-	cs->body_limit = r->route->max_body ? r->route->max_body
-					    : cfg->max_body;
-	cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && strtoull(cl, NULL, 10) > cs->body_limit) {
-		char *msg = arena_printf(
-			r->arena, "The request is too large: the limit here is "
-				  "%zu KiB.",
-			cs->body_limit / 1024);
-
-		return answer_error(cs, 413, msg);
-	}
 	ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (r->method == HTTP_GET || r->method == HTTP_HEAD ||
 	    r->method == HTTP_DELETE) {
@@ -635,6 +624,19 @@ start_request(struct conn_state *cs, const char *method)
 				    "Send forms as application/"
 				    "x-www-form-urlencoded, multipart/"
 				    "form-data or application/json.");
+	}
+	/* uploads may be larger than forms: the route says how large */
+	cs->body_limit = cs->body == BODY_MULTIPART && r->route->max_body
+				 ? r->route->max_body
+				 : cfg->max_body;
+	cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (cl && strtoull(cl, NULL, 10) > cs->body_limit) {
+		char *msg = arena_printf(
+			r->arena, "The request is too large: the limit here is "
+				  "%zu KiB.",
+			cs->body_limit / 1024);
+
+		return answer_error(cs, 413, msg);
 	}
 	return MHD_YES;
 }

@@ -55,7 +55,9 @@ struct route {
 	const struct field *fields; /* NULL-name terminated, or NULL */
 	http_handler handler;
 	unsigned flags;
-	size_t max_body;      /* 0: the configured default */
+	size_t max_body;      /* limit for multipart bodies (uploads);
+				 0, and every other body: the configured
+				 max_body */
 	const char *summary;  /* one line, for docs and the route listing */
 };
 
