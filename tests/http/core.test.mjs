@@ -52,9 +52,14 @@ const validContact = {
   message: 'Hello, how does our organisation join the Alliance?',
 };
 
+const unescapeAttr = (v) => v.replace(/&quot;/g, '"').replace(/&#39;|&#x27;/g, "'")
+  .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
 /**
- * What a browser would send along with the contact form: its hidden fields
- * (a CSRF token, say) and the cookies set when the form was shown.
+ * What a person's browser would send along with the contact form: its hidden
+ * fields (a CSRF token, say), the cookies set when the form was shown, and
+ * for each <select> the first offered choice (the subject may be a list).
+ * Returns {hidden, choices, headers}; post with {...hidden, ...valid(choices)}.
  */
 async function contactFormState() {
   const res = await get('/contact');
@@ -66,12 +71,20 @@ async function contactFormState() {
     if (!/type\s*=\s*"hidden"/i.test(tag)) continue;
     const name = /name\s*=\s*"([^"]*)"/i.exec(tag)?.[1];
     const value = /value\s*=\s*"([^"]*)"/i.exec(tag)?.[1] ?? '';
-    if (name) hidden[name] = value.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+    if (name) hidden[name] = unescapeAttr(value);
+  }
+  const choices = {};
+  for (const m of html.matchAll(/<select\b[^>]*\bname="([^"]+)"[^>]*>([\s\S]*?)<\/select>/gi)) {
+    const first = [...m[2].matchAll(/<option\b[^>]*\bvalue="([^"]+)"/gi)][0];
+    if (first) choices[m[1]] = unescapeAttr(first[1]);
   }
   const cookies = (res.headers.getSetCookie?.() ?? [])
     .map((c) => c.split(';')[0]).join('; ');
-  return { hidden, headers: cookies ? { cookie: cookies } : {} };
+  return { hidden, choices, headers: cookies ? { cookie: cookies } : {} };
 }
+
+/** The hidden fields, then a valid submission (with the offered choices). */
+const validFields = (st, extra = {}) => ({ ...st.hidden, ...validContact, ...st.choices, ...extra });
 
 describe('pages', () => {
   test('GET / is the HTML home page with the site name', async () => {
@@ -212,12 +225,21 @@ describe('errors', () => {
     await res.arrayBuffer();
   });
 
-  test('a malformed request line is answered 400 and the server goes on', async () => {
-    const r = await rawRequest(srv.port, 'GARBAGE\r\n\r\n');
-    const first = r.data.toString('latin1').split('\r\n')[0];
-    assert.match(first, /^HTTP\/1\.[01] 400\b/, `got ${JSON.stringify(first)}`);
-    assert.equal((await get('/healthz')).status, 200);
-  });
+  // libmicrohttpd itself handles request lines it cannot parse, before our
+  // code sees them: 0.9.75 answers some with 400 and drops others (no URI)
+  // without a word.  Either is fine; hanging, another status or a dead server
+  // is not.
+  for (const line of ['GARBAGE', 'GET', 'GET / HTTP/1.1 extra']) {
+    test(`a malformed request line (${JSON.stringify(line)}) gets 400 or a close, and the server goes on`, async () => {
+      const r = await rawRequest(srv.port, `${line}\r\nHost: 127.0.0.1\r\n\r\n`);
+      const first = r.data.toString('latin1').split('\r\n')[0];
+      assert.ok(r.closed, `connection left open ${r.ms.toFixed(0)} ms (got ${JSON.stringify(first)})`);
+      if (r.data.length > 0) assert.match(first, /^HTTP\/1\.[01] 400\b/);
+      const after = await get('/healthz');
+      assert.equal(after.status, 200);
+      await after.arrayBuffer();
+    });
+  }
 });
 
 describe('security headers', () => {
@@ -326,10 +348,10 @@ describe('contact form', () => {
 
   test('a POST without email is 422 and the form comes back with a message', async () => {
     const st = await contactFormState();
-    const { email, ...rest } = validContact;
+    const { email, ...rest } = validFields(st);
     const res = await get('/contact', {
       method: 'POST', headers: { ...FORM_CT, ...st.headers },
-      body: form({ ...st.hidden, ...rest }),
+      body: form(rest),
     });
     assert.equal(res.status, 422);
     assert.equal(ctype(res), 'text/html;charset=utf-8');
@@ -342,10 +364,10 @@ describe('contact form', () => {
 
   test('a 422 keeps what was typed', async () => {
     const st = await contactFormState();
-    const { email, ...rest } = validContact;
+    const { email, ...rest } = validFields(st);
     const res = await get('/contact', {
       method: 'POST', headers: { ...FORM_CT, ...st.headers },
-      body: form({ ...st.hidden, ...rest }),
+      body: form(rest),
     });
     assert.equal(res.status, 422);
     const html = await res.text();
@@ -357,7 +379,7 @@ describe('contact form', () => {
     const st = await contactFormState();
     const res = await get('/contact', {
       method: 'POST', headers: { ...FORM_CT, ...st.headers },
-      body: form({ ...st.hidden, ...validContact }),
+      body: form(validFields(st)),
     });
     assert.equal(res.status, 303);
     const loc = res.headers.get('location');
@@ -373,7 +395,7 @@ describe('contact form', () => {
     const st = await contactFormState();
     const res = await get('/contact', {
       method: 'POST', headers: { ...FORM_CT, ...st.headers },
-      body: form({ ...st.hidden, ...validContact, is_admin: '1', foo: 'bar' }),
+      body: form(validFields(st, { is_admin: '1', foo: 'bar' })),
     });
     assert.equal(res.status, 303);
     await res.arrayBuffer();
@@ -382,7 +404,7 @@ describe('contact form', () => {
   test('a multipart POST with a small text attachment is 303', async () => {
     const st = await contactFormState();
     const fd = new FormData();
-    for (const [k, v] of Object.entries({ ...st.hidden, ...validContact })) fd.append(k, v);
+    for (const [k, v] of Object.entries(validFields(st))) fd.append(k, v);
     fd.append('attachment', new Blob(['A short note.\n'], { type: 'text/plain' }), 'note.txt');
     const res = await get('/contact', { method: 'POST', headers: st.headers, body: fd });
     assert.equal(res.status, 303);
@@ -394,7 +416,7 @@ describe('contact form', () => {
     const st = await contactFormState();
     const boundary = `----alliance${Date.now()}`;
     const parts = [];
-    for (const [k, v] of Object.entries({ ...st.hidden, ...validContact })) {
+    for (const [k, v] of Object.entries(validFields(st))) {
       parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"` +
         `\r\n\r\n${v}\r\n`));
     }

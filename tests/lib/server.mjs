@@ -7,8 +7,8 @@
 // stop() sends SIGTERM, waits for the process to end and asserts it exited 0.
 //
 // The rest are small clients:
-//   httpRequest()  node:http, no decompression, answers that arrive early
-//                  (a 413 while the body is still being sent) are kept
+//   httpRequest()  one request, nothing decompressed; an answer that arrives
+//                  early (a 413 while the body is still being sent) is kept
 //   rawRequest()   bytes in, bytes out over node:net, for requests that are
 //                  not well-formed HTTP (huge headers, broken request lines)
 //   RawConnection  one kept-alive connection, request after request
@@ -19,7 +19,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
-import http from 'node:http';
 import assert from 'node:assert/strict';
 
 /** The binary under test: $ALLIANCE_BIN, else build/alliance of this tree. */
@@ -181,46 +180,40 @@ export async function startServer(opts = {}) {
 }
 
 /**
- * One request through node:http, with nothing decoded: resolves to
- * {status, headers, body: Buffer}.  If the server answers before the request
- * body has been sent in full and then closes, the answer is still returned.
+ * One request on a fresh connection, nothing decoded: resolves to
+ * {status, headers, body: Buffer}.  Written over node:net so that an answer
+ * the server sends before it has read the whole request body (a 413 while a
+ * large upload is still going) is kept even when the server then closes and
+ * the rest of the upload fails to send.
  *   opts: {method, path, headers, body (string|Buffer), timeoutMs}
  */
-export function httpRequest(base, opts = {}) {
+export async function httpRequest(base, opts = {}) {
   const u = new URL(opts.path || '/', base);
-  return new Promise((ok, fail) => {
-    let answered = false;
-    const req = http.request({
-      host: u.hostname,
-      port: u.port,
-      path: u.pathname + u.search,
-      method: opts.method || 'GET',
-      headers: opts.headers || {},
-      agent: false,
-    }, (res) => {
-      answered = true;
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      const finish = () => ok({
-        status: res.statusCode,
-        headers: res.headers,
-        body: Buffer.concat(chunks),
-      });
-      res.on('end', finish);
-      res.on('error', finish);
-      res.on('aborted', finish);
-    });
-    req.setTimeout(opts.timeoutMs ?? 15_000, () => {
-      req.destroy(new Error(`no answer within ${opts.timeoutMs ?? 15_000} ms`));
-    });
-    req.on('error', (e) => { if (!answered) fail(e); });
-    if (opts.body !== undefined) {
-      // the request stream's error is the req 'error' above
-      req.end(opts.body);
-    } else {
-      req.end();
-    }
+  const method = opts.method || 'GET';
+  const body = opts.body === undefined ? null : Buffer.from(opts.body);
+  const headers = { host: u.host, connection: 'close', ...lowerKeys(opts.headers || {}) };
+  if (body) headers['content-length'] = String(body.length);
+  let head = `${method} ${u.pathname}${u.search} HTTP/1.1\r\n`;
+  for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+  head += '\r\n';
+  const parts = [Buffer.from(head, 'latin1')];
+  if (body) parts.push(body);
+  const r = await rawRequest(Number(u.port), parts, {
+    host: u.hostname, timeoutMs: opts.timeoutMs ?? 15_000,
+    until: (data) => parseResponses(data, { headOnly: [method === 'HEAD'], closed: false, max: 1 })
+      .responses.length > 0,
   });
+  const parsed = parseResponses(r.data, { headOnly: [method === 'HEAD'], closed: r.closed, max: 1 });
+  if (parsed.responses.length === 0) {
+    throw new Error(`${method} ${u.pathname}: no whole answer (${r.data.length} bytes, ` +
+      `${r.closed ? 'closed' : 'timed out'}${r.error ? `, ${r.error.code}` : ''})`);
+  }
+  const res = parsed.responses[0];
+  return { status: res.status, headers: res.headers, body: res.body };
+}
+
+function lowerKeys(o) {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
 /**
@@ -309,17 +302,21 @@ export function parseResponses(buf, { headOnly = [], closed = true, max = Infini
 /**
  * Write data (string or Buffer, or an array of them written one after the
  * other) to a fresh connection and collect everything until the server closes
- * or timeoutMs passes.  Resolves to {data: Buffer, closed, error, ms};
- * resets after some bytes arrived are not errors here.
+ * or timeoutMs passes (or until(data) says enough has come).  Resolves to
+ * {data: Buffer, closed, error, ms}; write errors and resets are recorded in
+ * error, not thrown: what arrived before them is what counts here.
  */
-export function rawRequest(port, data, { timeoutMs = 5000, host = '127.0.0.1' } = {}) {
+export function rawRequest(port, data, { timeoutMs = 5000, host = '127.0.0.1', until = null } = {}) {
   return new Promise((ok) => {
     const t0 = performance.now();
     const chunks = [];
     let closed = false;
     let error = null;
+    let done = false;
     const sock = net.connect({ port, host, noDelay: true });
     const finish = () => {
+      if (done) return;
+      done = true;
       clearTimeout(timer);
       sock.destroy();
       ok({ data: Buffer.concat(chunks), closed, error, ms: performance.now() - t0 });
@@ -328,7 +325,10 @@ export function rawRequest(port, data, { timeoutMs = 5000, host = '127.0.0.1' } 
     sock.on('connect', () => {
       for (const d of Array.isArray(data) ? data : [data]) sock.write(d);
     });
-    sock.on('data', (c) => chunks.push(c));
+    sock.on('data', (c) => {
+      chunks.push(c);
+      if (until && until(Buffer.concat(chunks))) finish();
+    });
     sock.on('error', (e) => { error = e; });
     sock.on('close', () => { closed = true; finish(); });
   });
