@@ -91,15 +91,9 @@ contact_send(struct req *r, struct resp *w)
 	if (r->errors) {
 		json_t *m = form_model(r);
 
-		/* a list of the messages for the summary at the top */
-		json_t *list = json_array(), *msg;
-		const char *k;
-
-		json_object_foreach (r->errors, k, msg)
-			json_array_append_new(
-				list, json_pack("{s:s,s:O}", "field", k,
-						"message", msg));
-		json_object_set_new(m, "error_list", list);
+		/* the messages again, as the summary at the top */
+		json_object_set_new(m, "error_list", resp_error_list(r->errors));
+		json_object_set_new(m, "has_errors", json_true());
 		resp_page(w, 422, "contact/templates/contact.html",
 			  "Contact the secretariat", m);
 		return;

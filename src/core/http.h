@@ -147,6 +147,9 @@ void resp_error(struct resp *w, int status, const char *message);
 void resp_raw(struct resp *w, int status, const char *content_type,
 	      const char *body, size_t len);
 void resp_header(struct resp *w, const char *name, const char *value);
+/* The field messages of req.errors ({field: message}) as a new array
+ * [{field, message}] for templates, which loop over arrays only. */
+json_t *resp_error_list(json_t *errors);
 
 /* ---- for the command ---- */
 

@@ -10,6 +10,7 @@
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +79,9 @@ render_page(const struct req *r, const char *tmpl, const char *title,
 		return -1;
 	}
 	json_object_set_new(model, "title", json_string(title ? title : ""));
+	/* our own output: UTF-8 by construction, so no second check */
 	json_object_set_new(model, "content",
-			    json_stringn(buf_cstr(&content), content.len));
+			    json_stringn_nocheck(buf_cstr(&content), content.len));
 	buf_free(&content);
 	if (chrome_fn)
 		chrome_fn(r, model);
@@ -88,6 +90,22 @@ render_page(const struct req *r, const char *tmpl, const char *title,
 	return rc;
 }
 
+/*
+ * Rendered Markdown is cached by the BLAKE2b digest of its source: pages
+ * are read far more often than they change, and cmark is the dearest step
+ * of a page.  A pure function's cache holds no state that two nodes would
+ * have to share.  Direct-mapped, 256 entries, one lock.
+ */
+#define MD_CACHE 256
+
+struct md_entry {
+	unsigned char key[16];
+	char *html;
+	size_t len;
+};
+
+static struct md_entry md_cache[MD_CACHE];
+static pthread_mutex_t md_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -96,8 +114,9 @@ md_init(void)
 	cmark_gfm_core_extensions_ensure_registered();
 }
 
-json_t *
-render_markdown(const char *md)
+/* Renders md with cmark-gfm: a malloc'd HTML string. */
+static char *
+md_render(const char *md, size_t len)
 {
 	static const char *const exts[] = {"table", "strikethrough",
 					   "autolink", "tagfilter"};
@@ -105,10 +124,7 @@ render_markdown(const char *md)
 	cmark_parser *p;
 	cmark_node *doc;
 	char *html;
-	json_t *s;
 
-	if (md == NULL || *md == '\0')
-		return json_string("");
 	pthread_once(&md_once, md_init);
 	p = cmark_parser_new(opts);
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
@@ -117,14 +133,49 @@ render_markdown(const char *md)
 		if (e)
 			cmark_parser_attach_syntax_extension(p, e);
 	}
-	cmark_parser_feed(p, md, strlen(md));
+	cmark_parser_feed(p, md, len);
 	doc = cmark_parser_finish(p);
-	html = cmark_render_html(doc, opts, cmark_parser_get_syntax_extensions(p));
-	s = json_string(html);
-	if (s == NULL) /* cmark output is UTF-8 when its input is */
-		s = json_string("");
-	free(html);
+	html = cmark_render_html(doc, opts,
+				 cmark_parser_get_syntax_extensions(p));
 	cmark_node_free(doc);
 	cmark_parser_free(p);
+	return html;
+}
+
+json_t *
+render_markdown(const char *md)
+{
+	unsigned char key[16];
+	struct md_entry *e;
+	size_t len = md ? strlen(md) : 0;
+	char *html;
+	json_t *s;
+
+	if (len == 0)
+		return json_string("");
+	crypto_generichash(key, sizeof(key), (const unsigned char *)md, len,
+			   NULL, 0);
+	e = &md_cache[key[0]];
+	pthread_mutex_lock(&md_lock);
+	if (e->html && memcmp(e->key, key, sizeof(key)) == 0) {
+		s = json_stringn_nocheck(e->html, e->len);
+		pthread_mutex_unlock(&md_lock);
+		return s;
+	}
+	pthread_mutex_unlock(&md_lock);
+
+	html = md_render(md, len);
+	/* cmark's output is UTF-8 when its input is; check once, here */
+	s = json_string(html);
+	if (s == NULL) {
+		free(html);
+		return json_string("");
+	}
+	pthread_mutex_lock(&md_lock);
+	free(e->html);
+	memcpy(e->key, key, sizeof(key));
+	e->html = html;
+	e->len = strlen(html);
+	pthread_mutex_unlock(&md_lock);
 	return s;
 }

@@ -149,6 +149,18 @@ add_headers(struct MHD_Response *mr, const struct resp *w)
 	}
 }
 
+json_t *
+resp_error_list(json_t *fields)
+{
+	json_t *list = json_array(), *msg;
+	const char *k;
+
+	json_object_foreach (fields, k, msg)
+		json_array_append_new(list, json_pack("{s:s,s:O}", "field", k,
+						      "message", msg));
+	return list;
+}
+
 /* Builds the body of w for r into out; sets *ctype.  A failed render turns
  * w into a 500. */
 static void
@@ -165,9 +177,9 @@ build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 				reason(w->status), "message",
 				json_object_get(err, "message"));
 
-			if (json_object_get(err, "fields"))
-				json_object_set(m, "fields",
-						json_object_get(err, "fields"));
+			json_object_set_new(
+				m, "error_list",
+				resp_error_list(json_object_get(err, "fields")));
 			*ctype = "text/html; charset=utf-8";
 			if (render_page(r, render_error_template(),
 					reason(w->status), m, out) == 0) {

@@ -272,8 +272,9 @@ search(struct req *r, struct resp *w)
 		json_decref(hits);
 	}
 	resp_page(w, 200, "site/templates/search.html", "Search",
-		  json_pack("{s:s,s:o,s:b,s:I,s:o}", "q",
-			    q->present ? q->str : "", "results", results,
+		  json_pack("{s:s,s:b,s:o,s:b,s:I,s:o}", "q",
+			    q->present ? q->str : "", "has_results",
+			    json_array_size(results) > 0, "results", results,
 			    "searched", q->present, "count",
 			    (json_int_t)json_array_size(results), "count_label",
 			    json_sprintf("%zu result%s", json_array_size(results),
