@@ -33,11 +33,14 @@ TESTS    := $(patsubst src/%.c,$(BUILD)/%,$(TEST_C))
 
 EMBED_FILES := $(sort $(wildcard src/*/templates/*.html src/*/static/* src/*/migrations/*.sql))
 
-.PHONY: all run test unit http browser sanitize bench deps node-deps clean fuzz
+.PHONY: all run test unit http browser sanitize bench deps test-deps node-deps clean fuzz
 all: $(BUILD)/alliance
 
 deps:
 	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
 
 $(BUILD)/alliance: $(BUILD)/main.o $(LIB_O)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -73,22 +76,44 @@ unit: $(TESTS)
 	@scripts/run-unit.sh $(TESTS)
 
 http: $(BUILD)/alliance node-deps
-	ALLIANCE_BIN=$(abspath $(BUILD)/alliance) node --test --test-concurrency=1 $(sort $(wildcard tests/http/*.test.mjs src/*/*.http.test.mjs))
+	ALLIANCE_BIN=$(abspath $(BUILD)/alliance) node --test --test-concurrency=1 --test-timeout=120000 $(sort $(wildcard tests/http/*.test.mjs src/*/*.http.test.mjs))
 
 browser: $(BUILD)/alliance node-deps
-	ALLIANCE_BIN=$(abspath $(BUILD)/alliance) node --test --test-concurrency=1 $(sort $(wildcard tests/browser/*.test.mjs))
+	ALLIANCE_BIN=$(abspath $(BUILD)/alliance) node --test --test-concurrency=1 --test-timeout=120000 $(sort $(wildcard tests/browser/*.test.mjs))
 
 # The unit and HTTP suites again under AddressSanitizer + UBSan.
 sanitize:
 	$(MAKE) BUILD=build/san SAN=1 OPT=-O1 unit http
 
-test: deps
-	$(MAKE) unit
-	$(MAKE) sanitize
-	$(MAKE) http browser
+# Every suite runs even when an earlier one fails; the exit status says
+# whether all passed.  The last lines are the runners' own summaries.
+test: test-deps
+	@rc=0; \
+	$(MAKE) --no-print-directory unit || rc=1; \
+	$(MAKE) --no-print-directory sanitize || rc=1; \
+	$(MAKE) --no-print-directory http || rc=1; \
+	$(MAKE) --no-print-directory browser || rc=1; \
+	exit $$rc
 
-bench: deps $(BUILD)/alliance
+bench: test-deps $(BUILD)/alliance
 	bench/run.sh
+
+# Coverage-guided fuzzing of every parser (clang, libFuzzer): each
+# src/*/fuzz_NAME.c runs for FUZZ_SECONDS from the seeds in tests/fuzz/NAME.
+FUZZ_SECONDS ?= 60
+FUZZ_BINS := $(patsubst src/%.c,build/fuzz/%,$(FUZZ_C))
+build/fuzz/%: src/%.c $(filter-out %/main.c,$(LIB_C)) $(BUILD)/embedded.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -Isrc -I$(BUILD) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do name=$${f##*/fuzz_}; \
+		mkdir -p build/fuzz/corpus-$$name; \
+		echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+			build/fuzz/corpus-$$name tests/fuzz/$$name || exit 1; \
+	done
 
 clean:
 	rm -rf build

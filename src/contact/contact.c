@@ -58,7 +58,7 @@ static const struct field contact_fields[] = {
 static json_t *
 form_model(const struct req *r)
 {
-	json_t *opts = json_array(), *input = r->input ? r->input : NULL;
+	json_t *opts = json_array(), *input = r->input;
 	const char *chosen =
 		input ? json_string_value(json_object_get(input, "subject"))
 		      : NULL;
@@ -68,9 +68,10 @@ form_model(const struct req *r)
 			opts, json_pack("{s:s,s:b}", "value", subjects[i],
 					"selected",
 					chosen && strcmp(chosen, subjects[i]) == 0));
-	return json_pack("{s:o,s:O,s:O,s:I}", "subjects", opts, "input",
-			 input ? input : json_object(), "errors",
-			 r->errors ? r->errors : json_object(), "max_upload_mb",
+	return json_pack("{s:o,s:o,s:o,s:I}", "subjects", opts, "input",
+			 input ? json_incref(input) : json_object(), "errors",
+			 r->errors ? json_incref(r->errors) : json_object(),
+			 "max_upload_mb",
 			 (json_int_t)(CONTACT_MAX_UPLOAD / (1024 * 1024)));
 }
 

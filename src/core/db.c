@@ -34,6 +34,21 @@ struct db_stmt {
 static size_t nslots;
 static char *dbfile;
 static __thread struct db *thread_db;
+/* closes a worker's connection when its thread ends */
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+
+static void
+thread_db_destroy(void *db)
+{
+	db_close(db);
+}
+
+static void
+thread_key_init(void)
+{
+	pthread_key_create(&thread_key, thread_db_destroy);
+}
 
 void
 db_register(struct db_sql *t)
@@ -126,8 +141,12 @@ db_thread(void)
 
 	if (thread_db == NULL && dbfile != NULL) {
 		thread_db = db_open(dbfile, err, sizeof(err));
-		if (thread_db == NULL)
+		if (thread_db == NULL) {
 			log_error("db: %s", err);
+			return NULL;
+		}
+		pthread_once(&thread_key_once, thread_key_init);
+		pthread_setspecific(thread_key, thread_db);
 	}
 	return thread_db;
 }
@@ -135,6 +154,8 @@ db_thread(void)
 void
 db_thread_close(void)
 {
+	if (thread_db)
+		pthread_setspecific(thread_key, NULL);
 	db_close(thread_db);
 	thread_db = NULL;
 }

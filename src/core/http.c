@@ -41,6 +41,10 @@
 #include "router.h"
 #include "util.h"
 
+/* How much of a too-large body is read and dropped so that the client
+ * sees the 413 rather than a reset connection. */
+#define DISCARD_MAX (64u * 1024 * 1024)
+
 /* A raw field as received, before validation. */
 struct raw_field {
 	const char *name;
@@ -631,12 +635,25 @@ start_request(struct conn_state *cs, const char *method)
 				 : cfg->max_body;
 	cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl && strtoull(cl, NULL, 10) > cs->body_limit) {
+		const char *expect = req_header(r, MHD_HTTP_HEADER_EXPECT);
 		char *msg = arena_printf(
 			r->arena, "The request is too large: the limit here is "
 				  "%zu KiB.",
 			cs->body_limit / 1024);
 
-		return answer_error(cs, 413, msg);
+		/*
+		 * A client waiting for "100 Continue" has sent nothing yet:
+		 * answer now.  One that is already sending (browsers) would
+		 * see a reset instead of the answer if we closed on its
+		 * unread bytes, so the body is read and dropped, and the
+		 * answer comes at its end -- up to DISCARD_MAX; beyond that
+		 * we answer at once and let the connection go.
+		 */
+		if ((expect && strcasecmp(expect, "100-continue") == 0) ||
+		    strtoull(cl, NULL, 10) > cs->body_limit + DISCARD_MAX)
+			return answer_error(cs, 413, msg);
+		cs->fail_status = 413;
+		cs->fail_msg = msg;
 	}
 	return MHD_YES;
 }
@@ -648,9 +665,9 @@ feed_body(struct conn_state *cs, const char *data, size_t n)
 {
 	enum form_err fe;
 
+	cs->body_seen += n;
 	if (cs->fail_status)
 		return;
-	cs->body_seen += n;
 	if (cs->body_seen > cs->body_limit) {
 		cs->fail_status = 413;
 		cs->fail_msg = arena_printf(cs->req.arena,
@@ -754,6 +771,9 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (*upload_data_size) {
 		feed_body(cs, upload_data, *upload_data_size);
 		*upload_data_size = 0;
+		if (cs->fail_status &&
+		    cs->body_seen > cs->body_limit + DISCARD_MAX)
+			return answer_error(cs, cs->fail_status, cs->fail_msg);
 		return MHD_YES;
 	}
 	return finish_request(cs);
