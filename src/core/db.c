@@ -22,6 +22,7 @@
 
 struct db {
 	sqlite3 *h;
+	sqlite3_stmt *data_version;
 	struct db_stmt **stmts; /* by slot */
 	size_t nstmts;
 };
@@ -130,6 +131,7 @@ db_close(struct db *db)
 		}
 	}
 	free(db->stmts);
+	sqlite3_finalize(db->data_version);
 	sqlite3_close(db->h);
 	free(db);
 }
@@ -367,6 +369,29 @@ int64_t
 db_last_id(struct db *db)
 {
 	return sqlite3_last_insert_rowid(db->h);
+}
+
+int
+db_generation(struct db *db, uint64_t *gen)
+{
+	int64_t v;
+
+	/* PRAGMA data_version moves on commits by other connections; this
+	 * connection's own writes show in its total_changes */
+	if (db->data_version == NULL &&
+	    sqlite3_prepare_v3(db->h, "PRAGMA data_version", -1,
+			       SQLITE_PREPARE_PERSISTENT, &db->data_version,
+			       NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(db->data_version) != SQLITE_ROW) {
+		sqlite3_reset(db->data_version);
+		return -1;
+	}
+	v = sqlite3_column_int64(db->data_version, 0);
+	sqlite3_reset(db->data_version);
+	*gen = ((uint64_t)v << 32) ^
+	       (uint64_t)(sqlite3_total_changes64(db->h) & 0xffffffff);
+	return 0;
 }
 
 int

@@ -93,6 +93,11 @@ json_t *db_one_json(struct db_stmt *st);
 int64_t db_changes(struct db *db);
 int64_t db_last_id(struct db *db);
 
+/* A number that changes whenever committed data in the database changes,
+ * whoever committed it (this connection, another, another process): the
+ * validator of the page cache.  0 or -1. */
+int db_generation(struct db *db, uint64_t *gen);
+
 /* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1. */
 int db_begin(struct db *db);
 int db_commit(struct db *db);

@@ -37,6 +37,7 @@
 #include "db.h"
 #include "form.h"
 #include "log.h"
+#include "pagecache.h"
 #include "response.h"
 #include "router.h"
 #include "util.h"
@@ -684,13 +685,32 @@ feed_body(struct conn_state *cs, const char *data, size_t n)
 	case BODY_MULTIPART:
 		fe = multipart_feed(cs->mp, data, n);
 		if (fe != FORM_OK && cs->fail_status == 0) {
-			cs->fail_status = fe == FORM_BAD_MULTIPART ? 400 : 400;
+			cs->fail_status = 400;
 			cs->fail_msg = form_strerror(fe);
 		}
 		break;
 	default:
 		break;
 	}
+}
+
+/* Sets r->cache_key when the answer may come from, and go to, the page
+ * cache: a public, impersonal GET or HEAD from a client that sends no
+ * credentials (no Cookie, no Authorization), with valid input. */
+static int
+cacheable(struct req *r)
+{
+	if ((r->method != HTTP_GET && r->method != HTTP_HEAD) ||
+	    r->route->who != ACCESS_PUBLIC ||
+	    (r->route->flags & ROUTE_PERSONAL) || r->errors ||
+	    req_header(r, MHD_HTTP_HEADER_COOKIE) ||
+	    req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
+	    db_generation(r->db, &r->cache_gen) != 0)
+		return 0;
+	r->cache_key = arena_printf(r->arena, "%c%s?%s",
+				    r->want_json ? 'j' : 'h', r->path,
+				    r->query);
+	return 1;
 }
 
 /* The last call: parse what was collected, validate, run the handler. */
@@ -738,6 +758,15 @@ finish_request(struct conn_state *cs)
 		json_object_set(json_object_get(w.model, "error"), "fields",
 				r->errors);
 		return answer(cs, &w);
+	}
+	if (cacheable(r)) {
+		const struct cached_page *p =
+			pagecache_get(r->cache_key, r->cache_gen);
+
+		if (p) {
+			cs->status = p->status;
+			return http_send_cached(r, p, &cs->bytes_out);
+		}
 	}
 	w.flags = r->route->flags & ROUTE_PERSONAL;
 	r->route->handler(r, &w);

@@ -104,6 +104,8 @@ struct req {
 				     refill a form; NULL when none */
 	struct db *db;            /* this thread's connection */
 	void *conn;               /* the MHD connection, for the core only */
+	const char *cache_key;    /* the page cache's key when cacheable */
+	uint64_t cache_gen;       /* and the database generation it saw */
 };
 
 struct resp {

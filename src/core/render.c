@@ -71,18 +71,18 @@ int
 render_page(const struct req *r, const char *tmpl, const char *title,
 	    json_t *model, struct buf *out)
 {
-	struct buf content = BUF_INIT;
+	/* the page body is rendered into this thread's buffer, which keeps
+	 * its capacity from one request to the next */
+	static __thread struct buf content;
 	int rc;
 
-	if (render_template(tmpl, model, &content) != 0) {
-		buf_free(&content);
+	buf_reset(&content);
+	if (render_template(tmpl, model, &content) != 0)
 		return -1;
-	}
 	json_object_set_new(model, "title", json_string(title ? title : ""));
 	/* our own output: UTF-8 by construction, so no second check */
 	json_object_set_new(model, "content",
 			    json_stringn_nocheck(buf_cstr(&content), content.len));
-	buf_free(&content);
 	if (chrome_fn)
 		chrome_fn(r, model);
 	rc = layout_name ? render_template(layout_name, model, out) : -1;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "pagecache.h"
 #include "render.h"
 #include "util.h"
 
@@ -209,6 +210,20 @@ build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 	}
 }
 
+/* Adds the headers of a built (not raw) answer: its cache policy and, for
+ * content negotiated on Accept, Vary. */
+static void
+add_page_headers(struct MHD_Response *mr, const struct req *r, int status,
+		 unsigned flags)
+{
+	if (flags & ROUTE_PERSONAL)
+		MHD_add_response_header(mr, "Cache-Control", "no-store");
+	else if (status < 300)
+		MHD_add_response_header(mr, "Cache-Control", "no-cache");
+	if (!r->api)
+		MHD_add_response_header(mr, "Vary", "Accept");
+}
+
 enum MHD_Result
 http_send(struct req *r, struct resp *w, uint64_t *bytes)
 {
@@ -227,11 +242,15 @@ http_send(struct req *r, struct resp *w, uint64_t *bytes)
 		free(s);
 		json_decref(o);
 		ctype = "application/json";
-	} else if (w->body) {
+	} else if (raw) {
 		ctype = w->content_type ? w->content_type
 					: "application/octet-stream";
 	} else {
+		buf_grow(&out, 16384); /* a page, in one allocation */
 		build_body(r, w, &out, &ctype);
+		if (r->cache_key && w->status == 200 && !(w->flags & ROUTE_PERSONAL))
+			pagecache_put(r->cache_key, r->cache_gen, w->status,
+				      ctype, out.data, out.len);
 	}
 	if (raw) {
 		mr = MHD_create_response_from_buffer(
@@ -255,14 +274,31 @@ http_send(struct req *r, struct resp *w, uint64_t *bytes)
 	MHD_add_response_header(mr, "Content-Type", ctype);
 	if (w->location)
 		MHD_add_response_header(mr, "Location", w->location);
-	if (w->flags & ROUTE_PERSONAL)
+	if (!raw)
+		add_page_headers(mr, r, w->status, w->flags);
+	else if (w->flags & ROUTE_PERSONAL)
 		MHD_add_response_header(mr, "Cache-Control", "no-store");
-	else if (!raw && w->status < 300)
-		MHD_add_response_header(mr, "Cache-Control", "no-cache");
-	if (!r->api && !raw)
-		MHD_add_response_header(mr, "Vary", "Accept");
 	add_headers(mr, w);
 	rc = MHD_queue_response(r->conn, (unsigned)w->status, mr);
+	MHD_destroy_response(mr);
+	return rc;
+}
+
+enum MHD_Result
+http_send_cached(struct req *r, const struct cached_page *p, uint64_t *bytes)
+{
+	static const struct resp none;
+	struct MHD_Response *mr = MHD_create_response_from_buffer(
+		p->len, (void *)p->body, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result rc;
+
+	if (mr == NULL)
+		return MHD_NO;
+	*bytes = p->len;
+	MHD_add_response_header(mr, "Content-Type", p->content_type);
+	add_page_headers(mr, r, p->status, 0);
+	add_headers(mr, &none);
+	rc = MHD_queue_response(r->conn, (unsigned)p->status, mr);
 	MHD_destroy_response(mr);
 	return rc;
 }

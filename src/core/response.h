@@ -17,6 +17,10 @@
 
 /* Queues w for r; *bytes gets the body size.  The MHD result. */
 enum MHD_Result http_send(struct req *r, struct resp *w, uint64_t *bytes);
+struct cached_page;
+/* Queues a page from the page cache, with the headers a built page has. */
+enum MHD_Result http_send_cached(struct req *r, const struct cached_page *p,
+				 uint64_t *bytes);
 /* Frees what w owns and zeroes it. */
 void resp_clear(struct resp *w);
 /* Switches on Strict-Transport-Security (deployments behind TLS). */

@@ -178,6 +178,39 @@ backup_is_a_readable_copy(void **state)
 }
 
 static void
+generation_moves_on_every_committed_write(void **state)
+{
+	struct fixture *f = *state;
+	struct db *other;
+	struct db_stmt *st;
+	uint64_t g0, g1, g2, g3;
+	char err[256];
+
+	assert_int_equal(db_generation(f->db, &g0), 0);
+	assert_int_equal(db_generation(f->db, &g1), 0);
+	assert_true(g0 == g1); /* reading changes nothing */
+
+	st = db_stmt(f->db, &test_sql, T_INSERT_PAGE); /* own write */
+	db_bind_text(st, 1, "own");
+	db_bind_text(st, 2, "Own");
+	db_bind_text(st, 3, "text");
+	assert_int_equal(db_run(st), 0);
+	assert_int_equal(db_generation(f->db, &g2), 0);
+	assert_true(g2 != g1);
+
+	other = db_open(f->path, err, sizeof(err)); /* another connection */
+	assert_non_null(other);
+	st = db_stmt(other, &test_sql, T_INSERT_PAGE);
+	db_bind_text(st, 1, "theirs");
+	db_bind_text(st, 2, "Theirs");
+	db_bind_text(st, 3, "text");
+	assert_int_equal(db_run(st), 0);
+	db_close(other);
+	assert_int_equal(db_generation(f->db, &g3), 0);
+	assert_true(g3 != g2);
+}
+
+static void
 search_finds_femicide_platform(void **state)
 {
 	struct fixture *f = *state;
@@ -258,6 +291,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(constraint_violation_is_an_error_not_a_crash, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_is_a_readable_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(generation_moves_on_every_committed_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_finds_femicide_platform, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_ignores_fts_syntax_in_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(search_folds_diacritics, setup, teardown),

@@ -28,15 +28,15 @@ static const char *const site_sql_text[STMT_SITE__MAX] = {
 	[STMT_PAGE_GET] = "SELECT slug, title, summary, body_md, updated_at"
 			  " FROM pages WHERE slug = ?",
 	[STMT_FOCAL_LIST] = "SELECT slug, name, summary FROM focal_areas"
-			    " ORDER BY position, name",
+			    " ORDER BY position",
 	[STMT_FOCAL_GET] = "SELECT slug, name, summary, body_md"
 			   " FROM focal_areas WHERE slug = ?",
 	[STMT_BODY_LIST] = "SELECT slug, acronym, name, kind, cadence, summary"
-			   " FROM bodies ORDER BY position, name",
+			   " FROM bodies ORDER BY position",
 	[STMT_BODY_GET] = "SELECT slug, acronym, name, kind, cadence, summary,"
 			  " body_md FROM bodies WHERE slug = ?",
 	[STMT_OFFICE_LIST] = "SELECT slug, name, city, country, summary"
-			     " FROM offices ORDER BY position, name",
+			     " FROM offices ORDER BY position",
 };
 
 static struct db_sql site_sql = {"site", site_sql_text, STMT_SITE__MAX, 0};
