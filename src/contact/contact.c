@@ -140,7 +140,7 @@ static const struct route contact_routes[] = {
 	{HTTP_GET, "/contact", ACCESS_PUBLIC, NULL, contact_form, 0, 0,
 	 "The form to write to the secretariat"},
 	{HTTP_POST, "/contact", ACCESS_PUBLIC, contact_fields, contact_send,
-	 ROUTE_OWN_ERRORS, CONTACT_MAX_UPLOAD + 64 * 1024,
+	 ROUTE_OWN_ERRORS | ROUTE_PERSONAL, CONTACT_MAX_UPLOAD + 64 * 1024,
 	 "Sends a message (and an optional document) to the secretariat"},
 	{HTTP_GET, "/contact/thanks", ACCESS_PUBLIC, NULL, contact_thanks, 0, 0,
 	 "Confirms that a message was sent"},

@@ -67,22 +67,53 @@ render_template(const char *tmpl, json_t *model, struct buf *out)
 	return 0;
 }
 
+/* The page body is rendered into a buffer of the worker thread, which
+ * keeps its capacity from one request to the next and goes with the
+ * thread. */
+static pthread_key_t buf_key;
+static pthread_once_t buf_once = PTHREAD_ONCE_INIT;
+
+static void
+buf_destroy(void *p)
+{
+	buf_free(p);
+	free(p);
+}
+
+static void
+buf_key_init(void)
+{
+	pthread_key_create(&buf_key, buf_destroy);
+}
+
+static struct buf *
+thread_buf(void)
+{
+	struct buf *b;
+
+	pthread_once(&buf_once, buf_key_init);
+	b = pthread_getspecific(buf_key);
+	if (b == NULL) {
+		b = xcalloc(1, sizeof(*b));
+		pthread_setspecific(buf_key, b);
+	}
+	return b;
+}
+
 int
 render_page(const struct req *r, const char *tmpl, const char *title,
 	    json_t *model, struct buf *out)
 {
-	/* the page body is rendered into this thread's buffer, which keeps
-	 * its capacity from one request to the next */
-	static __thread struct buf content;
+	struct buf *content = thread_buf();
 	int rc;
 
-	buf_reset(&content);
-	if (render_template(tmpl, model, &content) != 0)
+	buf_reset(content);
+	if (render_template(tmpl, model, content) != 0)
 		return -1;
 	json_object_set_new(model, "title", json_string(title ? title : ""));
 	/* our own output: UTF-8 by construction, so no second check */
 	json_object_set_new(model, "content",
-			    json_stringn_nocheck(buf_cstr(&content), content.len));
+			    json_stringn_nocheck(buf_cstr(content), content->len));
 	if (chrome_fn)
 		chrome_fn(r, model);
 	rc = layout_name ? render_template(layout_name, model, out) : -1;
