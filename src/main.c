@@ -360,6 +360,10 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (c.base_url[0] == '\0')
+		snprintf(c.base_url, sizeof(c.base_url), "http://%s:%u",
+			 c.listen_host, c.port);
+	config_current = &c;
 	app_init(c.site_name);
 	return cmd->run(&c, argc, argv);
 }

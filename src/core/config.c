@@ -42,7 +42,30 @@ static const struct key keys[] = {
 	{"site_name", K_STR, OFF(site_name),
 	 sizeof(((struct config *)0)->site_name), 0, 0,
 	 "the name in page titles"},
+	{"base_url", K_STR, OFF(base_url),
+	 sizeof(((struct config *)0)->base_url), 0, 0,
+	 "the address people use, for links in e-mail (default: "
+	 "http://LISTEN)"},
+	{"session_idle", K_UINT, OFF(session_idle), 0, 1, 7 * 86400,
+	 "seconds of inactivity that end a session"},
+	{"session_max", K_UINT, OFF(session_max), 0, 1, 90 * 86400,
+	 "seconds after sign-in that end a session"},
+	{"mail_from", K_STR, OFF(mail_from),
+	 sizeof(((struct config *)0)->mail_from), 0, 0,
+	 "the From: address of outgoing mail"},
+	{"smtp_url", K_STR, OFF(smtp_url), sizeof(((struct config *)0)->smtp_url),
+	 0, 0,
+	 "smtp://host:587 or smtps://host:465; unset: .eml files in "
+	 "DATA/outbox"},
+	{"smtp_user", K_STR, OFF(smtp_user),
+	 sizeof(((struct config *)0)->smtp_user), 0, 0, "SMTP user name"},
+	{"smtp_password", K_STR, OFF(smtp_password),
+	 sizeof(((struct config *)0)->smtp_password), 0, 0, "SMTP password"},
+	{"smtp_starttls", K_BOOL, OFF(smtp_starttls), 0, 0, 1,
+	 "yes to require STARTTLS on smtp://"},
 };
+
+const struct config *config_current;
 
 void
 config_defaults(struct config *c)
@@ -58,6 +81,10 @@ config_defaults(struct config *c)
 	c->max_field_len = 100 * 1024;
 	snprintf(c->site_name, sizeof(c->site_name),
 		 "Alliance of NGOs on Crime Prevention and Criminal Justice");
+	c->session_idle = 30 * 60;
+	c->session_max = 12 * 3600;
+	snprintf(c->mail_from, sizeof(c->mail_from),
+		 "Alliance secretariat <secretariat@localhost>");
 }
 
 static int
@@ -228,7 +255,11 @@ config_print(const struct config *c)
 
 		printf("# %s\n%s = ", k->help, k->name);
 		switch (k->kind) {
-		case K_STR: printf("%s\n", p); break;
+		case K_STR:
+			printf("%s\n", strcmp(k->name, "smtp_password") == 0 && *p
+						? "(set)"
+						: p);
+			break;
 		case K_LISTEN: printf("%s:%u\n", c->listen_host, c->port); break;
 		case K_UINT: printf("%u\n", *(const unsigned *)p); break;
 		case K_SIZE: printf("%zu\n", *(const size_t *)p); break;

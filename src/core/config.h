@@ -23,7 +23,20 @@ struct config {
 	size_t max_field_len;
 	int behind_tls;
 	char site_name[200];
+	char base_url[300];      /* how people reach the site: links in mail */
+	unsigned session_idle;   /* seconds without a request before sign-out */
+	unsigned session_max;    /* seconds after sign-in before sign-out */
+	char mail_from[300];     /* From: of every message */
+	char smtp_url[300];      /* smtp://host:587 or smtps://host:465; empty:
+				    write .eml files to DATA/outbox */
+	char smtp_user[200];
+	char smtp_password[200];
+	int smtp_starttls;       /* require STARTTLS on smtp:// */
 };
+
+/* The settings in force, for modules that need them (mail, sessions).
+ * Set once by the command before any thread starts. */
+extern const struct config *config_current;
 
 void config_defaults(struct config *c);
 /* Sets key to value. 0, or -1 with a message for the person in err. */

@@ -1,0 +1,45 @@
+/*
+ * jobs.h -- background work as rows with a lease.
+ *
+ * A job is a row (kind, payload, run_at); a runner takes a lease on a due
+ * job in one transaction (so two nodes never run one job twice), runs the
+ * registered function, and marks it done or schedules a retry with
+ * back-off.  An expired lease (a crashed runner) makes the job due again.
+ * `alliance serve` runs a runner thread; `alliance worker` runs one
+ * without the HTTP server, so several nodes can share the work.
+ */
+#ifndef ALLIANCE_JOBS_H
+#define ALLIANCE_JOBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* Runs one job.  Returns 0 when done, or -1 with a message in err to be
+ * retried later (after attempts, the job is marked failed). */
+typedef int (*job_fn)(struct db *db, const char *payload, char *err,
+		      size_t errlen);
+
+extern struct db_sql jobs_sql;
+
+/* Registers a kind before runners start. */
+void jobs_register(const char *kind, job_fn fn);
+
+/* Schedules a job at run_at (unix seconds; 0 for now), in the caller's
+ * transaction.  Returns the job id or -1. */
+int64_t jobs_enqueue(struct db *db, const char *kind, const char *payload,
+		     int64_t run_at);
+
+/* Runs at most max due jobs now as runner `who`; returns how many ran, or
+ * -1 on a database error. For the runners and for tests. */
+int jobs_run_due(struct db *db, const char *who, int max, int64_t now);
+
+/* Starts/stops the runner thread of `serve` (own connection to path). */
+int jobs_start(const char *db_path);
+void jobs_stop(void);
+
+/* `alliance worker`: runs jobs until SIGTERM/SIGINT. Returns 0 or 1. */
+int jobs_worker_main(const char *db_path);
+
+#endif

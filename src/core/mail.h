@@ -1,0 +1,59 @@
+/*
+ * mail.h -- outgoing e-mail through an outbox.
+ *
+ * A feature never talks to a mail server: it puts a message in the outbox
+ * table inside its own transaction (so a change and its notice commit or
+ * roll back together) and a delivery job sends it -- over SMTP with libcurl
+ * when smtp_url is configured, otherwise by writing an .eml file under
+ * DATA/outbox/ (the embedded default, read by the admin's Outbox page).
+ * Failed deliveries are retried with back-off and stay visible.
+ */
+#ifndef ALLIANCE_MAIL_H
+#define ALLIANCE_MAIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "util.h"
+
+struct mail {
+	const char *to;               /* addr-spec, already validated */
+	const char *to_name;          /* display name or NULL */
+	const char *subject;          /* UTF-8, one line */
+	const char *text;             /* the plain-text body (required) */
+	const char *html;             /* an HTML alternative, or NULL */
+	const char *list_unsubscribe; /* URL for List-Unsubscribe, or NULL */
+};
+
+/* The outbox's statements; registered by the application at start-up. */
+extern struct db_sql mail_sql;
+
+/*
+ * Puts m in the outbox and schedules its delivery, in the caller's
+ * transaction (if any).  Returns the outbox id, or -1 (logged).
+ */
+int64_t mail_enqueue(struct db *db, const struct mail *m);
+
+/*
+ * Builds the RFC 5322 / MIME message for m into out: UTF-8 headers
+ * (RFC 2047 encoded-words where needed), Date, Message-ID, From (from),
+ * To, Subject, MIME-Version, List-Unsubscribe (+ List-Unsubscribe-Post)
+ * when given, and a multipart/alternative body (text/plain then text/html,
+ * quoted-printable) or a single text/plain part.  CRLF line ends, lines
+ * under 78 characters.  date (unix seconds) and message_id are given so
+ * the output is reproducible for golden-file tests.
+ */
+void mail_build(const struct mail *m, const char *from, int64_t date,
+		const char *message_id, struct buf *out);
+
+/* The outbox for the admin page: newest first, as JSON rows
+ * {id, to_addr, subject, status, attempts, last_error, created_at,
+ * sent_at, file}; NULL on error. */
+json_t *mail_outbox_list(struct db *db, int limit, int offset);
+
+/* Registers the delivery job kind with jobs.h (call at start-up). */
+void mail_init(void);
+
+#endif
