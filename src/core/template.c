@@ -3,30 +3,24 @@
  * renders them.
  *
  * Compiling walks the source once.  The literal text between {{...}} tags
- * is fed, byte by byte, to a small HTML tokenizer (struct hctx and
- * html_step) that follows the states of the HTML5 tokenizer closely enough
- * to know, at every tag, whether an insertion would land in text, in a
- * quoted attribute value (and of which kind), or somewhere no escaping is
- * safe -- the last is a compile error.  Each insertion becomes an OP_VALUE
- * that carries the escaper for its place, so rendering never thinks about
- * HTML: it walks the ops, looks values up in a chain of contexts that lives
- * on the C stack, and appends to the caller's buf.  Path segments are split
+ * is fed, byte by byte, to the HTML context tracker (htmlctx.h), which
+ * says at every tag whether an insertion would land in text, in a quoted
+ * attribute value (and of which kind), or somewhere no escaping is safe --
+ * the last is a compile error.  Each insertion becomes an OP_VALUE that
+ * carries the escaper for its place, so rendering never thinks about HTML:
+ * it walks the ops, looks values up in a chain of contexts that lives on
+ * the C stack, and appends to the caller's buf.  Path segments are split
  * and NUL-terminated at compile time (an all-digit segment also indexes an
  * array: "results.0"); the only allocation while rendering is the growth
  * of the output buffer.  Rendering only reads the set, so threads may
  * share one that is no longer being added to.
  *
- * Sections branch: a body runs zero, one or many times, so the context
- * where it closes must agree with the one where it opened (hctx_join).
- * Inside a tag, "<option {{#sel}}selected{{/sel}}>" is allowed through the
- * JOINED states, which accept only a space, '/' or '>' next: an '=' would
- * give its value to an attribute that may not be there.  In URL attribute
- * values three flags follow the scheme (URL_START, URL_OPEN, URL_SETTLED)
- * so that no insertion can help form "javascript:" -- see url_literal.
+ * A section's body runs zero, one or many times, so the compiler keeps the
+ * context where each open section started and asks htmlctx_join whether
+ * the one where it closes agrees.
  *
- * Known limits: SVG and MathML content is tokenized as HTML; "<!" inside
- * <script> and '<' inside <title>/<textarea> are refused rather than
- * modelled; there is no way to write a literal "{{".
+ * Known limits: those of htmlctx.h, and there is no way to write a
+ * literal "{{".
  */
 #include "template.h"
 
@@ -38,60 +32,11 @@
 #include <string.h>
 
 #include "escape.h"
+#include "htmlctx.h"
 
 #define MAX_PARTIAL_DEPTH 32 /* template.h promises this */
 #define MAX_SECTION_DEPTH 64 /* bounds the C recursion of rendering */
-#define NAME_KEEP 16	     /* bytes of a tag or attribute name we keep */
-
-/* ---- the HTML context ------------------------------------------------ */
-
-enum hstate {
-	H_TEXT,		  /* HTML text */
-	H_RCDATA,	  /* inside <title> or <textarea> */
-	H_RAWTEXT,	  /* inside <script>, <style>, <iframe>, ... */
-	H_LT,		  /* read '<' in text */
-	H_LT_SLASH,	  /* read "</" */
-	H_MARKUP,	  /* read "<!", maybe "<!-" */
-	H_COMMENT,	  /* inside <!-- --> */
-	H_BOGUS,	  /* inside <!doctype ...>, <?...> or "</ ..." */
-	H_TAG_NAME,	  /* reading a tag name */
-	H_BEFORE_ATTR,	  /* in a tag, before an attribute name */
-	H_ATTR_NAME,	  /* reading an attribute name */
-	H_AFTER_ATTR,	  /* after a name, maybe before '=' */
-	H_BEFORE_VALUE,	  /* after '=' */
-	H_VALUE_DQ,	  /* in a "value" */
-	H_VALUE_SQ,	  /* in a 'value' */
-	H_VALUE_UNQ,	  /* in an unquoted value */
-	H_JOINED,	  /* in a tag after a section that may hold a name */
-	H_JOINED_SPACED,  /* the same, after a space */
-};
-
-/* Elements whose content is not markup; the RCDATA ones come last. */
-enum elem { EL_NONE, EL_SCRIPT, EL_STYLE, EL_XMP, EL_IFRAME, EL_NOEMBED,
-	    EL_NOFRAMES, EL_TITLE, EL_TEXTAREA };
-static const char *const elem_names[] = {
-	"", "script", "style", "xmp", "iframe", "noembed", "noframes",
-	"title", "textarea"};
-
-enum attr { AT_PLAIN, AT_URL, AT_EVENT, AT_STYLE, AT_BANNED };
-
-/* Flags of a URL attribute value read so far. */
-enum {
-	URL_START = 1,	 /* nothing but spaces yet: an insertion is the URL */
-	URL_OPEN = 2,	 /* data came before the scheme was settled */
-	URL_SETTLED = 4, /* the literal held ':', '/', '?' or '#' */
-};
-
-struct hctx {
-	enum hstate state;
-	enum elem elem;		/* element of the tag, or the one we are in */
-	enum attr attr;		/* kind of the value being read */
-	unsigned char end_tag;	/* the tag being read is an end tag */
-	unsigned char match;	/* progress through "</name"; dashes seen */
-	unsigned char url;	/* URL_* flags */
-	unsigned char namelen;	/* saturates at NAME_KEEP + 1 */
-	char name[NAME_KEEP];	/* tag or attribute name, lower case */
-};
+#define WHY_MAX 256	     /* room for a sentence from htmlctx */
 
 /* ---- compiled templates ---------------------------------------------- */
 
@@ -137,7 +82,7 @@ struct open_section {
 	size_t op, at;	  /* its op, and where its tag starts in src */
 	const char *path; /* as written, for matching the close */
 	size_t pathlen;
-	struct hctx h;	  /* the context the body starts in */
+	struct htmlctx h; /* the context the body starts in */
 };
 
 struct compiler {
@@ -146,7 +91,7 @@ struct compiler {
 	char *err;
 	size_t errlen;
 	struct tmpl *t;
-	struct hctx h;
+	struct htmlctx h; /* where the source read so far ends */
 	struct open_section open[MAX_SECTION_DEPTH];
 	size_t depth;
 };
@@ -192,409 +137,6 @@ is_alpha(int c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static void
-name_add(struct hctx *h, int c)
-{
-	if (h->namelen < NAME_KEEP)
-		h->name[h->namelen] = (char)lower(c);
-	if (h->namelen <= NAME_KEEP)
-		h->namelen++;
-}
-
-static int
-name_is(const struct hctx *h, const char *s)
-{
-	size_t n = strlen(s);
-
-	return h->namelen == n && memcmp(h->name, s, n) == 0;
-}
-
-static int
-name_in(const struct hctx *h, const char *const *list, size_t n)
-{
-	while (n-- > 0)
-		if (name_is(h, list[n]))
-			return 1;
-	return 0;
-}
-
-static enum attr
-attr_kind(const struct hctx *h)
-{
-	static const char *const url[] = {
-		"href",	    "src",    "action",	  "formaction", "poster",
-		"cite",	    "data",   "background", "longdesc", "manifest",
-		"icon",	    "codebase", "xlink:href"};
-	static const char *const banned[] = {"srcset", "imagesrcset",
-					     "srcdoc"};
-
-	if (h->namelen >= 2 && h->name[0] == 'o' && h->name[1] == 'n')
-		return AT_EVENT;
-	if (name_is(h, "style"))
-		return AT_STYLE;
-	if (name_in(h, banned, ARRAY_LEN(banned)))
-		return AT_BANNED;
-	if (name_in(h, url, ARRAY_LEN(url)))
-		return AT_URL;
-	return AT_PLAIN;
-}
-
-static void
-tag_name_done(struct hctx *h)
-{
-	size_t i;
-
-	h->elem = EL_NONE;
-	for (i = 1; i < ARRAY_LEN(elem_names); i++)
-		if (name_is(h, elem_names[i]))
-			h->elem = (enum elem)i;
-	h->state = H_BEFORE_ATTR;
-}
-
-/* At '>': back to text, or into the content of <script>, <title>, ... */
-static void
-tag_end(struct hctx *h)
-{
-	h->state = H_TEXT;
-	if (!h->end_tag && h->elem != EL_NONE)
-		h->state = h->elem >= EL_TITLE ? H_RCDATA : H_RAWTEXT;
-	else
-		h->elem = EL_NONE;
-	h->end_tag = 0;
-	h->match = 0;
-	h->attr = AT_PLAIN;
-	h->url = 0;
-	h->namelen = 0;
-}
-
-static void
-attr_start(struct hctx *h, int c)
-{
-	h->state = H_ATTR_NAME;
-	h->namelen = 0;
-	name_add(h, c);
-}
-
-static void
-value_start(struct hctx *h, enum hstate state)
-{
-	h->state = state;
-	h->attr = attr_kind(h);
-	h->url = URL_START;
-}
-
-/*
- * A literal byte inside a URL value.  After an insertion whose scheme is
- * not settled, a literal ':' (or '&', which may spell one as "&#58;")
- * could complete "javascript:" from data, so it is refused.
- */
-static int
-url_literal(struct compiler *cc, size_t at, int c)
-{
-	struct hctx *h = &cc->h;
-
-	if ((h->url & URL_START) && (unsigned char)c <= 0x20)
-		return 0;
-	if ((c == ':' || c == '&') && (h->url & URL_OPEN))
-		return fail(cc, at,
-			    "'%c' after an insertion in attribute %.*s could "
-			    "complete a URL scheme such as javascript:; put a "
-			    "'/', '?' or '#' before it",
-			    c, (int)h->namelen, h->name);
-	if (c == ':' || c == '/' || c == '?' || c == '#')
-		h->url = URL_SETTLED;
-	else
-		h->url &= ~URL_START;
-	return 0;
-}
-
-/*
- * Inside <script>, <title> and the like, only "</name" followed by a
- * space, '/' or '>' ends the element; match counts what has been seen of
- * it (1 for '<', 2 for "</", then the name).
- */
-static int
-raw_step(struct compiler *cc, size_t at, int c)
-{
-	struct hctx *h = &cc->h;
-	const char *end = elem_names[h->elem];
-	size_t n = strlen(end);
-
-	if (h->match == 0) {
-		h->match = c == '<';
-		return 0;
-	}
-	if (h->match == 1 && c == '/') {
-		h->match = 2;
-		return 0;
-	}
-	if (h->match == 1 && c == '!' && h->elem == EL_SCRIPT)
-		return fail(cc, at, "\"<!\" inside <script> is not supported");
-	if (h->match >= 2 && h->match < 2 + n && lower(c) == end[h->match - 2]) {
-		h->match++;
-		return 0;
-	}
-	if (h->match == 2 + n && (is_space(c) || c == '/' || c == '>')) {
-		h->end_tag = 1;
-		h->elem = EL_NONE;
-		h->match = 0;
-		h->namelen = 0;
-		h->state = H_BEFORE_ATTR;
-		if (c == '>')
-			tag_end(h);
-		return 0;
-	}
-	if (h->state == H_RCDATA)
-		return fail(cc, at, "'<' inside <%s> must be written &lt;", end);
-	h->match = c == '<';
-	return 0;
-}
-
-/*
- * Moves the tokenizer over one literal byte c found at src[at].  Returns
- * 0, or -1 with a message for the few constructs refused outright.
- */
-static int
-html_step(struct compiler *cc, size_t at, int c)
-{
-	struct hctx *h = &cc->h;
-
-again:
-	switch (h->state) {
-	case H_TEXT:
-		if (c == '<')
-			h->state = H_LT;
-		break;
-	case H_RCDATA:
-	case H_RAWTEXT:
-		return raw_step(cc, at, c);
-	case H_LT:
-	case H_LT_SLASH:
-		if (is_alpha(c)) {
-			h->end_tag = h->state == H_LT_SLASH;
-			h->state = H_TAG_NAME;
-			h->namelen = 0;
-			name_add(h, c);
-		} else if (h->state == H_LT_SLASH) {
-			h->state = c == '>' ? H_TEXT : H_BOGUS;
-		} else if (c == '/') {
-			h->state = H_LT_SLASH;
-		} else if (c == '!') {
-			h->state = H_MARKUP;
-			h->match = 0;
-		} else if (c == '?') {
-			h->state = H_BOGUS;
-		} else {
-			h->state = H_TEXT;
-			goto again;
-		}
-		break;
-	case H_MARKUP:
-		if (c == '-' && h->match == 0) {
-			h->match = 1;
-		} else if (c == '-') {
-			h->state = H_COMMENT;
-			h->match = 2; /* so "<!-->" and "<!--->" end at once */
-		} else {
-			h->state = H_BOGUS;
-			h->match = 0;
-			goto again;
-		}
-		break;
-	case H_COMMENT:
-		/* ends at "-->"; "--!>" is not modelled, which is only stricter */
-		if (c == '>' && h->match >= 2) {
-			h->state = H_TEXT;
-			h->match = 0;
-		} else {
-			h->match = c == '-' ? (h->match < 2 ? h->match + 1 : 2) : 0;
-		}
-		break;
-	case H_BOGUS:
-		if (c == '>')
-			h->state = H_TEXT;
-		break;
-	case H_TAG_NAME:
-		if (is_space(c) || c == '/' || c == '>') {
-			tag_name_done(h);
-			if (c == '>')
-				tag_end(h);
-		} else {
-			name_add(h, c);
-		}
-		break;
-	case H_JOINED:
-	case H_JOINED_SPACED:
-		if (is_space(c)) {
-			h->state = H_JOINED_SPACED;
-		} else if (c == '/' || c == '>') {
-			h->state = H_BEFORE_ATTR;
-			goto again;
-		} else if (h->state == H_JOINED || c == '=') {
-			return fail(cc, at,
-				    "after a section inside a tag only a "
-				    "space, '/' or '>' may follow, as the "
-				    "section may not render");
-		} else {
-			attr_start(h, c);
-		}
-		break;
-	case H_BEFORE_ATTR:
-		if (c == '>')
-			tag_end(h);
-		else if (!is_space(c) && c != '/')
-			attr_start(h, c);
-		break;
-	case H_ATTR_NAME:
-	case H_AFTER_ATTR:
-		if (c == '>')
-			tag_end(h);
-		else if (c == '/')
-			h->state = H_BEFORE_ATTR;
-		else if (c == '=')
-			h->state = H_BEFORE_VALUE;
-		else if (is_space(c))
-			h->state = H_AFTER_ATTR;
-		else if (h->state == H_ATTR_NAME)
-			name_add(h, c);
-		else
-			attr_start(h, c);
-		break;
-	case H_BEFORE_VALUE:
-		if (c == '"') {
-			value_start(h, H_VALUE_DQ);
-		} else if (c == '\'') {
-			value_start(h, H_VALUE_SQ);
-		} else if (c == '>') {
-			tag_end(h);
-		} else if (!is_space(c)) {
-			value_start(h, H_VALUE_UNQ);
-			goto again;
-		}
-		break;
-	case H_VALUE_DQ:
-	case H_VALUE_SQ:
-		if (c == (h->state == H_VALUE_DQ ? '"' : '\'')) {
-			h->state = H_BEFORE_ATTR;
-			h->attr = AT_PLAIN;
-			h->url = 0;
-		} else if (h->attr == AT_URL) {
-			return url_literal(cc, at, c);
-		}
-		break;
-	case H_VALUE_UNQ:
-		if (c == '>') {
-			tag_end(h);
-		} else if (is_space(c)) {
-			h->state = H_BEFORE_ATTR;
-			h->attr = AT_PLAIN;
-			h->url = 0;
-		}
-		break;
-	}
-	return 0;
-}
-
-/* Equal as far as anything that follows could tell. */
-static int
-hctx_eq(const struct hctx *a, const struct hctx *b)
-{
-	if (a->state != b->state || a->elem != b->elem)
-		return 0;
-	switch (a->state) {
-	case H_RCDATA:
-	case H_RAWTEXT:
-	case H_MARKUP:
-	case H_COMMENT:
-		return a->match == b->match;
-	case H_TAG_NAME:
-	case H_ATTR_NAME:
-	case H_AFTER_ATTR:
-	case H_BEFORE_VALUE:
-		return a->end_tag == b->end_tag && a->namelen == b->namelen &&
-		       memcmp(a->name, b->name,
-			      a->namelen < NAME_KEEP ? a->namelen
-						     : NAME_KEEP) == 0;
-	case H_VALUE_DQ:
-	case H_VALUE_SQ:
-		return a->end_tag == b->end_tag && a->attr == b->attr &&
-		       a->url == b->url;
-	default:
-		return a->end_tag == b->end_tag;
-	}
-}
-
-static int
-between_attrs(enum hstate s)
-{
-	return s == H_BEFORE_ATTR || s == H_ATTR_NAME || s == H_AFTER_ATTR ||
-	       s == H_JOINED || s == H_JOINED_SPACED;
-}
-
-/*
- * The context after a section, which continues from either a (where the
- * body starts, if it does not run) or b (where it ends).  Stores it in b
- * and returns 0, or returns -1 when no single context describes both.
- */
-static int
-hctx_join(const struct hctx *a, struct hctx *b)
-{
-	if (hctx_eq(a, b))
-		return 0;
-	if (a->elem != b->elem || a->end_tag != b->end_tag)
-		return -1;
-	if (between_attrs(a->state) && between_attrs(b->state)) {
-		int spaced_a = a->state != H_ATTR_NAME && a->state != H_JOINED;
-		int spaced_b = b->state != H_ATTR_NAME && b->state != H_JOINED;
-
-		b->state = spaced_a && spaced_b ? H_JOINED_SPACED : H_JOINED;
-		b->namelen = 0;
-		return 0;
-	}
-	if ((a->state == H_VALUE_DQ || a->state == H_VALUE_SQ) &&
-	    a->state == b->state && a->attr == b->attr) {
-		b->url = ((a->url | b->url) & (URL_START | URL_OPEN)) |
-			 (a->url & b->url & URL_SETTLED);
-		return 0;
-	}
-	return -1;
-}
-
-/* Where h stands, for messages. */
-static const char *
-hctx_where(const struct hctx *h)
-{
-	switch (h->state) {
-	case H_TEXT:
-		return "in text";
-	case H_RCDATA:
-	case H_RAWTEXT:
-		return h->match ? "inside an end tag" : "inside an element";
-	case H_LT:
-	case H_LT_SLASH:
-	case H_TAG_NAME:
-		return "inside a tag name";
-	case H_MARKUP:
-	case H_COMMENT:
-	case H_BOGUS:
-		return "inside an HTML comment";
-	case H_BEFORE_VALUE:
-	case H_VALUE_UNQ:
-		return "in an unquoted attribute value";
-	case H_VALUE_DQ:
-	case H_VALUE_SQ:
-		return "inside an attribute value";
-	default:
-		return "in place of an attribute name";
-	}
-}
-
 /* ---- compiling ------------------------------------------------------- */
 
 static struct op *
@@ -612,18 +154,23 @@ op_add(struct tmpl *t, enum op_kind kind)
 	return op;
 }
 
-/* Feeds src[from..to) to the tokenizer and adds it as an OP_TEXT. */
+/*
+ * Feeds src[from..to) to the HTML context and adds it as an OP_TEXT.
+ * Returns 0, or -1 with the context's reason when it refuses a byte.
+ */
 static int
 literal(struct compiler *cc, size_t from, size_t to)
 {
+	char why[WHY_MAX];
 	struct op *op;
 	size_t i;
 
 	if (from == to)
 		return 0;
 	for (i = from; i < to; i++)
-		if (html_step(cc, i, (unsigned char)cc->src[i]) < 0)
-			return -1;
+		if (htmlctx_step(&cc->h, (unsigned char)cc->src[i], why,
+				 sizeof(why)) < 0)
+			return fail(cc, i, "%s", why);
 	op = op_add(cc->t, OP_TEXT);
 	op->text = cc->t->src + from;
 	op->len = to - from;
@@ -716,44 +263,50 @@ path_parse(struct compiler *cc, size_t at, size_t end, const char *s,
 }
 
 /*
- * Chooses the escaper for an insertion at the current context, or fails
- * saying why no escaping is safe there.
+ * The escaper for data inserted at place, which is safe for it (not
+ * HTMLCTX_UNSAFE); raw output is only ever chosen in HTML text.
+ */
+static enum esc
+escaper_for(enum htmlctx_place place, int raw)
+{
+	assert(place != HTMLCTX_UNSAFE && (!raw || place == HTMLCTX_TEXT));
+	switch (place) {
+	case HTMLCTX_TEXT:
+		return raw ? ESC_RAW : ESC_HTML;
+	case HTMLCTX_URL:
+		return ESC_URL_ATTR;
+	case HTMLCTX_URL_PART: /* its output needs no HTML escaping */
+		return ESC_URL_PART;
+	case HTMLCTX_RCDATA:
+	case HTMLCTX_ATTR:
+	case HTMLCTX_UNSAFE:
+		break;
+	}
+	return ESC_HTML;
+}
+
+/*
+ * Compiles the insertion of path s[0..n), raw or escaped, written in the
+ * tag at src[at..end), into an OP_VALUE whose escaper fits the current
+ * HTML context.  Fails saying why when no escaping is safe there.
  */
 static int
-choose_escaper(struct compiler *cc, size_t at, size_t end, int raw,
-	       enum esc *esc)
+insertion(struct compiler *cc, size_t at, size_t end, const char *s, size_t n,
+	  int raw)
 {
-	struct hctx *h = &cc->h;
+	char why[WHY_MAX];
+	enum htmlctx_place place = htmlctx_place(&cc->h, why, sizeof(why));
+	struct op *op;
 
-	if (raw && h->state != H_TEXT)
+	if (raw && place != HTMLCTX_TEXT)
 		return fail(cc, at, "%.*s: raw output is allowed only in HTML "
 				    "text", TAG_ARGS(cc, at, end));
-	if (h->state == H_TEXT || (h->state == H_RCDATA && h->match == 0)) {
-		*esc = raw ? ESC_RAW : ESC_HTML;
-		return 0;
-	}
-	if (h->state == H_RAWTEXT && h->match == 0)
-		return fail(cc, at, "%.*s inside <%s> cannot be escaped",
-			    TAG_ARGS(cc, at, end), elem_names[h->elem]);
-	if (h->state != H_VALUE_DQ && h->state != H_VALUE_SQ)
-		return fail(cc, at, "%.*s %s cannot be escaped%s",
-			    TAG_ARGS(cc, at, end), hctx_where(h),
-			    h->state == H_VALUE_UNQ || h->state == H_BEFORE_VALUE
-				    ? "; quote the value"
-				    : "");
-	if (h->attr == AT_PLAIN) {
-		*esc = ESC_HTML;
-		return 0;
-	}
-	if (h->attr != AT_URL)
-		return fail(cc, at, "%.*s inside attribute %.*s cannot be "
-				    "escaped",
-			    TAG_ARGS(cc, at, end), (int)h->namelen, h->name);
-	*esc = h->url & URL_START ? ESC_URL_ATTR : ESC_URL_PART;
-	h->url &= ~URL_START;
-	if (!(h->url & URL_SETTLED))
-		h->url |= URL_OPEN;
-	return 0;
+	if (place == HTMLCTX_UNSAFE)
+		return fail(cc, at, "%.*s %s", TAG_ARGS(cc, at, end), why);
+	htmlctx_insert(&cc->h);
+	op = op_add(cc->t, OP_VALUE);
+	op->esc = escaper_for(place, raw);
+	return path_parse(cc, at, end, s, n, &op->path);
 }
 
 static int
@@ -775,12 +328,9 @@ section_open(struct compiler *cc, size_t at, size_t end, const char *s,
 	skip_space(&o->path, &o->pathlen);
 	if (path_parse(cc, at, end, o->path, o->pathlen, &op->path) < 0)
 		return -1;
-	/* A loop's second turn starts where its first ended, maybe after
-	 * data in a URL whose scheme is not settled: assume it did. */
-	if (s[0] == '#' && cc->h.attr == AT_URL &&
-	    (cc->h.state == H_VALUE_DQ || cc->h.state == H_VALUE_SQ) &&
-	    !(cc->h.url & URL_SETTLED))
-		cc->h.url |= URL_OPEN;
+	/* A loop's second turn starts where its first ended. */
+	if (s[0] == '#')
+		htmlctx_repeat(&cc->h);
 	o->h = cc->h;
 	return 0;
 }
@@ -801,7 +351,7 @@ section_close(struct compiler *cc, size_t at, size_t end, const char *s,
 		return fail(cc, at, "%.*s does not close the section %.*s "
 				    "opened before it",
 			    TAG_ARGS(cc, at, end), (int)o->pathlen, o->path);
-	if (hctx_join(&o->h, &cc->h) < 0)
+	if (htmlctx_join(&o->h, &cc->h) < 0)
 		return fail(cc, at, "%.*s ends in a different HTML context "
 				    "than its section started in",
 			    TAG_ARGS(cc, at, end));
@@ -826,7 +376,7 @@ partial(struct compiler *cc, size_t at, size_t end, const char *s, size_t n)
 		return fail(cc, at, "%.*s: a partial's name is letters, "
 				    "digits, '_', '-', '.' and '/'",
 			    TAG_ARGS(cc, at, end));
-	if (cc->h.state != H_TEXT)
+	if (htmlctx_place(&cc->h, NULL, 0) != HTMLCTX_TEXT)
 		return fail(cc, at, "%.*s: partials are allowed only in HTML "
 				    "text", TAG_ARGS(cc, at, end));
 	op = op_add(cc->t, OP_PARTIAL);
@@ -841,8 +391,6 @@ tag(struct compiler *cc, size_t at, size_t end)
 	const char *s = cc->src + at + 2;
 	size_t n = end - at - 4;
 	int raw = 0;
-	enum esc esc = ESC_HTML;
-	struct op *op;
 
 	skip_space(&s, &n);
 	while (n > 0 && is_space((unsigned char)s[n - 1]))
@@ -871,11 +419,7 @@ tag(struct compiler *cc, size_t at, size_t end)
 				    "{{> name}}, {{raw path}} or {{! text}}",
 			    TAG_ARGS(cc, at, end));
 	}
-	if (choose_escaper(cc, at, end, raw, &esc) < 0)
-		return -1;
-	op = op_add(cc->t, OP_VALUE);
-	op->esc = esc;
-	return path_parse(cc, at, end, s, n, &op->path);
+	return insertion(cc, at, end, s, n, raw);
 }
 
 /* The whole source: literals and tags in turn, then what must be closed. */
@@ -884,6 +428,7 @@ compile(struct compiler *cc)
 {
 	const char *src = cc->src;
 	size_t pos = 0, open, close;
+	char why[WHY_MAX];
 
 	for (;;) {
 		for (open = pos; open + 1 < cc->len; open++)
@@ -913,12 +458,8 @@ compile(struct compiler *cc)
 		return fail(cc, o->at, "section %.*s is never closed",
 			    (int)o->pathlen, o->path);
 	}
-	if (cc->h.state != H_TEXT)
-		return fail(cc, cc->len, "the template ends %s%s",
-			    hctx_where(&cc->h),
-			    cc->h.state == H_RCDATA || cc->h.state == H_RAWTEXT
-				    ? " that is never closed"
-				    : "");
+	if (htmlctx_end(&cc->h, why, sizeof(why)) < 0)
+		return fail(cc, cc->len, "the template ends %s", why);
 	return 0;
 }
 
@@ -1015,6 +556,7 @@ tmpl_set_add(struct tmpl_set *set, const char *name, const char *src,
 	cc.err = err;
 	cc.errlen = errlen;
 	cc.t = t;
+	htmlctx_init(&cc.h);
 	if (compile(&cc) < 0) {
 		tmpl_free(t);
 		return -1;

@@ -22,7 +22,8 @@
  *                      HTML text context; greppable on purpose
  *   {{! comment}}      nothing
  * A path is "." (the current value) or dotted names "a.b.c", looked up from
- * the innermost context outwards (mustache rules).  Inside an array section
+ * the innermost context outwards (mustache rules); an all-digit name also
+ * indexes an array ("list.0" is the first element).  Inside an array section
  * "@index" is the 0-based and "@number" the 1-based position, "@first" and
  * "@last" are booleans.  Numbers render in decimal, true renders "true",
  * null/false/missing render nothing.
