@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "contact/contact.h"
+#include "core/auth.h"
 #include "core/db.h"
 #include "core/render.h"
 #include "core/search.h"
@@ -28,6 +29,7 @@ app_init(const char *site_name)
 		if (app_modules[i]->sql)
 			db_register(app_modules[i]->sql);
 	db_register(&search_sql);
+	db_register(&auth_sql);
 	site_set_name(site_name);
 	render_configure("site/templates/layout.html",
 			 "site/templates/error.html", site_chrome);

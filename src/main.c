@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "core/auth.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/http.h"
@@ -226,6 +227,11 @@ cmd_serve(struct config *c, int argc, char **argv)
 	if (db == NULL)
 		return EXIT_FAIL;
 	pending = db_pending_migrations(db);
+	if (pending == 0 && auth_init(db) != 0) {
+		db_close(db);
+		fprintf(stderr, "alliance: cannot read or create the CSRF key\n");
+		return EXIT_FAIL;
+	}
 	db_close(db);
 	if (pending != 0) {
 		fprintf(stderr,

@@ -137,7 +137,7 @@ contact_thanks(struct req *r, struct resp *w)
 }
 
 static const struct route contact_routes[] = {
-	{HTTP_GET, "/contact", ACCESS_PUBLIC, NULL, contact_form, 0, 0,
+	{HTTP_GET, "/contact", ACCESS_PUBLIC, NULL, contact_form, ROUTE_FORM, 0,
 	 "The form to write to the secretariat"},
 	{HTTP_POST, "/contact", ACCESS_PUBLIC, contact_fields, contact_send,
 	 ROUTE_OWN_ERRORS | ROUTE_PERSONAL, CONTACT_MAX_UPLOAD + 64 * 1024,

@@ -34,7 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "db.h"
+#include "escape.h"
 #include "form.h"
 #include "log.h"
 #include "pagecache.h"
@@ -194,6 +196,11 @@ add_raw(struct conn_state *cs, const char *name, size_t nlen,
 {
 	struct raw_field *f;
 
+	if (strcmp(name, "csrf") == 0 && cs->req.csrf_sent == NULL) {
+		/* the core's own field: checked before the handler runs */
+		cs->req.csrf_sent = arena_strndup(cs->req.arena, value, vlen);
+		return 0;
+	}
 	if (field_index(&cs->req, name) < 0)
 		return 0; /* undeclared: dropped here */
 	f = arena_alloc(cs->req.arena, sizeof(*f));
@@ -226,10 +233,14 @@ static int
 part_begin(void *arg, const char *name, const char *filename,
 	   const char *content_type)
 {
+	static const struct field csrf_field = {.name = "csrf",
+						.type = FT_TEXT};
 	struct conn_state *cs = arg;
 	int i = field_index(&cs->req, name);
 
 	cs->part_field = i < 0 ? NULL : &cs->req.route->fields[i];
+	if (i < 0 && filename == NULL && strcmp(name, "csrf") == 0)
+		cs->part_field = &csrf_field; /* the core's own field */
 	cs->part_index = i < 0 ? 0 : (size_t)i;
 	buf_reset(&cs->part_value);
 	cs->part_fd = -1;
@@ -694,6 +705,30 @@ feed_body(struct conn_state *cs, const char *data, size_t n)
 	}
 }
 
+/* /signin?next=<where the visitor wanted to go>, in r's arena. */
+static const char *
+sign_in_url(struct req *r)
+{
+	struct buf next = BUF_INIT;
+	const char *url;
+
+	buf_puts(&next, r->api ? "/api/v1" : "");
+	buf_puts(&next, r->path);
+	if (*r->query) {
+		buf_putc(&next, '?');
+		buf_puts(&next, r->query);
+	}
+	{
+		struct buf enc = BUF_INIT;
+
+		esc_url_component(&enc, next.data, next.len);
+		url = arena_printf(r->arena, "/signin?next=%s", buf_cstr(&enc));
+		buf_free(&enc);
+	}
+	buf_free(&next);
+	return url;
+}
+
 /* Sets r->cache_key when the answer may come from, and go to, the page
  * cache: a public, impersonal GET or HEAD from a client that sends no
  * credentials (no Cookie, no Authorization), with valid input. */
@@ -701,8 +736,8 @@ static int
 cacheable(struct req *r)
 {
 	if ((r->method != HTTP_GET && r->method != HTTP_HEAD) ||
-	    r->route->who != ACCESS_PUBLIC ||
-	    (r->route->flags & ROUTE_PERSONAL) || r->errors ||
+	    r->route->who != ACCESS_PUBLIC || r->person || r->nset_cookie ||
+	    (r->route->flags & (ROUTE_PERSONAL | ROUTE_FORM)) || r->errors ||
 	    req_header(r, MHD_HTTP_HEADER_COOKIE) ||
 	    req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
 	    db_generation(r->db, &r->cache_gen) != 0)
@@ -750,9 +785,23 @@ finish_request(struct conn_state *cs)
 	r->db = db_thread();
 	if (r->db == NULL)
 		return answer_error(cs, 503, "The database is not available.");
-	if (r->route->who != ACCESS_PUBLIC)
-		return answer_error(cs, 403,
-				    "You are not allowed to open this page.");
+	if (auth_load_or_respond(r, &w, (int64_t)time(NULL)) != 0)
+		return answer(cs, &w);
+	if (!auth_can(r->person, r->route->who)) {
+		if (r->person)
+			return answer_error(cs, 403,
+					    "Your account is not allowed to "
+					    "open this page.");
+		if (r->want_json || r->method != HTTP_GET)
+			return answer_error(cs, 401, "Please sign in first.");
+		resp_redirect(&w, sign_in_url(r));
+		return answer(cs, &w);
+	}
+	if (r->route->flags & ROUTE_FORM) {
+		if (!r->want_json)
+			auth_ensure_csrf(r);
+		w.flags |= ROUTE_PERSONAL;
+	}
 	if (r->errors && !(r->route->flags & ROUTE_OWN_ERRORS)) {
 		resp_error(&w, 422, "Some fields need correcting.");
 		json_object_set(json_object_get(w.model, "error"), "fields",

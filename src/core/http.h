@@ -40,12 +40,18 @@ enum access {
 
 struct req;
 struct resp;
+struct person;
 typedef void (*http_handler)(struct req *r, struct resp *w);
 
 #define ROUTE_OWN_ERRORS 0x1u /* the handler shows invalid input itself
 				 (re-renders its form); otherwise the core
 				 answers 422 with the messages */
 #define ROUTE_PERSONAL   0x2u /* Cache-Control: no-store */
+#define ROUTE_FORM       0x4u /* shows a form that posts: the core gives
+				 visitors a CSRF cookie and the model a
+				 "csrf" token (implies personal) */
+#define ROUTE_NO_CSRF    0x8u /* an unsafe method that needs no CSRF token
+				 (nothing so far) */
 
 struct route {
 	unsigned method;      /* one enum http_method; GET also serves HEAD */
@@ -104,6 +110,13 @@ struct req {
 				     refill a form; NULL when none */
 	struct db *db;            /* this thread's connection */
 	void *conn;               /* the MHD connection, for the core only */
+	const struct person *person; /* who is asking; NULL: a visitor */
+	const char *session_hash; /* the session's digest, when signed in */
+	const char *csrf_token;   /* the token forms must carry back */
+	const char *csrf_sent;    /* the token this request carried */
+	int via_token;            /* authenticated by an API token */
+	const char *set_cookie[4];/* Set-Cookie values to send */
+	size_t nset_cookie;
 	const char *cache_key;    /* the page cache's key when cacheable */
 	uint64_t cache_gen;       /* and the database generation it saw */
 };

@@ -108,14 +108,15 @@ render_page(const struct req *r, const char *tmpl, const char *title,
 	int rc;
 
 	buf_reset(content);
+	/* the chrome first: page templates may use it too (csrf, me) */
+	if (chrome_fn)
+		chrome_fn(r, model);
 	if (render_template(tmpl, model, content) != 0)
 		return -1;
 	json_object_set_new(model, "title", json_string(title ? title : ""));
 	/* our own output: UTF-8 by construction, so no second check */
 	json_object_set_new(model, "content",
 			    json_stringn_nocheck(buf_cstr(content), content->len));
-	if (chrome_fn)
-		chrome_fn(r, model);
 	rc = layout_name ? render_template(layout_name, model, out) : -1;
 	json_object_del(model, "content");
 	return rc;

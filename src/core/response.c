@@ -248,7 +248,8 @@ http_send(struct req *r, struct resp *w, uint64_t *bytes)
 	} else {
 		buf_grow(&out, 16384); /* a page, in one allocation */
 		build_body(r, w, &out, &ctype);
-		if (r->cache_key && w->status == 200 && !(w->flags & ROUTE_PERSONAL))
+		if (r->cache_key && w->status == 200 && !r->nset_cookie &&
+		    !(w->flags & ROUTE_PERSONAL))
 			pagecache_put(r->cache_key, r->cache_gen, w->status,
 				      ctype, out.data, out.len);
 	}
@@ -274,6 +275,10 @@ http_send(struct req *r, struct resp *w, uint64_t *bytes)
 	MHD_add_response_header(mr, "Content-Type", ctype);
 	if (w->location)
 		MHD_add_response_header(mr, "Location", w->location);
+	if (r->nset_cookie)
+		w->flags |= ROUTE_PERSONAL; /* never cache a cookie */
+	for (size_t i = 0; i < r->nset_cookie; i++)
+		MHD_add_response_header(mr, "Set-Cookie", r->set_cookie[i]);
 	if (!raw)
 		add_page_headers(mr, r, w->status, w->flags);
 	else if (w->flags & ROUTE_PERSONAL)

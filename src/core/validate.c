@@ -52,6 +52,8 @@
 			"hyphens, starting with a letter or digit"
 #define MSG_COUNTRY     "must be a two-letter country code like AT"
 #define MSG_INVALID     "is not a valid value"
+#define MSG_PASSWORD_SHORT "must be at least 12 characters long"
+#define MSG_PASSWORD_LONG  "must be at most 128 characters long"
 
 /* Length limits worth a precise sentence; others say MSG_TOO_LONG. */
 static const struct {
@@ -622,6 +624,16 @@ set_year(struct value *out, const char *s, int y)
 	out->num = y;
 }
 
+size_t
+utf8_length(const char *s, size_t n)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++)
+		count += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return count;
+}
+
 /*
  * Validates raw[0..n) against f; see validate.h.  Every present value gets
  * a normalised str (numbers and booleans in canonical decimal form) owned by
@@ -645,7 +657,7 @@ validate_field(const struct field *f, const char *raw, size_t n,
 		n = 0, s = "";
 	if (f->type == FT_TEXTAREA)
 		trim_lines(&s, &n);
-	else if (f->type != FT_FILE)
+	else if (f->type != FT_FILE && f->type != FT_PASSWORD)
 		trim(&s, &n);
 	if (n == 0) {
 		if (f->flags & FIELD_REQUIRED) {
@@ -656,6 +668,18 @@ validate_field(const struct field *f, const char *raw, size_t n,
 	}
 
 	switch (f->type) {
+	case FT_PASSWORD:
+		if (!utf8_valid(s, n))
+			*msg = MSG_UTF8;
+		else if (has_control(s, n, ""))
+			*msg = MSG_CONTROL;
+		else if (utf8_length(s, n) < 12)
+			*msg = MSG_PASSWORD_SHORT;
+		else if (utf8_length(s, n) > 128 || n > 1024)
+			*msg = MSG_PASSWORD_LONG;
+		else
+			set_str(out, s, n);
+		break;
 	case FT_TEXT:
 		if (!utf8_valid(s, n))
 			*msg = MSG_UTF8;

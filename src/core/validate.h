@@ -27,6 +27,9 @@ enum field_type {
 	FT_SLUG,     /* [a-z0-9-], starts with a letter or digit */
 	FT_COUNTRY,  /* ISO 3166-1 alpha-2, upper-cased ("AT", "US") */
 	FT_FILE,     /* an uploaded file (handled by the HTTP layer) */
+	FT_PASSWORD, /* a password: kept exactly as typed (never trimmed),
+			UTF-8 without control characters, 12 to 128
+			characters (code points), at most 1024 bytes */
 };
 
 #define FIELD_REQUIRED 0x1u /* missing or empty is an error */
@@ -68,5 +71,7 @@ int valid_http_url(const char *s, size_t n);
 int valid_date(const char *s, size_t n, int *y, int *m, int *d);
 int valid_slug(const char *s, size_t n);
 int valid_country(const char *s, size_t n); /* known ISO 3166-1 alpha-2 */
+/* The number of code points of valid UTF-8 s[0..n). */
+size_t utf8_length(const char *s, size_t n);
 
 #endif

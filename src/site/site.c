@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/db.h"
 #include "core/render.h"
 #include "core/search.h"
@@ -75,6 +76,14 @@ site_chrome(const struct req *r, json_t *model)
 						nav[i].label, "current", current));
 	}
 	json_object_set_new(model, "nav", items);
+	if (r->person)
+		json_object_set_new(
+			model, "me",
+			json_pack("{s:s,s:s,s:b}", "name", r->person->name,
+				  "role", auth_role_name(r->person->role),
+				  "admin", r->person->role >= ROLE_ADMIN));
+	if (r->csrf_token)
+		json_object_set_new(model, "csrf", json_string(r->csrf_token));
 	json_object_set_new(
 		model, "site",
 		json_pack("{s:s,s:s}", "name", site_name, "tagline",
