@@ -27,5 +27,9 @@ int ratelimit_peek(struct db *db, const char *key, int limit, int window,
 		   int64_t now);
 /* Forgets key (after a successful sign-in, say). 0 or -1. */
 int ratelimit_clear(struct db *db, const char *key);
+/* Forgets every key whose window started before `before` (unix seconds):
+ * for a periodic job, with before = now - the longest window in use, so
+ * per-address keys do not pile up.  The number of keys forgotten, or -1. */
+int ratelimit_prune(struct db *db, int64_t before);
 
 #endif
