@@ -6,9 +6,14 @@
 
 #include <string.h>
 
+#include "accounts/accounts.h"
 #include "contact/contact.h"
+#include "core/audit.h"
 #include "core/auth.h"
+#include "core/ratelimit.h"
 #include "core/db.h"
+#include "core/jobs.h"
+#include "core/mail.h"
 #include "core/render.h"
 #include "core/search.h"
 #include "core/static.h"
@@ -19,6 +24,7 @@ const struct module *const app_modules[] = {
 	&core_module,
 	&site_module,
 	&contact_module,
+	&accounts_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 
@@ -29,7 +35,12 @@ app_init(const char *site_name)
 		if (app_modules[i]->sql)
 			db_register(app_modules[i]->sql);
 	db_register(&search_sql);
+	db_register(&mail_sql);
+	db_register(&jobs_sql);
+	mail_init();
 	db_register(&auth_sql);
+	db_register(&audit_sql);
+	db_register(&ratelimit_sql);
 	site_set_name(site_name);
 	render_configure("site/templates/layout.html",
 			 "site/templates/error.html", site_chrome);

@@ -41,8 +41,9 @@ static const char *const audit_sql_text[STMT_AUDIT__MAX] = {
 	/* binds: actor x2, action x3, object_type x2, object_id x2,
 	 * since x2, until x2, limit, offset */
 	[STMT_AUDIT_LIST] =
-		"SELECT id, at, actor, action, object_type, object_id,"
-		" before_json, after_json, client FROM audit_log"
+		"SELECT a.id, a.at, a.actor, a.action, a.object_type,"
+		" a.object_id, a.before_json, a.after_json, a.client, p.name"
+		" FROM audit_log a LEFT JOIN people p ON p.id = a.actor"
 		" WHERE (CAST(? AS INTEGER) IS NULL OR actor = ?)"
 		" AND (CAST(? AS TEXT) IS NULL"
 		"  OR substr(action, 1, length(CAST(? AS TEXT))) = ?)"
@@ -51,14 +52,14 @@ static const char *const audit_sql_text[STMT_AUDIT__MAX] = {
 		" AND (CAST(? AS TEXT) IS NULL OR at >= ?)"
 		" AND (CAST(? AS TEXT) IS NULL"
 		"  OR at <= CAST(? AS TEXT) || 'T23:59:59Z')"
-		" ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+		" ORDER BY a.at DESC, a.id DESC LIMIT ? OFFSET ?",
 };
 
 struct db_sql audit_sql = {"audit", audit_sql_text, STMT_AUDIT__MAX, 0};
 
 /* The columns of STMT_AUDIT_LIST, in order. */
 enum { COL_ID, COL_AT, COL_ACTOR, COL_ACTION, COL_OBJECT_TYPE,
-       COL_OBJECT_ID, COL_BEFORE, COL_AFTER, COL_CLIENT };
+       COL_OBJECT_ID, COL_BEFORE, COL_AFTER, COL_CLIENT, COL_ACTOR_NAME };
 
 /* Compact JSON with sorted keys (newly allocated, free()), or NULL for a
  * NULL value; *failed is set when v cannot be encoded. */
@@ -181,6 +182,7 @@ row_json(struct db_stmt *st)
 	json_object_set_new(o, "before", before);
 	json_object_set_new(o, "after", after);
 	json_object_set_new(o, "client", text_or_null(st, COL_CLIENT));
+	json_object_set_new(o, "actor_name", text_or_null(st, COL_ACTOR_NAME));
 	return o;
 }
 

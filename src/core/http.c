@@ -430,6 +430,7 @@ validate_fields(struct conn_state *cs)
 
 	for (size_t i = 0; f && f[i].name; i++) {
 		struct field_values *fv = &r->values[i];
+		struct raw_field *last = NULL;
 		const char *msg = NULL;
 		size_t count = 0;
 
@@ -439,7 +440,8 @@ validate_fields(struct conn_state *cs)
 			goto record;
 		}
 		for (struct raw_field *rf = cs->fields; rf; rf = rf->next)
-			count += strcmp(rf->name, f[i].name) == 0;
+			if (strcmp(rf->name, f[i].name) == 0)
+				last = rf, count++;
 		if (count > 1 && !(f[i].flags & FIELD_MULTI))
 			count = 1;
 		fv->v = arena_alloc(r->arena,
@@ -450,8 +452,13 @@ validate_fields(struct conn_state *cs)
 			value_clear(&fv->v[0]);
 			goto record;
 		}
-		for (struct raw_field *rf = cs->fields; rf && fv->n < count;
-		     rf = rf->next) {
+		/* a field sent twice counts once, the last value winning
+		 * (a hidden default before a checkbox); FIELD_MULTI keeps
+		 * every value */
+		for (struct raw_field *rf = (f[i].flags & FIELD_MULTI)
+						    ? cs->fields
+						    : last;
+		     rf && fv->n < count; rf = rf->next) {
 			struct value *v = &fv->v[fv->n];
 
 			if (strcmp(rf->name, f[i].name) != 0)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "embed.h"
 #include "log.h"
@@ -53,6 +54,31 @@ const char *
 render_error_template(void)
 {
 	return error_name;
+}
+
+void
+render_add_times(json_t *rows, const char *key)
+{
+	char iso_key[64], text_key[64], iso[32], text[40];
+	json_t *row;
+	size_t i;
+
+	snprintf(iso_key, sizeof(iso_key), "%s_iso", key);
+	snprintf(text_key, sizeof(text_key), "%s_text", key);
+	json_array_foreach (rows, i, row) {
+		json_t *v = json_object_get(row, key);
+		time_t t;
+		struct tm tm;
+
+		if (!json_is_integer(v))
+			continue;
+		t = (time_t)json_integer_value(v);
+		gmtime_r(&t, &tm);
+		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		strftime(text, sizeof(text), "%d %b %Y, %H:%M UTC", &tm);
+		json_object_set_new(row, iso_key, json_string(iso));
+		json_object_set_new(row, text_key, json_string(text));
+	}
 }
 
 int

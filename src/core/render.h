@@ -34,6 +34,11 @@ int render_page(const struct req *r, const char *tmpl, const char *title,
 /* Renders one template alone. 0 or -1. */
 int render_template(const char *tmpl, json_t *model, struct buf *out);
 
+/* For each row object of rows whose key holds unix seconds, adds
+ * key_iso ("2026-11-29T06:20:00Z") and key_text ("29 Nov 2026, 06:20
+ * UTC") for templates. */
+void render_add_times(json_t *rows, const char *key);
+
 /* Markdown to safe HTML (no raw HTML, no javascript: links): a new JSON
  * string. md may be NULL (empty result). */
 json_t *render_markdown(const char *md);
