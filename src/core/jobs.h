@@ -42,4 +42,21 @@ void jobs_stop(void);
 /* `alliance worker`: runs jobs until SIGTERM/SIGINT. Returns 0 or 1. */
 int jobs_worker_main(const char *db_path);
 
+/*
+ * For a job function while it runs: the attempt being made (1 for the
+ * first), the job's max_attempts and the runner's clock (the `now` given
+ * to jobs_run_due).  Returns 0, or -1 (nothing set) outside a job.  A job
+ * that keeps its own record of failures (the mail outbox) uses it to know
+ * whether this attempt is the last.
+ */
+int jobs_current(int *attempt, int *max_attempts, int64_t *now);
+
+/* Seconds a job waits after its attempt-th attempt failed: 30 s, doubling
+ * each time, at most an hour. */
+int64_t jobs_backoff(int attempt);
+
+/* 1 once jobs_stop() was called: a long job (an SMTP conversation) may
+ * give up early and be retried later. */
+int jobs_stopping(void);
+
 #endif
