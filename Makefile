@@ -10,7 +10,7 @@
 # tools/embed.c.
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib
+PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib libcurl
 BUILD   ?= build
 SAN     ?=
 OPT     ?= -O2

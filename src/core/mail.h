@@ -43,7 +43,10 @@ int64_t mail_enqueue(struct db *db, const struct mail *m);
  * when given, and a multipart/alternative body (text/plain then text/html,
  * quoted-printable) or a single text/plain part.  CRLF line ends, lines
  * under 78 characters.  date (unix seconds) and message_id are given so
- * the output is reproducible for golden-file tests.
+ * the output is reproducible for golden-file tests.  message_id is written
+ * without its angle brackets ("1f0c...@example.org"); the multipart
+ * boundary is derived from it.  Control characters in header values become
+ * spaces, so no value can start a header of its own.
  */
 void mail_build(const struct mail *m, const char *from, int64_t date,
 		const char *message_id, struct buf *out);
@@ -53,7 +56,20 @@ void mail_build(const struct mail *m, const char *from, int64_t date,
  * sent_at, file}; NULL on error. */
 json_t *mail_outbox_list(struct db *db, int limit, int offset);
 
-/* Registers the delivery job kind with jobs.h (call at start-up). */
+/* Registers the delivery job kind with jobs.h (call at start-up, before
+ * any thread: it also initialises libcurl). */
 void mail_init(void);
+
+/* The job kind of a delivery; its payload is the outbox id in decimal. */
+#define MAIL_JOB_KIND "mail.deliver"
+
+/*
+ * `alliance mail-test`: puts a short message ("Test message from
+ * <site_name>", text and HTML) to `to` in the outbox, like mail_enqueue
+ * (the caller validates to and holds the transaction).  Returns the
+ * outbox id or -1.
+ */
+int64_t mail_enqueue_test(struct db *db, const char *to,
+			  const char *site_name);
 
 #endif
