@@ -51,6 +51,12 @@ int64_t mail_enqueue(struct db *db, const struct mail *m);
 void mail_build(const struct mail *m, const char *from, int64_t date,
 		const char *message_id, struct buf *out);
 
+/* Splits a mailbox as configured in mail_from -- `Name <addr>`,
+ * `"Name, Inc." <addr>` or a bare `addr` -- appending the display name
+ * (unquoted; empty when there is none) and the address to the two bufs. */
+void mail_split_mailbox(const char *mailbox, struct buf *name,
+			struct buf *addr);
+
 /* The outbox for the admin page: newest first, as JSON rows
  * {id, to_addr, subject, status, attempts, last_error, created_at,
  * sent_at, file}; NULL on error. */

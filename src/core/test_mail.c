@@ -548,6 +548,29 @@ date_is_rfc5322_in_utc(void **state)
 	buf_free(&out);
 }
 
+static void
+mailbox_split_reads_configured_forms(void **state)
+{
+	static const char *const cases[][3] = {
+		{"Alliance secretariat <sec@example.org>",
+		 "Alliance secretariat", "sec@example.org"},
+		{"  \"Alliance, \\\"NGOs\\\"\" <sec@example.org> ",
+		 "Alliance, \"NGOs\"", "sec@example.org"},
+		{" sec@example.org ", "", "sec@example.org"},
+		{"<sec@example.org>", "", "sec@example.org"},
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		struct buf name = BUF_INIT, addr = BUF_INIT;
+
+		mail_split_mailbox(cases[i][0], &name, &addr);
+		assert_string_equal(buf_cstr(&name), cases[i][1]);
+		assert_string_equal(buf_cstr(&addr), cases[i][2]);
+		buf_free(&name);
+		buf_free(&addr);
+	}
+}
+
 /* ---- bodies -------------------------------------------------------- */
 
 static void
@@ -958,6 +981,7 @@ main(void)
 		cmocka_unit_test(header_values_survive_encoding_and_folding),
 		cmocka_unit_test(header_line_breaks_cannot_inject_headers),
 		cmocka_unit_test(date_is_rfc5322_in_utc),
+		cmocka_unit_test(mailbox_split_reads_configured_forms),
 		cmocka_unit_test(
 			quoted_printable_has_short_crlf_lines_and_round_trips),
 		cmocka_unit_test_setup_teardown(
