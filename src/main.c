@@ -21,10 +21,13 @@
 #include "core/config.h"
 #include "core/db.h"
 #include "core/http.h"
+#include "core/jobs.h"
 #include "core/log.h"
+#include "core/mail.h"
 #include "core/render.h"
 #include "core/response.h"
 #include "core/static.h"
+#include "core/validate.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -52,6 +55,9 @@ usage(FILE *f)
 		"serving)\n"
 		"  check-config  print the effective configuration\n"
 		"  routes        list every route and who may call it\n"
+		"  worker        run background jobs (mail) without serving "
+		"HTTP\n"
+		"  mail-test ADDRESS  queue a test message to ADDRESS\n"
 		"\n"
 		"options (every command):\n"
 		"  --config FILE   read settings from FILE (default "
@@ -260,7 +266,93 @@ cmd_serve(struct config *c, int argc, char **argv)
 	hc.data_dir = c->data_dir;
 	hc.site_name = c->site_name;
 	hc.behind_tls = c->behind_tls;
-	return http_serve(&hc, app_modules, app_nmodules) ? EXIT_FAIL : 0;
+	if (jobs_start(path) != 0)
+		return EXIT_FAIL;
+	if (http_serve(&hc, app_modules, app_nmodules) != 0) {
+		jobs_stop();
+		return EXIT_FAIL;
+	}
+	jobs_stop();
+	return 0;
+}
+
+/* Opens the database of the data folder when it exists and is up to date
+ * (for the commands that write to it), or explains. */
+static struct db *
+open_current(const struct config *c)
+{
+	struct db *db = open_existing(c);
+	int pending;
+
+	if (db == NULL)
+		return NULL;
+	pending = db_pending_migrations(db);
+	if (pending != 0) {
+		fprintf(stderr,
+			"alliance: the database needs %d migration%s: run "
+			"alliance migrate --data %s\n",
+			pending, pending == 1 ? "" : "s", c->data_dir);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static int
+cmd_worker(struct config *c, int argc, char **argv)
+{
+	struct db *db = open_current(c);
+	char path[1100];
+
+	if (db == NULL)
+		return EXIT_FAIL;
+	db_close(db);
+	db_file(c, path, sizeof(path));
+	return jobs_worker_main(path) ? EXIT_FAIL : 0;
+}
+
+static int
+cmd_mail_test(struct config *c, int argc, char **argv)
+{
+	const char *to = optind < argc ? argv[optind] : NULL;
+	struct db *db;
+	int64_t id = -1;
+
+	if (to == NULL) {
+		fprintf(stderr, "alliance mail-test: name the address to "
+				"write to: alliance mail-test ADDRESS\n");
+		return EXIT_USAGE;
+	}
+	if (!valid_email(to, strlen(to))) {
+		fprintf(stderr,
+			"alliance mail-test: '%s' is not an e-mail address "
+			"like name@example.org\n",
+			to);
+		return EXIT_USAGE;
+	}
+	db = open_current(c);
+	if (db == NULL)
+		return EXIT_FAIL;
+	if (db_begin(db) != 0 ||
+	    (id = mail_enqueue_test(db, to, c->site_name)) < 0 ||
+	    db_commit(db) != 0) {
+		db_rollback(db);
+		db_close(db);
+		fprintf(stderr, "alliance mail-test: the message could not be "
+				"queued (see the error above)\n");
+		return EXIT_FAIL;
+	}
+	db_close(db);
+	printf("alliance: test message to %s queued as outbox id %lld\n", to,
+	       (long long)id);
+	if (c->smtp_url[0])
+		printf("  alliance serve or alliance worker sends it over "
+		       "SMTP\n");
+	else
+		printf("  no smtp_url is set: alliance serve or alliance "
+		       "worker writes it to %s/outbox/\n",
+		       c->data_dir);
+	return 0;
 }
 
 static const struct command commands[] = {
@@ -283,6 +375,17 @@ static const struct command commands[] = {
 	 "applied), or the\nfirst error in them."},
 	{"routes", cmd_routes, "",
 	 "Lists every route: method, path, who may call it, module."},
+	{"worker", cmd_worker, "[--data DIR]",
+	 "Runs background jobs (mail delivery, ...) until SIGTERM or SIGINT, "
+	 "without\nserving HTTP; the job in hand finishes first.  alliance "
+	 "serve runs jobs too;\nworkers let other machines share the work.  "
+	 "Each job is logged on stderr."},
+	{"mail-test", cmd_mail_test, "ADDRESS [--data DIR]",
+	 "Puts a short test message (text and HTML) to ADDRESS in the outbox "
+	 "and prints\nits outbox id.  alliance serve or alliance worker "
+	 "delivers it: over SMTP when\nsmtp_url is set (ALLIANCE_SMTP_URL), "
+	 "otherwise as an .eml file in DATA/outbox/.\nUse it to check the "
+	 "mail settings."},
 };
 
 static const struct command *

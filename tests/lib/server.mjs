@@ -59,6 +59,8 @@ function run(bin, args, opts = {}) {
  *   opts.args      more arguments for `serve`
  *   opts.env       more environment variables
  *   opts.timeoutMs how long to wait for /healthz (default 10 s)
+ *   opts.beforeServe async ({bin, dataDir, env}) => ..., run after `init`
+ *                  and before `serve` (to put work in the database first)
  * Resolves to {url, port, dataDir, proc, stdout(), stderr(), waitForLog(re),
  * exited, stop()}.  Rejects, with the server's output, if it does not come up.
  */
@@ -67,6 +69,7 @@ export async function startServer(opts = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'alliance-test-'));
   const env = { ...process.env, ...(opts.env || {}) };
   await run(bin, ['init', '--data', dataDir], { env });
+  if (opts.beforeServe) await opts.beforeServe({ bin, dataDir, env });
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
