@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "accounts/accounts.h"
+#include "admin/admin.h"
 #include "contact/contact.h"
 #include "core/audit.h"
 #include "core/auth.h"
@@ -25,6 +26,7 @@ const struct module *const app_modules[] = {
 	&site_module,
 	&contact_module,
 	&accounts_module,
+	&admin_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 

@@ -1,0 +1,873 @@
+/*
+ * admin.c -- the secretariat's side of the platform: a dashboard of what
+ * needs attention, the people with their roles, the mail outbox, the audit
+ * log and the messages sent with the contact form.
+ *
+ * Every route is ACCESS_ADMIN and personal (no-store).  Lists read their
+ * filters from declared, validated query fields (bad input is the core's
+ * 422) and show PAGE_SIZE rows a page with a fixed number of statements:
+ * the people list counts, then reads one page; the other lists read one
+ * row more than a page to know whether a next page exists.  Filters reach
+ * SQL only as bound values; a condition is switched off by binding NULL,
+ * as in core/audit.c.
+ *
+ * The two changes made here -- a person's role, a contact message marked
+ * handled -- are each one transaction that also writes its audit record.
+ * The last active administrator cannot lose the role: the check and the
+ * update sit in one write transaction (BEGIN IMMEDIATE), so two
+ * administrators demoting each other at once cannot both succeed.
+ */
+#include "admin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/db.h"
+#include "core/escape.h"
+#include "core/log.h"
+#include "core/mail.h"
+#include "core/render.h"
+#include "core/util.h"
+
+#define PAGE_SIZE 50
+#define MAX_PAGE 100000
+
+enum stmt_admin {
+	S_DASHBOARD,
+	S_PEOPLE_COUNT,
+	S_PEOPLE_LIST,
+	S_PERSON_ROLE,
+	S_ADMINS_ACTIVE,
+	S_PERSON_SET_ROLE,
+	S_MESSAGES_LIST,
+	S_MESSAGE_HANDLED_AT,
+	S_MESSAGE_SET_HANDLED,
+	S_ADMIN__MAX,
+};
+
+/* The people filter: name or e-mail prefix (q, then the LIKE patterns
+ * "q%", "% q%" for a later word of the name, "q%" for the address), role,
+ * verified ("yes"/"no").  Nine placeholders. */
+#define PEOPLE_WHERE                                                        \
+	" WHERE (CAST(? AS TEXT) IS NULL OR lower(name) LIKE ? ESCAPE '\\'" \
+	"  OR lower(name) LIKE ? ESCAPE '\\'"                               \
+	"  OR lower(email) LIKE ? ESCAPE '\\')"                             \
+	" AND (CAST(? AS TEXT) IS NULL OR role = ?)"                        \
+	" AND (CAST(? AS TEXT) IS NULL"                                     \
+	"  OR (? = 'yes' AND email_verified_at IS NOT NULL)"                \
+	"  OR (? = 'no' AND email_verified_at IS NULL))"
+#define PEOPLE_BINDS 9
+
+static const char *const admin_sql_text[S_ADMIN__MAX] = {
+	[S_DASHBOARD] =
+		"SELECT"
+		" (SELECT COUNT(*) FROM people WHERE role = 'member')"
+		"  AS members,"
+		" (SELECT COUNT(*) FROM people WHERE role = 'editor')"
+		"  AS editors,"
+		" (SELECT COUNT(*) FROM people WHERE role = 'admin')"
+		"  AS admins,"
+		" (SELECT COUNT(*) FROM people"
+		"  WHERE email_verified_at IS NULL) AS unverified,"
+		" (SELECT COUNT(*) FROM outbox WHERE status = 'queued')"
+		"  AS outbox_queued,"
+		" (SELECT COUNT(*) FROM outbox WHERE status = 'failed')"
+		"  AS outbox_failed,"
+		" (SELECT COUNT(*) FROM outbox WHERE status = 'sent')"
+		"  AS outbox_sent,"
+		" (SELECT COUNT(*) FROM contact_messages"
+		"  WHERE handled_at IS NULL) AS messages_open",
+	[S_PEOPLE_COUNT] = "SELECT COUNT(*) FROM people" PEOPLE_WHERE,
+	[S_PEOPLE_LIST] =
+		"SELECT id, name, email, role,"
+		" email_verified_at IS NOT NULL AS verified, created_at,"
+		" disabled_at IS NOT NULL AS disabled FROM people" PEOPLE_WHERE
+		" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+	[S_PERSON_ROLE] = "SELECT role, name, email, disabled_at IS NOT NULL"
+			  " FROM people WHERE id = ?",
+	[S_ADMINS_ACTIVE] = "SELECT COUNT(*) FROM people"
+			    " WHERE role = 'admin' AND disabled_at IS NULL",
+	[S_PERSON_SET_ROLE] = "UPDATE people SET role = ? WHERE id = ?",
+	/* binds: "open" (only messages not handled) or NULL (all), limit,
+	 * offset */
+	[S_MESSAGES_LIST] =
+		"SELECT id, name, email, organisation, subject, message,"
+		" attachment_name, attachment_type, attachment_size,"
+		" created_at, handled_at FROM contact_messages"
+		" WHERE (CAST(? AS TEXT) IS NULL OR handled_at IS NULL)"
+		" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+	[S_MESSAGE_HANDLED_AT] = "SELECT handled_at FROM contact_messages"
+				 " WHERE id = ?",
+	[S_MESSAGE_SET_HANDLED] = "UPDATE contact_messages SET handled_at = ?"
+				  " WHERE id = ? AND handled_at IS NULL",
+};
+
+static struct db_sql admin_sql = {"admin", admin_sql_text, S_ADMIN__MAX, 0};
+
+static const char *const roles[] = {"member", "editor", "admin", NULL};
+static const char *const role_labels[] = {"Member", "Editor",
+					  "Administrator"};
+static const char *const yes_no[] = {"yes", "no", NULL};
+static const char *const yes_no_labels[] = {"Confirmed", "Not confirmed"};
+static const char *const shows[] = {"open", "all", NULL};
+/* what a list page says after a change sent the browser back to it */
+static const char *const done_role[] = {"role", NULL};
+static const char *const done_handled[] = {"handled", NULL};
+
+/* ---- shared pieces ---- */
+
+/* Answers 500 after rolling back the transaction. */
+static void
+fail(struct req *r, struct resp *w)
+{
+	db_rollback(r->db);
+	resp_error(w, 500, "Something went wrong on our side. Nothing was "
+			   "changed; please try again.");
+}
+
+static void
+read_failed(struct resp *w)
+{
+	resp_error(w, 500, "Something went wrong on our side: the list could "
+			   "not be read.");
+}
+
+/* The route parameter :id as a positive number, or 0 when it is not one
+ * (the caller answers 404). */
+static int64_t
+param_id(const struct req *r)
+{
+	const char *s = req_param(r, "id");
+	int64_t v = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 18)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* The page asked for (1 when absent) and the rows it skips. */
+static int64_t
+page_number(const struct req *r)
+{
+	const struct value *v = req_value(r, "page");
+
+	return v->present ? v->num : 1;
+}
+
+static int64_t
+page_offset(const struct req *r)
+{
+	return (page_number(r) - 1) * PAGE_SIZE;
+}
+
+/* The href of page n of the list at path, keeping the request's other
+ * filters (every present declared field but page and done), each value
+ * percent-encoded.  In r's arena. */
+static const char *
+page_href(struct req *r, const char *path, int64_t n)
+{
+	const struct field *f = r->route->fields;
+	struct buf b = BUF_INIT;
+	const char *href;
+	char sep = '?';
+
+	buf_puts(&b, path);
+	for (size_t i = 0; f && f[i].name; i++) {
+		const struct value *v = req_value(r, f[i].name);
+
+		if (!v->present || strcmp(f[i].name, "page") == 0 ||
+		    strcmp(f[i].name, "done") == 0)
+			continue;
+		buf_printf(&b, "%c%s=", sep, f[i].name);
+		esc_url_component(&b, v->str, strlen(v->str));
+		sep = '&';
+	}
+	if (n > 1)
+		buf_printf(&b, "%cpage=%lld", sep, (long long)n);
+	href = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return href;
+}
+
+/* The pager of a list: {page, has_pages, prev_href, next_href}. */
+static json_t *
+pager(struct req *r, const char *path, int has_next)
+{
+	int64_t page = page_number(r);
+
+	return json_pack("{s:I,s:b,s:s?,s:s?}", "page", (json_int_t)page,
+			 "has_pages", page > 1 || has_next, "prev_href",
+			 page > 1 ? page_href(r, path, page - 1) : NULL,
+			 "next_href",
+			 has_next ? page_href(r, path, page + 1) : NULL);
+}
+
+/* rows holds up to PAGE_SIZE + 1 rows: drops the extra one and says
+ * whether it was there (a next page exists). */
+static int
+trim_page(json_t *rows)
+{
+	if (json_array_size(rows) <= PAGE_SIZE)
+		return 0;
+	while (json_array_size(rows) > PAGE_SIZE)
+		json_array_remove(rows, json_array_size(rows) - 1);
+	return 1;
+}
+
+/* The present filter values as {name: text}, to refill the filter form. */
+static json_t *
+filter_model(const struct req *r)
+{
+	const struct field *f = r->route->fields;
+	json_t *o = json_object();
+
+	for (size_t i = 0; f && f[i].name; i++) {
+		const struct value *v = req_value(r, f[i].name);
+
+		if (v->present && strcmp(f[i].name, "page") != 0 &&
+		    strcmp(f[i].name, "done") != 0)
+			json_object_set_new(o, f[i].name, json_string(v->str));
+	}
+	return o;
+}
+
+/* The text of a declared field, or NULL when it was not given. */
+static const char *
+value_or_null(const struct req *r, const char *name)
+{
+	const struct value *v = req_value(r, name);
+
+	return v->present ? v->str : NULL;
+}
+
+/* Options for a <select>: [{value, label, selected}] from the
+ * NULL-terminated values and their labels; current may be NULL. */
+static json_t *
+options(const char *const *values, const char *const *labels,
+	const char *current)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; values[i]; i++) {
+		int selected = current && strcmp(current, values[i]) == 0;
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value",
+						   values[i], "label", labels[i],
+						   "selected", selected));
+	}
+	return a;
+}
+
+/* The secretariat's sub-navigation, with the current page marked. */
+static json_t *
+admin_nav(const char *current)
+{
+	static const char *const links[][2] = {
+		{"/admin", "Overview"},
+		{"/admin/people", "People"},
+		{"/admin/messages", "Contact messages"},
+		{"/admin/outbox", "Outbox"},
+		{"/admin/audit", "Audit log"},
+	};
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < ARRAY_LEN(links); i++)
+		json_array_append_new(
+			a, json_pack("{s:s,s:s,s:b}", "href", links[i][0],
+				     "label", links[i][1], "current",
+				     strcmp(links[i][0], current) == 0));
+	return a;
+}
+
+/* A page of the secretariat: personal, with its sub-navigation (for
+ * people; JSON clients get the model alone). */
+static void
+admin_page(const struct req *r, struct resp *w, const char *tmpl,
+	   const char *title, const char *path, json_t *model)
+{
+	if (!r->want_json)
+		json_object_set_new(model, "admin_nav", admin_nav(path));
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, 200, tmpl, title, model);
+}
+
+/*
+ * For each row object of rows whose key holds a UTC time as text -- SQL's
+ * CURRENT_TIMESTAMP "2026-11-29 06:20:00" or the audit log's
+ * "2026-11-29T06:20:00Z" -- adds key_iso and key_text as render_add_times
+ * does for unix seconds.  Rows whose text does not parse are left alone.
+ */
+static void
+add_text_times(json_t *rows, const char *key)
+{
+	char iso_key[64], text_key[64];
+	json_t *row;
+	size_t i;
+
+	snprintf(iso_key, sizeof(iso_key), "%s_iso", key);
+	snprintf(text_key, sizeof(text_key), "%s_text", key);
+	json_array_foreach (rows, i, row) {
+		const char *s = json_string_value(json_object_get(row, key));
+		struct tm tm = {0};
+		char iso[32], text[40], sep;
+		int y, mo, d, h, mi, se;
+
+		if (s == NULL ||
+		    sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d", &y, &mo, &d, &sep, &h,
+			   &mi, &se) != 7 ||
+		    (sep != ' ' && sep != 'T') || mo < 1 || mo > 12 || d < 1 ||
+		    d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 ||
+		    se > 60)
+			continue;
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = se;
+		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		strftime(text, sizeof(text), "%d %b %Y, %H:%M UTC", &tm);
+		json_object_set_new(row, iso_key, json_string(iso));
+		json_object_set_new(row, text_key, json_string(text));
+	}
+}
+
+/* Now, in UTC, in the form of SQL's CURRENT_TIMESTAMP (which is how
+ * contact_messages.created_at is written), into out[20]. */
+static void
+sql_timestamp_now(char out[20])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* ---- the dashboard ---- */
+
+static void
+dashboard(struct req *r, struct resp *w)
+{
+	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_DASHBOARD);
+	json_t *counts = st ? db_one_json(st) : NULL;
+
+	if (counts == NULL || !json_is_object(counts)) {
+		json_decref(counts);
+		return read_failed(w);
+	}
+	admin_page(r, w, "admin/templates/dashboard.html", "Secretariat",
+		   "/admin", json_pack("{s:o}", "counts", counts));
+}
+
+/* ---- people and roles ---- */
+
+static const struct field people_fields[] = {
+	{.name = "q", .type = FT_TEXT, .maxlen = 254,
+	 .label = "Name or e-mail begins with"},
+	{.name = "role", .type = FT_CHOICE, .choices = roles, .label = "Role"},
+	{.name = "verified", .type = FT_CHOICE, .choices = yes_no,
+	 .label = "Address confirmed"},
+	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
+	 .label = "Page"},
+	{.name = "done", .type = FT_CHOICE, .choices = done_role},
+	{0},
+};
+
+/* s[0..) lower-cased (ASCII, as SQL's lower() does everywhere) with the
+ * LIKE wildcards and the escape character escaped by '\', between
+ * prefix and "%".  In r's arena. */
+static const char *
+like_prefix(struct req *r, const char *prefix, const char *s)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	buf_puts(&b, prefix);
+	for (; *s; s++) {
+		char c = *s;
+
+		if (c == '%' || c == '_' || c == '\\')
+			buf_putc(&b, '\\');
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		buf_putc(&b, c);
+	}
+	buf_putc(&b, '%');
+	out = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* Binds the people filter of r to placeholders 1..PEOPLE_BINDS. */
+static void
+bind_people_filter(struct req *r, struct db_stmt *st)
+{
+	const struct value *q = req_value(r, "q");
+	const struct value *role = req_value(r, "role");
+	const struct value *verified = req_value(r, "verified");
+
+	if (q->present) {
+		const char *start = like_prefix(r, "", q->str);
+
+		db_bind_text(st, 1, q->str);
+		db_bind_text(st, 2, start);
+		db_bind_text(st, 3, like_prefix(r, "% ", q->str));
+		db_bind_text(st, 4, start);
+	}
+	for (int i = 5; i <= 6; i++)
+		db_bind_text(st, i, role->present ? role->str : NULL);
+	for (int i = 7; i <= 9; i++)
+		db_bind_text(st, i, verified->present ? verified->str : NULL);
+}
+
+static void
+people_page(struct req *r, struct resp *w)
+{
+	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_PEOPLE_COUNT);
+	int64_t total, offset = page_offset(r);
+	json_t *rows, *row, *model;
+	int has_next;
+	size_t i;
+
+	if (st == NULL)
+		return read_failed(w);
+	bind_people_filter(r, st);
+	if (db_step(st) != DB_ROW)
+		return read_failed(w);
+	total = db_col_int(st, 0);
+	db_reset(st);
+
+	if ((st = db_stmt(r->db, &admin_sql, S_PEOPLE_LIST)) == NULL)
+		return read_failed(w);
+	bind_people_filter(r, st);
+	db_bind_int(st, PEOPLE_BINDS + 1, PAGE_SIZE);
+	db_bind_int(st, PEOPLE_BINDS + 2, offset);
+	if ((rows = db_all_json(st)) == NULL)
+		return read_failed(w);
+	render_add_times(rows, "created_at");
+	json_array_foreach (rows, i, row) {
+		const char *current = json_string_value(json_object_get(row,
+									"role"));
+
+		json_object_set_new(row, "roles",
+				    options(roles, role_labels, current));
+	}
+
+	has_next = offset + (int64_t)json_array_size(rows) < total;
+	model = json_pack(
+		"{s:o,s:I,s:o,s:o,s:o,s:o,s:o}", "people", rows, "total",
+		(json_int_t)total, "total_text",
+		total == 1
+			? json_string("1 person matches.")
+			: json_sprintf("%lld people match.", (long long)total),
+		"filter", filter_model(r), "role_options",
+		options(roles, role_labels, value_or_null(r, "role")),
+		"verified_options",
+		options(yes_no, yes_no_labels, value_or_null(r, "verified")),
+		"pager", pager(r, "/admin/people", has_next));
+	if (req_value(r, "done")->present)
+		json_object_set_new(model, "notice",
+				    json_string("The role has been saved. The "
+						"change is in the audit log."));
+	admin_page(r, w, "admin/templates/people.html", "People",
+		   "/admin/people", model);
+}
+
+static const struct field role_fields[] = {
+	{.name = "role", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
+	 .choices = roles, .label = "Role"},
+	{0},
+};
+
+/*
+ * POST /admin/people/:id/role: sets the role in one transaction with its
+ * audit record.  404 for an unknown person; 409 when the change would
+ * leave no active administrator (only an administrator demoting themself
+ * can meet that, since whoever asks is one).  An administrator who gives
+ * up the role goes to their account page, as /admin is closed to them.
+ */
+static void
+person_role_set(struct req *r, struct resp *w)
+{
+	int64_t id = param_id(r), admins;
+	const char *role = req_value(r, "role")->str;
+	const char *old, *email;
+	struct db_stmt *st;
+	json_t *before, *after;
+	int disabled, rc;
+
+	if (id <= 0) {
+		resp_error(w, 404, "There is no such person.");
+		return;
+	}
+	if (db_begin(r->db) != 0)
+		return fail(r, w);
+	if ((st = db_stmt(r->db, &admin_sql, S_PERSON_ROLE)) == NULL)
+		return fail(r, w);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ERROR)
+		return fail(r, w);
+	if (rc == DB_DONE) {
+		db_rollback(r->db);
+		resp_error(w, 404, "There is no such person.");
+		return;
+	}
+	old = arena_strdup(r->arena, db_col_text(st, 0));
+	email = arena_strdup(r->arena, db_col_text(st, 2));
+	disabled = db_col_int(st, 3) != 0;
+	db_reset(st);
+
+	if (strcmp(old, role) == 0) { /* nothing to change, nothing to log */
+		db_rollback(r->db);
+		goto done;
+	}
+	if (strcmp(old, "admin") == 0 && !disabled) {
+		st = db_stmt(r->db, &admin_sql, S_ADMINS_ACTIVE);
+		if (st == NULL || db_step(st) != DB_ROW)
+			return fail(r, w);
+		admins = db_col_int(st, 0);
+		db_reset(st);
+		if (admins <= 1) {
+			db_rollback(r->db);
+			resp_error(w, 409,
+				   "This is the last administrator, so the "
+				   "role cannot be taken away: the "
+				   "secretariat would have no one left to "
+				   "manage the site. Make someone else an "
+				   "administrator first.");
+			return;
+		}
+	}
+	if ((st = db_stmt(r->db, &admin_sql, S_PERSON_SET_ROLE)) == NULL)
+		return fail(r, w);
+	db_bind_text(st, 1, role);
+	db_bind_int(st, 2, id);
+	if (db_run(st) != 0)
+		return fail(r, w);
+	before = json_pack("{s:s}", "role", old);
+	after = json_pack("{s:s}", "role", role);
+	rc = audit_record(r->db, r->person->id, "person.role.set", "person",
+			  arena_printf(r->arena, "%lld", (long long)id), before,
+			  after, r->client);
+	json_decref(before);
+	json_decref(after);
+	if (rc != 0 || db_commit(r->db) != 0)
+		return fail(r, w);
+done:
+	if (id == r->person->id && strcmp(role, "admin") != 0) {
+		resp_redirect(w, "/account");
+		return;
+	}
+	{
+		/* back to the list, showing this person */
+		struct buf b = BUF_INIT;
+
+		buf_puts(&b, "/admin/people?q=");
+		esc_url_component(&b, email, strlen(email));
+		buf_puts(&b, "&done=role");
+		resp_redirect(w, buf_cstr(&b));
+		buf_free(&b);
+	}
+}
+
+/* ---- the outbox ---- */
+
+static const struct field page_fields[] = {
+	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
+	 .label = "Page"},
+	{0},
+};
+
+static void
+outbox_page(struct req *r, struct resp *w)
+{
+	json_t *rows = mail_outbox_list(r->db, PAGE_SIZE + 1,
+					(int)page_offset(r));
+	json_t *model;
+	int has_next;
+
+	if (rows == NULL)
+		return read_failed(w);
+	has_next = trim_page(rows);
+	render_add_times(rows, "created_at");
+	render_add_times(rows, "sent_at");
+	model = json_pack("{s:o,s:o}", "messages", rows, "pager",
+			  pager(r, "/admin/outbox", has_next));
+	admin_page(r, w, "admin/templates/outbox.html", "Outbox",
+		   "/admin/outbox", model);
+}
+
+/* ---- the audit log ---- */
+
+static const struct field audit_fields[] = {
+	{.name = "actor", .type = FT_INT, .min = 1, .max = INT64_MAX,
+	 .label = "Person (id)"},
+	{.name = "action", .type = FT_TEXT, .maxlen = 100,
+	 .label = "Action begins with"},
+	{.name = "object_type", .type = FT_TEXT, .maxlen = 60,
+	 .label = "Object type"},
+	{.name = "object_id", .type = FT_TEXT, .maxlen = 60,
+	 .label = "Object id"},
+	{.name = "since", .type = FT_DATE, .label = "From"},
+	{.name = "until", .type = FT_DATE, .label = "Until"},
+	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
+	 .label = "Page"},
+	{0},
+};
+
+/* One before/after value as text a person reads: strings as they are,
+ * numbers in decimal, true/false, "(none)" for null, anything nested as
+ * compact JSON.  A new JSON string. */
+static json_t *
+readable_value(json_t *v)
+{
+	json_t *s;
+	char *text;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return json_incref(v);
+	case JSON_INTEGER:
+		return json_sprintf("%" JSON_INTEGER_FORMAT,
+				    json_integer_value(v));
+	case JSON_REAL:
+		return json_sprintf("%g", json_real_value(v));
+	case JSON_TRUE:
+		return json_string("true");
+	case JSON_FALSE:
+		return json_string("false");
+	case JSON_NULL:
+		return json_string("(none)");
+	default:
+		text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS |
+					     JSON_ENCODE_ANY);
+		s = json_string(text ? text : "");
+		free(text);
+		return s;
+	}
+}
+
+/* A before/after column as [{key, value}] for a key: value list; a value
+ * that is not an object becomes one pair named "value".  New reference. */
+static json_t *
+readable_pairs(json_t *v)
+{
+	json_t *list = json_array(), *x;
+	const char *k;
+
+	if (json_is_object(v)) {
+		json_object_foreach (v, k, x)
+			json_array_append_new(
+				list, json_pack("{s:s,s:o}", "key", k, "value",
+						readable_value(x)));
+	} else if (v != NULL && !json_is_null(v)) {
+		json_array_append_new(list,
+				      json_pack("{s:s,s:o}", "key", "value",
+						"value", readable_value(v)));
+	}
+	return list;
+}
+
+/* Adds to each audit row its before/after as key: value lists and
+ * whether the system (actor 0) made the change. */
+static void
+audit_readable(json_t *rows)
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach (rows, i, row) {
+		json_t *before = json_object_get(row, "before");
+		json_t *after = json_object_get(row, "after");
+		json_int_t actor = json_integer_value(json_object_get(row,
+								      "actor"));
+
+		json_object_set_new(row, "before_pairs", readable_pairs(before));
+		json_object_set_new(row, "after_pairs", readable_pairs(after));
+		json_object_set_new(row, "system", json_boolean(actor == 0));
+	}
+}
+
+static void
+audit_page(struct req *r, struct resp *w)
+{
+	const struct value *actor = req_value(r, "actor");
+	struct audit_filter f = {0};
+	json_t *rows, *model;
+	int has_next;
+
+	f.actor = actor->present ? actor->num : 0;
+	f.action = value_or_null(r, "action");
+	f.object_type = value_or_null(r, "object_type");
+	f.object_id = value_or_null(r, "object_id");
+	f.since = value_or_null(r, "since");
+	f.until = value_or_null(r, "until");
+	rows = audit_list(r->db, &f, PAGE_SIZE + 1, (int)page_offset(r));
+	if (rows == NULL)
+		return read_failed(w);
+	has_next = trim_page(rows);
+	add_text_times(rows, "at");
+	audit_readable(rows);
+	model = json_pack("{s:o,s:o,s:o}", "entries", rows, "filter",
+			  filter_model(r), "pager",
+			  pager(r, "/admin/audit", has_next));
+	admin_page(r, w, "admin/templates/audit.html", "Audit log",
+		   "/admin/audit", model);
+}
+
+/* ---- contact messages ---- */
+
+static const struct field messages_fields[] = {
+	{.name = "show", .type = FT_CHOICE, .choices = shows, .label = "Show"},
+	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
+	 .label = "Page"},
+	{.name = "done", .type = FT_CHOICE, .choices = done_handled},
+	{0},
+};
+
+/* A size in bytes as "850 bytes", "12.5 KB", "3.1 MB". */
+static json_t *
+size_text(json_int_t n)
+{
+	if (n < 1024)
+		return json_sprintf("%lld byte%s", (long long)n,
+				    n == 1 ? "" : "s");
+	if (n < 1024 * 1024)
+		return json_sprintf("%.1f KB", (double)n / 1024);
+	return json_sprintf("%.1f MB", (double)n / (1024 * 1024));
+}
+
+static void
+messages_page(struct req *r, struct resp *w)
+{
+	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_MESSAGES_LIST);
+	const struct value *show = req_value(r, "show");
+	int open_only = show->present && strcmp(show->str, "open") == 0;
+	json_t *rows, *row, *model;
+	int has_next;
+	size_t i;
+
+	if (st == NULL)
+		return read_failed(w);
+	db_bind_text(st, 1, open_only ? "open" : NULL);
+	db_bind_int(st, 2, PAGE_SIZE + 1);
+	db_bind_int(st, 3, page_offset(r));
+	if ((rows = db_all_json(st)) == NULL)
+		return read_failed(w);
+	has_next = trim_page(rows);
+	add_text_times(rows, "created_at");
+	add_text_times(rows, "handled_at");
+	json_array_foreach (rows, i, row) {
+		json_t *size = json_object_get(row, "attachment_size");
+
+		if (json_is_integer(size))
+			json_object_set_new(
+				row, "attachment_size_text",
+				size_text(json_integer_value(size)));
+	}
+	model = json_pack("{s:o,s:b,s:o}", "messages", rows, "open_only",
+			  open_only, "pager",
+			  pager(r, "/admin/messages", has_next));
+	if (req_value(r, "done")->present)
+		json_object_set_new(model, "notice",
+				    json_string("The message is marked as "
+						"handled."));
+	admin_page(r, w, "admin/templates/messages.html", "Contact messages",
+		   "/admin/messages", model);
+}
+
+/*
+ * POST /admin/messages/:id/handled: stamps handled_at with its audit
+ * record, in one transaction.  A message handled already keeps its first
+ * stamp (and no second record is written); an unknown one is a 404.
+ */
+static void
+message_handled(struct req *r, struct resp *w)
+{
+	int64_t id = param_id(r);
+	char at[20];
+	struct db_stmt *st;
+	json_t *after;
+	int rc;
+
+	if (id <= 0) {
+		resp_error(w, 404, "There is no such message.");
+		return;
+	}
+	sql_timestamp_now(at);
+	if (db_begin(r->db) != 0)
+		return fail(r, w);
+	if ((st = db_stmt(r->db, &admin_sql, S_MESSAGE_SET_HANDLED)) == NULL)
+		return fail(r, w);
+	db_bind_text(st, 1, at);
+	db_bind_int(st, 2, id);
+	if (db_run(st) != 0)
+		return fail(r, w);
+	if (db_changes(r->db) == 0) {
+		/* handled already, or no such message? */
+		if ((st = db_stmt(r->db, &admin_sql, S_MESSAGE_HANDLED_AT)) ==
+		    NULL)
+			return fail(r, w);
+		db_bind_int(st, 1, id);
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			db_reset(st);
+		db_rollback(r->db);
+		if (rc == DB_ERROR) {
+			resp_error(w, 500, "Something went wrong on our side.");
+			return;
+		}
+		if (rc == DB_DONE) {
+			resp_error(w, 404, "There is no such message.");
+			return;
+		}
+		resp_redirect(w, "/admin/messages?done=handled");
+		return;
+	}
+	after = json_pack("{s:s}", "handled_at", at);
+	rc = audit_record(r->db, r->person->id, "contact.handled",
+			  "contact_message",
+			  arena_printf(r->arena, "%lld", (long long)id), NULL,
+			  after, r->client);
+	json_decref(after);
+	if (rc != 0 || db_commit(r->db) != 0)
+		return fail(r, w);
+	resp_redirect(w, "/admin/messages?done=handled");
+}
+
+/* ---- the route table ---- */
+
+#define A ACCESS_ADMIN
+#define P ROUTE_PERSONAL
+#define FORM (ROUTE_FORM | ROUTE_PERSONAL)
+
+static const struct route admin_routes[] = {
+	{HTTP_GET, "/admin", A, NULL, dashboard, P, 0,
+	 "The secretariat's overview: people, outbox, messages"},
+	{HTTP_GET, "/admin/people", A, people_fields, people_page, FORM, 0,
+	 "People, searchable by name or e-mail, with their roles"},
+	{HTTP_POST, "/admin/people/:id/role", A, role_fields, person_role_set,
+	 P, 0, "Sets a person's role (never the last administrator's)"},
+	{HTTP_GET, "/admin/outbox", A, page_fields, outbox_page, P, 0,
+	 "The mail outbox: what was sent, queued or failed"},
+	{HTTP_GET, "/admin/audit", A, audit_fields, audit_page, P, 0,
+	 "The audit log, filtered by person, action, object and dates"},
+	{HTTP_GET, "/admin/messages", A, messages_fields, messages_page, FORM,
+	 0, "Messages sent with the contact form, newest first"},
+	{HTTP_POST, "/admin/messages/:id/handled", A, NULL, message_handled,
+	 P, 0, "Marks a contact message as handled"},
+};
+
+const struct module admin_module = {"admin", admin_routes,
+				    ARRAY_LEN(admin_routes), &admin_sql};
