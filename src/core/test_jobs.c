@@ -81,8 +81,9 @@ job_race(struct db *db, const char *payload, char *err, size_t errlen)
 	if (i < 0 || i >= RACE_JOBS)
 		return -1;
 	atomic_fetch_add(&race_runs[i], 1);
-	/* a little work, so the runners overlap */
-	usleep(200);
+	/* a little work (outside the claiming transaction), so the runners
+	 * overlap */
+	usleep(1000);
 	return 0;
 }
 
@@ -263,6 +264,7 @@ backoff_doubles_up_to_an_hour(void **state)
 }
 
 struct racer {
+	pthread_barrier_t *start;
 	const char *path;
 	const char *who;
 	int64_t now;
@@ -277,6 +279,8 @@ race(void *arg)
 	char err[512];
 	struct db *db = db_open(r->path, err, sizeof(err));
 
+	/* both connections are open before either takes a job */
+	pthread_barrier_wait(r->start);
 	if (db == NULL) {
 		r->failed = 1;
 		return NULL;
@@ -301,8 +305,9 @@ two_runners_never_run_one_job_twice(void **state)
 {
 	struct fixture *f = *state;
 	int64_t now = 1800000000;
-	struct racer a = {f->path, "runner-a", now, 0, 0};
-	struct racer b = {f->path, "runner-b", now, 0, 0};
+	pthread_barrier_t start;
+	struct racer a = {&start, f->path, "runner-a", now, 0, 0};
+	struct racer b = {&start, f->path, "runner-b", now, 0, 0};
 	pthread_t ta, tb;
 	int total = 0;
 
@@ -317,10 +322,12 @@ two_runners_never_run_one_job_twice(void **state)
 	}
 	assert_int_equal(db_commit(f->db), 0);
 
+	pthread_barrier_init(&start, NULL, 2);
 	assert_int_equal(pthread_create(&ta, NULL, race, &a), 0);
 	assert_int_equal(pthread_create(&tb, NULL, race, &b), 0);
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
+	pthread_barrier_destroy(&start);
 	assert_false(a.failed);
 	assert_false(b.failed);
 
