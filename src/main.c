@@ -1,6 +1,6 @@
 /*
  * main.c -- the alliance command: serve, init, migrate, backup,
- * check-config, routes.
+ * check-config, routes, worker, mail-test.
  *
  * Exit codes: 0 done; 1 the work failed (database, network); 2 the command
  * line or the configuration is wrong.  Messages go to standard error and
