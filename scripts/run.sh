@@ -19,7 +19,13 @@ fi
 
 if [ ! -f "$data/alliance.db" ]; then
 	mkdir -p "$data"
-	"$bin" init --data "$data"
+	# prints the first administrator's one-time sign-in link
+	ALLIANCE_LISTEN=$listen "$bin" init --data "$data"
+else
+	"$bin" migrate --data "$data" >/dev/null
+	echo "To sign in as an administrator, get a one-time link with:"
+	echo "  $bin user reset-password ADDRESS --data $data"
+	echo "(the addresses: $bin user list --data $data)"
 fi
 
 exec "$bin" serve --data "$data" --listen "$listen"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "accounts/accounts.h"
+#include "accounts/cli.h"
 #include "admin/admin.h"
 #include "contact/contact.h"
 #include "core/audit.h"
@@ -43,6 +44,7 @@ app_init(const char *site_name)
 	db_register(&auth_sql);
 	db_register(&audit_sql);
 	db_register(&ratelimit_sql);
+	db_register(&accounts_cli_sql);
 	site_set_name(site_name);
 	render_configure("site/templates/layout.html",
 			 "site/templates/error.html", site_chrome);

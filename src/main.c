@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "accounts/cli.h"
 #include "app.h"
 #include "core/auth.h"
 #include "core/config.h"
@@ -32,6 +33,12 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 
+/* The options only some commands read. */
+static struct {
+	const char *name, *role, *admin_email;
+	int json;
+} opt;
+
 struct command {
 	const char *name;
 	int (*run)(struct config *c, int argc, char **argv);
@@ -40,6 +47,7 @@ struct command {
 };
 
 static const struct command *find_command(const char *name);
+static struct db *open_current(const struct config *c);
 
 static void
 usage(FILE *f)
@@ -55,6 +63,7 @@ usage(FILE *f)
 		"serving)\n"
 		"  check-config  print the effective configuration\n"
 		"  routes        list every route and who may call it\n"
+		"  user ...      add, list, set-role, reset-password\n"
 		"  worker        run background jobs (mail) without serving "
 		"HTTP\n"
 		"  mail-test ADDRESS  queue a test message to ADDRESS\n"
@@ -137,13 +146,18 @@ cmd_init(struct config *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	n = db_migrate(db, err, sizeof(err));
-	db_close(db);
 	if (n < 0) {
+		db_close(db);
 		fprintf(stderr, "alliance: %s\n", err);
 		return EXIT_FAIL;
 	}
 	printf("alliance: database %s ready (%d migration%s applied)\n", path,
 	       n, n == 1 ? "" : "s");
+	if (accounts_first_admin(c, db, opt.admin_email) != 0) {
+		db_close(db);
+		return EXIT_FAIL;
+	}
+	db_close(db);
 	return 0;
 }
 
@@ -205,10 +219,62 @@ cmd_check_config(struct config *c, int argc, char **argv)
 }
 
 static int
+cmd_user(struct config *c, int argc, char **argv)
+{
+	struct user_args u = {0};
+	struct db *db;
+	int rc;
+
+	u.verb = optind < argc ? argv[optind] : NULL;
+	u.email = optind + 1 < argc ? argv[optind + 1] : NULL;
+	u.name = opt.name;
+	u.role = opt.role;
+	if (u.verb && strcmp(u.verb, "set-role") == 0)
+		u.role = optind + 2 < argc ? argv[optind + 2] : NULL;
+	if (u.verb && strcmp(u.verb, "list") != 0 && u.email == NULL) {
+		fprintf(stderr, "alliance user %s: name the account's e-mail "
+				"address\n",
+			u.verb);
+		return EXIT_USAGE;
+	}
+	if ((db = open_current(c)) == NULL)
+		return EXIT_FAIL;
+	rc = accounts_cli_user(c, db, &u);
+	db_close(db);
+	return rc;
+}
+
+static int
 cmd_routes(struct config *c, int argc, char **argv)
 {
 	static const char *const who[] = {"public", "member", "editor",
 					  "admin"};
+
+	if (opt.json) {
+		json_t *list = json_array();
+		char *s;
+
+		for (size_t i = 0; i < app_nmodules; i++) {
+			const struct module *m = app_modules[i];
+
+			for (size_t k = 0; k < m->nroutes; k++)
+				json_array_append_new(
+					list,
+					json_pack("{s:s,s:s,s:s,s:s,s:s}",
+						  "method",
+						  http_method_name(
+							  m->routes[k].method),
+						  "pattern", m->routes[k].pattern,
+						  "who", who[m->routes[k].who],
+						  "module", m->name, "summary",
+						  m->routes[k].summary));
+		}
+		s = json_dumps(list, JSON_INDENT(1));
+		puts(s);
+		free(s);
+		json_decref(list);
+		return 0;
+	}
 
 	for (size_t i = 0; i < app_nmodules; i++) {
 		const struct module *m = app_modules[i];
@@ -360,10 +426,13 @@ static const struct command commands[] = {
 	 "Serves the platform over HTTP until SIGTERM or SIGINT; requests in "
 	 "flight finish first.\nThe database must exist (alliance init) and "
 	 "be up to date (alliance migrate)."},
-	{"init", cmd_init, "[--data DIR]",
+	{"init", cmd_init, "[--data DIR] [--admin-email EMAIL]",
 	 "Creates the data folder and its database with the Alliance's "
 	 "structure\n(focal points, bodies, offices, pages).  Safe to run "
-	 "again: it only applies\nwhat is missing."},
+	 "again: it only applies\nwhat is missing.  The first time, it "
+	 "creates the first administrator\n(admin@example.org unless "
+	 "--admin-email says otherwise) and prints a\none-time sign-in "
+	 "link."},
 	{"migrate", cmd_migrate, "[--data DIR]",
 	 "Applies the database migrations this version carries and the "
 	 "database lacks."},
@@ -373,8 +442,16 @@ static const struct command commands[] = {
 	{"check-config", cmd_check_config, "[--config FILE] [options]",
 	 "Prints the effective settings (file, environment and flags "
 	 "applied), or the\nfirst error in them."},
-	{"routes", cmd_routes, "",
+	{"routes", cmd_routes, "[--json]",
 	 "Lists every route: method, path, who may call it, module."},
+	{"user", cmd_user,
+	 "add EMAIL --name NAME [--role R] | list | set-role EMAIL ROLE | "
+	 "reset-password EMAIL",
+	 "Manages accounts from the command line.  No password is ever typed "
+	 "or shown\nhere: add and reset-password print a one-time sign-in "
+	 "link (7 days) with\nwhich the person signs in and chooses a "
+	 "password.  Roles: member, editor,\nadmin.  Every change is in the "
+	 "audit log."},
 	{"worker", cmd_worker, "[--data DIR]",
 	 "Runs background jobs (mail delivery, ...) until SIGTERM or SIGINT, "
 	 "without\nserving HTTP; the job in hand finishes first.  alliance "
@@ -406,6 +483,10 @@ main(int argc, char **argv)
 		{"listen", required_argument, NULL, 'l'},
 		{"workers", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
+		{"name", required_argument, NULL, 'n'},
+		{"role", required_argument, NULL, 'r'},
+		{"admin-email", required_argument, NULL, 'a'},
+		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
 	const struct command *cmd;
@@ -437,6 +518,10 @@ main(int argc, char **argv)
 		case 'l': flags[nflags].key = "listen"; break;
 		case 'w': flags[nflags].key = "workers"; break;
 		case 'h': help = 1; break;
+		case 'n': opt.name = optarg; break;
+		case 'r': opt.role = optarg; break;
+		case 'a': opt.admin_email = optarg; break;
+		case 'j': opt.json = 1; break;
 		default:
 			fprintf(stderr, "try: alliance %s --help\n", cmd->name);
 			return EXIT_USAGE;

@@ -1,0 +1,315 @@
+/*
+ * cli.c -- `alliance user ...` and the first administrator of `init`.
+ *
+ * The command line never takes or prints a password: an account made here
+ * gets a one-time link (printed on standard output) with which its owner
+ * signs in once and chooses a password.  Every change is audited with
+ * actor 0 (the system) and done in one transaction.
+ */
+#include "cli.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/util.h"
+#include "core/validate.h"
+
+#define LINK_TTL (7 * 24 * 3600)
+
+enum stmt_cli {
+	C_INSERT,
+	C_LIST,
+	C_SET_ROLE,
+	C_COUNT_ADMINS,
+	C_END_SESSIONS,
+	C__MAX,
+};
+
+static const char *const cli_sql_text[C__MAX] = {
+	[C_INSERT] = "INSERT INTO people (email, name, role, created_at)"
+		     " VALUES (?, ?, ?, ?)",
+	[C_LIST] = "SELECT id, email, name, role,"
+		   " email_verified_at IS NOT NULL, password_hash IS NOT NULL"
+		   " FROM people ORDER BY id",
+	[C_SET_ROLE] = "UPDATE people SET role = ? WHERE id = ?",
+	[C_COUNT_ADMINS] = "SELECT count(*) FROM people WHERE role = 'admin'"
+			   " AND disabled_at IS NULL",
+	[C_END_SESSIONS] = "DELETE FROM sessions WHERE person_id = ?",
+};
+
+struct db_sql accounts_cli_sql = {"accounts-cli", cli_sql_text, C__MAX, 0};
+
+/* The address as accounts.c stores it, or NULL with a message. */
+static char *
+checked_email(const char *email)
+{
+	char *s;
+
+	if (email == NULL || !valid_email(email, strlen(email))) {
+		fprintf(stderr, "alliance user: '%s' is not an e-mail address "
+				"like name@example.org\n",
+			email ? email : "");
+		return NULL;
+	}
+	s = xstrdup(email);
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
+}
+
+static int
+fail_rollback(struct db *db, const char *what)
+{
+	db_rollback(db);
+	fprintf(stderr, "alliance user: %s\n", what);
+	return 1;
+}
+
+/* Prints the link for a one-time token of purpose at path. */
+static void
+print_link(const struct config *c, const char *path, const char *token,
+	   const char *what)
+{
+	printf("%s (valid for 7 days, once):\n  %s%s%s\n", what, c->base_url,
+	       path, token);
+}
+
+static int
+user_add(const struct config *c, struct db *db, const char *email_arg,
+	 const char *name, const char *role_name)
+{
+	enum role role = auth_role_from_name(role_name ? role_name : "member");
+	char token[AUTH_TOKEN_LEN + 1], id_text[32];
+	struct db_stmt *st;
+	char *email = checked_email(email_arg);
+	int64_t id;
+
+	if (email == NULL)
+		return 2;
+	if (role == ROLE_NONE) {
+		fprintf(stderr, "alliance user: role must be member, editor or "
+				"admin\n");
+		free(email);
+		return 2;
+	}
+	if (name == NULL || *name == '\0' || strlen(name) > 200) {
+		fprintf(stderr, "alliance user add: give the person's name: "
+				"--name \"Ada Lovelace\"\n");
+		free(email);
+		return 2;
+	}
+	if (db_begin(db) != 0 ||
+	    (st = db_stmt(db, &accounts_cli_sql, C_INSERT)) == NULL) {
+		free(email);
+		return fail_rollback(db, "the database is not available");
+	}
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, auth_role_name(role));
+	db_bind_int(st, 4, (int64_t)time(NULL));
+	if (db_run(st) != 0) {
+		fprintf(stderr, "alliance user add: %s has an account already\n",
+			email);
+		free(email);
+		db_rollback(db);
+		return 1;
+	}
+	id = db_last_id(db);
+	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
+	if (audit_record(db, 0, "person.create", "person", id_text, NULL,
+			 json_pack("{s:s,s:s,s:s}", "email", email, "name", name,
+				   "role", auth_role_name(role)),
+			 "cli") != 0 ||
+	    auth_link_create(db, id, "signin", NULL, LINK_TTL, time(NULL),
+			     token) != 0 ||
+	    db_commit(db) != 0) {
+		free(email);
+		return fail_rollback(db, "the account could not be created");
+	}
+	printf("alliance: %s (%s) can now sign in as %s\n", name, email,
+	       auth_role_name(role));
+	print_link(c, "/signin/link?token=", token,
+		   "Send them this sign-in link");
+	free(email);
+	return 0;
+}
+
+static int
+user_list(struct db *db)
+{
+	struct db_stmt *st = db_stmt(db, &accounts_cli_sql, C_LIST);
+	int rc;
+
+	if (st == NULL)
+		return 1;
+	printf("%-5s %-32s %-24s %-7s %s\n", "id", "email", "name", "role",
+	       "state");
+	while ((rc = db_step(st)) == DB_ROW)
+		printf("%-5lld %-32s %-24s %-7s %s\n",
+		       (long long)db_col_int(st, 0), db_col_text(st, 1),
+		       db_col_text(st, 2), db_col_text(st, 3),
+		       !db_col_int(st, 4)   ? "address not confirmed"
+		       : !db_col_int(st, 5) ? "no password yet"
+					    : "active");
+	return rc == DB_DONE ? 0 : 1;
+}
+
+/* Loads the person of an e-mail address, or says why not. */
+static int
+find(struct db *db, const char *email_arg, struct arena *a, struct person *p)
+{
+	char *email = checked_email(email_arg);
+	int rc;
+
+	if (email == NULL)
+		return 2;
+	rc = auth_person_by_email(db, email, a, p, NULL);
+	if (rc == 0)
+		fprintf(stderr, "alliance user: nobody has the address %s\n",
+			email);
+	free(email);
+	return rc == 1 ? 0 : rc == 0 ? 1 : 1;
+}
+
+static int
+admins(struct db *db)
+{
+	struct db_stmt *st = db_stmt(db, &accounts_cli_sql, C_COUNT_ADMINS);
+	int n = -1;
+
+	if (st && db_step(st) == DB_ROW) {
+		n = (int)db_col_int(st, 0);
+		db_reset(st);
+	}
+	return n;
+}
+
+static int
+user_set_role(struct db *db, const char *email, const char *role_name)
+{
+	enum role role = auth_role_from_name(role_name);
+	struct arena *a = arena_new();
+	struct person p;
+	struct db_stmt *st;
+	char id_text[32];
+	int rc = find(db, email, a, &p);
+
+	if (rc != 0)
+		goto done;
+	if (role == ROLE_NONE) {
+		fprintf(stderr, "alliance user set-role: the role must be "
+				"member, editor or admin\n");
+		rc = 2;
+		goto done;
+	}
+	if (db_begin(db) != 0) {
+		rc = fail_rollback(db, "the database is not available");
+		goto done;
+	}
+	if (p.role == ROLE_ADMIN && role != ROLE_ADMIN && admins(db) <= 1) {
+		rc = fail_rollback(db, "this is the last administrator; make "
+				       "someone else admin first");
+		goto done;
+	}
+	snprintf(id_text, sizeof(id_text), "%lld", (long long)p.id);
+	st = db_stmt(db, &accounts_cli_sql, C_SET_ROLE);
+	if (st == NULL) {
+		rc = fail_rollback(db, "the database is not available");
+		goto done;
+	}
+	db_bind_text(st, 1, auth_role_name(role));
+	db_bind_int(st, 2, p.id);
+	if (db_run(st) != 0 ||
+	    audit_record(db, 0, "person.role.set", "person", id_text,
+			 json_pack("{s:s}", "role", auth_role_name(p.role)),
+			 json_pack("{s:s}", "role", auth_role_name(role)),
+			 "cli") != 0 ||
+	    db_commit(db) != 0) {
+		rc = fail_rollback(db, "the role could not be changed");
+		goto done;
+	}
+	printf("alliance: %s is now %s\n", p.email, auth_role_name(role));
+done:
+	arena_free(a);
+	return rc;
+}
+
+static int
+user_reset_password(const struct config *c, struct db *db, const char *email)
+{
+	char token[AUTH_TOKEN_LEN + 1], id_text[32];
+	struct arena *a = arena_new();
+	struct person p;
+	int rc = find(db, email, a, &p);
+
+	if (rc != 0)
+		goto done;
+	snprintf(id_text, sizeof(id_text), "%lld", (long long)p.id);
+	/* a sign-in link: it also confirms the address of an account that
+	 * never had a password (the first administrator) */
+	if (db_begin(db) != 0 ||
+	    auth_link_create(db, p.id, "signin", NULL, LINK_TTL, time(NULL),
+			     token) != 0 ||
+	    audit_record(db, 0, "person.password.link", "person", id_text, NULL,
+			 NULL, "cli") != 0 ||
+	    db_commit(db) != 0) {
+		rc = fail_rollback(db, "no link could be made");
+		goto done;
+	}
+	print_link(c, "/signin/link?token=", token,
+		   "Sign-in link: it signs in once, then asks for a new "
+		   "password");
+done:
+	arena_free(a);
+	return rc;
+}
+
+int
+accounts_cli_user(const struct config *c, struct db *db,
+		  const struct user_args *u)
+{
+	if (u->verb == NULL) {
+		fprintf(stderr, "alliance user: say what to do: add, list, "
+				"set-role or reset-password\n");
+		return 2;
+	}
+	if (strcmp(u->verb, "add") == 0)
+		return user_add(c, db, u->email, u->name, u->role);
+	if (strcmp(u->verb, "list") == 0)
+		return user_list(db);
+	if (strcmp(u->verb, "set-role") == 0) {
+		if (u->email == NULL || u->role == NULL) {
+			fprintf(stderr, "usage: alliance user set-role EMAIL "
+					"ROLE\n");
+			return 2;
+		}
+		return user_set_role(db, u->email, u->role);
+	}
+	if (strcmp(u->verb, "reset-password") == 0)
+		return user_reset_password(c, db, u->email);
+	fprintf(stderr, "alliance user: unknown action '%s'\n", u->verb);
+	return 2;
+}
+
+int
+accounts_first_admin(const struct config *c, struct db *db, const char *email)
+{
+	int n = admins(db);
+
+	if (n != 0)
+		return n < 0 ? 1 : 0;
+	printf("\nThe first administrator:\n");
+	return user_add(c, db, email ? email : "admin@example.org",
+			"Administrator", "admin") == 0
+		       ? (printf("Change the address on the account page after "
+				 "signing in. For a new link later:\n"
+				 "  alliance user reset-password %s\n\n",
+				 email ? email : "admin@example.org"),
+			  0)
+		       : 1;
+}

@@ -1,0 +1,30 @@
+/*
+ * cli.h -- `alliance user add|list|set-role|reset-password` and the first
+ * administrator created by `alliance init`.
+ */
+#ifndef ALLIANCE_ACCOUNTS_CLI_H
+#define ALLIANCE_ACCOUNTS_CLI_H
+
+#include "core/config.h"
+#include "core/db.h"
+
+extern struct db_sql accounts_cli_sql;
+
+struct user_args {
+	const char *verb;  /* add, list, set-role, reset-password */
+	const char *email;
+	const char *name;  /* --name */
+	const char *role;  /* --role, or set-role's second argument */
+};
+
+/* Runs one `alliance user` action; prints what happened (links on
+ * standard output, errors on standard error).  Exit code: 0, 1 or 2. */
+int accounts_cli_user(const struct config *c, struct db *db,
+		      const struct user_args *u);
+
+/* Creates the first administrator (email, default admin@example.org) when
+ * there is none, and prints the one-time sign-in link.  0 or 1. */
+int accounts_first_admin(const struct config *c, struct db *db,
+			 const char *email);
+
+#endif
