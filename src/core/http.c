@@ -737,18 +737,22 @@ sign_in_url(struct req *r)
 }
 
 /* Sets r->cache_key when the answer may come from, and go to, the page
- * cache: a public, impersonal GET or HEAD from a client that sends no
- * credentials (no Cookie, no Authorization), with valid input. */
+ * cache: a public, impersonal GET or HEAD from a visitor (no session
+ * cookie, no Authorization), with valid input. */
 static int
 cacheable(struct req *r)
 {
 	if ((r->method != HTTP_GET && r->method != HTTP_HEAD) ||
 	    r->route->who != ACCESS_PUBLIC || r->person || r->nset_cookie ||
 	    (r->route->flags & (ROUTE_PERSONAL | ROUTE_FORM)) || r->errors ||
-	    req_header(r, MHD_HTTP_HEADER_COOKIE) ||
+	    MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+					auth_session_cookie()) ||
 	    req_header(r, MHD_HTTP_HEADER_AUTHORIZATION) ||
 	    db_generation(r->db, &r->cache_gen) != 0)
 		return 0;
+	/* a visitor's page is the same for every visitor: nothing bound to
+	 * this one (a visitor's CSRF cookie) may go into it */
+	r->csrf_token = NULL;
 	r->cache_key = arena_printf(r->arena, "%c%s?%s",
 				    r->want_json ? 'j' : 'h', r->path,
 				    r->query);

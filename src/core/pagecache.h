@@ -10,8 +10,9 @@
  * only when the stamp still matches, so no page is ever stale, and nothing
  * is shared between threads or nodes.
  *
- * Only requests without Cookie or Authorization headers are cached, so
- * nothing personal is ever kept.
+ * Only visitors' requests (no session cookie, no Authorization header) of
+ * public pages without forms are cached, and nothing bound to the visitor
+ * goes into them, so nothing personal is ever kept.
  */
 #ifndef ALLIANCE_PAGECACHE_H
 #define ALLIANCE_PAGECACHE_H
