@@ -14,6 +14,7 @@
 #include "core/auth.h"
 #include "core/ratelimit.h"
 #include "core/db.h"
+#include "core/maintenance.h"
 #include "core/jobs.h"
 #include "core/mail.h"
 #include "core/render.h"
@@ -45,6 +46,8 @@ app_init(const char *site_name)
 	db_register(&audit_sql);
 	db_register(&ratelimit_sql);
 	db_register(&accounts_cli_sql);
+	db_register(&maintenance_sql);
+	maintenance_init();
 	site_set_name(site_name);
 	render_configure("site/templates/layout.html",
 			 "site/templates/error.html", site_chrome);

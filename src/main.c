@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -24,6 +25,7 @@
 #include "core/http.h"
 #include "core/jobs.h"
 #include "core/log.h"
+#include "core/maintenance.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/response.h"
@@ -299,9 +301,11 @@ cmd_serve(struct config *c, int argc, char **argv)
 	if (db == NULL)
 		return EXIT_FAIL;
 	pending = db_pending_migrations(db);
-	if (pending == 0 && auth_init(db) != 0) {
+	if (pending == 0 && (auth_init(db) != 0 ||
+			     maintenance_ensure(db, (int64_t)time(NULL)) != 0)) {
 		db_close(db);
-		fprintf(stderr, "alliance: cannot read or create the CSRF key\n");
+		fprintf(stderr, "alliance: cannot prepare the database (CSRF "
+				"key, maintenance job)\n");
 		return EXIT_FAIL;
 	}
 	db_close(db);
@@ -372,6 +376,12 @@ cmd_worker(struct config *c, int argc, char **argv)
 
 	if (db == NULL)
 		return EXIT_FAIL;
+	if (maintenance_ensure(db, (int64_t)time(NULL)) != 0) {
+		db_close(db);
+		fprintf(stderr, "alliance: cannot schedule the maintenance "
+				"job\n");
+		return EXIT_FAIL;
+	}
 	db_close(db);
 	db_file(c, path, sizeof(path));
 	return jobs_worker_main(path) ? EXIT_FAIL : 0;

@@ -1,0 +1,139 @@
+/*
+ * maintenance.c -- see maintenance.h.  Everything here only removes what
+ * can no longer be used: sessions past their idle or absolute limit,
+ * one-time links a week past expiry or use, jobs done or failed a month
+ * ago, rate-limit windows a day old.  The audit log and the outbox are
+ * records and are kept.
+ */
+#include "maintenance.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "jobs.h"
+#include "log.h"
+#include "ratelimit.h"
+
+enum stmt_maintenance {
+	M_ENSURE,
+	M_SESSIONS,
+	M_LINKS,
+	M_JOBS,
+	M__MAX,
+};
+
+static const char *const maintenance_sql_text[M__MAX] = {
+	[M_ENSURE] = "INSERT INTO jobs (kind, payload, run_at, created_at)"
+		     " SELECT ?, '', ?, ? WHERE NOT EXISTS (SELECT 1 FROM jobs"
+		     " WHERE kind = ? AND status IN ('queued', 'running'))",
+	[M_SESSIONS] = "DELETE FROM sessions WHERE last_seen_at < ?"
+		       " OR created_at < ?",
+	[M_LINKS] = "DELETE FROM one_time_tokens WHERE expires_at < ?"
+		    " OR used_at < ?",
+	[M_JOBS] = "DELETE FROM jobs WHERE status IN ('done', 'failed')"
+		   " AND done_at < ?",
+};
+
+struct db_sql maintenance_sql = {"maintenance", maintenance_sql_text, M__MAX,
+				 0};
+
+#define WEEK (7 * 86400)
+
+int
+maintenance_ensure(struct db *db, int64_t now)
+{
+	struct db_stmt *st;
+	int rc;
+
+	/* one writer at a time: two nodes starting together make one job */
+	if (db_begin(db) != 0)
+		return -1;
+	st = db_stmt(db, &maintenance_sql, M_ENSURE);
+	if (st == NULL) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_text(st, 1, MAINTENANCE_JOB);
+	db_bind_int(st, 2, now + 60);
+	db_bind_int(st, 3, now);
+	db_bind_text(st, 4, MAINTENANCE_JOB);
+	rc = db_run(st);
+	if (rc != 0 || db_commit(db) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs one statement with two time bounds; adds the rows removed. */
+static int
+prune(struct db *db, enum stmt_maintenance s, int64_t a, int64_t b,
+      int64_t *removed)
+{
+	struct db_stmt *st = db_stmt(db, &maintenance_sql, s);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, a);
+	if (s != M_JOBS)
+		db_bind_int(st, 2, b);
+	if (db_run(st) != 0)
+		return -1;
+	*removed += db_changes(db);
+	return 0;
+}
+
+int64_t
+maintenance_run(struct db *db, int64_t now, int64_t session_idle,
+		int64_t session_max)
+{
+	int64_t removed = 0;
+	int n;
+
+	if (db_begin(db) != 0)
+		return -1;
+	if (prune(db, M_SESSIONS, now - session_idle, now - session_max,
+		  &removed) != 0 ||
+	    prune(db, M_LINKS, now - WEEK, now - WEEK, &removed) != 0 ||
+	    prune(db, M_JOBS, now - 30 * 86400, 0, &removed) != 0 ||
+	    (n = ratelimit_prune(db, now - 86400)) < 0 ||
+	    db_commit(db) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return removed + n;
+}
+
+static int
+run_job(struct db *db, const char *payload, char *err, size_t errlen)
+{
+	const struct config *c = config_current;
+	int64_t now, removed;
+	int attempt, max;
+
+	if (jobs_current(&attempt, &max, &now) != 0)
+		now = (int64_t)time(NULL);
+	removed = maintenance_run(db, now, c ? c->session_idle : 1800,
+				  c ? c->session_max : 43200);
+	if (removed < 0) {
+		snprintf(err, errlen, "clean-up failed");
+		return -1;
+	}
+	if (removed > 0)
+		log_info("maintenance: removed %lld expired rows",
+			 (long long)removed);
+	/* the next run; this one is still 'running', so insert directly */
+	if (jobs_enqueue(db, MAINTENANCE_JOB, "", now + 3600) < 0) {
+		snprintf(err, errlen, "cannot schedule the next run");
+		return -1;
+	}
+	return 0;
+}
+
+void
+maintenance_init(void)
+{
+	jobs_register(MAINTENANCE_JOB, run_job);
+}
