@@ -42,6 +42,9 @@ enum stmt_auth {
 	A_TOKEN_TOUCH,
 	A_PERSON_BY_ID,
 	A_PERSON_BY_EMAIL,
+	A_OBJECT_ROLE,
+	A_GRANT,
+	A_REVOKE,
 	A__MAX,
 };
 
@@ -99,6 +102,13 @@ static const char *const auth_sql_text[A__MAX] = {
 	[A_PERSON_BY_EMAIL] = "SELECT " PERSON_COLS ", password_hash"
 			      " FROM people WHERE email = ?"
 			      " AND disabled_at IS NULL",
+	[A_OBJECT_ROLE] = "SELECT 1 FROM object_roles WHERE person_id = ?"
+			  " AND object_type = ? AND object_id = ? AND role = ?",
+	[A_GRANT] = "INSERT INTO object_roles (person_id, object_type,"
+		    " object_id, role, granted_at) VALUES (?, ?, ?, ?, ?)"
+		    " ON CONFLICT DO NOTHING",
+	[A_REVOKE] = "DELETE FROM object_roles WHERE person_id = ?"
+		     " AND object_type = ? AND object_id = ? AND role = ?",
 };
 
 struct db_sql auth_sql = {"auth", auth_sql_text, A__MAX, 0};
@@ -640,6 +650,90 @@ auth_load_or_respond(struct req *r, struct resp *w, int64_t now)
 		}
 	}
 	return 0;
+}
+
+#define MAX_RULES 256
+static const struct auth_rule *rules[MAX_RULES];
+static size_t nrules;
+
+void
+auth_register_rules(const struct auth_rule *add, size_t n)
+{
+	for (size_t i = 0; i < n && nrules < MAX_RULES; i++)
+		rules[nrules++] = &add[i];
+}
+
+static const struct auth_rule *
+rule_for(const char *action)
+{
+	for (size_t i = 0; i < nrules; i++)
+		if (strcmp(rules[i]->action, action) == 0)
+			return rules[i];
+	return NULL;
+}
+
+int
+auth_permits(struct db *db, const struct person *p, const char *action,
+	     const char *object_type, const char *object_id)
+{
+	const struct auth_rule *rule = rule_for(action);
+	struct db_stmt *st;
+	int rc;
+
+	if (p == NULL || rule == NULL)
+		return 0;
+	if (p->role >= ROLE_ADMIN)
+		return 1;
+	if (rule->global != ROLE_NONE && p->role >= rule->global)
+		return 1;
+	if (rule->object_role == NULL || object_type == NULL ||
+	    object_id == NULL)
+		return 0;
+	if ((st = db_stmt(db, &auth_sql, A_OBJECT_ROLE)) == NULL)
+		return -1;
+	db_bind_int(st, 1, p->id);
+	db_bind_text(st, 2, object_type);
+	db_bind_text(st, 3, object_id);
+	db_bind_text(st, 4, rule->object_role);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* Runs A_GRANT or A_REVOKE. */
+static int
+object_role_change(struct db *db, enum stmt_auth s, int64_t person,
+		   const char *object_type, const char *object_id,
+		   const char *role, int64_t now)
+{
+	struct db_stmt *st = db_stmt(db, &auth_sql, s);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, person);
+	db_bind_text(st, 2, object_type);
+	db_bind_text(st, 3, object_id);
+	db_bind_text(st, 4, role);
+	if (s == A_GRANT)
+		db_bind_int(st, 5, now);
+	return db_run(st);
+}
+
+int
+auth_grant(struct db *db, int64_t person, const char *object_type,
+	   const char *object_id, const char *role, int64_t now)
+{
+	return object_role_change(db, A_GRANT, person, object_type, object_id,
+				  role, now);
+}
+
+int
+auth_revoke(struct db *db, int64_t person, const char *object_type,
+	    const char *object_id, const char *role)
+{
+	return object_role_change(db, A_REVOKE, person, object_type,
+				  object_id, role, 0);
 }
 
 int

@@ -108,6 +108,30 @@ int auth_load_or_respond(struct req *r, struct resp *w, int64_t now);
 /* Makes sure a visitor showing a form has a CSRF cookie and token. */
 void auth_ensure_csrf(struct req *r);
 
+/*
+ * The permission check on objects: may p do action on the object
+ * (object_type, object_id)?  Features declare what each action needs as
+ * rules: a global role, or a role on the object itself ("chair" of the
+ * working party "victims").  Administrators may do everything; an action
+ * without a rule is refused (default deny).  1 yes, 0 no, -1 error.
+ */
+struct auth_rule {
+	const char *action;      /* "party.edit" */
+	enum role global;        /* this global role or above suffices;
+				    ROLE_NONE: no global role does */
+	const char *object_role; /* or this role on the object; NULL: none */
+};
+/* Adds rules (kept by pointer) before serving; later rules of the same
+ * action are ignored. */
+void auth_register_rules(const struct auth_rule *rules, size_t n);
+int auth_permits(struct db *db, const struct person *p, const char *action,
+		 const char *object_type, const char *object_id);
+/* Grants or takes back a role on an object. 0 or -1. */
+int auth_grant(struct db *db, int64_t person, const char *object_type,
+	       const char *object_id, const char *role, int64_t now);
+int auth_revoke(struct db *db, int64_t person, const char *object_type,
+		const char *object_id, const char *role);
+
 /* May r's person call a route open to who?  1 yes, 0 no. */
 int auth_can(const struct person *p, enum access who);
 

@@ -808,6 +808,21 @@ finish_request(struct conn_state *cs)
 		resp_redirect(&w, sign_in_url(r));
 		return answer(cs, &w);
 	}
+	if (r->route->action) {
+		int ok = auth_permits(r->db, r->person, r->route->action,
+				      r->route->object_type,
+				      r->route->object_param
+					      ? req_param(r, r->route->object_param)
+					      : NULL);
+
+		if (ok < 0)
+			return answer_error(cs, 500, "Something went wrong on "
+						     "our side.");
+		if (!ok)
+			return answer_error(cs, 403,
+					    "Your account may not do this "
+					    "here.");
+	}
 	if (r->route->flags & ROUTE_FORM) {
 		if (!r->want_json)
 			auth_ensure_csrf(r);

@@ -65,6 +65,12 @@ struct route {
 				 0, and every other body: the configured
 				 max_body */
 	const char *summary;  /* one line, for docs and the route listing */
+	/* Optional, checked by the core after `who`: the action on the
+	 * object named by a route parameter, decided by auth_permits()
+	 * ("party.edit" on "party" :slug). */
+	const char *action;
+	const char *object_type;
+	const char *object_param;
 };
 
 /* A feature module: its routes and its statement table (may be NULL). */

@@ -297,6 +297,74 @@ permission_follows_role_order(void **state)
 					 want[i].can[a]);
 }
 
+static const struct auth_rule test_rules[] = {
+	{"party.edit", ROLE_NONE, "chair"},
+	{"news.publish", ROLE_EDITOR, NULL},
+	{"collection.curate", ROLE_EDITOR, "curator"},
+};
+
+static void
+object_roles_decide_object_actions(void **state)
+{
+	struct fixture *f = *state;
+	struct person member = {.id = f->person, .role = ROLE_MEMBER};
+
+	assert_int_equal(auth_permits(f->db, &member, "party.edit", "party",
+				      "victims"),
+			 0);
+	assert_int_equal(auth_grant(f->db, f->person, "party", "victims",
+				    "chair", 1),
+			 0);
+	assert_int_equal(auth_permits(f->db, &member, "party.edit", "party",
+				      "victims"),
+			 1);
+	/* the role is on that party only */
+	assert_int_equal(auth_permits(f->db, &member, "party.edit", "party",
+				      "corruption"),
+			 0);
+	assert_int_equal(auth_revoke(f->db, f->person, "party", "victims",
+				     "chair"),
+			 0);
+	assert_int_equal(auth_permits(f->db, &member, "party.edit", "party",
+				      "victims"),
+			 0);
+}
+
+static void
+global_roles_and_admins_decide_the_rest(void **state)
+{
+	struct fixture *f = *state;
+	struct person member = {.id = f->person, .role = ROLE_MEMBER};
+	struct person editor = {.id = f->person, .role = ROLE_EDITOR};
+	struct person admin = {.id = f->person, .role = ROLE_ADMIN};
+
+	assert_int_equal(auth_permits(f->db, &member, "news.publish", NULL,
+				      NULL),
+			 0);
+	assert_int_equal(auth_permits(f->db, &editor, "news.publish", NULL,
+				      NULL),
+			 1);
+	assert_int_equal(auth_permits(f->db, &editor, "collection.curate",
+				      "collection", "femicide"),
+			 1);
+	assert_int_equal(auth_permits(f->db, &admin, "party.edit", "party",
+				      "victims"),
+			 1);
+	assert_int_equal(auth_permits(f->db, NULL, "news.publish", NULL, NULL),
+			 0);
+}
+
+static void
+actions_without_a_rule_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct person editor = {.id = f->person, .role = ROLE_EDITOR};
+
+	assert_int_equal(auth_permits(f->db, &editor, "no.such.action", "x",
+				      "y"),
+			 0);
+}
+
 static void
 role_names_round_trip(void **state)
 {
@@ -322,10 +390,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(api_tokens_are_revoked_by_their_owner_only, setup, teardown),
 		cmocka_unit_test(permission_follows_role_order),
 		cmocka_unit_test(role_names_round_trip),
+		cmocka_unit_test_setup_teardown(object_roles_decide_object_actions, setup, teardown),
+		cmocka_unit_test_setup_teardown(global_roles_and_admins_decide_the_rest, setup, teardown),
+		cmocka_unit_test_setup_teardown(actions_without_a_rule_are_refused, setup, teardown),
 	};
 
 	if (sodium_init() < 0)
 		return 1;
 	db_register(&auth_sql);
+	auth_register_rules(test_rules, sizeof(test_rules) / sizeof(test_rules[0]));
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
 }
