@@ -339,7 +339,7 @@ signup(struct req *r, struct resp *w)
 			if (db_run(st) != 0)
 				return fail(r, w);
 			id = db_last_id(r->db);
-			if (audit_record(r->db, id, "person.signup", "person",
+			if (audit_record_new(r->db, id, "person.signup", "person",
 					 arena_printf(r->arena, "%lld",
 						      (long long)id),
 					 NULL,
@@ -992,7 +992,7 @@ email_confirm(struct req *r, struct resp *w)
 				     r->person && r->person->id == person
 					     ? r->session_hash
 					     : NULL) != 0 ||
-	    audit_record(r->db, person, "person.email.set", "person",
+	    audit_record_new(r->db, person, "person.email.set", "person",
 			 arena_printf(r->arena, "%lld", (long long)person),
 			 json_pack("{s:s}", "email", before.email),
 			 json_pack("{s:s}", "email", email), r->client) != 0 ||
@@ -1090,7 +1090,7 @@ token_create(struct req *r, struct resp *w)
 	id = auth_api_token_create(r->db, r->person->id,
 				   req_value(r, "name")->str, now(), token);
 	if (id < 0 ||
-	    audit_record(r->db, r->person->id, "api_token.create", "api_token",
+	    audit_record_new(r->db, r->person->id, "api_token.create", "api_token",
 			 arena_printf(r->arena, "%lld", (long long)id), NULL,
 			 json_pack("{s:s}", "name", req_value(r, "name")->str),
 			 r->client) != 0 ||

@@ -121,7 +121,7 @@ user_add(const struct config *c, struct db *db, const char *email_arg,
 	}
 	id = db_last_id(db);
 	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
-	if (audit_record(db, 0, "person.create", "person", id_text, NULL,
+	if (audit_record_new(db, 0, "person.create", "person", id_text, NULL,
 			 json_pack("{s:s,s:s,s:s}", "email", email, "name", name,
 				   "role", auth_role_name(role)),
 			 "cli") != 0 ||
@@ -225,7 +225,7 @@ user_set_role(struct db *db, const char *email, const char *role_name)
 	db_bind_text(st, 1, auth_role_name(role));
 	db_bind_int(st, 2, p.id);
 	if (db_run(st) != 0 ||
-	    audit_record(db, 0, "person.role.set", "person", id_text,
+	    audit_record_new(db, 0, "person.role.set", "person", id_text,
 			 json_pack("{s:s}", "role", auth_role_name(p.role)),
 			 json_pack("{s:s}", "role", auth_role_name(role)),
 			 "cli") != 0 ||

@@ -14,8 +14,8 @@
  * LIKE: exact and case-sensitive in both dialects, and '%' or '_' in a
  * prefix are plain characters.
  *
- * actor_name is not in the rows yet: it needs the people table, which
- * comes in another migration; until then callers get the actor's id.
+ * actor_name comes from people by a LEFT JOIN, so rows of people who
+ * were erased keep their actor id with a null name.
  */
 #include "audit.h"
 
@@ -246,4 +246,17 @@ audit_list(struct db *db, const struct audit_filter *f, int limit,
 		return NULL;
 	}
 	return rows;
+}
+
+int
+audit_record_new(struct db *db, int64_t actor, const char *action,
+		 const char *object_type, const char *object_id,
+		 json_t *before, json_t *after, const char *client)
+{
+	int rc = audit_record(db, actor, action, object_type, object_id,
+			      before, after, client);
+
+	json_decref(before);
+	json_decref(after);
+	return rc;
 }

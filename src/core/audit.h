@@ -24,6 +24,12 @@ int audit_record(struct db *db, int64_t actor, const char *action,
 		 const char *object_type, const char *object_id,
 		 json_t *before, json_t *after, const char *client);
 
+/* The same, taking over before and after (jansson's _new convention), so
+ * callers may build them in the argument list. */
+int audit_record_new(struct db *db, int64_t actor, const char *action,
+		     const char *object_type, const char *object_id,
+		     json_t *before, json_t *after, const char *client);
+
 struct audit_filter {
 	int64_t actor;            /* 0: any */
 	const char *action;       /* prefix ("person."), NULL: any */
