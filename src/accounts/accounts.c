@@ -381,6 +381,63 @@ static const struct field token_fields[] = {
 	{0},
 };
 
+static void
+link_gone(struct resp *w)
+{
+	message_page(w, 410, "This link cannot be used",
+		     "The link has been used already or is too old. You can "
+		     "ask for a new one.",
+		     "/signin", "Sign in");
+}
+
+/* Begins the change's transaction and uses the link of the form's token.
+ * Returns 1 with the transaction open, or 0 when w holds the answer (the
+ * link cannot be used, or an error). */
+static int
+use_link_or_respond(struct req *r, struct resp *w, const char *purpose,
+		    int64_t *person, const char **data)
+{
+	int rc;
+
+	if (r->errors) {
+		link_gone(w);
+		return 0;
+	}
+	if (db_begin(r->db) != 0) {
+		fail(r, w);
+		return 0;
+	}
+	rc = auth_link_use(r->db, req_value(r, "token")->str, purpose, now(),
+			   r->arena, person, data);
+	if (rc == 1)
+		return 1;
+	if (rc < 0) {
+		fail(r, w);
+	} else {
+		db_rollback(r->db);
+		link_gone(w);
+	}
+	return 0;
+}
+
+/* Whether the link in ?token= can still be used; 0 when w holds the
+ * answer. */
+static int
+link_valid_or_respond(struct req *r, struct resp *w, const char *purpose)
+{
+	const struct value *t = req_value(r, "token");
+	int64_t person;
+	int rc = t->present ? auth_link_peek(r->db, t->str, purpose, now(),
+					     r->arena, &person, NULL)
+			    : 0;
+
+	if (rc < 0)
+		resp_error(w, 500, "Something went wrong on our side.");
+	else if (rc == 0)
+		link_gone(w);
+	return rc == 1;
+}
+
 /* A page with a button that uses the link in ?token= (GET), or says the
  * link cannot be used. */
 static void
@@ -389,22 +446,9 @@ confirm_page(struct req *r, struct resp *w, const char *purpose,
 	     const char *button)
 {
 	const struct value *t = req_value(r, "token");
-	int64_t person;
-	int rc = t->present ? auth_link_peek(r->db, t->str, purpose, now(),
-					     r->arena, &person, NULL)
-			    : 0;
 
-	if (rc < 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+	if (!link_valid_or_respond(r, w, purpose))
 		return;
-	}
-	if (rc == 0) {
-		message_page(w, 410, "This link cannot be used",
-			     "The link has been used already or is too old. "
-			     "You can ask for a new one.",
-			     "/signin", "Sign in");
-		return;
-	}
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, 200, "accounts/templates/confirm.html", title,
 		  json_pack("{s:s,s:s,s:s,s:s,s:s}", "heading", title, "lead",
@@ -421,33 +465,13 @@ verify_form(struct req *r, struct resp *w)
 }
 
 static void
-link_gone(struct resp *w)
-{
-	message_page(w, 410, "This link cannot be used",
-		     "The link has been used already or is too old. You can "
-		     "ask for a new one.",
-		     "/signin", "Sign in");
-}
-
-static void
 verify(struct req *r, struct resp *w)
 {
 	struct db_stmt *st;
 	int64_t person;
-	int rc;
 
-	if (r->errors)
-		return link_gone(w);
-	if (db_begin(r->db) != 0)
-		return fail(r, w);
-	rc = auth_link_use(r->db, req_value(r, "token")->str, "verify", now(),
-			   r->arena, &person, NULL);
-	if (rc < 0)
-		return fail(r, w);
-	if (rc == 0) {
-		db_rollback(r->db);
-		return link_gone(w);
-	}
+	if (!use_link_or_respond(r, w, "verify", &person, NULL))
+		return;
 	st = db_stmt(r->db, &accounts_sql, S_PERSON_VERIFY);
 	if (st == NULL)
 		return fail(r, w);
@@ -593,20 +617,9 @@ static void
 signin_link(struct req *r, struct resp *w)
 {
 	int64_t person;
-	int rc;
 
-	if (r->errors)
-		return link_gone(w);
-	if (db_begin(r->db) != 0)
-		return fail(r, w);
-	rc = auth_link_use(r->db, req_value(r, "token")->str, "signin", now(),
-			   r->arena, &person, NULL);
-	if (rc < 0)
-		return fail(r, w);
-	if (rc == 0) {
-		db_rollback(r->db);
-		return link_gone(w);
-	}
+	if (!use_link_or_respond(r, w, "signin", &person, NULL))
+		return;
 	{
 		/* the link proves the address */
 		struct db_stmt *st = db_stmt(r->db, &accounts_sql,
@@ -703,17 +716,9 @@ static void
 reset_confirm_form(struct req *r, struct resp *w)
 {
 	const struct value *t = req_value(r, "token");
-	int64_t person;
-	int rc = t->present ? auth_link_peek(r->db, t->str, "reset", now(),
-					     r->arena, &person, NULL)
-			    : 0;
 
-	if (rc < 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+	if (!link_valid_or_respond(r, w, "reset"))
 		return;
-	}
-	if (rc == 0)
-		return link_gone(w);
 	form_page(r, w, 200, "accounts/templates/reset_confirm.html",
 		  "Choose a new password",
 		  json_pack("{s:s}", "token", t->str));
@@ -745,7 +750,6 @@ reset_confirm(struct req *r, struct resp *w)
 {
 	char hash[AUTH_PWHASH_MAX];
 	int64_t person;
-	int rc;
 
 	if (r->errors) {
 		const struct value *t = req_value(r, "token");
@@ -759,16 +763,8 @@ reset_confirm(struct req *r, struct resp *w)
 		resp_error(w, 500, "Something went wrong on our side.");
 		return;
 	}
-	if (db_begin(r->db) != 0)
-		return fail(r, w);
-	rc = auth_link_use(r->db, req_value(r, "token")->str, "reset", now(),
-			   r->arena, &person, NULL);
-	if (rc < 0)
-		return fail(r, w);
-	if (rc == 0) {
-		db_rollback(r->db);
-		return link_gone(w);
-	}
+	if (!use_link_or_respond(r, w, "reset", &person, NULL))
+		return;
 	if (set_password(r, person, hash, NULL) != 0 ||
 	    sign_in(r, w, person, "/account?done=password") != 0 ||
 	    db_commit(r->db) != 0)
@@ -959,17 +955,10 @@ email_confirm(struct req *r, struct resp *w)
 	struct db_stmt *st;
 	const char *email;
 	int64_t person;
-	int rc;
 
-	if (r->errors)
-		return link_gone(w);
-	if (db_begin(r->db) != 0)
-		return fail(r, w);
-	rc = auth_link_use(r->db, req_value(r, "token")->str, "email", now(),
-			   r->arena, &person, &email);
-	if (rc < 0)
-		return fail(r, w);
-	if (rc == 0 || email == NULL) {
+	if (!use_link_or_respond(r, w, "email", &person, &email))
+		return;
+	if (email == NULL) {
 		db_rollback(r->db);
 		return link_gone(w);
 	}
