@@ -20,6 +20,7 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/testdb.h"
 
 enum stmt_test {
 	T_INSERT_AT,
@@ -50,19 +51,9 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char err[512];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/alliance-test-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (testdb_open(f->dir, f->path, &f->db) != 0)
 		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/alliance.db", f->dir);
-	f->db = db_open(f->path, err, sizeof(err));
-	if (f->db == NULL)
-		return -1;
-	if (db_migrate(f->db, err, sizeof(err)) < 1) {
-		fprintf(stderr, "migrate: %s\n", err);
-		return -1;
-	}
 	*state = f;
 	return 0;
 }
@@ -71,11 +62,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (testdb_close(f->dir, f->db) != 0)
 		return -1;
 	free(f);
 	return 0;

@@ -15,6 +15,7 @@
 
 #include "core/auth.h"
 #include "core/validate.h"
+#include "core/testdb.h"
 
 struct fixture {
 	char dir[64];
@@ -27,15 +28,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char path[128], err[512];
+	char path[128];
 	struct db_stmt *st;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/alliance-auth-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/alliance.db", f->dir);
-	if ((f->db = db_open(path, err, sizeof(err))) == NULL ||
-	    db_migrate(f->db, err, sizeof(err)) < 0 || auth_init(f->db) != 0)
+	if (testdb_open(f->dir, path, &f->db) != 0 || auth_init(f->db) != 0)
 		return -1;
 	st = db_prepare_adhoc(f->db, "INSERT INTO people (email, name, role,"
 				     " created_at) VALUES ('ada@example.org',"
@@ -53,12 +49,9 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	db_close(f->db);
 	arena_free(f->a);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (testdb_close(f->dir, f->db) != 0)
 		return -1;
 	free(f);
 	return 0;

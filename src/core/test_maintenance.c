@@ -16,6 +16,7 @@
 #include "core/jobs.h"
 #include "core/maintenance.h"
 #include "core/ratelimit.h"
+#include "core/testdb.h"
 
 struct fixture {
 	char dir[64];
@@ -27,15 +28,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	char path[128], err[512];
+	char path[128];
 	struct db_stmt *st;
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/alliance-maint-XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(path, sizeof(path), "%s/alliance.db", f->dir);
-	if ((f->db = db_open(path, err, sizeof(err))) == NULL ||
-	    db_migrate(f->db, err, sizeof(err)) < 0)
+	if (testdb_open(f->dir, path, &f->db) != 0)
 		return -1;
 	st = db_prepare_adhoc(f->db, "INSERT INTO people (email, name,"
 				     " created_at) VALUES ('m@example.org',"
@@ -52,11 +48,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	db_close(f->db);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (testdb_close(f->dir, f->db) != 0)
 		return -1;
 	free(f);
 	return 0;

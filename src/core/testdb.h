@@ -1,0 +1,46 @@
+/*
+ * testdb.h -- for unit tests only: a fresh database with every compiled-in
+ * migration, in a new folder under /tmp, and its removal.  Header-only so
+ * that it never enters the alliance binary.
+ */
+#ifndef ALLIANCE_TESTDB_H
+#define ALLIANCE_TESTDB_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/db.h"
+
+/* Fills dir (64 bytes) and path (128 bytes) and opens *db with every
+ * migration applied.  0, or -1 with a message on stderr. */
+static inline int
+testdb_open(char *dir, char *path, struct db **db)
+{
+	char err[512];
+
+	snprintf(dir, 64, "/tmp/alliance-test-XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return -1;
+	}
+	snprintf(path, 128, "%s/alliance.db", dir);
+	if ((*db = db_open(path, err, sizeof(err))) == NULL ||
+	    db_migrate(*db, err, sizeof(err)) < 1) {
+		fprintf(stderr, "test database: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes db and removes dir with everything in it.  0 or -1. */
+static inline int
+testdb_close(const char *dir, struct db *db)
+{
+	char cmd[128];
+
+	db_close(db);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+#endif
