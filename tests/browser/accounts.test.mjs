@@ -1,0 +1,182 @@
+// accounts.test.mjs -- a person's account in a real browser: Debian's
+// chromium through playwright-core, on a phone and a desktop viewport.  A
+// person signs up on the form, the test takes the confirmation link from
+// the outbox (DATA/outbox/*.eml) and opens it in the browser, confirms,
+// edits the profile (name, country, a focal area) and signs out -- all under
+// the site's own Content-Security-Policy and without console errors.  Then
+// axe-core checks the account pages, signed out and signed in.  Screenshots
+// go to build/screenshots/accounts-*.png.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../lib/server.mjs';
+import { nextMail, linkIn, uniqueEmail, personWithRole, PASSWORD } from '../lib/accounts.mjs';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const SHOTS = resolve(ROOT, 'build/screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// the flags of tests/browser/site.test.mjs: no sandbox as root, no calls home
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
+
+const VISITOR_PAGES = [['signup', '/signup'], ['signin', '/signin'], ['reset', '/reset']];
+const MEMBER_PAGES = [
+  ['account', '/account'],
+  ['profile', '/account/profile'],
+  ['sessions', '/account/sessions'],
+  ['tokens', '/account/tokens'],
+];
+
+let srv;
+let browser;
+let axeSource;
+
+before(async () => {
+  srv = await startServer();
+  axeSource = await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+/** A page that collects console errors, exceptions and failed requests. */
+async function openPage(context) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.problems = [];
+  const ours = (url) => !/\/favicon\.ico$/.test(new URL(url || 'about:blank', srv.url).pathname);
+  page.on('console', (m) => {
+    if (m.type() === 'error' && ours(m.location()?.url)) {
+      page.problems.push(`console: ${m.text()} (${m.location()?.url || ''})`);
+    }
+  });
+  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (ours(r.url())) page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && ours(r.url()) && r.request().resourceType() !== 'document') {
+      page.problems.push(`${r.status()} for ${r.url()}`);
+    }
+  });
+  return page;
+}
+
+/** Clicks and waits for the navigation to urlGlob to finish loading. */
+async function clickTo(page, locator, urlGlob) {
+  await Promise.all([page.waitForURL(urlGlob, { waitUntil: 'load' }), locator.click()]);
+}
+
+/** Runs axe-core on the page at path; fails with the violations found. */
+async function assertNoAxeViolations(page, path, shot) {
+  const res = await page.goto(srv.url + path, { waitUntil: 'load' });
+  assert.equal(res.status(), 200, `GET ${path}`);
+  assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${path} went elsewhere`);
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => globalThis.axe.run(document));
+  assert.ok(result.passes.length > 0, 'axe-core checked nothing');
+  await page.screenshot({ path: `${SHOTS}/accounts-${shot}.png`, fullPage: true });
+  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
+  assert.equal(found.length, 0, `axe violations on ${path}:\n  ${found.join('\n  ')}`);
+}
+
+for (const vp of VIEWPORTS) {
+  describe(`${vp.name} ${vp.width}x${vp.height}`, () => {
+    let context;    // the site as it is, CSP and all
+    let axeContext; // CSP bypassed, only so that axe-core can be injected
+    let member;     // a member made with `alliance user add` for the axe checks
+
+    before(async () => {
+      const viewport = { width: vp.width, height: vp.height };
+      context = await browser.newContext({ viewport });
+      axeContext = await browser.newContext({ viewport, bypassCSP: true });
+      member = await personWithRole(srv, { role: 'member', name: `Axel ${vp.name}` });
+    });
+    after(async () => {
+      await context?.close();
+      await axeContext?.close();
+    });
+
+    test('a person signs up, confirms by the mailed link, edits the profile and signs out', async () => {
+      const page = await openPage(context);
+      const email = uniqueEmail(`browser-${vp.name}`);
+      const main = page.locator('main');
+
+      // sign up
+      await page.goto(`${srv.url}/signup`, { waitUntil: 'load' });
+      await main.getByLabel('Your name').fill('Bruna Browser');
+      await main.getByLabel('Email').fill(email);
+      await main.getByLabel(/^Password/).fill(PASSWORD);
+      await main.getByLabel(/privacy policy/).check();
+      await clickTo(page, main.getByRole('button', { name: 'Create the account' }), '**/signup/sent');
+      assert.equal(await page.locator('h1').first().innerText(), 'Check your e-mail');
+      await page.screenshot({ path: `${SHOTS}/accounts-${vp.name}-signup-sent.png`, fullPage: true });
+
+      // the link from the outbox, opened in this browser
+      const link = linkIn(await nextMail(srv.dataDir, email, 0), '/verify?token=');
+      await page.goto(srv.url + link, { waitUntil: 'load' });
+      assert.equal(await page.locator('h1').first().innerText(), 'Confirm your address');
+      await clickTo(page, main.getByRole('button', { name: 'Confirm my address' }), '**/account?welcome=1');
+      assert.match(await main.getByRole('status').innerText(), /Welcome!/);
+      assert.match(await main.locator('dl').innerText(), /Bruna Browser/);
+      assert.ok(await page.locator('header').getByRole('button', { name: 'Sign out' }).isVisible(),
+        'no visible sign-out button in the header');
+
+      // the profile: name, country, a focal area
+      await clickTo(page, main.getByRole('link', { name: 'Your profile' }), '**/account/profile');
+      await main.getByLabel('Name', { exact: true }).fill('Bruna B. Browser');
+      await main.getByLabel(/^Country/).fill('BR');
+      await main.getByRole('checkbox', { name: 'Femicide' }).check();
+      await clickTo(page, main.getByRole('button', { name: 'Save the profile' }), '**/account/profile?saved=1');
+      assert.match(await main.getByRole('status').innerText(), /Your profile has been saved/);
+      assert.equal(await main.getByLabel('Name', { exact: true }).inputValue(), 'Bruna B. Browser');
+      assert.equal(await main.getByLabel(/^Country/).inputValue(), 'BR');
+      assert.ok(await main.getByRole('checkbox', { name: 'Femicide' }).isChecked(), 'Femicide is not kept');
+      await page.screenshot({ path: `${SHOTS}/accounts-${vp.name}-profile-saved.png`, fullPage: true });
+
+      // sign out, and the account is closed to this browser
+      await clickTo(page, page.locator('header').getByRole('button', { name: 'Sign out' }), `${srv.url}/`);
+      assert.ok(await page.locator('header').getByRole('link', { name: 'Sign in' }).isVisible(),
+        'no "Sign in" link after signing out');
+      await page.goto(`${srv.url}/account`, { waitUntil: 'load' });
+      assert.equal(new URL(page.url()).pathname, '/signin');
+      assert.equal(new URL(page.url()).searchParams.get('next'), '/account');
+      assert.deepEqual(page.problems, []);
+      await page.close();
+    });
+
+    for (const [name, path] of VISITOR_PAGES) {
+      test(`axe-core finds no violations on ${path}`, async () => {
+        const page = await openPage(axeContext);
+        await assertNoAxeViolations(page, path, `${vp.name}-${name}`);
+        await page.close();
+      });
+    }
+
+    for (const [name, path] of MEMBER_PAGES) {
+      test(`axe-core finds no violations on ${path} (signed in)`, async () => {
+        const cookie = member.browser.jar.get('session');
+        assert.ok(cookie, 'the member has no session cookie');
+        await axeContext.addCookies([{ name: 'session', value: cookie, url: srv.url }]);
+        const page = await openPage(axeContext);
+        await assertNoAxeViolations(page, path, `${vp.name}-${name}`);
+        await page.close();
+        await axeContext.clearCookies();
+      });
+    }
+  });
+}
