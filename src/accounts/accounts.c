@@ -11,6 +11,11 @@
  * could tell a stranger whether an address has an account (sign-up, reset)
  * are the same either way.  Slow password hashing happens before the
  * write transaction starts.
+ *
+ * The password of a new account is chosen on the page the confirmation
+ * link opens, not on the sign-up form: so only the owner of the mailbox
+ * ever sets it, and someone who signs up with another person's address
+ * first gains nothing.
  */
 #include "accounts.h"
 
@@ -33,6 +38,7 @@
 enum stmt_accounts {
 	S_PERSON_INSERT,
 	S_PERSON_VERIFY,
+	S_PERSON_ACTIVATE,
 	S_PERSON_SET_PASSWORD,
 	S_PERSON_HASH,
 	S_PERSON_SET_EMAIL,
@@ -46,10 +52,13 @@ enum stmt_accounts {
 };
 
 static const char *const accounts_sql_text[S_ACCOUNTS__MAX] = {
-	[S_PERSON_INSERT] = "INSERT INTO people (email, name, password_hash,"
-			    " role, created_at) VALUES (?, ?, ?, 'member', ?)",
+	[S_PERSON_INSERT] = "INSERT INTO people (email, name, role,"
+			    " created_at) VALUES (?, ?, 'member', ?)",
 	[S_PERSON_VERIFY] = "UPDATE people SET email_verified_at = ?"
 			    " WHERE id = ? AND email_verified_at IS NULL",
+	[S_PERSON_ACTIVATE] = "UPDATE people SET name = coalesce(?, name),"
+			      " password_hash = ?, email_verified_at = ?"
+			      " WHERE id = ?",
 	[S_PERSON_SET_PASSWORD] = "UPDATE people SET password_hash = ?"
 				  " WHERE id = ?",
 	[S_PERSON_HASH] = "SELECT password_hash FROM people WHERE id = ?",
@@ -264,8 +273,6 @@ static const struct field signup_fields[] = {
 	 .maxlen = 200, .label = "Your name"},
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
 	 .label = "Email"},
-	{.name = "password", .type = FT_PASSWORD, .flags = FIELD_REQUIRED,
-	 .label = "Password"},
 	{.name = "consent", .type = FT_BOOL, .flags = FIELD_REQUIRED,
 	 .label = "Agreement to the privacy policy"},
 	{0},
@@ -282,7 +289,7 @@ static void
 signup(struct req *r, struct resp *w)
 {
 	const char *email, *name = req_value(r, "name")->str;
-	char hash[AUTH_PWHASH_MAX], token[AUTH_TOKEN_LEN + 1];
+	char token[AUTH_TOKEN_LEN + 1];
 	struct person p;
 	struct db_stmt *st;
 	int found;
@@ -298,10 +305,6 @@ signup(struct req *r, struct resp *w)
 		return;
 	}
 	email = normal_email(r, req_value(r, "email")->str);
-	if (auth_password_hash(req_value(r, "password")->str, hash) != 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
-		return;
-	}
 	if (db_begin(r->db) != 0)
 		return fail(r, w);
 	if (mail_limited(r, "signup", email)) {
@@ -334,8 +337,7 @@ signup(struct req *r, struct resp *w)
 				return fail(r, w);
 			db_bind_text(st, 1, email);
 			db_bind_text(st, 2, name);
-			db_bind_text(st, 3, hash);
-			db_bind_int(st, 4, now());
+			db_bind_int(st, 3, now());
 			if (db_run(st) != 0)
 				return fail(r, w);
 			id = db_last_id(r->db);
@@ -348,7 +350,9 @@ signup(struct req *r, struct resp *w)
 					 r->client) != 0)
 				return fail(r, w);
 		}
-		if (auth_link_create(r->db, id, "verify", NULL, VERIFY_TTL,
+		/* the name of this sign-up travels with its link: the
+		 * account takes it when the link is used */
+		if (auth_link_create(r->db, id, "verify", name, VERIFY_TTL,
 				     now(), token) != 0 ||
 		    send_link_mail(r, email, found ? p.name : name,
 				   "Confirm your address",
@@ -456,27 +460,50 @@ confirm_page(struct req *r, struct resp *w, const char *purpose,
 			    t->str));
 }
 
+static const struct field verify_fields[] = {
+	{.name = "token", .type = FT_TEXT, .flags = FIELD_REQUIRED,
+	 .maxlen = 100, .label = "The link"},
+	{.name = "password", .type = FT_PASSWORD, .flags = FIELD_REQUIRED,
+	 .label = "Password"},
+	{0},
+};
+
+/* The page of the confirmation link: the password is chosen here. */
 static void
 verify_form(struct req *r, struct resp *w)
 {
-	confirm_page(r, w, "verify", "Confirm your address",
-		     "Confirm this address to finish creating your account.",
-		     "/verify", "Confirm my address");
+	const struct value *t = req_value(r, "token");
+
+	if (!link_valid_or_respond(r, w, "verify"))
+		return;
+	form_page(r, w, r->errors ? 422 : 200, "accounts/templates/verify.html",
+		  "Confirm your address", json_pack("{s:s}", "token", t->str));
 }
 
 static void
 verify(struct req *r, struct resp *w)
 {
+	char hash[AUTH_PWHASH_MAX];
 	struct db_stmt *st;
+	const char *name;
 	int64_t person;
 
-	if (!use_link_or_respond(r, w, "verify", &person, NULL))
+	if (r->errors && json_object_get(r->errors, "token") == NULL)
+		return verify_form(r, w); /* the password: say what is wrong */
+	if (r->errors == NULL &&
+	    auth_password_hash(req_value(r, "password")->str, hash) != 0) {
+		resp_error(w, 500, "Something went wrong on our side.");
 		return;
-	st = db_stmt(r->db, &accounts_sql, S_PERSON_VERIFY);
+	}
+	if (!use_link_or_respond(r, w, "verify", &person, &name))
+		return;
+	st = db_stmt(r->db, &accounts_sql, S_PERSON_ACTIVATE);
 	if (st == NULL)
 		return fail(r, w);
-	db_bind_int(st, 1, now());
-	db_bind_int(st, 2, person);
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, hash);
+	db_bind_int(st, 3, now());
+	db_bind_int(st, 4, person);
 	if (db_run(st) != 0 ||
 	    audit_record(r->db, person, "person.verify", "person",
 			 arena_printf(r->arena, "%lld", (long long)person),
@@ -603,6 +630,20 @@ signout(struct req *r, struct resp *w)
 	resp_redirect(w, "/");
 }
 
+/* A link that reached its owner proves the address: marks it confirmed
+ * (once). 0 or -1. */
+static int
+mark_verified(struct req *r, int64_t person)
+{
+	struct db_stmt *st = db_stmt(r->db, &accounts_sql, S_PERSON_VERIFY);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, now());
+	db_bind_int(st, 2, person);
+	return db_run(st);
+}
+
 /* The first administrator's one-time sign-in link (alliance init, alliance
  * user add / reset-password print it). */
 static void
@@ -620,19 +661,8 @@ signin_link(struct req *r, struct resp *w)
 
 	if (!use_link_or_respond(r, w, "signin", &person, NULL))
 		return;
-	{
-		/* the link proves the address */
-		struct db_stmt *st = db_stmt(r->db, &accounts_sql,
-					     S_PERSON_VERIFY);
-
-		if (st == NULL)
-			return fail(r, w);
-		db_bind_int(st, 1, now());
-		db_bind_int(st, 2, person);
-		if (db_run(st) != 0)
-			return fail(r, w);
-	}
-	if (audit_record(r->db, person, "person.signin.link", "person",
+	if (mark_verified(r, person) != 0 ||
+	    audit_record(r->db, person, "person.signin.link", "person",
 			 arena_printf(r->arena, "%lld", (long long)person), NULL,
 			 NULL, r->client) != 0 ||
 	    sign_in(r, w, person, "/account#password") != 0 ||
@@ -766,6 +796,7 @@ reset_confirm(struct req *r, struct resp *w)
 	if (!use_link_or_respond(r, w, "reset", &person, NULL))
 		return;
 	if (set_password(r, person, hash, NULL) != 0 ||
+	    mark_verified(r, person) != 0 ||
 	    sign_in(r, w, person, "/account?done=password") != 0 ||
 	    db_commit(r->db) != 0)
 		return fail(r, w);
@@ -906,7 +937,7 @@ account_email(struct req *r, struct resp *w)
 {
 	char token[AUTH_TOKEN_LEN + 1];
 	const char *email = NULL;
-	int taken = 0;
+	int taken = 0, limited = 0;
 
 	if (r->errors == NULL) {
 		email = normal_email(r, req_value(r, "email")->str);
@@ -919,10 +950,17 @@ account_email(struct req *r, struct resp *w)
 				taken < 0 ? "New email could not be checked"
 					  : "New email belongs to another "
 					    "account");
+		else if (mail_limited(r, "email", email))
+			r->errors = json_pack(
+				"{s:s}", "email",
+				"New email has had enough messages for now; "
+				"try again in an hour"),
+			limited = 1;
 	}
 	if (r->errors) {
-		form_page(r, w, 422, "accounts/templates/account.html",
-			  "Your account", account_model(r));
+		form_page(r, w, limited ? 429 : 422,
+			  "accounts/templates/account.html", "Your account",
+			  account_model(r));
 		return;
 	}
 	if (db_begin(r->db) != 0)
@@ -985,6 +1023,16 @@ email_confirm(struct req *r, struct resp *w)
 			 arena_printf(r->arena, "%lld", (long long)person),
 			 json_pack("{s:s}", "email", before.email),
 			 json_pack("{s:s}", "email", email), r->client) != 0 ||
+	    send_link_mail(r, before.email, before.name,
+			   "The address of your account was changed",
+			   arena_printf(r->arena,
+					"The address of your account is now %s. "
+					"If you did not change it, write to the "
+					"secretariat at once:",
+					email),
+			   site_link(r, "/contact", NULL),
+			   "This old address will get no more messages "
+			   "about the account.") != 0 ||
 	    db_commit(r->db) != 0)
 		return fail(r, w);
 	resp_redirect(w, r->person && r->person->id == person
@@ -1297,9 +1345,9 @@ static const struct route accounts_routes[] = {
 	{HTTP_GET, "/signup/sent", T, NULL, signup_sent, 0, 0,
 	 "Says the confirmation link was sent"},
 	{HTTP_GET, "/verify", T, token_fields, verify_form, FORM, 0,
-	 "Confirmation page of an address link"},
-	{HTTP_POST, "/verify", T, token_fields, verify, OWN, 0,
-	 "Confirms the address and signs in"},
+	 "Confirmation page of an address link: choose the password"},
+	{HTTP_POST, "/verify", T, verify_fields, verify, OWN, 0,
+	 "Confirms the address, sets the password and signs in"},
 	{HTTP_GET, "/signin", T, next_fields, signin_form, FORM, 0,
 	 "The sign-in form"},
 	{HTTP_POST, "/signin", T, signin_fields, signin, OWN, 0,

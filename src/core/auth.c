@@ -584,7 +584,9 @@ load_session(struct req *r, const char *token, int64_t now)
 		auth_set_cookie(r, auth_session_cookie(), NULL, 0);
 		return 0;
 	}
-	if (now - seen >= 60 &&
+	/* written at most once a minute (or half the idle limit when that is
+	 * shorter), so that reading pages is not a write per request */
+	if (now - seen >= (c->session_idle / 2 < 60 ? c->session_idle / 2 : 60) &&
 	    (st = db_stmt(r->db, &auth_sql, A_SESSION_TOUCH)) != NULL) {
 		db_bind_int(st, 1, now);
 		db_bind_int(st, 2, id);

@@ -97,7 +97,9 @@ describe('sign-up, confirmation and sign-out', () => {
     const confirm = await b.html(link);
     const fields = hiddenFields(confirm, '/verify');
     assert.equal(fields.token, tokenOf(link));
-    const verified = await b.post('/verify', fields);
+    // the password of a new account is chosen on the link's page
+    assert.match(confirm, /<input[^>]+name="password"[^>]+type="password"/);
+    const verified = await b.post('/verify', { ...fields, password: PASSWORD });
     await verified.arrayBuffer();
     assert.equal(verified.status, 303);
     assert.match(verified.headers.get('location'), /^\/account\b/);
@@ -127,7 +129,7 @@ describe('sign-up, confirmation and sign-out', () => {
     assert.equal(response.status, 303);
     const link = linkIn(await nextMail(srv.dataDir, email, 0), '/verify?token=');
     const page = await browser.html(link);
-    const first = await browser.post('/verify', hiddenFields(page, '/verify'));
+    const first = await browser.post('/verify', { ...hiddenFields(page, '/verify'), password: PASSWORD });
     await first.arrayBuffer();
     assert.equal(first.status, 303);
 
@@ -137,7 +139,7 @@ describe('sign-up, confirmation and sign-out', () => {
     assert.match(await shown.text(), /This link cannot be used/);
     // the same token again, with this browser's own csrf token
     const csrf = formCsrf(await again.html('/signup'), '/signup');
-    const replay = await again.post('/verify', { csrf, token: tokenOf(link) });
+    const replay = await again.post('/verify', { csrf, token: tokenOf(link), password: PASSWORD });
     const body = await replay.text();
     assert.equal(replay.status, 410, `posting a used link again: ${body.slice(0, 300)}`);
     assert.equal(replay.headers.getSetCookie().filter((c) => /^session=[^;]/.test(c)).length, 0,
@@ -158,7 +160,7 @@ describe('sign-up, confirmation and sign-out', () => {
     const shown = await browser.get(link);
     assert.equal(shown.status, 410);
     assert.match(await shown.text(), /This link cannot be used/);
-    const post = await browser.post('/verify', hiddenFields(page, '/verify'));
+    const post = await browser.post('/verify', { ...hiddenFields(page, '/verify'), password: PASSWORD });
     await post.arrayBuffer();
     assert.equal(post.status, 410);
     assert.equal(await sqlValue(srv.dataDir, `SELECT email_verified_at IS NULL FROM people WHERE id = ${id}`), '1',
@@ -188,25 +190,39 @@ describe('sign-up of an address that is taken or pending', () => {
     assert.equal(await accountName(await signIn(own, p.email, p.password)), 'Tara Taken');
   });
 
-  // Bug: signup() in src/accounts/accounts.c keeps the password of the first
-  // sign-up when an unconfirmed address signs up again, so whoever signed
-  // up first with someone else's address gets into the account once its
-  // owner confirms it.
-  test('a second sign-up of an unconfirmed address does not leave the first sign-up\'s password working', async () => {
+  // Once a bug: the first sign-up's password survived a second sign-up of
+  // the same unconfirmed address.  Now no password is taken before the
+  // mailbox's owner opens the link: it is chosen on the link's page.
+  test('signing up first with someone else\'s address gains nothing: the owner chooses the password on the link\'s page', async () => {
     const email = uniqueEmail('prehijack');
     const squatter = await postSignUp(own, { name: 'Sly Squatter', email, password: 'the squatter password' });
     assert.equal(squatter.response.status, 303);
-    await nextMail(own.dataDir, email, 0);
+    const firstLink = linkIn(await nextMail(own.dataDir, email, 0), '/verify?token=');
     const owner = await postSignUp(own, { name: 'Olive Owner', email, password: 'the owner password' });
     assert.equal(owner.response.status, 303);
     const link = linkIn(await nextMail(own.dataDir, email, 1), '/verify?token=');
-    const res = await owner.browser.submit(link, '/verify');
+    assert.equal((await new Browser(own.url).get(firstLink)).status, 410,
+      'the first sign-up\'s link still works after a second sign-up');
+    const res = await owner.browser.submit(link, '/verify', { password: 'the owner password' });
     assert.equal(res.status, 303);
 
     assert.equal((await trySignIn(email, 'the squatter password', own)).res.status, 401,
-      'the password of the first, unconfirmed sign-up opens the account its owner confirmed');
-    assert.equal((await trySignIn(email, 'the owner password', own)).res.status, 303,
-      'the owner\'s own password does not sign in');
+      'the password typed at the first, unconfirmed sign-up opens the account');
+    const signedIn = await trySignIn(email, 'the owner password', own);
+    assert.equal(signedIn.res.status, 303, 'the owner\'s own password does not sign in');
+    assert.equal(await accountName(signedIn.browser), 'Olive Owner');
+  });
+
+  test('the link\'s page refuses a short password and keeps the link usable', async () => {
+    const email = uniqueEmail('shortpw');
+    const { browser, response } = await postSignUp(own, { name: 'Sam Short', email });
+    assert.equal(response.status, 303);
+    const link = linkIn(await nextMail(own.dataDir, email, 0), '/verify?token=');
+    const short = await browser.submit(link, '/verify', { password: 'too short' });
+    assert.equal(short.status, 422);
+    assert.match(await short.text(), /at least 12 characters/);
+    const ok = await browser.submit(link, '/verify', { password: PASSWORD });
+    assert.equal(ok.status, 303);
   });
 });
 
@@ -273,13 +289,19 @@ describe('sign-in', () => {
     }
   });
 
-  test('an account whose address is not confirmed cannot sign in, and the page says why', async () => {
+  test('an account whose address is not confirmed cannot sign in, and the answer is the one for a wrong password', async () => {
     const email = uniqueEmail('unconfirmed');
     const { response } = await postSignUp(srv, { name: 'Una Unconfirmed', email });
     assert.equal(response.status, 303);
+    // no password exists before the link is used, and the answer must not
+    // tell a stranger that this address has a pending sign-up
     const { res, html } = await trySignIn(email, PASSWORD);
-    assert.equal(res.status, 403);
-    assert.match(mainOf(html), /Please confirm your address first/);
+    const unknown = await trySignIn(uniqueEmail('nobody'), PASSWORD);
+    assert.equal(res.status, 401);
+    assert.equal(unknown.res.status, 401);
+    const summary = (h) => mainOf(h).match(/<div class="error-summary"[^>]*>([\s\S]*?)<\/div>/)?.[1];
+    assert.ok(summary(html), 'no message on the page');
+    assert.equal(summary(html), summary(unknown.html));
     assert.ok(!res.headers.getSetCookie().some((c) => /^session=[^;]/.test(c)),
       'an unconfirmed account got a session');
   });

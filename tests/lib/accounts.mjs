@@ -300,7 +300,7 @@ export async function postSignUp(srv, { name, email, password = PASSWORD, browse
 
 /**
  * Signs a person up through /signup, reads the confirmation link from the
- * outbox, opens it and posts its form.  Resolves to {browser (signed in),
+ * outbox, opens it and posts its form with the password.  Resolves to {browser (signed in),
  * email, name, password, link}.
  */
 export async function signUp(srv, { name = 'Sam Signup', email = uniqueEmail('signup'), password = PASSWORD } = {}) {
@@ -310,7 +310,8 @@ export async function signUp(srv, { name = 'Sam Signup', email = uniqueEmail('si
   assert.equal(response.headers.get('location'), '/signup/sent');
   const mail = await nextMail(srv.dataDir, email, seen);
   const link = linkIn(mail, '/verify?token=');
-  const res = await browser.submit(link, '/verify');
+  // the password is chosen on the page the link opens
+  const res = await browser.submit(link, '/verify', { password });
   assert.equal(res.status, 303, `POST /verify: ${await res.text()}`);
   assert.ok(browser.jar.has('session') || browser.jar.has('__Host-session'),
     'no session cookie after confirming the address');
