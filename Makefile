@@ -10,12 +10,12 @@
 # tools/embed.c.
 
 CC      ?= cc
-PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib libcurl
+PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib libutf8proc libcurl
 BUILD   ?= build
 SAN     ?=
 OPT     ?= -O2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lcsv
 # Route tables leave their optional trailing members out: zero is their
 # meaning, so -Wmissing-field-initializers would only be noise.
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \

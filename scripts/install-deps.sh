@@ -76,6 +76,8 @@ need_pc zlib zlib1g-dev
 need_cmd sqlite3 sqlite3
 need_pc libcurl libcurl4-openssl-dev
 need_pc cmocka libcmocka-dev
+need_pc libutf8proc libutf8proc-dev
+need_file /usr/include/csv.h libcsv-dev
 
 # -- tests and benchmarks -----------------------------------------------------
 if [ "$want_test" = 1 ]; then
