@@ -21,6 +21,7 @@
 #include "core/search.h"
 #include "core/static.h"
 #include "core/util.h"
+#include "members/directory.h"
 #include "site/site.h"
 
 const struct module *const app_modules[] = {
@@ -29,6 +30,7 @@ const struct module *const app_modules[] = {
 	&contact_module,
 	&accounts_module,
 	&admin_module,
+	&directory_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 
