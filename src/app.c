@@ -22,6 +22,7 @@
 #include "core/static.h"
 #include "core/util.h"
 #include "members/directory.h"
+#include "members/levels.h"
 #include "site/site.h"
 
 const struct module *const app_modules[] = {
@@ -30,6 +31,7 @@ const struct module *const app_modules[] = {
 	&contact_module,
 	&accounts_module,
 	&admin_module,
+	&levels_module,
 	&directory_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
