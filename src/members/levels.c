@@ -595,10 +595,12 @@ pledge_mails(struct req *r, int64_t id, const char *worth)
 	    0)
 		return -1;
 
+	/* a mail_from whose address cannot receive mail (the default's
+	 * secretariat@localhost) costs the notice, not the pledge */
 	mail_split_mailbox(config_current->mail_from, &name, &addr);
-	if (buf_cstr(&addr)[0] == '\0') {
-		log_error("pledge %" PRId64 ": mail_from has no address; no "
-			  "notice sent",
+	if (!valid_email(buf_cstr(&addr), strlen(buf_cstr(&addr)))) {
+		log_error("pledge %" PRId64 ": mail_from has no address that "
+			  "can receive mail; no notice sent",
 			  id);
 		goto done;
 	}
