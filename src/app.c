@@ -22,6 +22,7 @@
 #include "core/static.h"
 #include "core/util.h"
 #include "members/directory.h"
+#include "members/join.h"
 #include "members/levels.h"
 #include "site/site.h"
 
@@ -33,6 +34,7 @@ const struct module *const app_modules[] = {
 	&admin_module,
 	&levels_module,
 	&directory_module,
+	&join_module, &review_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 
