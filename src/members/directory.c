@@ -47,16 +47,17 @@ enum stmt_directory {
  * administrators, 1 for administrators), and the member rule: an editor
  * or administrator, or someone with an individual membership in state
  * active or grace, or a representative of an organisation with one.
+ * MATERIALIZED: worked out once per statement, not once per row.
  */
 #define DIRECTORY_VIEWER                                                     \
-	"v AS (SELECT p.pid, p.admin,"                                       \
-	" (p.staff = 1"                                                      \
+	"v AS MATERIALIZED (SELECT p.pid, p.admin,"                          \
+	" CASE WHEN p.staff = 1"                                             \
 	"  OR EXISTS (SELECT 1 FROM memberships pm"                          \
 	"   WHERE pm.person_id = p.pid AND pm.state IN ('active', 'grace'))" \
 	"  OR EXISTS (SELECT 1 FROM representatives pr"                      \
 	"   JOIN memberships om ON om.organisation_id = pr.organisation_id"  \
 	"   WHERE pr.person_id = p.pid AND om.state IN ('active', 'grace'))" \
-	" ) AS member"                                                       \
+	" THEN 1 ELSE 0 END AS member"                                       \
 	" FROM (SELECT ? AS pid, ? AS staff, ? AS admin) AS p)"
 #define VIEWER_BINDS 3
 
@@ -64,47 +65,66 @@ enum stmt_directory {
  * LIKE pattern on ' ' || name_key ("% gene%": a word begins with it),
  * acro one on the lower-cased acronym ("gene%"). */
 #define DIRECTORY_FILTER                                                \
-	"f AS (SELECT ? AS country, ? AS level, ? AS un, ? AS focal,"   \
-	" ? AS word, ? AS acro)"
+	"f AS MATERIALIZED (SELECT ? AS country, ? AS level, ? AS un,"  \
+	" ? AS focal, ? AS word, ? AS acro)"
 #define FILTER_BINDS 6
 
-/* A listed organisation with its current membership (the active or grace
- * one that ends last) and that membership's level. */
+/* A value of v or f, read through a scalar subquery rather than a join:
+ * the planner sees a constant, so conditions on o alone are tested as soon
+ * as o is read, and the walk of name_key's index keeps its order. */
+#define V(col) "(SELECT " col " FROM v)"
+#define F(col) "(SELECT " col " FROM f)"
+
+/* A listed organisation with its current membership (the latest of its
+ * memberships in state active or grace) and that membership's level. */
 #define DIRECTORY_ORG                                                        \
 	" organisations o"                                                   \
-	" JOIN memberships m ON m.id = (SELECT cm.id FROM memberships cm"    \
-	"  WHERE cm.organisation_id = o.id AND cm.state IN ('active', 'grace')" \
-	"  ORDER BY cm.period_end DESC, cm.id DESC LIMIT 1)"                 \
+	" JOIN memberships m ON m.id = (SELECT max(cm.id) FROM memberships cm" \
+	"  WHERE cm.organisation_id = o.id"                                  \
+	"  AND cm.state IN ('active', 'grace'))"                             \
 	" JOIN membership_levels l ON l.id = m.level_id"
 
-/* Who may see organisation o: see directory.h. */
+/* Who may see organisation o: see directory.h.  (The representatives are
+ * looked up only for a signed-in viewer.) */
 #define DIRECTORY_VISIBLE                                                \
 	" (o.visibility = 'public'"                                      \
-	"  OR (o.visibility = 'members' AND v.member)"                   \
-	"  OR v.admin = 1"                                               \
-	"  OR EXISTS (SELECT 1 FROM representatives vr"                  \
-	"   WHERE vr.organisation_id = o.id AND vr.person_id = v.pid))"
+	"  OR (o.visibility = 'members' AND " V("member") " = 1)"        \
+	"  OR " V("admin") " = 1"                                        \
+	"  OR (" V("pid") " IS NOT NULL AND EXISTS (SELECT 1"            \
+	"   FROM representatives vr WHERE vr.organisation_id = o.id"     \
+	"   AND vr.person_id = " V("pid") ")))"
 
+/* The filters, cheapest first, then who may see o. */
 #define DIRECTORY_WHERE                                                      \
-	" WHERE" DIRECTORY_VISIBLE                                           \
-	" AND (f.country IS NULL OR o.country = f.country)"                  \
-	" AND (f.level IS NULL OR l.slug = f.level)"                         \
-	" AND (f.un IS NULL"                                                 \
-	"  OR (f.un = 'none' AND o.ecosoc_status IS NULL"                    \
+	" WHERE (" F("country") " IS NULL OR o.country = " F("country") ")"  \
+	" AND (" F("un") " IS NULL"                                          \
+	"  OR (" F("un") " = 'none' AND o.ecosoc_status IS NULL"             \
 	"   AND o.dgc_associated = 0)"                                       \
-	"  OR (f.un = 'dgc' AND o.dgc_associated = 1)"                       \
-	"  OR f.un = 'ecosoc-' || o.ecosoc_status)"                          \
-	" AND (f.focal IS NULL OR EXISTS (SELECT 1"                          \
+	"  OR (" F("un") " = 'dgc' AND o.dgc_associated = 1)"                \
+	"  OR " F("un") " = 'ecosoc-' || o.ecosoc_status)"                   \
+	" AND (" F("word") " IS NULL"                                        \
+	"  OR ' ' || o.name_key LIKE " F("word") " ESCAPE '\\'"              \
+	"  OR lower(o.acronym) LIKE " F("acro") " ESCAPE '\\')"              \
+	" AND" DIRECTORY_VISIBLE                                             \
+	" AND (" F("level") " IS NULL OR o.id IN (SELECT lm.organisation_id" \
+	"  FROM memberships lm JOIN membership_levels ll ON ll.id = lm.level_id" \
+	"  WHERE lm.state IN ('active', 'grace') AND ll.slug = " F("level") "))" \
+	" AND (" F("focal") " IS NULL OR o.id IN (SELECT ff.organisation_id"  \
 	"  FROM organisation_focal_areas ff"                                 \
 	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                  \
-	"  WHERE ff.organisation_id = o.id AND fa.slug = f.focal))"          \
-	" AND (f.word IS NULL OR ' ' || o.name_key LIKE f.word ESCAPE '\\'"  \
-	"  OR lower(o.acronym) LIKE f.acro ESCAPE '\\')"
+	"  WHERE fa.slug = " F("focal") "))"
 
 static const char *const directory_sql_text[S_DIRECTORY__MAX] = {
+	/* listed: the organisation's id is among those of the memberships in
+	 * state active or grace, a set built once, which is cheaper than
+	 * finding each organisation's current membership when every one is
+	 * counted; the same rows as DIRECTORY_ORG */
 	[S_DIR_COUNT] = "WITH " DIRECTORY_VIEWER ", " DIRECTORY_FILTER
-			" SELECT count(*) FROM v, f," DIRECTORY_ORG
-			DIRECTORY_WHERE,
+			" SELECT count(*) FROM organisations o" DIRECTORY_WHERE
+			" AND o.id IN (SELECT lo.organisation_id FROM memberships lo"
+			" WHERE lo.state IN ('active', 'grace'))",
+	/* the walk of name_key's index gives the order and stops after the
+	 * page */
 	[S_DIR_PAGE] =
 		"WITH " DIRECTORY_VIEWER ", " DIRECTORY_FILTER
 		" SELECT o.slug, o.name, o.acronym, o.country, o.visibility,"
@@ -114,7 +134,7 @@ static const char *const directory_sql_text[S_DIRECTORY__MAX] = {
 		"  FROM organisation_focal_areas ff"
 		"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"
 		"  WHERE ff.organisation_id = o.id) AS focal"
-		" FROM v, f," DIRECTORY_ORG DIRECTORY_WHERE
+		" FROM" DIRECTORY_ORG DIRECTORY_WHERE
 		" ORDER BY o.name_key, o.id LIMIT ? OFFSET ?",
 	[S_DIR_OPTIONS] = "SELECT 'level' AS kind, slug, name, position"
 			  " FROM membership_levels WHERE kind = 'organisation'"
@@ -125,8 +145,8 @@ static const char *const directory_sql_text[S_DIRECTORY__MAX] = {
 		" SELECT o.id, o.slug, o.name, o.acronym, o.country, o.website,"
 		" o.description_md, o.visibility, o.ecosoc_status, o.ecosoc_year,"
 		" o.dgc_associated, o.dgc_year, l.slug AS level,"
-		" l.name AS level_name, m.state, v.member AS viewer_member"
-		" FROM v," DIRECTORY_ORG " WHERE o.slug = ? AND" DIRECTORY_VISIBLE,
+		" l.name AS level_name, m.state, " V("member") " AS viewer_member"
+		" FROM" DIRECTORY_ORG " WHERE o.slug = ? AND" DIRECTORY_VISIBLE,
 	[S_ORG_FOCAL] = "SELECT fa.slug, fa.name FROM organisation_focal_areas ff"
 			" JOIN focal_areas fa ON fa.id = ff.focal_area_id"
 			" WHERE ff.organisation_id = ? ORDER BY fa.position",
