@@ -738,7 +738,13 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 			     "need to know more, we will ask.",
 			     lv->name, who));
 	join_secretariat_address(&secretariat);
-	if (rc == 0 && secretariat.len > 0)
+	/* a mail_from that cannot receive mail (the default's
+	 * secretariat@localhost) costs the notice, not the application */
+	if (rc == 0 && !valid_email(buf_cstr(&secretariat), secretariat.len))
+		log_error("application %lld: mail_from has no address that "
+			  "can receive mail; no notice sent",
+			  (long long)id);
+	else if (rc == 0)
 		rc = join_send_mail(
 			r->db, buf_cstr(&secretariat), NULL,
 			arena_printf(r->arena, "New membership application: %s",

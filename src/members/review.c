@@ -434,10 +434,11 @@ org_href(struct req *r, int64_t id)
 			    (long long)id);
 }
 
-/* Organisations matching one bound text (name key or e-mail domain). */
+/* Organisations matching one bound text (name key or e-mail domain),
+ * but own (the organisation an approval made of this application). */
 static int
 dup_orgs(struct req *r, enum stmt_review which, const char *value,
-	 const char *reason, json_t *list)
+	 const char *reason, int64_t own, json_t *list)
 {
 	struct db_stmt *st = db_stmt(r->db, &review_sql, which);
 	int rc;
@@ -447,15 +448,16 @@ dup_orgs(struct req *r, enum stmt_review which, const char *value,
 	db_bind_text(st, 1, value);
 	db_bind_int(st, 2, DUP_LIMIT);
 	while ((rc = db_step(st)) == DB_ROW)
-		add_dup(list, "organisation", db_col_int(st, 0),
-			db_col_text(st, 2),
-			org_href(r, db_col_int(st, 0)), reason);
+		if (db_col_int(st, 0) != own)
+			add_dup(list, "organisation", db_col_int(st, 0),
+				db_col_text(st, 2),
+				org_href(r, db_col_int(st, 0)), reason);
 	return rc == DB_DONE ? 0 : -1;
 }
 
-/* Organisations whose website has host. */
+/* Organisations whose website has host, but own. */
 static int
-dup_sites(struct req *r, const char *host, json_t *list)
+dup_sites(struct req *r, const char *host, int64_t own, json_t *list)
 {
 	struct db_stmt *st = db_stmt(r->db, &review_sql, R_DUP_SITE);
 	int rc;
@@ -466,7 +468,8 @@ dup_sites(struct req *r, const char *host, json_t *list)
 	db_bind_text(st, 2, host_pattern(r->arena, "www.", host));
 	db_bind_int(st, 3, DUP_LIMIT);
 	while ((rc = db_step(st)) == DB_ROW)
-		if (strcmp(url_host(r->arena, db_col_text(st, 3)), host) == 0)
+		if (db_col_int(st, 0) != own &&
+		    strcmp(url_host(r->arena, db_col_text(st, 3)), host) == 0)
 			add_dup(list, "organisation", db_col_int(st, 0),
 				db_col_text(st, 2),
 				org_href(r, db_col_int(st, 0)),
@@ -549,14 +552,17 @@ duplicates(struct req *r, json_t *app)
 	const char *host = url_host(r->arena, str(app, "org_website"));
 	const char *domain = email_domain(r->arena, str(app, "applicant_email"));
 
+	int64_t own = json_integer_value(json_object_get(app,
+							 "organisation_id"));
+
 	if (common_mail_domain(domain))
 		domain = "";
-	if ((*name_key && dup_orgs(r, R_DUP_NAME, name_key, "same name",
+	if ((*name_key && dup_orgs(r, R_DUP_NAME, name_key, "same name", own,
 				   list) != 0) ||
-	    (*host && dup_sites(r, host, list) != 0) ||
+	    (*host && dup_sites(r, host, own, list) != 0) ||
 	    (*domain && org &&
-	     dup_orgs(r, R_DUP_DOMAIN, domain, "same e-mail domain", list) !=
-		     0) ||
+	     dup_orgs(r, R_DUP_DOMAIN, domain, "same e-mail domain", own,
+		      list) != 0) ||
 	    (org == NULL && dup_members(r, str(app, "applicant_email"), list) !=
 				    0) ||
 	    dup_pending(r, app, name_key, host, org ? domain : "", list) != 0) {
