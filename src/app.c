@@ -24,6 +24,7 @@
 #include "members/directory.h"
 #include "members/join.h"
 #include "members/levels.h"
+#include "members/states.h"
 #include "site/site.h"
 
 const struct module *const app_modules[] = {
@@ -54,6 +55,8 @@ app_init(const char *site_name)
 	db_register(&accounts_cli_sql);
 	db_register(&maintenance_sql);
 	maintenance_init();
+	db_register(&states_sql);
+	members_states_init();
 	site_set_name(site_name);
 	render_configure("site/templates/layout.html",
 			 "site/templates/error.html", site_chrome);

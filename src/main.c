@@ -30,6 +30,7 @@
 #include "core/render.h"
 #include "core/response.h"
 #include "core/static.h"
+#include "members/states.h"
 #include "core/validate.h"
 
 #define EXIT_FAIL 1
@@ -301,8 +302,17 @@ cmd_serve(struct config *c, int argc, char **argv)
 	if (db == NULL)
 		return EXIT_FAIL;
 	pending = db_pending_migrations(db);
-	if (pending == 0 && (auth_init(db) != 0 ||
-			     maintenance_ensure(db, (int64_t)time(NULL)) != 0)) {
+	if (members_parse_schedule(c->reminder_days, (int[16]){0}, 16) < 0) {
+		db_close(db);
+		fprintf(stderr, "alliance: reminder_days must be days like "
+				"30,7, not '%s'\n",
+			c->reminder_days);
+		return EXIT_USAGE;
+	}
+	if (pending == 0 &&
+	    (auth_init(db) != 0 ||
+	     maintenance_ensure(db, (int64_t)time(NULL)) != 0 ||
+	     members_states_ensure(db, (int64_t)time(NULL)) != 0)) {
 		db_close(db);
 		fprintf(stderr, "alliance: cannot prepare the database (CSRF "
 				"key, maintenance job)\n");
@@ -376,10 +386,11 @@ cmd_worker(struct config *c, int argc, char **argv)
 
 	if (db == NULL)
 		return EXIT_FAIL;
-	if (maintenance_ensure(db, (int64_t)time(NULL)) != 0) {
+	if (maintenance_ensure(db, (int64_t)time(NULL)) != 0 ||
+	    members_states_ensure(db, (int64_t)time(NULL)) != 0) {
 		db_close(db);
-		fprintf(stderr, "alliance: cannot schedule the maintenance "
-				"job\n");
+		fprintf(stderr, "alliance: cannot schedule the recurring "
+				"jobs\n");
 		return EXIT_FAIL;
 	}
 	db_close(db);

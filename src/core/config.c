@@ -63,6 +63,9 @@ static const struct key keys[] = {
 	 sizeof(((struct config *)0)->smtp_password), 0, 0, "SMTP password"},
 	{"smtp_starttls", K_BOOL, OFF(smtp_starttls), 0, 0, 1,
 	 "yes to require STARTTLS on smtp://"},
+	{"reminder_days", K_STR, OFF(reminder_days),
+	 sizeof(((struct config *)0)->reminder_days), 0, 0,
+	 "days before a membership ends when its contacts are reminded"},
 };
 
 const struct config *config_current;
@@ -83,6 +86,7 @@ config_defaults(struct config *c)
 		 "Alliance of NGOs on Crime Prevention and Criminal Justice");
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
+	snprintf(c->reminder_days, sizeof(c->reminder_days), "30,7");
 	snprintf(c->mail_from, sizeof(c->mail_from),
 		 "Alliance secretariat <secretariat@localhost>");
 }

@@ -32,6 +32,8 @@ struct config {
 	char smtp_user[200];
 	char smtp_password[200];
 	int smtp_starttls;       /* require STARTTLS on smtp:// */
+	char reminder_days[64];  /* membership reminders: days before the end,
+				    "30,7" */
 };
 
 /* The settings in force, for modules that need them (mail, sessions).

@@ -35,6 +35,7 @@
 
 enum stmt_jobs {
 	STMT_JOBS_INSERT,
+	STMT_JOBS_ENSURE,
 	STMT_JOBS_CLAIM_EXPIRED,
 	STMT_JOBS_CLAIM_DUE,
 	STMT_JOBS_DONE,
@@ -53,6 +54,10 @@ enum stmt_jobs {
 	" RETURNING id, kind, payload, attempts, max_attempts"
 
 static const char *const jobs_sql_text[STMT_JOBS__MAX] = {
+	[STMT_JOBS_ENSURE] =
+		"INSERT INTO jobs (kind, payload, run_at, created_at)"
+		" SELECT ?, '', ?, ? WHERE NOT EXISTS (SELECT 1 FROM jobs"
+		" WHERE kind = ? AND status IN ('queued', 'running'))",
 	[STMT_JOBS_INSERT] =
 		"INSERT INTO jobs (kind, payload, run_at, created_at)"
 		" VALUES (?, ?, ?, ?)",
@@ -141,6 +146,30 @@ find_kind(const char *kind)
 		if (strcmp(kinds[i].kind, kind) == 0)
 			return kinds[i].fn;
 	return NULL;
+}
+
+int
+jobs_ensure(struct db *db, const char *kind, int64_t run_at)
+{
+	struct db_stmt *st;
+	int64_t now = (int64_t)time(NULL);
+
+	/* one writer at a time: two nodes starting together make one job */
+	if (db_begin(db) != 0)
+		return -1;
+	if ((st = db_stmt(db, &jobs_sql, STMT_JOBS_ENSURE)) == NULL) {
+		db_rollback(db);
+		return -1;
+	}
+	db_bind_text(st, 1, kind);
+	db_bind_int(st, 2, run_at > 0 ? run_at : now);
+	db_bind_int(st, 3, now);
+	db_bind_text(st, 4, kind);
+	if (db_run(st) != 0 || db_commit(db) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return 0;
 }
 
 int64_t

@@ -31,6 +31,11 @@ void jobs_register(const char *kind, job_fn fn);
 int64_t jobs_enqueue(struct db *db, const char *kind, const char *payload,
 		     int64_t run_at);
 
+/* For a job that reschedules itself (daily, hourly): queues one of kind at
+ * run_at unless one is queued or running already, in its own transaction,
+ * so that several nodes starting together make one chain.  0 or -1. */
+int jobs_ensure(struct db *db, const char *kind, int64_t run_at);
+
 /* Runs at most max due jobs now as runner `who`; returns how many ran, or
  * -1 on a database error. For the runners and for tests. */
 int jobs_run_due(struct db *db, const char *who, int max, int64_t now);

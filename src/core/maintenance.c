@@ -17,7 +17,6 @@
 #include "ratelimit.h"
 
 enum stmt_maintenance {
-	M_ENSURE,
 	M_SESSIONS,
 	M_LINKS,
 	M_JOBS,
@@ -25,9 +24,6 @@ enum stmt_maintenance {
 };
 
 static const char *const maintenance_sql_text[M__MAX] = {
-	[M_ENSURE] = "INSERT INTO jobs (kind, payload, run_at, created_at)"
-		     " SELECT ?, '', ?, ? WHERE NOT EXISTS (SELECT 1 FROM jobs"
-		     " WHERE kind = ? AND status IN ('queued', 'running'))",
 	[M_SESSIONS] = "DELETE FROM sessions WHERE last_seen_at < ?"
 		       " OR created_at < ?",
 	[M_LINKS] = "DELETE FROM one_time_tokens WHERE expires_at < ?"
@@ -44,27 +40,7 @@ struct db_sql maintenance_sql = {"maintenance", maintenance_sql_text, M__MAX,
 int
 maintenance_ensure(struct db *db, int64_t now)
 {
-	struct db_stmt *st;
-	int rc;
-
-	/* one writer at a time: two nodes starting together make one job */
-	if (db_begin(db) != 0)
-		return -1;
-	st = db_stmt(db, &maintenance_sql, M_ENSURE);
-	if (st == NULL) {
-		db_rollback(db);
-		return -1;
-	}
-	db_bind_text(st, 1, MAINTENANCE_JOB);
-	db_bind_int(st, 2, now + 60);
-	db_bind_int(st, 3, now);
-	db_bind_text(st, 4, MAINTENANCE_JOB);
-	rc = db_run(st);
-	if (rc != 0 || db_commit(db) != 0) {
-		db_rollback(db);
-		return -1;
-	}
-	return 0;
+	return jobs_ensure(db, MAINTENANCE_JOB, now + 60);
 }
 
 /* Runs one statement with two time bounds; adds the rows removed. */

@@ -156,10 +156,12 @@ describe('pages', () => {
     assert.match(await res.text(), /CCPCJ/);
   });
 
-  test('GET /join is 404 until membership is built', async () => {
-    const res = await get('/join');
-    assert.equal(res.status, 404);
-    await res.arrayBuffer();
+  test('the footer\'s Join, Benefits and Sponsor pages answer', async () => {
+    for (const path of ['/join', '/benefits', '/sponsor']) {
+      const res = await get(path);
+      assert.equal(res.status, 200, path);
+      await res.arrayBuffer();
+    }
   });
 
   test('GET /healthz is JSON {"status":"ok"}', async () => {

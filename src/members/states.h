@@ -1,0 +1,79 @@
+/*
+ * states.h -- the life of a membership: pending, active, grace, lapsed,
+ * cancelled; the reminders before expiry, at the start of grace and at
+ * lapse; and the reminder of an ECOSOC quadrennial report falling due.
+ *
+ * The rules are pure functions of dates (days since 1970-01-01), so they
+ * are tested with the clock in the test's hands.  A daily job applies them
+ * to every membership: it moves states, records each move in the audit
+ * log, and sends each reminder once per period (membership_reminders).
+ */
+#ifndef ALLIANCE_MEMBERS_STATES_H
+#define ALLIANCE_MEMBERS_STATES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/db.h"
+
+enum mstate { MS_PENDING, MS_ACTIVE, MS_GRACE, MS_LAPSED, MS_CANCELLED,
+	      MS_UNKNOWN };
+
+#define MEMBERS_DAILY_JOB "members.daily"
+
+extern struct db_sql states_sql;
+
+const char *members_state_name(enum mstate s);
+enum mstate members_state_from(const char *name);
+
+/* 'YYYY-MM-DD' -> days since 1970-01-01; -1 when not a real date. */
+long members_days(const char *ymd);
+/* days since 1970-01-01 -> 'YYYY-MM-DD' (out: 11 bytes). */
+void members_ymd(long days, char *out);
+
+/*
+ * The state a membership is in on day today: pending and cancelled stay
+ * as they are (a person decides those); otherwise active up to and
+ * including period_end, grace for grace_days after it, lapsed after that.
+ */
+enum mstate members_state_on(enum mstate current, long period_end,
+			     int grace_days, long today);
+
+/*
+ * The expiry reminder due on day today for an active membership ending on
+ * period_end, given the schedule (days before the end, any order): the
+ * most urgent threshold already reached, as "expiry-N" in out (24 bytes).
+ * Returns 0 when none is due (not active, more days left than any
+ * threshold, or the period already over).
+ */
+int members_expiry_reminder(enum mstate s, long period_end, long today,
+			    const int *schedule, size_t n, char *out);
+
+/*
+ * The next ECOSOC quadrennial report due date for an organisation in
+ * general or special status granted in year_granted: reports cover four
+ * years starting the year after the grant and are due on 1 June after
+ * each period (granted 2004: 1 June 2009, 2013, ...).  Fills *due with
+ * the first such date not before today and returns 1; 0 for roster or no
+ * status.
+ */
+int members_un_report_due(const char *ecosoc_status, int year_granted,
+			  long today, long *due);
+
+/* Parses a schedule like "30,7" into out (at most max); the count, or -1
+ * when it is not a list of whole days from 1 to 365. */
+int members_parse_schedule(const char *text, int *out, size_t max);
+
+/*
+ * One daily pass at now (unix seconds): state moves, their audit records,
+ * reminders (each once).  Returns the number of state moves plus messages,
+ * or -1 (nothing is kept: one transaction).
+ */
+int64_t members_daily_run(struct db *db, int64_t now, const int *schedule,
+			  size_t n);
+
+/* Registers the daily job; members_states_ensure queues it if none is. */
+void members_states_init(void);
+int members_states_ensure(struct db *db, int64_t now);
+
+#endif
