@@ -377,3 +377,22 @@ function levelForm(html, id) {
   }
   return out;
 }
+
+describe('a server whose mail_from cannot receive mail', () => {
+  test('pledge_is_kept_without_the_secretariat_notice_when_mail_from_is_localhost', async () => {
+    const other = await startServer(); // mail_from: secretariat@localhost
+    try {
+      const b = new Browser(other.url);
+      const page = await b.html('/sponsor');
+      const email = uniqueEmail('localhost');
+      const res = await b.post('/sponsor', { ...hiddenFields(page, '/sponsor'),
+        ...pledge({ sponsor_name: 'Kept Anyway', contact_email: email }) });
+      assert.equal(res.status, 303, await res.text());
+      assert.equal(await sqlValue(other.dataDir, "SELECT count(*) FROM pledges WHERE sponsor_name = 'Kept Anyway'"), '1');
+      assert.equal((await nextMail(other.dataDir, email, 0)).msg.decoded.subject, 'Thank you for your pledge');
+      assert.equal(await sqlValue(other.dataDir, "SELECT count(*) FROM outbox WHERE to_addr LIKE '%localhost'"), '0');
+    } finally {
+      await other.stop();
+    }
+  });
+});
