@@ -24,6 +24,7 @@
 #include "members/directory.h"
 #include "members/join.h"
 #include "members/levels.h"
+#include "members/renew.h"
 #include "members/states.h"
 #include "site/site.h"
 
@@ -36,6 +37,7 @@ const struct module *const app_modules[] = {
 	&levels_module,
 	&directory_module,
 	&join_module, &review_module,
+	&renew_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 

@@ -184,6 +184,32 @@ mail_outbox_list(struct db *db, int limit, int offset)
 	return db_all_json(st);
 }
 
+int
+mail_to_secretariat(struct db *db, const char *subject, const char *text)
+{
+	struct buf name = BUF_INIT, addr = BUF_INIT;
+	struct mail m = {0};
+	int rc = 0;
+
+	mail_split_mailbox(config_current ? config_current->mail_from : "",
+			   &name, &addr);
+	if (!valid_email(buf_cstr(&addr), addr.len)) {
+		/* the default's secretariat@localhost: the change goes on */
+		log_error("mail: mail_from has no address that can receive "
+			  "mail; not sent: %s",
+			  subject);
+	} else {
+		m.to = buf_cstr(&addr);
+		m.to_name = name.len ? buf_cstr(&name) : NULL;
+		m.subject = subject;
+		m.text = text;
+		rc = mail_enqueue(db, &m) < 0 ? -1 : 0;
+	}
+	buf_free(&name);
+	buf_free(&addr);
+	return rc;
+}
+
 int64_t
 mail_enqueue_test(struct db *db, const char *to, const char *site_name)
 {

@@ -62,6 +62,14 @@ void mail_split_mailbox(const char *mailbox, struct buf *name,
  * sent_at, file}; NULL on error. */
 json_t *mail_outbox_list(struct db *db, int limit, int offset);
 
+/*
+ * A plain notice to the secretariat: the address inside mail_from.  When
+ * that address cannot receive mail (the default's secretariat@localhost)
+ * the notice is logged and skipped, and the caller's change goes on.
+ * 0, or -1 when the outbox refused it.
+ */
+int mail_to_secretariat(struct db *db, const char *subject, const char *text);
+
 /* Registers the delivery job kind with jobs.h (call at start-up, before
  * any thread: it also initialises libcurl). */
 void mail_init(void);

@@ -172,15 +172,6 @@ join_send_mail(struct db *db, const char *to, const char *name,
 	return id < 0 ? -1 : 0;
 }
 
-void
-join_secretariat_address(struct buf *addr)
-{
-	struct buf name = BUF_INIT;
-
-	mail_split_mailbox(config_current->mail_from, &name, addr);
-	buf_free(&name);
-}
-
 char *
 join_normal_email(struct arena *a, const char *email)
 {
@@ -725,7 +716,6 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 {
 	const char *name = req_value(r, "name")->str;
 	const char *who = lv->is_org ? req_value(r, "org_name")->str : name;
-	struct buf secretariat = BUF_INIT;
 	int rc;
 
 	rc = join_send_mail(
@@ -737,16 +727,9 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 			     "this address, usually within a few weeks. If we "
 			     "need to know more, we will ask.",
 			     lv->name, who));
-	join_secretariat_address(&secretariat);
-	/* a mail_from that cannot receive mail (the default's
-	 * secretariat@localhost) costs the notice, not the application */
-	if (rc == 0 && !valid_email(buf_cstr(&secretariat), secretariat.len))
-		log_error("application %lld: mail_from has no address that "
-			  "can receive mail; no notice sent",
-			  (long long)id);
-	else if (rc == 0)
-		rc = join_send_mail(
-			r->db, buf_cstr(&secretariat), NULL,
+	if (rc == 0)
+		rc = mail_to_secretariat(
+			r->db,
 			arena_printf(r->arena, "New membership application: %s",
 				     who),
 			arena_printf(r->arena,
@@ -755,7 +738,6 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 				     "applications/%lld",
 				     name, email, lv->name, who,
 				     config_current->base_url, (long long)id));
-	buf_free(&secretariat);
 	return rc;
 }
 

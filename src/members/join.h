@@ -28,10 +28,6 @@ extern const struct module review_module;
 int join_send_mail(struct db *db, const char *to, const char *name,
 		   const char *subject, const char *body);
 
-/* The address of the secretariat: the one inside mail_from's angle
- * brackets (or all of it when bare), appended to addr; the caller checks
- * that it can receive mail (valid_email). */
-void join_secretariat_address(struct buf *addr);
 
 /* The e-mail address as stored: lower case, so one mailbox is one person
  * whatever its spelling.  In arena a. */

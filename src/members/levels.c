@@ -575,9 +575,7 @@ pledge_mails(struct req *r, int64_t id, const char *worth)
 				       req_value(r, "purpose")->str);
 	const char *detail = value_or_null(r, "purpose_detail");
 	int publicly = req_value(r, "thank_publicly")->num == 1;
-	struct buf name = BUF_INIT, addr = BUF_INIT;
 	const char *text;
-	int rc = 0;
 
 	text = arena_printf(
 		r->arena,
@@ -595,15 +593,6 @@ pledge_mails(struct req *r, int64_t id, const char *worth)
 	    0)
 		return -1;
 
-	/* a mail_from whose address cannot receive mail (the default's
-	 * secretariat@localhost) costs the notice, not the pledge */
-	mail_split_mailbox(config_current->mail_from, &name, &addr);
-	if (!valid_email(buf_cstr(&addr), strlen(buf_cstr(&addr)))) {
-		log_error("pledge %" PRId64 ": mail_from has no address that "
-			  "can receive mail; no notice sent",
-			  id);
-		goto done;
-	}
 	text = arena_printf(
 		r->arena,
 		"A new pledge (number %" PRId64 "):\n\n"
@@ -614,14 +603,9 @@ pledge_mails(struct req *r, int64_t id, const char *worth)
 		detail ? "About the purpose: " : "", detail ? detail : "",
 		detail ? "\n" : "", publicly ? "yes" : "no",
 		config_current->base_url);
-	rc = send_text(r, buf_cstr(&addr),
-		       buf_cstr(&name)[0] ? buf_cstr(&name) : NULL,
-		       arena_printf(r->arena, "New pledge from %s", sponsor),
-		       text);
-done:
-	buf_free(&name);
-	buf_free(&addr);
-	return rc;
+	return mail_to_secretariat(
+		r->db, arena_printf(r->arena, "New pledge from %s", sponsor),
+		text);
 }
 
 /*

@@ -220,12 +220,9 @@ claim(struct db *db, int64_t membership, const char *kind, const char *when,
 	return db_changes(db) == 1;
 }
 
-/* Sends subject/body to the people who answer for membership row m (the
- * person of an individual membership, an organisation's main contacts).
- * Returns the number of messages or -1. */
-static int
-send_to_contacts(struct db *db, json_t *m, const char *subject,
-		 const char *body)
+int
+members_mail_contacts(struct db *db, int64_t person, int64_t organisation,
+		      const char *subject, const char *body)
 {
 	struct db_stmt *st = db_stmt(db, &states_sql, ST_RECIPIENTS);
 	json_t *to, *row;
@@ -234,9 +231,8 @@ send_to_contacts(struct db *db, json_t *m, const char *subject,
 
 	if (st == NULL)
 		return -1;
-	db_bind_int(st, 1, json_integer_value(json_object_get(m, "person")));
-	db_bind_int(st, 2,
-		    json_integer_value(json_object_get(m, "organisation")));
+	db_bind_int(st, 1, person);
+	db_bind_int(st, 2, organisation);
 	if ((to = db_all_json(st)) == NULL)
 		return -1;
 	json_array_foreach (to, i, row) {
@@ -325,7 +321,10 @@ remind(struct db *db, json_t *m, const char *kind, long period_end,
 		return rc;
 	body = reminder_text(m, kind, period_end, grace_days, due, subject,
 			     sizeof(subject));
-	rc = send_to_contacts(db, m, subject, body);
+	rc = members_mail_contacts(
+		db, json_integer_value(json_object_get(m, "person")),
+		json_integer_value(json_object_get(m, "organisation")), subject,
+		body);
 	free(body);
 	return rc;
 }

@@ -72,6 +72,12 @@ int members_parse_schedule(const char *text, int *out, size_t max);
 int64_t members_daily_run(struct db *db, int64_t now, const int *schedule,
 			  size_t n);
 
+/* Mails subject and body to the people who answer for a membership: the
+ * person of an individual one, an organisation's main contacts (ids 0 for
+ * "none").  Returns the number of messages, or -1. */
+int members_mail_contacts(struct db *db, int64_t person, int64_t organisation,
+			  const char *subject, const char *body);
+
 /* Registers the daily job; members_states_ensure queues it if none is. */
 void members_states_init(void);
 int members_states_ensure(struct db *db, int64_t now);

@@ -1,0 +1,564 @@
+/*
+ * renew.c -- see renew.h.
+ *
+ * A free level renews at once when its contact asks.  A level with dues
+ * gets a renewal request: the contact receives the amount and a payment
+ * reference, the secretariat a notice; when the money arrives the
+ * secretariat records it on /admin/memberships and the period moves on.
+ * Who may renew a membership is one SQL condition (the person of an
+ * individual membership, or a main contact of the organisation), used by
+ * every statement that reads a member's memberships.
+ */
+#include "renew.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/config.h"
+#include "core/mail.h"
+#include "core/render.h"
+#include "core/util.h"
+#include "members/period.h"
+#include "members/states.h"
+
+enum stmt_renew {
+	R_MINE,
+	R_MINE_PAYMENTS,
+	R_ONE_MINE,
+	R_ONE,
+	R_EXTEND,
+	R_PAY,
+	R_LIST,
+	R_COUNT,
+	R__MAX,
+};
+
+#define MEMBERSHIP_COLS                                                      \
+	"m.id, m.state, m.period_start, m.period_end, l.name AS level,"      \
+	" l.dues_amount, l.dues_currency, l.period AS period_kind,"          \
+	" coalesce(m.organisation_id, 0) AS organisation,"                  \
+	" coalesce(m.person_id, 0) AS person,"                              \
+	" coalesce(o.name, p.name) AS member"
+#define MEMBERSHIP_FROM                                                      \
+	" FROM memberships m JOIN membership_levels l ON l.id = m.level_id"  \
+	" LEFT JOIN organisations o ON o.id = m.organisation_id"             \
+	" LEFT JOIN people p ON p.id = m.person_id"
+/* the memberships person ?1 answers for */
+#define ANSWERS_FOR                                                          \
+	" (m.person_id = ?1 OR m.organisation_id IN (SELECT organisation_id" \
+	" FROM representatives WHERE person_id = ?1 AND main_contact = 1))"
+
+static const char *const renew_sql_text[R__MAX] = {
+	[R_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+		   " WHERE m.state <> 'cancelled' AND" ANSWERS_FOR
+		   " ORDER BY member",
+	[R_MINE_PAYMENTS] = "SELECT y.membership_id, y.paid_on, y.amount,"
+			    " y.currency, y.reference FROM payments y"
+			    " JOIN memberships m ON m.id = y.membership_id"
+			    " WHERE" ANSWERS_FOR " ORDER BY y.paid_on DESC",
+	[R_ONE_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+		       " WHERE m.id = ?2 AND m.state <> 'cancelled' AND"
+		       ANSWERS_FOR,
+	[R_ONE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+		  " WHERE m.id = ? AND m.state <> 'cancelled'",
+	[R_EXTEND] = "UPDATE memberships SET period_start = ?, period_end = ?,"
+		     " state = 'active', state_since = ? WHERE id = ?",
+	[R_PAY] = "INSERT INTO payments (membership_id, paid_on, amount,"
+		  " currency, reference, provider, recorded_by, recorded_at)"
+		  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[R_LIST] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+		   " WHERE (CAST(?1 AS TEXT) IS NULL OR m.state = ?1)"
+		   " AND (CAST(?2 AS TEXT) IS NULL OR m.period_end <= ?2)"
+		   " ORDER BY m.period_end, m.id LIMIT 50 OFFSET ?3",
+	[R_COUNT] = "SELECT count(*)" MEMBERSHIP_FROM
+		    " WHERE (CAST(?1 AS TEXT) IS NULL OR m.state = ?1)"
+		    " AND (CAST(?2 AS TEXT) IS NULL OR m.period_end <= ?2)",
+};
+
+static struct db_sql renew_sql = {"members-renew", renew_sql_text, R__MAX, 0};
+
+static void
+today_ymd(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* "USD 1,500.00" for minor units: a new JSON string. */
+static json_t *
+money(int64_t minor, const char *currency)
+{
+	struct buf b = BUF_INIT;
+	char digits[32];
+	int n;
+	json_t *s;
+
+	buf_printf(&b, "%s ", currency ? currency : "");
+	n = snprintf(digits, sizeof(digits), "%" PRId64, minor / 100);
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf_putc(&b, ',');
+		buf_putc(&b, digits[i]);
+	}
+	buf_printf(&b, ".%02d", (int)(minor % 100));
+	s = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+int64_t
+members_parse_amount(const char *s)
+{
+	int64_t units = 0;
+	int cents = 0, decimals = -1, digits = 0;
+
+	for (; s && *s; s++) {
+		if (isdigit((unsigned char)*s)) {
+			if (decimals >= 0) {
+				if (++decimals > 2)
+					return -1;
+				cents = cents * 10 + (*s - '0');
+			} else {
+				if (units > INT64_MAX / 1000)
+					return -1;
+				units = units * 10 + (*s - '0');
+			}
+			digits++;
+		} else if (*s == '.' && decimals < 0) {
+			decimals = 0;
+		} else if (*s != ',' || decimals >= 0) {
+			return -1;
+		}
+	}
+	if (digits == 0)
+		return -1;
+	if (decimals == 1)
+		cents *= 10;
+	return units * 100 + cents;
+}
+
+/* Adds dues text and a payment reference to a membership row. */
+static void
+decorate(json_t *m)
+{
+	int64_t dues = json_integer_value(json_object_get(m, "dues_amount"));
+
+	json_object_set_new(m, "free", json_boolean(dues == 0));
+	json_object_set_new(
+		m, "dues",
+		money(dues, json_string_value(json_object_get(m, "dues_currency"))));
+	json_object_set_new(
+		m, "reference",
+		json_sprintf("M%" JSON_INTEGER_FORMAT "-%.4s",
+			     json_integer_value(json_object_get(m, "id")),
+			     json_string_value(json_object_get(m, "period_end"))));
+}
+
+/* One membership row: R_ONE_MINE for person (or R_ONE for 0). */
+static json_t *
+membership(struct db *db, int64_t id, int64_t person)
+{
+	struct db_stmt *st = db_stmt(db, &renew_sql, person ? R_ONE_MINE : R_ONE);
+
+	if (st == NULL)
+		return NULL;
+	if (person) {
+		db_bind_int(st, 1, person);
+		db_bind_int(st, 2, id);
+	} else {
+		db_bind_int(st, 1, id);
+	}
+	return db_one_json(st);
+}
+
+int
+members_renew(struct db *db, int64_t id, int64_t actor, const char *paid_on,
+	      int64_t amount, const char *currency, const char *reference,
+	      const char *provider, const char *client)
+{
+	json_t *m = membership(db, id, 0);
+	struct period_date start, end;
+	struct db_stmt *st;
+	char today[11], from[11], to[11], idtext[32], *body;
+	const char *state, *old_end;
+	int rc = -1;
+
+	if (m == NULL)
+		return -1;
+	if (json_is_null(m)) {
+		json_decref(m);
+		return 0;
+	}
+	today_ymd(today);
+	state = json_string_value(json_object_get(m, "state"));
+	old_end = json_string_value(json_object_get(m, "period_end"));
+	/* active or in grace: the next period follows on; otherwise anew */
+	if ((strcmp(state, "active") == 0 || strcmp(state, "grace") == 0) &&
+	    period_parse(old_end, &start) == 0)
+		start = period_add_days(start, 1);
+	else if (period_parse(today, &start) != 0)
+		goto done;
+	if (period_end(json_string_value(json_object_get(m, "period_kind")),
+		       start, &end) != 0)
+		goto done;
+	period_format(start, from);
+	period_format(end, to);
+	snprintf(idtext, sizeof(idtext), "%" PRId64, id);
+	if ((st = db_stmt(db, &renew_sql, R_PAY)) == NULL)
+		goto done;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, paid_on);
+	db_bind_int(st, 3, amount);
+	db_bind_text(st, 4, currency);
+	db_bind_text(st, 5, reference ? reference : "");
+	db_bind_text(st, 6, provider);
+	db_bind_int(st, 7, actor);
+	db_bind_int(st, 8, (int64_t)time(NULL));
+	if (db_run(st) != 0 || (st = db_stmt(db, &renew_sql, R_EXTEND)) == NULL)
+		goto done;
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
+	db_bind_text(st, 3, today);
+	db_bind_int(st, 4, id);
+	if (db_run(st) != 0 ||
+	    audit_record_new(db, actor, "membership.renew", "membership", idtext,
+			     json_pack("{s:s,s:s}", "state", state, "period_end",
+				       old_end),
+			     json_pack("{s:s,s:s,s:I,s:s,s:s}", "state", "active",
+				       "period_end", to, "amount",
+				       (json_int_t)amount, "currency", currency,
+				       "provider", provider),
+			     client) != 0)
+		goto done;
+	{
+		json_t *paid = money(amount, currency);
+
+		{
+			struct buf b = BUF_INIT;
+
+			buf_printf(&b,
+				   "The membership of %s (%s) is renewed: it "
+				   "now runs from %s to %s.%s%s",
+				   json_string_value(json_object_get(m, "member")),
+				   json_string_value(json_object_get(m, "level")),
+				   from, to, amount ? " Payment received: " : "",
+				   amount ? json_string_value(paid) : "");
+			body = buf_detach(&b, NULL);
+		}
+		json_decref(paid);
+	}
+	rc = members_mail_contacts(
+		     db, json_integer_value(json_object_get(m, "person")),
+		     json_integer_value(json_object_get(m, "organisation")),
+		     "Your membership is renewed", body) < 0
+		     ? -1
+		     : 1;
+	free(body);
+done:
+	json_decref(m);
+	return rc;
+}
+
+/* ---- the member's page ---- */
+
+static const struct field renew_page_fields[] = {
+	{.name = "requested", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{.name = "renewed", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{0},
+};
+
+static void
+renew_page(struct req *r, struct resp *w)
+{
+	struct db_stmt *st = db_stmt(r->db, &renew_sql, R_MINE);
+	json_t *list = NULL, *payments = NULL, *m, *pay;
+	size_t i, k;
+
+	if (st) {
+		db_bind_int(st, 1, r->person->id);
+		list = db_all_json(st);
+	}
+	if (list && (st = db_stmt(r->db, &renew_sql, R_MINE_PAYMENTS))) {
+		db_bind_int(st, 1, r->person->id);
+		payments = db_all_json(st);
+	}
+	if (list == NULL || payments == NULL) {
+		json_decref(list);
+		json_decref(payments);
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	json_array_foreach (list, i, m) {
+		json_t *mine = json_array();
+
+		decorate(m);
+		json_array_foreach (payments, k, pay)
+			if (json_integer_value(json_object_get(pay, "membership_id")) ==
+			    json_integer_value(json_object_get(m, "id")))
+				json_array_append_new(
+					mine,
+					json_pack("{s:O,s:o,s:O}", "paid_on",
+						  json_object_get(pay, "paid_on"),
+						  "amount",
+						  money(json_integer_value(json_object_get(pay, "amount")),
+							json_string_value(json_object_get(pay, "currency"))),
+						  "reference",
+						  json_object_get(pay, "reference")));
+		json_object_set_new(m, "payments", mine);
+		json_object_set_new(m, "has_payments",
+				    json_boolean(json_array_size(mine) > 0));
+		json_object_set_new(
+			m, arena_printf(r->arena, "is_%s",
+					json_string_value(json_object_get(m, "state"))),
+			json_true());
+	}
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, 200, "members/templates/renew.html", "Renew",
+		  json_pack("{s:o,s:b,s:I,s:I}", "memberships", list, "none",
+			    json_array_size(list) == 0, "requested",
+			    (json_int_t)req_value(r, "requested")->num,
+			    "renewed", (json_int_t)req_value(r, "renewed")->num));
+	json_decref(payments);
+}
+
+static void
+fail(struct req *r, struct resp *w)
+{
+	db_rollback(r->db);
+	resp_error(w, 500, "Something went wrong on our side. Nothing was "
+			   "changed; please try again.");
+}
+
+/* POST /renew/:id -- a free level renews now; one with dues asks. */
+static void
+renew(struct req *r, struct resp *w)
+{
+	int64_t id = strtoll(req_param(r, "id"), NULL, 10);
+	json_t *m;
+	char today[11];
+	struct buf text = BUF_INIT;
+
+	if (db_begin(r->db) != 0)
+		return fail(r, w);
+	m = membership(r->db, id, r->person->id);
+	if (m == NULL)
+		return fail(r, w);
+	if (json_is_null(m)) {
+		db_rollback(r->db);
+		resp_error(w, 404, "You do not answer for such a membership.");
+		return;
+	}
+	decorate(m);
+	today_ymd(today);
+	if (json_is_true(json_object_get(m, "free"))) {
+		if (members_renew(r->db, id, r->person->id, today, 0,
+				  json_string_value(json_object_get(m, "dues_currency")),
+				  "", "free", r->client) != 1 ||
+		    db_commit(r->db) != 0) {
+			json_decref(m);
+			return fail(r, w);
+		}
+		json_decref(m);
+		resp_redirect(w, arena_printf(r->arena, "/renew?renewed=%lld",
+					      (long long)id));
+		return;
+	}
+	/* dues: the contact learns how to pay, the secretariat is told */
+	buf_printf(&text,
+		   "You asked to renew the membership of %s (%s). Please pay "
+		   "the dues of %s with the reference %s; the secretariat "
+		   "confirms the renewal when the payment arrives.",
+		   json_string_value(json_object_get(m, "member")),
+		   json_string_value(json_object_get(m, "level")),
+		   json_string_value(json_object_get(m, "dues")),
+		   json_string_value(json_object_get(m, "reference")));
+	{
+		struct buf nt = BUF_INIT;
+		char idtext[32];
+
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+		buf_printf(&nt,
+			   "%s asked to renew the membership of %s (%s), "
+			   "reference %s.\n\nRecord the payment when it "
+			   "arrives: %s/admin/memberships\n",
+			   r->person->name,
+			   json_string_value(json_object_get(m, "member")),
+			   json_string_value(json_object_get(m, "level")),
+			   json_string_value(json_object_get(m, "reference")),
+			   config_current->base_url);
+		if (members_mail_contacts(
+			    r->db, json_integer_value(json_object_get(m, "person")),
+			    json_integer_value(json_object_get(m, "organisation")),
+			    "Renewing your membership", buf_cstr(&text)) < 0 ||
+		    mail_to_secretariat(r->db, "A renewal request",
+					buf_cstr(&nt)) != 0 ||
+		    audit_record(r->db, r->person->id,
+				 "membership.renewal.request", "membership",
+				 idtext, NULL, NULL, r->client) != 0 ||
+		    db_commit(r->db) != 0) {
+			buf_free(&nt);
+			buf_free(&text);
+			json_decref(m);
+			return fail(r, w);
+		}
+		buf_free(&nt);
+	}
+	buf_free(&text);
+	json_decref(m);
+	resp_redirect(w, arena_printf(r->arena, "/renew?requested=%lld",
+				      (long long)id));
+}
+
+/* ---- the secretariat ---- */
+
+static const char *const states[] = {"pending", "active", "grace", "lapsed",
+				     "cancelled", NULL};
+static const char *const currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
+
+static const struct field list_fields[] = {
+	{.name = "state", .type = FT_CHOICE, .choices = states,
+	 .label = "State"},
+	{.name = "due", .type = FT_BOOL, .label = "Due within 30 days"},
+	{.name = "page", .type = FT_INT, .min = 1, .max = 10000, .label = "Page"},
+	{.name = "done", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{0},
+};
+
+static void
+admin_list(struct req *r, struct resp *w)
+{
+	const struct value *state = req_value(r, "state");
+	int64_t page = req_value(r, "page")->present ? req_value(r, "page")->num
+						     : 1;
+	char limit[11] = "";
+	struct db_stmt *st;
+	json_t *rows = NULL, *m;
+	int64_t total = -1;
+	size_t i;
+
+	if (req_value(r, "due")->num) {
+		struct period_date d;
+		char today[11];
+
+		today_ymd(today);
+		period_parse(today, &d);
+		period_format(period_add_days(d, 30), limit);
+	}
+	if ((st = db_stmt(r->db, &renew_sql, R_COUNT)) != NULL) {
+		db_bind_text(st, 1, state->present ? state->str : NULL);
+		db_bind_text(st, 2, *limit ? limit : NULL);
+		if (db_step(st) == DB_ROW) {
+			total = db_col_int(st, 0);
+			db_reset(st);
+		}
+	}
+	if (total >= 0 && (st = db_stmt(r->db, &renew_sql, R_LIST)) != NULL) {
+		db_bind_text(st, 1, state->present ? state->str : NULL);
+		db_bind_text(st, 2, *limit ? limit : NULL);
+		db_bind_int(st, 3, (page - 1) * 50);
+		rows = db_all_json(st);
+	}
+	if (rows == NULL) {
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	json_array_foreach (rows, i, m)
+		decorate(m);
+	{
+		json_t *opts = json_array();
+
+		for (size_t k = 0; currencies[k]; k++)
+			json_array_append_new(opts, json_string(currencies[k]));
+		w->flags |= ROUTE_PERSONAL;
+		resp_page(w, 200, "members/templates/admin_memberships.html",
+			  "Memberships",
+			  json_pack("{s:o,s:I,s:I,s:I,s:I,s:s,s:b,s:o,s:I,s:b,s:b}",
+				    "memberships", rows, "total",
+				    (json_int_t)total, "page", (json_int_t)page,
+				    "prev_page", (json_int_t)(page - 1),
+				    "next_page", (json_int_t)(page + 1),
+				    "state", state->present ? state->str : "",
+				    "due", req_value(r, "due")->num != 0,
+				    "currencies", opts, "done",
+				    (json_int_t)req_value(r, "done")->num,
+				    "has_prev", page > 1, "has_next",
+				    page * 50 < total));
+	}
+}
+
+static const struct field payment_fields[] = {
+	{.name = "paid_on", .type = FT_DATE, .flags = FIELD_REQUIRED,
+	 .label = "Paid on"},
+	{.name = "amount", .type = FT_TEXT, .flags = FIELD_REQUIRED,
+	 .maxlen = 20, .label = "Amount"},
+	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
+	 .choices = currencies, .label = "Currency"},
+	{.name = "reference", .type = FT_TEXT, .maxlen = 200,
+	 .label = "Reference"},
+	{0},
+};
+
+static void
+admin_payment(struct req *r, struct resp *w)
+{
+	int64_t id = strtoll(req_param(r, "id"), NULL, 10);
+	int64_t amount = r->errors ? -1
+				   : members_parse_amount(req_value(r, "amount")->str);
+	int rc;
+
+	if (r->errors || amount < 0) {
+		json_t *e = r->errors ? json_incref(r->errors) : json_object();
+
+		if (amount < 0 && json_object_get(e, "amount") == NULL)
+			json_object_set_new(e, "amount",
+					    json_string("Amount must be a sum "
+							"like 150 or 150.00"));
+		resp_error(w, 422, "Some fields need correcting.");
+		json_object_set_new(json_object_get(w->model, "error"), "fields",
+				    e);
+		return;
+	}
+	if (db_begin(r->db) != 0)
+		return fail(r, w);
+	rc = members_renew(r->db, id, r->person->id, req_value(r, "paid_on")->str,
+			   amount, req_value(r, "currency")->str,
+			   req_value(r, "reference")->str, "manual", r->client);
+	if (rc < 0)
+		return fail(r, w);
+	if (rc == 0) {
+		db_rollback(r->db);
+		resp_error(w, 404, "There is no such membership, or it is "
+				   "cancelled.");
+		return;
+	}
+	if (db_commit(r->db) != 0)
+		return fail(r, w);
+	resp_redirect(w, arena_printf(r->arena, "/admin/memberships?done=%lld",
+				      (long long)id));
+}
+
+static const struct route renew_routes[] = {
+	{HTTP_GET, "/renew", ACCESS_MEMBER, renew_page_fields, renew_page,
+	 ROUTE_FORM | ROUTE_PERSONAL, 0,
+	 "The memberships one answers for: state, period, dues, payments"},
+	{HTTP_POST, "/renew/:id", ACCESS_MEMBER, NULL, renew, ROUTE_PERSONAL, 0,
+	 "Renews a free membership, or asks to renew one with dues"},
+	{HTTP_GET, "/admin/memberships", ACCESS_ADMIN, list_fields, admin_list,
+	 ROUTE_FORM | ROUTE_PERSONAL, 0,
+	 "Memberships by state and renewals due; record a payment"},
+	{HTTP_POST, "/admin/memberships/:id/payment", ACCESS_ADMIN,
+	 payment_fields, admin_payment, ROUTE_OWN_ERRORS | ROUTE_PERSONAL, 0,
+	 "Records a payment and moves the membership to its next period"},
+};
+
+const struct module renew_module = {"renew", renew_routes,
+				    ARRAY_LEN(renew_routes), &renew_sql};
