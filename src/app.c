@@ -22,6 +22,7 @@
 #include "core/static.h"
 #include "core/util.h"
 #include "members/directory.h"
+#include "members/import.h"
 #include "members/join.h"
 #include "members/levels.h"
 #include "members/renew.h"
@@ -38,6 +39,7 @@ const struct module *const app_modules[] = {
 	&directory_module,
 	&join_module, &review_module,
 	&renew_module,
+	&import_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 
