@@ -277,6 +277,12 @@ admin_nav(const char *current)
 		{"/admin/messages", "Contact messages"},
 		{"/admin/outbox", "Outbox"},
 		{"/admin/audit", "Audit log"},
+		{"/admin/applications", "Applications"},
+		{"/admin/memberships", "Memberships"},
+		{"/admin/membership", "Dashboard of membership"},
+		{"/admin/pledges", "Pledges"},
+		{"/admin/levels", "Levels"},
+		{"/admin/tiers", "Tiers"},
 	};
 	json_t *a = json_array();
 

@@ -57,6 +57,7 @@ site_chrome(const struct req *r, json_t *model)
 	} nav[] = {
 		{"/", "Home"},
 		{"/about", "About"},
+		{"/members", "Members"},
 		{"/focal-points", "Focal points"},
 		{"/bodies", "UN bodies"},
 		{"/search", "Search"},
