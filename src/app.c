@@ -23,6 +23,7 @@
 #include "core/util.h"
 #include "members/dashboard.h"
 #include "members/directory.h"
+#include "members/import.h"
 #include "members/join.h"
 #include "members/levels.h"
 #include "members/renew.h"
@@ -39,6 +40,7 @@ const struct module *const app_modules[] = {
 	&directory_module,
 	&join_module, &review_module,
 	&renew_module,
+	&import_module,
 	&dashboard_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
