@@ -12,12 +12,14 @@
  *
  * "Members" are memberships in state active or grace.  The history is
  * read from the memberships' periods: a membership counts at the end of a
- * month when its period had started and the month's end is no later than
- * its period_end plus its level's grace days; pending memberships never
- * count, cancelled ones only before they were cancelled (state_since).  A
- * renewal replaces period_start with the next period's, so a renewed
- * membership counts from its latest period only: the chart can
- * understate the distant past, never the present.  The date modifiers of
+ * month when it had begun -- the earlier of its period_start and the day
+ * its row was made, since a renewal replaces period_start with the next
+ * period's (an early renewal's lies in the future) -- and the month's end
+ * is no later than its period_end plus its level's grace days; pending
+ * memberships never count, cancelled ones only before they were
+ * cancelled (state_since).  A membership that lapsed and was renewed
+ * later counts through its gap too: the periods before the latest are
+ * not kept.  The date modifiers of
  * that statement (date(x, '+1 month') ...) are SQLite's; a PostgreSQL
  * backend would translate that one statement.
  */
@@ -96,7 +98,8 @@ static const char *const dashboard_sql_text[D__MAX] = {
 		" ends (n, month, day) AS MATERIALIZED (SELECT n,"
 		"  substr(first, 1, 7), min(date(first, '+1 month', '-1 day'), ?1)"
 		"  FROM months),"
-		" ms AS MATERIALIZED (SELECT m.period_start AS since,"
+		" ms AS MATERIALIZED (SELECT min(m.period_start,"
+		"  date(m.created_at, 'unixepoch')) AS since,"
 		"  date(m.period_end, '+' || l.grace_days || ' days') AS until,"
 		"  CASE WHEN m.state = 'cancelled' THEN m.state_since END"
 		"   AS cancelled, count(*) AS k"

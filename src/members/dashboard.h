@@ -32,7 +32,7 @@ struct chart_point {
 #define CHART_WIDTH 720
 #define CHART_HEIGHT 260
 #define CHART_LEFT 48   /* room for the y axis labels */
-#define CHART_RIGHT 8
+#define CHART_RIGHT 32  /* room for half the last x label */
 #define CHART_TOP 12
 #define CHART_BOTTOM 40 /* room for the x axis labels */
 

@@ -50,8 +50,8 @@ chart_top_is_1_2_5_times_a_power_of_ten(void **state)
 	assert_int_equal(dashboard_chart_top(10001), 20000);
 }
 
-/* Plot: x 48..712 (664 wide), y 12..220 (208 high).  Four points: slots
- * of 166, bars 116.2 wide starting 24.9 into their slot; the top is 10. */
+/* Plot: x 48..688 (640 wide), y 12..220 (208 high).  Four points: slots
+ * of 160, bars 112 wide starting 24 into their slot; the top is 10. */
 static void
 bars_are_placed_and_sized_for_known_values(void **state)
 {
@@ -60,20 +60,20 @@ bars_are_placed_and_sized_for_known_values(void **state)
 	char *s = chart(pts, 4);
 
 	assert_int_equal(count(s, "<rect class=\"chart-bar\""), 4);
-	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"72.9\" y=\"220.0\""
-				  " width=\"116.2\" height=\"0.0\"><title>Jan: 0</title>"));
-	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"238.9\" y=\"116.0\""
-				  " width=\"116.2\" height=\"104.0\"><title>Feb: 5</title>"));
-	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"404.9\" y=\"12.0\""
-				  " width=\"116.2\" height=\"208.0\"><title>Mar: 10</title>"));
-	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"570.9\" y=\"178.4\""
-				  " width=\"116.2\" height=\"41.6\"><title>Apr: 2</title>"));
+	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"72.0\" y=\"220.0\""
+				  " width=\"112.0\" height=\"0.0\"><title>Jan: 0</title>"));
+	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"232.0\" y=\"116.0\""
+				  " width=\"112.0\" height=\"104.0\"><title>Feb: 5</title>"));
+	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"392.0\" y=\"12.0\""
+				  " width=\"112.0\" height=\"208.0\"><title>Mar: 10</title>"));
+	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"552.0\" y=\"178.4\""
+				  " width=\"112.0\" height=\"41.6\"><title>Apr: 2</title>"));
 	/* the y axis: 0, 5, 10; the x labels under the middle of each slot */
 	assert_non_null(strstr(s, "text-anchor=\"end\">0</text>"));
 	assert_non_null(strstr(s, "text-anchor=\"end\">5</text>"));
 	assert_non_null(strstr(s, "text-anchor=\"end\">10</text>"));
-	assert_non_null(strstr(s, "x=\"131.0\" y=\"238.0\" text-anchor=\"middle\">Jan</text>"));
-	assert_non_null(strstr(s, "x=\"629.0\" y=\"238.0\" text-anchor=\"middle\">Apr</text>"));
+	assert_non_null(strstr(s, "x=\"128.0\" y=\"238.0\" text-anchor=\"middle\">Jan</text>"));
+	assert_non_null(strstr(s, "x=\"608.0\" y=\"238.0\" text-anchor=\"middle\">Apr</text>"));
 	free(s);
 }
 
@@ -120,10 +120,10 @@ one_month_fills_the_plot(void **state)
 	const struct chart_point pts[] = {{"Nov 2026", 7}};
 	char *s = chart(pts, 1);
 
-	/* one slot of 664: the bar is 464.8 wide from 48 + 99.6; top 10 */
+	/* one slot of 640: the bar is 448 wide from 48 + 96; top 10 */
 	assert_int_equal(count(s, "<rect class=\"chart-bar\""), 1);
-	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"147.6\" y=\"74.4\""
-				  " width=\"464.8\" height=\"145.6\">"));
+	assert_non_null(strstr(s, "<rect class=\"chart-bar\" x=\"144.0\" y=\"74.4\""
+				  " width=\"448.0\" height=\"145.6\">"));
 	assert_non_null(strstr(s, ">Nov 2026</text>"));
 	free(s);
 }

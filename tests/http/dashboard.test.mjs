@@ -59,13 +59,13 @@ before(async () => {
     // the cancelled one was cancelled 50 days ago
     const since = state === 'cancelled' ? addDays(T, -50) : start;
     stmts.push(`INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start, period_end, created_at) ` +
-      `SELECT l.id, o.id, '${state}', '${since}', '${start}', '${end}', 0 FROM membership_levels l, organisations o ` +
+      `SELECT l.id, o.id, '${state}', '${since}', '${start}', '${end}', ${Date.parse(start) / 1000} FROM membership_levels l, organisations o ` +
       `WHERE l.slug = '${level}' AND o.slug = 'dash-${i}';`);
   });
   // one individual member, in Brazil (the person's own country)
   stmts.push("INSERT INTO people (email, name, created_at, country) VALUES ('ind@example.org', 'Ines Individual', 0, 'BR');");
   stmts.push(`INSERT INTO memberships (level_id, person_id, state, state_since, period_start, period_end, created_at) ` +
-    `SELECT l.id, p.id, 'active', '${addDays(T, -100)}', '${addDays(T, -100)}', '${addDays(T, 250)}', 0 ` +
+    `SELECT l.id, p.id, 'active', '${addDays(T, -100)}', '${addDays(T, -100)}', '${addDays(T, 250)}', ${Date.parse(addDays(T, -100)) / 1000} ` +
     `FROM membership_levels l, people p WHERE l.slug = 'individual' AND p.email = 'ind@example.org';`);
   // applications: 2 submitted, 1 waiting for more information, 1 decided
   for (const status of ['submitted', 'submitted', 'more-info', 'approved']) {
@@ -146,6 +146,22 @@ describe('membership dashboard', () => {
     assert.equal(m.months[23].members, ACTIVE + GRACE + 1);
     assert.equal(m.months[0].members, 1);
     assert.ok(!('chart_svg' in m), 'the JSON twin carries data, not the drawing');
+  });
+
+  test('a membership renewed early still counts today, from the day it was made', async () => {
+    // renewed ahead: its period_start is the next period's, in the future
+    await sql(srv.dataDir, `INSERT INTO organisations (slug, name, name_key, country, created_at) VALUES ('dash-early', 'Early NGO', 'early ngo', 'AT', 0);` +
+      `INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start, period_end, created_at) ` +
+      `SELECT l.id, o.id, 'active', '${T}', '${addDays(T, 40)}', '${addDays(T, 400)}', ${Date.parse(addDays(T, -1)) / 1000} ` +
+      `FROM membership_levels l, organisations o WHERE l.slug = 'associate' AND o.slug = 'dash-early';`);
+    try {
+      const m = await model();
+      assert.equal(m.months[23].members, ACTIVE + GRACE + 2);
+      assert.equal(m.counts.members, ACTIVE + GRACE + 2);
+    } finally {
+      await sql(srv.dataDir, "DELETE FROM memberships WHERE organisation_id = (SELECT id FROM organisations WHERE slug = 'dash-early');" +
+        "DELETE FROM organisations WHERE slug = 'dash-early';");
+    }
   });
 
   test('the page shows the counts with their links, and the chart as an accessible SVG with one bar a month', async () => {

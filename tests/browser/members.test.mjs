@@ -1,0 +1,211 @@
+// members.test.mjs -- membership in a real browser (issue 4): Debian's
+// chromium through playwright-core, on a phone and a desktop viewport.  A
+// new organisation applies on the Join form for the associate level and
+// sees the thanks page; an administrator, in a second browser context
+// signed in through the link `alliance user add --role admin` prints,
+// approves it on /admin/applications; the main contact opens the
+// invitation from the outbox, signs in, and renews the (free) membership
+// on /renew -- all under the site's own Content-Security-Policy and without
+// console errors.  Then axe-core checks the membership pages.  Screenshots
+// go to build/screenshots/members-*.png.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer } from '../lib/server.mjs';
+import { cli, nextMail, mailsTo, linkIn, uniqueEmail, personWithRole } from '../lib/accounts.mjs';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const SHOTS = resolve(ROOT, 'build/screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// the flags of tests/browser/site.test.mjs: no sandbox as root, no calls home
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
+
+const PUBLIC_PAGES = [
+  ['join', '/join'], ['join-associate', '/join/associate'], ['benefits', '/benefits'],
+  ['sponsor', '/sponsor'], ['directory', '/members'],
+];
+
+let srv;
+let browser;
+let axeSource;
+
+before(async () => {
+  srv = await startServer();
+  axeSource = await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await mkdir(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+/** A page that collects console errors, exceptions and failed requests. */
+async function openPage(context) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.problems = [];
+  const ours = (url) => !/\/favicon\.ico$/.test(new URL(url || 'about:blank', srv.url).pathname);
+  page.on('console', (m) => {
+    if (m.type() === 'error' && ours(m.location()?.url)) {
+      page.problems.push(`console: ${m.text()} (${m.location()?.url || ''})`);
+    }
+  });
+  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (ours(r.url())) page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && ours(r.url()) && r.request().resourceType() !== 'document') {
+      page.problems.push(`${r.status()} for ${r.url()}`);
+    }
+  });
+  return page;
+}
+
+/** Clicks and waits for the navigation to urlGlob to finish loading. */
+async function clickTo(page, locator, urlGlob) {
+  await Promise.all([page.waitForURL(urlGlob, { waitUntil: 'load' }), locator.click()]);
+}
+
+/** Runs axe-core on the page at path; fails with the violations found. */
+async function assertNoAxeViolations(page, path, shot) {
+  const res = await page.goto(srv.url + path, { waitUntil: 'load' });
+  assert.equal(res.status(), 200, `GET ${path}`);
+  assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${path} went elsewhere`);
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => globalThis.axe.run(document));
+  assert.ok(result.passes.length > 0, 'axe-core checked nothing');
+  await page.screenshot({ path: `${SHOTS}/members-${shot}.png`, fullPage: true });
+  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
+  assert.equal(found.length, 0, `axe violations on ${path}:\n  ${found.join('\n  ')}`);
+}
+
+/** An administrator signed in in a new browser context, the way the
+ * secretariat's first person is: `alliance user add --role admin` prints a
+ * one-time link, opened and used in that context. */
+async function adminContext(viewport, name) {
+  const email = uniqueEmail(`admin-${name}`);
+  const { stdout } = await cli(srv.dataDir, ['user', 'add', email, '--name', `Ada Admin ${name}`, '--role', 'admin']);
+  const m = /https?:\/\/\S+\/signin\/link\?token=[A-Za-z0-9_-]+/.exec(stdout);
+  assert.ok(m, `no sign-in link in the output of alliance user add:\n${stdout}`);
+  const link = new URL(m[0]);
+  const context = await browser.newContext({ viewport });
+  const page = await openPage(context);
+  await page.goto(srv.url + link.pathname + link.search, { waitUntil: 'load' });
+  await clickTo(page, page.locator('main').getByRole('button', { name: 'Sign me in' }), (u) => u.pathname !== '/signin/link');
+  return { context, page };
+}
+
+for (const vp of VIEWPORTS) {
+  describe(`${vp.name} ${vp.width}x${vp.height}`, () => {
+    const viewport = { width: vp.width, height: vp.height };
+    let context;    // the applicant's browser, the site as it is
+    let admin;      // the secretariat's browser
+    let axeContext; // CSP bypassed, only so that axe-core can be injected
+
+    before(async () => {
+      context = await browser.newContext({ viewport });
+      axeContext = await browser.newContext({ viewport, bypassCSP: true });
+      admin = await adminContext(viewport, vp.name);
+    });
+    after(async () => {
+      await context?.close();
+      await admin?.context.close();
+      await axeContext?.close();
+    });
+
+    test('an organisation joins, the secretariat approves, the main contact signs in and renews', async () => {
+      const page = await openPage(context);
+      const main = page.locator('main');
+      const email = uniqueEmail(`join-${vp.name}`);
+      const org = `Browser Justice Network ${vp.name} ${process.pid}`;
+
+      // Join: the associate level's form
+      await page.goto(`${srv.url}/join`, { waitUntil: 'load' });
+      await clickTo(page, main.locator('a[href="/join/associate"]').first(), '**/join/associate');
+      await main.getByLabel(/^Organisation name/).fill(org);
+      await main.getByLabel(/^Country of its seat/).fill('AT');
+      await main.getByLabel(/^What your organisation does/).fill('Legal aid for people in pre-trial detention.');
+      await main.getByLabel(/^Your name/).fill('Mara Main');
+      await main.getByLabel(/^Your e-mail/).fill(email);
+      await main.getByRole('checkbox', { name: 'Femicide' }).check();
+      await main.getByLabel(/privacy policy/).check();
+      await page.screenshot({ path: `${SHOTS}/members-${vp.name}-join-filled.png`, fullPage: true });
+      await clickTo(page, main.getByRole('button', { name: 'Send the application' }), '**/join/thanks');
+      assert.equal(await page.locator('h1').first().innerText(), 'Thank you for applying');
+      await page.screenshot({ path: `${SHOTS}/members-${vp.name}-join-thanks.png`, fullPage: true });
+
+      // the receipt is written by the outbox job; count it before the
+      // secretariat acts, so the next message is the invitation
+      await nextMail(srv.dataDir, email, 0, { subject: 'We received your application' });
+      const seen = (await mailsTo(srv.dataDir, email)).length;
+
+      // the secretariat approves it
+      const ap = admin.page;
+      const amain = ap.locator('main');
+      await ap.goto(`${srv.url}/admin/applications`, { waitUntil: 'load' });
+      await clickTo(ap, amain.getByRole('link', { name: org }), '**/admin/applications/*');
+      await clickTo(ap, amain.getByRole('button', { name: 'Approve' }), '**/admin/applications/**');
+      assert.match(await amain.getByRole('status').first().innerText(), /approved|active/i);
+      await ap.screenshot({ path: `${SHOTS}/members-${vp.name}-approved.png`, fullPage: true });
+
+      // the main contact opens the invitation and signs in
+      const invitation = await nextMail(srv.dataDir, email, seen, { timeoutMs: 10_000 });
+      const link = linkIn(invitation, '/signin/link?token=');
+      await page.goto(srv.url + link, { waitUntil: 'load' });
+      await clickTo(page, main.getByRole('button', { name: 'Sign me in' }), (u) => u.pathname !== '/signin/link');
+      assert.ok(await page.locator('header').getByRole('button', { name: 'Sign out' }).isVisible(),
+        'not signed in after using the invitation');
+
+      // and renews: the associate level is free, so at once
+      await page.goto(`${srv.url}/renew`, { waitUntil: 'load' });
+      assert.match(await main.innerText(), new RegExp(org));
+      await clickTo(page, main.getByRole('button', { name: 'Renew now' }), '**/renew?renewed=*');
+      assert.match(await main.getByRole('status').innerText(), /The membership is renewed/);
+      await page.screenshot({ path: `${SHOTS}/members-${vp.name}-renewed.png`, fullPage: true });
+
+      // the secretariat's dashboard counts it
+      await ap.goto(`${srv.url}/admin/membership`, { waitUntil: 'load' });
+      assert.ok(await amain.locator('svg[role="img"]').isVisible(), 'no chart on the dashboard');
+      await ap.screenshot({ path: `${SHOTS}/members-${vp.name}-dashboard.png`, fullPage: true });
+
+      assert.deepEqual(page.problems, []);
+      assert.deepEqual(ap.problems, []);
+      await page.close();
+    });
+
+    for (const [name, path] of PUBLIC_PAGES) {
+      test(`axe-core finds no violations on ${path}`, async () => {
+        const page = await openPage(axeContext);
+        await assertNoAxeViolations(page, path, `${vp.name}-${name}`);
+        await page.close();
+      });
+    }
+
+    test('axe-core finds no violations on /renew (a main contact) and /admin/membership (an administrator)', async () => {
+      for (const [role, path, name] of [['member', '/renew', 'renew'], ['admin', '/admin/membership', 'admin-membership']]) {
+        const p = await personWithRole(srv, { role, name: `Axel ${role} ${vp.name}` });
+        const cookie = p.browser.jar.get('session');
+        assert.ok(cookie, `the ${role} has no session cookie`);
+        await axeContext.addCookies([{ name: 'session', value: cookie, url: srv.url }]);
+        const page = await openPage(axeContext);
+        await assertNoAxeViolations(page, path, `${vp.name}-${name}`);
+        await page.close();
+        await axeContext.clearCookies();
+      }
+    });
+  });
+}
