@@ -21,11 +21,13 @@
 #include "core/search.h"
 #include "core/static.h"
 #include "core/util.h"
+#include "members/approve.h"
 #include "members/dashboard.h"
 #include "members/directory.h"
 #include "members/import.h"
 #include "members/join.h"
 #include "members/levels.h"
+#include "members/pledges.h"
 #include "members/renew.h"
 #include "members/states.h"
 #include "site/site.h"
@@ -37,6 +39,7 @@ const struct module *const app_modules[] = {
 	&accounts_module,
 	&admin_module,
 	&levels_module,
+	&pledges_module,
 	&directory_module,
 	&join_module, &review_module,
 	&renew_module,
@@ -51,6 +54,7 @@ app_init(const char *site_name)
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->sql)
 			db_register(app_modules[i]->sql);
+	db_register(&approve_sql);
 	db_register(&search_sql);
 	db_register(&mail_sql);
 	db_register(&jobs_sql);

@@ -1,45 +1,33 @@
 /*
- * levels.c -- what membership and sponsorship offer, and the secretariat's
- * side of both.
+ * levels.c -- what membership offers, and the secretariat's editing of
+ * the membership levels and the sponsorship tiers.
  *
  * Public: /benefits shows the membership levels (dues, period, grace, who
  * may apply and the benefits, the last two as safe Markdown) with a link
- * to Join; /sponsor shows the sponsorship tiers, the sponsors who asked to
- * be thanked publicly (once the secretariat has confirmed their pledge)
- * and the pledge form.  A pledge is one transaction: the row, its audit
- * record ("pledge.create"), a thank-you to the contact and a notice to the
- * secretariat (the address of mail_from), then 303 to /sponsor/thanks.
+ * to Join.
  *
- * Secretariat (ACCESS_ADMIN, personal): the queue of pledges with its
- * status change ("pledge.status"), and the levels and tiers edited in
+ * Secretariat (ACCESS_ADMIN, personal): the levels and tiers edited in
  * place ("level.update", "tier.update", "tier.create"; before/after hold
- * only the fields that changed).
+ * only the fields that changed).  The tiers are read here for the Sponsor
+ * page too (levels_tiers(), levels_tier_by_slug()); pledges.c takes the
+ * pledges against them.
  *
  * Amounts are stored in minor units (cents); people type whole currency
- * units, and every amount is formatted here in C ("USD 1,500.00"), never
- * in a template.
+ * units, and every amount is formatted in C (members_money()), never in a
+ * template.
  */
 #include "levels.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/audit.h"
 #include "core/auth.h"
-#include "core/config.h"
 #include "core/db.h"
-#include "core/escape.h"
-#include "core/log.h"
-#include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-
-#define PAGE_SIZE 50
-#define MAX_PAGE 100000
-#define MAX_UNITS 10000000 /* the largest amount typed, in whole units */
-#define THANKED_MAX 200
+#include "members/members.h"
 
 enum stmt_levels {
 	S_LEVELS_LIST,
@@ -50,11 +38,6 @@ enum stmt_levels {
 	S_TIER_BY_SLUG,
 	S_TIER_UPDATE,
 	S_TIER_INSERT,
-	S_PLEDGE_INSERT,
-	S_PLEDGES_THANKED,
-	S_PLEDGES_LIST,
-	S_PLEDGE_STATUS,
-	S_PLEDGE_SET_STATUS,
 	S_LEVELS__MAX,
 };
 
@@ -87,206 +70,15 @@ static const char *const levels_sql_text[S_LEVELS__MAX] = {
 		"INSERT INTO sponsorship_tiers (slug, name, amount, currency,"
 		" description_md, position) SELECT ?, ?, ?, ?, ?,"
 		" coalesce(max(position), 0) + 1 FROM sponsorship_tiers",
-	[S_PLEDGE_INSERT] =
-		"INSERT INTO pledges (sponsor_name, contact_name,"
-		" contact_email, tier_id, amount, currency, purpose,"
-		" purpose_detail, thank_publicly, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[S_PLEDGES_THANKED] =
-		"SELECT sponsor_name, purpose FROM pledges"
-		" WHERE thank_publicly = 1"
-		" AND status IN ('confirmed', 'received')"
-		" ORDER BY coalesce(decided_at, created_at) DESC, id DESC"
-		" LIMIT ?",
-	/* binds: status or NULL (any), limit, offset */
-	[S_PLEDGES_LIST] =
-		"SELECT p.id, p.sponsor_name, p.contact_name, p.contact_email,"
-		" t.name AS tier_name, t.amount AS tier_amount,"
-		" t.currency AS tier_currency, p.amount, p.currency,"
-		" p.purpose, p.purpose_detail, p.thank_publicly, p.status,"
-		" p.created_at, p.decided_at FROM pledges p"
-		" LEFT JOIN sponsorship_tiers t ON t.id = p.tier_id"
-		" WHERE (CAST(? AS TEXT) IS NULL OR p.status = ?)"
-		" ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?",
-	[S_PLEDGE_STATUS] = "SELECT status FROM pledges WHERE id = ?",
-	[S_PLEDGE_SET_STATUS] = "UPDATE pledges SET status = ?,"
-				" decided_at = ? WHERE id = ?",
 };
 
 static struct db_sql levels_sql = {"levels", levels_sql_text, S_LEVELS__MAX,
 				   0};
 
-static const char *const currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
-static const char *const purposes[] = {"general", "sprint", "library",
-				       "working-party", "meeting", NULL};
-static const char *const purpose_labels[] = {
-	"General support",
-	"A sprint team at a Commission",
-	"A collection of the resource library",
-	"A working party",
-	"A meeting",
-};
 static const char *const periods[] = {"calendar", "rolling", NULL};
 static const char *const period_labels[] = {"Calendar year",
 					    "Rolling twelve months"};
-static const char *const statuses[] = {"new", "confirmed", "received",
-				       "declined", NULL};
-static const char *const status_labels[] = {"New", "Confirmed", "Received",
-					    "Declined"};
-/* what the secretariat may set: every status but the first */
-#define DECISIONS (statuses + 1)
-#define DECISION_LABELS (status_labels + 1)
-static const char *const done_status[] = {"status", NULL};
 static const char *const done_saved[] = {"saved", "added", NULL};
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
-
-/* ---- shared pieces ---- */
-
-/* Answers 500 after rolling back the transaction. */
-static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Nothing was "
-			   "changed; please try again.");
-}
-
-static void
-read_failed(struct resp *w)
-{
-	resp_error(w, 500, "Something went wrong on our side: the page could "
-			   "not be read.");
-}
-
-/* The route parameter :id as a positive number, or 0 when it is not one
- * (the caller answers 404). */
-static int64_t
-param_id(const struct req *r)
-{
-	const char *s = req_param(r, "id");
-	int64_t v = 0;
-
-	if (s == NULL || *s == '\0' || strlen(s) > 18)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
-/* The label of value among the NULL-terminated values, or value itself. */
-static const char *
-label_of(const char *const *values, const char *const *labels,
-	 const char *value)
-{
-	for (size_t i = 0; value && values[i]; i++)
-		if (strcmp(values[i], value) == 0)
-			return labels[i];
-	return value ? value : "";
-}
-
-/* Options for a <select>: [{value, label, selected}]; current may be
- * NULL.  labels NULL: each value is its own label. */
-static json_t *
-options(const char *const *values, const char *const *labels,
-	const char *current)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; values[i]; i++)
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "value", values[i],
-				     "label", labels ? labels[i] : values[i],
-				     "selected",
-				     current && strcmp(current, values[i]) == 0));
-	return a;
-}
-
-/* An amount in minor units as "1,500.00" appended to b (two decimals,
- * thousands separated by commas). */
-static void
-put_units(struct buf *b, int64_t minor)
-{
-	char digits[32];
-	int n, i;
-
-	if (minor < 0) {
-		buf_putc(b, '-');
-		minor = -minor;
-	}
-	n = snprintf(digits, sizeof(digits), "%" PRId64, minor / 100);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf_putc(b, ',');
-		buf_putc(b, digits[i]);
-	}
-	buf_printf(b, ".%02d", (int)(minor % 100));
-}
-
-/* "USD 1,500.00" for minor units of currency: a new JSON string. */
-static json_t *
-money_text(int64_t minor, const char *currency)
-{
-	struct buf b = BUF_INIT;
-	json_t *s;
-
-	buf_printf(&b, "%s ", currency ? currency : "");
-	put_units(&b, minor);
-	s = json_string(buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
-/* The integer at key of a JSON object (0 when absent or not one). */
-static int64_t
-int_at(json_t *o, const char *key)
-{
-	return (int64_t)json_integer_value(json_object_get(o, key));
-}
-
-static const char *
-str_at(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* The text of a declared field, or NULL when it was not given. */
-static const char *
-value_or_null(const struct req *r, const char *name)
-{
-	const struct value *v = req_value(r, name);
-
-	return v->present ? v->str : NULL;
-}
-
-/* Adds a message for field to r->errors unless it has one already. */
-static void
-add_error(struct req *r, const char *field, const char *message)
-{
-	if (r->errors == NULL)
-		r->errors = json_object();
-	if (json_object_get(r->errors, field) == NULL)
-		json_object_set_new(r->errors, field, json_string(message));
-}
-
-/* Puts the request's messages into model: errors {field: message},
- * error_list [{field, message}] and has_errors. */
-static void
-add_errors(const struct req *r, json_t *model)
-{
-	if (r->errors == NULL)
-		return;
-	json_object_set(model, "errors", r->errors);
-	json_object_set_new(model, "error_list", resp_error_list(r->errors));
-	json_object_set_new(model, "has_errors", json_true());
-}
 
 /*
  * Of the keys of after, those whose value differs from the same key of
@@ -315,53 +107,6 @@ diff_fields(json_t *row, json_t *after, json_t **before, json_t **changed)
 	return n;
 }
 
-/* The membership pages of the secretariat, with the current one marked. */
-static json_t *
-membership_nav(const char *current)
-{
-	static const char *const links[][2] = {
-		{"/admin", "Secretariat overview"},
-		{"/admin/pledges", "Pledges"},
-		{"/admin/levels", "Membership levels"},
-		{"/admin/tiers", "Sponsorship tiers"},
-	};
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < ARRAY_LEN(links); i++)
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "href", links[i][0],
-				     "label", links[i][1], "current",
-				     strcmp(links[i][0], current) == 0));
-	return a;
-}
-
-/* A page of the secretariat: personal, with the membership links. */
-static void
-admin_page(const struct req *r, struct resp *w, int status, const char *tmpl,
-	   const char *title, const char *path, json_t *model)
-{
-	if (!r->want_json)
-		json_object_set_new(model, "membership_nav",
-				    membership_nav(path));
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, status, tmpl, title, model);
-}
-
-/* Puts a plain-text message in the outbox, in the caller's transaction.
- * 0 or -1. */
-static int
-send_text(struct req *r, const char *to, const char *to_name,
-	  const char *subject, const char *text)
-{
-	struct mail m = {0};
-
-	m.to = to;
-	m.to_name = to_name;
-	m.subject = subject;
-	m.text = text;
-	return mail_enqueue(r->db, &m) < 0 ? -1 : 0;
-}
-
 /* ---- Benefits ---- */
 
 /* Adds to a level row what people read: dues_text ("Free", "USD 150.00 a
@@ -369,14 +114,15 @@ send_text(struct req *r, const char *to, const char *to_name,
 static void
 level_texts(json_t *row)
 {
-	int64_t dues = int_at(row, "dues_amount");
-	int64_t grace = int_at(row, "grace_days");
-	int rolling = strcmp(str_at(row, "period"), "rolling") == 0;
+	int64_t dues = members_int(row, "dues_amount");
+	int64_t grace = members_int(row, "grace_days");
+	int rolling = strcmp(members_str(row, "period"), "rolling") == 0;
 
 	if (dues == 0) {
 		json_object_set_new(row, "dues_text", json_string("Free"));
 	} else {
-		json_t *m = money_text(dues, str_at(row, "dues_currency"));
+		json_t *m = members_money(dues,
+					  members_str(row, "dues_currency"));
 
 		json_object_set_new(row, "dues_text",
 				    json_sprintf("%s a year",
@@ -396,9 +142,10 @@ level_texts(json_t *row)
 					  "ends",
 					  grace, grace == 1 ? "" : "s"));
 	json_object_set_new(row, "who_may_apply_html",
-			    render_markdown(str_at(row, "who_may_apply_md")));
+			    render_markdown(
+				    members_str(row, "who_may_apply_md")));
 	json_object_set_new(row, "benefits_html",
-			    render_markdown(str_at(row, "benefits_md")));
+			    render_markdown(members_str(row, "benefits_md")));
 }
 
 /* Every level in order, as JSON rows; NULL on error. */
@@ -417,14 +164,14 @@ benefits(struct req *r, struct resp *w)
 	size_t i;
 
 	if (rows == NULL)
-		return read_failed(w);
+		return members_read_failed(w);
 	json_array_foreach (rows, i, row)
 		level_texts(row);
 	resp_page(w, 200, "members/templates/benefits.html",
 		  "Membership benefits", json_pack("{s:o}", "levels", rows));
 }
 
-/* ---- Sponsor ---- */
+/* ---- tiers, for this file and the Sponsor page ---- */
 
 /* Adds amount_text and description_html to each tier row. */
 static void
@@ -435,456 +182,44 @@ tier_texts(json_t *rows)
 
 	json_array_foreach (rows, i, row) {
 		json_object_set_new(row, "amount_text",
-				    money_text(int_at(row, "amount"),
-					       str_at(row, "currency")));
+				    members_money(
+					    members_int(row, "amount"),
+					    members_str(row, "currency")));
 		json_object_set_new(
 			row, "description_html",
-			render_markdown(str_at(row, "description_md")));
+			render_markdown(members_str(row, "description_md")));
 	}
 }
 
-/* Every tier in order; NULL on error. */
-static json_t *
-tiers_list(struct req *r)
+json_t *
+levels_tiers(struct db *db)
 {
-	struct db_stmt *st = db_stmt(r->db, &levels_sql, S_TIERS_LIST);
+	struct db_stmt *st = db_stmt(db, &levels_sql, S_TIERS_LIST);
+	json_t *rows = st ? db_all_json(st) : NULL;
 
-	return st ? db_all_json(st) : NULL;
+	if (rows)
+		tier_texts(rows);
+	return rows;
 }
 
-/* The Sponsor page's model: tiers, the sponsors thanked publicly, the
- * form's choices with what was typed, and the messages.  NULL on error. */
-static json_t *
-sponsor_model(struct req *r)
+int
+levels_tier_by_slug(struct db *db, struct arena *a, const char *slug,
+		    struct levels_tier *t)
 {
-	json_t *input = r->input;
-	const char *tier = input ? str_at(input, "tier") : NULL;
-	const char *currency = input ? str_at(input, "currency") : NULL;
-	const char *purpose = input ? str_at(input, "purpose") : NULL;
-	json_t *tiers = tiers_list(r), *thanked, *row, *tier_opts, *model;
-	struct db_stmt *st;
-	size_t i;
-
-	if (tiers == NULL)
-		return NULL;
-	if ((st = db_stmt(r->db, &levels_sql, S_PLEDGES_THANKED)) == NULL) {
-		json_decref(tiers);
-		return NULL;
-	}
-	db_bind_int(st, 1, THANKED_MAX);
-	if ((thanked = db_all_json(st)) == NULL) {
-		json_decref(tiers);
-		return NULL;
-	}
-	json_array_foreach (thanked, i, row)
-		json_object_set_new(row, "purpose_label",
-				    json_string(label_of(purposes,
-							 purpose_labels,
-							 str_at(row,
-								"purpose"))));
-	tier_texts(tiers);
-	tier_opts = json_array();
-	json_array_foreach (tiers, i, row) {
-		const char *slug = str_at(row, "slug");
-
-		json_array_append_new(
-			tier_opts,
-			json_pack("{s:s,s:s++,s:b}", "value", slug, "label",
-				  str_at(row, "name"), " \u2013 ",
-				  json_string_value(json_object_get(
-					  row, "amount_text")),
-				  "selected", tier && strcmp(tier, slug) == 0));
-	}
-	model = json_pack(
-		"{s:o,s:o,s:o,s:o,s:o,s:o}", "tiers", tiers, "thanked", thanked,
-		"tier_options", tier_opts, "currency_options",
-		options(currencies, NULL, currency ? currency : "USD"),
-		"purpose_options", options(purposes, purpose_labels, purpose),
-		"input", input ? json_incref(input) : json_object());
-	add_errors(r, model);
-	return model;
-}
-
-static void
-sponsor_page(struct req *r, struct resp *w)
-{
-	json_t *m = sponsor_model(r);
-
-	if (m == NULL)
-		return read_failed(w);
-	resp_page(w, 200, "members/templates/sponsor.html", "Sponsor the Alliance",
-		  m);
-}
-
-static const struct field pledge_fields[] = {
-	{.name = "sponsor_name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Sponsor (organisation or person)"},
-	{.name = "contact_name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Contact name"},
-	{.name = "contact_email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "Contact e-mail"},
-	{.name = "tier", .type = FT_SLUG, .maxlen = 60, .label = "Tier"},
-	{.name = "amount", .type = FT_INT, .min = 1, .max = MAX_UNITS,
-	 .label = "Amount"},
-	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = currencies, .label = "Currency"},
-	{.name = "purpose", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = purposes, .label = "Purpose"},
-	{.name = "purpose_detail", .type = FT_TEXTAREA, .maxlen = 2000,
-	 .label = "About the purpose"},
-	{.name = "thank_publicly", .type = FT_BOOL,
-	 .label = "Thank us publicly"},
-	{.name = "consent", .type = FT_BOOL, .flags = FIELD_REQUIRED,
-	 .label = "Agreement to the privacy policy"},
-	{0},
-};
-
-/* What a pledge is worth, for the mails: "Partner (USD 2,500.00)",
- * "EUR 300.00", or both.  In r's arena. */
-static const char *
-pledge_worth(struct req *r, const char *tier_name, int64_t tier_amount,
-	     const char *tier_currency, int64_t amount, const char *currency)
-{
-	json_t *t = tier_name ? money_text(tier_amount, tier_currency) : NULL;
-	json_t *a = amount > 0 ? money_text(amount, currency) : NULL;
-	const char *s;
-
-	if (t && a)
-		s = arena_printf(r->arena, "%s (the %s tier is %s)",
-				 json_string_value(a), tier_name,
-				 json_string_value(t));
-	else if (t)
-		s = arena_printf(r->arena, "the %s tier (%s)", tier_name,
-				 json_string_value(t));
-	else
-		s = arena_printf(r->arena, "%s", json_string_value(a));
-	json_decref(t);
-	json_decref(a);
-	return s;
-}
-
-/* The thank-you to the contact and the notice to the secretariat (the
- * address in mail_from), in the caller's transaction.  0 or -1. */
-static int
-pledge_mails(struct req *r, int64_t id, const char *worth)
-{
-	const char *sponsor = req_value(r, "sponsor_name")->str;
-	const char *contact = req_value(r, "contact_name")->str;
-	const char *email = req_value(r, "contact_email")->str;
-	const char *purpose = label_of(purposes, purpose_labels,
-				       req_value(r, "purpose")->str);
-	const char *detail = value_or_null(r, "purpose_detail");
-	int publicly = req_value(r, "thank_publicly")->num == 1;
-	const char *text;
-
-	text = arena_printf(
-		r->arena,
-		"Hello %s,\n\nthank you for pledging %s to the Alliance on "
-		"behalf of %s, for: %s.\n\nThe secretariat will write to you "
-		"shortly to confirm the pledge and agree how it is paid.%s\n\n"
-		"-- \n%s\n",
-		contact, worth, sponsor, purpose,
-		publicly ? "\n\nYou asked us to thank you publicly: once the "
-			   "pledge is confirmed, the sponsor's name and its "
-			   "purpose will appear on our Sponsor page."
-			 : "",
-		config_current->site_name);
-	if (send_text(r, email, contact, "Thank you for your pledge", text) !=
-	    0)
-		return -1;
-
-	text = arena_printf(
-		r->arena,
-		"A new pledge (number %" PRId64 "):\n\n"
-		"Sponsor: %s\nContact: %s <%s>\nPledge: %s\nPurpose: %s\n"
-		"%s%s%sThank publicly: %s\n\nThe queue of pledges:\n"
-		"%s/admin/pledges\n",
-		id, sponsor, contact, email, worth, purpose,
-		detail ? "About the purpose: " : "", detail ? detail : "",
-		detail ? "\n" : "", publicly ? "yes" : "no",
-		config_current->base_url);
-	return mail_to_secretariat(
-		r->db, arena_printf(r->arena, "New pledge from %s", sponsor),
-		text);
-}
-
-/*
- * POST /sponsor: a pledge.  Needs a tier or an amount (or both), and the
- * consent; otherwise the form again with the messages (422).  With an
- * amount the pledge is in the chosen currency; with a tier alone, in the
- * tier's.  One transaction: the row, its audit record and both mails.
- */
-static void
-sponsor_submit(struct req *r, struct resp *w)
-{
-	const struct value *tier = req_value(r, "tier");
-	const struct value *amount = req_value(r, "amount");
-	int64_t tier_id = 0, tier_amount = 0, minor, id;
-	const char *tier_name = NULL, *tier_currency = NULL, *currency;
-	struct db_stmt *st;
-	json_t *m;
-
-	if (!tier->present && !amount->present && !r->errors)
-		add_error(r, "tier",
-			  "Please choose a tier or give an amount");
-	if (tier->present) {
-		int rc;
-
-		if ((st = db_stmt(r->db, &levels_sql, S_TIER_BY_SLUG)) == NULL)
-			return read_failed(w);
-		db_bind_text(st, 1, tier->str);
-		rc = db_step(st);
-		if (rc == DB_ERROR)
-			return read_failed(w);
-		if (rc == DB_ROW) {
-			tier_id = db_col_int(st, 0);
-			tier_name = arena_strdup(r->arena, db_col_text(st, 1));
-			tier_amount = db_col_int(st, 2);
-			tier_currency = arena_strdup(r->arena,
-						     db_col_text(st, 3));
-			db_reset(st);
-		} else {
-			add_error(r, "tier", "Tier: please choose one of the "
-					     "tiers listed");
-		}
-	}
-	if (req_value(r, "consent")->num != 1)
-		add_error(r, "consent", "Please agree to the privacy policy "
-					"to send a pledge");
-	if (r->errors) {
-		if ((m = sponsor_model(r)) == NULL)
-			return read_failed(w);
-		w->flags |= ROUTE_PERSONAL;
-		resp_page(w, 422, "members/templates/sponsor.html",
-			  "Sponsor the Alliance", m);
-		return;
-	}
-	minor = amount->present ? amount->num * 100 : 0;
-	currency = amount->present ? req_value(r, "currency")->str
-				   : tier_currency;
-
-	if (db_begin(r->db) != 0)
-		return fail(r, w);
-	if ((st = db_stmt(r->db, &levels_sql, S_PLEDGE_INSERT)) == NULL)
-		return fail(r, w);
-	db_bind_text(st, 1, req_value(r, "sponsor_name")->str);
-	db_bind_text(st, 2, req_value(r, "contact_name")->str);
-	db_bind_text(st, 3, req_value(r, "contact_email")->str);
-	if (tier_id > 0)
-		db_bind_int(st, 4, tier_id);
-	if (minor > 0)
-		db_bind_int(st, 5, minor);
-	db_bind_text(st, 6, currency);
-	db_bind_text(st, 7, req_value(r, "purpose")->str);
-	db_bind_text(st, 8, value_or_null(r, "purpose_detail")
-				    ? value_or_null(r, "purpose_detail")
-				    : "");
-	db_bind_int(st, 9, req_value(r, "thank_publicly")->num == 1);
-	db_bind_int(st, 10, now());
-	if (db_run(st) != 0)
-		return fail(r, w);
-	id = db_last_id(r->db);
-	if (audit_record_new(
-		    r->db, r->person ? r->person->id : 0, "pledge.create",
-		    "pledge", arena_printf(r->arena, "%" PRId64, id), NULL,
-		    json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s,s:s,s:b}",
-			      "sponsor_name",
-			      req_value(r, "sponsor_name")->str,
-			      "contact_name",
-			      req_value(r, "contact_name")->str,
-			      "contact_email",
-			      req_value(r, "contact_email")->str, "tier",
-			      tier->present ? tier->str : NULL, "amount",
-			      minor > 0 ? json_integer(minor) : json_null(),
-			      "currency", currency, "purpose",
-			      req_value(r, "purpose")->str, "thank_publicly",
-			      req_value(r, "thank_publicly")->num == 1),
-		    r->client) != 0)
-		return fail(r, w);
-	if (pledge_mails(r, id,
-			 pledge_worth(r, tier_name, tier_amount, tier_currency,
-				      minor, currency)) != 0 ||
-	    db_commit(r->db) != 0)
-		return fail(r, w);
-	resp_redirect(w, "/sponsor/thanks");
-}
-
-static void
-sponsor_thanks(struct req *r, struct resp *w)
-{
-	resp_page(w, 200, "members/templates/sponsor_thanks.html",
-		  "Thank you for your pledge", json_object());
-}
-
-/* ---- the secretariat: pledges ---- */
-
-static const struct field pledges_fields[] = {
-	{.name = "status", .type = FT_CHOICE, .choices = statuses,
-	 .label = "Status"},
-	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
-	 .label = "Page"},
-	{.name = "done", .type = FT_CHOICE, .choices = done_status},
-	{0},
-};
-
-/* The href of page n of the queue, keeping the status filter.  In r's
- * arena. */
-static const char *
-pledges_href(struct req *r, const char *status, int64_t n)
-{
-	struct buf b = BUF_INIT;
-	const char *href;
-	char sep = '?';
-
-	buf_puts(&b, "/admin/pledges");
-	if (status) {
-		buf_puts(&b, "?status=");
-		esc_url_component(&b, status, strlen(status));
-		sep = '&';
-	}
-	if (n > 1)
-		buf_printf(&b, "%cpage=%" PRId64, sep, n);
-	href = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return href;
-}
-
-/* Adds to each pledge row what the queue shows: worth_text,
- * purpose_label, status_label and the status choices. */
-static void
-pledge_texts(json_t *rows)
-{
-	json_t *row;
-	size_t i;
-
-	json_array_foreach (rows, i, row) {
-		int64_t amount = int_at(row, "amount");
-		const char *tier = str_at(row, "tier_name");
-		const char *status = str_at(row, "status");
-		json_t *worth;
-
-		if (amount > 0)
-			worth = money_text(amount, str_at(row, "currency"));
-		else
-			worth = money_text(int_at(row, "tier_amount"),
-					   str_at(row, "tier_currency"));
-		json_object_set_new(row, "worth_text", worth);
-		if (tier && amount > 0)
-			json_object_set_new(row, "tier_note",
-					    json_sprintf("tier %s", tier));
-		else if (tier)
-			json_object_set_new(row, "tier_note",
-					    json_sprintf("the %s tier", tier));
-		json_object_set_new(row, "purpose_label",
-				    json_string(label_of(purposes,
-							 purpose_labels,
-							 str_at(row,
-								"purpose"))));
-		json_object_set_new(row, "status_label",
-				    json_string(label_of(statuses,
-							 status_labels,
-							 status)));
-		json_object_set_new(row, "decisions",
-				    options(DECISIONS, DECISION_LABELS,
-					    status));
-	}
-}
-
-static void
-pledges_page(struct req *r, struct resp *w)
-{
-	struct db_stmt *st = db_stmt(r->db, &levels_sql, S_PLEDGES_LIST);
-	const char *status = value_or_null(r, "status");
-	int64_t page = req_value(r, "page")->present ? req_value(r, "page")->num
-						     : 1;
-	json_t *rows, *model;
-	int has_next;
-
-	if (st == NULL)
-		return read_failed(w);
-	db_bind_text(st, 1, status);
-	db_bind_text(st, 2, status);
-	db_bind_int(st, 3, PAGE_SIZE + 1);
-	db_bind_int(st, 4, (page - 1) * PAGE_SIZE);
-	if ((rows = db_all_json(st)) == NULL)
-		return read_failed(w);
-	has_next = json_array_size(rows) > PAGE_SIZE;
-	if (has_next)
-		json_array_remove(rows, PAGE_SIZE);
-	render_add_times(rows, "created_at");
-	render_add_times(rows, "decided_at");
-	pledge_texts(rows);
-	model = json_pack(
-		"{s:o,s:o,s:s?,s:{s:I,s:b,s:s?,s:s?}}", "pledges", rows,
-		"status_options", options(statuses, status_labels, status),
-		"status", status, "pager", "page", (json_int_t)page,
-		"has_pages", page > 1 || has_next, "prev_href",
-		page > 1 ? pledges_href(r, status, page - 1) : NULL,
-		"next_href", has_next ? pledges_href(r, status, page + 1) : NULL);
-	if (req_value(r, "done")->present)
-		json_object_set_new(model, "notice",
-				    json_string("The status has been saved. The "
-						"change is in the audit log."));
-	admin_page(r, w, 200, "members/templates/pledges.html", "Pledges",
-		   "/admin/pledges", model);
-}
-
-static const struct field pledge_status_fields[] = {
-	{.name = "status", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = DECISIONS, .label = "Status"},
-	{0},
-};
-
-/*
- * POST /admin/pledges/:id/status: sets the status (and decided_at) with
- * its audit record in one transaction.  The same status again changes
- * nothing and records nothing; an unknown pledge is a 404.
- */
-static void
-pledge_status_set(struct req *r, struct resp *w)
-{
-	int64_t id = param_id(r);
-	const char *status = req_value(r, "status")->str, *old;
-	struct db_stmt *st;
+	struct db_stmt *st = db_stmt(db, &levels_sql, S_TIER_BY_SLUG);
 	int rc;
 
-	if (id <= 0) {
-		resp_error(w, 404, "There is no such pledge.");
-		return;
-	}
-	if (db_begin(r->db) != 0)
-		return fail(r, w);
-	if ((st = db_stmt(r->db, &levels_sql, S_PLEDGE_STATUS)) == NULL)
-		return fail(r, w);
-	db_bind_int(st, 1, id);
-	if ((rc = db_step(st)) == DB_ERROR)
-		return fail(r, w);
-	if (rc == DB_DONE) {
-		db_rollback(r->db);
-		resp_error(w, 404, "There is no such pledge.");
-		return;
-	}
-	old = arena_strdup(r->arena, db_col_text(st, 0));
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, slug);
+	if ((rc = db_step(st)) != DB_ROW)
+		return rc == DB_DONE ? 0 : -1;
+	t->id = db_col_int(st, 0);
+	t->name = arena_strdup(a, db_col_text(st, 1));
+	t->amount = db_col_int(st, 2);
+	t->currency = arena_strdup(a, db_col_text(st, 3));
 	db_reset(st);
-	if (strcmp(old, status) == 0) {
-		db_rollback(r->db);
-		resp_redirect(w, "/admin/pledges?done=status");
-		return;
-	}
-	if ((st = db_stmt(r->db, &levels_sql, S_PLEDGE_SET_STATUS)) == NULL)
-		return fail(r, w);
-	db_bind_text(st, 1, status);
-	db_bind_int(st, 2, now());
-	db_bind_int(st, 3, id);
-	if (db_run(st) != 0 ||
-	    audit_record_new(r->db, r->person->id, "pledge.status", "pledge",
-			     arena_printf(r->arena, "%" PRId64, id),
-			     json_pack("{s:s}", "status", old),
-			     json_pack("{s:s}", "status", status),
-			     r->client) != 0 ||
-	    db_commit(r->db) != 0)
-		return fail(r, w);
-	resp_redirect(w, "/admin/pledges?done=status");
+	return 1;
 }
 
 /* ---- the secretariat: levels ---- */
@@ -895,9 +230,9 @@ static const struct field level_fields[] = {
 	{.name = "summary", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
 	 .maxlen = 1000, .label = "Summary"},
 	{.name = "dues", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MAX_UNITS, .label = "Dues a year"},
+	 .max = MEMBERS_MAX_UNITS, .label = "Dues a year"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = currencies, .label = "Currency"},
+	 .choices = members_currencies, .label = "Currency"},
 	{.name = "period", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = periods, .label = "Period"},
 	{.name = "grace_days", .type = FT_INT, .flags = FIELD_REQUIRED,
@@ -929,20 +264,21 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 	size_t i;
 
 	if (rows == NULL)
-		return read_failed(w);
+		return members_read_failed(w);
 	json_array_foreach (rows, i, row) {
 		json_t *form;
 
 		level_texts(row);
-		if (failed && int_at(row, "id") == failed && r->input) {
+		if (failed && members_int(row, "id") == failed && r->input) {
 			form = json_deep_copy(r->input);
-			add_errors(r, row);
+			members_add_errors(r, row);
 		} else {
 			form = json_pack(
 				"{s:O,s:O,s:I,s:O,s:O,s:O,s:O,s:O,s:O}",
 				"name", json_object_get(row, "name"), "summary",
 				json_object_get(row, "summary"), "dues",
-				(json_int_t)(int_at(row, "dues_amount") / 100),
+				(json_int_t)(members_int(row, "dues_amount") /
+					     100),
 				"currency", json_object_get(row, "dues_currency"),
 				"period", json_object_get(row, "period"),
 				"grace_days", json_object_get(row, "grace_days"),
@@ -954,11 +290,13 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 				json_object_get(row, "benefits_md"));
 		}
 		json_object_set_new(row, "currency_options",
-				    options(currencies, NULL,
-					    str_at(form, "currency")));
+				    members_options(
+					    members_currencies, NULL,
+					    members_str(form, "currency")));
 		json_object_set_new(row, "period_options",
-				    options(periods, period_labels,
-					    str_at(form, "period")));
+				    members_options(
+					    periods, period_labels,
+					    members_str(form, "period")));
 		json_object_set_new(row, "form", form);
 	}
 	model = json_pack("{s:o}", "levels", rows);
@@ -966,8 +304,8 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 		json_object_set_new(model, "notice",
 				    json_string("The level has been saved. The "
 						"change is in the audit log."));
-	admin_page(r, w, status, "members/templates/levels_admin.html",
-		   "Membership levels", "/admin/levels", model);
+	members_admin_page(r, w, status, "members/templates/levels_admin.html",
+			   "Membership levels", "/admin/levels", model);
 }
 
 static void
@@ -984,7 +322,7 @@ levels_admin(struct req *r, struct resp *w)
 static void
 level_update(struct req *r, struct resp *w)
 {
-	int64_t id = param_id(r);
+	int64_t id = members_param_id(r);
 	json_t *row, *after, *before, *changed;
 	struct db_stmt *st;
 	int rc;
@@ -992,10 +330,10 @@ level_update(struct req *r, struct resp *w)
 	if (id <= 0)
 		goto not_found;
 	if ((st = db_stmt(r->db, &levels_sql, S_LEVEL_GET)) == NULL)
-		return read_failed(w);
+		return members_read_failed(w);
 	db_bind_int(st, 1, id);
 	if ((row = db_one_json(st)) == NULL)
-		return read_failed(w);
+		return members_read_failed(w);
 	if (!json_is_object(row)) {
 		json_decref(row);
 		goto not_found;
@@ -1005,15 +343,15 @@ level_update(struct req *r, struct resp *w)
 		return levels_admin_render(r, w, 422, id);
 
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return members_fail(r, w);
 	/* read again inside the transaction: before is what this changes */
 	if ((st = db_stmt(r->db, &levels_sql, S_LEVEL_GET)) == NULL)
-		return fail(r, w);
+		return members_fail(r, w);
 	db_bind_int(st, 1, id);
 	row = db_one_json(st);
 	if (!json_is_object(row)) {
 		json_decref(row);
-		return fail(r, w);
+		return members_fail(r, w);
 	}
 	after = json_pack(
 		"{s:s,s:s,s:I,s:s,s:s,s:I,s:I,s:s,s:s}", "name",
@@ -1026,12 +364,13 @@ level_update(struct req *r, struct resp *w)
 		"requires_un_status",
 		(json_int_t)(req_value(r, "requires_un_status")->num == 1),
 		"who_may_apply_md",
-		value_or_null(r, "who_may_apply_md")
-			? value_or_null(r, "who_may_apply_md")
+		members_value_or_null(r, "who_may_apply_md")
+			? members_value_or_null(r, "who_may_apply_md")
 			: "",
 		"benefits_md",
-		value_or_null(r, "benefits_md") ? value_or_null(r, "benefits_md")
-						: "");
+		members_value_or_null(r, "benefits_md")
+			? members_value_or_null(r, "benefits_md")
+			: "");
 	if (diff_fields(row, after, &before, &changed) == 0) {
 		json_decref(row);
 		json_decref(after);
@@ -1045,15 +384,15 @@ level_update(struct req *r, struct resp *w)
 	if ((st = db_stmt(r->db, &levels_sql, S_LEVEL_UPDATE)) == NULL) {
 		rc = -1;
 	} else {
-		db_bind_text(st, 1, str_at(after, "name"));
-		db_bind_text(st, 2, str_at(after, "summary"));
-		db_bind_int(st, 3, int_at(after, "dues_amount"));
-		db_bind_text(st, 4, str_at(after, "dues_currency"));
-		db_bind_text(st, 5, str_at(after, "period"));
-		db_bind_int(st, 6, int_at(after, "grace_days"));
-		db_bind_int(st, 7, int_at(after, "requires_un_status"));
-		db_bind_text(st, 8, str_at(after, "who_may_apply_md"));
-		db_bind_text(st, 9, str_at(after, "benefits_md"));
+		db_bind_text(st, 1, members_str(after, "name"));
+		db_bind_text(st, 2, members_str(after, "summary"));
+		db_bind_int(st, 3, members_int(after, "dues_amount"));
+		db_bind_text(st, 4, members_str(after, "dues_currency"));
+		db_bind_text(st, 5, members_str(after, "period"));
+		db_bind_int(st, 6, members_int(after, "grace_days"));
+		db_bind_int(st, 7, members_int(after, "requires_un_status"));
+		db_bind_text(st, 8, members_str(after, "who_may_apply_md"));
+		db_bind_text(st, 9, members_str(after, "benefits_md"));
 		db_bind_int(st, 10, id);
 		rc = db_run(st);
 	}
@@ -1068,7 +407,7 @@ level_update(struct req *r, struct resp *w)
 		json_decref(changed);
 	}
 	if (rc != 0 || db_commit(r->db) != 0)
-		return fail(r, w);
+		return members_fail(r, w);
 	resp_redirect(w, "/admin/levels?done=saved");
 	return;
 not_found:
@@ -1081,9 +420,9 @@ static const struct field tier_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
 	 .maxlen = 200, .label = "Name"},
 	{.name = "amount", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MAX_UNITS, .label = "Amount"},
+	 .max = MEMBERS_MAX_UNITS, .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = currencies, .label = "Currency"},
+	 .choices = members_currencies, .label = "Currency"},
 	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
 	 .label = "Description"},
 	{.name = "position", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 1,
@@ -1097,9 +436,9 @@ static const struct field tier_new_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
 	 .maxlen = 200, .label = "Name"},
 	{.name = "amount", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MAX_UNITS, .label = "Amount"},
+	 .max = MEMBERS_MAX_UNITS, .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = currencies, .label = "Currency"},
+	 .choices = members_currencies, .label = "Currency"},
 	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
 	 .label = "Description"},
 	{0},
@@ -1113,31 +452,32 @@ static const struct field tier_new_fields[] = {
 static void
 tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 {
-	json_t *rows = tiers_list(r), *row, *model, *fresh;
+	json_t *rows = levels_tiers(r->db), *row, *model, *fresh;
 	size_t i;
 
 	if (rows == NULL)
-		return read_failed(w);
-	tier_texts(rows);
+		return members_read_failed(w);
 	json_array_foreach (rows, i, row) {
 		json_t *form;
 
-		if (failed > 0 && int_at(row, "id") == failed && r->input) {
+		if (failed > 0 && members_int(row, "id") == failed &&
+		    r->input) {
 			form = json_deep_copy(r->input);
-			add_errors(r, row);
+			members_add_errors(r, row);
 		} else {
 			form = json_pack(
 				"{s:O,s:I,s:O,s:O,s:O}", "name",
 				json_object_get(row, "name"), "amount",
-				(json_int_t)(int_at(row, "amount") / 100),
+				(json_int_t)(members_int(row, "amount") / 100),
 				"currency", json_object_get(row, "currency"),
 				"description_md",
 				json_object_get(row, "description_md"),
 				"position", json_object_get(row, "position"));
 		}
 		json_object_set_new(row, "currency_options",
-				    options(currencies, NULL,
-					    str_at(form, "currency")));
+				    members_options(
+					    members_currencies, NULL,
+					    members_str(form, "currency")));
 		json_object_set_new(row, "form", form);
 	}
 	fresh = json_object();
@@ -1145,16 +485,16 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 		json_object_set_new(fresh, "form",
 				    r->input ? json_deep_copy(r->input)
 					     : json_object());
-		add_errors(r, fresh);
+		members_add_errors(r, fresh);
 	} else {
 		json_object_set_new(fresh, "form", json_object());
 	}
 	json_object_set_new(
 		fresh, "currency_options",
-		options(currencies, NULL,
-			failed < 0 && r->input
-				? str_at(r->input, "currency")
-				: "USD"));
+		members_options(members_currencies, NULL,
+				failed < 0 && r->input
+					? members_str(r->input, "currency")
+					: "USD"));
 	model = json_pack("{s:o,s:o}", "tiers", rows, "new_tier", fresh);
 	if (failed == 0 && req_value(r, "done")->present)
 		json_object_set_new(
@@ -1165,8 +505,8 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 					      "change is in the audit log."
 					    : "The tier has been saved. The "
 					      "change is in the audit log."));
-	admin_page(r, w, status, "members/templates/levels_tiers.html",
-		   "Sponsorship tiers", "/admin/tiers", model);
+	members_admin_page(r, w, status, "members/templates/levels_tiers.html",
+			   "Sponsorship tiers", "/admin/tiers", model);
 }
 
 static void
@@ -1180,7 +520,7 @@ tiers_admin(struct req *r, struct resp *w)
 static void
 tier_update(struct req *r, struct resp *w)
 {
-	int64_t id = param_id(r);
+	int64_t id = members_param_id(r);
 	json_t *row, *after, *before, *changed;
 	struct db_stmt *st;
 	int rc;
@@ -1188,10 +528,10 @@ tier_update(struct req *r, struct resp *w)
 	if (id <= 0)
 		goto not_found;
 	if ((st = db_stmt(r->db, &levels_sql, S_TIER_GET)) == NULL)
-		return read_failed(w);
+		return members_read_failed(w);
 	db_bind_int(st, 1, id);
 	if ((row = db_one_json(st)) == NULL)
-		return read_failed(w);
+		return members_read_failed(w);
 	if (!json_is_object(row)) {
 		json_decref(row);
 		goto not_found;
@@ -1202,20 +542,20 @@ tier_update(struct req *r, struct resp *w)
 
 	if (db_begin(r->db) != 0 ||
 	    (st = db_stmt(r->db, &levels_sql, S_TIER_GET)) == NULL)
-		return fail(r, w);
+		return members_fail(r, w);
 	db_bind_int(st, 1, id);
 	row = db_one_json(st);
 	if (!json_is_object(row)) {
 		json_decref(row);
-		return fail(r, w);
+		return members_fail(r, w);
 	}
 	after = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name",
 			  req_value(r, "name")->str, "amount",
 			  (json_int_t)(req_value(r, "amount")->num * 100),
 			  "currency", req_value(r, "currency")->str,
 			  "description_md",
-			  value_or_null(r, "description_md")
-				  ? value_or_null(r, "description_md")
+			  members_value_or_null(r, "description_md")
+				  ? members_value_or_null(r, "description_md")
 				  : "",
 			  "position", (json_int_t)req_value(r, "position")->num);
 	rc = diff_fields(row, after, &before, &changed) == 0 ? 1 : 0;
@@ -1224,11 +564,12 @@ tier_update(struct req *r, struct resp *w)
 		if ((st = db_stmt(r->db, &levels_sql, S_TIER_UPDATE)) == NULL) {
 			rc = -1;
 		} else {
-			db_bind_text(st, 1, str_at(after, "name"));
-			db_bind_int(st, 2, int_at(after, "amount"));
-			db_bind_text(st, 3, str_at(after, "currency"));
-			db_bind_text(st, 4, str_at(after, "description_md"));
-			db_bind_int(st, 5, int_at(after, "position"));
+			db_bind_text(st, 1, members_str(after, "name"));
+			db_bind_int(st, 2, members_int(after, "amount"));
+			db_bind_text(st, 3, members_str(after, "currency"));
+			db_bind_text(st, 4,
+				     members_str(after, "description_md"));
+			db_bind_int(st, 5, members_int(after, "position"));
 			db_bind_int(st, 6, id);
 			rc = db_run(st);
 		}
@@ -1248,7 +589,7 @@ tier_update(struct req *r, struct resp *w)
 		return;
 	}
 	if (rc != 0 || db_commit(r->db) != 0)
-		return fail(r, w);
+		return members_fail(r, w);
 	resp_redirect(w, "/admin/tiers?done=saved");
 	return;
 not_found:
@@ -1265,33 +606,31 @@ static void
 tier_create(struct req *r, struct resp *w)
 {
 	const char *slug = req_value(r, "slug")->str;
+	struct levels_tier taken;
 	struct db_stmt *st;
 	int rc;
 
 	if (r->errors)
 		return tiers_admin_render(r, w, 422, -1);
-	if (db_begin(r->db) != 0 ||
-	    (st = db_stmt(r->db, &levels_sql, S_TIER_BY_SLUG)) == NULL)
-		return fail(r, w);
-	db_bind_text(st, 1, slug);
-	if ((rc = db_step(st)) == DB_ERROR)
-		return fail(r, w);
-	if (rc == DB_ROW) {
-		db_reset(st);
+	if (db_begin(r->db) != 0)
+		return members_fail(r, w);
+	if ((rc = levels_tier_by_slug(r->db, r->arena, slug, &taken)) < 0)
+		return members_fail(r, w);
+	if (rc == 1) {
 		db_rollback(r->db);
-		add_error(r, "slug",
-			  "Short name: another tier has this one already; "
-			  "please choose another");
+		members_add_error(r, "slug",
+				  "Short name: another tier has this one "
+				  "already; please choose another");
 		return tiers_admin_render(r, w, 409, -1);
 	}
 	if ((st = db_stmt(r->db, &levels_sql, S_TIER_INSERT)) == NULL)
-		return fail(r, w);
+		return members_fail(r, w);
 	db_bind_text(st, 1, slug);
 	db_bind_text(st, 2, req_value(r, "name")->str);
 	db_bind_int(st, 3, req_value(r, "amount")->num * 100);
 	db_bind_text(st, 4, req_value(r, "currency")->str);
-	db_bind_text(st, 5, value_or_null(r, "description_md")
-				    ? value_or_null(r, "description_md")
+	db_bind_text(st, 5, members_value_or_null(r, "description_md")
+				    ? members_value_or_null(r, "description_md")
 				    : "");
 	if (db_run(st) != 0 ||
 	    audit_record_new(
@@ -1304,7 +643,7 @@ tier_create(struct req *r, struct resp *w)
 			      "currency", req_value(r, "currency")->str),
 		    r->client) != 0 ||
 	    db_commit(r->db) != 0)
-		return fail(r, w);
+		return members_fail(r, w);
 	resp_redirect(w, "/admin/tiers?done=added");
 }
 
@@ -1319,16 +658,6 @@ tier_create(struct req *r, struct resp *w)
 static const struct route levels_routes[] = {
 	{HTTP_GET, "/benefits", T, NULL, benefits, 0, 0,
 	 "Membership levels: dues, who may apply and the benefits"},
-	{HTTP_GET, "/sponsor", T, NULL, sponsor_page, FORM, 0,
-	 "Sponsorship tiers, sponsors thanked publicly and the pledge form"},
-	{HTTP_POST, "/sponsor", T, pledge_fields, sponsor_submit, OWN, 0,
-	 "Sends a pledge; thanks the sponsor and tells the secretariat"},
-	{HTTP_GET, "/sponsor/thanks", T, NULL, sponsor_thanks, 0, 0,
-	 "Confirms that a pledge was sent"},
-	{HTTP_GET, "/admin/pledges", A, pledges_fields, pledges_page, FORM, 0,
-	 "The queue of pledges, newest first, by status"},
-	{HTTP_POST, "/admin/pledges/:id/status", A, pledge_status_fields,
-	 pledge_status_set, P, 0, "Confirms, receives or declines a pledge"},
 	{HTTP_GET, "/admin/levels", A, saved_fields, levels_admin, FORM, 0,
 	 "The membership levels, each with its edit form"},
 	{HTTP_POST, "/admin/levels/:id", A, level_fields, level_update, OWN, 0,

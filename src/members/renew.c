@@ -24,6 +24,7 @@
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "members/members.h"
 #include "members/period.h"
 #include "members/states.h"
 
@@ -93,28 +94,6 @@ today_ymd(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* "USD 1,500.00" for minor units: a new JSON string. */
-static json_t *
-money(int64_t minor, const char *currency)
-{
-	struct buf b = BUF_INIT;
-	char digits[32];
-	int n;
-	json_t *s;
-
-	buf_printf(&b, "%s ", currency ? currency : "");
-	n = snprintf(digits, sizeof(digits), "%" PRId64, minor / 100);
-	for (int i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf_putc(&b, ',');
-		buf_putc(&b, digits[i]);
-	}
-	buf_printf(&b, ".%02d", (int)(minor % 100));
-	s = json_string(buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
 int64_t
 members_parse_amount(const char *s)
 {
@@ -155,7 +134,8 @@ decorate(json_t *m)
 	json_object_set_new(m, "free", json_boolean(dues == 0));
 	json_object_set_new(
 		m, "dues",
-		money(dues, json_string_value(json_object_get(m, "dues_currency"))));
+		members_money(dues, json_string_value(
+					    json_object_get(m, "dues_currency"))));
 	json_object_set_new(
 		m, "reference",
 		json_sprintf("M%" JSON_INTEGER_FORMAT "-%.4s",
@@ -240,7 +220,7 @@ members_renew(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 			     client) != 0)
 		goto done;
 	{
-		json_t *paid = money(amount, currency);
+		json_t *paid = members_money(amount, currency);
 
 		{
 			struct buf b = BUF_INIT;
@@ -309,8 +289,8 @@ renew_page(struct req *r, struct resp *w)
 					json_pack("{s:O,s:o,s:O}", "paid_on",
 						  json_object_get(pay, "paid_on"),
 						  "amount",
-						  money(json_integer_value(json_object_get(pay, "amount")),
-							json_string_value(json_object_get(pay, "currency"))),
+						  members_money(json_integer_value(json_object_get(pay, "amount")),
+								json_string_value(json_object_get(pay, "currency"))),
 						  "reference",
 						  json_object_get(pay, "reference")));
 		json_object_set_new(m, "payments", mine);

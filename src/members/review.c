@@ -15,37 +15,28 @@
  *
  * Each decision is one write transaction (BEGIN IMMEDIATE) that checks
  * the application is still open, makes the change with its audit records
- * and queues its e-mails; a decided application answers 409.  Approval
- * creates the organisation (a unique slug from its name), its focal
- * areas, its membership (active, period from period.c), a person for each
- * representative (an existing account with the address is linked, a new
- * one is made without a password) and the representatives' rows, then
- * invites each of them with a one-time sign-in link valid for 7 days.
- * For an individual: the person, the membership and the invitation.
+ * and queues its e-mails; a decided application answers 409.  What an
+ * approval creates (the organisation or person, the membership, the
+ * representatives and their invitations) is made by approve.c.
  */
 #include "join.h"
 
 #include <ctype.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "core/audit.h"
 #include "core/auth.h"
-#include "core/config.h"
-#include "core/fold.h"
-#include "core/log.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "members/period.h"
+#include "members/approve.h"
+#include "members/members.h"
 
 #define PAGE_SIZE 50
 #define MAX_PAGE 100000
 #define PENDING_SCAN 500 /* open applications compared for duplicates */
 #define DUP_LIMIT 20     /* rows read per duplicate question */
-#define INVITE_TTL (7 * 24 * 3600)
-#define MAX_SLUG_TRIES 100
 
 enum stmt_review {
 	R_LIST,
@@ -58,13 +49,6 @@ enum stmt_review {
 	R_PENDING,
 	R_DECIDE,
 	R_ASK,
-	R_SLUG_TAKEN,
-	R_ORG_INSERT,
-	R_ORG_FOCAL,
-	R_PERSON_INSERT,
-	R_PERSON_FOCAL,
-	R_REP_INSERT,
-	R_MEMBERSHIP_INSERT,
 	R_REVIEW__MAX,
 };
 
@@ -125,30 +109,6 @@ static const char *const review_sql_text[R_REVIEW__MAX] = {
 		     " membership_id = ? WHERE id = ? AND " OPEN_STATUS,
 	[R_ASK] = "UPDATE applications SET status = 'more-info', reason = ?"
 		  " WHERE id = ? AND " OPEN_STATUS,
-	[R_SLUG_TAKEN] = "SELECT 1 FROM organisations WHERE slug = ?",
-	[R_ORG_INSERT] =
-		"INSERT INTO organisations (slug, name, name_key, acronym,"
-		" country, website, email_domain, description_md,"
-		" contact_address, ecosoc_status, ecosoc_year,"
-		" dgc_associated, dgc_year, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[R_ORG_FOCAL] = "INSERT INTO organisation_focal_areas"
-			" (organisation_id, focal_area_id)"
-			" SELECT ?, id FROM focal_areas WHERE slug = ?"
-			" ON CONFLICT DO NOTHING",
-	[R_PERSON_INSERT] = "INSERT INTO people (email, name, role, country,"
-			    " created_at) VALUES (?, ?, 'member', ?, ?)",
-	[R_PERSON_FOCAL] = "INSERT INTO person_focal_areas"
-			   " (person_id, focal_area_id)"
-			   " SELECT ?, id FROM focal_areas WHERE slug = ?"
-			   " ON CONFLICT DO NOTHING",
-	[R_REP_INSERT] = "INSERT INTO representatives (organisation_id,"
-			 " person_id, main_contact, un_post, un_rank)"
-			 " VALUES (?, ?, ?, ?, ?)",
-	[R_MEMBERSHIP_INSERT] =
-		"INSERT INTO memberships (level_id, organisation_id,"
-		" person_id, state, state_since, period_start, period_end,"
-		" created_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?)",
 };
 
 static struct db_sql review_sql = {"review", review_sql_text, R_REVIEW__MAX,
@@ -179,56 +139,6 @@ now(void)
 }
 
 /* ---- shared pieces ---- */
-
-static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Nothing was "
-			   "changed; please try again.");
-}
-
-/* The route parameter :id as a positive number, or 0 (answer 404). */
-static int64_t
-param_id(const struct req *r)
-{
-	const char *s = req_param(r, "id");
-	int64_t v = 0;
-
-	if (s == NULL || *s == '\0' || strlen(s) > 18)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
-static const char *
-id_text(struct req *r, int64_t id)
-{
-	return arena_printf(r->arena, "%lld", (long long)id);
-}
-
-/* The string at key of o, or NULL. */
-static const char *
-str(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
-/* The domain of an address, lower case (arena); "" when there is none. */
-static const char *
-email_domain(struct arena *a, const char *email)
-{
-	const char *at = email ? strrchr(email, '@') : NULL;
-	char *d = arena_strdup(a, at ? at + 1 : "");
-
-	for (char *p = d; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return d;
-}
 
 static int
 common_mail_domain(const char *domain)
@@ -286,20 +196,6 @@ host_pattern(struct arena *a, const char *prefix, const char *host)
 	return out;
 }
 
-/* The folded form of a name (arena); "" for NULL. */
-static const char *
-folded(struct arena *a, const char *name)
-{
-	char *f, *out;
-
-	if (name == NULL)
-		return "";
-	f = fold_text(name, strlen(name));
-	out = arena_strdup(a, f);
-	free(f);
-	return out;
-}
-
 /* ---- the queue ---- */
 
 static const struct field list_fields[] = {
@@ -328,7 +224,7 @@ add_status_labels(json_t *rows)
 	size_t i;
 
 	json_array_foreach (rows, i, row) {
-		const char *s = str(row, "status");
+		const char *s = members_str(row, "status");
 
 		for (size_t k = 0; s && statuses[k]; k++)
 			if (strcmp(s, statuses[k]) == 0)
@@ -408,7 +304,7 @@ load_application(struct req *r, int64_t id)
 static int
 is_open(json_t *app)
 {
-	const char *s = str(app, "status");
+	const char *s = members_str(app, "status");
 
 	return s && (strcmp(s, "submitted") == 0 || strcmp(s, "more-info") == 0);
 }
@@ -506,7 +402,7 @@ dup_pending(struct req *r, json_t *app, const char *name_key,
 	    const char *host, const char *domain, json_t *list)
 {
 	struct db_stmt *st = db_stmt(r->db, &review_sql, R_PENDING);
-	const char *email = str(app, "applicant_email");
+	const char *email = members_str(app, "applicant_email");
 	int rc;
 
 	if (st == NULL)
@@ -523,7 +419,7 @@ dup_pending(struct req *r, json_t *app, const char *name_key,
 						(long long)id);
 
 		if (*name_key && other_org &&
-		    strcmp(folded(r->arena, other_org), name_key) == 0)
+		    strcmp(members_folded(r->arena, other_org), name_key) == 0)
 			add_dup(list, "application", id, label, href,
 				"same name");
 		if (*host && db_col_text(st, 4) &&
@@ -534,7 +430,8 @@ dup_pending(struct req *r, json_t *app, const char *name_key,
 			add_dup(list, "application", id, label, href,
 				"same e-mail address");
 		else if (*domain &&
-			 strcmp(email_domain(r->arena, other_email), domain) == 0)
+			 strcmp(members_email_domain(r->arena, other_email),
+				domain) == 0)
 			add_dup(list, "application", id, label, href,
 				"same e-mail domain");
 	}
@@ -547,10 +444,11 @@ static json_t *
 duplicates(struct req *r, json_t *app)
 {
 	json_t *list = json_array();
-	const char *org = str(app, "org_name");
-	const char *name_key = org ? folded(r->arena, org) : "";
-	const char *host = url_host(r->arena, str(app, "org_website"));
-	const char *domain = email_domain(r->arena, str(app, "applicant_email"));
+	const char *org = members_str(app, "org_name");
+	const char *name_key = org ? members_folded(r->arena, org) : "";
+	const char *host = url_host(r->arena, members_str(app, "org_website"));
+	const char *domain = members_email_domain(
+		r->arena, members_str(app, "applicant_email"));
 
 	int64_t own = json_integer_value(json_object_get(app,
 							 "organisation_id"));
@@ -563,8 +461,8 @@ duplicates(struct req *r, json_t *app)
 	    (*domain && org &&
 	     dup_orgs(r, R_DUP_DOMAIN, domain, "same e-mail domain", own,
 		      list) != 0) ||
-	    (org == NULL && dup_members(r, str(app, "applicant_email"), list) !=
-				    0) ||
+	    (org == NULL &&
+	     dup_members(r, members_str(app, "applicant_email"), list) != 0) ||
 	    dup_pending(r, app, name_key, host, org ? domain : "", list) != 0) {
 		json_decref(list);
 		return NULL;
@@ -577,7 +475,7 @@ static json_t *
 focal_names(struct req *r, json_t *app)
 {
 	struct db_stmt *st = db_stmt(r->db, &review_sql, R_FOCAL_AREAS);
-	const char *chosen = str(app, "focal_areas");
+	const char *chosen = members_str(app, "focal_areas");
 	json_t *out = json_array();
 	int rc;
 
@@ -626,7 +524,7 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 		resp_error(w, 500, "Something went wrong on our side.");
 		return;
 	}
-	reps = json_loads(str(app, "representatives"), 0, NULL);
+	reps = json_loads(members_str(app, "representatives"), 0, NULL);
 	if (!json_is_array(reps)) {
 		json_decref(reps);
 		reps = json_array();
@@ -649,7 +547,8 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 			  "representatives", reps, "duplicates", dups,
 			  "focal_areas", focal_names(r, app), "open",
 			  is_open(app), "is_org",
-			  strcmp(str(app, "level_kind"), "organisation") == 0,
+			  strcmp(members_str(app, "level_kind"),
+				 "organisation") == 0,
 			  "notice", notice);
 	if (r->input)
 		json_object_set_new(model, "input", json_deep_copy(r->input));
@@ -673,7 +572,7 @@ static const struct field detail_fields[] = {
 static void
 detail(struct req *r, struct resp *w)
 {
-	detail_page(r, w, param_id(r), 200);
+	detail_page(r, w, members_param_id(r), 200);
 }
 
 /* ---- decisions ---- */
@@ -693,11 +592,11 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 		return NULL;
 	}
 	if (db_begin(r->db) != 0) {
-		fail(r, w);
+		members_fail(r, w);
 		return NULL;
 	}
 	if ((app = load_application(r, id)) == NULL) {
-		fail(r, w);
+		members_fail(r, w);
 		return NULL;
 	}
 	if (json_is_null(app)) {
@@ -711,7 +610,7 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 			   arena_printf(r->arena,
 					"This application has been decided "
 					"already (%s); nothing was changed.",
-					str(app, "status")));
+					members_str(app, "status")));
 		json_decref(app);
 		db_rollback(r->db);
 		return NULL;
@@ -743,14 +642,6 @@ set_decided(struct req *r, int64_t id, const char *status, const char *reason,
 	return db_changes(r->db) == 1 ? 0 : -1;
 }
 
-/* The name the applicant applied for: the organisation's, or their own. */
-static const char *
-applicant_subject(json_t *app)
-{
-	return str(app, "org_name") ? str(app, "org_name")
-				    : str(app, "applicant_name");
-}
-
 static const struct field reject_fields[] = {
 	{.name = "reason", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
 	 .maxlen = 3000, .label = "Reason"},
@@ -760,7 +651,7 @@ static const struct field reject_fields[] = {
 static void
 reject(struct req *r, struct resp *w)
 {
-	int64_t id = param_id(r);
+	int64_t id = members_param_id(r);
 	const char *reason;
 	json_t *app;
 
@@ -771,14 +662,15 @@ reject(struct req *r, struct resp *w)
 	reason = req_value(r, "reason")->str;
 	if (set_decided(r, id, "rejected", reason, 0, 0) != 0 ||
 	    audit_record_new(r->db, r->person->id, "application.reject",
-			     "application", id_text(r, id),
-			     json_pack("{s:s}", "status", str(app, "status")),
+			     "application", members_id_text(r->arena, id),
+			     json_pack("{s:s}", "status",
+				       members_str(app, "status")),
 			     json_pack("{s:s,s:s}", "status", "rejected",
 				       "reason", reason),
 			     r->client) != 0 ||
 	    join_send_mail(
-		    r->db, str(app, "applicant_email"),
-		    str(app, "applicant_name"),
+		    r->db, members_str(app, "applicant_email"),
+		    members_str(app, "applicant_name"),
 		    "Your application to the Alliance",
 		    arena_printf(r->arena,
 				 "Thank you for applying to become a member "
@@ -787,11 +679,12 @@ reject(struct req *r, struct resp *w)
 				 "secretariat cannot accept it, for this "
 				 "reason:\n\n%s\n\nIf you have questions, "
 				 "reply to this message.",
-				 str(app, "level_name"), applicant_subject(app),
+				 members_str(app, "level_name"),
+				 members_applicant_subject(app),
 				 reason)) != 0 ||
 	    db_commit(r->db) != 0) {
 		json_decref(app);
-		return fail(r, w);
+		return members_fail(r, w);
 	}
 	json_decref(app);
 	resp_redirect(w, arena_printf(r->arena,
@@ -808,7 +701,7 @@ static const struct field ask_fields[] = {
 static void
 ask(struct req *r, struct resp *w)
 {
-	int64_t id = param_id(r);
+	int64_t id = members_param_id(r);
 	const char *question;
 	struct db_stmt *st;
 	json_t *app;
@@ -820,20 +713,21 @@ ask(struct req *r, struct resp *w)
 	question = req_value(r, "question")->str;
 	if ((st = db_stmt(r->db, &review_sql, R_ASK)) == NULL) {
 		json_decref(app);
-		return fail(r, w);
+		return members_fail(r, w);
 	}
 	db_bind_text(st, 1, question);
 	db_bind_int(st, 2, id);
 	if (db_run(st) != 0 ||
 	    audit_record_new(r->db, r->person->id, "application.ask",
-			     "application", id_text(r, id),
-			     json_pack("{s:s}", "status", str(app, "status")),
+			     "application", members_id_text(r->arena, id),
+			     json_pack("{s:s}", "status",
+				       members_str(app, "status")),
 			     json_pack("{s:s,s:s}", "status", "more-info",
 				       "question", question),
 			     r->client) != 0 ||
 	    join_send_mail(
-		    r->db, str(app, "applicant_email"),
-		    str(app, "applicant_name"),
+		    r->db, members_str(app, "applicant_email"),
+		    members_str(app, "applicant_name"),
 		    "A question about your application",
 		    arena_printf(r->arena,
 				 "Thank you for applying to become a member "
@@ -841,11 +735,12 @@ ask(struct req *r, struct resp *w)
 				 "can decide, the secretariat would like to "
 				 "know more:\n\n%s\n\nPlease answer by "
 				 "replying to this message.",
-				 str(app, "level_name"), applicant_subject(app),
+				 members_str(app, "level_name"),
+				 members_applicant_subject(app),
 				 question)) != 0 ||
 	    db_commit(r->db) != 0) {
 		json_decref(app);
-		return fail(r, w);
+		return members_fail(r, w);
 	}
 	json_decref(app);
 	resp_redirect(w, arena_printf(r->arena,
@@ -853,346 +748,31 @@ ask(struct req *r, struct resp *w)
 				      (long long)id));
 }
 
-/* ---- approval ---- */
-
-/* Someone to invite once the approval is made. */
-struct invitee {
-	int64_t id;
-	const char *email, *name;
-};
-
-/* A slug from name: its folded form with runs of anything but [a-z0-9]
- * made one '-', at most 60 characters; "organisation" when nothing is
- * left (a name in another script).  In r's arena. */
-static char *
-slug_from_name(struct req *r, const char *name)
-{
-	const char *f = folded(r->arena, name);
-	char *s = arena_alloc(r->arena, 64);
-	size_t n = 0;
-
-	for (; *f && n < 60; f++) {
-		char c = *f;
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			s[n++] = c;
-		else if (n > 0 && s[n - 1] != '-')
-			s[n++] = '-';
-	}
-	while (n > 0 && s[n - 1] == '-')
-		n--;
-	s[n] = '\0';
-	return n ? s : arena_strdup(r->arena, "organisation");
-}
-
-/* A slug for name no organisation has: base, then base-2, base-3 ...
- * In r's arena; NULL on error or after MAX_SLUG_TRIES. */
-static const char *
-unique_slug(struct req *r, const char *name)
-{
-	const char *base = slug_from_name(r, name), *slug = base;
-
-	for (int i = 1; i <= MAX_SLUG_TRIES; i++) {
-		struct db_stmt *st = db_stmt(r->db, &review_sql, R_SLUG_TAKEN);
-		int rc;
-
-		if (st == NULL)
-			return NULL;
-		if (i > 1)
-			slug = arena_printf(r->arena, "%s-%d", base, i);
-		db_bind_text(st, 1, slug);
-		rc = db_step(st);
-		if (rc == DB_DONE)
-			return slug;
-		if (rc != DB_ROW)
-			return NULL;
-		db_reset(st);
-	}
-	return NULL;
-}
-
-/* Binds the integer at key of o, or NULL. */
-static void
-bind_json_int(struct db_stmt *st, int i, json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	if (json_is_integer(v))
-		db_bind_int(st, i, json_integer_value(v));
-	else
-		db_bind_null(st, i);
-}
-
-/* Creates the organisation of app; its id, or -1. */
-static int64_t
-create_organisation(struct req *r, json_t *app, const char **slug)
-{
-	struct db_stmt *st;
-	const char *name = str(app, "org_name");
-	int64_t id;
-
-	if ((*slug = unique_slug(r, name)) == NULL ||
-	    (st = db_stmt(r->db, &review_sql, R_ORG_INSERT)) == NULL)
-		return -1;
-	db_bind_text(st, 1, *slug);
-	db_bind_text(st, 2, name);
-	db_bind_text(st, 3, folded(r->arena, name));
-	db_bind_text(st, 4, str(app, "org_acronym") ? str(app, "org_acronym")
-						     : "");
-	db_bind_text(st, 5, str(app, "org_country"));
-	db_bind_text(st, 6, str(app, "org_website"));
-	db_bind_text(st, 7, email_domain(r->arena, str(app, "applicant_email")));
-	db_bind_text(st, 8, str(app, "org_description")
-				    ? str(app, "org_description")
-				    : "");
-	db_bind_text(st, 9, str(app, "org_contact_address")
-				    ? str(app, "org_contact_address")
-				    : "");
-	db_bind_text(st, 10, str(app, "ecosoc_status"));
-	bind_json_int(st, 11, app, "ecosoc_year");
-	bind_json_int(st, 12, app, "dgc_associated");
-	bind_json_int(st, 13, app, "dgc_year");
-	db_bind_int(st, 14, now());
-	if (db_run(st) != 0)
-		return -1;
-	id = db_last_id(r->db);
-	if (audit_record_new(r->db, r->person->id, "organisation.create",
-			     "organisation", id_text(r, id), NULL,
-			     json_pack("{s:s,s:s}", "name", name, "slug", *slug),
-			     r->client) != 0)
-		return -1;
-	return id;
-}
-
-/* Links each focal area slug of app ("a,b") to owner with statement
- * which (organisation or person).  0 or -1. */
-static int
-add_focal_areas(struct req *r, enum stmt_review which, int64_t owner,
-		json_t *app)
-{
-	const char *p = str(app, "focal_areas");
-
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-		struct db_stmt *st = db_stmt(r->db, &review_sql, which);
-
-		if (st == NULL)
-			return -1;
-		db_bind_int(st, 1, owner);
-		db_bind_textn(st, 2, p, len);
-		if (db_run(st) != 0)
-			return -1;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
-/* The person with email, made (a member without a password) when there is
- * none; *id is set.  0 or -1. */
-static int
-person_for(struct req *r, const char *email, const char *name,
-	   const char *country, int64_t *id)
-{
-	struct person p;
-	struct db_stmt *st;
-	int rc = auth_person_by_email(r->db, email, r->arena, &p, NULL);
-
-	if (rc < 0)
-		return -1;
-	if (rc == 1) {
-		*id = p.id;
-		return 0;
-	}
-	if ((st = db_stmt(r->db, &review_sql, R_PERSON_INSERT)) == NULL)
-		return -1;
-	db_bind_text(st, 1, email);
-	db_bind_text(st, 2, name);
-	db_bind_text(st, 3, country);
-	db_bind_int(st, 4, now());
-	if (db_run(st) != 0)
-		return -1;
-	*id = db_last_id(r->db);
-	return audit_record_new(r->db, r->person->id, "person.create", "person",
-				id_text(r, *id), NULL,
-				json_pack("{s:s,s:s,s:s}", "email", email,
-					  "name", name, "role", "member"),
-				r->client);
-}
-
-/* The membership of level for the organisation or the person (the other
- * 0), active from today; its id, or -1. */
-static int64_t
-create_membership(struct req *r, json_t *app, int64_t org, int64_t person)
-{
-	struct period_date today, end;
-	char start_text[11], end_text[11];
-	time_t t = time(NULL);
-	struct db_stmt *st;
-	struct tm tm;
-	int64_t id;
-
-	gmtime_r(&t, &tm);
-	today.y = tm.tm_year + 1900;
-	today.m = tm.tm_mon + 1;
-	today.d = tm.tm_mday;
-	if (period_end(str(app, "level_period"), today, &end) != 0) {
-		log_error("review: level %s has an unknown period '%s'",
-			  str(app, "level_slug"), str(app, "level_period"));
-		return -1;
-	}
-	period_format(today, start_text);
-	period_format(end, end_text);
-	if ((st = db_stmt(r->db, &review_sql, R_MEMBERSHIP_INSERT)) == NULL)
-		return -1;
-	db_bind_int(st, 1, json_integer_value(json_object_get(app, "level_id")));
-	if (org > 0)
-		db_bind_int(st, 2, org);
-	if (person > 0)
-		db_bind_int(st, 3, person);
-	db_bind_text(st, 4, start_text);
-	db_bind_text(st, 5, start_text);
-	db_bind_text(st, 6, end_text);
-	db_bind_int(st, 7, now());
-	if (db_run(st) != 0)
-		return -1;
-	id = db_last_id(r->db);
-	if (audit_record_new(r->db, r->person->id, "membership.create",
-			     "membership", id_text(r, id), NULL,
-			     json_pack("{s:s,s:s,s:s,s:s}", "level",
-				       str(app, "level_slug"), "state", "active",
-				       "period_start", start_text, "period_end",
-				       end_text),
-			     r->client) != 0)
-		return -1;
-	return id;
-}
-
-/* The representatives of app become people and rows of organisation org;
- * they are added to inv (room for MAX_INVITEES).  0 or -1. */
-#define MAX_INVITEES 8
-static int
-add_representatives(struct req *r, json_t *app, int64_t org,
-		    struct invitee *inv, size_t *ninv)
-{
-	json_t *reps = json_loads(str(app, "representatives"), 0, NULL), *rep;
-	size_t i;
-	int rc = 0;
-
-	if (!json_is_array(reps) || json_array_size(reps) == 0) {
-		/* an application from before representatives: the applicant */
-		json_decref(reps);
-		reps = json_pack("[{s:s,s:s,s:b}]", "name",
-				 str(app, "applicant_name"), "email",
-				 str(app, "applicant_email"), "main_contact", 1);
-	}
-	json_array_foreach (reps, i, rep) {
-		struct db_stmt *st;
-		int64_t pid;
-
-		if (*ninv >= MAX_INVITEES || str(rep, "email") == NULL ||
-		    str(rep, "name") == NULL)
-			continue;
-		if (person_for(r, str(rep, "email"), str(rep, "name"), NULL,
-			       &pid) != 0 ||
-		    (st = db_stmt(r->db, &review_sql, R_REP_INSERT)) == NULL) {
-			rc = -1;
-			break;
-		}
-		db_bind_int(st, 1, org);
-		db_bind_int(st, 2, pid);
-		db_bind_int(st, 3, json_is_true(json_object_get(rep,
-								"main_contact")));
-		db_bind_text(st, 4, str(rep, "un_post"));
-		db_bind_text(st, 5, str(rep, "un_rank"));
-		if (db_run(st) != 0) {
-			rc = -1;
-			break;
-		}
-		inv[*ninv].id = pid;
-		inv[*ninv].email = arena_strdup(r->arena, str(rep, "email"));
-		inv[*ninv].name = arena_strdup(r->arena, str(rep, "name"));
-		(*ninv)++;
-	}
-	json_decref(reps);
-	return rc;
-}
-
-/* Sends each invitee a one-time sign-in link.  0 or -1. */
-static int
-invite(struct req *r, json_t *app, const struct invitee *inv, size_t ninv)
-{
-	for (size_t i = 0; i < ninv; i++) {
-		char token[AUTH_TOKEN_LEN + 1];
-
-		if (auth_link_create(r->db, inv[i].id, "signin", NULL,
-				     INVITE_TTL, now(), token) != 0 ||
-		    join_send_mail(
-			    r->db, inv[i].email, inv[i].name,
-			    "Welcome to the Alliance",
-			    arena_printf(
-				    r->arena,
-				    "The application of %s to the Alliance "
-				    "(%s) has been approved: welcome! You can "
-				    "now take part as a member. Sign in with "
-				    "this link, then choose your password:"
-				    "\n\n%s/signin/link?token=%s\n\nThe link "
-				    "works once, for 7 days. Later, sign in "
-				    "with your e-mail address and password, "
-				    "or ask for a new password at %s/reset.",
-				    applicant_subject(app),
-				    str(app, "level_name"),
-				    config_current->base_url, token,
-				    config_current->base_url)) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 static void
 approve(struct req *r, struct resp *w)
 {
-	int64_t id = param_id(r), org = 0, person = 0, membership = 0;
-	struct invitee inv[MAX_INVITEES];
-	const char *slug = NULL;
-	size_t ninv = 0;
+	int64_t id = members_param_id(r), org = 0, person = 0, membership = 0;
 	json_t *app;
 	int ok;
 
 	if ((app = open_application_or_respond(r, w, id)) == NULL)
 		return;
-	if (strcmp(str(app, "level_kind"), "organisation") == 0) {
-		ok = (org = create_organisation(r, app, &slug)) > 0 &&
-		     add_focal_areas(r, R_ORG_FOCAL, org, app) == 0 &&
-		     (membership = create_membership(r, app, org, 0)) > 0 &&
-		     add_representatives(r, app, org, inv, &ninv) == 0;
-	} else {
-		ok = person_for(r, str(app, "applicant_email"),
-				str(app, "applicant_name"),
-				str(app, "org_country"), &person) == 0 &&
-		     add_focal_areas(r, R_PERSON_FOCAL, person, app) == 0 &&
-		     (membership = create_membership(r, app, 0, person)) > 0;
-		inv[ninv].id = person;
-		inv[ninv].email = str(app, "applicant_email");
-		inv[ninv].name = str(app, "applicant_name");
-		ninv++;
-	}
-	ok = ok &&
+	ok = members_approve(r, app, &org, &person, &membership) == 0 &&
 	     set_decided(r, id, "approved", NULL, org, membership) == 0 &&
 	     audit_record_new(r->db, r->person->id, "application.approve",
-			      "application", id_text(r, id),
-			      json_pack("{s:s}", "status", str(app, "status")),
+			      "application", members_id_text(r->arena, id),
+			      json_pack("{s:s}", "status",
+					members_str(app, "status")),
 			      json_pack("{s:s,s:I,s:I,s:I}", "status",
 					"approved", "organisation_id",
 					(json_int_t)org, "person_id",
 					(json_int_t)person, "membership_id",
 					(json_int_t)membership),
 			      r->client) == 0 &&
-	     invite(r, app, inv, ninv) == 0 && db_commit(r->db) == 0;
+	     db_commit(r->db) == 0;
 	json_decref(app);
 	if (!ok)
-		return fail(r, w);
+		return members_fail(r, w);
 	resp_redirect(w, arena_printf(r->arena,
 				      "/admin/applications/%lld?done=approved",
 				      (long long)id));

@@ -1,0 +1,229 @@
+/*
+ * members.c -- see members.h: the pieces the membership files share.
+ *
+ * Money is kept in minor units (cents) and formatted here, in C, never in
+ * a template: every "USD 1,500.00" on the membership pages comes from
+ * members_money().  The membership links of the secretariat's pages (the
+ * levels_nav.html partial) are listed here, so a new membership page adds
+ * one line.
+ */
+#include "members.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "core/fold.h"
+#include "core/render.h"
+
+const char *const members_currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
+
+/* ---- money and choices ---- */
+
+/* An amount in minor units as "1,500.00" appended to b (two decimals,
+ * thousands separated by commas). */
+static void
+put_units(struct buf *b, int64_t minor)
+{
+	char digits[32];
+	int n, i;
+
+	if (minor < 0) {
+		buf_putc(b, '-');
+		minor = -minor;
+	}
+	n = snprintf(digits, sizeof(digits), "%" PRId64, minor / 100);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			buf_putc(b, ',');
+		buf_putc(b, digits[i]);
+	}
+	buf_printf(b, ".%02d", (int)(minor % 100));
+}
+
+json_t *
+members_money(int64_t minor, const char *currency)
+{
+	struct buf b = BUF_INIT;
+	json_t *s;
+
+	buf_printf(&b, "%s ", currency ? currency : "");
+	put_units(&b, minor);
+	s = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+const char *
+members_label_of(const char *const *values, const char *const *labels,
+		 const char *value)
+{
+	for (size_t i = 0; value && values[i]; i++)
+		if (strcmp(values[i], value) == 0)
+			return labels[i];
+	return value ? value : "";
+}
+
+json_t *
+members_options(const char *const *values, const char *const *labels,
+		const char *current)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; values[i]; i++)
+		json_array_append_new(
+			a, json_pack("{s:s,s:s,s:b}", "value", values[i],
+				     "label", labels ? labels[i] : values[i],
+				     "selected",
+				     current && strcmp(current, values[i]) == 0));
+	return a;
+}
+
+/* ---- JSON rows and requests ---- */
+
+const char *
+members_str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+int64_t
+members_int(json_t *o, const char *key)
+{
+	return (int64_t)json_integer_value(json_object_get(o, key));
+}
+
+const char *
+members_id_text(struct arena *a, int64_t id)
+{
+	return arena_printf(a, "%lld", (long long)id);
+}
+
+void
+members_fail(struct req *r, struct resp *w)
+{
+	db_rollback(r->db);
+	resp_error(w, 500, "Something went wrong on our side. Nothing was "
+			   "changed; please try again.");
+}
+
+void
+members_read_failed(struct resp *w)
+{
+	resp_error(w, 500, "Something went wrong on our side: the page could "
+			   "not be read.");
+}
+
+int64_t
+members_param_id(const struct req *r)
+{
+	const char *s = req_param(r, "id");
+	int64_t v = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 18)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+const char *
+members_value_or_null(const struct req *r, const char *name)
+{
+	const struct value *v = req_value(r, name);
+
+	return v->present ? v->str : NULL;
+}
+
+void
+members_add_error(struct req *r, const char *field, const char *message)
+{
+	if (r->errors == NULL)
+		r->errors = json_object();
+	if (json_object_get(r->errors, field) == NULL)
+		json_object_set_new(r->errors, field, json_string(message));
+}
+
+void
+members_add_errors(const struct req *r, json_t *model)
+{
+	if (r->errors == NULL)
+		return;
+	json_object_set(model, "errors", r->errors);
+	json_object_set_new(model, "error_list", resp_error_list(r->errors));
+	json_object_set_new(model, "has_errors", json_true());
+}
+
+/* ---- the secretariat's membership pages ---- */
+
+/* The membership pages of the secretariat, with the current one marked. */
+static json_t *
+membership_nav(const char *current)
+{
+	static const char *const links[][2] = {
+		{"/admin", "Secretariat overview"},
+		{"/admin/pledges", "Pledges"},
+		{"/admin/levels", "Membership levels"},
+		{"/admin/tiers", "Sponsorship tiers"},
+	};
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < ARRAY_LEN(links); i++)
+		json_array_append_new(
+			a, json_pack("{s:s,s:s,s:b}", "href", links[i][0],
+				     "label", links[i][1], "current",
+				     strcmp(links[i][0], current) == 0));
+	return a;
+}
+
+void
+members_admin_page(const struct req *r, struct resp *w, int status,
+		   const char *tmpl, const char *title, const char *path,
+		   json_t *model)
+{
+	if (!r->want_json)
+		json_object_set_new(model, "membership_nav",
+				    membership_nav(path));
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, status, tmpl, title, model);
+}
+
+/* ---- applications ---- */
+
+const char *
+members_email_domain(struct arena *a, const char *email)
+{
+	const char *at = email ? strrchr(email, '@') : NULL;
+	char *d = arena_strdup(a, at ? at + 1 : "");
+
+	for (char *p = d; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return d;
+}
+
+const char *
+members_folded(struct arena *a, const char *name)
+{
+	char *f, *out;
+
+	if (name == NULL)
+		return "";
+	f = fold_text(name, strlen(name));
+	out = arena_strdup(a, f);
+	free(f);
+	return out;
+}
+
+const char *
+members_applicant_subject(json_t *app)
+{
+	const char *org = members_str(app, "org_name");
+
+	return org ? org : members_str(app, "applicant_name");
+}
