@@ -125,7 +125,34 @@ members_parse_amount(const char *s)
 	return units * 100 + cents;
 }
 
-/* Adds dues text and a payment reference to a membership row. */
+/* How early a period may be renewed: the last RENEW_WINDOW days of it,
+ * in grace, or after it lapsed -- so a renewal is never a second free
+ * year in a row. */
+#define RENEW_WINDOW 90
+
+static int
+renewable(json_t *m)
+{
+	const char *state = json_string_value(json_object_get(m, "state"));
+	struct period_date end, today;
+	char now[11];
+
+	if (strcmp(state, "grace") == 0 || strcmp(state, "lapsed") == 0)
+		return 1;
+	if (strcmp(state, "active") != 0 ||
+	    period_parse(json_string_value(json_object_get(m, "period_end")),
+			 &end) != 0)
+		return 0;
+	today_ymd(now);
+	period_parse(now, &today);
+	end = period_add_days(end, -RENEW_WINDOW);
+	return end.y < today.y ||
+	       (end.y == today.y &&
+		(end.m < today.m || (end.m == today.m && end.d <= today.d)));
+}
+
+/* Adds dues text, a payment reference and whether it may be renewed now
+ * to a membership row. */
 static void
 decorate(json_t *m)
 {
@@ -141,6 +168,7 @@ decorate(json_t *m)
 		json_sprintf("M%" JSON_INTEGER_FORMAT "-%.4s",
 			     json_integer_value(json_object_get(m, "id")),
 			     json_string_value(json_object_get(m, "period_end"))));
+	json_object_set_new(m, "renewable", json_boolean(renewable(m)));
 }
 
 /* One membership row: R_ONE_MINE for person (or R_ONE for 0). */
@@ -339,6 +367,17 @@ renew(struct req *r, struct resp *w)
 	}
 	decorate(m);
 	today_ymd(today);
+	if (!json_is_true(json_object_get(m, "renewable"))) {
+		db_rollback(r->db);
+		resp_error(w, 409,
+			   arena_printf(r->arena,
+					"This membership runs until %s; it can "
+					"be renewed in its last %d days.",
+					json_string_value(json_object_get(m, "period_end")),
+					RENEW_WINDOW));
+		json_decref(m);
+		return;
+	}
 	if (json_is_true(json_object_get(m, "free"))) {
 		if (members_renew(r->db, id, r->person->id, today, 0,
 				  json_string_value(json_object_get(m, "dues_currency")),

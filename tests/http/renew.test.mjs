@@ -63,6 +63,8 @@ describe('Renew', () => {
   });
 
   test('a free level renews at once: next period follows on, receipt mailed, audited', async () => {
+    // a rolling year, so that the next period is a year whatever today is
+    await sql(srv.dataDir, "UPDATE membership_levels SET period = 'rolling' WHERE slug = 'associate'");
     const end = addDays(today(), 5);
     const m = await memberOrganisation({ end, level: 'associate' });
     const seen = (await mailsTo(srv.dataDir, m.contact.email)).length;
@@ -70,11 +72,25 @@ describe('Renew', () => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), `/renew?renewed=${m.mid}`);
     const row = await sqlValue(srv.dataDir, `SELECT state || ' ' || period_start || ' ' || period_end FROM memberships WHERE id = ${m.mid}`);
-    const year = Number(end.slice(0, 4));
-    assert.equal(row, `active ${addDays(end, 1)} ${year + (addDays(end, 1).slice(0, 4) > String(year) ? 1 : 0)}-12-31`);
+    const start = addDays(end, 1);
+    // a rolling period ends the day before the same date a year on (a
+    // start on 29 February ends on 28 February)
+    const [y, mo, d] = start.split('-').map(Number);
+    const rollingEnd = new Date(Date.UTC(y + 1, mo - 1, d) - 86400e3).toISOString().slice(0, 10);
+    assert.equal(row, `active ${start} ${rollingEnd}`);
     const mail = await nextMail(srv.dataDir, m.contact.email, seen, { subject: 'Your membership is renewed' });
     assert.match(mail.text, /is renewed/);
     assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM audit_log WHERE action = 'membership.renew' AND object_id = '${m.mid}'`), '1');
+
+    // a renewed period is not renewed again at once: no second free year
+    const page = mainOf(await m.contact.browser.html('/renew'));
+    assert.doesNotMatch(page, new RegExp(`action="/renew/${m.mid}"`));
+    assert.match(page, /last 90 days/);
+    const csrf = formCsrf(await m.contact.browser.html('/account'));
+    const again = await m.contact.browser.post(`/renew/${m.mid}`, { csrf });
+    assert.equal(again.status, 409);
+    assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM payments WHERE membership_id = ${m.mid}`), '1');
+    await sql(srv.dataDir, "UPDATE membership_levels SET period = 'calendar' WHERE slug = 'associate'");
   });
 
   test('a level with dues: the contact gets the amount and reference, the secretariat a notice; the period moves only with the payment', async () => {
