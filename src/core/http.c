@@ -90,6 +90,8 @@ static const struct route **routes;
 static size_t nroutes;
 static char *upload_tmp_dir;
 static atomic_long in_flight;
+/* requests begun or ended: shutdown waits until it stops moving */
+static atomic_long activity;
 
 const char *
 http_method_name(unsigned m)
@@ -520,6 +522,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	cs->fields_tail = &cs->fields;
 	cs->part_fd = -1;
 	atomic_fetch_add(&in_flight, 1);
+	atomic_fetch_add(&activity, 1);
 	return cs;
 }
 
@@ -943,6 +946,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	free(cs);
 	*con_cls = NULL;
 	atomic_fetch_sub(&in_flight, 1);
+	atomic_fetch_add(&activity, 1);
 }
 
 static void
@@ -1031,10 +1035,23 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
 	}
-	for (int i = 0; i < 300 && atomic_load(&in_flight) > 0; i++) {
+	/*
+	 * Wait (30 s at most) until nothing is in flight and nothing has
+	 * started or ended for 300 ms: requests a keep-alive client has
+	 * already sent are answered, and the kernel has time to deliver the
+	 * last bytes -- closing a socket with unread input resets it, and a
+	 * reset throws away whatever was still queued for the client.
+	 */
+	for (int i = 0, quiet = 0; i < 300 && quiet < 3; i++) {
 		struct timespec ts = {0, 100 * 1000 * 1000};
+		long before = atomic_load(&activity);
 
 		nanosleep(&ts, NULL);
+		if (atomic_load(&in_flight) == 0 &&
+		    atomic_load(&activity) == before)
+			quiet++;
+		else
+			quiet = 0;
 	}
 	MHD_stop_daemon(d);
 	free(routes);
