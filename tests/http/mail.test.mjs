@@ -156,6 +156,12 @@ test('alliance worker delivers mail and stops on SIGTERM', async () => {
     for (const m of msgs) checkTestMessage(m.data);
     assert.notEqual(parseMessage(msgs[0].data).headers['message-id'],
       parseMessage(msgs[1].data).headers['message-id']);
+    // the sink has the data before the worker has ended the SMTP session
+    // and marked the job done: wait for that, or SIGTERM would stop a job
+    // in hand (by design) and the test would be about timing
+    for (let i = 0; i < 100 && !/job 2 mail\.deliver: done/.test(err); i++) {
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
     worker.kill('SIGTERM');
     const t = setTimeout(() => worker.kill('SIGKILL'), 5000);
     const r = await exited;
