@@ -663,6 +663,11 @@ members_csv_put_field(struct buf *b, const char *s, size_t n)
 	for (size_t i = 0; i < n && !quote; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
 			quote = 1;
+	/* readers (libcsv among them) trim spaces around unquoted fields:
+	 * quote a field that begins or ends with one, to keep it */
+	if (n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+		      s[n - 1] == '\t'))
+		quote = 1;
 	if (quote)
 		buf_putc(b, '"');
 	if (guard)
