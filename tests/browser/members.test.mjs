@@ -10,25 +10,12 @@
 // go to build/screenshots/members-*.png.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import {
+  SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo, assertNoAxeViolationsOn,
+} from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
 import { cli, nextMail, mailsTo, linkIn, uniqueEmail, personWithRole, sql, sqlText } from '../lib/accounts.mjs';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const SHOTS = resolve(ROOT, 'build/screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// the flags of tests/browser/site.test.mjs: no sandbox as root, no calls home
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-const VIEWPORTS = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 900 },
-];
 
 const PUBLIC_PAGES = [
   ['join', '/join'], ['join-associate', '/join/associate'], ['benefits', '/benefits'],
@@ -41,9 +28,7 @@ let axeSource;
 
 before(async () => {
   srv = await startServer();
-  axeSource = await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  ({ browser, axeSource } = await launchBrowser());
 });
 
 after(async () => {
@@ -51,47 +36,11 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-/** A page that collects console errors, exceptions and failed requests. */
-async function openPage(context) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.problems = [];
-  const ours = (url) => !/\/favicon\.ico$/.test(new URL(url || 'about:blank', srv.url).pathname);
-  page.on('console', (m) => {
-    if (m.type() === 'error' && ours(m.location()?.url)) {
-      page.problems.push(`console: ${m.text()} (${m.location()?.url || ''})`);
-    }
-  });
-  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    if (ours(r.url())) page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && ours(r.url()) && r.request().resourceType() !== 'document') {
-      page.problems.push(`${r.status()} for ${r.url()}`);
-    }
-  });
-  return page;
-}
-
-/** Clicks and waits for the navigation to urlGlob to finish loading. */
-async function clickTo(page, locator, urlGlob) {
-  await Promise.all([page.waitForURL(urlGlob, { waitUntil: 'load' }), locator.click()]);
-}
+const openPage = (context) => openPageOn(context, srv.url);
 
 /** Runs axe-core on the page at path; fails with the violations found. */
-async function assertNoAxeViolations(page, path, shot) {
-  const res = await page.goto(srv.url + path, { waitUntil: 'load' });
-  assert.equal(res.status(), 200, `GET ${path}`);
-  assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${path} went elsewhere`);
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => globalThis.axe.run(document));
-  assert.ok(result.passes.length > 0, 'axe-core checked nothing');
-  await page.screenshot({ path: `${SHOTS}/members-${shot}.png`, fullPage: true });
-  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
-    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
-  assert.equal(found.length, 0, `axe violations on ${path}:\n  ${found.join('\n  ')}`);
-}
+const assertNoAxeViolations = (page, path, shot) =>
+  assertNoAxeViolationsOn(page, srv.url, path, axeSource, `members-${shot}`);
 
 /** An administrator signed in in a new browser context, the way the
  * secretariat's first person is: `alliance user add --role admin` prints a

@@ -6,25 +6,11 @@
 // violations on the main pages.  Screenshots go to build/screenshots/.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import {
+  SHOTS, VIEWPORTS, launchBrowser, openPageOn, assertNoAxeViolationsOn,
+} from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const SHOTS = resolve(ROOT, 'build/screenshots');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// As on every machine here: no sandbox as root, and no calls home.  Playwright
-// gives each launch a fresh, empty --user-data-dir of its own.
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-const VIEWPORTS = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 900 },
-];
 
 const AXE_PAGES = [
   ['home', '/'],
@@ -45,13 +31,7 @@ let axeSource;
 
 before(async () => {
   srv = await startServer();
-  axeSource = await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-  await mkdir(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    timeout: 30_000,
-  });
+  ({ browser, axeSource } = await launchBrowser());
 });
 
 after(async () => {
@@ -59,32 +39,7 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
-/**
- * A page whose console errors, uncaught exceptions and failed requests are
- * collected in page.problems (a CSP refusal shows as a console error).
- */
-async function openPage(context) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.problems = [];
-  // the browser's own request for /favicon.ico is not the page's doing
-  const ours = (url) => !/\/favicon\.ico$/.test(new URL(url || 'about:blank', srv.url).pathname);
-  page.on('console', (m) => {
-    if (m.type() === 'error' && ours(m.location()?.url)) {
-      page.problems.push(`console: ${m.text()} (${m.location()?.url || ''})`);
-    }
-  });
-  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    if (ours(r.url())) page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && ours(r.url()) && r.request().resourceType() !== 'document') {
-      page.problems.push(`${r.status()} for ${r.url()}`);
-    }
-  });
-  return page;
-}
+const openPage = (context) => openPageOn(context, srv.url);
 
 async function goto(page, path) {
   const res = await page.goto(srv.url + path, { waitUntil: 'load' });
@@ -203,15 +158,7 @@ for (const vp of VIEWPORTS) {
     for (const [name, path] of AXE_PAGES) {
       test(`axe-core finds no violations on ${path}`, async () => {
         const page = await openPage(axeContext);
-        await goto(page, path);
-        await page.addScriptTag({ content: axeSource });
-        const result = await page.evaluate(() => globalThis.axe.run(document));
-        assert.ok(result.passes.length > 0, 'axe-core checked nothing');
-        await page.screenshot({ path: `${SHOTS}/${vp.name}-${name}.png`, fullPage: true });
-        const found = result.violations.map((v) =>
-          `${v.id} (${v.impact}): ${v.help}\n` +
-          v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
-        assert.equal(found.length, 0, `axe violations on ${path}:\n  ${found.join('\n  ')}`);
+        await assertNoAxeViolationsOn(page, srv.url, path, axeSource, `${vp.name}-${name}`);
         await page.close();
       });
     }

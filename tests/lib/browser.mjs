@@ -1,0 +1,78 @@
+// browser.mjs -- what every browser test shares: Debian's chromium launched
+// through playwright-core with the flags this machine needs, the phone and
+// desktop viewports, pages that collect their console errors, exceptions
+// and failed requests, and the axe-core check with its screenshot.
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+export const SHOTS = resolve(ROOT, 'build/screenshots');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// As on every machine here: no sandbox as root, and no calls home.  Playwright
+// gives each launch a fresh, empty --user-data-dir of its own.
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
+
+/** Launches chromium; resolves to {browser, axeSource}. */
+export async function launchBrowser() {
+  const axeSource = await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  await mkdir(SHOTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
+  return { browser, axeSource };
+}
+
+/**
+ * A page of context whose console errors, uncaught exceptions and failed
+ * requests to base are collected in page.problems (a CSP refusal shows as a
+ * console error); the browser's own /favicon.ico request is not counted.
+ */
+export async function openPageOn(context, base) {
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.problems = [];
+  const ours = (url) => !/\/favicon\.ico$/.test(new URL(url || 'about:blank', base).pathname);
+  page.on('console', (m) => {
+    if (m.type() === 'error' && ours(m.location()?.url)) {
+      page.problems.push(`console: ${m.text()} (${m.location()?.url || ''})`);
+    }
+  });
+  page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    if (ours(r.url())) page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && ours(r.url()) && r.request().resourceType() !== 'document') {
+      page.problems.push(`${r.status()} for ${r.url()}`);
+    }
+  });
+  return page;
+}
+
+/** Clicks and waits for the navigation to urlGlob to finish loading. */
+export async function clickTo(page, locator, urlGlob) {
+  await Promise.all([page.waitForURL(urlGlob, { waitUntil: 'load' }), locator.click()]);
+}
+
+/** Opens base + path, runs axe-core and saves the screenshot shot (a file
+ * name under SHOTS); fails with the violations found. */
+export async function assertNoAxeViolationsOn(page, base, path, axeSource, shot) {
+  const res = await page.goto(base + path, { waitUntil: 'load' });
+  assert.equal(res.status(), 200, `GET ${path}`);
+  assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${path} went elsewhere`);
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => globalThis.axe.run(document));
+  assert.ok(result.passes.length > 0, 'axe-core checked nothing');
+  await page.screenshot({ path: `${SHOTS}/${shot}.png`, fullPage: true });
+  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
+    v.nodes.slice(0, 5).map((n) => `    ${n.target.join(' ')}: ${n.failureSummary?.split('\n').slice(1).join('; ')}`).join('\n'));
+  assert.equal(found.length, 0, `axe violations on ${path}:\n  ${found.join('\n  ')}`);
+}
