@@ -107,7 +107,13 @@ db_open(const char *path, char *err, size_t errlen)
 		     "PRAGMA journal_mode=WAL;"
 		     "PRAGMA foreign_keys=ON;"
 		     "PRAGMA synchronous=FULL;"
-		     "PRAGMA temp_store=MEMORY;",
+		     "PRAGMA temp_store=MEMORY;"
+		     /* reads of the database file map it instead of copying
+		      * each page out of the kernel (perf showed those copies
+		      * as the largest cost of an uncached directory page),
+		      * and a larger page cache for the WAL's pages */
+		     "PRAGMA mmap_size=268435456;"
+		     "PRAGMA cache_size=-16384;",
 		     perr, sizeof(perr)) != 0) {
 		snprintf(err, errlen, "cannot set up %s: %s", path, perr);
 		goto fail;

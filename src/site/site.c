@@ -241,15 +241,33 @@ bodies_show(struct req *r, struct resp *w)
 			  json_pack("{s:o}", "body", body));
 }
 
-/* Where a search hit of a kind lives. */
-static const char *
-search_href_prefix(const char *kind)
+/* Where a search hit of a kind lives, and what it is called. */
+static const struct {
+	const char *kind, *prefix, *label;
+} search_kinds[] = {
+	{"page", "/", "Page"},
+	{"focal_area", "/focal-points/", "Focal point"},
+	{"body", "/bodies/", "UN body"},
+	{"organisation", "/members/", "Member organisation"},
+};
+
+/* Adds href and kind_label to a search hit. */
+static void
+search_place(json_t *hit)
 {
-	if (strcmp(kind, "focal_area") == 0)
-		return "/focal-points/";
-	if (strcmp(kind, "body") == 0)
-		return "/bodies/";
-	return "/";
+	const char *kind = json_string_value(json_object_get(hit, "kind"));
+	const char *slug = json_string_value(json_object_get(hit, "slug"));
+	size_t i = 0;
+
+	while (i + 1 < ARRAY_LEN(search_kinds) &&
+	       strcmp(kind, search_kinds[i].kind) != 0)
+		i++;
+	if (strcmp(kind, search_kinds[i].kind) != 0)
+		i = 0;
+	json_object_set_new(hit, "href",
+			    json_sprintf("%s%s", search_kinds[i].prefix, slug));
+	json_object_set_new(hit, "kind_label",
+			    json_string(search_kinds[i].label));
 }
 
 static void
@@ -268,15 +286,7 @@ search(struct req *r, struct resp *w)
 			return;
 		}
 		json_array_foreach (hits, i, hit) {
-			const char *kind =
-				json_string_value(json_object_get(hit, "kind"));
-			const char *slug =
-				json_string_value(json_object_get(hit, "slug"));
-
-			json_object_set_new(
-				hit, "href",
-				json_sprintf("%s%s", search_href_prefix(kind),
-					     slug));
+			search_place(hit);
 			json_array_append(results, hit);
 		}
 		json_decref(hits);

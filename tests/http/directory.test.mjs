@@ -8,7 +8,8 @@
 // organisation (public to all, members-only to members, hidden to its own
 // representatives and administrators, everywhere: list, page, JSON), that
 // only active and grace memberships are listed, the filters, the accent-
-// and case-blind prefix search, pages of 50, representatives' addresses
+// and case-blind word search, the site search (public listed organisations
+// only, following every change), pages of 50, representatives' addresses
 // only for members and only when shown, 422 for bad filters, and that a
 // member's view never reaches a visitor through the page cache.
 import { describe, test, before, after } from 'node:test';
@@ -163,10 +164,56 @@ describe('who sees which organisation', () => {
       assert.doesNotMatch(v, /Quiet Members Circle/);
     }
   });
+});
 
-  test('organisations are not in the site search (its index holds pages, focal areas and bodies only)', async () => {
-    const html = await as.admin.html('/search?q=Harbour');
-    assert.doesNotMatch(mainOf(html), /Hidden Harbour/);
+describe('the site search', () => {
+  /** The titles of /api/v1/search hits for q, as who sees them. */
+  async function hits(who, q) {
+    const res = await as[who].get(`/api/v1/search?q=${encodeURIComponent(q)}`);
+    const body = await res.json();
+    assert.equal(res.status, 200, JSON.stringify(body));
+    return body.results;
+  }
+  const titles = async (who, q) => (await hits(who, q)).map((h) => h.title);
+
+  test('finds listed public organisations by name, acronym and description, linked to their page', async () => {
+    const found = (await hits('visitor', 'Genève')).filter((x) => x.kind === 'organisation');
+    assert.deepEqual(found.map((x) => x.slug).sort(), ['geneve-institute', 'world-geneva-watch']);
+    const h = found.find((x) => x.slug === 'geneve-institute');
+    assert.equal(h.title, 'Genève Institute (GI)');
+    assert.equal(h.href, '/members/geneve-institute');
+    assert.equal(h.kind_label, 'Member organisation');
+    assert.ok((await titles('visitor', 'study justice')).includes('Genève Institute (GI)'), 'description');
+    const html = mainOf(await as.visitor.html('/search?q=Geneve'));
+    assert.match(html, /<a href="\/members\/geneve-institute">Genève Institute \(GI\)<\/a> <span class="muted">Member organisation<\/span>/);
+  });
+
+  test('organisations for members only, hidden or not listed are in nobody\'s search', async () => {
+    for (const who of ['visitor', 'plain', 'individual', 'rep', 'hiddenrep', 'editor', 'admin']) {
+      for (const q of ['Quiet Members Circle', 'Hidden Harbour', 'Gone Society']) {
+        assert.deepEqual(await titles(who, q), [], `${who}: ${q}`);
+      }
+    }
+  });
+
+  test('the search follows the organisation: renamed, hidden, shown again, lapsed', async () => {
+    const id = await addOrg('search-follow', 'Lighthouse Justice Forum', { country: 'PT' });
+    assert.deepEqual(await titles('visitor', 'Lighthouse'), ['Lighthouse Justice Forum']);
+    await sql(srv.dataDir, `UPDATE organisations SET name = 'Beacon Justice Forum', acronym = 'BJF' WHERE id = ${id}`);
+    assert.deepEqual(await titles('visitor', 'Lighthouse'), []);
+    assert.deepEqual(await titles('visitor', 'Beacon'), ['Beacon Justice Forum (BJF)']);
+    await sql(srv.dataDir, `UPDATE organisations SET visibility = 'hidden' WHERE id = ${id}`);
+    assert.deepEqual(await titles('admin', 'Beacon'), [], 'hidden');
+    await sql(srv.dataDir, `UPDATE organisations SET visibility = 'public' WHERE id = ${id}`);
+    assert.deepEqual(await titles('visitor', 'Beacon'), ['Beacon Justice Forum (BJF)'], 'shown again');
+    await sql(srv.dataDir, `UPDATE memberships SET state = 'lapsed' WHERE organisation_id = ${id}`);
+    assert.deepEqual(await titles('visitor', 'Beacon'), [], 'lapsed');
+    assert.deepEqual(names(await listJson('admin', '?q=beacon')), [], 'and not in the directory');
+    await sql(srv.dataDir, `UPDATE memberships SET state = 'grace' WHERE organisation_id = ${id}`);
+    assert.deepEqual(await titles('visitor', 'Beacon'), ['Beacon Justice Forum (BJF)'], 'grace is listed');
+    assert.deepEqual(names(await listJson('visitor', '?q=beacon')), ['Beacon Justice Forum'], 'directory words follow the name');
+    await sql(srv.dataDir, `DELETE FROM organisations WHERE id = ${id}`);
+    assert.deepEqual(await titles('visitor', 'Beacon'), [], 'deleted');
   });
 });
 
