@@ -31,6 +31,7 @@
 #include "core/fold.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "members/manage.h"
 
 enum stmt_directory {
 	S_DIR_COUNT,
@@ -254,11 +255,8 @@ bind_filters(struct req *r, struct db_stmt *st, const char *key)
 	db_bind_text(st, i, key ? like_prefix(r, "", key) : NULL);
 }
 
-/* The UN status of an organisation row as sentences for people:
- * ["ECOSOC special (2004)", "DGC associated"], and un_status_text, the
- * same joined ("None" when it has none).  Adds both to row. */
-static void
-add_un_status(json_t *row)
+void
+directory_add_un_status(json_t *row)
 {
 	const char *ecosoc =
 		json_string_value(json_object_get(row, "ecosoc_status"));
@@ -507,7 +505,7 @@ directory_list(struct req *r, struct resp *w)
 	add_filter_options(r, model, opts);
 	json_decref(opts);
 	json_array_foreach (rows, i, row) {
-		add_un_status(row);
+		directory_add_un_status(row);
 		add_focal_areas(row, json_object_get(model, "focal_options"));
 		add_visibility_text(row);
 	}
@@ -517,10 +515,8 @@ directory_list(struct req *r, struct resp *w)
 		  "Member organisations", model);
 }
 
-/* Adds to a representative row un_post_text, their UN post for people
- * ("Vienna, main representative"), and email_href for a shown address. */
-static void
-add_rep_post(json_t *rep)
+void
+directory_add_rep_post(json_t *rep)
 {
 	static const char *const posts[][2] = {
 		{"vienna", "Vienna"}, {"new-york", "New York"}, {"geneva", "Geneva"}};
@@ -566,7 +562,7 @@ organisation_show(struct req *r, struct resp *w)
 	struct db_stmt *st = db_stmt(r->db, &directory_sql, S_ORG_GET);
 	json_t *org, *focal, *reps = NULL, *rep;
 	json_int_t id;
-	int member;
+	int member, may_manage;
 	const char *state;
 	size_t i;
 
@@ -593,9 +589,9 @@ organisation_show(struct req *r, struct resp *w)
 		return read_failed(w);
 	}
 	json_array_foreach (reps, i, rep)
-		add_rep_post(rep);
+		directory_add_rep_post(rep);
 
-	add_un_status(org);
+	directory_add_un_status(org);
 	state = json_string_value(json_object_get(org, "state"));
 	json_object_set_new(org, "state_text",
 			    json_string(strcmp(state, "grace") == 0
@@ -609,11 +605,20 @@ organisation_show(struct req *r, struct resp *w)
 	json_object_del(org, "id");
 	json_object_set_new(org, "focal_areas", focal);
 	add_visibility_text(org);
+	/* the links to manage it, for those the manage routes admit */
+	if ((may_manage = auth_permits(r->db, r->person, MANAGE_ACTION,
+				       "organisation",
+				       req_param(r, "slug"))) < 0) {
+		json_decref(org);
+		json_decref(reps);
+		return read_failed(w);
+	}
 	resp_page(w, 200, "members/templates/organisation.html",
 		  json_string_value(json_object_get(org, "name")),
-		  json_pack("{s:o,s:b,s:o?}", "organisation", org,
+		  json_pack("{s:o,s:b,s:o?,s:b}", "organisation", org,
 			    "show_representatives", member,
-			    "representatives", reps));
+			    "representatives", reps, "may_manage",
+			    may_manage));
 }
 
 static const struct field directory_fields[] = {

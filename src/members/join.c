@@ -32,6 +32,7 @@
 #include "core/ratelimit.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "members/members.h"
 
 /* Representatives besides the applicant. */
 #define MAX_REPS 3
@@ -210,18 +211,6 @@ load_level(struct req *r, const char *slug, struct level *lv)
 	return 1;
 }
 
-/* The values of a FIELD_MULTI field of the route. */
-static const struct field_values *
-multi_values(const struct req *r, const char *name)
-{
-	const struct field *f = r->route ? r->route->fields : NULL;
-
-	for (size_t i = 0; f && r->values && f[i].name; i++)
-		if (strcmp(f[i].name, name) == 0)
-			return &r->values[i];
-	return NULL;
-}
-
 /* The text of a declared field, or NULL when it was not given. */
 static const char *
 text_or_null(const struct req *r, const char *name)
@@ -237,7 +226,7 @@ static json_t *
 focal_model(struct req *r)
 {
 	struct db_stmt *st = db_stmt(r->db, &join_sql, S_FOCAL_AREAS);
-	const struct field_values *fv = multi_values(r, "focal");
+	const struct field_values *fv = members_multi(r, "focal");
 	json_t *rows, *row;
 	size_t i;
 
@@ -542,7 +531,7 @@ check_reps(struct req *r)
 static void
 check_focal(struct req *r)
 {
-	const struct field_values *fv = multi_values(r, "focal");
+	const struct field_values *fv = members_multi(r, "focal");
 	json_t *known;
 
 	if (fv == NULL || fv->n == 0 || error_of(r, "focal"))
@@ -636,7 +625,7 @@ reps_json(struct req *r)
 static const char *
 focal_text(struct req *r)
 {
-	const struct field_values *fv = multi_values(r, "focal");
+	const struct field_values *fv = members_multi(r, "focal");
 	struct buf b = BUF_INIT;
 	const char *s;
 

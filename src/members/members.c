@@ -141,6 +141,17 @@ members_value_or_null(const struct req *r, const char *name)
 	return v->present ? v->str : NULL;
 }
 
+const struct field_values *
+members_multi(const struct req *r, const char *name)
+{
+	const struct field *f = r->route ? r->route->fields : NULL;
+
+	for (size_t i = 0; f && r->values && f[i].name; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return &r->values[i];
+	return NULL;
+}
+
 void
 members_add_error(struct req *r, const char *field, const char *message)
 {

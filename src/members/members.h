@@ -60,6 +60,11 @@ void members_read_failed(struct resp *w);
 /* The text of a declared field, or NULL when it was not given. */
 const char *members_value_or_null(const struct req *r, const char *name);
 
+/* The values of a FIELD_MULTI field of r's route (checkboxes), or NULL
+ * when the route declares no such field. */
+const struct field_values *members_multi(const struct req *r,
+					 const char *name);
+
 /* Adds a message for field to r->errors unless it has one already. */
 void members_add_error(struct req *r, const char *field, const char *message);
 
