@@ -43,6 +43,7 @@ const struct module *const app_modules[] = {
 	&pledges_module,
 	&directory_module,
 	&manage_module,
+	&representatives_module,
 	&join_module, &review_module,
 	&renew_module,
 	&import_module,

@@ -1,6 +1,7 @@
 /*
  * manage.c -- see manage.h: the main contact (or an administrator) edits
- * an organisation and manages its representatives.
+ * an organisation; the permission rule and the lookup of :slug that
+ * representatives.c shares.
  *
  * Access is the core's: each route names MANAGE_ACTION on the
  * organisation of :slug, and the rule registered here admits the holders
@@ -8,13 +9,13 @@
  * handlers only find the organisation (404 when there is none, which only
  * administrators can reach) and check the input.
  *
- * Each POST is one write transaction: the rules between rows (one main
- * representative per UN post, never without a main contact, a name no
- * other organisation has) are checked inside it, then the change, its
- * audit record and the mail to the person it concerns; any failure rolls
- * all of it back.  Bad input re-shows the page with the values and the
- * messages (400, or 409 for a rule between rows); success redirects with
- * a notice (?saved=1, ?done=...).
+ * The POST is one write transaction: the name no other organisation has
+ * is checked inside it, then the change (name_key folded as approval
+ * does; the slug stays) and its audit record with what changed before
+ * and after.  Bad input re-shows the form with the values and the
+ * messages (400, or 409 for a name taken); success redirects with a
+ * notice (?saved=1).  UN status fields are read from administrators only;
+ * everyone else keeps the stored ones.
  */
 #include "manage.h"
 
@@ -23,12 +24,9 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
-#include "core/config.h"
 #include "core/db.h"
 #include "core/util.h"
-#include "members/approve.h"
 #include "members/directory.h"
-#include "members/join.h"
 #include "members/members.h"
 
 enum stmt_manage {
@@ -39,23 +37,8 @@ enum stmt_manage {
 	M_ORG_UPDATE,
 	M_FOCAL_CLEAR,
 	M_FOCAL_ADD,
-	M_REPS,
-	M_REP,
-	M_REP_INSERT,
-	M_REP_POST,
-	M_MAIN_AT_POST,
-	M_OTHER_MAINS,
-	M_REP_DELETE,
-	M_HANDOVER,
-	M_MAINS,
 	M_MANAGE__MAX,
 };
-
-#define REP_COLS                                                          \
-	"SELECT p.id, p.name, p.email, r.main_contact, r.un_post, r.un_rank," \
-	" CASE WHEN p.password_hash IS NULL THEN 1 ELSE 0 END AS pending"    \
-	" FROM representatives r JOIN people p ON p.id = r.person_id"        \
-	" WHERE r.organisation_id = ?"
 
 static const char *const manage_sql_text[M_MANAGE__MAX] = {
 	[M_ORG] = "SELECT id, slug, name, acronym, country, website,"
@@ -80,32 +63,8 @@ static const char *const manage_sql_text[M_MANAGE__MAX] = {
 			" (organisation_id, focal_area_id)"
 			" SELECT ?, id FROM focal_areas WHERE slug = ?"
 			" ON CONFLICT DO NOTHING",
-	[M_REPS] = REP_COLS " ORDER BY r.main_contact DESC, p.name, p.id",
-	[M_REP] = REP_COLS " AND r.person_id = ?",
-	[M_REP_INSERT] = "INSERT INTO representatives (organisation_id,"
-			 " person_id, main_contact) VALUES (?, ?, 0)",
-	[M_REP_POST] = "UPDATE representatives SET un_post = ?, un_rank = ?"
-		       " WHERE organisation_id = ? AND person_id = ?",
-	[M_MAIN_AT_POST] = "SELECT p.name FROM representatives r"
-			   " JOIN people p ON p.id = r.person_id"
-			   " WHERE r.organisation_id = ? AND r.un_post = ?"
-			   " AND r.un_rank = 'main' AND r.person_id <> ?"
-			   " LIMIT 1",
-	[M_OTHER_MAINS] = "SELECT count(*) FROM representatives"
-			  " WHERE organisation_id = ? AND main_contact <> 0"
-			  " AND person_id <> ?",
-	[M_REP_DELETE] = "DELETE FROM representatives"
-			 " WHERE organisation_id = ? AND person_id = ?",
 	/* the new main contact in, every other one out; rows that keep
 	 * main_contact = 0 are not touched */
-	[M_HANDOVER] = "UPDATE representatives SET main_contact ="
-		       " CASE WHEN person_id = ?2 THEN 1 ELSE 0 END"
-		       " WHERE organisation_id = ?1"
-		       " AND (person_id = ?2 OR main_contact <> 0)",
-	[M_MAINS] = "SELECT p.id, p.name, p.email FROM representatives r"
-		    " JOIN people p ON p.id = r.person_id"
-		    " WHERE r.organisation_id = ? AND r.main_contact <> 0"
-		    " ORDER BY p.id",
 };
 
 static struct db_sql manage_sql = {"members-manage", manage_sql_text,
@@ -133,24 +92,6 @@ static const char *const visibility_texts[] = {
 	"It is not in the directory at all: only its own representatives and "
 	"the secretariat see it. Choose this when being known as a member "
 	"could put your staff or partners at risk."};
-static const char *const ecosoc_values[] = {"general", "special", "roster",
-					    NULL};
-static const char *const ecosoc_labels[] = {"General", "Special", "Roster"};
-static const char *const post_values[] = {"vienna", "new-york", "geneva",
-					  NULL};
-static const char *const post_labels[] = {"Vienna", "New York", "Geneva"};
-static const char *const rank_values[] = {"main", "alternate", NULL};
-static const char *const rank_labels[] = {"Main representative",
-					  "Alternate"};
-static const char *const done_values[] = {"invited", "post", "removed",
-					  "main-contact", NULL};
-static const char *const done_texts[] = {
-	"The invitation is sent: the new representative gets a link by "
-	"e-mail to sign in.",
-	"The UN post is saved; the representative is told by e-mail.",
-	"The representative is removed and told by e-mail.",
-	"The role of main contact is handed over; both of you are told by "
-	"e-mail."};
 
 static int
 this_year(void)
@@ -164,13 +105,8 @@ this_year(void)
 
 /* ---- reading ---- */
 
-/*
- * The organisation of :slug as a row (owned by the caller), or NULL when
- * the answer is given: 404 when there is none, 500 on error.  Inside a
- * transaction, a failure rolls it back.
- */
-static json_t *
-org_or_respond(struct req *r, struct resp *w)
+json_t *
+members_manage_org_or_respond(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_stmt(r->db, &manage_sql, M_ORG);
 	json_t *org;
@@ -192,10 +128,10 @@ failed:
 	return NULL;
 }
 
-/* Runs statement s with the integer a (and b when s takes two) and gives
- * its rows, or NULL on error. */
+/* Runs statement s (with the integer a unless it is M_FOCAL_ALL) and
+ * gives its rows, or NULL on error. */
 static json_t *
-rows_of(struct req *r, enum stmt_manage s, int64_t a, int64_t b)
+rows_of(struct req *r, enum stmt_manage s, int64_t a)
 {
 	struct db_stmt *st = db_stmt(r->db, &manage_sql, s);
 
@@ -203,27 +139,7 @@ rows_of(struct req *r, enum stmt_manage s, int64_t a, int64_t b)
 		return NULL;
 	if (s != M_FOCAL_ALL)
 		db_bind_int(st, 1, a);
-	if (s == M_REP)
-		db_bind_int(st, 2, b);
 	return db_all_json(st);
-}
-
-/* The first integer column of statement s on (a, b); -1 on error. */
-static int64_t
-count_of(struct req *r, enum stmt_manage s, int64_t a, int64_t b)
-{
-	struct db_stmt *st = db_stmt(r->db, &manage_sql, s);
-	int64_t n;
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, a);
-	db_bind_int(st, 2, b);
-	if (db_step(st) != DB_ROW)
-		return -1;
-	n = db_col_int(st, 0);
-	db_reset(st);
-	return n;
 }
 
 /* The focal area slugs of organisation id joined by commas ("" for none),
@@ -231,7 +147,7 @@ count_of(struct req *r, enum stmt_manage s, int64_t a, int64_t b)
 static const char *
 org_focal_text(struct req *r, int64_t id)
 {
-	json_t *rows = rows_of(r, M_ORG_FOCAL, id, 0), *row;
+	json_t *rows = rows_of(r, M_ORG_FOCAL, id), *row;
 	struct buf b = BUF_INIT;
 	const char *out;
 	size_t i;
@@ -344,7 +260,7 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 					: input_of_org(org);
 	const char *chosen = posted ? form_focal_text(r)
 				    : org_focal_text(r, members_int(org, "id"));
-	json_t *focal = rows_of(r, M_FOCAL_ALL, 0, 0), *row, *un, *model;
+	json_t *focal = rows_of(r, M_FOCAL_ALL, 0), *row, *un, *model;
 	size_t i;
 
 	if (chosen == NULL || focal == NULL) {
@@ -370,7 +286,7 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 		choices(visibility_values, visibility_labels, visibility_texts,
 			members_str(in, "visibility")),
 		"ecosoc_options",
-		choices(ecosoc_values, ecosoc_labels, NULL,
+		choices(members_ecosoc_values, members_ecosoc_labels, NULL,
 			members_str(in, "ecosoc_status")),
 		"is_admin", admin, "dgc_checked",
 		posted ? req_value(r, "dgc_associated")->num == 1
@@ -389,7 +305,7 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 static void
 edit_form(struct req *r, struct resp *w)
 {
-	json_t *org = org_or_respond(r, w);
+	json_t *org = members_manage_org_or_respond(r, w);
 
 	if (org == NULL)
 		return;
@@ -402,7 +318,7 @@ static int
 check_focal(struct req *r)
 {
 	const char *sent = form_focal_text(r);
-	json_t *known = rows_of(r, M_FOCAL_ALL, 0, 0), *row;
+	json_t *known = rows_of(r, M_FOCAL_ALL, 0), *row;
 	struct buf all = BUF_INIT;
 	size_t i;
 
@@ -491,16 +407,6 @@ keep_changes(json_t *before, json_t *after)
 		}
 }
 
-/* Binds text or NULL. */
-static void
-bind_or_null(struct db_stmt *st, int i, const char *s)
-{
-	if (s)
-		db_bind_text(st, i, s);
-	else
-		db_bind_null(st, i);
-}
-
 /* Writes the organisation's new values (after, as org_record made it) and
  * focal areas.  0 or -1. */
 static int
@@ -514,12 +420,12 @@ write_org(struct req *r, int64_t id, json_t *after)
 	db_bind_text(st, 1, members_str(after, "name"));
 	db_bind_text(st, 2, members_folded(r->arena, members_str(after, "name")));
 	db_bind_text(st, 3, members_str(after, "acronym"));
-	bind_or_null(st, 4, members_str(after, "country"));
-	bind_or_null(st, 5, members_str(after, "website"));
+	db_bind_text(st, 4, members_str(after, "country"));
+	db_bind_text(st, 5, members_str(after, "website"));
 	db_bind_text(st, 6, members_str(after, "description"));
 	db_bind_text(st, 7, members_str(after, "contact_address"));
 	db_bind_text(st, 8, members_str(after, "visibility"));
-	bind_or_null(st, 9, members_str(after, "ecosoc_status"));
+	db_bind_text(st, 9, members_str(after, "ecosoc_status"));
 	if (members_int(after, "ecosoc_year"))
 		db_bind_int(st, 10, members_int(after, "ecosoc_year"));
 	else
@@ -588,7 +494,8 @@ name_taken(struct req *r, const char *name, int64_t id)
 static void
 edit_save(struct req *r, struct resp *w)
 {
-	json_t *org = org_or_respond(r, w), *before = NULL, *after = NULL;
+	json_t *org = members_manage_org_or_respond(r, w);
+	json_t *before = NULL, *after = NULL;
 	int admin = r->person->role >= ROLE_ADMIN;
 	int64_t id;
 	const char *taken, *old_focal;
@@ -666,465 +573,6 @@ done:
 	json_decref(org);
 }
 
-/* ---- the representatives ---- */
-
-/*
- * The list of org's representatives with their forms, the invitation
- * form (refilled with what was sent when refill), and message, a
- * sentence on what could not be done, or NULL.
- */
-static void
-reps_page(struct req *r, struct resp *w, int status, json_t *org,
-	  const char *message, int refill)
-{
-	json_t *reps = rows_of(r, M_REPS, members_int(org, "id"), 0), *rep;
-	json_t *model;
-	const struct value *done = req_value(r, "done");
-	const char *notice = NULL;
-	size_t i, mains = 0;
-
-	if (reps == NULL)
-		return members_read_failed(w);
-	json_array_foreach (reps, i, rep)
-		mains += members_int(rep, "main_contact") != 0;
-	json_array_foreach (reps, i, rep) {
-		int main = members_int(rep, "main_contact") != 0;
-
-		directory_add_rep_post(rep);
-		json_object_set_new(rep, "post_options",
-				    members_options(post_values, post_labels,
-						    members_str(rep, "un_post")));
-		json_object_set_new(rep, "rank_options",
-				    members_options(rank_values, rank_labels,
-						    members_str(rep, "un_rank")));
-		json_object_set_new(rep, "may_remove",
-				    json_boolean(!main || mains > 1));
-		json_object_set_new(rep, "is_me",
-				    json_boolean(members_int(rep, "id") ==
-						 r->person->id));
-	}
-	for (size_t k = 0; r->method == HTTP_GET && done->present &&
-			   done_values[k];
-	     k++)
-		if (strcmp(done->str, done_values[k]) == 0)
-			notice = done_texts[k];
-	model = json_pack("{s:{s:O,s:O},s:o,s:s?,s:s?}", "organisation", "slug",
-			  json_object_get(org, "slug"), "name",
-			  json_object_get(org, "name"), "representatives", reps,
-			  "notice", notice, "message", message);
-	if (refill && r->input)
-		json_object_set(model, "input", r->input);
-	members_add_errors(r, model);
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, status, "members/templates/manage_reps.html",
-		  arena_printf(r->arena, "Representatives of %s",
-			       members_str(org, "name")),
-		  model);
-}
-
-static void
-reps_list(struct req *r, struct resp *w)
-{
-	json_t *org = org_or_respond(r, w);
-
-	if (org == NULL)
-		return;
-	reps_page(r, w, 200, org, NULL, 0);
-	json_decref(org);
-}
-
-/* Redirects to the representatives page with a notice. */
-static void
-reps_done(struct req *r, struct resp *w, json_t *org, const char *done)
-{
-	resp_redirect(w, arena_printf(r->arena,
-				      "/members/%s/representatives?done=%s",
-				      members_str(org, "slug"), done));
-}
-
-/* The representative :id of org in the open transaction: the row (owned),
- * or NULL when the answer is given (404, or 500 rolled back). */
-static json_t *
-rep_or_respond(struct req *r, struct resp *w, json_t *org)
-{
-	int64_t pid = members_param_id(r);
-	json_t *rows = pid > 0 ? rows_of(r, M_REP, members_int(org, "id"), pid)
-			       : json_array();
-	json_t *rep;
-
-	if (rows == NULL) {
-		members_fail(r, w);
-		return NULL;
-	}
-	rep = json_incref(json_array_get(rows, 0));
-	json_decref(rows);
-	if (rep == NULL) {
-		db_rollback(r->db);
-		resp_error(w, 404, "This person is not a representative of the "
-				   "organisation.");
-	}
-	return rep;
-}
-
-/* Mails rep (a representatives row: name, email). 0 or -1. */
-static int
-tell(struct req *r, json_t *rep, const char *subject, const char *body)
-{
-	return join_send_mail(r->db, members_str(rep, "email"),
-			      members_str(rep, "name"), subject, body);
-}
-
-/* POST /members/:slug/representatives -- invite someone by name and
- * e-mail: the person is linked or made as approval does, becomes a
- * representative and gets a one-time sign-in link. */
-static void
-rep_invite(struct req *r, struct resp *w)
-{
-	json_t *org = org_or_respond(r, w), *rows = NULL;
-	const char *email, *name, *orgname;
-	int64_t oid, pid;
-
-	if (org == NULL)
-		return;
-	if (r->errors) {
-		reps_page(r, w, 400, org, NULL, 1);
-		goto done;
-	}
-	oid = members_int(org, "id");
-	orgname = members_str(org, "name");
-	email = join_normal_email(r->arena, req_value(r, "email")->str);
-	name = req_value(r, "name")->str;
-	if (db_begin(r->db) != 0 ||
-	    members_person_for(r, email, name, NULL, &pid) != 0 ||
-	    (rows = rows_of(r, M_REP, oid, pid)) == NULL)
-		goto fail;
-	if (json_array_size(rows) > 0) {
-		db_rollback(r->db);
-		members_add_error(r, "email",
-				  arena_printf(r->arena,
-					       "E-mail: %s already represents %s",
-					       email, orgname));
-		reps_page(r, w, 409, org, NULL, 1);
-		goto done;
-	}
-	{
-		struct db_stmt *st = db_stmt(r->db, &manage_sql, M_REP_INSERT);
-
-		if (st == NULL)
-			goto fail;
-		db_bind_int(st, 1, oid);
-		db_bind_int(st, 2, pid);
-		if (db_run(st) != 0)
-			goto fail;
-	}
-	if (audit_record_new(r->db, r->person->id, "representative.add",
-			     "organisation", members_id_text(r->arena, oid),
-			     NULL,
-			     json_pack("{s:I,s:s,s:s}", "person", (json_int_t)pid,
-				       "email", email, "name", name),
-			     r->client) != 0 ||
-	    members_invite(r, pid, email, name,
-			   arena_printf(r->arena, "You are invited to represent %s",
-					orgname),
-			   arena_printf(r->arena,
-					"%s has added you to the representatives "
-					"of %s in the Alliance.",
-					r->person->name, orgname)) != 0 ||
-	    db_commit(r->db) != 0)
-		goto fail;
-	reps_done(r, w, org, "invited");
-	goto done;
-fail:
-	members_fail(r, w);
-done:
-	json_decref(rows);
-	json_decref(org);
-}
-
-/* "Vienna, main representative" for a post and rank (either may be NULL),
- * or "no UN post".  In r's arena. */
-static const char *
-post_text(struct req *r, const char *post, const char *rank)
-{
-	json_t *o = json_pack("{s:s?,s:s?}", "un_post", post, "un_rank", rank);
-	const char *s;
-
-	directory_add_rep_post(o);
-	s = arena_strdup(r->arena, members_str(o, "un_post_text")
-					   ? members_str(o, "un_post_text")
-					   : "no UN post");
-	json_decref(o);
-	return s;
-}
-
-/* POST /members/:slug/representatives/:id/post -- UN post and rank; at
- * most one main representative per post. */
-static void
-rep_post(struct req *r, struct resp *w)
-{
-	json_t *org = org_or_respond(r, w), *rep = NULL;
-	const char *post, *rank, *orgname, *msg = NULL;
-	struct db_stmt *st;
-	int64_t oid;
-	int status = 400;
-
-	if (org == NULL)
-		return;
-	oid = members_int(org, "id");
-	orgname = members_str(org, "name");
-	post = members_value_or_null(r, "un_post");
-	rank = members_value_or_null(r, "un_rank");
-	if (db_begin(r->db) != 0)
-		goto fail;
-	if ((rep = rep_or_respond(r, w, org)) == NULL)
-		goto done;
-	if (r->errors) {
-		msg = "The UN post or rank is not one of those offered.";
-	} else if (rank && !post) {
-		msg = arena_printf(r->arena,
-				   "A rank needs a post: choose Vienna, New "
-				   "York or Geneva for %s, or no rank.",
-				   members_str(rep, "name"));
-	} else if (rank && strcmp(rank, "main") == 0) {
-		int rc;
-
-		if ((st = db_stmt(r->db, &manage_sql, M_MAIN_AT_POST)) == NULL)
-			goto fail;
-		db_bind_int(st, 1, oid);
-		db_bind_text(st, 2, post);
-		db_bind_int(st, 3, members_int(rep, "id"));
-		if ((rc = db_step(st)) == DB_ROW) {
-			const char *other = arena_strdup(r->arena,
-							 db_col_text(st, 0));
-
-			db_reset(st);
-			status = 409;
-			msg = arena_printf(
-				r->arena,
-				"%s already has a main representative in %s: "
-				"%s. There is one main representative per UN "
-				"post: make %s an alternate first, or choose "
-				"alternate.",
-				orgname, post_text(r, post, NULL), other, other);
-		} else if (rc != DB_DONE) {
-			goto fail;
-		}
-	}
-	if (msg) {
-		db_rollback(r->db);
-		reps_page(r, w, status, org, msg, 0);
-		goto done;
-	}
-	if ((st = db_stmt(r->db, &manage_sql, M_REP_POST)) == NULL)
-		goto fail;
-	bind_or_null(st, 1, post);
-	bind_or_null(st, 2, rank);
-	db_bind_int(st, 3, oid);
-	db_bind_int(st, 4, members_int(rep, "id"));
-	if (db_run(st) != 0 ||
-	    audit_record_new(
-		    r->db, r->person->id, "representative.post", "organisation",
-		    members_id_text(r->arena, oid),
-		    json_pack("{s:I,s:O?,s:O?}", "person",
-			      (json_int_t)members_int(rep, "id"), "un_post",
-			      json_object_get(rep, "un_post"), "un_rank",
-			      json_object_get(rep, "un_rank")),
-		    json_pack("{s:I,s:s?,s:s?}", "person",
-			      (json_int_t)members_int(rep, "id"), "un_post",
-			      post, "un_rank", rank),
-		    r->client) != 0 ||
-	    tell(r, rep, arena_printf(r->arena, "Your UN post for %s", orgname),
-		 arena_printf(r->arena,
-			      "%s has set your UN post as a representative of "
-			      "%s: %s.",
-			      r->person->name, orgname,
-			      post_text(r, post, rank))) != 0 ||
-	    db_commit(r->db) != 0)
-		goto fail;
-	reps_done(r, w, org, "post");
-	goto done;
-fail:
-	members_fail(r, w);
-done:
-	json_decref(rep);
-	json_decref(org);
-}
-
-/* POST /members/:slug/representatives/:id/remove -- never the last main
- * contact. */
-static void
-rep_remove(struct req *r, struct resp *w)
-{
-	json_t *org = org_or_respond(r, w), *rep = NULL;
-	const char *orgname;
-	struct db_stmt *st;
-	int64_t oid, pid, others;
-
-	if (org == NULL)
-		return;
-	oid = members_int(org, "id");
-	orgname = members_str(org, "name");
-	if (db_begin(r->db) != 0)
-		goto fail;
-	if ((rep = rep_or_respond(r, w, org)) == NULL)
-		goto done;
-	pid = members_int(rep, "id");
-	if ((others = count_of(r, M_OTHER_MAINS, oid, pid)) < 0)
-		goto fail;
-	if (members_int(rep, "main_contact") && others == 0) {
-		db_rollback(r->db);
-		reps_page(r, w, 409, org,
-			  arena_printf(r->arena,
-				       "%s is the main contact of %s, and an "
-				       "organisation always has one: hand the "
-				       "role over to another representative "
-				       "first.",
-				       members_str(rep, "name"), orgname),
-			  0);
-		goto done;
-	}
-	if ((st = db_stmt(r->db, &manage_sql, M_REP_DELETE)) == NULL)
-		goto fail;
-	db_bind_int(st, 1, oid);
-	db_bind_int(st, 2, pid);
-	if (db_run(st) != 0 ||
-	    audit_record_new(
-		    r->db, r->person->id, "representative.remove",
-		    "organisation", members_id_text(r->arena, oid),
-		    json_pack("{s:I,s:O?,s:O?,s:b,s:O?,s:O?}", "person",
-			      (json_int_t)pid, "email",
-			      json_object_get(rep, "email"), "name",
-			      json_object_get(rep, "name"), "main_contact",
-			      members_int(rep, "main_contact") != 0, "un_post",
-			      json_object_get(rep, "un_post"), "un_rank",
-			      json_object_get(rep, "un_rank")),
-		    NULL, r->client) != 0 ||
-	    tell(r, rep,
-		 arena_printf(r->arena, "You no longer represent %s", orgname),
-		 arena_printf(r->arena,
-			      "%s has removed you from the representatives of "
-			      "%s. Your account stays as it is; if this is a "
-			      "mistake, please write to the organisation's "
-			      "main contact.",
-			      r->person->name, orgname)) != 0 ||
-	    db_commit(r->db) != 0)
-		goto fail;
-	/* a main contact who removed themselves may no longer come back */
-	if (pid == r->person->id && r->person->role < ROLE_ADMIN)
-		resp_redirect(w, "/account");
-	else
-		reps_done(r, w, org, "removed");
-	goto done;
-fail:
-	members_fail(r, w);
-done:
-	json_decref(rep);
-	json_decref(org);
-}
-
-/* Tells each former main contact (rows of M_MAINS) who is the new one.
- * 0 or -1. */
-static int
-tell_former(struct req *r, json_t *former, json_t *rep, const char *orgname)
-{
-	json_t *old;
-	size_t i;
-
-	json_array_foreach (former, i, old)
-		if (tell(r, old,
-			 arena_printf(r->arena,
-				      "You are no longer the main contact of %s",
-				      orgname),
-			 arena_printf(r->arena,
-				      "%s is now the main contact of %s. You "
-				      "remain one of its representatives.",
-				      members_str(rep, "name"), orgname)) != 0)
-			return -1;
-	return 0;
-}
-
-/* The ids of rows, as a JSON array. */
-static json_t *
-ids_of(json_t *rows)
-{
-	json_t *a = json_array(), *row;
-	size_t i;
-
-	json_array_foreach (rows, i, row)
-		json_array_append_new(a, json_integer(members_int(row, "id")));
-	return a;
-}
-
-/* POST /members/:slug/representatives/:id/main-contact -- :id becomes
- * the main contact, in place of whoever was. */
-static void
-rep_handover(struct req *r, struct resp *w)
-{
-	json_t *org = org_or_respond(r, w), *rep = NULL, *former = NULL;
-	const char *orgname;
-	struct db_stmt *st;
-	int64_t oid, pid;
-
-	if (org == NULL)
-		return;
-	oid = members_int(org, "id");
-	orgname = members_str(org, "name");
-	if (db_begin(r->db) != 0)
-		goto fail;
-	if ((rep = rep_or_respond(r, w, org)) == NULL)
-		goto done;
-	pid = members_int(rep, "id");
-	if (members_int(rep, "main_contact")) {
-		db_rollback(r->db);
-		reps_page(r, w, 409, org,
-			  arena_printf(r->arena,
-				       "%s is already the main contact of %s.",
-				       members_str(rep, "name"), orgname),
-			  0);
-		goto done;
-	}
-	if ((former = rows_of(r, M_MAINS, oid, 0)) == NULL ||
-	    (st = db_stmt(r->db, &manage_sql, M_HANDOVER)) == NULL)
-		goto fail;
-	db_bind_int(st, 1, oid);
-	db_bind_int(st, 2, pid);
-	if (db_run(st) != 0 ||
-	    audit_record_new(r->db, r->person->id,
-			     "representative.main_contact", "organisation",
-			     members_id_text(r->arena, oid),
-			     json_pack("{s:o}", "main_contacts", ids_of(former)),
-			     json_pack("{s:[I]}", "main_contacts",
-				       (json_int_t)pid),
-			     r->client) != 0 ||
-	    tell(r, rep,
-		 arena_printf(r->arena, "You are now the main contact of %s",
-			      orgname),
-		 arena_printf(r->arena,
-			      "%s has handed the role of main contact of %s "
-			      "over to you. You may now renew its membership, "
-			      "edit its details and manage its "
-			      "representatives:\n\n%s/members/%s/representatives",
-			      r->person->name, orgname,
-			      config_current->base_url,
-			      members_str(org, "slug"))) != 0 ||
-	    tell_former(r, former, rep, orgname) != 0 ||
-	    db_commit(r->db) != 0)
-		goto fail;
-	/* a main contact who handed over may no longer manage it */
-	if (r->person->role < ROLE_ADMIN)
-		resp_redirect(w, arena_printf(r->arena, "/members/%s",
-					      members_str(org, "slug")));
-	else
-		reps_done(r, w, org, "main-contact");
-	goto done;
-fail:
-	members_fail(r, w);
-done:
-	json_decref(former);
-	json_decref(rep);
-	json_decref(org);
-}
-
 /* ---- routes ---- */
 
 static const struct field edit_form_fields[] = {
@@ -1148,7 +596,7 @@ static const struct field edit_fields[] = {
 	{.name = "visibility", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = visibility_values, .label = "Directory visibility"},
 	/* administrators only; ignored for everyone else */
-	{.name = "ecosoc_status", .type = FT_CHOICE, .choices = ecosoc_values,
+	{.name = "ecosoc_status", .type = FT_CHOICE, .choices = members_ecosoc_values,
 	 .label = "ECOSOC consultative status"},
 	{.name = "ecosoc_year", .type = FT_YEAR, .min = 1946, .max = 2100,
 	 .label = "Year ECOSOC status was granted"},
@@ -1159,54 +607,14 @@ static const struct field edit_fields[] = {
 	{0},
 };
 
-static const struct field reps_fields[] = {
-	{.name = "done", .type = FT_CHOICE, .choices = done_values},
-	{0},
-};
-
-static const struct field invite_fields[] = {
-	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
-	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "E-mail"},
-	{0},
-};
-
-static const struct field post_fields[] = {
-	{.name = "un_post", .type = FT_CHOICE, .choices = post_values,
-	 .label = "UN post"},
-	{.name = "un_rank", .type = FT_CHOICE, .choices = rank_values,
-	 .label = "Rank"},
-	{0},
-};
-
-#define MANAGE(method, pattern, fields, handler, flags, summary)            \
-	{method, pattern, ACCESS_MEMBER, fields, handler, flags, 0, summary, \
-	 MANAGE_ACTION, "organisation", "slug"}
-
 static const struct route manage_routes[] = {
-	MANAGE(HTTP_GET, "/members/:slug/edit", edit_form_fields, edit_form,
-	       ROUTE_FORM | ROUTE_PERSONAL,
-	       "The main contact edits the organisation's details and "
-	       "visibility"),
-	MANAGE(HTTP_POST, "/members/:slug/edit", edit_fields, edit_save,
-	       ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
-	       "Saves the organisation's details (UN status: admins only)"),
-	MANAGE(HTTP_GET, "/members/:slug/representatives", reps_fields,
-	       reps_list, ROUTE_FORM | ROUTE_PERSONAL,
-	       "The organisation's representatives, for its main contact"),
-	MANAGE(HTTP_POST, "/members/:slug/representatives", invite_fields,
-	       rep_invite, ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
-	       "Invites a new representative by name and e-mail"),
-	MANAGE(HTTP_POST, "/members/:slug/representatives/:id/post",
-	       post_fields, rep_post, ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
-	       "Sets a representative's UN post and rank"),
-	MANAGE(HTTP_POST, "/members/:slug/representatives/:id/remove", NULL,
-	       rep_remove, ROUTE_PERSONAL,
-	       "Removes a representative (never the last main contact)"),
-	MANAGE(HTTP_POST, "/members/:slug/representatives/:id/main-contact",
-	       NULL, rep_handover, ROUTE_PERSONAL,
-	       "Hands the role of main contact over to a representative"),
+	MANAGE_ROUTE(HTTP_GET, "/members/:slug/edit", edit_form_fields, edit_form,
+	             ROUTE_FORM | ROUTE_PERSONAL,
+	             "The main contact edits the organisation's details and "
+	             "visibility"),
+	MANAGE_ROUTE(HTTP_POST, "/members/:slug/edit", edit_fields, edit_save,
+	             ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	             "Saves the organisation's details (UN status: admins only)"),
 };
 
 const struct module manage_module = {"manage", manage_routes,

@@ -1,7 +1,8 @@
 /*
  * manage.h -- an organisation's main contact manages it (issue 4,
  * "one of them the organisation's main contact who may renew and manage
- * the others"): manage.c.
+ * the others"): manage.c edits the organisation, representatives.c
+ * manages its representatives.
  *
  *   GET/POST /members/:slug/edit     its details, focal areas and
  *                                    directory visibility; UN status
@@ -33,6 +34,20 @@
 #define MANAGE_ACTION "organisation.manage"
 
 extern const struct module manage_module;
+extern const struct module representatives_module;
+
+/* A route of either file: for members, and MANAGE_ACTION on :slug. */
+#define MANAGE_ROUTE(method, pattern, fields, handler, flags, summary)      \
+	{method, pattern, ACCESS_MEMBER, fields, handler, flags, 0, summary, \
+	 MANAGE_ACTION, "organisation", "slug"}
+
+/*
+ * The organisation of :slug as a row (id, slug, name, the edited fields;
+ * owned by the caller), or NULL when the answer is given: 404 when there
+ * is none (only administrators get this far for one that does not
+ * exist), 500 on error.  Inside a transaction, a failure rolls it back.
+ */
+json_t *members_manage_org_or_respond(struct req *r, struct resp *w);
 
 /* Registers the permission rule of MANAGE_ACTION (before serving). */
 void members_manage_init(void);

@@ -21,6 +21,16 @@
 
 const char *const members_currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
 
+const char *const members_ecosoc_values[] = {"general", "special", "roster",
+					     NULL};
+const char *const members_ecosoc_labels[] = {"General", "Special", "Roster"};
+const char *const members_post_values[] = {"vienna", "new-york", "geneva",
+					   NULL};
+const char *const members_post_labels[] = {"Vienna", "New York", "Geneva"};
+const char *const members_rank_values[] = {"main", "alternate", NULL};
+const char *const members_rank_labels[] = {"Main representative",
+					   "Alternate"};
+
 /* ---- money and choices ---- */
 
 /* An amount in minor units as "1,500.00" appended to b (two decimals,

@@ -24,6 +24,16 @@
 /* The currencies dues, tiers and pledges are kept in; NULL-terminated. */
 extern const char *const members_currencies[];
 
+/* ECOSOC consultative status, UN posts of representatives and their
+ * ranks, as stored (NULL-terminated) and as people read them (the same
+ * order): the choices of Join, the edit form and the representatives. */
+extern const char *const members_ecosoc_values[];
+extern const char *const members_ecosoc_labels[];
+extern const char *const members_post_values[];
+extern const char *const members_post_labels[];
+extern const char *const members_rank_values[];
+extern const char *const members_rank_labels[];
+
 /* "USD 1,500.00" for minor units (cents) of currency: two decimals,
  * thousands separated by commas.  A new JSON string (the caller owns it). */
 json_t *members_money(int64_t minor, const char *currency);
