@@ -27,6 +27,7 @@
 #include "members/import.h"
 #include "members/join.h"
 #include "members/levels.h"
+#include "members/manage.h"
 #include "members/pledges.h"
 #include "members/renew.h"
 #include "members/states.h"
@@ -41,6 +42,8 @@ const struct module *const app_modules[] = {
 	&levels_module,
 	&pledges_module,
 	&directory_module,
+	&manage_module,
+	&representatives_module,
 	&join_module, &review_module,
 	&renew_module,
 	&import_module,
@@ -67,6 +70,7 @@ app_init(const char *site_name)
 	maintenance_init();
 	db_register(&states_sql);
 	members_states_init();
+	members_manage_init();
 	site_set_name(site_name);
 	render_configure("site/templates/layout.html",
 			 "site/templates/error.html", site_chrome);

@@ -252,6 +252,23 @@ cmd_user(struct config *c, int argc, char **argv)
 	return rc;
 }
 
+/* The object check of a route that names an action, for the listing:
+ * {name, object_type, object_param, rule, global, object_role}; rule is
+ * false when no rule is registered (then only administrators may). */
+static json_t *
+route_action(const struct route *rt)
+{
+	const struct auth_rule *rule = auth_rule_of(rt->action);
+
+	return json_pack("{s:s,s:s?,s:s?,s:b,s:s,s:s?}", "name", rt->action,
+			 "object_type", rt->object_type, "object_param",
+			 rt->object_param, "rule", rule != NULL, "global",
+			 rule && rule->global != ROLE_NONE
+				 ? auth_role_name(rule->global)
+				 : "none",
+			 "object_role", rule ? rule->object_role : NULL);
+}
+
 static int
 cmd_routes(struct config *c, int argc, char **argv)
 {
@@ -265,17 +282,20 @@ cmd_routes(struct config *c, int argc, char **argv)
 		for (size_t i = 0; i < app_nmodules; i++) {
 			const struct module *m = app_modules[i];
 
-			for (size_t k = 0; k < m->nroutes; k++)
-				json_array_append_new(
-					list,
-					json_pack("{s:s,s:s,s:s,s:s,s:s}",
-						  "method",
-						  http_method_name(
-							  m->routes[k].method),
-						  "pattern", m->routes[k].pattern,
-						  "who", who[m->routes[k].who],
-						  "module", m->name, "summary",
-						  m->routes[k].summary));
+			for (size_t k = 0; k < m->nroutes; k++) {
+				const struct route *rt = &m->routes[k];
+				json_t *o = json_pack(
+					"{s:s,s:s,s:s,s:s,s:s}", "method",
+					http_method_name(rt->method),
+					"pattern", rt->pattern, "who",
+					who[rt->who], "module", m->name,
+					"summary", rt->summary);
+
+				if (rt->action)
+					json_object_set_new(o, "action",
+							    route_action(rt));
+				json_array_append_new(list, o);
+			}
 		}
 		s = json_dumps(list, JSON_INDENT(1));
 		puts(s);
@@ -288,10 +308,13 @@ cmd_routes(struct config *c, int argc, char **argv)
 		const struct module *m = app_modules[i];
 
 		for (size_t k = 0; k < m->nroutes; k++)
-			printf("%-6s %-32s %-7s %-8s %s\n",
+			printf("%-6s %-32s %-7s %-8s %s%s%s%s\n",
 			       http_method_name(m->routes[k].method),
 			       m->routes[k].pattern, who[m->routes[k].who],
-			       m->name, m->routes[k].summary);
+			       m->name, m->routes[k].summary,
+			       m->routes[k].action ? " [" : "",
+			       m->routes[k].action ? m->routes[k].action : "",
+			       m->routes[k].action ? "]" : "");
 	}
 	return 0;
 }

@@ -665,8 +665,8 @@ auth_register_rules(const struct auth_rule *add, size_t n)
 		rules[nrules++] = &add[i];
 }
 
-static const struct auth_rule *
-rule_for(const char *action)
+const struct auth_rule *
+auth_rule_of(const char *action)
 {
 	for (size_t i = 0; i < nrules; i++)
 		if (strcmp(rules[i]->action, action) == 0)
@@ -678,7 +678,7 @@ int
 auth_permits(struct db *db, const struct person *p, const char *action,
 	     const char *object_type, const char *object_id)
 {
-	const struct auth_rule *rule = rule_for(action);
+	const struct auth_rule *rule = auth_rule_of(action);
 	struct db_stmt *st;
 	int rc;
 

@@ -124,6 +124,8 @@ struct auth_rule {
 /* Adds rules (kept by pointer) before serving; later rules of the same
  * action are ignored. */
 void auth_register_rules(const struct auth_rule *rules, size_t n);
+/* The rule registered for action, or NULL (then only admins may). */
+const struct auth_rule *auth_rule_of(const char *action);
 int auth_permits(struct db *db, const struct person *p, const char *action,
 		 const char *object_type, const char *object_id);
 /* Grants or takes back a role on an object. 0 or -1. */

@@ -215,11 +215,9 @@ add_focal_areas(struct req *r, enum stmt_approve which, int64_t owner,
 	return 0;
 }
 
-/* The person with email, made (a member without a password) when there is
- * none; *id is set.  0 or -1. */
-static int
-person_for(struct req *r, const char *email, const char *name,
-	   const char *country, int64_t *id)
+int
+members_person_for(struct req *r, const char *email, const char *name,
+		   const char *country, int64_t *id)
 {
 	struct person p;
 	struct db_stmt *st;
@@ -325,7 +323,7 @@ add_representatives(struct req *r, json_t *app, int64_t org,
 		    members_str(rep, "email") == NULL ||
 		    members_str(rep, "name") == NULL)
 			continue;
-		if (person_for(r, members_str(rep, "email"),
+		if (members_person_for(r, members_str(rep, "email"),
 			       members_str(rep, "name"), NULL, &pid) != 0 ||
 		    (st = db_stmt(r->db, &approve_sql, A_REP_INSERT)) == NULL) {
 			rc = -1;
@@ -352,34 +350,41 @@ add_representatives(struct req *r, json_t *app, int64_t org,
 	return rc;
 }
 
-/* Sends each invitee a one-time sign-in link.  0 or -1. */
+int
+members_invite(struct req *r, int64_t person, const char *email,
+	       const char *name, const char *subject, const char *intro)
+{
+	char token[AUTH_TOKEN_LEN + 1];
+
+	if (auth_link_create(r->db, person, "signin", NULL, INVITE_TTL, now(),
+			     token) != 0)
+		return -1;
+	return join_send_mail(
+		r->db, email, name, subject,
+		arena_printf(r->arena,
+			     "%s Sign in with this link, then choose your "
+			     "password:\n\n%s/signin/link?token=%s\n\nThe "
+			     "link works once, for 7 days. Later, sign in with "
+			     "your e-mail address and password, or ask for a "
+			     "new password at %s/reset.",
+			     intro, config_current->base_url, token,
+			     config_current->base_url));
+}
+
+/* Sends each invitee of app a one-time sign-in link.  0 or -1. */
 static int
 invite(struct req *r, json_t *app, const struct invitee *inv, size_t ninv)
 {
-	for (size_t i = 0; i < ninv; i++) {
-		char token[AUTH_TOKEN_LEN + 1];
+	const char *intro = arena_printf(
+		r->arena,
+		"The application of %s to the Alliance (%s) has been "
+		"approved: welcome! You can now take part as a member.",
+		members_applicant_subject(app), members_str(app, "level_name"));
 
-		if (auth_link_create(r->db, inv[i].id, "signin", NULL,
-				     INVITE_TTL, now(), token) != 0 ||
-		    join_send_mail(
-			    r->db, inv[i].email, inv[i].name,
-			    "Welcome to the Alliance",
-			    arena_printf(
-				    r->arena,
-				    "The application of %s to the Alliance "
-				    "(%s) has been approved: welcome! You can "
-				    "now take part as a member. Sign in with "
-				    "this link, then choose your password:"
-				    "\n\n%s/signin/link?token=%s\n\nThe link "
-				    "works once, for 7 days. Later, sign in "
-				    "with your e-mail address and password, "
-				    "or ask for a new password at %s/reset.",
-				    members_applicant_subject(app),
-				    members_str(app, "level_name"),
-				    config_current->base_url, token,
-				    config_current->base_url)) != 0)
+	for (size_t i = 0; i < ninv; i++)
+		if (members_invite(r, inv[i].id, inv[i].email, inv[i].name,
+				   "Welcome to the Alliance", intro) != 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -399,7 +404,7 @@ members_approve(struct req *r, json_t *app, int64_t *org, int64_t *person,
 		     (*membership = create_membership(r, app, *org, 0)) > 0 &&
 		     add_representatives(r, app, *org, inv, &ninv) == 0;
 	} else {
-		ok = person_for(r, members_str(app, "applicant_email"),
+		ok = members_person_for(r, members_str(app, "applicant_email"),
 				members_str(app, "applicant_name"),
 				members_str(app, "org_country"), person) == 0 &&
 		     add_focal_areas(r, A_PERSON_FOCAL, *person, app) == 0 &&

@@ -31,4 +31,21 @@ extern struct db_sql approve_sql;
 int members_approve(struct req *r, json_t *app, int64_t *org, int64_t *person,
 		    int64_t *membership);
 
+/*
+ * The person with email (as stored: see join_normal_email), made when
+ * there is none -- a member without a password, with its audit record
+ * (actor r->person) -- in the caller's transaction; *id is set.  Also
+ * used by manage.c to add a representative.  0 or -1 (logged).
+ */
+int members_person_for(struct req *r, const char *email, const char *name,
+		       const char *country, int64_t *id);
+
+/*
+ * Mails person (email, name) a one-time sign-in link valid for 7 days:
+ * intro, one or more sentences, then the link and how to sign in later.
+ * In the caller's transaction.  0 or -1 (logged).
+ */
+int members_invite(struct req *r, int64_t person, const char *email,
+		   const char *name, const char *subject, const char *intro);
+
 #endif

@@ -49,6 +49,7 @@
 #include "core/render.h"
 #include "core/search.h"
 #include "core/util.h"
+#include "members/manage.h"
 
 /* The list's variants: O for a viewer with organisations of their own
  * that others may not see, W for words, F for a page with other filters.
@@ -327,11 +328,8 @@ bind_list(struct req *r, struct db_stmt *st, const char *words,
 		db_bind_text(st, P_OWN, v->own);
 }
 
-/* The UN status of an organisation row as sentences for people:
- * ["ECOSOC special (2004)", "DGC associated"], and un_status_text, the
- * same joined ("None" when it has none).  Adds both to row. */
-static void
-add_un_status(json_t *row)
+void
+directory_add_un_status(json_t *row)
 {
 	const char *ecosoc =
 		json_string_value(json_object_get(row, "ecosoc_status"));
@@ -583,7 +581,7 @@ directory_list(struct req *r, struct resp *w)
 	add_filter_options(r, model, opts);
 	json_decref(opts);
 	json_array_foreach (rows, i, row) {
-		add_un_status(row);
+		directory_add_un_status(row);
 		add_focal_areas(row, json_object_get(model, "focal_options"));
 		add_visibility_text(row);
 	}
@@ -593,10 +591,8 @@ directory_list(struct req *r, struct resp *w)
 		  "Member organisations", model);
 }
 
-/* Adds to a representative row un_post_text, their UN post for people
- * ("Vienna, main representative"), and email_href for a shown address. */
-static void
-add_rep_post(json_t *rep)
+void
+directory_add_rep_post(json_t *rep)
 {
 	static const char *const posts[][2] = {
 		{"vienna", "Vienna"}, {"new-york", "New York"}, {"geneva", "Geneva"}};
@@ -643,6 +639,7 @@ organisation_show(struct req *r, struct resp *w)
 	json_t *org, *focal, *reps = NULL, *rep;
 	json_int_t id;
 	struct rights v;
+	int may_manage;
 	const char *state;
 	size_t i;
 
@@ -670,9 +667,9 @@ organisation_show(struct req *r, struct resp *w)
 		return read_failed(w);
 	}
 	json_array_foreach (reps, i, rep)
-		add_rep_post(rep);
+		directory_add_rep_post(rep);
 
-	add_un_status(org);
+	directory_add_un_status(org);
 	state = json_string_value(json_object_get(org, "state"));
 	json_object_set_new(org, "state_text",
 			    json_string(strcmp(state, "grace") == 0
@@ -685,11 +682,20 @@ organisation_show(struct req *r, struct resp *w)
 	json_object_del(org, "id");
 	json_object_set_new(org, "focal_areas", focal);
 	add_visibility_text(org);
+	/* the links to manage it, for those the manage routes admit */
+	if ((may_manage = auth_permits(r->db, r->person, MANAGE_ACTION,
+				       "organisation",
+				       req_param(r, "slug"))) < 0) {
+		json_decref(org);
+		json_decref(reps);
+		return read_failed(w);
+	}
 	resp_page(w, 200, "members/templates/organisation.html",
 		  json_string_value(json_object_get(org, "name")),
-		  json_pack("{s:o,s:b,s:o?}", "organisation", org,
+		  json_pack("{s:o,s:b,s:o?,s:b}", "organisation", org,
 			    "show_representatives", v.member,
-			    "representatives", reps));
+			    "representatives", reps, "may_manage",
+			    may_manage));
 }
 
 static const struct field directory_fields[] = {

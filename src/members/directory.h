@@ -17,7 +17,8 @@
  * of the module.  Whoever may not see an organisation gets 404 for its
  * page, as for an organisation that does not exist.  Representatives are
  * shown to members only: their names and UN posts, and their addresses
- * only where the person chose show_email.
+ * only where the person chose show_email.  Those who may manage the
+ * organisation (manage.h) see the links to do so.
  *
  * Visitors' answers hold public organisations only, so they may come from
  * the page cache; a signed-in person's answer is marked personal (never
@@ -26,10 +27,23 @@
 #ifndef ALLIANCE_MEMBERS_DIRECTORY_H
 #define ALLIANCE_MEMBERS_DIRECTORY_H
 
+#include <jansson.h>
+
 #include "core/http.h"
 
 #define DIRECTORY_PAGE_SIZE 50
 
 extern const struct module directory_module;
+
+/* The UN status of an organisation row (ecosoc_status, ecosoc_year,
+ * dgc_associated, dgc_year) as sentences for people: un_status
+ * ["ECOSOC special (2004)", "DGC associated"], and un_status_text, the
+ * same joined ("None" when it has none).  Adds both to row. */
+void directory_add_un_status(json_t *row);
+
+/* Adds to a representative row (un_post, un_rank, email) un_post_text,
+ * their UN post for people ("Vienna, main representative"), and
+ * email_href when it has an address. */
+void directory_add_rep_post(json_t *rep);
 
 #endif

@@ -32,6 +32,7 @@
 #include "core/ratelimit.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "members/members.h"
 
 /* Representatives besides the applicant. */
 #define MAX_REPS 3
@@ -68,15 +69,6 @@ static const char *const join_sql_text[S_JOIN__MAX] = {
 
 static struct db_sql join_sql = {"join", join_sql_text, S_JOIN__MAX, 0};
 
-static const char *const ecosoc_values[] = {"general", "special", "roster",
-					    NULL};
-static const char *const ecosoc_labels[] = {"General", "Special", "Roster"};
-static const char *const post_values[] = {"vienna", "new-york", "geneva",
-					  NULL};
-static const char *const post_labels[] = {"Vienna", "New York", "Geneva"};
-static const char *const rank_values[] = {"main", "alternate", NULL};
-static const char *const rank_labels[] = {"Main representative",
-					  "Alternate"};
 
 #define REP_FIELDS(n)                                                       \
 	{.name = "rep" #n "_name", .type = FT_TEXT, .maxlen = 200,          \
@@ -84,18 +76,18 @@ static const char *const rank_labels[] = {"Main representative",
 	{.name = "rep" #n "_email", .type = FT_EMAIL,                       \
 	 .label = "E-mail of representative " #n},                          \
 	{.name = "rep" #n "_post", .type = FT_CHOICE,                       \
-	 .choices = post_values, .label = "UN post of representative " #n}, \
+	 .choices = members_post_values, .label = "UN post of representative " #n}, \
 	{.name = "rep" #n "_rank", .type = FT_CHOICE,                       \
-	 .choices = rank_values, .label = "Rank of representative " #n}
+	 .choices = members_rank_values, .label = "Rank of representative " #n}
 
 static const struct field join_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
 	 .maxlen = 200, .label = "Your name"},
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
 	 .label = "Your e-mail"},
-	{.name = "post", .type = FT_CHOICE, .choices = post_values,
+	{.name = "post", .type = FT_CHOICE, .choices = members_post_values,
 	 .label = "Your UN post"},
-	{.name = "rank", .type = FT_CHOICE, .choices = rank_values,
+	{.name = "rank", .type = FT_CHOICE, .choices = members_rank_values,
 	 .label = "Your rank"},
 	{.name = "org_name", .type = FT_TEXT, .maxlen = 200,
 	 .label = "Organisation name"},
@@ -110,7 +102,7 @@ static const struct field join_fields[] = {
 	 .label = "Postal address"},
 	{.name = "focal", .type = FT_SLUG, .flags = FIELD_MULTI, .maxlen = 60,
 	 .label = "Focal areas"},
-	{.name = "ecosoc_status", .type = FT_CHOICE, .choices = ecosoc_values,
+	{.name = "ecosoc_status", .type = FT_CHOICE, .choices = members_ecosoc_values,
 	 .label = "ECOSOC consultative status"},
 	{.name = "ecosoc_year", .type = FT_YEAR, .min = 1946, .max = 2100,
 	 .label = "Year ECOSOC status was granted"},
@@ -210,18 +202,6 @@ load_level(struct req *r, const char *slug, struct level *lv)
 	return 1;
 }
 
-/* The values of a FIELD_MULTI field of the route. */
-static const struct field_values *
-multi_values(const struct req *r, const char *name)
-{
-	const struct field *f = r->route ? r->route->fields : NULL;
-
-	for (size_t i = 0; f && r->values && f[i].name; i++)
-		if (strcmp(f[i].name, name) == 0)
-			return &r->values[i];
-	return NULL;
-}
-
 /* The text of a declared field, or NULL when it was not given. */
 static const char *
 text_or_null(const struct req *r, const char *name)
@@ -237,7 +217,7 @@ static json_t *
 focal_model(struct req *r)
 {
 	struct db_stmt *st = db_stmt(r->db, &join_sql, S_FOCAL_AREAS);
-	const struct field_values *fv = multi_values(r, "focal");
+	const struct field_values *fv = members_multi(r, "focal");
 	json_t *rows, *row;
 	size_t i;
 
@@ -303,10 +283,10 @@ reps_model(struct req *r)
 				  in ? json_string_value(json_object_get(in, k_email))
 				     : NULL,
 				  "post_options",
-				  options(post_values, post_labels,
+				  options(members_post_values, members_post_labels,
 					  text_or_null(r, k_post)),
 				  "rank_options",
-				  options(rank_values, rank_labels,
+				  options(members_rank_values, members_rank_labels,
 					  text_or_null(r, k_rank)),
 				  "error_name", error_of(r, k_name),
 				  "error_email", error_of(r, k_email),
@@ -332,12 +312,12 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 		lv->summary, "who_html", render_markdown(lv->who_md), "is_org",
 		lv->is_org, "requires_un", lv->requires_un, "focal_areas",
 		focal, "ecosoc_options",
-		options(ecosoc_values, ecosoc_labels,
+		options(members_ecosoc_values, members_ecosoc_labels,
 			text_or_null(r, "ecosoc_status")),
 		"post_options",
-		options(post_values, post_labels, text_or_null(r, "post")),
+		options(members_post_values, members_post_labels, text_or_null(r, "post")),
 		"rank_options",
-		options(rank_values, rank_labels, text_or_null(r, "rank")),
+		options(members_rank_values, members_rank_labels, text_or_null(r, "rank")),
 		"reps", reps_model(r), "year_now", this_year());
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/%s", lv->slug));
@@ -542,7 +522,7 @@ check_reps(struct req *r)
 static void
 check_focal(struct req *r)
 {
-	const struct field_values *fv = multi_values(r, "focal");
+	const struct field_values *fv = members_multi(r, "focal");
 	json_t *known;
 
 	if (fv == NULL || fv->n == 0 || error_of(r, "focal"))
@@ -636,7 +616,7 @@ reps_json(struct req *r)
 static const char *
 focal_text(struct req *r)
 {
-	const struct field_values *fv = multi_values(r, "focal");
+	const struct field_values *fv = members_multi(r, "focal");
 	struct buf b = BUF_INIT;
 	const char *s;
 

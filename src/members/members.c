@@ -21,6 +21,16 @@
 
 const char *const members_currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
 
+const char *const members_ecosoc_values[] = {"general", "special", "roster",
+					     NULL};
+const char *const members_ecosoc_labels[] = {"General", "Special", "Roster"};
+const char *const members_post_values[] = {"vienna", "new-york", "geneva",
+					   NULL};
+const char *const members_post_labels[] = {"Vienna", "New York", "Geneva"};
+const char *const members_rank_values[] = {"main", "alternate", NULL};
+const char *const members_rank_labels[] = {"Main representative",
+					   "Alternate"};
+
 /* ---- money and choices ---- */
 
 /* An amount in minor units as "1,500.00" appended to b (two decimals,
@@ -139,6 +149,17 @@ members_value_or_null(const struct req *r, const char *name)
 	const struct value *v = req_value(r, name);
 
 	return v->present ? v->str : NULL;
+}
+
+const struct field_values *
+members_multi(const struct req *r, const char *name)
+{
+	const struct field *f = r->route ? r->route->fields : NULL;
+
+	for (size_t i = 0; f && r->values && f[i].name; i++)
+		if (strcmp(f[i].name, name) == 0)
+			return &r->values[i];
+	return NULL;
 }
 
 void

@@ -24,6 +24,16 @@
 /* The currencies dues, tiers and pledges are kept in; NULL-terminated. */
 extern const char *const members_currencies[];
 
+/* ECOSOC consultative status, UN posts of representatives and their
+ * ranks, as stored (NULL-terminated) and as people read them (the same
+ * order): the choices of Join, the edit form and the representatives. */
+extern const char *const members_ecosoc_values[];
+extern const char *const members_ecosoc_labels[];
+extern const char *const members_post_values[];
+extern const char *const members_post_labels[];
+extern const char *const members_rank_values[];
+extern const char *const members_rank_labels[];
+
 /* "USD 1,500.00" for minor units (cents) of currency: two decimals,
  * thousands separated by commas.  A new JSON string (the caller owns it). */
 json_t *members_money(int64_t minor, const char *currency);
@@ -59,6 +69,11 @@ void members_read_failed(struct resp *w);
 
 /* The text of a declared field, or NULL when it was not given. */
 const char *members_value_or_null(const struct req *r, const char *name);
+
+/* The values of a FIELD_MULTI field of r's route (checkboxes), or NULL
+ * when the route declares no such field. */
+const struct field_values *members_multi(const struct req *r,
+					 const char *name);
 
 /* Adds a message for field to r->errors unless it has one already. */
 void members_add_error(struct req *r, const char *field, const char *message);

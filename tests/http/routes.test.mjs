@@ -14,6 +14,12 @@
 //                                         method: 401
 //   it does not, and someone is signed in -> 403
 //
+// A route that names an action on an object (`action` in the listing:
+// "organisation.manage" on :slug) admits, beyond its `who`, only those its
+// rule admits; the people here hold no role on any object, so that is
+// administrators and the rule's global role.  The object roles themselves
+// are proved by the feature's own tests (manage.test.mjs).
+//
 // A route whose declared `who` is not enforced fails here, and so does an
 // empty listing or a route without a summary.
 import { describe, test, before, after } from 'node:test';
@@ -114,6 +120,12 @@ async function csrfOf(role, b) {
 }
 
 const allows = (who, role) => RANK[role] >= RANK[who];
+/** Does route admit role?  Its `who`, and when it names an action on an
+ * object, that action's rule too: these people hold no role on any
+ * object, so only a global role lets them in (administrators always). */
+const admits = (route, role) => allows(route.who, role) &&
+  (!route.action || role === 'admin' ||
+    (route.action.global !== 'none' && allows(route.action.global, role)));
 const CSRF_REFUSAL = /did not come from this site/;
 
 before(async () => {
@@ -154,6 +166,12 @@ describe('the route listing', () => {
       assert.ok(Object.hasOwn(RANK, r.who) && r.who !== 'visitor', `unknown who: ${what}`);
       assert.equal(typeof r.summary, 'string', what);
       assert.ok(r.summary.trim().length > 0, `no summary: ${what}`);
+      if (r.action) {
+        // an action without a rule would let nobody but admins in
+        assert.equal(r.action.rule, true, `no rule for the action: ${what}`);
+        assert.ok(r.action.object_type && r.action.object_param, `action without its object: ${what}`);
+        assert.ok(r.pattern.includes(`:${r.action.object_param}`), `object_param not in the pattern: ${what}`);
+      }
     }
   });
 
@@ -218,8 +236,8 @@ function assertRefused(route, role, r, how, json) {
 
 describe('every route with every role', () => {
   for (const route of ROUTES) {
-    const allowed = ROLES.filter((role) => allows(route.who, role));
-    const refused = ROLES.filter((role) => !allows(route.who, role));
+    const allowed = ROLES.filter((role) => admits(route, role));
+    const refused = ROLES.filter((role) => !admits(route, role));
     const name = `${route.method} ${route.pattern} (${route.who}): ` +
       `${allowed.join(', ') || 'nobody'} let in` +
       (refused.length ? `; ${refused.join(', ')} refused` : '');
@@ -229,7 +247,7 @@ describe('every route with every role', () => {
         for (const json of variants) {
           const how = json ? ' asking for JSON' : '';
           const r = await call(route, role, { json });
-          if (allows(route.who, role)) assertAllowed(route, role, r, how);
+          if (admits(route, role)) assertAllowed(route, role, r, how);
           else assertRefused(route, role, r, how, json);
         }
       }
