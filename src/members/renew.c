@@ -45,7 +45,8 @@ enum stmt_renew {
 	" l.dues_amount, l.dues_currency, l.period AS period_kind,"          \
 	" coalesce(m.organisation_id, 0) AS organisation,"                  \
 	" coalesce(m.person_id, 0) AS person,"                              \
-	" coalesce(o.name, p.name) AS member"
+	" coalesce(o.name, p.name) AS member,"                              \
+	" o.slug AS organisation_slug"
 #define MEMBERSHIP_FROM                                                      \
 	" FROM memberships m JOIN membership_levels l ON l.id = m.level_id"  \
 	" LEFT JOIN organisations o ON o.id = m.organisation_id"             \

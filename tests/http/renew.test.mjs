@@ -52,6 +52,16 @@ describe('Renew', () => {
     assert.match(page, /Associate member organisation/);
     assert.match(page, new RegExp(`to ${end}`));
     assert.match(page, /USD 150\.00/);
+    // and the organisation's management pages, which the contact may open
+    const slug = await sqlValue(srv.dataDir, `SELECT slug FROM organisations WHERE id = ${m.oid}`);
+    assert.match(page, new RegExp(`href="/members/${slug}/edit">Edit organisation</a>`));
+    assert.match(page, new RegExp(`href="/members/${slug}/representatives">Representatives</a>`));
+    for (const path of [`/members/${slug}/edit`, `/members/${slug}/representatives`]) {
+      const res = await m.contact.browser.get(path);
+      await res.arrayBuffer();
+      assert.equal(res.status, 200, path);
+    }
+    assert.match(mainOf(await m.contact.browser.html('/account')), /href="\/renew">Your memberships and organisations/);
     const other = await personWithRole(srv, { role: 'member', name: 'Nosy Neighbour' });
     const theirs = mainOf(await other.browser.html('/renew'));
     assert.doesNotMatch(theirs, new RegExp(m.name));
