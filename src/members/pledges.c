@@ -13,9 +13,10 @@
  * Secretariat (ACCESS_ADMIN, personal): /admin/pledges, the queue newest
  * first by status, and the status change ("pledge.status").
  *
- * Amounts are stored in minor units (cents); people type whole currency
- * units, and every amount is formatted in C (members_money()), never in a
- * template.
+ * Amounts are stored in minor units (cents); people type them with up to
+ * two decimals and thousands separators ("1,250.50", read by FT_MONEY
+ * into cents), and every amount is formatted in C (members_money()),
+ * never in a template.
  */
 #include "pledges.h"
 
@@ -192,7 +193,7 @@ static const struct field pledge_fields[] = {
 	{.name = "contact_email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
 	 .label = "Contact e-mail"},
 	{.name = "tier", .type = FT_SLUG, .maxlen = 60, .label = "Tier"},
-	{.name = "amount", .type = FT_INT, .min = 1, .max = MEMBERS_MAX_UNITS,
+	{.name = "amount", .type = FT_MONEY, .min = 1, .max = MEMBERS_MAX_MINOR,
 	 .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = members_currencies, .label = "Currency"},
@@ -325,7 +326,7 @@ sponsor_submit(struct req *r, struct resp *w)
 			  "Sponsor the Alliance", m);
 		return;
 	}
-	minor = amount->present ? amount->num * 100 : 0;
+	minor = amount->present ? amount->num : 0;
 	currency = amount->present ? req_value(r, "currency")->str
 				   : tier_currency;
 
