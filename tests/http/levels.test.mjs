@@ -141,11 +141,39 @@ describe('the pledge form', () => {
     const html = await res.text();
     assert.equal(res.status, 422);
     assert.match(html, /<a href="#consent">[^<]*privacy policy/);
+    assert.match(html, /<input id="consent" name="consent" type="checkbox" value="1" required> I have read the <a href="\/privacy">privacy policy<\/a>/);
     assert.match(html, /please choose one of the tiers listed/);
     assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM pledges WHERE sponsor_name = 'No Consent'"), '0');
   });
 
+  test('pledge_without_consent_is_refused_with_its_message_and_nothing_is_written', async () => {
+    const count = await sqlValue(srv.dataDir, 'SELECT count(*) FROM pledges');
+    const audits = await sqlValue(srv.dataDir, "SELECT count(*) FROM audit_log WHERE action = 'pledge.create'");
+    // the box left unticked, the field left out, and a value that is not yes
+    for (const consent of ['', undefined, '0']) {
+      const fields = pledge({ sponsor_name: 'Unconsenting Sponsor', consent });
+      if (consent === undefined) delete fields.consent;
+      const b = new Browser(srv.url);
+      const page = await b.html('/sponsor');
+      const res = await b.post('/sponsor', { ...hiddenFields(page, '/sponsor'), ...fields });
+      const html = await res.text();
+      assert.equal(res.status, 422, String(consent));
+      assert.match(html, /(Please agree to the privacy policy to send a pledge|Agreement to the privacy policy is required)/, String(consent));
+    }
+    // asked for JSON, the answer says the same, by field
+    const b = new Browser(srv.url);
+    const page = await b.html('/sponsor');
+    const res = await b.post('/sponsor', { ...hiddenFields(page, '/sponsor'),
+      ...pledge({ sponsor_name: 'Unconsenting Sponsor', consent: '' }) }, { accept: 'application/json' });
+    assert.equal(res.status, 422);
+    assert.match((await res.json()).errors.consent, /privacy policy/);
+    assert.equal(await sqlValue(srv.dataDir, 'SELECT count(*) FROM pledges'), count);
+    assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM audit_log WHERE action = 'pledge.create'"), audits);
+    assert.equal((await mailsTo(srv.dataDir, SECRETARIAT)).filter((m) => /Unconsenting/.test(m.msg.decoded.subject)).length, 0);
+  });
+
   test('pledge_is_stored_with_its_audit_record_and_both_mails', async () => {
+    const t0 = Math.floor(Date.now() / 1000);
     const email = uniqueEmail('pledger');
     const seenContact = (await mailsTo(srv.dataDir, email)).length;
     const seenSecretariat = (await mailsTo(srv.dataDir, SECRETARIAT)).length;
@@ -157,8 +185,13 @@ describe('the pledge form', () => {
       `status, thank_publicly FROM pledges WHERE contact_email = ${sqlText(email)}`);
     assert.deepEqual(rows, [['Acme Foundation', email, '', '30000', 'EUR', 'library', 'new', '0']]);
     const id = await pledgeIdOf('Acme Foundation');
-    assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM audit_log WHERE action = 'pledge.create' " +
-      `AND object_type = 'pledge' AND object_id = '${id}'`), '1');
+    // when the privacy policy was agreed to
+    const [[consentAt, createdAt]] = await sql(srv.dataDir, `SELECT consent_at, created_at FROM pledges WHERE id = ${id}`);
+    assert.ok(Number(consentAt) >= t0 && Number(consentAt) <= Math.ceil(Date.now() / 1000), consentAt);
+    assert.equal(consentAt, createdAt);
+    const after = await sqlValue(srv.dataDir, "SELECT after_json FROM audit_log WHERE action = 'pledge.create' " +
+      `AND object_type = 'pledge' AND object_id = '${id}'`);
+    assert.equal(JSON.parse(after).consent_at, Number(consentAt));
 
     const thanks = await nextMail(srv.dataDir, email, seenContact);
     assert.equal(thanks.msg.decoded.subject, 'Thank you for your pledge');
