@@ -21,6 +21,7 @@
 #include "core/search.h"
 #include "core/static.h"
 #include "core/util.h"
+#include "members/answer.h"
 #include "members/approve.h"
 #include "members/dashboard.h"
 #include "members/directory.h"
@@ -41,6 +42,7 @@ const struct module *const app_modules[] = {
 	&levels_module,
 	&pledges_module,
 	&directory_module,
+	&answer_module, /* before join's /join/:level */
 	&join_module, &review_module,
 	&renew_module,
 	&import_module,
