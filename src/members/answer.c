@@ -281,7 +281,7 @@ answer_page(struct req *r, struct resp *w, int status,
 	json_object_set_new(model, "earlier",
 			    json_boolean(json_array_size(talk) > 1));
 	json_object_set_new(model, "conversation", talk);
-	json_object_set_new(model, "form",
+	json_object_set_new(model, "input",
 			    r->input ? json_deep_copy(r->input)
 				     : stored_form(json_object_get(
 					       model, "application")));
