@@ -21,6 +21,7 @@
 #include "core/search.h"
 #include "core/static.h"
 #include "core/util.h"
+#include "members/answer.h"
 #include "members/approve.h"
 #include "members/dashboard.h"
 #include "members/directory.h"
@@ -44,6 +45,7 @@ const struct module *const app_modules[] = {
 	&directory_module,
 	&manage_module,
 	&representatives_module,
+	&answer_module, /* before join's /join/:level */
 	&join_module, &review_module,
 	&renew_module,
 	&import_module,

@@ -330,6 +330,9 @@ fuzz_validate(const uint8_t *data, size_t size)
 		if (f.type == FT_COUNTRY)
 			CHECK(valid_country(v.str, len) && v.str[0] <= 'Z' &&
 			      v.str[1] <= 'Z');
+		if (f.type == FT_MONEY)
+			CHECK(v.num >= 0 && v.num <= VALIDATE_MONEY_MAX &&
+			      len >= 4 && v.str[len - 3] == '.');
 		/* normalising is idempotent */
 		CHECK(validate_field(&f, v.str, len, &again, &msg2) == 0);
 		CHECK(again.present && strcmp(again.str, v.str) == 0);

@@ -321,6 +321,131 @@ int_enforces_bounds(void **state)
 	rejects(&neg, "1", "is outside the allowed range");
 }
 
+/* ---- sums of money ---- */
+
+static void
+money_accepts_units_decimals_and_thousands_separators(void **state)
+{
+	static const struct field f = FIELD(FT_MONEY);
+
+	(void)state;
+	accepts(&f, "150", "150.00");
+	accepts(&f, "150.5", "150.50");
+	accepts(&f, "150.50", "150.50");
+	accepts(&f, "150.05", "150.05");
+	accepts(&f, "1,250.00", "1250.00");
+	accepts(&f, "1,250", "1250.00");
+	accepts(&f, "12,345,678.9", "12345678.90");
+	accepts(&f, " 0 ", "0.00");
+	accepts(&f, "0.01", "0.01");
+	accepts(&f, "007", "7.00");
+	assert_int_equal(num_of(&f, "150"), 15000);
+	assert_int_equal(num_of(&f, "150.5"), 15050);
+	assert_int_equal(num_of(&f, "150.50"), 15050);
+	assert_int_equal(num_of(&f, "1,250.00"), 125000);
+	assert_int_equal(num_of(&f, "0.01"), 1);
+	/* exact where binary floating point is not: 0.29 * 100 = 28.999... */
+	assert_int_equal(num_of(&f, "0.29"), 29);
+	assert_int_equal(num_of(&f, "1,234,567.89"), 123456789);
+}
+
+static void
+money_reads_the_largest_sum_and_refuses_one_cent_more(void **state)
+{
+	static const struct field f = FIELD(FT_MONEY);
+
+	(void)state;
+	accepts(&f, "999,999,999,999.99", "999999999999.99");
+	assert_int_equal(num_of(&f, "999999999999.99"), VALIDATE_MONEY_MAX);
+	rejects(&f, "1,000,000,000,000", "is more than the largest sum allowed");
+	rejects(&f, "1000000000000.00", "is more than the largest sum allowed");
+	/* far past int64 is "too large", never a wrapped number */
+	rejects(&f, "99999999999999999999999999999",
+		"is more than the largest sum allowed");
+	rejects(&f, "18446744073709551617", "is more than the largest sum allowed");
+}
+
+static void
+money_rejects_negative_sums_third_decimals_and_other_text(void **state)
+{
+	static const struct field f = FIELD(FT_MONEY);
+	const char *msg = "must be a sum like 150, 150.50 or 1,250.00 (a point "
+			  "before the cents, commas only between thousands)";
+
+	(void)state;
+	rejects(&f, "-5", "cannot be negative");
+	rejects(&f, "-0.50", "cannot be negative");
+	rejects(&f, "150.505", "can have at most two decimals (cents), like 150.50");
+	rejects(&f, "0.001", "can have at most two decimals (cents), like 150.50");
+	rejects(&f, "abc", msg);
+	rejects(&f, "150 USD", msg);
+	rejects(&f, "$150", msg);
+	rejects(&f, "+150", msg);
+	rejects(&f, "1e3", msg);
+	rejects(&f, "0x10", msg);
+	rejects(&f, "1 250", msg);
+	rejects(&f, "150.", msg);
+	rejects(&f, ".50", msg);
+	rejects(&f, "1.2.3", msg);
+	rejects(&f, "150,50", msg);   /* a decimal comma, not a grouping */
+	rejects(&f, "1.250,00", msg); /* the European way round */
+	rejects(&f, "1,25", msg);
+	rejects(&f, "1,2500", msg);
+	rejects(&f, "1250,000", msg);
+	rejects(&f, ",250", msg);
+	rejects(&f, "1,,250", msg);
+	rejects(&f, "1,250,", msg);
+	rejects(&f, "1,250.5x", msg);
+	rejects(&f, "-", msg);
+	rejects(&f, "\xef\xbc\x91\xef\xbc\x95\xef\xbc\x90", msg); /* fullwidth */
+}
+
+static void
+money_enforces_bounds_in_minor_units(void **state)
+{
+	static const struct field pledge = {.name = "f", .type = FT_MONEY,
+					    .min = 1, .max = 1000000000};
+	static const struct field dues = {.name = "f", .type = FT_MONEY,
+					  .min = 0, .max = 1000000000};
+	static const struct field floor = {.name = "f", .type = FT_MONEY,
+					   .min = 500, .max = 1000};
+
+	(void)state;
+	accepts(&pledge, "0.01", "0.01");
+	accepts(&pledge, "10,000,000", "10000000.00");
+	rejects(&pledge, "0", "must be more than zero");
+	rejects(&pledge, "0.00", "must be more than zero");
+	rejects(&pledge, "10,000,000.01", "is more than the largest sum allowed");
+	accepts(&dues, "0", "0.00");
+	rejects(&floor, "4.99", "is less than the smallest sum allowed");
+	accepts(&floor, "5", "5.00");
+	accepts(&floor, "10.00", "10.00");
+	rejects(&floor, "10.01", "is more than the largest sum allowed");
+}
+
+static void
+money_canonical_form_reads_back_to_itself(void **state)
+{
+	static const struct field f = FIELD(FT_MONEY);
+	static const char *const typed[] = {"150", "150.5", "1,250.00", "0.07",
+					    "999,999.99", NULL};
+
+	(void)state;
+	for (size_t i = 0; typed[i]; i++) {
+		struct value v, again;
+		const char *msg;
+
+		assert_int_equal(validate_field(&f, typed[i], strlen(typed[i]),
+						&v, &msg), 0);
+		assert_int_equal(validate_field(&f, v.str, strlen(v.str),
+						&again, &msg), 0);
+		assert_string_equal(again.str, v.str);
+		assert_int_equal(again.num, v.num);
+		value_clear(&v);
+		value_clear(&again);
+	}
+}
+
 /* ---- booleans ---- */
 
 static void
@@ -792,6 +917,14 @@ main(void)
 		cmocka_unit_test(int_accepts_decimal_integers),
 		cmocka_unit_test(int_rejects_non_numbers_and_overflow),
 		cmocka_unit_test(int_enforces_bounds),
+		cmocka_unit_test(
+			money_accepts_units_decimals_and_thousands_separators),
+		cmocka_unit_test(
+			money_reads_the_largest_sum_and_refuses_one_cent_more),
+		cmocka_unit_test(
+			money_rejects_negative_sums_third_decimals_and_other_text),
+		cmocka_unit_test(money_enforces_bounds_in_minor_units),
+		cmocka_unit_test(money_canonical_form_reads_back_to_itself),
 		cmocka_unit_test(bool_reads_checkbox_values),
 		cmocka_unit_test(bool_rejects_other_words),
 		cmocka_unit_test(email_accepts_addresses_and_lowercases_domain),

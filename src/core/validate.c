@@ -22,7 +22,9 @@
  *    the type (see default_maxlen());
  *  - emails are a pragmatic addr-spec, described above valid_email();
  *  - URLs are absolute http or https URLs, described above
- *    valid_http_url().
+ *    valid_http_url();
+ *  - sums of money are read digit by digit into minor units, described
+ *    above parse_money().
  */
 #include "validate.h"
 
@@ -52,6 +54,13 @@
 			"hyphens, starting with a letter or digit"
 #define MSG_COUNTRY     "must be a two-letter country code like AT"
 #define MSG_INVALID     "is not a valid value"
+#define MSG_MONEY       "must be a sum like 150, 150.50 or 1,250.00 (a point " \
+			"before the cents, commas only between thousands)"
+#define MSG_MONEY_NEGATIVE "cannot be negative"
+#define MSG_MONEY_CENTS "can have at most two decimals (cents), like 150.50"
+#define MSG_MONEY_LARGE "is more than the largest sum allowed"
+#define MSG_MONEY_SMALL "is less than the smallest sum allowed"
+#define MSG_MONEY_ZERO  "must be more than zero"
 #define MSG_PASSWORD_SHORT "must be at least 12 characters long"
 #define MSG_PASSWORD_LONG  "must be at most 128 characters long"
 
@@ -598,6 +607,65 @@ parse_int(const char *s, size_t n, int64_t *v)
 	return 1;
 }
 
+/*
+ * Reads a sum of money as people type it into minor units (cents), with
+ * integers only: digits, optionally grouped by commas in threes after a
+ * first group of one to three ("1,250"), then optionally a point and one
+ * or two digits ("150.5" is 15050).  A minus sign, a third decimal, a
+ * decimal comma ("150,50" is not a grouping), letters, spaces inside and
+ * more than VALIDATE_MONEY_MAX are refused.  Returns NULL and sets *minor,
+ * or the sentence saying what is wrong.
+ */
+static const char *
+parse_money(const char *s, size_t n, int64_t *minor)
+{
+	size_t i = 0, group = 0, groups = 0;
+	uint64_t units = 0, cents = 0;
+	int too_large = 0;
+
+	if (n > 1 && s[0] == '-' && is_digit((unsigned char)s[1]))
+		return MSG_MONEY_NEGATIVE;
+	/* the whole units, with their groups */
+	for (; i < n && s[i] != '.'; i++) {
+		if (s[i] == ',') {
+			if (group == 0 || (groups == 0 ? group > 3 : group != 3))
+				return MSG_MONEY;
+			groups++;
+			group = 0;
+			continue;
+		}
+		if (!is_digit((unsigned char)s[i]))
+			return MSG_MONEY;
+		group++;
+		if (units > (uint64_t)VALIDATE_MONEY_MAX / 100)
+			too_large = 1; /* keep reading: the syntax first */
+		else
+			units = units * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (group == 0 || (groups > 0 && group != 3))
+		return MSG_MONEY;
+	/* the cents */
+	if (i < n) {
+		size_t nd = 0;
+
+		for (i++; i < n; i++, nd++)
+			if (!is_digit((unsigned char)s[i]))
+				return MSG_MONEY;
+		if (nd == 0)
+			return MSG_MONEY;
+		if (nd > 2)
+			return MSG_MONEY_CENTS;
+		cents = (uint64_t)(s[n - nd] - '0') * 10;
+		if (nd == 2)
+			cents += (uint64_t)(s[n - 1] - '0');
+	}
+	if (too_large || units > (uint64_t)VALIDATE_MONEY_MAX / 100 ||
+	    units * 100 + cents > (uint64_t)VALIDATE_MONEY_MAX)
+		return MSG_MONEY_LARGE;
+	*minor = (int64_t)(units * 100 + cents);
+	return NULL;
+}
+
 /* Sets out to a present value holding a copy of s[0..n). */
 static void
 set_str(struct value *out, const char *s, size_t n)
@@ -614,6 +682,18 @@ set_num(struct value *out, int64_t v)
 	snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
 	set_str(out, tmp, strlen(tmp));
 	out->num = v;
+}
+
+/* A sum keeps two decimals: 15050 is "150.50". */
+static void
+set_money(struct value *out, int64_t minor)
+{
+	char tmp[32];
+
+	snprintf(tmp, sizeof(tmp), "%lld.%02d", (long long)(minor / 100),
+		 (int)(minor % 100));
+	set_str(out, tmp, strlen(tmp));
+	out->num = minor;
 }
 
 /* A year keeps its four digits ("0236" would not read back as "236"). */
@@ -637,8 +717,8 @@ utf8_length(const char *s, size_t n)
 /*
  * Validates raw[0..n) against f; see validate.h.  Every present value gets
  * a normalised str (numbers and booleans in canonical decimal form) owned by
- * the caller; num holds FT_INT, FT_YEAR and FT_BOOL values, and YYYYMMDD
- * for FT_DATE.  On failure *out is empty (value_clear is still safe).
+ * the caller; num holds FT_INT, FT_YEAR and FT_BOOL values, minor units
+ * for FT_MONEY, and YYYYMMDD for FT_DATE.  On failure *out is empty (value_clear is still safe).
  */
 int
 validate_field(const struct field *f, const char *raw, size_t n,
@@ -825,6 +905,21 @@ validate_field(const struct field *f, const char *raw, size_t n,
 			out->str[1] = (char)to_upper((unsigned char)s[1]);
 		}
 		break;
+	case FT_MONEY: {
+		int64_t lo = f->min, hi = f->max;
+
+		if (lo == 0 && hi == 0)
+			hi = VALIDATE_MONEY_MAX;
+		if ((*msg = parse_money(s, n, &v)) != NULL)
+			break;
+		if (v > hi)
+			*msg = MSG_MONEY_LARGE;
+		else if (v < lo)
+			*msg = lo == 1 ? MSG_MONEY_ZERO : MSG_MONEY_SMALL;
+		else
+			set_money(out, v);
+		break;
+	}
 	case FT_FILE:
 		/* the HTTP layer stored the upload and passes what names it */
 		set_str(out, s, n);

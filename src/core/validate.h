@@ -26,11 +26,22 @@ enum field_type {
 	FT_CHOICE,   /* one of the NULL-terminated choices */
 	FT_SLUG,     /* [a-z0-9-], starts with a letter or digit */
 	FT_COUNTRY,  /* ISO 3166-1 alpha-2, upper-cased ("AT", "US") */
+	FT_MONEY,    /* an amount with at most two decimals, as people type
+			it: "150", "150.5", "150.50", "1,250.00" (commas only
+			between groups of three digits, a point before the
+			cents); num is minor units (cents: 15050), str the
+			canonical "150.50"; within [min, max] minor units,
+			both 0 meaning 0 .. VALIDATE_MONEY_MAX.  Parsed
+			digit by digit: no floating point */
 	FT_FILE,     /* an uploaded file (handled by the HTTP layer) */
 	FT_PASSWORD, /* a password: kept exactly as typed (never trimmed),
 			UTF-8 without control characters, 12 to 128
 			characters (code points), at most 1024 bytes */
 };
+
+/* The largest FT_MONEY amount of a field without bounds, in minor units
+ * (999 999 999 999.99): far past any real amount, far from overflow. */
+#define VALIDATE_MONEY_MAX INT64_C(99999999999999)
 
 #define FIELD_REQUIRED 0x1u /* missing or empty is an error */
 #define FIELD_MULTI    0x2u /* may repeat (e.g. checkboxes) */
@@ -41,8 +52,10 @@ struct field {
 	unsigned flags;
 	size_t maxlen;        /* in bytes; 0 means the type's default (200 for
 				 text, 20000 for textarea) */
-	int64_t min, max;     /* FT_INT, FT_YEAR; both 0 means no bounds
-				 (FT_YEAR: 1900..2100) */
+	int64_t min, max;     /* FT_INT, FT_YEAR, FT_MONEY (minor units);
+				 both 0 means no bounds (FT_YEAR:
+				 1900..2100, FT_MONEY: 0 ..
+				 VALIDATE_MONEY_MAX) */
 	const char *const *choices; /* FT_CHOICE */
 	const char *label;    /* for messages: "Organisation name" */
 };
@@ -52,7 +65,8 @@ struct field {
 struct value {
 	int present;      /* 0 when the field was absent or empty */
 	char *str;        /* normalised text (all string-ish types and dates) */
-	int64_t num;      /* FT_INT, FT_YEAR, FT_BOOL */
+	int64_t num;      /* FT_INT, FT_YEAR, FT_BOOL; FT_MONEY in minor
+			     units */
 };
 
 /*

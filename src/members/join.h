@@ -8,7 +8,8 @@
  * in one transaction.  The secretariat reviews it at
  * /admin/applications/:id, sees possible duplicates, and approves it (the
  * organisation or person, the membership, the representatives and their
- * invitations), rejects it with a reason, or asks a question.
+ * invitations), rejects it with a reason, or asks a question, which the
+ * applicant answers on a page the question's e-mail links to (answer.h).
  */
 #ifndef ALLIANCE_JOIN_H
 #define ALLIANCE_JOIN_H
@@ -28,6 +29,33 @@ extern const struct module review_module;
 int join_send_mail(struct db *db, const char *to, const char *name,
 		   const char *subject, const char *body);
 
+
+/*
+ * The organisation's main fields of an application, as the Join form
+ * declares them and the answer page (answer.c) takes their corrections:
+ * one list, so both check them alike.  "country" is an individual's too.
+ */
+#define JOIN_ORG_FIELDS                                                     \
+	{.name = "org_name", .type = FT_TEXT, .maxlen = 200,                \
+	 .label = "Organisation name"},                                     \
+	{.name = "org_acronym", .type = FT_TEXT, .maxlen = 30,              \
+	 .label = "Acronym"},                                               \
+	{.name = "country", .type = FT_COUNTRY, .label = "Country"},        \
+	{.name = "org_website", .type = FT_URL, .maxlen = 300,              \
+	 .label = "Website"},                                               \
+	{.name = "org_description", .type = FT_TEXTAREA, .maxlen = 5000,    \
+	 .label = "What your organisation does"},                           \
+	{.name = "org_contact_address", .type = FT_TEXTAREA, .maxlen = 1000, \
+	 .label = "Postal address"}
+
+/*
+ * One application as its pages show it, or json null when there is none
+ * (NULL on error): {application (the row with its times as _iso/_text
+ * and status_label), representatives [{name, email, un_post, un_rank,
+ * main_contact}], focal_areas [{slug, name}], is_org, open}.  A new
+ * object.  (review.c; the answer page shows the same.)
+ */
+json_t *review_application_view(struct req *r, int64_t id);
 
 /* The e-mail address as stored: lower case, so one mailbox is one person
  * whatever its spelling.  In arena a. */

@@ -12,8 +12,10 @@
  * page too (levels_tiers(), levels_tier_by_slug()); pledges.c takes the
  * pledges against them.
  *
- * Amounts are stored in minor units (cents); people type whole currency
- * units, and every amount is formatted in C (members_money()), never in a
+ * Amounts are stored in minor units (cents); people type them with up to
+ * two decimals and thousands separators ("1,250.50", read by FT_MONEY
+ * into cents), forms show them back with two decimals, and every amount
+ * is formatted in C (members_money(), members_amount_input()), never in a
  * template.
  */
 #include "levels.h"
@@ -229,8 +231,8 @@ static const struct field level_fields[] = {
 	 .maxlen = 200, .label = "Name"},
 	{.name = "summary", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
 	 .maxlen = 1000, .label = "Summary"},
-	{.name = "dues", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERS_MAX_UNITS, .label = "Dues a year"},
+	{.name = "dues", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
+	 .max = MEMBERS_MAX_MINOR, .label = "Dues a year"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = members_currencies, .label = "Currency"},
 	{.name = "period", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
@@ -274,11 +276,11 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 			members_add_errors(r, row);
 		} else {
 			form = json_pack(
-				"{s:O,s:O,s:I,s:O,s:O,s:O,s:O,s:O,s:O}",
+				"{s:O,s:O,s:o,s:O,s:O,s:O,s:O,s:O,s:O}",
 				"name", json_object_get(row, "name"), "summary",
 				json_object_get(row, "summary"), "dues",
-				(json_int_t)(members_int(row, "dues_amount") /
-					     100),
+				members_amount_input(
+					members_int(row, "dues_amount")),
 				"currency", json_object_get(row, "dues_currency"),
 				"period", json_object_get(row, "period"),
 				"grace_days", json_object_get(row, "grace_days"),
@@ -357,7 +359,7 @@ level_update(struct req *r, struct resp *w)
 		"{s:s,s:s,s:I,s:s,s:s,s:I,s:I,s:s,s:s}", "name",
 		req_value(r, "name")->str, "summary",
 		req_value(r, "summary")->str, "dues_amount",
-		(json_int_t)(req_value(r, "dues")->num * 100), "dues_currency",
+		(json_int_t)req_value(r, "dues")->num, "dues_currency",
 		req_value(r, "currency")->str, "period",
 		req_value(r, "period")->str, "grace_days",
 		(json_int_t)req_value(r, "grace_days")->num,
@@ -419,8 +421,8 @@ not_found:
 static const struct field tier_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
 	 .maxlen = 200, .label = "Name"},
-	{.name = "amount", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERS_MAX_UNITS, .label = "Amount"},
+	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
+	 .max = MEMBERS_MAX_MINOR, .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = members_currencies, .label = "Currency"},
 	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
@@ -435,8 +437,8 @@ static const struct field tier_new_fields[] = {
 	 .maxlen = 60, .label = "Short name (for addresses)"},
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
 	 .maxlen = 200, .label = "Name"},
-	{.name = "amount", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERS_MAX_UNITS, .label = "Amount"},
+	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
+	 .max = MEMBERS_MAX_MINOR, .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = members_currencies, .label = "Currency"},
 	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
@@ -466,9 +468,9 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 			members_add_errors(r, row);
 		} else {
 			form = json_pack(
-				"{s:O,s:I,s:O,s:O,s:O}", "name",
+				"{s:O,s:o,s:O,s:O,s:O}", "name",
 				json_object_get(row, "name"), "amount",
-				(json_int_t)(members_int(row, "amount") / 100),
+				members_amount_input(members_int(row, "amount")),
 				"currency", json_object_get(row, "currency"),
 				"description_md",
 				json_object_get(row, "description_md"),
@@ -551,7 +553,7 @@ tier_update(struct req *r, struct resp *w)
 	}
 	after = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name",
 			  req_value(r, "name")->str, "amount",
-			  (json_int_t)(req_value(r, "amount")->num * 100),
+			  (json_int_t)req_value(r, "amount")->num,
 			  "currency", req_value(r, "currency")->str,
 			  "description_md",
 			  members_value_or_null(r, "description_md")
@@ -627,7 +629,7 @@ tier_create(struct req *r, struct resp *w)
 		return members_fail(r, w);
 	db_bind_text(st, 1, slug);
 	db_bind_text(st, 2, req_value(r, "name")->str);
-	db_bind_int(st, 3, req_value(r, "amount")->num * 100);
+	db_bind_int(st, 3, req_value(r, "amount")->num);
 	db_bind_text(st, 4, req_value(r, "currency")->str);
 	db_bind_text(st, 5, members_value_or_null(r, "description_md")
 				    ? members_value_or_null(r, "description_md")
@@ -639,7 +641,7 @@ tier_create(struct req *r, struct resp *w)
 		    NULL,
 		    json_pack("{s:s,s:s,s:I,s:s}", "slug", slug, "name",
 			      req_value(r, "name")->str, "amount",
-			      (json_int_t)(req_value(r, "amount")->num * 100),
+			      (json_int_t)req_value(r, "amount")->num,
 			      "currency", req_value(r, "currency")->str),
 		    r->client) != 0 ||
 	    db_commit(r->db) != 0)

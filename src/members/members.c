@@ -3,7 +3,10 @@
  *
  * Money is kept in minor units (cents) and formatted here, in C, never in
  * a template: every "USD 1,500.00" on the membership pages comes from
- * members_money().  The membership links of the secretariat's pages (the
+ * members_money(); forms show amounts back as "1500.00"
+ * (members_amount_input()) and read them with the FT_MONEY validator
+ * (core/validate.c), so no amount passes through floating point.  The
+ * membership links of the secretariat's pages (the
  * levels_nav.html partial) are listed here, so a new membership page adds
  * one line.
  */
@@ -34,9 +37,9 @@ const char *const members_rank_labels[] = {"Main representative",
 /* ---- money and choices ---- */
 
 /* An amount in minor units as "1,500.00" appended to b (two decimals,
- * thousands separated by commas). */
+ * thousands separated by commas when grouped). */
 static void
-put_units(struct buf *b, int64_t minor)
+put_units(struct buf *b, int64_t minor, int grouped)
 {
 	char digits[32];
 	int n, i;
@@ -47,7 +50,7 @@ put_units(struct buf *b, int64_t minor)
 	}
 	n = snprintf(digits, sizeof(digits), "%" PRId64, minor / 100);
 	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
+		if (grouped && i > 0 && (n - i) % 3 == 0)
 			buf_putc(b, ',');
 		buf_putc(b, digits[i]);
 	}
@@ -61,7 +64,19 @@ members_money(int64_t minor, const char *currency)
 	json_t *s;
 
 	buf_printf(&b, "%s ", currency ? currency : "");
-	put_units(&b, minor);
+	put_units(&b, minor, 1);
+	s = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+json_t *
+members_amount_input(int64_t minor)
+{
+	struct buf b = BUF_INIT;
+	json_t *s;
+
+	put_units(&b, minor, 0);
 	s = json_string(buf_cstr(&b));
 	buf_free(&b);
 	return s;

@@ -1,6 +1,7 @@
 /*
  * members.h -- the small pieces the membership files share (members.c):
- * money as people read it ("USD 1,500.00"), the currencies and <select>
+ * money as people read it ("USD 1,500.00") and as forms show it back
+ * ("1500.00"), the currencies and <select>
  * options of their forms, JSON fields read as C values, the route's :id,
  * the 500 answers, form messages,
  * the secretariat's membership pages with their links, and the keys an
@@ -18,8 +19,9 @@
 #include "core/http.h"
 #include "core/util.h"
 
-/* The largest amount a form takes, in whole currency units. */
-#define MEMBERS_MAX_UNITS 10000000
+/* The largest amount a form takes: 10,000,000.00 in minor units (the
+ * .max of the FT_MONEY fields of dues, tiers, pledges and payments). */
+#define MEMBERS_MAX_MINOR INT64_C(1000000000)
 
 /* The currencies dues, tiers and pledges are kept in; NULL-terminated. */
 extern const char *const members_currencies[];
@@ -37,6 +39,11 @@ extern const char *const members_rank_labels[];
 /* "USD 1,500.00" for minor units (cents) of currency: two decimals,
  * thousands separated by commas.  A new JSON string (the caller owns it). */
 json_t *members_money(int64_t minor, const char *currency);
+
+/* minor units as a form shows them back for editing: "1500.00" (two
+ * decimals, no separators; FT_MONEY reads it back to the same amount).
+ * A new JSON string. */
+json_t *members_amount_input(int64_t minor);
 
 /* The label of value among the NULL-terminated values (labels in the same
  * order), or value itself; "" for NULL. */

@@ -5,7 +5,11 @@
  *
  * /sponsor shows the tiers (read through levels.h, which edits them), the
  * sponsors who asked to be thanked publicly (once the secretariat has
- * confirmed their pledge) and the pledge form.  A pledge is one
+ * confirmed their pledge) and the pledge form.  The form asks for the
+ * agreement to the privacy policy (a required checkbox linking to
+ * /privacy); a pledge without it is the form again with the message (422)
+ * and nothing stored, and a stored pledge keeps when it was given
+ * (consent_at).  A pledge is one
  * transaction: the row, its audit record ("pledge.create"), a thank-you
  * to the contact and a notice to the secretariat (the address of
  * mail_from), then 303 to /sponsor/thanks.
@@ -13,9 +17,10 @@
  * Secretariat (ACCESS_ADMIN, personal): /admin/pledges, the queue newest
  * first by status, and the status change ("pledge.status").
  *
- * Amounts are stored in minor units (cents); people type whole currency
- * units, and every amount is formatted in C (members_money()), never in a
- * template.
+ * Amounts are stored in minor units (cents); people type them with up to
+ * two decimals and thousands separators ("1,250.50", read by FT_MONEY
+ * into cents), and every amount is formatted in C (members_money()),
+ * never in a template.
  */
 #include "pledges.h"
 
@@ -52,8 +57,8 @@ static const char *const pledges_sql_text[S_PLEDGES__MAX] = {
 	[S_PLEDGE_INSERT] =
 		"INSERT INTO pledges (sponsor_name, contact_name,"
 		" contact_email, tier_id, amount, currency, purpose,"
-		" purpose_detail, thank_publicly, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" purpose_detail, thank_publicly, consent_at, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[S_PLEDGES_THANKED] =
 		"SELECT sponsor_name, purpose FROM pledges"
 		" WHERE thank_publicly = 1"
@@ -192,7 +197,7 @@ static const struct field pledge_fields[] = {
 	{.name = "contact_email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
 	 .label = "Contact e-mail"},
 	{.name = "tier", .type = FT_SLUG, .maxlen = 60, .label = "Tier"},
-	{.name = "amount", .type = FT_INT, .min = 1, .max = MEMBERS_MAX_UNITS,
+	{.name = "amount", .type = FT_MONEY, .min = 1, .max = MEMBERS_MAX_MINOR,
 	 .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = members_currencies, .label = "Currency"},
@@ -288,7 +293,7 @@ sponsor_submit(struct req *r, struct resp *w)
 {
 	const struct value *tier = req_value(r, "tier");
 	const struct value *amount = req_value(r, "amount");
-	int64_t tier_id = 0, tier_amount = 0, minor, id;
+	int64_t tier_id = 0, tier_amount = 0, minor, id, at;
 	const char *tier_name = NULL, *tier_currency = NULL, *currency;
 	struct db_stmt *st;
 	json_t *m;
@@ -325,7 +330,7 @@ sponsor_submit(struct req *r, struct resp *w)
 			  "Sponsor the Alliance", m);
 		return;
 	}
-	minor = amount->present ? amount->num * 100 : 0;
+	minor = amount->present ? amount->num : 0;
 	currency = amount->present ? req_value(r, "currency")->str
 				   : tier_currency;
 
@@ -346,14 +351,16 @@ sponsor_submit(struct req *r, struct resp *w)
 				    ? members_value_or_null(r, "purpose_detail")
 				    : "");
 	db_bind_int(st, 9, req_value(r, "thank_publicly")->num == 1);
-	db_bind_int(st, 10, now());
+	at = now();
+	db_bind_int(st, 10, at); /* consent: checked above, given now */
+	db_bind_int(st, 11, at);
 	if (db_run(st) != 0)
 		return members_fail(r, w);
 	id = db_last_id(r->db);
 	if (audit_record_new(
 		    r->db, r->person ? r->person->id : 0, "pledge.create",
 		    "pledge", arena_printf(r->arena, "%" PRId64, id), NULL,
-		    json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s,s:s,s:b}",
+		    json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s,s:s,s:b,s:I}",
 			      "sponsor_name",
 			      req_value(r, "sponsor_name")->str,
 			      "contact_name",
@@ -364,7 +371,8 @@ sponsor_submit(struct req *r, struct resp *w)
 			      minor > 0 ? json_integer(minor) : json_null(),
 			      "currency", currency, "purpose",
 			      req_value(r, "purpose")->str, "thank_publicly",
-			      req_value(r, "thank_publicly")->num == 1),
+			      req_value(r, "thank_publicly")->num == 1,
+			      "consent_at", (json_int_t)at),
 		    r->client) != 0)
 		return members_fail(r, w);
 	if (pledge_mails(r, id,

@@ -11,7 +11,6 @@
  */
 #include "renew.h"
 
-#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,37 +92,6 @@ today_ymd(char out[11])
 
 	gmtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-int64_t
-members_parse_amount(const char *s)
-{
-	int64_t units = 0;
-	int cents = 0, decimals = -1, digits = 0;
-
-	for (; s && *s; s++) {
-		if (isdigit((unsigned char)*s)) {
-			if (decimals >= 0) {
-				if (++decimals > 2)
-					return -1;
-				cents = cents * 10 + (*s - '0');
-			} else {
-				if (units > INT64_MAX / 1000)
-					return -1;
-				units = units * 10 + (*s - '0');
-			}
-			digits++;
-		} else if (*s == '.' && decimals < 0) {
-			decimals = 0;
-		} else if (*s != ',' || decimals >= 0) {
-			return -1;
-		}
-	}
-	if (digits == 0)
-		return -1;
-	if (decimals == 1)
-		cents *= 10;
-	return units * 100 + cents;
 }
 
 /* How early a period may be renewed: the last RENEW_WINDOW days of it,
@@ -518,8 +486,8 @@ admin_list(struct req *r, struct resp *w)
 static const struct field payment_fields[] = {
 	{.name = "paid_on", .type = FT_DATE, .flags = FIELD_REQUIRED,
 	 .label = "Paid on"},
-	{.name = "amount", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 20, .label = "Amount"},
+	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED,
+	 .min = 0, .max = MEMBERS_MAX_MINOR, .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = currencies, .label = "Currency"},
 	{.name = "reference", .type = FT_TEXT, .maxlen = 200,
@@ -531,17 +499,12 @@ static void
 admin_payment(struct req *r, struct resp *w)
 {
 	int64_t id = strtoll(req_param(r, "id"), NULL, 10);
-	int64_t amount = r->errors ? -1
-				   : members_parse_amount(req_value(r, "amount")->str);
+	int64_t amount = req_value(r, "amount")->num;
 	int rc;
 
-	if (r->errors || amount < 0) {
-		json_t *e = r->errors ? json_incref(r->errors) : json_object();
+	if (r->errors) {
+		json_t *e = json_incref(r->errors);
 
-		if (amount < 0 && json_object_get(e, "amount") == NULL)
-			json_object_set_new(e, "amount",
-					    json_string("Amount must be a sum "
-							"like 150 or 150.00"));
 		resp_error(w, 422, "Some fields need correcting.");
 		json_object_set_new(json_object_get(w->model, "error"), "fields",
 				    e);

@@ -30,7 +30,4 @@ int members_renew(struct db *db, int64_t membership, int64_t actor,
 		  const char *reference, const char *provider,
 		  const char *client);
 
-/* "150", "150.5", "1,500.00" -> minor units; -1 when not an amount. */
-int64_t members_parse_amount(const char *s);
-
 #endif

@@ -15,7 +15,9 @@
  *
  * Each decision is one write transaction (BEGIN IMMEDIATE) that checks
  * the application is still open, makes the change with its audit records
- * and queues its e-mails; a decided application answers 409.  What an
+ * and queues its e-mails; a decided application answers 409.  A question
+ * is kept with its one-time link by answer.c, and the detail page shows
+ * the whole conversation with the applicant (questions and answers).  What an
  * approval creates (the organisation or person, the membership, the
  * representatives and their invitations) is made by approve.c.
  */
@@ -28,8 +30,10 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/config.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "members/answer.h"
 #include "members/approve.h"
 #include "members/members.h"
 
@@ -500,30 +504,14 @@ focal_names(struct req *r, json_t *app)
 	return out;
 }
 
-/* The detail page of application id with status (200, or 422 with the
- * messages of a decision form). */
-static void
-detail_page(struct req *r, struct resp *w, int64_t id, int status)
+json_t *
+review_application_view(struct req *r, int64_t id)
 {
-	json_t *app = id > 0 ? load_application(r, id) : NULL;
-	json_t *reps, *dups, *model, *one;
-	const struct value *done = req_value(r, "done");
-	const char *notice = NULL;
+	json_t *app = id > 0 ? load_application(r, id) : json_null();
+	json_t *reps, *one;
 
-	if (id > 0 && app == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
-		return;
-	}
-	if (app == NULL || json_is_null(app)) {
-		json_decref(app);
-		resp_error(w, 404, "There is no such application.");
-		return;
-	}
-	if ((dups = duplicates(r, app)) == NULL) {
-		json_decref(app);
-		resp_error(w, 500, "Something went wrong on our side.");
-		return;
-	}
+	if (app == NULL || json_is_null(app))
+		return app;
 	reps = json_loads(members_str(app, "representatives"), 0, NULL);
 	if (!json_is_array(reps)) {
 		json_decref(reps);
@@ -535,6 +523,37 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 	render_add_times(one, "consent_at");
 	add_status_labels(one);
 	json_decref(one);
+	return json_pack("{s:o,s:o,s:b,s:b,s:o}", "representatives", reps,
+			 "focal_areas", focal_names(r, app), "is_org",
+			 strcmp(members_str(app, "level_kind"),
+				"organisation") == 0,
+			 "open", is_open(app), "application", app);
+}
+
+/* The detail page of application id with status (200, or 422 with the
+ * messages of a decision form): the application, its possible
+ * duplicates, the conversation with the applicant, the decisions. */
+static void
+detail_page(struct req *r, struct resp *w, int64_t id, int status)
+{
+	json_t *model = review_application_view(r, id);
+	json_t *app, *dups, *talk;
+	const struct value *done = req_value(r, "done");
+	const char *notice = NULL;
+
+	if (model == NULL)
+		return members_read_failed(w);
+	if (json_is_null(model)) {
+		resp_error(w, 404, "There is no such application.");
+		return;
+	}
+	app = json_object_get(model, "application");
+	if ((dups = duplicates(r, app)) == NULL ||
+	    (talk = answer_conversation(r->db, id)) == NULL) {
+		json_decref(dups);
+		json_decref(model);
+		return members_read_failed(w);
+	}
 	if (done->present && strcmp(done->str, "approved") == 0)
 		notice = "The application is approved: the membership is "
 			 "active and the invitations are on their way.";
@@ -542,22 +561,15 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 		notice = "The application is rejected; the applicant has been "
 			 "told why.";
 	else if (done->present && strcmp(done->str, "asked") == 0)
-		notice = "Your question has been sent to the applicant.";
-	model = json_pack("{s:o,s:o,s:o,s:o,s:b,s:b,s:s?}", "application", app,
-			  "representatives", reps, "duplicates", dups,
-			  "focal_areas", focal_names(r, app), "open",
-			  is_open(app), "is_org",
-			  strcmp(members_str(app, "level_kind"),
-				 "organisation") == 0,
-			  "notice", notice);
+		notice = "Your question has been sent to the applicant, with a "
+			 "link to answer it.";
+	json_object_set_new(model, "duplicates", dups);
+	json_object_set_new(model, "conversation", talk);
+	if (notice)
+		json_object_set_new(model, "notice", json_string(notice));
 	if (r->input)
 		json_object_set_new(model, "input", json_deep_copy(r->input));
-	if (r->errors) {
-		json_object_set(model, "errors", r->errors);
-		json_object_set_new(model, "error_list",
-				    resp_error_list(r->errors));
-		json_object_set_new(model, "has_errors", json_true());
-	}
+	members_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "members/templates/review_show.html",
 		  arena_printf(r->arena, "Application %lld", (long long)id),
@@ -703,6 +715,7 @@ ask(struct req *r, struct resp *w)
 {
 	int64_t id = members_param_id(r);
 	const char *question;
+	char token[AUTH_TOKEN_LEN + 1];
 	struct db_stmt *st;
 	json_t *app;
 
@@ -718,6 +731,8 @@ ask(struct req *r, struct resp *w)
 	db_bind_text(st, 1, question);
 	db_bind_int(st, 2, id);
 	if (db_run(st) != 0 ||
+	    answer_question_add(r->db, id, r->person->id, question, now(),
+				token) != 0 ||
 	    audit_record_new(r->db, r->person->id, "application.ask",
 			     "application", members_id_text(r->arena, id),
 			     json_pack("{s:s}", "status",
@@ -733,11 +748,15 @@ ask(struct req *r, struct resp *w)
 				 "Thank you for applying to become a member "
 				 "of the Alliance (%s, for %s). Before we "
 				 "can decide, the secretariat would like to "
-				 "know more:\n\n%s\n\nPlease answer by "
-				 "replying to this message.",
+				 "know more:\n\n%s\n\nPlease answer on this "
+				 "page, where you can also correct your "
+				 "organisation's details:\n\n%s/join/answer/"
+				 "%s\n\nThe link is for you alone: it works "
+				 "once, for %d days.",
 				 members_str(app, "level_name"),
-				 members_applicant_subject(app),
-				 question)) != 0 ||
+				 members_applicant_subject(app), question,
+				 config_current->base_url, token,
+				 ANSWER_LINK_DAYS)) != 0 ||
 	    db_commit(r->db) != 0) {
 		json_decref(app);
 		return members_fail(r, w);
@@ -793,7 +812,8 @@ static const struct route review_routes[] = {
 	{HTTP_POST, "/admin/applications/:id/reject", A, reject_fields, reject,
 	 OWN, 0, "Rejects an application; the reason is e-mailed"},
 	{HTTP_POST, "/admin/applications/:id/ask", A, ask_fields, ask, OWN, 0,
-	 "Asks the applicant a question by e-mail (status more-info)"},
+	 "Asks the applicant a question: e-mailed with a one-time link to "
+	 "answer it (status more-info)"},
 };
 
 const struct module review_module = {"review", review_routes,

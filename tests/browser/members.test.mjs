@@ -6,7 +6,9 @@
 // approves it on /admin/applications; the main contact opens the
 // invitation from the outbox, signs in, and renews the (free) membership
 // on /renew -- all under the site's own Content-Security-Policy and without
-// console errors.  Then axe-core checks the membership pages.  Screenshots
+// console errors.  A second applicant is asked a question, answers it on
+// the page the e-mail links to, and the secretariat reads the answer.
+// Then axe-core checks the membership pages (the answer page too).  Screenshots
 // go to build/screenshots/members-*.png.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +16,9 @@ import {
   SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo, assertNoAxeViolationsOn,
 } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { cli, nextMail, mailsTo, linkIn, uniqueEmail, personWithRole, sql, sqlText } from '../lib/accounts.mjs';
+import {
+  Browser, cli, hiddenFields, nextMail, mailsTo, linkIn, uniqueEmail, personWithRole, sql, sqlText, sqlValue,
+} from '../lib/accounts.mjs';
 
 
 const PUBLIC_PAGES = [
@@ -134,6 +138,56 @@ for (const vp of VIEWPORTS) {
       await ap.goto(`${srv.url}/admin/membership`, { waitUntil: 'load' });
       assert.ok(await amain.locator('svg[role="img"]').isVisible(), 'no chart on the dashboard');
       await ap.screenshot({ path: `${SHOTS}/members-${vp.name}-dashboard.png`, fullPage: true });
+
+      assert.deepEqual(page.problems, []);
+      assert.deepEqual(ap.problems, []);
+      await page.close();
+    });
+
+    test('an applicant answers the secretariat\'s question on the page its e-mail links to', async () => {
+      // an application, sent as the form would
+      const email = uniqueEmail(`asked-${vp.name}`);
+      const org = `Browser Asked Network ${vp.name} ${process.pid}`;
+      const b = new Browser(srv.url);
+      const form = await b.html('/join/associate');
+      const sent = await b.post('/join/associate', { ...hiddenFields(form, '/join/associate'),
+        name: 'Quinn Question', email, org_name: org, org_acronym: 'BAN', country: 'KE',
+        org_description: 'Paralegal aid in police stations.', consent: '1' });
+      assert.equal(sent.status, 303, await sent.text());
+      const id = await sqlValue(srv.dataDir, `SELECT id FROM applications WHERE org_name = ${sqlText(org)}`);
+
+      // the secretariat asks
+      const ap = admin.page;
+      const amain = ap.locator('main');
+      const seen = (await mailsTo(srv.dataDir, email)).length;
+      await ap.goto(`${srv.url}/admin/applications/${id}`, { waitUntil: 'load' });
+      await amain.getByLabel(/^Ask the applicant a question/).fill('Which police stations do you work in?');
+      await clickTo(ap, amain.getByRole('button', { name: 'Send the question' }), '**/admin/applications/*?done=asked');
+      const mail = await nextMail(srv.dataDir, email, seen, { subject: 'A question about your application' });
+      const link = linkIn(mail, '/join/answer/');
+
+      // axe-core on the answer page, before it is used
+      const axePage = await openPage(axeContext);
+      await assertNoAxeViolations(axePage, link, `${vp.name}-answer`);
+      await axePage.close();
+
+      // the applicant answers and corrects the acronym
+      const page = await openPage(context);
+      const main = page.locator('main');
+      await page.goto(srv.url + link, { waitUntil: 'load' });
+      assert.match(await main.innerText(), /Which police stations do you work in\?/);
+      await main.getByRole('textbox', { name: /^Your answer/ }).fill('Nairobi Central and *Kilimani*.');
+      await main.getByLabel(/^Acronym/).fill('BANK');
+      await page.screenshot({ path: `${SHOTS}/members-${vp.name}-answer-filled.png`, fullPage: true });
+      await clickTo(page, main.getByRole('button', { name: 'Send the answer' }), '**/join/answered');
+      assert.equal(await page.locator('h1').first().innerText(), 'Thank you for your answer');
+
+      // the secretariat reads it
+      await ap.goto(`${srv.url}/admin/applications/${id}`, { waitUntil: 'load' });
+      assert.match(await amain.innerText(), /Answer from Quinn Question, the applicant/);
+      assert.equal(await amain.locator('em', { hasText: 'Kilimani' }).count(), 1);
+      assert.match(await amain.innerText(), /\(BANK\)/);
+      await ap.screenshot({ path: `${SHOTS}/members-${vp.name}-answered.png`, fullPage: true });
 
       assert.deepEqual(page.problems, []);
       assert.deepEqual(ap.problems, []);

@@ -141,11 +141,39 @@ describe('the pledge form', () => {
     const html = await res.text();
     assert.equal(res.status, 422);
     assert.match(html, /<a href="#consent">[^<]*privacy policy/);
+    assert.match(html, /<input id="consent" name="consent" type="checkbox" value="1" required> I have read the <a href="\/privacy">privacy policy<\/a>/);
     assert.match(html, /please choose one of the tiers listed/);
     assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM pledges WHERE sponsor_name = 'No Consent'"), '0');
   });
 
+  test('pledge_without_consent_is_refused_with_its_message_and_nothing_is_written', async () => {
+    const count = await sqlValue(srv.dataDir, 'SELECT count(*) FROM pledges');
+    const audits = await sqlValue(srv.dataDir, "SELECT count(*) FROM audit_log WHERE action = 'pledge.create'");
+    // the box left unticked, the field left out, and a value that is not yes
+    for (const consent of ['', undefined, '0']) {
+      const fields = pledge({ sponsor_name: 'Unconsenting Sponsor', consent });
+      if (consent === undefined) delete fields.consent;
+      const b = new Browser(srv.url);
+      const page = await b.html('/sponsor');
+      const res = await b.post('/sponsor', { ...hiddenFields(page, '/sponsor'), ...fields });
+      const html = await res.text();
+      assert.equal(res.status, 422, String(consent));
+      assert.match(html, /(Please agree to the privacy policy to send a pledge|Agreement to the privacy policy is required)/, String(consent));
+    }
+    // asked for JSON, the answer says the same, by field
+    const b = new Browser(srv.url);
+    const page = await b.html('/sponsor');
+    const res = await b.post('/sponsor', { ...hiddenFields(page, '/sponsor'),
+      ...pledge({ sponsor_name: 'Unconsenting Sponsor', consent: '' }) }, { accept: 'application/json' });
+    assert.equal(res.status, 422);
+    assert.match((await res.json()).errors.consent, /privacy policy/);
+    assert.equal(await sqlValue(srv.dataDir, 'SELECT count(*) FROM pledges'), count);
+    assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM audit_log WHERE action = 'pledge.create'"), audits);
+    assert.equal((await mailsTo(srv.dataDir, SECRETARIAT)).filter((m) => /Unconsenting/.test(m.msg.decoded.subject)).length, 0);
+  });
+
   test('pledge_is_stored_with_its_audit_record_and_both_mails', async () => {
+    const t0 = Math.floor(Date.now() / 1000);
     const email = uniqueEmail('pledger');
     const seenContact = (await mailsTo(srv.dataDir, email)).length;
     const seenSecretariat = (await mailsTo(srv.dataDir, SECRETARIAT)).length;
@@ -157,8 +185,13 @@ describe('the pledge form', () => {
       `status, thank_publicly FROM pledges WHERE contact_email = ${sqlText(email)}`);
     assert.deepEqual(rows, [['Acme Foundation', email, '', '30000', 'EUR', 'library', 'new', '0']]);
     const id = await pledgeIdOf('Acme Foundation');
-    assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM audit_log WHERE action = 'pledge.create' " +
-      `AND object_type = 'pledge' AND object_id = '${id}'`), '1');
+    // when the privacy policy was agreed to
+    const [[consentAt, createdAt]] = await sql(srv.dataDir, `SELECT consent_at, created_at FROM pledges WHERE id = ${id}`);
+    assert.ok(Number(consentAt) >= t0 && Number(consentAt) <= Math.ceil(Date.now() / 1000), consentAt);
+    assert.equal(consentAt, createdAt);
+    const after = await sqlValue(srv.dataDir, "SELECT after_json FROM audit_log WHERE action = 'pledge.create' " +
+      `AND object_type = 'pledge' AND object_id = '${id}'`);
+    assert.equal(JSON.parse(after).consent_at, Number(consentAt));
 
     const thanks = await nextMail(srv.dataDir, email, seenContact);
     assert.equal(thanks.msg.decoded.subject, 'Thank you for your pledge');
@@ -326,6 +359,89 @@ describe('the secretariat', () => {
     const bad = await admin.post('/admin/tiers', { ...hiddenFields(page, '/admin/tiers'),
       slug: 'Not A Slug', name: 'x', amount: '1', currency: 'USD' });
     assert.equal(bad.status, 422);
+  });
+
+  test('amounts_typed_with_decimals_and_separators_are_stored_in_exact_cents_and_shown_back', async () => {
+    const action = '/admin/levels/3';
+    for (const [typed, cents, shown, text] of [
+      ['1,250.50', '125050', '1250.50', 'USD 1,250.50 a year'],
+      ['150.5', '15050', '150.50', 'USD 150.50 a year'],
+      ['0.29', '29', '0.29', 'USD 0.29 a year'], // 28.999... in floating point
+      ['150', '15000', '150.00', 'USD 150.00 a year'],
+    ]) {
+      const page = await admin.html('/admin/levels');
+      const res = await admin.post(action, { ...hiddenFields(page, action), ...levelForm(page, 3),
+        dues: typed, currency: 'USD' });
+      assert.equal(res.status, 303, `${typed}: ${await res.text()}`);
+      assert.equal(await sqlValue(srv.dataDir, 'SELECT dues_amount FROM membership_levels WHERE id = 3'), cents, typed);
+      // the form shows the stored amount back with two decimals, and saving it as shown changes nothing
+      const again = await admin.html('/admin/levels');
+      assert.equal(levelForm(again, 3).dues, shown, typed);
+      assert.ok(mainOf(await new Browser(srv.url).html('/benefits')).includes(text), text);
+    }
+    const audits = await sqlValue(srv.dataDir, "SELECT count(*) FROM audit_log WHERE action = 'level.update' AND object_id = '3'");
+    const page = await admin.html('/admin/levels');
+    assert.equal((await admin.post(action, { ...hiddenFields(page, action), ...levelForm(page, 3) })).status, 303);
+    assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM audit_log WHERE action = 'level.update' AND object_id = '3'"), audits);
+
+    // tiers: an edited and a new one
+    let tiers = await admin.html('/admin/tiers');
+    let res = await admin.post('/admin/tiers', { ...hiddenFields(tiers, '/admin/tiers'),
+      slug: 'friend', name: 'Friend', amount: '2,500.75', currency: 'EUR' });
+    assert.equal(res.status, 303, await res.text());
+    assert.equal(await sqlValue(srv.dataDir, "SELECT amount FROM sponsorship_tiers WHERE slug = 'friend'"), '250075');
+    assert.match(mainOf(await new Browser(srv.url).html('/sponsor')), /Friend: EUR 2,500\.75/);
+    const id = await sqlValue(srv.dataDir, "SELECT id FROM sponsorship_tiers WHERE slug = 'friend'");
+    tiers = await admin.html('/admin/tiers');
+    assert.match(tiers, new RegExp(`id="amount-${id}"[^>]*value="2500\\.75"`));
+    res = await admin.post(`/admin/tiers/${id}`, { ...hiddenFields(tiers, `/admin/tiers/${id}`),
+      name: 'Friend', amount: '99.9', currency: 'EUR', description_md: '', position: '9' });
+    assert.equal(res.status, 303, await res.text());
+    assert.equal(await sqlValue(srv.dataDir, `SELECT amount FROM sponsorship_tiers WHERE id = ${id}`), '9990');
+
+    // a pledge of an amount with cents
+    const email = uniqueEmail('cents');
+    const seen = (await mailsTo(srv.dataDir, email)).length;
+    res = await postPledge({ sponsor_name: 'Cents Trust', contact_email: email, amount: '1,000.05', currency: 'GBP' });
+    assert.equal(res.status, 303, await res.text());
+    assert.equal(await sqlValue(srv.dataDir, `SELECT amount FROM pledges WHERE contact_email = ${sqlText(email)}`), '100005');
+    assert.match((await nextMail(srv.dataDir, email, seen)).text, /GBP 1,000\.05/);
+  });
+
+  test('amounts_refuse_negative_three_decimals_letters_decimal_commas_and_absurd_sums', async () => {
+    const action = '/admin/levels/1';
+    const before = await sqlValue(srv.dataDir, 'SELECT dues_amount FROM membership_levels WHERE id = 1');
+    for (const [typed, message] of [
+      ['-5', /Dues a year cannot be negative/],
+      ['150.505', /Dues a year can have at most two decimals/],
+      ['abc', /Dues a year must be a sum like 150, 150\.50 or 1,250\.00/],
+      ['150,50', /Dues a year must be a sum like/],
+      ['1.250,00', /Dues a year must be a sum like/],
+      ['1e3', /Dues a year must be a sum like/],
+      ['10,000,000.01', /Dues a year is more than the largest sum allowed/],
+      ['99999999999999999999999', /Dues a year is more than the largest sum allowed/],
+    ]) {
+      const page = await admin.html('/admin/levels');
+      const res = await admin.post(action, { ...hiddenFields(page, action), ...levelForm(page, 1), dues: typed });
+      const html = await res.text();
+      assert.equal(res.status, 422, typed);
+      assert.match(html, message, typed);
+      // what was typed is shown again to be corrected
+      assert.ok(html.includes(`value="${typed}"`), `${typed} not shown back`);
+      assert.equal(await sqlValue(srv.dataDir, 'SELECT dues_amount FROM membership_levels WHERE id = 1'), before, typed);
+    }
+    const tiers = await admin.html('/admin/tiers');
+    const res = await admin.post('/admin/tiers', { ...hiddenFields(tiers, '/admin/tiers'),
+      slug: 'too-precise', name: 'Too precise', amount: '10.001', currency: 'USD' });
+    assert.equal(res.status, 422);
+    assert.match(await res.text(), /Amount can have at most two decimals/);
+    assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM sponsorship_tiers WHERE slug = 'too-precise'"), '0');
+    for (const amount of ['0', '-1', '12.345', 'ten']) {
+      const p = await postPledge({ sponsor_name: `Bad Amount ${amount}`, amount });
+      assert.equal(p.status, 422, amount);
+      assert.match(await p.text(), /Amount (must be more than zero|cannot be negative|can have at most two decimals|must be a sum like)/, amount);
+      assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM pledges WHERE sponsor_name = ${sqlText(`Bad Amount ${amount}`)}`), '0');
+    }
   });
 
   test('visitor_and_member_cannot_reach_the_secretariat_pages', async () => {
