@@ -289,7 +289,7 @@ fuzz_validate(const uint8_t *data, size_t size)
 	memset(&f, 0, sizeof(f));
 	f.name = "f";
 	f.label = "Field";
-	f.type = (enum field_type)(a % (FT_FILE + 1));
+	f.type = (enum field_type)(a % (FT_PASSWORD + 1)); /* the last type */
 	f.flags = (a >> 4) & 3;
 	f.maxlen = (b & 0x80) ? 0 : b;
 	f.choices = choices;
@@ -333,6 +333,8 @@ fuzz_validate(const uint8_t *data, size_t size)
 		if (f.type == FT_MONEY)
 			CHECK(v.num >= 0 && v.num <= VALIDATE_MONEY_MAX &&
 			      len >= 4 && v.str[len - 3] == '.');
+		if (f.type == FT_PASSWORD) /* exactly as typed */
+			CHECK(len == size && memcmp(v.str, raw, size) == 0);
 		/* normalising is idempotent */
 		CHECK(validate_field(&f, v.str, len, &again, &msg2) == 0);
 		CHECK(again.present && strcmp(again.str, v.str) == 0);
