@@ -71,7 +71,7 @@ static const char *const pledges_sql_text[S_PLEDGES__MAX] = {
 		" t.name AS tier_name, t.amount AS tier_amount,"
 		" t.currency AS tier_currency, p.amount, p.currency,"
 		" p.purpose, p.purpose_detail, p.thank_publicly, p.status,"
-		" p.created_at, p.decided_at FROM pledges p"
+		" p.created_at, p.decided_at, p.consent_at FROM pledges p"
 		" LEFT JOIN sponsorship_tiers t ON t.id = p.tier_id"
 		" WHERE (CAST(? AS TEXT) IS NULL OR p.status = ?)"
 		" ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?",
@@ -487,6 +487,7 @@ pledges_page(struct req *r, struct resp *w)
 		json_array_remove(rows, PAGE_SIZE);
 	render_add_times(rows, "created_at");
 	render_add_times(rows, "decided_at");
+	render_add_times(rows, "consent_at");
 	pledge_texts(rows);
 	model = json_pack(
 		"{s:o,s:o,s:s?,s:{s:I,s:b,s:s?,s:s?}}", "pledges", rows,

@@ -264,6 +264,9 @@ describe('the secretariat', () => {
     const fresh = mainOf(await admin.html('/admin/pledges?status=new'));
     assert.match(fresh, /Filter One/);
     assert.doesNotMatch(fresh, /Filter Two/);
+    // the queue shows when the sponsor agreed to the privacy policy
+    const row = fresh.slice(fresh.indexOf('Filter One'));
+    assert.match(row.slice(0, row.indexOf('</tr>')), /Privacy policy agreed <time datetime="\d{4}-\d\d-\d\dT/);
     // newest first when unfiltered
     const all = mainOf(await admin.html('/admin/pledges'));
     assert.ok(all.indexOf('Filter Two') < all.indexOf('Filter One'), 'not newest first');
