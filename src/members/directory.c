@@ -50,6 +50,7 @@
 #include "core/search.h"
 #include "core/util.h"
 #include "members/manage.h"
+#include "members/members.h"
 
 /* The list's variants: O for a viewer with organisations of their own
  * that others may not see, W for words, F for a page with other filters.
@@ -262,15 +263,6 @@ viewer_rights(struct req *r, struct rights *v)
 	return 0;
 }
 
-/* The text of a declared field, or NULL when it was not given. */
-static const char *
-value_or_null(const struct req *r, const char *name)
-{
-	const struct value *v = req_value(r, name);
-
-	return v->present ? v->str : NULL;
-}
-
 /* The FTS5 query for the text q (see search_fts_query), or NULL when q is
  * absent or blank.  The index folds case and diacritics of the query as it
  * did of the names.  Text with no word in it ("%") is the empty phrase,
@@ -278,7 +270,7 @@ value_or_null(const struct req *r, const char *name)
 static const char *
 name_query(struct req *r)
 {
-	const char *q = value_or_null(r, "q");
+	const char *q = members_value_or_null(r, "q");
 	struct buf b = BUF_INIT;
 	const char *out;
 
@@ -305,7 +297,7 @@ list_stmt(struct req *r, enum stmt_directory base, const char *words,
 		variant = base == S_DIR_PAGE ? 4 : 2;
 	else if (base == S_DIR_PAGE)
 		for (size_t i = 0; i < ARRAY_LEN(filters); i++)
-			if (value_or_null(r, filters[i]))
+			if (members_value_or_null(r, filters[i]))
 				variant = 2;
 	return db_stmt(r->db, &directory_sql,
 		       base + variant + (v->own ? 1 : 0));
@@ -317,10 +309,10 @@ static void
 bind_list(struct req *r, struct db_stmt *st, const char *words,
 	  const struct rights *v)
 {
-	db_bind_text(st, P_COUNTRY, value_or_null(r, "country"));
-	db_bind_text(st, P_LEVEL, value_or_null(r, "level"));
-	db_bind_text(st, P_UN, value_or_null(r, "un"));
-	db_bind_text(st, P_FOCAL, value_or_null(r, "focal"));
+	db_bind_text(st, P_COUNTRY, members_value_or_null(r, "country"));
+	db_bind_text(st, P_LEVEL, members_value_or_null(r, "level"));
+	db_bind_text(st, P_UN, members_value_or_null(r, "un"));
+	db_bind_text(st, P_FOCAL, members_value_or_null(r, "focal"));
 	if (words)
 		db_bind_text(st, P_WORDS, words);
 	db_bind_text(st, P_SEE, v->see);
@@ -378,30 +370,14 @@ add_visibility_text(json_t *row)
 				    "and administrators"));
 }
 
-/* Options for a <select>: [{value, label, selected}]; current may be
- * NULL. */
-static json_t *
-choice_options(const char *const *values, const char *const *labels,
-	       const char *current)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; values[i]; i++)
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "value", values[i],
-				     "label", labels[i], "selected",
-				     current && strcmp(current, values[i]) == 0));
-	return a;
-}
-
 /* Splits the option rows ({kind, slug, name}) into level and focal
  * options ([{value, label, selected}]) added to model. */
 static void
 add_filter_options(struct req *r, json_t *model, json_t *rows)
 {
 	json_t *levels = json_array(), *focal = json_array(), *row;
-	const char *cur_level = value_or_null(r, "level");
-	const char *cur_focal = value_or_null(r, "focal");
+	const char *cur_level = members_value_or_null(r, "level");
+	const char *cur_focal = members_value_or_null(r, "focal");
 	size_t i;
 
 	json_array_foreach (rows, i, row) {
@@ -419,8 +395,8 @@ add_filter_options(struct req *r, json_t *model, json_t *rows)
 	json_object_set_new(model, "level_options", levels);
 	json_object_set_new(model, "focal_options", focal);
 	json_object_set_new(model, "un_options",
-			    choice_options(un_values, un_labels,
-					   value_or_null(r, "un")));
+			    members_options(un_values, un_labels,
+					    members_value_or_null(r, "un")));
 }
 
 /* Replaces a row's "focal" (slugs joined by commas, in any order) with

@@ -192,15 +192,6 @@ load_level(struct req *r, const char *slug, struct level *lv)
 	return 1;
 }
 
-/* The text of a declared field, or NULL when it was not given. */
-static const char *
-text_or_null(const struct req *r, const char *name)
-{
-	const struct value *v = req_value(r, name);
-
-	return v->present ? v->str : NULL;
-}
-
 /* The focal areas [{slug, name, chosen}], chosen as sent in the form;
  * NULL on error. */
 static json_t *
@@ -223,21 +214,6 @@ focal_model(struct req *r)
 		json_object_set_new(row, "chosen", json_boolean(chosen));
 	}
 	return rows;
-}
-
-/* Options for a <select>: [{value, label, selected}]. */
-static json_t *
-options(const char *const *values, const char *const *labels,
-	const char *current)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; values[i]; i++)
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "value", values[i],
-				     "label", labels[i], "selected",
-				     current && strcmp(current, values[i]) == 0));
-	return a;
 }
 
 /* The message of field name in r->errors, or NULL. */
@@ -267,17 +243,23 @@ reps_model(struct req *r)
 			a,
 			json_pack("{s:i,s:s?,s:s?,s:o,s:o,s:s?,s:s?,s:s?,s:s?}",
 				  "n", n, "name",
-				  in ? json_string_value(json_object_get(in, k_name))
+				  in ? json_string_value(
+					       json_object_get(in, k_name))
 				     : NULL,
 				  "email",
-				  in ? json_string_value(json_object_get(in, k_email))
+				  in ? json_string_value(
+					       json_object_get(in, k_email))
 				     : NULL,
 				  "post_options",
-				  options(members_post_values, members_post_labels,
-					  text_or_null(r, k_post)),
+				  members_options(
+					  members_post_values,
+					  members_post_labels,
+					  members_value_or_null(r, k_post)),
 				  "rank_options",
-				  options(members_rank_values, members_rank_labels,
-					  text_or_null(r, k_rank)),
+				  members_options(
+					  members_rank_values,
+					  members_rank_labels,
+					  members_value_or_null(r, k_rank)),
 				  "error_name", error_of(r, k_name),
 				  "error_email", error_of(r, k_email),
 				  "error_post", error_of(r, k_post),
@@ -302,12 +284,14 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 		lv->summary, "who_html", render_markdown(lv->who_md), "is_org",
 		lv->is_org, "requires_un", lv->requires_un, "focal_areas",
 		focal, "ecosoc_options",
-		options(members_ecosoc_values, members_ecosoc_labels,
-			text_or_null(r, "ecosoc_status")),
+		members_options(members_ecosoc_values, members_ecosoc_labels,
+				members_value_or_null(r, "ecosoc_status")),
 		"post_options",
-		options(members_post_values, members_post_labels, text_or_null(r, "post")),
+		members_options(members_post_values, members_post_labels,
+				members_value_or_null(r, "post")),
 		"rank_options",
-		options(members_rank_values, members_rank_labels, text_or_null(r, "rank")),
+		members_options(members_rank_values, members_rank_labels,
+				members_value_or_null(r, "rank")),
 		"reps", reps_model(r), "year_now", this_year());
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/%s", lv->slug));
@@ -373,16 +357,6 @@ join_thanks(struct req *r, struct resp *w)
 
 /* ---- checks that depend on the level ---- */
 
-/* Adds message for field unless the field has one already. */
-static void
-add_error(struct req *r, const char *field, const char *message)
-{
-	if (r->errors == NULL)
-		r->errors = json_object();
-	if (json_object_get(r->errors, field) == NULL)
-		json_object_set_new(r->errors, field, json_string(message));
-}
-
 /* A field's value is absent and has no message of its own yet. */
 static int
 missing(const struct req *r, const char *name)
@@ -407,41 +381,47 @@ check_un_status(struct req *r)
 	if (!ecosoc && !assoc && error_of(r, "ecosoc_status") == NULL &&
 	    error_of(r, "ecosoc_year") == NULL &&
 	    error_of(r, "dgc_year") == NULL) {
-		add_error(r, "ecosoc_status",
-			  "Full membership needs UN status: give your "
-			  "organisation's ECOSOC consultative status, or its "
-			  "association with the UN Department of Global "
-			  "Communications, with the year it was granted");
+		members_add_error(
+			r, "ecosoc_status",
+			"Full membership needs UN status: give your "
+			"organisation's ECOSOC consultative status, or its "
+			"association with the UN Department of Global "
+			"Communications, with the year it was granted");
 		return;
 	}
 	if (ecosoc) {
 		if (missing(r, "ecosoc_status"))
-			add_error(r, "ecosoc_status",
-				  "ECOSOC consultative status: choose general, "
-				  "special or roster");
+			members_add_error(
+				r, "ecosoc_status",
+				"ECOSOC consultative status: choose general, "
+				"special or roster");
 		if (missing(r, "ecosoc_year"))
-			add_error(r, "ecosoc_year",
-				  "Year ECOSOC status was granted is required "
-				  "with the status");
+			members_add_error(
+				r, "ecosoc_year",
+				"Year ECOSOC status was granted is required "
+				"with the status");
 		else if (ey->present && ey->num > year)
-			add_error(r, "ecosoc_year",
-				  "Year ECOSOC status was granted cannot be in "
-				  "the future");
+			members_add_error(
+				r, "ecosoc_year",
+				"Year ECOSOC status was granted cannot be in "
+				"the future");
 	}
 	if (assoc) {
 		if (dgc->num != 1 && error_of(r, "dgc_associated") == NULL)
-			add_error(r, "dgc_associated",
-				  "Association with the Department of Global "
-				  "Communications: tick the box to give the "
-				  "year of association");
+			members_add_error(
+				r, "dgc_associated",
+				"Association with the Department of Global "
+				"Communications: tick the box to give the "
+				"year of association");
 		if (missing(r, "dgc_year"))
-			add_error(r, "dgc_year",
-				  "Year of association with the DGC is "
-				  "required with the association");
+			members_add_error(r, "dgc_year",
+					  "Year of association with the DGC is "
+					  "required with the association");
 		else if (dy->present && dy->num > year)
-			add_error(r, "dgc_year",
-				  "Year of association with the DGC cannot be "
-				  "in the future");
+			members_add_error(
+				r, "dgc_year",
+				"Year of association with the DGC cannot be "
+				"in the future");
 	}
 }
 
@@ -454,7 +434,8 @@ check_reps(struct req *r)
 	size_t nemails = 0;
 
 	if (req_value(r, "rank")->present && !req_value(r, "post")->present)
-		add_error(r, "post", "Your UN post: choose one to give a rank");
+		members_add_error(r, "post",
+				  "Your UN post: choose one to give a rank");
 	if (req_value(r, "email")->present)
 		emails[nemails++] =
 			join_normal_email(r->arena, req_value(r, "email")->str);
@@ -472,37 +453,41 @@ check_reps(struct req *r)
 		if (!any)
 			continue;
 		if (missing(r, k_name))
-			add_error(r, k_name,
-				  arena_printf(r->arena,
-					       "Name of representative %d is "
-					       "required with the other details",
-					       n));
+			members_add_error(
+				r, k_name,
+				arena_printf(r->arena,
+					     "Name of representative %d is "
+					     "required with the other details",
+					     n));
 		if (missing(r, k_email))
-			add_error(r, k_email,
-				  arena_printf(r->arena,
-					       "E-mail of representative %d is "
-					       "required with the other details",
-					       n));
+			members_add_error(
+				r, k_email,
+				arena_printf(r->arena,
+					     "E-mail of representative %d is "
+					     "required with the other details",
+					     n));
 		if (req_value(r, k_rank)->present &&
 		    !req_value(r, k_post)->present)
-			add_error(r, k_post,
-				  arena_printf(r->arena,
-					       "UN post of representative %d: "
-					       "choose one to give a rank",
-					       n));
+			members_add_error(
+				r, k_post,
+				arena_printf(r->arena,
+					     "UN post of representative %d: "
+					     "choose one to give a rank",
+					     n));
 		if (email->present) {
 			const char *e = join_normal_email(r->arena, email->str);
 
 			for (size_t i = 0; i < nemails; i++)
 				if (strcmp(emails[i], e) == 0)
-					add_error(r, k_email,
-						  arena_printf(
-							  r->arena,
-							  "E-mail of "
-							  "representative %d "
-							  "is given twice: "
-							  "each person once",
-							  n));
+					members_add_error(
+						r, k_email,
+						arena_printf(
+							r->arena,
+							"E-mail of "
+							"representative %d "
+							"is given twice: "
+							"each person once",
+							n));
 			emails[nemails++] = e;
 		}
 	}
@@ -530,8 +515,9 @@ check_focal(struct req *r)
 				   fv->v[k].str) == 0)
 				found = 1;
 		if (!found)
-			add_error(r, "focal",
-				  "Focal areas: choose among the listed ones");
+			members_add_error(
+				r, "focal",
+				"Focal areas: choose among the listed ones");
 	}
 	json_decref(known);
 }
@@ -540,25 +526,28 @@ static void
 check_application(struct req *r, const struct level *lv)
 {
 	if (req_value(r, "consent")->num != 1)
-		add_error(r, "consent", "Please agree to the privacy policy to "
-					"send the application");
+		members_add_error(r, "consent",
+				  "Please agree to the privacy policy to "
+				  "send the application");
 	if (lv->is_org) {
 		if (missing(r, "org_name"))
-			add_error(r, "org_name", "Organisation name is required");
+			members_add_error(r, "org_name",
+					  "Organisation name is required");
 		if (missing(r, "country"))
-			add_error(r, "country", "Country is required");
+			members_add_error(r, "country", "Country is required");
 		if (missing(r, "org_description"))
-			add_error(r, "org_description",
-				  "What your organisation does is required");
+			members_add_error(
+				r, "org_description",
+				"What your organisation does is required");
 		check_reps(r);
 		if (lv->requires_un)
 			check_un_status(r);
 	} else {
 		if (missing(r, "country"))
-			add_error(r, "country", "Country is required");
+			members_add_error(r, "country", "Country is required");
 		if (missing(r, "statement"))
-			add_error(r, "statement",
-				  "Why you wish to join is required");
+			members_add_error(r, "statement",
+					  "Why you wish to join is required");
 	}
 	check_focal(r);
 }
@@ -573,16 +562,17 @@ reps_json(struct req *r)
 	json_t *a = json_array();
 
 	json_array_append_new(
-		a, json_pack("{s:s,s:s,s:s?,s:s?,s:b}", "name",
-			     req_value(r, "name")->str, "email",
-			     join_normal_email(r->arena,
-					       req_value(r, "email")->str),
-			     "un_post", text_or_null(r, "post"), "un_rank",
-			     text_or_null(r, "rank"), "main_contact", 1));
+		a,
+		json_pack(
+			"{s:s,s:s,s:s?,s:s?,s:b}", "name",
+			req_value(r, "name")->str, "email",
+			join_normal_email(r->arena, req_value(r, "email")->str),
+			"un_post", members_value_or_null(r, "post"), "un_rank",
+			members_value_or_null(r, "rank"), "main_contact", 1));
 	for (int n = 1; n <= MAX_REPS; n++) {
-		const char *name = text_or_null(
+		const char *name = members_value_or_null(
 			r, arena_printf(r->arena, "rep%d_name", n));
-		const char *email = text_or_null(
+		const char *email = members_value_or_null(
 			r, arena_printf(r->arena, "rep%d_email", n));
 
 		if (name == NULL || email == NULL)
@@ -592,11 +582,13 @@ reps_json(struct req *r)
 			json_pack("{s:s,s:s,s:s?,s:s?,s:b}", "name", name,
 				  "email", join_normal_email(r->arena, email),
 				  "un_post",
-				  text_or_null(r, arena_printf(r->arena,
-							       "rep%d_post", n)),
+				  members_value_or_null(
+					  r, arena_printf(r->arena,
+							  "rep%d_post", n)),
 				  "un_rank",
-				  text_or_null(r, arena_printf(r->arena,
-							       "rep%d_rank", n)),
+				  members_value_or_null(
+					  r, arena_printf(r->arena,
+							  "rep%d_rank", n)),
 				  "main_contact", 0));
 	}
 	return a;
@@ -652,16 +644,25 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 	db_bind_int(st, 1, lv->id);
 	db_bind_text(st, 2, req_value(r, "name")->str);
 	db_bind_text(st, 3, email);
-	db_bind_text(st, 4, lv->is_org ? text_or_null(r, "org_name") : NULL);
-	db_bind_text(st, 5, lv->is_org ? text_or_null(r, "org_acronym") : NULL);
+	db_bind_text(st, 4,
+		     lv->is_org ? members_value_or_null(r, "org_name") : NULL);
+	db_bind_text(st, 5,
+		     lv->is_org ? members_value_or_null(r, "org_acronym")
+				: NULL);
 	/* an individual's country goes in the same column */
-	db_bind_text(st, 6, text_or_null(r, "country"));
-	db_bind_text(st, 7, lv->is_org ? text_or_null(r, "org_website") : NULL);
+	db_bind_text(st, 6, members_value_or_null(r, "country"));
+	db_bind_text(st, 7,
+		     lv->is_org ? members_value_or_null(r, "org_website")
+				: NULL);
 	db_bind_text(st, 8,
-		     lv->is_org ? text_or_null(r, "org_description") : NULL);
+		     lv->is_org ? members_value_or_null(r, "org_description")
+				: NULL);
 	db_bind_text(st, 9,
-		     lv->is_org ? text_or_null(r, "org_contact_address") : NULL);
-	db_bind_text(st, 10, un ? text_or_null(r, "ecosoc_status") : NULL);
+		     lv->is_org
+			     ? members_value_or_null(r, "org_contact_address")
+			     : NULL);
+	db_bind_text(st, 10,
+		     un ? members_value_or_null(r, "ecosoc_status") : NULL);
 	if (un)
 		bind_int_or_null(st, 11, req_value(r, "ecosoc_year"));
 	db_bind_int(st, 12, un && req_value(r, "dgc_associated")->num == 1);
@@ -669,9 +670,10 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 		bind_int_or_null(st, 13, req_value(r, "dgc_year"));
 	db_bind_text(st, 14, focal_text(r));
 	db_bind_text(st, 15, reps);
-	db_bind_text(st, 16, text_or_null(r, "statement")
-				     ? text_or_null(r, "statement")
-				     : "");
+	db_bind_text(st, 16,
+		     members_value_or_null(r, "statement")
+			     ? members_value_or_null(r, "statement")
+			     : "");
 	db_bind_int(st, 17, t);
 	db_bind_int(st, 18, t);
 	if (db_run(st) != 0)
