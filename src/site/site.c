@@ -241,6 +241,9 @@ bodies_show(struct req *r, struct resp *w)
 			  json_pack("{s:o}", "body", body));
 }
 
+/* The hits /search shows: the best, by rank; no pages. */
+#define SEARCH_LIMIT 30
+
 /* Where a search hit of a kind lives, and what it is called. */
 static const struct {
 	const char *kind, *prefix, *label;
@@ -279,7 +282,7 @@ search(struct req *r, struct resp *w)
 	json_t *hit;
 
 	if (q->present) {
-		hits = search_run(r->db, q->str, 30);
+		hits = search_run(r->db, q->str, SEARCH_LIMIT);
 		if (hits == NULL) {
 			json_decref(results);
 			resp_error(w, 500, "The search could not be run.");
@@ -297,9 +300,14 @@ search(struct req *r, struct resp *w)
 			    json_array_size(results) > 0, "results", results,
 			    "searched", q->present, "count",
 			    (json_int_t)json_array_size(results), "count_label",
-			    json_sprintf("%zu result%s", json_array_size(results),
-					 json_array_size(results) == 1 ? ""
-								       : "s")));
+			    json_array_size(results) == SEARCH_LIMIT
+				    ? json_sprintf("The %d best results",
+						   SEARCH_LIMIT)
+				    : json_sprintf("%zu result%s",
+						   json_array_size(results),
+						   json_array_size(results) == 1
+							   ? ""
+							   : "s")));
 }
 
 static const struct field search_fields[] = {

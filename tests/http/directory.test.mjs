@@ -186,6 +186,13 @@ describe('the site search', () => {
     assert.ok((await titles('visitor', 'study justice')).includes('Genève Institute (GI)'), 'description');
     const html = mainOf(await as.visitor.html('/search?q=Geneve'));
     assert.match(html, /<a href="\/members\/geneve-institute">Genève Institute \(GI\)<\/a> <span class="muted">Member organisation<\/span>/);
+    assert.match(html, /1 result for “Geneve”|2 results for “Geneve”/);
+  });
+
+  test('a search with more hits than it shows says it shows the best', async () => {
+    const body = await (await as.visitor.get('/api/v1/search?q=Bulk')).json();
+    assert.equal(body.results.length, 30);
+    assert.equal(body.count_label, 'The 30 best results');
   });
 
   test('organisations for members only, hidden or not listed are in nobody\'s search', async () => {
