@@ -20,7 +20,10 @@
  * the one where it closes agrees.
  *
  * Known limits: those of htmlctx.h, and there is no way to write a
- * literal "{{".
+ * literal "{{" or "}}": a "}}" in the text is refused, as it is always a
+ * tag that closed early (a comment ends at its first "}}", so one that
+ * describes a model with nested braces would otherwise spill the rest of
+ * itself into the page).
  */
 #include "template.h"
 
@@ -167,6 +170,11 @@ literal(struct compiler *cc, size_t from, size_t to)
 
 	if (from == to)
 		return 0;
+	for (i = from; i + 1 < to; i++)
+		if (cc->src[i] == '}' && cc->src[i + 1] == '}')
+			return fail(cc, i, "\"}}\" outside a tag: did a "
+					   "{{! comment} end before its text "
+					   "did?");
 	for (i = from; i < to; i++)
 		if (htmlctx_step(&cc->h, (unsigned char)cc->src[i], why,
 				 sizeof(why)) < 0)

@@ -326,7 +326,7 @@ literal_bytes_pass_through_unchanged(void **state)
 {
 	struct tmpl_set *set = tmpl_set_new();
 	struct buf out = BUF_INIT;
-	const char src[] = "\xff\xfe<p>\0}}{ }{</p>";
+	const char src[] = "\xff\xfe<p>\0}{ }{</p>"; /* "}}" is refused */
 
 	(void)state;
 	assert_int_equal(tmpl_set_add(set, "t", src, sizeof(src) - 1, NULL, 0), 0);
@@ -528,6 +528,17 @@ comment_tags_render_nothing(void **state)
 {
 	(void)state;
 	assert_renders("a{{! a note, even with {{ inside }}b{{!}}c", "{}", "abc");
+}
+
+static void
+comment_closed_early_by_nested_braces_is_an_error(void **state)
+{
+	(void)state;
+	/* a model described with nested braces ends the comment at its
+	 * first "}}"; the rest would be printed in the page */
+	assert_compile_error("{{! Model: question {body, asked {at}}, more }}\n<p>",
+			     "t:1:46:", "outside a tag");
+	assert_compile_error("<p>}}</p>", "t:1:4:", "outside a tag");
 }
 
 static void
@@ -1088,6 +1099,7 @@ main(void)
 		cmocka_unit_test(nested_loops_render_every_combination),
 		cmocka_unit_test(sections_inside_a_tag_set_boolean_attributes),
 		cmocka_unit_test(comment_tags_render_nothing),
+		cmocka_unit_test(comment_closed_early_by_nested_braces_is_an_error),
 		cmocka_unit_test(raw_alone_is_a_variable_named_raw),
 		cmocka_unit_test(partial_renders_with_the_current_context),
 		cmocka_unit_test(missing_partial_fails_and_leaves_output_as_it_was),
