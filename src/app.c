@@ -38,7 +38,11 @@ const struct module *const app_modules[] = {
 	&core_module,
 	&site_module,
 	&contact_module,
-	&accounts_module,
+	&accounts_signup_module,
+	&accounts_signin_module,
+	&accounts_settings_module,
+	&accounts_sessions_module,
+	&accounts_profile_module,
 	&admin_module,
 	&levels_module,
 	&pledges_module,
@@ -59,6 +63,7 @@ app_init(const char *site_name)
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->sql)
 			db_register(app_modules[i]->sql);
+	db_register(&accounts_sql);
 	db_register(&approve_sql);
 	db_register(&search_sql);
 	db_register(&mail_sql);

@@ -1,5 +1,7 @@
 /*
- * import.c -- organisations, people and memberships in and out as CSV.
+ * import.c -- see import.h: organisations, people and memberships in and
+ * out as CSV: each row checked and written, and the export.  The pages
+ * are import_pages.c, the commands import_cli.c.
  *
  * Import: /admin/import (ACCESS_ADMIN; the kind, the file -- streamed to
  * a temporary file by the core, at most IMPORT_MAX_BODY -- and "dry run")
@@ -36,24 +38,18 @@
 #include "import.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/audit.h"
-#include "core/auth.h"
 #include "core/fold.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "members/period.h"
 
-#define IMPORT_MAX_FILE (10u * 1024 * 1024)
-#define IMPORT_MAX_BODY (IMPORT_MAX_FILE + 64 * 1024)
 #define MAX_SLUG_TRIES 100
 
 enum stmt_import {
@@ -142,7 +138,7 @@ static const char *const import_sql_text[I__MAX] = {
 		" LEFT JOIN people p ON p.id = m.person_id ORDER BY m.id",
 };
 
-static struct db_sql import_sql = {"import", import_sql_text, I__MAX, 0};
+struct db_sql import_sql = {"import", import_sql_text, I__MAX, 0};
 
 /* What one run needs besides the row: memory, the time, what this file
  * has made so far (value -> line). */
@@ -721,352 +717,4 @@ members_export(struct db *db, enum members_csv_kind kind, struct buf *out)
 		members_csv_put_row(out, row, n);
 	}
 	return rc == DB_DONE ? 0 : -1;
-}
-
-/* ---- the secretariat's pages ---- */
-
-static const char *const kind_choices[] = {"organisations", "people",
-					   "memberships", NULL};
-
-static const struct field import_fields[] = {
-	{.name = "kind", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = kind_choices, .label = "What the file holds"},
-	{.name = "file", .type = FT_FILE, .flags = FIELD_REQUIRED,
-	 .label = "CSV file"},
-	{.name = "dry_run", .type = FT_BOOL, .label = "Dry run"},
-	{0},
-};
-
-/* The form's model; kind chosen as typed. */
-static json_t *
-form_model(struct req *r)
-{
-	const char *chosen = req_value(r, "kind")->present
-				     ? req_value(r, "kind")->str
-				     : "organisations";
-	json_t *kinds = json_array(), *cols = json_array();
-
-	for (int k = 0; k < MEMBERS_CSV__KINDS; k++) {
-		const struct field *f = members_csv_columns(k);
-		struct buf b = BUF_INIT;
-
-		for (size_t i = 0; f[i].name; i++) {
-			if (i)
-				buf_puts(&b, ", ");
-			buf_puts(&b, f[i].name);
-			if (f[i].flags & FIELD_REQUIRED)
-				buf_putc(&b, '*');
-		}
-		json_array_append_new(
-			kinds, json_pack("{s:s,s:b}", "value", kind_choices[k],
-					 "selected",
-					 strcmp(chosen, kind_choices[k]) == 0));
-		json_array_append_new(cols,
-				      json_pack("{s:s,s:s}", "kind",
-						kind_choices[k], "columns",
-						buf_cstr(&b)));
-		buf_free(&b);
-	}
-	return json_pack("{s:o,s:o,s:b,s:I}", "kinds", kinds, "columns", cols,
-			 "dry_run", req_value(r, "dry_run")->num != 0,
-			 "max_upload_mb",
-			 (json_int_t)(IMPORT_MAX_FILE / (1024 * 1024)));
-}
-
-static void
-import_form(struct req *r, struct resp *w)
-{
-	resp_page(w, 200, "members/templates/import.html", "Import from CSV",
-		  form_model(r));
-}
-
-/* The upload's bytes (malloc'd), or NULL with *why set. */
-static char *
-read_upload(const struct upload *u, size_t *len, const char **why)
-{
-	FILE *f = fopen(u->tmp_path, "rb");
-	char *data;
-
-	*why = "The file could not be read; please send it again.";
-	if (f == NULL)
-		return NULL;
-	if (u->size > IMPORT_MAX_FILE) {
-		fclose(f);
-		*why = "The file is larger than 10 MB; split it in parts.";
-		return NULL;
-	}
-	data = xmalloc((size_t)u->size + 1);
-	*len = fread(data, 1, (size_t)u->size, f);
-	fclose(f);
-	if (*len != u->size) {
-		free(data);
-		return NULL;
-	}
-	data[*len] = '\0';
-	return data;
-}
-
-static void
-import_send(struct req *r, struct resp *w)
-{
-	struct members_import im = {0};
-	struct upload *up = req_upload(r, "file");
-	const char *why;
-	json_t *m;
-	char *data;
-	size_t len = 0;
-	int rc;
-
-	if (r->errors || up == NULL) {
-		m = form_model(r);
-		json_object_set_new(m, "error_list",
-				    r->errors ? resp_error_list(r->errors)
-					      : json_pack("[{s:s,s:s}]", "field",
-							  "file", "message",
-							  "Choose a CSV file"));
-		json_object_set_new(m, "has_errors", json_true());
-		resp_page(w, 422, "members/templates/import.html",
-			  "Import from CSV", m);
-		return;
-	}
-	if ((data = read_upload(up, &len, &why)) == NULL) {
-		resp_error(w, up->size > IMPORT_MAX_FILE ? 413 : 500, why);
-		return;
-	}
-	im.kind = members_csv_kind(req_value(r, "kind")->str);
-	im.dry_run = req_value(r, "dry_run")->num != 0;
-	im.allow_admin = 0;
-	im.actor = r->person->id;
-	im.client = r->client;
-	im.source = up->filename ? up->filename : "";
-	rc = members_import_run(r->db, data, len, &im);
-	free(data);
-	if (rc < 0) {
-		json_decref(im.errors);
-		json_decref(im.warnings);
-		resp_error(w, 500, "Something went wrong on our side. Nothing "
-				   "was imported; please try again.");
-		return;
-	}
-	m = json_pack("{s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:o,s:o}", "kind",
-		      members_csv_kind_name(im.kind), "file", im.source,
-		      "dry_run", im.dry_run, "ok", rc == 0, "rows",
-		      (json_int_t)im.rows, "imported", (json_int_t)im.imported,
-		      "bad", (json_int_t)json_array_size(im.errors), "errors",
-		      im.errors, "warnings", im.warnings);
-	resp_page(w, rc == 0 ? 200 : 422, "members/templates/import_result.html",
-		  rc == 0 ? (im.dry_run ? "Dry run: every row is good"
-					: "Import done")
-			  : "Nothing was imported",
-		  m);
-}
-
-/* GET /admin/export/KIND.csv */
-static void
-export_csv(struct req *r, struct resp *w, enum members_csv_kind kind)
-{
-	struct buf b = BUF_INIT;
-	char disp[120];
-	time_t t = time(NULL);
-	struct tm tm;
-
-	if (members_export(r->db, kind, &b) != 0) {
-		buf_free(&b);
-		resp_error(w, 500, "The export failed on our side; please try "
-				   "again.");
-		return;
-	}
-	gmtime_r(&t, &tm);
-	snprintf(disp, sizeof(disp),
-		 "attachment; filename=\"alliance-%s-%04d-%02d-%02d.csv\"",
-		 members_csv_kind_name(kind), tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday);
-	resp_raw(w, 200, "text/csv; charset=utf-8", b.data ? b.data : "",
-		 b.len);
-	resp_header(w, "Content-Disposition", disp);
-	buf_free(&b);
-}
-
-static void
-export_organisations(struct req *r, struct resp *w)
-{
-	export_csv(r, w, MEMBERS_CSV_ORGANISATIONS);
-}
-
-static void
-export_people(struct req *r, struct resp *w)
-{
-	export_csv(r, w, MEMBERS_CSV_PEOPLE);
-}
-
-static void
-export_memberships(struct req *r, struct resp *w)
-{
-	export_csv(r, w, MEMBERS_CSV_MEMBERSHIPS);
-}
-
-static const struct route import_routes[] = {
-	{HTTP_GET, "/admin/import", ACCESS_ADMIN, NULL, import_form,
-	 ROUTE_FORM, 0,
-	 "The import form: organisations, people or memberships from CSV"},
-	{HTTP_POST, "/admin/import", ACCESS_ADMIN, import_fields, import_send,
-	 ROUTE_OWN_ERRORS | ROUTE_PERSONAL, IMPORT_MAX_BODY,
-	 "Imports a CSV file in one transaction (or checks it: dry run)"},
-	{HTTP_GET, "/admin/export/organisations.csv", ACCESS_ADMIN, NULL,
-	 export_organisations, ROUTE_PERSONAL, 0,
-	 "Every organisation as CSV (the import's columns)"},
-	{HTTP_GET, "/admin/export/people.csv", ACCESS_ADMIN, NULL,
-	 export_people, ROUTE_PERSONAL, 0,
-	 "Every person as CSV (the import's columns)"},
-	{HTTP_GET, "/admin/export/memberships.csv", ACCESS_ADMIN, NULL,
-	 export_memberships, ROUTE_PERSONAL, 0,
-	 "Every membership as CSV (the import's columns)"},
-};
-
-const struct module import_module = {"import", import_routes,
-				     ARRAY_LEN(import_routes), &import_sql};
-
-/* ---- the command line ---- */
-
-struct bar {
-	int shown;    /* a bar is on the terminal */
-	int percent;  /* last shown */
-	const char *what;
-};
-
-/* \r-updated progress on standard error (a terminal only): every 1% and
- * every 1000 rows. */
-static void
-progress(void *ctx, size_t done, size_t total)
-{
-	struct bar *b = ctx;
-	int pct = total ? (int)(done * 100 / total) : 100;
-
-	if (pct == b->percent && done % 1000 != 0 && done != total)
-		return;
-	b->percent = pct;
-	b->shown = 1;
-	fprintf(stderr, "\r%s: [%-25.*s] %3d%% (%zu/%zu)", b->what, pct / 4,
-		"#########################", pct, done, total);
-	fflush(stderr);
-}
-
-/* The whole of a file (malloc'd), or NULL with a message printed. */
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
-
-	if (f == NULL) {
-		fprintf(stderr, "alliance import: cannot read %s: %s\n", path,
-			strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	if (ferror(f)) {
-		fprintf(stderr, "alliance import: cannot read %s: %s\n", path,
-			strerror(errno));
-		if (f != stdin)
-			fclose(f);
-		buf_free(&b);
-		return NULL;
-	}
-	if (f != stdin)
-		fclose(f);
-	return buf_detach(&b, len);
-}
-
-int
-members_import_command(struct db *db, int argc, char **argv, int dry_run)
-{
-	struct members_import im = {0};
-	struct bar bar = {0, -1, NULL};
-	int kind = argc > 0 ? members_csv_kind(argv[0]) : -1;
-	size_t len = 0, i;
-	json_t *e;
-	char *data;
-	int rc;
-
-	if (kind < 0 || argc < 2) {
-		fprintf(stderr, "usage: alliance import organisations|people|"
-				"memberships FILE.csv [--dry-run] [--data "
-				"DIR]\n");
-		return 2;
-	}
-	if ((data = read_file(argv[1], &len)) == NULL)
-		return 1;
-	im.kind = (enum members_csv_kind)kind;
-	im.dry_run = dry_run;
-	im.allow_admin = 1;
-	im.actor = 0;
-	im.client = "cli";
-	im.source = argv[1];
-	bar.what = members_csv_kind_name(im.kind);
-	if (isatty(STDERR_FILENO)) {
-		im.progress = progress;
-		im.progress_ctx = &bar;
-	}
-	rc = members_import_run(db, data, len, &im);
-	free(data);
-	if (bar.shown)
-		fputc('\n', stderr);
-	json_array_foreach (im.warnings, i, e)
-		fprintf(stderr, "alliance import: %s\n", json_string_value(e));
-	json_array_foreach (im.errors, i, e) {
-		json_int_t line = json_integer_value(json_object_get(e, "line"));
-		const char *msg = json_string_value(json_object_get(e, "message"));
-
-		if (line > 0)
-			fprintf(stderr, "%s: line %lld: %s\n", argv[1],
-				(long long)line, msg);
-		else
-			fprintf(stderr, "%s: %s\n", argv[1], msg);
-	}
-	if (rc < 0)
-		fprintf(stderr, "alliance import: the database failed; nothing "
-				"was imported\n");
-	else if (rc > 0)
-		fprintf(stderr, "alliance import: %zu bad row%s; nothing was "
-				"imported\n",
-			json_array_size(im.errors),
-			json_array_size(im.errors) == 1 ? "" : "s");
-	else if (im.dry_run)
-		printf("alliance import: dry run: all %zu %s rows are good; "
-		       "nothing was changed\n",
-		       im.rows, members_csv_kind_name(im.kind));
-	else
-		printf("alliance import: %zu %s imported\n", im.imported,
-		       members_csv_kind_name(im.kind));
-	json_decref(im.errors);
-	json_decref(im.warnings);
-	return rc == 0 ? 0 : 1;
-}
-
-int
-members_export_command(struct db *db, int argc, char **argv)
-{
-	int kind = argc > 0 ? members_csv_kind(argv[0]) : -1;
-	struct buf b = BUF_INIT;
-	int rc = 0;
-
-	if (kind < 0) {
-		fprintf(stderr, "usage: alliance export organisations|people|"
-				"memberships [--data DIR] > FILE.csv\n");
-		return 2;
-	}
-	if (members_export(db, (enum members_csv_kind)kind, &b) != 0) {
-		fprintf(stderr, "alliance export: the database failed\n");
-		rc = 1;
-	} else if (fwrite(b.data, 1, b.len, stdout) != b.len ||
-		   fflush(stdout) != 0) {
-		fprintf(stderr, "alliance export: cannot write: %s\n",
-			strerror(errno));
-		rc = 1;
-	}
-	buf_free(&b);
-	return rc;
 }

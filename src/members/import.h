@@ -1,7 +1,8 @@
 /*
  * import.h -- organisations, people and memberships in and out as CSV:
- * /admin/import, /admin/export/KIND.csv, `alliance import` and
- * `alliance export`.
+ * /admin/import, /admin/export/KIND.csv (import_pages.c), `alliance
+ * import` and `alliance export` (import_cli.c); the rows checked and
+ * written, and the export, are import.c's.
  */
 #ifndef ALLIANCE_MEMBERS_IMPORT_H
 #define ALLIANCE_MEMBERS_IMPORT_H
@@ -15,6 +16,8 @@
 #include "members/csv.h"
 
 extern const struct module import_module;
+/* import.c's statements; import_module carries them. */
+extern struct db_sql import_sql;
 
 /* One import: what to do (in) and what happened (out). */
 struct members_import {

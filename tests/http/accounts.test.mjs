@@ -376,7 +376,7 @@ describe('password reset', () => {
     await assertSignedIn(b, 'the browser that used the link');
   });
 
-  // Bug: reset_confirm() in src/accounts/accounts.c signs the person in but
+  // Bug: reset_confirm() in src/accounts/signin.c signs the person in but
   // does not mark the address confirmed (signin_link() does), so the new
   // password is refused with "Please confirm your address first" on the
   // next sign-in although the link proved the address.
@@ -841,9 +841,9 @@ describe('mail limits per address', () => {
     assert.equal((await mailsTo(lim.dataDir, email)).length, 3);
   });
 
-  // Bug: account_email() in src/accounts/accounts.c sends its link without
-  // mail_limited(), so any member can send any number of messages to any
-  // address.
+  // Bug: account_email() in src/accounts/settings.c sends its link without
+  // accounts_mail_limited(), so any member can send any number of messages
+  // to any address.
   test('four address-change requests to one new address within an hour send no more than three messages', async () => {
     const p = await personWithRole(lim, { role: 'member', name: 'Sal Spammer' });
     const target = uniqueEmail('mailbombed');

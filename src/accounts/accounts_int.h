@@ -1,0 +1,111 @@
+/*
+ * accounts_int.h -- what the files of src/accounts/ share and nothing else
+ * includes: the statement table (accounts.c), how long links live and the
+ * rate limits, the route shorthands, and the pieces every page uses
+ * (accounts.c; the password is set by settings.c).  See accounts.h.
+ */
+#ifndef ALLIANCE_ACCOUNTS_INT_H
+#define ALLIANCE_ACCOUNTS_INT_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "accounts/accounts.h"
+#include "core/auth.h"
+
+enum stmt_accounts {
+	S_PERSON_INSERT,
+	S_PERSON_VERIFY,
+	S_PERSON_ACTIVATE,
+	S_PERSON_SET_PASSWORD,
+	S_PERSON_HASH,
+	S_PERSON_SET_EMAIL,
+	S_EMAIL_TAKEN,
+	S_PROFILE_GET,
+	S_PROFILE_SET,
+	S_FOCAL_CLEAR,
+	S_FOCAL_ADD,
+	S_FOCAL_LIST,
+	S_ACCOUNTS__MAX,
+};
+
+/* How long links live, and the rate limits. */
+#define VERIFY_TTL (24 * 3600)
+#define RESET_TTL 3600
+#define EMAIL_TTL (24 * 3600)
+#define FAIL_WINDOW (15 * 60)
+#define FAIL_PER_ACCOUNT 5
+#define FAIL_PER_CLIENT 20
+#define MAIL_WINDOW 3600
+#define MAIL_PER_ADDRESS 3
+#define MAIL_PER_CLIENT 10
+
+/* The route tables' shorthands. */
+#define T ACCESS_PUBLIC
+#define M ACCESS_MEMBER
+#define FORM (ROUTE_FORM | ROUTE_PERSONAL)
+#define OWN (ROUTE_OWN_ERRORS | ROUTE_PERSONAL)
+
+static inline int64_t
+now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- accounts.c: the pieces the pages share ---- */
+
+/* A form page: the model gets what was typed (never passwords) and the
+ * messages, as a map for the fields and a list for the summary. */
+void accounts_form_page(struct req *r, struct resp *w, int status,
+			const char *tmpl, const char *title, json_t *model);
+/* A page with a heading, a paragraph and a link onward. */
+void accounts_message_page(struct resp *w, int status, const char *title,
+			   const char *lead, const char *href,
+			   const char *link);
+/* The e-mail address as stored: lower case (r's arena). */
+char *accounts_normal_email(struct req *r, const char *email);
+/* A link into the site for a message: base_url + path + token. */
+char *accounts_site_link(struct req *r, const char *path, const char *token);
+/* Puts a plain message with one link in the outbox. 0 or -1. */
+int accounts_send_link_mail(struct req *r, const char *to, const char *name,
+			    const char *subject, const char *intro,
+			    const char *link, const char *outro);
+/* Starts a session for person, replacing the current one, and redirects
+ * to next (a local path) or /account.  0 or -1. */
+int accounts_sign_in(struct req *r, struct resp *w, int64_t person,
+		     const char *next);
+/* Answers 500 after rolling back. */
+void accounts_fail(struct req *r, struct resp *w);
+/* Counts an e-mail to address from this client; 0 when it may be sent. */
+int accounts_mail_limited(struct req *r, const char *kind,
+			  const char *address);
+/* The password as typed in field (FT_TEXT trims), or NULL. */
+const char *accounts_typed_password(const struct req *r, const char *field);
+
+/* The one field of a link's pages: ?token= or the button's token. */
+extern const struct field accounts_token_fields[];
+/* 410: the link has been used or is too old. */
+void accounts_link_gone(struct resp *w);
+/* Begins the change's transaction and uses the link of the form's token.
+ * Returns 1 with the transaction open, or 0 when w holds the answer. */
+int accounts_use_link_or_respond(struct req *r, struct resp *w,
+				 const char *purpose, int64_t *person,
+				 const char **data);
+/* Whether the link in ?token= can still be used; 0 when w holds the
+ * answer. */
+int accounts_link_valid_or_respond(struct req *r, struct resp *w,
+				   const char *purpose);
+/* A page with a button that uses the link in ?token= (GET), or says the
+ * link cannot be used. */
+void accounts_confirm_page(struct req *r, struct resp *w, const char *purpose,
+			   const char *title, const char *lead,
+			   const char *action, const char *button);
+
+/* ---- settings.c ---- */
+
+/* Sets person's password hash, ends all their sessions but keep_session
+ * (NULL: all), records it.  0 or -1. */
+int accounts_set_password(struct req *r, int64_t person, const char *hash,
+			  const char *keep_session);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * settings.c -- see accounts.h: the account page, /account: changing the
+ * password (the current one asked for, other sessions ended) and the
+ * address (a link to the new one; the old one told when it is used).
+ */
+#include "accounts_int.h"
+
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/db.h"
+#include "core/util.h"
+
+/* The current password hash of the signed-in person (arena), or NULL. */
+static const char *
+current_hash(struct req *r)
+{
+	struct db_stmt *st = db_stmt(r->db, &accounts_sql, S_PERSON_HASH);
+	const char *h = NULL;
+
+	if (st == NULL)
+		return NULL;
+	db_bind_int(st, 1, r->person->id);
+	if (db_step(st) == DB_ROW) {
+		if (db_col_text(st, 0))
+			h = arena_strdup(r->arena, db_col_text(st, 0));
+		db_reset(st);
+	}
+	return h;
+}
+
+static json_t *
+account_model(struct req *r)
+{
+	const struct value *done = req_value(r, "done");
+	const char *notice = NULL;
+
+	if (done->present && strcmp(done->str, "password") == 0)
+		notice = "Your password has been changed. Other browsers "
+			 "where you were signed in have been signed out.";
+	else if (done->present && strcmp(done->str, "email-sent") == 0)
+		notice = "We have sent a link to your new address. Your "
+			 "address changes when you open it.";
+	else if (done->present && strcmp(done->str, "email") == 0)
+		notice = "Your address has been changed.";
+	else if (req_value(r, "welcome")->present)
+		notice = "Welcome! Your address is confirmed and you are "
+			 "signed in.";
+	return json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", r->person->name,
+			 "email", r->person->email, "role",
+			 auth_role_name(r->person->role), "has_password",
+			 current_hash(r) != NULL, "notice", notice);
+}
+
+static const struct field account_fields[] = {
+	{.name = "done", .type = FT_SLUG, .maxlen = 20},
+	{.name = "welcome", .type = FT_BOOL},
+	{0},
+};
+
+static void
+account(struct req *r, struct resp *w)
+{
+	accounts_form_page(r, w, 200, "accounts/templates/account.html",
+			   "Your account", account_model(r));
+}
+
+static const struct field password_fields[] = {
+	{.name = "current", .type = FT_TEXT, .maxlen = 1024,
+	 .label = "Current password"},
+	{.name = "password", .type = FT_PASSWORD, .flags = FIELD_REQUIRED,
+	 .label = "New password"},
+	{0},
+};
+
+/* Sets person's password hash, ends all their sessions, records it. */
+int
+accounts_set_password(struct req *r, int64_t person, const char *hash,
+		      const char *keep_session)
+{
+	struct db_stmt *st = db_stmt(r->db, &accounts_sql,
+				     S_PERSON_SET_PASSWORD);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, hash);
+	db_bind_int(st, 2, person);
+	if (db_run(st) != 0 ||
+	    auth_sessions_end_others(r->db, person, keep_session) != 0)
+		return -1;
+	return audit_record(r->db, r->person ? r->person->id : person,
+			    "person.password.set", "person",
+			    arena_printf(r->arena, "%lld", (long long)person),
+			    NULL, NULL, r->client);
+}
+
+/* Checks the current password typed in field "current" (not needed when
+ * the account has none yet: the first sign-in by link). */
+static int
+current_password_ok(struct req *r)
+{
+	const char *hash = current_hash(r);
+
+	return hash == NULL ||
+	       auth_password_check(hash, accounts_typed_password(r, "current"));
+}
+
+static void
+account_password(struct req *r, struct resp *w)
+{
+	char hash[AUTH_PWHASH_MAX];
+
+	if (r->errors == NULL && !current_password_ok(r))
+		r->errors = json_pack("{s:s}", "current",
+				      "Current password is not right");
+	if (r->errors) {
+		accounts_form_page(r, w, 422, "accounts/templates/account.html",
+				   "Your account", account_model(r));
+		return;
+	}
+	if (auth_password_hash(req_value(r, "password")->str, hash) != 0) {
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	if (db_begin(r->db) != 0)
+		return accounts_fail(r, w);
+	if (accounts_set_password(r, r->person->id, hash, r->session_hash) !=
+		    0 ||
+	    accounts_send_link_mail(
+		    r, r->person->email, r->person->name,
+		    "Your password was changed",
+		    "The password of your account was just changed. If "
+		    "it was not you, choose a new one at once:",
+		    accounts_site_link(r, "/reset", NULL),
+		    "All other browsers where you were signed in have "
+		    "been signed out.") != 0 ||
+	    db_commit(r->db) != 0)
+		return accounts_fail(r, w);
+	resp_redirect(w, "/account?done=password");
+}
+
+static const struct field email_fields[] = {
+	{.name = "current", .type = FT_TEXT, .maxlen = 1024,
+	 .label = "Current password"},
+	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
+	 .label = "New email"},
+	{0},
+};
+
+static int
+email_taken(struct req *r, const char *email)
+{
+	struct db_stmt *st = db_stmt(r->db, &accounts_sql, S_EMAIL_TAKEN);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, email);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static void
+account_email(struct req *r, struct resp *w)
+{
+	char token[AUTH_TOKEN_LEN + 1];
+	const char *email = NULL;
+	int taken = 0, limited = 0;
+
+	if (r->errors == NULL) {
+		email = accounts_normal_email(r, req_value(r, "email")->str);
+		if (!current_password_ok(r))
+			r->errors = json_pack("{s:s}", "current",
+					      "Current password is not right");
+		else if ((taken = email_taken(r, email)) != 0)
+			r->errors = json_pack(
+				"{s:s}", "email",
+				taken < 0 ? "New email could not be checked"
+					  : "New email belongs to another "
+					    "account");
+		else if (accounts_mail_limited(r, "email", email))
+			r->errors = json_pack(
+				"{s:s}", "email",
+				"New email has had enough messages for now; "
+				"try again in an hour"),
+			limited = 1;
+	}
+	if (r->errors) {
+		accounts_form_page(r, w, limited ? 429 : 422,
+				   "accounts/templates/account.html",
+				   "Your account", account_model(r));
+		return;
+	}
+	if (db_begin(r->db) != 0)
+		return accounts_fail(r, w);
+	if (auth_link_create(r->db, r->person->id, "email", email, EMAIL_TTL,
+			     now(), token) != 0 ||
+	    accounts_send_link_mail(
+		    r, email, r->person->name, "Confirm your new address",
+		    "Please confirm this new address for your account:",
+		    accounts_site_link(r,
+				       "/account/email/confirm?token=", token),
+		    "The link works once, for 24 hours. Until then your "
+		    "old address stays in use.") != 0 ||
+	    db_commit(r->db) != 0)
+		return accounts_fail(r, w);
+	resp_redirect(w, "/account?done=email-sent");
+}
+
+static void
+email_confirm_form(struct req *r, struct resp *w)
+{
+	accounts_confirm_page(
+		r, w, "email", "Confirm your new address",
+		"Confirm to use this new address for your account. You "
+		"will be signed out everywhere else.",
+		"/account/email/confirm", "Use the new address");
+}
+
+static void
+email_confirm(struct req *r, struct resp *w)
+{
+	struct person before;
+	struct db_stmt *st;
+	const char *email;
+	int64_t person;
+
+	if (!accounts_use_link_or_respond(r, w, "email", &person, &email))
+		return;
+	if (email == NULL) {
+		db_rollback(r->db);
+		return accounts_link_gone(w);
+	}
+	if (email_taken(r, email) != 0) {
+		db_rollback(r->db);
+		accounts_message_page(
+			w, 409, "This address is taken",
+			"Another account uses this address now, so it "
+			"cannot be yours too.",
+			"/account", "Your account");
+		return;
+	}
+	if (auth_person_by_id(r->db, person, r->arena, &before) != 1 ||
+	    (st = db_stmt(r->db, &accounts_sql, S_PERSON_SET_EMAIL)) == NULL)
+		return accounts_fail(r, w);
+	db_bind_text(st, 1, email);
+	db_bind_int(st, 2, now());
+	db_bind_int(st, 3, person);
+	if (db_run(st) != 0 ||
+	    auth_sessions_end_others(r->db, person,
+				     r->person && r->person->id == person
+					     ? r->session_hash
+					     : NULL) != 0 ||
+	    audit_record_new(r->db, person, "person.email.set", "person",
+			     arena_printf(r->arena, "%lld", (long long)person),
+			     json_pack("{s:s}", "email", before.email),
+			     json_pack("{s:s}", "email", email),
+			     r->client) != 0 ||
+	    accounts_send_link_mail(
+		    r, before.email, before.name,
+		    "The address of your account was changed",
+		    arena_printf(r->arena,
+				 "The address of your account is now %s. "
+				 "If you did not change it, write to the "
+				 "secretariat at once:",
+				 email),
+		    accounts_site_link(r, "/contact", NULL),
+		    "This old address will get no more messages "
+		    "about the account.") != 0 ||
+	    db_commit(r->db) != 0)
+		return accounts_fail(r, w);
+	resp_redirect(w, r->person && r->person->id == person
+				 ? "/account?done=email"
+				 : "/signin");
+}
+
+static const struct route settings_routes[] = {
+	{HTTP_GET, "/account", M, account_fields, account, FORM, 0,
+	 "One's account: address, password, links"},
+	{HTTP_POST, "/account/password", M, password_fields, account_password,
+	 OWN, 0, "Changes the password; ends one's other sessions"},
+	{HTTP_POST, "/account/email", M, email_fields, account_email, OWN, 0,
+	 "Sends a link to confirm a new address"},
+	{HTTP_GET, "/account/email/confirm", T, accounts_token_fields,
+	 email_confirm_form, FORM, 0, "Confirmation page of a new address"},
+	{HTTP_POST, "/account/email/confirm", T, accounts_token_fields,
+	 email_confirm, OWN, 0,
+	 "Switches to the new address; ends other sessions"},
+};
+
+const struct module accounts_settings_module = {
+	"accounts", settings_routes, ARRAY_LEN(settings_routes), NULL};

@@ -1,0 +1,327 @@
+/*
+ * signin.c -- see accounts.h: sign-in with e-mail and password (failures
+ * limited per address and per client), sign-out, the one-time sign-in
+ * link `alliance init` and `alliance user` print, and the password reset
+ * by e-mail.
+ */
+#include "accounts_int.h"
+
+#include "core/audit.h"
+#include "core/db.h"
+#include "core/ratelimit.h"
+#include "core/util.h"
+
+/* A form page with one message of its own (not tied to a field). */
+static void
+form_message(struct req *r, struct resp *w, int status, const char *tmpl,
+	     const char *title, const char *message, json_t *model)
+{
+	if (model == NULL)
+		model = json_object();
+	json_object_set_new(model, "message", json_string(message));
+	accounts_form_page(r, w, status, tmpl, title, model);
+}
+
+/* "in N minutes" for a wait in seconds, in r's arena. */
+static const char *
+wait_words(struct req *r, int seconds)
+{
+	int minutes = (seconds + 59) / 60;
+
+	return arena_printf(r->arena, "%d minute%s", minutes,
+			    minutes == 1 ? "" : "s");
+}
+
+static const struct field signin_fields[] = {
+	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
+	 .label = "Email"},
+	{.name = "password", .type = FT_TEXT, .flags = FIELD_REQUIRED,
+	 .maxlen = 1024, .label = "Password"},
+	{.name = "next", .type = FT_TEXT, .maxlen = 1000, .label = "Next"},
+	{0},
+};
+
+static const struct field next_fields[] = {
+	{.name = "next", .type = FT_TEXT, .maxlen = 1000},
+	{0},
+};
+
+static void
+signin_form(struct req *r, struct resp *w)
+{
+	accounts_form_page(r, w, 200, "accounts/templates/signin.html",
+			   "Sign in", NULL);
+}
+
+static void
+signin(struct req *r, struct resp *w)
+{
+	const char *email, *hash = NULL, *password;
+	const char *acct_key, *client_key;
+	struct person p;
+	int found, wait_a, wait_c;
+	int64_t t = now();
+
+	if (r->errors) {
+		accounts_form_page(r, w, 422, "accounts/templates/signin.html",
+				   "Sign in", NULL);
+		return;
+	}
+	email = accounts_normal_email(r, req_value(r, "email")->str);
+	password = accounts_typed_password(r, "password");
+	acct_key = arena_printf(r->arena, "signin-fail:addr:%s", email);
+	client_key = arena_printf(r->arena, "signin-fail:client:%s", r->client);
+	wait_a = ratelimit_peek(r->db, acct_key, FAIL_PER_ACCOUNT, FAIL_WINDOW,
+				t);
+	wait_c = ratelimit_peek(r->db, client_key, FAIL_PER_CLIENT,
+				FAIL_WINDOW, t);
+	if (wait_a < 0 || wait_c < 0) {
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	if (wait_a > 0 || wait_c > 0) {
+		int wait = wait_a > wait_c ? wait_a : wait_c;
+
+		resp_header(w, "Retry-After", arena_printf(r->arena, "%d", wait));
+		form_message(r, w, 429, "accounts/templates/signin.html",
+			     "Sign in",
+			     arena_printf(r->arena,
+					  "Too many failed attempts to sign "
+					  "in. Please wait %s and try again, "
+					  "or choose a new password.",
+					  wait_words(r, wait)),
+			     NULL);
+		return;
+	}
+	found = auth_person_by_email(r->db, email, r->arena, &p, &hash);
+	if (found < 0) {
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	/* hash even for unknown addresses, so timing tells nothing */
+	if (!found || hash == NULL) {
+		auth_password_check("$argon2id$v=19$m=19456,t=2,p=1$"
+				    "c29tZXNhbHRzb21lc2FsdA$"
+				    "q1hyzG+gRrh0nU3kTCQQ3PhNc0qoTeLjHk0Bht8bTfM",
+				    password);
+	}
+	if (!found || !auth_password_check(hash, password)) {
+		ratelimit_hit(r->db, acct_key, FAIL_PER_ACCOUNT, FAIL_WINDOW, t);
+		ratelimit_hit(r->db, client_key, FAIL_PER_CLIENT, FAIL_WINDOW,
+			      t);
+		form_message(r, w, 401, "accounts/templates/signin.html",
+			     "Sign in",
+			     "The e-mail address or the password is not "
+			     "right.",
+			     NULL);
+		return;
+	}
+	if (!p.verified) {
+		accounts_message_page(
+			w, 403, "Please confirm your address first",
+			"Your account is not active until you open the "
+			"link we sent to your address. Create the "
+			"account again with the same address to get a "
+			"new link.",
+			"/signup", "Send a new link");
+		return;
+	}
+	ratelimit_clear(r->db, acct_key);
+	if (db_begin(r->db) != 0)
+		return accounts_fail(r, w);
+	if (accounts_sign_in(r, w, p.id, req_value(r, "next")->str) != 0 ||
+	    db_commit(r->db) != 0)
+		return accounts_fail(r, w);
+}
+
+static void
+signout(struct req *r, struct resp *w)
+{
+	if (r->session_hash && auth_session_end(r->db, r->session_hash) != 0) {
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	auth_set_cookie(r, auth_session_cookie(), NULL, 0);
+	resp_redirect(w, "/");
+}
+
+/* A link that reached its owner proves the address: marks it confirmed
+ * (once). 0 or -1. */
+static int
+mark_verified(struct req *r, int64_t person)
+{
+	struct db_stmt *st = db_stmt(r->db, &accounts_sql, S_PERSON_VERIFY);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, now());
+	db_bind_int(st, 2, person);
+	return db_run(st);
+}
+
+/* The first administrator's one-time sign-in link (alliance init, alliance
+ * user add / reset-password print it). */
+static void
+signin_link_form(struct req *r, struct resp *w)
+{
+	accounts_confirm_page(r, w, "signin", "Sign in",
+			      "This link signs you in once. "
+			      "Choose a password on the next page.",
+			      "/signin/link", "Sign me in");
+}
+
+static void
+signin_link(struct req *r, struct resp *w)
+{
+	int64_t person;
+
+	if (!accounts_use_link_or_respond(r, w, "signin", &person, NULL))
+		return;
+	if (mark_verified(r, person) != 0 ||
+	    audit_record(r->db, person, "person.signin.link", "person",
+			 arena_printf(r->arena, "%lld", (long long)person),
+			 NULL, NULL, r->client) != 0 ||
+	    accounts_sign_in(r, w, person, "/account#password") != 0 ||
+	    db_commit(r->db) != 0)
+		return accounts_fail(r, w);
+}
+
+static const struct field reset_fields[] = {
+	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
+	 .label = "Email"},
+	{0},
+};
+
+static void
+reset_form(struct req *r, struct resp *w)
+{
+	accounts_form_page(r, w, 200, "accounts/templates/reset.html",
+			   "Choose a new password", NULL);
+}
+
+static void
+reset(struct req *r, struct resp *w)
+{
+	const char *email;
+	char token[AUTH_TOKEN_LEN + 1];
+	struct person p;
+	int found;
+
+	if (r->errors) {
+		accounts_form_page(r, w, 422, "accounts/templates/reset.html",
+				   "Choose a new password", NULL);
+		return;
+	}
+	email = accounts_normal_email(r, req_value(r, "email")->str);
+	if (db_begin(r->db) != 0)
+		return accounts_fail(r, w);
+	found = accounts_mail_limited(r, "reset", email)
+			? 0
+			: auth_person_by_email(r->db, email, r->arena, &p,
+					       NULL);
+	if (found < 0)
+		return accounts_fail(r, w);
+	if (found &&
+	    (auth_link_create(r->db, p.id, "reset", NULL, RESET_TTL, now(),
+			      token) != 0 ||
+	     accounts_send_link_mail(
+		     r, email, p.name, "Choose a new password",
+		     "Someone, perhaps you, asked to choose a new "
+		     "password for your account. Open this link to do "
+		     "it:",
+		     accounts_site_link(r, "/reset/confirm?token=", token),
+		     "The link works once, for one hour. If you did not "
+		     "ask for it, ignore this message: your password "
+		     "stays as it is.") != 0))
+		return accounts_fail(r, w);
+	if (db_commit(r->db) != 0)
+		return accounts_fail(r, w);
+	/* the same answer whether or not the address has an account */
+	resp_redirect(w, "/reset/sent");
+}
+
+static void
+reset_sent(struct req *r, struct resp *w)
+{
+	accounts_message_page(
+		w, 200, "Check your e-mail",
+		"If an account exists for that address, we have sent it "
+		"a link to choose a new password. The link works for one "
+		"hour.",
+		"/signin", "Back to sign in");
+}
+
+static const struct field reset_confirm_fields[] = {
+	{.name = "token", .type = FT_TEXT, .flags = FIELD_REQUIRED,
+	 .maxlen = 100, .label = "The link"},
+	{.name = "password", .type = FT_PASSWORD, .flags = FIELD_REQUIRED,
+	 .label = "New password"},
+	{0},
+};
+
+static void
+reset_confirm_form(struct req *r, struct resp *w)
+{
+	const struct value *t = req_value(r, "token");
+
+	if (!accounts_link_valid_or_respond(r, w, "reset"))
+		return;
+	accounts_form_page(r, w, 200, "accounts/templates/reset_confirm.html",
+			   "Choose a new password",
+			   json_pack("{s:s}", "token", t->str));
+}
+
+static void
+reset_confirm(struct req *r, struct resp *w)
+{
+	char hash[AUTH_PWHASH_MAX];
+	int64_t person;
+
+	if (r->errors) {
+		const struct value *t = req_value(r, "token");
+
+		accounts_form_page(
+			r, w, 422, "accounts/templates/reset_confirm.html",
+			"Choose a new password",
+			json_pack("{s:s}", "token", t->present ? t->str : ""));
+		return;
+	}
+	if (auth_password_hash(req_value(r, "password")->str, hash) != 0) {
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	if (!accounts_use_link_or_respond(r, w, "reset", &person, NULL))
+		return;
+	if (accounts_set_password(r, person, hash, NULL) != 0 ||
+	    mark_verified(r, person) != 0 ||
+	    accounts_sign_in(r, w, person, "/account?done=password") != 0 ||
+	    db_commit(r->db) != 0)
+		return accounts_fail(r, w);
+}
+
+static const struct route signin_routes[] = {
+	{HTTP_GET, "/signin", T, next_fields, signin_form, FORM, 0,
+	 "The sign-in form"},
+	{HTTP_POST, "/signin", T, signin_fields, signin, OWN, 0,
+	 "Signs in with e-mail and password"},
+	{HTTP_GET, "/signin/link", T, accounts_token_fields, signin_link_form,
+	 FORM, 0, "Confirmation page of a one-time sign-in link"},
+	{HTTP_POST, "/signin/link", T, accounts_token_fields, signin_link, OWN,
+	 0, "Signs in once with a link from the secretariat"},
+	{HTTP_POST, "/signout", M, NULL, signout, ROUTE_PERSONAL, 0,
+	 "Signs out: ends the session on the server"},
+	{HTTP_GET, "/reset", T, NULL, reset_form, FORM, 0,
+	 "The form to ask for a new password"},
+	{HTTP_POST, "/reset", T, reset_fields, reset, OWN, 0,
+	 "Sends a password link (same answer for every address)"},
+	{HTTP_GET, "/reset/sent", T, NULL, reset_sent, 0, 0,
+	 "Says a password link was sent if the account exists"},
+	{HTTP_GET, "/reset/confirm", T, accounts_token_fields,
+	 reset_confirm_form, FORM, 0,
+	 "The form to choose a new password from a link"},
+	{HTTP_POST, "/reset/confirm", T, reset_confirm_fields, reset_confirm,
+	 OWN, 0, "Sets the new password, ends all sessions, signs in"},
+};
+
+const struct module accounts_signin_module = {"accounts", signin_routes,
+					      ARRAY_LEN(signin_routes), NULL};

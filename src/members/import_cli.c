@@ -1,0 +1,158 @@
+/*
+ * import_cli.c -- see import.h: `alliance import KIND FILE [--dry-run]`
+ * (a progress bar on a terminal, every bad row on standard error) and
+ * `alliance export KIND` (the CSV on standard output).  Both call
+ * import.c.
+ */
+#include "import.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+struct bar {
+	int shown;    /* a bar is on the terminal */
+	int percent;  /* last shown */
+	const char *what;
+};
+
+/* \r-updated progress on standard error (a terminal only): every 1% and
+ * every 1000 rows. */
+static void
+progress(void *ctx, size_t done, size_t total)
+{
+	struct bar *b = ctx;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (pct == b->percent && done % 1000 != 0 && done != total)
+		return;
+	b->percent = pct;
+	b->shown = 1;
+	fprintf(stderr, "\r%s: [%-25.*s] %3d%% (%zu/%zu)", b->what, pct / 4,
+		"#########################", pct, done, total);
+	fflush(stderr);
+}
+
+/* The whole of a file (malloc'd), or NULL with a message printed. */
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "alliance import: cannot read %s: %s\n", path,
+			strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, n);
+	if (ferror(f)) {
+		fprintf(stderr, "alliance import: cannot read %s: %s\n", path,
+			strerror(errno));
+		if (f != stdin)
+			fclose(f);
+		buf_free(&b);
+		return NULL;
+	}
+	if (f != stdin)
+		fclose(f);
+	return buf_detach(&b, len);
+}
+
+int
+members_import_command(struct db *db, int argc, char **argv, int dry_run)
+{
+	struct members_import im = {0};
+	struct bar bar = {0, -1, NULL};
+	int kind = argc > 0 ? members_csv_kind(argv[0]) : -1;
+	size_t len = 0, i;
+	json_t *e;
+	char *data;
+	int rc;
+
+	if (kind < 0 || argc < 2) {
+		fprintf(stderr, "usage: alliance import organisations|people|"
+				"memberships FILE.csv [--dry-run] [--data "
+				"DIR]\n");
+		return 2;
+	}
+	if ((data = read_file(argv[1], &len)) == NULL)
+		return 1;
+	im.kind = (enum members_csv_kind)kind;
+	im.dry_run = dry_run;
+	im.allow_admin = 1;
+	im.actor = 0;
+	im.client = "cli";
+	im.source = argv[1];
+	bar.what = members_csv_kind_name(im.kind);
+	if (isatty(STDERR_FILENO)) {
+		im.progress = progress;
+		im.progress_ctx = &bar;
+	}
+	rc = members_import_run(db, data, len, &im);
+	free(data);
+	if (bar.shown)
+		fputc('\n', stderr);
+	json_array_foreach (im.warnings, i, e)
+		fprintf(stderr, "alliance import: %s\n", json_string_value(e));
+	json_array_foreach (im.errors, i, e) {
+		json_int_t line = json_integer_value(json_object_get(e, "line"));
+		const char *msg = json_string_value(json_object_get(e, "message"));
+
+		if (line > 0)
+			fprintf(stderr, "%s: line %lld: %s\n", argv[1],
+				(long long)line, msg);
+		else
+			fprintf(stderr, "%s: %s\n", argv[1], msg);
+	}
+	if (rc < 0)
+		fprintf(stderr, "alliance import: the database failed; nothing "
+				"was imported\n");
+	else if (rc > 0)
+		fprintf(stderr, "alliance import: %zu bad row%s; nothing was "
+				"imported\n",
+			json_array_size(im.errors),
+			json_array_size(im.errors) == 1 ? "" : "s");
+	else if (im.dry_run)
+		printf("alliance import: dry run: all %zu %s rows are good; "
+		       "nothing was changed\n",
+		       im.rows, members_csv_kind_name(im.kind));
+	else
+		printf("alliance import: %zu %s imported\n", im.imported,
+		       members_csv_kind_name(im.kind));
+	json_decref(im.errors);
+	json_decref(im.warnings);
+	return rc == 0 ? 0 : 1;
+}
+
+int
+members_export_command(struct db *db, int argc, char **argv)
+{
+	int kind = argc > 0 ? members_csv_kind(argv[0]) : -1;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	if (kind < 0) {
+		fprintf(stderr, "usage: alliance export organisations|people|"
+				"memberships [--data DIR] > FILE.csv\n");
+		return 2;
+	}
+	if (members_export(db, (enum members_csv_kind)kind, &b) != 0) {
+		fprintf(stderr, "alliance export: the database failed\n");
+		rc = 1;
+	} else if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		   fflush(stdout) != 0) {
+		fprintf(stderr, "alliance export: cannot write: %s\n",
+			strerror(errno));
+		rc = 1;
+	}
+	buf_free(&b);
+	return rc;
+}
