@@ -87,19 +87,18 @@ method_from_string(const char *m)
 const char *
 http_upload_keep(struct req *r, struct upload *u)
 {
-	char dir[4096], dest[4096];
-	const char *rel;
+	const char *dir, *dest, *rel;
 
 	if (u == NULL || u->tmp_path == NULL)
 		return NULL;
-	snprintf(dir, sizeof(dir), "%s/uploads/%.2s", cfg->data_dir,
-		 u->sha256);
+	dir = arena_printf(r->arena, "%s/uploads/%.2s", cfg->data_dir,
+			   u->sha256);
 	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
 		log_error("upload: mkdir %s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	rel = arena_printf(r->arena, "uploads/%.2s/%s", u->sha256, u->sha256);
-	snprintf(dest, sizeof(dest), "%s/%s", cfg->data_dir, rel);
+	dest = arena_printf(r->arena, "%s/%s", cfg->data_dir, rel);
 	if (rename(u->tmp_path, dest) != 0) {
 		log_error("upload: rename to %s: %s", dest, strerror(errno));
 		return NULL;
@@ -520,10 +519,6 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	ms = (double)(end.tv_sec - cs->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - cs->start.tv_nsec) / 1e6;
 	if (cs->started) {
-		const char *m = MHD_lookup_connection_value(
-			c, MHD_HEADER_KIND, NULL);
-
-		(void)m;
 		uri = cs->raw_uri;
 		if (cs->req.query && *cs->req.query)
 			uri[strlen(uri)] = '?'; /* undo the split */

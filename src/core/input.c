@@ -272,9 +272,13 @@ http_parse_json_body(struct conn_state *cs)
 			json_t *item = items ? json_array_get(items, i) : v;
 
 			if (json_scalar_text(item, &text) != 0) {
+				/* a fraction is refused, not rounded:
+				 * amounts travel as text ("150.50") */
 				cs->fail_msg = "JSON fields must be strings, "
-					       "numbers, booleans or lists "
-					       "of them.";
+					       "whole numbers, booleans or "
+					       "lists of them; write a "
+					       "fraction as a string, such as "
+					       "\"150.50\".";
 				rc = -1;
 				break;
 			}

@@ -752,6 +752,20 @@ describe('API tokens', () => {
     assert.equal(await accountName(p.browser), 'Will Written');
   });
 
+  test('a JSON fraction is refused with a 400 that says to send it as a string, and changes nothing', async () => {
+    const p = await personWithRole(srv, { role: 'member', name: 'Fran Fraction' });
+    const { token } = await createToken(p.browser, 'fractions');
+    const res = await bearer(token, '/api/v1/account/profile', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Changed By A Fraction', visibility: 'members', languages: 1.5 }),
+    });
+    const body = await res.json();
+    assert.equal(res.status, 400);
+    assert.match(JSON.stringify(body), /whole numbers.*as a string, such as \\"150\.50\\"/);
+    assert.equal(await accountName(p.browser), 'Fran Fraction');
+  });
+
   test('a JSON POST to /api/v1 with only a session cookie is 401 and changes nothing', async () => {
     const p = await personWithRole(srv, { role: 'member', name: 'Coco Cookie' });
     const csrf = formCsrf(await p.browser.html('/account/profile'), '/account/profile');
