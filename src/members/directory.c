@@ -42,6 +42,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/auth.h"
 #include "core/db.h"
@@ -51,6 +52,7 @@
 #include "core/util.h"
 #include "members/manage.h"
 #include "members/members.h"
+#include "members/states.h"
 
 /* The list's variants: O for a viewer with organisations of their own
  * that others may not see, W for words, F for a page with other filters.
@@ -592,6 +594,24 @@ directory_add_rep_post(json_t *rep)
 			     : json_string(place));
 }
 
+/* Adds un_report_due ('YYYY-MM-DD') to an organisation in ECOSOC general
+ * or special status: its next quadrennial report, as the daily job
+ * reminds of it (states.h). */
+static void
+add_un_report_due(json_t *org)
+{
+	long due;
+	char ymd[11];
+
+	if (members_un_report_due(
+		    members_str(org, "ecosoc_status"),
+		    (int)json_integer_value(json_object_get(org, "ecosoc_year")),
+		    (long)(time(NULL) / 86400), &due)) {
+		members_ymd(due, ymd);
+		json_object_set_new(org, "un_report_due", json_string(ymd));
+	}
+}
+
 /* Runs a statement of one organisation id; NULL on error. */
 static json_t *
 org_rows(struct req *r, enum stmt_directory s, json_int_t id)
@@ -646,6 +666,7 @@ organisation_show(struct req *r, struct resp *w)
 		directory_add_rep_post(rep);
 
 	directory_add_un_status(org);
+	add_un_report_due(org);
 	state = json_string_value(json_object_get(org, "state"));
 	json_object_set_new(org, "state_text",
 			    json_string(strcmp(state, "grace") == 0

@@ -238,6 +238,13 @@ describe('the organisation page', () => {
     assert.match(m, /Full member organisation/);
     assert.match(m, /<dd>Active<\/dd>/);
     assert.match(m, /href="\/focal-points\/femicide">Femicide/);
+    // granted 2004: reports on 1 June 2009, 2013, ... -- the next one
+    const today = new Date().toISOString().slice(0, 10);
+    let y = 2009;
+    while (`${y}-06-01` < today) y += 4;
+    assert.match(m, new RegExp(`Next ECOSOC quadrennial report</dt><dd>Due on <time datetime="${y}-06-01">`));
+    // roster status reports no quadrennial report
+    assert.doesNotMatch(mainOf((await page('visitor', 'roster-rights')).html), /quadrennial/);
     const g = await page('visitor', 'grace-group');
     assert.match(g.html, /grace period/);
   });
