@@ -33,7 +33,8 @@ export async function launchBrowser() {
 /**
  * A page of context whose console errors, uncaught exceptions and failed
  * requests to base are collected in page.problems (a CSP refusal shows as a
- * console error); the browser's own /favicon.ico request is not counted.
+ * console error); the browser's own /favicon.ico request is not counted,
+ * nor a request the browser itself aborted because the page moved on.
  */
 export async function openPageOn(context, base) {
   const page = await context.newPage();
@@ -46,8 +47,12 @@ export async function openPageOn(context, base) {
     }
   });
   page.on('pageerror', (e) => page.problems.push(`exception: ${e.message}`));
+  // net::ERR_ABORTED is the browser dropping a request itself, as it does
+  // with a page's icon when a click navigates away first; a server that
+  // fails shows as another error (a reset, an empty response)
   page.on('requestfailed', (r) => {
-    if (ours(r.url())) page.problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`);
+    const why = r.failure()?.errorText;
+    if (ours(r.url()) && why !== 'net::ERR_ABORTED') page.problems.push(`request failed: ${r.url()} ${why}`);
   });
   page.on('response', (r) => {
     if (r.status() >= 400 && ours(r.url()) && r.request().resourceType() !== 'document') {
