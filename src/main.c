@@ -83,6 +83,9 @@ usage(FILE *f)
 		"  --listen H:P    serve: address and port (default "
 		"127.0.0.1:8080)\n"
 		"  --workers N     serve: worker threads (default 4)\n"
+		"  --dev-source DIR  serve: read templates and static files "
+		"from DIR (the\n"
+		"                  tree's src folder) instead of the binary\n"
 		"  --help          help for a command: alliance serve --help\n"
 		"\n"
 		"Settings may also come from ALLIANCE_DATA, ALLIANCE_LISTEN, "
@@ -319,15 +322,46 @@ cmd_routes(struct config *c, int argc, char **argv)
 	return 0;
 }
 
+/* Compiles the templates and indexes the static files serve uses: the
+ * embedded ones, or in development mode (dev_source) those of the source
+ * folder.  Migrations stay compiled in either way: the database must match
+ * the binary that opens it.  0, or the exit code after saying why. */
+static int
+load_templates(const struct config *c)
+{
+	char err[512], *dir;
+
+	if (c->dev_source[0] == '\0') {
+		if (render_init(err, sizeof(err)) != 0) {
+			fprintf(stderr, "alliance: template error: %s\n", err);
+			return EXIT_FAIL;
+		}
+		static_init();
+		return 0;
+	}
+	dir = realpath(c->dev_source, NULL);
+	if (render_init_source(dir ? dir : c->dev_source, err, sizeof(err)) !=
+	    0) {
+		free(dir);
+		fprintf(stderr, "alliance: %s\n", err);
+		return EXIT_USAGE;
+	}
+	free(dir);
+	static_init_source(render_source_dir());
+	return 0;
+}
+
 static int
 cmd_serve(struct config *c, int argc, char **argv)
 {
 	struct http_config hc;
-	char path[1100], err[512];
-	struct db *db = open_existing(c);
-	int pending;
+	char path[1100];
+	struct db *db;
+	int pending, rc;
 
-	if (db == NULL)
+	if ((rc = load_templates(c)) != 0)
+		return rc;
+	if ((db = open_existing(c)) == NULL)
 		return EXIT_FAIL;
 	pending = db_pending_migrations(db);
 	if (members_parse_schedule(c->reminder_days, (int[16]){0}, 16) < 0) {
@@ -354,11 +388,6 @@ cmd_serve(struct config *c, int argc, char **argv)
 			pending, pending == 1 ? "" : "s", c->data_dir);
 		return EXIT_FAIL;
 	}
-	if (render_init(err, sizeof(err)) != 0) {
-		fprintf(stderr, "alliance: template error: %s\n", err);
-		return EXIT_FAIL;
-	}
-	static_init();
 	response_set_tls(c->behind_tls);
 	db_file(c, path, sizeof(path));
 	db_set_path(path);
@@ -374,6 +403,12 @@ cmd_serve(struct config *c, int argc, char **argv)
 	hc.data_dir = c->data_dir;
 	hc.site_name = c->site_name;
 	hc.behind_tls = c->behind_tls;
+	hc.no_page_cache = c->dev_source[0] != '\0';
+	if (hc.no_page_cache)
+		fprintf(stderr,
+			"alliance: development mode: templates and static "
+			"files are read from %s (no page cache)\n",
+			render_source_dir());
 	if (jobs_start(path) != 0)
 		return EXIT_FAIL;
 	if (http_serve(&hc, app_modules, app_nmodules) != 0) {
@@ -498,10 +533,13 @@ cmd_export(struct config *c, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"serve", cmd_serve, "[--listen H:P] [--data DIR] [--workers N]",
+	{"serve", cmd_serve,
+	 "[--listen H:P] [--data DIR] [--workers N] [--dev-source DIR]",
 	 "Serves the platform over HTTP until SIGTERM or SIGINT; requests in "
 	 "flight finish first.\nThe database must exist (alliance init) and "
-	 "be up to date (alliance migrate)."},
+	 "be up to date (alliance migrate).\n--dev-source DIR (development) "
+	 "reads templates and static files from DIR, the\ntree's src folder, "
+	 "so an edit shows on reload; migrations stay compiled in."},
 	{"init", cmd_init, "[--data DIR] [--admin-email EMAIL]",
 	 "Creates the data folder and its database with the Alliance's "
 	 "structure\n(focal points, bodies, offices, pages).  Safe to run "
@@ -568,6 +606,7 @@ main(int argc, char **argv)
 		{"data", required_argument, NULL, 'd'},
 		{"listen", required_argument, NULL, 'l'},
 		{"workers", required_argument, NULL, 'w'},
+		{"dev-source", required_argument, NULL, 'S'},
 		{"help", no_argument, NULL, 'h'},
 		{"name", required_argument, NULL, 'n'},
 		{"role", required_argument, NULL, 'r'},
@@ -580,9 +619,9 @@ main(int argc, char **argv)
 	struct config c;
 	const char *conf = getenv("ALLIANCE_CONFIG");
 	char err[512];
-	int ch, help = 0;
+	int ch, help = 0, li = 0;
 	struct {
-		const char *key, *value;
+		const char *key, *value, *option;
 	} flags[8];
 	size_t nflags = 0;
 
@@ -598,12 +637,17 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	argc--, argv++;
-	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", opts, &li)) != -1) {
+		if (nflags == ARRAY_LEN(flags)) {
+			fprintf(stderr, "alliance: too many options\n");
+			return EXIT_USAGE;
+		}
 		switch (ch) {
 		case 'c': conf = optarg; break;
 		case 'd': flags[nflags].key = "data"; break;
 		case 'l': flags[nflags].key = "listen"; break;
 		case 'w': flags[nflags].key = "workers"; break;
+		case 'S': flags[nflags].key = "dev_source"; break;
 		case 'h': help = 1; break;
 		case 'n': opt.name = optarg; break;
 		case 'r': opt.role = optarg; break;
@@ -614,8 +658,10 @@ main(int argc, char **argv)
 			fprintf(stderr, "try: alliance %s --help\n", cmd->name);
 			return EXIT_USAGE;
 		}
-		if (ch == 'd' || ch == 'l' || ch == 'w')
+		if (ch == 'd' || ch == 'l' || ch == 'w' || ch == 'S') {
+			flags[nflags].option = opts[li].name;
 			flags[nflags++].value = optarg;
+		}
 	}
 	if (help) {
 		printf("usage: alliance %s %s\n\n%s\n", cmd->name, cmd->args,
@@ -637,7 +683,7 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < nflags; i++) {
 		if (config_set(&c, flags[i].key, flags[i].value, err,
 			       sizeof(err)) != 0) {
-			fprintf(stderr, "alliance: --%s: %s\n", flags[i].key,
+			fprintf(stderr, "alliance: --%s: %s\n", flags[i].option,
 				err);
 			return EXIT_USAGE;
 		}

@@ -66,6 +66,11 @@ static const struct key keys[] = {
 	{"reminder_days", K_STR, OFF(reminder_days),
 	 sizeof(((struct config *)0)->reminder_days), 0, 0,
 	 "days before a membership ends when its contacts are reminded"},
+	{"dev_source", K_STR, OFF(dev_source),
+	 sizeof(((struct config *)0)->dev_source), 0, 0,
+	 "development: the source tree's src folder; serve reads templates "
+	 "and static files\n# from it on every change instead of the "
+	 "compiled-in copies (empty: off)"},
 };
 
 const struct config *config_current;

@@ -34,6 +34,9 @@ struct config {
 	int smtp_starttls;       /* require STARTTLS on smtp:// */
 	char reminder_days[64];  /* membership reminders: days before the end,
 				    "30,7" */
+	char dev_source[1024];   /* development: the src folder templates and
+				    static files are read from; empty: the
+				    compiled-in copies */
 };
 
 /* The settings in force, for modules that need them (mail, sessions).

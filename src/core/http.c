@@ -138,8 +138,9 @@ answer(struct conn_state *cs, struct resp *w)
 {
 	enum MHD_Result rc;
 
-	cs->status = w->status;
 	rc = http_send(&cs->req, w, &cs->bytes_out);
+	/* after: a page that fails to render goes out as a 500 */
+	cs->status = w->status;
 	resp_clear(w);
 	cs->responded = 1;
 	return rc;
@@ -349,11 +350,13 @@ sign_in_url(struct req *r)
 
 /* Sets r->cache_key when the answer may come from, and go to, the page
  * cache: a public, impersonal GET or HEAD from a visitor (no session
- * cookie, no Authorization), with valid input. */
+ * cookie, no Authorization), with valid input, unless the cache is off
+ * (development mode, where a changed template must show at once). */
 static int
 cacheable(struct req *r)
 {
-	if ((r->method != HTTP_GET && r->method != HTTP_HEAD) ||
+	if (cfg->no_page_cache ||
+	    (r->method != HTTP_GET && r->method != HTTP_HEAD) ||
 	    r->route->who != ACCESS_PUBLIC || r->person || r->nset_cookie ||
 	    (r->route->flags & (ROUTE_PERSONAL | ROUTE_FORM)) || r->errors ||
 	    MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,

@@ -185,6 +185,7 @@ struct http_config {
 	const char *data_dir;
 	const char *site_name;
 	int behind_tls;
+	int no_page_cache; /* development mode: every page built afresh */
 };
 
 /* Serves until SIGTERM or SIGINT, then finishes in-flight requests.

@@ -4,11 +4,19 @@
  * threads share it without locks.  Markdown goes through cmark-gfm with its
  * default safe mode (raw HTML omitted, unsafe link schemes removed) and the
  * table, strikethrough and autolink extensions.
+ *
+ * In development mode (render_init_source) the set comes from the source
+ * folder instead and is rebuilt whenever a template file there changes.
+ * Threads then take the current set with a reference under a lock and give
+ * it back after the page; a rebuild swaps in a new set and the old one goes
+ * with its last reference, so no page ever sees a set change under it.  The
+ * production path never reaches that code: one test of source_dir.
  */
 #include "render.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -16,7 +24,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "devsource.h"
 #include "embed.h"
+#include "escape.h"
 #include "log.h"
 #include "template.h"
 
@@ -39,6 +49,182 @@ render_init(char *err, size_t errlen)
 			return -1;
 	}
 	return 0;
+}
+
+/* Development mode: the set compiled from the source folder, or the reason
+ * it could not be, shared by reference. */
+struct source_set {
+	struct tmpl_set *set; /* NULL when a template did not compile */
+	char *error;          /* then "DIR/site/templates/x.html:3:7: ..." */
+	unsigned refs;        /* the current pointer's one, and each page's */
+};
+
+static char *source_dir; /* NULL: production, the embedded set */
+static pthread_mutex_t source_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct source_set *source_cur;
+static uint64_t source_stamp;
+
+static void
+source_set_free(struct source_set *s)
+{
+	if (s->set)
+		tmpl_set_free(s->set);
+	free(s->error);
+	free(s);
+}
+
+/* Compiles the listed templates into a new source_set (refs 0): the set,
+ * or the first error with the file's path on disk. */
+static struct source_set *
+source_compile(const struct devsource_file *files, size_t n)
+{
+	struct source_set *s = xcalloc(1, sizeof(*s));
+	char err[1024];
+
+	s->set = tmpl_set_new();
+	for (size_t i = 0; i < n && s->error == NULL; i++) {
+		char *data;
+		size_t len;
+		struct buf msg = BUF_INIT;
+
+		if (devsource_read(files[i].path, &data, &len) != 0) {
+			buf_printf(&msg, "%s: cannot read: %s", files[i].path,
+				   strerror(errno));
+		} else {
+			if (tmpl_set_add(s->set, files[i].name, data, len, err,
+					 sizeof(err)) != 0)
+				/* the compiler names the file as embedded:
+				 * say where it is on disk */
+				buf_printf(&msg, "%s/%s", source_dir, err);
+			free(data);
+		}
+		if (msg.len)
+			s->error = buf_detach(&msg, NULL);
+	}
+	if (s->error) {
+		tmpl_set_free(s->set);
+		s->set = NULL;
+	}
+	return s;
+}
+
+/* Rebuilds the current source set when the template files changed since
+ * the last look.  Called with source_lock held. */
+static void
+source_refresh(void)
+{
+	struct devsource_file *files;
+	long n = devsource_list(source_dir, "templates", ".html", &files);
+	uint64_t stamp;
+	struct source_set *s;
+
+	if (n < 0) {
+		/* the folder went away: pages say so until it is back (stamp
+		 * 0 stands for that state, so it is built once) */
+		const char *why = strerror(errno);
+
+		if (source_cur && source_stamp == 0)
+			return;
+		s = xcalloc(1, sizeof(*s));
+		s->error = xmalloc(strlen(source_dir) + strlen(why) + 3);
+		sprintf(s->error, "%s: %s", source_dir, why);
+		stamp = 0;
+	} else {
+		stamp = devsource_stamp(files, (size_t)n);
+		if (source_cur && stamp == source_stamp) {
+			devsource_free(files, (size_t)n);
+			return;
+		}
+		s = source_compile(files, (size_t)n);
+		devsource_free(files, (size_t)n);
+	}
+	if (s->error)
+		log_error("render: dev_source: %s", s->error);
+	else if (source_cur)
+		log_info("render: %ld templates read again from %s", n,
+			 source_dir);
+	s->refs = 1;
+	if (source_cur && --source_cur->refs == 0)
+		source_set_free(source_cur);
+	source_cur = s;
+	source_stamp = stamp;
+}
+
+/* The source set for one page, with a reference: give it back with
+ * source_release. */
+static struct source_set *
+source_acquire(void)
+{
+	struct source_set *s;
+
+	pthread_mutex_lock(&source_lock);
+	source_refresh();
+	s = source_cur;
+	s->refs++;
+	pthread_mutex_unlock(&source_lock);
+	return s;
+}
+
+static void
+source_release(struct source_set *s)
+{
+	pthread_mutex_lock(&source_lock);
+	if (--s->refs == 0)
+		source_set_free(s);
+	pthread_mutex_unlock(&source_lock);
+}
+
+int
+render_init_source(const char *dir, char *err, size_t errlen)
+{
+	struct devsource_file *files;
+	long n = devsource_list(dir, "templates", ".html", &files);
+	int layout = 0;
+
+	if (n < 0) {
+		snprintf(err, errlen, "dev_source %s: %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	for (long i = 0; i < n; i++)
+		if (layout_name && strcmp(files[i].name, layout_name) == 0)
+			layout = 1;
+	devsource_free(files, (size_t)n);
+	if (n == 0 || (layout_name && !layout)) {
+		snprintf(err, errlen,
+			 "dev_source %s holds no %s: name the source tree's "
+			 "src folder (the one with site/templates/)",
+			 dir,
+			 n == 0 ? "MODULE/templates/NAME.html" : layout_name);
+		return -1;
+	}
+	source_dir = xstrdup(dir);
+	pthread_mutex_lock(&source_lock);
+	source_refresh();
+	pthread_mutex_unlock(&source_lock);
+	return 0;
+}
+
+const char *
+render_source_dir(void)
+{
+	return source_dir;
+}
+
+void
+render_source_error_page(struct buf *out, const char *error)
+{
+	buf_puts(out, "<!doctype html>\n<html lang=\"en\">\n<head>\n"
+		      "<meta charset=\"utf-8\">\n"
+		      "<title>Template error</title>\n"
+		      "<link rel=\"stylesheet\" href=\"/static/site.css\">\n"
+		      "</head>\n<body>\n<main class=\"wrap\">\n"
+		      "<h1>A template does not compile</h1>\n"
+		      "<p>alliance is reading its templates from the source "
+		      "folder (dev_source). Mend the file and reload.</p>\n"
+		      "<pre>");
+	esc_html(out, error, strlen(error));
+	buf_puts(out, "</pre>\n</main>\n</body>\n</html>\n");
 }
 
 void
@@ -81,16 +267,38 @@ render_add_times(json_t *rows, const char *key)
 	}
 }
 
-int
-render_template(const char *tmpl, json_t *model, struct buf *out)
+/* Renders tmpl from tset with model into out. 0 or -1 (logged). */
+static int
+render_from(const struct tmpl_set *tset, const char *tmpl, json_t *model,
+	    struct buf *out)
 {
-	if (tmpl_render(set, tmpl, model, out) != 0) {
+	if (tmpl_render(tset, tmpl, model, out) != 0) {
 		log_error("render: template %s failed (missing template or "
 			  "partial)",
 			  tmpl);
 		return -1;
 	}
 	return 0;
+}
+
+int
+render_template(const char *tmpl, json_t *model, struct buf *out)
+{
+	struct source_set *s;
+	int rc;
+
+	if (source_dir == NULL)
+		return render_from(set, tmpl, model, out);
+	s = source_acquire();
+	if (s->set == NULL) {
+		log_error("render: template %s not rendered: %s", tmpl,
+			  s->error);
+		rc = -1;
+	} else {
+		rc = render_from(s->set, tmpl, model, out);
+	}
+	source_release(s);
+	return rc;
 }
 
 /* The page body is rendered into a buffer of the worker thread, which
@@ -126,9 +334,11 @@ thread_buf(void)
 	return b;
 }
 
-int
-render_page(const struct req *r, const char *tmpl, const char *title,
-	    json_t *model, struct buf *out)
+/* render_page with the template set tset. */
+static int
+render_page_from(const struct tmpl_set *tset, const struct req *r,
+		 const char *tmpl, const char *title, json_t *model,
+		 struct buf *out)
 {
 	struct buf *content = thread_buf();
 	int rc;
@@ -137,14 +347,36 @@ render_page(const struct req *r, const char *tmpl, const char *title,
 	/* the chrome first: page templates may use it too (csrf, me) */
 	if (chrome_fn)
 		chrome_fn(r, model);
-	if (render_template(tmpl, model, content) != 0)
+	if (render_from(tset, tmpl, model, content) != 0)
 		return -1;
 	json_object_set_new(model, "title", json_string(title ? title : ""));
 	/* our own output: UTF-8 by construction, so no second check */
 	json_object_set_new(model, "content",
 			    json_stringn_nocheck(buf_cstr(content), content->len));
-	rc = layout_name ? render_template(layout_name, model, out) : -1;
+	rc = layout_name ? render_from(tset, layout_name, model, out) : -1;
 	json_object_del(model, "content");
+	return rc;
+}
+
+int
+render_page(const struct req *r, const char *tmpl, const char *title,
+	    json_t *model, struct buf *out)
+{
+	struct source_set *s;
+	int rc;
+
+	if (source_dir == NULL)
+		return render_page_from(set, r, tmpl, title, model, out);
+	/* development mode: the whole page from one set, the newest */
+	s = source_acquire();
+	if (s->set == NULL) {
+		buf_reset(out);
+		render_source_error_page(out, s->error);
+		rc = RENDER_SOURCE_ERROR;
+	} else {
+		rc = render_page_from(s->set, r, tmpl, title, model, out);
+	}
+	source_release(s);
 	return rc;
 }
 

@@ -7,6 +7,11 @@
  * model, then placed in the layout with the keys the application's chrome
  * function adds (site name, navigation).  The core knows no feature: the
  * application names the layout, the error template and the chrome.
+ *
+ * Development mode (render_init_source instead of render_init) reads the
+ * templates from the source tree and compiles them again whenever one
+ * changes; a template that does not compile then makes every page a 500
+ * that says where and why, until it is mended.
  */
 #ifndef ALLIANCE_RENDER_H
 #define ALLIANCE_RENDER_H
@@ -19,15 +24,35 @@
 /* Compiles the embedded templates. 0, or -1 with the first error. */
 int render_init(char *err, size_t errlen);
 
+/*
+ * Development mode: templates come from dir/<module>/templates/NAME.html (dir
+ * being the tree's src folder), looked at again before each page and
+ * compiled again when a file was added, removed or changed.  Call once at
+ * start-up, after render_configure, instead of render_init.  0, or -1 with
+ * a message when dir cannot be read or holds no templates or no layout.  A
+ * template that does not compile is not an error here: it is logged and
+ * shown on the pages until it is mended.
+ */
+int render_init_source(const char *dir, char *err, size_t errlen);
+/* The folder templates are read from, or NULL for the embedded ones. */
+const char *render_source_dir(void);
+/* Appends to out the HTML page that shows a template error from the
+ * source folder; error is text, escaped here. */
+void render_source_error_page(struct buf *out, const char *error);
+
 /* Adds to model the keys the layout needs for request r. */
 typedef void (*render_chrome_fn)(const struct req *r, json_t *model);
 void render_configure(const char *layout, const char *error_template,
 		      render_chrome_fn chrome);
 const char *render_error_template(void);
 
+/* render_page's answer in development mode when the templates on disk do
+ * not compile: out then holds the page that says so (a 500). */
+#define RENDER_SOURCE_ERROR (-2)
+
 /* Renders template tmpl with model into a full page (layout around it).
  * The model gains the keys "title" and "content" and the chrome's keys.
- * 0, or -1 (logged). */
+ * 0, -1 (logged), or RENDER_SOURCE_ERROR. */
 int render_page(const struct req *r, const char *tmpl, const char *title,
 		json_t *model, struct buf *out);
 

@@ -168,6 +168,7 @@ static void
 build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 {
 	json_t *err;
+	int rc;
 
 	if (r->want_json || w->template == NULL) {
 		/* JSON clients, and errors without a page for HTML clients */
@@ -182,12 +183,13 @@ build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 				m, "error_list",
 				resp_error_list(json_object_get(err, "fields")));
 			*ctype = "text/html; charset=utf-8";
-			if (render_page(r, render_error_template(),
-					reason(w->status), m, out) == 0) {
-				json_decref(m);
-				return;
-			}
+			rc = render_page(r, render_error_template(),
+					 reason(w->status), m, out);
 			json_decref(m);
+			if (rc == RENDER_SOURCE_ERROR)
+				w->status = 500;
+			if (rc == 0 || rc == RENDER_SOURCE_ERROR)
+				return;
 			buf_reset(out);
 		}
 		*ctype = "application/json";
@@ -202,7 +204,10 @@ build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 		return;
 	}
 	*ctype = "text/html; charset=utf-8";
-	if (render_page(r, w->template, w->title, w->model, out) != 0) {
+	rc = render_page(r, w->template, w->title, w->model, out);
+	if (rc == RENDER_SOURCE_ERROR) {
+		w->status = 500; /* out holds the page that says why */
+	} else if (rc != 0) {
 		buf_reset(out);
 		w->status = 500;
 		*ctype = "text/plain; charset=utf-8";

@@ -3,6 +3,10 @@
  * ETag (a BLAKE2b digest of the bytes), its media type from the extension,
  * and a gzip copy kept only when it is at least a tenth smaller.  Serving
  * is then a lookup and a persistent buffer: no copy, no disk.
+ *
+ * In development mode (static_init_source) an asset is read from the
+ * source folder on every request instead, its ETag computed from the bytes
+ * read, and marked no-cache so the browser asks again; no gzip.
  */
 #include "static.h"
 
@@ -13,6 +17,7 @@
 #include <zlib.h>
 
 #include "db.h"
+#include "devsource.h"
 #include "embed.h"
 #include "util.h"
 
@@ -28,6 +33,7 @@ struct asset {
 
 static struct asset *assets;
 static size_t nassets;
+static const char *source_dir; /* development mode: read from here */
 
 static const char *
 media_type(const char *name)
@@ -81,6 +87,19 @@ gzip(const char *data, size_t len, size_t *outlen)
 	return out;
 }
 
+/* The ETag of data: its BLAKE2b-128 digest in hex, quoted. */
+static void
+etag_of(const char *data, size_t len, char etag[40])
+{
+	unsigned char h[16];
+
+	crypto_generichash(h, sizeof(h), (const unsigned char *)data, len, NULL,
+			   0);
+	etag[0] = '"';
+	sodium_bin2hex(etag + 1, 33, h, sizeof(h));
+	strcat(etag, "\"");
+}
+
 void
 static_init(void)
 {
@@ -88,7 +107,6 @@ static_init(void)
 	for (size_t i = 0; i < embedded_count; i++) {
 		const struct embedded_file *f = &embedded_files[i];
 		struct asset *a;
-		unsigned char h[16];
 
 		if (strstr(f->path, "/static/") == NULL)
 			continue;
@@ -97,13 +115,15 @@ static_init(void)
 		a->data = f->data;
 		a->len = f->len;
 		a->type = media_type(a->name);
-		crypto_generichash(h, sizeof(h), (const unsigned char *)f->data,
-				   f->len, NULL, 0);
-		a->etag[0] = '"';
-		sodium_bin2hex(a->etag + 1, 33, h, sizeof(h));
-		strcat(a->etag, "\"");
+		etag_of(f->data, f->len, a->etag);
 		a->gz = gzip(f->data, f->len, &a->gzlen);
 	}
+}
+
+void
+static_init_source(const char *dir)
+{
+	source_dir = dir;
 }
 
 /* 1 when an Accept-Encoding value lists gzip (or *) with a q above 0. */
@@ -130,11 +150,72 @@ accepts_gzip(const char *ae)
 	return 0;
 }
 
+/* Answers 304 when the request's If-None-Match names etag. 1 if it did. */
+static int
+not_modified(struct req *r, struct resp *w, const char *etag, const char *type)
+{
+	const char *inm = req_header(r, "If-None-Match");
+
+	if (inm == NULL || strstr(inm, etag) == NULL)
+		return 0;
+	w->status = 304;
+	w->body = (char *)"";
+	w->body_len = 0;
+	w->body_static = 1;
+	w->content_type = xstrdup(type);
+	return 1;
+}
+
+/*
+ * Development mode: the asset NAME is the file DIR/<module>/static/NAME,
+ * read now.  The name is only compared with the files listed, never put
+ * into a path, so "../x" (a decoded %2F) finds nothing.
+ */
+static void
+serve_source_asset(struct req *r, struct resp *w, const char *name)
+{
+	struct devsource_file *files;
+	long n = devsource_list(source_dir, "static", NULL, &files);
+	const char *path = NULL, *type = media_type(name);
+	char etag[40], *data;
+	size_t len;
+
+	for (long i = 0; i < n; i++) {
+		const char *base = strrchr(files[i].name, '/') + 1;
+
+		if (strcmp(base, name) == 0)
+			path = files[i].path; /* the last, as when embedded */
+	}
+	if (path == NULL || devsource_read(path, &data, &len) != 0) {
+		devsource_free(files, n > 0 ? (size_t)n : 0);
+		resp_error(w, 404, "There is no such file.");
+		return;
+	}
+	devsource_free(files, (size_t)n);
+	etag_of(data, len, etag);
+	resp_header(w, "ETag", etag);
+	resp_header(w, "Cache-Control", "no-cache");
+	if (not_modified(r, w, etag, type)) {
+		free(data);
+		return;
+	}
+	w->status = 200;
+	w->content_type = xstrdup(type);
+	w->body = data; /* the answer frees it */
+	w->body_len = len;
+	w->body_static = 0;
+}
+
 static void
 serve_asset(struct req *r, struct resp *w)
 {
-	const char *name = req_param(r, "name"), *inm;
+	const char *name = req_param(r, "name");
 	const struct asset *a = NULL;
+
+	if (source_dir) {
+		serve_source_asset(r, w, name);
+		return;
+	}
 
 	for (size_t i = 0; i < nassets; i++)
 		if (strcmp(assets[i].name, name) == 0)
@@ -147,15 +228,8 @@ serve_asset(struct req *r, struct resp *w)
 	resp_header(w, "Cache-Control", "public, max-age=3600");
 	if (a->gz)
 		resp_header(w, "Vary", "Accept-Encoding");
-	inm = req_header(r, "If-None-Match");
-	if (inm && strstr(inm, a->etag)) {
-		w->status = 304;
-		w->body = (char *)"";
-		w->body_len = 0;
-		w->body_static = 1;
-		w->content_type = xstrdup(a->type);
+	if (not_modified(r, w, a->etag, a->type))
 		return;
-	}
 	w->status = 200;
 	w->content_type = xstrdup(a->type);
 	w->body_static = 1;
