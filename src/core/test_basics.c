@@ -37,6 +37,20 @@ buf_grows_and_stays_terminated(void **state)
 }
 
 static void
+buf_reserved_but_empty_is_the_empty_string(void **state)
+{
+	struct buf b = BUF_INIT;
+	char *s;
+
+	(void)state;
+	buf_grow(&b, 100); /* room made, nothing written */
+	assert_string_equal(buf_cstr(&b), "");
+	s = buf_detach(&b, NULL);
+	assert_string_equal(s, "");
+	free(s);
+}
+
+static void
 utf8_accepts_valid_text(void **state)
 {
 	const char *ok = "Genève, Wien, Москва, 東京, 🌍";
@@ -227,6 +241,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_grows_and_stays_terminated),
+		cmocka_unit_test(buf_reserved_but_empty_is_the_empty_string),
 		cmocka_unit_test(utf8_accepts_valid_text),
 		cmocka_unit_test(utf8_rejects_malformed_sequences),
 		cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),

@@ -70,6 +70,8 @@ buf_grow(struct buf *b, size_t extra)
 	while (cap < need)
 		cap *= 2;
 	b->data = xrealloc(b->data, cap);
+	if (b->cap == 0) /* a first block: terminated like any other */
+		b->data[b->len] = '\0';
 	b->cap = cap;
 }
 
@@ -127,7 +129,7 @@ const char *
 buf_cstr(struct buf *b)
 {
 	if (b->data == NULL)
-		buf_grow(b, 0), b->data[0] = '\0';
+		buf_grow(b, 0);
 	return b->data;
 }
 
