@@ -49,6 +49,40 @@ search_fts_query(const char *text, struct buf *out)
 	return words;
 }
 
+/* Appends s[0..n) to parts as {text, hit}, without the Markdown marks a
+ * reader should not see (the index holds bodies as written): emphasis and
+ * code marks, heading marks, link brackets and the link's address. */
+static void
+add_plain_part(json_t *parts, const char *s, size_t n, int hit)
+{
+	struct buf b = BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '*' || c == '`' || c == '[')
+			continue;
+		if (c == ']' && i + 1 < n && s[i + 1] == '(') {
+			while (i < n && s[i] != ')')
+				i++;
+			continue;
+		}
+		if (c == '#' && (i == 0 || s[i - 1] == '\n')) {
+			while (i + 1 < n && s[i + 1] == '#')
+				i++;
+			if (i + 1 < n && s[i + 1] == ' ')
+				i++;
+			continue;
+		}
+		buf_putc(&b, c);
+	}
+	if (b.len)
+		json_array_append_new(parts,
+				      json_pack("{s:s%,s:b}", "text",
+						buf_cstr(&b), b.len, "hit", hit));
+	buf_free(&b);
+}
+
 json_t *
 search_snippet_parts(const char *s)
 {
@@ -58,10 +92,7 @@ search_snippet_parts(const char *s)
 	while (s && *s) {
 		size_t n = strcspn(s, "\x01\x02");
 
-		if (n)
-			json_array_append_new(
-				parts, json_pack("{s:s%,s:b}", "text", s, n,
-						 "hit", hit));
+		add_plain_part(parts, s, n, hit);
 		s += n;
 		if (*s == '\x01')
 			hit = 1, s++;

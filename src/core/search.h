@@ -34,7 +34,9 @@ int search_fts_query(const char *text, struct buf *out);
  */
 json_t *search_run(struct db *db, const char *text, int limit);
 
-/* Splits an FTS5 snippet with \x01..\x02 around hits into parts. */
+/* Splits an FTS5 snippet with \x01..\x02 around hits into parts
+ * [{text, hit}], leaving out Markdown marks (emphasis, code, headings, link
+ * brackets and addresses). */
 json_t *search_snippet_parts(const char *snippet);
 
 #endif

@@ -268,6 +268,33 @@ snippet_parts_mark_hits(void **state)
 	json_decref(p);
 }
 
+/* The text of part i of parts. */
+static const char *
+part_text(json_t *parts, size_t i)
+{
+	return json_string_value(json_object_get(json_array_get(parts, i), "text"));
+}
+
+static void
+snippet_parts_leave_out_markdown_marks(void **state)
+{
+	json_t *p = search_snippet_parts(
+		"## Our work\nWe **study** `code` and \x01" "*femicide*\x02, see "
+		"[the platform](https://example.org/x) and C# too");
+
+	(void)state;
+	assert_int_equal(json_array_size(p), 3);
+	assert_string_equal(part_text(p, 0), "Our work\nWe study code and ");
+	assert_string_equal(part_text(p, 1), "femicide");
+	assert_string_equal(part_text(p, 2), ", see the platform and C# too");
+	json_decref(p);
+	/* a part that was all marks is left out */
+	p = search_snippet_parts("\x01**\x02 plain");
+	assert_int_equal(json_array_size(p), 1);
+	assert_string_equal(part_text(p, 0), " plain");
+	json_decref(p);
+}
+
 int
 main(void)
 {
@@ -285,6 +312,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(search_folds_diacritics, setup, teardown),
 		cmocka_unit_test(fts_query_quotes_words_and_prefixes_last),
 		cmocka_unit_test(snippet_parts_mark_hits),
+		cmocka_unit_test(snippet_parts_leave_out_markdown_marks),
 	};
 
 	db_register(&test_sql);
