@@ -213,12 +213,17 @@ describe('the site search', () => {
     assert.deepEqual(await titles('admin', 'Beacon'), [], 'hidden');
     await sql(srv.dataDir, `UPDATE organisations SET visibility = 'public' WHERE id = ${id}`);
     assert.deepEqual(await titles('visitor', 'Beacon'), ['Beacon Justice Forum (BJF)'], 'shown again');
+    // the same list asked again after each change: its count (cached per
+    // worker while the database is unchanged) follows too
+    for (let i = 0; i < 6; i++) assert.equal((await listJson('plain', '?q=beacon')).total, 1);
     await sql(srv.dataDir, `UPDATE memberships SET state = 'lapsed' WHERE organisation_id = ${id}`);
     assert.deepEqual(await titles('visitor', 'Beacon'), [], 'lapsed');
     assert.deepEqual(names(await listJson('admin', '?q=beacon')), [], 'and not in the directory');
+    for (let i = 0; i < 6; i++) assert.equal((await listJson('plain', '?q=beacon')).total, 0, 'count after lapse');
     await sql(srv.dataDir, `UPDATE memberships SET state = 'grace' WHERE organisation_id = ${id}`);
     assert.deepEqual(await titles('visitor', 'Beacon'), ['Beacon Justice Forum (BJF)'], 'grace is listed');
     assert.deepEqual(names(await listJson('visitor', '?q=beacon')), ['Beacon Justice Forum'], 'directory words follow the name');
+    for (let i = 0; i < 6; i++) assert.equal((await listJson('plain', '?q=beacon')).total, 1, 'count after grace');
     await sql(srv.dataDir, `DELETE FROM organisations WHERE id = ${id}`);
     assert.deepEqual(await titles('visitor', 'Beacon'), [], 'deleted');
   });
