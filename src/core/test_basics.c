@@ -112,7 +112,12 @@ config_defaults_are_sane(void **state)
 	assert_string_equal(c.listen_host, "127.0.0.1");
 	assert_int_equal(c.port, 8080);
 	assert_string_equal(c.data_dir, "data");
-	assert_true(c.workers >= 1);
+	/* one worker per processor, at least two */
+	{
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		assert_int_equal(c.workers, n < 2 ? 2 : n > 64 ? 64 : n);
+	}
 }
 
 static void
