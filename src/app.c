@@ -23,6 +23,7 @@
 #include "core/util.h"
 #include "members/answer.h"
 #include "members/approve.h"
+#include "members/cancel.h"
 #include "members/dashboard.h"
 #include "members/directory.h"
 #include "members/import.h"
@@ -51,6 +52,7 @@ const struct module *const app_modules[] = {
 	&representatives_module,
 	&answer_module, /* before join's /join/:level */
 	&join_module, &review_module,
+	&cancel_module, /* before renew's /renew/:id */
 	&renew_module,
 	&import_module,
 	&dashboard_module,

@@ -19,6 +19,13 @@
 #include "core/http.h"
 #include "core/util.h"
 
+/* SQL: the memberships person ?1 answers for (m is memberships): their
+ * individual membership, or an organisation's of which they are a main
+ * contact.  Renew (renew.c) and ending a membership (cancel.c). */
+#define MEMBERS_ANSWERS_FOR                                                  \
+	" (m.person_id = ?1 OR m.organisation_id IN (SELECT organisation_id" \
+	" FROM representatives WHERE person_id = ?1 AND main_contact = 1))"
+
 /* The largest amount a form takes: 10,000,000.00 in minor units (the
  * .max of the FT_MONEY fields of dues, tiers, pledges and payments). */
 #define MEMBERS_MAX_MINOR INT64_C(1000000000)

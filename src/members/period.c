@@ -77,7 +77,8 @@ period_end(const char *kind, struct period_date start, struct period_date *end)
 	if (kind == NULL || !period_valid(start) || start.y >= 9999)
 		return -1;
 	if (strcmp(kind, "calendar") == 0) {
-		end->y = start.y;
+		end->y = start.m >= PERIOD_ROLLOVER_MONTH ? start.y + 1
+							  : start.y;
 		end->m = 12;
 		end->d = 31;
 		return 0;

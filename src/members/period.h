@@ -2,7 +2,9 @@
  * period.h -- the arithmetic of membership periods, on calendar dates.
  *
  * A level's period is 'calendar' (a membership runs from the day it
- * starts to 31 December of that year) or 'rolling' (it runs for a year:
+ * starts to 31 December of that year -- of the next year when it starts
+ * from 1 October on, so that nobody joins or renews for a few weeks, as
+ * CiviCRM's "rollover day" does) or 'rolling' (it runs for a year:
  * to the day before the same date next year; a period starting on
  * 29 February ends on 28 February, as the next year has no 29th).
  * Pure: no clock, no I/O, so approval, renewal and the state job share it
@@ -10,6 +12,10 @@
  */
 #ifndef ALLIANCE_PERIOD_H
 #define ALLIANCE_PERIOD_H
+
+/* The month from which a calendar period runs to the end of the next
+ * year. */
+#define PERIOD_ROLLOVER_MONTH 10
 
 struct period_date {
 	int y, m, d; /* 2026, 1..12, 1..31 */

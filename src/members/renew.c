@@ -50,22 +50,17 @@ enum stmt_renew {
 	" FROM memberships m JOIN membership_levels l ON l.id = m.level_id"  \
 	" LEFT JOIN organisations o ON o.id = m.organisation_id"             \
 	" LEFT JOIN people p ON p.id = m.person_id"
-/* the memberships person ?1 answers for */
-#define ANSWERS_FOR                                                          \
-	" (m.person_id = ?1 OR m.organisation_id IN (SELECT organisation_id" \
-	" FROM representatives WHERE person_id = ?1 AND main_contact = 1))"
-
 static const char *const renew_sql_text[R__MAX] = {
 	[R_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
-		   " WHERE m.state <> 'cancelled' AND" ANSWERS_FOR
+		   " WHERE m.state <> 'cancelled' AND" MEMBERS_ANSWERS_FOR
 		   " ORDER BY member",
 	[R_MINE_PAYMENTS] = "SELECT y.membership_id, y.paid_on, y.amount,"
 			    " y.currency, y.reference FROM payments y"
 			    " JOIN memberships m ON m.id = y.membership_id"
-			    " WHERE" ANSWERS_FOR " ORDER BY y.paid_on DESC",
+			    " WHERE" MEMBERS_ANSWERS_FOR " ORDER BY y.paid_on DESC",
 	[R_ONE_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
 		       " WHERE m.id = ?2 AND m.state <> 'cancelled' AND"
-		       ANSWERS_FOR,
+		       MEMBERS_ANSWERS_FOR,
 	[R_ONE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
 		  " WHERE m.id = ? AND m.state <> 'cancelled'",
 	[R_EXTEND] = "UPDATE memberships SET period_start = ?, period_end = ?,"
@@ -250,6 +245,7 @@ done:
 static const struct field renew_page_fields[] = {
 	{.name = "requested", .type = FT_INT, .min = 1, .max = INT32_MAX},
 	{.name = "renewed", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{.name = "cancelled", .type = FT_BOOL},
 	{0},
 };
 
@@ -300,10 +296,11 @@ renew_page(struct req *r, struct resp *w)
 	}
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, 200, "members/templates/renew.html", "Renew",
-		  json_pack("{s:o,s:b,s:I,s:I}", "memberships", list, "none",
-			    json_array_size(list) == 0, "requested",
+		  json_pack("{s:o,s:b,s:I,s:I,s:b}", "memberships", list,
+			    "none", json_array_size(list) == 0, "requested",
 			    (json_int_t)req_value(r, "requested")->num,
-			    "renewed", (json_int_t)req_value(r, "renewed")->num));
+			    "renewed", (json_int_t)req_value(r, "renewed")->num,
+			    "cancelled", req_value(r, "cancelled")->num != 0));
 	json_decref(payments);
 }
 
@@ -418,6 +415,8 @@ static const struct field list_fields[] = {
 	{.name = "due", .type = FT_BOOL, .label = "Due within 30 days"},
 	{.name = "page", .type = FT_INT, .min = 1, .max = 10000, .label = "Page"},
 	{.name = "done", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{.name = "ended", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{.name = "reinstated", .type = FT_INT, .min = 1, .max = INT32_MAX},
 	{0},
 };
 
@@ -459,8 +458,12 @@ admin_list(struct req *r, struct resp *w)
 		resp_error(w, 500, "Something went wrong on our side.");
 		return;
 	}
-	json_array_foreach (rows, i, m)
+	json_array_foreach (rows, i, m) {
 		decorate(m);
+		json_object_set_new(m, "is_cancelled",
+				    json_boolean(strcmp(members_str(m, "state"),
+							"cancelled") == 0));
+	}
 	{
 		json_t *opts = json_array();
 
@@ -469,7 +472,8 @@ admin_list(struct req *r, struct resp *w)
 		w->flags |= ROUTE_PERSONAL;
 		resp_page(w, 200, "members/templates/admin_memberships.html",
 			  "Memberships",
-			  json_pack("{s:o,s:I,s:I,s:I,s:I,s:s,s:b,s:o,s:I,s:b,s:b}",
+			  json_pack("{s:o,s:I,s:I,s:I,s:I,s:s,s:b,s:o,s:I,s:b,s:b,"
+				    "s:I,s:I}",
 				    "memberships", rows, "total",
 				    (json_int_t)total, "page", (json_int_t)page,
 				    "prev_page", (json_int_t)(page - 1),
@@ -479,7 +483,10 @@ admin_list(struct req *r, struct resp *w)
 				    "currencies", opts, "done",
 				    (json_int_t)req_value(r, "done")->num,
 				    "has_prev", page > 1, "has_next",
-				    page * 50 < total));
+				    page * 50 < total, "ended",
+				    (json_int_t)req_value(r, "ended")->num,
+				    "reinstated",
+				    (json_int_t)req_value(r, "reinstated")->num));
 	}
 }
 

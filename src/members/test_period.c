@@ -30,7 +30,11 @@ calendar_period_ends_on_31_december(void **state)
 {
 	check_end("calendar", "2026-03-15", "2026-12-31");
 	check_end("calendar", "2026-01-01", "2026-12-31");
-	check_end("calendar", "2026-12-31", "2026-12-31");
+	check_end("calendar", "2026-09-30", "2026-12-31");
+	/* from 1 October on: to the end of the next year */
+	check_end("calendar", "2026-10-01", "2027-12-31");
+	check_end("calendar", "2026-12-20", "2027-12-31");
+	check_end("calendar", "2026-12-31", "2027-12-31");
 	check_end("calendar", "2028-02-29", "2028-12-31");
 }
 

@@ -212,7 +212,9 @@ describe('an organisation from the form to its first sign-in', () => {
       l.slug FROM memberships m JOIN membership_levels l ON l.id = m.level_id
       WHERE organisation_id = ${orgId}`);
     const t = today();
-    assert.deepEqual(ms, ['active', t, `${t.slice(0, 4)}-12-31`, '1', 'full']);
+    // a calendar year; from 1 October on, to the end of the next one
+    const endYear = Number(t.slice(0, 4)) + (Number(t.slice(5, 7)) >= 10 ? 1 : 0);
+    assert.deepEqual(ms, ['active', t, `${endYear}-12-31`, '1', 'full']);
     const reps = await sql(srv.dataDir, `SELECT p.email, r.main_contact, coalesce(r.un_post, ''),
       coalesce(r.un_rank, ''), p.role, p.password_hash IS NULL FROM representatives r
       JOIN people p ON p.id = r.person_id WHERE r.organisation_id = ${orgId} ORDER BY p.email`);
