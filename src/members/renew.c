@@ -428,7 +428,7 @@ admin_list(struct req *r, struct resp *w)
 						     : 1;
 	char limit[11] = "";
 	struct db_stmt *st;
-	json_t *rows = NULL, *m;
+	json_t *rows = NULL, *m, *model;
 	int64_t total = -1;
 	size_t i;
 
@@ -470,23 +470,24 @@ admin_list(struct req *r, struct resp *w)
 		for (size_t k = 0; currencies[k]; k++)
 			json_array_append_new(opts, json_string(currencies[k]));
 		w->flags |= ROUTE_PERSONAL;
+		model = json_pack(
+			"{s:o,s:I,s:I,s:I,s:I,s:s,s:b,s:o,s:I,s:b,s:b,"
+			"s:I,s:I,s:o}",
+			"memberships", rows, "total", (json_int_t)total, "page",
+			(json_int_t)page, "prev_page", (json_int_t)(page - 1),
+			"next_page", (json_int_t)(page + 1), "state",
+			state->present ? state->str : "", "due",
+			req_value(r, "due")->num != 0, "currencies", opts,
+			"done", (json_int_t)req_value(r, "done")->num,
+			"has_prev", page > 1, "has_next", page * 50 < total,
+			"ended", (json_int_t)req_value(r, "ended")->num,
+			"reinstated",
+			(json_int_t)req_value(r, "reinstated")->num,
+			"state_options",
+			members_options(states, NULL,
+					state->present ? state->str : NULL));
 		resp_page(w, 200, "members/templates/admin_memberships.html",
-			  "Memberships",
-			  json_pack("{s:o,s:I,s:I,s:I,s:I,s:s,s:b,s:o,s:I,s:b,s:b,"
-				    "s:I,s:I}",
-				    "memberships", rows, "total",
-				    (json_int_t)total, "page", (json_int_t)page,
-				    "prev_page", (json_int_t)(page - 1),
-				    "next_page", (json_int_t)(page + 1),
-				    "state", state->present ? state->str : "",
-				    "due", req_value(r, "due")->num != 0,
-				    "currencies", opts, "done",
-				    (json_int_t)req_value(r, "done")->num,
-				    "has_prev", page > 1, "has_next",
-				    page * 50 < total, "ended",
-				    (json_int_t)req_value(r, "ended")->num,
-				    "reinstated",
-				    (json_int_t)req_value(r, "reinstated")->num));
+			  "Memberships", model);
 	}
 }
 

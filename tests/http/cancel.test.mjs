@@ -117,7 +117,12 @@ describe('the secretariat', () => {
     assert.equal(await stateOf(o.mid), `cancelled ${today()}`);
     const mail = await nextMail(srv.dataDir, o.contact.email, seen, { subject: 'Your membership has ended' });
     assert.match(mail.text, /Dues unpaid for three years\./);
-    assert.match(mainOf(await admin.browser.html(`/admin/memberships?ended=${o.mid}`)), /The membership has ended/);
+    const page = mainOf(await admin.browser.html(`/admin/memberships?state=cancelled&ended=${o.mid}`));
+    assert.match(page, /The membership has ended/);
+    assert.match(page, /<option value="cancelled" selected>/, 'the filter keeps its state');
+    // an ended membership takes no payment until the end is taken back
+    assert.doesNotMatch(page, new RegExp(`/admin/memberships/${o.mid}/payment`));
+    assert.match(page, new RegExp(`/admin/memberships/${o.mid}/reinstate`));
   });
 
   test('takes an end back: the dates decide the state again, and the organisation is listed again', async () => {
