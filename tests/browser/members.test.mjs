@@ -139,6 +139,16 @@ for (const vp of VIEWPORTS) {
       assert.ok(await amain.locator('svg[role="img"]').isVisible(), 'no chart on the dashboard');
       await ap.screenshot({ path: `${SHOTS}/members-${vp.name}-dashboard.png`, fullPage: true });
 
+      // and, another day, ends it: the form opens from its summary and
+      // asks for a confirmation first
+      await main.getByText('End this membership').click();
+      await main.getByLabel(/^Why does it end/).fill('We join a regional network instead.');
+      await main.getByRole('checkbox', { name: /stops being a member now/ }).check();
+      await page.screenshot({ path: `${SHOTS}/members-${vp.name}-renew-ending.png`, fullPage: true });
+      await clickTo(page, main.getByRole('button', { name: 'End the membership' }), '**/renew?cancelled=1');
+      assert.match(await main.getByRole('status').innerText(), /The membership has ended/);
+      assert.doesNotMatch(await main.innerText(), new RegExp(org));
+
       assert.deepEqual(page.problems, []);
       assert.deepEqual(ap.problems, []);
       await page.close();
