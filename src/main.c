@@ -409,6 +409,12 @@ cmd_serve(struct config *c, int argc, char **argv)
 			"alliance: development mode: templates and static "
 			"files are read from %s (no page cache)\n",
 			render_source_dir());
+	if (!mail_secretariat_reachable())
+		fprintf(stderr,
+			"alliance: mail_from (%s) has no address that can "
+			"receive mail: notices to the secretariat are not "
+			"sent until it is set\n",
+			c->mail_from);
 	if (jobs_start(path) != 0)
 		return EXIT_FAIL;
 	if (http_serve(&hc, app_modules, app_nmodules) != 0) {

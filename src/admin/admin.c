@@ -372,7 +372,10 @@ dashboard(struct req *r, struct resp *w)
 		return read_failed(w);
 	}
 	admin_page(r, w, "admin/templates/dashboard.html", "Secretariat",
-		   "/admin", json_pack("{s:o}", "counts", counts));
+		   "/admin",
+		   json_pack("{s:o,s:b}", "counts", counts,
+			     "secretariat_unreachable",
+			     !mail_secretariat_reachable()));
 }
 
 /* ---- people and roles ---- */

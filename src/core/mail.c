@@ -185,6 +185,20 @@ mail_outbox_list(struct db *db, int limit, int offset)
 }
 
 int
+mail_secretariat_reachable(void)
+{
+	struct buf name = BUF_INIT, addr = BUF_INIT;
+	int ok;
+
+	mail_split_mailbox(config_current ? config_current->mail_from : "",
+			   &name, &addr);
+	ok = valid_email(buf_cstr(&addr), addr.len);
+	buf_free(&name);
+	buf_free(&addr);
+	return ok;
+}
+
+int
 mail_to_secretariat(struct db *db, const char *subject, const char *text)
 {
 	struct buf name = BUF_INIT, addr = BUF_INIT;

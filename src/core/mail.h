@@ -70,6 +70,11 @@ json_t *mail_outbox_list(struct db *db, int limit, int offset);
  */
 int mail_to_secretariat(struct db *db, const char *subject, const char *text);
 
+/* 1 when the address inside mail_from can receive the secretariat's
+ * notices; 0 (the default's secretariat@localhost) when they are skipped,
+ * which the admin dashboard says. */
+int mail_secretariat_reachable(void);
+
 /* Registers the delivery job kind with jobs.h (call at start-up, before
  * any thread: it also initialises libcurl). */
 void mail_init(void);

@@ -224,6 +224,12 @@ describe('the dashboard', () => {
     }
     assert.match(html, /<th scope="row">/);
   });
+
+  test('says that notices to the secretariat are not sent while mail_from cannot receive mail', async () => {
+    // this server runs with the default mail_from, secretariat@localhost
+    assert.equal((await (await admin.get('/api/v1/admin')).json()).secretariat_unreachable, true);
+    assert.match(mainOf(await admin.html('/admin')), /Notices to the secretariat .* are not being sent: the setting <code>mail_from<\/code>/);
+  });
 });
 
 describe('people', () => {

@@ -103,6 +103,11 @@ describe('the member ends the membership', () => {
 });
 
 describe('the secretariat', () => {
+  test('with a mail_from that receives mail, the dashboard has no warning about notices', async () => {
+    assert.equal((await (await admin.browser.get('/api/v1/admin')).json()).secretariat_unreachable, false);
+    assert.doesNotMatch(mainOf(await admin.browser.html('/admin')), /are not being sent/);
+  });
+
   test('ends a membership only with a reason, which the member is told', async () => {
     const o = await organisation();
     const list = '/admin/memberships?state=active';
