@@ -114,7 +114,7 @@ token_create(struct req *r, struct resp *w)
 static void
 token_revoke(struct req *r, struct resp *w)
 {
-	int64_t id = strtoll(req_param(r, "id"), NULL, 10);
+	int64_t id = req_param_id(r);
 	int rc;
 
 	if (db_begin(r->db) != 0)

@@ -136,24 +136,6 @@ read_failed(struct resp *w)
 			   "not be read.");
 }
 
-/* The route parameter :id as a positive number, or 0 when it is not one
- * (the caller answers 404). */
-static int64_t
-param_id(const struct req *r)
-{
-	const char *s = req_param(r, "id");
-	int64_t v = 0;
-
-	if (s == NULL || *s == '\0' || strlen(s) > 18)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
 /* The page asked for (1 when absent) and the rows it skips. */
 static int64_t
 page_number(const struct req *r)
@@ -508,7 +490,7 @@ static const struct field role_fields[] = {
 static void
 person_role_set(struct req *r, struct resp *w)
 {
-	int64_t id = param_id(r), admins;
+	int64_t id = req_param_id(r), admins;
 	const char *role = req_value(r, "role")->str;
 	const char *old, *email;
 	struct db_stmt *st;
@@ -804,7 +786,7 @@ messages_page(struct req *r, struct resp *w)
 static void
 message_handled(struct req *r, struct resp *w)
 {
-	int64_t id = param_id(r);
+	int64_t id = req_param_id(r);
 	char at[20];
 	struct db_stmt *st;
 	json_t *after;

@@ -145,6 +145,9 @@ struct resp {
 
 /* The route parameter name (":slug" -> "slug"), or NULL. */
 const char *req_param(const struct req *r, const char *name);
+/* The route parameter :id as a positive number, or 0 when it is not one
+ * (the caller answers 404). */
+int64_t req_param_id(const struct req *r);
 /* A request header (case-insensitive name), or NULL. */
 const char *req_header(const struct req *r, const char *name);
 /* The validated value of a declared field; never NULL (absent values have

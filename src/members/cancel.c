@@ -64,7 +64,7 @@ membership_of(struct req *r, int mine)
 	if (st == NULL)
 		return NULL;
 	db_bind_int(st, 1, mine ? r->person->id : 0);
-	db_bind_int(st, 2, members_param_id(r));
+	db_bind_int(st, 2, req_param_id(r));
 	return db_one_json(st);
 }
 
@@ -246,7 +246,7 @@ admin_cancel(struct req *r, struct resp *w)
 	}
 	commit_to(r, w, m,
 		  arena_printf(r->arena, "/admin/memberships?ended=%lld",
-			       (long long)members_param_id(r)));
+			       (long long)req_param_id(r)));
 }
 
 /* POST /admin/memberships/:id/reinstate -- the end taken back: the state
@@ -283,7 +283,7 @@ admin_reinstate(struct req *r, struct resp *w)
 	}
 	commit_to(r, w, m,
 		  arena_printf(r->arena, "/admin/memberships?reinstated=%lld",
-			       (long long)members_param_id(r)));
+			       (long long)req_param_id(r)));
 }
 
 static const struct field member_fields[] = {

@@ -324,7 +324,7 @@ levels_admin(struct req *r, struct resp *w)
 static void
 level_update(struct req *r, struct resp *w)
 {
-	int64_t id = members_param_id(r);
+	int64_t id = req_param_id(r);
 	json_t *row, *after, *before, *changed;
 	struct db_stmt *st;
 	int rc;
@@ -522,7 +522,7 @@ tiers_admin(struct req *r, struct resp *w)
 static void
 tier_update(struct req *r, struct resp *w)
 {
-	int64_t id = members_param_id(r);
+	int64_t id = req_param_id(r);
 	json_t *row, *after, *before, *changed;
 	struct db_stmt *st;
 	int rc;

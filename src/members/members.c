@@ -142,22 +142,6 @@ members_read_failed(struct resp *w)
 			   "not be read.");
 }
 
-int64_t
-members_param_id(const struct req *r)
-{
-	const char *s = req_param(r, "id");
-	int64_t v = 0;
-
-	if (s == NULL || *s == '\0' || strlen(s) > 18)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
 const char *
 members_value_or_null(const struct req *r, const char *name)
 {

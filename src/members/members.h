@@ -2,7 +2,7 @@
  * members.h -- the small pieces the membership files share (members.c):
  * money as people read it ("USD 1,500.00") and as forms show it back
  * ("1500.00"), the currencies and <select>
- * options of their forms, JSON fields read as C values, the route's :id,
+ * options of their forms, JSON fields read as C values,
  * the 500 answers, form messages,
  * the secretariat's membership pages with their links, and the keys an
  * application is compared and an organisation stored under (its folded
@@ -71,9 +71,6 @@ int64_t members_int(json_t *o, const char *key);
 /* An id as text for an audit record ("42"), in arena a. */
 const char *members_id_text(struct arena *a, int64_t id);
 
-/* The route parameter :id as a positive number, or 0 when it is not one
- * (the caller answers 404). */
-int64_t members_param_id(const struct req *r);
 
 /* Rolls back the request's transaction and answers 500. */
 void members_fail(struct req *r, struct resp *w);

@@ -519,7 +519,7 @@ static const struct field pledge_status_fields[] = {
 static void
 pledge_status_set(struct req *r, struct resp *w)
 {
-	int64_t id = members_param_id(r);
+	int64_t id = req_param_id(r);
 	const char *status = req_value(r, "status")->str, *old;
 	struct db_stmt *st;
 	int rc;

@@ -316,7 +316,7 @@ fail(struct req *r, struct resp *w)
 static void
 renew(struct req *r, struct resp *w)
 {
-	int64_t id = strtoll(req_param(r, "id"), NULL, 10);
+	int64_t id = req_param_id(r);
 	json_t *m;
 	char today[11];
 	struct buf text = BUF_INIT;
@@ -506,7 +506,7 @@ static const struct field payment_fields[] = {
 static void
 admin_payment(struct req *r, struct resp *w)
 {
-	int64_t id = strtoll(req_param(r, "id"), NULL, 10);
+	int64_t id = req_param_id(r);
 	int64_t amount = req_value(r, "amount")->num;
 	int rc;
 

@@ -198,7 +198,7 @@ reps_done(struct req *r, struct resp *w, json_t *org, const char *done)
 static json_t *
 rep_or_respond(struct req *r, struct resp *w, json_t *org)
 {
-	int64_t pid = members_param_id(r);
+	int64_t pid = req_param_id(r);
 	json_t *rows = pid > 0 ? rows_of(r, M_REP, members_int(org, "id"), pid)
 			       : json_array();
 	json_t *rep;

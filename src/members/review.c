@@ -584,7 +584,7 @@ static const struct field detail_fields[] = {
 static void
 detail(struct req *r, struct resp *w)
 {
-	detail_page(r, w, members_param_id(r), 200);
+	detail_page(r, w, req_param_id(r), 200);
 }
 
 /* ---- decisions ---- */
@@ -663,7 +663,7 @@ static const struct field reject_fields[] = {
 static void
 reject(struct req *r, struct resp *w)
 {
-	int64_t id = members_param_id(r);
+	int64_t id = req_param_id(r);
 	const char *reason;
 	json_t *app;
 
@@ -713,7 +713,7 @@ static const struct field ask_fields[] = {
 static void
 ask(struct req *r, struct resp *w)
 {
-	int64_t id = members_param_id(r);
+	int64_t id = req_param_id(r);
 	const char *question;
 	char token[AUTH_TOKEN_LEN + 1];
 	struct db_stmt *st;
@@ -770,7 +770,7 @@ ask(struct req *r, struct resp *w)
 static void
 approve(struct req *r, struct resp *w)
 {
-	int64_t id = members_param_id(r), org = 0, person = 0, membership = 0;
+	int64_t id = req_param_id(r), org = 0, person = 0, membership = 0;
 	json_t *app;
 	int ok;
 
