@@ -20,11 +20,10 @@
 ALTER TABLE organisations ADD COLUMN listed_membership_id INTEGER;
 ALTER TABLE organisations ADD COLUMN listed_level_id INTEGER;
 
-UPDATE organisations SET listed_membership_id =
-  (SELECT max(m.id) FROM memberships m
-   WHERE m.organisation_id = organisations.id AND m.state IN ('active', 'grace'));
-UPDATE organisations SET listed_level_id =
-  (SELECT m.level_id FROM memberships m WHERE m.id = listed_membership_id);
+UPDATE organisations SET (listed_membership_id, listed_level_id) =
+  (SELECT m.id, m.level_id FROM memberships m
+   WHERE m.organisation_id = organisations.id AND m.state IN ('active', 'grace')
+   ORDER BY m.id DESC LIMIT 1);
 
 -- Counting the organisations a viewer may see, and finding a filtered page
 -- of them, reads this index alone.
@@ -37,41 +36,30 @@ CREATE INDEX organisation_focal_areas_area_organisation
   ON organisation_focal_areas (focal_area_id, organisation_id);
 DROP INDEX organisation_focal_areas_area;
 
--- The listing of organisation id (which must not be NULL to change a row).
+-- The listing of an organisation: its newest membership in state active or
+-- grace and that membership's level, both NULL when it has none.
 CREATE TRIGGER memberships_listed_ins AFTER INSERT ON memberships
 WHEN new.organisation_id IS NOT NULL BEGIN
-  UPDATE organisations SET
-    listed_membership_id = (SELECT max(m.id) FROM memberships m
-      WHERE m.organisation_id = new.organisation_id
-      AND m.state IN ('active', 'grace')),
-    listed_level_id = (SELECT m.level_id FROM memberships m
-      WHERE m.id = (SELECT max(c.id) FROM memberships c
-        WHERE c.organisation_id = new.organisation_id
-        AND c.state IN ('active', 'grace')))
+  UPDATE organisations SET (listed_membership_id, listed_level_id) =
+    (SELECT m.id, m.level_id FROM memberships m
+     WHERE m.organisation_id = organisations.id AND m.state IN ('active', 'grace')
+     ORDER BY m.id DESC LIMIT 1)
   WHERE id = new.organisation_id;
 END;
 CREATE TRIGGER memberships_listed_upd
 AFTER UPDATE OF state, level_id, organisation_id ON memberships BEGIN
-  UPDATE organisations SET
-    listed_membership_id = (SELECT max(m.id) FROM memberships m
-      WHERE m.organisation_id = organisations.id
-      AND m.state IN ('active', 'grace')),
-    listed_level_id = (SELECT m.level_id FROM memberships m
-      WHERE m.id = (SELECT max(c.id) FROM memberships c
-        WHERE c.organisation_id = organisations.id
-        AND c.state IN ('active', 'grace')))
+  UPDATE organisations SET (listed_membership_id, listed_level_id) =
+    (SELECT m.id, m.level_id FROM memberships m
+     WHERE m.organisation_id = organisations.id AND m.state IN ('active', 'grace')
+     ORDER BY m.id DESC LIMIT 1)
   WHERE id IN (old.organisation_id, new.organisation_id);
 END;
 CREATE TRIGGER memberships_listed_del AFTER DELETE ON memberships
 WHEN old.organisation_id IS NOT NULL BEGIN
-  UPDATE organisations SET
-    listed_membership_id = (SELECT max(m.id) FROM memberships m
-      WHERE m.organisation_id = old.organisation_id
-      AND m.state IN ('active', 'grace')),
-    listed_level_id = (SELECT m.level_id FROM memberships m
-      WHERE m.id = (SELECT max(c.id) FROM memberships c
-        WHERE c.organisation_id = old.organisation_id
-        AND c.state IN ('active', 'grace')))
+  UPDATE organisations SET (listed_membership_id, listed_level_id) =
+    (SELECT m.id, m.level_id FROM memberships m
+     WHERE m.organisation_id = organisations.id AND m.state IN ('active', 'grace')
+     ORDER BY m.id DESC LIMIT 1)
   WHERE id = old.organisation_id;
 END;
 
