@@ -100,6 +100,17 @@ describe('the member ends the membership', () => {
     assert.ok([303, 403].includes(visitor.status), `visitor: ${visitor.status}`);
     assert.match(await stateOf(o.mid), /^active /);
   });
+
+  test('an :id that is not a whole number is no membership (404), not the number it starts with', async () => {
+    const o = await organisation();
+    const csrf = formCsrf(await o.contact.browser.html('/account'));
+    for (const path of [`/renew/${o.mid}abc/cancel`, `/renew/${o.mid}abc`]) {
+      const res = await o.contact.browser.post(path, { csrf, confirm: '1' });
+      await res.arrayBuffer();
+      assert.equal(res.status, 404, path);
+    }
+    assert.match(await stateOf(o.mid), /^active 2026-01-01/);
+  });
 });
 
 describe('the secretariat', () => {
