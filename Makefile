@@ -10,12 +10,21 @@
 # tools/embed.c.
 
 CC      ?= cc
+# Both cores (all of them) by default: `make run` and `make test` build with
+# -j$(JOBS) in the second make invocation they start.
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib libutf8proc libcurl
 BUILD   ?= build
 SAN     ?=
 OPT     ?= -O2
+# Read when the Makefile is read.  That is why `run` and `test` install the
+# packages first and only then build, in a second make invocation that reads
+# the Makefile again with pkg-config and the libraries in place (a first
+# `make run` on a bare machine linked with empty flags and failed).  A build
+# without them stops at once with the command that installs them.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lcsv
+PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
 # Route tables leave their optional trailing members out: zero is their
 # meaning, so -Wmissing-field-initializers would only be noise.
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -36,8 +45,15 @@ TESTS    := $(patsubst src/%.c,$(BUILD)/%,$(TEST_C))
 
 EMBED_FILES := $(sort $(wildcard src/*/templates/*.html src/*/static/* src/*/migrations/*.sql))
 
-.PHONY: all run test unit http browser sanitize bench deps test-deps node-deps clean fuzz
+.PHONY: all run test unit unit-build http browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
 all: $(BUILD)/alliance
+
+pkg-check:
+ifneq ($(PKG_OK),yes)
+	@echo "make: the libraries are missing (pkg-config does not find: $(PKGS));" >&2
+	@echo "make: run 'make deps' (or 'make run' / 'make test', which install them first)" >&2
+	@exit 1
+endif
 
 deps:
 	@scripts/install-deps.sh
@@ -48,7 +64,7 @@ test-deps:
 $(BUILD)/alliance: $(BUILD)/main.o $(LIB_O)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.o: src/%.c
+$(BUILD)/%.o: src/%.c | pkg-check
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -66,7 +82,9 @@ $(BUILD)/embedded.o: $(BUILD)/embedded.c
 $(TESTS): $(BUILD)/%: $(BUILD)/%.o $(LIB_O)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-run: deps $(BUILD)/alliance
+# deps first, then the build in a make of its own (see PKG_CFLAGS above)
+run: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@scripts/run.sh
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -75,28 +93,50 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 node-deps: node_modules/.package-lock.json
 
+unit-build: $(TESTS)
+
 unit: $(TESTS)
 	@scripts/run-unit.sh $(TESTS)
 
+# Test files run side by side (each has its own server, port and data
+# folder); files under tests/load/ measure the server under load, so they
+# run after the others, one at a time.  The per-file timeout only catches a
+# hang: single tests and waits have their own, generous ones.
+TEST_CONCURRENCY ?= $(shell echo $$(( $(JOBS) + 1 )))
+FILE_TIMEOUT_MS  ?= 900000
+NODE_TEST = ALLIANCE_BIN=$(abspath $(BUILD)/alliance) node --test --test-timeout=$(FILE_TIMEOUT_MS) \
+	--test-reporter=tap --test-reporter-destination=stdout --test-reporter=./tests/lib/file-times.mjs
+TIMES     = --test-reporter-destination=build/test-logs/times-$(1).txt
+HTTP_TESTS := $(sort $(wildcard tests/http/*.test.mjs src/*/*.http.test.mjs))
+LOAD_TESTS := $(sort $(wildcard tests/load/*.test.mjs))
+
 http: $(BUILD)/alliance node-deps
-	ALLIANCE_BIN=$(abspath $(BUILD)/alliance) node --test --test-concurrency=1 --test-timeout=120000 $(sort $(wildcard tests/http/*.test.mjs src/*/*.http.test.mjs))
+	@mkdir -p build/test-logs
+	$(NODE_TEST) $(call TIMES,http) --test-concurrency=$(TEST_CONCURRENCY) $(HTTP_TESTS)
+ifneq ($(LOAD_TESTS),)
+	$(NODE_TEST) $(call TIMES,load) --test-concurrency=1 $(LOAD_TESTS)
+endif
 
 browser: $(BUILD)/alliance node-deps
-	ALLIANCE_BIN=$(abspath $(BUILD)/alliance) node --test --test-concurrency=1 --test-timeout=120000 $(sort $(wildcard tests/browser/*.test.mjs))
+	@mkdir -p build/test-logs
+	$(NODE_TEST) $(call TIMES,browser) --test-concurrency=$(TEST_CONCURRENCY) $(sort $(wildcard tests/browser/*.test.mjs))
 
-# The unit and HTTP suites again under AddressSanitizer + UBSan.
+# The unit and HTTP suites under AddressSanitizer + UBSan.
 sanitize:
-	$(MAKE) BUILD=build/san SAN=1 OPT=-O1 unit http
+	$(MAKE) -j$(JOBS) BUILD=build/san SAN=1 OPT=-O1 unit http
 
-# Every suite runs even when an earlier one fails; the exit status says
-# whether all passed.  The last lines are the runners' own summaries.
+# Every suite (scripts/test.sh): unit tests, the same under sanitizers, the
+# HTTP suite once against the sanitizer build, the browser suite; each runs
+# even when an earlier one fails, the wall time of each is printed, and the
+# last line is "N passed, N failed" for the whole run.
 test: test-deps
-	@rc=0; \
-	$(MAKE) --no-print-directory unit || rc=1; \
-	$(MAKE) --no-print-directory sanitize || rc=1; \
-	$(MAKE) --no-print-directory http || rc=1; \
-	$(MAKE) --no-print-directory browser || rc=1; \
-	exit $$rc
+	@scripts/test.sh
+
+# The README's two commands on a minimal Debian 12 (debootstrap, chroot):
+# minutes, not part of `make test`; run it after touching the Makefile,
+# scripts/install-deps.sh, .ci/run or the test tooling.
+fresh-check:
+	@scripts/fresh-check.sh
 
 bench: test-deps $(BUILD)/alliance
 	bench/run.sh

@@ -623,7 +623,6 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
 		MHD_OPTION_END);
 	if (d == NULL) {
 		log_error("cannot listen on %s:%u: %s", c->listen_host, c->port,

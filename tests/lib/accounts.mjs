@@ -229,7 +229,7 @@ export async function mailsTo(dataDir, address) {
  * (with subject, the newest such message with that Subject).  Take `seen`
  * from mailsTo() before the action that sends the message.
  */
-export async function nextMail(dataDir, address, seen, { subject = null, timeoutMs = 8000 } = {}) {
+export async function nextMail(dataDir, address, seen, { subject = null, timeoutMs = 30_000 } = {}) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const list = (await mailsTo(dataDir, address)).slice(seen)
@@ -245,7 +245,7 @@ export async function nextMail(dataDir, address, seen, { subject = null, timeout
 }
 
 /** Waits until the outbox table has nothing queued (every message written). */
-export async function outboxDrained(dataDir, timeoutMs = 8000) {
+export async function outboxDrained(dataDir, timeoutMs = 30_000) {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const queued = Number(await sqlValue(dataDir,

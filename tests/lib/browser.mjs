@@ -38,7 +38,7 @@ export async function launchBrowser() {
  */
 export async function openPageOn(context, base) {
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   page.problems = [];
   const ours = (url) => !/\/favicon\.ico$/.test(new URL(url || 'about:blank', base).pathname);
   page.on('console', (m) => {

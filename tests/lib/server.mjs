@@ -58,7 +58,8 @@ function run(bin, args, opts = {}) {
  *   opts.workers   --workers (default 4)
  *   opts.args      more arguments for `serve`
  *   opts.env       more environment variables
- *   opts.timeoutMs how long to wait for /healthz (default 10 s)
+ *   opts.timeoutMs how long to wait for /healthz (default 60 s: a slow,
+ *                  busy machine; a healthy start takes milliseconds)
  *   opts.beforeServe async ({bin, dataDir, env}) => ..., run after `init`
  *                  and before `serve` (to put work in the database first)
  * Resolves to {url, port, dataDir, proc, stdout(), stderr(), waitForLog(re),
@@ -71,58 +72,70 @@ export async function startServer(opts = {}) {
   await run(bin, ['init', '--data', dataDir], { env });
   if (opts.beforeServe) await opts.beforeServe({ bin, dataDir, env });
 
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const args = ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`,
-    '--workers', String(opts.workers ?? 4), ...(opts.args || [])];
-  const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-
-  let out = '';
-  let err = '';
+  // A port found free may be taken by another test file before serve binds
+  // it (files run side by side): serve then says it cannot listen, and we
+  // try another port.
   const waiters = new Set();
-  proc.stdout.setEncoding('utf8');
-  proc.stderr.setEncoding('utf8');
-  proc.stdout.on('data', (d) => { out += d; });
-  proc.stderr.on('data', (d) => {
-    err += d;
-    for (const w of waiters) w();
-  });
-  if (process.env.ALLIANCE_TEST_VERBOSE) {
-    proc.stderr.on('data', (d) => process.stderr.write(d));
-  }
+  let port, url, args, proc, out, err, exited, gone;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    args = ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`,
+      '--workers', String(opts.workers ?? 4), ...(opts.args || [])];
+    proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    out = '';
+    err = '';
+    proc.stdout.setEncoding('utf8');
+    proc.stderr.setEncoding('utf8');
+    proc.stdout.on('data', (d) => { out += d; });
+    proc.stderr.on('data', (d) => {
+      err += d;
+      for (const w of waiters) w();
+    });
+    if (process.env.ALLIANCE_TEST_VERBOSE) {
+      proc.stderr.on('data', (d) => process.stderr.write(d));
+    }
+    const self = proc;
+    exited = new Promise((ok) => {
+      self.on('exit', (code, signal) => ok({ code, signal }));
+    });
+    gone = null;
+    exited.then((r) => { if (proc === self) gone = r; });
 
-  const exited = new Promise((ok) => {
-    proc.on('exit', (code, signal) => ok({ code, signal }));
-  });
-  let gone = null;
-  exited.then((r) => { gone = r; });
-
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  let last = 'no answer';
-  for (;;) {
-    if (gone) {
-      await rm(dataDir, { recursive: true, force: true });
-      throw new Error(`alliance serve exited (${JSON.stringify(gone)}) before ` +
-        `answering /healthz\n--- command\n${bin} ${args.join(' ')}` +
-        `\n--- stdout\n${out}\n--- stderr\n${err}`);
+    const waitMs = opts.timeoutMs ?? 60_000;
+    const deadline = Date.now() + waitMs;
+    let last = 'no answer';
+    let retry = false;
+    for (;;) {
+      if (gone) {
+        if (attempt < 5 && /cannot listen/.test(err)) {
+          retry = true;
+          break;
+        }
+        await rm(dataDir, { recursive: true, force: true });
+        throw new Error(`alliance serve exited (${JSON.stringify(gone)}) before ` +
+          `answering /healthz\n--- command\n${bin} ${args.join(' ')}` +
+          `\n--- stdout\n${out}\n--- stderr\n${err}`);
+      }
+      try {
+        const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) });
+        await res.arrayBuffer();
+        if (res.status === 200) break;
+        last = `status ${res.status}`;
+      } catch (e) {
+        last = e.cause?.code || e.message;
+      }
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        await exited;
+        await rm(dataDir, { recursive: true, force: true });
+        throw new Error(`alliance serve did not answer GET /healthz with 200 ` +
+          `within ${waitMs} ms (last: ${last})\n--- command\n` +
+          `${bin} ${args.join(' ')}\n--- stdout\n${out}\n--- stderr\n${err}`);
+      }
+      await sleep(50);
     }
-    try {
-      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-      last = `status ${res.status}`;
-    } catch (e) {
-      last = e.cause?.code || e.message;
-    }
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL');
-      await exited;
-      await rm(dataDir, { recursive: true, force: true });
-      throw new Error(`alliance serve did not answer GET /healthz with 200 ` +
-        `within ${opts.timeoutMs ?? 10_000} ms (last: ${last})\n--- command\n` +
-        `${bin} ${args.join(' ')}\n--- stdout\n${out}\n--- stderr\n${err}`);
-    }
-    await sleep(50);
+    if (!retry) break;
   }
 
   let stopped = false;
@@ -156,7 +169,7 @@ export async function startServer(opts = {}) {
     },
 
     /** Send SIGTERM (unless already sent), await exit, assert status 0. */
-    async stop({ keepData = false, timeoutMs = 10_000 } = {}) {
+    async stop({ keepData = false, timeoutMs = 30_000 } = {}) {
       if (!stopped) {
         stopped = true;
         if (!gone) proc.kill('SIGTERM');
