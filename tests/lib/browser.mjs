@@ -1,7 +1,8 @@
 // browser.mjs -- what every browser test shares: Debian's chromium launched
 // through playwright-core with the flags this machine needs, the phone and
-// desktop viewports, pages that collect their console errors, exceptions
-// and failed requests, and the axe-core check with its screenshot.
+// desktop viewports, pages that collect their console errors, exceptions,
+// failed requests and axe-core violations of every page they visit, and the
+// axe-core check of one page with its screenshot.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -22,12 +23,33 @@ export const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 900 },
 ];
 
+let axeText = null;
+const axeLoaded = () => axeText ??= readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
 /** Launches chromium; resolves to {browser, axeSource}. */
 export async function launchBrowser() {
-  const axeSource = await readFile(resolve(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  const axeSource = await axeLoaded();
   await mkdir(SHOTS, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
   return { browser, axeSource };
+}
+
+/**
+ * Runs axe-core on what page shows now and adds its violations to
+ * page.problems.  axe is evaluated through the DevTools protocol, which the
+ * site's Content-Security-Policy does not govern, so the page is checked as
+ * people get it (no bypassCSP).
+ */
+export async function axeCheck(page) {
+  const path = new URL(page.url()).pathname;
+  if (!(await page.evaluate(() => typeof globalThis.axe === 'object'))) {
+    await page.evaluate(await axeLoaded());
+  }
+  const result = await page.evaluate(() => globalThis.axe.run(document));
+  for (const v of result.violations) {
+    page.problems.push(`axe on ${path}: ${v.id} (${v.impact}): ${v.help}; ` +
+      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+  }
 }
 
 /**
@@ -35,11 +57,21 @@ export async function launchBrowser() {
  * requests to base are collected in page.problems (a CSP refusal shows as a
  * console error); the browser's own /favicon.ico request is not counted,
  * nor a request the browser itself aborted because the page moved on.
+ * Every page it is taken to by page.goto or clickTo is checked with
+ * axe-core, its violations added to page.problems too, so a flow's closing
+ * `assert.deepEqual(page.problems, [])` covers every page it visited.
  */
 export async function openPageOn(context, base) {
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   page.problems = [];
+  const goto = page.goto.bind(page);
+  page.gotoUnchecked = goto;
+  page.goto = async (url, opts) => {
+    const res = await goto(url, opts);
+    if (res && new URL(page.url()).origin === new URL(base).origin) await axeCheck(page);
+    return res;
+  };
   const ours = (url) => !/\/favicon\.ico$/.test(new URL(url || 'about:blank', base).pathname);
   page.on('console', (m) => {
     if (m.type() === 'error' && ours(m.location()?.url)) {
@@ -65,12 +97,13 @@ export async function openPageOn(context, base) {
 /** Clicks and waits for the navigation to urlGlob to finish loading. */
 export async function clickTo(page, locator, urlGlob) {
   await Promise.all([page.waitForURL(urlGlob, { waitUntil: 'load' }), locator.click()]);
+  if (page.problems) await axeCheck(page);
 }
 
 /** Opens base + path, runs axe-core and saves the screenshot shot (a file
  * name under SHOTS); fails with the violations found. */
 export async function assertNoAxeViolationsOn(page, base, path, axeSource, shot) {
-  const res = await page.goto(base + path, { waitUntil: 'load' });
+  const res = await (page.gotoUnchecked ?? page.goto)(base + path, { waitUntil: 'load' });
   assert.equal(res.status(), 200, `GET ${path}`);
   assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${path} went elsewhere`);
   await page.addScriptTag({ content: axeSource });
