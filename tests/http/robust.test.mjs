@@ -307,6 +307,19 @@ before(async () => {
     assert.equal(r.status, 303, `choosing a password: ${await r.text()}`);
     people[role] = { email, browser: b, password: PASSWORD, token: await newToken(b) };
   }
+  // something for the :id and :slug routes to act on: organisations,
+  // people and memberships from the import fixtures, and an application
+  for (const kind of ['organisations', 'people', 'memberships']) {
+    await cli(srv.dataDir, ['import', kind, new URL(`../fixtures/csv/${kind}.csv`, import.meta.url).pathname]);
+  }
+  const applicant = new Browser(srv.url);
+  const form = await applicant.html('/join/full');
+  const res = await applicant.post('/join/full', {
+    ...hiddenFields(form, '/join/full'), org_name: 'Robust Justice', org_acronym: 'RJ', country: 'AT',
+    org_website: 'https://rj.example.net/', org_description: 'Prison reform.', org_contact_address: 'Vienna',
+    ecosoc_status: 'special', ecosoc_year: '2005', name: 'Rob Applicant', email: 'rob@rj.example.net', consent: '1',
+  });
+  assert.equal(res.status, 303, `the application: ${(await res.text()).slice(0, 500)}`);
   await discoverParams(ROUTES, people.admin.browser, PARAM_BY_PATTERN);
 });
 
