@@ -272,6 +272,42 @@ route_action(const struct route *rt)
 			 "object_role", rule ? rule->object_role : NULL);
 }
 
+/* The fields a route declares, for the listing: [{name, type, required,
+ * multi, maxlen?, min?, max?, choices?}] (what a generic test needs to
+ * send each one absent, empty or wrong). */
+static json_t *
+route_fields(const struct route *rt)
+{
+	json_t *list = json_array();
+
+	for (const struct field *f = rt->fields; f && f->name; f++) {
+		json_t *o =
+			json_pack("{s:s,s:s,s:b,s:b}", "name", f->name, "type",
+				  validate_type_name(f->type), "required",
+				  (f->flags & FIELD_REQUIRED) != 0, "multi",
+				  (f->flags & FIELD_MULTI) != 0);
+
+		if (f->maxlen)
+			json_object_set_new(
+				o, "maxlen",
+				json_integer((json_int_t)f->maxlen));
+		if (f->min || f->max) {
+			json_object_set_new(o, "min", json_integer(f->min));
+			json_object_set_new(o, "max", json_integer(f->max));
+		}
+		if (f->choices) {
+			json_t *c = json_array();
+
+			for (size_t i = 0; f->choices[i]; i++)
+				json_array_append_new(
+					c, json_string(f->choices[i]));
+			json_object_set_new(o, "choices", c);
+		}
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
 static int
 cmd_routes(struct config *c, int argc, char **argv)
 {
@@ -297,6 +333,8 @@ cmd_routes(struct config *c, int argc, char **argv)
 				if (rt->action)
 					json_object_set_new(o, "action",
 							    route_action(rt));
+				json_object_set_new(o, "fields",
+						    route_fields(rt));
 				json_array_append_new(list, o);
 			}
 		}

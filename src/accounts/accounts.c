@@ -208,13 +208,15 @@ accounts_mail_limited(struct req *r, const char *kind, const char *address)
 	return a != 0 || c != 0;
 }
 
-/* The password as typed: FT_TEXT trims, so read the raw input back. */
+/* The password as typed: FT_TEXT trims, so read the raw input back.
+ * Never NULL: "" when the field was not sent (which matches no hash). */
 const char *
 accounts_typed_password(const struct req *r, const char *field)
 {
 	json_t *v = r->input ? json_object_get(r->input, field) : NULL;
+	const char *s = v ? json_string_value(v) : NULL;
 
-	return v ? json_string_value(v) : NULL;
+	return s ? s : "";
 }
 
 const struct field accounts_token_fields[] = {

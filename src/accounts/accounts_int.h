@@ -79,7 +79,7 @@ void accounts_fail(struct req *r, struct resp *w);
 /* Counts an e-mail to address from this client; 0 when it may be sent. */
 int accounts_mail_limited(struct req *r, const char *kind,
 			  const char *address);
-/* The password as typed in field (FT_TEXT trims), or NULL. */
+/* The password as typed in field (FT_TEXT trims); "" when not sent. */
 const char *accounts_typed_password(const struct req *r, const char *field);
 
 /* The one field of a link's pages: ?token= or the button's token. */

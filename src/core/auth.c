@@ -187,7 +187,7 @@ auth_password_hash(const char *password, char *hash)
 int
 auth_password_check(const char *hash, const char *password)
 {
-	if (hash == NULL || *hash == '\0')
+	if (hash == NULL || *hash == '\0' || password == NULL)
 		return 0;
 	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
@@ -228,9 +228,11 @@ auth_session_create(struct db *db, int64_t person, const char *client,
 	db_bind_int(st, 3, now);
 	db_bind_int(st, 4, now);
 	db_bind_text(st, 5, client ? client : "-");
-	/* a user agent is only shown back to its owner: keep it short */
+	/* a user agent is only shown back to its owner: keep it short, and
+	 * never cut a character in two */
 	db_bind_textn(st, 6, user_agent ? user_agent : "",
-		      user_agent ? strnlen(user_agent, 200) : 0);
+		      user_agent ? utf8_cut(user_agent, strlen(user_agent), 200)
+				 : 0);
 	return db_run(st);
 }
 

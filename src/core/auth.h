@@ -46,7 +46,8 @@ const char *auth_role_name(enum role r);
 /* Passwords. hash must hold AUTH_PWHASH_MAX bytes. 0 or -1 (no memory). */
 #define AUTH_PWHASH_MAX 128
 int auth_password_hash(const char *password, char *hash);
-/* 1 when password matches hash, else 0 (also for a NULL hash). */
+/* 1 when password matches hash, else 0 (also for a NULL hash or
+ * password). */
 int auth_password_check(const char *hash, const char *password);
 
 /* A fresh random token (AUTH_TOKEN_LEN chars + NUL) and its digest. */

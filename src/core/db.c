@@ -325,7 +325,9 @@ db_row_json(struct db_stmt *st)
 			v = json_null();
 			break;
 		default:
-			v = json_stringn_nocheck(
+			/* a row stored before the door checked UTF-8 must
+			 * not make the whole answer unwritable */
+			v = json_string_lossy(
 				(const char *)sqlite3_column_text(st->s, i),
 				(size_t)sqlite3_column_bytes(st->s, i));
 			break;

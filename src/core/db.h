@@ -81,7 +81,8 @@ int64_t db_col_int(struct db_stmt *st, int i);
 int db_col_count(struct db_stmt *st);
 
 /* The current row as a JSON object keyed by column name (integers as JSON
- * integers, text as strings, NULL as null). New reference. */
+ * integers, text as strings -- bytes that are not UTF-8 as U+FFFD --, NULL
+ * as null). New reference. */
 json_t *db_row_json(struct db_stmt *st);
 /* Steps st to the end: a JSON array of row objects, or NULL on error. */
 json_t *db_all_json(struct db_stmt *st);

@@ -122,24 +122,6 @@ esc_url_attr(struct buf *b, const char *s, size_t n)
 		buf_putc(b, '#');
 }
 
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 if none. */
-static size_t
-utf8_seq_len(const char *s, size_t n)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t k;
-
-	if (c >= 0xc2 && c <= 0xdf)
-		k = 2;
-	else if (c >= 0xe0 && c <= 0xef)
-		k = 3;
-	else if (c >= 0xf0 && c <= 0xf4)
-		k = 4;
-	else
-		return 0;
-	return k <= n && utf8_valid(s, k) ? k : 0;
-}
-
 /*
  * Besides what JSON requires (quote, backslash, control characters), '<',
  * '>', '&' and '\'' become \u escapes so the literal is also safe inside

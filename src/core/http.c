@@ -155,6 +155,17 @@ answer_error(struct conn_state *cs, int status, const char *msg)
 	return answer(cs, &w);
 }
 
+/* Counts the Content-Length headers (MHD_get_connection_values'
+ * iterator; cls is a size_t). */
+static enum MHD_Result
+count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
+		     const char *value)
+{
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		(*(size_t *)cls)++;
+	return MHD_YES;
+}
+
 /* The first call: parse the URI, match the route, check what the body will
  * be.  Returns MHD_YES to go on reading, or the result of an answer. */
 static enum MHD_Result
@@ -203,6 +214,18 @@ start_request(struct conn_state *cs, const char *method)
 	    !strstr(accept, "text/html"))
 		r->want_json = 1;
 	r->path = path;
+	{
+		/* two lengths: where the body ends is ambiguous (request
+		 * smuggling through a proxy that reads the other one) */
+		size_t ncl = 0;
+
+		MHD_get_connection_values(r->conn, MHD_HEADER_KIND,
+					  count_content_length, &ncl);
+		if (ncl > 1)
+			return answer_error(cs, 400,
+					    "The request has more than one "
+					    "Content-Length header.");
+	}
 	rr = router_match(routes, nroutes, r->method, path, r->arena, &m);
 	if (rr == ROUTER_BAD_PATH)
 		return answer_error(cs, 400, "The address is not valid.");

@@ -148,10 +148,14 @@ const char *req_param(const struct req *r, const char *name);
 /* The route parameter :id as a positive number, or 0 when it is not one
  * (the caller answers 404). */
 int64_t req_param_id(const struct req *r);
-/* A request header (case-insensitive name), or NULL. */
+/* A request header (case-insensitive name), or NULL when it was not sent;
+ * always well-formed UTF-8 (bytes that are not become U+FFFD). */
 const char *req_header(const struct req *r, const char *name);
-/* The validated value of a declared field; never NULL (absent values have
- * present == 0). */
+/* The validated value of a declared field; never NULL.  Every string in
+ * it is valid UTF-8 (the door refuses other bytes with a 400).  Absent,
+ * empty or invalid values have present == 0, and then str is "" for a
+ * FIELD_REQUIRED field (its handler may run to show the form again) and
+ * NULL for an optional one (bound as SQL NULL): test present, not str. */
 const struct value *req_value(const struct req *r, const char *name);
 /* The upload of a declared FT_FILE field, or NULL when none was sent. */
 struct upload *req_upload(const struct req *r, const char *name);

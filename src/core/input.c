@@ -11,6 +11,7 @@
  */
 #include "http_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <stdlib.h>
@@ -46,10 +47,23 @@ req_param_id(const struct req *r)
 	return v;
 }
 
+/* A header is what the client sent, so it may hold any byte; what it
+ * hands on is well-formed UTF-8 (bytes that are not become U+FFFD, in an
+ * arena copy), because a header may be stored (User-Agent) and shown. */
 const char *
 req_header(const struct req *r, const char *name)
 {
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+	const char *v =
+		MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+	struct buf b = BUF_INIT;
+	char *copy;
+
+	if (v == NULL || utf8_valid(v, strlen(v)))
+		return v;
+	buf_put_utf8(&b, v, strlen(v));
+	copy = arena_strndup(r->arena, buf_cstr(&b), b.len);
+	buf_free(&b);
+	return copy;
 }
 
 static int
@@ -63,14 +77,23 @@ field_index(const struct req *r, const char *name)
 	return -1;
 }
 
+/*
+ * A required field that is absent or invalid reads as present == 0 with
+ * str "" (its handler runs only to show the form again, and must find no
+ * NULL where the type promised text); an optional one that is absent has
+ * str NULL, which is what binding it stores (SQL NULL).
+ */
 const struct value *
 req_value(const struct req *r, const char *name)
 {
 	static const struct value absent;
+	static const struct value missing = {.str = ""};
 	int i = field_index(r, name);
 
 	if (i < 0 || r->values == NULL || r->values[i].n == 0)
-		return &absent;
+		return i >= 0 && (r->route->fields[i].flags & FIELD_REQUIRED)
+			       ? &missing
+			       : &absent;
 	return &r->values[i].v[0];
 }
 
@@ -84,12 +107,20 @@ req_upload(const struct req *r, const char *name)
 
 /* ---- collecting raw fields ---- */
 
+/*
+ * Keeps one raw field of a declared name (the csrf token apart).  Every
+ * value is UTF-8 by now: the parsers refuse other bytes with a 400 at the
+ * door (form.c for urlencoded and multipart, jansson for JSON), so
+ * nothing after (validators, the refill of a form, the store, a page,
+ * JSON) sees them.
+ */
 static int
 add_raw(struct conn_state *cs, const char *name, size_t nlen,
 	const char *value, size_t vlen)
 {
 	struct raw_field *f;
 
+	assert(utf8_valid(value, vlen));
 	if (strcmp(name, "csrf") == 0 && cs->req.csrf_sent == NULL) {
 		/* the core's own field: checked before the handler runs */
 		cs->req.csrf_sent = arena_strndup(cs->req.arena, value, vlen);
@@ -114,6 +145,18 @@ http_urlencoded_cb(void *arg, const char *name, size_t nlen, const char *value,
 }
 
 /* ---- multipart callbacks: values collected, files streamed ---- */
+
+/* 1 when s is printable ASCII only (what a media type is made of).  The
+ * multipart parser has checked names and file names (UTF-8, no control
+ * characters), but a part's Content-Type may hold any other byte. */
+static int
+printable_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return 0;
+	return 1;
+}
 
 static int
 part_begin(void *arg, const char *name, const char *filename,
@@ -154,9 +197,12 @@ part_begin(void *arg, const char *name, const char *filename,
 		u = arena_alloc(cs->req.arena, sizeof(*u));
 		u->tmp_path = path;
 		u->filename = arena_strdup(cs->req.arena, filename);
+		/* a type that is not printable ASCII says nothing: unknown */
 		u->content_type = arena_strdup(
 			cs->req.arena,
-			content_type ? content_type : "application/octet-stream");
+			content_type && printable_ascii(content_type)
+				? content_type
+				: "application/octet-stream");
 		cs->part_upload = u;
 		crypto_hash_sha256_init(&cs->part_hash);
 	} else if (filename != NULL) {

@@ -196,6 +196,18 @@ build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 		if (w->model) {
 			char *s = json_dumps(w->model, JSON_COMPACT);
 
+			if (s == NULL) {
+				/* a string that is not UTF-8 slipped into
+				 * the model: say so, never send half */
+				log_error("%s %s: the answer cannot be "
+					  "written as JSON",
+					  http_method_name(r->method), r->path);
+				w->status = 500;
+				buf_puts(out, "{\"error\":{\"status\":500,"
+					      "\"message\":\"Something went "
+					      "wrong on our side.\"}}");
+				return;
+			}
 			buf_puts(out, s);
 			free(s);
 		} else {
@@ -240,9 +252,13 @@ http_send(struct req *r, struct resp *w, uint64_t *bytes)
 	int raw = w->body != NULL && w->location == NULL;
 
 	if (w->location) {
-		json_t *o = json_pack("{s:s}", "location", w->location);
-		char *s = json_dumps(o, JSON_COMPACT);
+		json_t *o = json_object();
+		char *s;
 
+		json_object_set_new(
+			o, "location",
+			json_string_lossy(w->location, strlen(w->location)));
+		s = json_dumps(o, JSON_COMPACT);
 		buf_puts(&out, s ? s : "{}");
 		free(s);
 		json_decref(o);

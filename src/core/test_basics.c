@@ -72,6 +72,48 @@ utf8_rejects_malformed_sequences(void **state)
 }
 
 static void
+utf8_repair_replaces_each_bad_byte(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	buf_put_utf8(&b, "ab\xff\xfe", 4);
+	assert_string_equal(buf_cstr(&b), "ab\xef\xbf\xbd\xef\xbf\xbd");
+	buf_reset(&b);
+	buf_put_utf8(&b, "\xc3\xa9t\xc3", 4); /* a cut-short é at the end */
+	assert_string_equal(buf_cstr(&b), "\xc3\xa9t\xef\xbf\xbd");
+	buf_reset(&b);
+	buf_put_utf8(&b, "plain", 5);
+	assert_string_equal(buf_cstr(&b), "plain");
+	buf_free(&b);
+}
+
+static void
+utf8_cut_never_splits_a_character(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_cut("abc", 3, 200), 3);
+	assert_int_equal(utf8_cut("ab\xc3\xa9", 4, 3), 2); /* é would split */
+	assert_int_equal(utf8_cut("ab\xc3\xa9", 4, 4), 4);
+	assert_int_equal(utf8_cut("a\xe2\x82\xacz", 5, 3), 1); /* € */
+	assert_int_equal(utf8_cut("a\xffz", 3, 2), 2); /* a stray byte is one */
+}
+
+static void
+json_string_lossy_never_gives_null(void **state)
+{
+	json_t *v = json_string_lossy("R\xff", 2);
+	json_t *n = json_string_lossy(NULL, 0);
+
+	(void)state;
+	assert_non_null(v);
+	assert_string_equal(json_string_value(v), "R\xef\xbf\xbd");
+	assert_true(json_is_null(n));
+	json_decref(v);
+	json_decref(n);
+}
+
+static void
 arena_allocations_are_aligned_and_zeroed(void **state)
 {
 	struct arena *a = arena_new();
@@ -249,6 +291,9 @@ main(void)
 		cmocka_unit_test(buf_reserved_but_empty_is_the_empty_string),
 		cmocka_unit_test(utf8_accepts_valid_text),
 		cmocka_unit_test(utf8_rejects_malformed_sequences),
+		cmocka_unit_test(utf8_repair_replaces_each_bad_byte),
+		cmocka_unit_test(utf8_cut_never_splits_a_character),
+		cmocka_unit_test(json_string_lossy_never_gives_null),
 		cmocka_unit_test(arena_allocations_are_aligned_and_zeroed),
 		cmocka_unit_test(arena_big_allocation_keeps_small_block_usable),
 		cmocka_unit_test(config_defaults_are_sane),

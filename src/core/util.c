@@ -1,5 +1,6 @@
 /*
- * util.c -- see util.h: aborting allocators, struct buf, UTF-8 checking.
+ * util.c -- see util.h: aborting allocators, struct buf, UTF-8 checking
+ * and repair.
  */
 #include "util.h"
 
@@ -163,40 +164,112 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-int
-utf8_valid(const char *str, size_t n)
+/*
+ * The length of the well-formed UTF-8 sequence at s[0..n) (1 for ASCII, up
+ * to 4), or 0 when the bytes there are not one (a stray continuation byte,
+ * an overlong form, a surrogate, past U+10FFFF, or cut short by n).
+ */
+size_t
+utf8_seq_len(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	unsigned c, cp;
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	c = s[0];
+	if (c < 0x80)
+		return 1;
+	else if (c >= 0xc2 && c <= 0xdf)
+		k = 1, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 2, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 3, cp = c & 0x07;
+	else
+		return 0;
+	if (k >= n)
+		return 0;
+	for (size_t j = 1; j <= k; j++) {
+		if ((s[j] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[j] & 0x3f);
+	}
+	if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k + 1;
+}
+
+int
+utf8_valid(const char *s, size_t n)
+{
+	size_t i = 0, k;
 
 	while (i < n) {
-		unsigned c = s[i];
-		size_t k;
-		unsigned cp;
-
-		if (c < 0x80) {
+		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			k = 1, cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2, cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3, cp = c & 0x07;
-		} else {
-			return 0;
 		}
-		if (i + k >= n)
+		if ((k = utf8_seq_len(s + i, n - i)) == 0)
 			return 0;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + j] & 0x3f);
-		}
-		if ((k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += k + 1;
+		i += k;
 	}
 	return 1;
+}
+
+void
+buf_put_utf8(struct buf *b, const char *s, size_t n)
+{
+	size_t i = 0, run = 0, k;
+
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = utf8_seq_len(s + i, n - i)) != 0) {
+			i += k;
+			continue;
+		}
+		buf_put(b, s + run, i - run);
+		buf_put(b, "\xef\xbf\xbd", 3); /* U+FFFD */
+		run = ++i;
+	}
+	buf_put(b, s + run, n - run);
+}
+
+size_t
+utf8_cut(const char *s, size_t n, size_t max)
+{
+	size_t i = 0, k;
+
+	if (n <= max)
+		return n;
+	while (i < max) {
+		k = utf8_seq_len(s + i, n - i);
+		if (k == 0)
+			k = 1; /* a stray byte is one unit: cut after it */
+		if (i + k > max)
+			break;
+		i += k;
+	}
+	return i;
+}
+
+json_t *
+json_string_lossy(const char *s, size_t n)
+{
+	struct buf b = BUF_INIT;
+	json_t *v;
+
+	if (s == NULL)
+		return json_null();
+	if (utf8_valid(s, n))
+		return json_stringn(s, n);
+	buf_put_utf8(&b, s, n);
+	v = json_stringn(buf_cstr(&b), b.len);
+	buf_free(&b);
+	return v;
 }

@@ -8,10 +8,15 @@
  * struct buf is the one growable string of the project.  It always keeps a
  * NUL after the last byte so data can be handed to C string functions; it
  * owns its memory until buf_detach() hands it over to the caller.
+ *
+ * The UTF-8 helpers are what the door (input.c) and the way out (db.c rows
+ * as JSON, response.c) use to keep every stored, shown or serialised
+ * string well-formed.
  */
 #ifndef ALLIANCE_UTIL_H
 #define ALLIANCE_UTIL_H
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -47,5 +52,18 @@ void buf_free(struct buf *b);
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int utf8_valid(const char *s, size_t n);
+/* The length (1..4) of the well-formed UTF-8 sequence at s[0..n), or 0. */
+size_t utf8_seq_len(const char *s, size_t n);
+/* Appends s[0..n) with every byte that is not part of a well-formed
+ * sequence replaced by U+FFFD: what we keep or show of bytes we may not
+ * refuse (a header, a row stored before the door checked). */
+void buf_put_utf8(struct buf *b, const char *s, size_t n);
+/* The longest prefix of s[0..n) of at most max bytes that ends on a
+ * character boundary (never half a character). */
+size_t utf8_cut(const char *s, size_t n, size_t max);
+/* A JSON string of s[0..n), bytes that are not UTF-8 replaced by U+FFFD
+ * (json_stringn would give NULL); JSON null when s is NULL.  New
+ * reference. */
+json_t *json_string_lossy(const char *s, size_t n);
 
 #endif

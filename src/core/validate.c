@@ -720,6 +720,22 @@ utf8_length(const char *s, size_t n)
  * the caller; num holds FT_INT, FT_YEAR and FT_BOOL values, minor units
  * for FT_MONEY, and YYYYMMDD for FT_DATE.  On failure *out is empty (value_clear is still safe).
  */
+const char *
+validate_type_name(enum field_type t)
+{
+	static const char *const names[] = {
+		[FT_TEXT] = "text",       [FT_TEXTAREA] = "textarea",
+		[FT_INT] = "int",         [FT_BOOL] = "bool",
+		[FT_EMAIL] = "email",     [FT_URL] = "url",
+		[FT_DATE] = "date",       [FT_YEAR] = "year",
+		[FT_CHOICE] = "choice",   [FT_SLUG] = "slug",
+		[FT_COUNTRY] = "country", [FT_MONEY] = "money",
+		[FT_FILE] = "file",       [FT_PASSWORD] = "password",
+	};
+
+	return (size_t)t < ARRAY_LEN(names) && names[t] ? names[t] : "?";
+}
+
 int
 validate_field(const struct field *f, const char *raw, size_t n,
 	       struct value *out, const char **msg)

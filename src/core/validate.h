@@ -78,6 +78,9 @@ struct value {
 int validate_field(const struct field *f, const char *raw, size_t n,
 		   struct value *out, const char **msg);
 void value_clear(struct value *v);
+/* The type's name in lower case ("text", "email", "money" ...), for route
+ * listings. */
+const char *validate_type_name(enum field_type t);
 
 /* The pure predicates used above, exported for reuse and tests. */
 int valid_email(const char *s, size_t n);

@@ -24,25 +24,14 @@
 // empty listing or a route without a summary.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { startServer, allianceBin } from '../lib/server.mjs';
+import { startServer } from '../lib/server.mjs';
 import { Browser, cli, formCsrf, hiddenFields } from '../lib/accounts.mjs';
+import {
+  loadRoutes, discoverParams, pathFor as pathFor_, signInByLink as signInByLink_,
+} from '../lib/routes.mjs';
 
 /** The route table as the binary lists it. */
-const ROUTES = await new Promise((ok, fail) => {
-  execFile(allianceBin(), ['routes', '--json'], { timeout: 30_000 }, (err, stdout, stderr) => {
-    if (err) {
-      err.message += `\n--- stderr\n${stderr}`;
-      fail(err);
-    } else {
-      try {
-        ok(JSON.parse(stdout));
-      } catch (e) {
-        fail(new Error(`alliance routes --json is not JSON: ${e.message}\n${stdout.slice(0, 500)}`));
-      }
-    }
-  });
-});
+const ROUTES = await loadRoutes();
 
 const ROLES = ['visitor', 'member', 'editor', 'admin'];
 const RANK = { public: 0, visitor: 0, member: 1, editor: 2, admin: 3 };
@@ -55,50 +44,15 @@ const PARAM_BY_PATTERN = {
 };
 const PARAM_BY_NAME = { id: '1', slug: 'femicide', name: 'site.css' };
 
-/**
- * For each pattern like /things/:slug whose /things is a GET route without
- * parameters, the first /things/VALUE linked from that page, as an admin
- * sees it: a value that exists, so the handler answers about it.
- */
-async function discoverParams(b) {
-  for (const r of ROUTES) {
-    const m = /^((?:\/[^/:]+)+)\/:([a-z_]+)(\/.*)?$/.exec(r.pattern);
-    if (!m || PARAM_BY_PATTERN[r.pattern]) continue;
-    const [, parent, param] = m;
-    if (!ROUTES.some((x) => x.method === 'GET' && x.pattern === parent)) continue;
-    const res = await b.get(parent);
-    const html = await res.text();
-    if (res.status !== 200) continue;
-    const esc = parent.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    const hit = new RegExp(`(?:href|action)="${esc}/([^"/?#]+)`).exec(html);
-    if (hit) PARAM_BY_PATTERN[r.pattern] = { [param]: decodeURIComponent(hit[1]) };
-  }
-}
-
 let srv;
 /** role -> {browser, email} (the visitor has no email). */
 const people = {};
 
 /** A path for pattern with its parameters filled in. */
-function pathFor(pattern) {
-  const known = { ...PARAM_BY_NAME, ...(PARAM_BY_PATTERN[pattern] || {}) };
-  return pattern.split('/').map((seg) => {
-    if (!seg.startsWith(':')) return seg;
-    const v = known[seg.slice(1)] ?? '1';
-    return encodeURIComponent(v);
-  }).join('/');
-}
+const pathFor = (pattern) => pathFor_(pattern, PARAM_BY_NAME, PARAM_BY_PATTERN);
 
 /** Signs a person in through a one-time link printed by the command line. */
-async function signInByLink(stdout) {
-  const m = /https?:\/\/\S+\/signin\/link\?token=[A-Za-z0-9_-]+/.exec(stdout);
-  assert.ok(m, `no sign-in link in:\n${stdout}`);
-  const u = new URL(m[0]);
-  const b = new Browser(srv.url);
-  const res = await b.submit(u.pathname + u.search, '/signin/link');
-  assert.equal(res.status, 303, `POST /signin/link: ${await res.text()}`);
-  return b;
-}
+const signInByLink = (stdout) => signInByLink_(srv.url, stdout);
 
 /** The browser of role, signed in again first if a request ended its
  * session (POST /signout, or ending one's own session, say). */
@@ -138,7 +92,7 @@ before(async () => {
     const { stdout } = await cli(srv.dataDir, ['user', 'add', email, '--name', `Matrix ${role}`, '--role', role]);
     people[role] = { email, browser: await signInByLink(stdout) };
   }
-  await discoverParams(people.admin.browser);
+  await discoverParams(ROUTES, people.admin.browser, PARAM_BY_PATTERN);
   // the roles are what the server thinks they are
   for (const role of ['member', 'editor', 'admin']) {
     const acct = await (await people[role].browser.get('/api/v1/account')).json();
