@@ -12,9 +12,11 @@
 #include "contact.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "core/db.h"
 #include "core/util.h"
+#include "limits.h"
 
 #define CONTACT_MAX_UPLOAD (5u * 1024 * 1024)
 
@@ -82,25 +84,81 @@ contact_form(struct req *r, struct resp *w)
 		  "Contact the secretariat", form_model(r));
 }
 
+/* The form again with the messages of r->errors, also as the summary at
+ * the top. */
+static void
+form_again(struct req *r, struct resp *w, int status)
+{
+	json_t *m = form_model(r);
+
+	json_object_set_new(m, "error_list", resp_error_list(r->errors));
+	json_object_set_new(m, "has_errors", json_true());
+	resp_page(w, status, "contact/templates/contact.html",
+		  "Contact the secretariat", m);
+}
+
+/*
+ * Counts this message against the limits, in the open transaction:
+ * messages per client and per sender address, and a document's count and
+ * size per client and day.  0 to go on; 1 when refused (429: the form
+ * again with the sentence, or the error object for JSON; the transaction
+ * rolled back); -1 on error.
+ */
+static int
+limited_or_respond(struct req *r, struct resp *w, const char *email,
+		   const struct upload *up)
+{
+	const char *msg = NULL, *field = "email";
+	int wait = limits_check(r, w, &limits_contact, email, "messages", &msg);
+
+	if (wait == 0 && up) {
+		field = "attachment";
+		int kib = (int)((up->size + 1023) / 1024);
+
+		wait = limits_check(r, w, &limits_contact_files, NULL,
+				    "documents", &msg);
+		if (wait == 0 && kib > 0) {
+			wait = ratelimit_add(
+				r->db,
+				arena_printf(r->arena, "contact-kib:client:%s",
+					     limits_client(r)),
+				kib < LIMITS_CONTACT_KIB_PER_DAY
+					? kib
+					: LIMITS_CONTACT_KIB_PER_DAY,
+				LIMITS_CONTACT_KIB_PER_DAY, 86400, time(NULL));
+			if (wait > 0)
+				limits_refused(r, w, wait, "documents", &msg);
+		}
+	}
+	if (wait <= 0)
+		return wait;
+	db_rollback(r->db);
+	if (r->want_json) {
+		resp_error(w, 429, msg);
+	} else {
+		r->errors = json_pack("{s:s}", field, msg);
+		form_again(r, w, 429);
+	}
+	return 1;
+}
+
 static void
 contact_send(struct req *r, struct resp *w)
 {
 	struct upload *up = req_upload(r, "attachment");
 	const char *stored = NULL;
 	struct db_stmt *st;
+	int rc;
 
-	if (r->errors) {
-		json_t *m = form_model(r);
-
-		/* the messages again, as the summary at the top */
-		json_object_set_new(m, "error_list", resp_error_list(r->errors));
-		json_object_set_new(m, "has_errors", json_true());
-		resp_page(w, 422, "contact/templates/contact.html",
-			  "Contact the secretariat", m);
-		return;
-	}
+	if (r->errors)
+		return form_again(r, w, 422);
 	if (db_begin(r->db) != 0)
 		goto fail;
+	rc = limited_or_respond(r, w, req_value(r, "email")->str, up);
+	if (rc > 0)
+		return;
+	if (rc < 0)
+		goto rollback;
 	if (up && (stored = http_upload_keep(r, up)) == NULL)
 		goto rollback;
 	st = db_stmt(r->db, &contact_sql, STMT_CONTACT_INSERT);

@@ -250,8 +250,29 @@ describe('editing the organisation', () => {
     const taken = await organisation();
     const res = await postEdit(o.main.browser, o, { name: taken.name.toUpperCase(), acronym: 'NEW' });
     assert.equal(res.status, 409);
-    assert.match(unescapeHtml(mainOf(await res.text())), new RegExp(`already called ${taken.name}`));
+    assert.match(unescapeHtml(mainOf(await res.text())), /another organisation already uses this name; choose another or contact the secretariat/);
     assert.equal(await sqlValue(srv.dataDir, `SELECT name || ' ' || acronym FROM organisations WHERE id = ${o.id}`), `${o.name} MNGO`);
+  });
+
+  test('a hidden organisation\'s name gets the answer of any taken name and nothing of it is shown', async () => {
+    const o = await organisation();
+    const shown = await organisation();
+    const hidden = await organisation({ visibility: 'hidden' });
+    // stored as "Manage NGO n"; typed in other letters, so the stored form
+    // would only appear if the answer echoed the hidden organisation
+    const message = async (name) => {
+      const res = await postEdit(o.main.browser, o, { name });
+      const html = unescapeHtml(mainOf(await res.text()));
+      assert.equal(res.status, 409, name);
+      assert.ok(!html.includes(hidden.name) && !html.includes(shown.name), `the stored name is shown:\n${html}`);
+      return /<p class="field-error" id="name-error">([^<]*)<\/p>/.exec(html)?.[1];
+    };
+    const forHidden = await message(hidden.name.toUpperCase());
+    const forShown = await message(shown.name.toUpperCase());
+    assert.ok(forHidden, 'no message next to the name');
+    assert.equal(forHidden, forShown);
+    assert.doesNotMatch(forHidden, /hidden|called/i);
+    assert.equal(await sqlValue(srv.dataDir, `SELECT name FROM organisations WHERE id = ${o.id}`), o.name);
   });
 
   test('without a valid csrf token nothing changes', async () => {
