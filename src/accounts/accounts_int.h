@@ -12,7 +12,7 @@
 
 #include "accounts/accounts.h"
 #include "core/auth.h"
-#include "limits.h"
+#include "public_limits.h"
 
 enum stmt_accounts {
 	S_PERSON_INSERT,
@@ -31,7 +31,7 @@ enum stmt_accounts {
 };
 
 /* How long links live, and the limits on failed sign-ins (those on
- * mail are in limits.h). */
+ * mail are in public_limits.h). */
 #define VERIFY_TTL (24 * 3600)
 #define RESET_TTL 3600
 #define EMAIL_TTL (24 * 3600)
@@ -75,7 +75,7 @@ int accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 		     const char *next);
 /* Answers 500 after rolling back. */
 void accounts_fail(struct req *r, struct resp *w);
-/* Counts an e-mail of rule (limits.h) to address from this client: 0
+/* Counts an e-mail of rule (public_limits.h) to address from this client: 0
  * when it may be sent, else the seconds to wait (-1 on error). */
 int accounts_mail_limited(struct req *r, const struct ratelimit_rule *rule,
 			  const char *address);

@@ -32,7 +32,7 @@
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "limits.h"
+#include "public_limits.h"
 #include "members/join.h"
 #include "members/members.h"
 

@@ -31,7 +31,7 @@
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "limits.h"
+#include "public_limits.h"
 #include "members/members.h"
 
 /* Representatives besides the applicant. */

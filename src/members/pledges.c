@@ -14,7 +14,7 @@
  * to the contact (fixed text: the address is not confirmed) and a notice
  * to the secretariat (the address of mail_from), then 303 to
  * /sponsor/thanks.  Pledges are limited per client and per contact
- * address (limits.h).
+ * address (public_limits.h).
  *
  * Secretariat (ACCESS_ADMIN, personal): /admin/pledges, the queue newest
  * first by status, and the status change ("pledge.status").
@@ -39,7 +39,7 @@
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "limits.h"
+#include "public_limits.h"
 #include "members/levels.h"
 #include "members/members.h"
 

@@ -1,5 +1,5 @@
 // limits.test.mjs -- the limits on the public writes that send mail or
-// store files (src/limits.c): /contact (messages per client and per sender
+// store files (src/public_limits.c): /contact (messages per client and per sender
 // address, documents per client and day, by count and by size), /sponsor
 // (pledges per client and per contact address) and /join/:level
 // (applications per client and per address).  Each limit is reached, the

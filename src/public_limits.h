@@ -1,5 +1,5 @@
 /*
- * limits.h -- how often the writes that send mail or store files may be
+ * public_limits.h -- how often the writes that send mail or store files may be
  * used, all in one place: per client address and per target address (the
  * address the mail goes to, or the sender's for a stored message), each in
  * its own window, counted in the database (core/ratelimit.c) so every
@@ -10,8 +10,8 @@
  * handful of messages a day; a script sending hundreds is stopped within
  * the first few.  README.md ("Limits on public forms") lists them.
  */
-#ifndef ALLIANCE_LIMITS_H
-#define ALLIANCE_LIMITS_H
+#ifndef ALLIANCE_PUBLIC_LIMITS_H
+#define ALLIANCE_PUBLIC_LIMITS_H
 
 #include "core/http.h"
 #include "core/ratelimit.h"

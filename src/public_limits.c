@@ -1,8 +1,8 @@
 /*
- * limits.c -- see limits.h: the numbers, and the answer when one is
+ * public_limits.c -- see public_limits.h: the numbers, and the answer when one is
  * reached.
  */
-#include "limits.h"
+#include "public_limits.h"
 
 #include <time.h>
 
