@@ -841,7 +841,7 @@ accept(struct req *r, struct resp *w)
 		goto fail;
 	resp_page(w, 200, "accounts/templates/message.html",
 		  "Invitation accepted",
-		  json_pack("{s:s,s:s++,s:s++,s:s}", "heading",
+		  json_pack("{s:s,s:s++,s:s+,s:s}", "heading",
 			    "Invitation accepted", "lead",
 			    "You are now a representative of ",
 			    members_str(org, "name"), ".", "href", "/members/",

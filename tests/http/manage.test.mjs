@@ -357,7 +357,10 @@ describe('representatives', () => {
     assert.equal(await count(), '2');
     assert.match(mainOf(page), /Become a representative/);
     const done = await b.post(`/members/${o.slug}/representatives/accept`, hiddenFields(page, `/members/${o.slug}/representatives/accept`));
-    assert.equal(done.status, 200, await done.text());
+    const donePage = mainOf(await done.text());
+    assert.equal(done.status, 200, donePage);
+    assert.match(donePage, new RegExp(`You are now a representative of ${o.name}\\.`));
+    assert.match(donePage, new RegExp(`<a href="/members/${o.slug}">The organisation&#39;s page</a>`));
     assert.equal(await count(), '3');
     assert.equal(await sqlValue(srv.dataDir, `SELECT main_contact FROM representatives WHERE organisation_id = ${o.id}
       AND person_id = (SELECT id FROM people WHERE email = ${sqlText(known.email)})`), '0');
