@@ -77,6 +77,7 @@ app_init(const char *site_name)
 	db_register(&accounts_cli_sql);
 	db_register(&maintenance_sql);
 	maintenance_init();
+	contact_init();
 	db_register(&states_sql);
 	members_states_init();
 	members_manage_init();

@@ -191,21 +191,14 @@ accounts_fail(struct req *r, struct resp *w)
 			   "changed; please try again.");
 }
 
-/* Counts an e-mail to address from this client; 0 when it may be sent. */
+/* Counts an e-mail of rule to address from this client: 0 when it may
+ * be sent, else the seconds to wait (-1 on error). */
 int
-accounts_mail_limited(struct req *r, const char *kind, const char *address)
+accounts_mail_limited(struct req *r, const struct ratelimit_rule *rule,
+		      const char *address)
 {
-	int64_t t = now();
-	int a = ratelimit_hit(r->db,
-			      arena_printf(r->arena, "%s:addr:%s", kind,
-					   address),
-			      MAIL_PER_ADDRESS, MAIL_WINDOW, t);
-	int c = ratelimit_hit(r->db,
-			      arena_printf(r->arena, "%s:client:%s", kind,
-					   r->client),
-			      MAIL_PER_CLIENT, MAIL_WINDOW, t);
-
-	return a != 0 || c != 0;
+	return ratelimit_hit_rule(r->db, rule, limits_client(r), address,
+				  now());
 }
 
 /* The password as typed: FT_TEXT trims, so read the raw input back.

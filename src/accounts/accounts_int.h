@@ -12,6 +12,7 @@
 
 #include "accounts/accounts.h"
 #include "core/auth.h"
+#include "public_limits.h"
 
 enum stmt_accounts {
 	S_PERSON_INSERT,
@@ -29,16 +30,14 @@ enum stmt_accounts {
 	S_ACCOUNTS__MAX,
 };
 
-/* How long links live, and the rate limits. */
+/* How long links live, and the limits on failed sign-ins (those on
+ * mail are in public_limits.h). */
 #define VERIFY_TTL (24 * 3600)
 #define RESET_TTL 3600
 #define EMAIL_TTL (24 * 3600)
 #define FAIL_WINDOW (15 * 60)
 #define FAIL_PER_ACCOUNT 5
 #define FAIL_PER_CLIENT 20
-#define MAIL_WINDOW 3600
-#define MAIL_PER_ADDRESS 3
-#define MAIL_PER_CLIENT 10
 
 /* The route tables' shorthands. */
 #define T ACCESS_PUBLIC
@@ -76,8 +75,9 @@ int accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 		     const char *next);
 /* Answers 500 after rolling back. */
 void accounts_fail(struct req *r, struct resp *w);
-/* Counts an e-mail to address from this client; 0 when it may be sent. */
-int accounts_mail_limited(struct req *r, const char *kind,
+/* Counts an e-mail of rule (public_limits.h) to address from this client: 0
+ * when it may be sent, else the seconds to wait (-1 on error). */
+int accounts_mail_limited(struct req *r, const struct ratelimit_rule *rule,
 			  const char *address);
 /* The password as typed in field (FT_TEXT trims); "" when not sent. */
 const char *accounts_typed_password(const struct req *r, const char *field);
@@ -104,7 +104,7 @@ void accounts_confirm_page(struct req *r, struct resp *w, const char *purpose,
 /* ---- settings.c ---- */
 
 /* Sets person's password hash, ends all their sessions but keep_session
- * (NULL: all), records it.  0 or -1. */
+ * (NULL: all), revokes all their API tokens, records it.  0 or -1. */
 int accounts_set_password(struct req *r, int64_t person, const char *hash,
 			  const char *keep_session);
 

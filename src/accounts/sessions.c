@@ -84,12 +84,22 @@ static const struct field token_create_fields[] = {
 	{0},
 };
 
+/* POST /account/tokens: a new token, shown once.  Only from a browser
+ * session: a request made with a token cannot make more (a stolen token
+ * would otherwise outlive its own revocation). */
 static void
 token_create(struct req *r, struct resp *w)
 {
 	char token[AUTH_TOKEN_LEN + 1];
 	int64_t id;
 
+	if (r->via_token) {
+		resp_error(w, 403,
+			   "API tokens are made in the browser: sign "
+			   "in and open Your account, API tokens. A "
+			   "token cannot make other tokens.");
+		return;
+	}
 	if (r->errors)
 		return tokens_page(r, w);
 	if (db_begin(r->db) != 0)

@@ -37,7 +37,8 @@ account_model(struct req *r)
 
 	if (done->present && strcmp(done->str, "password") == 0)
 		notice = "Your password has been changed. Other browsers "
-			 "where you were signed in have been signed out.";
+			 "where you were signed in have been signed out, and "
+			 "your API tokens revoked.";
 	else if (done->present && strcmp(done->str, "email-sent") == 0)
 		notice = "We have sent a link to your new address. Your "
 			 "address changes when you open it.";
@@ -73,7 +74,9 @@ static const struct field password_fields[] = {
 	{0},
 };
 
-/* Sets person's password hash, ends all their sessions, records it. */
+/* Sets person's password hash, ends all their sessions but keep_session
+ * and revokes all their API tokens (after a reset, a stolen account
+ * keeps nothing), records it. */
 int
 accounts_set_password(struct req *r, int64_t person, const char *hash,
 		      const char *keep_session)
@@ -86,7 +89,8 @@ accounts_set_password(struct req *r, int64_t person, const char *hash,
 	db_bind_text(st, 1, hash);
 	db_bind_int(st, 2, person);
 	if (db_run(st) != 0 ||
-	    auth_sessions_end_others(r->db, person, keep_session) != 0)
+	    auth_sessions_end_others(r->db, person, keep_session) != 0 ||
+	    auth_api_tokens_revoke_all(r->db, person, now()) != 0)
 		return -1;
 	return audit_record(r->db, r->person ? r->person->id : person,
 			    "person.password.set", "person",
@@ -133,7 +137,7 @@ account_password(struct req *r, struct resp *w)
 		    "it was not you, choose a new one at once:",
 		    accounts_site_link(r, "/reset", NULL),
 		    "All other browsers where you were signed in have "
-		    "been signed out.") != 0 ||
+		    "been signed out, and your API tokens revoked.") != 0 ||
 	    db_commit(r->db) != 0)
 		return accounts_fail(r, w);
 	resp_redirect(w, "/account?done=password");
@@ -162,49 +166,88 @@ email_taken(struct req *r, const char *email)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
+/*
+ * Tells the owner of email (an account's address) that someone tried to
+ * make it the address of another account, in the open transaction.  0 or
+ * -1.  Nothing of the other account is said.
+ */
+static int
+tell_owner(struct req *r, const char *email)
+{
+	struct person owner;
+	int rc = auth_person_by_email(r->db, email, r->arena, &owner, NULL);
+
+	if (rc <= 0)
+		return rc; /* a disabled account is not told */
+	return accounts_send_link_mail(
+		r, email, owner.name, "Someone tried to use your address",
+		"Someone with an account on our site, perhaps you, asked to "
+		"make this address the address of their account. It is "
+		"already the address of your account, so nothing was changed "
+		"and no link was sent. If you want to sign in, you can choose "
+		"a new password here:",
+		accounts_site_link(r, "/reset", NULL),
+		"If it was not you, you can ignore this message.");
+}
+
+/*
+ * POST /account/email: a link to confirm the new address.  An address
+ * another account has gets the same answer as a free one (so the form
+ * tells nobody which addresses have accounts), and its owner a notice
+ * instead of the link.  Both count against the limits of mail to an
+ * address (429 with Retry-After when reached).
+ */
 static void
 account_email(struct req *r, struct resp *w)
 {
 	char token[AUTH_TOKEN_LEN + 1];
 	const char *email = NULL;
-	int taken = 0, limited = 0;
+	int taken = 0, wait = 0;
 
 	if (r->errors == NULL) {
 		email = accounts_normal_email(r, req_value(r, "email")->str);
 		if (!current_password_ok(r))
 			r->errors = json_pack("{s:s}", "current",
 					      "Current password is not right");
-		else if ((taken = email_taken(r, email)) != 0)
-			r->errors = json_pack(
-				"{s:s}", "email",
-				taken < 0 ? "New email could not be checked"
-					  : "New email belongs to another "
-					    "account");
-		else if (accounts_mail_limited(r, "email", email))
-			r->errors = json_pack(
-				"{s:s}", "email",
-				"New email has had enough messages for now; "
-				"try again in an hour"),
-			limited = 1;
+		else if (strcmp(email, r->person->email) == 0)
+			r->errors = json_pack("{s:s}", "email",
+					      "New email is already the "
+					      "address of your account");
+		else if ((wait = accounts_mail_limited(r, &limits_address_mail,
+						       email)) > 0) {
+			const char *msg;
+
+			limits_refused(r, w, wait, "messages", &msg);
+			r->errors = json_pack("{s:s}", "email", msg);
+		} else if (wait < 0) {
+			return accounts_fail(r, w);
+		}
 	}
 	if (r->errors) {
-		accounts_form_page(r, w, limited ? 429 : 422,
+		accounts_form_page(r, w, wait > 0 ? 429 : 422,
 				   "accounts/templates/account.html",
 				   "Your account", account_model(r));
 		return;
 	}
-	if (db_begin(r->db) != 0)
+	if (db_begin(r->db) != 0 || (taken = email_taken(r, email)) < 0)
 		return accounts_fail(r, w);
-	if (auth_link_create(r->db, r->person->id, "email", email, EMAIL_TTL,
-			     now(), token) != 0 ||
-	    accounts_send_link_mail(
-		    r, email, r->person->name, "Confirm your new address",
-		    "Please confirm this new address for your account:",
-		    accounts_site_link(r,
-				       "/account/email/confirm?token=", token),
-		    "The link works once, for 24 hours. Until then your "
-		    "old address stays in use.") != 0 ||
-	    db_commit(r->db) != 0)
+	if (taken) {
+		if (tell_owner(r, email) != 0)
+			return accounts_fail(r, w);
+	} else if (auth_link_create(r->db, r->person->id, "email", email,
+				    EMAIL_TTL, now(), token) != 0 ||
+		   accounts_send_link_mail(
+			   r, email, r->person->name,
+			   "Confirm your new address",
+			   "Please confirm this new address for your "
+			   "account:",
+			   accounts_site_link(
+				   r, "/account/email/confirm?token=", token),
+			   "The link works once, for 24 hours. Until then "
+			   "your old address stays in use.") != 0) {
+		return accounts_fail(r, w);
+	}
+	if (db_commit(r->db) != 0)
 		return accounts_fail(r, w);
 	resp_redirect(w, "/account?done=email-sent");
 }

@@ -215,7 +215,7 @@ reset(struct req *r, struct resp *w)
 	email = accounts_normal_email(r, req_value(r, "email")->str);
 	if (db_begin(r->db) != 0)
 		return accounts_fail(r, w);
-	found = accounts_mail_limited(r, "reset", email)
+	found = accounts_mail_limited(r, &limits_reset_mail, email)
 			? 0
 			: auth_person_by_email(r->db, email, r->arena, &p,
 					       NULL);

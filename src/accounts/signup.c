@@ -49,7 +49,7 @@ signup(struct req *r, struct resp *w)
 	email = accounts_normal_email(r, req_value(r, "email")->str);
 	if (db_begin(r->db) != 0)
 		return accounts_fail(r, w);
-	if (accounts_mail_limited(r, "signup", email)) {
+	if (accounts_mail_limited(r, &limits_signup_mail, email)) {
 		/* the same answer as a sent message, but nothing is sent */
 		db_commit(r->db);
 		resp_redirect(w, "/signup/sent");

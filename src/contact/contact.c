@@ -6,20 +6,33 @@
  * transaction and redirects (303) to a thank-you page, so a reload does not
  * send it twice.  The attachment is streamed by the core to a temporary
  * file and moved into the content-addressed upload store only once the
- * message is accepted.  The secretariat's view of the messages comes with
- * accounts and roles.
+ * message is accepted.  Sending is limited per client and per sender
+ * address, documents per client and day (public_limits.h).  Documents are kept
+ * contact_retention_days (180 by default): an hourly maintenance step
+ * removes older ones, files and columns, and keeps the message.
  */
 #include "contact.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "core/config.h"
 #include "core/db.h"
+#include "core/log.h"
+#include "core/maintenance.h"
 #include "core/util.h"
+#include "public_limits.h"
 
 #define CONTACT_MAX_UPLOAD (5u * 1024 * 1024)
 
 enum stmt_contact {
 	STMT_CONTACT_INSERT,
+	STMT_CONTACT_OLD_FILES,
+	STMT_CONTACT_DROP_FILES,
+	STMT_CONTACT_FILE_USED,
 	STMT_CONTACT__MAX,
 };
 
@@ -29,10 +42,20 @@ static const char *const contact_sql_text[STMT_CONTACT__MAX] = {
 		" subject, message, attachment_path, attachment_name,"
 		" attachment_type, attachment_size, client)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* created_at is UTC text, 'YYYY-MM-DD HH:MM:SS'; binds: the cut */
+	[STMT_CONTACT_OLD_FILES] =
+		"SELECT DISTINCT attachment_path FROM contact_messages"
+		" WHERE attachment_path IS NOT NULL AND created_at < ?",
+	[STMT_CONTACT_DROP_FILES] =
+		"UPDATE contact_messages SET attachment_path = NULL,"
+		" attachment_name = NULL, attachment_type = NULL,"
+		" attachment_size = NULL"
+		" WHERE attachment_path IS NOT NULL AND created_at < ?",
+	[STMT_CONTACT_FILE_USED] = "SELECT 1 FROM contact_messages"
+				   " WHERE attachment_path = ? LIMIT 1",
 };
 
-static struct db_sql contact_sql = {"contact", contact_sql_text,
-				    STMT_CONTACT__MAX, 0};
+struct db_sql contact_sql = {"contact", contact_sql_text, STMT_CONTACT__MAX, 0};
 
 static const char *const subjects[] = {
 	"Membership", "Working parties", "Statements", "Resource library",
@@ -82,25 +105,81 @@ contact_form(struct req *r, struct resp *w)
 		  "Contact the secretariat", form_model(r));
 }
 
+/* The form again with the messages of r->errors, also as the summary at
+ * the top. */
+static void
+form_again(struct req *r, struct resp *w, int status)
+{
+	json_t *m = form_model(r);
+
+	json_object_set_new(m, "error_list", resp_error_list(r->errors));
+	json_object_set_new(m, "has_errors", json_true());
+	resp_page(w, status, "contact/templates/contact.html",
+		  "Contact the secretariat", m);
+}
+
+/*
+ * Counts this message against the limits, in the open transaction:
+ * messages per client and per sender address, and a document's count and
+ * size per client and day.  0 to go on; 1 when refused (429: the form
+ * again with the sentence, or the error object for JSON; the transaction
+ * rolled back); -1 on error.
+ */
+static int
+limited_or_respond(struct req *r, struct resp *w, const char *email,
+		   const struct upload *up)
+{
+	const char *msg = NULL, *field = "email";
+	int wait = limits_check(r, w, &limits_contact, email, "messages", &msg);
+
+	if (wait == 0 && up) {
+		field = "attachment";
+		int kib = (int)((up->size + 1023) / 1024);
+
+		wait = limits_check(r, w, &limits_contact_files, NULL,
+				    "documents", &msg);
+		if (wait == 0 && kib > 0) {
+			wait = ratelimit_add(
+				r->db,
+				arena_printf(r->arena, "contact-kib:client:%s",
+					     limits_client(r)),
+				kib < LIMITS_CONTACT_KIB_PER_DAY
+					? kib
+					: LIMITS_CONTACT_KIB_PER_DAY,
+				LIMITS_CONTACT_KIB_PER_DAY, 86400, time(NULL));
+			if (wait > 0)
+				limits_refused(r, w, wait, "documents", &msg);
+		}
+	}
+	if (wait <= 0)
+		return wait;
+	db_rollback(r->db);
+	if (r->want_json) {
+		resp_error(w, 429, msg);
+	} else {
+		r->errors = json_pack("{s:s}", field, msg);
+		form_again(r, w, 429);
+	}
+	return 1;
+}
+
 static void
 contact_send(struct req *r, struct resp *w)
 {
 	struct upload *up = req_upload(r, "attachment");
 	const char *stored = NULL;
 	struct db_stmt *st;
+	int rc;
 
-	if (r->errors) {
-		json_t *m = form_model(r);
-
-		/* the messages again, as the summary at the top */
-		json_object_set_new(m, "error_list", resp_error_list(r->errors));
-		json_object_set_new(m, "has_errors", json_true());
-		resp_page(w, 422, "contact/templates/contact.html",
-			  "Contact the secretariat", m);
-		return;
-	}
+	if (r->errors)
+		return form_again(r, w, 422);
 	if (db_begin(r->db) != 0)
 		goto fail;
+	rc = limited_or_respond(r, w, req_value(r, "email")->str, up);
+	if (rc > 0)
+		return;
+	if (rc < 0)
+		goto rollback;
 	if (up && (stored = http_upload_keep(r, up)) == NULL)
 		goto rollback;
 	st = db_stmt(r->db, &contact_sql, STMT_CONTACT_INSERT);
@@ -134,6 +213,96 @@ contact_thanks(struct req *r, struct resp *w)
 {
 	resp_page(w, 200, "contact/templates/thanks.html", "Message sent",
 		  json_object());
+}
+
+/*
+ * Removes the documents of messages created before now - max_age seconds:
+ * the message keeps its text, loses its document's columns, and the file
+ * under data_dir goes once no message names it (the store is
+ * content-addressed, so a newer message may share it).  The rows change
+ * in one transaction; the files go after it commits (a file left by a
+ * failed unlink is only space).  The number of documents removed, or -1.
+ */
+int64_t
+contact_retention_run(struct db *db, int64_t now, int64_t max_age,
+		      const char *data_dir)
+{
+	struct db_stmt *st;
+	char cut[32], path[4096];
+	time_t t = (time_t)(now - max_age);
+	struct tm tm;
+	json_t *old = NULL, *row;
+	int64_t removed = 0;
+	size_t i;
+
+	gmtime_r(&t, &tm);
+	strftime(cut, sizeof(cut), "%Y-%m-%d %H:%M:%S", &tm);
+	if (db_begin(db) != 0)
+		return -1;
+	if ((st = db_stmt(db, &contact_sql, STMT_CONTACT_OLD_FILES)) == NULL)
+		goto fail;
+	db_bind_text(st, 1, cut);
+	if ((old = db_all_json(st)) == NULL)
+		goto fail;
+	if ((st = db_stmt(db, &contact_sql, STMT_CONTACT_DROP_FILES)) == NULL)
+		goto fail;
+	db_bind_text(st, 1, cut);
+	if (db_run(st) != 0)
+		goto fail;
+	removed = db_changes(db);
+	/* keep in the list only the files no message names any more */
+	for (i = json_array_size(old); i-- > 0;) {
+		const char *rel = json_string_value(json_object_get(
+			json_array_get(old, i), "attachment_path"));
+		int rc;
+
+		if ((st = db_stmt(db, &contact_sql, STMT_CONTACT_FILE_USED)) ==
+		    NULL)
+			goto fail;
+		db_bind_text(st, 1, rel);
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			db_reset(st);
+		else if (rc != DB_DONE)
+			goto fail;
+		if (rc == DB_ROW || rel == NULL || strstr(rel, "..") != NULL)
+			json_array_remove(old, i);
+	}
+	if (db_commit(db) != 0)
+		goto fail;
+	json_array_foreach (old, i, row) {
+		snprintf(path, sizeof(path), "%s/%s", data_dir,
+			 json_string_value(
+				 json_object_get(row, "attachment_path")));
+		if (unlink(path) != 0 && errno != ENOENT)
+			log_error("contact: removing %s: %s", path,
+				  strerror(errno));
+	}
+	json_decref(old);
+	return removed;
+fail:
+	db_rollback(db);
+	json_decref(old);
+	return -1;
+}
+
+/* The maintenance step: documents older than contact_retention_days. */
+static int64_t
+retention_step(struct db *db, int64_t now)
+{
+	const struct config *c = config_current;
+
+	if (c == NULL)
+		return 0;
+	return contact_retention_run(db, now,
+				     (int64_t)c->contact_retention_days * 86400,
+				     c->data_dir);
+}
+
+void
+contact_init(void)
+{
+	maintenance_add_step(retention_step);
 }
 
 static const struct route contact_routes[] = {

@@ -37,6 +37,7 @@ enum stmt_auth {
 	A_LINK_USE,
 	A_TOKEN_INSERT,
 	A_TOKEN_REVOKE,
+	A_TOKEN_REVOKE_ALL,
 	A_TOKEN_LIST,
 	A_TOKEN_LOAD,
 	A_TOKEN_TOUCH,
@@ -87,6 +88,8 @@ static const char *const auth_sql_text[A__MAX] = {
 			   " created_at) VALUES (?, ?, ?, ?)",
 	[A_TOKEN_REVOKE] = "UPDATE api_tokens SET revoked_at = ? WHERE id = ?"
 			   " AND person_id = ? AND revoked_at IS NULL",
+	[A_TOKEN_REVOKE_ALL] = "UPDATE api_tokens SET revoked_at = ?"
+			       " WHERE person_id = ? AND revoked_at IS NULL",
 	[A_TOKEN_LIST] = "SELECT id, name, created_at, last_used_at, revoked_at"
 			 " FROM api_tokens WHERE person_id = ?"
 			 " ORDER BY created_at DESC, id DESC",
@@ -392,6 +395,20 @@ auth_api_token_revoke(struct db *db, int64_t person, int64_t id, int64_t now)
 	if (db_run(st) != 0)
 		return -1;
 	return db_changes(db) > 0;
+}
+
+/* Revokes every API token of person still in use (a new password ends
+ * them all).  0 or -1. */
+int
+auth_api_tokens_revoke_all(struct db *db, int64_t person, int64_t now)
+{
+	struct db_stmt *st = db_stmt(db, &auth_sql, A_TOKEN_REVOKE_ALL);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, person);
+	return db_run(st);
 }
 
 json_t *

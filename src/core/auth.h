@@ -89,6 +89,8 @@ int64_t auth_api_token_create(struct db *db, int64_t person, const char *name,
 			      int64_t now, char token[AUTH_TOKEN_LEN + 1]);
 int auth_api_token_revoke(struct db *db, int64_t person, int64_t id,
 			  int64_t now);
+/* Revokes all of person's API tokens (with a new password).  0 or -1. */
+int auth_api_tokens_revoke_all(struct db *db, int64_t person, int64_t now);
 json_t *auth_api_tokens_list(struct db *db, int64_t person);
 
 /* Loads a person by id or e-mail into p (strings in a). 1, 0 none, -1. */

@@ -67,6 +67,10 @@ static const struct key keys[] = {
 	{"reminder_days", K_STR, OFF(reminder_days),
 	 sizeof(((struct config *)0)->reminder_days), 0, 0,
 	 "days before a membership ends when its contacts are reminded"},
+	{"contact_retention_days", K_UINT, OFF(contact_retention_days), 0, 1,
+	 36500,
+	 "days a document sent with the contact form is kept (the message "
+	 "stays)"},
 	{"dev_source", K_STR, OFF(dev_source),
 	 sizeof(((struct config *)0)->dev_source), 0, 0,
 	 "development: the source tree's src folder; serve reads templates "
@@ -109,6 +113,7 @@ config_defaults(struct config *c)
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
 	snprintf(c->reminder_days, sizeof(c->reminder_days), "30,7");
+	c->contact_retention_days = 180;
 	snprintf(c->mail_from, sizeof(c->mail_from),
 		 "Alliance secretariat <secretariat@localhost>");
 }

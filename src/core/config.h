@@ -34,6 +34,7 @@ struct config {
 	int smtp_starttls;       /* require STARTTLS on smtp:// */
 	char reminder_days[64];  /* membership reminders: days before the end,
 				    "30,7" */
+	unsigned contact_retention_days; /* contact documents kept, days */
 	char dev_source[1024];   /* development: the src folder templates and
 				    static files are read from; empty: the
 				    compiled-in copies */

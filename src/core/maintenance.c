@@ -2,8 +2,8 @@
  * maintenance.c -- see maintenance.h.  Everything here only removes what
  * can no longer be used: sessions past their idle or absolute limit,
  * one-time links a week past expiry or use, jobs done or failed a month
- * ago, rate-limit windows a day old.  The audit log and the outbox are
- * records and are kept.
+ * ago, rate-limit windows a day old; then the steps features added.  The
+ * audit log and the outbox are records and are kept.
  */
 #include "maintenance.h"
 
@@ -36,6 +36,18 @@ struct db_sql maintenance_sql = {"maintenance", maintenance_sql_text, M__MAX,
 				 0};
 
 #define WEEK (7 * 86400)
+
+static maintenance_step steps[MAINTENANCE_MAX_STEPS];
+static size_t nsteps;
+
+void
+maintenance_add_step(maintenance_step step)
+{
+	if (nsteps < MAINTENANCE_MAX_STEPS)
+		steps[nsteps++] = step;
+	else
+		log_error("maintenance: too many steps; one is left out");
+}
 
 int
 maintenance_ensure(struct db *db, int64_t now)
@@ -79,7 +91,15 @@ maintenance_run(struct db *db, int64_t now, int64_t session_idle,
 		db_rollback(db);
 		return -1;
 	}
-	return removed + n;
+	removed += n;
+	for (size_t i = 0; i < nsteps; i++) {
+		int64_t k = steps[i](db, now);
+
+		if (k < 0)
+			return -1;
+		removed += k;
+	}
+	return removed;
 }
 
 static int

@@ -1,6 +1,7 @@
 /*
  * maintenance.h -- the hourly clean-up job: expired sessions, old one-time
- * links, finished jobs and rate-limit windows.  One chain of it exists per
+ * links, finished jobs and rate-limit windows, and the steps features add
+ * (contact: documents past their retention).  One chain of it exists per
  * database however many nodes run jobs: each run schedules the next.
  */
 #ifndef ALLIANCE_MAINTENANCE_H
@@ -14,12 +15,21 @@
 
 extern struct db_sql maintenance_sql;
 
+/* A feature's own clean-up, run after the core's in each pass, in its own
+ * transaction: the rows (or files) it removed, or -1. */
+typedef int64_t (*maintenance_step)(struct db *db, int64_t now);
+
+/* Adds step to every pass (at start-up, before runners start; at most
+ * MAINTENANCE_MAX_STEPS). */
+#define MAINTENANCE_MAX_STEPS 8
+void maintenance_add_step(maintenance_step step);
 /* Registers the job kind (before runners start). */
 void maintenance_init(void);
 /* Schedules the job unless one is queued or running. 0 or -1. */
 int maintenance_ensure(struct db *db, int64_t now);
-/* One clean-up pass at now, with the session limits in seconds.  Returns
- * the number of rows removed, or -1. */
+/* One clean-up pass at now, with the session limits in seconds, then the
+ * features' steps.  Returns the number of rows removed, or -1 (a failing
+ * step does not undo what the others did). */
 int64_t maintenance_run(struct db *db, int64_t now, int64_t session_idle,
 			int64_t session_max);
 

@@ -7,6 +7,7 @@
 #ifndef ALLIANCE_RATELIMIT_H
 #define ALLIANCE_RATELIMIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -21,6 +22,33 @@ extern struct db_sql ratelimit_sql;
  */
 int ratelimit_hit(struct db *db, const char *key, int limit, int window,
 		  int64_t now);
+/* As ratelimit_hit, counting n events at once (bytes of uploads, say):
+ * refused when n more would pass limit.  0 < n <= limit. */
+int ratelimit_add(struct db *db, const char *key, int n, int limit, int window,
+		  int64_t now);
+
+/* How often one kind of write may be used per client address and per
+ * target address (the address its mail goes to) in one window; a limit
+ * of 0 is no limit. */
+struct ratelimit_rule {
+	const char *kind; /* the keys' prefix: "contact" */
+	int per_client;
+	int per_address;
+	int window; /* seconds */
+};
+
+/*
+ * Counts one use of rule by client for address (either may be NULL: not
+ * counted) under the keys "KIND:client:CLIENT" and "KIND:addr:ADDRESS".
+ * 0 when both are within their limits, otherwise the seconds to wait (and
+ * the refused one is not counted); -1 on a database error.
+ */
+int ratelimit_hit_rule(struct db *db, const struct ratelimit_rule *rule,
+		       const char *client, const char *address, int64_t now);
+/* A wait for people: "1 minute", "45 minutes", "3 hours", written into
+ * buf (len bytes) and returned. */
+const char *ratelimit_wait_words(int seconds, char *buf, size_t len);
+
 /* Seconds to wait before key may be counted again (0: free), without
  * counting; -1 on error. */
 int ratelimit_peek(struct db *db, const char *key, int limit, int window,

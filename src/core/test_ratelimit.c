@@ -206,6 +206,61 @@ hit_inside_rolled_back_transaction_is_not_kept(void **state)
 	assert_int_equal(ratelimit_hit(f->db, KEY, 1, 60, T0), 0);
 }
 
+static void
+add_counts_n_and_refuses_what_does_not_fit(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 10 units per minute: 4 + 4 fit, 4 more do not, 2 do */
+	assert_int_equal(ratelimit_add(f->db, KEY, 4, 10, 60, T0), 0);
+	assert_int_equal(ratelimit_add(f->db, KEY, 4, 10, 60, T0 + 1), 0);
+	assert_int_equal(ratelimit_add(f->db, KEY, 4, 10, 60, T0 + 10), 50);
+	assert_int_equal(stored_count(f->db, KEY), 8);
+	assert_int_equal(ratelimit_add(f->db, KEY, 2, 10, 60, T0 + 10), 0);
+	assert_int_equal(ratelimit_hit(f->db, KEY, 10, 60, T0 + 11), 49);
+	/* a new window takes n whole */
+	assert_int_equal(ratelimit_add(f->db, KEY, 10, 10, 60, T0 + 60), 0);
+	assert_int_equal(stored_count(f->db, KEY), 10);
+}
+
+static void
+rule_counts_client_and_address_apart(void **state)
+{
+	struct fixture *f = *state;
+	const struct ratelimit_rule rule = {"form", 3, 2, 60};
+
+	/* two for one address, then that address is refused ... */
+	assert_int_equal(ratelimit_hit_rule(f->db, &rule, "a", "x@e", T0), 0);
+	assert_int_equal(ratelimit_hit_rule(f->db, &rule, "a", "x@e", T0), 0);
+	assert_int_equal(ratelimit_hit_rule(f->db, &rule, "b", "x@e", T0), 60);
+	/* ... while the client's third goes to another address */
+	assert_int_equal(ratelimit_hit_rule(f->db, &rule, "a", "y@e", T0), 0);
+	assert_int_equal(ratelimit_hit_rule(f->db, &rule, "a", "z@e", T0 + 5),
+			 55);
+	/* the refused client did not use up z@e's allowance */
+	assert_int_equal(stored_count(f->db, "form:addr:z@e"), -1);
+	assert_int_equal(stored_count(f->db, "form:client:a"), 3);
+	/* a limit of 0 is none; NULL is not counted */
+	const struct ratelimit_rule open = {"open", 0, 1, 60};
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(
+			ratelimit_hit_rule(f->db, &open, "a", NULL, T0), 0);
+	assert_int_equal(stored_keys(f->db), 4);
+}
+
+static void
+wait_words_for_people(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(ratelimit_wait_words(1, b, sizeof(b)), "1 minute");
+	assert_string_equal(ratelimit_wait_words(3600, b, sizeof(b)),
+			    "60 minutes");
+	assert_string_equal(ratelimit_wait_words(86400, b, sizeof(b)),
+			    "24 hours");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -221,6 +276,9 @@ main(void)
 		T(clear_forgets_the_key),
 		T(prune_forgets_only_windows_started_before),
 		T(hit_inside_rolled_back_transaction_is_not_kept),
+		T(add_counts_n_and_refuses_what_does_not_fit),
+		T(rule_counts_client_and_address_apart),
+		T(wait_words_for_people),
 	};
 
 	db_register(&ratelimit_sql);

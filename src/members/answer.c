@@ -32,6 +32,7 @@
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "public_limits.h"
 #include "members/join.h"
 #include "members/members.h"
 
@@ -414,9 +415,9 @@ answer_submit(struct req *r, struct resp *w)
 	struct question q;
 	struct db_stmt *st;
 	json_t *view, *app, *before, *after;
-	const char *answer;
+	const char *answer, *msg = NULL;
 	int64_t t = now();
-	int ok;
+	int ok, wait;
 
 	if (db_begin(r->db) != 0)
 		return answer_fail(r, w);
@@ -440,6 +441,21 @@ answer_submit(struct req *r, struct resp *w)
 		json_decref(after);
 		db_rollback(r->db);
 		return answer_page(r, w, 422, &q);
+	}
+	wait = limits_check(r, w, &limits_join_answer,
+			    members_str(app, "applicant_email"), "answers",
+			    &msg);
+	if (wait != 0) {
+		json_decref(view);
+		json_decref(before);
+		json_decref(after);
+		if (wait < 0)
+			return answer_fail(r, w);
+		db_rollback(r->db);
+		if (r->want_json)
+			return resp_error(w, 429, msg);
+		members_add_error(r, "answer", msg);
+		return answer_page(r, w, 429, &q);
 	}
 	answer = req_value(r, "answer")->str;
 	json_object_set_new(after, "answer", json_string(answer));

@@ -29,17 +29,13 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/mail.h"
-#include "core/ratelimit.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "public_limits.h"
 #include "members/members.h"
 
 /* Representatives besides the applicant. */
 #define MAX_REPS 3
-/* Applications a client or an address may send in an hour. */
-#define JOIN_WINDOW 3600
-#define JOIN_PER_CLIENT 30
-#define JOIN_PER_ADDRESS 5
 
 enum stmt_join {
 	S_LEVELS,
@@ -681,7 +677,10 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 	return db_last_id(r->db);
 }
 
-/* The receipt to the applicant and the notice to the secretariat. */
+/* The receipt to the applicant and the notice to the secretariat.  The
+ * applicant's address is not confirmed, so the receipt carries no text
+ * typed into the form (no names: the level's name is ours), lest the form
+ * relay anyone's text to any address; the secretariat's notice has it. */
 static int
 send_notices(struct req *r, const struct level *lv, int64_t id,
 	     const char *email)
@@ -691,14 +690,15 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 	int rc;
 
 	rc = join_send_mail(
-		r->db, email, name, "We received your application",
+		r->db, email, NULL, "We received your application",
 		arena_printf(r->arena,
 			     "Thank you for applying to become a member of the "
-			     "Alliance (%s, for %s). The secretariat will "
-			     "review your application and write to you at "
-			     "this address, usually within a few weeks. If we "
-			     "need to know more, we will ask.",
-			     lv->name, who));
+			     "Alliance (%s). The secretariat will review your "
+			     "application and write to you at this address, "
+			     "usually within a few weeks. If we need to know "
+			     "more, we will ask. If you did not apply, you can "
+			     "ignore this message.",
+			     lv->name));
 	if (rc == 0)
 		rc = mail_to_secretariat(
 			r->db,
@@ -721,30 +721,10 @@ fail(struct req *r, struct resp *w)
 			   "application was not saved; please try again.");
 }
 
-/* Counts one application from this client and address: 0 when it may be
- * sent, else the seconds to wait (-1 on error). */
-static int
-join_limited(struct req *r, const char *email)
-{
-	int64_t t = now();
-	int c = ratelimit_hit(
-		r->db, arena_printf(r->arena, "join:client:%s", r->client),
-		JOIN_PER_CLIENT, JOIN_WINDOW, t);
-	int a = c != 0 ? 0
-		       : ratelimit_hit(r->db,
-				       arena_printf(r->arena, "join:addr:%s",
-						    email),
-				       JOIN_PER_ADDRESS, JOIN_WINDOW, t);
-
-	if (c < 0 || a < 0)
-		return -1;
-	return c > a ? c : a;
-}
-
 static void
 join_submit(struct req *r, struct resp *w)
 {
-	const char *email, *reps_text;
+	const char *email, *reps_text, *msg = NULL;
 	char *text;
 	struct level lv;
 	json_t *reps;
@@ -764,14 +744,16 @@ join_submit(struct req *r, struct resp *w)
 		return;
 	}
 	email = join_normal_email(r->arena, req_value(r, "email")->str);
-	if ((wait = join_limited(r, email)) != 0) {
-		if (wait < 0) {
+	if ((wait = limits_check(r, w, &limits_join, email, "applications",
+				 &msg)) != 0) {
+		if (wait < 0)
 			resp_error(w, 500, "Something went wrong on our side.");
-			return;
+		else if (r->want_json)
+			resp_error(w, 429, msg);
+		else {
+			members_add_error(r, "email", msg);
+			form_page(r, w, 429, &lv);
 		}
-		resp_header(w, "Retry-After", arena_printf(r->arena, "%d", wait));
-		resp_error(w, 429, "Many applications have come from here in "
-				   "the last hour. Please try again later.");
 		return;
 	}
 	reps = lv.is_org ? reps_json(r) : json_array();

@@ -50,7 +50,7 @@ static const char *const manage_sql_text[M_MANAGE__MAX] = {
 			" WHERE ff.organisation_id = ? ORDER BY fa.position, fa.id",
 	[M_FOCAL_ALL] = "SELECT slug, name FROM focal_areas"
 			" ORDER BY position, id",
-	[M_NAME_TAKEN] = "SELECT name FROM organisations"
+	[M_NAME_TAKEN] = "SELECT 1 FROM organisations"
 			 " WHERE name_key = ? AND id <> ? LIMIT 1",
 	[M_ORG_UPDATE] = "UPDATE organisations SET name = ?, name_key = ?,"
 			 " acronym = ?, country = ?, website = ?,"
@@ -467,27 +467,25 @@ text_or_empty(const struct req *r, const char *name)
 	return s ? s : "";
 }
 
-/* The name another organisation already has under the folded form of
- * name, in r's arena; "" when none has; NULL on error. */
-static const char *
+/* Whether another organisation (of any visibility) already has name
+ * under its folded form: 1, 0, or -1 on error. */
+static int
 name_taken(struct req *r, const char *name, int64_t id)
 {
 	struct db_stmt *st = db_stmt(r->db, &manage_sql, M_NAME_TAKEN);
-	const char *other;
 	int rc;
 
 	if (st == NULL)
-		return NULL;
+		return -1;
 	db_bind_text(st, 1, members_folded(r->arena, name));
 	db_bind_int(st, 2, id);
 	rc = db_step(st);
 	if (rc == DB_DONE)
-		return "";
+		return 0;
 	if (rc != DB_ROW)
-		return NULL;
-	other = arena_strdup(r->arena, db_col_text(st, 0));
+		return -1;
 	db_reset(st);
-	return other;
+	return 1;
 }
 
 /* POST /members/:slug/edit */
@@ -498,7 +496,8 @@ edit_save(struct req *r, struct resp *w)
 	json_t *before = NULL, *after = NULL;
 	int admin = r->person->role >= ROLE_ADMIN;
 	int64_t id;
-	const char *taken, *old_focal;
+	const char *old_focal;
+	int taken;
 
 	if (org == NULL)
 		return;
@@ -513,15 +512,16 @@ edit_save(struct req *r, struct resp *w)
 	}
 	if (db_begin(r->db) != 0)
 		goto fail;
-	if ((taken = name_taken(r, req_value(r, "name")->str, id)) == NULL)
+	if ((taken = name_taken(r, req_value(r, "name")->str, id)) < 0)
 		goto fail;
-	if (*taken) {
+	if (taken) {
+		/* the same words for every taken name: the other one may be
+		 * hidden, and nothing of it is shown */
 		db_rollback(r->db);
 		members_add_error(r, "name",
-				  arena_printf(r->arena,
-					       "Name: another member organisation "
-					       "is already called %s",
-					       taken));
+				  "Name: another organisation already uses "
+				  "this name; choose another or contact the "
+				  "secretariat");
 		edit_page(r, w, 409, org);
 		goto done;
 	}

@@ -11,8 +11,10 @@
  * and nothing stored, and a stored pledge keeps when it was given
  * (consent_at).  A pledge is one
  * transaction: the row, its audit record ("pledge.create"), a thank-you
- * to the contact and a notice to the secretariat (the address of
- * mail_from), then 303 to /sponsor/thanks.
+ * to the contact (fixed text: the address is not confirmed) and a notice
+ * to the secretariat (the address of mail_from), then 303 to
+ * /sponsor/thanks.  Pledges are limited per client and per contact
+ * address (public_limits.h).
  *
  * Secretariat (ACCESS_ADMIN, personal): /admin/pledges, the queue newest
  * first by status, and the status change ("pledge.status").
@@ -37,6 +39,7 @@
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "public_limits.h"
 #include "members/levels.h"
 #include "members/members.h"
 
@@ -237,8 +240,16 @@ pledge_worth(struct req *r, const char *tier_name, int64_t tier_amount,
 	return s;
 }
 
-/* The thank-you to the contact and the notice to the secretariat (the
- * address in mail_from), in the caller's transaction.  0 or -1. */
+/*
+ * The thank-you to the contact and the notice to the secretariat (the
+ * address in mail_from), in the caller's transaction.  0 or -1.
+ *
+ * The contact's address is not confirmed, so the thank-you carries none
+ * of the text typed into the form (names, the purpose's details): only
+ * the amount or tier, the purpose's label and our own sentences, under no
+ * display name.  Otherwise the form would relay anyone's text to any
+ * address under the Alliance's name.  The secretariat's notice has it all.
+ */
 static int
 pledge_mails(struct req *r, int64_t id, const char *worth)
 {
@@ -253,18 +264,18 @@ pledge_mails(struct req *r, int64_t id, const char *worth)
 
 	text = arena_printf(
 		r->arena,
-		"Hello %s,\n\nthank you for pledging %s to the Alliance on "
-		"behalf of %s, for: %s.\n\nThe secretariat will write to you "
-		"shortly to confirm the pledge and agree how it is paid.%s\n\n"
-		"-- \n%s\n",
-		contact, worth, sponsor, purpose,
+		"Hello,\n\nthank you for pledging %s to the Alliance, for: "
+		"%s.\n\nThe secretariat will write to you shortly to confirm "
+		"the pledge and agree how it is paid.%s\n\nIf you did not "
+		"make this pledge, you can ignore this message: nothing is "
+		"due without your confirmation.\n\n-- \n%s\n",
+		worth, purpose,
 		publicly ? "\n\nYou asked us to thank you publicly: once the "
 			   "pledge is confirmed, the sponsor's name and its "
 			   "purpose will appear on our Sponsor page."
 			 : "",
 		config_current->site_name);
-	if (send_text(r, email, contact, "Thank you for your pledge", text) !=
-	    0)
+	if (send_text(r, email, NULL, "Thank you for your pledge", text) != 0)
 		return -1;
 
 	text = arena_printf(
@@ -282,6 +293,19 @@ pledge_mails(struct req *r, int64_t id, const char *worth)
 		text);
 }
 
+/* The Sponsor page again with the messages of r->errors, as status. */
+static void
+sponsor_again(struct req *r, struct resp *w, int status)
+{
+	json_t *m = sponsor_model(r);
+
+	if (m == NULL)
+		return members_read_failed(w);
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, status, "members/templates/sponsor.html",
+		  "Sponsor the Alliance", m);
+}
+
 /*
  * POST /sponsor: a pledge.  Needs a tier or an amount (or both), and the
  * consent; otherwise the form again with the messages (422).  With an
@@ -295,8 +319,9 @@ sponsor_submit(struct req *r, struct resp *w)
 	const struct value *amount = req_value(r, "amount");
 	int64_t tier_id = 0, tier_amount = 0, minor, id, at;
 	const char *tier_name = NULL, *tier_currency = NULL, *currency;
+	const char *msg = NULL;
 	struct db_stmt *st;
-	json_t *m;
+	int wait;
 
 	if (!tier->present && !amount->present && !r->errors)
 		members_add_error(r, "tier",
@@ -322,20 +347,26 @@ sponsor_submit(struct req *r, struct resp *w)
 		members_add_error(r, "consent",
 				  "Please agree to the privacy policy "
 				  "to send a pledge");
-	if (r->errors) {
-		if ((m = sponsor_model(r)) == NULL)
-			return members_read_failed(w);
-		w->flags |= ROUTE_PERSONAL;
-		resp_page(w, 422, "members/templates/sponsor.html",
-			  "Sponsor the Alliance", m);
-		return;
-	}
+	if (r->errors)
+		return sponsor_again(r, w, 422);
 	minor = amount->present ? amount->num : 0;
 	currency = amount->present ? req_value(r, "currency")->str
 				   : tier_currency;
 
 	if (db_begin(r->db) != 0)
 		return members_fail(r, w);
+	wait = limits_check(r, w, &limits_sponsor,
+			    req_value(r, "contact_email")->str, "pledges",
+			    &msg);
+	if (wait < 0)
+		return members_fail(r, w);
+	if (wait > 0) {
+		db_rollback(r->db);
+		if (r->want_json)
+			return resp_error(w, 429, msg);
+		members_add_error(r, "contact_email", msg);
+		return sponsor_again(r, w, 429);
+	}
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_INSERT)) == NULL)
 		return members_fail(r, w);
 	db_bind_text(st, 1, req_value(r, "sponsor_name")->str);

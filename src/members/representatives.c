@@ -15,6 +15,7 @@
  * an invitation works as the one sent on approval.
  */
 #include <string.h>
+#include <time.h>
 
 #include "core/audit.h"
 #include "core/auth.h"
@@ -27,6 +28,9 @@
 #include "members/manage.h"
 #include "members/members.h"
 
+/* How long an invitation to an existing account waits for its answer. */
+#define REPS_INVITE_TTL (7 * 24 * 3600)
+
 enum stmt_reps {
 	M_REPS,
 	M_REP,
@@ -37,6 +41,11 @@ enum stmt_reps {
 	M_REP_DELETE,
 	M_HANDOVER,
 	M_MAINS,
+	M_INVITE_SET,
+	M_INVITES,
+	M_INVITE_BY_HASH,
+	M_INVITE_DELETE,
+	M_REP_ADD_ONCE,
 	M_REPS__MAX,
 };
 
@@ -71,16 +80,45 @@ static const char *const reps_sql_text[M_REPS__MAX] = {
 		    " JOIN people p ON p.id = r.person_id"
 		    " WHERE r.organisation_id = ? AND r.main_contact <> 0"
 		    " ORDER BY p.id",
+	/* binds: organisation, person, invited by, hash, now, expiry */
+	[M_INVITE_SET] =
+		"INSERT INTO representative_invitations (organisation_id,"
+		" person_id, invited_by, hash, created_at, expires_at)"
+		" VALUES (?, ?, ?, ?, ?, ?)"
+		" ON CONFLICT (organisation_id, person_id) DO UPDATE SET"
+		" invited_by = excluded.invited_by, hash = excluded.hash,"
+		" created_at = excluded.created_at,"
+		" expires_at = excluded.expires_at",
+	/* binds: organisation, now */
+	[M_INVITES] = "SELECT p.id, p.name, p.email, i.expires_at"
+		      " FROM representative_invitations i"
+		      " JOIN people p ON p.id = i.person_id"
+		      " WHERE i.organisation_id = ? AND i.expires_at > ?"
+		      " ORDER BY p.name, p.id",
+	/* binds: hash, organisation, now */
+	[M_INVITE_BY_HASH] = "SELECT i.id, p.id, p.name, p.email"
+			     " FROM representative_invitations i"
+			     " JOIN people p ON p.id = i.person_id"
+			     " WHERE i.hash = ? AND i.organisation_id = ?"
+			     " AND i.expires_at > ?",
+	[M_INVITE_DELETE] = "DELETE FROM representative_invitations"
+			    " WHERE id = ?",
+	[M_REP_ADD_ONCE] = "INSERT INTO representatives (organisation_id,"
+			   " person_id, main_contact) VALUES (?, ?, 0)"
+			   " ON CONFLICT DO NOTHING",
 };
 
 static struct db_sql reps_sql = {"members-representatives", reps_sql_text,
 				M_REPS__MAX, 0};
 
-static const char *const done_values[] = {"invited", "post", "removed",
-					  "main-contact", NULL};
+static const char *const done_values[] = {"invited", "asked", "post",
+					  "removed", "main-contact", NULL};
 static const char *const done_texts[] = {
 	"The invitation is sent: the new representative gets a link by "
 	"e-mail to sign in.",
+	"The invitation is sent. This person has an account here already, "
+	"so they become a representative once they accept it; until then "
+	"they are listed as invited.",
 	"The UN post is saved; the representative is told by e-mail.",
 	"The representative is removed and told by e-mail.",
 	"The role of main contact is handed over; both of you are told by "
@@ -119,6 +157,20 @@ count_of(struct req *r, enum stmt_reps s, int64_t a, int64_t b)
 	return n;
 }
 
+/* The invitations of organisation oid still waiting for an answer: [{id,
+ * name, email, expires_at}], or NULL on error. */
+static json_t *
+invitations_of(struct req *r, int64_t oid)
+{
+	struct db_stmt *st = db_stmt(r->db, &reps_sql, M_INVITES);
+
+	if (st == NULL)
+		return NULL;
+	db_bind_int(st, 1, oid);
+	db_bind_int(st, 2, (int64_t)time(NULL));
+	return db_all_json(st);
+}
+
 /*
  * The list of org's representatives with their forms, the invitation
  * form (refilled with what was sent when refill), and message, a
@@ -129,7 +181,7 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 	  const char *message, int refill)
 {
 	json_t *reps = rows_of(r, M_REPS, members_int(org, "id"), 0), *rep;
-	json_t *model;
+	json_t *model, *invited;
 	const struct value *done = req_value(r, "done");
 	const char *notice = NULL;
 	size_t i, mains = 0;
@@ -159,10 +211,15 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 	     k++)
 		if (strcmp(done->str, done_values[k]) == 0)
 			notice = done_texts[k];
-	model = json_pack("{s:{s:O,s:O},s:o,s:s?,s:s?}", "organisation", "slug",
-			  json_object_get(org, "slug"), "name",
+	if ((invited = invitations_of(r, members_int(org, "id"))) == NULL) {
+		json_decref(reps);
+		return members_read_failed(w);
+	}
+	model = json_pack("{s:{s:O,s:O},s:o,s:o,s:s?,s:s?}", "organisation",
+			  "slug", json_object_get(org, "slug"), "name",
 			  json_object_get(org, "name"), "representatives", reps,
-			  "notice", notice, "message", message);
+			  "invited", invited, "notice", notice, "message",
+			  message);
 	if (refill && r->input)
 		json_object_set(model, "input", r->input);
 	members_add_errors(r, model);
@@ -247,15 +304,66 @@ tell(struct req *r, json_t *rep, const char *subject, const char *body)
 			      members_str(rep, "name"), subject, body);
 }
 
+/*
+ * Asks p, who has an account, to represent org: the invitation (a fresh
+ * link replacing any earlier one), its audit record and the mail with the
+ * link, in the open transaction.  0 or -1.
+ */
+static int
+ask_existing(struct req *r, json_t *org, const struct person *p)
+{
+	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_LEN + 1];
+	int64_t oid = members_int(org, "id"), t = (int64_t)time(NULL);
+	const char *orgname = members_str(org, "name");
+	struct db_stmt *st = db_stmt(r->db, &reps_sql, M_INVITE_SET);
+
+	if (st == NULL)
+		return -1;
+	auth_token_new(token);
+	auth_token_digest(token, hash);
+	db_bind_int(st, 1, oid);
+	db_bind_int(st, 2, p->id);
+	db_bind_int(st, 3, r->person->id);
+	db_bind_text(st, 4, hash);
+	db_bind_int(st, 5, t);
+	db_bind_int(st, 6, t + REPS_INVITE_TTL);
+	if (db_run(st) != 0)
+		return -1;
+	if (audit_record_new(r->db, r->person->id, "representative.invite",
+			     "organisation", members_id_text(r->arena, oid),
+			     NULL,
+			     json_pack("{s:I,s:s}", "person", (json_int_t)p->id,
+				       "email", p->email),
+			     r->client) != 0)
+		return -1;
+	return join_send_mail(
+		r->db, p->email, p->name,
+		arena_printf(r->arena, "You are invited to represent %s",
+			     orgname),
+		arena_printf(r->arena,
+			     "%s, a main contact of %s, invites you to be one "
+			     "of its representatives in the Alliance. To "
+			     "accept, open this link and confirm:\n\n"
+			     "%s/members/%s/representatives/accept?token=%s"
+			     "\n\nThe link works for 7 days. If you do not "
+			     "want to represent %s, ignore this message: "
+			     "nothing changes without your answer.",
+			     r->person->name, orgname, config_current->base_url,
+			     members_str(org, "slug"), token, orgname));
+}
+
 /* POST /members/:slug/representatives -- invite someone by name and
- * e-mail: the person is linked or made as approval does, becomes a
- * representative and gets a one-time sign-in link. */
+ * e-mail.  A person new here is made as approval does, becomes a
+ * representative and gets a one-time sign-in link; a person with an
+ * account is only asked (ask_existing) and becomes one on accepting. */
 static void
 rep_invite(struct req *r, struct resp *w)
 {
 	json_t *org = members_manage_org_or_respond(r, w), *rows = NULL;
 	const char *email, *name, *orgname;
+	struct person p;
 	int64_t oid, pid;
+	int known;
 
 	if (org == NULL)
 		return;
@@ -268,6 +376,8 @@ rep_invite(struct req *r, struct resp *w)
 	email = join_normal_email(r->arena, req_value(r, "email")->str);
 	name = req_value(r, "name")->str;
 	if (db_begin(r->db) != 0 ||
+	    (known = auth_person_by_email(r->db, email, r->arena, &p, NULL)) <
+		    0 ||
 	    members_person_for(r, email, name, NULL, &pid) != 0 ||
 	    (rows = rows_of(r, M_REP, oid, pid)) == NULL)
 		goto fail;
@@ -278,6 +388,13 @@ rep_invite(struct req *r, struct resp *w)
 					       "E-mail: %s already represents %s",
 					       email, orgname));
 		reps_page(r, w, 409, org, NULL, 1);
+		goto done;
+	}
+	if (known) {
+		/* an account of its own: asked, not added */
+		if (ask_existing(r, org, &p) != 0 || db_commit(r->db) != 0)
+			goto fail;
+		reps_done(r, w, org, "asked");
 		goto done;
 	}
 	{
@@ -609,6 +726,141 @@ static const struct field post_fields[] = {
 	{0},
 };
 
+/*
+ * The invitation of the link in the form's token for the organisation of
+ * :slug, in the open transaction: 1 with *invite {id, person, name,
+ * email} (owned) and *org (owned), 0 when w holds the answer (404 for the
+ * organisation, 410 for a link that is used, replaced or too old; the
+ * transaction rolled back), -1 on error (rolled back, 500 given).
+ */
+static int
+invitation_or_respond(struct req *r, struct resp *w, json_t **org,
+		      json_t **invite)
+{
+	const struct value *t = req_value(r, "token");
+	char hash[AUTH_HASH_LEN + 1];
+	struct db_stmt *st;
+
+	*invite = NULL;
+	if ((*org = members_manage_org_or_respond(r, w)) == NULL) {
+		db_rollback(r->db);
+		return 0;
+	}
+	if (t->present && r->errors == NULL) {
+		auth_token_digest(t->str, hash);
+		if ((st = db_stmt(r->db, &reps_sql, M_INVITE_BY_HASH)) == NULL)
+			goto fail;
+		db_bind_text(st, 1, hash);
+		db_bind_int(st, 2, members_int(*org, "id"));
+		db_bind_int(st, 3, (int64_t)time(NULL));
+		if (db_step(st) == DB_ROW) {
+			*invite = json_pack(
+				"{s:I,s:I,s:s,s:s}", "id",
+				(json_int_t)db_col_int(st, 0), "person",
+				(json_int_t)db_col_int(st, 1), "name",
+				db_col_text(st, 2), "email",
+				db_col_text(st, 3));
+			db_reset(st);
+			return 1;
+		}
+	}
+	db_rollback(r->db);
+	json_decref(*org);
+	*org = NULL;
+	resp_error(w, 410, "This invitation cannot be used: it has been "
+			   "answered, replaced by a newer one or is more than "
+			   "7 days old. The organisation's main contact can "
+			   "invite you again.");
+	return 0;
+fail:
+	json_decref(*org);
+	*org = NULL;
+	members_fail(r, w);
+	return -1;
+}
+
+/* GET /members/:slug/representatives/accept?token= -- the page with the
+ * button (a mail scanner fetching the link accepts nothing). */
+static void
+accept_form(struct req *r, struct resp *w)
+{
+	json_t *org, *invite;
+
+	if (invitation_or_respond(r, w, &org, &invite) != 1)
+		return;
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, 200, "accounts/templates/confirm.html",
+		  "Accept the invitation",
+		  json_pack("{s:s,s:s++,s:s++,s:s,s:s}", "heading",
+			    "Accept the invitation", "lead",
+			    "Confirm to become a representative of ",
+			    members_str(org, "name"), ".", "action",
+			    "/members/", members_str(org, "slug"),
+			    "/representatives/accept", "button",
+			    "Become a representative", "token",
+			    req_value(r, "token")->str));
+	json_decref(invite);
+	json_decref(org);
+}
+
+/* POST /members/:slug/representatives/accept -- uses the invitation: the
+ * person becomes a representative (not a main contact), one transaction
+ * with its audit record. */
+static void
+accept(struct req *r, struct resp *w)
+{
+	json_t *org = NULL, *invite = NULL;
+	struct db_stmt *st;
+	int64_t oid, pid;
+
+	if (db_begin(r->db) != 0)
+		return members_fail(r, w);
+	if (invitation_or_respond(r, w, &org, &invite) != 1)
+		return;
+	oid = members_int(org, "id");
+	pid = members_int(invite, "person");
+	if ((st = db_stmt(r->db, &reps_sql, M_INVITE_DELETE)) == NULL)
+		goto fail;
+	db_bind_int(st, 1, members_int(invite, "id"));
+	if (db_run(st) != 0 || db_changes(r->db) != 1)
+		goto fail;
+	if ((st = db_stmt(r->db, &reps_sql, M_REP_ADD_ONCE)) == NULL)
+		goto fail;
+	db_bind_int(st, 1, oid);
+	db_bind_int(st, 2, pid);
+	if (db_run(st) != 0 ||
+	    audit_record_new(r->db, pid, "representative.add", "organisation",
+			     members_id_text(r->arena, oid), NULL,
+			     json_pack("{s:I,s:s,s:s,s:b}", "person",
+				       (json_int_t)pid, "email",
+				       members_str(invite, "email"), "name",
+				       members_str(invite, "name"), "accepted",
+				       1),
+			     r->client) != 0 ||
+	    db_commit(r->db) != 0)
+		goto fail;
+	resp_page(w, 200, "accounts/templates/message.html",
+		  "Invitation accepted",
+		  json_pack("{s:s,s:s++,s:s+,s:s}", "heading",
+			    "Invitation accepted", "lead",
+			    "You are now a representative of ",
+			    members_str(org, "name"), ".", "href", "/members/",
+			    members_str(org, "slug"), "link",
+			    "The organisation's page"));
+	goto done;
+fail:
+	members_fail(r, w);
+done:
+	json_decref(invite);
+	json_decref(org);
+}
+
+static const struct field accept_fields[] = {
+	{.name = "token", .type = FT_TEXT, .flags = FIELD_REQUIRED,
+	 .maxlen = 100, .label = "The link"},
+	{0},
+};
+
 static const struct route reps_routes[] = {
 	MANAGE_ROUTE(HTTP_GET, "/members/:slug/representatives", reps_fields,
 	             reps_list, ROUTE_FORM | ROUTE_PERSONAL,
@@ -625,6 +877,13 @@ static const struct route reps_routes[] = {
 	MANAGE_ROUTE(HTTP_POST, "/members/:slug/representatives/:id/main-contact",
 	             NULL, rep_handover, ROUTE_PERSONAL,
 	             "Hands the role of main contact over to a representative"),
+	{HTTP_GET, "/members/:slug/representatives/accept", ACCESS_PUBLIC,
+	 accept_fields, accept_form, ROUTE_FORM | ROUTE_PERSONAL, 0,
+	 "The page of an invitation to represent an organisation (link from "
+	 "the e-mail)"},
+	{HTTP_POST, "/members/:slug/representatives/accept", ACCESS_PUBLIC,
+	 accept_fields, accept, ROUTE_OWN_ERRORS | ROUTE_PERSONAL, 0,
+	 "Accepts the invitation: the person becomes a representative"},
 };
 
 const struct module representatives_module = {

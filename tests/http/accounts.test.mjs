@@ -485,6 +485,26 @@ describe('the account page', () => {
     assert.equal((await trySignIn(p.email, p.password)).res.status, 401, 'the old address still signs in');
   });
 
+  test('an address another account has gets the answer of a free one, and its owner a notice instead of a link', async () => {
+    const p = await personWithRole(srv, { role: 'member', name: 'Tess Taker' });
+    const owner = await personWithRole(srv, { role: 'member', name: 'Olga Owner' });
+    const free = await p.browser.submit('/account', '/account/email', { current: p.password, email: uniqueEmail('free') });
+    const freeBody = mainOf(await (await p.browser.get(free.headers.get('location'))).text());
+    const seen = (await mailsTo(srv.dataDir, owner.email)).length;
+    const res = await p.browser.submit('/account', '/account/email', { current: p.password, email: owner.email.toUpperCase() });
+    assert.equal(res.status, free.status);
+    assert.equal(res.headers.get('location'), free.headers.get('location'));
+    const body = mainOf(await (await p.browser.get(res.headers.get('location'))).text());
+    assert.equal(body.replace(/name="csrf" value="[^"]*"/g, ''), freeBody.replace(/name="csrf" value="[^"]*"/g, ''));
+    assert.doesNotMatch(body, /another account|belongs/i);
+    const notice = await nextMail(srv.dataDir, owner.email, seen, { subject: 'Someone tried to use your address' });
+    assert.ok(!notice.text.includes('/account/email/confirm'), 'the owner got a link to give the address away');
+    assert.ok(!notice.text.includes('Tess Taker') && !notice.text.includes(p.email), 'the notice names the other account');
+    assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM one_time_tokens WHERE purpose = 'email'
+      AND data = ${sqlText(owner.email.toLowerCase())}`), '0');
+    assert.match(mainOf(await owner.browser.html('/account')), new RegExp(`<dd>${owner.email}</dd>`));
+  });
+
   test('using the new-address link ends the person\'s other sessions', async () => {
     const p = await personWithRole(srv, { role: 'member', name: 'Ida Elsewhere' });
     const other = await signIn(srv, p.email, p.password);
@@ -737,6 +757,58 @@ describe('API tokens', () => {
     const after = await bearer(token);
     assert.equal(after.status, 401);
     await after.arrayBuffer();
+  });
+
+  test('changing the password revokes every API token of the person, and only theirs', async () => {
+    const p = await personWithRole(srv, { role: 'member', name: 'Paul Changer' });
+    const bystander = await personWithRole(srv, { role: 'member', name: 'Bea Bystander' });
+    const one = await createToken(p.browser, 'one');
+    const two = await createToken(p.browser, 'two');
+    const theirs = await createToken(bystander.browser, 'theirs');
+    for (const t of [one, two, theirs]) assert.equal((await bearer(t.token)).status, 200);
+    const res = await p.browser.submit('/account', '/account/password', { current: p.password, password: NEW_PASSWORD });
+    await res.arrayBuffer();
+    assert.equal(res.status, 303);
+    for (const t of [one, two]) {
+      const after = await bearer(t.token);
+      await after.arrayBuffer();
+      assert.equal(after.status, 401, 'a token works after the password changed');
+    }
+    assert.equal((await bearer(theirs.token)).status, 200, 'another person\'s token was revoked');
+    assert.match(mainOf(await p.browser.html('/account/tokens')), /revoked/i);
+  });
+
+  test('a password reset by link revokes the person\'s API tokens', async () => {
+    const p = await personWithRole(srv, { role: 'member', name: 'Rex Recovered' });
+    const stolen = await createToken(p.browser, 'made by the thief');
+    assert.equal((await bearer(stolen.token)).status, 200);
+    const seen = (await mailsTo(srv.dataDir, p.email)).length;
+    const ask = await new Browser(srv.url).submit('/reset', '/reset', { email: p.email });
+    assert.equal(ask.status, 303);
+    const link = linkIn(await nextMail(srv.dataDir, p.email, seen, { subject: 'Choose a new password' }),
+      '/reset/confirm?token=');
+    const b = new Browser(srv.url);
+    const page = await b.html(link);
+    const res = await b.post('/reset/confirm', { ...hiddenFields(page, '/reset/confirm'), password: NEW_PASSWORD });
+    await res.arrayBuffer();
+    assert.equal(res.status, 303);
+    const after = await bearer(stolen.token);
+    await after.arrayBuffer();
+    assert.equal(after.status, 401, 'the token outlived the reset');
+  });
+
+  test('a request made with an API token cannot make another token (403), nothing made', async () => {
+    const p = await personWithRole(srv, { role: 'member', name: 'Mona Minter' });
+    const { token } = await createToken(p.browser, 'minter');
+    const pid = await personId(srv.dataDir, p.email);
+    const count = () => sqlValue(srv.dataDir, `SELECT count(*) FROM api_tokens WHERE person_id = ${pid}`);
+    const before = await count();
+    const res = await bearer(token, '/api/v1/account/tokens', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'minted' }),
+    });
+    assert.equal(res.status, 403);
+    assert.match((await res.json()).error.message, /made in the browser/);
+    assert.equal(await count(), before);
   });
 
   test('a Bearer token can write through the API without a csrf token', async () => {

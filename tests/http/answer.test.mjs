@@ -344,3 +344,46 @@ describe('migration 0012 on a database with questions and pledges', () => {
     }
   });
 });
+
+describe('limits on answers', () => {
+  /** Sets a limit's count as if its window had started a minute ago. */
+  const preset = (key, count) => sqlValue(srv.dataDir, `INSERT INTO rate_limits (key, window_start, count)
+    VALUES (${sqlText(key)}, ${Math.floor(Date.now() / 1000) - 60}, ${count})
+    ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start, count = excluded.count`);
+
+  test('answer_past_the_limit_of_its_address_is_429_with_the_page_again_and_stores_nothing', async () => {
+    const app = await applyOrg();
+    const link = await ask(app, 'Which prisons do you visit?');
+    await preset(`join-answer:addr:${app.email}`, 5);
+    const seen = (await mailsTo(srv.dataDir, app.email)).length;
+    const { response } = await answer(link, { answer: 'Three in Vienna.' });
+    const html = await response.text();
+    assert.equal(response.status, 429);
+    assert.ok(Number(response.headers.get('retry-after')) > 0);
+    assert.match(mainOf(html), /Too many answers have been sent from your connection or to this address/);
+    assert.match(mainOf(html), /Three in Vienna\./, 'the answer as typed is kept in the form');
+    assert.equal(await statusOf(app.id), 'more-info');
+    assert.deepEqual((await messagesOf(app.id)).map((m) => m[2]), ['0']);
+    assert.equal((await mailsTo(srv.dataDir, app.email)).length, seen);
+    // the link still works once the window has passed
+    await sqlValue(srv.dataDir, `DELETE FROM rate_limits WHERE key = ${sqlText(`join-answer:addr:${app.email}`)}`);
+    const again = await answer(link, { answer: 'Three in Vienna.' });
+    assert.equal(again.response.status, 303);
+  });
+
+  test('answer_past_the_limit_of_its_client_is_429_as_json_too', async () => {
+    const app = await applyOrg();
+    const link = await ask(app, 'How many volunteers?');
+    await preset('join-answer:client:127.0.0.1', 20);
+    try {
+      const b = new Browser(srv.url);
+      const page = await b.html(link);
+      const res = await b.post(link, { ...hiddenFields(page, link), answer: 'Forty.' }, { accept: 'application/json' });
+      assert.equal(res.status, 429);
+      assert.match((await res.json()).error.message, /Too many answers/);
+      assert.equal(await statusOf(app.id), 'more-info');
+    } finally {
+      await sqlValue(srv.dataDir, "DELETE FROM rate_limits WHERE key = 'join-answer:client:127.0.0.1'");
+    }
+  });
+});

@@ -250,8 +250,29 @@ describe('editing the organisation', () => {
     const taken = await organisation();
     const res = await postEdit(o.main.browser, o, { name: taken.name.toUpperCase(), acronym: 'NEW' });
     assert.equal(res.status, 409);
-    assert.match(unescapeHtml(mainOf(await res.text())), new RegExp(`already called ${taken.name}`));
+    assert.match(unescapeHtml(mainOf(await res.text())), /another organisation already uses this name; choose another or contact the secretariat/);
     assert.equal(await sqlValue(srv.dataDir, `SELECT name || ' ' || acronym FROM organisations WHERE id = ${o.id}`), `${o.name} MNGO`);
+  });
+
+  test('a hidden organisation\'s name gets the answer of any taken name and nothing of it is shown', async () => {
+    const o = await organisation();
+    const shown = await organisation();
+    const hidden = await organisation({ visibility: 'hidden' });
+    // stored as "Manage NGO n"; typed in other letters, so the stored form
+    // would only appear if the answer echoed the hidden organisation
+    const message = async (name) => {
+      const res = await postEdit(o.main.browser, o, { name });
+      const html = unescapeHtml(mainOf(await res.text()));
+      assert.equal(res.status, 409, name);
+      assert.ok(!html.includes(hidden.name) && !html.includes(shown.name), `the stored name is shown:\n${html}`);
+      return /<p class="field-error" id="name-error">([^<]*)<\/p>/.exec(html)?.[1];
+    };
+    const forHidden = await message(hidden.name.toUpperCase());
+    const forShown = await message(shown.name.toUpperCase());
+    assert.ok(forHidden, 'no message next to the name');
+    assert.equal(forHidden, forShown);
+    assert.doesNotMatch(forHidden, /hidden|called/i);
+    assert.equal(await sqlValue(srv.dataDir, `SELECT name FROM organisations WHERE id = ${o.id}`), o.name);
   });
 
   test('without a valid csrf token nothing changes', async () => {
@@ -311,15 +332,68 @@ describe('representatives', () => {
     assert.equal(a.after.email, email);
   });
 
-  test('invite: an existing account is linked, not made again', async () => {
+  test('invite: an existing account is asked, listed as invited, and becomes a representative only on accepting', async () => {
     const o = await organisation();
-    const known = await personWithRole(srv, { role: 'member', name: 'Kim Known' });
+    const known = await personWithRole(srv, { role: 'editor', name: 'Kim Known' });
+    const count = () => sqlValue(srv.dataDir, `SELECT count(*) FROM representatives WHERE organisation_id = ${o.id}`);
     const people = await sqlValue(srv.dataDir, 'SELECT count(*) FROM people');
+    const seen = (await mailsTo(srv.dataDir, known.email)).length;
     const res = await o.main.browser.submit(repsPath(o), repsPath(o), { name: 'Kim K.', email: known.email });
     assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `${repsPath(o)}?done=asked`);
     assert.equal(await sqlValue(srv.dataDir, 'SELECT count(*) FROM people'), people);
-    assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM representatives WHERE organisation_id = ${o.id}`), '3');
-    assert.match(mainOf(await known.browser.html(`/members/${o.slug}`)), new RegExp(o.main.name));
+    assert.equal(await count(), '2', 'added without consent');
+    const list = mainOf(await o.main.browser.html(`${repsPath(o)}?done=asked`));
+    assert.match(list, /become a representative once they accept/);
+    assert.match(list, new RegExp(`Kim Known \\(${known.email}\\): invited, no answer yet`));
+    assert.equal(await lastAudit('representative.invite', o.id).then((a) => a.after.person), await personId(srv.dataDir, known.email));
+
+    const mail = await nextMail(srv.dataDir, known.email, seen, { subject: `You are invited to represent ${o.name}` });
+    assert.ok(!mail.text.includes('/signin/link'), 'an existing account got a sign-in link');
+    const link = linkIn(mail, `/members/${o.slug}/representatives/accept?token=`);
+    // opening the link changes nothing; the button does
+    const b = new Browser(srv.url);
+    const page = await b.html(link);
+    assert.equal(await count(), '2');
+    assert.match(mainOf(page), /Become a representative/);
+    const done = await b.post(`/members/${o.slug}/representatives/accept`, hiddenFields(page, `/members/${o.slug}/representatives/accept`));
+    const donePage = mainOf(await done.text());
+    assert.equal(done.status, 200, donePage);
+    assert.match(donePage, new RegExp(`You are now a representative of ${o.name}\\.`));
+    assert.match(donePage, new RegExp(`<a href="/members/${o.slug}">The organisation&#39;s page</a>`));
+    assert.equal(await count(), '3');
+    assert.equal(await sqlValue(srv.dataDir, `SELECT main_contact FROM representatives WHERE organisation_id = ${o.id}
+      AND person_id = (SELECT id FROM people WHERE email = ${sqlText(known.email)})`), '0');
+    assert.doesNotMatch(mainOf(await o.main.browser.html(repsPath(o))), /no answer yet/);
+    const a = await lastAudit('representative.add', o.id);
+    assert.equal(a.after.accepted, true);
+    // the link works once
+    const again = await new Browser(srv.url).get(link);
+    assert.equal(again.status, 410);
+    await again.arrayBuffer();
+  });
+
+  test('invite: an invitation link works only for its organisation, not once replaced, not after 7 days', async () => {
+    const o = await organisation();
+    const elsewhere = await organisation();
+    const known = await personWithRole(srv, { role: 'member', name: 'Rosa Replaced' });
+    const invite = async () => {
+      const seen = (await mailsTo(srv.dataDir, known.email)).length;
+      assert.equal((await o.main.browser.submit(repsPath(o), repsPath(o), { name: 'Rosa', email: known.email })).status, 303);
+      return linkIn(await nextMail(srv.dataDir, known.email, seen, { subject: `You are invited to represent ${o.name}` }),
+        `/members/${o.slug}/representatives/accept?token=`);
+    };
+    const first = await invite();
+    const status = async (path) => { const r = await new Browser(srv.url).get(path); await r.arrayBuffer(); return r.status; };
+    assert.equal(await status(first.replace(o.slug, elsewhere.slug)), 410, 'another organisation\'s address');
+    const second = await invite();
+    assert.equal(await status(first), 410, 'the replaced link');
+    assert.equal(await status(second), 200);
+    await sql(srv.dataDir, `UPDATE representative_invitations SET expires_at = ${Math.floor(Date.now() / 1000) - 1}
+      WHERE organisation_id = ${o.id}`);
+    assert.equal(await status(second), 410, 'an expired link');
+    assert.doesNotMatch(mainOf(await o.main.browser.html(repsPath(o))), /no answer yet/);
+    assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM representatives WHERE organisation_id = ${o.id}`), '2');
   });
 
   test('invite: bad input 400 and someone already there 409, the form refilled, nothing written', async () => {

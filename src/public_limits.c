@@ -1,0 +1,54 @@
+/*
+ * public_limits.c -- see public_limits.h: the numbers, and the answer when one is
+ * reached.
+ */
+#include "public_limits.h"
+
+#include <time.h>
+
+#include "core/arena.h"
+
+#define HOUR 3600
+#define DAY 86400
+
+/* {kind (key prefix), per client, per address, window} */
+const struct ratelimit_rule limits_contact = {"contact", 10, 5, HOUR};
+const struct ratelimit_rule limits_contact_files = {"contact-file", 10, 0, DAY};
+const struct ratelimit_rule limits_sponsor = {"sponsor", 20, 3, DAY};
+const struct ratelimit_rule limits_join = {"join", 30, 5, HOUR};
+const struct ratelimit_rule limits_join_answer = {"join-answer", 20, 5, HOUR};
+const struct ratelimit_rule limits_signup_mail = {"signup", 10, 3, HOUR};
+const struct ratelimit_rule limits_reset_mail = {"reset", 10, 3, HOUR};
+const struct ratelimit_rule limits_address_mail = {"email", 10, 3, HOUR};
+
+const char *
+limits_client(const struct req *r)
+{
+	return r->client;
+}
+
+void
+limits_refused(struct req *r, struct resp *w, int wait, const char *what,
+	       const char **message)
+{
+	char words[32];
+
+	resp_header(w, "Retry-After", arena_printf(r->arena, "%d", wait));
+	*message = arena_printf(
+		r->arena,
+		"Too many %s have been sent from your connection or to this "
+		"address. Please try again in %s.",
+		what, ratelimit_wait_words(wait, words, sizeof(words)));
+}
+
+int
+limits_check(struct req *r, struct resp *w, const struct ratelimit_rule *rule,
+	     const char *address, const char *what, const char **message)
+{
+	int wait = ratelimit_hit_rule(r->db, rule, limits_client(r), address,
+				      (int64_t)time(NULL));
+
+	if (wait > 0)
+		limits_refused(r, w, wait, what, message);
+	return wait;
+}

@@ -1,0 +1,57 @@
+/*
+ * public_limits.h -- how often the writes that send mail or store files may be
+ * used, all in one place: per client address and per target address (the
+ * address the mail goes to, or the sender's for a stored message), each in
+ * its own window, counted in the database (core/ratelimit.c) so every
+ * node sees the same counts.  A refusal is a 429 with Retry-After and a
+ * sentence shown next to the form (JSON clients get the error object).
+ *
+ * The numbers are for people: an NGO's office behind one address sends a
+ * handful of messages a day; a script sending hundreds is stopped within
+ * the first few.  README.md ("Limits on public forms") lists them.
+ */
+#ifndef ALLIANCE_PUBLIC_LIMITS_H
+#define ALLIANCE_PUBLIC_LIMITS_H
+
+#include "core/http.h"
+#include "core/ratelimit.h"
+
+/* POST /contact: messages per client and per sender address. */
+extern const struct ratelimit_rule limits_contact;
+/* POST /contact with a document: documents per client and day ... */
+extern const struct ratelimit_rule limits_contact_files;
+/* ... and their size per client and day, in KiB. */
+#define LIMITS_CONTACT_KIB_PER_DAY (20 * 1024)
+/* POST /sponsor: pledges (each mails a thank-you to the contact). */
+extern const struct ratelimit_rule limits_sponsor;
+/* POST /join/:level: applications (each mails a receipt). */
+extern const struct ratelimit_rule limits_join;
+/* POST /join/answer/:token: answers (each mails a receipt). */
+extern const struct ratelimit_rule limits_join_answer;
+/* Account links by mail: sign-up, password reset, a new address. */
+extern const struct ratelimit_rule limits_signup_mail;
+extern const struct ratelimit_rule limits_reset_mail;
+extern const struct ratelimit_rule limits_address_mail;
+
+/* The client address every limit counts: today the peer address of the
+ * connection.  The one place to switch to the address a trusted proxy
+ * forwards. */
+const char *limits_client(const struct req *r);
+
+/*
+ * Counts one use of rule by r's client for address (NULL: the client
+ * only).  0 to go on; otherwise the seconds to wait, with Retry-After set
+ * on w and *message the sentence for people ("Too many WHAT have been
+ * sent ...", in r's arena): the caller answers 429 with it, the form again
+ * for HTML, resp_error for JSON (r->want_json).  -1 on a database error,
+ * nothing set.
+ */
+int limits_check(struct req *r, struct resp *w,
+		 const struct ratelimit_rule *rule, const char *address,
+		 const char *what, const char **message);
+/* Sets Retry-After and *message as limits_check does, for a wait found
+ * otherwise (ratelimit_add). */
+void limits_refused(struct req *r, struct resp *w, int wait, const char *what,
+		    const char **message);
+
+#endif
