@@ -489,6 +489,7 @@ run_offloaded(void *arg, int late)
 	struct conn_state *cs = arg;
 	struct req *r = &cs->req;
 	struct resp *w = &cs->offload_resp;
+	struct db *worker_db = r->db;
 
 	w->flags = r->route->flags & ROUTE_PERSONAL;
 	if (late)
@@ -497,6 +498,8 @@ run_offloaded(void *arg, int late)
 		resp_error(w, 503, "The database is not available.");
 	else
 		run_handler(r, w);
+	/* the answer is rendered on the worker: with the worker's own */
+	r->db = worker_db;
 	MHD_resume_connection(r->conn);
 }
 
