@@ -2,11 +2,12 @@
  * test_proxy.c -- the trusted_proxy setting and the client address it
  * yields: what X-Forwarded-For is believed, from whom, and how far.
  */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
 
