@@ -32,7 +32,6 @@ struct conns_entry {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct conns_entry *first, *last;
 static unsigned timeout_s = 10;
-static unsigned long swept;
 
 static void
 unlink_entry(struct conns_entry *e)
@@ -91,7 +90,6 @@ sweeper(void *unused)
 
 			unlink_entry(e);
 			shutdown(e->fd, SHUT_RDWR);
-			swept++;
 		}
 		pthread_mutex_unlock(&lock);
 	}
@@ -159,15 +157,4 @@ conns_request_done(struct conns_entry *e)
 	pthread_mutex_lock(&lock);
 	append(e);
 	pthread_mutex_unlock(&lock);
-}
-
-unsigned long
-conns_swept(void)
-{
-	unsigned long n;
-
-	pthread_mutex_lock(&lock);
-	n = swept;
-	pthread_mutex_unlock(&lock);
-	return n;
 }

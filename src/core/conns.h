@@ -33,7 +33,5 @@ void conns_head_done(struct conns_entry *e);
 /* The request is done; a kept-alive connection waits for the next head,
  * with a fresh deadline.  NULL is ignored. */
 void conns_request_done(struct conns_entry *e);
-/* How many connections the sweeper has shut down so far. */
-unsigned long conns_swept(void);
 
 #endif

@@ -51,6 +51,18 @@ async function post(base, path, fields, v, xff = null) {
   return { status: res.status, headers: res.headers, text, ms: performance.now() - t0 };
 }
 
+/** The same as post(), on a fresh connection each time (Connection:
+ * close), so that a flood spreads over every worker as a crowd of clients
+ * would.  Resolves to {status}. */
+async function postFresh(base, path, fields, v, xff) {
+  const r = await httpRequest(base, {
+    method: 'POST', path, timeoutMs: 60_000,
+    headers: { ...FORM_CT, cookie: v.cookie, 'x-forwarded-for': xff },
+    body: new URLSearchParams({ csrf: v.csrf, ...fields }).toString(),
+  });
+  return { status: r.status };
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** The median time of n sequential GET /healthz, each on a fresh
@@ -82,18 +94,22 @@ describe('behind a trusted proxy', () => {
   after(async () => { if (srv) await srv.stop(); });
 
   describe('hashing', () => {
-    test('a flood of sign-ins that each hash a password leaves /healthz fast', async () => {
+    test('a flood of sign-ins that each hash a password, and of made-up reset tokens, leaves /healthz fast', async (t) => {
       const base = await healthzMedian(srv.url);
       const v = await visitor(srv.url);
       let stop = false;
-      const seen = { 401: 0, other: [] };
-      const flood = Array.from({ length: 6 }, async () => {
+      const seen = { 401: 0, 410: 0, other: [] };
+      const flood = Array.from({ length: 8 }, async (_, k) => {
         while (!stop) {
-          // an unknown address from a fresh client: no limit applies, and
-          // the dummy hash runs all the same
-          const r = await post(srv.url, '/signin',
-            { email: uniqueEmail('flood'), password: 'not the password at all' }, v, newClient());
-          if (r.status === 401) seen[401]++;
+          // sign-ins: an unknown address from a fresh client, so no limit
+          // applies, and the dummy hash runs all the same; resets: a
+          // made-up token with a good password
+          const r = k % 2
+            ? await postFresh(srv.url, '/signin',
+              { email: uniqueEmail('flood'), password: 'not the password at all' }, v, newClient())
+            : await postFresh(srv.url, '/reset/confirm',
+              { token: `made-up-${k}-${'y'.repeat(40)}`, password: NEW_PASSWORD }, v, newClient());
+          if (r.status === 401 || r.status === 410) seen[r.status]++;
           else seen.other.push(r.status);
         }
       });
@@ -101,14 +117,18 @@ describe('behind a trusted proxy', () => {
       const during = await healthzMedian(srv.url);
       stop = true;
       await Promise.all(flood);
+      t.diagnostic(`/healthz median ${base.toFixed(1)} ms before, ${during.toFixed(1)} ms ` +
+        `during the flood; ${seen[401]} sign-ins checked, ${seen[410]} made-up tokens refused, ` +
+        `${seen.other.length} busy`);
       assert.ok(seen[401] >= 5, `only ${seen[401]} sign-ins were checked`);
+      assert.ok(seen[410] >= 5, `only ${seen[410]} made-up tokens were answered`);
       assert.ok(seen.other.every((s) => s === 503), `unexpected answers (${seen.other.length}): ${seen.other.slice(0, 10)}`);
       // the hashing would have held the workers for ~170 ms a request
       assert.ok(during < Math.max(base, 5) * 10,
         `/healthz median ${during.toFixed(1)} ms during the flood, ${base.toFixed(1)} ms before`);
     });
 
-    test('a made-up reset or confirmation token is refused without hashing the password', async () => {
+    test('a made-up reset or confirmation token is refused without hashing the password', async (t) => {
       const v = await visitor(srv.url);
       const hashed = [];
       const bogus = [];
@@ -127,12 +147,14 @@ describe('behind a trusted proxy', () => {
           bogus.push(r.ms);
         }
       }
+      t.diagnostic(`made-up token ${median(bogus).toFixed(1)} ms, password check ` +
+        `${median(hashed).toFixed(1)} ms (medians)`);
       assert.ok(median(bogus) < median(hashed) / 3,
         `a made-up token took ${median(bogus).toFixed(1)} ms, a password check ` +
         `${median(hashed).toFixed(1)} ms`);
     });
 
-    test('when the hashing queue is full the answer is 503 with Retry-After, and sign-in works after', async () => {
+    test('when the hashing queue is full the answer is 503 with Retry-After, and sign-in works after', async (t) => {
       const p = await personWithRole(srv, { role: 'member', name: 'Quinn Queue' });
       const v = await visitor(srv.url);
       const answers = await Promise.all(Array.from({ length: 90 }, () =>
@@ -141,6 +163,7 @@ describe('behind a trusted proxy', () => {
       const statuses = answers.map((a) => a.status);
       assert.ok(statuses.every((s) => s === 401 || s === 503), `answers: ${[...new Set(statuses)]}`);
       const busy = answers.filter((a) => a.status === 503);
+      t.diagnostic(`90 at once: ${statuses.filter((s) => s === 401).length} checked, ${busy.length} busy`);
       assert.ok(busy.length > 0, 'no request was refused with 90 at once and a queue of 32');
       assert.ok(statuses.includes(401), 'no request was checked at all');
       for (const b of busy) {
@@ -311,7 +334,7 @@ describe('the request head has a deadline', () => {
     });
   }
 
-  test('trickling connections are closed by the deadline while other clients are served', async () => {
+  test('trickling connections are closed by the deadline while other clients are served', async (t) => {
     const stopAt = performance.now() + 20_000; // the test's own bound
     // 150 from one address (over its 128), and 5 x 150 from five others
     const tricklers = [];
@@ -343,6 +366,9 @@ describe('the request head has a deadline', () => {
     // refused at once (over an address's limit) or closed at the deadline
     const byDeadline = ends.filter((e) => e.s >= TIMEOUT_S - 0.5);
     assert.ok(byDeadline.length >= 5 * 100, `only ${byDeadline.length} were held to the deadline`);
+    t.diagnostic(`${ends.length} trickling: ${byDeadline.length} held to the deadline, ` +
+      `${ends.length - byDeadline.length} refused at once, longest ${Math.max(...ends.map((e) => e.s)).toFixed(1)} s; ` +
+      `normal requests: slowest ${Math.max(...served).toFixed(0)} ms`);
     const late = ends.filter((e) => e.s > TIMEOUT_S + 6);
     assert.equal(late.length, 0, `${late.length} trickling connections outlived the deadline ` +
       `(longest ${Math.max(...ends.map((e) => e.s)).toFixed(1)} s)`);
