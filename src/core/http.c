@@ -15,8 +15,14 @@
  * input.c's; this file is the server and the steps of the life cycle.
  *
  * The daemon runs a pool of worker threads, each with its own epoll loop
- * and its own database connection.  SIGTERM/SIGINT stop accepting, wait for
- * the requests in flight, then stop.
+ * and its own database connection.  A handler that hashes a password
+ * (ROUTE_PWHASH) runs on a hashing thread instead (offload.c), the
+ * connection suspended meanwhile, so that it never stalls a worker's other
+ * connections.  Each request's client address is worked out once (the
+ * peer, or behind a trusted proxy what X-Forwarded-For says: proxy.c), and
+ * a connection's request head must arrive within header_timeout
+ * (conns.c).  SIGTERM/SIGINT stop accepting, wait for the requests in
+ * flight, then stop.
  */
 #include "http_int.h"
 
