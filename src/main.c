@@ -86,6 +86,8 @@ usage(FILE *f)
 		"  --dev-source DIR  serve: read templates and static files "
 		"from DIR (the\n"
 		"                  tree's src folder) instead of the binary\n"
+		"  --trusted-proxy LIST  serve: proxies whose X-Forwarded-For "
+		"is believed\n"
 		"  --help          help for a command: alliance serve --help\n"
 		"\n"
 		"Settings may also come from ALLIANCE_DATA, ALLIANCE_LISTEN, "
@@ -441,6 +443,8 @@ cmd_serve(struct config *c, int argc, char **argv)
 	hc.data_dir = c->data_dir;
 	hc.site_name = c->site_name;
 	hc.behind_tls = c->behind_tls;
+	hc.trusted_proxy = c->trusted_proxy;
+	hc.header_timeout = c->header_timeout;
 	hc.no_page_cache = c->dev_source[0] != '\0';
 	if (hc.no_page_cache)
 		fprintf(stderr,
@@ -578,7 +582,8 @@ cmd_export(struct config *c, int argc, char **argv)
 
 static const struct command commands[] = {
 	{"serve", cmd_serve,
-	 "[--listen H:P] [--data DIR] [--workers N] [--dev-source DIR]",
+	 "[--listen H:P] [--data DIR] [--workers N] [--dev-source DIR]\n"
+	 "       [--trusted-proxy LIST]",
 	 "Serves the platform over HTTP until SIGTERM or SIGINT; requests in "
 	 "flight finish first.\nThe database must exist (alliance init) and "
 	 "be up to date (alliance migrate).\n--dev-source DIR (development) "
@@ -651,6 +656,7 @@ main(int argc, char **argv)
 		{"listen", required_argument, NULL, 'l'},
 		{"workers", required_argument, NULL, 'w'},
 		{"dev-source", required_argument, NULL, 'S'},
+		{"trusted-proxy", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{"name", required_argument, NULL, 'n'},
 		{"role", required_argument, NULL, 'r'},
@@ -692,6 +698,7 @@ main(int argc, char **argv)
 		case 'l': flags[nflags].key = "listen"; break;
 		case 'w': flags[nflags].key = "workers"; break;
 		case 'S': flags[nflags].key = "dev_source"; break;
+		case 'P': flags[nflags].key = "trusted_proxy"; break;
 		case 'h': help = 1; break;
 		case 'n': opt.name = optarg; break;
 		case 'r': opt.role = optarg; break;
@@ -702,7 +709,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "try: alliance %s --help\n", cmd->name);
 			return EXIT_USAGE;
 		}
-		if (ch == 'd' || ch == 'l' || ch == 'w' || ch == 'S') {
+		if (ch == 'd' || ch == 'l' || ch == 'w' || ch == 'S' ||
+		    ch == 'P') {
 			flags[nflags].option = opts[li].name;
 			flags[nflags++].value = optarg;
 		}

@@ -24,7 +24,7 @@ const struct ratelimit_rule limits_address_mail = {"email", 10, 3, HOUR};
 const char *
 limits_client(const struct req *r)
 {
-	return r->client;
+	return req_client(r);
 }
 
 void

@@ -35,15 +35,27 @@ enum stmt_accounts {
 #define VERIFY_TTL (24 * 3600)
 #define RESET_TTL 3600
 #define EMAIL_TTL (24 * 3600)
+/* Failed sign-ins, per window: an account is locked for one client after
+ * FAIL_PER_ACCOUNT failures from that client (never for the others), and
+ * a client for every account after FAIL_PER_CLIENT.  An account that has
+ * had FAIL_ACCOUNT_SLOW failures from all clients together is being
+ * guessed at from many addresses: then each client gets FAIL_SLOW_PAIR
+ * failures on it per window instead (a client that has not failed may
+ * always try). */
 #define FAIL_WINDOW (15 * 60)
 #define FAIL_PER_ACCOUNT 5
 #define FAIL_PER_CLIENT 20
+#define FAIL_ACCOUNT_SLOW 20
+#define FAIL_SLOW_PAIR 1
 
 /* The route tables' shorthands. */
 #define T ACCESS_PUBLIC
 #define M ACCESS_MEMBER
 #define FORM (ROUTE_FORM | ROUTE_PERSONAL)
 #define OWN (ROUTE_OWN_ERRORS | ROUTE_PERSONAL)
+/* a form whose handler hashes or checks a password: run on the hashing
+ * threads (ROUTE_PWHASH in http.h) */
+#define OWN_PW (OWN | ROUTE_PWHASH)
 
 static inline int64_t
 now(void)

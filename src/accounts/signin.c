@@ -1,6 +1,7 @@
 /*
  * signin.c -- see accounts.h: sign-in with e-mail and password (failures
- * limited per address and per client), sign-out, the one-time sign-in
+ * limited per account and client, per client, and slowed down per
+ * account: accounts_int.h), sign-out, the one-time sign-in
  * link `alliance init` and `alliance user` print, and the password reset
  * by e-mail.
  */
@@ -57,9 +58,9 @@ static void
 signin(struct req *r, struct resp *w)
 {
 	const char *email, *hash = NULL, *password;
-	const char *acct_key, *client_key;
+	const char *acct_key, *pair_key, *client_key;
 	struct person p;
-	int found, wait_a, wait_c;
+	int found, hot, wait_p, wait_c;
 	int64_t t = now();
 
 	if (r->errors) {
@@ -69,18 +70,25 @@ signin(struct req *r, struct resp *w)
 	}
 	email = accounts_normal_email(r, req_value(r, "email")->str);
 	password = accounts_typed_password(r, "password");
+	/* the limits, before any hashing: see accounts_int.h */
 	acct_key = arena_printf(r->arena, "signin-fail:addr:%s", email);
-	client_key = arena_printf(r->arena, "signin-fail:client:%s", r->client);
-	wait_a = ratelimit_peek(r->db, acct_key, FAIL_PER_ACCOUNT, FAIL_WINDOW,
-				t);
-	wait_c = ratelimit_peek(r->db, client_key, FAIL_PER_CLIENT,
+	pair_key = arena_printf(r->arena, "signin-fail:pair:%s %s",
+				req_client(r), email);
+	client_key =
+		arena_printf(r->arena, "signin-fail:client:%s", req_client(r));
+	hot = ratelimit_peek(r->db, acct_key, FAIL_ACCOUNT_SLOW, FAIL_WINDOW,
+			     t);
+	wait_p = ratelimit_peek(r->db, pair_key,
+				hot ? FAIL_SLOW_PAIR : FAIL_PER_ACCOUNT,
 				FAIL_WINDOW, t);
-	if (wait_a < 0 || wait_c < 0) {
+	wait_c = ratelimit_peek(r->db, client_key, FAIL_PER_CLIENT, FAIL_WINDOW,
+				t);
+	if (hot < 0 || wait_p < 0 || wait_c < 0) {
 		resp_error(w, 500, "Something went wrong on our side.");
 		return;
 	}
-	if (wait_a > 0 || wait_c > 0) {
-		int wait = wait_a > wait_c ? wait_a : wait_c;
+	if (wait_p > 0 || wait_c > 0) {
+		int wait = wait_p > wait_c ? wait_p : wait_c;
 
 		resp_header(w, "Retry-After", arena_printf(r->arena, "%d", wait));
 		form_message(r, w, 429, "accounts/templates/signin.html",
@@ -106,7 +114,9 @@ signin(struct req *r, struct resp *w)
 				    password);
 	}
 	if (!found || !auth_password_check(hash, password)) {
-		ratelimit_hit(r->db, acct_key, FAIL_PER_ACCOUNT, FAIL_WINDOW, t);
+		ratelimit_hit(r->db, acct_key, FAIL_ACCOUNT_SLOW, FAIL_WINDOW,
+			      t);
+		ratelimit_hit(r->db, pair_key, FAIL_PER_ACCOUNT, FAIL_WINDOW, t);
 		ratelimit_hit(r->db, client_key, FAIL_PER_CLIENT, FAIL_WINDOW,
 			      t);
 		form_message(r, w, 401, "accounts/templates/signin.html",
@@ -126,7 +136,9 @@ signin(struct req *r, struct resp *w)
 			"/signup", "Send a new link");
 		return;
 	}
-	ratelimit_clear(r->db, acct_key);
+	/* the account's own count stays: a success of its owner must not
+	 * give guessers from elsewhere their full allowance back */
+	ratelimit_clear(r->db, pair_key);
 	if (db_begin(r->db) != 0)
 		return accounts_fail(r, w);
 	if (accounts_sign_in(r, w, p.id, req_value(r, "next")->str) != 0 ||
@@ -286,6 +298,9 @@ reset_confirm(struct req *r, struct resp *w)
 			json_pack("{s:s}", "token", t->present ? t->str : ""));
 		return;
 	}
+	/* the link first: a made-up token costs a lookup, not a hash */
+	if (!accounts_link_valid_or_respond(r, w, "reset"))
+		return;
 	if (auth_password_hash(req_value(r, "password")->str, hash) != 0) {
 		resp_error(w, 500, "Something went wrong on our side.");
 		return;
@@ -302,7 +317,7 @@ reset_confirm(struct req *r, struct resp *w)
 static const struct route signin_routes[] = {
 	{HTTP_GET, "/signin", T, next_fields, signin_form, FORM, 0,
 	 "The sign-in form"},
-	{HTTP_POST, "/signin", T, signin_fields, signin, OWN, 0,
+	{HTTP_POST, "/signin", T, signin_fields, signin, OWN_PW, 0,
 	 "Signs in with e-mail and password"},
 	{HTTP_GET, "/signin/link", T, accounts_token_fields, signin_link_form,
 	 FORM, 0, "Confirmation page of a one-time sign-in link"},
@@ -320,7 +335,7 @@ static const struct route signin_routes[] = {
 	 reset_confirm_form, FORM, 0,
 	 "The form to choose a new password from a link"},
 	{HTTP_POST, "/reset/confirm", T, reset_confirm_fields, reset_confirm,
-	 OWN, 0, "Sets the new password, ends all sessions, signs in"},
+	 OWN_PW, 0, "Sets the new password, ends all sessions, signs in"},
 };
 
 const struct module accounts_signin_module = {"accounts", signin_routes,

@@ -155,6 +155,10 @@ verify(struct req *r, struct resp *w)
 
 	if (r->errors && json_object_get(r->errors, "token") == NULL)
 		return verify_form(r, w); /* the password: say what is wrong */
+	/* the link first: a made-up token costs a lookup, not a hash */
+	if (r->errors == NULL &&
+	    !accounts_link_valid_or_respond(r, w, "verify"))
+		return;
 	if (r->errors == NULL &&
 	    auth_password_hash(req_value(r, "password")->str, hash) != 0) {
 		resp_error(w, 500, "Something went wrong on our side.");
@@ -187,7 +191,7 @@ static const struct route signup_routes[] = {
 	 "Says the confirmation link was sent"},
 	{HTTP_GET, "/verify", T, accounts_token_fields, verify_form, FORM, 0,
 	 "Confirmation page of an address link: choose the password"},
-	{HTTP_POST, "/verify", T, verify_fields, verify, OWN, 0,
+	{HTTP_POST, "/verify", T, verify_fields, verify, OWN_PW, 0,
 	 "Confirms the address, sets the password and signs in"},
 };
 

@@ -12,6 +12,7 @@
 #include "auth.h"
 
 #include <microhttpd.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,21 +179,71 @@ auth_role_name(enum role r)
 #define PW_OPS 2
 #define PW_MEM (19u * 1024 * 1024)
 
+/*
+ * The hashing gate: a counting semaphore around every argon2id call, so
+ * the hashing the process does at once never exceeds what
+ * auth_password_slots() allows, whichever thread asks (0: no limit, for
+ * the commands).  serve gives it as many slots as it has hashing threads
+ * (offload.h), so the gate only ever makes a request wait when a route
+ * hashes outside them.
+ */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_free = PTHREAD_COND_INITIALIZER;
+static unsigned gate_slots, gate_busy;
+
+void
+auth_password_slots(unsigned n)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_slots = n;
+	pthread_cond_broadcast(&gate_free);
+	pthread_mutex_unlock(&gate_lock);
+}
+
+static void
+gate_enter(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	while (gate_slots && gate_busy >= gate_slots)
+		pthread_cond_wait(&gate_free, &gate_lock);
+	gate_busy++;
+	pthread_mutex_unlock(&gate_lock);
+}
+
+static void
+gate_leave(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_busy--;
+	pthread_cond_signal(&gate_free);
+	pthread_mutex_unlock(&gate_lock);
+}
+
 int
 auth_password_hash(const char *password, char *hash)
 {
+	int rc;
+
 	_Static_assert(crypto_pwhash_STRBYTES <= AUTH_PWHASH_MAX,
 		       "AUTH_PWHASH_MAX too small");
-	return crypto_pwhash_str_alg(hash, password, strlen(password), PW_OPS,
-				     PW_MEM, crypto_pwhash_ALG_ARGON2ID13);
+	gate_enter();
+	rc = crypto_pwhash_str_alg(hash, password, strlen(password), PW_OPS,
+				   PW_MEM, crypto_pwhash_ALG_ARGON2ID13);
+	gate_leave();
+	return rc;
 }
 
 int
 auth_password_check(const char *hash, const char *password)
 {
+	int ok;
+
 	if (hash == NULL || *hash == '\0' || password == NULL)
 		return 0;
-	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	gate_enter();
+	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	gate_leave();
+	return ok;
 }
 
 void

@@ -49,6 +49,9 @@ int auth_password_hash(const char *password, char *hash);
 /* 1 when password matches hash, else 0 (also for a NULL hash or
  * password). */
 int auth_password_check(const char *hash, const char *password);
+/* At most n hashes or checks at once in this process (0: no limit, the
+ * default); more callers wait for a slot.  Set once by serve. */
+void auth_password_slots(unsigned n);
 
 /* A fresh random token (AUTH_TOKEN_LEN chars + NUL) and its digest. */
 void auth_token_new(char token[AUTH_TOKEN_LEN + 1]);

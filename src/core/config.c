@@ -11,9 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proxy.h"
 #include "util.h"
 
-enum kind { K_STR, K_LISTEN, K_UINT, K_SIZE, K_BOOL };
+enum kind { K_STR, K_LISTEN, K_UINT, K_SIZE, K_BOOL, K_NETS };
 
 struct key {
 	const char *name;
@@ -40,6 +41,12 @@ static const struct key keys[] = {
 	 "bytes in one field value"},
 	{"behind_tls", K_BOOL, OFF(behind_tls), 0, 0, 1,
 	 "1 when a TLS proxy is in front (HSTS, secure cookies)"},
+	{"trusted_proxy", K_NETS, OFF(trusted_proxy),
+	 sizeof(((struct config *)0)->trusted_proxy), 0, 0,
+	 "addresses or ranges of proxies whose X-Forwarded-For is believed\n"
+	 "# (\"127.0.0.1, 10.0.0.0/8\"); empty: the peer is the client"},
+	{"header_timeout", K_UINT, OFF(header_timeout), 0, 1, 3600,
+	 "seconds a client has to send the request line and headers"},
 	{"site_name", K_STR, OFF(site_name),
 	 sizeof(((struct config *)0)->site_name), 0, 0,
 	 "the name in page titles"},
@@ -108,6 +115,7 @@ config_defaults(struct config *c)
 	c->max_header = 32 * 1024;
 	c->max_fields = 1000;
 	c->max_field_len = 100 * 1024;
+	c->header_timeout = 10;
 	snprintf(c->site_name, sizeof(c->site_name),
 		 "Alliance of NGOs on Crime Prevention and Criminal Justice");
 	c->session_idle = 30 * 60;
@@ -174,6 +182,20 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 		memcpy(c->listen_host, value, hl);
 		c->listen_host[hl] = '\0';
 		c->port = (unsigned)n;
+		return 0;
+	}
+	case K_NETS: {
+		struct proxy_nets nets;
+
+		if (strlen(value) >= k->size) {
+			snprintf(err, errlen,
+				 "%s must be at most %zu characters", key,
+				 k->size - 1);
+			return -1;
+		}
+		if (proxy_nets_parse(value, &nets, err, errlen) != 0)
+			return -1;
+		snprintf((char *)c + k->offset, k->size, "%s", value);
 		return 0;
 	}
 	case K_BOOL:
@@ -286,6 +308,7 @@ config_print(const struct config *c)
 
 		printf("# %s\n%s = ", k->help, k->name);
 		switch (k->kind) {
+		case K_NETS: printf("%s\n", p); break;
 		case K_STR:
 			printf("%s\n", strcmp(k->name, "smtp_password") == 0 && *p
 						? "(set)"

@@ -22,6 +22,11 @@ struct config {
 	size_t max_fields;
 	size_t max_field_len;
 	int behind_tls;
+	char trusted_proxy[512];  /* addresses and ranges whose
+				     X-Forwarded-For is believed (proxy.h);
+				     empty: none */
+	unsigned header_timeout;  /* seconds a client has to send the request
+				     line and headers, however it trickles */
 	char site_name[200];
 	char base_url[300];      /* how people reach the site: links in mail */
 	unsigned session_idle;   /* seconds without a request before sign-out */

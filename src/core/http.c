@@ -15,8 +15,14 @@
  * input.c's; this file is the server and the steps of the life cycle.
  *
  * The daemon runs a pool of worker threads, each with its own epoll loop
- * and its own database connection.  SIGTERM/SIGINT stop accepting, wait for
- * the requests in flight, then stop.
+ * and its own database connection.  A handler that hashes a password
+ * (ROUTE_PWHASH) runs on a hashing thread instead (offload.c), the
+ * connection suspended meanwhile, so that it never stalls a worker's other
+ * connections.  Each request's client address is worked out once (the
+ * peer, or behind a trusted proxy what X-Forwarded-For says: proxy.c), and
+ * a connection's request head must arrive within header_timeout
+ * (conns.c).  SIGTERM/SIGINT stop accepting, wait for the requests in
+ * flight, then stop.
  */
 #include "http_int.h"
 
@@ -32,16 +38,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "auth.h"
+#include "conns.h"
 #include "db.h"
 #include "escape.h"
 #include "form.h"
 #include "log.h"
+#include "offload.h"
 #include "pagecache.h"
+#include "proxy.h"
 #include "response.h"
 #include "router.h"
 #include "util.h"
@@ -50,7 +60,29 @@
  * sees the 413 rather than a reset connection. */
 #define DISCARD_MAX (64u * 1024 * 1024)
 
+/*
+ * Connections: at most CONNECTIONS_MAX at once (fewer when the process may
+ * not open that many files), and PER_CLIENT_CONNECTIONS from one address
+ * -- unless trusted_proxy is set: then most connections come from the
+ * proxy, and limiting each address is the proxy's job.  With the head
+ * deadline (header_timeout, conns.c) a few addresses holding connections
+ * open cannot take the places of everyone else.
+ */
+#define CONNECTIONS_MAX 8192u
+#define PER_CLIENT_CONNECTIONS 128u
+
+/*
+ * The hashing threads (offload.h): half the workers, at least one, so
+ * hashing takes at most half the processors; at most HASH_QUEUE_PER_THREAD
+ * requests wait for each, and one that waited HASH_WAIT_MS is answered 503
+ * instead.
+ */
+#define HASH_QUEUE_PER_THREAD 32u
+#define HASH_WAIT_MS 5000u
+#define HASH_RETRY_AFTER "5"
+
 static const struct http_config *cfg;
+static struct proxy_nets trusted;
 static const struct route **routes;
 static size_t nroutes;
 char *http_upload_tmp_dir;
@@ -113,6 +145,81 @@ limits(void)
 	struct form_limits l = {cfg->max_fields, 256, cfg->max_field_len};
 
 	return l;
+}
+
+/* ---- the client ---- */
+
+/* Joins the values of every X-Forwarded-For header with commas. */
+static enum MHD_Result
+xff_join(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct buf *b = cls;
+
+	if (value && strcasecmp(key, "X-Forwarded-For") == 0) {
+		if (b->len)
+			buf_putc(b, ',');
+		buf_puts(b, value);
+	}
+	return MHD_YES;
+}
+
+/* The request's client address (r's arena), computed once: the peer, or
+ * behind a trusted proxy the address it forwarded for (proxy.h). */
+static const char *
+client_address(struct req *r)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char peer[INET6_ADDRSTRLEN] = "-", out[PROXY_ADDR_MAX];
+	struct buf xff = BUF_INIT;
+	const char *client;
+
+	if (ci && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET,
+			  &((struct sockaddr_in *)ci->client_addr)->sin_addr,
+			  peer, sizeof(peer));
+	else if (ci && ci->client_addr->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+			  peer, sizeof(peer));
+	if (trusted.n == 0)
+		return arena_strdup(r->arena, peer);
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, xff_join, &xff);
+	client = proxy_client(&trusted, peer, xff.len ? buf_cstr(&xff) : NULL,
+			      out);
+	buf_free(&xff);
+	return arena_strdup(r->arena, client);
+}
+
+const char *
+req_client(const struct req *r)
+{
+	return r->client ? r->client : "-";
+}
+
+/* The connection's entry in conns.c, or NULL. */
+static struct conns_entry *
+conn_entry(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+	      enum MHD_ConnectionNotificationCode toe)
+{
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		*socket_context = ci ? conns_started(ci->connect_fd, c) : NULL;
+	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conns_closed(*socket_context);
+		*socket_context = NULL;
+	}
 }
 
 /* ---- the request life cycle ---- */
@@ -178,24 +285,7 @@ start_request(struct conn_state *cs, const char *method)
 	enum router_result rr;
 
 	cs->started = 1;
-	r->client = "-";
-	{
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-			r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		char addr[INET6_ADDRSTRLEN] = "-";
-
-		if (ci && ci->client_addr->sa_family == AF_INET)
-			inet_ntop(AF_INET,
-				  &((struct sockaddr_in *)ci->client_addr)
-					   ->sin_addr,
-				  addr, sizeof(addr));
-		else if (ci && ci->client_addr->sa_family == AF_INET6)
-			inet_ntop(AF_INET6,
-				  &((struct sockaddr_in6 *)ci->client_addr)
-					   ->sin6_addr,
-				  addr, sizeof(addr));
-		r->client = arena_strdup(r->arena, addr);
-	}
+	r->client = client_address(r);
 	r->method = method_from_string(method);
 	r->query = "";
 	if (q) {
@@ -396,6 +486,70 @@ cacheable(struct req *r)
 	return 1;
 }
 
+/* Runs the route's handler into w (its flags set by the caller). */
+static void
+run_handler(struct req *r, struct resp *w)
+{
+	r->route->handler(r, w);
+	if (w->status == 0) {
+		log_error("%s %s: handler gave no answer",
+			  http_method_name(r->method), r->path);
+		resp_clear(w);
+		resp_error(w, 500, "Something went wrong on our side.");
+	}
+}
+
+/* 503 with Retry-After: the hashing threads are all taken. */
+static void
+hashing_busy(struct resp *w)
+{
+	resp_error(w, 503,
+		   "Too many people are signing in or choosing a password "
+		   "right now. Please try again in a few seconds.");
+	resp_header(w, "Retry-After", HASH_RETRY_AFTER);
+}
+
+/* On a hashing thread: runs the handler of the suspended request cs (or
+ * answers 503 when it waited too long), then wakes the connection, whose
+ * next on_request() call queues the answer. */
+static void
+run_offloaded(void *arg, int late)
+{
+	struct conn_state *cs = arg;
+	struct req *r = &cs->req;
+	struct resp *w = &cs->offload_resp;
+	struct db *worker_db = r->db;
+
+	w->flags = r->route->flags & ROUTE_PERSONAL;
+	if (late)
+		hashing_busy(w);
+	else if ((r->db = db_thread()) == NULL) /* this thread's own */
+		resp_error(w, 503, "The database is not available.");
+	else
+		run_handler(r, w);
+	/* the answer is rendered on the worker: with the worker's own */
+	r->db = worker_db;
+	MHD_resume_connection(r->conn);
+}
+
+/* Hands the handler of a ROUTE_PWHASH route to the hashing threads and
+ * suspends the connection meanwhile; when their queue is full, answers 503
+ * at once. */
+static enum MHD_Result
+offload_handler(struct conn_state *cs)
+{
+	struct resp w = {0};
+
+	if (offload_reserve() != 0) {
+		hashing_busy(&w);
+		return answer(cs, &w);
+	}
+	cs->offloaded = 1;
+	MHD_suspend_connection(cs->req.conn);
+	offload_submit(run_offloaded, cs);
+	return MHD_YES;
+}
+
 /* The last call: parse what was collected, validate, run the handler. */
 static enum MHD_Result
 finish_request(struct conn_state *cs)
@@ -481,14 +635,10 @@ finish_request(struct conn_state *cs)
 			return http_send_cached(r, p, &cs->bytes_out);
 		}
 	}
+	if ((r->route->flags & ROUTE_PWHASH) && offload_running())
+		return offload_handler(cs);
 	w.flags = r->route->flags & ROUTE_PERSONAL;
-	r->route->handler(r, &w);
-	if (w.status == 0) {
-		log_error("%s %s: handler gave no answer",
-			  http_method_name(r->method), r->path);
-		resp_clear(&w);
-		resp_error(&w, 500, "Something went wrong on our side.");
-	}
+	run_handler(r, &w);
 	return answer(cs, &w);
 }
 
@@ -501,10 +651,13 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 
 	if (cs == NULL) /* no URI callback: cannot happen, be safe */
 		return MHD_NO;
+	if (cs->offloaded) { /* resumed: the hashing thread has answered */
+		cs->offloaded = 0;
+		return answer(cs, &cs->offload_resp);
+	}
 	if (!cs->started) {
-		enum MHD_Result rc = start_request(cs, method);
-
-		return rc;
+		conns_head_done(conn_entry(c));
+		return start_request(cs, method);
 	}
 	if (cs->responded) { /* answered early: ignore the body */
 		*upload_data_size = 0;
@@ -539,6 +692,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	double ms;
 	char *uri;
 
+	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		conns_request_done(conn_entry(c));
 	if (cs == NULL)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -580,6 +735,32 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_add(&activity, 1);
 }
 
+/*
+ * How many connections to accept at once: CONNECTIONS_MAX, or fewer when
+ * the process may not open that many files.  The soft limit on open files
+ * is raised to the hard one first (often 1024 and 524288).  A reserve is
+ * kept for the database, uploads and the log.
+ */
+static unsigned
+connection_limit(void)
+{
+	struct rlimit rl;
+	rlim_t reserve = 128;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024 - reserve;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= CONNECTIONS_MAX + reserve)
+		return CONNECTIONS_MAX;
+	return rl.rlim_cur > 2 * reserve ? (unsigned)(rl.rlim_cur - reserve)
+					 : (unsigned)(rl.rlim_cur / 2);
+}
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -596,6 +777,7 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 {
 	struct MHD_Daemon *d;
 	struct sockaddr_in sa;
+	unsigned hash_threads, max_conns;
 	sigset_t set;
 	int sig;
 	char path[4096];
@@ -627,16 +809,33 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		return 1;
 	}
 
+	{
+		char err[256];
+
+		if (proxy_nets_parse(c->trusted_proxy ? c->trusted_proxy : "",
+				     &trusted, err, sizeof(err)) != 0) {
+			log_error("%s", err);
+			return 1;
+		}
+	}
+	hash_threads = c->workers / 2 ? c->workers / 2 : 1;
+	max_conns = connection_limit();
+
 	/* the workers inherit this mask, so only sigwait() sees the signals */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	if (offload_start(hash_threads, hash_threads * HASH_QUEUE_PER_THREAD,
+			  HASH_WAIT_MS) != 0 ||
+	    conns_start(c->header_timeout ? c->header_timeout : 10) != 0)
+		return 1;
+	auth_password_slots(hash_threads);
 
 	d = MHD_start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			MHD_USE_ERROR_LOG,
+			MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
 		(uint16_t)c->port, NULL, NULL, on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -644,16 +843,22 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
+		MHD_OPTION_CONNECTION_LIMIT, max_conns,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		trusted.n ? 0u : PER_CLIENT_CONNECTIONS,
 		MHD_OPTION_END);
 	if (d == NULL) {
 		log_error("cannot listen on %s:%u: %s", c->listen_host, c->port,
 			  strerror(errno));
 		return 1;
 	}
-	fprintf(stderr, "alliance: serving http://%s:%u/ with %u workers\n",
-		c->listen_host, c->port, c->workers);
+	fprintf(stderr,
+		"alliance: serving http://%s:%u/ with %u workers, %u hashing "
+		"thread%s, %u connections at most\n",
+		c->listen_host, c->port, c->workers, hash_threads,
+		hash_threads == 1 ? "" : "s", max_conns);
 
 	while (sigwait(&set, &sig) != 0)
 		;

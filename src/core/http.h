@@ -52,6 +52,11 @@ typedef void (*http_handler)(struct req *r, struct resp *w);
 				 "csrf" token (implies personal) */
 #define ROUTE_NO_CSRF    0x8u /* an unsafe method that needs no CSRF token
 				 (nothing so far) */
+#define ROUTE_PWHASH     0x10u /* the handler may hash or check a password
+				  (argon2id, ~170 ms): it runs on one of
+				  the hashing threads, never on a worker, so
+				  a flood of such requests cannot stall the
+				  other requests (http.c, offload.c) */
 
 struct route {
 	unsigned method;      /* one enum http_method; GET also serves HEAD */
@@ -105,7 +110,9 @@ struct req {
 	const char *query;        /* raw query string or "" */
 	int api;                  /* path came under /api/v1 */
 	int want_json;            /* api, or Accept prefers JSON */
-	const char *client;       /* client address */
+	const char *client;       /* client address: the peer, or behind a
+				     trusted proxy the address it forwarded
+				     for (read it with req_client()) */
 	const struct route *route;
 	const char *param_names[8];
 	const char *param_values[8];
@@ -148,6 +155,11 @@ const char *req_param(const struct req *r, const char *name);
 /* The route parameter :id as a positive number, or 0 when it is not one
  * (the caller answers 404). */
 int64_t req_param_id(const struct req *r);
+/* The client's address as text ("203.0.113.7", "2001:db8::1"): the peer
+ * of the connection, or, when the peer is a trusted_proxy, the address
+ * X-Forwarded-For names (proxy.h).  Rate limits, sessions, audit records
+ * and the access log all use it.  Never NULL ("-" when unknown). */
+const char *req_client(const struct req *r);
 /* A request header (case-insensitive name), or NULL when it was not sent;
  * always well-formed UTF-8 (bytes that are not become U+FFFD). */
 const char *req_header(const struct req *r, const char *name);
@@ -192,6 +204,8 @@ struct http_config {
 	const char *data_dir;
 	const char *site_name;
 	int behind_tls;
+	const char *trusted_proxy; /* proxy.h's list; "" or NULL: none */
+	unsigned header_timeout;   /* seconds for the request head */
 	int no_page_cache; /* development mode: every page built afresh */
 };
 

@@ -36,6 +36,9 @@ struct conn_state {
 	uint64_t bytes_out;
 	enum body_kind body;
 	size_t body_limit, body_seen;
+	int offloaded;            /* the handler runs on a hashing thread
+				     (offload.h); its answer is offload_resp */
+	struct resp offload_resp;
 	int fail_status;          /* set while reading: answer this at end */
 	const char *fail_msg;
 	struct buf collected;     /* urlencoded or JSON body */
