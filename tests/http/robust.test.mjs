@@ -432,6 +432,9 @@ describe("the issue's recipes", () => {
   });
 
   test('a contact file part typed "text/plain" FF: stored as octet-stream, the admin reads it', async () => {
+    // the walk above has used up this client's contact limit (limits.test.mjs
+    // tests the limits); start the recipe with none counted
+    await sqlValue(srv.dataDir, 'DELETE FROM rate_limits');
     const v = new Browser(srv.url);
     const csrf = formCsrf(await v.html('/contact'));
     const route = ROUTES.find((r) => r.method === 'POST' && r.pattern === '/contact');
