@@ -45,7 +45,7 @@ TESTS    := $(patsubst src/%.c,$(BUILD)/%,$(TEST_C))
 
 EMBED_FILES := $(sort $(wildcard src/*/templates/*.html src/*/static/* src/*/migrations/*.sql))
 
-.PHONY: all run test unit unit-build http browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
+.PHONY: all run test unit unit-build http load browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
 all: $(BUILD)/alliance
 
 pkg-check:
@@ -100,7 +100,7 @@ unit: $(TESTS)
 
 # Test files run side by side (each has its own server, port and data
 # folder); files under tests/load/ measure the server under load, so they
-# run after the others, one at a time.  The per-file timeout only catches a
+# are a suite of their own (`load`), one file at a time.  The per-file timeout only catches a
 # hang: single tests and waits have their own, generous ones.
 TEST_CONCURRENCY ?= $(shell echo $$(( $(JOBS) + 1 )))
 FILE_TIMEOUT_MS  ?= 900000
@@ -119,9 +119,12 @@ LOAD_TESTS := $(sort $(wildcard tests/load/*.test.mjs))
 http: $(BUILD)/alliance node-deps
 	@mkdir -p build/test-logs
 	$(NODE_TEST) $(call TIMES,http) --test-concurrency=$(TEST_CONCURRENCY) $(HTTP_TESTS)
-ifneq ($(LOAD_TESTS),)
+
+# Latency under load means something only for the build people deploy, and
+# only when nothing else of ours is running: one file at a time, -O2.
+load: $(BUILD)/alliance node-deps
+	@mkdir -p build/test-logs
 	$(NODE_TEST) $(call TIMES,load) --test-concurrency=1 $(LOAD_TESTS)
-endif
 
 browser: $(BUILD)/alliance node-deps
 	@mkdir -p build/test-logs
@@ -132,7 +135,8 @@ sanitize:
 	$(MAKE) -j$(JOBS) BUILD=build/san SAN=1 OPT=-O1 unit http
 
 # Every suite (scripts/test.sh): unit tests, the same under sanitizers, the
-# HTTP suite once against the sanitizer build, the browser suite; each runs
+# HTTP suite once against the sanitizer build, the load tests and the
+# browser suite against the -O2 build; each runs
 # even when an earlier one fails, the wall time of each is printed, and the
 # last line is "N passed, N failed" for the whole run.
 test: test-deps

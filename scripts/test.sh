@@ -7,6 +7,8 @@
 #   unit (sanitizers)  the same under AddressSanitizer + UBSan
 #   http (sanitizers)  node --test against the sanitizer build: every server
 #                      a test starts checks memory as it serves
+#   load               tests/load/: latency and shutdown under load, the -O2
+#                      build, one file at a time
 #   browser            node --test with Debian's chromium, the -O2 build
 #
 # Builds use every core (JOBS, default nproc); test files of a suite run side
@@ -76,6 +78,9 @@ rm -f "$logs"/times-*.txt
 suite "unit" unit.log unit -j"$jobs" unit
 suite "unit (sanitizers)" unit-san.log unit -j"$jobs" BUILD=build/san SAN=1 OPT=-O1 unit
 suite "http (sanitizers)" http-san.log node -j"$jobs" BUILD=build/san SAN=1 OPT=-O1 http
+if ls tests/load/*.test.mjs >/dev/null 2>&1; then
+	suite "load" load.log node -j"$jobs" load
+fi
 suite "browser" browser.log node -j"$jobs" browser
 
 total_p=0
