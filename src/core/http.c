@@ -460,6 +460,11 @@ finish_request(struct conn_state *cs)
 	}
 	w.flags = r->route->flags & ROUTE_PERSONAL;
 	r->route->handler(r, &w);
+	/* a transaction left open would hold every writer of the process */
+	if (db_abandoned(r->db))
+		log_error("%s %s: handler left a transaction open: rolled "
+			  "back",
+			  http_method_name(r->method), r->path);
 	if (w.status == 0) {
 		log_error("%s %s: handler gave no answer",
 			  http_method_name(r->method), r->path);
@@ -533,6 +538,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 				? ""
 				: " (cut short)");
 	}
+	if (cs->req.db && db_abandoned(cs->req.db))
+		log_error("a request left a transaction open: rolled back");
 	if (cs->part_fd >= 0)
 		close(cs->part_fd);
 	if (cs->part_upload && cs->part_upload->tmp_path)
