@@ -99,10 +99,12 @@ contact_send(struct req *r, struct resp *w)
 			  "Contact the secretariat", m);
 		return;
 	}
+	/* the file is kept (and synced) before the transaction, so the
+	 * writers of the process do not wait for its fsync */
+	if (up && (stored = http_upload_keep(r, up)) == NULL)
+		goto fail;
 	if (db_begin(r->db) != 0)
 		goto fail;
-	if (up && (stored = http_upload_keep(r, up)) == NULL)
-		goto rollback;
 	st = db_stmt(r->db, &contact_sql, STMT_CONTACT_INSERT);
 	if (st == NULL)
 		goto rollback;

@@ -67,6 +67,9 @@ static const struct key keys[] = {
 	{"reminder_days", K_STR, OFF(reminder_days),
 	 sizeof(((struct config *)0)->reminder_days), 0, 0,
 	 "days before a membership ends when its contacts are reminded"},
+	{"min_free", K_SIZE, OFF(min_free), 0, 0, 1ull << 50,
+	 "bytes the data folder's disk must keep free; below it /healthz "
+	 "answers 503"},
 	{"dev_source", K_STR, OFF(dev_source),
 	 sizeof(((struct config *)0)->dev_source), 0, 0,
 	 "development: the source tree's src folder; serve reads templates "
@@ -109,6 +112,7 @@ config_defaults(struct config *c)
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
 	snprintf(c->reminder_days, sizeof(c->reminder_days), "30,7");
+	c->min_free = 64 * 1024 * 1024;
 	snprintf(c->mail_from, sizeof(c->mail_from),
 		 "Alliance secretariat <secretariat@localhost>");
 }

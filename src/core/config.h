@@ -34,6 +34,8 @@ struct config {
 	int smtp_starttls;       /* require STARTTLS on smtp:// */
 	char reminder_days[64];  /* membership reminders: days before the end,
 				    "30,7" */
+	size_t min_free;         /* bytes the data folder's disk must keep free:
+				    /healthz fails below it */
 	char dev_source[1024];   /* development: the src folder templates and
 				    static files are read from; empty: the
 				    compiled-in copies */

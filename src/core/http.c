@@ -15,8 +15,10 @@
  * input.c's; this file is the server and the steps of the life cycle.
  *
  * The daemon runs a pool of worker threads, each with its own epoll loop
- * and its own database connection.  SIGTERM/SIGINT stop accepting, wait for
- * the requests in flight, then stop.
+ * and its own database connection.  SIGTERM/SIGINT stop accepting, close
+ * the idle keep-alive connections and put "Connection: close" on every
+ * answer from then on (conns.c), and stop as soon as the requests in
+ * flight are answered and their connections closed.
  */
 #include "http_int.h"
 
@@ -37,6 +39,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "conns.h"
 #include "db.h"
 #include "escape.h"
 #include "form.h"
@@ -84,26 +87,56 @@ method_from_string(const char *m)
 	return 0;
 }
 
+/* fsync of a file or folder by name; 0 or -1 with errno. */
+static int
+sync_path(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC), rc, e;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
 const char *
 http_upload_keep(struct req *r, struct upload *u)
 {
 	const char *dir, *dest, *rel;
+	int made;
 
 	if (u == NULL || u->tmp_path == NULL)
 		return NULL;
 	dir = arena_printf(r->arena, "%s/uploads/%.2s", cfg->data_dir,
 			   u->sha256);
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+	made = mkdir(dir, 0750) == 0;
+	if (!made && errno != EEXIST) {
 		log_error("upload: mkdir %s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	rel = arena_printf(r->arena, "uploads/%.2s/%s", u->sha256, u->sha256);
 	dest = arena_printf(r->arena, "%s/%s", cfg->data_dir, rel);
+	/* the file and its name are on disk before the commit that points
+	 * at it: a power cut must not leave a row naming a missing file */
+	if (sync_path(u->tmp_path, O_RDONLY) != 0) {
+		log_error("upload: fsync %s: %s", u->tmp_path, strerror(errno));
+		return NULL;
+	}
 	if (rename(u->tmp_path, dest) != 0) {
 		log_error("upload: rename to %s: %s", dest, strerror(errno));
 		return NULL;
 	}
 	u->tmp_path = NULL;
+	if (sync_path(dir, O_RDONLY | O_DIRECTORY) != 0 ||
+	    (made && sync_path(arena_printf(r->arena, "%s/uploads",
+					    cfg->data_dir),
+			       O_RDONLY | O_DIRECTORY) != 0)) {
+		log_error("upload: fsync %s: %s", dir, strerror(errno));
+		return NULL;
+	}
 	return rel;
 }
 
@@ -128,6 +161,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	cs->req.conn = c;
 	cs->fields_tail = &cs->fields;
 	cs->part_fd = -1;
+	conns_set_busy(conns_of(c), 1);
 	atomic_fetch_add(&in_flight, 1);
 	atomic_fetch_add(&activity, 1);
 	return cs;
@@ -523,6 +557,7 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 	if (cs == NULL)
 		return;
+	conns_set_busy(conns_of(c), 0);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - cs->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - cs->start.tv_nsec) / 1e6;
@@ -562,6 +597,22 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 	atomic_fetch_sub(&in_flight, 1);
 	atomic_fetch_add(&activity, 1);
+}
+
+/* Keeps conns.c's list of open connections. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+	      enum MHD_ConnectionNotificationCode code)
+{
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		*socket_context = conns_register(c, ci ? ci->connect_fd : -1);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conns_unregister(*socket_context);
+		*socket_context = NULL;
+	}
 }
 
 static void
@@ -627,6 +678,7 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->workers,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)256,
@@ -650,17 +702,20 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
 	}
+	conns_drain();
 	/*
-	 * Wait (30 s at most) until nothing is in flight and nothing has
-	 * started or ended for 300 ms: requests a keep-alive client has
-	 * already sent are answered, and the kernel has time to deliver the
-	 * last bytes -- closing a socket with unread input resets it, and a
-	 * reset throws away whatever was still queued for the client.
+	 * Stop once nothing is in flight and every connection is closed
+	 * (each closes after its answer); 30 s at most.  A connection that
+	 * stays open with nothing in flight for 300 ms is let go too: only
+	 * a request sent before the signal and not yet read could still be
+	 * on its way, and loopback or LAN delivers that sooner.
 	 */
-	for (int i = 0, quiet = 0; i < 300 && quiet < 3; i++) {
-		struct timespec ts = {0, 100 * 1000 * 1000};
+	for (int i = 0, quiet = 0; i < 3000 && quiet < 30; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
 		long before = atomic_load(&activity);
 
+		if (atomic_load(&in_flight) == 0 && conns_count() == 0)
+			break;
 		nanosleep(&ts, NULL);
 		if (atomic_load(&in_flight) == 0 &&
 		    atomic_load(&activity) == before)
