@@ -89,6 +89,8 @@ if [ "$want_test" = 1 ]; then
 	need_cmd nginx nginx-light
 	need_cmd wrk wrk
 	need_cmd curl curl
+	# tests/http/store.test.mjs watches the server's fsyncs
+	need_cmd strace strace
 	# clang (for the fuzz targets) is optional and never installed here.
 fi
 
