@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh          build, run and unit tests: compiler,
 #                                    libraries (cmocka too), sqlite3
 #   scripts/install-deps.sh --test   also the HTTP, browser and bench tools:
-#                                    node and npm, chromium, nginx, wrk, curl
+#                                    node and npm, chromium, nginx, wrk, curl,
+#                                    strace
 #
 # Each need is checked first (pkg-config, `command -v`, a header), and only the
 # packages for the needs that are missing are installed, so a second run is
