@@ -934,8 +934,10 @@ db_backup(struct db *db, const char *dest, db_backup_progress progress,
 			 strerror(errno));
 		goto out;
 	}
-	/* never over an existing file: a backup is not a restore */
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) != 0) {
+	/* never over an existing file: a backup is not a restore (link and
+	 * unlink where the file system cannot rename without replacing) */
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) != 0 &&
+	    (errno != EINVAL || link(tmp, dest) != 0 || unlink(tmp) != 0)) {
 		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, dest,
 			 strerror(errno));
 		goto out;

@@ -723,6 +723,11 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		else
 			quiet = 0;
 	}
+	if (conns_count() > 0)
+		fprintf(stderr,
+			"alliance: closing %d connection%s with no request "
+			"in flight\n",
+			conns_count(), conns_count() == 1 ? "" : "s");
 	MHD_stop_daemon(d);
 	free(routes);
 	free(http_upload_tmp_dir);
