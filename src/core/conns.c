@@ -36,11 +36,31 @@ conns_register(struct MHD_Connection *c, int fd)
 	return e;
 }
 
+/*
+ * Before MHD closes a socket while draining: a close with unread input
+ * (requests a client pipelined behind the one answered with "Connection:
+ * close") makes the kernel send a reset, and a reset throws away what was
+ * still queued for the client -- the end of that last answer.  So send the
+ * end of output first and read what is waiting (up to 1 MiB).
+ */
+static void
+linger(int fd)
+{
+	char buf[16384];
+
+	shutdown(fd, SHUT_WR);
+	for (int i = 0; i < 64; i++)
+		if (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) <= 0)
+			break;
+}
+
 void
 conns_unregister(struct conn_entry *e)
 {
 	if (e == NULL)
 		return;
+	if (atomic_load(&draining) && e->fd >= 0)
+		linger(e->fd);
 	pthread_mutex_lock(&mu);
 	if (e->prev)
 		e->prev->next = e->next;

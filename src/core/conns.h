@@ -38,7 +38,9 @@ struct conn_entry {
 /* A new connection with its socket; the entry to keep as the socket
  * context.  Idle. */
 struct conn_entry *conns_register(struct MHD_Connection *c, int fd);
-/* The connection is being closed: forget it and free e (NULL is fine). */
+/* The connection is being closed: forget it and free e (NULL is fine).
+ * While draining, first shuts its output down and reads what is unread,
+ * so the close sends no reset that would cut its last answer. */
 void conns_unregister(struct conn_entry *e);
 /* The entry registered for c (its socket context), or NULL. */
 struct conn_entry *conns_of(struct MHD_Connection *c);
