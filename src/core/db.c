@@ -576,6 +576,8 @@ db_abandoned(struct db *db)
 {
 	int was = db->in_txn || !sqlite3_get_autocommit(db->h);
 
+	if (!was && db->holds == 0)
+		return 0; /* the usual case: nothing to look for */
 	for (size_t i = 0; i < db->nstmts; i++) {
 		if (db->stmts[i] && db->stmts[i]->holds) {
 			stmt_reset(db->stmts[i]);

@@ -8,18 +8,23 @@
 // cut), and the visitor's answers keep coming: p99 under 100 ms.
 //
 // CONTENTION_SECONDS (default 20) sets how long the load runs; the issue's
-// figure is 60.  The visitor runs in a worker thread so the 32 writers'
+// figure is 60.  CONTENTION_P99_MS (default 100, the issue's bound) is for
+// a machine shared with other heavy work, where the tail is the CPU's.
+// Under a sanitizer build (make sanitize: build/san) every request costs
+// several times more CPU, so there the latency is printed, not judged;
+// the 5xx count is judged everywhere.  The visitor runs in a worker thread so the 32 writers'
 // callbacks in this thread do not count in its latencies.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
-import { startServer } from '../lib/server.mjs';
+import { startServer, allianceBin } from '../lib/server.mjs';
 import { hiddenFields, personWithRole, FORM_CT } from '../lib/accounts.mjs';
 
 const SECONDS = Number(process.env.CONTENTION_SECONDS || 20);
 const FORM_WRITERS = 24;
 const API_WRITERS = 8;
-const P99_MS = 100;
+const P99_MS = Number(process.env.CONTENTION_P99_MS || 100);
+const SANITIZED = /\/build\/san\//.test(allianceBin());
 
 let srv;
 before(async () => { srv = await startServer({ workers: 2 }); });
@@ -66,7 +71,7 @@ parentPort.on('message', () => { stop = true; });
 
 describe('write contention', () => {
   test(`${FORM_WRITERS} form writers and ${API_WRITERS} API writers against 2 workers: ` +
-       'no 5xx, and visitors\' pages stay fast', { timeout: (SECONDS + 120) * 1000 }, async () => {
+       'no 5xx, and visitors\' pages stay fast', { timeout: (SECONDS + 120) * 1000 }, async (t) => {
     const people = [];
     for (let i = 0; i < 8; i++) people.push(await writer(i));
 
@@ -134,6 +139,10 @@ describe('write contention', () => {
     assert.deepEqual(refused, [], `writes that were not saved: ${summary}\n--- stderr (last 2000)\n` +
       srv.stderr().slice(-2000));
     assert.deepEqual(bad, [], `visitor GETs that were not 200: ${summary}`);
-    assert.ok(p(0.99) < P99_MS, `visitor GET / p99 should stay under ${P99_MS} ms: ${summary}`);
+    if (SANITIZED) {
+      t.diagnostic(`sanitizer build: the p99 bound (${P99_MS} ms) is not judged`);
+    } else {
+      assert.ok(p(0.99) < P99_MS, `visitor GET / p99 should stay under ${P99_MS} ms: ${summary}`);
+    }
   });
 });
