@@ -12,7 +12,8 @@
 // a machine shared with other heavy work, where the tail is the CPU's.
 // Under a sanitizer build (make sanitize: build/san) every request costs
 // several times more CPU, so there the latency is printed, not judged;
-// the 5xx count is judged everywhere.  The visitor runs in a worker thread so the 32 writers'
+// the 5xx count is judged everywhere.  CONTENTION_WORKERS (default 2) sets
+// `--workers`.  The visitor runs in a worker thread so the 32 writers'
 // callbacks in this thread do not count in its latencies.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,7 +28,7 @@ const P99_MS = Number(process.env.CONTENTION_P99_MS || 100);
 const SANITIZED = /\/build\/san\//.test(allianceBin());
 
 let srv;
-before(async () => { srv = await startServer({ workers: 2 }); });
+before(async () => { srv = await startServer({ workers: Number(process.env.CONTENTION_WORKERS || 2) }); });
 after(async () => { if (srv) await srv.stop(); });
 
 /** A member's browser, the csrf token of its profile form, an API token. */
