@@ -622,8 +622,10 @@ static const struct command commands[] = {
 	 "Applies the database migrations this version carries and the "
 	 "database lacks."},
 	{"backup", cmd_backup, "FILE [--data DIR]",
-	 "Copies the database to FILE with SQLite's online backup; safe "
-	 "while serving."},
+	 "Copies one snapshot of the database to FILE (which must not "
+	 "exist); safe while\nserving, however busy: writers go on. "
+	 "Written to FILE.tmp-XXXXXX and renamed\nwhen whole and synced; "
+	 "Ctrl-C leaves no file. Shows pages done on a terminal."},
 	{"check-config", cmd_check_config, "[--config FILE] [options]",
 	 "Prints the effective settings (file, environment and flags "
 	 "applied), or the\nfirst error in them."},
