@@ -815,21 +815,6 @@ db_pending_migrations(struct db *db)
 	return pending;
 }
 
-/* fsync of a file or folder by name; 0 or -1 with errno. */
-static int
-fsync_path(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CLOEXEC), rc, e;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
 /* The folder part of path, in out. */
 static void
 dir_of(const char *path, char *out, size_t len)
@@ -931,7 +916,7 @@ db_backup(struct db *db, const char *dest, db_backup_progress progress,
 		goto out;
 	}
 	rc = -1;
-	if (fsync_path(tmp, O_RDONLY) != 0) {
+	if (fsync_path(tmp, 0) != 0) {
 		snprintf(err, errlen, "cannot sync %s: %s", tmp,
 			 strerror(errno));
 		goto out;
@@ -945,7 +930,7 @@ db_backup(struct db *db, const char *dest, db_backup_progress progress,
 		goto out;
 	}
 	dir_of(dest, dir, sizeof(dir));
-	if (fsync_path(dir, O_RDONLY | O_DIRECTORY) != 0) {
+	if (fsync_path(dir, 1) != 0) {
 		snprintf(err, errlen, "cannot sync %s: %s", dir,
 			 strerror(errno));
 		/* the copy is whole and named; only its name may not last a

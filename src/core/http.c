@@ -87,21 +87,6 @@ method_from_string(const char *m)
 	return 0;
 }
 
-/* fsync of a file or folder by name; 0 or -1 with errno. */
-static int
-sync_path(const char *path, int flags)
-{
-	int fd = open(path, flags | O_CLOEXEC), rc, e;
-
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	e = errno;
-	close(fd);
-	errno = e;
-	return rc;
-}
-
 const char *
 http_upload_keep(struct req *r, struct upload *u)
 {
@@ -121,7 +106,7 @@ http_upload_keep(struct req *r, struct upload *u)
 	dest = arena_printf(r->arena, "%s/%s", cfg->data_dir, rel);
 	/* the file and its name are on disk before the commit that points
 	 * at it: a power cut must not leave a row naming a missing file */
-	if (sync_path(u->tmp_path, O_RDONLY) != 0) {
+	if (fsync_path(u->tmp_path, 0) != 0) {
 		log_error("upload: fsync %s: %s", u->tmp_path, strerror(errno));
 		return NULL;
 	}
@@ -130,10 +115,10 @@ http_upload_keep(struct req *r, struct upload *u)
 		return NULL;
 	}
 	u->tmp_path = NULL;
-	if (sync_path(dir, O_RDONLY | O_DIRECTORY) != 0 ||
-	    (made && sync_path(arena_printf(r->arena, "%s/uploads",
-					    cfg->data_dir),
-			       O_RDONLY | O_DIRECTORY) != 0)) {
+	if (fsync_path(dir, 1) != 0 ||
+	    (made &&
+	     fsync_path(arena_printf(r->arena, "%s/uploads", cfg->data_dir),
+			1) != 0)) {
 		log_error("upload: fsync %s: %s", dir, strerror(errno));
 		return NULL;
 	}

@@ -1,12 +1,16 @@
 /*
- * util.c -- see util.h: aborting allocators, struct buf, UTF-8 checking.
+ * util.c -- see util.h: aborting allocators, struct buf, UTF-8 checking,
+ * fsync by name.
  */
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 out_of_memory(size_t n)
@@ -199,4 +203,20 @@ utf8_valid(const char *str, size_t n)
 		i += k + 1;
 	}
 	return 1;
+}
+
+int
+fsync_path(const char *path, int dir)
+{
+	int fd = open(path,
+		      (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC),
+	    rc, e;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }
