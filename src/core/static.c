@@ -286,8 +286,9 @@ health_check(struct db *db, char *out, size_t len)
 	if (st)
 		db_bind_int(st, 1, (int64_t)time(NULL));
 	if (st == NULL || db_run(st) != 0)
-		snprintf(out, len, "the store cannot write (the error is in "
-				   "the server's log)");
+		snprintf(out, len,
+			 "the store cannot write (the error is in "
+			 "the server's log)");
 	db_stmt_free(st);
 }
 
