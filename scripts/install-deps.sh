@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh          build, run and unit tests: compiler,
 #                                    libraries (cmocka too), sqlite3
 #   scripts/install-deps.sh --test   also the HTTP, browser and bench tools:
-#                                    node and npm, chromium, nginx, wrk, curl
+#                                    node and npm, chromium, nginx, wrk, curl,
+#                                    strace
 #
 # Each need is checked first (pkg-config, `command -v`, a header), and only the
 # packages for the needs that are missing are installed, so a second run is
@@ -89,6 +90,8 @@ if [ "$want_test" = 1 ]; then
 	need_cmd nginx nginx-light
 	need_cmd wrk wrk
 	need_cmd curl curl
+	# tests/http/store.test.mjs watches the server's fsyncs
+	need_cmd strace strace
 	# clang (for the fuzz targets) is optional and never installed here.
 fi
 

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +141,20 @@ open_existing(const struct config *c)
 	return db;
 }
 
+/* Whether db was migrated by a newer alliance than this one (then serving
+ * or writing it would run statements written for another schema); says
+ * so.  Also 1 when schema_migrations cannot be read. */
+static int
+schema_refused(struct db *db)
+{
+	char err[512];
+
+	if (db_check_schema(db, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "alliance: %s\n", err);
+	return 1;
+}
+
 static int
 cmd_init(struct config *c, int argc, char **argv)
 {
@@ -193,11 +208,44 @@ cmd_migrate(struct config *c, int argc, char **argv)
 	return 0;
 }
 
+/* Set by SIGINT, SIGTERM or SIGHUP during a backup: stop, remove the
+ * temporary file. */
+static volatile sig_atomic_t backup_stop;
+
+static void
+backup_on_signal(int sig)
+{
+	backup_stop = sig;
+}
+
+/* Pages done of total on a terminal, one line redrawn at most once per
+ * whole percent; nothing when standard error is not a terminal. */
+struct backup_shown {
+	int tty;
+	int pct; /* the last figure drawn, -1 before the first */
+};
+
+static int
+backup_progress(void *arg, int done, int total)
+{
+	struct backup_shown *bs = arg;
+	int pct = total > 0 ? (int)(100LL * done / total) : 100;
+
+	if (bs->tty && pct != bs->pct) {
+		fprintf(stderr, "\ralliance backup: %d of %d pages (%d%%)",
+			done, total, pct);
+		bs->pct = pct;
+	}
+	return backup_stop != 0;
+}
+
 static int
 cmd_backup(struct config *c, int argc, char **argv)
 {
+	struct sigaction sa;
 	struct db *db;
 	char err[512];
+	struct backup_shown shown = {isatty(STDERR_FILENO), -1};
 	int rc;
 
 	if (optind >= argc) {
@@ -214,8 +262,17 @@ cmd_backup(struct config *c, int argc, char **argv)
 	db = open_existing(c);
 	if (db == NULL)
 		return EXIT_FAIL;
-	rc = db_backup(db, argv[optind], err, sizeof(err));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = backup_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	rc = db_backup(db, argv[optind], backup_progress, &shown, err,
+		       sizeof(err));
 	db_close(db);
+	if (shown.pct >= 0)
+		fputc('\n', stderr);
 	if (rc != 0) {
 		fprintf(stderr, "alliance backup: %s\n", err);
 		return EXIT_FAIL;
@@ -403,6 +460,10 @@ cmd_serve(struct config *c, int argc, char **argv)
 		return rc;
 	if ((db = open_existing(c)) == NULL)
 		return EXIT_FAIL;
+	if (schema_refused(db)) {
+		db_close(db);
+		return EXIT_FAIL;
+	}
 	pending = db_pending_migrations(db);
 	if (members_parse_schedule(c->reminder_days, (int[16]){0}, 16) < 0) {
 		db_close(db);
@@ -477,6 +538,10 @@ open_current(const struct config *c)
 
 	if (db == NULL)
 		return NULL;
+	if (schema_refused(db)) {
+		db_close(db);
+		return NULL;
+	}
 	pending = db_pending_migrations(db);
 	if (pending != 0) {
 		fprintf(stderr,
@@ -600,8 +665,10 @@ static const struct command commands[] = {
 	 "Applies the database migrations this version carries and the "
 	 "database lacks."},
 	{"backup", cmd_backup, "FILE [--data DIR]",
-	 "Copies the database to FILE with SQLite's online backup; safe "
-	 "while serving."},
+	 "Copies one snapshot of the database to FILE (which must not "
+	 "exist); safe while\nserving, however busy: writers go on. "
+	 "Written to FILE.tmp-XXXXXX and renamed\nwhen whole and synced; "
+	 "Ctrl-C leaves no file. Shows pages done on a terminal."},
 	{"check-config", cmd_check_config, "[--config FILE] [options]",
 	 "Prints the effective settings (file, environment and flags "
 	 "applied), or the\nfirst error in them."},

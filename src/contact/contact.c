@@ -173,15 +173,21 @@ contact_send(struct req *r, struct resp *w)
 
 	if (r->errors)
 		return form_again(r, w, 422);
+	/* the limits first, in a transaction of their own (the attempt
+	 * counts) ... */
 	if (db_begin(r->db) != 0)
 		goto fail;
 	rc = limited_or_respond(r, w, req_value(r, "email")->str, up);
 	if (rc > 0)
 		return;
-	if (rc < 0)
+	if (rc < 0 || db_commit(r->db) != 0)
 		goto rollback;
+	/* ... then the file, kept (and synced) outside any transaction, so
+	 * the writers of the process do not wait for its fsync */
 	if (up && (stored = http_upload_keep(r, up)) == NULL)
-		goto rollback;
+		goto fail;
+	if (db_begin(r->db) != 0)
+		goto fail;
 	st = db_stmt(r->db, &contact_sql, STMT_CONTACT_INSERT);
 	if (st == NULL)
 		goto rollback;

@@ -78,6 +78,9 @@ static const struct key keys[] = {
 	 36500,
 	 "days a document sent with the contact form is kept (the message "
 	 "stays)"},
+	{"min_free", K_SIZE, OFF(min_free), 0, 0, 1ull << 50,
+	 "bytes the data folder's disk must keep free; below it /healthz "
+	 "answers 503"},
 	{"dev_source", K_STR, OFF(dev_source),
 	 sizeof(((struct config *)0)->dev_source), 0, 0,
 	 "development: the source tree's src folder; serve reads templates "
@@ -122,6 +125,7 @@ config_defaults(struct config *c)
 	c->session_max = 12 * 3600;
 	snprintf(c->reminder_days, sizeof(c->reminder_days), "30,7");
 	c->contact_retention_days = 180;
+	c->min_free = 64 * 1024 * 1024;
 	snprintf(c->mail_from, sizeof(c->mail_from),
 		 "Alliance secretariat <secretariat@localhost>");
 }

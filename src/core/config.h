@@ -40,6 +40,8 @@ struct config {
 	char reminder_days[64];  /* membership reminders: days before the end,
 				    "30,7" */
 	unsigned contact_retention_days; /* contact documents kept, days */
+	size_t min_free;         /* bytes the data folder's disk must keep free:
+				    /healthz fails below it */
 	char dev_source[1024];   /* development: the src folder templates and
 				    static files are read from; empty: the
 				    compiled-in copies */

@@ -7,30 +7,139 @@
  * connection keeps an array of prepared statements indexed by slot, filled
  * lazily.  Migrations are the embedded files <module>/migrations/NNNN_*.sql,
  * applied in the order of their number and recorded in schema_migrations.
+ *
+ * Writers of one process queue here, not in SQLite: SQLite lets one writer
+ * in at a time and makes the others sleep and retry (no queue, so a writer
+ * can lose every race until its busy timeout runs out, and while it sleeps
+ * every request of its worker thread waits).  So a connection takes the
+ * process's writer queue -- a FIFO ticket lock -- before it writes: in
+ * db_begin() until COMMIT or ROLLBACK, and around a write statement run
+ * outside a transaction (db_step() asks sqlite3_stmt_readonly()).  Reads
+ * never take it (WAL readers do not wait for the writer).  The busy
+ * timeout (30 s) is left for other processes: `alliance worker`, the
+ * command line, sqlite3.
  */
 #include "db.h"
 
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "embed.h"
 #include "log.h"
 #include "util.h"
+
+/* How long SQLite waits for the write lock held by another process. */
+#define DB_BUSY_TIMEOUT_MS 30000
 
 struct db {
 	sqlite3 *h;
 	sqlite3_stmt *data_version;
 	struct db_stmt **stmts; /* by slot */
 	size_t nstmts;
+	int in_txn; /* db_begin() took the writer queue */
+	int holds;  /* reasons this connection holds the writer queue */
 };
 
 struct db_stmt {
 	sqlite3_stmt *s;
 	struct db *db;
+	int holds; /* a write outside a transaction, stepped, not yet reset */
 };
+
+/*
+ * The process's writer queue: a ticket lock, so writers go in the order
+ * they came.  A thread that already holds it (through another connection:
+ * tools and tests open two) takes it again instead of waiting for itself.
+ */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned long next, serving;
+	pthread_t owner;
+	unsigned depth;
+} wq = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 0};
+
+/* Waits for the writer queue's turn of the calling thread.  Never gives
+ * up (no write is refused because another is in progress); says so in the
+ * log every 10 s of waiting, which only a writer that never ends causes. */
+static void
+writer_lock(void)
+{
+	unsigned long ticket;
+	int waited = 0;
+
+	pthread_mutex_lock(&wq.mu);
+	if (wq.depth > 0 && pthread_equal(wq.owner, pthread_self())) {
+		wq.depth++;
+		pthread_mutex_unlock(&wq.mu);
+		return;
+	}
+	ticket = wq.next++;
+	while (ticket != wq.serving) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 10;
+		if (pthread_cond_timedwait(&wq.cv, &wq.mu, &until) ==
+		    ETIMEDOUT) {
+			waited += 10;
+			log_error("db: a write has waited %d s for another "
+				  "write of this process to end",
+				  waited);
+		}
+	}
+	wq.owner = pthread_self();
+	wq.depth = 1;
+	pthread_mutex_unlock(&wq.mu);
+}
+
+static void
+writer_unlock(void)
+{
+	pthread_mutex_lock(&wq.mu);
+	assert(wq.depth > 0 && pthread_equal(wq.owner, pthread_self()));
+	if (--wq.depth == 0) {
+		wq.serving++;
+		pthread_cond_broadcast(&wq.cv);
+	}
+	pthread_mutex_unlock(&wq.mu);
+}
+
+/* A connection takes the queue for its first reason and lets it go with
+ * its last. */
+static void
+hold(struct db *db)
+{
+	if (db->holds++ == 0)
+		writer_lock();
+}
+
+static void
+release(struct db *db)
+{
+	assert(db->holds > 0);
+	if (--db->holds == 0)
+		writer_unlock();
+}
+
+/* Resets a statement and lets go of the queue if its step took it. */
+static void
+stmt_reset(struct db_stmt *st)
+{
+	sqlite3_reset(st->s);
+	if (st->holds) {
+		st->holds = 0;
+		release(st->db);
+	}
+}
 
 static size_t nslots;
 static char *dbfile;
@@ -101,7 +210,7 @@ db_open(const char *path, char *err, size_t errlen)
 			 db->h ? sqlite3_errmsg(db->h) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->h, 1);
 	if (exec_sql(db,
 		     "PRAGMA journal_mode=WAL;"
@@ -130,6 +239,7 @@ db_close(struct db *db)
 {
 	if (db == NULL)
 		return;
+	db_abandoned(db);
 	for (size_t i = 0; i < db->nstmts; i++) {
 		if (db->stmts[i]) {
 			sqlite3_finalize(db->stmts[i]->s);
@@ -180,7 +290,7 @@ prepare(struct db *db, const char *sql)
 			  sql);
 		return NULL;
 	}
-	st = xmalloc(sizeof(*st));
+	st = xcalloc(1, sizeof(*st));
 	st->s = s;
 	st->db = db;
 	return st;
@@ -206,7 +316,7 @@ db_stmt(struct db *db, const struct db_sql *t, size_t idx)
 		if (st == NULL)
 			return NULL;
 	}
-	sqlite3_reset(st->s);
+	stmt_reset(st);
 	sqlite3_clear_bindings(st->s);
 	return st;
 }
@@ -222,6 +332,7 @@ db_stmt_free(struct db_stmt *st)
 {
 	if (st == NULL)
 		return;
+	stmt_reset(st);
 	sqlite3_finalize(st->s);
 	free(st);
 }
@@ -257,23 +368,32 @@ db_bind_null(struct db_stmt *st, int i)
 int
 db_step(struct db_stmt *st)
 {
-	int rc = sqlite3_step(st->s);
+	int rc;
 
+	/* a write outside a transaction queues like db_begin(); it holds
+	 * the queue until the statement is reset (RETURNING rows) */
+	if (!st->holds && !sqlite3_stmt_busy(st->s) &&
+	    !sqlite3_stmt_readonly(st->s) &&
+	    sqlite3_get_autocommit(st->db->h)) {
+		hold(st->db);
+		st->holds = 1;
+	}
+	rc = sqlite3_step(st->s);
 	if (rc == SQLITE_ROW)
 		return DB_ROW;
 	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st->s);
+		stmt_reset(st);
 		return DB_DONE;
 	}
 	log_error("db: %s: %s", sqlite3_errmsg(st->db->h), sqlite3_sql(st->s));
-	sqlite3_reset(st->s);
+	stmt_reset(st);
 	return DB_ERROR;
 }
 
 void
 db_reset(struct db_stmt *st)
 {
-	sqlite3_reset(st->s);
+	stmt_reset(st);
 }
 
 int
@@ -363,7 +483,7 @@ db_one_json(struct db_stmt *st)
 	if (rc != DB_ROW)
 		return NULL;
 	o = db_row_json(st);
-	sqlite3_reset(st->s);
+	stmt_reset(st);
 	return o;
 }
 
@@ -405,21 +525,71 @@ db_generation(struct db *db, uint64_t *gen)
 int
 db_begin(struct db *db)
 {
-	return exec_sql(db, "BEGIN IMMEDIATE", NULL, 0);
+	if (db->in_txn) {
+		log_error("db: BEGIN inside a transaction");
+		return -1;
+	}
+	hold(db);
+	if (exec_sql(db, "BEGIN IMMEDIATE", NULL, 0) != 0) {
+		release(db);
+		return -1;
+	}
+	db->in_txn = 1;
+	return 0;
+}
+
+/* The transaction of db_begin() has ended: let the queue go. */
+static void
+txn_end(struct db *db)
+{
+	if (db->in_txn) {
+		db->in_txn = 0;
+		release(db);
+	}
 }
 
 int
 db_commit(struct db *db)
 {
-	return exec_sql(db, "COMMIT", NULL, 0);
+	int rc = exec_sql(db, "COMMIT", NULL, 0);
+
+	/* a COMMIT that fails leaves the transaction open: end it here so
+	 * the queue is not held by a caller that only returns its error */
+	if (rc != 0 && !sqlite3_get_autocommit(db->h))
+		exec_sql(db, "ROLLBACK", NULL, 0);
+	txn_end(db);
+	return rc;
 }
 
 int
 db_rollback(struct db *db)
 {
-	if (sqlite3_get_autocommit(db->h))
-		return 0;
-	return exec_sql(db, "ROLLBACK", NULL, 0);
+	int rc = 0;
+
+	/* SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR) */
+	if (!sqlite3_get_autocommit(db->h))
+		rc = exec_sql(db, "ROLLBACK", NULL, 0);
+	txn_end(db);
+	return rc;
+}
+
+int
+db_abandoned(struct db *db)
+{
+	int was = db->in_txn || !sqlite3_get_autocommit(db->h);
+
+	if (!was && db->holds == 0)
+		return 0; /* the usual case: nothing to look for */
+	for (size_t i = 0; i < db->nstmts; i++) {
+		if (db->stmts[i] && db->stmts[i]->holds) {
+			stmt_reset(db->stmts[i]);
+			was = 1;
+		}
+	}
+	if (!sqlite3_get_autocommit(db->h))
+		exec_sql(db, "ROLLBACK", NULL, 0);
+	txn_end(db);
+	return was;
 }
 
 /* The embedded migrations in order of their number. */
@@ -488,6 +658,111 @@ migration_applied(struct db *db, long version)
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
+/* Creates schema_migrations when it is missing; 0 or -1. */
+static int
+migrations_table_ensure(struct db *db, char *err, size_t errlen)
+{
+	int rc;
+
+	hold(db);
+	rc = exec_sql(db, migrations_table, err, errlen);
+	release(db);
+	return rc;
+}
+
+/* Applies migration mi in its own transaction; 0 or -1 with err. */
+static int
+migration_apply(struct db *db, const struct migration *mi, char *err,
+		size_t errlen)
+{
+	struct db_stmt *st = NULL;
+	char msg[512];
+	int rc = -1;
+
+	hold(db);
+	if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0)
+		goto out;
+	if (exec_sql(db, mi->file->data, msg, sizeof(msg)) != 0) {
+		snprintf(err, errlen, "migration %s: %s", mi->name, msg);
+		goto rollback;
+	}
+	st = db_prepare_adhoc(db, "INSERT INTO schema_migrations "
+				  "(version, name) VALUES (?, ?)");
+	if (st == NULL) {
+		snprintf(err, errlen, "cannot record migration");
+		goto rollback;
+	}
+	db_bind_int(st, 1, mi->version);
+	db_bind_text(st, 2, mi->name);
+	if (db_run(st) != 0 || exec_sql(db, "COMMIT", err, errlen) != 0) {
+		snprintf(err, errlen, "cannot record migration %s", mi->name);
+		goto rollback;
+	}
+	rc = 0;
+	goto out;
+rollback:
+	exec_sql(db, "ROLLBACK", NULL, 0);
+out:
+	db_stmt_free(st);
+	release(db);
+	return rc;
+}
+
+/* 0 when every migration recorded in the database is one of the n in m,
+ * 1 when the database carries one this binary does not know (a newer
+ * binary migrated it; err says which), -1 when it cannot be read. */
+static int
+schema_known(struct db *db, const struct migration *m, size_t n, char *err,
+	     size_t errlen)
+{
+	struct db_stmt *st = db_prepare_adhoc(
+		db, "SELECT version, name FROM schema_migrations"
+		    " ORDER BY version DESC");
+	long newest = n ? m[n - 1].version : 0;
+	int rc, unknown = 0;
+
+	if (st == NULL) {
+		snprintf(err, errlen, "cannot read schema_migrations");
+		return -1;
+	}
+	while ((rc = db_step(st)) == DB_ROW && !unknown) {
+		long v = (long)db_col_int(st, 0);
+		const char *name = db_col_text(st, 1);
+		size_t i = 0;
+
+		while (i < n && m[i].version != v)
+			i++;
+		if (i < n && name && strcmp(m[i].name, name) == 0)
+			continue;
+		unknown = 1;
+		snprintf(err, errlen,
+			 "this database needs alliance with migration %04ld "
+			 "(schema %ld: %s); this binary knows up to %04ld: "
+			 "run the newer alliance, or restore a backup taken "
+			 "before it migrated",
+			 v, v, name ? name : "?", newest);
+	}
+	db_stmt_free(st);
+	if (rc == DB_ERROR) {
+		snprintf(err, errlen, "cannot read schema_migrations");
+		return -1;
+	}
+	return unknown;
+}
+
+int
+db_check_schema(struct db *db, char *err, size_t errlen)
+{
+	struct migration *m;
+	size_t n = migrations_list(&m);
+	int rc = migrations_table_ensure(db, err, errlen);
+
+	if (rc == 0)
+		rc = schema_known(db, m, n, err, errlen);
+	free(m);
+	return rc;
+}
+
 int
 db_migrate(struct db *db, char *err, size_t errlen)
 {
@@ -495,11 +770,10 @@ db_migrate(struct db *db, char *err, size_t errlen)
 	size_t n = migrations_list(&m);
 	int applied = 0;
 
-	if (exec_sql(db, migrations_table, err, errlen) != 0)
+	if (migrations_table_ensure(db, err, errlen) != 0 ||
+	    schema_known(db, m, n, err, errlen) != 0)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		struct db_stmt *st;
-		char msg[512];
 		int done = migration_applied(db, m[i].version);
 
 		if (done < 0) {
@@ -508,32 +782,8 @@ db_migrate(struct db *db, char *err, size_t errlen)
 		}
 		if (done)
 			continue;
-		if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0)
+		if (migration_apply(db, &m[i], err, errlen) != 0)
 			goto fail;
-		if (exec_sql(db, m[i].file->data, msg, sizeof(msg)) != 0) {
-			snprintf(err, errlen, "migration %s: %s", m[i].name,
-				 msg);
-			exec_sql(db, "ROLLBACK", NULL, 0);
-			goto fail;
-		}
-		st = db_prepare_adhoc(db, "INSERT INTO schema_migrations "
-					  "(version, name) VALUES (?, ?)");
-		if (st == NULL) {
-			snprintf(err, errlen, "cannot record migration");
-			exec_sql(db, "ROLLBACK", NULL, 0);
-			goto fail;
-		}
-		db_bind_int(st, 1, m[i].version);
-		db_bind_text(st, 2, m[i].name);
-		if (db_run(st) != 0 ||
-		    exec_sql(db, "COMMIT", err, errlen) != 0) {
-			db_stmt_free(st);
-			snprintf(err, errlen, "cannot record migration %s",
-				 m[i].name);
-			exec_sql(db, "ROLLBACK", NULL, 0);
-			goto fail;
-		}
-		db_stmt_free(st);
 		applied++;
 	}
 	free(m);
@@ -550,7 +800,7 @@ db_pending_migrations(struct db *db)
 	size_t n = migrations_list(&m);
 	int pending = 0;
 
-	if (exec_sql(db, migrations_table, NULL, 0) != 0) {
+	if (migrations_table_ensure(db, NULL, 0) != 0) {
 		free(m);
 		return -1;
 	}
@@ -567,37 +817,141 @@ db_pending_migrations(struct db *db)
 	return pending;
 }
 
-int
-db_backup(struct db *db, const char *dest, char *err, size_t errlen)
+/* The folder part of path, in out. */
+static void
+dir_of(const char *path, char *out, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(out, len, ".");
+	else if (slash == path)
+		snprintf(out, len, "/");
+	else
+		snprintf(out, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Copies the snapshot of db's read transaction into the database file
+ * tmp, a page step at a time.  0, 1 when progress asked to stop, or -1. */
+static int
+backup_copy(struct db *db, const char *tmp, db_backup_progress progress,
+	    void *arg, char *err, size_t errlen)
 {
 	sqlite3 *to = NULL;
-	sqlite3_backup *b;
-	int rc;
+	sqlite3_backup *b = NULL;
+	int rc, stopped = 0;
 
-	if (sqlite3_open(dest, &to) != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open %s: %s", dest,
+	if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot open %s: %s", tmp,
 			 to ? sqlite3_errmsg(to) : "out of memory");
 		sqlite3_close(to);
 		return -1;
 	}
+	/* the copy is a temporary file until it is whole: no journal; it is
+	 * synced once at the end */
+	sqlite3_exec(to, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF",
+		     NULL, NULL, NULL);
 	b = sqlite3_backup_init(to, "main", db->h, "main");
 	if (b == NULL) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(to));
 		sqlite3_close(to);
 		return -1;
 	}
-	/* copy in steps so writers are not held off for the whole copy */
+	/*
+	 * The source has a read transaction open, so its snapshot does not
+	 * move between steps and the backup never restarts, whatever other
+	 * connections write meanwhile (they go on: WAL).  Steps only give
+	 * progress and a chance to stop.
+	 */
 	do {
-		rc = sqlite3_backup_step(b, 256);
+		rc = sqlite3_backup_step(b, 1024);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
+		if (progress && progress(arg,
+					 sqlite3_backup_pagecount(b) -
+						 sqlite3_backup_remaining(b),
+					 sqlite3_backup_pagecount(b)) != 0) {
+			stopped = 1;
+			break;
+		}
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
+	if (!stopped && rc != SQLITE_DONE)
 		snprintf(err, errlen, "backup failed: %s", sqlite3_errstr(rc));
-		sqlite3_close(to);
+	if (sqlite3_close(to) != SQLITE_OK && !stopped && rc == SQLITE_DONE) {
+		snprintf(err, errlen, "cannot close %s", tmp);
+		rc = SQLITE_ERROR;
+	}
+	return stopped ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+db_backup(struct db *db, const char *dest, db_backup_progress progress,
+	  void *arg, char *err, size_t errlen)
+{
+	char *tmp = NULL, dir[4096];
+	int fd, rc = -1, snap = 0;
+	size_t len = strlen(dest) + 16;
+
+	tmp = xmalloc(len);
+	snprintf(tmp, len, "%s.tmp-XXXXXX", dest);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create %s: %s", tmp,
+			 strerror(errno));
+		free(tmp);
 		return -1;
 	}
-	rc = sqlite3_close(to);
-	return rc == SQLITE_OK ? 0 : -1;
+	close(fd);
+	/* one snapshot for the whole copy: a read transaction */
+	if (exec_sql(db, "BEGIN", err, errlen) != 0 ||
+	    exec_sql(db, "SELECT count(*) FROM sqlite_schema", err, errlen) !=
+		    0)
+		goto out;
+	snap = 1;
+	rc = backup_copy(db, tmp, progress, arg, err, errlen);
+	if (rc != 0) {
+		if (rc > 0)
+			snprintf(err, errlen, "stopped; nothing written");
+		rc = -1;
+		goto out;
+	}
+	rc = -1;
+	if (fsync_path(tmp, 0) != 0) {
+		snprintf(err, errlen, "cannot sync %s: %s", tmp,
+			 strerror(errno));
+		goto out;
+	}
+	/* never over an existing file: a backup is not a restore (link and
+	 * unlink where the file system cannot rename without replacing) */
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_NOREPLACE) != 0 &&
+	    (errno != EINVAL || link(tmp, dest) != 0 || unlink(tmp) != 0)) {
+		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, dest,
+			 strerror(errno));
+		goto out;
+	}
+	dir_of(dest, dir, sizeof(dir));
+	if (fsync_path(dir, 1) != 0) {
+		snprintf(err, errlen, "cannot sync %s: %s", dir,
+			 strerror(errno));
+		/* the copy is whole and named; only its name may not last a
+		 * power cut: say so but keep it */
+		goto out;
+	}
+	rc = 0;
+out:
+	if (snap)
+		exec_sql(db, "COMMIT", NULL, 0);
+	if (rc != 0) {
+		unlink(tmp);
+		{
+			char j[4200];
+
+			snprintf(j, sizeof(j), "%s-journal", tmp);
+			unlink(j);
+		}
+	}
+	free(tmp);
+	return rc;
 }

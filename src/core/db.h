@@ -12,6 +12,11 @@
  * use with WAL, foreign keys, synchronous=FULL and a busy timeout.  Each
  * connection prepares a statement the first time it runs and keeps it.
  *
+ * Writers of one process take turns in a FIFO queue (db_begin() until
+ * db_commit()/db_rollback(); a write statement outside a transaction for
+ * its step), so they never race each other for SQLite's lock; reads never
+ * wait for it.
+ *
  * Errors: functions returning int give 0 (or DB_ROW/DB_DONE) on success and
  * -1 on failure, having logged the SQL error; a failing query is a 500 for
  * that request, never an exit.
@@ -99,17 +104,39 @@ int64_t db_last_id(struct db *db);
  * validator of the page cache.  0 or -1. */
 int db_generation(struct db *db, uint64_t *gen);
 
-/* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1. */
+/* Transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK; 0 or -1.  db_begin
+ * waits for its turn among the writers of this process (never refused
+ * because another write is in progress), then up to 30 s for other
+ * processes; the turn ends with db_commit or db_rollback, whatever they
+ * return (a failing COMMIT is rolled back). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
+/* Ends what a caller left open on db -- a transaction, a write statement
+ * stepped but not reset -- rolling back and giving up the writer's turn.
+ * 1 when there was something (a bug of the caller: log it), else 0. */
+int db_abandoned(struct db *db);
 
 /* Applies the compiled-in migrations not yet applied, each in its own
  * transaction.  Returns the number applied, or -1 with a message. */
 int db_migrate(struct db *db, char *err, size_t errlen);
 /* The number of compiled-in migrations not yet applied, or -1. */
 int db_pending_migrations(struct db *db);
-/* SQLite's online backup to dest; safe while serving. 0 or -1. */
-int db_backup(struct db *db, const char *dest, char *err, size_t errlen);
+/* 0 when this binary knows every migration the database has had; 1 when
+ * a newer binary migrated it (err names the migration it needs and the
+ * newest this binary knows); -1 when it cannot be read.  db_migrate
+ * refuses such a database the same way. */
+int db_check_schema(struct db *db, char *err, size_t errlen);
+
+/* Told pages done of total after each step of a backup; nonzero stops
+ * it. */
+typedef int (*db_backup_progress)(void *arg, int done, int total);
+/* Copies the database to dest, which must not exist: one snapshot (a read
+ * transaction, so writers go on and the copy never restarts), into
+ * dest.tmp-XXXXXX in the same folder, synced, renamed to dest and the
+ * folder synced.  On failure or when progress stops it the temporary file
+ * is removed and dest is never created.  0 or -1 with err. */
+int db_backup(struct db *db, const char *dest, db_backup_progress progress,
+	      void *arg, char *err, size_t errlen);
 
 #endif

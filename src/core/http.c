@@ -21,8 +21,10 @@
  * connections.  Each request's client address is worked out once (the
  * peer, or behind a trusted proxy what X-Forwarded-For says: proxy.c), and
  * a connection's request head must arrive within header_timeout
- * (conns.c).  SIGTERM/SIGINT stop accepting, wait for the requests in
- * flight, then stop.
+ * (conns.c).  SIGTERM/SIGINT stop accepting, close the idle keep-alive
+ * connections and put "Connection: close" on every answer from then on
+ * (conns.c), and stop as soon as the requests in flight are answered and
+ * their connections closed.
  */
 #include "http_int.h"
 
@@ -120,22 +122,37 @@ const char *
 http_upload_keep(struct req *r, struct upload *u)
 {
 	const char *dir, *dest, *rel;
+	int made;
 
 	if (u == NULL || u->tmp_path == NULL)
 		return NULL;
 	dir = arena_printf(r->arena, "%s/uploads/%.2s", cfg->data_dir,
 			   u->sha256);
-	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+	made = mkdir(dir, 0750) == 0;
+	if (!made && errno != EEXIST) {
 		log_error("upload: mkdir %s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	rel = arena_printf(r->arena, "uploads/%.2s/%s", u->sha256, u->sha256);
 	dest = arena_printf(r->arena, "%s/%s", cfg->data_dir, rel);
+	/* the file and its name are on disk before the commit that points
+	 * at it: a power cut must not leave a row naming a missing file */
+	if (fsync_path(u->tmp_path, 0) != 0) {
+		log_error("upload: fsync %s: %s", u->tmp_path, strerror(errno));
+		return NULL;
+	}
 	if (rename(u->tmp_path, dest) != 0) {
 		log_error("upload: rename to %s: %s", dest, strerror(errno));
 		return NULL;
 	}
 	u->tmp_path = NULL;
+	if (fsync_path(dir, 1) != 0 ||
+	    (made &&
+	     fsync_path(arena_printf(r->arena, "%s/uploads", cfg->data_dir),
+			1) != 0)) {
+		log_error("upload: fsync %s: %s", dir, strerror(errno));
+		return NULL;
+	}
 	return rel;
 }
 
@@ -197,31 +214,6 @@ req_client(const struct req *r)
 	return r->client ? r->client : "-";
 }
 
-/* The connection's entry in conns.c, or NULL. */
-static struct conns_entry *
-conn_entry(struct MHD_Connection *c)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-
-	return ci ? ci->socket_context : NULL;
-}
-
-static void
-on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-	      enum MHD_ConnectionNotificationCode toe)
-{
-	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-			c, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-		*socket_context = ci ? conns_started(ci->connect_fd, c) : NULL;
-	} else if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-		conns_closed(*socket_context);
-		*socket_context = NULL;
-	}
-}
-
 /* ---- the request life cycle ---- */
 
 static void *
@@ -235,6 +227,7 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 	cs->req.conn = c;
 	cs->fields_tail = &cs->fields;
 	cs->part_fd = -1;
+	conns_set_busy(conns_of(c), 1);
 	atomic_fetch_add(&in_flight, 1);
 	atomic_fetch_add(&activity, 1);
 	return cs;
@@ -491,6 +484,11 @@ static void
 run_handler(struct req *r, struct resp *w)
 {
 	r->route->handler(r, w);
+	/* a transaction left open would hold every writer of the process */
+	if (db_abandoned(r->db))
+		log_error("%s %s: handler left a transaction open: rolled "
+			  "back",
+			  http_method_name(r->method), r->path);
 	if (w->status == 0) {
 		log_error("%s %s: handler gave no answer",
 			  http_method_name(r->method), r->path);
@@ -656,7 +654,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return answer(cs, &cs->offload_resp);
 	}
 	if (!cs->started) {
-		conns_head_done(conn_entry(c));
+		conns_head_done(conns_of(c));
 		return start_request(cs, method);
 	}
 	if (cs->responded) { /* answered early: ignore the body */
@@ -692,8 +690,9 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	double ms;
 	char *uri;
 
-	if (toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
-		conns_request_done(conn_entry(c));
+	/* the answer has gone: the connection waits for its next head (or,
+	 * draining, is closed) */
+	conns_set_busy(conns_of(c), 0);
 	if (cs == NULL)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -711,6 +710,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 				? ""
 				: " (cut short)");
 	}
+	if (cs->req.db && db_abandoned(cs->req.db))
+		log_error("a request left a transaction open: rolled back");
 	if (cs->part_fd >= 0)
 		close(cs->part_fd);
 	if (cs->part_upload && cs->part_upload->tmp_path)
@@ -759,6 +760,22 @@ connection_limit(void)
 		return CONNECTIONS_MAX;
 	return rl.rlim_cur > 2 * reserve ? (unsigned)(rl.rlim_cur - reserve)
 					 : (unsigned)(rl.rlim_cur / 2);
+}
+
+/* Keeps conns.c's list of open connections. */
+static void
+on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+	      enum MHD_ConnectionNotificationCode code)
+{
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		*socket_context = conns_register(c, ci ? ci->connect_fd : -1);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		conns_unregister(*socket_context);
+		*socket_context = NULL;
+	}
 }
 
 static void
@@ -842,6 +859,7 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)c->workers,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->max_header,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
@@ -870,17 +888,20 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		if (ls != MHD_INVALID_SOCKET)
 			close(ls);
 	}
+	conns_drain();
 	/*
-	 * Wait (30 s at most) until nothing is in flight and nothing has
-	 * started or ended for 300 ms: requests a keep-alive client has
-	 * already sent are answered, and the kernel has time to deliver the
-	 * last bytes -- closing a socket with unread input resets it, and a
-	 * reset throws away whatever was still queued for the client.
+	 * Stop once nothing is in flight and every connection is closed
+	 * (each closes after its answer); 30 s at most.  A connection that
+	 * stays open with nothing in flight for 300 ms is let go too: only
+	 * a request sent before the signal and not yet read could still be
+	 * on its way, and loopback or LAN delivers that sooner.
 	 */
-	for (int i = 0, quiet = 0; i < 300 && quiet < 3; i++) {
-		struct timespec ts = {0, 100 * 1000 * 1000};
+	for (int i = 0, quiet = 0; i < 3000 && quiet < 30; i++) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
 		long before = atomic_load(&activity);
 
+		if (atomic_load(&in_flight) == 0 && conns_count() == 0)
+			break;
 		nanosleep(&ts, NULL);
 		if (atomic_load(&in_flight) == 0 &&
 		    atomic_load(&activity) == before)
@@ -888,6 +909,11 @@ http_serve(const struct http_config *c, const struct module *const *mods,
 		else
 			quiet = 0;
 	}
+	if (conns_count() > 0)
+		fprintf(stderr,
+			"alliance: closing %d connection%s with no request "
+			"in flight\n",
+			conns_count(), conns_count() == 1 ? "" : "s");
 	MHD_stop_daemon(d);
 	free(routes);
 	free(http_upload_tmp_dir);

@@ -333,8 +333,11 @@ run_claimed(struct db *db, const struct claimed *c, const char *who,
 	rc = fn(db, c->payload, err, sizeof(err));
 	current.active = 0;
 	/* a job function must not leave a transaction open; if one did,
-	 * its half-done work goes, not the runner's bookkeeping */
-	db_rollback(db);
+	 * its half-done work goes, not the runner's bookkeeping (and the
+	 * writers of the process get their turn back) */
+	if (db_abandoned(db))
+		log_error("job %lld %s: left a transaction open: rolled back",
+			  (long long)c->id, c->kind);
 	if (err[0] == '\0')
 		snprintf(err, sizeof(err), "failed without a message");
 

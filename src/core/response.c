@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conns.h"
 #include "log.h"
 #include "pagecache.h"
 #include "render.h"
@@ -134,6 +135,9 @@ add_headers(struct MHD_Response *mr, const struct resp *w)
 	if (tls)
 		MHD_add_response_header(mr, "Strict-Transport-Security",
 					"max-age=31536000");
+	/* shutting down: this is the connection's last answer */
+	if (conns_draining())
+		MHD_add_response_header(mr, "Connection", "close");
 	/* "Name: value\r\n" lines added by the handler */
 	while (h && *h) {
 		const char *colon = strchr(h, ':'), *eol = strstr(h, "\r\n");

@@ -7,15 +7,26 @@
  * In development mode (static_init_source) an asset is read from the
  * source folder on every request instead, its ETag computed from the bytes
  * read, and marked no-cache so the browser asks again; no gzip.
+ *
+ * /healthz says whether the store can take writes, not only answer reads:
+ * the data folder's disk keeps min_free bytes free (statvfs), and a real
+ * write (one row of settings) commits.  Both are checked at most every
+ * HEALTH_EVERY seconds by whichever request comes, the result shared by
+ * the workers.
  */
 #include "static.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <zlib.h>
 
+#include "config.h"
 #include "db.h"
 #include "devsource.h"
 #include "embed.h"
@@ -243,16 +254,77 @@ serve_asset(struct req *r, struct resp *w)
 	}
 }
 
+#define HEALTH_EVERY 2
+
+/* check_mu: one request checks at a time; data_mu: the last result */
+static pthread_mutex_t check_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t data_mu = PTHREAD_MUTEX_INITIALIZER;
+static time_t health_at;
+static char health_problem[256]; /* empty: the store can write */
+
+/* Checks the disk and a write; the problem in out ("" when none). */
+static void
+health_check(struct db *db, char *out, size_t len)
+{
+	const struct config *c = config_current;
+	struct statvfs sv;
+	struct db_stmt *st;
+
+	out[0] = '\0';
+	if (c && statvfs(c->data_dir, &sv) == 0 &&
+	    (unsigned long long)sv.f_bavail * sv.f_frsize < c->min_free) {
+		snprintf(out, len,
+			 "the disk of the data folder has %llu KiB free, "
+			 "under min_free (%llu KiB): writes will fail",
+			 (unsigned long long)sv.f_bavail * sv.f_frsize / 1024,
+			 (unsigned long long)c->min_free / 1024);
+		return;
+	}
+	st = db_prepare_adhoc(db, "INSERT INTO settings (key, value)"
+				  " VALUES ('healthz', ?) ON CONFLICT (key)"
+				  " DO UPDATE SET value = excluded.value");
+	if (st)
+		db_bind_int(st, 1, (int64_t)time(NULL));
+	if (st == NULL || db_run(st) != 0)
+		snprintf(out, len,
+			 "the store cannot write (the error is in "
+			 "the server's log)");
+	db_stmt_free(st);
+}
+
 static void
 healthz(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_prepare_adhoc(r->db, "SELECT 1");
 	int ok = st && db_step(st) == DB_ROW;
+	char problem[sizeof(health_problem)] = "";
 
 	db_stmt_free(st);
+	if (!ok) {
+		snprintf(problem, sizeof(problem), "database unavailable");
+	} else {
+		/* one request checks; the others take the last result */
+		if (pthread_mutex_trylock(&check_mu) == 0) {
+			if (time(NULL) - health_at >= HEALTH_EVERY) {
+				char fresh[sizeof(health_problem)];
+
+				health_check(r->db, fresh, sizeof(fresh));
+				pthread_mutex_lock(&data_mu);
+				memcpy(health_problem, fresh, sizeof(fresh));
+				health_at = time(NULL);
+				pthread_mutex_unlock(&data_mu);
+			}
+			pthread_mutex_unlock(&check_mu);
+		}
+		pthread_mutex_lock(&data_mu);
+		memcpy(problem, health_problem, sizeof(problem));
+		pthread_mutex_unlock(&data_mu);
+	}
 	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, ok ? 200 : 503, NULL, NULL,
-		  json_pack("{s:s}", "status", ok ? "ok" : "database unavailable"));
+	resp_page(w, problem[0] ? 503 : 200, NULL, NULL,
+		  problem[0] ? json_pack("{s:s,s:s}", "status", "failing",
+					 "problem", problem)
+			     : json_pack("{s:s}", "status", "ok"));
 	if (!r->want_json) {
 		/* health checks read JSON whatever they ask for */
 		char *s = json_dumps(w->model, JSON_COMPACT);
@@ -266,7 +338,8 @@ static const struct route core_routes[] = {
 	{HTTP_GET, "/static/:name", ACCESS_PUBLIC, NULL, serve_asset, 0, 0,
 	 "A compiled-in stylesheet, icon or script"},
 	{HTTP_GET, "/healthz", ACCESS_PUBLIC, NULL, healthz, 0, 0,
-	 "Liveness and database check for load balancers"},
+	 "Liveness and store check for load balancers: 503 when the "
+	 "database cannot be read or written, or the disk is nearly full"},
 };
 
 const struct module core_module = {"core", core_routes, ARRAY_LEN(core_routes),

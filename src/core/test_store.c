@@ -157,7 +157,7 @@ backup_is_a_readable_copy(void **state)
 	struct db *copy;
 
 	snprintf(dest, sizeof(dest), "%s/backup.db", f->dir);
-	assert_int_equal(db_backup(f->db, dest, err, sizeof(err)), 0);
+	assert_int_equal(db_backup(f->db, dest, NULL, NULL, err, sizeof(err)), 0);
 	copy = db_open(dest, err, sizeof(err));
 	assert_non_null(copy);
 	assert_int_equal(db_pending_migrations(copy), 0);

@@ -1,13 +1,16 @@
 /*
  * util.c -- see util.h: aborting allocators, struct buf, UTF-8 checking
- * and repair.
+ * and repair, fsync by name.
  */
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void
 out_of_memory(size_t n)
@@ -272,4 +275,20 @@ json_string_lossy(const char *s, size_t n)
 	v = json_stringn(buf_cstr(&b), b.len);
 	buf_free(&b);
 	return v;
+}
+
+int
+fsync_path(const char *path, int dir)
+{
+	int fd = open(path,
+		      (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC),
+	    rc, e;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	e = errno;
+	close(fd);
+	errno = e;
+	return rc;
 }

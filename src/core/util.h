@@ -5,6 +5,8 @@
  * the process aborts with a message instead of returning NULL, so callers
  * never check for it (the habit of Redis' zmalloc and cmark's allocator).
  *
+ * fsync_path() syncs a file or a folder by name.
+ *
  * struct buf is the one growable string of the project.  It always keeps a
  * NUL after the last byte so data can be handed to C string functions; it
  * owns its memory until buf_detach() hands it over to the caller.
@@ -65,5 +67,10 @@ size_t utf8_cut(const char *s, size_t n, size_t max);
  * (json_stringn would give NULL); JSON null when s is NULL.  New
  * reference. */
 json_t *json_string_lossy(const char *s, size_t n);
+
+/* fsync of the file (dir 0) or folder (dir 1) named path, so what was
+ * written to it, or renamed into it, lasts a power cut.  0, or -1 with
+ * errno. */
+int fsync_path(const char *path, int dir);
 
 #endif
