@@ -9,6 +9,7 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/ratelimit.h"
 #include "core/util.h"
 
 /* The current password hash of the signed-in person (arena), or NULL. */
@@ -98,27 +99,67 @@ accounts_set_password(struct req *r, int64_t person, const char *hash,
 			    NULL, NULL, r->client);
 }
 
-/* Checks the current password typed in field "current" (not needed when
- * the account has none yet: the first sign-in by link). */
-static int
-current_password_ok(struct req *r)
+/*
+ * Checks the current password typed in field "current" (not needed when
+ * the account has none yet: the first sign-in by link).  A wrong one
+ * counts as a failed sign-in of this account from this client, and a
+ * client locked out of the sign-in form for this account is refused here
+ * too, before any hashing: a session someone else has taken cannot guess
+ * the password faster than the sign-in form lets them.  NULL when right;
+ * otherwise the message for the field, with *status 422 (wrong), 429
+ * (locked, Retry-After set on w) or 500.
+ */
+static const char *
+current_password_error(struct req *r, struct resp *w, int *status)
 {
 	const char *hash = current_hash(r);
+	const char *pair_key;
+	int64_t t = now();
+	int wait;
+	char words[32];
 
-	return hash == NULL ||
-	       auth_password_check(hash, accounts_typed_password(r, "current"));
+	if (hash == NULL)
+		return NULL;
+	pair_key = arena_printf(r->arena, "signin-fail:pair:%s %s",
+				req_client(r), r->person->email);
+	wait = ratelimit_peek(r->db, pair_key, FAIL_PER_ACCOUNT, FAIL_WINDOW,
+			      t);
+	if (wait < 0) {
+		*status = 500;
+		return "Something went wrong on our side.";
+	}
+	if (wait > 0) {
+		*status = 429;
+		resp_header(w, "Retry-After",
+			    arena_printf(r->arena, "%d", wait));
+		return arena_printf(
+			r->arena,
+			"Too many wrong passwords. Please try again in %s, or "
+			"choose a new password with \"Forgot your password?\"",
+			ratelimit_wait_words(wait, words, sizeof(words)));
+	}
+	if (auth_password_check(hash, accounts_typed_password(r, "current")))
+		return NULL;
+	ratelimit_hit(r->db, pair_key, FAIL_PER_ACCOUNT, FAIL_WINDOW, t);
+	*status = 422;
+	return "Current password is not right";
 }
 
 static void
 account_password(struct req *r, struct resp *w)
 {
 	char hash[AUTH_PWHASH_MAX];
+	const char *wrong;
+	int status = 422;
 
-	if (r->errors == NULL && !current_password_ok(r))
-		r->errors = json_pack("{s:s}", "current",
-				      "Current password is not right");
+	if (r->errors == NULL &&
+	    (wrong = current_password_error(r, w, &status)) != NULL)
+		r->errors = json_pack("{s:s}", "current", wrong);
+	if (status == 500)
+		return accounts_fail(r, w);
 	if (r->errors) {
-		accounts_form_page(r, w, 422, "accounts/templates/account.html",
+		accounts_form_page(r, w, status,
+				   "accounts/templates/account.html",
 				   "Your account", account_model(r));
 		return;
 	}
@@ -202,13 +243,13 @@ account_email(struct req *r, struct resp *w)
 {
 	char token[AUTH_TOKEN_LEN + 1];
 	const char *email = NULL;
-	int taken = 0, wait = 0;
+	const char *wrong;
+	int taken = 0, wait = 0, status = 422;
 
 	if (r->errors == NULL) {
 		email = accounts_normal_email(r, req_value(r, "email")->str);
-		if (!current_password_ok(r))
-			r->errors = json_pack("{s:s}", "current",
-					      "Current password is not right");
+		if ((wrong = current_password_error(r, w, &status)) != NULL)
+			r->errors = json_pack("{s:s}", "current", wrong);
 		else if (strcmp(email, r->person->email) == 0)
 			r->errors = json_pack("{s:s}", "email",
 					      "New email is already the "
@@ -219,12 +260,15 @@ account_email(struct req *r, struct resp *w)
 
 			limits_refused(r, w, wait, "messages", &msg);
 			r->errors = json_pack("{s:s}", "email", msg);
+			status = 429;
 		} else if (wait < 0) {
 			return accounts_fail(r, w);
 		}
 	}
+	if (status == 500)
+		return accounts_fail(r, w);
 	if (r->errors) {
-		accounts_form_page(r, w, wait > 0 ? 429 : 422,
+		accounts_form_page(r, w, status,
 				   "accounts/templates/account.html",
 				   "Your account", account_model(r));
 		return;

@@ -432,6 +432,26 @@ describe('the account page', () => {
     assert.equal((await trySignIn(p.email, p.password)).res.status, 303);
   });
 
+  test('five wrong current passwords lock this client out of both forms, the right one too, as five failed sign-ins do', async () => {
+    const p = await personWithRole(srv, { role: 'member', name: 'Gus Guesser' });
+    const before = await storedHash(p.email);
+    for (let i = 0; i < 5; i++) {
+      const form = i % 2 ? ['/account/email', { current: `guess number ${i}`, email: uniqueEmail('guess') }]
+        : ['/account/password', { current: `guess number ${i}`, password: NEW_PASSWORD }];
+      const res = await p.browser.submit('/account', ...form);
+      const html = await res.text();
+      assert.equal(res.status, 422, `guess ${i}`);
+      assert.match(mainOf(html), /Current password is not right/);
+    }
+    const res = await p.browser.submit('/account', '/account/password',
+      { current: p.password, password: NEW_PASSWORD });
+    const html = await res.text();
+    assert.equal(res.status, 429, 'the sixth try, with the right password, got through');
+    assert.ok(Number(res.headers.get('retry-after')) > 0, `Retry-After: ${res.headers.get('retry-after')}`);
+    assert.match(mainOf(html), /Too many wrong passwords\. Please try again in/);
+    assert.equal(await storedHash(p.email), before, 'the password hash changed');
+  });
+
   test('changing the password ends the other sessions, keeps this one and sends a notice', async () => {
     const p = await personWithRole(srv, { role: 'member', name: 'Nina Notice' });
     const other = await signIn(srv, p.email, p.password);
