@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  SHOTS, VIEWPORTS, launchBrowser, openPageOn, assertNoAxeViolationsOn,
+  SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo, assertNoAxeViolationsOn,
 } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
 
@@ -152,6 +152,27 @@ for (const vp of VIEWPORTS) {
       assert.ok(await page.locator('h1').first().isVisible(), 'thanks page: no h1');
       await page.screenshot({ path: `${SHOTS}/${vp.name}-contact-thanks.png`, fullPage: true });
       assert.deepEqual(page.problems, []);
+      await page.close();
+    });
+
+    test('a form sent with mistakes takes focus to its summary, and a summary link to the field', async () => {
+      const page = await openPage(context);
+      await goto(page, '/contact');
+      const main = page.locator('main');
+      await main.getByLabel(/e-?mail/i).first().fill('not an address');
+      await clickTo(page, main.getByRole('button', { name: /send|submit/i }).first(), '**/contact');
+      const focused = () => page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className}` : 'none';
+      });
+      assert.match(await focused(), /^div\.error-summary/, 'focus is not on the summary of mistakes');
+      await page.screenshot({ path: `${SHOTS}/${vp.name}-contact-mistakes.png` });
+      const first = page.locator('.error-summary a').first();
+      const target = (await first.getAttribute('href')).slice(1);
+      await first.click();
+      assert.match(await focused(), new RegExp(`#${target}\\.`), `the link to #${target} did not move focus to it`);
+      // the 422 itself is the page's answer, and chromium logs it
+      assert.deepEqual(page.problems.filter((m) => !/status of 422/.test(m)), []);
       await page.close();
     });
 
