@@ -479,7 +479,8 @@ cacheable(struct req *r)
 	return 1;
 }
 
-/* Runs the route's handler into w (its flags set by the caller). */
+/* Runs the route's handler into w (http_send adds the route's cache
+ * policy to whatever flags the handler sets). */
 static void
 run_handler(struct req *r, struct resp *w)
 {
@@ -518,7 +519,6 @@ run_offloaded(void *arg, int late)
 	struct resp *w = &cs->offload_resp;
 	struct db *worker_db = r->db;
 
-	w->flags = r->route->flags & ROUTE_PERSONAL;
 	if (late)
 		hashing_busy(w);
 	else if ((r->db = db_thread()) == NULL) /* this thread's own */
@@ -613,11 +613,8 @@ finish_request(struct conn_state *cs)
 					    "Your account may not do this "
 					    "here.");
 	}
-	if (r->route->flags & ROUTE_FORM) {
-		if (!r->want_json)
-			auth_ensure_csrf(r);
-		w.flags |= ROUTE_PERSONAL;
-	}
+	if ((r->route->flags & ROUTE_FORM) && !r->want_json)
+		auth_ensure_csrf(r);
 	if (r->errors && !(r->route->flags & ROUTE_OWN_ERRORS)) {
 		resp_error(&w, 422, "Some fields need correcting.");
 		json_object_set(json_object_get(w.model, "error"), "fields",
@@ -635,7 +632,6 @@ finish_request(struct conn_state *cs)
 	}
 	if ((r->route->flags & ROUTE_PWHASH) && offload_running())
 		return offload_handler(cs);
-	w.flags = r->route->flags & ROUTE_PERSONAL;
 	run_handler(r, &w);
 	return answer(cs, &w);
 }

@@ -255,6 +255,11 @@ http_send(struct req *r, struct resp *w, uint64_t *bytes)
 	size_t len;
 	int raw = w->body != NULL && w->location == NULL;
 
+	/* the route's promise holds for every answer it gives, whatever the
+	 * handler (or a resp_clear) did to w: a form's page holds this
+	 * visitor's CSRF token (http.h) */
+	if (r->route && (r->route->flags & (ROUTE_PERSONAL | ROUTE_FORM)))
+		w->flags |= ROUTE_PERSONAL;
 	if (w->location) {
 		json_t *o = json_object();
 		char *s;
