@@ -182,15 +182,6 @@ accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 	return 0;
 }
 
-/* Answers 500 after rolling back. */
-void
-accounts_fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Nothing was "
-			   "changed; please try again.");
-}
-
 /* Counts an e-mail of rule to address from this client: 0 when it may
  * be sent, else the seconds to wait (-1 on error). */
 int
@@ -242,7 +233,7 @@ accounts_use_link_or_respond(struct req *r, struct resp *w, const char *purpose,
 		return 0;
 	}
 	if (db_begin(r->db) != 0) {
-		accounts_fail(r, w);
+		resp_fail(r, w, NULL);
 		return 0;
 	}
 	rc = auth_link_use(r->db, req_value(r, "token")->str, purpose, now(),
@@ -250,7 +241,7 @@ accounts_use_link_or_respond(struct req *r, struct resp *w, const char *purpose,
 	if (rc == 1)
 		return 1;
 	if (rc < 0) {
-		accounts_fail(r, w);
+		resp_fail(r, w, NULL);
 	} else {
 		db_rollback(r->db);
 		accounts_link_gone(w);

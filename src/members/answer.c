@@ -36,6 +36,11 @@
 #include "members/join.h"
 #include "members/members.h"
 
+/* what resp_fail says when an answer could not be stored */
+#define NOT_SAVED                                                              \
+	"Something went wrong on our side. Your answer was not saved; please " \
+	"try again."
+
 enum stmt_answer {
 	S_RETIRE,
 	S_QUESTION_INSERT,
@@ -400,15 +405,6 @@ answer_mails(struct req *r, json_t *app, int64_t id, const char *answer)
 			     answer, config_current->base_url, (long long)id));
 }
 
-/* Rolls back and answers 500: nothing was stored. */
-static void
-answer_fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Your answer "
-			   "was not saved; please try again.");
-}
-
 static void
 answer_submit(struct req *r, struct resp *w)
 {
@@ -420,7 +416,7 @@ answer_submit(struct req *r, struct resp *w)
 	int ok, wait;
 
 	if (db_begin(r->db) != 0)
-		return answer_fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	if (!question_or_respond(r, w, &q)) {
 		db_rollback(r->db);
 		return;
@@ -428,7 +424,7 @@ answer_submit(struct req *r, struct resp *w)
 	if ((view = review_application_view(r, q.application)) == NULL ||
 	    json_is_null(view)) {
 		json_decref(view);
-		return answer_fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	}
 	app = json_object_get(view, "application");
 	before = json_pack("{s:s}", "status", members_str(app, "status"));
@@ -450,7 +446,7 @@ answer_submit(struct req *r, struct resp *w)
 		json_decref(before);
 		json_decref(after);
 		if (wait < 0)
-			return answer_fail(r, w);
+			return resp_fail(r, w, NOT_SAVED);
 		db_rollback(r->db);
 		if (r->want_json)
 			return resp_error(w, 429, msg);
@@ -491,7 +487,7 @@ answer_submit(struct req *r, struct resp *w)
 	json_decref(before);
 	json_decref(after);
 	if (!ok)
-		return answer_fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	resp_redirect(w, "/join/answered");
 }
 

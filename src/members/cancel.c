@@ -103,15 +103,6 @@ set_state(struct req *r, json_t *m, const char *state, const char *action,
 		       : 0;
 }
 
-static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500,
-		   "Something went wrong on our side. Nothing was "
-		   "changed; please try again.");
-}
-
 /* Opens the transaction and reads the membership for a change, which
  * must have ended (ended 1) or not (0); answers and returns NULL when
  * there is nothing to change. */
@@ -121,11 +112,11 @@ begin_change(struct req *r, struct resp *w, int mine, int ended)
 	json_t *m;
 
 	if (db_begin(r->db) != 0) {
-		fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	if ((m = membership_of(r, mine)) == NULL) {
-		fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	if (json_is_null(m)) {
@@ -154,7 +145,7 @@ commit_to(struct req *r, struct resp *w, json_t *m, const char *location)
 {
 	json_decref(m);
 	if (db_commit(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, location);
 }
 
@@ -209,7 +200,7 @@ member_cancel(struct req *r, struct resp *w)
 	buf_free(&note);
 	if (rc) {
 		json_decref(m);
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	commit_to(r, w, m, "/renew?cancelled=1");
 }
@@ -242,7 +233,7 @@ admin_cancel(struct req *r, struct resp *w)
 	buf_free(&body);
 	if (rc != 0) {
 		json_decref(m);
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	commit_to(r, w, m,
 		  arena_printf(r->arena, "/admin/memberships?ended=%lld",
@@ -279,7 +270,7 @@ admin_reinstate(struct req *r, struct resp *w)
 	buf_free(&body);
 	if (rc != 0) {
 		json_decref(m);
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	commit_to(r, w, m,
 		  arena_printf(r->arena, "/admin/memberships?reinstated=%lld",

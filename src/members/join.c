@@ -36,6 +36,10 @@
 
 /* Representatives besides the applicant. */
 #define MAX_REPS 3
+/* what resp_fail says when an application could not be stored */
+#define NOT_SAVED                                                              \
+	"Something went wrong on our side. Your application was not "          \
+	"saved; please try again."
 
 enum stmt_join {
 	S_LEVELS,
@@ -714,14 +718,6 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 }
 
 static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Your "
-			   "application was not saved; please try again.");
-}
-
-static void
 join_submit(struct req *r, struct resp *w)
 {
 	const char *email, *reps_text, *msg = NULL;
@@ -762,9 +758,9 @@ join_submit(struct req *r, struct resp *w)
 	free(text);
 	json_decref(reps);
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	if ((id = insert_application(r, &lv, email, reps_text)) < 0)
-		return fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	if (audit_record_new(r->db, r->person ? r->person->id : 0,
 			     "application.submit", "application",
 			     arena_printf(r->arena, "%lld", (long long)id), NULL,
@@ -776,7 +772,7 @@ join_submit(struct req *r, struct resp *w)
 						 : NULL),
 			     r->client) != 0 ||
 	    send_notices(r, &lv, id, email) != 0 || db_commit(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	resp_redirect(w, "/join/thanks");
 }
 

@@ -124,7 +124,7 @@ members_manage_org_or_respond(struct req *r, struct resp *w)
 	}
 	return org;
 failed:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 	return NULL;
 }
 
@@ -566,7 +566,7 @@ edit_save(struct req *r, struct resp *w)
 				      members_str(org, "slug")));
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(before);
 	json_decref(after);

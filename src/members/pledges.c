@@ -354,12 +354,12 @@ sponsor_submit(struct req *r, struct resp *w)
 				   : tier_currency;
 
 	if (db_begin(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	wait = limits_check(r, w, &limits_sponsor,
 			    req_value(r, "contact_email")->str, "pledges",
 			    &msg);
 	if (wait < 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (wait > 0) {
 		db_rollback(r->db);
 		if (r->want_json)
@@ -368,7 +368,7 @@ sponsor_submit(struct req *r, struct resp *w)
 		return sponsor_again(r, w, 429);
 	}
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_INSERT)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, req_value(r, "sponsor_name")->str);
 	db_bind_text(st, 2, req_value(r, "contact_name")->str);
 	db_bind_text(st, 3, req_value(r, "contact_email")->str);
@@ -386,7 +386,7 @@ sponsor_submit(struct req *r, struct resp *w)
 	db_bind_int(st, 10, at); /* consent: checked above, given now */
 	db_bind_int(st, 11, at);
 	if (db_run(st) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	id = db_last_id(r->db);
 	if (audit_record_new(
 		    r->db, r->person ? r->person->id : 0, "pledge.create",
@@ -405,12 +405,12 @@ sponsor_submit(struct req *r, struct resp *w)
 			      req_value(r, "thank_publicly")->num == 1,
 			      "consent_at", (json_int_t)at),
 		    r->client) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (pledge_mails(r, id,
 			 pledge_worth(r, tier_name, tier_amount, tier_currency,
 				      minor, currency)) != 0 ||
 	    db_commit(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/sponsor/thanks");
 }
 
@@ -560,12 +560,12 @@ pledge_status_set(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_begin(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_STATUS)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_int(st, 1, id);
 	if ((rc = db_step(st)) == DB_ERROR)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (rc == DB_DONE) {
 		db_rollback(r->db);
 		resp_error(w, 404, "There is no such pledge.");
@@ -579,7 +579,7 @@ pledge_status_set(struct req *r, struct resp *w)
 		return;
 	}
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_SET_STATUS)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, status);
 	db_bind_int(st, 2, now());
 	db_bind_int(st, 3, id);
@@ -590,7 +590,7 @@ pledge_status_set(struct req *r, struct resp *w)
 			     json_pack("{s:s}", "status", status),
 			     r->client) != 0 ||
 	    db_commit(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/pledges?done=status");
 }
 

@@ -304,14 +304,6 @@ renew_page(struct req *r, struct resp *w)
 	json_decref(payments);
 }
 
-static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Nothing was "
-			   "changed; please try again.");
-}
-
 /* POST /renew/:id -- a free level renews now; one with dues asks. */
 static void
 renew(struct req *r, struct resp *w)
@@ -322,10 +314,10 @@ renew(struct req *r, struct resp *w)
 	struct buf text = BUF_INIT;
 
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	m = membership(r->db, id, r->person->id);
 	if (m == NULL)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (json_is_null(m)) {
 		db_rollback(r->db);
 		resp_error(w, 404, "You do not answer for such a membership.");
@@ -350,7 +342,7 @@ renew(struct req *r, struct resp *w)
 				  "", "free", r->client) != 1 ||
 		    db_commit(r->db) != 0) {
 			json_decref(m);
-			return fail(r, w);
+			return resp_fail(r, w, NULL);
 		}
 		json_decref(m);
 		resp_redirect(w, arena_printf(r->arena, "/renew?renewed=%lld",
@@ -393,7 +385,7 @@ renew(struct req *r, struct resp *w)
 			buf_free(&nt);
 			buf_free(&text);
 			json_decref(m);
-			return fail(r, w);
+			return resp_fail(r, w, NULL);
 		}
 		buf_free(&nt);
 	}
@@ -519,12 +511,12 @@ admin_payment(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	rc = members_renew(r->db, id, r->person->id, req_value(r, "paid_on")->str,
 			   amount, req_value(r, "currency")->str,
 			   req_value(r, "reference")->str, "manual", r->client);
 	if (rc < 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (rc == 0) {
 		db_rollback(r->db);
 		resp_error(w, 404, "There is no such membership, or it is "
@@ -532,7 +524,7 @@ admin_payment(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_commit(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, arena_printf(r->arena, "/admin/memberships?done=%lld",
 				      (long long)id));
 }

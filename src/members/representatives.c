@@ -261,7 +261,7 @@ rep_or_respond(struct req *r, struct resp *w, json_t *org)
 	json_t *rep;
 
 	if (rows == NULL) {
-		members_fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	rep = json_incref(json_array_get(rows, 0));
@@ -288,7 +288,7 @@ begin_change_or_respond(struct req *r, struct resp *w, json_t **org,
 	if ((*org = members_manage_org_or_respond(r, w)) == NULL)
 		return -1;
 	if (db_begin(r->db) != 0)
-		members_fail(r, w);
+		resp_fail(r, w, NULL);
 	else if ((*rep = rep_or_respond(r, w, *org)) != NULL)
 		return 0;
 	json_decref(*org);
@@ -425,7 +425,7 @@ rep_invite(struct req *r, struct resp *w)
 	reps_done(r, w, org, "invited");
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(rows);
 	json_decref(org);
@@ -530,7 +530,7 @@ rep_post(struct req *r, struct resp *w)
 	reps_done(r, w, org, "post");
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(rep);
 	json_decref(org);
@@ -598,7 +598,7 @@ rep_remove(struct req *r, struct resp *w)
 		reps_done(r, w, org, "removed");
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(rep);
 	json_decref(org);
@@ -696,7 +696,7 @@ rep_handover(struct req *r, struct resp *w)
 		reps_done(r, w, org, "main-contact");
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(former);
 	json_decref(rep);
@@ -775,7 +775,7 @@ invitation_or_respond(struct req *r, struct resp *w, json_t **org,
 fail:
 	json_decref(*org);
 	*org = NULL;
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 	return -1;
 }
 
@@ -814,7 +814,7 @@ accept(struct req *r, struct resp *w)
 	int64_t oid, pid;
 
 	if (db_begin(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (invitation_or_respond(r, w, &org, &invite) != 1)
 		return;
 	oid = members_int(org, "id");
@@ -849,7 +849,7 @@ accept(struct req *r, struct resp *w)
 			    "The organisation's page"));
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(invite);
 	json_decref(org);

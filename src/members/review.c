@@ -604,11 +604,11 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 		return NULL;
 	}
 	if (db_begin(r->db) != 0) {
-		members_fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	if ((app = load_application(r, id)) == NULL) {
-		members_fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	if (json_is_null(app)) {
@@ -696,7 +696,7 @@ reject(struct req *r, struct resp *w)
 				 reason)) != 0 ||
 	    db_commit(r->db) != 0) {
 		json_decref(app);
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	json_decref(app);
 	resp_redirect(w, arena_printf(r->arena,
@@ -726,7 +726,7 @@ ask(struct req *r, struct resp *w)
 	question = req_value(r, "question")->str;
 	if ((st = db_stmt(r->db, &review_sql, R_ASK)) == NULL) {
 		json_decref(app);
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	db_bind_text(st, 1, question);
 	db_bind_int(st, 2, id);
@@ -759,7 +759,7 @@ ask(struct req *r, struct resp *w)
 				 ANSWER_LINK_DAYS)) != 0 ||
 	    db_commit(r->db) != 0) {
 		json_decref(app);
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	json_decref(app);
 	resp_redirect(w, arena_printf(r->arena,
@@ -791,7 +791,7 @@ approve(struct req *r, struct resp *w)
 	     db_commit(r->db) == 0;
 	json_decref(app);
 	if (!ok)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, arena_printf(r->arena,
 				      "/admin/applications/%lld?done=approved",
 				      (long long)id));
