@@ -12,6 +12,7 @@
 
 #include "accounts/accounts.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "public_limits.h"
 
 enum stmt_accounts {
@@ -56,12 +57,6 @@ enum stmt_accounts {
 /* a form whose handler hashes or checks a password: run on the hashing
  * threads (ROUTE_PWHASH in http.h) */
 #define OWN_PW (OWN | ROUTE_PWHASH)
-
-static inline int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 /* ---- accounts.c: the pieces the pages share ---- */
 

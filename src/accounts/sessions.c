@@ -105,7 +105,8 @@ token_create(struct req *r, struct resp *w)
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	id = auth_api_token_create(r->db, r->person->id,
-				   req_value(r, "name")->str, now(), token);
+				   req_value(r, "name")->str, clock_now(),
+				   token);
 	if (id < 0 ||
 	    audit_record_new(r->db, r->person->id, "api_token.create", "api_token",
 			 arena_printf(r->arena, "%lld", (long long)id), NULL,
@@ -129,7 +130,7 @@ token_revoke(struct req *r, struct resp *w)
 
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
-	rc = auth_api_token_revoke(r->db, r->person->id, id, now());
+	rc = auth_api_token_revoke(r->db, r->person->id, id, clock_now());
 	if (rc < 0)
 		return resp_fail(r, w, NULL);
 	if (rc == 0) {

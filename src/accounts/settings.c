@@ -91,7 +91,7 @@ accounts_set_password(struct req *r, int64_t person, const char *hash,
 	db_bind_int(st, 2, person);
 	if (db_run(st) != 0 ||
 	    auth_sessions_end_others(r->db, person, keep_session) != 0 ||
-	    auth_api_tokens_revoke_all(r->db, person, now()) != 0)
+	    auth_api_tokens_revoke_all(r->db, person, clock_now()) != 0)
 		return -1;
 	return audit_record(r->db, r->person ? r->person->id : person,
 			    "person.password.set", "person",
@@ -114,7 +114,7 @@ current_password_error(struct req *r, struct resp *w, int *status)
 {
 	const char *hash = current_hash(r);
 	const char *pair_key;
-	int64_t t = now();
+	int64_t t = clock_now();
 	int wait;
 	char words[32];
 
@@ -279,7 +279,7 @@ account_email(struct req *r, struct resp *w)
 		if (tell_owner(r, email) != 0)
 			return resp_fail(r, w, NULL);
 	} else if (auth_link_create(r->db, r->person->id, "email", email,
-				    EMAIL_TTL, now(), token) != 0 ||
+				    EMAIL_TTL, clock_now(), token) != 0 ||
 		   accounts_send_link_mail(
 			   r, email, r->person->name,
 			   "Confirm your new address",
@@ -333,7 +333,7 @@ email_confirm(struct req *r, struct resp *w)
 	    (st = db_stmt(r->db, &accounts_sql, S_PERSON_SET_EMAIL)) == NULL)
 		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, email);
-	db_bind_int(st, 2, now());
+	db_bind_int(st, 2, clock_now());
 	db_bind_int(st, 3, person);
 	if (db_run(st) != 0 ||
 	    auth_sessions_end_others(r->db, person,

@@ -61,7 +61,7 @@ signin(struct req *r, struct resp *w)
 	const char *acct_key, *pair_key, *client_key;
 	struct person p;
 	int found, hot, wait_p, wait_c;
-	int64_t t = now();
+	int64_t t = clock_now();
 
 	if (r->errors) {
 		accounts_form_page(r, w, 422, "accounts/templates/signin.html",
@@ -166,7 +166,7 @@ mark_verified(struct req *r, int64_t person)
 
 	if (st == NULL)
 		return -1;
-	db_bind_int(st, 1, now());
+	db_bind_int(st, 1, clock_now());
 	db_bind_int(st, 2, person);
 	return db_run(st);
 }
@@ -234,8 +234,8 @@ reset(struct req *r, struct resp *w)
 	if (found < 0)
 		return resp_fail(r, w, NULL);
 	if (found &&
-	    (auth_link_create(r->db, p.id, "reset", NULL, RESET_TTL, now(),
-			      token) != 0 ||
+	    (auth_link_create(r->db, p.id, "reset", NULL, RESET_TTL,
+			      clock_now(), token) != 0 ||
 	     accounts_send_link_mail(
 		     r, email, p.name, "Choose a new password",
 		     "Someone, perhaps you, asked to choose a new "

@@ -80,7 +80,7 @@ signup(struct req *r, struct resp *w)
 				return resp_fail(r, w, NULL);
 			db_bind_text(st, 1, email);
 			db_bind_text(st, 2, name);
-			db_bind_int(st, 3, now());
+			db_bind_int(st, 3, clock_now());
 			if (db_run(st) != 0)
 				return resp_fail(r, w, NULL);
 			id = db_last_id(r->db);
@@ -96,7 +96,7 @@ signup(struct req *r, struct resp *w)
 		/* the name of this sign-up travels with its link: the
 		 * account takes it when the link is used */
 		if (auth_link_create(r->db, id, "verify", name, VERIFY_TTL,
-				     now(), token) != 0 ||
+				     clock_now(), token) != 0 ||
 		    accounts_send_link_mail(
 			    r, email, found ? p.name : name,
 			    "Confirm your address",
@@ -171,7 +171,7 @@ verify(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, name);
 	db_bind_text(st, 2, hash);
-	db_bind_int(st, 3, now());
+	db_bind_int(st, 3, clock_now());
 	db_bind_int(st, 4, person);
 	if (db_run(st) != 0 ||
 	    audit_record(r->db, person, "person.verify", "person",

@@ -26,6 +26,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/log.h"
@@ -325,7 +326,7 @@ add_text_times(json_t *rows, const char *key)
 static void
 sql_timestamp_now(char out[20])
 {
-	time_t now = time(NULL);
+	time_t now = (time_t)clock_now();
 	struct tm tm;
 
 	gmtime_r(&now, &tm);

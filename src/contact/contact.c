@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/log.h"
@@ -146,7 +147,7 @@ limited_or_respond(struct req *r, struct resp *w, const char *email,
 				kib < LIMITS_CONTACT_KIB_PER_DAY
 					? kib
 					: LIMITS_CONTACT_KIB_PER_DAY,
-				LIMITS_CONTACT_KIB_PER_DAY, 86400, time(NULL));
+				LIMITS_CONTACT_KIB_PER_DAY, 86400, clock_now());
 			if (wait > 0)
 				limits_refused(r, w, wait, "documents", &msg);
 		}

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "conns.h"
 #include "db.h"
 #include "escape.h"
@@ -586,7 +587,7 @@ finish_request(struct conn_state *cs)
 	r->db = db_thread();
 	if (r->db == NULL)
 		return answer_error(cs, 503, "The database is not available.");
-	if (auth_load_or_respond(r, &w, (int64_t)time(NULL)) != 0)
+	if (auth_load_or_respond(r, &w, clock_now()) != 0)
 		return answer(cs, &w);
 	if (!auth_can(r->person, r->route->who)) {
 		if (r->person)

@@ -28,13 +28,14 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "public_limits.h"
 #include "members/join.h"
 #include "members/members.h"
+#include "public_limits.h"
 
 /* what resp_fail says when an answer could not be stored */
 #define NOT_SAVED                                                              \
@@ -108,12 +109,6 @@ static const char *const org_fields[][2] = {
 #define ORG_REQUIRED(name)                                       \
 	(strcmp(name, "org_name") == 0 || strcmp(name, "country") == 0 || \
 	 strcmp(name, "org_description") == 0)
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 /* ---- for review.c ---- */
 
@@ -229,7 +224,7 @@ question_or_respond(struct req *r, struct resp *w, struct question *q)
 			   "This question has been answered already, thank "
 			   "you. A link works once; if the secretariat needs "
 			   "to know more, it will send you a new one.");
-	else if (expires <= now())
+	else if (expires <= clock_now())
 		resp_error(w, 410,
 			   "This link has expired, or a newer question from "
 			   "the secretariat has replaced it. Please use the "
@@ -412,7 +407,7 @@ answer_submit(struct req *r, struct resp *w)
 	struct db_stmt *st;
 	json_t *view, *app, *before, *after;
 	const char *answer, *msg = NULL;
-	int64_t t = now();
+	int64_t t = clock_now();
 	int ok, wait;
 
 	if (db_begin(r->db) != 0)

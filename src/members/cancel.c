@@ -13,6 +13,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/mail.h"
 #include "core/util.h"
 #include "members/members.h"
@@ -49,7 +50,7 @@ static struct db_sql cancel_sql = {"members-cancel", cancel_sql_text, C__MAX,
 static long
 today_days(void)
 {
-	return (long)(time(NULL) / 86400);
+	return (long)(clock_now() / 86400);
 }
 
 /* The membership :id of the request, as r's person answers for it (mine)

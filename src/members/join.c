@@ -26,13 +26,14 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "public_limits.h"
 #include "members/members.h"
+#include "public_limits.h"
 
 /* Representatives besides the applicant. */
 #define MAX_REPS 3
@@ -117,16 +118,10 @@ struct level {
 	int is_org, requires_un;
 };
 
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
-
 static int
 this_year(void)
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
@@ -637,7 +632,7 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 {
 	struct db_stmt *st = db_stmt(r->db, &join_sql, S_APPLICATION_INSERT);
 	int un = lv->is_org && lv->requires_un;
-	int64_t t = now();
+	int64_t t = clock_now();
 
 	if (st == NULL)
 		return -1;

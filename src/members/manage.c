@@ -24,6 +24,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/db.h"
 #include "core/util.h"
 #include "members/directory.h"
@@ -96,7 +97,7 @@ static const char *const visibility_texts[] = {
 static int
 this_year(void)
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 
 	gmtime_r(&t, &tm);

@@ -33,15 +33,16 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "public_limits.h"
 #include "members/levels.h"
 #include "members/members.h"
+#include "public_limits.h"
 
 #define PAGE_SIZE 50
 #define MAX_PAGE 100000
@@ -103,12 +104,6 @@ static const char *const status_labels[] = {"New", "Confirmed", "Received",
 #define DECISIONS (statuses + 1)
 #define DECISION_LABELS (status_labels + 1)
 static const char *const done_status[] = {"status", NULL};
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 /* Puts a plain-text message in the outbox, in the caller's transaction.
  * 0 or -1. */
@@ -382,7 +377,7 @@ sponsor_submit(struct req *r, struct resp *w)
 				    ? members_value_or_null(r, "purpose_detail")
 				    : "");
 	db_bind_int(st, 9, req_value(r, "thank_publicly")->num == 1);
-	at = now();
+	at = clock_now();
 	db_bind_int(st, 10, at); /* consent: checked above, given now */
 	db_bind_int(st, 11, at);
 	if (db_run(st) != 0)
@@ -581,7 +576,7 @@ pledge_status_set(struct req *r, struct resp *w)
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_SET_STATUS)) == NULL)
 		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, status);
-	db_bind_int(st, 2, now());
+	db_bind_int(st, 2, clock_now());
 	db_bind_int(st, 3, id);
 	if (db_run(st) != 0 ||
 	    audit_record_new(r->db, r->person->id, "pledge.status", "pledge",

@@ -19,6 +19,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/mail.h"
 #include "core/render.h"
@@ -82,7 +83,7 @@ static struct db_sql renew_sql = {"members-renew", renew_sql_text, R__MAX, 0};
 static void
 today_ymd(char out[11])
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
@@ -194,7 +195,7 @@ members_renew(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 	db_bind_text(st, 5, reference ? reference : "");
 	db_bind_text(st, 6, provider);
 	db_bind_int(st, 7, actor);
-	db_bind_int(st, 8, (int64_t)time(NULL));
+	db_bind_int(st, 8, clock_now());
 	if (db_run(st) != 0 || (st = db_stmt(db, &renew_sql, R_EXTEND)) == NULL)
 		goto done;
 	db_bind_text(st, 1, from);

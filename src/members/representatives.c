@@ -19,6 +19,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/util.h"
@@ -167,7 +168,7 @@ invitations_of(struct req *r, int64_t oid)
 	if (st == NULL)
 		return NULL;
 	db_bind_int(st, 1, oid);
-	db_bind_int(st, 2, (int64_t)time(NULL));
+	db_bind_int(st, 2, clock_now());
 	return db_all_json(st);
 }
 
@@ -313,7 +314,7 @@ static int
 ask_existing(struct req *r, json_t *org, const struct person *p)
 {
 	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_LEN + 1];
-	int64_t oid = members_int(org, "id"), t = (int64_t)time(NULL);
+	int64_t oid = members_int(org, "id"), t = clock_now();
 	const char *orgname = members_str(org, "name");
 	struct db_stmt *st = db_stmt(r->db, &reps_sql, M_INVITE_SET);
 
@@ -752,7 +753,7 @@ invitation_or_respond(struct req *r, struct resp *w, json_t **org,
 			goto fail;
 		db_bind_text(st, 1, hash);
 		db_bind_int(st, 2, members_int(*org, "id"));
-		db_bind_int(st, 3, (int64_t)time(NULL));
+		db_bind_int(st, 3, clock_now());
 		if (db_step(st) == DB_ROW) {
 			*invite = json_pack(
 				"{s:I,s:I,s:s,s:s}", "id",
