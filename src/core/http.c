@@ -480,10 +480,9 @@ cacheable(struct req *r)
 	return 1;
 }
 
-/* Runs the route's handler into w (http_send adds the route's cache
- * policy to whatever flags the handler sets). */
-static void
-run_handler(struct req *r, struct resp *w)
+/* The handler, then the core's clean-up after it (http_int.h). */
+void
+http_run_handler(struct req *r, struct resp *w)
 {
 	r->route->handler(r, w);
 	/* a transaction left open would hold every writer of the process */
@@ -525,7 +524,7 @@ run_offloaded(void *arg, int late)
 	else if ((r->db = db_thread()) == NULL) /* this thread's own */
 		resp_error(w, 503, "The database is not available.");
 	else
-		run_handler(r, w);
+		http_run_handler(r, w);
 	/* the answer is rendered on the worker: with the worker's own */
 	r->db = worker_db;
 	MHD_resume_connection(r->conn);
@@ -633,7 +632,7 @@ finish_request(struct conn_state *cs)
 	}
 	if ((r->route->flags & ROUTE_PWHASH) && offload_running())
 		return offload_handler(cs);
-	run_handler(r, &w);
+	http_run_handler(r, &w);
 	return answer(cs, &w);
 }
 
