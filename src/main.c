@@ -21,19 +21,20 @@
 #include "accounts/cli.h"
 #include "app.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/http.h"
 #include "core/jobs.h"
 #include "core/log.h"
-#include "core/maintenance.h"
 #include "core/mail.h"
+#include "core/maintenance.h"
 #include "core/render.h"
 #include "core/response.h"
 #include "core/static.h"
+#include "core/validate.h"
 #include "members/import.h"
 #include "members/states.h"
-#include "core/validate.h"
 
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
@@ -473,9 +474,8 @@ cmd_serve(struct config *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (pending == 0 &&
-	    (auth_init(db) != 0 ||
-	     maintenance_ensure(db, (int64_t)time(NULL)) != 0 ||
-	     members_states_ensure(db, (int64_t)time(NULL)) != 0)) {
+	    (auth_init(db) != 0 || maintenance_ensure(db, clock_now()) != 0 ||
+	     members_states_ensure(db, clock_now()) != 0)) {
 		db_close(db);
 		fprintf(stderr, "alliance: cannot prepare the database (CSRF "
 				"key, maintenance job)\n");
@@ -562,8 +562,8 @@ cmd_worker(struct config *c, int argc, char **argv)
 
 	if (db == NULL)
 		return EXIT_FAIL;
-	if (maintenance_ensure(db, (int64_t)time(NULL)) != 0 ||
-	    members_states_ensure(db, (int64_t)time(NULL)) != 0) {
+	if (maintenance_ensure(db, clock_now()) != 0 ||
+	    members_states_ensure(db, clock_now()) != 0) {
 		db_close(db);
 		fprintf(stderr, "alliance: cannot schedule the recurring "
 				"jobs\n");

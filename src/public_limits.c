@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 
 #define HOUR 3600
 #define DAY 86400
@@ -46,7 +47,7 @@ limits_check(struct req *r, struct resp *w, const struct ratelimit_rule *rule,
 	     const char *address, const char *what, const char **message)
 {
 	int wait = ratelimit_hit_rule(r->db, rule, limits_client(r), address,
-				      (int64_t)time(NULL));
+				      clock_now());
 
 	if (wait > 0)
 		limits_refused(r, w, wait, what, message);

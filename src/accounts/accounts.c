@@ -170,8 +170,8 @@ accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 
 	if (r->session_hash && auth_session_end(r->db, r->session_hash) != 0)
 		return -1;
-	if (auth_session_create(r->db, person, r->client, ua, now(), token) !=
-	    0)
+	if (auth_session_create(r->db, person, r->client, ua, clock_now(),
+				token) != 0)
 		return -1;
 	auth_set_cookie(r, auth_session_cookie(), token, 0);
 	/* only local paths: never an open redirect */
@@ -182,15 +182,6 @@ accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 	return 0;
 }
 
-/* Answers 500 after rolling back. */
-void
-accounts_fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Nothing was "
-			   "changed; please try again.");
-}
-
 /* Counts an e-mail of rule to address from this client: 0 when it may
  * be sent, else the seconds to wait (-1 on error). */
 int
@@ -198,7 +189,7 @@ accounts_mail_limited(struct req *r, const struct ratelimit_rule *rule,
 		      const char *address)
 {
 	return ratelimit_hit_rule(r->db, rule, limits_client(r), address,
-				  now());
+				  clock_now());
 }
 
 /* The password as typed: FT_TEXT trims, so read the raw input back.
@@ -242,15 +233,15 @@ accounts_use_link_or_respond(struct req *r, struct resp *w, const char *purpose,
 		return 0;
 	}
 	if (db_begin(r->db) != 0) {
-		accounts_fail(r, w);
+		resp_fail(r, w, NULL);
 		return 0;
 	}
-	rc = auth_link_use(r->db, req_value(r, "token")->str, purpose, now(),
-			   r->arena, person, data);
+	rc = auth_link_use(r->db, req_value(r, "token")->str, purpose,
+			   clock_now(), r->arena, person, data);
 	if (rc == 1)
 		return 1;
 	if (rc < 0) {
-		accounts_fail(r, w);
+		resp_fail(r, w, NULL);
 	} else {
 		db_rollback(r->db);
 		accounts_link_gone(w);
@@ -266,9 +257,10 @@ accounts_link_valid_or_respond(struct req *r, struct resp *w,
 {
 	const struct value *t = req_value(r, "token");
 	int64_t person;
-	int rc = t->present ? auth_link_peek(r->db, t->str, purpose, now(),
-					     r->arena, &person, NULL)
-			    : 0;
+	int rc = t->present
+			 ? auth_link_peek(r->db, t->str, purpose, clock_now(),
+					  r->arena, &person, NULL)
+			 : 0;
 
 	if (rc < 0)
 		resp_error(w, 500, "Something went wrong on our side.");

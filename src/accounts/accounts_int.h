@@ -12,6 +12,7 @@
 
 #include "accounts/accounts.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "public_limits.h"
 
 enum stmt_accounts {
@@ -57,12 +58,6 @@ enum stmt_accounts {
  * threads (ROUTE_PWHASH in http.h) */
 #define OWN_PW (OWN | ROUTE_PWHASH)
 
-static inline int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
-
 /* ---- accounts.c: the pieces the pages share ---- */
 
 /* A form page: the model gets what was typed (never passwords) and the
@@ -85,8 +80,6 @@ int accounts_send_link_mail(struct req *r, const char *to, const char *name,
  * to next (a local path) or /account.  0 or -1. */
 int accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 		     const char *next);
-/* Answers 500 after rolling back. */
-void accounts_fail(struct req *r, struct resp *w);
 /* Counts an e-mail of rule (public_limits.h) to address from this client: 0
  * when it may be sent, else the seconds to wait (-1 on error). */
 int accounts_mail_limited(struct req *r, const struct ratelimit_rule *rule,

@@ -16,6 +16,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/util.h"
 #include "core/validate.h"
 
@@ -111,7 +112,7 @@ user_add(const struct config *c, struct db *db, const char *email_arg,
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, name);
 	db_bind_text(st, 3, auth_role_name(role));
-	db_bind_int(st, 4, (int64_t)time(NULL));
+	db_bind_int(st, 4, clock_now());
 	if (db_run(st) != 0) {
 		fprintf(stderr, "alliance user add: %s has an account already\n",
 			email);
@@ -122,10 +123,10 @@ user_add(const struct config *c, struct db *db, const char *email_arg,
 	id = db_last_id(db);
 	snprintf(id_text, sizeof(id_text), "%lld", (long long)id);
 	if (audit_record_new(db, 0, "person.create", "person", id_text, NULL,
-			 json_pack("{s:s,s:s,s:s}", "email", email, "name", name,
-				   "role", auth_role_name(role)),
-			 "cli") != 0 ||
-	    auth_link_create(db, id, "signin", NULL, LINK_TTL, time(NULL),
+			     json_pack("{s:s,s:s,s:s}", "email", email, "name",
+				       name, "role", auth_role_name(role)),
+			     "cli") != 0 ||
+	    auth_link_create(db, id, "signin", NULL, LINK_TTL, clock_now(),
 			     token) != 0 ||
 	    db_commit(db) != 0) {
 		free(email);
@@ -253,7 +254,7 @@ user_reset_password(const struct config *c, struct db *db, const char *email)
 	/* a sign-in link: it also confirms the address of an account that
 	 * never had a password (the first administrator) */
 	if (db_begin(db) != 0 ||
-	    auth_link_create(db, p.id, "signin", NULL, LINK_TTL, time(NULL),
+	    auth_link_create(db, p.id, "signin", NULL, LINK_TTL, clock_now(),
 			     token) != 0 ||
 	    audit_record(db, 0, "person.password.link", "person", id_text, NULL,
 			 NULL, "cli") != 0 ||

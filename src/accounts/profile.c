@@ -99,7 +99,7 @@ profile_save(struct req *r, struct resp *w)
 		json_t *m = profile_model(r);
 
 		if (m == NULL)
-			return accounts_fail(r, w);
+			return resp_fail(r, w, NULL);
 		accounts_form_page(r, w, 422, "accounts/templates/profile.html",
 				   "Your profile", m);
 		return;
@@ -108,12 +108,12 @@ profile_save(struct req *r, struct resp *w)
 		if (strcmp(profile_fields[i].name, "focal") == 0)
 			focal = &r->values[i];
 	if (db_begin(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	before = profile_model(r);
 	st = db_stmt(r->db, &accounts_sql, S_PROFILE_SET);
 	if (before == NULL || st == NULL) {
 		json_decref(before);
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	db_bind_text(st, 1, req_value(r, "name")->str);
 	db_bind_text(st, 2, req_value(r, "country")->str);
@@ -131,24 +131,24 @@ profile_save(struct req *r, struct resp *w)
 	if (db_run(st) != 0 ||
 	    (st = db_stmt(r->db, &accounts_sql, S_FOCAL_CLEAR)) == NULL) {
 		json_decref(before);
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	db_bind_int(st, 1, r->person->id);
 	if (db_run(st) != 0) {
 		json_decref(before);
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	for (size_t i = 0; focal && i < focal->n; i++) {
 		st = db_stmt(r->db, &accounts_sql, S_FOCAL_ADD);
 		if (st == NULL) {
 			json_decref(before);
-			return accounts_fail(r, w);
+			return resp_fail(r, w, NULL);
 		}
 		db_bind_int(st, 1, r->person->id);
 		db_bind_text(st, 2, focal->v[i].str);
 		if (db_run(st) != 0) {
 			json_decref(before);
-			return accounts_fail(r, w);
+			return resp_fail(r, w, NULL);
 		}
 	}
 	{
@@ -166,7 +166,7 @@ profile_save(struct req *r, struct resp *w)
 		json_decref(after);
 		json_decref(before);
 		if (rc != 0 || db_commit(r->db) != 0)
-			return accounts_fail(r, w);
+			return resp_fail(r, w, NULL);
 	}
 	resp_redirect(w, "/account/profile?saved=1");
 }

@@ -103,16 +103,17 @@ token_create(struct req *r, struct resp *w)
 	if (r->errors)
 		return tokens_page(r, w);
 	if (db_begin(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	id = auth_api_token_create(r->db, r->person->id,
-				   req_value(r, "name")->str, now(), token);
+				   req_value(r, "name")->str, clock_now(),
+				   token);
 	if (id < 0 ||
 	    audit_record_new(r->db, r->person->id, "api_token.create", "api_token",
 			 arena_printf(r->arena, "%lld", (long long)id), NULL,
 			 json_pack("{s:s}", "name", req_value(r, "name")->str),
 			 r->client) != 0 ||
 	    db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	/* shown once, here; only its digest is stored */
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, 201, "accounts/templates/token_created.html",
@@ -128,10 +129,10 @@ token_revoke(struct req *r, struct resp *w)
 	int rc;
 
 	if (db_begin(r->db) != 0)
-		return accounts_fail(r, w);
-	rc = auth_api_token_revoke(r->db, r->person->id, id, now());
+		return resp_fail(r, w, NULL);
+	rc = auth_api_token_revoke(r->db, r->person->id, id, clock_now());
 	if (rc < 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (rc == 0) {
 		db_rollback(r->db);
 		resp_error(w, 404, "There is no such token, or it is revoked "
@@ -141,7 +142,7 @@ token_revoke(struct req *r, struct resp *w)
 	if (audit_record(r->db, r->person->id, "api_token.revoke", "api_token",
 			 req_param(r, "id"), NULL, NULL, r->client) != 0 ||
 	    db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/account/tokens");
 }
 

@@ -91,7 +91,7 @@ accounts_set_password(struct req *r, int64_t person, const char *hash,
 	db_bind_int(st, 2, person);
 	if (db_run(st) != 0 ||
 	    auth_sessions_end_others(r->db, person, keep_session) != 0 ||
-	    auth_api_tokens_revoke_all(r->db, person, now()) != 0)
+	    auth_api_tokens_revoke_all(r->db, person, clock_now()) != 0)
 		return -1;
 	return audit_record(r->db, r->person ? r->person->id : person,
 			    "person.password.set", "person",
@@ -114,7 +114,7 @@ current_password_error(struct req *r, struct resp *w, int *status)
 {
 	const char *hash = current_hash(r);
 	const char *pair_key;
-	int64_t t = now();
+	int64_t t = clock_now();
 	int wait;
 	char words[32];
 
@@ -156,7 +156,7 @@ account_password(struct req *r, struct resp *w)
 	    (wrong = current_password_error(r, w, &status)) != NULL)
 		r->errors = json_pack("{s:s}", "current", wrong);
 	if (status == 500)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (r->errors) {
 		accounts_form_page(r, w, status,
 				   "accounts/templates/account.html",
@@ -168,7 +168,7 @@ account_password(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_begin(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (accounts_set_password(r, r->person->id, hash, r->session_hash) !=
 		    0 ||
 	    accounts_send_link_mail(
@@ -180,7 +180,7 @@ account_password(struct req *r, struct resp *w)
 		    "All other browsers where you were signed in have "
 		    "been signed out, and your API tokens revoked.") != 0 ||
 	    db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/account?done=password");
 }
 
@@ -262,11 +262,11 @@ account_email(struct req *r, struct resp *w)
 			r->errors = json_pack("{s:s}", "email", msg);
 			status = 429;
 		} else if (wait < 0) {
-			return accounts_fail(r, w);
+			return resp_fail(r, w, NULL);
 		}
 	}
 	if (status == 500)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (r->errors) {
 		accounts_form_page(r, w, status,
 				   "accounts/templates/account.html",
@@ -274,12 +274,12 @@ account_email(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_begin(r->db) != 0 || (taken = email_taken(r, email)) < 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (taken) {
 		if (tell_owner(r, email) != 0)
-			return accounts_fail(r, w);
+			return resp_fail(r, w, NULL);
 	} else if (auth_link_create(r->db, r->person->id, "email", email,
-				    EMAIL_TTL, now(), token) != 0 ||
+				    EMAIL_TTL, clock_now(), token) != 0 ||
 		   accounts_send_link_mail(
 			   r, email, r->person->name,
 			   "Confirm your new address",
@@ -289,10 +289,10 @@ account_email(struct req *r, struct resp *w)
 				   r, "/account/email/confirm?token=", token),
 			   "The link works once, for 24 hours. Until then "
 			   "your old address stays in use.") != 0) {
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	if (db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/account?done=email-sent");
 }
 
@@ -331,9 +331,9 @@ email_confirm(struct req *r, struct resp *w)
 	}
 	if (auth_person_by_id(r->db, person, r->arena, &before) != 1 ||
 	    (st = db_stmt(r->db, &accounts_sql, S_PERSON_SET_EMAIL)) == NULL)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, email);
-	db_bind_int(st, 2, now());
+	db_bind_int(st, 2, clock_now());
 	db_bind_int(st, 3, person);
 	if (db_run(st) != 0 ||
 	    auth_sessions_end_others(r->db, person,
@@ -357,7 +357,7 @@ email_confirm(struct req *r, struct resp *w)
 		    "This old address will get no more messages "
 		    "about the account.") != 0 ||
 	    db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, r->person && r->person->id == person
 				 ? "/account?done=email"
 				 : "/signin");

@@ -61,7 +61,7 @@ signin(struct req *r, struct resp *w)
 	const char *acct_key, *pair_key, *client_key;
 	struct person p;
 	int found, hot, wait_p, wait_c;
-	int64_t t = now();
+	int64_t t = clock_now();
 
 	if (r->errors) {
 		accounts_form_page(r, w, 422, "accounts/templates/signin.html",
@@ -140,10 +140,10 @@ signin(struct req *r, struct resp *w)
 	 * give guessers from elsewhere their full allowance back */
 	ratelimit_clear(r->db, pair_key);
 	if (db_begin(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (accounts_sign_in(r, w, p.id, req_value(r, "next")->str) != 0 ||
 	    db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 }
 
 static void
@@ -166,7 +166,7 @@ mark_verified(struct req *r, int64_t person)
 
 	if (st == NULL)
 		return -1;
-	db_bind_int(st, 1, now());
+	db_bind_int(st, 1, clock_now());
 	db_bind_int(st, 2, person);
 	return db_run(st);
 }
@@ -195,7 +195,7 @@ signin_link(struct req *r, struct resp *w)
 			 NULL, NULL, r->client) != 0 ||
 	    accounts_sign_in(r, w, person, "/account#password") != 0 ||
 	    db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 }
 
 static const struct field reset_fields[] = {
@@ -226,16 +226,16 @@ reset(struct req *r, struct resp *w)
 	}
 	email = accounts_normal_email(r, req_value(r, "email")->str);
 	if (db_begin(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	found = accounts_mail_limited(r, &limits_reset_mail, email)
 			? 0
 			: auth_person_by_email(r->db, email, r->arena, &p,
 					       NULL);
 	if (found < 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (found &&
-	    (auth_link_create(r->db, p.id, "reset", NULL, RESET_TTL, now(),
-			      token) != 0 ||
+	    (auth_link_create(r->db, p.id, "reset", NULL, RESET_TTL,
+			      clock_now(), token) != 0 ||
 	     accounts_send_link_mail(
 		     r, email, p.name, "Choose a new password",
 		     "Someone, perhaps you, asked to choose a new "
@@ -245,9 +245,9 @@ reset(struct req *r, struct resp *w)
 		     "The link works once, for one hour. If you did not "
 		     "ask for it, ignore this message: your password "
 		     "stays as it is.") != 0))
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	/* the same answer whether or not the address has an account */
 	resp_redirect(w, "/reset/sent");
 }
@@ -311,7 +311,7 @@ reset_confirm(struct req *r, struct resp *w)
 	    mark_verified(r, person) != 0 ||
 	    accounts_sign_in(r, w, person, "/account?done=password") != 0 ||
 	    db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 }
 
 static const struct route signin_routes[] = {

@@ -48,7 +48,7 @@ signup(struct req *r, struct resp *w)
 	}
 	email = accounts_normal_email(r, req_value(r, "email")->str);
 	if (db_begin(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (accounts_mail_limited(r, &limits_signup_mail, email)) {
 		/* the same answer as a sent message, but nothing is sent */
 		db_commit(r->db);
@@ -57,7 +57,7 @@ signup(struct req *r, struct resp *w)
 	}
 	found = auth_person_by_email(r->db, email, r->arena, &p, NULL);
 	if (found < 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (found && p.verified) {
 		if (accounts_send_link_mail(
 			    r, email, p.name,
@@ -70,19 +70,19 @@ signup(struct req *r, struct resp *w)
 			    accounts_site_link(r, "/reset", NULL),
 			    "If it was not you, you can ignore this "
 			    "message.") != 0)
-			return accounts_fail(r, w);
+			return resp_fail(r, w, NULL);
 	} else {
 		int64_t id = p.id;
 
 		if (!found) {
 			st = db_stmt(r->db, &accounts_sql, S_PERSON_INSERT);
 			if (st == NULL)
-				return accounts_fail(r, w);
+				return resp_fail(r, w, NULL);
 			db_bind_text(st, 1, email);
 			db_bind_text(st, 2, name);
-			db_bind_int(st, 3, now());
+			db_bind_int(st, 3, clock_now());
 			if (db_run(st) != 0)
-				return accounts_fail(r, w);
+				return resp_fail(r, w, NULL);
 			id = db_last_id(r->db);
 			if (audit_record_new(r->db, id, "person.signup", "person",
 					 arena_printf(r->arena, "%lld",
@@ -91,12 +91,12 @@ signup(struct req *r, struct resp *w)
 					 json_pack("{s:s,s:s}", "name", name,
 						   "email", email),
 					 r->client) != 0)
-				return accounts_fail(r, w);
+				return resp_fail(r, w, NULL);
 		}
 		/* the name of this sign-up travels with its link: the
 		 * account takes it when the link is used */
 		if (auth_link_create(r->db, id, "verify", name, VERIFY_TTL,
-				     now(), token) != 0 ||
+				     clock_now(), token) != 0 ||
 		    accounts_send_link_mail(
 			    r, email, found ? p.name : name,
 			    "Confirm your address",
@@ -106,10 +106,10 @@ signup(struct req *r, struct resp *w)
 			    "The link works once, for 24 hours. If you "
 			    "did not ask for an account, ignore this "
 			    "message.") != 0)
-			return accounts_fail(r, w);
+			return resp_fail(r, w, NULL);
 	}
 	if (db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/signup/sent");
 }
 
@@ -168,10 +168,10 @@ verify(struct req *r, struct resp *w)
 		return;
 	st = db_stmt(r->db, &accounts_sql, S_PERSON_ACTIVATE);
 	if (st == NULL)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, name);
 	db_bind_text(st, 2, hash);
-	db_bind_int(st, 3, now());
+	db_bind_int(st, 3, clock_now());
 	db_bind_int(st, 4, person);
 	if (db_run(st) != 0 ||
 	    audit_record(r->db, person, "person.verify", "person",
@@ -179,7 +179,7 @@ verify(struct req *r, struct resp *w)
 			 NULL, NULL, r->client) != 0 ||
 	    accounts_sign_in(r, w, person, "/account?welcome=1") != 0 ||
 	    db_commit(r->db) != 0)
-		return accounts_fail(r, w);
+		return resp_fail(r, w, NULL);
 }
 
 static const struct route signup_routes[] = {

@@ -26,6 +26,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/log.h"
@@ -119,15 +120,6 @@ static const char *const done_role[] = {"role", NULL};
 static const char *const done_handled[] = {"handled", NULL};
 
 /* ---- shared pieces ---- */
-
-/* Answers 500 after rolling back the transaction. */
-static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Nothing was "
-			   "changed; please try again.");
-}
 
 static void
 read_failed(struct resp *w)
@@ -334,7 +326,7 @@ add_text_times(json_t *rows, const char *key)
 static void
 sql_timestamp_now(char out[20])
 {
-	time_t now = time(NULL);
+	time_t now = (time_t)clock_now();
 	struct tm tm;
 
 	gmtime_r(&now, &tm);
@@ -502,13 +494,13 @@ person_role_set(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	if ((st = db_stmt(r->db, &admin_sql, S_PERSON_ROLE)) == NULL)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_int(st, 1, id);
 	rc = db_step(st);
 	if (rc == DB_ERROR)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (rc == DB_DONE) {
 		db_rollback(r->db);
 		resp_error(w, 404, "There is no such person.");
@@ -526,7 +518,7 @@ person_role_set(struct req *r, struct resp *w)
 	if (strcmp(old, "admin") == 0 && !disabled) {
 		st = db_stmt(r->db, &admin_sql, S_ADMINS_ACTIVE);
 		if (st == NULL || db_step(st) != DB_ROW)
-			return fail(r, w);
+			return resp_fail(r, w, NULL);
 		admins = db_col_int(st, 0);
 		db_reset(st);
 		if (admins <= 1) {
@@ -541,11 +533,11 @@ person_role_set(struct req *r, struct resp *w)
 		}
 	}
 	if ((st = db_stmt(r->db, &admin_sql, S_PERSON_SET_ROLE)) == NULL)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, role);
 	db_bind_int(st, 2, id);
 	if (db_run(st) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	before = json_pack("{s:s}", "role", old);
 	after = json_pack("{s:s}", "role", role);
 	rc = audit_record(r->db, r->person->id, "person.role.set", "person",
@@ -554,7 +546,7 @@ person_role_set(struct req *r, struct resp *w)
 	json_decref(before);
 	json_decref(after);
 	if (rc != 0 || db_commit(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 done:
 	if (id == r->person->id && strcmp(role, "admin") != 0) {
 		resp_redirect(w, "/account");
@@ -798,27 +790,27 @@ message_handled(struct req *r, struct resp *w)
 	}
 	sql_timestamp_now(at);
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	if ((st = db_stmt(r->db, &admin_sql, S_MESSAGE_SET_HANDLED)) == NULL)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, at);
 	db_bind_int(st, 2, id);
 	if (db_run(st) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (db_changes(r->db) == 0) {
 		/* handled already, or no such message? */
 		if ((st = db_stmt(r->db, &admin_sql, S_MESSAGE_HANDLED_AT)) ==
 		    NULL)
-			return fail(r, w);
+			return resp_fail(r, w, NULL);
 		db_bind_int(st, 1, id);
 		rc = db_step(st);
 		if (rc == DB_ROW)
 			db_reset(st);
-		db_rollback(r->db);
 		if (rc == DB_ERROR) {
-			resp_error(w, 500, "Something went wrong on our side.");
+			resp_fail(r, w, "Something went wrong on our side.");
 			return;
 		}
+		db_rollback(r->db);
 		if (rc == DB_DONE) {
 			resp_error(w, 404, "There is no such message.");
 			return;
@@ -833,7 +825,7 @@ message_handled(struct req *r, struct resp *w)
 			  after, r->client);
 	json_decref(after);
 	if (rc != 0 || db_commit(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/messages?done=handled");
 }
 

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/log.h"
@@ -146,7 +147,7 @@ limited_or_respond(struct req *r, struct resp *w, const char *email,
 				kib < LIMITS_CONTACT_KIB_PER_DAY
 					? kib
 					: LIMITS_CONTACT_KIB_PER_DAY,
-				LIMITS_CONTACT_KIB_PER_DAY, 86400, time(NULL));
+				LIMITS_CONTACT_KIB_PER_DAY, 86400, clock_now());
 			if (wait > 0)
 				limits_refused(r, w, wait, "documents", &msg);
 		}
@@ -181,7 +182,7 @@ contact_send(struct req *r, struct resp *w)
 	if (rc > 0)
 		return;
 	if (rc < 0 || db_commit(r->db) != 0)
-		goto rollback;
+		goto fail;
 	/* ... then the file, kept (and synced) outside any transaction, so
 	 * the writers of the process do not wait for its fsync */
 	if (up && (stored = http_upload_keep(r, up)) == NULL)
@@ -190,7 +191,7 @@ contact_send(struct req *r, struct resp *w)
 		goto fail;
 	st = db_stmt(r->db, &contact_sql, STMT_CONTACT_INSERT);
 	if (st == NULL)
-		goto rollback;
+		goto fail;
 	db_bind_text(st, 1, req_value(r, "name")->str);
 	db_bind_text(st, 2, req_value(r, "email")->str);
 	db_bind_text(st, 3, req_value(r, "organisation")->str);
@@ -203,15 +204,13 @@ contact_send(struct req *r, struct resp *w)
 		db_bind_int(st, 9, (int64_t)up->size);
 	db_bind_text(st, 10, r->client);
 	if (db_run(st) != 0 || db_commit(r->db) != 0)
-		goto rollback;
+		goto fail;
 	resp_redirect(w, "/contact/thanks");
 	return;
-rollback:
-	/* the stored file stays: content-addressed, it may be shared */
-	db_rollback(r->db);
 fail:
-	resp_error(w, 500, "Your message could not be saved. Please try "
-			   "again later.");
+	/* a stored file stays: content-addressed, it may be shared */
+	resp_fail(r, w,
+		  "Your message could not be saved. Please try again later.");
 }
 
 static void

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "validate.h"
 
@@ -90,7 +91,7 @@ audit_record(struct db *db, int64_t actor, const char *action,
 	char at[sizeof("YYYY-MM-DDTHH:MM:SSZ")];
 	char *b, *a;
 	int failed = 0, rc = -1;
-	time_t now = time(NULL);
+	time_t now = (time_t)clock_now();
 	struct tm tm;
 
 	assert(action != NULL);

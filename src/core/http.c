@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "conns.h"
 #include "db.h"
 #include "escape.h"
@@ -479,9 +480,9 @@ cacheable(struct req *r)
 	return 1;
 }
 
-/* Runs the route's handler into w (its flags set by the caller). */
-static void
-run_handler(struct req *r, struct resp *w)
+/* The handler, then the core's clean-up after it (http_int.h). */
+void
+http_run_handler(struct req *r, struct resp *w)
 {
 	r->route->handler(r, w);
 	/* a transaction left open would hold every writer of the process */
@@ -518,13 +519,12 @@ run_offloaded(void *arg, int late)
 	struct resp *w = &cs->offload_resp;
 	struct db *worker_db = r->db;
 
-	w->flags = r->route->flags & ROUTE_PERSONAL;
 	if (late)
 		hashing_busy(w);
 	else if ((r->db = db_thread()) == NULL) /* this thread's own */
 		resp_error(w, 503, "The database is not available.");
 	else
-		run_handler(r, w);
+		http_run_handler(r, w);
 	/* the answer is rendered on the worker: with the worker's own */
 	r->db = worker_db;
 	MHD_resume_connection(r->conn);
@@ -586,7 +586,7 @@ finish_request(struct conn_state *cs)
 	r->db = db_thread();
 	if (r->db == NULL)
 		return answer_error(cs, 503, "The database is not available.");
-	if (auth_load_or_respond(r, &w, (int64_t)time(NULL)) != 0)
+	if (auth_load_or_respond(r, &w, clock_now()) != 0)
 		return answer(cs, &w);
 	if (!auth_can(r->person, r->route->who)) {
 		if (r->person)
@@ -613,11 +613,8 @@ finish_request(struct conn_state *cs)
 					    "Your account may not do this "
 					    "here.");
 	}
-	if (r->route->flags & ROUTE_FORM) {
-		if (!r->want_json)
-			auth_ensure_csrf(r);
-		w.flags |= ROUTE_PERSONAL;
-	}
+	if ((r->route->flags & ROUTE_FORM) && !r->want_json)
+		auth_ensure_csrf(r);
 	if (r->errors && !(r->route->flags & ROUTE_OWN_ERRORS)) {
 		resp_error(&w, 422, "Some fields need correcting.");
 		json_object_set(json_object_get(w.model, "error"), "fields",
@@ -635,8 +632,7 @@ finish_request(struct conn_state *cs)
 	}
 	if ((r->route->flags & ROUTE_PWHASH) && offload_running())
 		return offload_handler(cs);
-	w.flags = r->route->flags & ROUTE_PERSONAL;
-	run_handler(r, &w);
+	http_run_handler(r, &w);
 	return answer(cs, &w);
 }
 

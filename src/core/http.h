@@ -183,6 +183,14 @@ void resp_page(struct resp *w, int status, const char *tmpl,
 void resp_redirect(struct resp *w, const char *location);
 /* An error page / JSON error with a sentence for the person. */
 void resp_error(struct resp *w, int status, const char *message);
+/* The one answer to a failure on our side (the database, a queue): rolls
+ * back r's transaction if one is open, so nothing is half written, logs
+ * the request, and answers 500 saying message, or, when it is NULL,
+ * RESP_FAIL_MESSAGE.  Handlers call it instead of answering 500 themselves. */
+#define RESP_FAIL_MESSAGE                                                      \
+	"Something went wrong on our side. Nothing was changed; please try "   \
+	"again."
+void resp_fail(struct req *r, struct resp *w, const char *message);
 /* A body as it is, with its content type (body copied). */
 void resp_raw(struct resp *w, int status, const char *content_type,
 	      const char *body, size_t len);

@@ -1,8 +1,8 @@
 /*
  * http_int.h -- what http.c (the server and the request's life cycle) and
  * input.c (the request's fields: collected, parsed, validated) share, and
- * nothing else includes: the per-request state and the input steps the
- * life cycle calls.  See http.h.
+ * nothing else includes but a unit test: the per-request state, the input
+ * steps the life cycle calls and the handler's run.  See http.h.
  */
 #ifndef ALLIANCE_HTTP_INT_H
 #define ALLIANCE_HTTP_INT_H
@@ -57,6 +57,14 @@ struct conn_state {
 /* The folder uploads are streamed to (DATA/uploads/tmp), set by
  * http_serve() before the first request. */
 extern char *http_upload_tmp_dir;
+
+/* Runs r's route handler into w, then what the core owes every request
+ * after it: a transaction (or a stepped statement) the handler left open
+ * on r->db is rolled back and logged as a bug, so it cannot hold every
+ * writer of the process; a handler that gave no answer becomes a logged
+ * 500.  http_send adds the route's cache policy to w's flags.  Not
+ * static so that test_writers.c can run a handler that forgets. */
+void http_run_handler(struct req *r, struct resp *w);
 
 /* ---- input.c ---- */
 

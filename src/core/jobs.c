@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "util.h"
 
@@ -152,7 +153,7 @@ int
 jobs_ensure(struct db *db, const char *kind, int64_t run_at)
 {
 	struct db_stmt *st;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 
 	/* one writer at a time: two nodes starting together make one job */
 	if (db_begin(db) != 0)
@@ -177,7 +178,7 @@ jobs_enqueue(struct db *db, const char *kind, const char *payload,
 	     int64_t run_at)
 {
 	struct db_stmt *st = db_stmt(db, &jobs_sql, STMT_JOBS_INSERT);
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = clock_now();
 
 	if (st == NULL)
 		return -1;
@@ -390,7 +391,7 @@ runner_main(void *arg)
 	(void)arg;
 	while (!atomic_load(&stopping)) {
 		int n = jobs_run_due(runner.db, runner.who, JOBS_BATCH,
-				     (int64_t)time(NULL));
+				     clock_now());
 		struct timespec until;
 
 		if (n == JOBS_BATCH)

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "config.h"
 #include "escape.h"
 #include "jobs.h"
@@ -125,7 +126,7 @@ mail_enqueue(struct db *db, const struct mail *m)
 	struct db_stmt *st;
 	unsigned char rnd[16];
 	char mid[300], host[200], payload[32];
-	int64_t now = (int64_t)time(NULL), id = -1;
+	int64_t now = clock_now(), id = -1;
 
 	if (config_current == NULL) {
 		log_error("mail: no configuration; the message is not queued");
@@ -499,7 +500,7 @@ deliver(struct db *db, const char *payload, char *err, size_t errlen)
 		return -1;
 	}
 	if (jobs_current(&attempt, &max_attempts, &now) != 0)
-		now = (int64_t)time(NULL);
+		now = clock_now();
 
 	st = db_stmt(db, &mail_sql, STMT_MAIL_GET);
 	if (st == NULL) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "config.h"
 #include "jobs.h"
 #include "log.h"
@@ -110,7 +111,7 @@ run_job(struct db *db, const char *payload, char *err, size_t errlen)
 	int attempt, max;
 
 	if (jobs_current(&attempt, &max, &now) != 0)
-		now = (int64_t)time(NULL);
+		now = clock_now();
 	removed = maintenance_run(db, now, c ? c->session_idle : 1800,
 				  c ? c->session_max : 43200);
 	if (removed < 0) {

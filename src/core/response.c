@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "conns.h"
+#include "db.h"
 #include "log.h"
 #include "pagecache.h"
 #include "render.h"
@@ -60,6 +61,16 @@ resp_error(struct resp *w, int status, const char *message)
 	w->title = NULL;
 	json_decref(w->model);
 	w->model = json_pack("{s:o}", "error", err);
+}
+
+void
+resp_fail(struct req *r, struct resp *w, const char *message)
+{
+	if (r->db)
+		db_rollback(r->db); /* nothing open: nothing done */
+	log_error("%s %s: failed on our side: rolled back, answered 500",
+		  http_method_name(r->method), r->path);
+	resp_error(w, 500, message ? message : RESP_FAIL_MESSAGE);
 }
 
 void
@@ -255,6 +266,11 @@ http_send(struct req *r, struct resp *w, uint64_t *bytes)
 	size_t len;
 	int raw = w->body != NULL && w->location == NULL;
 
+	/* the route's promise holds for every answer it gives, whatever the
+	 * handler (or a resp_clear) did to w: a form's page holds this
+	 * visitor's CSRF token (http.h) */
+	if (r->route && (r->route->flags & (ROUTE_PERSONAL | ROUTE_FORM)))
+		w->flags |= ROUTE_PERSONAL;
 	if (w->location) {
 		json_t *o = json_object();
 		char *s;

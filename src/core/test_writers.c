@@ -2,7 +2,8 @@
  * test_writers.c -- the store under contention and upkeep: writers of one
  * process take turns in the order they came (no SQLite busy retries among
  * them), a transaction a caller left open is rolled back and gives the turn
- * back, a backup finishes while another connection keeps writing and is a
+ * back (also when a route's handler forgets it: http_run_handler, what the
+ * core runs for every request), a backup finishes while another connection keeps writing and is a
  * consistent copy, and a database migrated by a newer binary is refused.
  *
  * Threads here each open their own connection, as the server's workers do.
@@ -22,6 +23,8 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "core/http_int.h"
+#include "core/response.h"
 #include "core/testdb.h"
 
 struct fixture {
@@ -165,6 +168,65 @@ abandoned_transaction_is_rolled_back_and_frees_the_writers(void **state)
 	pthread_join(t, NULL);
 	assert_int_equal(w.rc, 0);
 	assert_int_equal(value(f->db, "SELECT count(*) FROM load"), 1);
+}
+
+/* A route's handler that writes in a transaction, answers as if all went
+ * well, and forgets to commit. */
+static void
+forgets_its_transaction(struct req *r, struct resp *w)
+{
+	if (db_begin(r->db) == 0 &&
+	    run(r->db, "INSERT INTO load (who) VALUES (9)") == 0)
+		resp_redirect(w, "/done");
+}
+
+/* A route's handler that forgets to answer. */
+static void
+forgets_to_answer(struct req *r, struct resp *w)
+{
+}
+
+static void
+route_that_forgets_its_transaction_is_rolled_back_by_the_core(void **state)
+{
+	struct fixture *f = *state;
+	const struct route forgetful = {
+		.method = HTTP_POST,
+		.pattern = "/forget",
+		.who = ACCESS_PUBLIC,
+		.handler = forgets_its_transaction,
+	};
+	const struct route silent = {
+		.method = HTTP_GET,
+		.pattern = "/silent",
+		.who = ACCESS_PUBLIC,
+		.handler = forgets_to_answer,
+	};
+	struct req r = {.method = HTTP_POST, .path = "/forget", .db = f->db};
+	struct resp w = {0};
+	struct writer other = {f->path, 7, -1, NULL, -1};
+	pthread_t t;
+
+	r.route = &forgetful;
+	http_run_handler(&r, &w);
+	assert_int_equal(w.status, 303); /* the handler's answer stands */
+	resp_clear(&w);
+	/* its write is gone and the turn given back: another writer gets in
+	 * (a held turn would hang: alarm) */
+	assert_int_equal(value(f->db, "SELECT count(*) FROM load"), 0);
+	assert_int_equal(pthread_create(&t, NULL, write_once, &other), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(other.rc, 0);
+	assert_int_equal(value(f->db, "SELECT count(*) FROM load"), 1);
+	assert_int_equal(db_abandoned(f->db), 0); /* nothing left over */
+	/* no answer at all is a 500 */
+	r = (struct req){.method = HTTP_GET,
+			 .path = "/silent",
+			 .db = f->db,
+			 .route = &silent};
+	http_run_handler(&r, &w);
+	assert_int_equal(w.status, 500);
+	resp_clear(&w);
 }
 
 static atomic_int writing;
@@ -323,6 +385,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(writers_get_in_in_the_order_they_came, setup, teardown),
 		cmocka_unit_test_setup_teardown(abandoned_transaction_is_rolled_back_and_frees_the_writers, setup, teardown),
+		cmocka_unit_test_setup_teardown(route_that_forgets_its_transaction_is_rolled_back_by_the_core, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_finishes_while_another_connection_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(stopped_backup_leaves_no_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(database_of_a_newer_binary_is_refused, setup, teardown),

@@ -28,13 +28,19 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "public_limits.h"
 #include "members/join.h"
 #include "members/members.h"
+#include "public_limits.h"
+
+/* what resp_fail says when an answer could not be stored */
+#define NOT_SAVED                                                              \
+	"Something went wrong on our side. Your answer was not saved; please " \
+	"try again."
 
 enum stmt_answer {
 	S_RETIRE,
@@ -103,12 +109,6 @@ static const char *const org_fields[][2] = {
 #define ORG_REQUIRED(name)                                       \
 	(strcmp(name, "org_name") == 0 || strcmp(name, "country") == 0 || \
 	 strcmp(name, "org_description") == 0)
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 /* ---- for review.c ---- */
 
@@ -224,7 +224,7 @@ question_or_respond(struct req *r, struct resp *w, struct question *q)
 			   "This question has been answered already, thank "
 			   "you. A link works once; if the secretariat needs "
 			   "to know more, it will send you a new one.");
-	else if (expires <= now())
+	else if (expires <= clock_now())
 		resp_error(w, 410,
 			   "This link has expired, or a newer question from "
 			   "the secretariat has replaced it. Please use the "
@@ -400,15 +400,6 @@ answer_mails(struct req *r, json_t *app, int64_t id, const char *answer)
 			     answer, config_current->base_url, (long long)id));
 }
 
-/* Rolls back and answers 500: nothing was stored. */
-static void
-answer_fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Your answer "
-			   "was not saved; please try again.");
-}
-
 static void
 answer_submit(struct req *r, struct resp *w)
 {
@@ -416,11 +407,11 @@ answer_submit(struct req *r, struct resp *w)
 	struct db_stmt *st;
 	json_t *view, *app, *before, *after;
 	const char *answer, *msg = NULL;
-	int64_t t = now();
+	int64_t t = clock_now();
 	int ok, wait;
 
 	if (db_begin(r->db) != 0)
-		return answer_fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	if (!question_or_respond(r, w, &q)) {
 		db_rollback(r->db);
 		return;
@@ -428,7 +419,7 @@ answer_submit(struct req *r, struct resp *w)
 	if ((view = review_application_view(r, q.application)) == NULL ||
 	    json_is_null(view)) {
 		json_decref(view);
-		return answer_fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	}
 	app = json_object_get(view, "application");
 	before = json_pack("{s:s}", "status", members_str(app, "status"));
@@ -450,7 +441,7 @@ answer_submit(struct req *r, struct resp *w)
 		json_decref(before);
 		json_decref(after);
 		if (wait < 0)
-			return answer_fail(r, w);
+			return resp_fail(r, w, NOT_SAVED);
 		db_rollback(r->db);
 		if (r->want_json)
 			return resp_error(w, 429, msg);
@@ -491,7 +482,7 @@ answer_submit(struct req *r, struct resp *w)
 	json_decref(before);
 	json_decref(after);
 	if (!ok)
-		return answer_fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	resp_redirect(w, "/join/answered");
 }
 

@@ -20,6 +20,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -70,12 +71,6 @@ static const char *const approve_sql_text[A_APPROVE__MAX] = {
 };
 
 struct db_sql approve_sql = {"approve", approve_sql_text, A_APPROVE__MAX, 0};
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 /* Someone to invite once the approval is made. */
 struct invitee {
@@ -177,7 +172,7 @@ create_organisation(struct req *r, json_t *app, const char **slug)
 	bind_json_int(st, 11, app, "ecosoc_year");
 	bind_json_int(st, 12, app, "dgc_associated");
 	bind_json_int(st, 13, app, "dgc_year");
-	db_bind_int(st, 14, now());
+	db_bind_int(st, 14, clock_now());
 	if (db_run(st) != 0)
 		return -1;
 	id = db_last_id(r->db);
@@ -234,7 +229,7 @@ members_person_for(struct req *r, const char *email, const char *name,
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, name);
 	db_bind_text(st, 3, country);
-	db_bind_int(st, 4, now());
+	db_bind_int(st, 4, clock_now());
 	if (db_run(st) != 0)
 		return -1;
 	*id = db_last_id(r->db);
@@ -252,7 +247,7 @@ create_membership(struct req *r, json_t *app, int64_t org, int64_t person)
 {
 	struct period_date today, end;
 	char start_text[11], end_text[11];
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct db_stmt *st;
 	struct tm tm;
 	int64_t id;
@@ -279,7 +274,7 @@ create_membership(struct req *r, json_t *app, int64_t org, int64_t person)
 	db_bind_text(st, 4, start_text);
 	db_bind_text(st, 5, start_text);
 	db_bind_text(st, 6, end_text);
-	db_bind_int(st, 7, now());
+	db_bind_int(st, 7, clock_now());
 	if (db_run(st) != 0)
 		return -1;
 	id = db_last_id(r->db);
@@ -356,8 +351,8 @@ members_invite(struct req *r, int64_t person, const char *email,
 {
 	char token[AUTH_TOKEN_LEN + 1];
 
-	if (auth_link_create(r->db, person, "signin", NULL, INVITE_TTL, now(),
-			     token) != 0)
+	if (auth_link_create(r->db, person, "signin", NULL, INVITE_TTL,
+			     clock_now(), token) != 0)
 		return -1;
 	return join_send_mail(
 		r->db, email, name, subject,

@@ -13,6 +13,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/mail.h"
 #include "core/util.h"
 #include "members/members.h"
@@ -49,7 +50,7 @@ static struct db_sql cancel_sql = {"members-cancel", cancel_sql_text, C__MAX,
 static long
 today_days(void)
 {
-	return (long)(time(NULL) / 86400);
+	return (long)(clock_now() / 86400);
 }
 
 /* The membership :id of the request, as r's person answers for it (mine)
@@ -103,15 +104,6 @@ set_state(struct req *r, json_t *m, const char *state, const char *action,
 		       : 0;
 }
 
-static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500,
-		   "Something went wrong on our side. Nothing was "
-		   "changed; please try again.");
-}
-
 /* Opens the transaction and reads the membership for a change, which
  * must have ended (ended 1) or not (0); answers and returns NULL when
  * there is nothing to change. */
@@ -121,11 +113,11 @@ begin_change(struct req *r, struct resp *w, int mine, int ended)
 	json_t *m;
 
 	if (db_begin(r->db) != 0) {
-		fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	if ((m = membership_of(r, mine)) == NULL) {
-		fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	if (json_is_null(m)) {
@@ -154,7 +146,7 @@ commit_to(struct req *r, struct resp *w, json_t *m, const char *location)
 {
 	json_decref(m);
 	if (db_commit(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, location);
 }
 
@@ -209,7 +201,7 @@ member_cancel(struct req *r, struct resp *w)
 	buf_free(&note);
 	if (rc) {
 		json_decref(m);
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	commit_to(r, w, m, "/renew?cancelled=1");
 }
@@ -242,7 +234,7 @@ admin_cancel(struct req *r, struct resp *w)
 	buf_free(&body);
 	if (rc != 0) {
 		json_decref(m);
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	commit_to(r, w, m,
 		  arena_printf(r->arena, "/admin/memberships?ended=%lld",
@@ -279,7 +271,7 @@ admin_reinstate(struct req *r, struct resp *w)
 	buf_free(&body);
 	if (rc != 0) {
 		json_decref(m);
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	commit_to(r, w, m,
 		  arena_printf(r->arena, "/admin/memberships?reinstated=%lld",

@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/render.h"
@@ -359,7 +360,7 @@ dashboard(struct req *r, struct resp *w)
 {
 	struct period_date d;
 	char today[11], due[11];
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 	json_t *counts = NULL, *levels = NULL, *states = NULL,
 	       *countries = NULL, *months = NULL, *model;

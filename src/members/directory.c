@@ -46,6 +46,7 @@
 #include <time.h>
 
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/render.h"
@@ -692,10 +693,10 @@ add_un_report_due(json_t *org)
 	long due;
 	char ymd[11];
 
-	if (members_un_report_due(
-		    members_str(org, "ecosoc_status"),
-		    (int)json_integer_value(json_object_get(org, "ecosoc_year")),
-		    (long)(time(NULL) / 86400), &due)) {
+	if (members_un_report_due(members_str(org, "ecosoc_status"),
+				  (int)json_integer_value(
+					  json_object_get(org, "ecosoc_year")),
+				  (long)(clock_now() / 86400), &due)) {
 		members_ymd(due, ymd);
 		json_object_set_new(org, "un_report_due", json_string(ymd));
 	}

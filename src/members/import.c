@@ -45,6 +45,7 @@
 
 #include "core/arena.h"
 #include "core/audit.h"
+#include "core/clock.h"
 #include "core/fold.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -614,7 +615,7 @@ members_import_run(struct db *db, const char *data, size_t len,
 	struct members_csv_header h;
 	struct run run = {.db = db, .im = im, .h = &h};
 	char err[700];
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 	int rc = 0, began = 0;
 

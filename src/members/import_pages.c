@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/util.h"
 
 #define IMPORT_MAX_FILE (10u * 1024 * 1024)
@@ -159,7 +160,7 @@ export_csv(struct req *r, struct resp *w, enum members_csv_kind kind)
 {
 	struct buf b = BUF_INIT;
 	char disp[120];
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 
 	if (members_export(r->db, kind, &b) != 0) {

@@ -26,16 +26,21 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "public_limits.h"
 #include "members/members.h"
+#include "public_limits.h"
 
 /* Representatives besides the applicant. */
 #define MAX_REPS 3
+/* what resp_fail says when an application could not be stored */
+#define NOT_SAVED                                                              \
+	"Something went wrong on our side. Your application was not "          \
+	"saved; please try again."
 
 enum stmt_join {
 	S_LEVELS,
@@ -113,16 +118,10 @@ struct level {
 	int is_org, requires_un;
 };
 
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
-
 static int
 this_year(void)
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
@@ -633,7 +632,7 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 {
 	struct db_stmt *st = db_stmt(r->db, &join_sql, S_APPLICATION_INSERT);
 	int un = lv->is_org && lv->requires_un;
-	int64_t t = now();
+	int64_t t = clock_now();
 
 	if (st == NULL)
 		return -1;
@@ -714,14 +713,6 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 }
 
 static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Your "
-			   "application was not saved; please try again.");
-}
-
-static void
 join_submit(struct req *r, struct resp *w)
 {
 	const char *email, *reps_text, *msg = NULL;
@@ -762,9 +753,9 @@ join_submit(struct req *r, struct resp *w)
 	free(text);
 	json_decref(reps);
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	if ((id = insert_application(r, &lv, email, reps_text)) < 0)
-		return fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	if (audit_record_new(r->db, r->person ? r->person->id : 0,
 			     "application.submit", "application",
 			     arena_printf(r->arena, "%lld", (long long)id), NULL,
@@ -776,7 +767,7 @@ join_submit(struct req *r, struct resp *w)
 						 : NULL),
 			     r->client) != 0 ||
 	    send_notices(r, &lv, id, email) != 0 || db_commit(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NOT_SAVED);
 	resp_redirect(w, "/join/thanks");
 }
 

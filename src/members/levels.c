@@ -345,15 +345,15 @@ level_update(struct req *r, struct resp *w)
 		return levels_admin_render(r, w, 422, id);
 
 	if (db_begin(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	/* read again inside the transaction: before is what this changes */
 	if ((st = db_stmt(r->db, &levels_sql, S_LEVEL_GET)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_int(st, 1, id);
 	row = db_one_json(st);
 	if (!json_is_object(row)) {
 		json_decref(row);
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	after = json_pack(
 		"{s:s,s:s,s:I,s:s,s:s,s:I,s:I,s:s,s:s}", "name",
@@ -409,7 +409,7 @@ level_update(struct req *r, struct resp *w)
 		json_decref(changed);
 	}
 	if (rc != 0 || db_commit(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/levels?done=saved");
 	return;
 not_found:
@@ -544,12 +544,12 @@ tier_update(struct req *r, struct resp *w)
 
 	if (db_begin(r->db) != 0 ||
 	    (st = db_stmt(r->db, &levels_sql, S_TIER_GET)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_int(st, 1, id);
 	row = db_one_json(st);
 	if (!json_is_object(row)) {
 		json_decref(row);
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	after = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name",
 			  req_value(r, "name")->str, "amount",
@@ -591,7 +591,7 @@ tier_update(struct req *r, struct resp *w)
 		return;
 	}
 	if (rc != 0 || db_commit(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/tiers?done=saved");
 	return;
 not_found:
@@ -615,9 +615,9 @@ tier_create(struct req *r, struct resp *w)
 	if (r->errors)
 		return tiers_admin_render(r, w, 422, -1);
 	if (db_begin(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if ((rc = levels_tier_by_slug(r->db, r->arena, slug, &taken)) < 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (rc == 1) {
 		db_rollback(r->db);
 		members_add_error(r, "slug",
@@ -626,7 +626,7 @@ tier_create(struct req *r, struct resp *w)
 		return tiers_admin_render(r, w, 409, -1);
 	}
 	if ((st = db_stmt(r->db, &levels_sql, S_TIER_INSERT)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, slug);
 	db_bind_text(st, 2, req_value(r, "name")->str);
 	db_bind_int(st, 3, req_value(r, "amount")->num);
@@ -645,7 +645,7 @@ tier_create(struct req *r, struct resp *w)
 			      "currency", req_value(r, "currency")->str),
 		    r->client) != 0 ||
 	    db_commit(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/tiers?done=added");
 }
 

@@ -24,6 +24,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/db.h"
 #include "core/util.h"
 #include "members/directory.h"
@@ -96,7 +97,7 @@ static const char *const visibility_texts[] = {
 static int
 this_year(void)
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
@@ -124,7 +125,7 @@ members_manage_org_or_respond(struct req *r, struct resp *w)
 	}
 	return org;
 failed:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 	return NULL;
 }
 
@@ -566,7 +567,7 @@ edit_save(struct req *r, struct resp *w)
 				      members_str(org, "slug")));
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(before);
 	json_decref(after);

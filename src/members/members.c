@@ -128,14 +128,6 @@ members_id_text(struct arena *a, int64_t id)
 }
 
 void
-members_fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Nothing was "
-			   "changed; please try again.");
-}
-
-void
 members_read_failed(struct resp *w)
 {
 	resp_error(w, 500, "Something went wrong on our side: the page could "

@@ -71,10 +71,6 @@ int64_t members_int(json_t *o, const char *key);
 /* An id as text for an audit record ("42"), in arena a. */
 const char *members_id_text(struct arena *a, int64_t id);
 
-
-/* Rolls back the request's transaction and answers 500. */
-void members_fail(struct req *r, struct resp *w);
-
 /* Answers 500: the page could not be read (nothing was changed). */
 void members_read_failed(struct resp *w);
 

@@ -33,15 +33,16 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "public_limits.h"
 #include "members/levels.h"
 #include "members/members.h"
+#include "public_limits.h"
 
 #define PAGE_SIZE 50
 #define MAX_PAGE 100000
@@ -103,12 +104,6 @@ static const char *const status_labels[] = {"New", "Confirmed", "Received",
 #define DECISIONS (statuses + 1)
 #define DECISION_LABELS (status_labels + 1)
 static const char *const done_status[] = {"status", NULL};
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 /* Puts a plain-text message in the outbox, in the caller's transaction.
  * 0 or -1. */
@@ -354,12 +349,12 @@ sponsor_submit(struct req *r, struct resp *w)
 				   : tier_currency;
 
 	if (db_begin(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	wait = limits_check(r, w, &limits_sponsor,
 			    req_value(r, "contact_email")->str, "pledges",
 			    &msg);
 	if (wait < 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (wait > 0) {
 		db_rollback(r->db);
 		if (r->want_json)
@@ -368,7 +363,7 @@ sponsor_submit(struct req *r, struct resp *w)
 		return sponsor_again(r, w, 429);
 	}
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_INSERT)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, req_value(r, "sponsor_name")->str);
 	db_bind_text(st, 2, req_value(r, "contact_name")->str);
 	db_bind_text(st, 3, req_value(r, "contact_email")->str);
@@ -382,11 +377,11 @@ sponsor_submit(struct req *r, struct resp *w)
 				    ? members_value_or_null(r, "purpose_detail")
 				    : "");
 	db_bind_int(st, 9, req_value(r, "thank_publicly")->num == 1);
-	at = now();
+	at = clock_now();
 	db_bind_int(st, 10, at); /* consent: checked above, given now */
 	db_bind_int(st, 11, at);
 	if (db_run(st) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	id = db_last_id(r->db);
 	if (audit_record_new(
 		    r->db, r->person ? r->person->id : 0, "pledge.create",
@@ -405,12 +400,12 @@ sponsor_submit(struct req *r, struct resp *w)
 			      req_value(r, "thank_publicly")->num == 1,
 			      "consent_at", (json_int_t)at),
 		    r->client) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (pledge_mails(r, id,
 			 pledge_worth(r, tier_name, tier_amount, tier_currency,
 				      minor, currency)) != 0 ||
 	    db_commit(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/sponsor/thanks");
 }
 
@@ -560,12 +555,12 @@ pledge_status_set(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_begin(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_STATUS)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_int(st, 1, id);
 	if ((rc = db_step(st)) == DB_ERROR)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (rc == DB_DONE) {
 		db_rollback(r->db);
 		resp_error(w, 404, "There is no such pledge.");
@@ -579,9 +574,9 @@ pledge_status_set(struct req *r, struct resp *w)
 		return;
 	}
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_SET_STATUS)) == NULL)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, status);
-	db_bind_int(st, 2, now());
+	db_bind_int(st, 2, clock_now());
 	db_bind_int(st, 3, id);
 	if (db_run(st) != 0 ||
 	    audit_record_new(r->db, r->person->id, "pledge.status", "pledge",
@@ -590,7 +585,7 @@ pledge_status_set(struct req *r, struct resp *w)
 			     json_pack("{s:s}", "status", status),
 			     r->client) != 0 ||
 	    db_commit(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/pledges?done=status");
 }
 

@@ -19,6 +19,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/mail.h"
 #include "core/render.h"
@@ -82,7 +83,7 @@ static struct db_sql renew_sql = {"members-renew", renew_sql_text, R__MAX, 0};
 static void
 today_ymd(char out[11])
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)clock_now();
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
@@ -194,7 +195,7 @@ members_renew(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 	db_bind_text(st, 5, reference ? reference : "");
 	db_bind_text(st, 6, provider);
 	db_bind_int(st, 7, actor);
-	db_bind_int(st, 8, (int64_t)time(NULL));
+	db_bind_int(st, 8, clock_now());
 	if (db_run(st) != 0 || (st = db_stmt(db, &renew_sql, R_EXTEND)) == NULL)
 		goto done;
 	db_bind_text(st, 1, from);
@@ -304,14 +305,6 @@ renew_page(struct req *r, struct resp *w)
 	json_decref(payments);
 }
 
-static void
-fail(struct req *r, struct resp *w)
-{
-	db_rollback(r->db);
-	resp_error(w, 500, "Something went wrong on our side. Nothing was "
-			   "changed; please try again.");
-}
-
 /* POST /renew/:id -- a free level renews now; one with dues asks. */
 static void
 renew(struct req *r, struct resp *w)
@@ -322,10 +315,10 @@ renew(struct req *r, struct resp *w)
 	struct buf text = BUF_INIT;
 
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	m = membership(r->db, id, r->person->id);
 	if (m == NULL)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (json_is_null(m)) {
 		db_rollback(r->db);
 		resp_error(w, 404, "You do not answer for such a membership.");
@@ -350,7 +343,7 @@ renew(struct req *r, struct resp *w)
 				  "", "free", r->client) != 1 ||
 		    db_commit(r->db) != 0) {
 			json_decref(m);
-			return fail(r, w);
+			return resp_fail(r, w, NULL);
 		}
 		json_decref(m);
 		resp_redirect(w, arena_printf(r->arena, "/renew?renewed=%lld",
@@ -393,7 +386,7 @@ renew(struct req *r, struct resp *w)
 			buf_free(&nt);
 			buf_free(&text);
 			json_decref(m);
-			return fail(r, w);
+			return resp_fail(r, w, NULL);
 		}
 		buf_free(&nt);
 	}
@@ -519,12 +512,12 @@ admin_payment(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_begin(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	rc = members_renew(r->db, id, r->person->id, req_value(r, "paid_on")->str,
 			   amount, req_value(r, "currency")->str,
 			   req_value(r, "reference")->str, "manual", r->client);
 	if (rc < 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (rc == 0) {
 		db_rollback(r->db);
 		resp_error(w, 404, "There is no such membership, or it is "
@@ -532,7 +525,7 @@ admin_payment(struct req *r, struct resp *w)
 		return;
 	}
 	if (db_commit(r->db) != 0)
-		return fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, arena_printf(r->arena, "/admin/memberships?done=%lld",
 				      (long long)id));
 }

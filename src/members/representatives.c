@@ -19,6 +19,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/util.h"
@@ -167,7 +168,7 @@ invitations_of(struct req *r, int64_t oid)
 	if (st == NULL)
 		return NULL;
 	db_bind_int(st, 1, oid);
-	db_bind_int(st, 2, (int64_t)time(NULL));
+	db_bind_int(st, 2, clock_now());
 	return db_all_json(st);
 }
 
@@ -261,7 +262,7 @@ rep_or_respond(struct req *r, struct resp *w, json_t *org)
 	json_t *rep;
 
 	if (rows == NULL) {
-		members_fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	rep = json_incref(json_array_get(rows, 0));
@@ -288,7 +289,7 @@ begin_change_or_respond(struct req *r, struct resp *w, json_t **org,
 	if ((*org = members_manage_org_or_respond(r, w)) == NULL)
 		return -1;
 	if (db_begin(r->db) != 0)
-		members_fail(r, w);
+		resp_fail(r, w, NULL);
 	else if ((*rep = rep_or_respond(r, w, *org)) != NULL)
 		return 0;
 	json_decref(*org);
@@ -313,7 +314,7 @@ static int
 ask_existing(struct req *r, json_t *org, const struct person *p)
 {
 	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_LEN + 1];
-	int64_t oid = members_int(org, "id"), t = (int64_t)time(NULL);
+	int64_t oid = members_int(org, "id"), t = clock_now();
 	const char *orgname = members_str(org, "name");
 	struct db_stmt *st = db_stmt(r->db, &reps_sql, M_INVITE_SET);
 
@@ -425,7 +426,7 @@ rep_invite(struct req *r, struct resp *w)
 	reps_done(r, w, org, "invited");
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(rows);
 	json_decref(org);
@@ -530,7 +531,7 @@ rep_post(struct req *r, struct resp *w)
 	reps_done(r, w, org, "post");
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(rep);
 	json_decref(org);
@@ -598,7 +599,7 @@ rep_remove(struct req *r, struct resp *w)
 		reps_done(r, w, org, "removed");
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(rep);
 	json_decref(org);
@@ -696,7 +697,7 @@ rep_handover(struct req *r, struct resp *w)
 		reps_done(r, w, org, "main-contact");
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(former);
 	json_decref(rep);
@@ -752,7 +753,7 @@ invitation_or_respond(struct req *r, struct resp *w, json_t **org,
 			goto fail;
 		db_bind_text(st, 1, hash);
 		db_bind_int(st, 2, members_int(*org, "id"));
-		db_bind_int(st, 3, (int64_t)time(NULL));
+		db_bind_int(st, 3, clock_now());
 		if (db_step(st) == DB_ROW) {
 			*invite = json_pack(
 				"{s:I,s:I,s:s,s:s}", "id",
@@ -775,7 +776,7 @@ invitation_or_respond(struct req *r, struct resp *w, json_t **org,
 fail:
 	json_decref(*org);
 	*org = NULL;
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 	return -1;
 }
 
@@ -814,7 +815,7 @@ accept(struct req *r, struct resp *w)
 	int64_t oid, pid;
 
 	if (db_begin(r->db) != 0)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	if (invitation_or_respond(r, w, &org, &invite) != 1)
 		return;
 	oid = members_int(org, "id");
@@ -849,7 +850,7 @@ accept(struct req *r, struct resp *w)
 			    "The organisation's page"));
 	goto done;
 fail:
-	members_fail(r, w);
+	resp_fail(r, w, NULL);
 done:
 	json_decref(invite);
 	json_decref(org);

@@ -30,6 +30,7 @@
 
 #include "core/audit.h"
 #include "core/auth.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/render.h"
 #include "core/util.h"
@@ -135,12 +136,6 @@ static const char *const common_mail_domains[] = {
 	"yandex.ru",   "qq.com",         "163.com",     "zoho.com",
 	NULL,
 };
-
-static int64_t
-now(void)
-{
-	return (int64_t)time(NULL);
-}
 
 /* ---- shared pieces ---- */
 
@@ -604,11 +599,11 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 		return NULL;
 	}
 	if (db_begin(r->db) != 0) {
-		members_fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	if ((app = load_application(r, id)) == NULL) {
-		members_fail(r, w);
+		resp_fail(r, w, NULL);
 		return NULL;
 	}
 	if (json_is_null(app)) {
@@ -641,7 +636,7 @@ set_decided(struct req *r, int64_t id, const char *status, const char *reason,
 	if (st == NULL)
 		return -1;
 	db_bind_text(st, 1, status);
-	db_bind_int(st, 2, now());
+	db_bind_int(st, 2, clock_now());
 	db_bind_int(st, 3, r->person->id);
 	db_bind_text(st, 4, reason);
 	if (org > 0)
@@ -696,7 +691,7 @@ reject(struct req *r, struct resp *w)
 				 reason)) != 0 ||
 	    db_commit(r->db) != 0) {
 		json_decref(app);
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	json_decref(app);
 	resp_redirect(w, arena_printf(r->arena,
@@ -726,20 +721,20 @@ ask(struct req *r, struct resp *w)
 	question = req_value(r, "question")->str;
 	if ((st = db_stmt(r->db, &review_sql, R_ASK)) == NULL) {
 		json_decref(app);
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	db_bind_text(st, 1, question);
 	db_bind_int(st, 2, id);
 	if (db_run(st) != 0 ||
-	    answer_question_add(r->db, id, r->person->id, question, now(),
+	    answer_question_add(r->db, id, r->person->id, question, clock_now(),
 				token) != 0 ||
-	    audit_record_new(r->db, r->person->id, "application.ask",
-			     "application", members_id_text(r->arena, id),
-			     json_pack("{s:s}", "status",
-				       members_str(app, "status")),
-			     json_pack("{s:s,s:s}", "status", "more-info",
-				       "question", question),
-			     r->client) != 0 ||
+	    audit_record_new(
+		    r->db, r->person->id, "application.ask", "application",
+		    members_id_text(r->arena, id),
+		    json_pack("{s:s}", "status", members_str(app, "status")),
+		    json_pack("{s:s,s:s}", "status", "more-info", "question",
+			      question),
+		    r->client) != 0 ||
 	    join_send_mail(
 		    r->db, members_str(app, "applicant_email"),
 		    members_str(app, "applicant_name"),
@@ -759,7 +754,7 @@ ask(struct req *r, struct resp *w)
 				 ANSWER_LINK_DAYS)) != 0 ||
 	    db_commit(r->db) != 0) {
 		json_decref(app);
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	}
 	json_decref(app);
 	resp_redirect(w, arena_printf(r->arena,
@@ -791,7 +786,7 @@ approve(struct req *r, struct resp *w)
 	     db_commit(r->db) == 0;
 	json_decref(app);
 	if (!ok)
-		return members_fail(r, w);
+		return resp_fail(r, w, NULL);
 	resp_redirect(w, arena_printf(r->arena,
 				      "/admin/applications/%lld?done=approved",
 				      (long long)id));

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/jobs.h"
 #include "core/log.h"
@@ -440,7 +441,7 @@ daily_job(struct db *db, const char *payload, char *err, size_t errlen)
 	int64_t now, done;
 
 	if (jobs_current(&attempt, &max, &now) != 0)
-		now = (int64_t)time(NULL);
+		now = clock_now();
 	if (n < 0)
 		n = members_parse_schedule("30,7", schedule, 16);
 	done = members_daily_run(db, now, schedule, (size_t)n);

@@ -333,6 +333,21 @@ describe('limits', () => {
 });
 
 describe('contact form', () => {
+  test('a form page is no-store on every visit, cookie or not (http.h: ROUTE_FORM is personal)', async () => {
+    // the first visit sets the CSRF cookie; the second sends it back and gets
+    // no Set-Cookie, but its page still holds the token: neither may be stored
+    const first = await get('/contact');
+    assert.equal(first.status, 200);
+    await first.text();
+    const cookie = (first.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+    assert.ok(cookie, 'the first visit sets no cookie');
+    assert.equal(first.headers.get('cache-control'), 'no-store', 'first GET /contact');
+    const second = await get('/contact', { headers: { cookie } });
+    assert.equal(second.status, 200);
+    assert.match(await second.text(), /name="csrf"/, 'the second page has no CSRF token');
+    assert.equal(second.headers.get('cache-control'), 'no-store', 'second GET /contact');
+  });
+
   test('GET /contact shows the form with its fields and a file input', async () => {
     const res = await get('/contact');
     assert.equal(res.status, 200);
