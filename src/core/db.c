@@ -576,14 +576,17 @@ db_rollback(struct db *db)
 int
 db_abandoned(struct db *db)
 {
-	int was = db->in_txn || !sqlite3_get_autocommit(db->h);
+	int was = db->in_txn || !sqlite3_get_autocommit(db->h)
+			  ? DB_ABANDONED_TXN
+			  : 0;
 
 	if (!was && db->holds == 0)
 		return 0; /* the usual case: nothing to look for */
 	for (size_t i = 0; i < db->nstmts; i++) {
 		if (db->stmts[i] && db->stmts[i]->holds) {
 			stmt_reset(db->stmts[i]);
-			was = 1;
+			if (!was)
+				was = DB_ABANDONED_STMT;
 		}
 	}
 	if (!sqlite3_get_autocommit(db->h))

@@ -114,7 +114,12 @@ int db_commit(struct db *db);
 int db_rollback(struct db *db);
 /* Ends what a caller left open on db -- a transaction, a write statement
  * stepped but not reset -- rolling back and giving up the writer's turn.
- * 1 when there was something (a bug of the caller: log it), else 0. */
+ * 0 when there was nothing; DB_ABANDONED_TXN when a transaction was rolled
+ * back (its writes are lost: whatever the caller said about them is not
+ * true); DB_ABANDONED_STMT when only statements were reset (their writes,
+ * in autocommit, stand).  Either is a bug of the caller: log it. */
+#define DB_ABANDONED_STMT 1
+#define DB_ABANDONED_TXN 2
 int db_abandoned(struct db *db);
 
 /* Applies the compiled-in migrations not yet applied, each in its own

@@ -484,12 +484,23 @@ cacheable(struct req *r)
 void
 http_run_handler(struct req *r, struct resp *w)
 {
+	int left;
+
 	r->route->handler(r, w);
-	/* a transaction left open would hold every writer of the process */
-	if (db_abandoned(r->db))
-		log_error("%s %s: handler left a transaction open: rolled "
-			  "back",
-			  http_method_name(r->method), r->path);
+	/* a transaction left open would hold every writer of the process; it
+	 * is rolled back, so an answer saying the change was made would not
+	 * be true: the person is told it failed instead */
+	left = db_abandoned(r->db);
+	if (left) {
+		log_error("%s %s: handler left %s open: rolled back",
+			  http_method_name(r->method), r->path,
+			  left == DB_ABANDONED_TXN ? "a transaction"
+						   : "a write statement");
+		if (left == DB_ABANDONED_TXN) {
+			resp_clear(w);
+			resp_error(w, 500, RESP_FAIL_MESSAGE);
+		}
+	}
 	if (w->status == 0) {
 		log_error("%s %s: handler gave no answer",
 			  http_method_name(r->method), r->path);
