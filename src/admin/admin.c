@@ -3,6 +3,10 @@
  * needs attention, the people with their roles, the mail outbox, the audit
  * log and the messages sent with the contact form.
  *
+ * The secretariat's menu is one list, built once from the menu entries
+ * every module declares (admin_menu_init) and shown by every secretariat
+ * page, this module's and the modules' own (admin_secretariat_page).
+ *
  * Every route is ACCESS_ADMIN and personal (no-store).  Lists read their
  * filters from declared, validated query fields (bad input is the core's
  * 422) and show PAGE_SIZE rows a page with a fixed number of statements:
@@ -19,6 +23,7 @@
  */
 #include "admin.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,43 +254,99 @@ options(const char *const *values, const char *const *labels,
 	return a;
 }
 
-/* The secretariat's sub-navigation, with the current page marked. */
+/* ---- the secretariat's menu ---- */
+
+/* The menu entries of every module, lowest order first (admin_menu_init);
+ * a fixed table, filled once before the server starts. */
+#define MENU_MAX 64
+static const struct menu_entry *menu[MENU_MAX];
+static size_t nmenu;
+
+/* Whether mod has a GET route whose pattern is path. */
+static int
+has_get_route(const struct module *mod, const char *path)
+{
+	for (size_t i = 0; i < mod->nroutes; i++)
+		if (mod->routes[i].method == HTTP_GET &&
+		    strcmp(mod->routes[i].pattern, path) == 0)
+			return 1;
+	return 0;
+}
+
+void
+admin_menu_init(const struct module *const *mods, size_t nmods)
+{
+	nmenu = 0;
+	for (size_t m = 0; m < nmods; m++)
+		for (size_t i = 0; i < mods[m]->nadmin_menu; i++) {
+			const struct menu_entry *e = &mods[m]->admin_menu[i];
+			size_t j = nmenu++;
+
+			/* our own tables: a page of the module, room left */
+			assert(nmenu <= MENU_MAX);
+			assert(has_get_route(mods[m], e->path));
+			/* insertion sort, stable: equal orders keep the
+			 * order of the modules */
+			while (j > 0 && menu[j - 1]->order > e->order) {
+				menu[j] = menu[j - 1];
+				j--;
+			}
+			menu[j] = e;
+		}
+}
+
+/*
+ * The menu as the nav.html partial reads it, [{href, label, current,
+ * section}]: current marks the entry whose path is current; when none is,
+ * section marks the entry with the longest path that current lies under
+ * (/admin/applications for /admin/applications/7).
+ */
 static json_t *
 admin_nav(const char *current)
 {
-	static const char *const links[][2] = {
-		{"/admin", "Overview"},
-		{"/admin/people", "People"},
-		{"/admin/messages", "Contact messages"},
-		{"/admin/outbox", "Outbox"},
-		{"/admin/audit", "Audit log"},
-		{"/admin/applications", "Applications"},
-		{"/admin/memberships", "Memberships"},
-		{"/admin/membership", "Dashboard of membership"},
-		{"/admin/pledges", "Pledges"},
-		{"/admin/levels", "Levels"},
-		{"/admin/tiers", "Tiers"},
-	};
 	json_t *a = json_array();
+	size_t best = nmenu, best_len = 0;
+	int exact = 0;
 
-	for (size_t i = 0; i < ARRAY_LEN(links); i++)
+	for (size_t i = 0; i < nmenu; i++) {
+		size_t len = strlen(menu[i]->path);
+
+		if (strcmp(menu[i]->path, current) == 0)
+			exact = 1;
+		else if (strncmp(menu[i]->path, current, len) == 0 &&
+			 current[len] == '/' && len > best_len) {
+			best = i;
+			best_len = len;
+		}
+	}
+	for (size_t i = 0; i < nmenu; i++)
 		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "href", links[i][0],
-				     "label", links[i][1], "current",
-				     strcmp(links[i][0], current) == 0));
+			a, json_pack("{s:s,s:s,s:b,s:b}", "href", menu[i]->path,
+				     "label", menu[i]->label, "current",
+				     strcmp(menu[i]->path, current) == 0,
+				     "section", !exact && i == best));
 	return a;
 }
 
-/* A page of the secretariat: personal, with its sub-navigation (for
+void
+admin_secretariat_page(const struct req *r, struct resp *w, int status,
+		       const char *tmpl, const char *title, const char *current,
+		       json_t *model)
+{
+	if (!r->want_json)
+		json_object_set_new(model, "admin_nav",
+				    admin_nav(current ? current : r->path));
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, status, tmpl, title, model);
+}
+
+/* A page of the secretariat: personal, with the secretariat's menu (for
  * people; JSON clients get the model alone). */
 static void
 admin_page(const struct req *r, struct resp *w, const char *tmpl,
 	   const char *title, const char *path, json_t *model)
 {
-	if (!r->want_json)
-		json_object_set_new(model, "admin_nav", admin_nav(path));
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, 200, tmpl, title, model);
+	admin_secretariat_page(r, w, 200, tmpl, title, path, model);
 }
 
 /*
@@ -860,5 +921,19 @@ static const struct route admin_routes[] = {
 	 P, 0, "Marks a contact message as handled"},
 };
 
-const struct module admin_module = {"admin", admin_routes,
-				    ARRAY_LEN(admin_routes), &admin_sql};
+static const struct menu_entry admin_menu[] = {
+	{"/admin", "Overview", 0},
+	{"/admin/people", "People", 80},
+	{"/admin/messages", "Contact messages", 90},
+	{"/admin/outbox", "Outbox", 100},
+	{"/admin/audit", "Audit log", 110},
+};
+
+const struct module admin_module = {
+	.name = "admin",
+	.routes = admin_routes,
+	.nroutes = ARRAY_LEN(admin_routes),
+	.sql = &admin_sql,
+	.admin_menu = admin_menu,
+	.nadmin_menu = ARRAY_LEN(admin_menu),
+};

@@ -1,7 +1,8 @@
 /*
  * admin.h -- the secretariat's pages: the dashboard, people and their
  * roles, the mail outbox, the audit log and the contact messages.  Every
- * route is for administrators only.
+ * route is for administrators only.  Also the one menu of every
+ * secretariat page, built from the menu entries the modules declare.
  */
 #ifndef ALLIANCE_ADMIN_H
 #define ALLIANCE_ADMIN_H
@@ -9,5 +10,20 @@
 #include "core/http.h"
 
 extern const struct module admin_module;
+
+/* Builds the secretariat's menu from the menu entries of mods (app.c
+ * passes every module), once, before the server starts. */
+void admin_menu_init(const struct module *const *mods, size_t nmods);
+
+/*
+ * Answers with a page of the secretariat: personal, and for people (not
+ * JSON clients) with the secretariat's menu in the model (admin_nav, read
+ * by the partial admin/templates/nav.html that every secretariat page
+ * includes), the entry at current -- or, when NULL, at the request's
+ * path -- marked.  Takes model.
+ */
+void admin_secretariat_page(const struct req *r, struct resp *w, int status,
+			    const char *tmpl, const char *title,
+			    const char *current, json_t *model);
 
 #endif

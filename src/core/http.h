@@ -78,12 +78,25 @@ struct route {
 	const char *object_param;
 };
 
-/* A feature module: its routes and its statement table (may be NULL). */
+/* An entry of the secretariat's menu: one of the module's own GET pages
+ * without parameters.  The admin module (admin/admin.c) builds the one
+ * menu every secretariat page shows from the entries of all modules,
+ * lowest order first (equal orders in the order of the modules). */
+struct menu_entry {
+	const char *path;  /* "/admin/pledges" */
+	const char *label; /* "Pledges" */
+	int order;
+};
+
+/* A feature module: its routes, its statement table (may be NULL) and its
+ * entries in the secretariat's menu (may be none). */
 struct module {
 	const char *name;
 	const struct route *routes;
 	size_t nroutes;
 	struct db_sql *sql;
+	const struct menu_entry *admin_menu;
+	size_t nadmin_menu;
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

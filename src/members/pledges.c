@@ -615,5 +615,16 @@ static const struct route pledges_routes[] = {
 	 pledge_status_set, P, 0, "Confirms, receives or declines a pledge"},
 };
 
-const struct module pledges_module = {"pledges", pledges_routes,
-				      ARRAY_LEN(pledges_routes), &pledges_sql};
+/* Its entries in the secretariat's menu (admin/admin.c). */
+static const struct menu_entry pledges_menu[] = {
+	{"/admin/pledges", "Pledges", 40},
+};
+
+const struct module pledges_module = {
+	.name = "pledges",
+	.routes = pledges_routes,
+	.nroutes = ARRAY_LEN(pledges_routes),
+	.sql = &pledges_sql,
+	.admin_menu = pledges_menu,
+	.nadmin_menu = ARRAY_LEN(pledges_menu),
+};

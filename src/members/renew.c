@@ -486,8 +486,9 @@ admin_list(struct req *r, struct resp *w)
 			"state_options",
 			members_options(states, NULL,
 					state->present ? state->str : NULL));
-		resp_page(w, 200, "members/templates/admin_memberships.html",
-			  "Memberships", model);
+		members_admin_page(r, w, 200,
+				   "members/templates/admin_memberships.html",
+				   "Memberships", "/admin/memberships", model);
 	}
 }
 
@@ -551,5 +552,16 @@ static const struct route renew_routes[] = {
 	 "Records a payment and moves the membership to its next period"},
 };
 
-const struct module renew_module = {"renew", renew_routes,
-				    ARRAY_LEN(renew_routes), &renew_sql};
+/* Its entries in the secretariat's menu (admin/admin.c). */
+static const struct menu_entry renew_menu[] = {
+	{"/admin/memberships", "Memberships", 30},
+};
+
+const struct module renew_module = {
+	.name = "renew",
+	.routes = renew_routes,
+	.nroutes = ARRAY_LEN(renew_routes),
+	.sql = &renew_sql,
+	.admin_menu = renew_menu,
+	.nadmin_menu = ARRAY_LEN(renew_menu),
+};

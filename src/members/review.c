@@ -282,12 +282,11 @@ queue_page(struct req *r, struct resp *w)
 	if (has_next)
 		json_object_set_new(pager, "next_href",
 				    page_href(status, page + 1));
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, 200, "members/templates/review_list.html",
-		  "Membership applications",
-		  json_pack("{s:o,s:o,s:o,s:s?}", "applications", rows,
-			    "status_options", opts, "pager", pager, "status",
-			    status));
+	members_admin_page(r, w, 200, "members/templates/review_list.html",
+			   "Membership applications", "/admin/applications",
+			   json_pack("{s:o,s:o,s:o,s:s?}", "applications", rows,
+				     "status_options", opts, "pager", pager,
+				     "status", status));
 }
 
 /* ---- one application ---- */
@@ -570,10 +569,10 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 	if (r->input)
 		json_object_set_new(model, "input", json_deep_copy(r->input));
 	members_add_errors(r, model);
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, status, "members/templates/review_show.html",
-		  arena_printf(r->arena, "Application %lld", (long long)id),
-		  model);
+	members_admin_page(
+		r, w, status, "members/templates/review_show.html",
+		arena_printf(r->arena, "Application %lld", (long long)id), NULL,
+		model);
 }
 
 static const struct field detail_fields[] = {
@@ -816,5 +815,16 @@ static const struct route review_routes[] = {
 	 "answer it (status more-info)"},
 };
 
-const struct module review_module = {"review", review_routes,
-				     ARRAY_LEN(review_routes), &review_sql};
+/* Its entries in the secretariat's menu (admin/admin.c). */
+static const struct menu_entry review_menu[] = {
+	{"/admin/applications", "Applications", 20},
+};
+
+const struct module review_module = {
+	.name = "review",
+	.routes = review_routes,
+	.nroutes = ARRAY_LEN(review_routes),
+	.sql = &review_sql,
+	.admin_menu = review_menu,
+	.nadmin_menu = ARRAY_LEN(review_menu),
+};
