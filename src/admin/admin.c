@@ -4,8 +4,10 @@
  * log and the messages sent with the contact form.
  *
  * The secretariat's menu is one list, built once from the menu entries
- * every module declares (admin_menu_init) and shown by every secretariat
- * page, this module's and the modules' own (admin_secretariat_page).
+ * every module declares (admin_init) and shown by every secretariat page,
+ * this module's and the modules' own (admin_secretariat_page).  The
+ * dashboard's "Waiting for the secretariat" is likewise the tiles the
+ * modules declare, each counted by its module's own callback.
  *
  * Every route is ACCESS_ADMIN and personal (no-store).  Lists read their
  * filters from declared, validated query fields (bad input is the core's
@@ -256,11 +258,15 @@ options(const char *const *values, const char *const *labels,
 
 /* ---- the secretariat's menu ---- */
 
-/* The menu entries of every module, lowest order first (admin_menu_init);
- * a fixed table, filled once before the server starts. */
+/* The menu entries and the overview's tiles of every module, lowest order
+ * first (admin_init); fixed tables, filled once before the server
+ * starts. */
 #define MENU_MAX 64
+#define TILES_MAX 64
 static const struct menu_entry *menu[MENU_MAX];
 static size_t nmenu;
+static const struct admin_tile *tiles[TILES_MAX];
+static size_t ntiles;
 
 /* Whether mod has a GET route whose pattern is path. */
 static int
@@ -274,10 +280,21 @@ has_get_route(const struct module *mod, const char *path)
 }
 
 void
-admin_menu_init(const struct module *const *mods, size_t nmods)
+admin_init(const struct module *const *mods, size_t nmods)
 {
-	nmenu = 0;
-	for (size_t m = 0; m < nmods; m++)
+	nmenu = ntiles = 0;
+	for (size_t m = 0; m < nmods; m++) {
+		for (size_t i = 0; i < mods[m]->nadmin_tiles; i++) {
+			const struct admin_tile *t = &mods[m]->admin_tiles[i];
+			size_t j = ntiles++;
+
+			assert(ntiles <= TILES_MAX && t->count != NULL);
+			while (j > 0 && tiles[j - 1]->order > t->order) {
+				tiles[j] = tiles[j - 1];
+				j--;
+			}
+			tiles[j] = t;
+		}
 		for (size_t i = 0; i < mods[m]->nadmin_menu; i++) {
 			const struct menu_entry *e = &mods[m]->admin_menu[i];
 			size_t j = nmenu++;
@@ -293,6 +310,29 @@ admin_menu_init(const struct module *const *mods, size_t nmods)
 			}
 			menu[j] = e;
 		}
+	}
+}
+
+/* The overview's tiles with their counts now, [{label, href, count}], or
+ * NULL when a count could not be read. */
+static json_t *
+admin_tiles(struct req *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < ntiles; i++) {
+		int64_t n = 0;
+
+		if (tiles[i]->count(r, &n) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+		json_array_append_new(a, json_pack("{s:s,s:s,s:I}", "label",
+						   tiles[i]->label, "href",
+						   tiles[i]->href, "count",
+						   (json_int_t)n));
+	}
+	return a;
 }
 
 /*
@@ -409,15 +449,20 @@ dashboard(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_DASHBOARD);
 	json_t *counts = st ? db_one_json(st) : NULL;
+	json_t *waiting;
 
 	if (counts == NULL || !json_is_object(counts)) {
 		json_decref(counts);
 		return read_failed(w);
 	}
+	if ((waiting = admin_tiles(r)) == NULL) {
+		json_decref(counts);
+		return read_failed(w);
+	}
 	admin_page(r, w, "admin/templates/dashboard.html", "Secretariat",
 		   "/admin",
-		   json_pack("{s:o,s:b}", "counts", counts,
-			     "secretariat_unreachable",
+		   json_pack("{s:o,s:o,s:b}", "counts", counts, "waiting",
+			     waiting, "secretariat_unreachable",
 			     !mail_secretariat_reachable()));
 }
 

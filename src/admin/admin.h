@@ -2,7 +2,8 @@
  * admin.h -- the secretariat's pages: the dashboard, people and their
  * roles, the mail outbox, the audit log and the contact messages.  Every
  * route is for administrators only.  Also the one menu of every
- * secretariat page, built from the menu entries the modules declare.
+ * secretariat page and the overview's tiles of work waiting, built from
+ * what the modules declare.
  */
 #ifndef ALLIANCE_ADMIN_H
 #define ALLIANCE_ADMIN_H
@@ -11,9 +12,10 @@
 
 extern const struct module admin_module;
 
-/* Builds the secretariat's menu from the menu entries of mods (app.c
- * passes every module), once, before the server starts. */
-void admin_menu_init(const struct module *const *mods, size_t nmods);
+/* Builds the secretariat's menu and the overview's tiles of work waiting
+ * from the admin_menu and admin_tiles of mods (app.c passes every
+ * module), once, before the server starts. */
+void admin_init(const struct module *const *mods, size_t nmods);
 
 /*
  * Answers with a page of the secretariat: personal, and for people (not

@@ -88,8 +88,21 @@ struct menu_entry {
 	int order;
 };
 
-/* A feature module: its routes, its statement table (may be NULL) and its
- * entries in the secretariat's menu (may be none). */
+/* A tile of the secretariat's overview (/admin): a count of work waiting
+ * for the secretariat in a module, linked to the page where it is done.
+ * The admin module shows the tiles of all modules, lowest order first. */
+struct admin_tile {
+	const char *label; /* "Applications waiting for a decision" */
+	const char *href;  /* "/admin/applications" (may have a query) */
+	int order;
+	/* The count now, read with r's database into *n; 0, or -1 when it
+	 * could not be read (logged; the overview answers 500). */
+	int (*count)(struct req *r, int64_t *n);
+};
+
+/* A feature module: its routes, its statement table (may be NULL), its
+ * entries in the secretariat's menu and its tiles of the secretariat's
+ * overview (may be none). */
 struct module {
 	const char *name;
 	const struct route *routes;
@@ -97,6 +110,8 @@ struct module {
 	struct db_sql *sql;
 	const struct menu_entry *admin_menu;
 	size_t nadmin_menu;
+	const struct admin_tile *admin_tiles;
+	size_t nadmin_tiles;
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

@@ -552,6 +552,31 @@ static const struct route renew_routes[] = {
 	 "Records a payment and moves the membership to its next period"},
 };
 
+/* The overview's count of renewals due: the rows of
+ * /admin/memberships?state=active&due=1 (active, ending within 30 days). */
+static int
+count_renewals_due(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &renew_sql, R_COUNT);
+	struct period_date d;
+	char today[11], due[11];
+
+	if (st == NULL)
+		return -1;
+	today_ymd(today);
+	period_parse(today, &d);
+	period_format(period_add_days(d, 30), due);
+	db_bind_text(st, 1, "active");
+	db_bind_text(st, 2, due);
+	return db_one_int(st, n);
+}
+
+/* Its tile of the secretariat's overview (admin/admin.c). */
+static const struct admin_tile renew_tiles[] = {
+	{"Renewals due within 30 days", "/admin/memberships?state=active&due=1",
+	 30, count_renewals_due},
+};
+
 /* Its entries in the secretariat's menu (admin/admin.c). */
 static const struct menu_entry renew_menu[] = {
 	{"/admin/memberships", "Memberships", 30},
@@ -564,4 +589,6 @@ const struct module renew_module = {
 	.sql = &renew_sql,
 	.admin_menu = renew_menu,
 	.nadmin_menu = ARRAY_LEN(renew_menu),
+	.admin_tiles = renew_tiles,
+	.nadmin_tiles = ARRAY_LEN(renew_tiles),
 };

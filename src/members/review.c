@@ -53,6 +53,7 @@ enum stmt_review {
 	R_PENDING,
 	R_DECIDE,
 	R_ASK,
+	R_WAITING,
 	R_REVIEW__MAX,
 };
 
@@ -113,6 +114,7 @@ static const char *const review_sql_text[R_REVIEW__MAX] = {
 		     " membership_id = ? WHERE id = ? AND " OPEN_STATUS,
 	[R_ASK] = "UPDATE applications SET status = 'more-info', reason = ?"
 		  " WHERE id = ? AND " OPEN_STATUS,
+	[R_WAITING] = "SELECT count(*) FROM applications WHERE " OPEN_STATUS,
 };
 
 static struct db_sql review_sql = {"review", review_sql_text, R_REVIEW__MAX,
@@ -815,6 +817,21 @@ static const struct route review_routes[] = {
 	 "answer it (status more-info)"},
 };
 
+/* The overview's count of applications waiting for a decision. */
+static int
+count_waiting(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &review_sql, R_WAITING);
+
+	return st ? db_one_int(st, n) : -1;
+}
+
+/* Its tile of the secretariat's overview (admin/admin.c). */
+static const struct admin_tile review_tiles[] = {
+	{"Applications waiting for a decision", "/admin/applications", 20,
+	 count_waiting},
+};
+
 /* Its entries in the secretariat's menu (admin/admin.c). */
 static const struct menu_entry review_menu[] = {
 	{"/admin/applications", "Applications", 20},
@@ -827,4 +844,6 @@ const struct module review_module = {
 	.sql = &review_sql,
 	.admin_menu = review_menu,
 	.nadmin_menu = ARRAY_LEN(review_menu),
+	.admin_tiles = review_tiles,
+	.nadmin_tiles = ARRAY_LEN(review_tiles),
 };

@@ -3,7 +3,8 @@
 // their struct module.  Walks every GET route `who: admin` of `alliance
 // routes --json` (parameters filled from real rows), signed in as an
 // administrator, and compares the <nav aria-label="Secretariat"> of each
-// HTML page byte for byte, the aria-current marker aside.
+// HTML page byte for byte, the aria-current marker aside.  The overview
+// (/admin) shows the tiles of work waiting the modules declare.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
@@ -90,6 +91,41 @@ test('every secretariat page shows the one menu, the same apart from the current
   // and every secretariat page without parameters is reachable from it
   for (const p of seen.filter((s) => !pages.some((r) => r.pattern.includes(':') && pathFor(r.pattern, {}, byPattern) === s))) {
     assert.ok(entries.some((e) => e.href === p), `${p} is not in the secretariat's menu`);
+  }
+});
+
+test('the overview shows the work waiting, one tile per module that declares one', async () => {
+  // one more application (asked for more information), pledges, and a
+  // membership ending in 10 days; the numbers match the membership dashboard
+  const soon = new Date(Date.now() + 10 * 86400_000).toISOString().slice(0, 10);
+  await sql(srv.dataDir, `BEGIN;
+    INSERT INTO applications (level_id, status, applicant_name, applicant_email, consent_at, submitted_at)
+      SELECT id, 'more-info', 'Ben Applicant', 'ben@example.org', 0, 0 FROM membership_levels WHERE slug = 'associate';
+    INSERT INTO pledges (sponsor_name, contact_name, contact_email, amount, purpose, status, created_at)
+      VALUES ('S1', 'C', 'c@example.org', 1000, 'general', 'new', 0), ('S2', 'C', 'c@example.org', 1000, 'general', 'new', 0),
+             ('S3', 'C', 'c@example.org', 1000, 'general', 'confirmed', 0);
+    INSERT INTO organisations (slug, name, name_key, country, created_at) VALUES ('tile-ngo', 'Tile NGO', 'tile ngo', 'AT', 0);
+    INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start, period_end, created_at)
+      SELECT l.id, o.id, 'active', '2026-01-01', '2026-01-01', '${soon}', 0
+      FROM membership_levels l, organisations o WHERE l.slug = 'full' AND o.slug = 'tile-ngo';
+    COMMIT;`);
+  const html = await admin.html('/admin');
+  const table = /<h2 id="waiting-h">[\s\S]*?<\/table>/.exec(html)?.[0];
+  assert.ok(table, 'no "Waiting for the secretariat" on /admin');
+  const tiles = [...table.matchAll(/<a href="([^"]*)">([^<]*)<\/a><\/th><td>(\d+)<\/td>/g)]
+    .map((m) => [m[1].replace(/&amp;/g, '&'), m[2], Number(m[3])]);
+  const res = await admin.get('/admin/membership', { accept: 'application/json' });
+  const { counts } = await res.json();
+  assert.deepEqual(tiles, [
+    ['/admin/applications', 'Applications waiting for a decision', counts.applications_waiting],
+    ['/admin/memberships?state=active&due=1', 'Renewals due within 30 days', counts.renewals_due],
+    ['/admin/pledges?status=new', 'New pledges to confirm', counts.pledges_new],
+  ]);
+  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 2]);
+  for (const [href] of tiles) {
+    const r = await admin.get(href);
+    await r.arrayBuffer();
+    assert.equal(r.status, 200, href);
   }
 });
 
