@@ -58,14 +58,14 @@ test('every secretariat page shows the one menu, the same apart from the current
   assert.ok(byPattern['/admin/applications/:id'], 'no application linked from /admin/applications');
 
   let first = null;
-  const seen = [];
+  const seen = [];   // the HTML pages walked, without parameters
   for (const r of pages) {
     const path = pathFor(r.pattern, {}, byPattern);
     const res = await admin.get(path);
     const body = await res.text();
     assert.equal(res.status, 200, `GET ${path}: ${body.slice(0, 300)}`);
     if (!/^text\/html/.test(res.headers.get('content-type'))) continue; // CSV exports
-    seen.push(path);
+    if (!r.pattern.includes(':')) seen.push(path);
     const menus = menusOf(body);
     assert.equal(menus.length, 1, `${path}: ${menus.length} secretariat menus`);
     // no other menu of the secretariat's pages beside it
@@ -89,7 +89,7 @@ test('every secretariat page shows the one menu, the same apart from the current
       `no "${label}" (${href}) in the menu: ${JSON.stringify(entries)}`);
   }
   // and every secretariat page without parameters is reachable from it
-  for (const p of seen.filter((s) => !pages.some((r) => r.pattern.includes(':') && pathFor(r.pattern, {}, byPattern) === s))) {
+  for (const p of seen) {
     assert.ok(entries.some((e) => e.href === p), `${p} is not in the secretariat's menu`);
   }
 });
