@@ -1,9 +1,9 @@
 /*
  * admin.h -- the secretariat's pages: the dashboard, people and their
  * roles, the mail outbox, the audit log and the contact messages.  Every
- * route is for administrators only.  Also the one menu of every
+ * route is for administrators only (admin.c).  Also the one menu of every
  * secretariat page and the overview's tiles of work waiting, built from
- * what the modules declare.
+ * what the modules declare (menu.c).
  */
 #ifndef ALLIANCE_ADMIN_H
 #define ALLIANCE_ADMIN_H
@@ -27,5 +27,9 @@ void admin_init(const struct module *const *mods, size_t nmods);
 void admin_secretariat_page(const struct req *r, struct resp *w, int status,
 			    const char *tmpl, const char *title,
 			    const char *current, json_t *model);
+
+/* The overview's tiles with their counts now, [{label, href, count}] (a
+ * new array), or NULL when a count could not be read.  For admin.c. */
+json_t *admin_tiles(struct req *r);
 
 #endif
