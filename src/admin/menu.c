@@ -95,7 +95,7 @@ admin_tiles(struct req *r)
  * The menu as the nav.html partial reads it, [{href, label, current,
  * section}]: current marks the entry whose path is current; when none is,
  * section marks the entry with the longest path that current lies under
- * (/admin/applications for /admin/applications/7).
+ * (/admin/things for /admin/things/7).
  */
 static json_t *
 admin_nav(const char *current)

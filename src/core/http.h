@@ -79,12 +79,12 @@ struct route {
 };
 
 /* An entry of the secretariat's menu: one of the module's own GET pages
- * without parameters.  The admin module (admin/admin.c) builds the one
+ * without parameters.  The admin module (admin/menu.c) builds the one
  * menu every secretariat page shows from the entries of all modules,
  * lowest order first (equal orders in the order of the modules). */
 struct menu_entry {
-	const char *path;  /* "/admin/pledges" */
-	const char *label; /* "Pledges" */
+	const char *path;  /* "/admin/things" */
+	const char *label; /* "Things" */
 	int order;
 };
 
@@ -92,8 +92,8 @@ struct menu_entry {
  * for the secretariat in a module, linked to the page where it is done.
  * The admin module shows the tiles of all modules, lowest order first. */
 struct admin_tile {
-	const char *label; /* "Applications waiting for a decision" */
-	const char *href;  /* "/admin/applications" (may have a query) */
+	const char *label; /* "Things waiting for a decision" */
+	const char *href;  /* "/admin/things?status=new" (may have a query) */
 	int order;
 	/* The count now, read with r's database into *n; 0, or -1 when it
 	 * could not be read (logged; the overview answers 500). */

@@ -394,7 +394,7 @@ static const struct route dashboard_routes[] = {
 	 "renewals due, applications and pledges waiting, 24 months"},
 };
 
-/* Its entries in the secretariat's menu (admin/admin.c). */
+/* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry dashboard_menu[] = {
 	{"/admin/membership", "Membership dashboard", 10},
 };

@@ -217,7 +217,7 @@ static const struct route import_routes[] = {
 	 "Every membership as CSV (the import's columns)"},
 };
 
-/* Its entries in the secretariat's menu (admin/admin.c). */
+/* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry import_menu[] = {
 	{"/admin/import", "Import/Export", 70},
 };

@@ -672,7 +672,7 @@ static const struct route levels_routes[] = {
 	 "Saves a sponsorship tier"},
 };
 
-/* Its entries in the secretariat's menu (admin/admin.c). */
+/* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry levels_menu[] = {
 	{"/admin/levels", "Levels", 50},
 	{"/admin/tiers", "Tiers", 60},

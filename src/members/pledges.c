@@ -626,12 +626,12 @@ count_new(struct req *r, int64_t *n)
 	return st ? db_one_int(st, n) : -1;
 }
 
-/* Its tile of the secretariat's overview (admin/admin.c). */
+/* Its tile of the secretariat's overview (admin/menu.c). */
 static const struct admin_tile pledges_tiles[] = {
 	{"New pledges to confirm", "/admin/pledges?status=new", 40, count_new},
 };
 
-/* Its entries in the secretariat's menu (admin/admin.c). */
+/* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry pledges_menu[] = {
 	{"/admin/pledges", "Pledges", 40},
 };

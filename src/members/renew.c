@@ -571,13 +571,13 @@ count_renewals_due(struct req *r, int64_t *n)
 	return db_one_int(st, n);
 }
 
-/* Its tile of the secretariat's overview (admin/admin.c). */
+/* Its tile of the secretariat's overview (admin/menu.c). */
 static const struct admin_tile renew_tiles[] = {
 	{"Renewals due within 30 days", "/admin/memberships?state=active&due=1",
 	 30, count_renewals_due},
 };
 
-/* Its entries in the secretariat's menu (admin/admin.c). */
+/* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry renew_menu[] = {
 	{"/admin/memberships", "Memberships", 30},
 };

@@ -826,13 +826,13 @@ count_waiting(struct req *r, int64_t *n)
 	return st ? db_one_int(st, n) : -1;
 }
 
-/* Its tile of the secretariat's overview (admin/admin.c). */
+/* Its tile of the secretariat's overview (admin/menu.c). */
 static const struct admin_tile review_tiles[] = {
 	{"Applications waiting for a decision", "/admin/applications", 20,
 	 count_waiting},
 };
 
-/* Its entries in the secretariat's menu (admin/admin.c). */
+/* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry review_menu[] = {
 	{"/admin/applications", "Applications", 20},
 };

@@ -4,9 +4,12 @@
 // routes --json` (parameters filled from real rows), signed in as an
 // administrator, and compares the <nav aria-label="Secretariat"> of each
 // HTML page byte for byte, the aria-current marker aside.  The overview
-// (/admin) shows the tiles of work waiting the modules declare.
+// (/admin) shows the tiles of work waiting the modules declare, and
+// src/admin itself names no other module's page or header.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { personWithRole, sql } from '../lib/accounts.mjs';
 import { loadRoutes, discoverParams, pathFor } from '../lib/routes.mjs';
@@ -127,6 +130,33 @@ test('the overview shows the work waiting, one tile per module that declares one
     await r.arrayBuffer();
     assert.equal(r.status, 200, href);
   }
+});
+
+test('src/admin names no other module: none of their pages, none of their headers', async () => {
+  const root = new URL('../../src/', import.meta.url).pathname;
+  const files = [];
+  for (const dir of ['admin', 'admin/templates']) {
+    for (const f of await readdir(join(root, dir), { withFileTypes: true })) {
+      if (f.isFile()) files.push(join(dir, f.name));
+    }
+  }
+  // every other module's page under /admin, up to its first parameter
+  const theirs = [...new Set(routes.filter((r) => r.module !== 'admin' && r.pattern.startsWith('/admin/'))
+    .map((r) => r.pattern.split('/:')[0]))];
+  assert.ok(theirs.includes('/admin/applications'), `other modules' pages: ${theirs}`);
+  const features = (await readdir(root, { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && d.name !== 'core' && d.name !== 'admin').map((d) => d.name);
+  const found = [];
+  for (const f of files) {
+    const text = await readFile(join(root, f), 'utf8');
+    for (const p of theirs) {
+      if (new RegExp(`${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`).test(text)) found.push(`${f}: ${p}`);
+    }
+    for (const m of text.matchAll(/#include "([a-z_]+)\//g)) {
+      if (features.includes(m[1])) found.push(`${f}: #include "${m[1]}/..."`);
+    }
+  }
+  assert.deepEqual(found, []);
 });
 
 test('JSON clients get the model without the menu', async () => {
