@@ -81,6 +81,7 @@ app_init(const char *site_name)
 	db_register(&states_sql);
 	members_states_init();
 	members_manage_init();
+	admin_init(app_modules, app_nmodules);
 	site_set_name(site_name);
 	render_configure("site/templates/layout.html",
 			 "site/templates/error.html", site_chrome);

@@ -3,6 +3,9 @@
  * needs attention, the people with their roles, the mail outbox, the audit
  * log and the messages sent with the contact form.
  *
+ * Its pages show the one secretariat menu and the overview its tiles of
+ * work waiting (menu.c).
+ *
  * Every route is ACCESS_ADMIN and personal (no-store).  Lists read their
  * filters from declared, validated query fields (bad input is the core's
  * 422) and show PAGE_SIZE rows a page with a fixed number of statements:
@@ -241,43 +244,13 @@ options(const char *const *values, const char *const *labels,
 	return a;
 }
 
-/* The secretariat's sub-navigation, with the current page marked. */
-static json_t *
-admin_nav(const char *current)
-{
-	static const char *const links[][2] = {
-		{"/admin", "Overview"},
-		{"/admin/people", "People"},
-		{"/admin/messages", "Contact messages"},
-		{"/admin/outbox", "Outbox"},
-		{"/admin/audit", "Audit log"},
-		{"/admin/applications", "Applications"},
-		{"/admin/memberships", "Memberships"},
-		{"/admin/membership", "Dashboard of membership"},
-		{"/admin/pledges", "Pledges"},
-		{"/admin/levels", "Levels"},
-		{"/admin/tiers", "Tiers"},
-	};
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < ARRAY_LEN(links); i++)
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "href", links[i][0],
-				     "label", links[i][1], "current",
-				     strcmp(links[i][0], current) == 0));
-	return a;
-}
-
-/* A page of the secretariat: personal, with its sub-navigation (for
+/* A page of the secretariat: personal, with the secretariat's menu (for
  * people; JSON clients get the model alone). */
 static void
 admin_page(const struct req *r, struct resp *w, const char *tmpl,
 	   const char *title, const char *path, json_t *model)
 {
-	if (!r->want_json)
-		json_object_set_new(model, "admin_nav", admin_nav(path));
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, 200, tmpl, title, model);
+	admin_secretariat_page(r, w, 200, tmpl, title, path, model);
 }
 
 /*
@@ -340,15 +313,20 @@ dashboard(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_DASHBOARD);
 	json_t *counts = st ? db_one_json(st) : NULL;
+	json_t *waiting;
 
 	if (counts == NULL || !json_is_object(counts)) {
 		json_decref(counts);
 		return read_failed(w);
 	}
+	if ((waiting = admin_tiles(r)) == NULL) {
+		json_decref(counts);
+		return read_failed(w);
+	}
 	admin_page(r, w, "admin/templates/dashboard.html", "Secretariat",
 		   "/admin",
-		   json_pack("{s:o,s:b}", "counts", counts,
-			     "secretariat_unreachable",
+		   json_pack("{s:o,s:o,s:b}", "counts", counts, "waiting",
+			     waiting, "secretariat_unreachable",
 			     !mail_secretariat_reachable()));
 }
 
@@ -852,5 +830,19 @@ static const struct route admin_routes[] = {
 	 P, 0, "Marks a contact message as handled"},
 };
 
-const struct module admin_module = {"admin", admin_routes,
-				    ARRAY_LEN(admin_routes), &admin_sql};
+static const struct menu_entry admin_menu[] = {
+	{"/admin", "Overview", 0},
+	{"/admin/people", "People", 80},
+	{"/admin/messages", "Contact messages", 90},
+	{"/admin/outbox", "Outbox", 100},
+	{"/admin/audit", "Audit log", 110},
+};
+
+const struct module admin_module = {
+	.name = "admin",
+	.routes = admin_routes,
+	.nroutes = ARRAY_LEN(admin_routes),
+	.sql = &admin_sql,
+	.admin_menu = admin_menu,
+	.nadmin_menu = ARRAY_LEN(admin_menu),
+};

@@ -487,6 +487,18 @@ db_one_json(struct db_stmt *st)
 	return o;
 }
 
+int
+db_one_int(struct db_stmt *st, int64_t *v)
+{
+	int rc = db_step(st);
+
+	if (rc != DB_ROW)
+		return -1;
+	*v = db_col_int(st, 0);
+	stmt_reset(st);
+	return 0;
+}
+
 int64_t
 db_changes(struct db *db)
 {

@@ -94,6 +94,10 @@ json_t *db_all_json(struct db_stmt *st);
 /* Steps once: the row object, json null when there is no row, or NULL on
  * error. The statement is reset. */
 json_t *db_one_json(struct db_stmt *st);
+/* Steps once: the first column of the row, as an integer, into *v (a
+ * count).  0, or -1 on error or when there is no row.  The statement is
+ * reset. */
+int db_one_int(struct db_stmt *st, int64_t *v);
 
 /* Rows changed by the last statement; the id of the last insert. */
 int64_t db_changes(struct db *db);

@@ -78,12 +78,40 @@ struct route {
 	const char *object_param;
 };
 
-/* A feature module: its routes and its statement table (may be NULL). */
+/* An entry of the secretariat's menu: one of the module's own GET pages
+ * without parameters.  The admin module (admin/menu.c) builds the one
+ * menu every secretariat page shows from the entries of all modules,
+ * lowest order first (equal orders in the order of the modules). */
+struct menu_entry {
+	const char *path;  /* "/admin/things" */
+	const char *label; /* "Things" */
+	int order;
+};
+
+/* A tile of the secretariat's overview (/admin): a count of work waiting
+ * for the secretariat in a module, linked to the page where it is done.
+ * The admin module shows the tiles of all modules, lowest order first. */
+struct admin_tile {
+	const char *label; /* "Things waiting for a decision" */
+	const char *href;  /* "/admin/things?status=new" (may have a query) */
+	int order;
+	/* The count now, read with r's database into *n; 0, or -1 when it
+	 * could not be read (logged; the overview answers 500). */
+	int (*count)(struct req *r, int64_t *n);
+};
+
+/* A feature module: its routes, its statement table (may be NULL), its
+ * entries in the secretariat's menu and its tiles of the secretariat's
+ * overview (may be none). */
 struct module {
 	const char *name;
 	const struct route *routes;
 	size_t nroutes;
 	struct db_sql *sql;
+	const struct menu_entry *admin_menu;
+	size_t nadmin_menu;
+	const struct admin_tile *admin_tiles;
+	size_t nadmin_tiles;
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

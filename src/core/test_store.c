@@ -120,6 +120,26 @@ missing_row_is_json_null(void **state)
 }
 
 static void
+one_int_reads_a_count_and_refuses_no_row(void **state)
+{
+	struct fixture *f = *state;
+	struct db_stmt *st = db_stmt(f->db, &test_sql, T_COUNT_FOCAL);
+	int64_t n = -1;
+
+	assert_int_equal(db_one_int(st, &n), 0);
+	assert_int_equal(n, 12);
+	/* reset: the same statement runs again */
+	n = -1;
+	assert_int_equal(db_one_int(st, &n), 0);
+	assert_int_equal(n, 12);
+	st = db_stmt(f->db, &test_sql, T_FOCAL_BY_SLUG);
+	db_bind_text(st, 1, "no-such-area");
+	n = 7;
+	assert_int_equal(db_one_int(st, &n), -1);
+	assert_int_equal(n, 7);
+}
+
+static void
 rollback_leaves_nothing_behind(void **state)
 {
 	struct fixture *f = *state;
@@ -303,6 +323,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(migrating_again_applies_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(row_becomes_typed_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(missing_row_is_json_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_int_reads_a_count_and_refuses_no_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing_behind, setup, teardown),
 		cmocka_unit_test_setup_teardown(constraint_violation_is_an_error_not_a_crash, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_is_a_readable_copy, setup, teardown),

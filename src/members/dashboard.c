@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin/admin.h"
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/escape.h"
@@ -252,30 +253,6 @@ month_label(const char *ym, char *out, size_t len)
 		snprintf(out, len, "%s", ym ? ym : "");
 }
 
-/* The membership pages of the secretariat, with the current one marked
- * (the links of levels_nav.html). */
-static json_t *
-membership_nav(const char *current)
-{
-	static const char *const links[][2] = {
-		{"/admin", "Secretariat overview"},
-		{"/admin/membership", "Membership dashboard"},
-		{"/admin/applications", "Applications"},
-		{"/admin/memberships", "Memberships"},
-		{"/admin/pledges", "Pledges"},
-		{"/admin/levels", "Membership levels"},
-		{"/admin/tiers", "Sponsorship tiers"},
-	};
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < ARRAY_LEN(links); i++)
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "href", links[i][0],
-				     "label", links[i][1], "current",
-				     strcmp(links[i][0], current) == 0));
-	return a;
-}
-
 /* Runs statement idx of the dashboard (binding text to ?1 when not NULL):
  * its rows, or NULL on error (logged). */
 static json_t *
@@ -406,12 +383,9 @@ dashboard(struct req *r, struct resp *w)
 		json_decref(counts);
 	}
 	add_chart(model, months, r->want_json);
-	if (!r->want_json)
-		json_object_set_new(model, "membership_nav",
-				    membership_nav("/admin/membership"));
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, 200, "members/templates/dashboard.html",
-		  "Membership dashboard", model);
+	admin_secretariat_page(r, w, 200, "members/templates/dashboard.html",
+			       "Membership dashboard", "/admin/membership",
+			       model);
 }
 
 static const struct route dashboard_routes[] = {
@@ -421,6 +395,16 @@ static const struct route dashboard_routes[] = {
 	 "renewals due, applications and pledges waiting, 24 months"},
 };
 
-const struct module dashboard_module = {"members-dashboard", dashboard_routes,
-					ARRAY_LEN(dashboard_routes),
-					&dashboard_sql};
+/* Its entries in the secretariat's menu (admin/menu.c). */
+static const struct menu_entry dashboard_menu[] = {
+	{"/admin/membership", "Membership dashboard", 10},
+};
+
+const struct module dashboard_module = {
+	.name = "members-dashboard",
+	.routes = dashboard_routes,
+	.nroutes = ARRAY_LEN(dashboard_routes),
+	.sql = &dashboard_sql,
+	.admin_menu = dashboard_menu,
+	.nadmin_menu = ARRAY_LEN(dashboard_menu),
+};

@@ -14,6 +14,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/util.h"
+#include "members/members.h"
 
 #define IMPORT_MAX_FILE (10u * 1024 * 1024)
 #define IMPORT_MAX_BODY (IMPORT_MAX_FILE + 64 * 1024)
@@ -69,8 +70,8 @@ form_model(struct req *r)
 static void
 import_form(struct req *r, struct resp *w)
 {
-	resp_page(w, 200, "members/templates/import.html", "Import from CSV",
-		  form_model(r));
+	members_admin_page(r, w, 200, "members/templates/import.html",
+			   "Import from CSV", "/admin/import", form_model(r));
 }
 
 /* The upload's bytes (malloc'd), or NULL with *why set. */
@@ -118,8 +119,8 @@ import_send(struct req *r, struct resp *w)
 							  "file", "message",
 							  "Choose a CSV file"));
 		json_object_set_new(m, "has_errors", json_true());
-		resp_page(w, 422, "members/templates/import.html",
-			  "Import from CSV", m);
+		members_admin_page(r, w, 422, "members/templates/import.html",
+				   "Import from CSV", "/admin/import", m);
 		return;
 	}
 	if ((data = read_upload(up, &len, &why)) == NULL) {
@@ -147,11 +148,12 @@ import_send(struct req *r, struct resp *w)
 		      (json_int_t)im.rows, "imported", (json_int_t)im.imported,
 		      "bad", (json_int_t)json_array_size(im.errors), "errors",
 		      im.errors, "warnings", im.warnings);
-	resp_page(w, rc == 0 ? 200 : 422, "members/templates/import_result.html",
-		  rc == 0 ? (im.dry_run ? "Dry run: every row is good"
-					: "Import done")
-			  : "Nothing was imported",
-		  m);
+	members_admin_page(r, w, rc == 0 ? 200 : 422,
+			   "members/templates/import_result.html",
+			   rc == 0 ? (im.dry_run ? "Dry run: every row is good"
+						 : "Import done")
+				   : "Nothing was imported",
+			   "/admin/import", m);
 }
 
 /* GET /admin/export/KIND.csv */
@@ -216,5 +218,16 @@ static const struct route import_routes[] = {
 	 "Every membership as CSV (the import's columns)"},
 };
 
-const struct module import_module = {"import", import_routes,
-				     ARRAY_LEN(import_routes), &import_sql};
+/* Its entries in the secretariat's menu (admin/menu.c). */
+static const struct menu_entry import_menu[] = {
+	{"/admin/import", "Import/Export", 70},
+};
+
+const struct module import_module = {
+	.name = "import",
+	.routes = import_routes,
+	.nroutes = ARRAY_LEN(import_routes),
+	.sql = &import_sql,
+	.admin_menu = import_menu,
+	.nadmin_menu = ARRAY_LEN(import_menu),
+};

@@ -672,5 +672,17 @@ static const struct route levels_routes[] = {
 	 "Saves a sponsorship tier"},
 };
 
-const struct module levels_module = {"levels", levels_routes,
-				     ARRAY_LEN(levels_routes), &levels_sql};
+/* Its entries in the secretariat's menu (admin/menu.c). */
+static const struct menu_entry levels_menu[] = {
+	{"/admin/levels", "Levels", 50},
+	{"/admin/tiers", "Tiers", 60},
+};
+
+const struct module levels_module = {
+	.name = "levels",
+	.routes = levels_routes,
+	.nroutes = ARRAY_LEN(levels_routes),
+	.sql = &levels_sql,
+	.admin_menu = levels_menu,
+	.nadmin_menu = ARRAY_LEN(levels_menu),
+};

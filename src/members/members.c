@@ -6,9 +6,8 @@
  * members_money(); forms show amounts back as "1500.00"
  * (members_amount_input()) and read them with the FT_MONEY validator
  * (core/validate.c), so no amount passes through floating point.  The
- * membership links of the secretariat's pages (the
- * levels_nav.html partial) are listed here, so a new membership page adds
- * one line.
+ * secretariat's membership pages show the one secretariat menu
+ * (admin_secretariat_page); each module declares its own entries.
  */
 #include "members.h"
 
@@ -18,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin/admin.h"
 #include "core/db.h"
 #include "core/fold.h"
 #include "core/render.h"
@@ -174,36 +174,12 @@ members_add_errors(const struct req *r, json_t *model)
 
 /* ---- the secretariat's membership pages ---- */
 
-/* The membership pages of the secretariat, with the current one marked. */
-static json_t *
-membership_nav(const char *current)
-{
-	static const char *const links[][2] = {
-		{"/admin", "Secretariat overview"},
-		{"/admin/pledges", "Pledges"},
-		{"/admin/levels", "Membership levels"},
-		{"/admin/tiers", "Sponsorship tiers"},
-	};
-	json_t *a = json_array();
-
-	for (size_t i = 0; i < ARRAY_LEN(links); i++)
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "href", links[i][0],
-				     "label", links[i][1], "current",
-				     strcmp(links[i][0], current) == 0));
-	return a;
-}
-
 void
 members_admin_page(const struct req *r, struct resp *w, int status,
 		   const char *tmpl, const char *title, const char *path,
 		   json_t *model)
 {
-	if (!r->want_json)
-		json_object_set_new(model, "membership_nav",
-				    membership_nav(path));
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, status, tmpl, title, model);
+	admin_secretariat_page(r, w, status, tmpl, title, path, model);
 }
 
 /* ---- applications ---- */

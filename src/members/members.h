@@ -91,8 +91,8 @@ void members_add_errors(const struct req *r, json_t *model);
 
 /*
  * Answers with a page of the secretariat: personal, and (for HTML) with
- * the membership links (levels_nav.html reads membership_nav), the one at
- * path marked current.  Takes model.
+ * the secretariat's menu (admin_secretariat_page), the entry at path (NULL:
+ * the request's) marked current.  Takes model.
  */
 void members_admin_page(const struct req *r, struct resp *w, int status,
 			const char *tmpl, const char *title, const char *path,

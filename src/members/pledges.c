@@ -54,6 +54,7 @@ enum stmt_pledges {
 	S_PLEDGES_LIST,
 	S_PLEDGE_STATUS,
 	S_PLEDGE_SET_STATUS,
+	S_PLEDGES_NEW,
 	S_PLEDGES__MAX,
 };
 
@@ -82,6 +83,7 @@ static const char *const pledges_sql_text[S_PLEDGES__MAX] = {
 	[S_PLEDGE_STATUS] = "SELECT status FROM pledges WHERE id = ?",
 	[S_PLEDGE_SET_STATUS] = "UPDATE pledges SET status = ?,"
 				" decided_at = ? WHERE id = ?",
+	[S_PLEDGES_NEW] = "SELECT count(*) FROM pledges WHERE status = 'new'",
 };
 
 static struct db_sql pledges_sql = {"pledges", pledges_sql_text,
@@ -610,5 +612,32 @@ static const struct route pledges_routes[] = {
 	 pledge_status_set, P, 0, "Confirms, receives or declines a pledge"},
 };
 
-const struct module pledges_module = {"pledges", pledges_routes,
-				      ARRAY_LEN(pledges_routes), &pledges_sql};
+/* The overview's count of new pledges, not confirmed yet. */
+static int
+count_new(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &pledges_sql, S_PLEDGES_NEW);
+
+	return st ? db_one_int(st, n) : -1;
+}
+
+/* Its tile of the secretariat's overview (admin/menu.c). */
+static const struct admin_tile pledges_tiles[] = {
+	{"New pledges to confirm", "/admin/pledges?status=new", 40, count_new},
+};
+
+/* Its entries in the secretariat's menu (admin/menu.c). */
+static const struct menu_entry pledges_menu[] = {
+	{"/admin/pledges", "Pledges", 40},
+};
+
+const struct module pledges_module = {
+	.name = "pledges",
+	.routes = pledges_routes,
+	.nroutes = ARRAY_LEN(pledges_routes),
+	.sql = &pledges_sql,
+	.admin_menu = pledges_menu,
+	.nadmin_menu = ARRAY_LEN(pledges_menu),
+	.admin_tiles = pledges_tiles,
+	.nadmin_tiles = ARRAY_LEN(pledges_tiles),
+};

@@ -479,8 +479,9 @@ admin_list(struct req *r, struct resp *w)
 			"state_options",
 			members_options(states, NULL,
 					state->present ? state->str : NULL));
-		resp_page(w, 200, "members/templates/admin_memberships.html",
-			  "Memberships", model);
+		members_admin_page(r, w, 200,
+				   "members/templates/admin_memberships.html",
+				   "Memberships", "/admin/memberships", model);
 	}
 }
 
@@ -544,5 +545,43 @@ static const struct route renew_routes[] = {
 	 "Records a payment and moves the membership to its next period"},
 };
 
-const struct module renew_module = {"renew", renew_routes,
-				    ARRAY_LEN(renew_routes), &renew_sql};
+/* The overview's count of renewals due: the rows of
+ * /admin/memberships?state=active&due=1 (active, ending within 30 days). */
+static int
+count_renewals_due(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &renew_sql, R_COUNT);
+	struct period_date d;
+	char today[11], due[11];
+
+	if (st == NULL)
+		return -1;
+	today_ymd(today);
+	period_parse(today, &d);
+	period_format(period_add_days(d, 30), due);
+	db_bind_text(st, 1, "active");
+	db_bind_text(st, 2, due);
+	return db_one_int(st, n);
+}
+
+/* Its tile of the secretariat's overview (admin/menu.c). */
+static const struct admin_tile renew_tiles[] = {
+	{"Renewals due within 30 days", "/admin/memberships?state=active&due=1",
+	 30, count_renewals_due},
+};
+
+/* Its entries in the secretariat's menu (admin/menu.c). */
+static const struct menu_entry renew_menu[] = {
+	{"/admin/memberships", "Memberships", 30},
+};
+
+const struct module renew_module = {
+	.name = "renew",
+	.routes = renew_routes,
+	.nroutes = ARRAY_LEN(renew_routes),
+	.sql = &renew_sql,
+	.admin_menu = renew_menu,
+	.nadmin_menu = ARRAY_LEN(renew_menu),
+	.admin_tiles = renew_tiles,
+	.nadmin_tiles = ARRAY_LEN(renew_tiles),
+};

@@ -54,6 +54,7 @@ enum stmt_review {
 	R_PENDING,
 	R_DECIDE,
 	R_ASK,
+	R_WAITING,
 	R_REVIEW__MAX,
 };
 
@@ -114,6 +115,7 @@ static const char *const review_sql_text[R_REVIEW__MAX] = {
 		     " membership_id = ? WHERE id = ? AND " OPEN_STATUS,
 	[R_ASK] = "UPDATE applications SET status = 'more-info', reason = ?"
 		  " WHERE id = ? AND " OPEN_STATUS,
+	[R_WAITING] = "SELECT count(*) FROM applications WHERE " OPEN_STATUS,
 };
 
 static struct db_sql review_sql = {"review", review_sql_text, R_REVIEW__MAX,
@@ -277,12 +279,11 @@ queue_page(struct req *r, struct resp *w)
 	if (has_next)
 		json_object_set_new(pager, "next_href",
 				    page_href(status, page + 1));
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, 200, "members/templates/review_list.html",
-		  "Membership applications",
-		  json_pack("{s:o,s:o,s:o,s:s?}", "applications", rows,
-			    "status_options", opts, "pager", pager, "status",
-			    status));
+	members_admin_page(r, w, 200, "members/templates/review_list.html",
+			   "Membership applications", "/admin/applications",
+			   json_pack("{s:o,s:o,s:o,s:s?}", "applications", rows,
+				     "status_options", opts, "pager", pager,
+				     "status", status));
 }
 
 /* ---- one application ---- */
@@ -565,10 +566,10 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 	if (r->input)
 		json_object_set_new(model, "input", json_deep_copy(r->input));
 	members_add_errors(r, model);
-	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, status, "members/templates/review_show.html",
-		  arena_printf(r->arena, "Application %lld", (long long)id),
-		  model);
+	members_admin_page(
+		r, w, status, "members/templates/review_show.html",
+		arena_printf(r->arena, "Application %lld", (long long)id), NULL,
+		model);
 }
 
 static const struct field detail_fields[] = {
@@ -811,5 +812,33 @@ static const struct route review_routes[] = {
 	 "answer it (status more-info)"},
 };
 
-const struct module review_module = {"review", review_routes,
-				     ARRAY_LEN(review_routes), &review_sql};
+/* The overview's count of applications waiting for a decision. */
+static int
+count_waiting(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &review_sql, R_WAITING);
+
+	return st ? db_one_int(st, n) : -1;
+}
+
+/* Its tile of the secretariat's overview (admin/menu.c). */
+static const struct admin_tile review_tiles[] = {
+	{"Applications waiting for a decision", "/admin/applications", 20,
+	 count_waiting},
+};
+
+/* Its entries in the secretariat's menu (admin/menu.c). */
+static const struct menu_entry review_menu[] = {
+	{"/admin/applications", "Applications", 20},
+};
+
+const struct module review_module = {
+	.name = "review",
+	.routes = review_routes,
+	.nroutes = ARRAY_LEN(review_routes),
+	.sql = &review_sql,
+	.admin_menu = review_menu,
+	.nadmin_menu = ARRAY_LEN(review_menu),
+	.admin_tiles = review_tiles,
+	.nadmin_tiles = ARRAY_LEN(review_tiles),
+};

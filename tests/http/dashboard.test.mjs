@@ -197,7 +197,7 @@ describe('membership dashboard', () => {
 
   test('the secretariat navigation links to the dashboard', async () => {
     const html = mainOf(await admin.browser.html('/admin'));
-    assert.match(html, /<a href="\/admin\/membership">Dashboard of membership<\/a>/);
+    assert.match(html, /<a href="\/admin\/membership">Membership dashboard<\/a>/);
     for (const href of ['/admin/applications', '/admin/memberships', '/admin/pledges', '/admin/levels', '/admin/tiers']) {
       assert.match(html, new RegExp(`<a href="${href}">`), href);
     }
