@@ -343,7 +343,7 @@ route_fields(const struct route *rt)
 	for (const struct field *f = rt->fields; f && f->name; f++) {
 		json_t *o =
 			json_pack("{s:s,s:s,s:b,s:b}", "name", f->name, "type",
-				  validate_type_name(f->type), "required",
+				  validate_type_name(f), "required",
 				  (f->flags & FIELD_REQUIRED) != 0, "multi",
 				  (f->flags & FIELD_MULTI) != 0);
 

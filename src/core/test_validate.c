@@ -892,6 +892,51 @@ validation_reads_only_the_given_length(void **state)
 	value_clear(&v);
 }
 
+/* A module's own type, as the calendar will add time zones: three
+ * letters, upper-cased, at most maxlen bytes (default 3). */
+static const char *
+check_code(const struct field *f, const char *s, size_t n, size_t maxlen,
+	   struct value *out)
+{
+	if (n > maxlen)
+		return "is too long";
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return "must be letters";
+	out->present = 1;
+	out->str = xstrndup(s, n);
+	for (size_t i = 0; i < n; i++)
+		if (out->str[i] >= 'a')
+			out->str[i] = (char)(out->str[i] - 'a' + 'A');
+	return NULL;
+}
+
+static const struct field_kind code_kind = {"code", 3, FIELD_TRIM, check_code};
+
+static void
+a_module_adds_its_own_field_type(void **state)
+{
+	const struct field f = {.name = "code", .kind = &code_kind};
+	const struct field req = {.name = "code", .kind = &code_kind,
+				  .flags = FIELD_REQUIRED};
+	const struct field longer = {.name = "code", .kind = &code_kind,
+				     .maxlen = 5};
+
+	accepts(&f, "  eur ", "EUR"); /* trimmed as its kind says */
+	accepts(&f, "", NULL);        /* empty and optional: absent */
+	accepts(&f, NULL, NULL);
+	rejects(&req, "", "is required");
+	rejects(&f, "euro", "is too long"); /* the kind's default maxlen */
+	accepts(&longer, "euros", "EUROS");  /* the field's own maxlen */
+	rejects(&f, "e1", "must be letters");
+	assert_string_equal(validate_type_name(&f), "code");
+	assert_ptr_equal(validate_kind(&f), &code_kind);
+	/* built-in types are kinds too */
+	assert_string_equal(validate_type_name(&(struct field){.type = FT_MONEY}),
+			    "money");
+	assert_null(validate_kind(&(struct field){.type = (enum field_type)99}));
+}
+
 int
 main(void)
 {
@@ -951,6 +996,7 @@ main(void)
 		cmocka_unit_test(file_keeps_what_the_http_layer_passes),
 		cmocka_unit_test(value_clear_frees_and_empties),
 		cmocka_unit_test(validation_reads_only_the_given_length),
+		cmocka_unit_test(a_module_adds_its_own_field_type),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,22 +116,6 @@ too_long_msg(size_t max, const char *s, size_t len)
 	return MSG_TOO_LONG;
 }
 
-/* The maxlen used when a field gives 0. */
-static size_t
-default_maxlen(enum field_type t)
-{
-	switch (t) {
-	case FT_TEXTAREA:
-		return 20000;
-	case FT_EMAIL:
-		return 254;
-	case FT_URL:
-		return 2000;
-	default:
-		return 200;
-	}
-}
-
 static int
 is_ascii_space(int c)
 {
@@ -720,40 +704,296 @@ utf8_length(const char *s, size_t n)
  * the caller; num holds FT_INT, FT_YEAR and FT_BOOL values, minor units
  * for FT_MONEY, and YYYYMMDD for FT_DATE.  On failure *out is empty (value_clear is still safe).
  */
-const char *
-validate_type_name(enum field_type t)
-{
-	static const char *const names[] = {
-		[FT_TEXT] = "text",       [FT_TEXTAREA] = "textarea",
-		[FT_INT] = "int",         [FT_BOOL] = "bool",
-		[FT_EMAIL] = "email",     [FT_URL] = "url",
-		[FT_DATE] = "date",       [FT_YEAR] = "year",
-		[FT_CHOICE] = "choice",   [FT_SLUG] = "slug",
-		[FT_COUNTRY] = "country", [FT_MONEY] = "money",
-		[FT_FILE] = "file",       [FT_PASSWORD] = "password",
-	};
+/*
+ * The built-in field types, one checker each.  A checker is given the
+ * value trimmed as its kind says and known not to be empty, and the
+ * field's maxlen (the kind's default when the field gives 0); it fills out
+ * and returns NULL, or returns the sentence that says what is expected.
+ */
 
-	return (size_t)t < ARRAY_LEN(names) && names[t] ? names[t] : "?";
+static const char *
+check_password(const struct field *f, const char *s, size_t n, size_t maxlen,
+	       struct value *out)
+{
+	if (!utf8_valid(s, n))
+		return MSG_UTF8;
+	if (has_control(s, n, ""))
+		return MSG_CONTROL;
+	if (utf8_length(s, n) < 12)
+		return MSG_PASSWORD_SHORT;
+	if (utf8_length(s, n) > 128 || n > 1024)
+		return MSG_PASSWORD_LONG;
+	set_str(out, s, n);
+	return NULL;
+}
+
+static const char *
+check_text(const struct field *f, const char *s, size_t n, size_t maxlen,
+	   struct value *out)
+{
+	if (!utf8_valid(s, n))
+		return MSG_UTF8;
+	if (has_control(s, n, ""))
+		return MSG_CONTROL;
+	if (n > maxlen)
+		return too_long_msg(maxlen, s, n);
+	set_str(out, s, n);
+	return NULL;
+}
+
+static const char *
+check_textarea(const struct field *f, const char *s, size_t n, size_t maxlen,
+	       struct value *out)
+{
+	size_t len;
+	char *t;
+
+	if (!utf8_valid(s, n))
+		return MSG_UTF8;
+	if (has_control(s, n, "\t\n\r"))
+		return MSG_CONTROL_ML;
+	t = normalise_newlines(s, n, &len);
+	if (len > maxlen) {
+		const char *msg = too_long_msg(maxlen, t, len);
+
+		free(t);
+		return msg;
+	}
+	out->present = 1;
+	out->str = t;
+	return NULL;
+}
+
+static const char *
+check_int(const struct field *f, const char *s, size_t n, size_t maxlen,
+	  struct value *out)
+{
+	int64_t v;
+
+	if (!parse_int(s, n, &v))
+		return MSG_INT;
+	if ((f->min || f->max) && (v < f->min || v > f->max))
+		return MSG_RANGE;
+	set_num(out, v);
+	return NULL;
+}
+
+static const char *
+check_bool(const struct field *f, const char *s, size_t n, size_t maxlen,
+	   struct value *out)
+{
+	if (caseeq(s, n, "1") || caseeq(s, n, "on") || caseeq(s, n, "true") ||
+	    caseeq(s, n, "yes"))
+		set_num(out, 1);
+	else if (caseeq(s, n, "0") || caseeq(s, n, "off") ||
+		 caseeq(s, n, "false") || caseeq(s, n, "no"))
+		set_num(out, 0);
+	else
+		return MSG_BOOL;
+	return NULL;
+}
+
+static const char *
+check_email(const struct field *f, const char *s, size_t n, size_t maxlen,
+	    struct value *out)
+{
+	const char *at;
+
+	if (maxlen > 254)
+		maxlen = 254;
+	if (n > maxlen)
+		return too_long_msg(maxlen, s, n);
+	if (!valid_email(s, n))
+		return MSG_EMAIL;
+	/* lower-case the domain; the local part is the mailbox owner's
+	 * business */
+	at = memchr(s, '@', n);
+	set_str(out, s, n);
+	for (size_t i = (size_t)(at - s); i < n; i++)
+		out->str[i] = (char)to_lower((unsigned char)out->str[i]);
+	return NULL;
+}
+
+static const char *
+check_url(const struct field *f, const char *s, size_t n, size_t maxlen,
+	  struct value *out)
+{
+	const char *host;
+	size_t hlen, hend;
+
+	if (n > maxlen)
+		return too_long_msg(maxlen, s, n);
+	if (!parse_http_url(s, n, &host, &hlen))
+		return MSG_URL;
+	/* lower-case the scheme and the host */
+	hend = (size_t)(host - s) + hlen;
+	set_str(out, s, n);
+	for (size_t i = 0; i < hend; i++)
+		out->str[i] = (char)to_lower((unsigned char)out->str[i]);
+	return NULL;
+}
+
+static const char *
+check_date(const struct field *f, const char *s, size_t n, size_t maxlen,
+	   struct value *out)
+{
+	int y, m, d;
+
+	if (!valid_date(s, n, &y, &m, &d))
+		return MSG_DATE;
+	set_str(out, s, n);
+	out->num = (int64_t)y * 10000 + m * 100 + d;
+	return NULL;
+}
+
+static const char *
+check_year(const struct field *f, const char *s, size_t n, size_t maxlen,
+	   struct value *out)
+{
+	int64_t lo = f->min, hi = f->max;
+	int y;
+
+	if (lo == 0 && hi == 0)
+		lo = 1900, hi = 2100;
+	if (n != 4 || (y = digits(s, 4)) < 0)
+		return MSG_YEAR;
+	if (y < lo || y > hi)
+		return MSG_YEAR_RANGE;
+	set_year(out, s, y);
+	return NULL;
+}
+
+static const char *
+check_choice(const struct field *f, const char *s, size_t n, size_t maxlen,
+	     struct value *out)
+{
+	assert(f->choices != NULL);
+	for (size_t i = 0; f->choices[i] != NULL; i++) {
+		if (strlen(f->choices[i]) == n &&
+		    memcmp(f->choices[i], s, n) == 0) {
+			set_str(out, s, n);
+			return NULL;
+		}
+	}
+	return MSG_CHOICE;
+}
+
+static const char *
+check_slug(const struct field *f, const char *s, size_t n, size_t maxlen,
+	   struct value *out)
+{
+	char *t;
+
+	if (n > maxlen)
+		return too_long_msg(maxlen, s, n);
+	/* "Crime-Prevention" is forgiven as "crime-prevention" */
+	t = xstrndup(s, n);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (char)to_lower((unsigned char)t[i]);
+	if (!valid_slug(t, n)) {
+		free(t);
+		return MSG_SLUG;
+	}
+	out->present = 1;
+	out->str = t;
+	return NULL;
+}
+
+static const char *
+check_country(const struct field *f, const char *s, size_t n, size_t maxlen,
+	      struct value *out)
+{
+	if (!valid_country(s, n))
+		return MSG_COUNTRY;
+	set_str(out, s, n);
+	out->str[0] = (char)to_upper((unsigned char)s[0]);
+	out->str[1] = (char)to_upper((unsigned char)s[1]);
+	return NULL;
+}
+
+static const char *
+check_money(const struct field *f, const char *s, size_t n, size_t maxlen,
+	    struct value *out)
+{
+	int64_t lo = f->min, hi = f->max, v;
+	const char *msg;
+
+	if (lo == 0 && hi == 0)
+		hi = VALIDATE_MONEY_MAX;
+	if ((msg = parse_money(s, n, &v)) != NULL)
+		return msg;
+	if (v > hi)
+		return MSG_MONEY_LARGE;
+	if (v < lo)
+		return lo == 1 ? MSG_MONEY_ZERO : MSG_MONEY_SMALL;
+	set_money(out, v);
+	return NULL;
+}
+
+static const char *
+check_file(const struct field *f, const char *s, size_t n, size_t maxlen,
+	   struct value *out)
+{
+	/* the HTTP layer stored the upload and passes what names it */
+	set_str(out, s, n);
+	return NULL;
+}
+
+/* The built-in types, indexed by enum field_type. */
+static const struct field_kind builtin[] = {
+	[FT_TEXT] = {"text", 200, FIELD_TRIM, check_text},
+	[FT_TEXTAREA] = {"textarea", 20000, FIELD_TRIM_LINES, check_textarea},
+	[FT_INT] = {"int", 200, FIELD_TRIM, check_int},
+	[FT_BOOL] = {"bool", 200, FIELD_TRIM, check_bool},
+	[FT_EMAIL] = {"email", 254, FIELD_TRIM, check_email},
+	[FT_URL] = {"url", 2000, FIELD_TRIM, check_url},
+	[FT_DATE] = {"date", 200, FIELD_TRIM, check_date},
+	[FT_YEAR] = {"year", 200, FIELD_TRIM, check_year},
+	[FT_CHOICE] = {"choice", 200, FIELD_TRIM, check_choice},
+	[FT_SLUG] = {"slug", 200, FIELD_TRIM, check_slug},
+	[FT_COUNTRY] = {"country", 200, FIELD_TRIM, check_country},
+	[FT_MONEY] = {"money", 200, FIELD_TRIM, check_money},
+	[FT_FILE] = {"file", 200, FIELD_TRIM_NONE, check_file},
+	[FT_PASSWORD] = {"password", 200, FIELD_TRIM_NONE, check_password},
+};
+
+const struct field_kind *
+validate_kind(const struct field *f)
+{
+	if (f->kind != NULL)
+		return f->kind;
+	if ((size_t)f->type < ARRAY_LEN(builtin) && builtin[f->type].check)
+		return &builtin[f->type];
+	return NULL;
+}
+
+const char *
+validate_type_name(const struct field *f)
+{
+	const struct field_kind *k = validate_kind(f);
+
+	return k ? k->name : "?";
 }
 
 int
 validate_field(const struct field *f, const char *raw, size_t n,
 	       struct value *out, const char **msg)
 {
+	const struct field_kind *k;
 	const char *s = raw;
-	size_t maxlen;
-	int64_t v;
-	int y, m, d;
 
 	assert(f != NULL && out != NULL && msg != NULL);
-	maxlen = f->maxlen ? f->maxlen : default_maxlen(f->type);
 	memset(out, 0, sizeof(*out));
 	*msg = NULL;
+	if ((k = validate_kind(f)) == NULL) {
+		*msg = MSG_INVALID;
+		return -1;
+	}
 	if (s == NULL)
 		n = 0, s = "";
-	if (f->type == FT_TEXTAREA)
+	if (k->trim == FIELD_TRIM_LINES)
 		trim_lines(&s, &n);
-	else if (f->type != FT_FILE && f->type != FT_PASSWORD)
+	else if (k->trim == FIELD_TRIM)
 		trim(&s, &n);
 	if (n == 0) {
 		if (f->flags & FIELD_REQUIRED) {
@@ -762,188 +1002,8 @@ validate_field(const struct field *f, const char *raw, size_t n,
 		}
 		return 0;
 	}
-
-	switch (f->type) {
-	case FT_PASSWORD:
-		if (!utf8_valid(s, n))
-			*msg = MSG_UTF8;
-		else if (has_control(s, n, ""))
-			*msg = MSG_CONTROL;
-		else if (utf8_length(s, n) < 12)
-			*msg = MSG_PASSWORD_SHORT;
-		else if (utf8_length(s, n) > 128 || n > 1024)
-			*msg = MSG_PASSWORD_LONG;
-		else
-			set_str(out, s, n);
-		break;
-	case FT_TEXT:
-		if (!utf8_valid(s, n))
-			*msg = MSG_UTF8;
-		else if (has_control(s, n, ""))
-			*msg = MSG_CONTROL;
-		else if (n > maxlen)
-			*msg = too_long_msg(maxlen, s, n);
-		else
-			set_str(out, s, n);
-		break;
-	case FT_TEXTAREA:
-		if (!utf8_valid(s, n)) {
-			*msg = MSG_UTF8;
-		} else if (has_control(s, n, "\t\n\r")) {
-			*msg = MSG_CONTROL_ML;
-		} else {
-			size_t len;
-			char *t = normalise_newlines(s, n, &len);
-
-			if (len > maxlen) {
-				*msg = too_long_msg(maxlen, t, len);
-				free(t);
-			} else {
-				out->present = 1;
-				out->str = t;
-			}
-		}
-		break;
-	case FT_INT:
-		if (!parse_int(s, n, &v))
-			*msg = MSG_INT;
-		else if ((f->min || f->max) && (v < f->min || v > f->max))
-			*msg = MSG_RANGE;
-		else
-			set_num(out, v);
-		break;
-	case FT_BOOL:
-		if (caseeq(s, n, "1") || caseeq(s, n, "on") ||
-		    caseeq(s, n, "true") || caseeq(s, n, "yes"))
-			set_num(out, 1);
-		else if (caseeq(s, n, "0") || caseeq(s, n, "off") ||
-			 caseeq(s, n, "false") || caseeq(s, n, "no"))
-			set_num(out, 0);
-		else
-			*msg = MSG_BOOL;
-		break;
-	case FT_EMAIL:
-		if (maxlen > 254)
-			maxlen = 254;
-		if (n > maxlen) {
-			*msg = too_long_msg(maxlen, s, n);
-		} else if (!valid_email(s, n)) {
-			*msg = MSG_EMAIL;
-		} else {
-			/* lower-case the domain; the local part is the
-			 * mailbox owner's business */
-			const char *at = memchr(s, '@', n);
-
-			set_str(out, s, n);
-			for (size_t i = (size_t)(at - s); i < n; i++)
-				out->str[i] = (char)to_lower(
-					(unsigned char)out->str[i]);
-		}
-		break;
-	case FT_URL: {
-		const char *host;
-		size_t hlen;
-
-		if (n > maxlen) {
-			*msg = too_long_msg(maxlen, s, n);
-		} else if (!parse_http_url(s, n, &host, &hlen)) {
-			*msg = MSG_URL;
-		} else {
-			/* lower-case the scheme and the host */
-			size_t hend = (size_t)(host - s) + hlen;
-
-			set_str(out, s, n);
-			for (size_t i = 0; i < hend; i++)
-				out->str[i] = (char)to_lower(
-					(unsigned char)out->str[i]);
-		}
-		break;
-	}
-	case FT_DATE:
-		if (!valid_date(s, n, &y, &m, &d)) {
-			*msg = MSG_DATE;
-		} else {
-			set_str(out, s, n);
-			out->num = (int64_t)y * 10000 + m * 100 + d;
-		}
-		break;
-	case FT_YEAR: {
-		int64_t lo = f->min, hi = f->max;
-
-		if (lo == 0 && hi == 0)
-			lo = 1900, hi = 2100;
-		if (n != 4 || (y = digits(s, 4)) < 0)
-			*msg = MSG_YEAR;
-		else if (y < lo || y > hi)
-			*msg = MSG_YEAR_RANGE;
-		else
-			set_year(out, s, y);
-		break;
-	}
-	case FT_CHOICE:
-		assert(f->choices != NULL);
-		*msg = MSG_CHOICE;
-		for (size_t i = 0; f->choices[i] != NULL; i++) {
-			if (strlen(f->choices[i]) == n &&
-			    memcmp(f->choices[i], s, n) == 0) {
-				*msg = NULL;
-				set_str(out, s, n);
-				break;
-			}
-		}
-		break;
-	case FT_SLUG: {
-		char *t;
-
-		if (n > maxlen) {
-			*msg = too_long_msg(maxlen, s, n);
-			break;
-		}
-		/* "Crime-Prevention" is forgiven as "crime-prevention" */
-		t = xstrndup(s, n);
-		for (size_t i = 0; i < n; i++)
-			t[i] = (char)to_lower((unsigned char)t[i]);
-		if (!valid_slug(t, n)) {
-			*msg = MSG_SLUG;
-			free(t);
-		} else {
-			out->present = 1;
-			out->str = t;
-		}
-		break;
-	}
-	case FT_COUNTRY:
-		if (!valid_country(s, n)) {
-			*msg = MSG_COUNTRY;
-		} else {
-			set_str(out, s, n);
-			out->str[0] = (char)to_upper((unsigned char)s[0]);
-			out->str[1] = (char)to_upper((unsigned char)s[1]);
-		}
-		break;
-	case FT_MONEY: {
-		int64_t lo = f->min, hi = f->max;
-
-		if (lo == 0 && hi == 0)
-			hi = VALIDATE_MONEY_MAX;
-		if ((*msg = parse_money(s, n, &v)) != NULL)
-			break;
-		if (v > hi)
-			*msg = MSG_MONEY_LARGE;
-		else if (v < lo)
-			*msg = lo == 1 ? MSG_MONEY_ZERO : MSG_MONEY_SMALL;
-		else
-			set_money(out, v);
-		break;
-	}
-	case FT_FILE:
-		/* the HTTP layer stored the upload and passes what names it */
-		set_str(out, s, n);
-		break;
-	default:
-		*msg = MSG_INVALID;
-		break;
-	}
+	*msg = k->check(f, s, n, f->maxlen ? f->maxlen : k->default_maxlen,
+			out);
 	if (*msg != NULL) {
 		value_clear(out);
 		return -1;

@@ -46,9 +46,12 @@ enum field_type {
 #define FIELD_REQUIRED 0x1u /* missing or empty is an error */
 #define FIELD_MULTI    0x2u /* may repeat (e.g. checkboxes) */
 
+struct field_kind;
+
 struct field {
 	const char *name;     /* as sent by the form */
-	enum field_type type;
+	enum field_type type; /* a built-in type, unless kind is set */
+	const struct field_kind *kind; /* a module's own type (NULL: type) */
 	unsigned flags;
 	size_t maxlen;        /* in bytes; 0 means the type's default (200 for
 				 text, 20000 for textarea) */
@@ -78,9 +81,45 @@ struct value {
 int validate_field(const struct field *f, const char *raw, size_t n,
 		   struct value *out, const char **msg);
 void value_clear(struct value *v);
-/* The type's name in lower case ("text", "email", "money" ...), for route
+
+/*
+ * A field type: the built-in ones are a table of these in validate.c, and
+ * a module adds its own (a time zone, a recurrence rule) by defining one
+ * and naming it in a field's `kind`:
+ *
+ *     static const char *check_tz(const struct field *f, const char *s,
+ *                                 size_t n, size_t maxlen, struct value *out);
+ *     const struct field_kind calendar_ft_timezone =
+ *             {"timezone", 64, FIELD_TRIM, check_tz};
+ *     {.name = "tz", .kind = &calendar_ft_timezone, .label = "Time zone"}
+ *
+ * validate_field trims the value as trim says, answers "is required" for
+ * an empty required one (and leaves an empty optional one absent), and
+ * otherwise calls check with the value (not empty) and the field's maxlen
+ * (default_maxlen when the field gives 0).  check fills out (set present;
+ * strings it allocates are freed by value_clear) and returns NULL, or
+ * returns the sentence saying what is expected (static; the caller puts
+ * the label in front).  A checker is pure: no I/O, no database.
+ */
+enum field_trim {
+	FIELD_TRIM,       /* spaces around the value go */
+	FIELD_TRIM_LINES, /* blank lines and spaces around the text go */
+	FIELD_TRIM_NONE,  /* as sent (passwords, file references) */
+};
+
+struct field_kind {
+	const char *name; /* in `alliance routes --json` */
+	size_t default_maxlen;
+	enum field_trim trim;
+	const char *(*check)(const struct field *f, const char *s, size_t n,
+			     size_t maxlen, struct value *out);
+};
+
+/* The kind of f: its own, or its built-in type's; NULL for neither. */
+const struct field_kind *validate_kind(const struct field *f);
+/* The name of f's type ("text", "email", "money", a module's own), for route
  * listings. */
-const char *validate_type_name(enum field_type t);
+const char *validate_type_name(const struct field *f);
 
 /* The pure predicates used above, exported for reuse and tests. */
 int valid_email(const char *s, size_t n);
