@@ -31,6 +31,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/pager.h"
 #include "core/escape.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -131,90 +132,28 @@ read_failed(struct resp *w)
 			   "not be read.");
 }
 
-/* The page asked for (1 when absent) and the rows it skips. */
-static int64_t
-page_number(const struct req *r)
-{
-	const struct value *v = req_value(r, "page");
+/* The lists' links leave out the one-shot notice of a change. */
+static const char *const keep_out[] = {"done", NULL};
 
-	return v->present ? v->num : 1;
-}
-
+/* The rows the page asked for skips (pager.c reads it). */
 static int64_t
 page_offset(const struct req *r)
 {
-	return (page_number(r) - 1) * PAGE_SIZE;
+	struct pager p;
+
+	pager_read(r, PAGE_SIZE, &p);
+	return pager_offset(&p);
 }
 
-/* The href of page n of the list at path, keeping the request's other
- * filters (every present declared field but page and done), each value
- * percent-encoded.  In r's arena. */
-static const char *
-page_href(struct req *r, const char *path, int64_t n)
-{
-	const struct field *f = r->route->fields;
-	struct buf b = BUF_INIT;
-	const char *href;
-	char sep = '?';
-
-	buf_puts(&b, path);
-	for (size_t i = 0; f && f[i].name; i++) {
-		const struct value *v = req_value(r, f[i].name);
-
-		if (!v->present || strcmp(f[i].name, "page") == 0 ||
-		    strcmp(f[i].name, "done") == 0)
-			continue;
-		buf_printf(&b, "%c%s=", sep, f[i].name);
-		esc_url_component(&b, v->str, strlen(v->str));
-		sep = '&';
-	}
-	if (n > 1)
-		buf_printf(&b, "%cpage=%lld", sep, (long long)n);
-	href = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return href;
-}
-
-/* The pager of a list: {page, has_pages, prev_href, next_href}. */
+/* The pager of the list at path: {page, has_pages, prev_href,
+ * next_href}, its links keeping the filters. */
 static json_t *
 pager(struct req *r, const char *path, int has_next)
 {
-	int64_t page = page_number(r);
+	struct pager p;
 
-	return json_pack("{s:I,s:b,s:s?,s:s?}", "page", (json_int_t)page,
-			 "has_pages", page > 1 || has_next, "prev_href",
-			 page > 1 ? page_href(r, path, page - 1) : NULL,
-			 "next_href",
-			 has_next ? page_href(r, path, page + 1) : NULL);
-}
-
-/* rows holds up to PAGE_SIZE + 1 rows: drops the extra one and says
- * whether it was there (a next page exists). */
-static int
-trim_page(json_t *rows)
-{
-	if (json_array_size(rows) <= PAGE_SIZE)
-		return 0;
-	while (json_array_size(rows) > PAGE_SIZE)
-		json_array_remove(rows, json_array_size(rows) - 1);
-	return 1;
-}
-
-/* The present filter values as {name: text}, to refill the filter form. */
-static json_t *
-filter_model(const struct req *r)
-{
-	const struct field *f = r->route->fields;
-	json_t *o = json_object();
-
-	for (size_t i = 0; f && f[i].name; i++) {
-		const struct value *v = req_value(r, f[i].name);
-
-		if (v->present && strcmp(f[i].name, "page") != 0 &&
-		    strcmp(f[i].name, "done") != 0)
-			json_object_set_new(o, f[i].name, json_string(v->str));
-	}
-	return o;
+	pager_read(r, PAGE_SIZE, &p);
+	return pager_model(r, &p, path, keep_out, has_next, -1);
 }
 
 /* The text of a declared field, or NULL when it was not given. */
@@ -431,7 +370,7 @@ people_page(struct req *r, struct resp *w)
 		total == 1
 			? json_string("1 person matches.")
 			: json_sprintf("%lld people match.", (long long)total),
-		"filter", filter_model(r), "role_options",
+		"filter", pager_filters(r, keep_out), "role_options",
 		options(roles, role_labels, value_or_null(r, "role")),
 		"verified_options",
 		options(yes_no, yes_no_labels, value_or_null(r, "verified")),
@@ -560,7 +499,7 @@ outbox_page(struct req *r, struct resp *w)
 
 	if (rows == NULL)
 		return read_failed(w);
-	has_next = trim_page(rows);
+	has_next = pager_trim(rows, PAGE_SIZE);
 	render_add_times(rows, "created_at");
 	render_add_times(rows, "sent_at");
 	model = json_pack("{s:o,s:o}", "messages", rows, "pager",
@@ -677,11 +616,11 @@ audit_page(struct req *r, struct resp *w)
 	rows = audit_list(r->db, &f, PAGE_SIZE + 1, (int)page_offset(r));
 	if (rows == NULL)
 		return read_failed(w);
-	has_next = trim_page(rows);
+	has_next = pager_trim(rows, PAGE_SIZE);
 	add_text_times(rows, "at");
 	audit_readable(rows);
 	model = json_pack("{s:o,s:o,s:o}", "entries", rows, "filter",
-			  filter_model(r), "pager",
+			  pager_filters(r, keep_out), "pager",
 			  pager(r, "/admin/audit", has_next));
 	admin_page(r, w, "admin/templates/audit.html", "Audit log",
 		   "/admin/audit", model);
@@ -726,7 +665,7 @@ messages_page(struct req *r, struct resp *w)
 	db_bind_int(st, 3, page_offset(r));
 	if ((rows = db_all_json(st)) == NULL)
 		return read_failed(w);
-	has_next = trim_page(rows);
+	has_next = pager_trim(rows, PAGE_SIZE);
 	add_text_times(rows, "created_at");
 	add_text_times(rows, "handled_at");
 	json_array_foreach (rows, i, row) {

@@ -48,6 +48,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/pager.h"
 #include "core/escape.h"
 #include "core/render.h"
 #include "core/search.h"
@@ -445,73 +446,6 @@ add_focal_areas(json_t *row, json_t *focal)
 	json_object_set_new(row, "focal_areas", list);
 }
 
-/* The page asked for (1 when absent). */
-static int64_t
-page_number(const struct req *r)
-{
-	const struct value *v = req_value(r, "page");
-
-	return v->present ? v->num : 1;
-}
-
-/* The href of page n of the directory, keeping the request's other
- * filters, each value percent-encoded.  In r's arena. */
-static const char *
-page_href(struct req *r, int64_t n)
-{
-	const struct field *f = r->route->fields;
-	struct buf b = BUF_INIT;
-	const char *href;
-	char sep = '?';
-
-	buf_puts(&b, r->api ? "/api/v1/members" : "/members");
-	for (size_t i = 0; f[i].name; i++) {
-		const struct value *v = req_value(r, f[i].name);
-
-		if (!v->present || strcmp(f[i].name, "page") == 0)
-			continue;
-		buf_printf(&b, "%c%s=", sep, f[i].name);
-		esc_url_component(&b, v->str, strlen(v->str));
-		sep = '&';
-	}
-	if (n > 1)
-		buf_printf(&b, "%cpage=%lld", sep, (long long)n);
-	href = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return href;
-}
-
-/* The pager: {page, pages, has_pages, prev_href, next_href}. */
-static json_t *
-pager(struct req *r, int64_t total)
-{
-	int64_t page = page_number(r);
-	int64_t pages = (total + DIRECTORY_PAGE_SIZE - 1) / DIRECTORY_PAGE_SIZE;
-	int has_next = page < pages;
-
-	return json_pack("{s:I,s:I,s:b,s:s?,s:s?}", "page", (json_int_t)page,
-			 "pages", (json_int_t)pages, "has_pages",
-			 page > 1 || has_next, "prev_href",
-			 page > 1 ? page_href(r, page - 1) : NULL, "next_href",
-			 has_next ? page_href(r, page + 1) : NULL);
-}
-
-/* The present filters as {name: text}, to refill the filter form. */
-static json_t *
-filter_model(const struct req *r)
-{
-	const struct field *f = r->route->fields;
-	json_t *o = json_object();
-
-	for (size_t i = 0; f[i].name; i++) {
-		const struct value *v = req_value(r, f[i].name);
-
-		if (v->present && strcmp(f[i].name, "page") != 0)
-			json_object_set_new(o, f[i].name, json_string(v->str));
-	}
-	return o;
-}
-
 /* Runs S_DIR_OPTIONS; NULL on error. */
 static json_t *
 filter_option_rows(struct req *r)
@@ -617,11 +551,14 @@ static void
 directory_list(struct req *r, struct resp *w)
 {
 	const char *words = name_query(r);
-	int64_t total, page = page_number(r);
+	int64_t total;
 	json_t *rows, *opts, *row, *model;
 	struct rights v;
+	struct pager pg;
 	struct db_stmt *st;
 	size_t i;
+
+	pager_read(r, DIRECTORY_PAGE_SIZE, &pg);
 
 	if (r->person)
 		w->flags |= ROUTE_PERSONAL;
@@ -632,7 +569,7 @@ directory_list(struct req *r, struct resp *w)
 		return read_failed(w);
 	bind_list(r, st, words, &v);
 	db_bind_int(st, P_LIMIT, DIRECTORY_PAGE_SIZE);
-	db_bind_int(st, P_OFFSET, (page - 1) * DIRECTORY_PAGE_SIZE);
+	db_bind_int(st, P_OFFSET, pager_offset(&pg));
 	if ((rows = db_all_json(st)) == NULL)
 		return read_failed(w);
 	if ((opts = filter_option_rows(r)) == NULL) {
@@ -645,7 +582,7 @@ directory_list(struct req *r, struct resp *w)
 			  total == 1 ? json_string("1 organisation")
 				     : json_sprintf("%lld organisations",
 						    (long long)total),
-			  "filter", filter_model(r));
+			  "filter", pager_filters(r, NULL));
 	add_filter_options(r, model, opts);
 	json_decref(opts);
 	json_array_foreach (rows, i, row) {
@@ -654,7 +591,10 @@ directory_list(struct req *r, struct resp *w)
 		add_visibility_text(row);
 	}
 	json_object_set_new(model, "organisations", rows);
-	json_object_set_new(model, "pager", pager(r, total));
+	json_object_set_new(
+		model, "pager",
+		pager_model(r, &pg, r->api ? "/api/v1/members" : "/members",
+			    NULL, 0, total));
 	resp_page(w, 200, "members/templates/directory.html",
 		  "Member organisations", model);
 }

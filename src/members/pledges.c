@@ -36,6 +36,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/pager.h"
 #include "core/escape.h"
 #include "core/mail.h"
 #include "core/render.h"
@@ -429,27 +430,8 @@ static const struct field pledges_fields[] = {
 	{0},
 };
 
-/* The href of page n of the queue, keeping the status filter.  In r's
- * arena. */
-static const char *
-pledges_href(struct req *r, const char *status, int64_t n)
-{
-	struct buf b = BUF_INIT;
-	const char *href;
-	char sep = '?';
-
-	buf_puts(&b, "/admin/pledges");
-	if (status) {
-		buf_puts(&b, "?status=");
-		esc_url_component(&b, status, strlen(status));
-		sep = '&';
-	}
-	if (n > 1)
-		buf_printf(&b, "%cpage=%" PRId64, sep, n);
-	href = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return href;
-}
+/* The queue's links keep the status filter, not the one-shot notice. */
+static const char *const pledges_keep_out[] = {"done", NULL};
 
 /* Adds to each pledge row what the queue shows: worth_text,
  * purpose_label, status_label and the status choices. */
@@ -497,8 +479,7 @@ pledges_page(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_stmt(r->db, &pledges_sql, S_PLEDGES_LIST);
 	const char *status = members_value_or_null(r, "status");
-	int64_t page = req_value(r, "page")->present ? req_value(r, "page")->num
-						     : 1;
+	struct pager pg;
 	json_t *rows, *model;
 	int has_next;
 
@@ -506,25 +487,22 @@ pledges_page(struct req *r, struct resp *w)
 		return members_read_failed(w);
 	db_bind_text(st, 1, status);
 	db_bind_text(st, 2, status);
+	pager_read(r, PAGE_SIZE, &pg);
 	db_bind_int(st, 3, PAGE_SIZE + 1);
-	db_bind_int(st, 4, (page - 1) * PAGE_SIZE);
+	db_bind_int(st, 4, pager_offset(&pg));
 	if ((rows = db_all_json(st)) == NULL)
 		return members_read_failed(w);
-	has_next = json_array_size(rows) > PAGE_SIZE;
-	if (has_next)
-		json_array_remove(rows, PAGE_SIZE);
+	has_next = pager_trim(rows, PAGE_SIZE);
 	render_add_times(rows, "created_at");
 	render_add_times(rows, "decided_at");
 	render_add_times(rows, "consent_at");
 	pledge_texts(rows);
-	model = json_pack(
-		"{s:o,s:o,s:s?,s:{s:I,s:b,s:s?,s:s?}}", "pledges", rows,
-		"status_options",
-		members_options(statuses, status_labels, status),
-		"status", status, "pager", "page", (json_int_t)page,
-		"has_pages", page > 1 || has_next, "prev_href",
-		page > 1 ? pledges_href(r, status, page - 1) : NULL,
-		"next_href", has_next ? pledges_href(r, status, page + 1) : NULL);
+	model = json_pack("{s:o,s:o,s:s?,s:o}", "pledges", rows,
+			  "status_options",
+			  members_options(statuses, status_labels, status),
+			  "status", status, "pager",
+			  pager_model(r, &pg, "/admin/pledges",
+				      pledges_keep_out, has_next, -1));
 	if (req_value(r, "done")->present)
 		json_object_set_new(model, "notice",
 				    json_string("The status has been saved. The "

@@ -20,6 +20,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/pager.h"
 #include "core/config.h"
 #include "core/mail.h"
 #include "core/render.h"
@@ -416,15 +417,17 @@ static const struct field list_fields[] = {
 static void
 admin_list(struct req *r, struct resp *w)
 {
+	static const char *const keep_out[] = {"done", "ended", "reinstated",
+					       NULL};
 	const struct value *state = req_value(r, "state");
-	int64_t page = req_value(r, "page")->present ? req_value(r, "page")->num
-						     : 1;
+	struct pager pg;
 	char limit[11] = "";
 	struct db_stmt *st;
 	json_t *rows = NULL, *m, *model;
 	int64_t total = -1;
 	size_t i;
 
+	pager_read(r, 50, &pg);
 	if (req_value(r, "due")->num) {
 		struct period_date d;
 		char today[11];
@@ -444,7 +447,7 @@ admin_list(struct req *r, struct resp *w)
 	if (total >= 0 && (st = db_stmt(r->db, &renew_sql, R_LIST)) != NULL) {
 		db_bind_text(st, 1, state->present ? state->str : NULL);
 		db_bind_text(st, 2, *limit ? limit : NULL);
-		db_bind_int(st, 3, (page - 1) * 50);
+		db_bind_int(st, 3, pager_offset(&pg));
 		rows = db_all_json(st);
 	}
 	if (rows == NULL) {
@@ -464,21 +467,20 @@ admin_list(struct req *r, struct resp *w)
 			json_array_append_new(opts, json_string(currencies[k]));
 		w->flags |= ROUTE_PERSONAL;
 		model = json_pack(
-			"{s:o,s:I,s:I,s:I,s:I,s:s,s:b,s:o,s:I,s:b,s:b,"
-			"s:I,s:I,s:o}",
-			"memberships", rows, "total", (json_int_t)total, "page",
-			(json_int_t)page, "prev_page", (json_int_t)(page - 1),
-			"next_page", (json_int_t)(page + 1), "state",
-			state->present ? state->str : "", "due",
+			"{s:o,s:I,s:s,s:b,s:o,s:I,s:I,s:I,s:o,s:o}",
+			"memberships", rows, "total", (json_int_t)total,
+			"state", state->present ? state->str : "", "due",
 			req_value(r, "due")->num != 0, "currencies", opts,
 			"done", (json_int_t)req_value(r, "done")->num,
-			"has_prev", page > 1, "has_next", page * 50 < total,
 			"ended", (json_int_t)req_value(r, "ended")->num,
 			"reinstated",
 			(json_int_t)req_value(r, "reinstated")->num,
 			"state_options",
 			members_options(states, NULL,
-					state->present ? state->str : NULL));
+					state->present ? state->str : NULL),
+			"pager",
+			pager_model(r, &pg, "/admin/memberships", keep_out, 0,
+				    total));
 		members_admin_page(r, w, 200,
 				   "members/templates/admin_memberships.html",
 				   "Memberships", "/admin/memberships", model);

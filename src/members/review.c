@@ -32,6 +32,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/pager.h"
 #include "core/render.h"
 #include "core/util.h"
 #include "members/answer.h"
@@ -207,16 +208,6 @@ static const struct field list_fields[] = {
 	{0},
 };
 
-/* The href of page n of the queue with the status filter kept. */
-static json_t *
-page_href(const char *status, int64_t n)
-{
-	if (status)
-		return json_sprintf("/admin/applications?status=%s&page=%lld",
-				    status, (long long)n);
-	return json_sprintf("/admin/applications?page=%lld", (long long)n);
-}
-
 /* Adds to each row its status label. */
 static void
 add_status_labels(json_t *rows)
@@ -242,10 +233,9 @@ queue_page(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_stmt(r->db, &review_sql, R_LIST);
 	const struct value *sv = req_value(r, "status");
-	const struct value *pv = req_value(r, "page");
 	const char *status = sv->present ? sv->str : NULL;
-	int64_t page = pv->present ? pv->num : 1;
-	json_t *rows, *opts, *pager;
+	struct pager pg;
+	json_t *rows, *opts;
 	int has_next;
 
 	if (st == NULL) {
@@ -254,15 +244,14 @@ queue_page(struct req *r, struct resp *w)
 	}
 	db_bind_text(st, 1, status);
 	db_bind_text(st, 2, status);
+	pager_read(r, PAGE_SIZE, &pg);
 	db_bind_int(st, 3, PAGE_SIZE + 1);
-	db_bind_int(st, 4, (page - 1) * PAGE_SIZE);
+	db_bind_int(st, 4, pager_offset(&pg));
 	if ((rows = db_all_json(st)) == NULL) {
 		resp_error(w, 500, "Something went wrong on our side.");
 		return;
 	}
-	has_next = json_array_size(rows) > PAGE_SIZE;
-	while (json_array_size(rows) > PAGE_SIZE)
-		json_array_remove(rows, json_array_size(rows) - 1);
+	has_next = pager_trim(rows, PAGE_SIZE);
 	render_add_times(rows, "submitted_at");
 	add_status_labels(rows);
 	opts = json_array();
@@ -271,18 +260,12 @@ queue_page(struct req *r, struct resp *w)
 			opts, json_pack("{s:s,s:s,s:b}", "value", statuses[i],
 					"label", status_labels[i], "selected",
 					status && strcmp(status, statuses[i]) == 0));
-	pager = json_pack("{s:I,s:b}", "page", (json_int_t)page, "has_pages",
-			  page > 1 || has_next);
-	if (page > 1)
-		json_object_set_new(pager, "prev_href",
-				    page_href(status, page - 1));
-	if (has_next)
-		json_object_set_new(pager, "next_href",
-				    page_href(status, page + 1));
 	members_admin_page(r, w, 200, "members/templates/review_list.html",
 			   "Membership applications", "/admin/applications",
 			   json_pack("{s:o,s:o,s:o,s:s?}", "applications", rows,
-				     "status_options", opts, "pager", pager,
+				     "status_options", opts, "pager",
+				     pager_model(r, &pg, "/admin/applications",
+						 NULL, has_next, -1),
 				     "status", status));
 }
 
