@@ -172,10 +172,12 @@ profile_save(struct req *r, struct resp *w)
 }
 
 static const struct route profile_routes[] = {
-	{HTTP_GET, "/account/profile", M, profile_page_fields, profile_page,
-	 FORM, 0, "One's profile and what the directory shows"},
-	{HTTP_POST, "/account/profile", M, profile_fields, profile_save, OWN, 0,
-	 "Saves one's profile"},
+	{.method = HTTP_GET, .pattern = "/account/profile", .who = M,
+	 .fields = profile_page_fields, .handler = profile_page, .flags = FORM,
+	 .summary = "One's profile and what the directory shows"},
+	{.method = HTTP_POST, .pattern = "/account/profile", .who = M,
+	 .fields = profile_fields, .handler = profile_save, .flags = OWN,
+	 .summary = "Saves one's profile"},
 };
 
 const struct module accounts_profile_module = {"accounts", profile_routes,

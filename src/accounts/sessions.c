@@ -147,16 +147,21 @@ token_revoke(struct req *r, struct resp *w)
 }
 
 static const struct route sessions_routes[] = {
-	{HTTP_GET, "/account/sessions", M, NULL, sessions_page, FORM, 0,
-	 "Where one is signed in"},
-	{HTTP_POST, "/account/sessions/:id/end", M, NULL, session_end,
-	 ROUTE_PERSONAL, 0, "Ends one of one's sessions"},
-	{HTTP_GET, "/account/tokens", M, NULL, tokens_page, FORM, 0,
-	 "One's personal API tokens"},
-	{HTTP_POST, "/account/tokens", M, token_create_fields, token_create,
-	 OWN, 0, "Creates an API token and shows it once"},
-	{HTTP_POST, "/account/tokens/:id/revoke", M, NULL, token_revoke,
-	 ROUTE_PERSONAL, 0, "Revokes one of one's API tokens"},
+	{.method = HTTP_GET, .pattern = "/account/sessions", .who = M,
+	 .handler = sessions_page, .flags = FORM,
+	 .summary = "Where one is signed in"},
+	{.method = HTTP_POST, .pattern = "/account/sessions/:id/end", .who = M,
+	 .handler = session_end, .flags = ROUTE_PERSONAL,
+	 .summary = "Ends one of one's sessions"},
+	{.method = HTTP_GET, .pattern = "/account/tokens", .who = M,
+	 .handler = tokens_page, .flags = FORM,
+	 .summary = "One's personal API tokens"},
+	{.method = HTTP_POST, .pattern = "/account/tokens", .who = M,
+	 .fields = token_create_fields, .handler = token_create, .flags = OWN,
+	 .summary = "Creates an API token and shows it once"},
+	{.method = HTTP_POST, .pattern = "/account/tokens/:id/revoke",
+	 .who = M, .handler = token_revoke, .flags = ROUTE_PERSONAL,
+	 .summary = "Revokes one of one's API tokens"},
 };
 
 const struct module accounts_sessions_module = {

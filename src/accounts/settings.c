@@ -364,17 +364,23 @@ email_confirm(struct req *r, struct resp *w)
 }
 
 static const struct route settings_routes[] = {
-	{HTTP_GET, "/account", M, account_fields, account, FORM, 0,
-	 "One's account: address, password, links"},
-	{HTTP_POST, "/account/password", M, password_fields, account_password,
-	 OWN_PW, 0, "Changes the password; ends one's other sessions"},
-	{HTTP_POST, "/account/email", M, email_fields, account_email, OWN_PW, 0,
-	 "Sends a link to confirm a new address"},
-	{HTTP_GET, "/account/email/confirm", T, accounts_token_fields,
-	 email_confirm_form, FORM, 0, "Confirmation page of a new address"},
-	{HTTP_POST, "/account/email/confirm", T, accounts_token_fields,
-	 email_confirm, OWN, 0,
-	 "Switches to the new address; ends other sessions"},
+	{.method = HTTP_GET, .pattern = "/account", .who = M,
+	 .fields = account_fields, .handler = account, .flags = FORM,
+	 .summary = "One's account: address, password, links"},
+	{.method = HTTP_POST, .pattern = "/account/password", .who = M,
+	 .fields = password_fields, .handler = account_password,
+	 .flags = OWN_PW,
+	 .summary = "Changes the password; ends one's other sessions"},
+	{.method = HTTP_POST, .pattern = "/account/email", .who = M,
+	 .fields = email_fields, .handler = account_email, .flags = OWN_PW,
+	 .summary = "Sends a link to confirm a new address"},
+	{.method = HTTP_GET, .pattern = "/account/email/confirm", .who = T,
+	 .fields = accounts_token_fields, .handler = email_confirm_form,
+	 .flags = FORM, .summary = "Confirmation page of a new address"},
+	{.method = HTTP_POST, .pattern = "/account/email/confirm", .who = T,
+	 .fields = accounts_token_fields, .handler = email_confirm,
+	 .flags = OWN,
+	 .summary = "Switches to the new address; ends other sessions"},
 };
 
 const struct module accounts_settings_module = {

@@ -183,16 +183,23 @@ verify(struct req *r, struct resp *w)
 }
 
 static const struct route signup_routes[] = {
-	{HTTP_GET, "/signup", T, NULL, signup_form, FORM, 0,
-	 "The form to create an account"},
-	{HTTP_POST, "/signup", T, signup_fields, signup, OWN, 0,
-	 "Creates an account and sends the confirmation link"},
-	{HTTP_GET, "/signup/sent", T, NULL, signup_sent, 0, 0,
-	 "Says the confirmation link was sent"},
-	{HTTP_GET, "/verify", T, accounts_token_fields, verify_form, FORM, 0,
-	 "Confirmation page of an address link: choose the password"},
-	{HTTP_POST, "/verify", T, verify_fields, verify, OWN_PW, 0,
-	 "Confirms the address, sets the password and signs in"},
+	{.method = HTTP_GET, .pattern = "/signup", .who = T,
+	 .handler = signup_form, .flags = FORM,
+	 .summary = "The form to create an account"},
+	{.method = HTTP_POST, .pattern = "/signup", .who = T,
+	 .fields = signup_fields, .handler = signup, .flags = OWN,
+	 .summary = "Creates an account and sends the confirmation link"},
+	{.method = HTTP_GET, .pattern = "/signup/sent", .who = T,
+	 .handler = signup_sent,
+	 .summary = "Says the confirmation link was sent"},
+	{.method = HTTP_GET, .pattern = "/verify", .who = T,
+	 .fields = accounts_token_fields, .handler = verify_form,
+	 .flags = FORM,
+	 .summary = "Confirmation page of an address link: choose the "
+		    "password"},
+	{.method = HTTP_POST, .pattern = "/verify", .who = T,
+	 .fields = verify_fields, .handler = verify, .flags = OWN_PW,
+	 .summary = "Confirms the address, sets the password and signs in"},
 };
 
 const struct module accounts_signup_module = {"accounts", signup_routes,

@@ -753,20 +753,28 @@ message_handled(struct req *r, struct resp *w)
 #define FORM (ROUTE_FORM | ROUTE_PERSONAL)
 
 static const struct route admin_routes[] = {
-	{HTTP_GET, "/admin", A, NULL, dashboard, P, 0,
-	 "The secretariat's overview: people, outbox, messages"},
-	{HTTP_GET, "/admin/people", A, people_fields, people_page, FORM, 0,
-	 "People, searchable by name or e-mail, with their roles"},
-	{HTTP_POST, "/admin/people/:id/role", A, role_fields, person_role_set,
-	 P, 0, "Sets a person's role (never the last administrator's)"},
-	{HTTP_GET, "/admin/outbox", A, page_fields, outbox_page, P, 0,
-	 "The mail outbox: what was sent, queued or failed"},
-	{HTTP_GET, "/admin/audit", A, audit_fields, audit_page, P, 0,
-	 "The audit log, filtered by person, action, object and dates"},
-	{HTTP_GET, "/admin/messages", A, messages_fields, messages_page, FORM,
-	 0, "Messages sent with the contact form, newest first"},
-	{HTTP_POST, "/admin/messages/:id/handled", A, NULL, message_handled,
-	 P, 0, "Marks a contact message as handled"},
+	{.method = HTTP_GET, .pattern = "/admin", .who = A,
+	 .handler = dashboard, .flags = P,
+	 .summary = "The secretariat's overview: people, outbox, messages"},
+	{.method = HTTP_GET, .pattern = "/admin/people", .who = A,
+	 .fields = people_fields, .handler = people_page, .flags = FORM,
+	 .summary = "People, searchable by name or e-mail, with their roles"},
+	{.method = HTTP_POST, .pattern = "/admin/people/:id/role", .who = A,
+	 .fields = role_fields, .handler = person_role_set, .flags = P,
+	 .summary = "Sets a person's role (never the last administrator's)"},
+	{.method = HTTP_GET, .pattern = "/admin/outbox", .who = A,
+	 .fields = page_fields, .handler = outbox_page, .flags = P,
+	 .summary = "The mail outbox: what was sent, queued or failed"},
+	{.method = HTTP_GET, .pattern = "/admin/audit", .who = A,
+	 .fields = audit_fields, .handler = audit_page, .flags = P,
+	 .summary = "The audit log, filtered by person, action, object and "
+		    "dates"},
+	{.method = HTTP_GET, .pattern = "/admin/messages", .who = A,
+	 .fields = messages_fields, .handler = messages_page, .flags = FORM,
+	 .summary = "Messages sent with the contact form, newest first"},
+	{.method = HTTP_POST, .pattern = "/admin/messages/:id/handled",
+	 .who = A, .handler = message_handled, .flags = P,
+	 .summary = "Marks a contact message as handled"},
 };
 
 static const struct menu_entry admin_menu[] = {

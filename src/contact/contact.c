@@ -311,13 +311,18 @@ contact_init(void)
 }
 
 static const struct route contact_routes[] = {
-	{HTTP_GET, "/contact", ACCESS_PUBLIC, NULL, contact_form, ROUTE_FORM, 0,
-	 "The form to write to the secretariat"},
-	{HTTP_POST, "/contact", ACCESS_PUBLIC, contact_fields, contact_send,
-	 ROUTE_OWN_ERRORS | ROUTE_PERSONAL, CONTACT_MAX_UPLOAD + 64 * 1024,
-	 "Sends a message (and an optional document) to the secretariat"},
-	{HTTP_GET, "/contact/thanks", ACCESS_PUBLIC, NULL, contact_thanks, 0, 0,
-	 "Confirms that a message was sent"},
+	{.method = HTTP_GET, .pattern = "/contact", .who = ACCESS_PUBLIC,
+	 .handler = contact_form, .flags = ROUTE_FORM,
+	 .summary = "The form to write to the secretariat"},
+	{.method = HTTP_POST, .pattern = "/contact", .who = ACCESS_PUBLIC,
+	 .fields = contact_fields, .handler = contact_send,
+	 .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .max_body = CONTACT_MAX_UPLOAD + 64 * 1024,
+	 .summary = "Sends a message (and an optional document) to the "
+		    "secretariat"},
+	{.method = HTTP_GET, .pattern = "/contact/thanks",
+	 .who = ACCESS_PUBLIC, .handler = contact_thanks,
+	 .summary = "Confirms that a message was sent"},
 };
 
 const struct module contact_module = {"contact", contact_routes,

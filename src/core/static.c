@@ -335,11 +335,14 @@ healthz(struct req *r, struct resp *w)
 }
 
 static const struct route core_routes[] = {
-	{HTTP_GET, "/static/:name", ACCESS_PUBLIC, NULL, serve_asset, 0, 0,
-	 "A compiled-in stylesheet, icon or script"},
-	{HTTP_GET, "/healthz", ACCESS_PUBLIC, NULL, healthz, 0, 0,
-	 "Liveness and store check for load balancers: 503 when the "
-	 "database cannot be read or written, or the disk is nearly full"},
+	{.method = HTTP_GET, .pattern = "/static/:name", .who = ACCESS_PUBLIC,
+	 .handler = serve_asset,
+	 .summary = "A compiled-in stylesheet, icon or script"},
+	{.method = HTTP_GET, .pattern = "/healthz", .who = ACCESS_PUBLIC,
+	 .handler = healthz,
+	 .summary = "Liveness and store check for load balancers: 503 when "
+		    "the database cannot be read or written, or the disk is "
+		    "nearly full"},
 };
 
 const struct module core_module = {"core", core_routes, ARRAY_LEN(core_routes),

@@ -16,15 +16,22 @@
 static void nop(struct req *r, struct resp *w) { (void)r, (void)w; }
 
 static const struct route table[] = {
-	{HTTP_GET, "/", ACCESS_PUBLIC, NULL, nop, 0, 0, "home"},
-	{HTTP_GET, "/focal-points", ACCESS_PUBLIC, NULL, nop, 0, 0, "index"},
-	{HTTP_GET, "/focal-points/:slug", ACCESS_PUBLIC, NULL, nop, 0, 0, "one"},
-	{HTTP_GET, "/contact", ACCESS_PUBLIC, NULL, nop, 0, 0, "form"},
-	{HTTP_POST, "/contact", ACCESS_PUBLIC, NULL, nop, 0, 0, "send"},
-	{HTTP_GET, "/parties/:party/meetings/:id", ACCESS_PUBLIC, NULL, nop, 0,
-	 0, "meeting"},
-	{HTTP_GET, "/parties/new", ACCESS_ADMIN, NULL, nop, 0, 0, "new"},
-	{HTTP_GET, "/parties/:party", ACCESS_PUBLIC, NULL, nop, 0, 0, "party"},
+	{.method = HTTP_GET, .pattern = "/", .who = ACCESS_PUBLIC,
+	 .handler = nop, .summary = "home"},
+	{.method = HTTP_GET, .pattern = "/focal-points", .who = ACCESS_PUBLIC,
+	 .handler = nop, .summary = "index"},
+	{.method = HTTP_GET, .pattern = "/focal-points/:slug",
+	 .who = ACCESS_PUBLIC, .handler = nop, .summary = "one"},
+	{.method = HTTP_GET, .pattern = "/contact", .who = ACCESS_PUBLIC,
+	 .handler = nop, .summary = "form"},
+	{.method = HTTP_POST, .pattern = "/contact", .who = ACCESS_PUBLIC,
+	 .handler = nop, .summary = "send"},
+	{.method = HTTP_GET, .pattern = "/parties/:party/meetings/:id",
+	 .who = ACCESS_PUBLIC, .handler = nop, .summary = "meeting"},
+	{.method = HTTP_GET, .pattern = "/parties/new", .who = ACCESS_ADMIN,
+	 .handler = nop, .summary = "new"},
+	{.method = HTTP_GET, .pattern = "/parties/:party",
+	 .who = ACCESS_PUBLIC, .handler = nop, .summary = "party"},
 };
 static const struct route *routes[ARRAY_LEN(table)];
 

@@ -492,16 +492,21 @@ answer_submit(struct req *r, struct resp *w)
 
 /* Before join.c's routes: "/join/answered" is not a level. */
 static const struct route answer_routes[] = {
-	{HTTP_GET, "/join/answered", T, NULL, answer_thanks, 0, 0,
-	 "Says the answer to the secretariat's question was received"},
-	{HTTP_GET, "/join/answer/:token", T, NULL, answer_show,
-	 ROUTE_FORM | ROUTE_PERSONAL, 0,
-	 "The secretariat's question to an applicant (private link from "
-	 "the e-mail), the application as sent, and the form to answer"},
-	{HTTP_POST, "/join/answer/:token", T, answer_fields, answer_submit,
-	 ROUTE_OWN_ERRORS | ROUTE_PERSONAL, 0,
-	 "Answers the question once: stored, application submitted again, "
-	 "receipt to the applicant, notice to the secretariat"},
+	{.method = HTTP_GET, .pattern = "/join/answered", .who = T,
+	 .handler = answer_thanks,
+	 .summary = "Says the answer to the secretariat's question was "
+		    "received"},
+	{.method = HTTP_GET, .pattern = "/join/answer/:token", .who = T,
+	 .handler = answer_show, .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "The secretariat's question to an applicant (private "
+		    "link from the e-mail), the application as sent, and the "
+		    "form to answer"},
+	{.method = HTTP_POST, .pattern = "/join/answer/:token", .who = T,
+	 .fields = answer_fields, .handler = answer_submit,
+	 .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .summary = "Answers the question once: stored, application "
+		    "submitted again, receipt to the applicant, notice to "
+		    "the secretariat"},
 };
 
 const struct module answer_module = {"answer", answer_routes,

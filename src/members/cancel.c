@@ -296,15 +296,19 @@ static const struct field admin_fields[] = {
 };
 
 static const struct route cancel_routes[] = {
-	{HTTP_POST, "/renew/:id/cancel", ACCESS_MEMBER, member_fields,
-	 member_cancel, ROUTE_OWN_ERRORS | ROUTE_PERSONAL, 0,
-	 "Ends a membership one answers for, when they confirm it"},
-	{HTTP_POST, "/admin/memberships/:id/cancel", ACCESS_ADMIN, admin_fields,
-	 admin_cancel, ROUTE_OWN_ERRORS | ROUTE_PERSONAL, 0,
-	 "Ends a membership, with the reason the member is told"},
-	{HTTP_POST, "/admin/memberships/:id/reinstate", ACCESS_ADMIN, NULL,
-	 admin_reinstate, ROUTE_PERSONAL, 0,
-	 "Takes back the end of a membership: its dates decide its state"},
+	{.method = HTTP_POST, .pattern = "/renew/:id/cancel",
+	 .who = ACCESS_MEMBER, .fields = member_fields,
+	 .handler = member_cancel, .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .summary = "Ends a membership one answers for, when they confirm it"},
+	{.method = HTTP_POST, .pattern = "/admin/memberships/:id/cancel",
+	 .who = ACCESS_ADMIN, .fields = admin_fields, .handler = admin_cancel,
+	 .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .summary = "Ends a membership, with the reason the member is told"},
+	{.method = HTTP_POST, .pattern = "/admin/memberships/:id/reinstate",
+	 .who = ACCESS_ADMIN, .handler = admin_reinstate,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Takes back the end of a membership: its dates decide "
+		    "its state"},
 };
 
 const struct module cancel_module = {"cancel", cancel_routes,

@@ -389,10 +389,11 @@ dashboard(struct req *r, struct resp *w)
 }
 
 static const struct route dashboard_routes[] = {
-	{HTTP_GET, "/admin/membership", ACCESS_ADMIN, NULL, dashboard,
-	 ROUTE_PERSONAL, 0,
-	 "Membership dashboard: members by level, state and country, "
-	 "renewals due, applications and pledges waiting, 24 months"},
+	{.method = HTTP_GET, .pattern = "/admin/membership",
+	 .who = ACCESS_ADMIN, .handler = dashboard, .flags = ROUTE_PERSONAL,
+	 .summary = "Membership dashboard: members by level, state and "
+		    "country, renewals due, applications and pledges "
+		    "waiting, 24 months"},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */

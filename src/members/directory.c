@@ -740,10 +740,13 @@ static const struct field directory_fields[] = {
 };
 
 static const struct route directory_routes[] = {
-	{HTTP_GET, "/members", ACCESS_PUBLIC, directory_fields, directory_list,
-	 0, 0, "The directory of member organisations, filtered and paged"},
-	{HTTP_GET, "/members/:slug", ACCESS_PUBLIC, NULL, organisation_show, 0,
-	 0, "One member organisation; its representatives for members"},
+	{.method = HTTP_GET, .pattern = "/members", .who = ACCESS_PUBLIC,
+	 .fields = directory_fields, .handler = directory_list,
+	 .summary = "The directory of member organisations, filtered and "
+		    "paged"},
+	{.method = HTTP_GET, .pattern = "/members/:slug", .who = ACCESS_PUBLIC,
+	 .handler = organisation_show,
+	 .summary = "One member organisation; its representatives for members"},
 };
 
 const struct module directory_module = {"directory", directory_routes,

@@ -201,21 +201,28 @@ export_memberships(struct req *r, struct resp *w)
 }
 
 static const struct route import_routes[] = {
-	{HTTP_GET, "/admin/import", ACCESS_ADMIN, NULL, import_form,
-	 ROUTE_FORM, 0,
-	 "The import form: organisations, people or memberships from CSV"},
-	{HTTP_POST, "/admin/import", ACCESS_ADMIN, import_fields, import_send,
-	 ROUTE_OWN_ERRORS | ROUTE_PERSONAL, IMPORT_MAX_BODY,
-	 "Imports a CSV file in one transaction (or checks it: dry run)"},
-	{HTTP_GET, "/admin/export/organisations.csv", ACCESS_ADMIN, NULL,
-	 export_organisations, ROUTE_PERSONAL, 0,
-	 "Every organisation as CSV (the import's columns)"},
-	{HTTP_GET, "/admin/export/people.csv", ACCESS_ADMIN, NULL,
-	 export_people, ROUTE_PERSONAL, 0,
-	 "Every person as CSV (the import's columns)"},
-	{HTTP_GET, "/admin/export/memberships.csv", ACCESS_ADMIN, NULL,
-	 export_memberships, ROUTE_PERSONAL, 0,
-	 "Every membership as CSV (the import's columns)"},
+	{.method = HTTP_GET, .pattern = "/admin/import", .who = ACCESS_ADMIN,
+	 .handler = import_form, .flags = ROUTE_FORM,
+	 .summary = "The import form: organisations, people or memberships "
+		    "from CSV"},
+	{.method = HTTP_POST, .pattern = "/admin/import", .who = ACCESS_ADMIN,
+	 .fields = import_fields, .handler = import_send,
+	 .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .max_body = IMPORT_MAX_BODY,
+	 .summary = "Imports a CSV file in one transaction (or checks it: "
+		    "dry run)"},
+	{.method = HTTP_GET, .pattern = "/admin/export/organisations.csv",
+	 .who = ACCESS_ADMIN, .handler = export_organisations,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Every organisation as CSV (the import's columns)"},
+	{.method = HTTP_GET, .pattern = "/admin/export/people.csv",
+	 .who = ACCESS_ADMIN, .handler = export_people,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Every person as CSV (the import's columns)"},
+	{.method = HTTP_GET, .pattern = "/admin/export/memberships.csv",
+	 .who = ACCESS_ADMIN, .handler = export_memberships,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Every membership as CSV (the import's columns)"},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */

@@ -774,17 +774,21 @@ join_submit(struct req *r, struct resp *w)
 #define T ACCESS_PUBLIC
 
 static const struct route join_routes[] = {
-	{HTTP_GET, "/join", T, NULL, join_levels, 0, 0,
-	 "The membership levels, each with a link to its application form"},
-	{HTTP_GET, "/join/thanks", T, NULL, join_thanks, 0, 0,
-	 "Says the application was received and what happens next"},
-	{HTTP_GET, "/join/:level", T, NULL, join_form,
-	 ROUTE_FORM | ROUTE_PERSONAL, 0,
-	 "The application form of one membership level"},
-	{HTTP_POST, "/join/:level", T, join_fields, join_submit,
-	 ROUTE_OWN_ERRORS | ROUTE_PERSONAL, 0,
-	 "Sends an application: stored, receipt to the applicant, notice to "
-	 "the secretariat"},
+	{.method = HTTP_GET, .pattern = "/join", .who = T,
+	 .handler = join_levels,
+	 .summary = "The membership levels, each with a link to its "
+		    "application form"},
+	{.method = HTTP_GET, .pattern = "/join/thanks", .who = T,
+	 .handler = join_thanks,
+	 .summary = "Says the application was received and what happens next"},
+	{.method = HTTP_GET, .pattern = "/join/:level", .who = T,
+	 .handler = join_form, .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "The application form of one membership level"},
+	{.method = HTTP_POST, .pattern = "/join/:level", .who = T,
+	 .fields = join_fields, .handler = join_submit,
+	 .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .summary = "Sends an application: stored, receipt to the applicant, "
+		    "notice to the secretariat"},
 };
 
 const struct module join_module = {"join", join_routes,

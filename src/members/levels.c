@@ -658,18 +658,25 @@ tier_create(struct req *r, struct resp *w)
 #define OWN (ROUTE_OWN_ERRORS | ROUTE_PERSONAL)
 
 static const struct route levels_routes[] = {
-	{HTTP_GET, "/benefits", T, NULL, benefits, 0, 0,
-	 "Membership levels: dues, who may apply and the benefits"},
-	{HTTP_GET, "/admin/levels", A, saved_fields, levels_admin, FORM, 0,
-	 "The membership levels, each with its edit form"},
-	{HTTP_POST, "/admin/levels/:id", A, level_fields, level_update, OWN, 0,
-	 "Saves a membership level (dues, period, grace, texts)"},
-	{HTTP_GET, "/admin/tiers", A, saved_fields, tiers_admin, FORM, 0,
-	 "The sponsorship tiers, each with its edit form, and a new one"},
-	{HTTP_POST, "/admin/tiers", A, tier_new_fields, tier_create, OWN, 0,
-	 "Adds a sponsorship tier (its short name must be free)"},
-	{HTTP_POST, "/admin/tiers/:id", A, tier_fields, tier_update, OWN, 0,
-	 "Saves a sponsorship tier"},
+	{.method = HTTP_GET, .pattern = "/benefits", .who = T,
+	 .handler = benefits,
+	 .summary = "Membership levels: dues, who may apply and the benefits"},
+	{.method = HTTP_GET, .pattern = "/admin/levels", .who = A,
+	 .fields = saved_fields, .handler = levels_admin, .flags = FORM,
+	 .summary = "The membership levels, each with its edit form"},
+	{.method = HTTP_POST, .pattern = "/admin/levels/:id", .who = A,
+	 .fields = level_fields, .handler = level_update, .flags = OWN,
+	 .summary = "Saves a membership level (dues, period, grace, texts)"},
+	{.method = HTTP_GET, .pattern = "/admin/tiers", .who = A,
+	 .fields = saved_fields, .handler = tiers_admin, .flags = FORM,
+	 .summary = "The sponsorship tiers, each with its edit form, and a "
+		    "new one"},
+	{.method = HTTP_POST, .pattern = "/admin/tiers", .who = A,
+	 .fields = tier_new_fields, .handler = tier_create, .flags = OWN,
+	 .summary = "Adds a sponsorship tier (its short name must be free)"},
+	{.method = HTTP_POST, .pattern = "/admin/tiers/:id", .who = A,
+	 .fields = tier_fields, .handler = tier_update, .flags = OWN,
+	 .summary = "Saves a sponsorship tier"},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */

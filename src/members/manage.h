@@ -37,9 +37,11 @@ extern const struct module manage_module;
 extern const struct module representatives_module;
 
 /* A route of either file: for members, and MANAGE_ACTION on :slug. */
-#define MANAGE_ROUTE(method, pattern, fields, handler, flags, summary)      \
-	{method, pattern, ACCESS_MEMBER, fields, handler, flags, 0, summary, \
-	 MANAGE_ACTION, "organisation", "slug"}
+#define MANAGE_ROUTE(m, p, f, h, fl, s)                                     \
+	{.method = (m), .pattern = (p), .who = ACCESS_MEMBER, .fields = (f),  \
+	 .handler = (h), .flags = (fl), .summary = (s),                       \
+	 .action = MANAGE_ACTION, .object_type = "organisation",              \
+	 .object_param = "slug"}
 
 /*
  * The organisation of :slug as a row (id, slug, name, the edited fields;

@@ -578,16 +578,23 @@ pledge_status_set(struct req *r, struct resp *w)
 #define OWN (ROUTE_OWN_ERRORS | ROUTE_PERSONAL)
 
 static const struct route pledges_routes[] = {
-	{HTTP_GET, "/sponsor", T, NULL, sponsor_page, FORM, 0,
-	 "Sponsorship tiers, sponsors thanked publicly and the pledge form"},
-	{HTTP_POST, "/sponsor", T, pledge_fields, sponsor_submit, OWN, 0,
-	 "Sends a pledge; thanks the sponsor and tells the secretariat"},
-	{HTTP_GET, "/sponsor/thanks", T, NULL, sponsor_thanks, 0, 0,
-	 "Confirms that a pledge was sent"},
-	{HTTP_GET, "/admin/pledges", A, pledges_fields, pledges_page, FORM, 0,
-	 "The queue of pledges, newest first, by status"},
-	{HTTP_POST, "/admin/pledges/:id/status", A, pledge_status_fields,
-	 pledge_status_set, P, 0, "Confirms, receives or declines a pledge"},
+	{.method = HTTP_GET, .pattern = "/sponsor", .who = T,
+	 .handler = sponsor_page, .flags = FORM,
+	 .summary = "Sponsorship tiers, sponsors thanked publicly and the "
+		    "pledge form"},
+	{.method = HTTP_POST, .pattern = "/sponsor", .who = T,
+	 .fields = pledge_fields, .handler = sponsor_submit, .flags = OWN,
+	 .summary = "Sends a pledge; thanks the sponsor and tells the "
+		    "secretariat"},
+	{.method = HTTP_GET, .pattern = "/sponsor/thanks", .who = T,
+	 .handler = sponsor_thanks,
+	 .summary = "Confirms that a pledge was sent"},
+	{.method = HTTP_GET, .pattern = "/admin/pledges", .who = A,
+	 .fields = pledges_fields, .handler = pledges_page, .flags = FORM,
+	 .summary = "The queue of pledges, newest first, by status"},
+	{.method = HTTP_POST, .pattern = "/admin/pledges/:id/status", .who = A,
+	 .fields = pledge_status_fields, .handler = pledge_status_set,
+	 .flags = P, .summary = "Confirms, receives or declines a pledge"},
 };
 
 /* The overview's count of new pledges, not confirmed yet. */

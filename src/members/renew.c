@@ -534,17 +534,23 @@ admin_payment(struct req *r, struct resp *w)
 }
 
 static const struct route renew_routes[] = {
-	{HTTP_GET, "/renew", ACCESS_MEMBER, renew_page_fields, renew_page,
-	 ROUTE_FORM | ROUTE_PERSONAL, 0,
-	 "The memberships one answers for: state, period, dues, payments"},
-	{HTTP_POST, "/renew/:id", ACCESS_MEMBER, NULL, renew, ROUTE_PERSONAL, 0,
-	 "Renews a free membership, or asks to renew one with dues"},
-	{HTTP_GET, "/admin/memberships", ACCESS_ADMIN, list_fields, admin_list,
-	 ROUTE_FORM | ROUTE_PERSONAL, 0,
-	 "Memberships by state and renewals due; record a payment"},
-	{HTTP_POST, "/admin/memberships/:id/payment", ACCESS_ADMIN,
-	 payment_fields, admin_payment, ROUTE_OWN_ERRORS | ROUTE_PERSONAL, 0,
-	 "Records a payment and moves the membership to its next period"},
+	{.method = HTTP_GET, .pattern = "/renew", .who = ACCESS_MEMBER,
+	 .fields = renew_page_fields, .handler = renew_page,
+	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "The memberships one answers for: state, period, dues, "
+		    "payments"},
+	{.method = HTTP_POST, .pattern = "/renew/:id", .who = ACCESS_MEMBER,
+	 .handler = renew, .flags = ROUTE_PERSONAL,
+	 .summary = "Renews a free membership, or asks to renew one with dues"},
+	{.method = HTTP_GET, .pattern = "/admin/memberships",
+	 .who = ACCESS_ADMIN, .fields = list_fields, .handler = admin_list,
+	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "Memberships by state and renewals due; record a payment"},
+	{.method = HTTP_POST, .pattern = "/admin/memberships/:id/payment",
+	 .who = ACCESS_ADMIN, .fields = payment_fields,
+	 .handler = admin_payment, .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .summary = "Records a payment and moves the membership to its next "
+		    "period"},
 };
 
 /* The overview's count of renewals due: the rows of

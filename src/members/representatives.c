@@ -878,13 +878,18 @@ static const struct route reps_routes[] = {
 	MANAGE_ROUTE(HTTP_POST, "/members/:slug/representatives/:id/main-contact",
 	             NULL, rep_handover, ROUTE_PERSONAL,
 	             "Hands the role of main contact over to a representative"),
-	{HTTP_GET, "/members/:slug/representatives/accept", ACCESS_PUBLIC,
-	 accept_fields, accept_form, ROUTE_FORM | ROUTE_PERSONAL, 0,
-	 "The page of an invitation to represent an organisation (link from "
-	 "the e-mail)"},
-	{HTTP_POST, "/members/:slug/representatives/accept", ACCESS_PUBLIC,
-	 accept_fields, accept, ROUTE_OWN_ERRORS | ROUTE_PERSONAL, 0,
-	 "Accepts the invitation: the person becomes a representative"},
+	{.method = HTTP_GET,
+	 .pattern = "/members/:slug/representatives/accept",
+	 .who = ACCESS_PUBLIC, .fields = accept_fields, .handler = accept_form,
+	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "The page of an invitation to represent an organisation "
+		    "(link from the e-mail)"},
+	{.method = HTTP_POST,
+	 .pattern = "/members/:slug/representatives/accept",
+	 .who = ACCESS_PUBLIC, .fields = accept_fields, .handler = accept,
+	 .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .summary = "Accepts the invitation: the person becomes a "
+		    "representative"},
 };
 
 const struct module representatives_module = {

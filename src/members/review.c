@@ -782,17 +782,24 @@ approve(struct req *r, struct resp *w)
 #define OWN (ROUTE_OWN_ERRORS | ROUTE_PERSONAL)
 
 static const struct route review_routes[] = {
-	{HTTP_GET, "/admin/applications", A, list_fields, queue_page, P, 0,
-	 "Membership applications: open ones first, newest first"},
-	{HTTP_GET, "/admin/applications/:id", A, detail_fields, detail, FORM,
-	 0, "One application, its possible duplicates and the decisions"},
-	{HTTP_POST, "/admin/applications/:id/approve", A, NULL, approve, P, 0,
-	 "Approves: organisation or person, membership, invitations"},
-	{HTTP_POST, "/admin/applications/:id/reject", A, reject_fields, reject,
-	 OWN, 0, "Rejects an application; the reason is e-mailed"},
-	{HTTP_POST, "/admin/applications/:id/ask", A, ask_fields, ask, OWN, 0,
-	 "Asks the applicant a question: e-mailed with a one-time link to "
-	 "answer it (status more-info)"},
+	{.method = HTTP_GET, .pattern = "/admin/applications", .who = A,
+	 .fields = list_fields, .handler = queue_page, .flags = P,
+	 .summary = "Membership applications: open ones first, newest first"},
+	{.method = HTTP_GET, .pattern = "/admin/applications/:id", .who = A,
+	 .fields = detail_fields, .handler = detail, .flags = FORM,
+	 .summary = "One application, its possible duplicates and the "
+		    "decisions"},
+	{.method = HTTP_POST, .pattern = "/admin/applications/:id/approve",
+	 .who = A, .handler = approve, .flags = P,
+	 .summary = "Approves: organisation or person, membership, "
+		    "invitations"},
+	{.method = HTTP_POST, .pattern = "/admin/applications/:id/reject",
+	 .who = A, .fields = reject_fields, .handler = reject, .flags = OWN,
+	 .summary = "Rejects an application; the reason is e-mailed"},
+	{.method = HTTP_POST, .pattern = "/admin/applications/:id/ask",
+	 .who = A, .fields = ask_fields, .handler = ask, .flags = OWN,
+	 .summary = "Asks the applicant a question: e-mailed with a one-time "
+		    "link to answer it (status more-info)"},
 };
 
 /* The overview's count of applications waiting for a decision. */
