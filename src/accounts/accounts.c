@@ -102,18 +102,6 @@ accounts_message_page(struct resp *w, int status, const char *title,
 			    lead, "href", href, "link", link));
 }
 
-/* The e-mail address as stored: lower case, so that one mailbox is one
- * account whatever its spelling. */
-char *
-accounts_normal_email(struct req *r, const char *email)
-{
-	char *s = arena_strdup(r->arena, email);
-
-	for (char *p = s; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return s;
-}
-
 /* A link into the site for a message: base_url + path + token. */
 char *
 accounts_site_link(struct req *r, const char *path, const char *token)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "accounts/accounts.h"
+#include "core/mail.h"
 #include "core/auth.h"
 #include "core/clock.h"
 #include "public_limits.h"
@@ -68,8 +69,6 @@ void accounts_form_page(struct req *r, struct resp *w, int status,
 void accounts_message_page(struct resp *w, int status, const char *title,
 			   const char *lead, const char *href,
 			   const char *link);
-/* The e-mail address as stored: lower case (r's arena). */
-char *accounts_normal_email(struct req *r, const char *email);
 /* A link into the site for a message: base_url + path + token. */
 char *accounts_site_link(struct req *r, const char *path, const char *token);
 /* Puts a plain message with one link in the outbox. 0 or -1. */

@@ -247,7 +247,7 @@ account_email(struct req *r, struct resp *w)
 	int taken = 0, wait = 0, status = 422;
 
 	if (r->errors == NULL) {
-		email = accounts_normal_email(r, req_value(r, "email")->str);
+		email = mail_address_key(r->arena, req_value(r, "email")->str);
 		if ((wrong = current_password_error(r, w, &status)) != NULL)
 			r->errors = json_pack("{s:s}", "current", wrong);
 		else if (strcmp(email, r->person->email) == 0)

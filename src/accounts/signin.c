@@ -68,7 +68,7 @@ signin(struct req *r, struct resp *w)
 				   "Sign in", NULL);
 		return;
 	}
-	email = accounts_normal_email(r, req_value(r, "email")->str);
+	email = mail_address_key(r->arena, req_value(r, "email")->str);
 	password = accounts_typed_password(r, "password");
 	/* the limits, before any hashing: see accounts_int.h */
 	acct_key = arena_printf(r->arena, "signin-fail:addr:%s", email);
@@ -224,7 +224,7 @@ reset(struct req *r, struct resp *w)
 				   "Choose a new password", NULL);
 		return;
 	}
-	email = accounts_normal_email(r, req_value(r, "email")->str);
+	email = mail_address_key(r->arena, req_value(r, "email")->str);
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	found = accounts_mail_limited(r, &limits_reset_mail, email)

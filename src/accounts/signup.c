@@ -46,7 +46,7 @@ signup(struct req *r, struct resp *w)
 				   "Create an account", NULL);
 		return;
 	}
-	email = accounts_normal_email(r, req_value(r, "email")->str);
+	email = mail_address_key(r->arena, req_value(r, "email")->str);
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	if (accounts_mail_limited(r, &limits_signup_mail, email)) {

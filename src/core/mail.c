@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "clock.h"
 #include "config.h"
 #include "escape.h"
@@ -171,6 +172,35 @@ done:
 		log_error("mail: cannot queue the message to %s", m->to);
 	buf_free(&msg);
 	return id;
+}
+
+int
+mail_letter(struct db *db, const char *to, const char *name,
+	    const char *subject, const char *body)
+{
+	struct buf text = BUF_INIT;
+	struct mail m = {0};
+	int64_t id;
+
+	buf_printf(&text, "Hello%s%s,\n\n%s\n\n-- \n%s\n", name ? " " : "",
+		   name ? name : "", body, config_current->site_name);
+	m.to = to;
+	m.to_name = name;
+	m.subject = subject;
+	m.text = buf_cstr(&text);
+	id = mail_enqueue(db, &m);
+	buf_free(&text);
+	return id < 0 ? -1 : 0;
+}
+
+char *
+mail_address_key(struct arena *a, const char *address)
+{
+	char *s = arena_strdup(a, address);
+
+	for (char *p = s; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return s;
 }
 
 json_t *

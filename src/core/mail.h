@@ -37,6 +37,19 @@ extern struct db_sql mail_sql;
 int64_t mail_enqueue(struct db *db, const struct mail *m);
 
 /*
+ * Puts a plain-text letter to `to` (display name `name`, may be NULL) in
+ * the outbox, in the caller's transaction: "Hello NAME," + body + the
+ * site's signature.  0 or -1 (logged).
+ */
+int mail_letter(struct db *db, const char *to, const char *name,
+		const char *subject, const char *body);
+
+/* The address in lower case, to compare and store addresses people typed
+ * ("Ana@Example.org" and "ana@example.org" are one person).  In a. */
+struct arena;
+char *mail_address_key(struct arena *a, const char *address);
+
+/*
  * Builds the RFC 5322 / MIME message for m into out: UTF-8 headers
  * (RFC 2047 encoded-words where needed), Date, Message-ID, From (from),
  * To, Subject, MIME-Version, List-Unsubscribe (+ List-Unsubscribe-Post)

@@ -373,7 +373,7 @@ answer_mails(struct req *r, json_t *app, int64_t id, const char *answer)
 {
 	const char *subject = members_applicant_subject(app);
 
-	if (join_send_mail(
+	if (mail_letter(
 		    r->db, members_str(app, "applicant_email"),
 		    members_str(app, "applicant_name"),
 		    "We received your answer",

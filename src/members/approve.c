@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/mail.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
@@ -354,7 +355,7 @@ members_invite(struct req *r, int64_t person, const char *email,
 	if (auth_link_create(r->db, person, "signin", NULL, INVITE_TTL,
 			     clock_now(), token) != 0)
 		return -1;
-	return join_send_mail(
+	return mail_letter(
 		r->db, email, name, subject,
 		arena_printf(r->arena,
 			     "%s Sign in with this link, then choose your "

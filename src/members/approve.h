@@ -32,7 +32,7 @@ int members_approve(struct req *r, json_t *app, int64_t *org, int64_t *person,
 		    int64_t *membership);
 
 /*
- * The person with email (as stored: see join_normal_email), made when
+ * The person with email (as stored: see mail_address_key), made when
  * there is none -- a member without a password, with its audit record
  * (actor r->person) -- in the caller's transaction; *id is set.  Also
  * used by manage.c to add a representative.  0 or -1 (logged).

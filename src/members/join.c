@@ -128,37 +128,6 @@ this_year(void)
 	return tm.tm_year + 1900;
 }
 
-/* ---- shared with review.c ---- */
-
-int
-join_send_mail(struct db *db, const char *to, const char *name,
-	       const char *subject, const char *body)
-{
-	struct buf text = BUF_INIT;
-	struct mail m = {0};
-	int64_t id;
-
-	buf_printf(&text, "Hello%s%s,\n\n%s\n\n-- \n%s\n", name ? " " : "",
-		   name ? name : "", body, config_current->site_name);
-	m.to = to;
-	m.to_name = name;
-	m.subject = subject;
-	m.text = buf_cstr(&text);
-	id = mail_enqueue(db, &m);
-	buf_free(&text);
-	return id < 0 ? -1 : 0;
-}
-
-char *
-join_normal_email(struct arena *a, const char *email)
-{
-	char *s = arena_strdup(a, email);
-
-	for (char *p = s; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return s;
-}
-
 /* ---- reading ---- */
 
 /* Loads the level of slug into lv (strings in r's arena): 1, 0 when there
@@ -433,7 +402,7 @@ check_reps(struct req *r)
 				  "Your UN post: choose one to give a rank");
 	if (req_value(r, "email")->present)
 		emails[nemails++] =
-			join_normal_email(r->arena, req_value(r, "email")->str);
+			mail_address_key(r->arena, req_value(r, "email")->str);
 	for (int n = 1; n <= MAX_REPS; n++) {
 		const char *k_name = arena_printf(r->arena, "rep%d_name", n);
 		const char *k_email = arena_printf(r->arena, "rep%d_email", n);
@@ -470,7 +439,7 @@ check_reps(struct req *r)
 					     "choose one to give a rank",
 					     n));
 		if (email->present) {
-			const char *e = join_normal_email(r->arena, email->str);
+			const char *e = mail_address_key(r->arena, email->str);
 
 			for (size_t i = 0; i < nemails; i++)
 				if (strcmp(emails[i], e) == 0)
@@ -561,7 +530,7 @@ reps_json(struct req *r)
 		json_pack(
 			"{s:s,s:s,s:s?,s:s?,s:b}", "name",
 			req_value(r, "name")->str, "email",
-			join_normal_email(r->arena, req_value(r, "email")->str),
+			mail_address_key(r->arena, req_value(r, "email")->str),
 			"un_post", members_value_or_null(r, "post"), "un_rank",
 			members_value_or_null(r, "rank"), "main_contact", 1));
 	for (int n = 1; n <= MAX_REPS; n++) {
@@ -575,7 +544,7 @@ reps_json(struct req *r)
 		json_array_append_new(
 			a,
 			json_pack("{s:s,s:s,s:s?,s:s?,s:b}", "name", name,
-				  "email", join_normal_email(r->arena, email),
+				  "email", mail_address_key(r->arena, email),
 				  "un_post",
 				  members_value_or_null(
 					  r, arena_printf(r->arena,
@@ -688,7 +657,7 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 	const char *who = lv->is_org ? req_value(r, "org_name")->str : name;
 	int rc;
 
-	rc = join_send_mail(
+	rc = mail_letter(
 		r->db, email, NULL, "We received your application",
 		arena_printf(r->arena,
 			     "Thank you for applying to become a member of the "
@@ -734,7 +703,7 @@ join_submit(struct req *r, struct resp *w)
 		form_page(r, w, 422, &lv);
 		return;
 	}
-	email = join_normal_email(r->arena, req_value(r, "email")->str);
+	email = mail_address_key(r->arena, req_value(r, "email")->str);
 	if ((wait = limits_check(r, w, &limits_join, email, "applications",
 				 &msg)) != 0) {
 		if (wait < 0)

@@ -21,13 +21,6 @@
 extern const struct module join_module;
 extern const struct module review_module;
 
-/*
- * Puts a plain-text message to `to` (display name `name`, may be NULL) in
- * the outbox, in the caller's transaction: "Hello NAME," + body + the
- * site's signature.  0 or -1 (logged).
- */
-int join_send_mail(struct db *db, const char *to, const char *name,
-		   const char *subject, const char *body);
 
 
 /*
@@ -57,8 +50,5 @@ int join_send_mail(struct db *db, const char *to, const char *name,
  */
 json_t *review_application_view(struct req *r, int64_t id);
 
-/* The e-mail address as stored: lower case, so one mailbox is one person
- * whatever its spelling.  In arena a. */
-char *join_normal_email(struct arena *a, const char *email);
 
 #endif

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/mail.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
@@ -301,7 +302,7 @@ begin_change_or_respond(struct req *r, struct resp *w, json_t **org,
 static int
 tell(struct req *r, json_t *rep, const char *subject, const char *body)
 {
-	return join_send_mail(r->db, members_str(rep, "email"),
+	return mail_letter(r->db, members_str(rep, "email"),
 			      members_str(rep, "name"), subject, body);
 }
 
@@ -337,7 +338,7 @@ ask_existing(struct req *r, json_t *org, const struct person *p)
 				       "email", p->email),
 			     r->client) != 0)
 		return -1;
-	return join_send_mail(
+	return mail_letter(
 		r->db, p->email, p->name,
 		arena_printf(r->arena, "You are invited to represent %s",
 			     orgname),
@@ -374,7 +375,7 @@ rep_invite(struct req *r, struct resp *w)
 	}
 	oid = members_int(org, "id");
 	orgname = members_str(org, "name");
-	email = join_normal_email(r->arena, req_value(r, "email")->str);
+	email = mail_address_key(r->arena, req_value(r, "email")->str);
 	name = req_value(r, "name")->str;
 	if (db_begin(r->db) != 0 ||
 	    (known = auth_person_by_email(r->db, email, r->arena, &p, NULL)) <

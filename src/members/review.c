@@ -28,6 +28,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/mail.h"
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
@@ -659,7 +660,7 @@ reject(struct req *r, struct resp *w)
 			     json_pack("{s:s,s:s}", "status", "rejected",
 				       "reason", reason),
 			     r->client) != 0 ||
-	    join_send_mail(
+	    mail_letter(
 		    r->db, members_str(app, "applicant_email"),
 		    members_str(app, "applicant_name"),
 		    "Your application to the Alliance",
@@ -719,7 +720,7 @@ ask(struct req *r, struct resp *w)
 		    json_pack("{s:s,s:s}", "status", "more-info", "question",
 			      question),
 		    r->client) != 0 ||
-	    join_send_mail(
+	    mail_letter(
 		    r->db, members_str(app, "applicant_email"),
 		    members_str(app, "applicant_name"),
 		    "A question about your application",
