@@ -811,6 +811,6 @@ main(int argc, char **argv)
 		snprintf(c.base_url, sizeof(c.base_url), "http://%s:%u",
 			 c.listen_host, c.port);
 	config_current = &c;
-	app_init(c.site_name);
+	app_init();
 	return cmd->run(&c, argc, argv);
 }

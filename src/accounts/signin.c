@@ -6,6 +6,7 @@
  * by e-mail.
  */
 #include "accounts_int.h"
+#include "cli.h"
 
 #include "core/audit.h"
 #include "core/db.h"
@@ -338,5 +339,14 @@ static const struct route signin_routes[] = {
 	 OWN_PW, 0, "Sets the new password, ends all sessions, signs in"},
 };
 
-const struct module accounts_signin_module = {"accounts", signin_routes,
-					      ARRAY_LEN(signin_routes), NULL};
+/* The accounts' shared statements (accounts.c) and the user command's
+ * (cli.c) are registered once, with sign-in. */
+static struct db_sql *const accounts_sqls[] = {&accounts_sql, &accounts_cli_sql,
+					       NULL};
+
+const struct module accounts_signin_module = {
+	.name = "accounts",
+	.routes = signin_routes,
+	.nroutes = ARRAY_LEN(signin_routes),
+	.sqls = accounts_sqls,
+};

@@ -78,12 +78,21 @@ struct route {
 	const char *object_param;
 };
 
-/* A feature module: its routes and its statement table (may be NULL). */
+/* A feature module: everything the platform needs from it, declared here
+ * and nowhere else (src/app.c lists the modules; the core and main.c name
+ * none).  Every member but name may be NULL or 0. */
 struct module {
 	const char *name;
 	const struct route *routes;
 	size_t nroutes;
 	struct db_sql *sql;
+	/* More statement tables the module owns, NULL-terminated; app_init
+	 * registers sql and these before any init runs. */
+	struct db_sql *const *sqls;
+	/* Called once by app_init, in module order, after every table is
+	 * registered and the settings are read (config_current is set):
+	 * registers job kinds, rules, page chrome. */
+	void (*init)(void);
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

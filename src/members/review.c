@@ -811,5 +811,14 @@ static const struct route review_routes[] = {
 	 "answer it (status more-info)"},
 };
 
-const struct module review_module = {"review", review_routes,
-				     ARRAY_LEN(review_routes), &review_sql};
+/* approve.c's statements are review's: approving is the end of a
+ * review (representatives.c calls them too). */
+static struct db_sql *const review_sqls[] = {&approve_sql, NULL};
+
+const struct module review_module = {
+	.name = "review",
+	.routes = review_routes,
+	.nroutes = ARRAY_LEN(review_routes),
+	.sql = &review_sql,
+	.sqls = review_sqls,
+};

@@ -20,6 +20,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/http.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -470,3 +471,9 @@ members_states_ensure(struct db *db, int64_t now)
 {
 	return jobs_ensure(db, MEMBERS_DAILY_JOB, now + 120);
 }
+
+const struct module members_module = {
+	.name = "members",
+	.sql = &states_sql,
+	.init = members_states_init,
+};
