@@ -93,6 +93,10 @@ struct module {
 	 * registered and the settings are read (config_current is set):
 	 * registers job kinds, rules, page chrome. */
 	void (*init)(void);
+	/* Its `alliance NAME` subcommands (core/command.h), NULL-name
+	 * terminated; main.c looks a name up in the core's commands first,
+	 * then in each module's, and lists them all in its usage. */
+	const struct module_command *commands;
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

@@ -216,5 +216,10 @@ static const struct route import_routes[] = {
 	 "Every membership as CSV (the import's columns)"},
 };
 
-const struct module import_module = {"import", import_routes,
-				     ARRAY_LEN(import_routes), &import_sql};
+const struct module import_module = {
+	.name = "import",
+	.routes = import_routes,
+	.nroutes = ARRAY_LEN(import_routes),
+	.sql = &import_sql,
+	.commands = members_import_commands,
+};
