@@ -30,7 +30,6 @@
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/mail.h"
-#include "core/maintenance.h"
 #include "core/render.h"
 #include "core/response.h"
 #include "core/static.h"
@@ -325,6 +324,18 @@ cmd_routes(struct config *c, int argc, char **argv)
 	return 0;
 }
 
+/* Calls every module's start (its recurring jobs queued) in module
+ * order.  0, or -1 at the first that fails. */
+static int
+start_modules(struct db *db)
+{
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->start &&
+		    app_modules[i]->start(db, clock_now()) != 0)
+			return -1;
+	return 0;
+}
+
 /* Compiles the templates and indexes the static files serve uses: the
  * embedded ones, or in development mode (dev_source) those of the source
  * folder.  Migrations stay compiled in either way: the database must match
@@ -378,9 +389,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 			c->reminder_days);
 		return EXIT_USAGE;
 	}
-	if (pending == 0 &&
-	    (auth_init(db) != 0 || maintenance_ensure(db, clock_now()) != 0 ||
-	     members_states_ensure(db, clock_now()) != 0)) {
+	if (pending == 0 && (auth_init(db) != 0 || start_modules(db) != 0)) {
 		db_close(db);
 		fprintf(stderr, "alliance: cannot prepare the database (CSRF "
 				"key, maintenance job)\n");
@@ -441,8 +450,7 @@ cmd_worker(struct config *c, int argc, char **argv)
 
 	if (db == NULL)
 		return EXIT_FAIL;
-	if (maintenance_ensure(db, clock_now()) != 0 ||
-	    members_states_ensure(db, clock_now()) != 0) {
+	if (start_modules(db) != 0) {
 		db_close(db);
 		fprintf(stderr, "alliance: cannot schedule the recurring "
 				"jobs\n");

@@ -81,6 +81,7 @@ struct route {
 /* A feature module: everything the platform needs from it, declared here
  * and nowhere else (src/app.c lists the modules; the core and main.c name
  * none).  Every member but name may be NULL or 0. */
+struct db;
 struct module {
 	const char *name;
 	const struct route *routes;
@@ -97,6 +98,11 @@ struct module {
 	 * terminated; main.c looks a name up in the core's commands first,
 	 * then in each module's, and lists them all in its usage. */
 	const struct module_command *commands;
+	/* Called by serve and worker, in module order, with the database
+	 * once it is known to be up to date: queues the module's recurring
+	 * jobs (jobs_ensure) whose kinds its init registered.  0, or -1 and
+	 * the command stops. */
+	int (*start)(struct db *db, int64_t now);
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

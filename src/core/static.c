@@ -369,4 +369,5 @@ const struct module core_module = {
 	.nroutes = ARRAY_LEN(core_routes),
 	.sqls = core_sqls,
 	.init = core_init,
+	.start = maintenance_ensure,
 };

@@ -476,4 +476,5 @@ const struct module members_module = {
 	.name = "members",
 	.sql = &states_sql,
 	.init = members_states_init,
+	.start = members_states_ensure,
 };
