@@ -34,7 +34,6 @@
 #include "core/response.h"
 #include "core/static.h"
 #include "core/validate.h"
-#include "members/states.h"
 
 /* The options only some commands read. */
 static struct {
@@ -382,13 +381,6 @@ cmd_serve(struct config *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	pending = db_pending_migrations(db);
-	if (members_parse_schedule(c->reminder_days, (int[16]){0}, 16) < 0) {
-		db_close(db);
-		fprintf(stderr, "alliance: reminder_days must be days like "
-				"30,7, not '%s'\n",
-			c->reminder_days);
-		return EXIT_USAGE;
-	}
 	if (pending == 0 && (auth_init(db) != 0 || start_modules(db) != 0)) {
 		db_close(db);
 		fprintf(stderr, "alliance: cannot prepare the database (CSRF "
@@ -613,13 +605,17 @@ find_command(const char *name)
 	return NULL;
 }
 
-/* The core's options followed by the command's own, in all (NULL-name
- * terminated, at most len entries with the terminator); 0, or -1 when
- * they do not fit. */
+/* getopt_long's value for the flag of the i-th declared setting. */
+#define SETTING_FLAG 0x100
+
+/* The core's options followed by the command's own and the flags of the
+ * modules' settings, in all (NULL-name terminated, at most len entries
+ * with the terminator); 0, or -1 when they do not fit. */
 static int
 options_of(const struct module_command *cmd, const struct option *core,
 	   struct option *all, size_t len)
 {
+	const struct config_setting *s;
 	size_t n = 0;
 
 	for (const struct option *o = core; o->name; o++)
@@ -630,6 +626,14 @@ options_of(const struct module_command *cmd, const struct option *core,
 	for (const struct option *o = cmd->options; o && o->name; o++)
 		if (n + 1 < len)
 			all[n++] = *o;
+		else
+			return -1;
+	for (size_t i = 0; (s = config_declared(i)) != NULL; i++)
+		if (s->flag == NULL)
+			continue;
+		else if (n + 1 < len)
+			all[n++] = (struct option){s->flag, required_argument,
+						   NULL, SETTING_FLAG + (int)i};
 		else
 			return -1;
 	all[n] = (struct option){NULL, 0, NULL, 0};
@@ -676,6 +680,13 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	argc--, argv++;
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (config_declare(app_modules[i]->settings, err,
+				   sizeof(err)) != 0) {
+			fprintf(stderr, "alliance: module %s: %s\n",
+				app_modules[i]->name, err);
+			return EXIT_FAIL;
+		}
 	if (options_of(cmd, opts, all, ARRAY_LEN(all)) != 0) {
 		fprintf(stderr,
 			"alliance %s: the command declares too many "
@@ -687,6 +698,14 @@ main(int argc, char **argv)
 		if (nflags == ARRAY_LEN(flags)) {
 			fprintf(stderr, "alliance: too many options\n");
 			return EXIT_USAGE;
+		}
+		if (ch >= SETTING_FLAG) { /* a module's setting */
+			flags[nflags].key =
+				config_declared((size_t)(ch - SETTING_FLAG))
+					->key;
+			flags[nflags].option = all[li].name;
+			flags[nflags++].value = optarg;
+			continue;
 		}
 		switch (ch) {
 		case 'c': conf = optarg; break;

@@ -103,6 +103,10 @@ struct module {
 	 * jobs (jobs_ensure) whose kinds its init registered.  0, or -1 and
 	 * the command stops. */
 	int (*start)(struct db *db, int64_t now);
+	/* Its settings (core/config.h), NULL-key terminated: declared before
+	 * the file, environment and flags are read, printed by
+	 * check-config after the core's. */
+	const struct config_setting *settings;
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

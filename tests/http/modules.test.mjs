@@ -1,11 +1,13 @@
 // modules.test.mjs -- what a module declares in its struct module reaches
 // the platform: serve and worker call every module's start (the core's
 // maintenance job and the membership module's daily job are queued), and
-// a module's subcommands are listed and take their own options only.
+// a module's subcommands are listed and take their own options only, and
+// a module's setting (reminder_days, the membership module's) is read from
+// the file, the environment and its flag and checked like the core's.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allianceBin, startServer } from '../lib/server.mjs';
@@ -77,5 +79,40 @@ describe('module commands', () => {
     const r = await runBin(['export', 'people', '--dry-run', '--data', '/nonexistent']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unrecognized option '--dry-run'[^]*try: alliance export --help/);
+  });
+});
+
+describe('module settings', () => {
+  /** The value check-config prints for reminder_days. */
+  const shown = (stdout) => (stdout.match(/^reminder_days = (.*)$/m) || [])[1];
+
+  test('reminder_days comes from the file, the environment and the flag', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'alliance-test-'));
+    const conf = join(dir, 'alliance.conf');
+    try {
+      await writeFile(conf, 'reminder_days = 60,14\n');
+      let r = await runBin(['check-config']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /# days before a membership ends when its contacts are reminded\nreminder_days = 30,7\n/);
+      r = await runBin(['check-config', '--config', conf]);
+      assert.equal(shown(r.stdout), '60,14');
+      r = await runBin(['check-config', '--config', conf], { ALLIANCE_REMINDER_DAYS: '21' });
+      assert.equal(shown(r.stdout), '21');
+      r = await runBin(['check-config', '--config', conf, '--reminder-days', '90,3'],
+        { ALLIANCE_REMINDER_DAYS: '21' });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(shown(r.stdout), '90,3');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a schedule that is not days is refused before anything starts', async () => {
+    let r = await runBin(['check-config'], { ALLIANCE_REMINDER_DAYS: '30;7' });
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "alliance: ALLIANCE_REMINDER_DAYS: reminder_days must be days like 30,7, not '30;7'\n");
+    r = await runBin(['serve', '--data', '/nonexistent', '--reminder-days', '400']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, "alliance: --reminder-days: reminder_days must be days like 30,7, not '400'\n");
   });
 });
