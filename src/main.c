@@ -1,6 +1,6 @@
 /*
  * main.c -- the alliance command: serve, init, migrate, backup,
- * check-config, routes, user, worker, mail-test, and the commands the
+ * check-config, routes, worker, mail-test, and the commands the
  * modules declare (struct module_command in core/command.h).
  *
  * Exit codes: 0 done; 1 the work failed (database, network); 2 the command
@@ -37,7 +37,7 @@
 
 /* The options only some commands read. */
 static struct {
-	const char *name, *role, *admin_email;
+	const char *admin_email;
 	int json;
 } opt;
 
@@ -190,32 +190,6 @@ cmd_check_config(struct config *c, int argc, char **argv)
 {
 	config_print(c);
 	return 0;
-}
-
-static int
-cmd_user(struct config *c, int argc, char **argv)
-{
-	struct user_args u = {0};
-	struct db *db;
-	int rc;
-
-	u.verb = argc > 0 ? argv[0] : NULL;
-	u.email = argc > 1 ? argv[1] : NULL;
-	u.name = opt.name;
-	u.role = opt.role;
-	if (u.verb && strcmp(u.verb, "set-role") == 0)
-		u.role = argc > 2 ? argv[2] : NULL;
-	if (u.verb && strcmp(u.verb, "list") != 0 && u.email == NULL) {
-		fprintf(stderr, "alliance user %s: name the account's e-mail "
-				"address\n",
-			u.verb);
-		return EXIT_USAGE;
-	}
-	if ((db = command_open_current(c)) == NULL)
-		return EXIT_FAIL;
-	rc = accounts_cli_user(c, db, &u);
-	db_close(db);
-	return rc;
 }
 
 /* The object check of a route that names an action, for the listing:
@@ -532,15 +506,6 @@ static const struct module_command commands[] = {
 	{"routes", cmd_routes, "[--json]",
 	 "Lists every route: method, path, who may call it, module.",
 	 "routes        list every route and who may call it"},
-	{"user", cmd_user,
-	 "add EMAIL --name NAME [--role R] | list | set-role EMAIL ROLE | "
-	 "reset-password EMAIL",
-	 "Manages accounts from the command line.  No password is ever typed "
-	 "or shown\nhere: add and reset-password print a one-time sign-in "
-	 "link (7 days) with\nwhich the person signs in and chooses a "
-	 "password.  Roles: member, editor,\nadmin.  Every change is in the "
-	 "audit log.",
-	 "user ...      add, list, set-role, reset-password"},
 	{"worker", cmd_worker, "[--data DIR]",
 	 "Runs background jobs (mail delivery, ...) until SIGTERM or SIGINT, "
 	 "without\nserving HTTP; the job in hand finishes first.  alliance "
@@ -554,7 +519,7 @@ static const struct module_command commands[] = {
 	 "otherwise as an .eml file in DATA/outbox/.\nUse it to check the "
 	 "mail settings.",
 	 "mail-test ADDRESS  queue a test message to ADDRESS"},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 /* The core's commands, then every module's, one line each. */
@@ -651,8 +616,6 @@ main(int argc, char **argv)
 		{"dev-source", required_argument, NULL, 'S'},
 		{"trusted-proxy", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
-		{"name", required_argument, NULL, 'n'},
-		{"role", required_argument, NULL, 'r'},
 		{"admin-email", required_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
@@ -694,7 +657,7 @@ main(int argc, char **argv)
 			cmd->name);
 		return EXIT_FAIL;
 	}
-	while ((ch = getopt_long(argc, argv, "h", all, &li)) != -1) {
+	while ((li = -1, ch = getopt_long(argc, argv, "h", all, &li)) != -1) {
 		if (nflags == ARRAY_LEN(flags)) {
 			fprintf(stderr, "alliance: too many options\n");
 			return EXIT_USAGE;
@@ -707,6 +670,11 @@ main(int argc, char **argv)
 			flags[nflags++].value = optarg;
 			continue;
 		}
+		if (li >= (int)ARRAY_LEN(opts) - 1 && all[li].flag == NULL &&
+		    cmd->option) { /* the command's own, with its argument */
+			cmd->option(ch, optarg);
+			continue;
+		}
 		switch (ch) {
 		case 'c': conf = optarg; break;
 		case 'd': flags[nflags].key = "data"; break;
@@ -714,9 +682,9 @@ main(int argc, char **argv)
 		case 'w': flags[nflags].key = "workers"; break;
 		case 'S': flags[nflags].key = "dev_source"; break;
 		case 'P': flags[nflags].key = "trusted_proxy"; break;
-		case 'h': help = 1; break;
-		case 'n': opt.name = optarg; break;
-		case 'r': opt.role = optarg; break;
+		case 'h':
+			help = 1;
+			break;
 		case 'a': opt.admin_email = optarg; break;
 		case 'j': opt.json = 1; break;
 		case 0:

@@ -349,4 +349,5 @@ const struct module accounts_signin_module = {
 	.routes = signin_routes,
 	.nroutes = ARRAY_LEN(signin_routes),
 	.sqls = accounts_sqls,
+	.commands = accounts_commands,
 };

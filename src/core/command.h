@@ -29,10 +29,13 @@ struct module_command {
 	const char *usage;   /* what follows "usage: alliance NAME " */
 	const char *help;    /* the paragraph of `alliance NAME --help` */
 	const char *summary; /* its line in `alliance --help`, after "  " */
-	/* Its own flags, NULL-name terminated, or NULL: getopt_long entries
-	 * that set an int through their flag pointer ({"dry-run",
-	 * no_argument, &dry_run, 1}). */
+	/* Its own options, NULL-name terminated, or NULL: getopt_long
+	 * entries.  A flag sets an int through its flag pointer ({"dry-run",
+	 * no_argument, &dry_run, 1}); an entry whose flag is NULL ({"name",
+	 * required_argument, NULL, 'n'}) is handed to option with its val
+	 * and argument. */
 	const struct option *options;
+	void (*option)(int val, const char *arg);
 };
 
 /* The database file of the data folder, DATA/alliance.db. */

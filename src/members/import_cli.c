@@ -206,5 +206,5 @@ const struct module_command members_import_commands[] = {
 	 "Writes every organisation, person or membership as CSV (UTF-8 "
 	 "with a BOM,\nCRLF) in the columns import reads.",
 	 "export KIND   organisations, people or memberships as CSV", NULL},
-	{NULL, NULL, NULL, NULL, NULL, NULL},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };

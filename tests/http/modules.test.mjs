@@ -65,7 +65,7 @@ describe('module commands', () => {
   test('the usage lists the core\'s commands, then the modules\'', async () => {
     const { code, stdout } = await runBin(['--help']);
     assert.equal(code, 0);
-    assert.match(stdout, /\n {2}mail-test ADDRESS {2}queue a test message to ADDRESS\n {2}import KIND FILE {3}organisations, people or memberships from CSV\n {2}export KIND {3}organisations, people or memberships as CSV\n\n/);
+    assert.match(stdout, /\n {2}mail-test ADDRESS {2}queue a test message to ADDRESS\n {2}user \.\.\. {6}add, list, set-role, reset-password\n {2}import KIND FILE {3}organisations, people or memberships from CSV\n {2}export KIND {3}organisations, people or memberships as CSV\n\n/);
   });
 
   test('a module command\'s --help is its usage and help', async () => {
@@ -79,6 +79,24 @@ describe('module commands', () => {
     const r = await runBin(['export', 'people', '--dry-run', '--data', '/nonexistent']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unrecognized option '--dry-run'[^]*try: alliance export --help/);
+  });
+
+  test('a command\'s own option with an argument reaches it, and only it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'alliance-test-'));
+    try {
+      assert.equal((await runBin(['init', '--data', dataDir])).code, 0);
+      let r = await runBin(['user', 'add', 'ed@example.org', '--name', 'Ed Itor', '--role', 'editor',
+        '--data', dataDir]);
+      assert.equal(r.code, 0, r.stderr);
+      r = await runBin(['user', 'list', '--data', dataDir]);
+      assert.match(r.stdout, /ed@example\.org.*editor/);
+      assert.match(r.stdout, /Ed Itor/);
+      r = await runBin(['migrate', '--name', 'x', '--data', dataDir]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /unrecognized option '--name'/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
