@@ -1,28 +1,16 @@
 /*
  * app.c -- see app.h.  The order of app_modules is the order of route
- * precedence.
+ * precedence, of statement registration and of the init calls.
  */
 #include "app.h"
 
-#include <string.h>
-
 #include "accounts/accounts.h"
-#include "accounts/cli.h"
 #include "admin/admin.h"
 #include "contact/contact.h"
-#include "core/audit.h"
-#include "core/auth.h"
-#include "core/ratelimit.h"
 #include "core/db.h"
-#include "core/maintenance.h"
-#include "core/jobs.h"
-#include "core/mail.h"
-#include "core/render.h"
-#include "core/search.h"
 #include "core/static.h"
 #include "core/util.h"
 #include "members/answer.h"
-#include "members/approve.h"
 #include "members/cancel.h"
 #include "members/dashboard.h"
 #include "members/directory.h"
@@ -51,38 +39,31 @@ const struct module *const app_modules[] = {
 	&manage_module,
 	&representatives_module,
 	&answer_module, /* before join's /join/:level */
-	&join_module, &review_module,
+	&join_module,
+	&review_module,
 	&cancel_module, /* before renew's /renew/:id */
 	&renew_module,
 	&import_module,
 	&dashboard_module,
+	&members_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 
 void
-app_init(const char *site_name)
+app_init(void)
 {
+	for (size_t i = 0; i < app_nmodules; i++) {
+		const struct module *m = app_modules[i];
+
+		if (m->sql)
+			db_register(m->sql);
+		for (struct db_sql *const *t = m->sqls; t && *t; t++)
+			db_register(*t);
+	}
 	for (size_t i = 0; i < app_nmodules; i++)
-		if (app_modules[i]->sql)
-			db_register(app_modules[i]->sql);
-	db_register(&accounts_sql);
-	db_register(&approve_sql);
-	db_register(&search_sql);
-	db_register(&mail_sql);
-	db_register(&jobs_sql);
-	mail_init();
-	db_register(&auth_sql);
-	db_register(&audit_sql);
-	db_register(&ratelimit_sql);
-	db_register(&accounts_cli_sql);
-	db_register(&maintenance_sql);
-	maintenance_init();
-	contact_init();
-	db_register(&states_sql);
-	members_states_init();
-	members_manage_init();
+		if (app_modules[i]->init)
+			app_modules[i]->init();
+	/* the one secretariat menu and overview, from every module's
+	 * entries */
 	admin_init(app_modules, app_nmodules);
-	site_set_name(site_name);
-	render_configure("site/templates/layout.html",
-			 "site/templates/error.html", site_chrome);
 }

@@ -13,7 +13,8 @@
 extern const struct module *const app_modules[];
 extern const size_t app_nmodules;
 
-/* Registers every module's statements and configures rendering. */
-void app_init(const char *site_name);
+/* Registers every module's statement tables, then calls every module's
+ * init, in the order of app_modules.  config_current must be set. */
+void app_init(void);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * main.c -- the alliance command: serve, init, migrate, backup,
- * check-config, routes, worker, mail-test.
+ * check-config, routes, worker, mail-test, and the commands the
+ * modules declare (struct module_command in core/command.h).
  *
  * Exit codes: 0 done; 1 the work failed (database, network); 2 the command
  * line or the configuration is wrong.  Messages go to standard error and
@@ -22,86 +23,23 @@
 #include "app.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/command.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/http.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/mail.h"
-#include "core/maintenance.h"
 #include "core/render.h"
 #include "core/response.h"
 #include "core/static.h"
 #include "core/validate.h"
-#include "members/import.h"
-#include "members/states.h"
-
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
 
 /* The options only some commands read. */
 static struct {
-	const char *name, *role, *admin_email;
+	const char *admin_email;
 	int json;
-	int dry_run;
 } opt;
-
-struct command {
-	const char *name;
-	int (*run)(struct config *c, int argc, char **argv);
-	const char *args;
-	const char *help;
-};
-
-static const struct command *find_command(const char *name);
-static struct db *open_current(const struct config *c);
-
-static void
-usage(FILE *f)
-{
-	fprintf(f,
-		"usage: alliance COMMAND [options]\n"
-		"\n"
-		"commands:\n"
-		"  serve         serve the platform over HTTP\n"
-		"  init          create the data folder and database\n"
-		"  migrate       apply database migrations\n"
-		"  backup FILE   copy the database to FILE (safe while "
-		"serving)\n"
-		"  check-config  print the effective configuration\n"
-		"  routes        list every route and who may call it\n"
-		"  user ...      add, list, set-role, reset-password\n"
-		"  worker        run background jobs (mail) without serving "
-		"HTTP\n"
-		"  mail-test ADDRESS  queue a test message to ADDRESS\n"
-		"  import KIND FILE   organisations, people or memberships "
-		"from CSV\n"
-		"  export KIND   organisations, people or memberships as CSV\n"
-		"\n"
-		"options (every command):\n"
-		"  --config FILE   read settings from FILE (default "
-		"./alliance.conf if present)\n"
-		"  --data DIR      the data folder (default ./data)\n"
-		"  --listen H:P    serve: address and port (default "
-		"127.0.0.1:8080)\n"
-		"  --workers N     serve: worker threads (default 4)\n"
-		"  --dev-source DIR  serve: read templates and static files "
-		"from DIR (the\n"
-		"                  tree's src folder) instead of the binary\n"
-		"  --trusted-proxy LIST  serve: proxies whose X-Forwarded-For "
-		"is believed\n"
-		"  --help          help for a command: alliance serve --help\n"
-		"\n"
-		"Settings may also come from ALLIANCE_DATA, ALLIANCE_LISTEN, "
-		"ALLIANCE_WORKERS, ...\n");
-}
-
-/* The path of the database in the data folder. */
-static void
-db_file(const struct config *c, char *out, size_t len)
-{
-	snprintf(out, len, "%s/alliance.db", c->data_dir);
-}
 
 /* mkdir -p for the data folder. 0 or -1 with errno. */
 static int
@@ -121,41 +59,6 @@ make_dirs(const char *path)
 	return mkdir(tmp, 0750) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* Opens the existing database of the data folder, or explains. */
-static struct db *
-open_existing(const struct config *c)
-{
-	char path[1100], err[512];
-	struct db *db;
-
-	db_file(c, path, sizeof(path));
-	if (access(path, F_OK) != 0) {
-		fprintf(stderr,
-			"alliance: no database at %s\n"
-			"  create it with: alliance init --data %s\n",
-			path, c->data_dir);
-		return NULL;
-	}
-	db = db_open(path, err, sizeof(err));
-	if (db == NULL)
-		fprintf(stderr, "alliance: %s\n", err);
-	return db;
-}
-
-/* Whether db was migrated by a newer alliance than this one (then serving
- * or writing it would run statements written for another schema); says
- * so.  Also 1 when schema_migrations cannot be read. */
-static int
-schema_refused(struct db *db)
-{
-	char err[512];
-
-	if (db_check_schema(db, err, sizeof(err)) == 0)
-		return 0;
-	fprintf(stderr, "alliance: %s\n", err);
-	return 1;
-}
-
 static int
 cmd_init(struct config *c, int argc, char **argv)
 {
@@ -168,7 +71,7 @@ cmd_init(struct config *c, int argc, char **argv)
 			strerror(errno));
 		return EXIT_FAIL;
 	}
-	db_file(c, path, sizeof(path));
+	command_db_file(c, path, sizeof(path));
 	db = db_open(path, err, sizeof(err));
 	if (db == NULL) {
 		fprintf(stderr, "alliance: %s\n", err);
@@ -193,7 +96,7 @@ cmd_init(struct config *c, int argc, char **argv)
 static int
 cmd_migrate(struct config *c, int argc, char **argv)
 {
-	struct db *db = open_existing(c);
+	struct db *db = command_open_existing(c);
 	char err[512];
 	int n;
 
@@ -249,18 +152,19 @@ cmd_backup(struct config *c, int argc, char **argv)
 	struct backup_shown shown = {isatty(STDERR_FILENO), -1};
 	int rc;
 
-	if (optind >= argc) {
+	if (argc < 1) {
 		fprintf(stderr, "alliance backup: name the backup file: "
 				"alliance backup FILE\n");
 		return EXIT_USAGE;
 	}
-	if (access(argv[optind], F_OK) == 0) {
-		fprintf(stderr, "alliance backup: %s exists; choose a new "
-				"name\n",
-			argv[optind]);
+	if (access(argv[0], F_OK) == 0) {
+		fprintf(stderr,
+			"alliance backup: %s exists; choose a new "
+			"name\n",
+			argv[0]);
 		return EXIT_USAGE;
 	}
-	db = open_existing(c);
+	db = command_open_existing(c);
 	if (db == NULL)
 		return EXIT_FAIL;
 	memset(&sa, 0, sizeof(sa));
@@ -269,8 +173,7 @@ cmd_backup(struct config *c, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	rc = db_backup(db, argv[optind], backup_progress, &shown, err,
-		       sizeof(err));
+	rc = db_backup(db, argv[0], backup_progress, &shown, err, sizeof(err));
 	db_close(db);
 	if (shown.pct >= 0)
 		fputc('\n', stderr);
@@ -278,7 +181,7 @@ cmd_backup(struct config *c, int argc, char **argv)
 		fprintf(stderr, "alliance backup: %s\n", err);
 		return EXIT_FAIL;
 	}
-	printf("alliance: backup written to %s\n", argv[optind]);
+	printf("alliance: backup written to %s\n", argv[0]);
 	return 0;
 }
 
@@ -287,32 +190,6 @@ cmd_check_config(struct config *c, int argc, char **argv)
 {
 	config_print(c);
 	return 0;
-}
-
-static int
-cmd_user(struct config *c, int argc, char **argv)
-{
-	struct user_args u = {0};
-	struct db *db;
-	int rc;
-
-	u.verb = optind < argc ? argv[optind] : NULL;
-	u.email = optind + 1 < argc ? argv[optind + 1] : NULL;
-	u.name = opt.name;
-	u.role = opt.role;
-	if (u.verb && strcmp(u.verb, "set-role") == 0)
-		u.role = optind + 2 < argc ? argv[optind + 2] : NULL;
-	if (u.verb && strcmp(u.verb, "list") != 0 && u.email == NULL) {
-		fprintf(stderr, "alliance user %s: name the account's e-mail "
-				"address\n",
-			u.verb);
-		return EXIT_USAGE;
-	}
-	if ((db = open_current(c)) == NULL)
-		return EXIT_FAIL;
-	rc = accounts_cli_user(c, db, &u);
-	db_close(db);
-	return rc;
 }
 
 /* The object check of a route that names an action, for the listing:
@@ -420,6 +297,18 @@ cmd_routes(struct config *c, int argc, char **argv)
 	return 0;
 }
 
+/* Calls every module's start (its recurring jobs queued) in module
+ * order.  0, or -1 at the first that fails. */
+static int
+start_modules(struct db *db)
+{
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->start &&
+		    app_modules[i]->start(db, clock_now()) != 0)
+			return -1;
+	return 0;
+}
+
 /* Compiles the templates and indexes the static files serve uses: the
  * embedded ones, or in development mode (dev_source) those of the source
  * folder.  Migrations stay compiled in either way: the database must match
@@ -459,23 +348,14 @@ cmd_serve(struct config *c, int argc, char **argv)
 
 	if ((rc = load_templates(c)) != 0)
 		return rc;
-	if ((db = open_existing(c)) == NULL)
+	if ((db = command_open_existing(c)) == NULL)
 		return EXIT_FAIL;
-	if (schema_refused(db)) {
+	if (command_schema_refused(db)) {
 		db_close(db);
 		return EXIT_FAIL;
 	}
 	pending = db_pending_migrations(db);
-	if (members_parse_schedule(c->reminder_days, (int[16]){0}, 16) < 0) {
-		db_close(db);
-		fprintf(stderr, "alliance: reminder_days must be days like "
-				"30,7, not '%s'\n",
-			c->reminder_days);
-		return EXIT_USAGE;
-	}
-	if (pending == 0 &&
-	    (auth_init(db) != 0 || maintenance_ensure(db, clock_now()) != 0 ||
-	     members_states_ensure(db, clock_now()) != 0)) {
+	if (pending == 0 && (auth_init(db) != 0 || start_modules(db) != 0)) {
 		db_close(db);
 		fprintf(stderr, "alliance: cannot prepare the database (CSRF "
 				"key, maintenance job)\n");
@@ -490,7 +370,7 @@ cmd_serve(struct config *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	response_set_tls(c->behind_tls);
-	db_file(c, path, sizeof(path));
+	command_db_file(c, path, sizeof(path));
 	db_set_path(path);
 
 	memset(&hc, 0, sizeof(hc));
@@ -528,56 +408,29 @@ cmd_serve(struct config *c, int argc, char **argv)
 	return 0;
 }
 
-/* Opens the database of the data folder when it exists and is up to date
- * (for the commands that write to it), or explains. */
-static struct db *
-open_current(const struct config *c)
-{
-	struct db *db = open_existing(c);
-	int pending;
-
-	if (db == NULL)
-		return NULL;
-	if (schema_refused(db)) {
-		db_close(db);
-		return NULL;
-	}
-	pending = db_pending_migrations(db);
-	if (pending != 0) {
-		fprintf(stderr,
-			"alliance: the database needs %d migration%s: run "
-			"alliance migrate --data %s\n",
-			pending, pending == 1 ? "" : "s", c->data_dir);
-		db_close(db);
-		return NULL;
-	}
-	return db;
-}
-
 static int
 cmd_worker(struct config *c, int argc, char **argv)
 {
-	struct db *db = open_current(c);
+	struct db *db = command_open_current(c);
 	char path[1100];
 
 	if (db == NULL)
 		return EXIT_FAIL;
-	if (maintenance_ensure(db, clock_now()) != 0 ||
-	    members_states_ensure(db, clock_now()) != 0) {
+	if (start_modules(db) != 0) {
 		db_close(db);
 		fprintf(stderr, "alliance: cannot schedule the recurring "
 				"jobs\n");
 		return EXIT_FAIL;
 	}
 	db_close(db);
-	db_file(c, path, sizeof(path));
+	command_db_file(c, path, sizeof(path));
 	return jobs_worker_main(path) ? EXIT_FAIL : 0;
 }
 
 static int
 cmd_mail_test(struct config *c, int argc, char **argv)
 {
-	const char *to = optind < argc ? argv[optind] : NULL;
+	const char *to = argc > 0 ? argv[0] : NULL;
 	struct db *db;
 	int64_t id = -1;
 
@@ -593,7 +446,7 @@ cmd_mail_test(struct config *c, int argc, char **argv)
 			to);
 		return EXIT_USAGE;
 	}
-	db = open_current(c);
+	db = command_open_current(c);
 	if (db == NULL)
 		return EXIT_FAIL;
 	if (db_begin(db) != 0 ||
@@ -618,100 +471,157 @@ cmd_mail_test(struct config *c, int argc, char **argv)
 	return 0;
 }
 
-static int
-cmd_import(struct config *c, int argc, char **argv)
-{
-	struct db *db = open_current(c);
-	int rc;
-
-	if (db == NULL)
-		return EXIT_FAIL;
-	rc = members_import_command(db, argc - optind, argv + optind,
-				    opt.dry_run);
-	db_close(db);
-	return rc;
-}
-
-static int
-cmd_export(struct config *c, int argc, char **argv)
-{
-	struct db *db = open_current(c);
-	int rc;
-
-	if (db == NULL)
-		return EXIT_FAIL;
-	rc = members_export_command(db, argc - optind, argv + optind);
-	db_close(db);
-	return rc;
-}
-
-static const struct command commands[] = {
-	{"serve", cmd_serve,
-	 "[--listen H:P] [--data DIR] [--workers N] [--dev-source DIR]\n"
-	 "       [--trusted-proxy LIST]",
-	 "Serves the platform over HTTP until SIGTERM or SIGINT; requests in "
-	 "flight finish first.\nThe database must exist (alliance init) and "
-	 "be up to date (alliance migrate).\n--dev-source DIR (development) "
-	 "reads templates and static files from DIR, the\ntree's src folder, "
-	 "so an edit shows on reload; migrations stay compiled in."},
-	{"init", cmd_init, "[--data DIR] [--admin-email EMAIL]",
-	 "Creates the data folder and its database with the Alliance's "
-	 "structure\n(focal points, bodies, offices, pages).  Safe to run "
-	 "again: it only applies\nwhat is missing.  The first time, it "
-	 "creates the first administrator\n(admin@example.org unless "
-	 "--admin-email says otherwise) and prints a\none-time sign-in "
-	 "link."},
-	{"migrate", cmd_migrate, "[--data DIR]",
-	 "Applies the database migrations this version carries and the "
-	 "database lacks."},
-	{"backup", cmd_backup, "FILE [--data DIR]",
-	 "Copies one snapshot of the database to FILE (which must not "
-	 "exist); safe while\nserving, however busy: writers go on. "
-	 "Written to FILE.tmp-XXXXXX and renamed\nwhen whole and synced; "
-	 "Ctrl-C leaves no file. Shows pages done on a terminal."},
-	{"check-config", cmd_check_config, "[--config FILE] [options]",
-	 "Prints the effective settings (file, environment and flags "
-	 "applied), or the\nfirst error in them."},
-	{"routes", cmd_routes, "[--json]",
-	 "Lists every route: method, path, who may call it, module."},
-	{"user", cmd_user,
-	 "add EMAIL --name NAME [--role R] | list | set-role EMAIL ROLE | "
-	 "reset-password EMAIL",
-	 "Manages accounts from the command line.  No password is ever typed "
-	 "or shown\nhere: add and reset-password print a one-time sign-in "
-	 "link (7 days) with\nwhich the person signs in and chooses a "
-	 "password.  Roles: member, editor,\nadmin.  Every change is in the "
-	 "audit log."},
-	{"worker", cmd_worker, "[--data DIR]",
-	 "Runs background jobs (mail delivery, ...) until SIGTERM or SIGINT, "
-	 "without\nserving HTTP; the job in hand finishes first.  alliance "
-	 "serve runs jobs too;\nworkers let other machines share the work.  "
-	 "Each job is logged on stderr."},
-	{"mail-test", cmd_mail_test, "ADDRESS [--data DIR]",
-	 "Puts a short test message (text and HTML) to ADDRESS in the outbox "
-	 "and prints\nits outbox id.  alliance serve or alliance worker "
-	 "delivers it: over SMTP when\nsmtp_url is set (ALLIANCE_SMTP_URL), "
-	 "otherwise as an .eml file in DATA/outbox/.\nUse it to check the "
-	 "mail settings."},
-	{"import", cmd_import,
-	 "organisations|people|memberships FILE.csv [--dry-run] [--data DIR]",
-	 "Imports a CSV file (UTF-8, a header row naming the columns) in one "
-	 "transaction:\nevery row or none.  Each bad row is listed with its "
-	 "line; --dry-run checks\nand changes nothing.  Exit 0 done, 1 bad "
-	 "rows (nothing imported)."},
-	{"export", cmd_export,
-	 "organisations|people|memberships [--data DIR] > FILE.csv",
-	 "Writes every organisation, person or membership as CSV (UTF-8 "
-	 "with a BOM,\nCRLF) in the columns import reads."},
+static const struct module_command commands[] = {
+	{.name = "serve", .run = cmd_serve,
+	 .usage = "[--listen H:P] [--data DIR] [--workers N] [--dev-source "
+		  "DIR]\n"
+		  "       [--trusted-proxy LIST]",
+	 .help = "Serves the platform over HTTP until SIGTERM or SIGINT; "
+		 "requests in flight finish first.\n"
+		 "The database must exist (alliance init) and be up to date "
+		 "(alliance migrate).\n"
+		 "--dev-source DIR (development) reads templates and static "
+		 "files from DIR, the\n"
+		 "tree's src folder, so an edit shows on reload; migrations "
+		 "stay compiled in.",
+	 .summary = "serve         serve the platform over HTTP"},
+	{.name = "init", .run = cmd_init,
+	 .usage = "[--data DIR] [--admin-email EMAIL]",
+	 .help = "Creates the data folder and its database with the "
+		 "Alliance's structure\n"
+		 "(focal points, bodies, offices, pages).  Safe to run again: "
+		 "it only applies\n"
+		 "what is missing.  The first time, it creates the first "
+		 "administrator\n"
+		 "(admin@example.org unless --admin-email says otherwise) and "
+		 "prints a\n"
+		 "one-time sign-in link.",
+	 .summary = "init          create the data folder and database"},
+	{.name = "migrate", .run = cmd_migrate, .usage = "[--data DIR]",
+	 .help = "Applies the database migrations this version carries and "
+		 "the database lacks.",
+	 .summary = "migrate       apply database migrations"},
+	{.name = "backup", .run = cmd_backup, .usage = "FILE [--data DIR]",
+	 .help = "Copies one snapshot of the database to FILE (which must not "
+		 "exist); safe while\n"
+		 "serving, however busy: writers go on. Written to "
+		 "FILE.tmp-XXXXXX and renamed\n"
+		 "when whole and synced; Ctrl-C leaves no file. Shows pages "
+		 "done on a terminal.",
+	 .summary = "backup FILE   copy the database to FILE (safe while "
+		    "serving)"},
+	{.name = "check-config", .run = cmd_check_config,
+	 .usage = "[--config FILE] [options]",
+	 .help = "Prints the effective settings (file, environment and flags "
+		 "applied), or the\n"
+		 "first error in them.",
+	 .summary = "check-config  print the effective configuration"},
+	{.name = "routes", .run = cmd_routes, .usage = "[--json]",
+	 .help = "Lists every route: method, path, who may call it, module.",
+	 .summary = "routes        list every route and who may call it"},
+	{.name = "worker", .run = cmd_worker, .usage = "[--data DIR]",
+	 .help = "Runs background jobs (mail delivery, ...) until SIGTERM or "
+		 "SIGINT, without\n"
+		 "serving HTTP; the job in hand finishes first.  alliance "
+		 "serve runs jobs too;\n"
+		 "workers let other machines share the work.  Each job is "
+		 "logged on stderr.",
+	 .summary = "worker        run background jobs (mail) without "
+		    "serving HTTP"},
+	{.name = "mail-test", .run = cmd_mail_test,
+	 .usage = "ADDRESS [--data DIR]",
+	 .help = "Puts a short test message (text and HTML) to ADDRESS in the "
+		 "outbox and prints\n"
+		 "its outbox id.  alliance serve or alliance worker delivers "
+		 "it: over SMTP when\n"
+		 "smtp_url is set (ALLIANCE_SMTP_URL), otherwise as an .eml "
+		 "file in DATA/outbox/.\n"
+		 "Use it to check the mail settings.",
+	 .summary = "mail-test ADDRESS  queue a test message to ADDRESS"},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
-static const struct command *
+/* The core's commands, then every module's, one line each. */
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: alliance COMMAND [options]\n"
+		   "\n"
+		   "commands:\n");
+	for (const struct module_command *k = commands; k->name; k++)
+		fprintf(f, "  %s\n", k->summary);
+	for (size_t i = 0; i < app_nmodules; i++)
+		for (const struct module_command *k = app_modules[i]->commands;
+		     k && k->name; k++)
+			fprintf(f, "  %s\n", k->summary);
+	fprintf(f,
+		"\n"
+		"options (every command):\n"
+		"  --config FILE   read settings from FILE (default "
+		"./alliance.conf if present)\n"
+		"  --data DIR      the data folder (default ./data)\n"
+		"  --listen H:P    serve: address and port (default "
+		"127.0.0.1:8080)\n"
+		"  --workers N     serve: worker threads (default 4)\n"
+		"  --dev-source DIR  serve: read templates and static files "
+		"from DIR (the\n"
+		"                  tree's src folder) instead of the binary\n"
+		"  --trusted-proxy LIST  serve: proxies whose X-Forwarded-For "
+		"is believed\n"
+		"  --help          help for a command: alliance serve --help\n"
+		"\n"
+		"Settings may also come from ALLIANCE_DATA, ALLIANCE_LISTEN, "
+		"ALLIANCE_WORKERS, ...\n");
+}
+
+/* The core's command called name, or else the first module's. */
+static const struct module_command *
 find_command(const char *name)
 {
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
+	for (const struct module_command *k = commands; k->name; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	for (size_t i = 0; i < app_nmodules; i++)
+		for (const struct module_command *k = app_modules[i]->commands;
+		     k && k->name; k++)
+			if (strcmp(k->name, name) == 0)
+				return k;
 	return NULL;
+}
+
+/* getopt_long's value for the flag of the i-th declared setting. */
+#define SETTING_FLAG 0x100
+
+/* The core's options followed by the command's own and the flags of the
+ * modules' settings, in all (NULL-name terminated, at most len entries
+ * with the terminator); 0, or -1 when they do not fit. */
+static int
+options_of(const struct module_command *cmd, const struct option *core,
+	   struct option *all, size_t len)
+{
+	const struct config_setting *s;
+	size_t n = 0;
+
+	for (const struct option *o = core; o->name; o++)
+		if (n + 1 < len)
+			all[n++] = *o;
+		else
+			return -1;
+	for (const struct option *o = cmd->options; o && o->name; o++)
+		if (n + 1 < len)
+			all[n++] = *o;
+		else
+			return -1;
+	for (size_t i = 0; (s = config_declared(i)) != NULL; i++)
+		if (s->flag == NULL)
+			continue;
+		else if (n + 1 < len)
+			all[n++] = (struct option){s->flag, required_argument,
+						   NULL, SETTING_FLAG + (int)i};
+		else
+			return -1;
+	all[n] = (struct option){NULL, 0, NULL, 0};
+	return 0;
 }
 
 int
@@ -725,14 +635,12 @@ main(int argc, char **argv)
 		{"dev-source", required_argument, NULL, 'S'},
 		{"trusted-proxy", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
-		{"name", required_argument, NULL, 'n'},
-		{"role", required_argument, NULL, 'r'},
 		{"admin-email", required_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'},
-		{"dry-run", no_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0},
 	};
-	const struct command *cmd;
+	struct option all[32];
+	const struct module_command *cmd;
 	struct config c;
 	const char *conf = getenv("ALLIANCE_CONFIG");
 	char err[512];
@@ -754,10 +662,37 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	argc--, argv++;
-	while ((ch = getopt_long(argc, argv, "h", opts, &li)) != -1) {
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (config_declare(app_modules[i]->settings, err,
+				   sizeof(err)) != 0) {
+			fprintf(stderr, "alliance: module %s: %s\n",
+				app_modules[i]->name, err);
+			return EXIT_FAIL;
+		}
+	if (options_of(cmd, opts, all, ARRAY_LEN(all)) != 0) {
+		fprintf(stderr,
+			"alliance %s: the command declares too many "
+			"options\n",
+			cmd->name);
+		return EXIT_FAIL;
+	}
+	while ((li = -1, ch = getopt_long(argc, argv, "h", all, &li)) != -1) {
 		if (nflags == ARRAY_LEN(flags)) {
 			fprintf(stderr, "alliance: too many options\n");
 			return EXIT_USAGE;
+		}
+		if (ch >= SETTING_FLAG) { /* a module's setting */
+			flags[nflags].key =
+				config_declared((size_t)(ch - SETTING_FLAG))
+					->key;
+			flags[nflags].option = all[li].name;
+			flags[nflags++].value = optarg;
+			continue;
+		}
+		if (li >= (int)ARRAY_LEN(opts) - 1 && all[li].flag == NULL &&
+		    cmd->option) { /* the command's own, with its argument */
+			cmd->option(ch, optarg);
+			continue;
 		}
 		switch (ch) {
 		case 'c': conf = optarg; break;
@@ -766,24 +701,25 @@ main(int argc, char **argv)
 		case 'w': flags[nflags].key = "workers"; break;
 		case 'S': flags[nflags].key = "dev_source"; break;
 		case 'P': flags[nflags].key = "trusted_proxy"; break;
-		case 'h': help = 1; break;
-		case 'n': opt.name = optarg; break;
-		case 'r': opt.role = optarg; break;
+		case 'h':
+			help = 1;
+			break;
 		case 'a': opt.admin_email = optarg; break;
 		case 'j': opt.json = 1; break;
-		case 'D': opt.dry_run = 1; break;
+		case 0:
+			break; /* the command's own flag, set through its pointer */
 		default:
 			fprintf(stderr, "try: alliance %s --help\n", cmd->name);
 			return EXIT_USAGE;
 		}
 		if (ch == 'd' || ch == 'l' || ch == 'w' || ch == 'S' ||
 		    ch == 'P') {
-			flags[nflags].option = opts[li].name;
+			flags[nflags].option = all[li].name;
 			flags[nflags++].value = optarg;
 		}
 	}
 	if (help) {
-		printf("usage: alliance %s %s\n\n%s\n", cmd->name, cmd->args,
+		printf("usage: alliance %s %s\n\n%s\n", cmd->name, cmd->usage,
 		       cmd->help);
 		return 0;
 	}
@@ -811,6 +747,6 @@ main(int argc, char **argv)
 		snprintf(c.base_url, sizeof(c.base_url), "http://%s:%u",
 			 c.listen_host, c.port);
 	config_current = &c;
-	app_init(c.site_name);
-	return cmd->run(&c, argc, argv);
+	app_init();
+	return cmd->run(&c, argc - optind, argv + optind);
 }

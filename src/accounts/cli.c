@@ -314,3 +314,66 @@ accounts_first_admin(const struct config *c, struct db *db, const char *email)
 			  0)
 		       : 1;
 }
+
+/* --name and --role of `alliance user`. */
+static struct {
+	const char *name, *role;
+} user_opt;
+
+static const struct option user_options[] = {
+	{"name", required_argument, NULL, 'n'},
+	{"role", required_argument, NULL, 'r'},
+	{NULL, 0, NULL, 0},
+};
+
+static void
+user_option(int val, const char *arg)
+{
+	if (val == 'n')
+		user_opt.name = arg;
+	else
+		user_opt.role = arg;
+}
+
+static int
+cmd_user(struct config *c, int argc, char **argv)
+{
+	struct user_args u = {0};
+	struct db *db;
+	int rc;
+
+	u.verb = argc > 0 ? argv[0] : NULL;
+	u.email = argc > 1 ? argv[1] : NULL;
+	u.name = user_opt.name;
+	u.role = user_opt.role;
+	if (u.verb && strcmp(u.verb, "set-role") == 0)
+		u.role = argc > 2 ? argv[2] : NULL;
+	if (u.verb && strcmp(u.verb, "list") != 0 && u.email == NULL) {
+		fprintf(stderr,
+			"alliance user %s: name the account's e-mail "
+			"address\n",
+			u.verb);
+		return EXIT_USAGE;
+	}
+	if ((db = command_open_current(c)) == NULL)
+		return EXIT_FAIL;
+	rc = accounts_cli_user(c, db, &u);
+	db_close(db);
+	return rc;
+}
+
+const struct module_command accounts_commands[] = {
+	{.name = "user", .run = cmd_user,
+	 .usage = "add EMAIL --name NAME [--role R] | list | set-role EMAIL "
+		  "ROLE | reset-password EMAIL",
+	 .help = "Manages accounts from the command line.  No password is "
+		 "ever typed or shown\n"
+		 "here: add and reset-password print a one-time sign-in link "
+		 "(7 days) with\n"
+		 "which the person signs in and chooses a password.  Roles: "
+		 "member, editor,\n"
+		 "admin.  Every change is in the audit log.",
+	 .summary = "user ...      add, list, set-role, reset-password",
+	 .options = user_options, .option = user_option},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};

@@ -5,6 +5,7 @@
 #ifndef ALLIANCE_ACCOUNTS_CLI_H
 #define ALLIANCE_ACCOUNTS_CLI_H
 
+#include "core/command.h"
 #include "core/config.h"
 #include "core/db.h"
 
@@ -21,6 +22,9 @@ struct user_args {
  * standard output, errors on standard error).  Exit code: 0, 1 or 2. */
 int accounts_cli_user(const struct config *c, struct db *db,
 		      const struct user_args *u);
+
+/* `alliance user`, for the accounts' sign-in module. */
+extern const struct module_command accounts_commands[];
 
 /* Creates the first administrator (email, default admin@example.org) when
  * there is none, and prints the one-time sign-in link.  0 or 1. */

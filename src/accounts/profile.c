@@ -180,5 +180,8 @@ static const struct route profile_routes[] = {
 	 .summary = "Saves one's profile"},
 };
 
-const struct module accounts_profile_module = {"accounts", profile_routes,
-					       ARRAY_LEN(profile_routes), NULL};
+const struct module accounts_profile_module = {
+	.name = "accounts",
+	.routes = profile_routes,
+	.nroutes = ARRAY_LEN(profile_routes),
+};

@@ -165,4 +165,7 @@ static const struct route sessions_routes[] = {
 };
 
 const struct module accounts_sessions_module = {
-	"accounts", sessions_routes, ARRAY_LEN(sessions_routes), NULL};
+	.name = "accounts",
+	.routes = sessions_routes,
+	.nroutes = ARRAY_LEN(sessions_routes),
+};

@@ -384,4 +384,7 @@ static const struct route settings_routes[] = {
 };
 
 const struct module accounts_settings_module = {
-	"accounts", settings_routes, ARRAY_LEN(settings_routes), NULL};
+	.name = "accounts",
+	.routes = settings_routes,
+	.nroutes = ARRAY_LEN(settings_routes),
+};

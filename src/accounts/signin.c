@@ -6,6 +6,7 @@
  * by e-mail.
  */
 #include "accounts_int.h"
+#include "cli.h"
 
 #include "core/audit.h"
 #include "core/db.h"
@@ -350,5 +351,15 @@ static const struct route signin_routes[] = {
 	 .summary = "Sets the new password, ends all sessions, signs in"},
 };
 
-const struct module accounts_signin_module = {"accounts", signin_routes,
-					      ARRAY_LEN(signin_routes), NULL};
+/* The accounts' shared statements (accounts.c) and the user command's
+ * (cli.c) are registered once, with sign-in. */
+static struct db_sql *const accounts_sqls[] = {&accounts_sql, &accounts_cli_sql,
+					       NULL};
+
+const struct module accounts_signin_module = {
+	.name = "accounts",
+	.routes = signin_routes,
+	.nroutes = ARRAY_LEN(signin_routes),
+	.sqls = accounts_sqls,
+	.commands = accounts_commands,
+};

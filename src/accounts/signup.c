@@ -202,5 +202,8 @@ static const struct route signup_routes[] = {
 	 .summary = "Confirms the address, sets the password and signs in"},
 };
 
-const struct module accounts_signup_module = {"accounts", signup_routes,
-					      ARRAY_LEN(signup_routes), NULL};
+const struct module accounts_signup_module = {
+	.name = "accounts",
+	.routes = signup_routes,
+	.nroutes = ARRAY_LEN(signup_routes),
+};

@@ -325,5 +325,10 @@ static const struct route contact_routes[] = {
 	 .summary = "Confirms that a message was sent"},
 };
 
-const struct module contact_module = {"contact", contact_routes,
-				      ARRAY_LEN(contact_routes), &contact_sql};
+const struct module contact_module = {
+	.name = "contact",
+	.routes = contact_routes,
+	.nroutes = ARRAY_LEN(contact_routes),
+	.sql = &contact_sql,
+	.init = contact_init,
+};

@@ -1,6 +1,7 @@
 /*
  * config.c -- see config.h.  The table of keys is the documentation: each
- * key names its kind, so parsing and printing share one description.
+ * key names its kind, so parsing and printing share one description.  The
+ * modules' rows (config_declare) follow the core's in every loop.
  */
 #include "config.h"
 
@@ -14,81 +15,144 @@
 #include "proxy.h"
 #include "util.h"
 
-enum kind { K_STR, K_LISTEN, K_UINT, K_SIZE, K_BOOL, K_NETS };
-
-struct key {
-	const char *name;
-	enum kind kind;
-	size_t offset;
-	size_t size; /* K_STR: buffer size */
-	unsigned long long min, max;
-	const char *help;
-};
-
 #define OFF(f) offsetof(struct config, f)
-static const struct key keys[] = {
-	{"data", K_STR, OFF(data_dir), sizeof(((struct config *)0)->data_dir),
-	 0, 0, "folder of the database, uploads and outbox"},
-	{"listen", K_LISTEN, 0, 0, 0, 0, "address:port to serve on"},
-	{"workers", K_UINT, OFF(workers), 0, 1, 256, "worker threads"},
-	{"max_body", K_SIZE, OFF(max_body), 0, 1024, 1ull << 32,
-	 "largest request body in bytes (forms; uploads set their own)"},
-	{"max_header", K_SIZE, OFF(max_header), 0, 4096, 1 << 20,
-	 "memory for the request line and headers, in bytes"},
-	{"max_fields", K_SIZE, OFF(max_fields), 0, 1, 100000,
-	 "fields in one request"},
-	{"max_field_len", K_SIZE, OFF(max_field_len), 0, 64, 1 << 24,
-	 "bytes in one field value"},
-	{"behind_tls", K_BOOL, OFF(behind_tls), 0, 0, 1,
-	 "1 when a TLS proxy is in front (HSTS, secure cookies)"},
-	{"trusted_proxy", K_NETS, OFF(trusted_proxy),
-	 sizeof(((struct config *)0)->trusted_proxy), 0, 0,
-	 "addresses or ranges of proxies whose X-Forwarded-For is believed\n"
-	 "# (\"127.0.0.1, 10.0.0.0/8\"); empty: the peer is the client"},
-	{"header_timeout", K_UINT, OFF(header_timeout), 0, 1, 3600,
-	 "seconds a client has to send the request line and headers"},
-	{"site_name", K_STR, OFF(site_name),
-	 sizeof(((struct config *)0)->site_name), 0, 0,
-	 "the name in page titles"},
-	{"base_url", K_STR, OFF(base_url),
-	 sizeof(((struct config *)0)->base_url), 0, 0,
-	 "the address people use, for links in e-mail (default: "
-	 "http://LISTEN)"},
-	{"session_idle", K_UINT, OFF(session_idle), 0, 1, 7 * 86400,
-	 "seconds of inactivity that end a session"},
-	{"session_max", K_UINT, OFF(session_max), 0, 1, 90 * 86400,
-	 "seconds after sign-in that end a session"},
-	{"mail_from", K_STR, OFF(mail_from),
-	 sizeof(((struct config *)0)->mail_from), 0, 0,
-	 "the From: address of outgoing mail"},
-	{"smtp_url", K_STR, OFF(smtp_url), sizeof(((struct config *)0)->smtp_url),
-	 0, 0,
-	 "smtp://host:587 or smtps://host:465; unset: .eml files in "
-	 "DATA/outbox"},
-	{"smtp_user", K_STR, OFF(smtp_user),
-	 sizeof(((struct config *)0)->smtp_user), 0, 0, "SMTP user name"},
-	{"smtp_password", K_STR, OFF(smtp_password),
-	 sizeof(((struct config *)0)->smtp_password), 0, 0, "SMTP password"},
-	{"smtp_starttls", K_BOOL, OFF(smtp_starttls), 0, 0, 1,
-	 "yes to require STARTTLS on smtp://"},
-	{"reminder_days", K_STR, OFF(reminder_days),
-	 sizeof(((struct config *)0)->reminder_days), 0, 0,
-	 "days before a membership ends when its contacts are reminded"},
-	{"contact_retention_days", K_UINT, OFF(contact_retention_days), 0, 1,
-	 36500,
-	 "days a document sent with the contact form is kept (the message "
-	 "stays)"},
-	{"min_free", K_SIZE, OFF(min_free), 0, 0, 1ull << 50,
-	 "bytes the data folder's disk must keep free; below it /healthz "
-	 "answers 503"},
-	{"dev_source", K_STR, OFF(dev_source),
-	 sizeof(((struct config *)0)->dev_source), 0, 0,
-	 "development: the source tree's src folder; serve reads templates "
-	 "and static files\n# from it on every change instead of the "
-	 "compiled-in copies (empty: off)"},
+static const struct config_setting keys[] = {
+	{.key = "data", .kind = CONFIG_STR, .offset = OFF(data_dir),
+	 .size = sizeof(((struct config *)0)->data_dir),
+	 .help = "folder of the database, uploads and outbox"},
+	{.key = "listen", .kind = CONFIG_LISTEN,
+	 .help = "address:port to serve on"},
+	{.key = "workers", .kind = CONFIG_UINT, .offset = OFF(workers),
+	 .min = 1, .max = 256, .help = "worker threads"},
+	{.key = "max_body", .kind = CONFIG_SIZE, .offset = OFF(max_body),
+	 .min = 1024, .max = 1ull << 32,
+	 .help = "largest request body in bytes (forms; uploads set their "
+		 "own)"},
+	{.key = "max_header", .kind = CONFIG_SIZE, .offset = OFF(max_header),
+	 .min = 4096, .max = 1 << 20,
+	 .help = "memory for the request line and headers, in bytes"},
+	{.key = "max_fields", .kind = CONFIG_SIZE, .offset = OFF(max_fields),
+	 .min = 1, .max = 100000, .help = "fields in one request"},
+	{.key = "max_field_len", .kind = CONFIG_SIZE,
+	 .offset = OFF(max_field_len), .min = 64, .max = 1 << 24,
+	 .help = "bytes in one field value"},
+	{.key = "behind_tls", .kind = CONFIG_BOOL, .offset = OFF(behind_tls),
+	 .max = 1,
+	 .help = "1 when a TLS proxy is in front (HSTS, secure cookies)"},
+	{.key = "trusted_proxy", .kind = CONFIG_NETS,
+	 .offset = OFF(trusted_proxy),
+	 .size = sizeof(((struct config *)0)->trusted_proxy),
+	 .help = "addresses or ranges of proxies whose X-Forwarded-For is "
+		 "believed\n"
+		 "# (\"127.0.0.1, 10.0.0.0/8\"); empty: the peer is the "
+		 "client"},
+	{.key = "header_timeout", .kind = CONFIG_UINT,
+	 .offset = OFF(header_timeout), .min = 1, .max = 3600,
+	 .help = "seconds a client has to send the request line and headers"},
+	{.key = "site_name", .kind = CONFIG_STR, .offset = OFF(site_name),
+	 .size = sizeof(((struct config *)0)->site_name),
+	 .help = "the name in page titles"},
+	{.key = "base_url", .kind = CONFIG_STR, .offset = OFF(base_url),
+	 .size = sizeof(((struct config *)0)->base_url),
+	 .help = "the address people use, for links in e-mail (default: "
+		 "http://LISTEN)"},
+	{.key = "session_idle", .kind = CONFIG_UINT,
+	 .offset = OFF(session_idle), .min = 1, .max = 7 * 86400,
+	 .help = "seconds of inactivity that end a session"},
+	{.key = "session_max", .kind = CONFIG_UINT, .offset = OFF(session_max),
+	 .min = 1, .max = 90 * 86400,
+	 .help = "seconds after sign-in that end a session"},
+	{.key = "mail_from", .kind = CONFIG_STR, .offset = OFF(mail_from),
+	 .size = sizeof(((struct config *)0)->mail_from),
+	 .help = "the From: address of outgoing mail"},
+	{.key = "smtp_url", .kind = CONFIG_STR, .offset = OFF(smtp_url),
+	 .size = sizeof(((struct config *)0)->smtp_url),
+	 .help = "smtp://host:587 or smtps://host:465; unset: .eml files in "
+		 "DATA/outbox"},
+	{.key = "smtp_user", .kind = CONFIG_STR, .offset = OFF(smtp_user),
+	 .size = sizeof(((struct config *)0)->smtp_user),
+	 .help = "SMTP user name"},
+	{.key = "smtp_password", .kind = CONFIG_STR,
+	 .offset = OFF(smtp_password),
+	 .size = sizeof(((struct config *)0)->smtp_password),
+	 .help = "SMTP password"},
+	{.key = "smtp_starttls", .kind = CONFIG_BOOL,
+	 .offset = OFF(smtp_starttls), .max = 1,
+	 .help = "yes to require STARTTLS on smtp://"},
+	{.key = "contact_retention_days", .kind = CONFIG_UINT,
+	 .offset = OFF(contact_retention_days), .min = 1, .max = 36500,
+	 .help = "days a document sent with the contact form is kept (the "
+		 "message stays)"},
+	{.key = "min_free", .kind = CONFIG_SIZE, .offset = OFF(min_free),
+	 .max = 1ull << 50,
+	 .help = "bytes the data folder's disk must keep free; below it "
+		 "/healthz answers 503"},
+	{.key = "dev_source", .kind = CONFIG_STR, .offset = OFF(dev_source),
+	 .size = sizeof(((struct config *)0)->dev_source),
+	 .help = "development: the source tree's src folder; serve reads "
+		 "templates and static files\n"
+		 "# from it on every change instead of the compiled-in "
+		 "copies (empty: off)"},
 };
 
 const struct config *config_current;
+
+/* The modules' settings (config_declare), after the core's keys. */
+static const struct config_setting *declared[64];
+static size_t ndeclared;
+
+static int set_value(struct config *c, const struct config_setting *k,
+		     const char *value, char *err, size_t errlen);
+
+/* The setting called key, the core's or a module's, or NULL. */
+static const struct config_setting *
+find_setting(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+		if (strcmp(keys[i].key, key) == 0)
+			return &keys[i];
+	for (size_t i = 0; i < ndeclared; i++)
+		if (strcmp(declared[i]->key, key) == 0)
+			return declared[i];
+	return NULL;
+}
+
+/* The i-th setting of the whole table, the core's first, or NULL. */
+static const struct config_setting *
+setting_at(size_t i)
+{
+	if (i < ARRAY_LEN(keys))
+		return &keys[i];
+	return config_declared(i - ARRAY_LEN(keys));
+}
+
+const struct config_setting *
+config_declared(size_t i)
+{
+	return i < ndeclared ? declared[i] : NULL;
+}
+
+int
+config_declare(const struct config_setting *list, char *err, size_t errlen)
+{
+	for (const struct config_setting *k = list; k && k->key; k++) {
+		if (find_setting(k->key)) {
+			snprintf(err, errlen, "setting '%s' is declared twice",
+				 k->key);
+			return -1;
+		}
+		if (ndeclared == ARRAY_LEN(declared) || k->storage == NULL ||
+		    k->kind == CONFIG_LISTEN) {
+			snprintf(err, errlen, "setting '%s' cannot be declared",
+				 k->key);
+			return -1;
+		}
+		if (set_value(NULL, k, k->def ? k->def : "", err, errlen) != 0)
+			return -1;
+		declared[ndeclared++] = k;
+	}
+	return 0;
+}
 
 /*
  * One worker thread per processor, at least two: each thread serves its
@@ -123,11 +187,18 @@ config_defaults(struct config *c)
 		 "Alliance of NGOs on Crime Prevention and Criminal Justice");
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
-	snprintf(c->reminder_days, sizeof(c->reminder_days), "30,7");
 	c->contact_retention_days = 180;
 	c->min_free = 64 * 1024 * 1024;
 	snprintf(c->mail_from, sizeof(c->mail_from),
 		 "Alliance secretariat <secretariat@localhost>");
+	for (size_t i = 0; i < ndeclared; i++) {
+		char err[256];
+
+		/* Checked when declared. */
+		set_value(c, declared[i],
+			  declared[i]->def ? declared[i]->def : "", err,
+			  sizeof(err));
+	}
 }
 
 static int
@@ -152,26 +223,37 @@ int
 config_set(struct config *c, const char *key, const char *value, char *err,
 	   size_t errlen)
 {
-	const struct key *k = NULL;
-	unsigned long long n;
+	const struct config_setting *k = find_setting(key);
 
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-		if (strcmp(keys[i].name, key) == 0)
-			k = &keys[i];
 	if (k == NULL) {
 		snprintf(err, errlen, "unknown setting '%s'", key);
 		return -1;
 	}
+	return set_value(c, k, value, err, errlen);
+}
+
+/* Checks value for k and stores it: in c at k's offset for the core's
+ * settings, in k->storage for a module's (c may then be NULL). */
+static int
+set_value(struct config *c, const struct config_setting *k, const char *value,
+	  char *err, size_t errlen)
+{
+	const char *key = k->key;
+	char *slot = k->storage ? k->storage : (char *)c + k->offset;
+	unsigned long long n;
+
+	if (k->check && k->check(value, err, errlen) != 0)
+		return -1;
 	switch (k->kind) {
-	case K_STR:
+	case CONFIG_STR:
 		if (strlen(value) >= k->size || *value == '\0') {
 			snprintf(err, errlen, "%s must be 1 to %zu characters",
 				 key, k->size - 1);
 			return -1;
 		}
-		snprintf((char *)c + k->offset, k->size, "%s", value);
+		snprintf(slot, k->size, "%s", value);
 		return 0;
-	case K_LISTEN: {
+	case CONFIG_LISTEN: {
 		const char *colon = strrchr(value, ':');
 		size_t hl = colon ? (size_t)(colon - value) : 0;
 
@@ -188,7 +270,7 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 		c->port = (unsigned)n;
 		return 0;
 	}
-	case K_NETS: {
+	case CONFIG_NETS: {
 		struct proxy_nets nets;
 
 		if (strlen(value) >= k->size) {
@@ -199,10 +281,10 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 		}
 		if (proxy_nets_parse(value, &nets, err, errlen) != 0)
 			return -1;
-		snprintf((char *)c + k->offset, k->size, "%s", value);
+		snprintf(slot, k->size, "%s", value);
 		return 0;
 	}
-	case K_BOOL:
+	case CONFIG_BOOL:
 		if (strcmp(value, "1") == 0 || strcmp(value, "yes") == 0 ||
 		    strcmp(value, "true") == 0)
 			n = 1;
@@ -213,20 +295,20 @@ config_set(struct config *c, const char *key, const char *value, char *err,
 			snprintf(err, errlen, "%s must be yes or no", key);
 			return -1;
 		}
-		*(int *)((char *)c + k->offset) = (int)n;
+		*(int *)(slot) = (int)n;
 		return 0;
-	case K_UINT:
-	case K_SIZE:
+	case CONFIG_UINT:
+	case CONFIG_SIZE:
 		if (parse_uint(value, &n) != 0 || n < k->min || n > k->max) {
 			snprintf(err, errlen,
 				 "%s must be a number from %llu to %llu", key,
 				 k->min, k->max);
 			return -1;
 		}
-		if (k->kind == K_UINT)
-			*(unsigned *)((char *)c + k->offset) = (unsigned)n;
+		if (k->kind == CONFIG_UINT)
+			*(unsigned *)(slot) = (unsigned)n;
 		else
-			*(size_t *)((char *)c + k->offset) = (size_t)n;
+			*(size_t *)(slot) = (size_t)n;
 		return 0;
 	}
 	return -1;
@@ -284,18 +366,20 @@ config_read_file(struct config *c, const char *path, char *err, size_t errlen)
 int
 config_read_env(struct config *c, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+	const struct config_setting *s;
+
+	for (size_t i = 0; (s = setting_at(i)) != NULL; i++) {
 		char name[64], msg[512];
 		const char *v;
 		size_t k;
 
-		snprintf(name, sizeof(name), "ALLIANCE_%s", keys[i].name);
+		snprintf(name, sizeof(name), "ALLIANCE_%s", s->key);
 		for (k = 9; name[k]; k++)
 			name[k] = (char)toupper((unsigned char)name[k]);
 		v = getenv(name);
 		if (v == NULL)
 			continue;
-		if (config_set(c, keys[i].name, v, msg, sizeof(msg)) != 0) {
+		if (set_value(c, s, v, msg, sizeof(msg)) != 0) {
 			snprintf(err, errlen, "%s: %s", name, msg);
 			return -1;
 		}
@@ -306,22 +390,35 @@ config_read_env(struct config *c, char *err, size_t errlen)
 void
 config_print(const struct config *c)
 {
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-		const struct key *k = &keys[i];
-		const char *p = (const char *)c + k->offset;
+	const struct config_setting *k;
 
-		printf("# %s\n%s = ", k->help, k->name);
+	for (size_t i = 0; (k = setting_at(i)) != NULL; i++) {
+		const char *p =
+			k->storage ? k->storage : (const char *)c + k->offset;
+
+		printf("# %s\n%s = ", k->help, k->key);
 		switch (k->kind) {
-		case K_NETS: printf("%s\n", p); break;
-		case K_STR:
-			printf("%s\n", strcmp(k->name, "smtp_password") == 0 && *p
-						? "(set)"
-						: p);
+		case CONFIG_NETS:
+			printf("%s\n", p);
 			break;
-		case K_LISTEN: printf("%s:%u\n", c->listen_host, c->port); break;
-		case K_UINT: printf("%u\n", *(const unsigned *)p); break;
-		case K_SIZE: printf("%zu\n", *(const size_t *)p); break;
-		case K_BOOL: printf("%s\n", *(const int *)p ? "yes" : "no"); break;
+		case CONFIG_STR:
+			printf("%s\n",
+			       strcmp(k->key, "smtp_password") == 0 && *p
+				       ? "(set)"
+				       : p);
+			break;
+		case CONFIG_LISTEN:
+			printf("%s:%u\n", c->listen_host, c->port);
+			break;
+		case CONFIG_UINT:
+			printf("%u\n", *(const unsigned *)p);
+			break;
+		case CONFIG_SIZE:
+			printf("%zu\n", *(const size_t *)p);
+			break;
+		case CONFIG_BOOL:
+			printf("%s\n", *(const int *)p ? "yes" : "no");
+			break;
 		}
 	}
 }

@@ -6,6 +6,11 @@
  * (ALLIANCE_LISTEN), then from command-line flags (--listen), each
  * overriding the one before.  config_set() validates every value the same
  * way whatever its source.
+ *
+ * The core's settings are fields of struct config.  A module declares its
+ * own in its struct module (settings, a list of struct config_setting):
+ * same file, environment and check-config, its value kept in a variable
+ * of the module's.
  */
 #ifndef ALLIANCE_CONFIG_H
 #define ALLIANCE_CONFIG_H
@@ -36,9 +41,7 @@ struct config {
 				    write .eml files to DATA/outbox */
 	char smtp_user[200];
 	char smtp_password[200];
-	int smtp_starttls;       /* require STARTTLS on smtp:// */
-	char reminder_days[64];  /* membership reminders: days before the end,
-				    "30,7" */
+	int smtp_starttls;               /* require STARTTLS on smtp:// */
 	unsigned contact_retention_days; /* contact documents kept, days */
 	size_t min_free;         /* bytes the data folder's disk must keep free:
 				    /healthz fails below it */
@@ -47,10 +50,47 @@ struct config {
 				    compiled-in copies */
 };
 
+enum config_kind {
+	CONFIG_STR,    /* text of 1 to size - 1 bytes */
+	CONFIG_LISTEN, /* host:port (the core's listen only) */
+	CONFIG_UINT,   /* unsigned from min to max, 64k and 1M allowed */
+	CONFIG_SIZE,   /* size_t from min to max, likewise */
+	CONFIG_BOOL,   /* int: yes/no, true/false, 1/0 */
+	CONFIG_NETS,   /* text: addresses and ranges (proxy.h) */
+};
+
+/* One setting: a row of the configuration table.  The core's keep their
+ * value at offset in struct config; a module's in storage (a char[size],
+ * unsigned, size_t or int).  A list of them ends with a NULL key. */
+struct config_setting {
+	const char *key; /* "reminder_days": ALLIANCE_REMINDER_DAYS */
+	enum config_kind kind;
+	size_t offset; /* the core's: offsetof(struct config, field) */
+	size_t size;   /* CONFIG_STR, CONFIG_NETS: buffer size */
+	unsigned long long min, max; /* CONFIG_UINT, CONFIG_SIZE */
+	const char *help; /* the comment check-config prints above it */
+	/* A module's: */
+	void *storage;
+	const char *def; /* the default, as the file would say it */
+	/* Further validation, before the kind's: 0, or -1 with the message
+	 * for the person in err. */
+	int (*check)(const char *value, char *err, size_t errlen);
+	const char *flag; /* "reminder-days": --reminder-days VALUE, or
+			     NULL */
+};
+
+/* Adds a module's settings (NULL-key terminated) to the table and sets
+ * each to its default.  0, or -1 with the reason in err (a key already
+ * taken, a default its own check refuses, too many). */
+int config_declare(const struct config_setting *list, char *err, size_t errlen);
+/* The i-th declared (module) setting, or NULL past the last. */
+const struct config_setting *config_declared(size_t i);
+
 /* The settings in force, for modules that need them (mail, sessions).
  * Set once by the command before any thread starts. */
 extern const struct config *config_current;
 
+/* The core's defaults in c, and every declared setting's default. */
 void config_defaults(struct config *c);
 /* Sets key to value. 0, or -1 with a message for the person in err. */
 int config_set(struct config *c, const char *key, const char *value,

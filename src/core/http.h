@@ -100,9 +100,12 @@ struct admin_tile {
 	int (*count)(struct req *r, int64_t *n);
 };
 
-/* A feature module: its routes, its statement table (may be NULL), its
- * entries in the secretariat's menu and its tiles of the secretariat's
- * overview (may be none). */
+/* A feature module: everything the platform needs from it, declared here
+ * and nowhere else (src/app.c lists the modules; the core and main.c name
+ * none): its routes, statement tables, init, commands, start hook,
+ * settings, entries in the secretariat's menu and tiles of its overview.
+ * Every member but name may be NULL or 0. */
+struct db;
 struct module {
 	const char *name;
 	const struct route *routes;
@@ -112,6 +115,26 @@ struct module {
 	size_t nadmin_menu;
 	const struct admin_tile *admin_tiles;
 	size_t nadmin_tiles;
+	/* More statement tables the module owns, NULL-terminated; app_init
+	 * registers sql and these before any init runs. */
+	struct db_sql *const *sqls;
+	/* Called once by app_init, in module order, after every table is
+	 * registered and the settings are read (config_current is set):
+	 * registers job kinds, rules, page chrome. */
+	void (*init)(void);
+	/* Its `alliance NAME` subcommands (core/command.h), NULL-name
+	 * terminated; main.c looks a name up in the core's commands first,
+	 * then in each module's, and lists them all in its usage. */
+	const struct module_command *commands;
+	/* Called by serve and worker, in module order, with the database
+	 * once it is known to be up to date: queues the module's recurring
+	 * jobs (jobs_ensure) whose kinds its init registered.  0, or -1 and
+	 * the command stops. */
+	int (*start)(struct db *db, int64_t now);
+	/* Its settings (core/config.h), NULL-key terminated: declared before
+	 * the file, environment and flags are read, printed by
+	 * check-config after the core's. */
+	const struct config_setting *settings;
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

@@ -26,10 +26,17 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "audit.h"
+#include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "devsource.h"
 #include "embed.h"
+#include "jobs.h"
+#include "mail.h"
+#include "maintenance.h"
+#include "ratelimit.h"
+#include "search.h"
 #include "util.h"
 
 struct asset {
@@ -345,5 +352,25 @@ static const struct route core_routes[] = {
 		    "nearly full"},
 };
 
-const struct module core_module = {"core", core_routes, ARRAY_LEN(core_routes),
-				   NULL};
+/* The core's own tables: the services every module may call. */
+static struct db_sql *const core_sqls[] = {
+	&search_sql, &mail_sql,      &jobs_sql,        &auth_sql,
+	&audit_sql,  &ratelimit_sql, &maintenance_sql, NULL,
+};
+
+/* The core's job kinds: mail delivery and the nightly maintenance. */
+static void
+core_init(void)
+{
+	mail_init();
+	maintenance_init();
+}
+
+const struct module core_module = {
+	.name = "core",
+	.routes = core_routes,
+	.nroutes = ARRAY_LEN(core_routes),
+	.sqls = core_sqls,
+	.init = core_init,
+	.start = maintenance_ensure,
+};

@@ -247,6 +247,65 @@ config_env_overrides(void **state)
 	unsetenv("ALLIANCE_WORKERS");
 }
 
+/* A module's setting, declared as struct module's settings are. */
+static char test_days[16];
+
+static int
+check_no_zero(const char *value, char *err, size_t errlen)
+{
+	if (strcmp(value, "0") != 0)
+		return 0;
+	snprintf(err, errlen, "test_days must not be 0");
+	return -1;
+}
+
+static void
+config_declared_settings_read_like_the_core_s(void **state)
+{
+	static const struct config_setting list[] = {
+		{.key = "test_days",
+		 .kind = CONFIG_STR,
+		 .size = sizeof(test_days),
+		 .help = "a test",
+		 .storage = test_days,
+		 .def = "30,7",
+		 .check = check_no_zero},
+		{.key = NULL},
+	};
+	static const struct config_setting twice[] = {
+		{.key = "workers", .kind = CONFIG_UINT, .storage = test_days},
+		{.key = NULL},
+	};
+	struct config c;
+	char err[256];
+
+	assert_int_equal(config_declare(list, err, sizeof(err)), 0);
+	assert_string_equal(test_days, "30,7"); /* the default */
+	assert_ptr_equal(config_declared(0), &list[0]);
+	assert_null(config_declared(1));
+	config_defaults(&c);
+	assert_int_equal(config_set(&c, "test_days", "14", err, sizeof(err)),
+			 0);
+	assert_string_equal(test_days, "14");
+	assert_int_equal(config_set(&c, "test_days", "0", err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "test_days must not be 0");
+	assert_string_equal(test_days, "14"); /* nothing changed */
+	setenv("ALLIANCE_TEST_DAYS", "9", 1);
+	assert_int_equal(config_read_env(&c, err, sizeof(err)), 0);
+	assert_string_equal(test_days, "9");
+	setenv("ALLIANCE_TEST_DAYS", "0", 1);
+	assert_int_equal(config_read_env(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "ALLIANCE_TEST_DAYS: test_days must not"));
+	unsetenv("ALLIANCE_TEST_DAYS");
+	config_defaults(&c);
+	assert_string_equal(test_days, "30,7");
+	/* a key the core or another module has */
+	assert_int_equal(config_declare(twice, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "'workers' is declared twice"));
+	assert_int_equal(config_declare(list, err, sizeof(err)), -1);
+}
+
 static void
 markdown_renders_tables_and_emphasis(void **state)
 {
@@ -302,6 +361,7 @@ main(void)
 		cmocka_unit_test(config_sizes_take_k_and_m_suffixes),
 		cmocka_unit_test(config_file_reports_line_of_error),
 		cmocka_unit_test(config_env_overrides),
+		cmocka_unit_test(config_declared_settings_read_like_the_core_s),
 		cmocka_unit_test(markdown_renders_tables_and_emphasis),
 		cmocka_unit_test(markdown_drops_raw_html_and_script_links),
 		cmocka_unit_test(markdown_of_nothing_is_empty),

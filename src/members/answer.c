@@ -509,5 +509,9 @@ static const struct route answer_routes[] = {
 		    "the secretariat"},
 };
 
-const struct module answer_module = {"answer", answer_routes,
-				     ARRAY_LEN(answer_routes), &answer_sql};
+const struct module answer_module = {
+	.name = "answer",
+	.routes = answer_routes,
+	.nroutes = ARRAY_LEN(answer_routes),
+	.sql = &answer_sql,
+};

@@ -311,5 +311,9 @@ static const struct route cancel_routes[] = {
 		    "its state"},
 };
 
-const struct module cancel_module = {"cancel", cancel_routes,
-				     ARRAY_LEN(cancel_routes), &cancel_sql};
+const struct module cancel_module = {
+	.name = "cancel",
+	.routes = cancel_routes,
+	.nroutes = ARRAY_LEN(cancel_routes),
+	.sql = &cancel_sql,
+};

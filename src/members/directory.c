@@ -749,6 +749,9 @@ static const struct route directory_routes[] = {
 	 .summary = "One member organisation; its representatives for members"},
 };
 
-const struct module directory_module = {"directory", directory_routes,
-					ARRAY_LEN(directory_routes),
-					&directory_sql};
+const struct module directory_module = {
+	.name = "directory",
+	.routes = directory_routes,
+	.nroutes = ARRAY_LEN(directory_routes),
+	.sql = &directory_sql,
+};

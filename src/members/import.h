@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/command.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/http.h"
@@ -56,5 +57,8 @@ int members_export(struct db *db, enum members_csv_kind kind, struct buf *out);
  * database), 2 (the command line). */
 int members_import_command(struct db *db, int argc, char **argv, int dry_run);
 int members_export_command(struct db *db, int argc, char **argv);
+
+/* `alliance import` and `alliance export`, for import_module. */
+extern const struct module_command members_import_commands[];
 
 #endif

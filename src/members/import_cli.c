@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/command.h"
 #include "core/util.h"
 
 struct bar {
@@ -156,3 +157,59 @@ members_export_command(struct db *db, int argc, char **argv)
 	buf_free(&b);
 	return rc;
 }
+
+/* Set by --dry-run. */
+static int dry_run;
+
+static const struct option import_options[] = {
+	{"dry-run", no_argument, &dry_run, 1},
+	{NULL, 0, NULL, 0},
+};
+
+static int
+cmd_import(struct config *c, int argc, char **argv)
+{
+	struct db *db = command_open_current(c);
+	int rc;
+
+	if (db == NULL)
+		return EXIT_FAIL;
+	rc = members_import_command(db, argc, argv, dry_run);
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_export(struct config *c, int argc, char **argv)
+{
+	struct db *db = command_open_current(c);
+	int rc;
+
+	if (db == NULL)
+		return EXIT_FAIL;
+	rc = members_export_command(db, argc, argv);
+	db_close(db);
+	return rc;
+}
+
+const struct module_command members_import_commands[] = {
+	{.name = "import", .run = cmd_import,
+	 .usage = "organisations|people|memberships FILE.csv [--dry-run] "
+		  "[--data DIR]",
+	 .help = "Imports a CSV file (UTF-8, a header row naming the columns) "
+		 "in one transaction:\n"
+		 "every row or none.  Each bad row is listed with its line; "
+		 "--dry-run checks\n"
+		 "and changes nothing.  Exit 0 done, 1 bad rows (nothing "
+		 "imported).",
+	 .summary = "import KIND FILE   organisations, people or memberships "
+		    "from CSV", .options = import_options},
+	{.name = "export", .run = cmd_export,
+	 .usage = "organisations|people|memberships [--data DIR] > FILE.csv",
+	 .help = "Writes every organisation, person or membership as CSV "
+		 "(UTF-8 with a BOM,\n"
+		 "CRLF) in the columns import reads.",
+	 .summary = "export KIND   organisations, people or memberships as "
+		    "CSV"},
+	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};

@@ -237,4 +237,5 @@ const struct module import_module = {
 	.sql = &import_sql,
 	.admin_menu = import_menu,
 	.nadmin_menu = ARRAY_LEN(import_menu),
+	.commands = members_import_commands,
 };

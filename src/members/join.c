@@ -760,5 +760,9 @@ static const struct route join_routes[] = {
 		    "notice to the secretariat"},
 };
 
-const struct module join_module = {"join", join_routes,
-				   ARRAY_LEN(join_routes), &join_sql};
+const struct module join_module = {
+	.name = "join",
+	.routes = join_routes,
+	.nroutes = ARRAY_LEN(join_routes),
+	.sql = &join_sql,
+};

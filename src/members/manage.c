@@ -618,5 +618,10 @@ static const struct route manage_routes[] = {
 	             "Saves the organisation's details (UN status: admins only)"),
 };
 
-const struct module manage_module = {"manage", manage_routes,
-				     ARRAY_LEN(manage_routes), &manage_sql};
+const struct module manage_module = {
+	.name = "manage",
+	.routes = manage_routes,
+	.nroutes = ARRAY_LEN(manage_routes),
+	.sql = &manage_sql,
+	.init = members_manage_init,
+};

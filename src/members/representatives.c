@@ -894,4 +894,8 @@ static const struct route reps_routes[] = {
 };
 
 const struct module representatives_module = {
-	"representatives", reps_routes, ARRAY_LEN(reps_routes), &reps_sql};
+	.name = "representatives",
+	.routes = reps_routes,
+	.nroutes = ARRAY_LEN(reps_routes),
+	.sql = &reps_sql,
+};

@@ -823,6 +823,10 @@ static const struct menu_entry review_menu[] = {
 	{"/admin/applications", "Applications", 20},
 };
 
+/* approve.c's statements are review's: approving is the end of a
+ * review (representatives.c calls them too). */
+static struct db_sql *const review_sqls[] = {&approve_sql, NULL};
+
 const struct module review_module = {
 	.name = "review",
 	.routes = review_routes,
@@ -832,4 +836,5 @@ const struct module review_module = {
 	.nadmin_menu = ARRAY_LEN(review_menu),
 	.admin_tiles = review_tiles,
 	.nadmin_tiles = ARRAY_LEN(review_tiles),
+	.sqls = review_sqls,
 };

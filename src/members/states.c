@@ -20,6 +20,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/http.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -430,14 +431,43 @@ next_morning(int64_t now)
 	return (now / 86400 + 1) * 86400 + 5 * 3600;
 }
 
+/* reminder_days, the module's setting: days before the end of a
+ * membership when its contacts are reminded. */
+static char reminder_days[64] = "30,7";
+
+/* The setting's check: a schedule members_parse_schedule reads. */
+static int
+check_reminder_days(const char *value, char *err, size_t errlen)
+{
+	int schedule[16];
+
+	if (members_parse_schedule(value, schedule, 16) >= 0)
+		return 0;
+	snprintf(err, errlen, "reminder_days must be days like 30,7, not '%s'",
+		 value);
+	return -1;
+}
+
+static const struct config_setting members_settings[] = {
+	{
+		.key = "reminder_days",
+		.kind = CONFIG_STR,
+		.size = sizeof(reminder_days),
+		.help = "days before a membership ends when its contacts are "
+			"reminded",
+		.storage = reminder_days,
+		.def = "30,7",
+		.check = check_reminder_days,
+		.flag = "reminder-days",
+	},
+	{.key = NULL},
+};
+
 static int
 daily_job(struct db *db, const char *payload, char *err, size_t errlen)
 {
 	int schedule[16], attempt, max;
-	int n = members_parse_schedule(config_current
-					       ? config_current->reminder_days
-					       : "30,7",
-				       schedule, 16);
+	int n = members_parse_schedule(reminder_days, schedule, 16);
 	int64_t now, done;
 
 	if (jobs_current(&attempt, &max, &now) != 0)
@@ -470,3 +500,11 @@ members_states_ensure(struct db *db, int64_t now)
 {
 	return jobs_ensure(db, MEMBERS_DAILY_JOB, now + 120);
 }
+
+const struct module members_module = {
+	.name = "members",
+	.sql = &states_sql,
+	.init = members_states_init,
+	.start = members_states_ensure,
+	.settings = members_settings,
+};

@@ -82,4 +82,10 @@ int members_mail_contacts(struct db *db, int64_t person, int64_t organisation,
 void members_states_init(void);
 int members_states_ensure(struct db *db, int64_t now);
 
+/* The membership life cycle as a module without routes: the states
+ * statements, the daily job (registered by its init, queued by its
+ * start) and the reminder_days setting. */
+struct module;
+extern const struct module members_module;
+
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/auth.h"
+#include "core/config.h"
 #include "core/db.h"
 #include "core/render.h"
 #include "core/search.h"
@@ -340,5 +341,21 @@ static const struct route site_routes[] = {
 	 .summary = "Full-text search of the site"},
 };
 
-const struct module site_module = {"site", site_routes, ARRAY_LEN(site_routes),
-				   &site_sql};
+/* The site's name from the settings, and its layout and error page as
+ * every module's page chrome. */
+static void
+site_init(void)
+{
+	if (config_current)
+		site_set_name(config_current->site_name);
+	render_configure("site/templates/layout.html",
+			 "site/templates/error.html", site_chrome);
+}
+
+const struct module site_module = {
+	.name = "site",
+	.routes = site_routes,
+	.nroutes = ARRAY_LEN(site_routes),
+	.sql = &site_sql,
+	.init = site_init,
+};
