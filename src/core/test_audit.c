@@ -41,34 +41,6 @@ static const char *const test_sql_text[T__MAX] = {
 };
 static struct db_sql test_sql = {"test", test_sql_text, T__MAX, 0};
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct db *db;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (testdb_open(f->dir, f->path, &f->db) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (testdb_close(f->dir, f->db) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
 /* Inserts a row with a chosen time; returns its id. */
 static int64_t
 insert_at(struct db *db, const char *at, int64_t actor, const char *action,
@@ -170,7 +142,7 @@ stamp(char *out, size_t n)
 static void
 record_round_trips_with_before_and_after(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	json_t *before = json_pack("{s:s,s:i}", "role", "member", "level", 2);
 	json_t *after = json_pack("{s:s,s:i}", "role", "admin", "level", 3);
 	json_t *rows, *row;
@@ -214,7 +186,7 @@ record_round_trips_with_before_and_after(void **state)
 static void
 record_without_before_after_or_object_gives_nulls(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	json_t *rows, *row;
 
 	assert_int_equal(audit_record(f->db, 0, "system.migrate", NULL, NULL,
@@ -235,7 +207,7 @@ record_without_before_after_or_object_gives_nulls(void **state)
 static void
 filter_by_actor_keeps_only_their_rows(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter flt = {.actor = 1};
 	json_t *rows;
 	char got[64];
@@ -250,7 +222,7 @@ filter_by_actor_keeps_only_their_rows(void **state)
 static void
 filter_by_action_is_a_case_sensitive_prefix(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter flt = {.action = "person."};
 	json_t *rows;
 	char got[64];
@@ -266,7 +238,7 @@ filter_by_action_is_a_case_sensitive_prefix(void **state)
 static void
 filter_by_action_takes_like_wildcards_literally(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter pct = {.action = "%"};
 	struct audit_filter under = {.action = "person_"};
 	json_t *rows;
@@ -283,7 +255,7 @@ filter_by_action_takes_like_wildcards_literally(void **state)
 static void
 filter_by_object_type_and_id(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter by_type = {.object_type = "person"};
 	struct audit_filter by_object = {.object_type = "person",
 					 .object_id = "7"};
@@ -305,7 +277,7 @@ filter_by_object_type_and_id(void **state)
 static void
 filter_by_date_range_includes_both_whole_days(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter one_day = {.since = "2026-03-02",
 				       .until = "2026-03-02"};
 	struct audit_filter from = {.since = "2026-03-03"};
@@ -332,7 +304,7 @@ filter_by_date_range_includes_both_whole_days(void **state)
 static void
 filters_combine(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter flt = {.actor = 1,
 				   .action = "person.",
 				   .since = "2026-03-01",
@@ -350,7 +322,7 @@ filters_combine(void **state)
 static void
 filter_values_are_never_sql(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter flt = {.action = "' OR 1=1 --",
 				   .object_type = "x' OR 'a'='a"};
 	json_t *rows;
@@ -364,7 +336,7 @@ filter_values_are_never_sql(void **state)
 static void
 list_rejects_malformed_date(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter flt = {.since = "2026-3-1"};
 
 	seed_history(f->db);
@@ -374,7 +346,7 @@ list_rejects_malformed_date(void **state)
 static void
 list_is_newest_first_and_pages_with_limit_offset(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	json_t *rows;
 	char got[64];
 	int64_t a, b;
@@ -409,7 +381,7 @@ list_is_newest_first_and_pages_with_limit_offset(void **state)
 static void
 update_of_audit_row_is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct audit_filter flt = {.action = "forged"};
 	struct db_stmt *st;
 	json_t *rows;
@@ -431,7 +403,7 @@ update_of_audit_row_is_refused(void **state)
 static void
 delete_of_audit_row_is_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct db_stmt *st;
 
 	assert_int_equal(audit_record(f->db, 1, "person.role.set", "person",
@@ -446,7 +418,7 @@ delete_of_audit_row_is_refused(void **state)
 static void
 record_in_rolled_back_transaction_disappears(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(audit_record(f->db, 1, "kept", NULL, NULL, NULL, NULL,
 				      NULL),
@@ -463,7 +435,7 @@ record_in_rolled_back_transaction_disappears(void **state)
 static void
 record_in_committed_transaction_stays(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	json_t *rows;
 
 	assert_int_equal(db_begin(f->db), 0);
@@ -477,7 +449,7 @@ record_in_committed_transaction_stays(void **state)
 	json_decref(rows);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, testdb_setup, testdb_teardown)
 
 int
 main(void)

@@ -31,27 +31,10 @@ clock_for_tests(void)
 	return atomic_load(&fake_now);
 }
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct db *db;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (testdb_open(f->dir, f->path, &f->db) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	atomic_store(&fake_now, 0);
 	if (testdb_close(f->dir, f->db) != 0)
@@ -83,7 +66,7 @@ unset_it_is_the_real_clock(void **state)
 static void
 set_it_is_the_time_of_the_whole_program(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	const int64_t t = 2000000000; /* 2033-05-18 */
 
 	atomic_store(&fake_now, t);
@@ -119,7 +102,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unset_it_is_the_real_clock),
 		cmocka_unit_test_setup_teardown(
-			set_it_is_the_time_of_the_whole_program, setup,
+			set_it_is_the_time_of_the_whole_program, testdb_setup,
 			teardown),
 	};
 

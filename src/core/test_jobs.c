@@ -48,12 +48,6 @@ static atomic_int race_runs[RACE_JOBS];
 static atomic_int ok_runs, fail_runs;
 static int seen_attempt[8];
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct db *db;
-};
-
 static int
 job_ok(struct db *db, const char *payload, char *err, size_t errlen)
 {
@@ -91,7 +85,7 @@ job_race(struct db *db, const char *payload, char *err, size_t errlen)
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct testdb *f = calloc(1, sizeof(*f));
 
 	if (testdb_open(f->dir, f->path, &f->db) != 0)
 		return -1;
@@ -99,17 +93,6 @@ setup(void **state)
 	atomic_store(&fail_runs, 0);
 	memset(seen_attempt, 0, sizeof(seen_attempt));
 	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (testdb_close(f->dir, f->db) != 0)
-		return -1;
-	free(f);
 	return 0;
 }
 
@@ -161,7 +144,7 @@ count_status(struct db *db, const char *status)
 static void
 due_job_runs_once_and_future_job_waits(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	int64_t now = 1800000000;
 	int64_t due = jobs_enqueue(f->db, "test.ok", "a", now - 5);
 	int64_t later = jobs_enqueue(f->db, "test.ok", "b", now + 60);
@@ -190,7 +173,7 @@ due_job_runs_once_and_future_job_waits(void **state)
 static void
 run_due_takes_at_most_max(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	int64_t now = 1800000000;
 
 	for (int i = 0; i < 5; i++)
@@ -204,7 +187,7 @@ run_due_takes_at_most_max(void **state)
 static void
 failing_job_is_retried_with_backoff_then_fails(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	int64_t now = 1800000000, t = now;
 	int64_t id = jobs_enqueue(f->db, "test.fail", "x", now);
 	int64_t waits[] = {30, 60, 120, 240};
@@ -291,7 +274,7 @@ race(void *arg)
 static void
 two_runners_never_run_one_job_twice(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	int64_t now = 1800000000;
 	pthread_barrier_t start;
 	struct racer a = {&start, f->path, "runner-a", now, 0, 0};
@@ -336,7 +319,7 @@ two_runners_never_run_one_job_twice(void **state)
 static void
 expired_lease_makes_job_due_again(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	int64_t now = 1800000000;
 	int64_t id = jobs_enqueue(f->db, "test.ok", "", now);
 	struct db_stmt *st = db_stmt(f->db, &test_sql, T_TAKE_AS_DEAD);
@@ -363,7 +346,7 @@ expired_lease_makes_job_due_again(void **state)
 static void
 lease_lost_on_last_attempt_fails_without_running(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	int64_t now = 1800000000;
 	int64_t id = jobs_enqueue(f->db, "test.ok", "", now);
 	struct job_row r;
@@ -387,7 +370,7 @@ lease_lost_on_last_attempt_fails_without_running(void **state)
 static void
 unknown_kind_fails_clearly(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	int64_t now = 1800000000;
 	int64_t id = jobs_enqueue(f->db, "no.such.kind", "1", now);
 	struct job_row r;
@@ -416,7 +399,7 @@ seconds_since(const struct timespec *t0)
 static void
 runner_thread_runs_jobs_and_stops_promptly(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct timespec t0;
 
 	assert_true(jobs_enqueue(f->db, "test.ok", "", 0) > 0);
@@ -448,25 +431,25 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			due_job_runs_once_and_future_job_waits, setup,
-			teardown),
+			testdb_teardown),
 		cmocka_unit_test_setup_teardown(run_due_takes_at_most_max,
-						setup, teardown),
+						setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
 			failing_job_is_retried_with_backoff_then_fails, setup,
-			teardown),
+			testdb_teardown),
 		cmocka_unit_test(backoff_doubles_up_to_an_hour),
 		cmocka_unit_test_setup_teardown(
-			two_runners_never_run_one_job_twice, setup, teardown),
+			two_runners_never_run_one_job_twice, setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
-			expired_lease_makes_job_due_again, setup, teardown),
+			expired_lease_makes_job_due_again, setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
 			lease_lost_on_last_attempt_fails_without_running, setup,
-			teardown),
+			testdb_teardown),
 		cmocka_unit_test_setup_teardown(unknown_kind_fails_clearly,
-						setup, teardown),
+						setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
 			runner_thread_runs_jobs_and_stops_promptly, setup,
-			teardown),
+			testdb_teardown),
 	};
 
 	db_register(&jobs_sql);

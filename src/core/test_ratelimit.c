@@ -27,34 +27,6 @@ static struct db_sql test_sql = {"test", test_sql_text, T__MAX, 0};
 #define KEY "signin-fail:ip:203.0.113.7"
 #define T0 1780000000 /* 2026-05-28T20:26:40Z */
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct db *db;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (testdb_open(f->dir, f->path, &f->db) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (testdb_close(f->dir, f->db) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
 /* The stored count of key, -1 when it has no row. */
 static int64_t
 stored_count(struct db *db, const char *key)
@@ -87,7 +59,7 @@ stored_keys(struct db *db)
 static void
 limit_th_hit_is_allowed_and_the_next_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(ratelimit_hit(f->db, KEY, 5, 60, T0), 0);
@@ -98,7 +70,7 @@ limit_th_hit_is_allowed_and_the_next_refused(void **state)
 static void
 limit_reached_answers_seconds_left_in_window(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(ratelimit_hit(f->db, KEY, 3, 600, T0), 0);
 	assert_int_equal(ratelimit_hit(f->db, KEY, 3, 600, T0 + 100), 0);
@@ -111,7 +83,7 @@ limit_reached_answers_seconds_left_in_window(void **state)
 static void
 refused_hit_is_not_counted(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(ratelimit_hit(f->db, KEY, 2, 60, T0), 0);
 	assert_int_equal(ratelimit_hit(f->db, KEY, 2, 60, T0), 0);
@@ -123,7 +95,7 @@ refused_hit_is_not_counted(void **state)
 static void
 new_window_starts_the_count_over(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(ratelimit_hit(f->db, KEY, 2, 60, T0), 0);
 	assert_int_equal(ratelimit_hit(f->db, KEY, 2, 60, T0 + 10), 0);
@@ -139,7 +111,7 @@ new_window_starts_the_count_over(void **state)
 static void
 keys_are_counted_apart(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	const char *other = "signin-fail:ip:203.0.113.8";
 
 	assert_int_equal(ratelimit_hit(f->db, KEY, 1, 60, T0), 0);
@@ -153,7 +125,7 @@ keys_are_counted_apart(void **state)
 static void
 peek_answers_without_counting(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(ratelimit_peek(f->db, KEY, 2, 60, T0), 0);
 	assert_int_equal(stored_count(f->db, KEY), -1);
@@ -169,7 +141,7 @@ peek_answers_without_counting(void **state)
 static void
 clear_forgets_the_key(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(ratelimit_hit(f->db, KEY, 1, 60, T0), 0);
 	assert_int_equal(ratelimit_hit(f->db, KEY, 1, 60, T0), 60);
@@ -184,7 +156,7 @@ clear_forgets_the_key(void **state)
 static void
 prune_forgets_only_windows_started_before(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(ratelimit_hit(f->db, "old", 1, 60, T0), 0);
 	assert_int_equal(ratelimit_hit(f->db, "new", 1, 60, T0 + 3600), 0);
@@ -197,7 +169,7 @@ prune_forgets_only_windows_started_before(void **state)
 static void
 hit_inside_rolled_back_transaction_is_not_kept(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(db_begin(f->db), 0);
 	assert_int_equal(ratelimit_hit(f->db, KEY, 1, 60, T0), 0);
@@ -209,7 +181,7 @@ hit_inside_rolled_back_transaction_is_not_kept(void **state)
 static void
 add_counts_n_and_refuses_what_does_not_fit(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	/* 10 units per minute: 4 + 4 fit, 4 more do not, 2 do */
 	assert_int_equal(ratelimit_add(f->db, KEY, 4, 10, 60, T0), 0);
@@ -226,7 +198,7 @@ add_counts_n_and_refuses_what_does_not_fit(void **state)
 static void
 rule_counts_client_and_address_apart(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	const struct ratelimit_rule rule = {"form", 3, 2, 60};
 
 	/* two for one address, then that address is refused ... */
@@ -261,7 +233,7 @@ wait_words_for_people(void **state)
 			    "24 hours");
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, testdb_setup, testdb_teardown)
 
 int
 main(void)

@@ -30,34 +30,6 @@ static const char *const test_sql_text[T__MAX] = {
 };
 static struct db_sql test_sql = {"test", test_sql_text, T__MAX, 0};
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct db *db;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (testdb_open(f->dir, f->path, &f->db) != 0)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	if (testdb_close(f->dir, f->db) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
-
 static int64_t
 count(struct db *db, int stmt)
 {
@@ -74,7 +46,7 @@ count(struct db *db, int stmt)
 static void
 migrations_seed_the_twelve_focal_areas(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 
 	assert_int_equal(count(f->db, T_COUNT_FOCAL), 12);
 }
@@ -82,7 +54,7 @@ migrations_seed_the_twelve_focal_areas(void **state)
 static void
 migrating_again_applies_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	char err[256];
 
 	assert_int_equal(db_pending_migrations(f->db), 0);
@@ -92,7 +64,7 @@ migrating_again_applies_nothing(void **state)
 static void
 row_becomes_typed_json(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct db_stmt *st = db_stmt(f->db, &test_sql, T_FOCAL_BY_SLUG);
 	json_t *row;
 
@@ -109,7 +81,7 @@ row_becomes_typed_json(void **state)
 static void
 missing_row_is_json_null(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct db_stmt *st = db_stmt(f->db, &test_sql, T_FOCAL_BY_SLUG);
 	json_t *row;
 
@@ -122,7 +94,7 @@ missing_row_is_json_null(void **state)
 static void
 one_int_reads_a_count_and_refuses_no_row(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct db_stmt *st = db_stmt(f->db, &test_sql, T_COUNT_FOCAL);
 	int64_t n = -1;
 
@@ -142,7 +114,7 @@ one_int_reads_a_count_and_refuses_no_row(void **state)
 static void
 rollback_leaves_nothing_behind(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	int64_t before = count(f->db, T_COUNT_PAGES);
 	struct db_stmt *st;
 
@@ -160,7 +132,7 @@ rollback_leaves_nothing_behind(void **state)
 static void
 constraint_violation_is_an_error_not_a_crash(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct db_stmt *st = db_stmt(f->db, &test_sql, T_INSERT_PAGE);
 
 	db_bind_text(st, 1, "about"); /* slug is UNIQUE and seeded */
@@ -172,7 +144,7 @@ constraint_violation_is_an_error_not_a_crash(void **state)
 static void
 backup_is_a_readable_copy(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	char dest[160], err[256];
 	struct db *copy;
 
@@ -188,7 +160,7 @@ backup_is_a_readable_copy(void **state)
 static void
 generation_moves_on_every_committed_write(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	struct db *other;
 	struct db_stmt *st;
 	uint64_t g0, g1, g2, g3;
@@ -221,7 +193,7 @@ generation_moves_on_every_committed_write(void **state)
 static void
 search_finds_femicide_platform(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	json_t *hits = search_run(f->db, "femicide", 10);
 	json_t *hit;
 	size_t i;
@@ -238,7 +210,7 @@ search_finds_femicide_platform(void **state)
 static void
 search_ignores_fts_syntax_in_input(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	const char *nasty[] = {"\"", "femi*cide OR", "NEAR(a b)", "-", "a:b",
 			       "((", "' OR 1=1 --"};
 
@@ -253,7 +225,7 @@ search_ignores_fts_syntax_in_input(void **state)
 static void
 search_folds_diacritics(void **state)
 {
-	struct fixture *f = *state;
+	struct testdb *f = *state;
 	json_t *hits = search_run(f->db, "fémicide", 10);
 
 	assert_non_null(hits);
@@ -319,18 +291,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(migrations_seed_the_twelve_focal_areas, setup, teardown),
-		cmocka_unit_test_setup_teardown(migrating_again_applies_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(row_becomes_typed_json, setup, teardown),
-		cmocka_unit_test_setup_teardown(missing_row_is_json_null, setup, teardown),
-		cmocka_unit_test_setup_teardown(one_int_reads_a_count_and_refuses_no_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(rollback_leaves_nothing_behind, setup, teardown),
-		cmocka_unit_test_setup_teardown(constraint_violation_is_an_error_not_a_crash, setup, teardown),
-		cmocka_unit_test_setup_teardown(backup_is_a_readable_copy, setup, teardown),
-		cmocka_unit_test_setup_teardown(generation_moves_on_every_committed_write, setup, teardown),
-		cmocka_unit_test_setup_teardown(search_finds_femicide_platform, setup, teardown),
-		cmocka_unit_test_setup_teardown(search_ignores_fts_syntax_in_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(search_folds_diacritics, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrations_seed_the_twelve_focal_areas, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(migrating_again_applies_nothing, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(row_becomes_typed_json, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(missing_row_is_json_null, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(one_int_reads_a_count_and_refuses_no_row, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(rollback_leaves_nothing_behind, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(constraint_violation_is_an_error_not_a_crash, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(backup_is_a_readable_copy, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(generation_moves_on_every_committed_write, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(search_finds_femicide_platform, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(search_ignores_fts_syntax_in_input, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(search_folds_diacritics, testdb_setup, testdb_teardown),
 		cmocka_unit_test(fts_query_quotes_words_and_prefixes_last),
 		cmocka_unit_test(snippet_parts_mark_hits),
 		cmocka_unit_test(snippet_parts_leave_out_markdown_marks),

@@ -43,4 +43,38 @@ testdb_close(const char *dir, struct db *db)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* A fresh database for one cmocka test: its folder, file and connection
+ * (what testdb_setup puts in *state). */
+struct testdb {
+	char dir[64];
+	char path[128];
+	struct db *db;
+};
+
+/* cmocka setup: *state becomes a struct testdb with every migration
+ * applied.  0 or -1. */
+static inline int
+testdb_setup(void **state)
+{
+	struct testdb *f = calloc(1, sizeof(*f));
+
+	if (f == NULL || testdb_open(f->dir, f->path, &f->db) != 0)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+/* cmocka teardown: closes and removes the struct testdb in *state.  0 or
+ * -1. */
+static inline int
+testdb_teardown(void **state)
+{
+	struct testdb *f = *state;
+
+	if (testdb_close(f->dir, f->db) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
 #endif
