@@ -43,18 +43,6 @@ teardown(void **state)
 	return 0;
 }
 
-static int64_t
-value(struct db *db, const char *sql)
-{
-	struct db_stmt *st = db_prepare_adhoc(db, sql);
-	int64_t v = -1;
-
-	if (st && db_step(st) == DB_ROW)
-		v = db_col_int(st, 0);
-	db_stmt_free(st);
-	return v;
-}
-
 static void
 unset_it_is_the_real_clock(void **state)
 {
@@ -73,21 +61,21 @@ set_it_is_the_time_of_the_whole_program(void **state)
 	assert_int_equal(clock_now(), t);
 	/* a job enqueued for "now" is due at, and created at, that time */
 	assert_true(jobs_enqueue(f->db, "test.clock", "", 0) > 0);
-	assert_int_equal(value(f->db, "SELECT run_at FROM jobs WHERE kind = "
+	assert_int_equal(testdb_value(f->db, "SELECT run_at FROM jobs WHERE kind = "
 				      "'test.clock'"),
 			 t);
-	assert_int_equal(value(f->db, "SELECT created_at FROM jobs WHERE "
+	assert_int_equal(testdb_value(f->db, "SELECT created_at FROM jobs WHERE "
 				      "kind = 'test.clock'"),
 			 t);
 	assert_int_equal(jobs_ensure(f->db, "test.ensured", 0), 0);
-	assert_int_equal(value(f->db, "SELECT run_at FROM jobs WHERE kind = "
+	assert_int_equal(testdb_value(f->db, "SELECT run_at FROM jobs WHERE kind = "
 				      "'test.ensured'"),
 			 t);
 	/* an audit record is stamped with it */
 	assert_int_equal(audit_record(f->db, 0, "test.clock", "test", "1", NULL,
 				      NULL, "192.0.2.1"),
 			 0);
-	assert_int_equal(value(f->db, "SELECT count(*) FROM audit_log WHERE "
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM audit_log WHERE "
 				      "action = 'test.clock' AND at = "
 				      "'2033-05-18T03:33:20Z'"),
 			 1);

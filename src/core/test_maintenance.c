@@ -55,18 +55,6 @@ teardown(void **state)
 	return 0;
 }
 
-static int64_t
-count(struct db *db, const char *sql)
-{
-	struct db_stmt *st = db_prepare_adhoc(db, sql);
-	int64_t n = -1;
-
-	if (st && db_step(st) == DB_ROW)
-		n = db_col_int(st, 0);
-	db_stmt_free(st);
-	return n;
-}
-
 static void
 ensure_makes_one_job_however_often(void **state)
 {
@@ -74,7 +62,7 @@ ensure_makes_one_job_however_often(void **state)
 
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(maintenance_ensure(f->db, 1000 + i), 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM jobs WHERE kind ="
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM jobs WHERE kind ="
 				      " 'maintenance.hourly'"),
 			 1);
 }
@@ -96,8 +84,8 @@ expired_sessions_go_live_ones_stay(void **state)
 					     token),
 			 0); /* idle and too old */
 	assert_true(maintenance_run(f->db, 2000, 100, 1000) >= 2);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM sessions"), 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM sessions WHERE"
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM sessions"), 1);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM sessions WHERE"
 				      " client = 'b'"),
 			 1);
 }
@@ -116,7 +104,7 @@ links_go_a_week_after_expiry(void **state)
 					  1000 + week, token),
 			 0);
 	assert_true(maintenance_run(f->db, 1000 + week + 100, 1e9, 1e9) >= 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM one_time_tokens"),
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM one_time_tokens"),
 			 1);
 }
 
@@ -128,7 +116,7 @@ rate_limit_windows_of_yesterday_go(void **state)
 	assert_int_equal(ratelimit_hit(f->db, "old", 5, 60, 1000), 0);
 	assert_int_equal(ratelimit_hit(f->db, "new", 5, 60, 1000 + 86400), 0);
 	assert_true(maintenance_run(f->db, 1000 + 86400 + 10, 1e9, 1e9) >= 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM rate_limits"), 1);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM rate_limits"), 1);
 }
 
 static void
@@ -138,11 +126,11 @@ a_run_schedules_the_next(void **state)
 
 	assert_int_equal(maintenance_ensure(f->db, 1000), 0);
 	assert_int_equal(jobs_run_due(f->db, "test", 10, 1000 + 61), 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM jobs WHERE kind ="
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM jobs WHERE kind ="
 				      " 'maintenance.hourly' AND status ="
 				      " 'done'"),
 			 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM jobs WHERE kind ="
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM jobs WHERE kind ="
 				      " 'maintenance.hourly' AND status ="
 				      " 'queued' AND run_at = 1000 + 61 + 3600"),
 			 1);

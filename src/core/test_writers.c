@@ -71,29 +71,6 @@ sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Runs sql (no rows) on db; 0 or -1. */
-static int
-run(struct db *db, const char *sql)
-{
-	struct db_stmt *st = db_prepare_adhoc(db, sql);
-	int rc = st ? db_run(st) : -1;
-
-	db_stmt_free(st);
-	return rc;
-}
-
-static int64_t
-value(struct db *db, const char *sql)
-{
-	struct db_stmt *st = db_prepare_adhoc(db, sql);
-	int64_t v = -1;
-
-	if (st && db_step(st) == DB_ROW)
-		v = db_col_int(st, 0);
-	db_stmt_free(st);
-	return v;
-}
-
 struct writer {
 	const char *path;
 	int who;
@@ -119,7 +96,7 @@ write_once(void *arg)
 		w->turn = atomic_fetch_add(&turns, 1);
 		snprintf(sql, sizeof(sql), "INSERT INTO load (who) VALUES (%d)",
 			 w->who);
-		w->rc = run(db, sql) == 0 && db_commit(db) == 0 ? 0 : -1;
+		w->rc = testdb_run(db, sql) == 0 && db_commit(db) == 0 ? 0 : -1;
 	}
 	db_close(db);
 	return NULL;
@@ -135,7 +112,7 @@ writers_get_in_in_the_order_they_came(void **state)
 	atomic_store(&turns, 0);
 	/* the first writer holds the store; four more come one by one */
 	assert_int_equal(db_begin(f->db), 0);
-	assert_int_equal(run(f->db, "INSERT INTO load (who) VALUES (0)"), 0);
+	assert_int_equal(testdb_run(f->db, "INSERT INTO load (who) VALUES (0)"), 0);
 	for (int i = 0; i < 5; i++) {
 		w[i] = (struct writer){f->path, i + 1, -1, NULL, -1};
 		assert_int_equal(pthread_create(&t[i], NULL, write_once, &w[i]),
@@ -148,7 +125,7 @@ writers_get_in_in_the_order_they_came(void **state)
 		assert_int_equal(w[i].rc, 0);   /* none refused */
 		assert_int_equal(w[i].turn, i); /* first come, first in */
 	}
-	assert_int_equal(value(f->db, "SELECT count(*) FROM load"), 6);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM load"), 6);
 }
 
 static void
@@ -160,14 +137,14 @@ abandoned_transaction_is_rolled_back_and_frees_the_writers(void **state)
 
 	assert_int_equal(db_abandoned(f->db), 0); /* nothing open */
 	assert_int_equal(db_begin(f->db), 0);
-	assert_int_equal(run(f->db, "INSERT INTO load (who) VALUES (1)"), 0);
+	assert_int_equal(testdb_run(f->db, "INSERT INTO load (who) VALUES (1)"), 0);
 	assert_int_equal(db_abandoned(f->db), DB_ABANDONED_TXN);
-	assert_int_equal(value(f->db, "SELECT count(*) FROM load"), 0);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM load"), 0);
 	/* another thread gets its turn (a held turn would hang: alarm) */
 	assert_int_equal(pthread_create(&t, NULL, write_once, &w), 0);
 	pthread_join(t, NULL);
 	assert_int_equal(w.rc, 0);
-	assert_int_equal(value(f->db, "SELECT count(*) FROM load"), 1);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM load"), 1);
 }
 
 /* A route's handler that writes in a transaction, answers as if all went
@@ -176,7 +153,7 @@ static void
 forgets_its_transaction(struct req *r, struct resp *w)
 {
 	if (db_begin(r->db) == 0 &&
-	    run(r->db, "INSERT INTO load (who) VALUES (9)") == 0)
+	    testdb_run(r->db, "INSERT INTO load (who) VALUES (9)") == 0)
 		resp_redirect(w, "/done");
 }
 
@@ -214,11 +191,11 @@ route_that_forgets_its_transaction_is_rolled_back_by_the_core(void **state)
 	resp_clear(&w);
 	/* its write is gone and the turn given back: another writer gets in
 	 * (a held turn would hang: alarm) */
-	assert_int_equal(value(f->db, "SELECT count(*) FROM load"), 0);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM load"), 0);
 	assert_int_equal(pthread_create(&t, NULL, write_once, &other), 0);
 	pthread_join(t, NULL);
 	assert_int_equal(other.rc, 0);
-	assert_int_equal(value(f->db, "SELECT count(*) FROM load"), 1);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM load"), 1);
 	assert_int_equal(db_abandoned(f->db), 0); /* nothing left over */
 	/* no answer at all is a 500 */
 	r = (struct req){.method = HTTP_GET,
@@ -242,7 +219,7 @@ keep_writing(void *arg)
 	struct db *db = db_open(path, err, sizeof(err));
 
 	while (db && atomic_load(&writing)) {
-		if (run(db, "INSERT INTO load (who, pad) VALUES (2, "
+		if (testdb_run(db, "INSERT INTO load (who, pad) VALUES (2, "
 			    "randomblob(100))") == 0)
 			atomic_fetch_add(&written, 1);
 		sleep_ms(1);
@@ -282,7 +259,7 @@ backup_finishes_while_another_connection_writes(void **state)
 	int64_t rows;
 
 	/* ~12 MiB, a few thousand pages: many steps */
-	assert_int_equal(run(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION "
+	assert_int_equal(testdb_run(f->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION "
 				    "ALL SELECT i + 1 FROM n WHERE i < 3000) "
 				    "INSERT INTO load (who, pad) SELECT 1, "
 				    "randomblob(4000) FROM n"),
@@ -314,7 +291,7 @@ backup_finishes_while_another_connection_writes(void **state)
 		db_stmt_free(st);
 	}
 	/* one snapshot: the 3000 rows, and every row in it is whole */
-	rows = value(copy, "SELECT count(*) FROM load WHERE who = 1");
+	rows = testdb_value(copy, "SELECT count(*) FROM load WHERE who = 1");
 	assert_int_equal(rows, 3000);
 	db_close(copy);
 	/* no temporary file is left beside it */
@@ -346,7 +323,7 @@ stopped_backup_leaves_no_file(void **state)
 	snprintf(cmd, sizeof(cmd), "ls %s | grep -q tmp-", f->dir);
 	assert_int_not_equal(system(cmd), 0);
 	/* the source is usable for writes after it */
-	assert_int_equal(run(f->db, "INSERT INTO load (who) VALUES (3)"), 0);
+	assert_int_equal(testdb_run(f->db, "INSERT INTO load (who) VALUES (3)"), 0);
 }
 
 static void
@@ -356,7 +333,7 @@ database_of_a_newer_binary_is_refused(void **state)
 	char err[512];
 
 	assert_int_equal(db_check_schema(f->db, err, sizeof(err)), 0);
-	assert_int_equal(run(f->db, "INSERT INTO schema_migrations (version, "
+	assert_int_equal(testdb_run(f->db, "INSERT INTO schema_migrations (version, "
 				    "name) VALUES (9999, '9999_future.sql')"),
 			 0);
 	assert_int_equal(db_check_schema(f->db, err, sizeof(err)), 1);
@@ -373,7 +350,7 @@ database_with_a_migration_of_another_name_is_refused(void **state)
 	struct fixture *f = *state;
 	char err[512];
 
-	assert_int_equal(run(f->db, "UPDATE schema_migrations SET name = "
+	assert_int_equal(testdb_run(f->db, "UPDATE schema_migrations SET name = "
 				    "'0005_elsewhere.sql' WHERE version = 5"),
 			 0);
 	assert_int_equal(db_check_schema(f->db, err, sizeof(err)), 1);

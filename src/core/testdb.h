@@ -43,6 +43,30 @@ testdb_close(const char *dir, struct db *db)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Runs sql, which reads no rows, on db.  0 or -1. */
+static inline int
+testdb_run(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare_adhoc(db, sql);
+	int rc = st ? db_run(st) : -1;
+
+	db_stmt_free(st);
+	return rc;
+}
+
+/* The integer in the first column of sql's first row, or -1. */
+static inline int64_t
+testdb_value(struct db *db, const char *sql)
+{
+	struct db_stmt *st = db_prepare_adhoc(db, sql);
+	int64_t v = -1;
+
+	if (st && db_step(st) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_stmt_free(st);
+	return v;
+}
+
 /* A fresh database for one cmocka test: its folder, file and connection
  * (what testdb_setup puts in *state). */
 struct testdb {

@@ -190,18 +190,6 @@ exec(struct db *db, const char *sql)
 	db_stmt_free(st);
 }
 
-static int64_t
-count(struct db *db, const char *sql)
-{
-	struct db_stmt *st = db_prepare_adhoc(db, sql);
-	int64_t n = -1;
-
-	if (st && db_step(st) == DB_ROW)
-		n = db_col_int(st, 0);
-	db_stmt_free(st);
-	return n;
-}
-
 /* An organisation (ECOSOC special since 2004) with a main contact and a
  * full membership ending 2026-12-31 (grace 60 days). */
 static void
@@ -239,31 +227,31 @@ daily_pass_reminds_once_then_moves_states(void **state)
 	/* 30 days before, twice: one message to the main contact only */
 	assert_int_equal(members_daily_run(f->db, at("2026-12-01"), sched, 2), 1);
 	assert_int_equal(members_daily_run(f->db, at("2026-12-02"), sched, 2), 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE"
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM outbox WHERE"
 				      " to_addr = 'contact@ngo.example'"),
 			 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE"
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM outbox WHERE"
 				      " to_addr = 'other@ngo.example'"),
 			 0);
 	/* 7 days before */
 	assert_int_equal(members_daily_run(f->db, at("2026-12-24"), sched, 2), 1);
 	/* the first day after: grace, audited, with its message */
 	assert_int_equal(members_daily_run(f->db, at("2027-01-01"), sched, 2), 2);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM memberships WHERE"
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM memberships WHERE"
 				      " state = 'grace' AND state_since ="
 				      " '2027-01-01'"),
 			 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM audit_log WHERE"
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM audit_log WHERE"
 				      " action = 'membership.state' AND"
 				      " after_json = '{\"state\":\"grace\"}'"),
 			 1);
 	/* 61 days after: lapsed, once */
 	assert_int_equal(members_daily_run(f->db, at("2027-03-02"), sched, 2), 2);
 	assert_int_equal(members_daily_run(f->db, at("2027-03-03"), sched, 2), 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM memberships WHERE"
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM memberships WHERE"
 				      " state = 'lapsed'"),
 			 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox"), 4);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM outbox"), 4);
 }
 
 static void
@@ -277,7 +265,7 @@ quadrennial_report_reminder_goes_once_ninety_days_ahead(void **state)
 	assert_int_equal(members_daily_run(f->db, at("2029-03-02"), sched, 2), 0);
 	assert_int_equal(members_daily_run(f->db, at("2029-03-03"), sched, 2), 1);
 	assert_int_equal(members_daily_run(f->db, at("2029-04-01"), sched, 2), 0);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM outbox WHERE"
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM outbox WHERE"
 				      " subject LIKE 'ECOSOC quadrennial report"
 				      " due on 2029-06-01'"),
 			 1);
@@ -293,10 +281,10 @@ a_failed_pass_keeps_nothing(void **state)
 	/* the contact's address cannot take mail: the pass fails whole */
 	exec(f->db, "UPDATE people SET email = 'not an address' WHERE id = 10");
 	assert_int_equal(members_daily_run(f->db, at("2027-01-01"), sched, 2), -1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM memberships WHERE"
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM memberships WHERE"
 				      " state = 'active'"),
 			 1);
-	assert_int_equal(count(f->db, "SELECT count(*) FROM membership_reminders"),
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM membership_reminders"),
 			 0);
 }
 
