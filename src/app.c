@@ -6,22 +6,15 @@
 
 #include "accounts/accounts.h"
 #include "admin/admin.h"
+#include "applications/applications.h"
 #include "contact/contact.h"
 #include "core/db.h"
 #include "core/static.h"
 #include "core/util.h"
-#include "members/answer.h"
-#include "members/cancel.h"
-#include "members/dashboard.h"
-#include "members/directory.h"
-#include "members/import.h"
-#include "members/join.h"
-#include "members/levels.h"
-#include "members/manage.h"
-#include "members/pledges.h"
-#include "members/renew.h"
-#include "members/states.h"
+#include "membership/membership.h"
+#include "organisations/organisations.h"
 #include "site/site.h"
+#include "sponsorship/sponsorship.h"
 
 const struct module *const app_modules[] = {
 	&core_module,

@@ -1,0 +1,15 @@
+/*
+ * applications.c -- see applications_int.h: the little the applications
+ * files share.
+ */
+#include "applications_int.h"
+
+#include "membership/membership.h"
+
+const char *
+applications_subject(json_t *app)
+{
+	const char *org = members_str(app, "org_name");
+
+	return org ? org : members_str(app, "applicant_name");
+}

@@ -1,0 +1,56 @@
+/*
+ * applications_int.h -- what the applications files share: Join
+ * (join.c), applying for membership, and the secretariat's review of the
+ * applications (review.c).
+ *
+ * An applicant picks a level at /join, fills in the form of that level and
+ * sends it: the application is stored (status "submitted") with an audit
+ * record, the applicant gets a receipt and the secretariat a notice, all
+ * in one transaction.  The secretariat reviews it at
+ * /admin/applications/:id, sees possible duplicates, and approves it (the
+ * organisation or person, the membership, the representatives and their
+ * invitations), rejects it with a reason, or asks a question, which the
+ * applicant answers on a page the question's e-mail links to (answer.c,
+ * messages.h).
+ */
+#ifndef ALLIANCE_APPLICATIONS_INT_H
+#define ALLIANCE_APPLICATIONS_INT_H
+
+#include "core/db.h"
+#include "core/http.h"
+#include "core/util.h"
+#include "applications/applications.h"
+
+/*
+ * The organisation's main fields of an application, as the Join form
+ * declares them and the answer page (answer.c) takes their corrections:
+ * one list, so both check them alike.  "country" is an individual's too.
+ */
+#define JOIN_ORG_FIELDS                                                     \
+	{.name = "org_name", .type = FT_TEXT, .maxlen = 200,                \
+	 .label = "Organisation name"},                                     \
+	{.name = "org_acronym", .type = FT_TEXT, .maxlen = 30,              \
+	 .label = "Acronym"},                                               \
+	{.name = "country", .type = FT_COUNTRY, .label = "Country"},        \
+	{.name = "org_website", .type = FT_URL, .maxlen = 300,              \
+	 .label = "Website"},                                               \
+	{.name = "org_description", .type = FT_TEXTAREA, .maxlen = 5000,    \
+	 .label = "What your organisation does"},                           \
+	{.name = "org_contact_address", .type = FT_TEXTAREA, .maxlen = 1000, \
+	 .label = "Postal address"}
+
+/*
+ * One application as its pages show it, or json null when there is none
+ * (NULL on error): {application (the row with its times as _iso/_text
+ * and status_label), representatives [{name, email, un_post, un_rank,
+ * main_contact}], focal_areas [{slug, name}], is_org, open}.  A new
+ * object.  (review.c; the answer page shows the same.)
+ */
+json_t *review_application_view(struct req *r, int64_t id);
+
+
+/* The name an application was made for: the organisation's, or the
+ * applicant's own.  Borrowed from app.  (applications.c) */
+const char *applications_subject(json_t *app);
+
+#endif

@@ -1,0 +1,597 @@
+/*
+ * renew.c -- Renew: a member's main contact sees the state, period and
+ * dues of the memberships they answer for and renews; the secretariat
+ * records payments by hand, which extends the period.
+ *
+ * A free level renews at once when its contact asks.  A level with dues
+ * gets a renewal request: the contact receives the amount and a payment
+ * reference, the secretariat a notice; when the money arrives the
+ * secretariat records it on /admin/memberships and the period moves on.
+ * Who may renew a membership is one SQL condition (the person of an
+ * individual membership, or a main contact of the organisation), used by
+ * every statement that reads a member's memberships.
+ */
+#include "membership_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/pager.h"
+#include "core/config.h"
+#include "core/mail.h"
+#include "core/render.h"
+#include "core/util.h"
+#include "membership/membership.h"
+#include "membership/period.h"
+#include "membership/states.h"
+
+enum stmt_renew {
+	R_MINE,
+	R_MINE_PAYMENTS,
+	R_ONE_MINE,
+	R_ONE,
+	R_EXTEND,
+	R_PAY,
+	R_LIST,
+	R_COUNT,
+	R__MAX,
+};
+
+#define MEMBERSHIP_COLS                                                      \
+	"m.id, m.state, m.period_start, m.period_end, l.name AS level,"      \
+	" l.dues_amount, l.dues_currency, l.period AS period_kind,"          \
+	" coalesce(m.organisation_id, 0) AS organisation,"                  \
+	" coalesce(m.person_id, 0) AS person,"                              \
+	" coalesce(o.name, p.name) AS member,"                              \
+	" o.slug AS organisation_slug"
+#define MEMBERSHIP_FROM                                                      \
+	" FROM memberships m JOIN membership_levels l ON l.id = m.level_id"  \
+	" LEFT JOIN organisations o ON o.id = m.organisation_id"             \
+	" LEFT JOIN people p ON p.id = m.person_id"
+static const char *const renew_sql_text[R__MAX] = {
+	[R_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+		   " WHERE m.state <> 'cancelled' AND" MEMBERSHIP_ANSWERS_FOR
+		   " ORDER BY member",
+	[R_MINE_PAYMENTS] = "SELECT y.membership_id, y.paid_on, y.amount,"
+			    " y.currency, y.reference FROM payments y"
+			    " JOIN memberships m ON m.id = y.membership_id"
+			    " WHERE" MEMBERSHIP_ANSWERS_FOR " ORDER BY y.paid_on DESC",
+	[R_ONE_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+		       " WHERE m.id = ?2 AND m.state <> 'cancelled' AND"
+		       MEMBERSHIP_ANSWERS_FOR,
+	[R_ONE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+		  " WHERE m.id = ? AND m.state <> 'cancelled'",
+	[R_EXTEND] = "UPDATE memberships SET period_start = ?, period_end = ?,"
+		     " state = 'active', state_since = ? WHERE id = ?",
+	[R_PAY] = "INSERT INTO payments (membership_id, paid_on, amount,"
+		  " currency, reference, provider, recorded_by, recorded_at)"
+		  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[R_LIST] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
+		   " WHERE (CAST(?1 AS TEXT) IS NULL OR m.state = ?1)"
+		   " AND (CAST(?2 AS TEXT) IS NULL OR m.period_end <= ?2)"
+		   " ORDER BY m.period_end, m.id LIMIT 50 OFFSET ?3",
+	[R_COUNT] = "SELECT count(*)" MEMBERSHIP_FROM
+		    " WHERE (CAST(?1 AS TEXT) IS NULL OR m.state = ?1)"
+		    " AND (CAST(?2 AS TEXT) IS NULL OR m.period_end <= ?2)",
+};
+
+static struct db_sql renew_sql = {"members-renew", renew_sql_text, R__MAX, 0};
+
+static void
+today_ymd(char out[11])
+{
+	time_t t = (time_t)clock_now();
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* How early a period may be renewed: the last RENEW_WINDOW days of it,
+ * in grace, or after it lapsed -- so a renewal is never a second free
+ * year in a row. */
+#define RENEW_WINDOW 90
+
+static int
+renewable(json_t *m)
+{
+	const char *state = json_string_value(json_object_get(m, "state"));
+	struct period_date end, today;
+	char now[11];
+
+	if (strcmp(state, "grace") == 0 || strcmp(state, "lapsed") == 0)
+		return 1;
+	if (strcmp(state, "active") != 0 ||
+	    period_parse(json_string_value(json_object_get(m, "period_end")),
+			 &end) != 0)
+		return 0;
+	today_ymd(now);
+	period_parse(now, &today);
+	end = period_add_days(end, -RENEW_WINDOW);
+	return end.y < today.y ||
+	       (end.y == today.y &&
+		(end.m < today.m || (end.m == today.m && end.d <= today.d)));
+}
+
+/* Adds dues text, a payment reference and whether it may be renewed now
+ * to a membership row. */
+static void
+decorate(json_t *m)
+{
+	int64_t dues = json_integer_value(json_object_get(m, "dues_amount"));
+
+	json_object_set_new(m, "free", json_boolean(dues == 0));
+	json_object_set_new(
+		m, "dues",
+		members_money(dues, json_string_value(
+					    json_object_get(m, "dues_currency"))));
+	json_object_set_new(
+		m, "reference",
+		json_sprintf("M%" JSON_INTEGER_FORMAT "-%.4s",
+			     json_integer_value(json_object_get(m, "id")),
+			     json_string_value(json_object_get(m, "period_end"))));
+	json_object_set_new(m, "renewable", json_boolean(renewable(m)));
+}
+
+/* One membership row: R_ONE_MINE for person (or R_ONE for 0). */
+static json_t *
+membership(struct db *db, int64_t id, int64_t person)
+{
+	struct db_stmt *st = db_stmt(db, &renew_sql, person ? R_ONE_MINE : R_ONE);
+
+	if (st == NULL)
+		return NULL;
+	if (person) {
+		db_bind_int(st, 1, person);
+		db_bind_int(st, 2, id);
+	} else {
+		db_bind_int(st, 1, id);
+	}
+	return db_one_json(st);
+}
+
+int
+members_renew(struct db *db, int64_t id, int64_t actor, const char *paid_on,
+	      int64_t amount, const char *currency, const char *reference,
+	      const char *provider, const char *client)
+{
+	json_t *m = membership(db, id, 0);
+	struct period_date start, end;
+	struct db_stmt *st;
+	char today[11], from[11], to[11], idtext[32], *body;
+	const char *state, *old_end;
+	int rc = -1;
+
+	if (m == NULL)
+		return -1;
+	if (json_is_null(m)) {
+		json_decref(m);
+		return 0;
+	}
+	today_ymd(today);
+	state = json_string_value(json_object_get(m, "state"));
+	old_end = json_string_value(json_object_get(m, "period_end"));
+	/* active or in grace: the next period follows on; otherwise anew */
+	if ((strcmp(state, "active") == 0 || strcmp(state, "grace") == 0) &&
+	    period_parse(old_end, &start) == 0)
+		start = period_add_days(start, 1);
+	else if (period_parse(today, &start) != 0)
+		goto done;
+	if (period_end(json_string_value(json_object_get(m, "period_kind")),
+		       start, &end) != 0)
+		goto done;
+	period_format(start, from);
+	period_format(end, to);
+	snprintf(idtext, sizeof(idtext), "%" PRId64, id);
+	if ((st = db_stmt(db, &renew_sql, R_PAY)) == NULL)
+		goto done;
+	db_bind_int(st, 1, id);
+	db_bind_text(st, 2, paid_on);
+	db_bind_int(st, 3, amount);
+	db_bind_text(st, 4, currency);
+	db_bind_text(st, 5, reference ? reference : "");
+	db_bind_text(st, 6, provider);
+	db_bind_int(st, 7, actor);
+	db_bind_int(st, 8, clock_now());
+	if (db_run(st) != 0 || (st = db_stmt(db, &renew_sql, R_EXTEND)) == NULL)
+		goto done;
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
+	db_bind_text(st, 3, today);
+	db_bind_int(st, 4, id);
+	if (db_run(st) != 0 ||
+	    audit_record_new(db, actor, "membership.renew", "membership", idtext,
+			     json_pack("{s:s,s:s}", "state", state, "period_end",
+				       old_end),
+			     json_pack("{s:s,s:s,s:I,s:s,s:s}", "state", "active",
+				       "period_end", to, "amount",
+				       (json_int_t)amount, "currency", currency,
+				       "provider", provider),
+			     client) != 0)
+		goto done;
+	{
+		json_t *paid = members_money(amount, currency);
+
+		{
+			struct buf b = BUF_INIT;
+
+			buf_printf(&b,
+				   "The membership of %s (%s) is renewed: it "
+				   "now runs from %s to %s.%s%s",
+				   json_string_value(json_object_get(m, "member")),
+				   json_string_value(json_object_get(m, "level")),
+				   from, to, amount ? " Payment received: " : "",
+				   amount ? json_string_value(paid) : "");
+			body = buf_detach(&b, NULL);
+		}
+		json_decref(paid);
+	}
+	rc = members_mail_contacts(
+		     db, json_integer_value(json_object_get(m, "person")),
+		     json_integer_value(json_object_get(m, "organisation")),
+		     "Your membership is renewed", body) < 0
+		     ? -1
+		     : 1;
+	free(body);
+done:
+	json_decref(m);
+	return rc;
+}
+
+/* ---- the member's page ---- */
+
+static const struct field renew_page_fields[] = {
+	{.name = "requested", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{.name = "renewed", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{.name = "cancelled", .type = FT_BOOL},
+	{0},
+};
+
+static void
+renew_page(struct req *r, struct resp *w)
+{
+	struct db_stmt *st = db_stmt(r->db, &renew_sql, R_MINE);
+	json_t *list = NULL, *payments = NULL, *m, *pay;
+	size_t i, k;
+
+	if (st) {
+		db_bind_int(st, 1, r->person->id);
+		list = db_all_json(st);
+	}
+	if (list && (st = db_stmt(r->db, &renew_sql, R_MINE_PAYMENTS))) {
+		db_bind_int(st, 1, r->person->id);
+		payments = db_all_json(st);
+	}
+	if (list == NULL || payments == NULL) {
+		json_decref(list);
+		json_decref(payments);
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	json_array_foreach (list, i, m) {
+		json_t *mine = json_array();
+
+		decorate(m);
+		json_array_foreach (payments, k, pay)
+			if (json_integer_value(json_object_get(pay, "membership_id")) ==
+			    json_integer_value(json_object_get(m, "id")))
+				json_array_append_new(
+					mine,
+					json_pack("{s:O,s:o,s:O}", "paid_on",
+						  json_object_get(pay, "paid_on"),
+						  "amount",
+						  members_money(json_integer_value(json_object_get(pay, "amount")),
+								json_string_value(json_object_get(pay, "currency"))),
+						  "reference",
+						  json_object_get(pay, "reference")));
+		json_object_set_new(m, "payments", mine);
+		json_object_set_new(m, "has_payments",
+				    json_boolean(json_array_size(mine) > 0));
+		json_object_set_new(
+			m, arena_printf(r->arena, "is_%s",
+					json_string_value(json_object_get(m, "state"))),
+			json_true());
+	}
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, 200, "membership/templates/renew.html", "Renew",
+		  json_pack("{s:o,s:b,s:I,s:I,s:b}", "memberships", list,
+			    "none", json_array_size(list) == 0, "requested",
+			    (json_int_t)req_value(r, "requested")->num,
+			    "renewed", (json_int_t)req_value(r, "renewed")->num,
+			    "cancelled", req_value(r, "cancelled")->num != 0));
+	json_decref(payments);
+}
+
+/* POST /renew/:id -- a free level renews now; one with dues asks. */
+static void
+renew(struct req *r, struct resp *w)
+{
+	int64_t id = req_param_id(r);
+	json_t *m;
+	char today[11];
+	struct buf text = BUF_INIT;
+
+	if (db_begin(r->db) != 0)
+		return resp_fail(r, w, NULL);
+	m = membership(r->db, id, r->person->id);
+	if (m == NULL)
+		return resp_fail(r, w, NULL);
+	if (json_is_null(m)) {
+		db_rollback(r->db);
+		resp_error(w, 404, "You do not answer for such a membership.");
+		return;
+	}
+	decorate(m);
+	today_ymd(today);
+	if (!json_is_true(json_object_get(m, "renewable"))) {
+		db_rollback(r->db);
+		resp_error(w, 409,
+			   arena_printf(r->arena,
+					"This membership runs until %s; it can "
+					"be renewed in its last %d days.",
+					json_string_value(json_object_get(m, "period_end")),
+					RENEW_WINDOW));
+		json_decref(m);
+		return;
+	}
+	if (json_is_true(json_object_get(m, "free"))) {
+		if (members_renew(r->db, id, r->person->id, today, 0,
+				  json_string_value(json_object_get(m, "dues_currency")),
+				  "", "free", r->client) != 1 ||
+		    db_commit(r->db) != 0) {
+			json_decref(m);
+			return resp_fail(r, w, NULL);
+		}
+		json_decref(m);
+		resp_redirect(w, arena_printf(r->arena, "/renew?renewed=%lld",
+					      (long long)id));
+		return;
+	}
+	/* dues: the contact learns how to pay, the secretariat is told */
+	buf_printf(&text,
+		   "You asked to renew the membership of %s (%s). Please pay "
+		   "the dues of %s with the reference %s; the secretariat "
+		   "confirms the renewal when the payment arrives.",
+		   json_string_value(json_object_get(m, "member")),
+		   json_string_value(json_object_get(m, "level")),
+		   json_string_value(json_object_get(m, "dues")),
+		   json_string_value(json_object_get(m, "reference")));
+	{
+		struct buf nt = BUF_INIT;
+		char idtext[32];
+
+		snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
+		buf_printf(&nt,
+			   "%s asked to renew the membership of %s (%s), "
+			   "reference %s.\n\nRecord the payment when it "
+			   "arrives: %s/admin/memberships\n",
+			   r->person->name,
+			   json_string_value(json_object_get(m, "member")),
+			   json_string_value(json_object_get(m, "level")),
+			   json_string_value(json_object_get(m, "reference")),
+			   config_current->base_url);
+		if (members_mail_contacts(
+			    r->db, json_integer_value(json_object_get(m, "person")),
+			    json_integer_value(json_object_get(m, "organisation")),
+			    "Renewing your membership", buf_cstr(&text)) < 0 ||
+		    mail_to_secretariat(r->db, "A renewal request",
+					buf_cstr(&nt)) != 0 ||
+		    audit_record(r->db, r->person->id,
+				 "membership.renewal.request", "membership",
+				 idtext, NULL, NULL, r->client) != 0 ||
+		    db_commit(r->db) != 0) {
+			buf_free(&nt);
+			buf_free(&text);
+			json_decref(m);
+			return resp_fail(r, w, NULL);
+		}
+		buf_free(&nt);
+	}
+	buf_free(&text);
+	json_decref(m);
+	resp_redirect(w, arena_printf(r->arena, "/renew?requested=%lld",
+				      (long long)id));
+}
+
+/* ---- the secretariat ---- */
+
+static const char *const states[] = {"pending", "active", "grace", "lapsed",
+				     "cancelled", NULL};
+static const char *const currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
+
+static const struct field list_fields[] = {
+	{.name = "state", .type = FT_CHOICE, .choices = states,
+	 .label = "State"},
+	{.name = "due", .type = FT_BOOL, .label = "Due within 30 days"},
+	{.name = "page", .type = FT_INT, .min = 1, .max = 10000, .label = "Page"},
+	{.name = "done", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{.name = "ended", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{.name = "reinstated", .type = FT_INT, .min = 1, .max = INT32_MAX},
+	{0},
+};
+
+static void
+admin_list(struct req *r, struct resp *w)
+{
+	static const char *const keep_out[] = {"done", "ended", "reinstated",
+					       NULL};
+	const struct value *state = req_value(r, "state");
+	struct pager pg;
+	char limit[11] = "";
+	struct db_stmt *st;
+	json_t *rows = NULL, *m, *model;
+	int64_t total = -1;
+	size_t i;
+
+	pager_read(r, 50, &pg);
+	if (req_value(r, "due")->num) {
+		struct period_date d;
+		char today[11];
+
+		today_ymd(today);
+		period_parse(today, &d);
+		period_format(period_add_days(d, 30), limit);
+	}
+	if ((st = db_stmt(r->db, &renew_sql, R_COUNT)) != NULL) {
+		db_bind_text(st, 1, state->present ? state->str : NULL);
+		db_bind_text(st, 2, *limit ? limit : NULL);
+		if (db_step(st) == DB_ROW) {
+			total = db_col_int(st, 0);
+			db_reset(st);
+		}
+	}
+	if (total >= 0 && (st = db_stmt(r->db, &renew_sql, R_LIST)) != NULL) {
+		db_bind_text(st, 1, state->present ? state->str : NULL);
+		db_bind_text(st, 2, *limit ? limit : NULL);
+		db_bind_int(st, 3, pager_offset(&pg));
+		rows = db_all_json(st);
+	}
+	if (rows == NULL) {
+		resp_error(w, 500, "Something went wrong on our side.");
+		return;
+	}
+	json_array_foreach (rows, i, m) {
+		decorate(m);
+		json_object_set_new(m, "is_cancelled",
+				    json_boolean(strcmp(members_str(m, "state"),
+							"cancelled") == 0));
+	}
+	{
+		json_t *opts = json_array();
+
+		for (size_t k = 0; currencies[k]; k++)
+			json_array_append_new(opts, json_string(currencies[k]));
+		w->flags |= ROUTE_PERSONAL;
+		model = json_pack(
+			"{s:o,s:I,s:s,s:b,s:o,s:I,s:I,s:I,s:o,s:o}",
+			"memberships", rows, "total", (json_int_t)total,
+			"state", state->present ? state->str : "", "due",
+			req_value(r, "due")->num != 0, "currencies", opts,
+			"done", (json_int_t)req_value(r, "done")->num,
+			"ended", (json_int_t)req_value(r, "ended")->num,
+			"reinstated",
+			(json_int_t)req_value(r, "reinstated")->num,
+			"state_options",
+			members_options(states, NULL,
+					state->present ? state->str : NULL),
+			"pager",
+			pager_model(r, &pg, "/admin/memberships", keep_out, 0,
+				    total));
+		members_admin_page(r, w, 200,
+				   "membership/templates/admin_memberships.html",
+				   "Memberships", "/admin/memberships", model);
+	}
+}
+
+static const struct field payment_fields[] = {
+	{.name = "paid_on", .type = FT_DATE, .flags = FIELD_REQUIRED,
+	 .label = "Paid on"},
+	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED,
+	 .min = 0, .max = MEMBERS_MAX_MINOR, .label = "Amount"},
+	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
+	 .choices = currencies, .label = "Currency"},
+	{.name = "reference", .type = FT_TEXT, .maxlen = 200,
+	 .label = "Reference"},
+	{0},
+};
+
+static void
+admin_payment(struct req *r, struct resp *w)
+{
+	int64_t id = req_param_id(r);
+	int64_t amount = req_value(r, "amount")->num;
+	int rc;
+
+	if (r->errors) {
+		json_t *e = json_incref(r->errors);
+
+		resp_error(w, 422, "Some fields need correcting.");
+		json_object_set_new(json_object_get(w->model, "error"), "fields",
+				    e);
+		return;
+	}
+	if (db_begin(r->db) != 0)
+		return resp_fail(r, w, NULL);
+	rc = members_renew(r->db, id, r->person->id, req_value(r, "paid_on")->str,
+			   amount, req_value(r, "currency")->str,
+			   req_value(r, "reference")->str, "manual", r->client);
+	if (rc < 0)
+		return resp_fail(r, w, NULL);
+	if (rc == 0) {
+		db_rollback(r->db);
+		resp_error(w, 404, "There is no such membership, or it is "
+				   "cancelled.");
+		return;
+	}
+	if (db_commit(r->db) != 0)
+		return resp_fail(r, w, NULL);
+	resp_redirect(w, arena_printf(r->arena, "/admin/memberships?done=%lld",
+				      (long long)id));
+}
+
+static const struct route renew_routes[] = {
+	{.method = HTTP_GET, .pattern = "/renew", .who = ACCESS_MEMBER,
+	 .fields = renew_page_fields, .handler = renew_page,
+	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "The memberships one answers for: state, period, dues, "
+		    "payments"},
+	{.method = HTTP_POST, .pattern = "/renew/:id", .who = ACCESS_MEMBER,
+	 .handler = renew, .flags = ROUTE_PERSONAL,
+	 .summary = "Renews a free membership, or asks to renew one with dues"},
+	{.method = HTTP_GET, .pattern = "/admin/memberships",
+	 .who = ACCESS_ADMIN, .fields = list_fields, .handler = admin_list,
+	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "Memberships by state and renewals due; record a payment"},
+	{.method = HTTP_POST, .pattern = "/admin/memberships/:id/payment",
+	 .who = ACCESS_ADMIN, .fields = payment_fields,
+	 .handler = admin_payment, .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .summary = "Records a payment and moves the membership to its next "
+		    "period"},
+};
+
+/* The overview's count of renewals due: the rows of
+ * /admin/memberships?state=active&due=1 (active, ending within 30 days). */
+static int
+count_renewals_due(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &renew_sql, R_COUNT);
+	struct period_date d;
+	char today[11], due[11];
+
+	if (st == NULL)
+		return -1;
+	today_ymd(today);
+	period_parse(today, &d);
+	period_format(period_add_days(d, 30), due);
+	db_bind_text(st, 1, "active");
+	db_bind_text(st, 2, due);
+	return db_one_int(st, n);
+}
+
+/* Its tile of the secretariat's overview (admin/menu.c). */
+static const struct admin_tile renew_tiles[] = {
+	{"Renewals due within 30 days", "/admin/memberships?state=active&due=1",
+	 30, count_renewals_due},
+};
+
+/* Its entries in the secretariat's menu (admin/menu.c). */
+static const struct menu_entry renew_menu[] = {
+	{"/admin/memberships", "Memberships", 30},
+};
+
+const struct module renew_module = {
+	.name = "renew",
+	.routes = renew_routes,
+	.nroutes = ARRAY_LEN(renew_routes),
+	.sql = &renew_sql,
+	.admin_menu = renew_menu,
+	.nadmin_menu = ARRAY_LEN(renew_menu),
+	.admin_tiles = renew_tiles,
+	.nadmin_tiles = ARRAY_LEN(renew_tiles),
+};

@@ -1,0 +1,704 @@
+/*
+ * directory.c -- see directory.h.  Two pages and their JSON twins:
+ *
+ *   GET /members        the listed organisations the viewer may see,
+ *                       filtered (country, level, UN status, focal area,
+ *                       words of the name or acronym), 50 a page by
+ *                       name_key
+ *   GET /members/:slug  one organisation; its representatives for members
+ *
+ * Statements per request are fixed by design, whatever the page size:
+ * for a signed-in viewer first S_VIEWER (are they a member; which
+ * organisations that are not public do they represent); then the list
+ * runs three (the count, the page rows with each row's focal areas folded
+ * in by a group_concat subquery, and the filter options: levels and
+ * focal areas in one UNION ALL); the organisation page runs two, three
+ * for members (the organisation, its focal areas, its representatives).
+ * No statement runs per row.
+ *
+ * The visibility rule is one SQL expression (DIRECTORY_VISIBLE) of two
+ * bound JSON arrays worked out in C from S_VIEWER (viewer_rights()): the
+ * visibilities the viewer may see, and the ids of their own organisations
+ * that others may not.  So the planner sees an IN over an index, and the
+ * list, the count and the page cannot disagree.
+ *
+ * Speed without the page cache (every signed-in request; bench/
+ * directory.sh) comes from three things: the listing kept on the
+ * organisation's row (migration 0014: listed_membership_id and
+ * listed_level_id, kept in step by triggers), the covering index
+ * organisations_listed that the count reads, and the FTS5 index
+ * organisation_names for words.  Each query has variants (enum below)
+ * rather than conditions switched off at run time, because a condition
+ * such as "? IS NULL OR o.id IN (...)" keeps SQLite from driving the query
+ * by the index it names: with words, the matching ids drive the query and
+ * the other columns' indexes are switched off with a unary +; with other
+ * filters, the page reads organisations_listed alone and sorts what
+ * passes; with none, it walks name_key's index and stops after the page.
+ * The other filters are bound once each (?1..?4); an absent one is NULL.
+ * (Measured on bench/synthetic.sql, 10,000 organisations: each statement
+ * of a page takes under 2 ms, the page with words about 3.)
+ */
+#include "directory.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/db.h"
+#include "core/pager.h"
+#include "core/escape.h"
+#include "core/render.h"
+#include "core/search.h"
+#include "core/util.h"
+#include "membership/membership.h"
+#include "membership/states.h"
+#include "organisations/organisations_int.h"
+
+/* The list's variants: O for a viewer with organisations of their own
+ * that others may not see, W for words, F for a page with other filters.
+ * Keep this order: see list_stmt(). */
+enum stmt_directory {
+	S_DIR_COUNT,
+	S_DIR_COUNT_O,
+	S_DIR_COUNT_W,
+	S_DIR_COUNT_WO,
+	S_DIR_PAGE,
+	S_DIR_PAGE_O,
+	S_DIR_PAGE_F,
+	S_DIR_PAGE_FO,
+	S_DIR_PAGE_W,
+	S_DIR_PAGE_WO,
+	S_DIR_OPTIONS,
+	S_VIEWER,
+	S_ORG_GET,
+	S_ORG_FOCAL,
+	S_ORG_REPS,
+	S_DIRECTORY__MAX,
+};
+
+/* The numbered parameters every variant shares; a variant that has no
+ * words or no own organisations leaves ?5 or ?7 out. */
+enum {
+	P_COUNTRY = 1,
+	P_LEVEL,
+	P_UN,
+	P_FOCAL,
+	P_WORDS,  /* an FTS5 query by search_fts_query() */
+	P_SEE,    /* JSON array of the visibilities the viewer may see */
+	P_OWN,    /* JSON array of ids: their own organisations not in P_SEE */
+	P_LIMIT,
+	P_OFFSET,
+};
+
+/* Who may see organisation o (see directory.h); plus its own ids. */
+#define SEE " o.visibility IN (SELECT value FROM json_each(?6))"
+#define SEE_NOINDEX " +o.visibility IN (SELECT value FROM json_each(?6))"
+#define OWN " OR o.id IN (SELECT value FROM json_each(?7))"
+
+/* A listed organisation (of the viewer's visibilities, own ones aside),
+ * then the filters.  WORDS: the ids of names or acronyms with every word
+ * typed beginning one of theirs ("gene" finds "Genève Institute"). */
+#define LISTED " o.listed_level_id IS NOT NULL"
+#define LISTED_NOINDEX " +o.listed_level_id IS NOT NULL"
+#define WORDS \
+	" AND o.id IN (SELECT rowid FROM organisation_names" \
+	"  WHERE organisation_names MATCH ?5)"
+#define FILTERS                                                             \
+	" AND (?1 IS NULL OR o.country = ?1)"                               \
+	" AND (?3 IS NULL"                                                  \
+	"  OR (?3 = 'none' AND o.ecosoc_status IS NULL"                     \
+	"   AND o.dgc_associated = 0)"                                      \
+	"  OR (?3 = 'dgc' AND o.dgc_associated = 1)"                        \
+	"  OR ?3 = 'ecosoc-' || o.ecosoc_status)"                           \
+	" AND (?2 IS NULL OR +o.listed_level_id ="                          \
+	"  (SELECT id FROM membership_levels WHERE slug = ?2))"             \
+	" AND (?4 IS NULL OR +o.id IN (SELECT ff.organisation_id"           \
+	"  FROM organisation_focal_areas ff"                                \
+	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                 \
+	"  WHERE fa.slug = ?4))"
+
+#define WHERE_PLAIN " WHERE" LISTED " AND (" SEE ")" FILTERS
+#define WHERE_PLAIN_O " WHERE" LISTED " AND (" SEE OWN ")" FILTERS
+#define WHERE_WORDS \
+	" WHERE" LISTED_NOINDEX " AND (" SEE_NOINDEX ")" WORDS FILTERS
+#define WHERE_WORDS_O \
+	" WHERE" LISTED_NOINDEX " AND (" SEE_NOINDEX OWN ")" WORDS FILTERS
+
+#define COUNT(where) "SELECT count(*) FROM organisations o" where
+
+/* The page's ids are chosen first (by name_key's index, or among the ids
+ * of the words), then only those rows are read whole: a result column is
+ * worked out before ORDER BY, so the focal areas' subquery would
+ * otherwise run for every row matched, not for the 50 shown. */
+#define PAGE(from, where)                                                  \
+	"SELECT o.slug, o.name, o.acronym, o.country, o.visibility,"       \
+	" l.slug AS level, l.name AS level_name,"                          \
+	" o.ecosoc_status, o.ecosoc_year, o.dgc_associated, o.dgc_year,"   \
+	" (SELECT group_concat(fa.slug, ',')"                              \
+	"  FROM organisation_focal_areas ff"                               \
+	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                \
+	"  WHERE ff.organisation_id = o.id) AS focal"                      \
+	" FROM (SELECT o.id FROM " from where                              \
+	"  ORDER BY o.name_key, o.id LIMIT ?8 OFFSET ?9) AS pg"            \
+	" JOIN organisations o ON o.id = pg.id"                            \
+	" JOIN membership_levels l ON l.id = o.listed_level_id"            \
+	" ORDER BY o.name_key, o.id"
+#define BY_NAME "organisations o INDEXED BY organisations_name_key"
+#define BY_LISTED "organisations o INDEXED BY organisations_listed"
+
+static const char *const directory_sql_text[S_DIRECTORY__MAX] = {
+	[S_DIR_COUNT] = COUNT(WHERE_PLAIN),
+	[S_DIR_COUNT_O] = COUNT(WHERE_PLAIN_O),
+	[S_DIR_COUNT_W] = COUNT(WHERE_WORDS),
+	[S_DIR_COUNT_WO] = COUNT(WHERE_WORDS_O),
+	[S_DIR_PAGE] = PAGE(BY_NAME, WHERE_PLAIN),
+	[S_DIR_PAGE_O] = PAGE(BY_NAME, WHERE_PLAIN_O),
+	[S_DIR_PAGE_F] = PAGE(BY_LISTED, WHERE_PLAIN),
+	[S_DIR_PAGE_FO] = PAGE("organisations o", WHERE_PLAIN_O),
+	[S_DIR_PAGE_W] = PAGE("organisations o", WHERE_WORDS),
+	[S_DIR_PAGE_WO] = PAGE("organisations o", WHERE_WORDS_O),
+	[S_DIR_OPTIONS] = "SELECT 'level' AS kind, slug, name, position"
+			  " FROM membership_levels WHERE kind = 'organisation'"
+			  " UNION ALL SELECT 'focal', slug, name, position"
+			  " FROM focal_areas ORDER BY 1, 4",
+	/* binds: person id, 1 for editors and administrators.  A member:
+	 * an editor or administrator, or someone with an individual
+	 * membership in state active or grace, or a representative of a
+	 * listed organisation.  own: the ids of the organisations they
+	 * represent that are not public. */
+	[S_VIEWER] = "SELECT CASE WHEN ?2 = 1"
+		     " OR EXISTS (SELECT 1 FROM memberships pm"
+		     "  WHERE pm.person_id = ?1 AND pm.state IN ('active', 'grace'))"
+		     " OR EXISTS (SELECT 1 FROM representatives pr"
+		     "  JOIN organisations po ON po.id = pr.organisation_id"
+		     "  WHERE pr.person_id = ?1"
+		     "  AND po.listed_membership_id IS NOT NULL)"
+		     " THEN 1 ELSE 0 END,"
+		     " (SELECT json_group_array(r.organisation_id)"
+		     "  FROM representatives r"
+		     "  JOIN organisations ro ON ro.id = r.organisation_id"
+		     "  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
+	/* binds: ?6, ?7 as in the list, ?1 the slug */
+	[S_ORG_GET] =
+		"SELECT o.id, o.slug, o.name, o.acronym, o.country, o.website,"
+		" o.description_md, o.visibility, o.ecosoc_status, o.ecosoc_year,"
+		" o.dgc_associated, o.dgc_year, l.slug AS level,"
+		" l.name AS level_name, m.state"
+		" FROM organisations o"
+		" JOIN memberships m ON m.id = o.listed_membership_id"
+		" JOIN membership_levels l ON l.id = o.listed_level_id"
+		" WHERE o.slug = ?1 AND (" SEE OWN ")",
+	[S_ORG_FOCAL] = "SELECT fa.slug, fa.name FROM organisation_focal_areas ff"
+			" JOIN focal_areas fa ON fa.id = ff.focal_area_id"
+			" WHERE ff.organisation_id = ? ORDER BY fa.position",
+	/* people who hid themselves from the directory, or whose account
+	 * is disabled, are not shown; an address only when its owner
+	 * chose to show it, so no other address leaves the database */
+	[S_ORG_REPS] = "SELECT p.name, r.main_contact, r.un_post, r.un_rank,"
+		       " CASE WHEN p.show_email = 1 THEN p.email END AS email"
+		       " FROM representatives r JOIN people p ON p.id = r.person_id"
+		       " WHERE r.organisation_id = ? AND p.disabled_at IS NULL"
+		       " AND p.visibility <> 'hidden'"
+		       " ORDER BY r.main_contact DESC, p.name, p.id",
+};
+
+static struct db_sql directory_sql = {"directory", directory_sql_text,
+				      S_DIRECTORY__MAX, 0};
+
+static const char *const un_values[] = {"ecosoc-general", "ecosoc-special",
+					"ecosoc-roster", "dgc", "none", NULL};
+static const char *const un_labels[] = {
+	"ECOSOC general consultative status",
+	"ECOSOC special consultative status", "ECOSOC roster status",
+	"Associated with the UN DGC", "No UN status", NULL};
+
+static void
+read_failed(struct resp *w)
+{
+	resp_error(w, 500, "Something went wrong on our side: the directory "
+			   "could not be read.");
+}
+
+/* What a viewer may see: see and own bound as ?6 and ?7 (own NULL when
+ * they have no organisation others may not see); member opens the
+ * representatives on organisation pages. */
+struct rights {
+	const char *see;
+	const char *own;
+	int member;
+};
+
+/* Works out r's viewer's rights (S_VIEWER for a signed-in person who is
+ * not an administrator); 0, or -1 when the database failed. */
+static int
+viewer_rights(struct req *r, struct rights *v)
+{
+	const struct person *p = r->person;
+	struct db_stmt *st;
+	const char *own;
+
+	v->see = "[\"public\"]";
+	v->own = NULL;
+	v->member = 0;
+	if (p == NULL)
+		return 0;
+	if (p->role >= ROLE_ADMIN) {
+		v->see = "[\"public\",\"members\",\"hidden\"]";
+		v->member = 1;
+		return 0;
+	}
+	if ((st = db_stmt(r->db, &directory_sql, S_VIEWER)) == NULL)
+		return -1;
+	db_bind_int(st, 1, p->id);
+	db_bind_int(st, 2, p->role >= ROLE_EDITOR);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
+		return -1;
+	}
+	v->member = db_col_int(st, 0) != 0;
+	if (v->member)
+		v->see = "[\"public\",\"members\"]";
+	own = db_col_text(st, 1);
+	if (own && strcmp(own, "[]") != 0)
+		v->own = arena_strdup(r->arena, own);
+	db_reset(st);
+	return 0;
+}
+
+/* The FTS5 query for the text q (see search_fts_query), or NULL when q is
+ * absent or blank.  The index folds case and diacritics of the query as it
+ * did of the names.  Text with no word in it ("%") is the empty phrase,
+ * which matches nothing, as no name holds such a word.  In r's arena. */
+static const char *
+name_query(struct req *r)
+{
+	const char *q = members_value_or_null(r, "q");
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	if (q == NULL || q[strspn(q, " \t")] == '\0')
+		return NULL;
+	if (search_fts_query(q, &b) == 0)
+		buf_puts(&b, "\"\"");
+	out = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* The index of the list's statement: base (S_DIR_COUNT or S_DIR_PAGE) or
+ * one of its variants for words, other filters (pages only) and own
+ * organisations. */
+static int
+list_stmt_index(struct req *r, enum stmt_directory base, const char *words,
+		const struct rights *v)
+{
+	static const char *const filters[] = {"country", "level", "un",
+					      "focal"};
+	int variant = 0;
+
+	if (words)
+		variant = base == S_DIR_PAGE ? 4 : 2;
+	else if (base == S_DIR_PAGE)
+		for (size_t i = 0; i < ARRAY_LEN(filters); i++)
+			if (members_value_or_null(r, filters[i]))
+				variant = 2;
+	return (int)base + variant + (v->own ? 1 : 0);
+}
+
+/* The list's statement (see list_stmt_index). */
+static struct db_stmt *
+list_stmt(struct req *r, enum stmt_directory base, const char *words,
+	  const struct rights *v)
+{
+	return db_stmt(r->db, &directory_sql,
+		       list_stmt_index(r, base, words, v));
+}
+
+/* Binds the filters of r and the viewer's rights to a list statement
+ * from list_stmt(). */
+static void
+bind_list(struct req *r, struct db_stmt *st, const char *words,
+	  const struct rights *v)
+{
+	db_bind_text(st, P_COUNTRY, members_value_or_null(r, "country"));
+	db_bind_text(st, P_LEVEL, members_value_or_null(r, "level"));
+	db_bind_text(st, P_UN, members_value_or_null(r, "un"));
+	db_bind_text(st, P_FOCAL, members_value_or_null(r, "focal"));
+	if (words)
+		db_bind_text(st, P_WORDS, words);
+	db_bind_text(st, P_SEE, v->see);
+	if (v->own)
+		db_bind_text(st, P_OWN, v->own);
+}
+
+/* For an organisation row that is not public, visibility_text says who
+ * sees it (only such viewers get the row at all). */
+static void
+add_visibility_text(json_t *row)
+{
+	const char *v = json_string_value(json_object_get(row, "visibility"));
+
+	if (strcmp(v, "members") == 0)
+		json_object_set_new(row, "visibility_text",
+				    json_string("Shown to members only"));
+	else if (strcmp(v, "hidden") == 0)
+		json_object_set_new(
+			row, "visibility_text",
+			json_string("Hidden: shown only to its representatives "
+				    "and administrators"));
+}
+
+/* Splits the option rows ({kind, slug, name}) into level and focal
+ * options ([{value, label, selected}]) added to model. */
+static void
+add_filter_options(struct req *r, json_t *model, json_t *rows)
+{
+	json_t *levels = json_array(), *focal = json_array(), *row;
+	const char *cur_level = members_value_or_null(r, "level");
+	const char *cur_focal = members_value_or_null(r, "focal");
+	size_t i;
+
+	json_array_foreach (rows, i, row) {
+		const char *kind = json_string_value(json_object_get(row, "kind"));
+		const char *slug = json_string_value(json_object_get(row, "slug"));
+		int level = strcmp(kind, "level") == 0;
+		const char *cur = level ? cur_level : cur_focal;
+
+		json_array_append_new(
+			level ? levels : focal,
+			json_pack("{s:s,s:O,s:b}", "value", slug, "label",
+				  json_object_get(row, "name"), "selected",
+				  cur && strcmp(cur, slug) == 0));
+	}
+	json_object_set_new(model, "level_options", levels);
+	json_object_set_new(model, "focal_options", focal);
+	json_object_set_new(model, "un_options",
+			    members_options(un_values, un_labels,
+					    members_value_or_null(r, "un")));
+}
+
+/* Replaces a row's "focal" (slugs joined by commas, in any order) with
+ * focal_areas [{slug, name}] in the order of focal (the options, by
+ * position). */
+static void
+add_focal_areas(json_t *row, json_t *focal)
+{
+	const char *slugs = json_string_value(json_object_get(row, "focal"));
+	json_t *list = json_array(), *opt;
+	size_t i;
+
+	json_array_foreach (focal, i, opt) {
+		const char *slug = json_string_value(json_object_get(opt, "value"));
+		size_t n = strlen(slug);
+		const char *p = slugs;
+
+		while (p && *p) {
+			const char *end = strchr(p, ',');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+
+			if (len == n && memcmp(p, slug, n) == 0) {
+				json_array_append_new(
+					list, json_pack("{s:s,s:O}", "slug", slug,
+							"name",
+							json_object_get(opt, "label")));
+				break;
+			}
+			p = end ? end + 1 : NULL;
+		}
+	}
+	json_object_del(row, "focal");
+	json_object_set_new(row, "focal_areas", list);
+}
+
+/* Runs S_DIR_OPTIONS; NULL on error. */
+static json_t *
+filter_option_rows(struct req *r)
+{
+	struct db_stmt *st = db_stmt(r->db, &directory_sql, S_DIR_OPTIONS);
+
+	return st ? db_all_json(st) : NULL;
+}
+
+/*
+ * The counts of the last lists this worker thread answered, each valid
+ * while the database's generation (db_generation: any commit moves it)
+ * stays where it was.  Counting reads every listed organisation the
+ * viewer may see (about 0.6 ms for 10,000), while people mostly page
+ * through the same list: paging on costs no count.  Per thread, as each
+ * worker has its own connection and generation; keys that do not fit are
+ * not cached.
+ */
+#define COUNT_CACHE 16
+#define COUNT_KEY 480
+struct count_entry {
+	uint64_t gen;
+	int64_t total;
+	char key[COUNT_KEY]; /* "" for an unused entry */
+};
+static _Thread_local struct count_entry count_cache[COUNT_CACHE];
+static _Thread_local unsigned count_next;
+
+/* Writes into key what the count depends on: the statement and every
+ * value bound to it (text of declared fields has no control characters,
+ * so \x1f separates and \x1e stands for NULL).  0, or -1 when it does not
+ * fit. */
+static int
+count_key(struct req *r, int stmt, const char *words, const struct rights *v,
+	  char *key)
+{
+	const char *parts[] = {members_value_or_null(r, "country"),
+			       members_value_or_null(r, "level"),
+			       members_value_or_null(r, "un"),
+			       members_value_or_null(r, "focal"),
+			       words,
+			       v->see,
+			       v->own};
+	size_t n = (size_t)snprintf(key, COUNT_KEY, "%d", stmt);
+
+	for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+		int k = snprintf(key + n, COUNT_KEY - n, "\x1f%s",
+				 parts[i] ? parts[i] : "\x1e");
+
+		if (k < 0 || (size_t)k >= COUNT_KEY - n)
+			return -1;
+		n += (size_t)k;
+	}
+	return 0;
+}
+
+/* The number of listed organisations matching r for viewer v, from the
+ * cache or by the list's count statement.  0, or -1 on a database
+ * error. */
+static int
+list_count(struct req *r, const char *words, const struct rights *v,
+	   int64_t *total)
+{
+	struct db_stmt *st = list_stmt(r, S_DIR_COUNT, words, v);
+	char key[COUNT_KEY];
+	uint64_t gen;
+	int cacheable;
+	struct count_entry *e;
+
+	if (st == NULL)
+		return -1;
+	cacheable = db_generation(r->db, &gen) == 0 &&
+		    count_key(r, list_stmt_index(r, S_DIR_COUNT, words, v),
+			      words, v, key) == 0;
+	for (size_t i = 0; cacheable && i < COUNT_CACHE; i++)
+		if (count_cache[i].gen == gen &&
+		    strcmp(count_cache[i].key, key) == 0) {
+			*total = count_cache[i].total;
+			return 0;
+		}
+	bind_list(r, st, words, v);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
+		return -1;
+	}
+	*total = db_col_int(st, 0);
+	db_reset(st);
+	if (cacheable) {
+		e = &count_cache[count_next++ % COUNT_CACHE];
+		e->gen = gen;
+		e->total = *total;
+		memcpy(e->key, key, sizeof(key));
+	}
+	return 0;
+}
+
+/*
+ * GET /members: the viewer's rights, then the count, the page and the
+ * filter options.  A signed-in viewer's answer depends on who they are,
+ * so it is personal.
+ */
+static void
+directory_list(struct req *r, struct resp *w)
+{
+	const char *words = name_query(r);
+	int64_t total;
+	json_t *rows, *opts, *row, *model;
+	struct rights v;
+	struct pager pg;
+	struct db_stmt *st;
+	size_t i;
+
+	pager_read(r, DIRECTORY_PAGE_SIZE, &pg);
+
+	if (r->person)
+		w->flags |= ROUTE_PERSONAL;
+	if (viewer_rights(r, &v) < 0 || list_count(r, words, &v, &total) < 0)
+		return read_failed(w);
+
+	if ((st = list_stmt(r, S_DIR_PAGE, words, &v)) == NULL)
+		return read_failed(w);
+	bind_list(r, st, words, &v);
+	db_bind_int(st, P_LIMIT, DIRECTORY_PAGE_SIZE);
+	db_bind_int(st, P_OFFSET, pager_offset(&pg));
+	if ((rows = db_all_json(st)) == NULL)
+		return read_failed(w);
+	if ((opts = filter_option_rows(r)) == NULL) {
+		json_decref(rows);
+		return read_failed(w);
+	}
+
+	model = json_pack("{s:I,s:o,s:o}", "total", (json_int_t)total,
+			  "total_text",
+			  total == 1 ? json_string("1 organisation")
+				     : json_sprintf("%lld organisations",
+						    (long long)total),
+			  "filter", pager_filters(r, NULL));
+	add_filter_options(r, model, opts);
+	json_decref(opts);
+	json_array_foreach (rows, i, row) {
+		organisations_add_un_status(row);
+		add_focal_areas(row, json_object_get(model, "focal_options"));
+		add_visibility_text(row);
+	}
+	json_object_set_new(model, "organisations", rows);
+	json_object_set_new(
+		model, "pager",
+		pager_model(r, &pg, r->api ? "/api/v1/members" : "/members",
+			    NULL, 0, total));
+	resp_page(w, 200, "organisations/templates/directory.html",
+		  "Member organisations", model);
+}
+
+/* Adds un_report_due ('YYYY-MM-DD') to an organisation in ECOSOC general
+ * or special status: its next quadrennial report, as the daily job
+ * reminds of it (states.h). */
+static void
+add_un_report_due(json_t *org)
+{
+	long due;
+	char ymd[11];
+
+	if (members_un_report_due(members_str(org, "ecosoc_status"),
+				  (int)json_integer_value(
+					  json_object_get(org, "ecosoc_year")),
+				  (long)(clock_now() / 86400), &due)) {
+		members_ymd(due, ymd);
+		json_object_set_new(org, "un_report_due", json_string(ymd));
+	}
+}
+
+/* Runs a statement of one organisation id; NULL on error. */
+static json_t *
+org_rows(struct req *r, enum stmt_directory s, json_int_t id)
+{
+	struct db_stmt *st = db_stmt(r->db, &directory_sql, s);
+
+	if (st == NULL)
+		return NULL;
+	db_bind_int(st, 1, id);
+	return db_all_json(st);
+}
+
+/*
+ * GET /members/:slug: 404 unless the organisation is listed and the viewer
+ * may see it (see directory.h); its representatives for members only.
+ */
+static void
+organisation_show(struct req *r, struct resp *w)
+{
+	struct db_stmt *st;
+	json_t *org, *focal, *reps = NULL, *rep;
+	json_int_t id;
+	struct rights v;
+	int may_manage;
+	const char *state;
+	size_t i;
+
+	if (r->person)
+		w->flags |= ROUTE_PERSONAL;
+	if (viewer_rights(r, &v) < 0 ||
+	    (st = db_stmt(r->db, &directory_sql, S_ORG_GET)) == NULL)
+		return read_failed(w);
+	db_bind_text(st, 1, req_param(r, "slug"));
+	db_bind_text(st, P_SEE, v.see);
+	db_bind_text(st, P_OWN, v.own ? v.own : "[]");
+	if ((org = db_one_json(st)) == NULL)
+		return read_failed(w);
+	if (json_is_null(org)) {
+		json_decref(org);
+		resp_error(w, 404, "There is no member organisation at this "
+				   "address.");
+		return;
+	}
+	id = json_integer_value(json_object_get(org, "id"));
+	if ((focal = org_rows(r, S_ORG_FOCAL, id)) == NULL ||
+	    (v.member && (reps = org_rows(r, S_ORG_REPS, id)) == NULL)) {
+		json_decref(org);
+		json_decref(focal);
+		return read_failed(w);
+	}
+	json_array_foreach (reps, i, rep)
+		organisations_add_rep_post(rep);
+
+	organisations_add_un_status(org);
+	add_un_report_due(org);
+	state = json_string_value(json_object_get(org, "state"));
+	json_object_set_new(org, "state_text",
+			    json_string(strcmp(state, "grace") == 0
+						? "In its grace period for renewal"
+						: "Active"));
+	json_object_set_new(org, "description_html",
+			    render_markdown(json_string_value(
+				    json_object_get(org, "description_md"))));
+	json_object_del(org, "description_md");
+	json_object_del(org, "id");
+	json_object_set_new(org, "focal_areas", focal);
+	add_visibility_text(org);
+	/* the links to manage it, for those the manage routes admit */
+	if ((may_manage = auth_permits(r->db, r->person, MANAGE_ACTION,
+				       "organisation",
+				       req_param(r, "slug"))) < 0) {
+		json_decref(org);
+		json_decref(reps);
+		return read_failed(w);
+	}
+	resp_page(w, 200, "organisations/templates/organisation.html",
+		  json_string_value(json_object_get(org, "name")),
+		  json_pack("{s:o,s:b,s:o?,s:b}", "organisation", org,
+			    "show_representatives", v.member,
+			    "representatives", reps, "may_manage",
+			    may_manage));
+}
+
+static const struct field directory_fields[] = {
+	{.name = "country", .type = FT_COUNTRY, .label = "Country"},
+	{.name = "level", .type = FT_SLUG, .maxlen = 60,
+	 .label = "Membership level"},
+	{.name = "un", .type = FT_CHOICE, .choices = un_values,
+	 .label = "UN status"},
+	{.name = "focal", .type = FT_SLUG, .maxlen = 60, .label = "Focal area"},
+	{.name = "q", .type = FT_TEXT, .maxlen = 100,
+	 .label = "Name or acronym"},
+	{.name = "page", .type = FT_INT, .min = 1, .max = 10000,
+	 .label = "Page"},
+	{0},
+};
+
+static const struct route directory_routes[] = {
+	{.method = HTTP_GET, .pattern = "/members", .who = ACCESS_PUBLIC,
+	 .fields = directory_fields, .handler = directory_list,
+	 .summary = "The directory of member organisations, filtered and "
+		    "paged"},
+	{.method = HTTP_GET, .pattern = "/members/:slug", .who = ACCESS_PUBLIC,
+	 .handler = organisation_show,
+	 .summary = "One member organisation; its representatives for members"},
+};
+
+/* organisations.c has no module of its own: the directory, the first of
+ * the folder's modules, registers its statements. */
+static struct db_sql *const directory_sqls[] = {&organisations_sql, NULL};
+
+const struct module directory_module = {
+	.name = "directory",
+	.routes = directory_routes,
+	.nroutes = ARRAY_LEN(directory_routes),
+	.sql = &directory_sql,
+	.sqls = directory_sqls,
+};

@@ -1,0 +1,197 @@
+/*
+ * organisations.c -- see organisations.h: what the organisations files
+ * share and the modules above them use.  The ECOSOC statuses, UN posts
+ * and ranks as stored and as people read them; the keys an organisation
+ * is stored and compared under; an organisation's UN status and a
+ * representative's post as sentences; a person found or made for an
+ * address, and their invitation.
+ */
+#include "organisations.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/fold.h"
+#include "core/mail.h"
+#include "core/util.h"
+#include "membership/membership.h"
+#include "organisations_int.h"
+
+/* How long an invitation's sign-in link works. */
+#define INVITE_TTL (7 * 24 * 3600)
+
+enum stmt_organisations {
+	O_PERSON_INSERT,
+	O__MAX,
+};
+
+static const char *const organisations_sql_text[O__MAX] = {
+	[O_PERSON_INSERT] = "INSERT INTO people (email, name, role, country,"
+			    " created_at) VALUES (?, ?, 'member', ?, ?)",
+};
+
+struct db_sql organisations_sql = {"organisations", organisations_sql_text,
+				   O__MAX, 0};
+
+const char *const organisations_ecosoc_values[] = {"general", "special",
+						   "roster", NULL};
+const char *const organisations_ecosoc_labels[] = {"General", "Special",
+						   "Roster"};
+const char *const organisations_post_values[] = {"vienna", "new-york", "geneva",
+						 NULL};
+const char *const organisations_post_labels[] = {"Vienna", "New York",
+						 "Geneva"};
+const char *const organisations_rank_values[] = {"main", "alternate", NULL};
+const char *const organisations_rank_labels[] = {"Main representative",
+						 "Alternate"};
+
+/* ---- keys an organisation is stored and compared under ---- */
+
+const char *
+organisations_email_domain(struct arena *a, const char *email)
+{
+	const char *at = email ? strrchr(email, '@') : NULL;
+	char *d = arena_strdup(a, at ? at + 1 : "");
+
+	for (char *p = d; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return d;
+}
+
+const char *
+organisations_folded(struct arena *a, const char *name)
+{
+	char *f, *out;
+
+	if (name == NULL)
+		return "";
+	f = fold_text(name, strlen(name));
+	out = arena_strdup(a, f);
+	free(f);
+	return out;
+}
+
+/* ---- how people read an organisation ---- */
+
+void
+organisations_add_un_status(json_t *row)
+{
+	const char *ecosoc =
+		json_string_value(json_object_get(row, "ecosoc_status"));
+	json_int_t ey = json_integer_value(json_object_get(row, "ecosoc_year"));
+	json_int_t dy = json_integer_value(json_object_get(row, "dgc_year"));
+	json_t *list = json_array();
+	struct buf b = BUF_INIT;
+	size_t i;
+	json_t *s;
+
+	if (ecosoc)
+		json_array_append_new(
+			list,
+			ey ? json_sprintf("ECOSOC %s (%" JSON_INTEGER_FORMAT
+					  ")",
+					  ecosoc, ey)
+			   : json_sprintf("ECOSOC %s", ecosoc));
+	if (json_integer_value(json_object_get(row, "dgc_associated")))
+		json_array_append_new(
+			list,
+			dy ? json_sprintf(
+				     "DGC associated (%" JSON_INTEGER_FORMAT
+				     ")",
+				     dy)
+			   : json_string("DGC associated"));
+	json_array_foreach (list, i, s) {
+		if (i)
+			buf_puts(&b, "; ");
+		buf_puts(&b, json_string_value(s));
+	}
+	json_object_set_new(row, "un_status_text",
+			    json_string(i ? buf_cstr(&b) : "None"));
+	json_object_set_new(row, "un_status", list);
+	buf_free(&b);
+}
+
+void
+organisations_add_rep_post(json_t *rep)
+{
+	static const char *const posts[][2] = {{"vienna", "Vienna"},
+					       {"new-york", "New York"},
+					       {"geneva", "Geneva"}};
+	const char *post = json_string_value(json_object_get(rep, "un_post"));
+	const char *rank = json_string_value(json_object_get(rep, "un_rank"));
+	const char *email = json_string_value(json_object_get(rep, "email"));
+	const char *place = NULL;
+
+	if (email)
+		json_object_set_new(rep, "email_href",
+				    json_sprintf("mailto:%s", email));
+	for (size_t i = 0; post && i < ARRAY_LEN(posts); i++)
+		if (strcmp(post, posts[i][0]) == 0)
+			place = posts[i][1];
+	if (place)
+		json_object_set_new(
+			rep, "un_post_text",
+			rank ? json_sprintf("%s, %s representative", place,
+					    strcmp(rank, "main") == 0
+						    ? "main"
+						    : "alternate")
+			     : json_string(place));
+}
+
+/* ---- people: made for an organisation or an application, invited ---- */
+
+int
+organisations_person_for(struct req *r, const char *email, const char *name,
+			 const char *country, int64_t *id)
+{
+	struct person p;
+	struct db_stmt *st;
+	int rc = auth_person_by_email(r->db, email, r->arena, &p, NULL);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		*id = p.id;
+		return 0;
+	}
+	if ((st = db_stmt(r->db, &organisations_sql, O_PERSON_INSERT)) == NULL)
+		return -1;
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, country);
+	db_bind_int(st, 4, clock_now());
+	if (db_run(st) != 0)
+		return -1;
+	*id = db_last_id(r->db);
+	return audit_record_new(r->db, r->person->id, "person.create", "person",
+				members_id_text(r->arena, *id), NULL,
+				json_pack("{s:s,s:s,s:s}", "email", email,
+					  "name", name, "role", "member"),
+				r->client);
+}
+
+int
+organisations_invite(struct req *r, int64_t person, const char *email,
+		     const char *name, const char *subject, const char *intro)
+{
+	char token[AUTH_TOKEN_LEN + 1];
+
+	if (auth_link_create(r->db, person, "signin", NULL, INVITE_TTL,
+			     clock_now(), token) != 0)
+		return -1;
+	return mail_letter(
+		r->db, email, name, subject,
+		arena_printf(r->arena,
+			     "%s Sign in with this link, then choose your "
+			     "password:\n\n%s/signin/link?token=%s\n\nThe "
+			     "link works once, for 7 days. Later, sign in with "
+			     "your e-mail address and password, or ask for a "
+			     "new password at %s/reset.",
+			     intro, config_current->base_url, token,
+			     config_current->base_url));
+}

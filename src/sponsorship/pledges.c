@@ -1,0 +1,628 @@
+/*
+ * pledges.c -- Sponsor: the public page that shows the sponsorship tiers
+ * and thanks sponsors, the pledge form, and the secretariat's queue of
+ * pledges.
+ *
+ * /sponsor shows the tiers (read through levels.h, which edits them), the
+ * sponsors who asked to be thanked publicly (once the secretariat has
+ * confirmed their pledge) and the pledge form.  The form asks for the
+ * agreement to the privacy policy (a required checkbox linking to
+ * /privacy); a pledge without it is the form again with the message (422)
+ * and nothing stored, and a stored pledge keeps when it was given
+ * (consent_at).  A pledge is one
+ * transaction: the row, its audit record ("pledge.create"), a thank-you
+ * to the contact (fixed text: the address is not confirmed) and a notice
+ * to the secretariat (the address of mail_from), then 303 to
+ * /sponsor/thanks.  Pledges are limited per client and per contact
+ * address (public_limits.h).
+ *
+ * Secretariat (ACCESS_ADMIN, personal): /admin/pledges, the queue newest
+ * first by status, and the status change ("pledge.status").
+ *
+ * Amounts are stored in minor units (cents); people type them with up to
+ * two decimals and thousands separators ("1,250.50", read by FT_MONEY
+ * into cents), and every amount is formatted in C (members_money()),
+ * never in a template.
+ */
+#include "sponsorship.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/pager.h"
+#include "core/escape.h"
+#include "core/mail.h"
+#include "core/render.h"
+#include "core/util.h"
+#include "membership/levels.h"
+#include "membership/membership.h"
+#include "public_limits.h"
+
+#define PAGE_SIZE 50
+#define MAX_PAGE 100000
+#define THANKED_MAX 200
+
+enum stmt_pledges {
+	S_PLEDGE_INSERT,
+	S_PLEDGES_THANKED,
+	S_PLEDGES_LIST,
+	S_PLEDGE_STATUS,
+	S_PLEDGE_SET_STATUS,
+	S_PLEDGES_NEW,
+	S_PLEDGES__MAX,
+};
+
+static const char *const pledges_sql_text[S_PLEDGES__MAX] = {
+	[S_PLEDGE_INSERT] =
+		"INSERT INTO pledges (sponsor_name, contact_name,"
+		" contact_email, tier_id, amount, currency, purpose,"
+		" purpose_detail, thank_publicly, consent_at, created_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[S_PLEDGES_THANKED] =
+		"SELECT sponsor_name, purpose FROM pledges"
+		" WHERE thank_publicly = 1"
+		" AND status IN ('confirmed', 'received')"
+		" ORDER BY coalesce(decided_at, created_at) DESC, id DESC"
+		" LIMIT ?",
+	/* binds: status or NULL (any), limit, offset */
+	[S_PLEDGES_LIST] =
+		"SELECT p.id, p.sponsor_name, p.contact_name, p.contact_email,"
+		" t.name AS tier_name, t.amount AS tier_amount,"
+		" t.currency AS tier_currency, p.amount, p.currency,"
+		" p.purpose, p.purpose_detail, p.thank_publicly, p.status,"
+		" p.created_at, p.decided_at, p.consent_at FROM pledges p"
+		" LEFT JOIN sponsorship_tiers t ON t.id = p.tier_id"
+		" WHERE (CAST(? AS TEXT) IS NULL OR p.status = ?)"
+		" ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?",
+	[S_PLEDGE_STATUS] = "SELECT status FROM pledges WHERE id = ?",
+	[S_PLEDGE_SET_STATUS] = "UPDATE pledges SET status = ?,"
+				" decided_at = ? WHERE id = ?",
+	[S_PLEDGES_NEW] = "SELECT count(*) FROM pledges WHERE status = 'new'",
+};
+
+static struct db_sql pledges_sql = {"pledges", pledges_sql_text,
+				    S_PLEDGES__MAX, 0};
+
+static const char *const purposes[] = {"general", "sprint", "library",
+				       "working-party", "meeting", NULL};
+static const char *const purpose_labels[] = {
+	"General support",
+	"A sprint team at a Commission",
+	"A collection of the resource library",
+	"A working party",
+	"A meeting",
+};
+static const char *const statuses[] = {"new", "confirmed", "received",
+				       "declined", NULL};
+static const char *const status_labels[] = {"New", "Confirmed", "Received",
+					    "Declined"};
+/* what the secretariat may set: every status but the first */
+#define DECISIONS (statuses + 1)
+#define DECISION_LABELS (status_labels + 1)
+static const char *const done_status[] = {"status", NULL};
+
+/* Puts a plain-text message in the outbox, in the caller's transaction.
+ * 0 or -1. */
+static int
+send_text(struct req *r, const char *to, const char *to_name,
+	  const char *subject, const char *text)
+{
+	struct mail m = {0};
+
+	m.to = to;
+	m.to_name = to_name;
+	m.subject = subject;
+	m.text = text;
+	return mail_enqueue(r->db, &m) < 0 ? -1 : 0;
+}
+
+/* ---- Sponsor ---- */
+
+/* The Sponsor page's model: tiers, the sponsors thanked publicly, the
+ * form's choices with what was typed, and the messages.  NULL on error. */
+static json_t *
+sponsor_model(struct req *r)
+{
+	json_t *input = r->input;
+	const char *tier = input ? members_str(input, "tier") : NULL;
+	const char *currency = input ? members_str(input, "currency") : NULL;
+	const char *purpose = input ? members_str(input, "purpose") : NULL;
+	json_t *tiers = levels_tiers(r->db), *thanked, *row, *tier_opts;
+	json_t *model;
+	struct db_stmt *st;
+	size_t i;
+
+	if (tiers == NULL)
+		return NULL;
+	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGES_THANKED)) == NULL) {
+		json_decref(tiers);
+		return NULL;
+	}
+	db_bind_int(st, 1, THANKED_MAX);
+	if ((thanked = db_all_json(st)) == NULL) {
+		json_decref(tiers);
+		return NULL;
+	}
+	json_array_foreach (thanked, i, row)
+		json_object_set_new(row, "purpose_label",
+				    json_string(members_label_of(
+					    purposes, purpose_labels,
+					    members_str(row, "purpose"))));
+	tier_opts = json_array();
+	json_array_foreach (tiers, i, row) {
+		const char *slug = members_str(row, "slug");
+
+		json_array_append_new(
+			tier_opts,
+			json_pack("{s:s,s:s++,s:b}", "value", slug, "label",
+				  members_str(row, "name"), " \u2013 ",
+				  json_string_value(json_object_get(
+					  row, "amount_text")),
+				  "selected", tier && strcmp(tier, slug) == 0));
+	}
+	model = json_pack(
+		"{s:o,s:o,s:o,s:o,s:o,s:o}", "tiers", tiers, "thanked", thanked,
+		"tier_options", tier_opts, "currency_options",
+		members_options(members_currencies, NULL,
+				currency ? currency : "USD"),
+		"purpose_options",
+		members_options(purposes, purpose_labels, purpose),
+		"input", input ? json_incref(input) : json_object());
+	members_add_errors(r, model);
+	return model;
+}
+
+static void
+sponsor_page(struct req *r, struct resp *w)
+{
+	json_t *m = sponsor_model(r);
+
+	if (m == NULL)
+		return members_read_failed(w);
+	resp_page(w, 200, "sponsorship/templates/sponsor.html", "Sponsor the Alliance",
+		  m);
+}
+
+static const struct field pledge_fields[] = {
+	{.name = "sponsor_name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
+	 .maxlen = 200, .label = "Sponsor (organisation or person)"},
+	{.name = "contact_name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
+	 .maxlen = 200, .label = "Contact name"},
+	{.name = "contact_email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
+	 .label = "Contact e-mail"},
+	{.name = "tier", .type = FT_SLUG, .maxlen = 60, .label = "Tier"},
+	{.name = "amount", .type = FT_MONEY, .min = 1, .max = MEMBERS_MAX_MINOR,
+	 .label = "Amount"},
+	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
+	 .choices = members_currencies, .label = "Currency"},
+	{.name = "purpose", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
+	 .choices = purposes, .label = "Purpose"},
+	{.name = "purpose_detail", .type = FT_TEXTAREA, .maxlen = 2000,
+	 .label = "About the purpose"},
+	{.name = "thank_publicly", .type = FT_BOOL,
+	 .label = "Thank us publicly"},
+	{.name = "consent", .type = FT_BOOL, .flags = FIELD_REQUIRED,
+	 .label = "Agreement to the privacy policy"},
+	{0},
+};
+
+/* What a pledge is worth, for the mails: "Partner (USD 2,500.00)",
+ * "EUR 300.00", or both.  In r's arena. */
+static const char *
+pledge_worth(struct req *r, const char *tier_name, int64_t tier_amount,
+	     const char *tier_currency, int64_t amount, const char *currency)
+{
+	json_t *t = tier_name ? members_money(tier_amount, tier_currency)
+			      : NULL;
+	json_t *a = amount > 0 ? members_money(amount, currency) : NULL;
+	const char *s;
+
+	if (t && a)
+		s = arena_printf(r->arena, "%s (the %s tier is %s)",
+				 json_string_value(a), tier_name,
+				 json_string_value(t));
+	else if (t)
+		s = arena_printf(r->arena, "the %s tier (%s)", tier_name,
+				 json_string_value(t));
+	else
+		s = arena_printf(r->arena, "%s", json_string_value(a));
+	json_decref(t);
+	json_decref(a);
+	return s;
+}
+
+/*
+ * The thank-you to the contact and the notice to the secretariat (the
+ * address in mail_from), in the caller's transaction.  0 or -1.
+ *
+ * The contact's address is not confirmed, so the thank-you carries none
+ * of the text typed into the form (names, the purpose's details): only
+ * the amount or tier, the purpose's label and our own sentences, under no
+ * display name.  Otherwise the form would relay anyone's text to any
+ * address under the Alliance's name.  The secretariat's notice has it all.
+ */
+static int
+pledge_mails(struct req *r, int64_t id, const char *worth)
+{
+	const char *sponsor = req_value(r, "sponsor_name")->str;
+	const char *contact = req_value(r, "contact_name")->str;
+	const char *email = req_value(r, "contact_email")->str;
+	const char *purpose = members_label_of(purposes, purpose_labels,
+					       req_value(r, "purpose")->str);
+	const char *detail = members_value_or_null(r, "purpose_detail");
+	int publicly = req_value(r, "thank_publicly")->num == 1;
+	const char *text;
+
+	text = arena_printf(
+		r->arena,
+		"Hello,\n\nthank you for pledging %s to the Alliance, for: "
+		"%s.\n\nThe secretariat will write to you shortly to confirm "
+		"the pledge and agree how it is paid.%s\n\nIf you did not "
+		"make this pledge, you can ignore this message: nothing is "
+		"due without your confirmation.\n\n-- \n%s\n",
+		worth, purpose,
+		publicly ? "\n\nYou asked us to thank you publicly: once the "
+			   "pledge is confirmed, the sponsor's name and its "
+			   "purpose will appear on our Sponsor page."
+			 : "",
+		config_current->site_name);
+	if (send_text(r, email, NULL, "Thank you for your pledge", text) != 0)
+		return -1;
+
+	text = arena_printf(
+		r->arena,
+		"A new pledge (number %" PRId64 "):\n\n"
+		"Sponsor: %s\nContact: %s <%s>\nPledge: %s\nPurpose: %s\n"
+		"%s%s%sThank publicly: %s\n\nThe queue of pledges:\n"
+		"%s/admin/pledges\n",
+		id, sponsor, contact, email, worth, purpose,
+		detail ? "About the purpose: " : "", detail ? detail : "",
+		detail ? "\n" : "", publicly ? "yes" : "no",
+		config_current->base_url);
+	return mail_to_secretariat(
+		r->db, arena_printf(r->arena, "New pledge from %s", sponsor),
+		text);
+}
+
+/* The Sponsor page again with the messages of r->errors, as status. */
+static void
+sponsor_again(struct req *r, struct resp *w, int status)
+{
+	json_t *m = sponsor_model(r);
+
+	if (m == NULL)
+		return members_read_failed(w);
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, status, "sponsorship/templates/sponsor.html",
+		  "Sponsor the Alliance", m);
+}
+
+/*
+ * POST /sponsor: a pledge.  Needs a tier or an amount (or both), and the
+ * consent; otherwise the form again with the messages (422).  With an
+ * amount the pledge is in the chosen currency; with a tier alone, in the
+ * tier's.  One transaction: the row, its audit record and both mails.
+ */
+static void
+sponsor_submit(struct req *r, struct resp *w)
+{
+	const struct value *tier = req_value(r, "tier");
+	const struct value *amount = req_value(r, "amount");
+	int64_t tier_id = 0, tier_amount = 0, minor, id, at;
+	const char *tier_name = NULL, *tier_currency = NULL, *currency;
+	const char *msg = NULL;
+	struct db_stmt *st;
+	int wait;
+
+	if (!tier->present && !amount->present && !r->errors)
+		members_add_error(r, "tier",
+				  "Please choose a tier or give an amount");
+	if (tier->present) {
+		struct levels_tier t;
+		int rc = levels_tier_by_slug(r->db, r->arena, tier->str, &t);
+
+		if (rc < 0)
+			return members_read_failed(w);
+		if (rc == 1) {
+			tier_id = t.id;
+			tier_name = t.name;
+			tier_amount = t.amount;
+			tier_currency = t.currency;
+		} else {
+			members_add_error(r, "tier",
+					  "Tier: please choose one of the "
+					  "tiers listed");
+		}
+	}
+	if (req_value(r, "consent")->num != 1)
+		members_add_error(r, "consent",
+				  "Please agree to the privacy policy "
+				  "to send a pledge");
+	if (r->errors)
+		return sponsor_again(r, w, 422);
+	minor = amount->present ? amount->num : 0;
+	currency = amount->present ? req_value(r, "currency")->str
+				   : tier_currency;
+
+	if (db_begin(r->db) != 0)
+		return resp_fail(r, w, NULL);
+	wait = limits_check(r, w, &limits_sponsor,
+			    req_value(r, "contact_email")->str, "pledges",
+			    &msg);
+	if (wait < 0)
+		return resp_fail(r, w, NULL);
+	if (wait > 0) {
+		db_rollback(r->db);
+		if (r->want_json)
+			return resp_error(w, 429, msg);
+		members_add_error(r, "contact_email", msg);
+		return sponsor_again(r, w, 429);
+	}
+	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_INSERT)) == NULL)
+		return resp_fail(r, w, NULL);
+	db_bind_text(st, 1, req_value(r, "sponsor_name")->str);
+	db_bind_text(st, 2, req_value(r, "contact_name")->str);
+	db_bind_text(st, 3, req_value(r, "contact_email")->str);
+	if (tier_id > 0)
+		db_bind_int(st, 4, tier_id);
+	if (minor > 0)
+		db_bind_int(st, 5, minor);
+	db_bind_text(st, 6, currency);
+	db_bind_text(st, 7, req_value(r, "purpose")->str);
+	db_bind_text(st, 8, members_value_or_null(r, "purpose_detail")
+				    ? members_value_or_null(r, "purpose_detail")
+				    : "");
+	db_bind_int(st, 9, req_value(r, "thank_publicly")->num == 1);
+	at = clock_now();
+	db_bind_int(st, 10, at); /* consent: checked above, given now */
+	db_bind_int(st, 11, at);
+	if (db_run(st) != 0)
+		return resp_fail(r, w, NULL);
+	id = db_last_id(r->db);
+	if (audit_record_new(
+		    r->db, r->person ? r->person->id : 0, "pledge.create",
+		    "pledge", arena_printf(r->arena, "%" PRId64, id), NULL,
+		    json_pack("{s:s,s:s,s:s,s:s?,s:o,s:s,s:s,s:b,s:I}",
+			      "sponsor_name",
+			      req_value(r, "sponsor_name")->str,
+			      "contact_name",
+			      req_value(r, "contact_name")->str,
+			      "contact_email",
+			      req_value(r, "contact_email")->str, "tier",
+			      tier->present ? tier->str : NULL, "amount",
+			      minor > 0 ? json_integer(minor) : json_null(),
+			      "currency", currency, "purpose",
+			      req_value(r, "purpose")->str, "thank_publicly",
+			      req_value(r, "thank_publicly")->num == 1,
+			      "consent_at", (json_int_t)at),
+		    r->client) != 0)
+		return resp_fail(r, w, NULL);
+	if (pledge_mails(r, id,
+			 pledge_worth(r, tier_name, tier_amount, tier_currency,
+				      minor, currency)) != 0 ||
+	    db_commit(r->db) != 0)
+		return resp_fail(r, w, NULL);
+	resp_redirect(w, "/sponsor/thanks");
+}
+
+static void
+sponsor_thanks(struct req *r, struct resp *w)
+{
+	resp_page(w, 200, "sponsorship/templates/sponsor_thanks.html",
+		  "Thank you for your pledge", json_object());
+}
+
+/* ---- the secretariat: pledges ---- */
+
+static const struct field pledges_fields[] = {
+	{.name = "status", .type = FT_CHOICE, .choices = statuses,
+	 .label = "Status"},
+	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
+	 .label = "Page"},
+	{.name = "done", .type = FT_CHOICE, .choices = done_status},
+	{0},
+};
+
+/* The queue's links keep the status filter, not the one-shot notice. */
+static const char *const pledges_keep_out[] = {"done", NULL};
+
+/* Adds to each pledge row what the queue shows: worth_text,
+ * purpose_label, status_label and the status choices. */
+static void
+pledge_texts(json_t *rows)
+{
+	json_t *row;
+	size_t i;
+
+	json_array_foreach (rows, i, row) {
+		int64_t amount = members_int(row, "amount");
+		const char *tier = members_str(row, "tier_name");
+		const char *status = members_str(row, "status");
+		json_t *worth;
+
+		if (amount > 0)
+			worth = members_money(amount,
+					      members_str(row, "currency"));
+		else
+			worth = members_money(
+				members_int(row, "tier_amount"),
+				members_str(row, "tier_currency"));
+		json_object_set_new(row, "worth_text", worth);
+		if (tier && amount > 0)
+			json_object_set_new(row, "tier_note",
+					    json_sprintf("tier %s", tier));
+		else if (tier)
+			json_object_set_new(row, "tier_note",
+					    json_sprintf("the %s tier", tier));
+		json_object_set_new(row, "purpose_label",
+				    json_string(members_label_of(
+					    purposes, purpose_labels,
+					    members_str(row, "purpose"))));
+		json_object_set_new(row, "status_label",
+				    json_string(members_label_of(
+					    statuses, status_labels, status)));
+		json_object_set_new(row, "decisions",
+				    members_options(DECISIONS, DECISION_LABELS,
+						    status));
+	}
+}
+
+static void
+pledges_page(struct req *r, struct resp *w)
+{
+	struct db_stmt *st = db_stmt(r->db, &pledges_sql, S_PLEDGES_LIST);
+	const char *status = members_value_or_null(r, "status");
+	struct pager pg;
+	json_t *rows, *model;
+	int has_next;
+
+	if (st == NULL)
+		return members_read_failed(w);
+	db_bind_text(st, 1, status);
+	db_bind_text(st, 2, status);
+	pager_read(r, PAGE_SIZE, &pg);
+	db_bind_int(st, 3, PAGE_SIZE + 1);
+	db_bind_int(st, 4, pager_offset(&pg));
+	if ((rows = db_all_json(st)) == NULL)
+		return members_read_failed(w);
+	has_next = pager_trim(rows, PAGE_SIZE);
+	render_add_times(rows, "created_at");
+	render_add_times(rows, "decided_at");
+	render_add_times(rows, "consent_at");
+	pledge_texts(rows);
+	model = json_pack("{s:o,s:o,s:s?,s:o}", "pledges", rows,
+			  "status_options",
+			  members_options(statuses, status_labels, status),
+			  "status", status, "pager",
+			  pager_model(r, &pg, "/admin/pledges",
+				      pledges_keep_out, has_next, -1));
+	if (req_value(r, "done")->present)
+		json_object_set_new(model, "notice",
+				    json_string("The status has been saved. The "
+						"change is in the audit log."));
+	members_admin_page(r, w, 200, "sponsorship/templates/pledges.html",
+			   "Pledges", "/admin/pledges", model);
+}
+
+static const struct field pledge_status_fields[] = {
+	{.name = "status", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
+	 .choices = DECISIONS, .label = "Status"},
+	{0},
+};
+
+/*
+ * POST /admin/pledges/:id/status: sets the status (and decided_at) with
+ * its audit record in one transaction.  The same status again changes
+ * nothing and records nothing; an unknown pledge is a 404.
+ */
+static void
+pledge_status_set(struct req *r, struct resp *w)
+{
+	int64_t id = req_param_id(r);
+	const char *status = req_value(r, "status")->str, *old;
+	struct db_stmt *st;
+	int rc;
+
+	if (id <= 0) {
+		resp_error(w, 404, "There is no such pledge.");
+		return;
+	}
+	if (db_begin(r->db) != 0)
+		return resp_fail(r, w, NULL);
+	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_STATUS)) == NULL)
+		return resp_fail(r, w, NULL);
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st)) == DB_ERROR)
+		return resp_fail(r, w, NULL);
+	if (rc == DB_DONE) {
+		db_rollback(r->db);
+		resp_error(w, 404, "There is no such pledge.");
+		return;
+	}
+	old = arena_strdup(r->arena, db_col_text(st, 0));
+	db_reset(st);
+	if (strcmp(old, status) == 0) {
+		db_rollback(r->db);
+		resp_redirect(w, "/admin/pledges?done=status");
+		return;
+	}
+	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_SET_STATUS)) == NULL)
+		return resp_fail(r, w, NULL);
+	db_bind_text(st, 1, status);
+	db_bind_int(st, 2, clock_now());
+	db_bind_int(st, 3, id);
+	if (db_run(st) != 0 ||
+	    audit_record_new(r->db, r->person->id, "pledge.status", "pledge",
+			     arena_printf(r->arena, "%" PRId64, id),
+			     json_pack("{s:s}", "status", old),
+			     json_pack("{s:s}", "status", status),
+			     r->client) != 0 ||
+	    db_commit(r->db) != 0)
+		return resp_fail(r, w, NULL);
+	resp_redirect(w, "/admin/pledges?done=status");
+}
+
+/* ---- the route table ---- */
+
+#define T ACCESS_PUBLIC
+#define A ACCESS_ADMIN
+#define P ROUTE_PERSONAL
+#define FORM (ROUTE_FORM | ROUTE_PERSONAL)
+#define OWN (ROUTE_OWN_ERRORS | ROUTE_PERSONAL)
+
+static const struct route pledges_routes[] = {
+	{.method = HTTP_GET, .pattern = "/sponsor", .who = T,
+	 .handler = sponsor_page, .flags = FORM,
+	 .summary = "Sponsorship tiers, sponsors thanked publicly and the "
+		    "pledge form"},
+	{.method = HTTP_POST, .pattern = "/sponsor", .who = T,
+	 .fields = pledge_fields, .handler = sponsor_submit, .flags = OWN,
+	 .summary = "Sends a pledge; thanks the sponsor and tells the "
+		    "secretariat"},
+	{.method = HTTP_GET, .pattern = "/sponsor/thanks", .who = T,
+	 .handler = sponsor_thanks,
+	 .summary = "Confirms that a pledge was sent"},
+	{.method = HTTP_GET, .pattern = "/admin/pledges", .who = A,
+	 .fields = pledges_fields, .handler = pledges_page, .flags = FORM,
+	 .summary = "The queue of pledges, newest first, by status"},
+	{.method = HTTP_POST, .pattern = "/admin/pledges/:id/status", .who = A,
+	 .fields = pledge_status_fields, .handler = pledge_status_set,
+	 .flags = P, .summary = "Confirms, receives or declines a pledge"},
+};
+
+/* The overview's count of new pledges, not confirmed yet. */
+static int
+count_new(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &pledges_sql, S_PLEDGES_NEW);
+
+	return st ? db_one_int(st, n) : -1;
+}
+
+/* Its tile of the secretariat's overview (admin/menu.c). */
+static const struct admin_tile pledges_tiles[] = {
+	{"New pledges to confirm", "/admin/pledges?status=new", 40, count_new},
+};
+
+/* Its entries in the secretariat's menu (admin/menu.c). */
+static const struct menu_entry pledges_menu[] = {
+	{"/admin/pledges", "Pledges", 40},
+};
+
+const struct module pledges_module = {
+	.name = "pledges",
+	.routes = pledges_routes,
+	.nroutes = ARRAY_LEN(pledges_routes),
+	.sql = &pledges_sql,
+	.admin_menu = pledges_menu,
+	.nadmin_menu = ARRAY_LEN(pledges_menu),
+	.admin_tiles = pledges_tiles,
+	.nadmin_tiles = ARRAY_LEN(pledges_tiles),
+};
