@@ -27,6 +27,7 @@ const struct module *const app_modules[] = {
 	&accounts_profile_module,
 	&admin_module,
 	&levels_module,
+	&tiers_module, /* the tiers' admin routes, after the levels' */
 	&pledges_module,
 	&directory_module,
 	&manage_module,

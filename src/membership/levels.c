@@ -1,16 +1,14 @@
 /*
  * levels.c -- what membership offers, and the secretariat's editing of
- * the membership levels and the sponsorship tiers.
+ * the membership levels.
  *
  * Public: /benefits shows the membership levels (dues, period, grace, who
  * may apply and the benefits, the last two as safe Markdown) with a link
  * to Join.
  *
- * Secretariat (ACCESS_ADMIN, personal): the levels and tiers edited in
- * place ("level.update", "tier.update", "tier.create"; before/after hold
- * only the fields that changed).  The tiers are read here for the Sponsor
- * page too (levels_tiers(), levels_tier_by_slug()); pledges.c takes the
- * pledges against them.
+ * Secretariat (ACCESS_ADMIN, personal): the levels edited in place
+ * ("level.update"; before/after hold only the fields that changed).  The
+ * sponsorship tiers are sponsorship/tiers.c's.
  *
  * Amounts are stored in minor units (cents); people type them with up to
  * two decimals and thousands separators ("1,250.50", read by FT_MONEY
@@ -18,7 +16,7 @@
  * is formatted in C (members_money(), members_amount_input()), never in a
  * template.
  */
-#include "levels.h"
+#include "membership_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,11 +33,6 @@ enum stmt_levels {
 	S_LEVELS_LIST,
 	S_LEVEL_GET,
 	S_LEVEL_UPDATE,
-	S_TIERS_LIST,
-	S_TIER_GET,
-	S_TIER_BY_SLUG,
-	S_TIER_UPDATE,
-	S_TIER_INSERT,
 	S_LEVELS__MAX,
 };
 
@@ -58,20 +51,6 @@ static const char *const levels_sql_text[S_LEVELS__MAX] = {
 		" dues_amount = ?, dues_currency = ?, period = ?,"
 		" grace_days = ?, requires_un_status = ?,"
 		" who_may_apply_md = ?, benefits_md = ? WHERE id = ?",
-	[S_TIERS_LIST] = "SELECT id, slug, name, amount, currency,"
-			 " description_md, position FROM sponsorship_tiers"
-			 " ORDER BY position, id",
-	[S_TIER_GET] = "SELECT name, amount, currency, description_md,"
-		       " position FROM sponsorship_tiers WHERE id = ?",
-	[S_TIER_BY_SLUG] = "SELECT id, name, amount, currency"
-			   " FROM sponsorship_tiers WHERE slug = ?",
-	[S_TIER_UPDATE] = "UPDATE sponsorship_tiers SET name = ?, amount = ?,"
-			  " currency = ?, description_md = ?, position = ?"
-			  " WHERE id = ?",
-	[S_TIER_INSERT] =
-		"INSERT INTO sponsorship_tiers (slug, name, amount, currency,"
-		" description_md, position) SELECT ?, ?, ?, ?, ?,"
-		" coalesce(max(position), 0) + 1 FROM sponsorship_tiers",
 };
 
 static struct db_sql levels_sql = {"levels", levels_sql_text, S_LEVELS__MAX,
@@ -81,33 +60,6 @@ static const char *const periods[] = {"calendar", "rolling", NULL};
 static const char *const period_labels[] = {"Calendar year",
 					    "Rolling twelve months"};
 static const char *const done_saved[] = {"saved", "added", NULL};
-
-/*
- * Of the keys of after, those whose value differs from the same key of
- * row: *before and *changed get new objects holding only those keys (old
- * and new values).  Returns how many differ.
- */
-static size_t
-diff_fields(json_t *row, json_t *after, json_t **before, json_t **changed)
-{
-	const char *k;
-	json_t *v;
-	size_t n = 0;
-
-	*before = json_object();
-	*changed = json_object();
-	json_object_foreach (after, k, v) {
-		json_t *old = json_object_get(row, k);
-
-		if (old != NULL && json_equal(old, v))
-			continue;
-		json_object_set_new(*before, k, old ? json_incref(old)
-						     : json_null());
-		json_object_set(*changed, k, v);
-		n++;
-	}
-	return n;
-}
 
 /* ---- Benefits ---- */
 
@@ -171,57 +123,6 @@ benefits(struct req *r, struct resp *w)
 		level_texts(row);
 	resp_page(w, 200, "membership/templates/benefits.html",
 		  "Membership benefits", json_pack("{s:o}", "levels", rows));
-}
-
-/* ---- tiers, for this file and the Sponsor page ---- */
-
-/* Adds amount_text and description_html to each tier row. */
-static void
-tier_texts(json_t *rows)
-{
-	json_t *row;
-	size_t i;
-
-	json_array_foreach (rows, i, row) {
-		json_object_set_new(row, "amount_text",
-				    members_money(
-					    members_int(row, "amount"),
-					    members_str(row, "currency")));
-		json_object_set_new(
-			row, "description_html",
-			render_markdown(members_str(row, "description_md")));
-	}
-}
-
-json_t *
-levels_tiers(struct db *db)
-{
-	struct db_stmt *st = db_stmt(db, &levels_sql, S_TIERS_LIST);
-	json_t *rows = st ? db_all_json(st) : NULL;
-
-	if (rows)
-		tier_texts(rows);
-	return rows;
-}
-
-int
-levels_tier_by_slug(struct db *db, struct arena *a, const char *slug,
-		    struct levels_tier *t)
-{
-	struct db_stmt *st = db_stmt(db, &levels_sql, S_TIER_BY_SLUG);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	db_bind_text(st, 1, slug);
-	if ((rc = db_step(st)) != DB_ROW)
-		return rc == DB_DONE ? 0 : -1;
-	t->id = db_col_int(st, 0);
-	t->name = arena_strdup(a, db_col_text(st, 1));
-	t->amount = db_col_int(st, 2);
-	t->currency = arena_strdup(a, db_col_text(st, 3));
-	db_reset(st);
-	return 1;
 }
 
 /* ---- the secretariat: levels ---- */
@@ -373,7 +274,7 @@ level_update(struct req *r, struct resp *w)
 		members_value_or_null(r, "benefits_md")
 			? members_value_or_null(r, "benefits_md")
 			: "");
-	if (diff_fields(row, after, &before, &changed) == 0) {
+	if (membership_diff_fields(row, after, &before, &changed) == 0) {
 		json_decref(row);
 		json_decref(after);
 		json_decref(before);
@@ -416,239 +317,6 @@ not_found:
 	resp_error(w, 404, "There is no such membership level.");
 }
 
-/* ---- the secretariat: tiers ---- */
-
-static const struct field tier_fields[] = {
-	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
-	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERS_MAX_MINOR, .label = "Amount"},
-	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = members_currencies, .label = "Currency"},
-	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
-	 .label = "Description"},
-	{.name = "position", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 1,
-	 .max = 1000, .label = "Position"},
-	{0},
-};
-
-static const struct field tier_new_fields[] = {
-	{.name = "slug", .type = FT_SLUG, .flags = FIELD_REQUIRED,
-	 .maxlen = 60, .label = "Short name (for addresses)"},
-	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
-	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERS_MAX_MINOR, .label = "Amount"},
-	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = members_currencies, .label = "Currency"},
-	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
-	 .label = "Description"},
-	{0},
-};
-
-/*
- * The tiers page: each tier with an edit form, and the form for a new
- * tier.  failed names the tier whose form shows what was typed and the
- * messages; -1 is the new tier's form; 0, none.
- */
-static void
-tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
-{
-	json_t *rows = levels_tiers(r->db), *row, *model, *fresh;
-	size_t i;
-
-	if (rows == NULL)
-		return members_read_failed(w);
-	json_array_foreach (rows, i, row) {
-		json_t *form;
-
-		if (failed > 0 && members_int(row, "id") == failed &&
-		    r->input) {
-			form = json_deep_copy(r->input);
-			members_add_errors(r, row);
-		} else {
-			form = json_pack(
-				"{s:O,s:o,s:O,s:O,s:O}", "name",
-				json_object_get(row, "name"), "amount",
-				members_amount_input(members_int(row, "amount")),
-				"currency", json_object_get(row, "currency"),
-				"description_md",
-				json_object_get(row, "description_md"),
-				"position", json_object_get(row, "position"));
-		}
-		json_object_set_new(row, "currency_options",
-				    members_options(
-					    members_currencies, NULL,
-					    members_str(form, "currency")));
-		json_object_set_new(row, "form", form);
-	}
-	fresh = json_object();
-	if (failed < 0) {
-		json_object_set_new(fresh, "form",
-				    r->input ? json_deep_copy(r->input)
-					     : json_object());
-		members_add_errors(r, fresh);
-	} else {
-		json_object_set_new(fresh, "form", json_object());
-	}
-	json_object_set_new(
-		fresh, "currency_options",
-		members_options(members_currencies, NULL,
-				failed < 0 && r->input
-					? members_str(r->input, "currency")
-					: "USD"));
-	model = json_pack("{s:o,s:o}", "tiers", rows, "new_tier", fresh);
-	if (failed == 0 && req_value(r, "done")->present)
-		json_object_set_new(
-			model, "notice",
-			json_string(strcmp(req_value(r, "done")->str,
-					   "added") == 0
-					    ? "The tier has been added. The "
-					      "change is in the audit log."
-					    : "The tier has been saved. The "
-					      "change is in the audit log."));
-	members_admin_page(r, w, status, "sponsorship/templates/tiers.html",
-			   "Sponsorship tiers", "/admin/tiers", model);
-}
-
-static void
-tiers_admin(struct req *r, struct resp *w)
-{
-	tiers_admin_render(r, w, 200, 0);
-}
-
-/* POST /admin/tiers/:id: saves a tier with a "tier.update" record of the
- * fields that changed.  Bad input: the page again (422). */
-static void
-tier_update(struct req *r, struct resp *w)
-{
-	int64_t id = req_param_id(r);
-	json_t *row, *after, *before, *changed;
-	struct db_stmt *st;
-	int rc;
-
-	if (id <= 0)
-		goto not_found;
-	if ((st = db_stmt(r->db, &levels_sql, S_TIER_GET)) == NULL)
-		return members_read_failed(w);
-	db_bind_int(st, 1, id);
-	if ((row = db_one_json(st)) == NULL)
-		return members_read_failed(w);
-	if (!json_is_object(row)) {
-		json_decref(row);
-		goto not_found;
-	}
-	json_decref(row);
-	if (r->errors)
-		return tiers_admin_render(r, w, 422, id);
-
-	if (db_begin(r->db) != 0 ||
-	    (st = db_stmt(r->db, &levels_sql, S_TIER_GET)) == NULL)
-		return resp_fail(r, w, NULL);
-	db_bind_int(st, 1, id);
-	row = db_one_json(st);
-	if (!json_is_object(row)) {
-		json_decref(row);
-		return resp_fail(r, w, NULL);
-	}
-	after = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name",
-			  req_value(r, "name")->str, "amount",
-			  (json_int_t)req_value(r, "amount")->num,
-			  "currency", req_value(r, "currency")->str,
-			  "description_md",
-			  members_value_or_null(r, "description_md")
-				  ? members_value_or_null(r, "description_md")
-				  : "",
-			  "position", (json_int_t)req_value(r, "position")->num);
-	rc = diff_fields(row, after, &before, &changed) == 0 ? 1 : 0;
-	json_decref(row);
-	if (rc == 0) {
-		if ((st = db_stmt(r->db, &levels_sql, S_TIER_UPDATE)) == NULL) {
-			rc = -1;
-		} else {
-			db_bind_text(st, 1, members_str(after, "name"));
-			db_bind_int(st, 2, members_int(after, "amount"));
-			db_bind_text(st, 3, members_str(after, "currency"));
-			db_bind_text(st, 4,
-				     members_str(after, "description_md"));
-			db_bind_int(st, 5, members_int(after, "position"));
-			db_bind_int(st, 6, id);
-			rc = db_run(st);
-		}
-		if (rc == 0)
-			rc = audit_record(r->db, r->person->id, "tier.update",
-					  "sponsorship_tier",
-					  arena_printf(r->arena, "%" PRId64,
-						       id),
-					  before, changed, r->client);
-	}
-	json_decref(after);
-	json_decref(before);
-	json_decref(changed);
-	if (rc == 1) { /* nothing changed, nothing recorded */
-		db_rollback(r->db);
-		resp_redirect(w, "/admin/tiers?done=saved");
-		return;
-	}
-	if (rc != 0 || db_commit(r->db) != 0)
-		return resp_fail(r, w, NULL);
-	resp_redirect(w, "/admin/tiers?done=saved");
-	return;
-not_found:
-	resp_error(w, 404, "There is no such sponsorship tier.");
-}
-
-/*
- * POST /admin/tiers: adds a tier at the end, with its "tier.create"
- * record.  A slug already taken is a 409 with the form again; the check
- * and the insert share one write transaction, so two additions of the
- * same slug cannot both pass it.
- */
-static void
-tier_create(struct req *r, struct resp *w)
-{
-	const char *slug = req_value(r, "slug")->str;
-	struct levels_tier taken;
-	struct db_stmt *st;
-	int rc;
-
-	if (r->errors)
-		return tiers_admin_render(r, w, 422, -1);
-	if (db_begin(r->db) != 0)
-		return resp_fail(r, w, NULL);
-	if ((rc = levels_tier_by_slug(r->db, r->arena, slug, &taken)) < 0)
-		return resp_fail(r, w, NULL);
-	if (rc == 1) {
-		db_rollback(r->db);
-		members_add_error(r, "slug",
-				  "Short name: another tier has this one "
-				  "already; please choose another");
-		return tiers_admin_render(r, w, 409, -1);
-	}
-	if ((st = db_stmt(r->db, &levels_sql, S_TIER_INSERT)) == NULL)
-		return resp_fail(r, w, NULL);
-	db_bind_text(st, 1, slug);
-	db_bind_text(st, 2, req_value(r, "name")->str);
-	db_bind_int(st, 3, req_value(r, "amount")->num);
-	db_bind_text(st, 4, req_value(r, "currency")->str);
-	db_bind_text(st, 5, members_value_or_null(r, "description_md")
-				    ? members_value_or_null(r, "description_md")
-				    : "");
-	if (db_run(st) != 0 ||
-	    audit_record_new(
-		    r->db, r->person->id, "tier.create", "sponsorship_tier",
-		    arena_printf(r->arena, "%" PRId64, db_last_id(r->db)),
-		    NULL,
-		    json_pack("{s:s,s:s,s:I,s:s}", "slug", slug, "name",
-			      req_value(r, "name")->str, "amount",
-			      (json_int_t)req_value(r, "amount")->num,
-			      "currency", req_value(r, "currency")->str),
-		    r->client) != 0 ||
-	    db_commit(r->db) != 0)
-		return resp_fail(r, w, NULL);
-	resp_redirect(w, "/admin/tiers?done=added");
-}
-
 /* ---- the route table ---- */
 
 #define T ACCESS_PUBLIC
@@ -667,22 +335,11 @@ static const struct route levels_routes[] = {
 	{.method = HTTP_POST, .pattern = "/admin/levels/:id", .who = A,
 	 .fields = level_fields, .handler = level_update, .flags = OWN,
 	 .summary = "Saves a membership level (dues, period, grace, texts)"},
-	{.method = HTTP_GET, .pattern = "/admin/tiers", .who = A,
-	 .fields = saved_fields, .handler = tiers_admin, .flags = FORM,
-	 .summary = "The sponsorship tiers, each with its edit form, and a "
-		    "new one"},
-	{.method = HTTP_POST, .pattern = "/admin/tiers", .who = A,
-	 .fields = tier_new_fields, .handler = tier_create, .flags = OWN,
-	 .summary = "Adds a sponsorship tier (its short name must be free)"},
-	{.method = HTTP_POST, .pattern = "/admin/tiers/:id", .who = A,
-	 .fields = tier_fields, .handler = tier_update, .flags = OWN,
-	 .summary = "Saves a sponsorship tier"},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry levels_menu[] = {
 	{"/admin/levels", "Levels", 50},
-	{"/admin/tiers", "Tiers", 60},
 };
 
 const struct module levels_module = {
@@ -693,3 +350,4 @@ const struct module levels_module = {
 	.admin_menu = levels_menu,
 	.nadmin_menu = ARRAY_LEN(levels_menu),
 };
+

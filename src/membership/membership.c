@@ -169,3 +169,25 @@ members_admin_page(const struct req *r, struct resp *w, int status,
 {
 	admin_secretariat_page(r, w, status, tmpl, title, path, model);
 }
+
+size_t
+membership_diff_fields(json_t *row, json_t *after, json_t **before, json_t **changed)
+{
+	const char *k;
+	json_t *v;
+	size_t n = 0;
+
+	*before = json_object();
+	*changed = json_object();
+	json_object_foreach (after, k, v) {
+		json_t *old = json_object_get(row, k);
+
+		if (old != NULL && json_equal(old, v))
+			continue;
+		json_object_set_new(*before, k, old ? json_incref(old)
+						     : json_null());
+		json_object_set(*changed, k, v);
+		n++;
+	}
+	return n;
+}

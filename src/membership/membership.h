@@ -88,4 +88,13 @@ void members_admin_page(const struct req *r, struct resp *w, int status,
 			const char *tmpl, const char *title, const char *path,
 			json_t *model);
 
+/*
+ * Of the keys of after, those whose value differs from the same key of
+ * row: *before and *changed get new objects holding only those keys (old
+ * and new values), for an audit record of what changed.  Returns how many
+ * differ.
+ */
+size_t membership_diff_fields(json_t *row, json_t *after, json_t **before,
+			      json_t **changed);
+
 #endif

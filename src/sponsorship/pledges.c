@@ -3,7 +3,7 @@
  * and thanks sponsors, the pledge form, and the secretariat's queue of
  * pledges.
  *
- * /sponsor shows the tiers (read through levels.h, which edits them), the
+ * /sponsor shows the tiers (read through tiers.c, which edits them), the
  * sponsors who asked to be thanked publicly (once the secretariat has
  * confirmed their pledge) and the pledge form.  The form asks for the
  * agreement to the privacy policy (a required checkbox linking to
@@ -24,7 +24,7 @@
  * into cents), and every amount is formatted in C (members_money()),
  * never in a template.
  */
-#include "sponsorship.h"
+#include "sponsorship_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -41,7 +41,6 @@
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
-#include "membership/levels.h"
 #include "membership/membership.h"
 #include "public_limits.h"
 
@@ -134,7 +133,7 @@ sponsor_model(struct req *r)
 	const char *tier = input ? members_str(input, "tier") : NULL;
 	const char *currency = input ? members_str(input, "currency") : NULL;
 	const char *purpose = input ? members_str(input, "purpose") : NULL;
-	json_t *tiers = levels_tiers(r->db), *thanked, *row, *tier_opts;
+	json_t *tiers = tiers_list(r->db), *thanked, *row, *tier_opts;
 	json_t *model;
 	struct db_stmt *st;
 	size_t i;
@@ -325,8 +324,8 @@ sponsor_submit(struct req *r, struct resp *w)
 		members_add_error(r, "tier",
 				  "Please choose a tier or give an amount");
 	if (tier->present) {
-		struct levels_tier t;
-		int rc = levels_tier_by_slug(r->db, r->arena, tier->str, &t);
+		struct tiers_tier t;
+		int rc = tiers_by_slug(r->db, r->arena, tier->str, &t);
 
 		if (rc < 0)
 			return members_read_failed(w);

@@ -2,7 +2,7 @@
  * sponsorship.h -- the sponsorship module's public header: Sponsor
  * (pledges.c), the public page of sponsorship tiers and thanked sponsors
  * with the pledge form (/sponsor), and the secretariat's queue of pledges
- * (/admin/pledges).  The tiers are edited in membership/levels.c.
+ * (/admin/pledges); the tiers, which the secretariat edits (tiers.c).
  * Nothing of it is used by another module; it includes membership.h
  * (money, currencies, the helpers).
  */
@@ -11,6 +11,7 @@
 
 #include "core/http.h"
 
+extern const struct module tiers_module;
 extern const struct module pledges_module;
 
 #endif
