@@ -27,7 +27,6 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "membership/membership.h"
-#include "membership/period.h"
 #include "organisations/organisations.h"
 
 #define MAX_SLUG_TRIES 100

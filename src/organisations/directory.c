@@ -54,7 +54,6 @@
 #include "core/search.h"
 #include "core/util.h"
 #include "membership/membership.h"
-#include "membership/states.h"
 #include "organisations/organisations_int.h"
 
 /* The list's variants: O for a viewer with organisations of their own

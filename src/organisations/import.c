@@ -49,7 +49,7 @@
 #include "core/fold.h"
 #include "core/log.h"
 #include "core/util.h"
-#include "membership/period.h"
+#include "membership/membership.h"
 
 #define MAX_SLUG_TRIES 100
 
