@@ -39,7 +39,7 @@ const struct module *const app_modules[] = {
 	&renew_module,
 	&import_module,
 	&dashboard_module,
-	&members_module,
+	&states_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 

@@ -114,7 +114,7 @@ question_or_respond(struct req *r, struct resp *w, struct question *q)
 	int rc;
 
 	if (st == NULL) {
-		members_read_failed(w);
+		membership_read_failed(w);
 		return 0;
 	}
 	auth_token_digest(req_param(r, "token"), hex);
@@ -126,7 +126,7 @@ question_or_respond(struct req *r, struct resp *w, struct question *q)
 				   "link in the latest e-mail from the "
 				   "secretariat, or reply to that e-mail.");
 		else
-			members_read_failed(w);
+			membership_read_failed(w);
 		return 0;
 	}
 	q->id = db_col_int(st, 0);
@@ -173,7 +173,7 @@ stored_form(json_t *app)
 	json_t *form = json_object();
 
 	for (size_t i = 0; i < ARRAY_LEN(org_fields); i++) {
-		const char *v = members_str(app, org_fields[i][1]);
+		const char *v = membership_str(app, org_fields[i][1]);
 
 		json_object_set_new(form, org_fields[i][0],
 				    json_string(v ? v : ""));
@@ -193,7 +193,7 @@ answer_page(struct req *r, struct resp *w, int status,
 	if (model == NULL || json_is_null(model) ||
 	    (talk = messages_conversation(r->db, q->application)) == NULL) {
 		json_decref(model);
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	}
 	asked = json_pack("[{s:I}]", "created_at", (json_int_t)q->created_at);
 	render_add_times(asked, "created_at");
@@ -212,7 +212,7 @@ answer_page(struct req *r, struct resp *w, int status,
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/answer/%s",
 					 req_param(r, "token")));
-	members_add_errors(r, model);
+	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "applications/templates/answer.html",
 		  "Answer the secretariat's question", model);
@@ -247,15 +247,15 @@ corrections(struct req *r, json_t *app, json_t *before, json_t *after)
 {
 	for (size_t i = 0; i < ARRAY_LEN(org_fields); i++) {
 		const char *name = org_fields[i][0], *col = org_fields[i][1];
-		const char *old = members_str(app, col);
-		const char *v = members_value_or_null(r, name);
+		const char *old = membership_str(app, col);
+		const char *v = membership_value_or_null(r, name);
 
 		if (r->input == NULL || json_object_get(r->input, name) == NULL)
 			continue;
 		if (v == NULL && ORG_REQUIRED(name)) {
 			const struct field *f = &answer_fields[1 + i];
 
-			members_add_error(r, name,
+			membership_add_error(r, name,
 					  arena_printf(r->arena,
 						       "%s cannot be left "
 						       "empty",
@@ -284,7 +284,8 @@ apply_corrections(struct req *r, int64_t id, json_t *app, json_t *after)
 		json_t *v = json_object_get(after, col);
 
 		db_bind_text(st, (int)i + 1,
-			     v ? json_string_value(v) : members_str(app, col));
+			     v ? json_string_value(v)
+			       : membership_str(app, col));
 	}
 	db_bind_int(st, ARRAY_LEN(org_fields) + 1, id);
 	return db_run(st);
@@ -297,8 +298,8 @@ answer_mails(struct req *r, json_t *app, int64_t id, const char *answer)
 	const char *subject = applications_subject(app);
 
 	if (mail_letter(
-		    r->db, members_str(app, "applicant_email"),
-		    members_str(app, "applicant_name"),
+		    r->db, membership_str(app, "applicant_email"),
+		    membership_str(app, "applicant_name"),
 		    "We received your answer",
 		    arena_printf(r->arena,
 				 "Thank you for answering the secretariat's "
@@ -306,7 +307,7 @@ answer_mails(struct req *r, json_t *app, int64_t id, const char *answer)
 				 "%s). Your answer:\n\n%s\n\nThe secretariat "
 				 "will review your application again and "
 				 "write to you at this address.",
-				 members_str(app, "level_name"), subject,
+				 membership_str(app, "level_name"), subject,
 				 answer)) != 0)
 		return -1;
 	return mail_to_secretariat(
@@ -318,8 +319,8 @@ answer_mails(struct req *r, json_t *app, int64_t id, const char *answer)
 			     "application for %s:\n\n%s\n\nThe application is "
 			     "waiting for a decision again:\n\n%s/admin/"
 			     "applications/%lld",
-			     members_str(app, "applicant_name"),
-			     members_str(app, "applicant_email"), subject,
+			     membership_str(app, "applicant_name"),
+			     membership_str(app, "applicant_email"), subject,
 			     answer, config_current->base_url, (long long)id));
 }
 
@@ -345,7 +346,7 @@ answer_submit(struct req *r, struct resp *w)
 		return resp_fail(r, w, NOT_SAVED);
 	}
 	app = json_object_get(view, "application");
-	before = json_pack("{s:s}", "status", members_str(app, "status"));
+	before = json_pack("{s:s}", "status", membership_str(app, "status"));
 	after = json_pack("{s:s}", "status", "submitted");
 	if (json_is_true(json_object_get(view, "is_org")))
 		corrections(r, app, before, after);
@@ -357,7 +358,7 @@ answer_submit(struct req *r, struct resp *w)
 		return answer_page(r, w, 422, &q);
 	}
 	wait = limits_check(r, w, &limits_join_answer,
-			    members_str(app, "applicant_email"), "answers",
+			    membership_str(app, "applicant_email"), "answers",
 			    &msg);
 	if (wait != 0) {
 		json_decref(view);
@@ -368,7 +369,7 @@ answer_submit(struct req *r, struct resp *w)
 		db_rollback(r->db);
 		if (r->want_json)
 			return resp_error(w, 429, msg);
-		members_add_error(r, "answer", msg);
+		membership_add_error(r, "answer", msg);
 		return answer_page(r, w, 429, &q);
 	}
 	answer = req_value(r, "answer")->str;
@@ -397,7 +398,7 @@ answer_submit(struct req *r, struct resp *w)
 	ok = ok &&
 	     audit_record(r->db, r->person ? r->person->id : 0,
 			  "application.answer", "application",
-			  members_id_text(r->arena, q.application), before,
+			  membership_id_text(r->arena, q.application), before,
 			  after, r->client) == 0 &&
 	     answer_mails(r, app, q.application, answer) == 0 &&
 	     db_commit(r->db) == 0;

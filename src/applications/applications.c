@@ -9,7 +9,7 @@
 const char *
 applications_subject(json_t *app)
 {
-	const char *org = members_str(app, "org_name");
+	const char *org = membership_str(app, "org_name");
 
-	return org ? org : members_str(app, "applicant_name");
+	return org ? org : membership_str(app, "applicant_name");
 }

@@ -142,7 +142,7 @@ static int64_t
 create_organisation(struct req *r, json_t *app, const char **slug)
 {
 	struct db_stmt *st;
-	const char *name = members_str(app, "org_name");
+	const char *name = membership_str(app, "org_name");
 	int64_t id;
 
 	if ((*slug = unique_slug(r, name)) == NULL ||
@@ -151,21 +151,21 @@ create_organisation(struct req *r, json_t *app, const char **slug)
 	db_bind_text(st, 1, *slug);
 	db_bind_text(st, 2, name);
 	db_bind_text(st, 3, organisations_folded(r->arena, name));
-	db_bind_text(st, 4, members_str(app, "org_acronym")
-				    ? members_str(app, "org_acronym")
+	db_bind_text(st, 4, membership_str(app, "org_acronym")
+				    ? membership_str(app, "org_acronym")
 				    : "");
-	db_bind_text(st, 5, members_str(app, "org_country"));
-	db_bind_text(st, 6, members_str(app, "org_website"));
+	db_bind_text(st, 5, membership_str(app, "org_country"));
+	db_bind_text(st, 6, membership_str(app, "org_website"));
 	db_bind_text(st, 7,
-		     organisations_email_domain(r->arena,
-					  members_str(app, "applicant_email")));
-	db_bind_text(st, 8, members_str(app, "org_description")
-				    ? members_str(app, "org_description")
+		     organisations_email_domain(
+			     r->arena, membership_str(app, "applicant_email")));
+	db_bind_text(st, 8, membership_str(app, "org_description")
+				    ? membership_str(app, "org_description")
 				    : "");
-	db_bind_text(st, 9, members_str(app, "org_contact_address")
-				    ? members_str(app, "org_contact_address")
+	db_bind_text(st, 9, membership_str(app, "org_contact_address")
+				    ? membership_str(app, "org_contact_address")
 				    : "");
-	db_bind_text(st, 10, members_str(app, "ecosoc_status"));
+	db_bind_text(st, 10, membership_str(app, "ecosoc_status"));
 	bind_json_int(st, 11, app, "ecosoc_year");
 	bind_json_int(st, 12, app, "dgc_associated");
 	bind_json_int(st, 13, app, "dgc_year");
@@ -174,7 +174,7 @@ create_organisation(struct req *r, json_t *app, const char **slug)
 		return -1;
 	id = db_last_id(r->db);
 	if (audit_record_new(r->db, r->person->id, "organisation.create",
-			     "organisation", members_id_text(r->arena, id),
+			     "organisation", membership_id_text(r->arena, id),
 			     NULL,
 			     json_pack("{s:s,s:s}", "name", name, "slug", *slug),
 			     r->client) != 0)
@@ -188,7 +188,7 @@ static int
 add_focal_areas(struct req *r, enum stmt_approve which, int64_t owner,
 		json_t *app)
 {
-	const char *p = members_str(app, "focal_areas");
+	const char *p = membership_str(app, "focal_areas");
 
 	while (p && *p) {
 		size_t len = strcspn(p, ",");
@@ -223,10 +223,10 @@ create_membership(struct req *r, json_t *app, int64_t org, int64_t person)
 	today.y = tm.tm_year + 1900;
 	today.m = tm.tm_mon + 1;
 	today.d = tm.tm_mday;
-	if (period_end(members_str(app, "level_period"), today, &end) != 0) {
+	if (period_end(membership_str(app, "level_period"), today, &end) != 0) {
 		log_error("review: level %s has an unknown period '%s'",
-			  members_str(app, "level_slug"),
-			  members_str(app, "level_period"));
+			  membership_str(app, "level_slug"),
+			  membership_str(app, "level_period"));
 		return -1;
 	}
 	period_format(today, start_text);
@@ -246,12 +246,12 @@ create_membership(struct req *r, json_t *app, int64_t org, int64_t person)
 		return -1;
 	id = db_last_id(r->db);
 	if (audit_record_new(r->db, r->person->id, "membership.create",
-			     "membership", members_id_text(r->arena, id), NULL,
+			     "membership", membership_id_text(r->arena, id),
+			     NULL,
 			     json_pack("{s:s,s:s,s:s,s:s}", "level",
-				       members_str(app, "level_slug"), "state",
-				       "active",
-				       "period_start", start_text, "period_end",
-				       end_text),
+				       membership_str(app, "level_slug"),
+				       "state", "active", "period_start",
+				       start_text, "period_end", end_text),
 			     r->client) != 0)
 		return -1;
 	return id;
@@ -263,7 +263,7 @@ static int
 add_representatives(struct req *r, json_t *app, int64_t org,
 		    struct invitee *inv, size_t *ninv)
 {
-	json_t *reps = json_loads(members_str(app, "representatives"), 0,
+	json_t *reps = json_loads(membership_str(app, "representatives"), 0,
 				  NULL);
 	json_t *rep;
 	size_t i;
@@ -273,8 +273,8 @@ add_representatives(struct req *r, json_t *app, int64_t org,
 		/* an application from before representatives: the applicant */
 		json_decref(reps);
 		reps = json_pack("[{s:s,s:s,s:b}]", "name",
-				 members_str(app, "applicant_name"), "email",
-				 members_str(app, "applicant_email"),
+				 membership_str(app, "applicant_name"), "email",
+				 membership_str(app, "applicant_email"),
 				 "main_contact", 1);
 	}
 	json_array_foreach (reps, i, rep) {
@@ -282,11 +282,11 @@ add_representatives(struct req *r, json_t *app, int64_t org,
 		int64_t pid;
 
 		if (*ninv >= MAX_INVITEES ||
-		    members_str(rep, "email") == NULL ||
-		    members_str(rep, "name") == NULL)
+		    membership_str(rep, "email") == NULL ||
+		    membership_str(rep, "name") == NULL)
 			continue;
-		if (organisations_person_for(r, members_str(rep, "email"),
-			       members_str(rep, "name"), NULL, &pid) != 0 ||
+		if (organisations_person_for(r, membership_str(rep, "email"),
+			       membership_str(rep, "name"), NULL, &pid) != 0 ||
 		    (st = db_stmt(r->db, &approve_sql, A_REP_INSERT)) == NULL) {
 			rc = -1;
 			break;
@@ -295,17 +295,17 @@ add_representatives(struct req *r, json_t *app, int64_t org,
 		db_bind_int(st, 2, pid);
 		db_bind_int(st, 3, json_is_true(json_object_get(rep,
 								"main_contact")));
-		db_bind_text(st, 4, members_str(rep, "un_post"));
-		db_bind_text(st, 5, members_str(rep, "un_rank"));
+		db_bind_text(st, 4, membership_str(rep, "un_post"));
+		db_bind_text(st, 5, membership_str(rep, "un_rank"));
 		if (db_run(st) != 0) {
 			rc = -1;
 			break;
 		}
 		inv[*ninv].id = pid;
 		inv[*ninv].email = arena_strdup(r->arena,
-						members_str(rep, "email"));
+						membership_str(rep, "email"));
 		inv[*ninv].name = arena_strdup(r->arena,
-					       members_str(rep, "name"));
+					       membership_str(rep, "name"));
 		(*ninv)++;
 	}
 	json_decref(reps);
@@ -320,7 +320,7 @@ invite(struct req *r, json_t *app, const struct invitee *inv, size_t ninv)
 		r->arena,
 		"The application of %s to the Alliance (%s) has been "
 		"approved: welcome! You can now take part as a member.",
-		applications_subject(app), members_str(app, "level_name"));
+		applications_subject(app), membership_str(app, "level_name"));
 
 	for (size_t i = 0; i < ninv; i++)
 		if (organisations_invite(r, inv[i].id, inv[i].email, inv[i].name,
@@ -339,20 +339,21 @@ approve_application(struct req *r, json_t *app, int64_t *org, int64_t *person,
 	int ok;
 
 	*org = *person = *membership = 0;
-	if (strcmp(members_str(app, "level_kind"), "organisation") == 0) {
+	if (strcmp(membership_str(app, "level_kind"), "organisation") == 0) {
 		ok = (*org = create_organisation(r, app, &slug)) > 0 &&
 		     add_focal_areas(r, A_ORG_FOCAL, *org, app) == 0 &&
 		     (*membership = create_membership(r, app, *org, 0)) > 0 &&
 		     add_representatives(r, app, *org, inv, &ninv) == 0;
 	} else {
-		ok = organisations_person_for(r, members_str(app, "applicant_email"),
-				members_str(app, "applicant_name"),
-				members_str(app, "org_country"), person) == 0 &&
+		ok = organisations_person_for(
+			     r, membership_str(app, "applicant_email"),
+			     membership_str(app, "applicant_name"),
+			     membership_str(app, "org_country"), person) == 0 &&
 		     add_focal_areas(r, A_PERSON_FOCAL, *person, app) == 0 &&
 		     (*membership = create_membership(r, app, 0, *person)) > 0;
 		inv[ninv].id = *person;
-		inv[ninv].email = members_str(app, "applicant_email");
-		inv[ninv].name = members_str(app, "applicant_name");
+		inv[ninv].email = membership_str(app, "applicant_email");
+		inv[ninv].name = membership_str(app, "applicant_name");
 		ninv++;
 	}
 	return ok && invite(r, app, inv, ninv) == 0 ? 0 : -1;

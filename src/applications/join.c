@@ -163,7 +163,7 @@ static json_t *
 focal_model(struct req *r)
 {
 	struct db_stmt *st = db_stmt(r->db, &join_sql, S_FOCAL_AREAS);
-	const struct field_values *fv = members_multi(r, "focal");
+	const struct field_values *fv = membership_multi(r, "focal");
 	json_t *rows, *row;
 	size_t i;
 
@@ -216,15 +216,15 @@ reps_model(struct req *r)
 					       json_object_get(in, k_email))
 				     : NULL,
 				  "post_options",
-				  members_options(
+				  membership_options(
 					  organisations_post_values,
 					  organisations_post_labels,
-					  members_value_or_null(r, k_post)),
+					  membership_value_or_null(r, k_post)),
 				  "rank_options",
-				  members_options(
+				  membership_options(
 					  organisations_rank_values,
 					  organisations_rank_labels,
-					  members_value_or_null(r, k_rank)),
+					  membership_value_or_null(r, k_rank)),
 				  "error_name", error_of(r, k_name),
 				  "error_email", error_of(r, k_email),
 				  "error_post", error_of(r, k_post),
@@ -249,14 +249,18 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 		lv->summary, "who_html", render_markdown(lv->who_md), "is_org",
 		lv->is_org, "requires_un", lv->requires_un, "focal_areas",
 		focal, "ecosoc_options",
-		members_options(organisations_ecosoc_values, organisations_ecosoc_labels,
-				members_value_or_null(r, "ecosoc_status")),
+		membership_options(
+			organisations_ecosoc_values,
+			organisations_ecosoc_labels,
+			membership_value_or_null(r, "ecosoc_status")),
 		"post_options",
-		members_options(organisations_post_values, organisations_post_labels,
-				members_value_or_null(r, "post")),
+		membership_options(organisations_post_values,
+				   organisations_post_labels,
+				   membership_value_or_null(r, "post")),
 		"rank_options",
-		members_options(organisations_rank_values, organisations_rank_labels,
-				members_value_or_null(r, "rank")),
+		membership_options(organisations_rank_values,
+				   organisations_rank_labels,
+				   membership_value_or_null(r, "rank")),
 		"reps", reps_model(r), "year_now", this_year());
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/%s", lv->slug));
@@ -346,7 +350,7 @@ check_un_status(struct req *r)
 	if (!ecosoc && !assoc && error_of(r, "ecosoc_status") == NULL &&
 	    error_of(r, "ecosoc_year") == NULL &&
 	    error_of(r, "dgc_year") == NULL) {
-		members_add_error(
+		membership_add_error(
 			r, "ecosoc_status",
 			"Full membership needs UN status: give your "
 			"organisation's ECOSOC consultative status, or its "
@@ -356,34 +360,34 @@ check_un_status(struct req *r)
 	}
 	if (ecosoc) {
 		if (missing(r, "ecosoc_status"))
-			members_add_error(
+			membership_add_error(
 				r, "ecosoc_status",
 				"ECOSOC consultative status: choose general, "
 				"special or roster");
 		if (missing(r, "ecosoc_year"))
-			members_add_error(
+			membership_add_error(
 				r, "ecosoc_year",
 				"Year ECOSOC status was granted is required "
 				"with the status");
 		else if (ey->present && ey->num > year)
-			members_add_error(
+			membership_add_error(
 				r, "ecosoc_year",
 				"Year ECOSOC status was granted cannot be in "
 				"the future");
 	}
 	if (assoc) {
 		if (dgc->num != 1 && error_of(r, "dgc_associated") == NULL)
-			members_add_error(
+			membership_add_error(
 				r, "dgc_associated",
 				"Association with the Department of Global "
 				"Communications: tick the box to give the "
 				"year of association");
 		if (missing(r, "dgc_year"))
-			members_add_error(r, "dgc_year",
+			membership_add_error(r, "dgc_year",
 					  "Year of association with the DGC is "
 					  "required with the association");
 		else if (dy->present && dy->num > year)
-			members_add_error(
+			membership_add_error(
 				r, "dgc_year",
 				"Year of association with the DGC cannot be "
 				"in the future");
@@ -399,7 +403,7 @@ check_reps(struct req *r)
 	size_t nemails = 0;
 
 	if (req_value(r, "rank")->present && !req_value(r, "post")->present)
-		members_add_error(r, "post",
+		membership_add_error(r, "post",
 				  "Your UN post: choose one to give a rank");
 	if (req_value(r, "email")->present)
 		emails[nemails++] =
@@ -418,14 +422,14 @@ check_reps(struct req *r)
 		if (!any)
 			continue;
 		if (missing(r, k_name))
-			members_add_error(
+			membership_add_error(
 				r, k_name,
 				arena_printf(r->arena,
 					     "Name of representative %d is "
 					     "required with the other details",
 					     n));
 		if (missing(r, k_email))
-			members_add_error(
+			membership_add_error(
 				r, k_email,
 				arena_printf(r->arena,
 					     "E-mail of representative %d is "
@@ -433,7 +437,7 @@ check_reps(struct req *r)
 					     n));
 		if (req_value(r, k_rank)->present &&
 		    !req_value(r, k_post)->present)
-			members_add_error(
+			membership_add_error(
 				r, k_post,
 				arena_printf(r->arena,
 					     "UN post of representative %d: "
@@ -444,7 +448,7 @@ check_reps(struct req *r)
 
 			for (size_t i = 0; i < nemails; i++)
 				if (strcmp(emails[i], e) == 0)
-					members_add_error(
+					membership_add_error(
 						r, k_email,
 						arena_printf(
 							r->arena,
@@ -462,7 +466,7 @@ check_reps(struct req *r)
 static void
 check_focal(struct req *r)
 {
-	const struct field_values *fv = members_multi(r, "focal");
+	const struct field_values *fv = membership_multi(r, "focal");
 	json_t *known;
 
 	if (fv == NULL || fv->n == 0 || error_of(r, "focal"))
@@ -480,7 +484,7 @@ check_focal(struct req *r)
 				   fv->v[k].str) == 0)
 				found = 1;
 		if (!found)
-			members_add_error(
+			membership_add_error(
 				r, "focal",
 				"Focal areas: choose among the listed ones");
 	}
@@ -491,17 +495,18 @@ static void
 check_application(struct req *r, const struct level *lv)
 {
 	if (req_value(r, "consent")->num != 1)
-		members_add_error(r, "consent",
+		membership_add_error(r, "consent",
 				  "Please agree to the privacy policy to "
 				  "send the application");
 	if (lv->is_org) {
 		if (missing(r, "org_name"))
-			members_add_error(r, "org_name",
+			membership_add_error(r, "org_name",
 					  "Organisation name is required");
 		if (missing(r, "country"))
-			members_add_error(r, "country", "Country is required");
+			membership_add_error(r, "country",
+					     "Country is required");
 		if (missing(r, "org_description"))
-			members_add_error(
+			membership_add_error(
 				r, "org_description",
 				"What your organisation does is required");
 		check_reps(r);
@@ -509,9 +514,10 @@ check_application(struct req *r, const struct level *lv)
 			check_un_status(r);
 	} else {
 		if (missing(r, "country"))
-			members_add_error(r, "country", "Country is required");
+			membership_add_error(r, "country",
+					     "Country is required");
 		if (missing(r, "statement"))
-			members_add_error(r, "statement",
+			membership_add_error(r, "statement",
 					  "Why you wish to join is required");
 	}
 	check_focal(r);
@@ -527,17 +533,17 @@ reps_json(struct req *r)
 	json_t *a = json_array();
 
 	json_array_append_new(
-		a,
-		json_pack(
-			"{s:s,s:s,s:s?,s:s?,s:b}", "name",
-			req_value(r, "name")->str, "email",
-			mail_address_key(r->arena, req_value(r, "email")->str),
-			"un_post", members_value_or_null(r, "post"), "un_rank",
-			members_value_or_null(r, "rank"), "main_contact", 1));
+		a, json_pack("{s:s,s:s,s:s?,s:s?,s:b}", "name",
+			     req_value(r, "name")->str, "email",
+			     mail_address_key(r->arena,
+					      req_value(r, "email")->str),
+			     "un_post", membership_value_or_null(r, "post"),
+			     "un_rank", membership_value_or_null(r, "rank"),
+			     "main_contact", 1));
 	for (int n = 1; n <= MAX_REPS; n++) {
-		const char *name = members_value_or_null(
+		const char *name = membership_value_or_null(
 			r, arena_printf(r->arena, "rep%d_name", n));
-		const char *email = members_value_or_null(
+		const char *email = membership_value_or_null(
 			r, arena_printf(r->arena, "rep%d_email", n));
 
 		if (name == NULL || email == NULL)
@@ -547,11 +553,11 @@ reps_json(struct req *r)
 			json_pack("{s:s,s:s,s:s?,s:s?,s:b}", "name", name,
 				  "email", mail_address_key(r->arena, email),
 				  "un_post",
-				  members_value_or_null(
+				  membership_value_or_null(
 					  r, arena_printf(r->arena,
 							  "rep%d_post", n)),
 				  "un_rank",
-				  members_value_or_null(
+				  membership_value_or_null(
 					  r, arena_printf(r->arena,
 							  "rep%d_rank", n)),
 				  "main_contact", 0));
@@ -563,7 +569,7 @@ reps_json(struct req *r)
 static const char *
 focal_text(struct req *r)
 {
-	const struct field_values *fv = members_multi(r, "focal");
+	const struct field_values *fv = membership_multi(r, "focal");
 	struct buf b = BUF_INIT;
 	const char *s;
 
@@ -610,24 +616,25 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 	db_bind_text(st, 2, req_value(r, "name")->str);
 	db_bind_text(st, 3, email);
 	db_bind_text(st, 4,
-		     lv->is_org ? members_value_or_null(r, "org_name") : NULL);
+		     lv->is_org ? membership_value_or_null(r, "org_name")
+				: NULL);
 	db_bind_text(st, 5,
-		     lv->is_org ? members_value_or_null(r, "org_acronym")
+		     lv->is_org ? membership_value_or_null(r, "org_acronym")
 				: NULL);
 	/* an individual's country goes in the same column */
-	db_bind_text(st, 6, members_value_or_null(r, "country"));
+	db_bind_text(st, 6, membership_value_or_null(r, "country"));
 	db_bind_text(st, 7,
-		     lv->is_org ? members_value_or_null(r, "org_website")
+		     lv->is_org ? membership_value_or_null(r, "org_website")
 				: NULL);
 	db_bind_text(st, 8,
-		     lv->is_org ? members_value_or_null(r, "org_description")
+		     lv->is_org ? membership_value_or_null(r, "org_description")
 				: NULL);
-	db_bind_text(st, 9,
-		     lv->is_org
-			     ? members_value_or_null(r, "org_contact_address")
-			     : NULL);
+	db_bind_text(
+		st, 9,
+		lv->is_org ? membership_value_or_null(r, "org_contact_address")
+			   : NULL);
 	db_bind_text(st, 10,
-		     un ? members_value_or_null(r, "ecosoc_status") : NULL);
+		     un ? membership_value_or_null(r, "ecosoc_status") : NULL);
 	if (un)
 		bind_int_or_null(st, 11, req_value(r, "ecosoc_year"));
 	db_bind_int(st, 12, un && req_value(r, "dgc_associated")->num == 1);
@@ -636,8 +643,8 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 	db_bind_text(st, 14, focal_text(r));
 	db_bind_text(st, 15, reps);
 	db_bind_text(st, 16,
-		     members_value_or_null(r, "statement")
-			     ? members_value_or_null(r, "statement")
+		     membership_value_or_null(r, "statement")
+			     ? membership_value_or_null(r, "statement")
 			     : "");
 	db_bind_int(st, 17, t);
 	db_bind_int(st, 18, t);
@@ -712,7 +719,7 @@ join_submit(struct req *r, struct resp *w)
 		else if (r->want_json)
 			resp_error(w, 429, msg);
 		else {
-			members_add_error(r, "email", msg);
+			membership_add_error(r, "email", msg);
 			form_page(r, w, 429, &lv);
 		}
 		return;

@@ -85,15 +85,16 @@ messages_conversation(struct db *db, int64_t application)
 	render_add_times(rows, "created_at");
 	json_array_foreach (rows, i, row) {
 		int question =
-			strcmp(members_str(row, "kind"), "question") == 0;
+			strcmp(membership_str(row, "kind"), "question") == 0;
 
 		json_object_set_new(row, "is_question", json_boolean(question));
-		json_object_set_new(row, "answered",
-				    json_boolean(members_int(row, "answered")));
+		json_object_set_new(
+			row, "answered",
+			json_boolean(membership_int(row, "answered")));
 		if (!question)
 			json_object_set_new(
 				row, "body_html",
-				render_markdown(members_str(row, "body")));
+				render_markdown(membership_str(row, "body")));
 	}
 	return rows;
 }

@@ -218,7 +218,7 @@ add_status_labels(json_t *rows)
 	size_t i;
 
 	json_array_foreach (rows, i, row) {
-		const char *s = members_str(row, "status");
+		const char *s = membership_str(row, "status");
 
 		for (size_t k = 0; s && statuses[k]; k++)
 			if (strcmp(s, statuses[k]) == 0)
@@ -262,13 +262,14 @@ queue_page(struct req *r, struct resp *w)
 			opts, json_pack("{s:s,s:s,s:b}", "value", statuses[i],
 					"label", status_labels[i], "selected",
 					status && strcmp(status, statuses[i]) == 0));
-	members_admin_page(r, w, 200, "applications/templates/review_list.html",
-			   "Membership applications", "/admin/applications",
-			   json_pack("{s:o,s:o,s:o,s:s?}", "applications", rows,
-				     "status_options", opts, "pager",
-				     pager_model(r, &pg, "/admin/applications",
-						 NULL, has_next, -1),
-				     "status", status));
+	membership_admin_page(
+		r, w, 200, "applications/templates/review_list.html",
+		"Membership applications", "/admin/applications",
+		json_pack("{s:o,s:o,s:o,s:s?}", "applications", rows,
+			  "status_options", opts, "pager",
+			  pager_model(r, &pg, "/admin/applications", NULL,
+				      has_next, -1),
+			  "status", status));
 }
 
 /* ---- one application ---- */
@@ -289,7 +290,7 @@ load_application(struct req *r, int64_t id)
 static int
 is_open(json_t *app)
 {
-	const char *s = members_str(app, "status");
+	const char *s = membership_str(app, "status");
 
 	return s && (strcmp(s, "submitted") == 0 || strcmp(s, "more-info") == 0);
 }
@@ -387,7 +388,7 @@ dup_pending(struct req *r, json_t *app, const char *name_key,
 	    const char *host, const char *domain, json_t *list)
 {
 	struct db_stmt *st = db_stmt(r->db, &review_sql, R_PENDING);
-	const char *email = members_str(app, "applicant_email");
+	const char *email = membership_str(app, "applicant_email");
 	int rc;
 
 	if (st == NULL)
@@ -429,25 +430,27 @@ static json_t *
 duplicates(struct req *r, json_t *app)
 {
 	json_t *list = json_array();
-	const char *org = members_str(app, "org_name");
+	const char *org = membership_str(app, "org_name");
 	const char *name_key = org ? organisations_folded(r->arena, org) : "";
-	const char *host = url_host(r->arena, members_str(app, "org_website"));
+	const char *host =
+		url_host(r->arena, membership_str(app, "org_website"));
 	const char *domain = organisations_email_domain(
-		r->arena, members_str(app, "applicant_email"));
+		r->arena, membership_str(app, "applicant_email"));
 
 	int64_t own = json_integer_value(json_object_get(app,
 							 "organisation_id"));
 
 	if (common_mail_domain(domain))
 		domain = "";
-	if ((*name_key && dup_orgs(r, R_DUP_NAME, name_key, "same name", own,
-				   list) != 0) ||
+	if ((*name_key &&
+	     dup_orgs(r, R_DUP_NAME, name_key, "same name", own, list) != 0) ||
 	    (*host && dup_sites(r, host, own, list) != 0) ||
 	    (*domain && org &&
 	     dup_orgs(r, R_DUP_DOMAIN, domain, "same e-mail domain", own,
 		      list) != 0) ||
 	    (org == NULL &&
-	     dup_members(r, members_str(app, "applicant_email"), list) != 0) ||
+	     dup_members(r, membership_str(app, "applicant_email"), list) !=
+		     0) ||
 	    dup_pending(r, app, name_key, host, org ? domain : "", list) != 0) {
 		json_decref(list);
 		return NULL;
@@ -460,7 +463,7 @@ static json_t *
 focal_names(struct req *r, json_t *app)
 {
 	struct db_stmt *st = db_stmt(r->db, &review_sql, R_FOCAL_AREAS);
-	const char *chosen = members_str(app, "focal_areas");
+	const char *chosen = membership_str(app, "focal_areas");
 	json_t *out = json_array();
 	int rc;
 
@@ -493,7 +496,7 @@ review_application_view(struct req *r, int64_t id)
 
 	if (app == NULL || json_is_null(app))
 		return app;
-	reps = json_loads(members_str(app, "representatives"), 0, NULL);
+	reps = json_loads(membership_str(app, "representatives"), 0, NULL);
 	if (!json_is_array(reps)) {
 		json_decref(reps);
 		reps = json_array();
@@ -506,7 +509,7 @@ review_application_view(struct req *r, int64_t id)
 	json_decref(one);
 	return json_pack("{s:o,s:o,s:b,s:b,s:o}", "representatives", reps,
 			 "focal_areas", focal_names(r, app), "is_org",
-			 strcmp(members_str(app, "level_kind"),
+			 strcmp(membership_str(app, "level_kind"),
 				"organisation") == 0,
 			 "open", is_open(app), "application", app);
 }
@@ -523,7 +526,7 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 	const char *notice = NULL;
 
 	if (model == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	if (json_is_null(model)) {
 		resp_error(w, 404, "There is no such application.");
 		return;
@@ -533,7 +536,7 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 	    (talk = messages_conversation(r->db, id)) == NULL) {
 		json_decref(dups);
 		json_decref(model);
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	}
 	if (done->present && strcmp(done->str, "approved") == 0)
 		notice = "The application is approved: the membership is "
@@ -550,8 +553,8 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 		json_object_set_new(model, "notice", json_string(notice));
 	if (r->input)
 		json_object_set_new(model, "input", json_deep_copy(r->input));
-	members_add_errors(r, model);
-	members_admin_page(
+	membership_add_errors(r, model);
+	membership_admin_page(
 		r, w, status, "applications/templates/review_show.html",
 		arena_printf(r->arena, "Application %lld", (long long)id), NULL,
 		model);
@@ -603,7 +606,7 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 			   arena_printf(r->arena,
 					"This application has been decided "
 					"already (%s); nothing was changed.",
-					members_str(app, "status")));
+					membership_str(app, "status")));
 		json_decref(app);
 		db_rollback(r->db);
 		return NULL;
@@ -655,15 +658,15 @@ reject(struct req *r, struct resp *w)
 	reason = req_value(r, "reason")->str;
 	if (set_decided(r, id, "rejected", reason, 0, 0) != 0 ||
 	    audit_record_new(r->db, r->person->id, "application.reject",
-			     "application", members_id_text(r->arena, id),
+			     "application", membership_id_text(r->arena, id),
 			     json_pack("{s:s}", "status",
-				       members_str(app, "status")),
+				       membership_str(app, "status")),
 			     json_pack("{s:s,s:s}", "status", "rejected",
 				       "reason", reason),
 			     r->client) != 0 ||
 	    mail_letter(
-		    r->db, members_str(app, "applicant_email"),
-		    members_str(app, "applicant_name"),
+		    r->db, membership_str(app, "applicant_email"),
+		    membership_str(app, "applicant_name"),
 		    "Your application to the Alliance",
 		    arena_printf(r->arena,
 				 "Thank you for applying to become a member "
@@ -672,7 +675,7 @@ reject(struct req *r, struct resp *w)
 				 "secretariat cannot accept it, for this "
 				 "reason:\n\n%s\n\nIf you have questions, "
 				 "reply to this message.",
-				 members_str(app, "level_name"),
+				 membership_str(app, "level_name"),
 				 applications_subject(app),
 				 reason)) != 0 ||
 	    db_commit(r->db) != 0) {
@@ -716,14 +719,14 @@ ask(struct req *r, struct resp *w)
 				token) != 0 ||
 	    audit_record_new(
 		    r->db, r->person->id, "application.ask", "application",
-		    members_id_text(r->arena, id),
-		    json_pack("{s:s}", "status", members_str(app, "status")),
+		    membership_id_text(r->arena, id),
+		    json_pack("{s:s}", "status", membership_str(app, "status")),
 		    json_pack("{s:s,s:s}", "status", "more-info", "question",
 			      question),
 		    r->client) != 0 ||
 	    mail_letter(
-		    r->db, members_str(app, "applicant_email"),
-		    members_str(app, "applicant_name"),
+		    r->db, membership_str(app, "applicant_email"),
+		    membership_str(app, "applicant_name"),
 		    "A question about your application",
 		    arena_printf(r->arena,
 				 "Thank you for applying to become a member "
@@ -734,7 +737,7 @@ ask(struct req *r, struct resp *w)
 				 "organisation's details:\n\n%s/join/answer/"
 				 "%s\n\nThe link is for you alone: it works "
 				 "once, for %d days.",
-				 members_str(app, "level_name"),
+				 membership_str(app, "level_name"),
 				 applications_subject(app), question,
 				 config_current->base_url, token,
 				 MESSAGES_LINK_DAYS)) != 0 ||
@@ -760,9 +763,9 @@ approve(struct req *r, struct resp *w)
 	ok = approve_application(r, app, &org, &person, &membership) == 0 &&
 	     set_decided(r, id, "approved", NULL, org, membership) == 0 &&
 	     audit_record_new(r->db, r->person->id, "application.approve",
-			      "application", members_id_text(r->arena, id),
+			      "application", membership_id_text(r->arena, id),
 			      json_pack("{s:s}", "status",
-					members_str(app, "status")),
+					membership_str(app, "status")),
 			      json_pack("{s:s,s:I,s:I,s:I}", "status",
 					"approved", "organisation_id",
 					(json_int_t)org, "person_id",

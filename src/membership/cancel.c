@@ -99,7 +99,7 @@ set_state(struct req *r, json_t *m, const char *state, const char *action,
 
 	if (st == NULL)
 		return -1;
-	members_ymd(today_days(), today);
+	states_ymd(today_days(), today);
 	snprintf(id, sizeof(id), "%" JSON_INTEGER_FORMAT,
 		 json_integer_value(json_object_get(m, "id")));
 	db_bind_text(st, 1, state);
@@ -108,11 +108,11 @@ set_state(struct req *r, json_t *m, const char *state, const char *action,
 	if (db_run(st) != 0 ||
 	    audit_record_new(
 		    r->db, r->person->id, action, "membership", id,
-		    json_pack("{s:s}", "state", members_str(m, "state")),
+		    json_pack("{s:s}", "state", membership_str(m, "state")),
 		    json_pack("{s:s,s:s?}", "state", state, "reason", reason),
 		    r->client) != 0)
 		return -1;
-	return members_mail_contacts(
+	return states_mail_contacts(
 		       r->db, json_integer_value(json_object_get(m, "person")),
 		       json_integer_value(json_object_get(m, "organisation")),
 		       subject, body) < 0
@@ -144,7 +144,7 @@ begin_change(struct req *r, struct resp *w, int mine, int ended)
 				: "There is no such membership.");
 		return NULL;
 	}
-	if ((strcmp(members_str(m, "state"), "cancelled") == 0) != ended) {
+	if ((strcmp(membership_str(m, "state"), "cancelled") == 0) != ended) {
 		db_rollback(r->db);
 		json_decref(m);
 		resp_error(w, 409,
@@ -170,7 +170,7 @@ commit_to(struct req *r, struct resp *w, json_t *m, const char *location)
 static const char *
 reason_of(const struct req *r)
 {
-	const char *s = members_value_or_null(r, "reason");
+	const char *s = membership_value_or_null(r, "reason");
 
 	return s && *s ? s : NULL;
 }
@@ -204,11 +204,12 @@ member_cancel(struct req *r, struct resp *w)
 		   "Alliance's website. It no longer appears in the member "
 		   "directory.\n\nIf this was a mistake, write to the "
 		   "secretariat: it can take the end back.",
-		   members_str(m, "member"), members_str(m, "level"),
+		   membership_str(m, "member"), membership_str(m, "level"),
 		   r->person->name);
 	buf_printf(&note, "%s ended the membership of %s (%s).\n\nReason: %s\n",
-		   r->person->name, members_str(m, "member"),
-		   members_str(m, "level"), reason ? reason : "(none given)");
+		   r->person->name, membership_str(m, "member"),
+		   membership_str(m, "level"),
+		   reason ? reason : "(none given)");
 	rc = set_state(r, m, "cancelled", "membership.cancel", reason,
 		       "Your membership has ended", buf_cstr(&body)) != 0 ||
 	     mail_to_secretariat(r->db, "A membership was ended by its member",
@@ -244,7 +245,8 @@ admin_cancel(struct req *r, struct resp *w)
 		   "The secretariat has ended the membership of %s (%s). It "
 		   "no longer appears in the member directory.\n\nThe "
 		   "reason:\n%s\n",
-		   members_str(m, "member"), members_str(m, "level"), reason);
+		   membership_str(m, "member"), membership_str(m, "level"),
+		   reason);
 	rc = set_state(r, m, "cancelled", "membership.cancel", reason,
 		       "Your membership has ended", buf_cstr(&body));
 	buf_free(&body);
@@ -270,19 +272,19 @@ admin_reinstate(struct req *r, struct resp *w)
 	w->flags |= ROUTE_PERSONAL;
 	if ((m = begin_change(r, w, 0, 1)) == NULL)
 		return;
-	to = members_state_on(
-		MS_ACTIVE, members_days(members_str(m, "period_end")),
+	to = states_on(
+		MS_ACTIVE, states_days(membership_str(m, "period_end")),
 		(int)json_integer_value(json_object_get(m, "grace_days")),
 		today_days());
 	buf_printf(&body,
 		   "The secretariat has taken back the end of the membership "
 		   "of %s (%s). Its period runs until %s; it is %s.\n",
-		   members_str(m, "member"), members_str(m, "level"),
-		   members_str(m, "period_end"),
+		   membership_str(m, "member"), membership_str(m, "level"),
+		   membership_str(m, "period_end"),
 		   to == MS_ACTIVE  ? "active again"
 		   : to == MS_GRACE ? "in its grace period: please renew it"
 				    : "lapsed: please renew it");
-	rc = set_state(r, m, members_state_name(to), "membership.reinstate",
+	rc = set_state(r, m, states_name(to), "membership.reinstate",
 		       NULL, "Your membership is back", buf_cstr(&body));
 	buf_free(&body);
 	if (rc != 0) {

@@ -10,8 +10,8 @@
  * unescaped ({{raw chart_svg}} in dashboard.html).  Nothing else may be
  * inserted raw on that page.
  */
-#ifndef ALLIANCE_MEMBERS_DASHBOARD_H
-#define ALLIANCE_MEMBERS_DASHBOARD_H
+#ifndef ALLIANCE_MEMBERSHIP_DASHBOARD_H
+#define ALLIANCE_MEMBERSHIP_DASHBOARD_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -13,7 +13,7 @@
  * Amounts are stored in minor units (cents); people type them with up to
  * two decimals and thousands separators ("1,250.50", read by FT_MONEY
  * into cents), forms show them back with two decimals, and every amount
- * is formatted in C (members_money(), members_amount_input()), never in a
+ * is formatted in C (membership_money(), membership_amount_input()), never in a
  * template.
  */
 #include "membership_int.h"
@@ -68,15 +68,15 @@ static const char *const done_saved[] = {"saved", "added", NULL};
 static void
 level_texts(json_t *row)
 {
-	int64_t dues = members_int(row, "dues_amount");
-	int64_t grace = members_int(row, "grace_days");
-	int rolling = strcmp(members_str(row, "period"), "rolling") == 0;
+	int64_t dues = membership_int(row, "dues_amount");
+	int64_t grace = membership_int(row, "grace_days");
+	int rolling = strcmp(membership_str(row, "period"), "rolling") == 0;
 
 	if (dues == 0) {
 		json_object_set_new(row, "dues_text", json_string("Free"));
 	} else {
-		json_t *m = members_money(dues,
-					  members_str(row, "dues_currency"));
+		json_t *m = membership_money(dues,
+					  membership_str(row, "dues_currency"));
 
 		json_object_set_new(row, "dues_text",
 				    json_sprintf("%s a year",
@@ -97,9 +97,10 @@ level_texts(json_t *row)
 					  grace, grace == 1 ? "" : "s"));
 	json_object_set_new(row, "who_may_apply_html",
 			    render_markdown(
-				    members_str(row, "who_may_apply_md")));
-	json_object_set_new(row, "benefits_html",
-			    render_markdown(members_str(row, "benefits_md")));
+				    membership_str(row, "who_may_apply_md")));
+	json_object_set_new(
+		row, "benefits_html",
+		render_markdown(membership_str(row, "benefits_md")));
 }
 
 /* Every level in order, as JSON rows; NULL on error. */
@@ -118,7 +119,7 @@ benefits(struct req *r, struct resp *w)
 	size_t i;
 
 	if (rows == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	json_array_foreach (rows, i, row)
 		level_texts(row);
 	resp_page(w, 200, "membership/templates/benefits.html",
@@ -133,9 +134,9 @@ static const struct field level_fields[] = {
 	{.name = "summary", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
 	 .maxlen = 1000, .label = "Summary"},
 	{.name = "dues", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERS_MAX_MINOR, .label = "Dues a year"},
+	 .max = MEMBERSHIP_MAX_MINOR, .label = "Dues a year"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = members_currencies, .label = "Currency"},
+	 .choices = membership_currencies, .label = "Currency"},
 	{.name = "period", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = periods, .label = "Period"},
 	{.name = "grace_days", .type = FT_INT, .flags = FIELD_REQUIRED,
@@ -167,21 +168,21 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 	size_t i;
 
 	if (rows == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	json_array_foreach (rows, i, row) {
 		json_t *form;
 
 		level_texts(row);
-		if (failed && members_int(row, "id") == failed && r->input) {
+		if (failed && membership_int(row, "id") == failed && r->input) {
 			form = json_deep_copy(r->input);
-			members_add_errors(r, row);
+			membership_add_errors(r, row);
 		} else {
 			form = json_pack(
 				"{s:O,s:O,s:o,s:O,s:O,s:O,s:O,s:O,s:O}",
 				"name", json_object_get(row, "name"), "summary",
 				json_object_get(row, "summary"), "dues",
-				members_amount_input(
-					members_int(row, "dues_amount")),
+				membership_amount_input(
+					membership_int(row, "dues_amount")),
 				"currency", json_object_get(row, "dues_currency"),
 				"period", json_object_get(row, "period"),
 				"grace_days", json_object_get(row, "grace_days"),
@@ -193,13 +194,13 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 				json_object_get(row, "benefits_md"));
 		}
 		json_object_set_new(row, "currency_options",
-				    members_options(
-					    members_currencies, NULL,
-					    members_str(form, "currency")));
+				    membership_options(
+					    membership_currencies, NULL,
+					    membership_str(form, "currency")));
 		json_object_set_new(row, "period_options",
-				    members_options(
+				    membership_options(
 					    periods, period_labels,
-					    members_str(form, "period")));
+					    membership_str(form, "period")));
 		json_object_set_new(row, "form", form);
 	}
 	model = json_pack("{s:o}", "levels", rows);
@@ -207,8 +208,9 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 		json_object_set_new(model, "notice",
 				    json_string("The level has been saved. The "
 						"change is in the audit log."));
-	members_admin_page(r, w, status, "membership/templates/levels_admin.html",
-			   "Membership levels", "/admin/levels", model);
+	membership_admin_page(r, w, status,
+			      "membership/templates/levels_admin.html",
+			      "Membership levels", "/admin/levels", model);
 }
 
 static void
@@ -233,10 +235,10 @@ level_update(struct req *r, struct resp *w)
 	if (id <= 0)
 		goto not_found;
 	if ((st = db_stmt(r->db, &levels_sql, S_LEVEL_GET)) == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	db_bind_int(st, 1, id);
 	if ((row = db_one_json(st)) == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	if (!json_is_object(row)) {
 		json_decref(row);
 		goto not_found;
@@ -267,12 +269,12 @@ level_update(struct req *r, struct resp *w)
 		"requires_un_status",
 		(json_int_t)(req_value(r, "requires_un_status")->num == 1),
 		"who_may_apply_md",
-		members_value_or_null(r, "who_may_apply_md")
-			? members_value_or_null(r, "who_may_apply_md")
+		membership_value_or_null(r, "who_may_apply_md")
+			? membership_value_or_null(r, "who_may_apply_md")
 			: "",
 		"benefits_md",
-		members_value_or_null(r, "benefits_md")
-			? members_value_or_null(r, "benefits_md")
+		membership_value_or_null(r, "benefits_md")
+			? membership_value_or_null(r, "benefits_md")
 			: "");
 	if (membership_diff_fields(row, after, &before, &changed) == 0) {
 		json_decref(row);
@@ -287,15 +289,15 @@ level_update(struct req *r, struct resp *w)
 	if ((st = db_stmt(r->db, &levels_sql, S_LEVEL_UPDATE)) == NULL) {
 		rc = -1;
 	} else {
-		db_bind_text(st, 1, members_str(after, "name"));
-		db_bind_text(st, 2, members_str(after, "summary"));
-		db_bind_int(st, 3, members_int(after, "dues_amount"));
-		db_bind_text(st, 4, members_str(after, "dues_currency"));
-		db_bind_text(st, 5, members_str(after, "period"));
-		db_bind_int(st, 6, members_int(after, "grace_days"));
-		db_bind_int(st, 7, members_int(after, "requires_un_status"));
-		db_bind_text(st, 8, members_str(after, "who_may_apply_md"));
-		db_bind_text(st, 9, members_str(after, "benefits_md"));
+		db_bind_text(st, 1, membership_str(after, "name"));
+		db_bind_text(st, 2, membership_str(after, "summary"));
+		db_bind_int(st, 3, membership_int(after, "dues_amount"));
+		db_bind_text(st, 4, membership_str(after, "dues_currency"));
+		db_bind_text(st, 5, membership_str(after, "period"));
+		db_bind_int(st, 6, membership_int(after, "grace_days"));
+		db_bind_int(st, 7, membership_int(after, "requires_un_status"));
+		db_bind_text(st, 8, membership_str(after, "who_may_apply_md"));
+		db_bind_text(st, 9, membership_str(after, "benefits_md"));
 		db_bind_int(st, 10, id);
 		rc = db_run(st);
 	}

@@ -3,8 +3,8 @@
  *
  * Money is kept in minor units (cents) and formatted here, in C, never in
  * a template: every "USD 1,500.00" on the membership pages comes from
- * members_money(); forms show amounts back as "1500.00"
- * (members_amount_input()) and read them with the FT_MONEY validator
+ * membership_money(); forms show amounts back as "1500.00"
+ * (membership_amount_input()) and read them with the FT_MONEY validator
  * (core/validate.c), so no amount passes through floating point.  The
  * secretariat's membership pages show the one secretariat menu
  * (admin_secretariat_page); each module declares its own entries.
@@ -20,7 +20,7 @@
 #include "core/db.h"
 #include "core/render.h"
 
-const char *const members_currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
+const char *const membership_currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
 
 /* ---- money and choices ---- */
 
@@ -46,7 +46,7 @@ put_units(struct buf *b, int64_t minor, int grouped)
 }
 
 json_t *
-members_money(int64_t minor, const char *currency)
+membership_money(int64_t minor, const char *currency)
 {
 	struct buf b = BUF_INIT;
 	json_t *s;
@@ -59,7 +59,7 @@ members_money(int64_t minor, const char *currency)
 }
 
 json_t *
-members_amount_input(int64_t minor)
+membership_amount_input(int64_t minor)
 {
 	struct buf b = BUF_INIT;
 	json_t *s;
@@ -71,7 +71,7 @@ members_amount_input(int64_t minor)
 }
 
 const char *
-members_label_of(const char *const *values, const char *const *labels,
+membership_label_of(const char *const *values, const char *const *labels,
 		 const char *value)
 {
 	for (size_t i = 0; value && values[i]; i++)
@@ -81,7 +81,7 @@ members_label_of(const char *const *values, const char *const *labels,
 }
 
 json_t *
-members_options(const char *const *values, const char *const *labels,
+membership_options(const char *const *values, const char *const *labels,
 		const char *current)
 {
 	json_t *a = json_array();
@@ -98,32 +98,32 @@ members_options(const char *const *values, const char *const *labels,
 /* ---- JSON rows and requests ---- */
 
 const char *
-members_str(json_t *o, const char *key)
+membership_str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
 
 int64_t
-members_int(json_t *o, const char *key)
+membership_int(json_t *o, const char *key)
 {
 	return (int64_t)json_integer_value(json_object_get(o, key));
 }
 
 const char *
-members_id_text(struct arena *a, int64_t id)
+membership_id_text(struct arena *a, int64_t id)
 {
 	return arena_printf(a, "%lld", (long long)id);
 }
 
 void
-members_read_failed(struct resp *w)
+membership_read_failed(struct resp *w)
 {
 	resp_error(w, 500, "Something went wrong on our side: the page could "
 			   "not be read.");
 }
 
 const char *
-members_value_or_null(const struct req *r, const char *name)
+membership_value_or_null(const struct req *r, const char *name)
 {
 	const struct value *v = req_value(r, name);
 
@@ -131,7 +131,7 @@ members_value_or_null(const struct req *r, const char *name)
 }
 
 const struct field_values *
-members_multi(const struct req *r, const char *name)
+membership_multi(const struct req *r, const char *name)
 {
 	const struct field *f = r->route ? r->route->fields : NULL;
 
@@ -142,7 +142,7 @@ members_multi(const struct req *r, const char *name)
 }
 
 void
-members_add_error(struct req *r, const char *field, const char *message)
+membership_add_error(struct req *r, const char *field, const char *message)
 {
 	if (r->errors == NULL)
 		r->errors = json_object();
@@ -151,7 +151,7 @@ members_add_error(struct req *r, const char *field, const char *message)
 }
 
 void
-members_add_errors(const struct req *r, json_t *model)
+membership_add_errors(const struct req *r, json_t *model)
 {
 	if (r->errors == NULL)
 		return;
@@ -163,7 +163,7 @@ members_add_errors(const struct req *r, json_t *model)
 /* ---- the secretariat's membership pages ---- */
 
 void
-members_admin_page(const struct req *r, struct resp *w, int status,
+membership_admin_page(const struct req *r, struct resp *w, int status,
 		   const char *tmpl, const char *title, const char *path,
 		   json_t *model)
 {

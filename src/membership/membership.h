@@ -28,63 +28,64 @@ extern const struct module dashboard_module;
 
 /* The largest amount a form takes: 10,000,000.00 in minor units (the
  * .max of the FT_MONEY fields of dues, tiers, pledges and payments). */
-#define MEMBERS_MAX_MINOR INT64_C(1000000000)
+#define MEMBERSHIP_MAX_MINOR INT64_C(1000000000)
 
 /* The currencies dues, tiers and pledges are kept in; NULL-terminated. */
-extern const char *const members_currencies[];
+extern const char *const membership_currencies[];
 
 /* "USD 1,500.00" for minor units (cents) of currency: two decimals,
  * thousands separated by commas.  A new JSON string (the caller owns it). */
-json_t *members_money(int64_t minor, const char *currency);
+json_t *membership_money(int64_t minor, const char *currency);
 
 /* minor units as a form shows them back for editing: "1500.00" (two
  * decimals, no separators; FT_MONEY reads it back to the same amount).
  * A new JSON string. */
-json_t *members_amount_input(int64_t minor);
+json_t *membership_amount_input(int64_t minor);
 
 /* The label of value among the NULL-terminated values (labels in the same
  * order), or value itself; "" for NULL. */
-const char *members_label_of(const char *const *values,
+const char *membership_label_of(const char *const *values,
 			     const char *const *labels, const char *value);
 
 /* Options for a <select>: a new array of {value, label, selected}.
  * labels NULL: each value is its own label; current may be NULL. */
-json_t *members_options(const char *const *values, const char *const *labels,
+json_t *membership_options(const char *const *values, const char *const *labels,
 			const char *current);
 
 /* The string at key of JSON object o (borrowed), or NULL. */
-const char *members_str(json_t *o, const char *key);
+const char *membership_str(json_t *o, const char *key);
 
 /* The integer at key of JSON object o (0 when absent or not one). */
-int64_t members_int(json_t *o, const char *key);
+int64_t membership_int(json_t *o, const char *key);
 
 /* An id as text for an audit record ("42"), in arena a. */
-const char *members_id_text(struct arena *a, int64_t id);
+const char *membership_id_text(struct arena *a, int64_t id);
 
 /* Answers 500: the page could not be read (nothing was changed). */
-void members_read_failed(struct resp *w);
+void membership_read_failed(struct resp *w);
 
 /* The text of a declared field, or NULL when it was not given. */
-const char *members_value_or_null(const struct req *r, const char *name);
+const char *membership_value_or_null(const struct req *r, const char *name);
 
 /* The values of a FIELD_MULTI field of r's route (checkboxes), or NULL
  * when the route declares no such field. */
-const struct field_values *members_multi(const struct req *r,
+const struct field_values *membership_multi(const struct req *r,
 					 const char *name);
 
 /* Adds a message for field to r->errors unless it has one already. */
-void members_add_error(struct req *r, const char *field, const char *message);
+void membership_add_error(struct req *r, const char *field,
+			  const char *message);
 
 /* Puts the request's messages into model: errors {field: message},
  * error_list [{field, message}] and has_errors.  Nothing without errors. */
-void members_add_errors(const struct req *r, json_t *model);
+void membership_add_errors(const struct req *r, json_t *model);
 
 /*
  * Answers with a page of the secretariat: personal, and (for HTML) with
  * the secretariat's menu (admin_secretariat_page), the entry at path (NULL:
  * the request's) marked current.  Takes model.
  */
-void members_admin_page(const struct req *r, struct resp *w, int status,
+void membership_admin_page(const struct req *r, struct resp *w, int status,
 			const char *tmpl, const char *title, const char *path,
 			json_t *model);
 

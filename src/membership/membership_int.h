@@ -24,7 +24,7 @@
  * provider's confirmation handler calls it with its own provider name and
  * reference, exactly as the secretariat's form does with "manual".
  */
-int members_renew(struct db *db, int64_t membership, int64_t actor,
+int renew_membership(struct db *db, int64_t membership, int64_t actor,
 		  const char *paid_on, int64_t amount, const char *currency,
 		  const char *reference, const char *provider,
 		  const char *client);

@@ -129,7 +129,7 @@ decorate(json_t *m)
 	json_object_set_new(m, "free", json_boolean(dues == 0));
 	json_object_set_new(
 		m, "dues",
-		members_money(dues, json_string_value(
+		membership_money(dues, json_string_value(
 					    json_object_get(m, "dues_currency"))));
 	json_object_set_new(
 		m, "reference",
@@ -157,7 +157,7 @@ membership(struct db *db, int64_t id, int64_t person)
 }
 
 int
-members_renew(struct db *db, int64_t id, int64_t actor, const char *paid_on,
+renew_membership(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 	      int64_t amount, const char *currency, const char *reference,
 	      const char *provider, const char *client)
 {
@@ -216,7 +216,7 @@ members_renew(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 			     client) != 0)
 		goto done;
 	{
-		json_t *paid = members_money(amount, currency);
+		json_t *paid = membership_money(amount, currency);
 
 		{
 			struct buf b = BUF_INIT;
@@ -232,7 +232,7 @@ members_renew(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 		}
 		json_decref(paid);
 	}
-	rc = members_mail_contacts(
+	rc = states_mail_contacts(
 		     db, json_integer_value(json_object_get(m, "person")),
 		     json_integer_value(json_object_get(m, "organisation")),
 		     "Your membership is renewed", body) < 0
@@ -283,13 +283,24 @@ renew_page(struct req *r, struct resp *w)
 			    json_integer_value(json_object_get(m, "id")))
 				json_array_append_new(
 					mine,
-					json_pack("{s:O,s:o,s:O}", "paid_on",
-						  json_object_get(pay, "paid_on"),
-						  "amount",
-						  members_money(json_integer_value(json_object_get(pay, "amount")),
-								json_string_value(json_object_get(pay, "currency"))),
-						  "reference",
-						  json_object_get(pay, "reference")));
+					json_pack(
+						"{s:O,s:o,s:O}", "paid_on",
+						json_object_get(pay, "paid_on"),
+						"amount",
+						membership_money(
+							json_integer_value(
+								json_object_get(
+									pay,
+									"amoun"
+									"t")),
+							json_string_value(
+								json_object_get(
+									pay,
+									"curren"
+									"cy"))),
+						"reference",
+						json_object_get(pay,
+								"reference")));
 		json_object_set_new(m, "payments", mine);
 		json_object_set_new(m, "has_payments",
 				    json_boolean(json_array_size(mine) > 0));
@@ -341,7 +352,7 @@ renew(struct req *r, struct resp *w)
 		return;
 	}
 	if (json_is_true(json_object_get(m, "free"))) {
-		if (members_renew(r->db, id, r->person->id, today, 0,
+		if (renew_membership(r->db, id, r->person->id, today, 0,
 				  json_string_value(json_object_get(m, "dues_currency")),
 				  "", "free", r->client) != 1 ||
 		    db_commit(r->db) != 0) {
@@ -376,7 +387,7 @@ renew(struct req *r, struct resp *w)
 			   json_string_value(json_object_get(m, "level")),
 			   json_string_value(json_object_get(m, "reference")),
 			   config_current->base_url);
-		if (members_mail_contacts(
+		if (states_mail_contacts(
 			    r->db, json_integer_value(json_object_get(m, "person")),
 			    json_integer_value(json_object_get(m, "organisation")),
 			    "Renewing your membership", buf_cstr(&text)) < 0 ||
@@ -458,9 +469,10 @@ admin_list(struct req *r, struct resp *w)
 	}
 	json_array_foreach (rows, i, m) {
 		decorate(m);
-		json_object_set_new(m, "is_cancelled",
-				    json_boolean(strcmp(members_str(m, "state"),
-							"cancelled") == 0));
+		json_object_set_new(
+			m, "is_cancelled",
+			json_boolean(strcmp(membership_str(m, "state"),
+					    "cancelled") == 0));
 	}
 	{
 		json_t *opts = json_array();
@@ -478,12 +490,12 @@ admin_list(struct req *r, struct resp *w)
 			"reinstated",
 			(json_int_t)req_value(r, "reinstated")->num,
 			"state_options",
-			members_options(states, NULL,
+			membership_options(states, NULL,
 					state->present ? state->str : NULL),
 			"pager",
 			pager_model(r, &pg, "/admin/memberships", keep_out, 0,
 				    total));
-		members_admin_page(r, w, 200,
+		membership_admin_page(r, w, 200,
 				   "membership/templates/admin_memberships.html",
 				   "Memberships", "/admin/memberships", model);
 	}
@@ -493,7 +505,7 @@ static const struct field payment_fields[] = {
 	{.name = "paid_on", .type = FT_DATE, .flags = FIELD_REQUIRED,
 	 .label = "Paid on"},
 	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED,
-	 .min = 0, .max = MEMBERS_MAX_MINOR, .label = "Amount"},
+	 .min = 0, .max = MEMBERSHIP_MAX_MINOR, .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
 	 .choices = currencies, .label = "Currency"},
 	{.name = "reference", .type = FT_TEXT, .maxlen = 200,
@@ -518,9 +530,10 @@ admin_payment(struct req *r, struct resp *w)
 	}
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
-	rc = members_renew(r->db, id, r->person->id, req_value(r, "paid_on")->str,
-			   amount, req_value(r, "currency")->str,
-			   req_value(r, "reference")->str, "manual", r->client);
+	rc = renew_membership(
+		r->db, id, r->person->id, req_value(r, "paid_on")->str, amount,
+		req_value(r, "currency")->str, req_value(r, "reference")->str,
+		"manual", r->client);
 	if (rc < 0)
 		return resp_fail(r, w, NULL);
 	if (rc == 0) {

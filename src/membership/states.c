@@ -69,13 +69,13 @@ static const char *const state_names[] = {
 };
 
 const char *
-members_state_name(enum mstate s)
+states_name(enum mstate s)
 {
 	return s < MS_UNKNOWN ? state_names[s] : "unknown";
 }
 
 enum mstate
-members_state_from(const char *name)
+states_from(const char *name)
 {
 	for (int i = 0; name && i < MS_UNKNOWN; i++)
 		if (strcmp(state_names[i], name) == 0)
@@ -99,7 +99,7 @@ days_from_civil(long y, unsigned m, unsigned d)
 }
 
 long
-members_days(const char *ymd)
+states_days(const char *ymd)
 {
 	struct period_date d;
 
@@ -109,7 +109,7 @@ members_days(const char *ymd)
 }
 
 void
-members_ymd(long days, char *out)
+states_ymd(long days, char *out)
 {
 	long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
 	unsigned doe = (unsigned)(z - era * 146097);
@@ -126,7 +126,7 @@ members_ymd(long days, char *out)
 }
 
 enum mstate
-members_state_on(enum mstate current, long period_end, int grace_days,
+states_on(enum mstate current, long period_end, int grace_days,
 		 long today)
 {
 	if (current == MS_PENDING || current == MS_CANCELLED ||
@@ -140,7 +140,7 @@ members_state_on(enum mstate current, long period_end, int grace_days,
 }
 
 int
-members_expiry_reminder(enum mstate s, long period_end, long today,
+states_expiry_reminder(enum mstate s, long period_end, long today,
 			const int *schedule, size_t n, char *out)
 {
 	long left = period_end - today;
@@ -158,7 +158,7 @@ members_expiry_reminder(enum mstate s, long period_end, long today,
 }
 
 int
-members_un_report_due(const char *ecosoc_status, int year_granted, long today,
+states_un_report_due(const char *ecosoc_status, int year_granted, long today,
 		      long *due)
 {
 	if (ecosoc_status == NULL || year_granted < 1946 ||
@@ -178,7 +178,7 @@ members_un_report_due(const char *ecosoc_status, int year_granted, long today,
 }
 
 int
-members_parse_schedule(const char *text, int *out, size_t max)
+states_parse_schedule(const char *text, int *out, size_t max)
 {
 	const char *p = text;
 	size_t n = 0;
@@ -223,7 +223,7 @@ claim(struct db *db, int64_t membership, const char *kind, const char *when,
 }
 
 int
-members_mail_contacts(struct db *db, int64_t person, int64_t organisation,
+states_mail_contacts(struct db *db, int64_t person, int64_t organisation,
 		      const char *subject, const char *body)
 {
 	struct db_stmt *st = db_stmt(db, &states_sql, ST_RECIPIENTS);
@@ -272,9 +272,9 @@ reminder_text(json_t *m, const char *kind, long period_end, int grace_days,
 	char end[11], grace_end[11], due_day[11];
 	struct buf b = BUF_INIT;
 
-	members_ymd(period_end, end);
-	members_ymd(period_end + grace_days, grace_end);
-	members_ymd(due, due_day);
+	states_ymd(period_end, end);
+	states_ymd(period_end + grace_days, grace_end);
+	states_ymd(due, due_day);
 	if (strncmp(kind, "expiry-", 7) == 0) {
 		snprintf(subj, subjlen, "Your membership ends on %s", end);
 		buf_printf(&b,
@@ -316,14 +316,14 @@ remind(struct db *db, json_t *m, const char *kind, long period_end,
 	char *body;
 	int rc;
 
-	members_ymd(strcmp(kind, "un-report") == 0 ? due : period_end, key);
+	states_ymd(strcmp(kind, "un-report") == 0 ? due : period_end, key);
 	rc = claim(db, json_integer_value(json_object_get(m, "id")), kind, key,
 		   now);
 	if (rc != 1)
 		return rc;
 	body = reminder_text(m, kind, period_end, grace_days, due, subject,
 			     sizeof(subject));
-	rc = members_mail_contacts(
+	rc = states_mail_contacts(
 		db, json_integer_value(json_object_get(m, "person")),
 		json_integer_value(json_object_get(m, "organisation")), subject,
 		body);
@@ -340,22 +340,22 @@ move(struct db *db, json_t *m, enum mstate from, enum mstate to, long today)
 
 	if (st == NULL)
 		return -1;
-	members_ymd(today, day);
+	states_ymd(today, day);
 	snprintf(id, sizeof(id), "%lld",
 		 (long long)json_integer_value(json_object_get(m, "id")));
-	db_bind_text(st, 1, members_state_name(to));
+	db_bind_text(st, 1, states_name(to));
 	db_bind_text(st, 2, day);
 	db_bind_int(st, 3, json_integer_value(json_object_get(m, "id")));
 	if (db_run(st) != 0)
 		return -1;
 	return audit_record_new(
 		db, 0, "membership.state", "membership", id,
-		json_pack("{s:s}", "state", members_state_name(from)),
-		json_pack("{s:s}", "state", members_state_name(to)), "job");
+		json_pack("{s:s}", "state", states_name(from)),
+		json_pack("{s:s}", "state", states_name(to)), "job");
 }
 
 int64_t
-members_daily_run(struct db *db, int64_t now, const int *schedule, size_t n)
+states_daily_run(struct db *db, int64_t now, const int *schedule, size_t n)
 {
 	struct db_stmt *st;
 	json_t *rows, *m;
@@ -371,13 +371,13 @@ members_daily_run(struct db *db, int64_t now, const int *schedule, size_t n)
 		return -1;
 	}
 	json_array_foreach (rows, i, m) {
-		enum mstate from = members_state_from(
+		enum mstate from = states_from(
 			json_string_value(json_object_get(m, "state")));
-		long end = members_days(
+		long end = states_days(
 			json_string_value(json_object_get(m, "period_end")));
 		int grace = (int)json_integer_value(
 			json_object_get(m, "grace_days"));
-		enum mstate to = members_state_on(from, end, grace, today);
+		enum mstate to = states_on(from, end, grace, today);
 		char kind[24];
 		long due;
 		int rc = 0;
@@ -397,11 +397,11 @@ members_daily_run(struct db *db, int64_t now, const int *schedule, size_t n)
 					    to == MS_GRACE ? "grace" : "lapsed",
 					    end, grace, 0, now);
 		}
-		if (rc >= 0 && members_expiry_reminder(to, end, today, schedule,
+		if (rc >= 0 && states_expiry_reminder(to, end, today, schedule,
 						       n, kind))
 			rc = remind(db, m, kind, end, grace, 0, now);
 		if (rc >= 0 && to != MS_LAPSED &&
-		    members_un_report_due(
+		    states_un_report_due(
 			    json_string_value(
 				    json_object_get(m, "ecosoc_status")),
 			    (int)json_integer_value(
@@ -435,20 +435,20 @@ next_morning(int64_t now)
  * membership when its contacts are reminded. */
 static char reminder_days[64] = "30,7";
 
-/* The setting's check: a schedule members_parse_schedule reads. */
+/* The setting's check: a schedule states_parse_schedule reads. */
 static int
 check_reminder_days(const char *value, char *err, size_t errlen)
 {
 	int schedule[16];
 
-	if (members_parse_schedule(value, schedule, 16) >= 0)
+	if (states_parse_schedule(value, schedule, 16) >= 0)
 		return 0;
 	snprintf(err, errlen, "reminder_days must be days like 30,7, not '%s'",
 		 value);
 	return -1;
 }
 
-static const struct config_setting members_settings[] = {
+static const struct config_setting states_settings[] = {
 	{
 		.key = "reminder_days",
 		.kind = CONFIG_STR,
@@ -467,14 +467,14 @@ static int
 daily_job(struct db *db, const char *payload, char *err, size_t errlen)
 {
 	int schedule[16], attempt, max;
-	int n = members_parse_schedule(reminder_days, schedule, 16);
+	int n = states_parse_schedule(reminder_days, schedule, 16);
 	int64_t now, done;
 
 	if (jobs_current(&attempt, &max, &now) != 0)
 		now = clock_now();
 	if (n < 0)
-		n = members_parse_schedule("30,7", schedule, 16);
-	done = members_daily_run(db, now, schedule, (size_t)n);
+		n = states_parse_schedule("30,7", schedule, 16);
+	done = states_daily_run(db, now, schedule, (size_t)n);
 	if (done < 0) {
 		snprintf(err, errlen, "the daily membership pass failed");
 		return -1;
@@ -482,7 +482,7 @@ daily_job(struct db *db, const char *payload, char *err, size_t errlen)
 	if (done > 0)
 		log_info("members: %lld state moves and reminders",
 			 (long long)done);
-	if (jobs_enqueue(db, MEMBERS_DAILY_JOB, "", next_morning(now)) < 0) {
+	if (jobs_enqueue(db, STATES_DAILY_JOB, "", next_morning(now)) < 0) {
 		snprintf(err, errlen, "cannot schedule the next pass");
 		return -1;
 	}
@@ -490,21 +490,21 @@ daily_job(struct db *db, const char *payload, char *err, size_t errlen)
 }
 
 void
-members_states_init(void)
+states_init(void)
 {
-	jobs_register(MEMBERS_DAILY_JOB, daily_job);
+	jobs_register(STATES_DAILY_JOB, daily_job);
 }
 
 int
-members_states_ensure(struct db *db, int64_t now)
+states_ensure(struct db *db, int64_t now)
 {
-	return jobs_ensure(db, MEMBERS_DAILY_JOB, now + 120);
+	return jobs_ensure(db, STATES_DAILY_JOB, now + 120);
 }
 
-const struct module members_module = {
+const struct module states_module = {
 	.name = "members",
 	.sql = &states_sql,
-	.init = members_states_init,
-	.start = members_states_ensure,
-	.settings = members_settings,
+	.init = states_init,
+	.start = states_ensure,
+	.settings = states_settings,
 };

@@ -8,8 +8,8 @@
  * to every membership: it moves states, records each move in the audit
  * log, and sends each reminder once per period (membership_reminders).
  */
-#ifndef ALLIANCE_MEMBERS_STATES_H
-#define ALLIANCE_MEMBERS_STATES_H
+#ifndef ALLIANCE_MEMBERSHIP_STATES_H
+#define ALLIANCE_MEMBERSHIP_STATES_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,24 +19,24 @@
 enum mstate { MS_PENDING, MS_ACTIVE, MS_GRACE, MS_LAPSED, MS_CANCELLED,
 	      MS_UNKNOWN };
 
-#define MEMBERS_DAILY_JOB "members.daily"
+#define STATES_DAILY_JOB "members.daily"
 
 extern struct db_sql states_sql;
 
-const char *members_state_name(enum mstate s);
-enum mstate members_state_from(const char *name);
+const char *states_name(enum mstate s);
+enum mstate states_from(const char *name);
 
 /* 'YYYY-MM-DD' -> days since 1970-01-01; -1 when not a real date. */
-long members_days(const char *ymd);
+long states_days(const char *ymd);
 /* days since 1970-01-01 -> 'YYYY-MM-DD' (out: 11 bytes). */
-void members_ymd(long days, char *out);
+void states_ymd(long days, char *out);
 
 /*
  * The state a membership is in on day today: pending and cancelled stay
  * as they are (a person decides those); otherwise active up to and
  * including period_end, grace for grace_days after it, lapsed after that.
  */
-enum mstate members_state_on(enum mstate current, long period_end,
+enum mstate states_on(enum mstate current, long period_end,
 			     int grace_days, long today);
 
 /*
@@ -46,7 +46,7 @@ enum mstate members_state_on(enum mstate current, long period_end,
  * Returns 0 when none is due (not active, more days left than any
  * threshold, or the period already over).
  */
-int members_expiry_reminder(enum mstate s, long period_end, long today,
+int states_expiry_reminder(enum mstate s, long period_end, long today,
 			    const int *schedule, size_t n, char *out);
 
 /*
@@ -57,35 +57,35 @@ int members_expiry_reminder(enum mstate s, long period_end, long today,
  * the first such date not before today and returns 1; 0 for roster or no
  * status.
  */
-int members_un_report_due(const char *ecosoc_status, int year_granted,
+int states_un_report_due(const char *ecosoc_status, int year_granted,
 			  long today, long *due);
 
 /* Parses a schedule like "30,7" into out (at most max); the count, or -1
  * when it is not a list of whole days from 1 to 365. */
-int members_parse_schedule(const char *text, int *out, size_t max);
+int states_parse_schedule(const char *text, int *out, size_t max);
 
 /*
  * One daily pass at now (unix seconds): state moves, their audit records,
  * reminders (each once).  Returns the number of state moves plus messages,
  * or -1 (nothing is kept: one transaction).
  */
-int64_t members_daily_run(struct db *db, int64_t now, const int *schedule,
+int64_t states_daily_run(struct db *db, int64_t now, const int *schedule,
 			  size_t n);
 
 /* Mails subject and body to the people who answer for a membership: the
  * person of an individual one, an organisation's main contacts (ids 0 for
  * "none").  Returns the number of messages, or -1. */
-int members_mail_contacts(struct db *db, int64_t person, int64_t organisation,
+int states_mail_contacts(struct db *db, int64_t person, int64_t organisation,
 			  const char *subject, const char *body);
 
-/* Registers the daily job; members_states_ensure queues it if none is. */
-void members_states_init(void);
-int members_states_ensure(struct db *db, int64_t now);
+/* Registers the daily job; states_ensure queues it if none is. */
+void states_init(void);
+int states_ensure(struct db *db, int64_t now);
 
 /* The membership life cycle as a module without routes: the states
  * statements, the daily job (registered by its init, queued by its
  * start) and the reminder_days setting. */
 struct module;
-extern const struct module members_module;
+extern const struct module states_module;
 
 #endif

@@ -23,7 +23,7 @@
 static long
 D(const char *ymd)
 {
-	long d = members_days(ymd);
+	long d = states_days(ymd);
 
 	assert_true(d >= 0);
 	return d;
@@ -34,19 +34,19 @@ dates_round_trip_through_days(void **state)
 {
 	char out[11];
 
-	assert_int_equal(members_days("1970-01-01"), 0);
-	assert_int_equal(members_days("2000-03-01") - members_days("2000-02-28"),
+	assert_int_equal(states_days("1970-01-01"), 0);
+	assert_int_equal(states_days("2000-03-01") - states_days("2000-02-28"),
 			 2); /* 2000 is a leap year */
-	assert_int_equal(members_days("1900-03-01") - members_days("1900-02-28"),
+	assert_int_equal(states_days("1900-03-01") - states_days("1900-02-28"),
 			 1); /* 1900 is not */
 	for (long d = D("2023-12-25"); d < D("2025-01-10"); d++) {
-		members_ymd(d, out);
-		assert_int_equal(members_days(out), d);
+		states_ymd(d, out);
+		assert_int_equal(states_days(out), d);
 	}
-	assert_int_equal(members_days("2026-02-29"), -1);
-	assert_int_equal(members_days("2026-13-01"), -1);
-	assert_int_equal(members_days("2026-1-1"), -1);
-	assert_int_equal(members_days("2026-01-01x"), -1);
+	assert_int_equal(states_days("2026-02-29"), -1);
+	assert_int_equal(states_days("2026-13-01"), -1);
+	assert_int_equal(states_days("2026-1-1"), -1);
+	assert_int_equal(states_days("2026-01-01x"), -1);
 }
 
 static void
@@ -54,14 +54,14 @@ active_until_the_last_day_then_grace_then_lapsed(void **state)
 {
 	long end = D("2026-12-31");
 
-	assert_int_equal(members_state_on(MS_ACTIVE, end, 60, end), MS_ACTIVE);
-	assert_int_equal(members_state_on(MS_ACTIVE, end, 60, end + 1),
+	assert_int_equal(states_on(MS_ACTIVE, end, 60, end), MS_ACTIVE);
+	assert_int_equal(states_on(MS_ACTIVE, end, 60, end + 1),
 			 MS_GRACE);
-	assert_int_equal(members_state_on(MS_GRACE, end, 60, end + 60),
+	assert_int_equal(states_on(MS_GRACE, end, 60, end + 60),
 			 MS_GRACE);
-	assert_int_equal(members_state_on(MS_GRACE, end, 60, end + 61),
+	assert_int_equal(states_on(MS_GRACE, end, 60, end + 61),
 			 MS_LAPSED);
-	assert_int_equal(members_state_on(MS_ACTIVE, end, 0, end + 1),
+	assert_int_equal(states_on(MS_ACTIVE, end, 0, end + 1),
 			 MS_LAPSED);
 }
 
@@ -70,9 +70,9 @@ renewal_brings_grace_and_lapsed_back_to_active(void **state)
 {
 	long new_end = D("2027-12-31");
 
-	assert_int_equal(members_state_on(MS_GRACE, new_end, 60, D("2027-01-15")),
+	assert_int_equal(states_on(MS_GRACE, new_end, 60, D("2027-01-15")),
 			 MS_ACTIVE);
-	assert_int_equal(members_state_on(MS_LAPSED, new_end, 60,
+	assert_int_equal(states_on(MS_LAPSED, new_end, 60,
 					  D("2027-06-01")),
 			 MS_ACTIVE);
 }
@@ -82,9 +82,9 @@ pending_and_cancelled_do_not_move(void **state)
 {
 	long end = D("2020-01-01");
 
-	assert_int_equal(members_state_on(MS_PENDING, end, 0, end + 999),
+	assert_int_equal(states_on(MS_PENDING, end, 0, end + 999),
 			 MS_PENDING);
-	assert_int_equal(members_state_on(MS_CANCELLED, end, 0, end - 10),
+	assert_int_equal(states_on(MS_CANCELLED, end, 0, end - 10),
 			 MS_CANCELLED);
 }
 
@@ -95,21 +95,21 @@ expiry_reminder_is_the_most_urgent_reached(void **state)
 	long end = D("2026-12-31");
 	char kind[24];
 
-	assert_false(members_expiry_reminder(MS_ACTIVE, end, end - 31, sched, 2,
+	assert_false(states_expiry_reminder(MS_ACTIVE, end, end - 31, sched, 2,
 					     kind));
-	assert_true(members_expiry_reminder(MS_ACTIVE, end, end - 30, sched, 2,
+	assert_true(states_expiry_reminder(MS_ACTIVE, end, end - 30, sched, 2,
 					    kind));
 	assert_string_equal(kind, "expiry-30");
-	assert_true(members_expiry_reminder(MS_ACTIVE, end, end - 8, sched, 2,
+	assert_true(states_expiry_reminder(MS_ACTIVE, end, end - 8, sched, 2,
 					    kind));
 	assert_string_equal(kind, "expiry-30");
-	assert_true(members_expiry_reminder(MS_ACTIVE, end, end - 7, sched, 2,
+	assert_true(states_expiry_reminder(MS_ACTIVE, end, end - 7, sched, 2,
 					    kind));
 	assert_string_equal(kind, "expiry-7");
-	assert_true(members_expiry_reminder(MS_ACTIVE, end, end, sched, 2,
+	assert_true(states_expiry_reminder(MS_ACTIVE, end, end, sched, 2,
 					    kind));
 	assert_string_equal(kind, "expiry-7");
-	assert_false(members_expiry_reminder(MS_GRACE, end, end + 1, sched, 2,
+	assert_false(states_expiry_reminder(MS_GRACE, end, end + 1, sched, 2,
 					     kind));
 }
 
@@ -118,15 +118,15 @@ schedule_parses_and_refuses_nonsense(void **state)
 {
 	int s[4];
 
-	assert_int_equal(members_parse_schedule("30,7", s, 4), 2);
+	assert_int_equal(states_parse_schedule("30,7", s, 4), 2);
 	assert_int_equal(s[0], 30);
 	assert_int_equal(s[1], 7);
-	assert_int_equal(members_parse_schedule(" 60 , 14, 1", s, 4), 3);
-	assert_int_equal(members_parse_schedule("", s, 4), 0);
-	assert_int_equal(members_parse_schedule("30;7", s, 4), -1);
-	assert_int_equal(members_parse_schedule("0", s, 4), -1);
-	assert_int_equal(members_parse_schedule("400", s, 4), -1);
-	assert_int_equal(members_parse_schedule("1,2,3,4,5", s, 4), -1);
+	assert_int_equal(states_parse_schedule(" 60 , 14, 1", s, 4), 3);
+	assert_int_equal(states_parse_schedule("", s, 4), 0);
+	assert_int_equal(states_parse_schedule("30;7", s, 4), -1);
+	assert_int_equal(states_parse_schedule("0", s, 4), -1);
+	assert_int_equal(states_parse_schedule("400", s, 4), -1);
+	assert_int_equal(states_parse_schedule("1,2,3,4,5", s, 4), -1);
 }
 
 static void
@@ -135,14 +135,17 @@ quadrennial_reports_fall_due_on_first_june(void **state)
 	long due;
 	char out[11];
 
-	assert_true(members_un_report_due("special", 2004, D("2026-11-29"), &due));
-	members_ymd(due, out);
+	assert_true(
+		states_un_report_due("special", 2004, D("2026-11-29"), &due));
+	states_ymd(due, out);
 	assert_string_equal(out, "2029-06-01"); /* 2009, 2013, ... 2029 */
-	assert_true(members_un_report_due("general", 2021, D("2026-06-01"), &due));
-	members_ymd(due, out);
+	assert_true(
+		states_un_report_due("general", 2021, D("2026-06-01"), &due));
+	states_ymd(due, out);
 	assert_string_equal(out, "2026-06-01");
-	assert_false(members_un_report_due("roster", 2004, D("2026-01-01"), &due));
-	assert_false(members_un_report_due(NULL, 0, D("2026-01-01"), &due));
+	assert_false(
+		states_un_report_due("roster", 2004, D("2026-01-01"), &due));
+	assert_false(states_un_report_due(NULL, 0, D("2026-01-01"), &due));
 }
 
 /* ---- the daily pass on a database ---- */
@@ -212,7 +215,7 @@ seed_member(struct db *db)
 static int64_t
 at(const char *ymd)
 {
-	return (int64_t)members_days(ymd) * 86400 + 6 * 3600;
+	return (int64_t)states_days(ymd) * 86400 + 6 * 3600;
 }
 
 static void
@@ -223,10 +226,13 @@ daily_pass_reminds_once_then_moves_states(void **state)
 
 	seed_member(f->db);
 	/* two months before: nothing */
-	assert_int_equal(members_daily_run(f->db, at("2026-10-31"), sched, 2), 0);
+	assert_int_equal(states_daily_run(f->db, at("2026-10-31"), sched, 2),
+			 0);
 	/* 30 days before, twice: one message to the main contact only */
-	assert_int_equal(members_daily_run(f->db, at("2026-12-01"), sched, 2), 1);
-	assert_int_equal(members_daily_run(f->db, at("2026-12-02"), sched, 2), 0);
+	assert_int_equal(states_daily_run(f->db, at("2026-12-01"), sched, 2),
+			 1);
+	assert_int_equal(states_daily_run(f->db, at("2026-12-02"), sched, 2),
+			 0);
 	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM outbox WHERE"
 				      " to_addr = 'contact@ngo.example'"),
 			 1);
@@ -234,9 +240,11 @@ daily_pass_reminds_once_then_moves_states(void **state)
 				      " to_addr = 'other@ngo.example'"),
 			 0);
 	/* 7 days before */
-	assert_int_equal(members_daily_run(f->db, at("2026-12-24"), sched, 2), 1);
+	assert_int_equal(states_daily_run(f->db, at("2026-12-24"), sched, 2),
+			 1);
 	/* the first day after: grace, audited, with its message */
-	assert_int_equal(members_daily_run(f->db, at("2027-01-01"), sched, 2), 2);
+	assert_int_equal(states_daily_run(f->db, at("2027-01-01"), sched, 2),
+			 2);
 	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM memberships WHERE"
 				      " state = 'grace' AND state_since ="
 				      " '2027-01-01'"),
@@ -246,8 +254,10 @@ daily_pass_reminds_once_then_moves_states(void **state)
 				      " after_json = '{\"state\":\"grace\"}'"),
 			 1);
 	/* 61 days after: lapsed, once */
-	assert_int_equal(members_daily_run(f->db, at("2027-03-02"), sched, 2), 2);
-	assert_int_equal(members_daily_run(f->db, at("2027-03-03"), sched, 2), 0);
+	assert_int_equal(states_daily_run(f->db, at("2027-03-02"), sched, 2),
+			 2);
+	assert_int_equal(states_daily_run(f->db, at("2027-03-03"), sched, 2),
+			 0);
 	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM memberships WHERE"
 				      " state = 'lapsed'"),
 			 1);
@@ -262,9 +272,12 @@ quadrennial_report_reminder_goes_once_ninety_days_ahead(void **state)
 
 	seed_member(f->db);
 	exec(f->db, "UPDATE memberships SET period_end = '2029-12-31'");
-	assert_int_equal(members_daily_run(f->db, at("2029-03-02"), sched, 2), 0);
-	assert_int_equal(members_daily_run(f->db, at("2029-03-03"), sched, 2), 1);
-	assert_int_equal(members_daily_run(f->db, at("2029-04-01"), sched, 2), 0);
+	assert_int_equal(states_daily_run(f->db, at("2029-03-02"), sched, 2),
+			 0);
+	assert_int_equal(states_daily_run(f->db, at("2029-03-03"), sched, 2),
+			 1);
+	assert_int_equal(states_daily_run(f->db, at("2029-04-01"), sched, 2),
+			 0);
 	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM outbox WHERE"
 				      " subject LIKE 'ECOSOC quadrennial report"
 				      " due on 2029-06-01'"),
@@ -280,7 +293,8 @@ a_failed_pass_keeps_nothing(void **state)
 	seed_member(f->db);
 	/* the contact's address cannot take mail: the pass fails whole */
 	exec(f->db, "UPDATE people SET email = 'not an address' WHERE id = 10");
-	assert_int_equal(members_daily_run(f->db, at("2027-01-01"), sched, 2), -1);
+	assert_int_equal(states_daily_run(f->db, at("2027-01-01"), sched, 2),
+			 -1);
 	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM memberships WHERE"
 				      " state = 'active'"),
 			 1);

@@ -20,8 +20,8 @@
 /* ---- reading ---- */
 
 struct reader {
-	struct members_csv_doc *doc;
-	struct members_csv_row cur;
+	struct csv_doc *doc;
+	struct csv_row cur;
 	size_t fcap;
 	size_t line;      /* the physical line being fed */
 	size_t start;     /* the line the current record started on */
@@ -32,7 +32,7 @@ static void
 on_field(void *s, size_t n, void *ctx)
 {
 	struct reader *rd = ctx;
-	struct members_csv_row *row = &rd->cur;
+	struct csv_row *row = &rd->cur;
 	const char *p = s ? s : "";
 
 	if (row->n == rd->fcap) {
@@ -52,7 +52,7 @@ on_field(void *s, size_t n, void *ctx)
 }
 
 static void
-row_clear(struct members_csv_row *row)
+row_clear(struct csv_row *row)
 {
 	for (size_t i = 0; i < row->n; i++)
 		free(row->field[i]);
@@ -65,7 +65,7 @@ static void
 on_row(int c, void *ctx)
 {
 	struct reader *rd = ctx;
-	struct members_csv_doc *d = rd->doc;
+	struct csv_doc *d = rd->doc;
 	int empty = 1;
 
 	for (size_t i = 0; i < rd->cur.n; i++)
@@ -98,7 +98,7 @@ has_content(const char *s, size_t n)
 }
 
 int
-members_csv_read(const char *data, size_t len, struct members_csv_doc *doc,
+csv_read(const char *data, size_t len, struct csv_doc *doc,
 		 char *err, size_t errlen)
 {
 	struct csv_parser p;
@@ -120,7 +120,7 @@ members_csv_read(const char *data, size_t len, struct members_csv_doc *doc,
 				      "as \"CSV UTF-8\" and try again");
 		return -1;
 	}
-	if (len >= 3 && memcmp(data, MEMBERS_CSV_BOM, 3) == 0)
+	if (len >= 3 && memcmp(data, CSV_BOM, 3) == 0)
 		i = 3;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
 		snprintf(err, errlen, "the CSV reader cannot start");
@@ -173,7 +173,7 @@ members_csv_read(const char *data, size_t len, struct members_csv_doc *doc,
 }
 
 void
-members_csv_free(struct members_csv_doc *doc)
+csv_doc_free(struct csv_doc *doc)
 {
 	for (size_t i = 0; i < doc->nrows; i++)
 		row_clear(&doc->rows[i]);
@@ -236,34 +236,34 @@ static const struct field membership_columns[] = {
 	{0},
 };
 
-static const struct field *const kind_columns[MEMBERS_CSV__KINDS] = {
+static const struct field *const kind_columns[CSV__KINDS] = {
 	organisation_columns, people_columns, membership_columns};
-static const char *const kind_names[MEMBERS_CSV__KINDS] = {
+static const char *const kind_names[CSV__KINDS] = {
 	"organisations", "people", "memberships"};
 
 int
-members_csv_kind(const char *name)
+csv_kind(const char *name)
 {
-	for (int k = 0; name && k < MEMBERS_CSV__KINDS; k++)
+	for (int k = 0; name && k < CSV__KINDS; k++)
 		if (strcmp(name, kind_names[k]) == 0)
 			return k;
 	return -1;
 }
 
 const char *
-members_csv_kind_name(enum members_csv_kind k)
+csv_kind_name(enum csv_kind k)
 {
 	return kind_names[k];
 }
 
 const struct field *
-members_csv_columns(enum members_csv_kind k)
+csv_columns(enum csv_kind k)
 {
 	return kind_columns[k];
 }
 
 size_t
-members_csv_ncolumns(enum members_csv_kind k)
+csv_ncolumns(enum csv_kind k)
 {
 	size_t n = 0;
 
@@ -294,19 +294,19 @@ column_key(const char *s, size_t n)
 }
 
 int
-members_csv_map_header(enum members_csv_kind k,
-		       const struct members_csv_row *hdr,
-		       struct members_csv_header *h, json_t *warnings,
+csv_map_header(enum csv_kind k,
+		       const struct csv_row *hdr,
+		       struct csv_header *h, json_t *warnings,
 		       char *err, size_t errlen)
 {
 	const struct field *cols = kind_columns[k];
-	size_t ncols = members_csv_ncolumns(k);
+	size_t ncols = csv_ncolumns(k);
 	struct buf missing = BUF_INIT;
 	int rc = 0;
 
 	h->kind = k;
 	h->n = hdr ? hdr->n : 0;
-	for (size_t i = 0; i < MEMBERS_CSV_MAX_COLUMNS; i++)
+	for (size_t i = 0; i < CSV_MAX_COLUMNS; i++)
 		h->col[i] = -1;
 	if (hdr == NULL) {
 		snprintf(err, errlen, "the file is empty: the first line must "
@@ -374,7 +374,7 @@ members_csv_map_header(enum members_csv_kind k,
 /* ---- one row ---- */
 
 void
-members_csv_error(json_t *errors, size_t line, const char *fmt, ...)
+csv_add_error(json_t *errors, size_t line, const char *fmt, ...)
 {
 	char msg[600];
 	va_list ap;
@@ -388,7 +388,7 @@ members_csv_error(json_t *errors, size_t line, const char *fmt, ...)
 }
 
 static int
-column_index(enum members_csv_kind k, const char *name)
+column_index(enum csv_kind k, const char *name)
 {
 	const struct field *cols = kind_columns[k];
 
@@ -399,8 +399,8 @@ column_index(enum members_csv_kind k, const char *name)
 }
 
 const struct value *
-members_csv_get(const struct members_csv_header *h,
-		const struct members_csv_values *vals, const char *name)
+csv_get(const struct csv_header *h,
+		const struct csv_values *vals, const char *name)
 {
 	int c = column_index(h->kind, name);
 
@@ -408,7 +408,7 @@ members_csv_get(const struct members_csv_header *h,
 	return &vals->v[c];
 }
 
-#define HAS(name) (members_csv_get(h, vals, name)->present)
+#define HAS(name) (csv_get(h, vals, name)->present)
 
 /* The choices of f as "a, b or c" into out. */
 static void
@@ -464,20 +464,20 @@ focal_list(const char *s, char **bad)
 
 /* The rules between the columns of an organisation. */
 static int
-check_organisation(const struct members_csv_header *h,
-		   struct members_csv_values *vals, size_t line,
+check_organisation(const struct csv_header *h,
+		   struct csv_values *vals, size_t line,
 		   json_t *errors)
 {
 	struct value *focal = &vals->v[column_index(h->kind, "focal_areas")];
 	int bad = 0;
 
 	if (HAS("ecosoc_year") && !HAS("ecosoc_status")) {
-		members_csv_error(errors, line, "ecosoc_year is given without "
+		csv_add_error(errors, line, "ecosoc_year is given without "
 						"an ecosoc_status");
 		bad++;
 	}
-	if (HAS("dgc_year") && !members_csv_get(h, vals, "dgc_associated")->num) {
-		members_csv_error(errors, line, "dgc_year is given but "
+	if (HAS("dgc_year") && !csv_get(h, vals, "dgc_associated")->num) {
+		csv_add_error(errors, line, "dgc_year is given but "
 						"dgc_associated is not yes");
 		bad++;
 	}
@@ -485,7 +485,7 @@ check_organisation(const struct members_csv_header *h,
 		char *badslug, *list = focal_list(focal->str, &badslug);
 
 		if (list == NULL) {
-			members_csv_error(errors, line,
+			csv_add_error(errors, line,
 					  "focal_areas: \"%s\" is not a focal "
 					  "area's short name (like "
 					  "crime-prevention)",
@@ -502,21 +502,21 @@ check_organisation(const struct members_csv_header *h,
 }
 
 static int
-check_person(const struct members_csv_header *h,
-	     struct members_csv_values *vals, size_t line, json_t *errors)
+check_person(const struct csv_header *h,
+	     struct csv_values *vals, size_t line, json_t *errors)
 {
 	int bad = 0;
 
 	if (!HAS("organisation")) {
-		if (members_csv_get(h, vals, "main_contact")->num ||
+		if (csv_get(h, vals, "main_contact")->num ||
 		    HAS("un_post") || HAS("un_rank")) {
-			members_csv_error(errors, line,
+			csv_add_error(errors, line,
 					  "main_contact, un_post and un_rank "
 					  "need an organisation");
 			bad++;
 		}
 	} else if (HAS("un_rank") && !HAS("un_post")) {
-		members_csv_error(errors, line, "un_rank is given without an "
+		csv_add_error(errors, line, "un_rank is given without an "
 						"un_post");
 		bad++;
 	}
@@ -524,13 +524,13 @@ check_person(const struct members_csv_header *h,
 }
 
 static int
-check_membership(const struct members_csv_header *h,
-		 struct members_csv_values *vals, size_t line, json_t *errors)
+check_membership(const struct csv_header *h,
+		 struct csv_values *vals, size_t line, json_t *errors)
 {
 	int bad = 0;
 
 	if (HAS("organisation") == HAS("email")) {
-		members_csv_error(errors, line,
+		csv_add_error(errors, line,
 				  HAS("email") ? "give an organisation or an "
 						 "email, not both"
 					       : "give the organisation (its "
@@ -539,9 +539,9 @@ check_membership(const struct members_csv_header *h,
 		bad++;
 	}
 	if (HAS("period_start") && HAS("period_end") &&
-	    members_csv_get(h, vals, "period_end")->num <
-		    members_csv_get(h, vals, "period_start")->num) {
-		members_csv_error(errors, line, "period_end is before "
+	    csv_get(h, vals, "period_end")->num <
+		    csv_get(h, vals, "period_start")->num) {
+		csv_add_error(errors, line, "period_end is before "
 						"period_start");
 		bad++;
 	}
@@ -549,16 +549,16 @@ check_membership(const struct members_csv_header *h,
 }
 
 int
-members_csv_check(const struct members_csv_header *h,
-		  const struct members_csv_row *row,
-		  struct members_csv_values *vals, json_t *errors)
+csv_check(const struct csv_header *h,
+		  const struct csv_row *row,
+		  struct csv_values *vals, json_t *errors)
 {
 	const struct field *cols = kind_columns[h->kind];
 	int bad = 0;
 
 	memset(vals, 0, sizeof(*vals));
 	if (row->bad_utf8) {
-		members_csv_error(errors, row->line,
+		csv_add_error(errors, row->line,
 				  "the text is not UTF-8 (field %d); save the "
 				  "file as \"CSV UTF-8\" and try again",
 				  row->bad_utf8);
@@ -566,7 +566,7 @@ members_csv_check(const struct members_csv_header *h,
 	}
 	for (size_t i = h->n; i < row->n; i++) {
 		if (row->len[i] != 0) {
-			members_csv_error(errors, row->line,
+			csv_add_error(errors, row->line,
 					  "field %zu is beyond the %zu columns "
 					  "of the header",
 					  i + 1, h->n);
@@ -592,7 +592,7 @@ members_csv_check(const struct members_csv_header *h,
 			raw = lower, n = strlen(lower);
 		}
 		if (raw && memchr(raw, '\0', n) != NULL) {
-			members_csv_error(errors, row->line,
+			csv_add_error(errors, row->line,
 					  "%s holds a NUL character", f->name);
 			bad++;
 		} else if (validate_field(f, raw, n, &vals->v[c], &msg) != 0) {
@@ -600,11 +600,11 @@ members_csv_check(const struct members_csv_header *h,
 
 			if (f->type == FT_CHOICE && n > 0) {
 				choices_text(f, list, sizeof(list));
-				members_csv_error(errors, row->line,
+				csv_add_error(errors, row->line,
 						  "%s must be %s, not \"%.60s\"",
 						  f->name, list, raw);
 			} else {
-				members_csv_error(errors, row->line, "%s %s",
+				csv_add_error(errors, row->line, "%s %s",
 						  f->name, msg);
 			}
 			bad++;
@@ -614,9 +614,9 @@ members_csv_check(const struct members_csv_header *h,
 	if (bad)
 		return bad;
 	switch (h->kind) {
-	case MEMBERS_CSV_ORGANISATIONS:
+	case CSV_ORGANISATIONS:
 		return check_organisation(h, vals, row->line, errors);
-	case MEMBERS_CSV_PEOPLE:
+	case CSV_PEOPLE:
 		return check_person(h, vals, row->line, errors);
 	default:
 		return check_membership(h, vals, row->line, errors);
@@ -624,16 +624,16 @@ members_csv_check(const struct members_csv_header *h,
 }
 
 void
-members_csv_values_clear(struct members_csv_values *vals)
+csv_values_clear(struct csv_values *vals)
 {
-	for (size_t i = 0; i < MEMBERS_CSV_MAX_COLUMNS; i++)
+	for (size_t i = 0; i < CSV_MAX_COLUMNS; i++)
 		value_clear(&vals->v[i]);
 }
 
 /* ---- slugs ---- */
 
 void
-members_csv_slug(const char *folded, char out[64])
+csv_slug(const char *folded, char out[64])
 {
 	size_t n = 0;
 
@@ -655,7 +655,7 @@ members_csv_slug(const char *folded, char out[64])
 /* ---- writing ---- */
 
 void
-members_csv_put_field(struct buf *b, const char *s, size_t n)
+csv_put_field(struct buf *b, const char *s, size_t n)
 {
 	int guard = n > 0 && s[0] && strchr(FORMULA_START, s[0]) != NULL;
 	int quote = 0;
@@ -682,13 +682,13 @@ members_csv_put_field(struct buf *b, const char *s, size_t n)
 }
 
 void
-members_csv_put_row(struct buf *b, const char *const *fields, size_t n)
+csv_put_row(struct buf *b, const char *const *fields, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_putc(b, ',');
 		if (fields[i])
-			members_csv_put_field(b, fields[i], strlen(fields[i]));
+			csv_put_field(b, fields[i], strlen(fields[i]));
 	}
 	buf_puts(b, "\r\n");
 }

@@ -22,8 +22,8 @@
  * formula.  Reading undoes that prefix, so an export imports back as it
  * was.
  */
-#ifndef ALLIANCE_MEMBERS_CSV_H
-#define ALLIANCE_MEMBERS_CSV_H
+#ifndef ALLIANCE_ORGANISATIONS_CSV_H
+#define ALLIANCE_ORGANISATIONS_CSV_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -31,11 +31,11 @@
 #include "core/util.h"
 #include "core/validate.h"
 
-#define MEMBERS_CSV_BOM "\xEF\xBB\xBF"
-#define MEMBERS_CSV_MAX_COLUMNS 16
+#define CSV_BOM "\xEF\xBB\xBF"
+#define CSV_MAX_COLUMNS 16
 
 /* One record of a file. */
-struct members_csv_row {
+struct csv_row {
 	size_t line;    /* the physical line (1-based) where it starts */
 	size_t n;       /* fields */
 	char **field;   /* NUL-terminated copies (may hold NULs: see len) */
@@ -44,9 +44,9 @@ struct members_csv_row {
 			   UTF-8, or 0 */
 };
 
-/* A whole file: its records, the header first.  Owned; members_csv_free. */
-struct members_csv_doc {
-	struct members_csv_row *rows;
+/* A whole file: its records, the header first.  Owned; csv_doc_free. */
+struct csv_doc {
+	struct csv_row *rows;
 	size_t nrows, cap;
 };
 
@@ -54,34 +54,34 @@ struct members_csv_doc {
  * Reads data[0..len) into doc.  0, or -1 with a sentence naming the line
  * in err (a quote that is never closed, text after a closing quote, a
  * UTF-16 file).  Fields that are not UTF-8 are not an error here: the row
- * carries bad_utf8 and members_csv_check reports it.  doc is filled as
- * far as it got either way; free it with members_csv_free.
+ * carries bad_utf8 and csv_check reports it.  doc is filled as
+ * far as it got either way; free it with csv_doc_free.
  */
-int members_csv_read(const char *data, size_t len, struct members_csv_doc *doc,
+int csv_read(const char *data, size_t len, struct csv_doc *doc,
 		     char *err, size_t errlen);
-void members_csv_free(struct members_csv_doc *doc);
+void csv_doc_free(struct csv_doc *doc);
 
-enum members_csv_kind {
-	MEMBERS_CSV_ORGANISATIONS,
-	MEMBERS_CSV_PEOPLE,
-	MEMBERS_CSV_MEMBERSHIPS,
-	MEMBERS_CSV__KINDS,
+enum csv_kind {
+	CSV_ORGANISATIONS,
+	CSV_PEOPLE,
+	CSV_MEMBERSHIPS,
+	CSV__KINDS,
 };
 
-/* "organisations" -> MEMBERS_CSV_ORGANISATIONS; -1 when unknown. */
-int members_csv_kind(const char *name);
-const char *members_csv_kind_name(enum members_csv_kind k);
+/* "organisations" -> CSV_ORGANISATIONS; -1 when unknown. */
+int csv_kind(const char *name);
+const char *csv_kind_name(enum csv_kind k);
 
 /* The columns of a kind, in export order, as declared fields (name: the
  * column, label: how messages call it); NULL-name terminated. */
-const struct field *members_csv_columns(enum members_csv_kind k);
-size_t members_csv_ncolumns(enum members_csv_kind k);
+const struct field *csv_columns(enum csv_kind k);
+size_t csv_ncolumns(enum csv_kind k);
 
 /* The header mapped to the columns of a kind. */
-struct members_csv_header {
-	enum members_csv_kind kind;
+struct csv_header {
+	enum csv_kind kind;
 	size_t n;                         /* columns of the header row */
-	int col[MEMBERS_CSV_MAX_COLUMNS]; /* file column of each declared
+	int col[CSV_MAX_COLUMNS]; /* file column of each declared
 					     column, or -1 */
 };
 
@@ -92,14 +92,14 @@ struct members_csv_header {
  * know: ignored").  0, or -1 with one message for errors (required
  * columns missing, a column named twice, a header that is not UTF-8).
  */
-int members_csv_map_header(enum members_csv_kind k,
-			   const struct members_csv_row *hdr,
-			   struct members_csv_header *h, json_t *warnings,
+int csv_map_header(enum csv_kind k,
+			   const struct csv_row *hdr,
+			   struct csv_header *h, json_t *warnings,
 			   char *err, size_t errlen);
 
-/* The checked values of one row, indexed like members_csv_columns(). */
-struct members_csv_values {
-	struct value v[MEMBERS_CSV_MAX_COLUMNS];
+/* The checked values of one row, indexed like csv_columns(). */
+struct csv_values {
+	struct value v[CSV_MAX_COLUMNS];
 };
 
 /*
@@ -109,29 +109,29 @@ struct members_csv_values {
  * of a period is not before its start, focal areas are slugs ...).
  * Every problem is appended to errors as {line, message}; returns their
  * number (0: the row is good and vals holds it).  Clear vals with
- * members_csv_values_clear either way.
+ * csv_values_clear either way.
  */
-int members_csv_check(const struct members_csv_header *h,
-		      const struct members_csv_row *row,
-		      struct members_csv_values *vals, json_t *errors);
-void members_csv_values_clear(struct members_csv_values *vals);
+int csv_check(const struct csv_header *h,
+		      const struct csv_row *row,
+		      struct csv_values *vals, json_t *errors);
+void csv_values_clear(struct csv_values *vals);
 /* The value of the column named name in vals (never NULL). */
-const struct value *members_csv_get(const struct members_csv_header *h,
-				    const struct members_csv_values *vals,
+const struct value *csv_get(const struct csv_header *h,
+				    const struct csv_values *vals,
 				    const char *name);
 
 /* Appends {line, message} to errors. */
-void members_csv_error(json_t *errors, size_t line, const char *fmt, ...)
+void csv_add_error(json_t *errors, size_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* The slug of an organisation from its folded name (fold_text), by the
  * rule of approval (review.c): runs of anything but [a-z0-9] become one
  * '-', at most 60 characters, "organisation" when nothing is left. */
-void members_csv_slug(const char *folded, char out[64]);
+void csv_slug(const char *folded, char out[64]);
 
 /* Appends s[0..n) as one field: quoted when needed, formula-neutralised. */
-void members_csv_put_field(struct buf *b, const char *s, size_t n);
+void csv_put_field(struct buf *b, const char *s, size_t n);
 /* Appends a record of n fields (NULL: empty) and CRLF. */
-void members_csv_put_row(struct buf *b, const char *const *fields, size_t n);
+void csv_put_row(struct buf *b, const char *const *fields, size_t n);
 
 #endif

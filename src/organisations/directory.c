@@ -274,7 +274,7 @@ viewer_rights(struct req *r, struct rights *v)
 static const char *
 name_query(struct req *r)
 {
-	const char *q = members_value_or_null(r, "q");
+	const char *q = membership_value_or_null(r, "q");
 	struct buf b = BUF_INIT;
 	const char *out;
 
@@ -302,7 +302,7 @@ list_stmt_index(struct req *r, enum stmt_directory base, const char *words,
 		variant = base == S_DIR_PAGE ? 4 : 2;
 	else if (base == S_DIR_PAGE)
 		for (size_t i = 0; i < ARRAY_LEN(filters); i++)
-			if (members_value_or_null(r, filters[i]))
+			if (membership_value_or_null(r, filters[i]))
 				variant = 2;
 	return (int)base + variant + (v->own ? 1 : 0);
 }
@@ -322,10 +322,10 @@ static void
 bind_list(struct req *r, struct db_stmt *st, const char *words,
 	  const struct rights *v)
 {
-	db_bind_text(st, P_COUNTRY, members_value_or_null(r, "country"));
-	db_bind_text(st, P_LEVEL, members_value_or_null(r, "level"));
-	db_bind_text(st, P_UN, members_value_or_null(r, "un"));
-	db_bind_text(st, P_FOCAL, members_value_or_null(r, "focal"));
+	db_bind_text(st, P_COUNTRY, membership_value_or_null(r, "country"));
+	db_bind_text(st, P_LEVEL, membership_value_or_null(r, "level"));
+	db_bind_text(st, P_UN, membership_value_or_null(r, "un"));
+	db_bind_text(st, P_FOCAL, membership_value_or_null(r, "focal"));
 	if (words)
 		db_bind_text(st, P_WORDS, words);
 	db_bind_text(st, P_SEE, v->see);
@@ -356,8 +356,8 @@ static void
 add_filter_options(struct req *r, json_t *model, json_t *rows)
 {
 	json_t *levels = json_array(), *focal = json_array(), *row;
-	const char *cur_level = members_value_or_null(r, "level");
-	const char *cur_focal = members_value_or_null(r, "focal");
+	const char *cur_level = membership_value_or_null(r, "level");
+	const char *cur_focal = membership_value_or_null(r, "focal");
 	size_t i;
 
 	json_array_foreach (rows, i, row) {
@@ -375,8 +375,8 @@ add_filter_options(struct req *r, json_t *model, json_t *rows)
 	json_object_set_new(model, "level_options", levels);
 	json_object_set_new(model, "focal_options", focal);
 	json_object_set_new(model, "un_options",
-			    members_options(un_values, un_labels,
-					    members_value_or_null(r, "un")));
+			    membership_options(un_values, un_labels,
+					    membership_value_or_null(r, "un")));
 }
 
 /* Replaces a row's "focal" (slugs joined by commas, in any order) with
@@ -448,10 +448,10 @@ static int
 count_key(struct req *r, int stmt, const char *words, const struct rights *v,
 	  char *key)
 {
-	const char *parts[] = {members_value_or_null(r, "country"),
-			       members_value_or_null(r, "level"),
-			       members_value_or_null(r, "un"),
-			       members_value_or_null(r, "focal"),
+	const char *parts[] = {membership_value_or_null(r, "country"),
+			       membership_value_or_null(r, "level"),
+			       membership_value_or_null(r, "un"),
+			       membership_value_or_null(r, "focal"),
 			       words,
 			       v->see,
 			       v->own};
@@ -574,11 +574,11 @@ add_un_report_due(json_t *org)
 	long due;
 	char ymd[11];
 
-	if (members_un_report_due(members_str(org, "ecosoc_status"),
+	if (states_un_report_due(membership_str(org, "ecosoc_status"),
 				  (int)json_integer_value(
 					  json_object_get(org, "ecosoc_year")),
 				  (long)(clock_now() / 86400), &due)) {
-		members_ymd(due, ymd);
+		states_ymd(due, ymd);
 		json_object_set_new(org, "un_report_due", json_string(ymd));
 	}
 }

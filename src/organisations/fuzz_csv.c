@@ -1,6 +1,6 @@
 /*
  * fuzz_csv.c -- libFuzzer target for the CSV import's parser: any bytes
- * are read as a file (members_csv_read), its first record mapped as the
+ * are read as a file (csv_read), its first record mapped as the
  * header of the kind the first byte chooses, and every record checked;
  * then every field is written back and read again, which must give the
  * same fields.  Built by `make fuzz` (seeds in tests/fuzz/csv/), never
@@ -15,27 +15,27 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct members_csv_doc doc = {0}, again = {0};
-	struct members_csv_header h;
+	struct csv_doc doc = {0}, again = {0};
+	struct csv_header h;
 	struct buf out = BUF_INIT;
 	char err[256];
 	json_t *warnings = json_array(), *errors = json_array();
-	enum members_csv_kind kind;
+	enum csv_kind kind;
 
 	if (size == 0)
 		goto done;
-	kind = (enum members_csv_kind)(data[0] % MEMBERS_CSV__KINDS);
-	if (members_csv_read((const char *)data + 1, size - 1, &doc, err,
+	kind = (enum csv_kind)(data[0] % CSV__KINDS);
+	if (csv_read((const char *)data + 1, size - 1, &doc, err,
 			     sizeof(err)) != 0)
 		goto done;
 	if (doc.nrows > 0 &&
-	    members_csv_map_header(kind, &doc.rows[0], &h, warnings, err,
+	    csv_map_header(kind, &doc.rows[0], &h, warnings, err,
 				   sizeof(err)) == 0) {
 		for (size_t i = 1; i < doc.nrows; i++) {
-			struct members_csv_values vals;
+			struct csv_values vals;
 
-			members_csv_check(&h, &doc.rows[i], &vals, errors);
-			members_csv_values_clear(&vals);
+			csv_check(&h, &doc.rows[i], &vals, errors);
+			csv_values_clear(&vals);
 		}
 	}
 	/* what the writer makes, the reader reads back the same */
@@ -55,11 +55,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		/* as the export writes it: a BOM, then the record */
 		buf_reset(&out);
-		buf_puts(&out, MEMBERS_CSV_BOM);
-		members_csv_put_row(&out, fields, n);
-		members_csv_free(&again);
+		buf_puts(&out, CSV_BOM);
+		csv_put_row(&out, fields, n);
+		csv_doc_free(&again);
 		memset(&again, 0, sizeof(again));
-		if (members_csv_read(buf_cstr(&out), out.len, &again, err,
+		if (csv_read(buf_cstr(&out), out.len, &again, err,
 				     sizeof(err)) != 0 ||
 		    again.nrows != 1 || again.rows[0].n != n)
 			abort();
@@ -68,8 +68,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 	}
 done:
-	members_csv_free(&again);
-	members_csv_free(&doc);
+	csv_doc_free(&again);
+	csv_doc_free(&doc);
 	buf_free(&out);
 	json_decref(warnings);
 	json_decref(errors);

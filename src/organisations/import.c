@@ -6,7 +6,7 @@
  * Import: /admin/import (ACCESS_ADMIN; the kind, the file -- streamed to
  * a temporary file by the core, at most IMPORT_MAX_BODY -- and "dry run")
  * and `alliance import KIND FILE [--dry-run]`.  Both call
- * members_import_run: csv.c reads the file and checks each row's values;
+ * import_run: csv.c reads the file and checks each row's values;
  * here each row is checked against the database and written, all in ONE
  * write transaction, row after row, so a row is checked against the rows
  * before it as well as against what was there (a name twice in the file
@@ -145,15 +145,15 @@ struct db_sql import_sql = {"import", import_sql_text, I__MAX, 0};
  * has made so far (value -> line). */
 struct run {
 	struct db *db;
-	struct members_import *im;
-	const struct members_csv_header *h;
+	struct import_job *im;
+	const struct csv_header *h;
 	struct arena *a;
 	int64_t now;
 	char today[11];
 	json_t *seen; /* "key:value" -> line, for duplicates in the file */
 };
 
-#define V(name) members_csv_get(run->h, vals, name)
+#define V(name) csv_get(run->h, vals, name)
 #define S(name) (V(name)->present ? V(name)->str : NULL)
 
 static const char *
@@ -244,7 +244,7 @@ free_slug(struct run *run, const char *key)
 {
 	char base[64];
 
-	members_csv_slug(key, base);
+	csv_slug(key, base);
 	for (int i = 1; i <= MAX_SLUG_TRIES; i++) {
 		const char *slug = i == 1 ? arena_strdup(run->a, base)
 					  : arena_printf(run->a, "%s-%d", base,
@@ -287,7 +287,7 @@ focal_ids(struct run *run, const char *list, size_t line, int64_t *ids,
 		if ((id = one_id(st)) < 0)
 			return -1;
 		if (id == 0) {
-			members_csv_error(run->im->errors, line,
+			csv_add_error(run->im->errors, line,
 					  "focal_areas: there is no focal area "
 					  "\"%.*s\"",
 					  (int)len, list);
@@ -305,7 +305,7 @@ focal_ids(struct run *run, const char *list, size_t line, int64_t *ids,
 /* Checks and writes one organisation: 0 written, 1 bad (error
  * appended), -1 the database failed. */
 static int
-import_organisation(struct run *run, struct members_csv_values *vals,
+import_organisation(struct run *run, struct csv_values *vals,
 		    size_t line)
 {
 	json_t *errors = run->im->errors;
@@ -319,13 +319,13 @@ import_organisation(struct run *run, struct members_csv_values *vals,
 
 	free(f);
 	if ((prev = seen_before(run, "name", key, line)) != 0) {
-		members_csv_error(errors, line,
+		csv_add_error(errors, line,
 				  "the organisation \"%s\" is also on line %zu",
 				  name, prev);
 		return 1;
 	}
 	if ((other = org_with_key(run, key, &dberr)) != NULL) {
-		members_csv_error(errors, line,
+		csv_add_error(errors, line,
 				  "an organisation named \"%s\" exists already "
 				  "(%s)",
 				  name, other);
@@ -335,7 +335,7 @@ import_organisation(struct run *run, struct members_csv_values *vals,
 		return -1;
 	if (slug) {
 		if ((prev = seen_before(run, "slug", slug, line)) != 0) {
-			members_csv_error(errors, line,
+			csv_add_error(errors, line,
 					  "the slug %s is also on line %zu",
 					  slug, prev);
 			return 1;
@@ -343,7 +343,7 @@ import_organisation(struct run *run, struct members_csv_values *vals,
 		if ((id = org_by_slug(run, slug)) != 0) {
 			if (id < 0)
 				return -1;
-			members_csv_error(errors, line,
+			csv_add_error(errors, line,
 					  "the slug %s is taken by another "
 					  "organisation",
 					  slug);
@@ -404,7 +404,7 @@ email_domain(struct run *run, const char *email)
 }
 
 static int
-import_person(struct run *run, struct members_csv_values *vals, size_t line)
+import_person(struct run *run, struct csv_values *vals, size_t line)
 {
 	json_t *errors = run->im->errors;
 	const char *email = S("email"), *role = S("role") ? S("role") : "member";
@@ -417,21 +417,21 @@ import_person(struct run *run, struct members_csv_values *vals, size_t line)
 	for (char *p = lower; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	if ((prev = seen_before(run, "email", lower, line)) != 0) {
-		members_csv_error(errors, line, "%s is also on line %zu", email,
+		csv_add_error(errors, line, "%s is also on line %zu", email,
 				  prev);
 		return 1;
 	}
 	if ((id = person_by_email(run, email)) != 0) {
 		if (id < 0)
 			return -1;
-		members_csv_error(errors, line,
+		csv_add_error(errors, line,
 				  "%s has an account already (import does not "
 				  "change existing people)",
 				  email);
 		return 1;
 	}
 	if (strcmp(role, "admin") == 0 && !run->im->allow_admin) {
-		members_csv_error(errors, line,
+		csv_add_error(errors, line,
 				  "role admin is given only from the command "
 				  "line (alliance import); here: member or "
 				  "editor");
@@ -440,7 +440,7 @@ import_person(struct run *run, struct members_csv_values *vals, size_t line)
 	if (org_slug && (org = org_by_slug(run, org_slug)) <= 0) {
 		if (org < 0)
 			return -1;
-		members_csv_error(errors, line,
+		csv_add_error(errors, line,
 				  "no organisation has the slug %s (import the "
 				  "organisations first)",
 				  org_slug);
@@ -489,7 +489,7 @@ import_person(struct run *run, struct members_csv_values *vals, size_t line)
 }
 
 static int
-import_membership(struct run *run, struct members_csv_values *vals,
+import_membership(struct run *run, struct csv_values *vals,
 		  size_t line)
 {
 	json_t *errors = run->im->errors;
@@ -508,7 +508,7 @@ import_membership(struct run *run, struct members_csv_values *vals,
 	if ((rc = db_step(st)) != DB_ROW) {
 		if (rc != DB_DONE)
 			return -1;
-		members_csv_error(errors, line,
+		csv_add_error(errors, line,
 				  "there is no membership level %s", level);
 		return 1;
 	}
@@ -519,7 +519,7 @@ import_membership(struct run *run, struct members_csv_values *vals,
 
 	if (S("organisation")) {
 		if (strcmp(kind, "organisation") != 0) {
-			members_csv_error(errors, line,
+			csv_add_error(errors, line,
 					  "the level %s is for individuals: give "
 					  "an email, not an organisation",
 					  level);
@@ -528,14 +528,14 @@ import_membership(struct run *run, struct members_csv_values *vals,
 		if ((org = org_by_slug(run, S("organisation"))) <= 0) {
 			if (org < 0)
 				return -1;
-			members_csv_error(errors, line,
+			csv_add_error(errors, line,
 					  "no organisation has the slug %s",
 					  S("organisation"));
 			return 1;
 		}
 	} else {
 		if (strcmp(kind, "individual") != 0) {
-			members_csv_error(errors, line,
+			csv_add_error(errors, line,
 					  "the level %s is for organisations: "
 					  "give an organisation, not an email",
 					  level);
@@ -544,7 +544,7 @@ import_membership(struct run *run, struct members_csv_values *vals,
 		if ((person = person_by_email(run, S("email"))) <= 0) {
 			if (person < 0)
 				return -1;
-			members_csv_error(errors, line,
+			csv_add_error(errors, line,
 					  "nobody has the address %s (import "
 					  "the people first)",
 					  S("email"));
@@ -562,7 +562,7 @@ import_membership(struct run *run, struct members_csv_values *vals,
 		period_format(e, end);
 	}
 	if (strcmp(end, start) < 0) {
-		members_csv_error(errors, line, "period_end %s is before the "
+		csv_add_error(errors, line, "period_end %s is before the "
 						"period's start %s",
 				  end, start);
 		return 1;
@@ -578,7 +578,7 @@ import_membership(struct run *run, struct members_csv_values *vals,
 	if ((id = one_id(st)) != 0) {
 		if (id < 0)
 			return -1;
-		members_csv_error(errors, line,
+		csv_add_error(errors, line,
 				  "this membership (%s from %s) exists already",
 				  level, start);
 		return 1;
@@ -608,11 +608,11 @@ import_membership(struct run *run, struct members_csv_values *vals,
 }
 
 int
-members_import_run(struct db *db, const char *data, size_t len,
-		   struct members_import *im)
+import_run(struct db *db, const char *data, size_t len,
+		   struct import_job *im)
 {
-	struct members_csv_doc doc;
-	struct members_csv_header h;
+	struct csv_doc doc;
+	struct csv_header h;
 	struct run run = {.db = db, .im = im, .h = &h};
 	char err[700];
 	time_t t = (time_t)clock_now();
@@ -622,18 +622,18 @@ members_import_run(struct db *db, const char *data, size_t len,
 	im->errors = json_array();
 	im->warnings = json_array();
 	im->rows = im->imported = 0;
-	if (members_csv_read(data, len, &doc, err, sizeof(err)) != 0 ||
-	    members_csv_map_header(im->kind, doc.nrows ? &doc.rows[0] : NULL,
+	if (csv_read(data, len, &doc, err, sizeof(err)) != 0 ||
+	    csv_map_header(im->kind, doc.nrows ? &doc.rows[0] : NULL,
 				   &h, im->warnings, err, sizeof(err)) != 0) {
-		members_csv_error(im->errors, 0, "%s", err);
-		members_csv_free(&doc);
+		csv_add_error(im->errors, 0, "%s", err);
+		csv_doc_free(&doc);
 		return 1;
 	}
 	im->rows = doc.nrows - 1;
 	if (im->rows == 0) {
-		members_csv_error(im->errors, 0, "the file has a header but no "
+		csv_add_error(im->errors, 0, "the file has a header but no "
 						 "rows to import");
-		members_csv_free(&doc);
+		csv_doc_free(&doc);
 		return 1;
 	}
 	run.a = arena_new();
@@ -649,20 +649,20 @@ members_import_run(struct db *db, const char *data, size_t len,
 	}
 	began = 1;
 	for (size_t i = 1; i < doc.nrows && rc >= 0; i++) {
-		struct members_csv_values vals;
+		struct csv_values vals;
 		size_t line = doc.rows[i].line;
 
-		if (members_csv_check(&h, &doc.rows[i], &vals, im->errors) ==
+		if (csv_check(&h, &doc.rows[i], &vals, im->errors) ==
 		    0) {
-			int r = im->kind == MEMBERS_CSV_ORGANISATIONS
+			int r = im->kind == CSV_ORGANISATIONS
 					? import_organisation(&run, &vals, line)
-				: im->kind == MEMBERS_CSV_PEOPLE
+				: im->kind == CSV_PEOPLE
 					? import_person(&run, &vals, line)
 					: import_membership(&run, &vals, line);
 			if (r < 0)
 				rc = -1;
 		}
-		members_csv_values_clear(&vals);
+		csv_values_clear(&vals);
 		if (im->progress)
 			im->progress(im->progress_ctx, i, doc.nrows - 1);
 	}
@@ -672,8 +672,8 @@ members_import_run(struct db *db, const char *data, size_t len,
 		goto done;
 	if (audit_record_new(db, im->actor,
 			     arena_printf(run.a, "import.%s",
-					  members_csv_kind_name(im->kind)),
-			     "import", members_csv_kind_name(im->kind), NULL,
+					  csv_kind_name(im->kind)),
+			     "import", csv_kind_name(im->kind), NULL,
 			     json_pack("{s:I,s:s}", "rows", (json_int_t)im->rows,
 				       "file", im->source ? im->source : ""),
 			     im->client) != 0 ||
@@ -689,33 +689,33 @@ done:
 	json_decref(run.seen);
 	if (run.a)
 		arena_free(run.a);
-	members_csv_free(&doc);
+	csv_doc_free(&doc);
 	return rc;
 }
 
 /* ---- export ---- */
 
 int
-members_export(struct db *db, enum members_csv_kind kind, struct buf *out)
+import_export(struct db *db, enum csv_kind kind, struct buf *out)
 {
-	static const enum stmt_import which[MEMBERS_CSV__KINDS] = {
+	static const enum stmt_import which[CSV__KINDS] = {
 		I_EXPORT_ORGS, I_EXPORT_PEOPLE, I_EXPORT_MEMBERSHIPS};
-	const struct field *cols = members_csv_columns(kind);
-	size_t n = members_csv_ncolumns(kind);
-	const char *row[MEMBERS_CSV_MAX_COLUMNS];
+	const struct field *cols = csv_columns(kind);
+	size_t n = csv_ncolumns(kind);
+	const char *row[CSV_MAX_COLUMNS];
 	struct db_stmt *st = db_stmt(db, &import_sql, which[kind]);
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	buf_puts(out, MEMBERS_CSV_BOM);
+	buf_puts(out, CSV_BOM);
 	for (size_t i = 0; i < n; i++)
 		row[i] = cols[i].name;
-	members_csv_put_row(out, row, n);
+	csv_put_row(out, row, n);
 	while ((rc = db_step(st)) == DB_ROW) {
 		for (size_t i = 0; i < n; i++)
 			row[i] = db_col_text(st, (int)i);
-		members_csv_put_row(out, row, n);
+		csv_put_row(out, row, n);
 	}
 	return rc == DB_DONE ? 0 : -1;
 }

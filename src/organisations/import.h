@@ -4,8 +4,8 @@
  * import` and `alliance export` (import_cli.c); the rows checked and
  * written, and the export, are import.c's.
  */
-#ifndef ALLIANCE_MEMBERS_IMPORT_H
-#define ALLIANCE_MEMBERS_IMPORT_H
+#ifndef ALLIANCE_ORGANISATIONS_IMPORT_H
+#define ALLIANCE_ORGANISATIONS_IMPORT_H
 
 #include <jansson.h>
 #include <stdint.h>
@@ -20,8 +20,8 @@
 extern struct db_sql import_sql;
 
 /* One import: what to do (in) and what happened (out). */
-struct members_import {
-	enum members_csv_kind kind;
+struct import_job {
+	enum csv_kind kind;
 	int dry_run;          /* check everything, change nothing */
 	int allow_admin;      /* role admin is allowed (the command line) */
 	int64_t actor;        /* who imports; 0 the system (CLI) */
@@ -45,19 +45,19 @@ struct members_import {
  * file: nothing changed, errors lists each) or -1 (the database failed:
  * rolled back, logged).
  */
-int members_import_run(struct db *db, const char *data, size_t len,
-		       struct members_import *im);
+int import_run(struct db *db, const char *data, size_t len,
+		       struct import_job *im);
 
 /* The CSV export of kind (BOM, header, CRLF) appended to out.  0 or -1. */
-int members_export(struct db *db, enum members_csv_kind kind, struct buf *out);
+int import_export(struct db *db, enum csv_kind kind, struct buf *out);
 
 /* `alliance import KIND FILE [--dry-run]` and `alliance export KIND`:
  * args are what follows the command.  Exit codes 0, 1 (bad rows, the
  * database), 2 (the command line). */
-int members_import_command(struct db *db, int argc, char **argv, int dry_run);
-int members_export_command(struct db *db, int argc, char **argv);
+int import_command(struct db *db, int argc, char **argv, int dry_run);
+int import_export_command(struct db *db, int argc, char **argv);
 
 /* `alliance import` and `alliance export`, for import_module. */
-extern const struct module_command members_import_commands[];
+extern const struct module_command import_commands[];
 
 #endif

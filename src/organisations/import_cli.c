@@ -68,11 +68,11 @@ read_file(const char *path, size_t *len)
 }
 
 int
-members_import_command(struct db *db, int argc, char **argv, int dry_run)
+import_command(struct db *db, int argc, char **argv, int dry_run)
 {
-	struct members_import im = {0};
+	struct import_job im = {0};
 	struct bar bar = {0, -1, NULL};
-	int kind = argc > 0 ? members_csv_kind(argv[0]) : -1;
+	int kind = argc > 0 ? csv_kind(argv[0]) : -1;
 	size_t len = 0, i;
 	json_t *e;
 	char *data;
@@ -86,18 +86,18 @@ members_import_command(struct db *db, int argc, char **argv, int dry_run)
 	}
 	if ((data = read_file(argv[1], &len)) == NULL)
 		return 1;
-	im.kind = (enum members_csv_kind)kind;
+	im.kind = (enum csv_kind)kind;
 	im.dry_run = dry_run;
 	im.allow_admin = 1;
 	im.actor = 0;
 	im.client = "cli";
 	im.source = argv[1];
-	bar.what = members_csv_kind_name(im.kind);
+	bar.what = csv_kind_name(im.kind);
 	if (isatty(STDERR_FILENO)) {
 		im.progress = progress;
 		im.progress_ctx = &bar;
 	}
-	rc = members_import_run(db, data, len, &im);
+	rc = import_run(db, data, len, &im);
 	free(data);
 	if (bar.shown)
 		fputc('\n', stderr);
@@ -124,19 +124,19 @@ members_import_command(struct db *db, int argc, char **argv, int dry_run)
 	else if (im.dry_run)
 		printf("alliance import: dry run: all %zu %s rows are good; "
 		       "nothing was changed\n",
-		       im.rows, members_csv_kind_name(im.kind));
+		       im.rows, csv_kind_name(im.kind));
 	else
 		printf("alliance import: %zu %s imported\n", im.imported,
-		       members_csv_kind_name(im.kind));
+		       csv_kind_name(im.kind));
 	json_decref(im.errors);
 	json_decref(im.warnings);
 	return rc == 0 ? 0 : 1;
 }
 
 int
-members_export_command(struct db *db, int argc, char **argv)
+import_export_command(struct db *db, int argc, char **argv)
 {
-	int kind = argc > 0 ? members_csv_kind(argv[0]) : -1;
+	int kind = argc > 0 ? csv_kind(argv[0]) : -1;
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
@@ -145,7 +145,7 @@ members_export_command(struct db *db, int argc, char **argv)
 				"memberships [--data DIR] > FILE.csv\n");
 		return 2;
 	}
-	if (members_export(db, (enum members_csv_kind)kind, &b) != 0) {
+	if (import_export(db, (enum csv_kind)kind, &b) != 0) {
 		fprintf(stderr, "alliance export: the database failed\n");
 		rc = 1;
 	} else if (fwrite(b.data, 1, b.len, stdout) != b.len ||
@@ -174,7 +174,7 @@ cmd_import(struct config *c, int argc, char **argv)
 
 	if (db == NULL)
 		return EXIT_FAIL;
-	rc = members_import_command(db, argc, argv, dry_run);
+	rc = import_command(db, argc, argv, dry_run);
 	db_close(db);
 	return rc;
 }
@@ -187,12 +187,12 @@ cmd_export(struct config *c, int argc, char **argv)
 
 	if (db == NULL)
 		return EXIT_FAIL;
-	rc = members_export_command(db, argc, argv);
+	rc = import_export_command(db, argc, argv);
 	db_close(db);
 	return rc;
 }
 
-const struct module_command members_import_commands[] = {
+const struct module_command import_commands[] = {
 	{.name = "import", .run = cmd_import,
 	 .usage = "organisations|people|memberships FILE.csv [--dry-run] "
 		  "[--data DIR]",

@@ -40,8 +40,8 @@ form_model(struct req *r)
 				     : "organisations";
 	json_t *kinds = json_array(), *cols = json_array();
 
-	for (int k = 0; k < MEMBERS_CSV__KINDS; k++) {
-		const struct field *f = members_csv_columns(k);
+	for (int k = 0; k < CSV__KINDS; k++) {
+		const struct field *f = csv_columns(k);
 		struct buf b = BUF_INIT;
 
 		for (size_t i = 0; f[i].name; i++) {
@@ -70,7 +70,7 @@ form_model(struct req *r)
 static void
 import_form(struct req *r, struct resp *w)
 {
-	members_admin_page(r, w, 200, "organisations/templates/import.html",
+	membership_admin_page(r, w, 200, "organisations/templates/import.html",
 			   "Import from CSV", "/admin/import", form_model(r));
 }
 
@@ -103,7 +103,7 @@ read_upload(const struct upload *u, size_t *len, const char **why)
 static void
 import_send(struct req *r, struct resp *w)
 {
-	struct members_import im = {0};
+	struct import_job im = {0};
 	struct upload *up = req_upload(r, "file");
 	const char *why;
 	json_t *m;
@@ -119,21 +119,22 @@ import_send(struct req *r, struct resp *w)
 							  "file", "message",
 							  "Choose a CSV file"));
 		json_object_set_new(m, "has_errors", json_true());
-		members_admin_page(r, w, 422, "organisations/templates/import.html",
-				   "Import from CSV", "/admin/import", m);
+		membership_admin_page(r, w, 422,
+				      "organisations/templates/import.html",
+				      "Import from CSV", "/admin/import", m);
 		return;
 	}
 	if ((data = read_upload(up, &len, &why)) == NULL) {
 		resp_error(w, up->size > IMPORT_MAX_FILE ? 413 : 500, why);
 		return;
 	}
-	im.kind = members_csv_kind(req_value(r, "kind")->str);
+	im.kind = csv_kind(req_value(r, "kind")->str);
 	im.dry_run = req_value(r, "dry_run")->num != 0;
 	im.allow_admin = 0;
 	im.actor = r->person->id;
 	im.client = r->client;
 	im.source = up->filename ? up->filename : "";
-	rc = members_import_run(r->db, data, len, &im);
+	rc = import_run(r->db, data, len, &im);
 	free(data);
 	if (rc < 0) {
 		json_decref(im.errors);
@@ -143,12 +144,12 @@ import_send(struct req *r, struct resp *w)
 		return;
 	}
 	m = json_pack("{s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:o,s:o}", "kind",
-		      members_csv_kind_name(im.kind), "file", im.source,
+		      csv_kind_name(im.kind), "file", im.source,
 		      "dry_run", im.dry_run, "ok", rc == 0, "rows",
 		      (json_int_t)im.rows, "imported", (json_int_t)im.imported,
 		      "bad", (json_int_t)json_array_size(im.errors), "errors",
 		      im.errors, "warnings", im.warnings);
-	members_admin_page(r, w, rc == 0 ? 200 : 422,
+	membership_admin_page(r, w, rc == 0 ? 200 : 422,
 			   "organisations/templates/import_result.html",
 			   rc == 0 ? (im.dry_run ? "Dry run: every row is good"
 						 : "Import done")
@@ -158,14 +159,14 @@ import_send(struct req *r, struct resp *w)
 
 /* GET /admin/export/KIND.csv */
 static void
-export_csv(struct req *r, struct resp *w, enum members_csv_kind kind)
+export_csv(struct req *r, struct resp *w, enum csv_kind kind)
 {
 	struct buf b = BUF_INIT;
 	char disp[120];
 	time_t t = (time_t)clock_now();
 	struct tm tm;
 
-	if (members_export(r->db, kind, &b) != 0) {
+	if (import_export(r->db, kind, &b) != 0) {
 		buf_free(&b);
 		resp_error(w, 500, "The export failed on our side; please try "
 				   "again.");
@@ -174,7 +175,7 @@ export_csv(struct req *r, struct resp *w, enum members_csv_kind kind)
 	gmtime_r(&t, &tm);
 	snprintf(disp, sizeof(disp),
 		 "attachment; filename=\"alliance-%s-%04d-%02d-%02d.csv\"",
-		 members_csv_kind_name(kind), tm.tm_year + 1900, tm.tm_mon + 1,
+		 csv_kind_name(kind), tm.tm_year + 1900, tm.tm_mon + 1,
 		 tm.tm_mday);
 	resp_raw(w, 200, "text/csv; charset=utf-8", b.data ? b.data : "",
 		 b.len);
@@ -185,19 +186,19 @@ export_csv(struct req *r, struct resp *w, enum members_csv_kind kind)
 static void
 export_organisations(struct req *r, struct resp *w)
 {
-	export_csv(r, w, MEMBERS_CSV_ORGANISATIONS);
+	export_csv(r, w, CSV_ORGANISATIONS);
 }
 
 static void
 export_people(struct req *r, struct resp *w)
 {
-	export_csv(r, w, MEMBERS_CSV_PEOPLE);
+	export_csv(r, w, CSV_PEOPLE);
 }
 
 static void
 export_memberships(struct req *r, struct resp *w)
 {
-	export_csv(r, w, MEMBERS_CSV_MEMBERSHIPS);
+	export_csv(r, w, CSV_MEMBERSHIPS);
 }
 
 static const struct route import_routes[] = {
@@ -237,5 +238,5 @@ const struct module import_module = {
 	.sql = &import_sql,
 	.admin_menu = import_menu,
 	.nadmin_menu = ARRAY_LEN(import_menu),
-	.commands = members_import_commands,
+	.commands = import_commands,
 };

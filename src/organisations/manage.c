@@ -158,7 +158,7 @@ org_focal_text(struct req *r, int64_t id)
 	json_array_foreach (rows, i, row) {
 		if (i)
 			buf_putc(&b, ',');
-		buf_puts(&b, members_str(row, "slug"));
+		buf_puts(&b, membership_str(row, "slug"));
 	}
 	out = arena_strdup(r->arena, buf_cstr(&b));
 	buf_free(&b);
@@ -170,7 +170,7 @@ org_focal_text(struct req *r, int64_t id)
 static const char *
 form_focal_text(struct req *r)
 {
-	const struct field_values *fv = members_multi(r, "focal");
+	const struct field_values *fv = membership_multi(r, "focal");
 	struct buf b = BUF_INIT;
 	const char *out;
 
@@ -210,7 +210,7 @@ static json_t *
 choices(const char *const *values, const char *const *labels,
 	const char *const *texts, const char *current)
 {
-	json_t *a = members_options(values, labels, current);
+	json_t *a = membership_options(values, labels, current);
 
 	for (size_t i = 0; texts && values[i]; i++)
 		json_object_set_new(json_array_get(a, i), "text",
@@ -231,19 +231,22 @@ input_of_org(json_t *org)
 					   "visibility", "ecosoc_status"};
 
 	for (size_t i = 0; i < ARRAY_LEN(same); i++)
-		if (members_str(org, same[i]))
-			json_object_set_new(in, same[i],
-					    json_string(members_str(org, same[i])));
+		if (membership_str(org, same[i]))
+			json_object_set_new(
+				in, same[i],
+				json_string(membership_str(org, same[i])));
 	json_object_set_new(in, "description",
-			    json_string(members_str(org, "description_md")));
-	if (members_int(org, "ecosoc_year"))
-		json_object_set_new(in, "ecosoc_year",
-				    json_sprintf("%lld", (long long)members_int(
-								 org, "ecosoc_year")));
-	if (members_int(org, "dgc_year"))
-		json_object_set_new(in, "dgc_year",
-				    json_sprintf("%lld", (long long)members_int(
-								 org, "dgc_year")));
+			    json_string(membership_str(org, "description_md")));
+	if (membership_int(org, "ecosoc_year"))
+		json_object_set_new(
+			in, "ecosoc_year",
+			json_sprintf("%lld", (long long)membership_int(
+						     org, "ecosoc_year")));
+	if (membership_int(org, "dgc_year"))
+		json_object_set_new(
+			in, "dgc_year",
+			json_sprintf("%lld", (long long)membership_int(
+						     org, "dgc_year")));
 	return in;
 }
 
@@ -259,20 +262,22 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 	int posted = r->method == HTTP_POST;
 	json_t *in = posted && r->input ? json_deep_copy(r->input)
 					: input_of_org(org);
-	const char *chosen = posted ? form_focal_text(r)
-				    : org_focal_text(r, members_int(org, "id"));
+	const char *chosen =
+		posted ? form_focal_text(r)
+		       : org_focal_text(r, membership_int(org, "id"));
 	json_t *focal = rows_of(r, M_FOCAL_ALL, 0), *row, *un, *model;
 	size_t i;
 
 	if (chosen == NULL || focal == NULL) {
 		json_decref(in);
 		json_decref(focal);
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	}
 	json_array_foreach (focal, i, row)
-		json_object_set_new(row, "chosen",
-				    json_boolean(in_list(chosen,
-							 members_str(row, "slug"))));
+		json_object_set_new(
+			row, "chosen",
+			json_boolean(
+				in_list(chosen, membership_str(row, "slug"))));
 	un = json_pack("{s:O?,s:O?,s:O?,s:O?}", "ecosoc_status",
 		       json_object_get(org, "ecosoc_status"), "ecosoc_year",
 		       json_object_get(org, "ecosoc_year"), "dgc_associated",
@@ -285,22 +290,23 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 		json_object_get(org, "name"), "input", in, "focal_areas", focal,
 		"visibility_options",
 		choices(visibility_values, visibility_labels, visibility_texts,
-			members_str(in, "visibility")),
+			membership_str(in, "visibility")),
 		"ecosoc_options",
 		choices(organisations_ecosoc_values, organisations_ecosoc_labels, NULL,
-			members_str(in, "ecosoc_status")),
+			membership_str(in, "ecosoc_status")),
 		"is_admin", admin, "dgc_checked",
 		posted ? req_value(r, "dgc_associated")->num == 1
-		       : members_int(org, "dgc_associated") == 1,
+		       : membership_int(org, "dgc_associated") == 1,
 		"un_status_text", json_incref(json_object_get(un, "un_status_text")),
 		"saved", !posted && req_value(r, "saved")->num == 1,
 		"year_now", this_year());
 	json_decref(un);
-	members_add_errors(r, model);
+	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, status, "organisations/templates/manage_edit.html",
-		  arena_printf(r->arena, "Edit %s", members_str(org, "name")),
-		  model);
+	resp_page(
+		w, status, "organisations/templates/manage_edit.html",
+		arena_printf(r->arena, "Edit %s", membership_str(org, "name")),
+		model);
 }
 
 static void
@@ -326,7 +332,7 @@ check_focal(struct req *r)
 	if (known == NULL)
 		return -1;
 	json_array_foreach (known, i, row) {
-		buf_puts(&all, members_str(row, "slug"));
+		buf_puts(&all, membership_str(row, "slug"));
 		buf_putc(&all, ',');
 	}
 	for (const char *p = sent; *p;) {
@@ -334,7 +340,7 @@ check_focal(struct req *r)
 		const char *slug = arena_strndup(r->arena, p, len);
 
 		if (!in_list(buf_cstr(&all), slug))
-			members_add_error(r, "focal",
+			membership_add_error(r, "focal",
 					  "Focal areas: choose among the "
 					  "listed ones");
 		p += len;
@@ -356,19 +362,19 @@ check_un_status(struct req *r)
 	int year = this_year();
 
 	if (ey->present && !req_value(r, "ecosoc_status")->present)
-		members_add_error(r, "ecosoc_year",
+		membership_add_error(r, "ecosoc_year",
 				  "Year ECOSOC status was granted: choose the "
 				  "status too, or leave the year empty");
 	else if (ey->present && ey->num > year)
-		members_add_error(r, "ecosoc_year",
+		membership_add_error(r, "ecosoc_year",
 				  "Year ECOSOC status was granted cannot be in "
 				  "the future");
 	if (dy->present && req_value(r, "dgc_associated")->num != 1)
-		members_add_error(r, "dgc_year",
+		membership_add_error(r, "dgc_year",
 				  "Year of association with the DGC: tick the "
 				  "association too, or leave the year empty");
 	else if (dy->present && dy->num > year)
-		members_add_error(r, "dgc_year",
+		membership_add_error(r, "dgc_year",
 				  "Year of association with the DGC cannot be "
 				  "in the future");
 }
@@ -414,26 +420,28 @@ static int
 write_org(struct req *r, int64_t id, json_t *after)
 {
 	struct db_stmt *st = db_stmt(r->db, &manage_sql, M_ORG_UPDATE);
-	const char *focal = members_str(after, "focal_areas");
+	const char *focal = membership_str(after, "focal_areas");
 
 	if (st == NULL)
 		return -1;
-	db_bind_text(st, 1, members_str(after, "name"));
-	db_bind_text(st, 2, organisations_folded(r->arena, members_str(after, "name")));
-	db_bind_text(st, 3, members_str(after, "acronym"));
-	db_bind_text(st, 4, members_str(after, "country"));
-	db_bind_text(st, 5, members_str(after, "website"));
-	db_bind_text(st, 6, members_str(after, "description"));
-	db_bind_text(st, 7, members_str(after, "contact_address"));
-	db_bind_text(st, 8, members_str(after, "visibility"));
-	db_bind_text(st, 9, members_str(after, "ecosoc_status"));
-	if (members_int(after, "ecosoc_year"))
-		db_bind_int(st, 10, members_int(after, "ecosoc_year"));
+	db_bind_text(st, 1, membership_str(after, "name"));
+	db_bind_text(
+		st, 2,
+		organisations_folded(r->arena, membership_str(after, "name")));
+	db_bind_text(st, 3, membership_str(after, "acronym"));
+	db_bind_text(st, 4, membership_str(after, "country"));
+	db_bind_text(st, 5, membership_str(after, "website"));
+	db_bind_text(st, 6, membership_str(after, "description"));
+	db_bind_text(st, 7, membership_str(after, "contact_address"));
+	db_bind_text(st, 8, membership_str(after, "visibility"));
+	db_bind_text(st, 9, membership_str(after, "ecosoc_status"));
+	if (membership_int(after, "ecosoc_year"))
+		db_bind_int(st, 10, membership_int(after, "ecosoc_year"));
 	else
 		db_bind_null(st, 10);
 	db_bind_int(st, 11, json_is_true(json_object_get(after, "dgc_associated")));
-	if (members_int(after, "dgc_year"))
-		db_bind_int(st, 12, members_int(after, "dgc_year"));
+	if (membership_int(after, "dgc_year"))
+		db_bind_int(st, 12, membership_int(after, "dgc_year"));
 	else
 		db_bind_null(st, 12);
 	db_bind_int(st, 13, id);
@@ -463,7 +471,7 @@ write_org(struct req *r, int64_t id, json_t *after)
 static const char *
 text_or_empty(const struct req *r, const char *name)
 {
-	const char *s = members_value_or_null(r, name);
+	const char *s = membership_value_or_null(r, name);
 
 	return s ? s : "";
 }
@@ -502,7 +510,7 @@ edit_save(struct req *r, struct resp *w)
 
 	if (org == NULL)
 		return;
-	id = members_int(org, "id");
+	id = membership_int(org, "id");
 	if (check_focal(r) != 0)
 		goto fail;
 	if (admin)
@@ -519,7 +527,7 @@ edit_save(struct req *r, struct resp *w)
 		/* the same words for every taken name: the other one may be
 		 * hidden, and nothing of it is shown */
 		db_rollback(r->db);
-		members_add_error(r, "name",
+		membership_add_error(r, "name",
 				  "Name: another organisation already uses "
 				  "this name; choose another or contact the "
 				  "secretariat");
@@ -528,43 +536,43 @@ edit_save(struct req *r, struct resp *w)
 	}
 	if ((old_focal = org_focal_text(r, id)) == NULL)
 		goto fail;
-	before = org_record(members_str(org, "name"), members_str(org, "acronym"),
-			    members_str(org, "country"),
-			    members_str(org, "website"),
-			    members_str(org, "description_md"),
-			    members_str(org, "contact_address"),
-			    members_str(org, "visibility"),
-			    members_str(org, "ecosoc_status"),
-			    members_int(org, "ecosoc_year"),
-			    members_int(org, "dgc_associated"),
-			    members_int(org, "dgc_year"), old_focal);
+	before = org_record(
+		membership_str(org, "name"), membership_str(org, "acronym"),
+		membership_str(org, "country"), membership_str(org, "website"),
+		membership_str(org, "description_md"),
+		membership_str(org, "contact_address"),
+		membership_str(org, "visibility"),
+		membership_str(org, "ecosoc_status"),
+		membership_int(org, "ecosoc_year"),
+		membership_int(org, "dgc_associated"),
+		membership_int(org, "dgc_year"), old_focal);
 	/* only administrators change the UN status: others keep it */
 	after = org_record(
 		req_value(r, "name")->str, text_or_empty(r, "acronym"),
-		members_value_or_null(r, "country"),
-		members_value_or_null(r, "website"),
+		membership_value_or_null(r, "country"),
+		membership_value_or_null(r, "website"),
 		text_or_empty(r, "description"),
 		text_or_empty(r, "contact_address"),
 		req_value(r, "visibility")->str,
-		admin ? members_value_or_null(r, "ecosoc_status")
-		      : members_str(org, "ecosoc_status"),
+		admin ? membership_value_or_null(r, "ecosoc_status")
+		      : membership_str(org, "ecosoc_status"),
 		admin ? req_value(r, "ecosoc_year")->num
-		      : members_int(org, "ecosoc_year"),
+		      : membership_int(org, "ecosoc_year"),
 		admin ? req_value(r, "dgc_associated")->num
-		      : members_int(org, "dgc_associated"),
+		      : membership_int(org, "dgc_associated"),
 		admin ? req_value(r, "dgc_year")->num
-		      : members_int(org, "dgc_year"),
+		      : membership_int(org, "dgc_year"),
 		form_focal_text(r));
 	if (write_org(r, id, after) != 0)
 		goto fail;
 	keep_changes(before, after);
 	if (audit_record(r->db, r->person->id, "organisation.edit",
-			 "organisation", members_id_text(r->arena, id), before,
-			 after, r->client) != 0 ||
+			 "organisation", membership_id_text(r->arena, id),
+			 before, after, r->client) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	resp_redirect(w, arena_printf(r->arena, "/members/%s/edit?saved=1",
-				      members_str(org, "slug")));
+				      membership_str(org, "slug")));
 	goto done;
 fail:
 	resp_fail(r, w, NULL);

@@ -169,7 +169,7 @@ organisations_person_for(struct req *r, const char *email, const char *name,
 		return -1;
 	*id = db_last_id(r->db);
 	return audit_record_new(r->db, r->person->id, "person.create", "person",
-				members_id_text(r->arena, *id), NULL,
+				membership_id_text(r->arena, *id), NULL,
 				json_pack("{s:s,s:s,s:s}", "email", email,
 					  "name", name, "role", "member"),
 				r->client);

@@ -180,30 +180,34 @@ static void
 reps_page(struct req *r, struct resp *w, int status, json_t *org,
 	  const char *message, int refill)
 {
-	json_t *reps = rows_of(r, M_REPS, members_int(org, "id"), 0), *rep;
+	json_t *reps = rows_of(r, M_REPS, membership_int(org, "id"), 0), *rep;
 	json_t *model, *invited;
 	const struct value *done = req_value(r, "done");
 	const char *notice = NULL;
 	size_t i, mains = 0;
 
 	if (reps == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	json_array_foreach (reps, i, rep)
-		mains += members_int(rep, "main_contact") != 0;
+		mains += membership_int(rep, "main_contact") != 0;
 	json_array_foreach (reps, i, rep) {
-		int main = members_int(rep, "main_contact") != 0;
+		int main = membership_int(rep, "main_contact") != 0;
 
 		organisations_add_rep_post(rep);
-		json_object_set_new(rep, "post_options",
-				    members_options(organisations_post_values, organisations_post_labels,
-						    members_str(rep, "un_post")));
-		json_object_set_new(rep, "rank_options",
-				    members_options(organisations_rank_values, organisations_rank_labels,
-						    members_str(rep, "un_rank")));
+		json_object_set_new(
+			rep, "post_options",
+			membership_options(organisations_post_values,
+					   organisations_post_labels,
+					   membership_str(rep, "un_post")));
+		json_object_set_new(
+			rep, "rank_options",
+			membership_options(organisations_rank_values,
+					   organisations_rank_labels,
+					   membership_str(rep, "un_rank")));
 		json_object_set_new(rep, "may_remove",
 				    json_boolean(!main || mains > 1));
 		json_object_set_new(rep, "is_me",
-				    json_boolean(members_int(rep, "id") ==
+				    json_boolean(membership_int(rep, "id") ==
 						 r->person->id));
 	}
 	for (size_t k = 0; r->method == HTTP_GET && done->present &&
@@ -211,9 +215,9 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 	     k++)
 		if (strcmp(done->str, done_values[k]) == 0)
 			notice = done_texts[k];
-	if ((invited = invitations_of(r, members_int(org, "id"))) == NULL) {
+	if ((invited = invitations_of(r, membership_int(org, "id"))) == NULL) {
 		json_decref(reps);
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	}
 	model = json_pack("{s:{s:O,s:O},s:o,s:o,s:s?,s:s?}", "organisation",
 			  "slug", json_object_get(org, "slug"), "name",
@@ -222,11 +226,11 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 			  message);
 	if (refill && r->input)
 		json_object_set(model, "input", r->input);
-	members_add_errors(r, model);
+	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "organisations/templates/manage_reps.html",
 		  arena_printf(r->arena, "Representatives of %s",
-			       members_str(org, "name")),
+			       membership_str(org, "name")),
 		  model);
 }
 
@@ -247,7 +251,7 @@ reps_done(struct req *r, struct resp *w, json_t *org, const char *done)
 {
 	resp_redirect(w, arena_printf(r->arena,
 				      "/members/%s/representatives?done=%s",
-				      members_str(org, "slug"), done));
+				      membership_str(org, "slug"), done));
 }
 
 /* The representative :id of org in the open transaction: the row (owned),
@@ -256,8 +260,9 @@ static json_t *
 rep_or_respond(struct req *r, struct resp *w, json_t *org)
 {
 	int64_t pid = req_param_id(r);
-	json_t *rows = pid > 0 ? rows_of(r, M_REP, members_int(org, "id"), pid)
-			       : json_array();
+	json_t *rows =
+		pid > 0 ? rows_of(r, M_REP, membership_int(org, "id"), pid)
+			: json_array();
 	json_t *rep;
 
 	if (rows == NULL) {
@@ -300,8 +305,8 @@ begin_change_or_respond(struct req *r, struct resp *w, json_t **org,
 static int
 tell(struct req *r, json_t *rep, const char *subject, const char *body)
 {
-	return mail_letter(r->db, members_str(rep, "email"),
-			      members_str(rep, "name"), subject, body);
+	return mail_letter(r->db, membership_str(rep, "email"),
+			      membership_str(rep, "name"), subject, body);
 }
 
 /*
@@ -313,8 +318,8 @@ static int
 ask_existing(struct req *r, json_t *org, const struct person *p)
 {
 	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_LEN + 1];
-	int64_t oid = members_int(org, "id"), t = clock_now();
-	const char *orgname = members_str(org, "name");
+	int64_t oid = membership_int(org, "id"), t = clock_now();
+	const char *orgname = membership_str(org, "name");
 	struct db_stmt *st = db_stmt(r->db, &reps_sql, M_INVITE_SET);
 
 	if (st == NULL)
@@ -330,7 +335,7 @@ ask_existing(struct req *r, json_t *org, const struct person *p)
 	if (db_run(st) != 0)
 		return -1;
 	if (audit_record_new(r->db, r->person->id, "representative.invite",
-			     "organisation", members_id_text(r->arena, oid),
+			     "organisation", membership_id_text(r->arena, oid),
 			     NULL,
 			     json_pack("{s:I,s:s}", "person", (json_int_t)p->id,
 				       "email", p->email),
@@ -349,7 +354,7 @@ ask_existing(struct req *r, json_t *org, const struct person *p)
 			     "want to represent %s, ignore this message: "
 			     "nothing changes without your answer.",
 			     r->person->name, orgname, config_current->base_url,
-			     members_str(org, "slug"), token, orgname));
+			     membership_str(org, "slug"), token, orgname));
 }
 
 /* POST /members/:slug/representatives -- invite someone by name and
@@ -371,8 +376,8 @@ rep_invite(struct req *r, struct resp *w)
 		reps_page(r, w, 400, org, NULL, 1);
 		goto done;
 	}
-	oid = members_int(org, "id");
-	orgname = members_str(org, "name");
+	oid = membership_int(org, "id");
+	orgname = membership_str(org, "name");
 	email = mail_address_key(r->arena, req_value(r, "email")->str);
 	name = req_value(r, "name")->str;
 	if (db_begin(r->db) != 0 ||
@@ -383,7 +388,7 @@ rep_invite(struct req *r, struct resp *w)
 		goto fail;
 	if (json_array_size(rows) > 0) {
 		db_rollback(r->db);
-		members_add_error(r, "email",
+		membership_add_error(r, "email",
 				  arena_printf(r->arena,
 					       "E-mail: %s already represents %s",
 					       email, orgname));
@@ -408,7 +413,7 @@ rep_invite(struct req *r, struct resp *w)
 			goto fail;
 	}
 	if (audit_record_new(r->db, r->person->id, "representative.add",
-			     "organisation", members_id_text(r->arena, oid),
+			     "organisation", membership_id_text(r->arena, oid),
 			     NULL,
 			     json_pack("{s:I,s:s,s:s}", "person", (json_int_t)pid,
 				       "email", email, "name", name),
@@ -440,8 +445,8 @@ post_text(struct req *r, const char *post, const char *rank)
 	const char *s;
 
 	organisations_add_rep_post(o);
-	s = arena_strdup(r->arena, members_str(o, "un_post_text")
-					   ? members_str(o, "un_post_text")
+	s = arena_strdup(r->arena, membership_str(o, "un_post_text")
+					   ? membership_str(o, "un_post_text")
 					   : "no UN post");
 	json_decref(o);
 	return s;
@@ -452,8 +457,8 @@ post_text(struct req *r, const char *post, const char *rank)
 static void
 rep_post(struct req *r, struct resp *w)
 {
-	const char *post = members_value_or_null(r, "un_post");
-	const char *rank = members_value_or_null(r, "un_rank");
+	const char *post = membership_value_or_null(r, "un_post");
+	const char *rank = membership_value_or_null(r, "un_rank");
 	const char *orgname, *msg = NULL;
 	json_t *org, *rep;
 	struct db_stmt *st;
@@ -462,15 +467,15 @@ rep_post(struct req *r, struct resp *w)
 
 	if (begin_change_or_respond(r, w, &org, &rep) != 0)
 		return;
-	oid = members_int(org, "id");
-	orgname = members_str(org, "name");
+	oid = membership_int(org, "id");
+	orgname = membership_str(org, "name");
 	if (r->errors) {
 		msg = "The UN post or rank is not one of those offered.";
 	} else if (rank && !post) {
 		msg = arena_printf(r->arena,
 				   "A rank needs a post: choose Vienna, New "
 				   "York or Geneva for %s, or no rank.",
-				   members_str(rep, "name"));
+				   membership_str(rep, "name"));
 	} else if (rank && strcmp(rank, "main") == 0) {
 		int rc;
 
@@ -478,7 +483,7 @@ rep_post(struct req *r, struct resp *w)
 			goto fail;
 		db_bind_int(st, 1, oid);
 		db_bind_text(st, 2, post);
-		db_bind_int(st, 3, members_int(rep, "id"));
+		db_bind_int(st, 3, membership_int(rep, "id"));
 		if ((rc = db_step(st)) == DB_ROW) {
 			const char *other = arena_strdup(r->arena,
 							 db_col_text(st, 0));
@@ -506,17 +511,17 @@ rep_post(struct req *r, struct resp *w)
 	db_bind_text(st, 1, post);
 	db_bind_text(st, 2, rank);
 	db_bind_int(st, 3, oid);
-	db_bind_int(st, 4, members_int(rep, "id"));
+	db_bind_int(st, 4, membership_int(rep, "id"));
 	if (db_run(st) != 0 ||
 	    audit_record_new(
 		    r->db, r->person->id, "representative.post", "organisation",
-		    members_id_text(r->arena, oid),
+		    membership_id_text(r->arena, oid),
 		    json_pack("{s:I,s:O?,s:O?}", "person",
-			      (json_int_t)members_int(rep, "id"), "un_post",
+			      (json_int_t)membership_int(rep, "id"), "un_post",
 			      json_object_get(rep, "un_post"), "un_rank",
 			      json_object_get(rep, "un_rank")),
 		    json_pack("{s:I,s:s?,s:s?}", "person",
-			      (json_int_t)members_int(rep, "id"), "un_post",
+			      (json_int_t)membership_int(rep, "id"), "un_post",
 			      post, "un_rank", rank),
 		    r->client) != 0 ||
 	    tell(r, rep, arena_printf(r->arena, "Your UN post for %s", orgname),
@@ -548,12 +553,12 @@ rep_remove(struct req *r, struct resp *w)
 
 	if (begin_change_or_respond(r, w, &org, &rep) != 0)
 		return;
-	oid = members_int(org, "id");
-	orgname = members_str(org, "name");
-	pid = members_int(rep, "id");
+	oid = membership_int(org, "id");
+	orgname = membership_str(org, "name");
+	pid = membership_int(rep, "id");
 	if ((others = count_of(r, M_OTHER_MAINS, oid, pid)) < 0)
 		goto fail;
-	if (members_int(rep, "main_contact") && others == 0) {
+	if (membership_int(rep, "main_contact") && others == 0) {
 		db_rollback(r->db);
 		reps_page(r, w, 409, org,
 			  arena_printf(r->arena,
@@ -561,7 +566,7 @@ rep_remove(struct req *r, struct resp *w)
 				       "organisation always has one: hand the "
 				       "role over to another representative "
 				       "first.",
-				       members_str(rep, "name"), orgname),
+				       membership_str(rep, "name"), orgname),
 			  0);
 		goto done;
 	}
@@ -572,14 +577,14 @@ rep_remove(struct req *r, struct resp *w)
 	if (db_run(st) != 0 ||
 	    audit_record_new(
 		    r->db, r->person->id, "representative.remove",
-		    "organisation", members_id_text(r->arena, oid),
+		    "organisation", membership_id_text(r->arena, oid),
 		    json_pack("{s:I,s:O?,s:O?,s:b,s:O?,s:O?}", "person",
 			      (json_int_t)pid, "email",
 			      json_object_get(rep, "email"), "name",
 			      json_object_get(rep, "name"), "main_contact",
-			      members_int(rep, "main_contact") != 0, "un_post",
-			      json_object_get(rep, "un_post"), "un_rank",
-			      json_object_get(rep, "un_rank")),
+			      membership_int(rep, "main_contact") != 0,
+			      "un_post", json_object_get(rep, "un_post"),
+			      "un_rank", json_object_get(rep, "un_rank")),
 		    NULL, r->client) != 0 ||
 	    tell(r, rep,
 		 arena_printf(r->arena, "You no longer represent %s", orgname),
@@ -614,13 +619,15 @@ tell_former(struct req *r, json_t *former, json_t *rep, const char *orgname)
 
 	json_array_foreach (former, i, old)
 		if (tell(r, old,
-			 arena_printf(r->arena,
-				      "You are no longer the main contact of %s",
-				      orgname),
+			 arena_printf(
+				 r->arena,
+				 "You are no longer the main contact of %s",
+				 orgname),
 			 arena_printf(r->arena,
 				      "%s is now the main contact of %s. You "
 				      "remain one of its representatives.",
-				      members_str(rep, "name"), orgname)) != 0)
+				      membership_str(rep, "name"), orgname)) !=
+		    0)
 			return -1;
 	return 0;
 }
@@ -633,7 +640,8 @@ ids_of(json_t *rows)
 	size_t i;
 
 	json_array_foreach (rows, i, row)
-		json_array_append_new(a, json_integer(members_int(row, "id")));
+		json_array_append_new(a,
+				      json_integer(membership_int(row, "id")));
 	return a;
 }
 
@@ -649,15 +657,15 @@ rep_handover(struct req *r, struct resp *w)
 
 	if (begin_change_or_respond(r, w, &org, &rep) != 0)
 		return;
-	oid = members_int(org, "id");
-	orgname = members_str(org, "name");
-	pid = members_int(rep, "id");
-	if (members_int(rep, "main_contact")) {
+	oid = membership_int(org, "id");
+	orgname = membership_str(org, "name");
+	pid = membership_int(rep, "id");
+	if (membership_int(rep, "main_contact")) {
 		db_rollback(r->db);
 		reps_page(r, w, 409, org,
 			  arena_printf(r->arena,
 				       "%s is already the main contact of %s.",
-				       members_str(rep, "name"), orgname),
+				       membership_str(rep, "name"), orgname),
 			  0);
 		goto done;
 	}
@@ -669,7 +677,7 @@ rep_handover(struct req *r, struct resp *w)
 	if (db_run(st) != 0 ||
 	    audit_record_new(r->db, r->person->id,
 			     "representative.main_contact", "organisation",
-			     members_id_text(r->arena, oid),
+			     membership_id_text(r->arena, oid),
 			     json_pack("{s:o}", "main_contacts", ids_of(former)),
 			     json_pack("{s:[I]}", "main_contacts",
 				       (json_int_t)pid),
@@ -684,14 +692,14 @@ rep_handover(struct req *r, struct resp *w)
 			      "representatives:\n\n%s/members/%s/representatives",
 			      r->person->name, orgname,
 			      config_current->base_url,
-			      members_str(org, "slug"))) != 0 ||
+			      membership_str(org, "slug"))) != 0 ||
 	    tell_former(r, former, rep, orgname) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	/* a main contact who handed over may no longer manage it */
 	if (r->person->role < ROLE_ADMIN)
 		resp_redirect(w, arena_printf(r->arena, "/members/%s",
-					      members_str(org, "slug")));
+					      membership_str(org, "slug")));
 	else
 		reps_done(r, w, org, "main-contact");
 	goto done;
@@ -751,7 +759,7 @@ invitation_or_respond(struct req *r, struct resp *w, json_t **org,
 		if ((st = db_stmt(r->db, &reps_sql, M_INVITE_BY_HASH)) == NULL)
 			goto fail;
 		db_bind_text(st, 1, hash);
-		db_bind_int(st, 2, members_int(*org, "id"));
+		db_bind_int(st, 2, membership_int(*org, "id"));
 		db_bind_int(st, 3, clock_now());
 		if (db_step(st) == DB_ROW) {
 			*invite = json_pack(
@@ -794,8 +802,8 @@ accept_form(struct req *r, struct resp *w)
 		  json_pack("{s:s,s:s++,s:s++,s:s,s:s}", "heading",
 			    "Accept the invitation", "lead",
 			    "Confirm to become a representative of ",
-			    members_str(org, "name"), ".", "action",
-			    "/members/", members_str(org, "slug"),
+			    membership_str(org, "name"), ".", "action",
+			    "/members/", membership_str(org, "slug"),
 			    "/representatives/accept", "button",
 			    "Become a representative", "token",
 			    req_value(r, "token")->str));
@@ -817,11 +825,11 @@ accept(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	if (invitation_or_respond(r, w, &org, &invite) != 1)
 		return;
-	oid = members_int(org, "id");
-	pid = members_int(invite, "person");
+	oid = membership_int(org, "id");
+	pid = membership_int(invite, "person");
 	if ((st = db_stmt(r->db, &reps_sql, M_INVITE_DELETE)) == NULL)
 		goto fail;
-	db_bind_int(st, 1, members_int(invite, "id"));
+	db_bind_int(st, 1, membership_int(invite, "id"));
 	if (db_run(st) != 0 || db_changes(r->db) != 1)
 		goto fail;
 	if ((st = db_stmt(r->db, &reps_sql, M_REP_ADD_ONCE)) == NULL)
@@ -829,14 +837,13 @@ accept(struct req *r, struct resp *w)
 	db_bind_int(st, 1, oid);
 	db_bind_int(st, 2, pid);
 	if (db_run(st) != 0 ||
-	    audit_record_new(r->db, pid, "representative.add", "organisation",
-			     members_id_text(r->arena, oid), NULL,
-			     json_pack("{s:I,s:s,s:s,s:b}", "person",
-				       (json_int_t)pid, "email",
-				       members_str(invite, "email"), "name",
-				       members_str(invite, "name"), "accepted",
-				       1),
-			     r->client) != 0 ||
+	    audit_record_new(
+		    r->db, pid, "representative.add", "organisation",
+		    membership_id_text(r->arena, oid), NULL,
+		    json_pack("{s:I,s:s,s:s,s:b}", "person", (json_int_t)pid,
+			      "email", membership_str(invite, "email"), "name",
+			      membership_str(invite, "name"), "accepted", 1),
+		    r->client) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	resp_page(w, 200, "accounts/templates/message.html",
@@ -844,8 +851,8 @@ accept(struct req *r, struct resp *w)
 		  json_pack("{s:s,s:s++,s:s+,s:s}", "heading",
 			    "Invitation accepted", "lead",
 			    "You are now a representative of ",
-			    members_str(org, "name"), ".", "href", "/members/",
-			    members_str(org, "slug"), "link",
+			    membership_str(org, "name"), ".", "href",
+			    "/members/", membership_str(org, "slug"), "link",
 			    "The organisation's page"));
 	goto done;
 fail:

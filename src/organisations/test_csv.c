@@ -15,21 +15,21 @@
 
 #include "organisations/csv.h"
 
-static struct members_csv_doc doc;
+static struct csv_doc doc;
 static char err[700];
 
 static int
 read_text(const char *s)
 {
-	members_csv_free(&doc);
+	csv_doc_free(&doc);
 	err[0] = '\0';
-	return members_csv_read(s, strlen(s), &doc, err, sizeof(err));
+	return csv_read(s, strlen(s), &doc, err, sizeof(err));
 }
 
 static int
 teardown(void **state)
 {
-	members_csv_free(&doc);
+	csv_doc_free(&doc);
 	return 0;
 }
 
@@ -50,7 +50,7 @@ reader_keeps_quoted_newlines_and_doubled_quotes(void **state)
 static void
 reader_strips_bom_and_takes_lf_and_crlf(void **state)
 {
-	assert_int_equal(read_text(MEMBERS_CSV_BOM "name\nA\r\nB\n"), 0);
+	assert_int_equal(read_text(CSV_BOM "name\nA\r\nB\n"), 0);
 	assert_int_equal(doc.nrows, 3);
 	assert_string_equal(doc.rows[0].field[0], "name");
 	assert_string_equal(doc.rows[1].field[0], "A");
@@ -98,13 +98,13 @@ reader_undoes_the_formula_guard(void **state)
 static void
 header_maps_case_spaces_and_underscores(void **state)
 {
-	struct members_csv_header h;
+	struct csv_header h;
 	json_t *warn = json_array();
 
 	assert_int_equal(read_text("NAME, Contact Address ,ecosoc-status,"
 				   "Focal_Areas\n"),
 			 0);
-	assert_int_equal(members_csv_map_header(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(csv_map_header(CSV_ORGANISATIONS,
 						&doc.rows[0], &h, warn, err,
 						sizeof(err)),
 			 0);
@@ -120,11 +120,11 @@ header_maps_case_spaces_and_underscores(void **state)
 static void
 header_reports_unknown_and_missing_columns(void **state)
 {
-	struct members_csv_header h;
+	struct csv_header h;
 	json_t *warn = json_array();
 
 	assert_int_equal(read_text("name,notes\n"), 0);
-	assert_int_equal(members_csv_map_header(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(csv_map_header(CSV_ORGANISATIONS,
 						&doc.rows[0], &h, warn, err,
 						sizeof(err)),
 			 0);
@@ -132,13 +132,13 @@ header_reports_unknown_and_missing_columns(void **state)
 	assert_non_null(strstr(json_string_value(json_array_get(warn, 0)),
 			       "notes"));
 	assert_int_equal(read_text("name,country\n"), 0);
-	assert_int_equal(members_csv_map_header(MEMBERS_CSV_PEOPLE,
+	assert_int_equal(csv_map_header(CSV_PEOPLE,
 						&doc.rows[0], &h, warn, err,
 						sizeof(err)),
 			 -1);
 	assert_non_null(strstr(err, "required column: email"));
 	assert_int_equal(read_text("name,Name\n"), 0);
-	assert_int_equal(members_csv_map_header(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(csv_map_header(CSV_ORGANISATIONS,
 						&doc.rows[0], &h, warn, err,
 						sizeof(err)),
 			 -1);
@@ -149,25 +149,25 @@ header_reports_unknown_and_missing_columns(void **state)
 /* Reads text (a header and one row) as kind; the number of problems,
  * with the first message in err. */
 static int
-check_row(enum members_csv_kind kind, const char *text)
+check_row(enum csv_kind kind, const char *text)
 {
-	struct members_csv_header h;
-	struct members_csv_values vals;
+	struct csv_header h;
+	struct csv_values vals;
 	json_t *warn = json_array(), *errors = json_array();
 	int n;
 
 	assert_int_equal(read_text(text), 0);
-	assert_int_equal(members_csv_map_header(kind, &doc.rows[0], &h, warn,
+	assert_int_equal(csv_map_header(kind, &doc.rows[0], &h, warn,
 						err, sizeof(err)),
 			 0);
-	n = members_csv_check(&h, &doc.rows[1], &vals, errors);
+	n = csv_check(&h, &doc.rows[1], &vals, errors);
 	assert_int_equal((size_t)n, json_array_size(errors));
 	err[0] = '\0';
 	if (n)
 		snprintf(err, sizeof(err), "%s",
 			 json_string_value(json_object_get(
 				 json_array_get(errors, 0), "message")));
-	members_csv_values_clear(&vals);
+	csv_values_clear(&vals);
 	json_decref(warn);
 	json_decref(errors);
 	return n;
@@ -176,41 +176,41 @@ check_row(enum members_csv_kind kind, const char *text)
 static void
 organisation_rows_are_checked(void **state)
 {
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name,country,website,visibility,"
 				   "dgc_associated,focal_areas\n"
 				   "A,at,https://a.example,Members,Yes,"
 				   "victims-rights; femicide\n"),
 			 0);
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name,country\nA,XX\n"),
 			 1);
 	assert_non_null(strstr(err, "country"));
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name,website\nA,ftp://a.example\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name,visibility\nA,secret\n"),
 			 1);
 	assert_non_null(strstr(err, "public, members or hidden"));
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name,ecosoc_year\nA,2010\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name,dgc_associated,dgc_year\nA,no,2010\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name,focal_areas\nA,Not a slug!\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name,country\n,AT\n"),
 			 1);
 	assert_non_null(strstr(err, "name is required"));
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name\nA,extra\n"),
 			 1);
 	assert_non_null(strstr(err, "beyond"));
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name\n\"Two\nlines\"\n"),
 			 1);
 }
@@ -218,24 +218,24 @@ organisation_rows_are_checked(void **state)
 static void
 person_rows_are_checked(void **state)
 {
-	assert_int_equal(check_row(MEMBERS_CSV_PEOPLE,
+	assert_int_equal(check_row(CSV_PEOPLE,
 				   "email,name,role,organisation,main_contact,"
 				   "un_post,un_rank\n"
 				   "a@Example.ORG,Ana,editor,prw,yes,"
 				   "new-york,main\n"),
 			 0);
-	assert_int_equal(check_row(MEMBERS_CSV_PEOPLE,
+	assert_int_equal(check_row(CSV_PEOPLE,
 				   "email,name\nnot-an-address,Ana\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_PEOPLE,
+	assert_int_equal(check_row(CSV_PEOPLE,
 				   "email,name,main_contact\na@b.org,Ana,yes\n"),
 			 1);
 	assert_non_null(strstr(err, "need an organisation"));
-	assert_int_equal(check_row(MEMBERS_CSV_PEOPLE,
+	assert_int_equal(check_row(CSV_PEOPLE,
 				   "email,name,organisation,un_rank\n"
 				   "a@b.org,Ana,prw,main\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_PEOPLE,
+	assert_int_equal(check_row(CSV_PEOPLE,
 				   "email,name,role\na@b.org,Ana,king\n"),
 			 1);
 }
@@ -243,27 +243,27 @@ person_rows_are_checked(void **state)
 static void
 membership_rows_are_checked(void **state)
 {
-	assert_int_equal(check_row(MEMBERS_CSV_MEMBERSHIPS,
+	assert_int_equal(check_row(CSV_MEMBERSHIPS,
 				   "organisation,level,period_start\n"
 				   "prw,full,2026-01-01\n"),
 			 0);
-	assert_int_equal(check_row(MEMBERS_CSV_MEMBERSHIPS,
+	assert_int_equal(check_row(CSV_MEMBERSHIPS,
 				   "organisation,email,level\n"
 				   "prw,a@b.org,full\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_MEMBERSHIPS,
+	assert_int_equal(check_row(CSV_MEMBERSHIPS,
 				   "organisation,level\n,full\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_MEMBERSHIPS,
+	assert_int_equal(check_row(CSV_MEMBERSHIPS,
 				   "email,level,period_start,period_end\n"
 				   "a@b.org,individual,2026-05-01,2026-04-30\n"),
 			 1);
 	assert_non_null(strstr(err, "before"));
-	assert_int_equal(check_row(MEMBERS_CSV_MEMBERSHIPS,
+	assert_int_equal(check_row(CSV_MEMBERSHIPS,
 				   "email,level,period_start\n"
 				   "a@b.org,individual,2026-02-30\n"),
 			 1);
-	assert_int_equal(check_row(MEMBERS_CSV_MEMBERSHIPS,
+	assert_int_equal(check_row(CSV_MEMBERSHIPS,
 				   "email,level,state\na@b.org,individual,gone\n"),
 			 1);
 }
@@ -271,7 +271,7 @@ membership_rows_are_checked(void **state)
 static void
 a_row_that_is_not_utf8_is_one_error_naming_it(void **state)
 {
-	assert_int_equal(check_row(MEMBERS_CSV_ORGANISATIONS,
+	assert_int_equal(check_row(CSV_ORGANISATIONS,
 				   "name\n\"Caf\xe9\"\n"),
 			 1);
 	assert_non_null(strstr(err, "not UTF-8"));
@@ -284,7 +284,7 @@ writer_quotes_only_what_needs_it(void **state)
 	const char *row[] = {"plain", "a,b", "say \"hi\"", "two\nlines", NULL,
 			     "cr\rhere"};
 
-	members_csv_put_row(&b, row, 6);
+	csv_put_row(&b, row, 6);
 	assert_string_equal(buf_cstr(&b), "plain,\"a,b\",\"say \"\"hi\"\"\","
 					  "\"two\nlines\",,\"cr\rhere\"\r\n");
 	buf_free(&b);
@@ -296,7 +296,7 @@ writer_neutralises_formulas(void **state)
 	struct buf b = BUF_INIT;
 	const char *row[] = {"=SUM(A1)", "+1", "-2", "@x", "a=b", "=a,b"};
 
-	members_csv_put_row(&b, row, 6);
+	csv_put_row(&b, row, 6);
 	assert_string_equal(buf_cstr(&b),
 			    "'=SUM(A1),'+1,'-2,'@x,a=b,\"'=a,b\"\r\n");
 	buf_free(&b);
@@ -310,10 +310,10 @@ written_rows_read_back_the_same(void **state)
 	const char *row[] = {"=1+1", "x,\"y\"\r\nz", "- a list", "",
 			     " Vienna", "tab\t"};
 
-	buf_puts(&b, MEMBERS_CSV_BOM);
-	members_csv_put_row(&b, (const char *[]){"a", "b", "c", "d", "e", "f"},
+	buf_puts(&b, CSV_BOM);
+	csv_put_row(&b, (const char *[]){"a", "b", "c", "d", "e", "f"},
 			    6);
-	members_csv_put_row(&b, row, 6);
+	csv_put_row(&b, row, 6);
 	assert_memory_equal(b.data, "\xEF\xBB\xBF" "a,b,c,d,e,f\r\n", 16);
 	assert_int_equal(read_text(buf_cstr(&b)), 0);
 	assert_int_equal(doc.nrows, 2);
@@ -327,11 +327,11 @@ slug_follows_the_approval_rule(void **state)
 {
 	char out[64];
 
-	members_csv_slug("penal reform watch", out);
+	csv_slug("penal reform watch", out);
 	assert_string_equal(out, "penal-reform-watch");
-	members_csv_slug("  --a.b  ", out);
+	csv_slug("  --a.b  ", out);
 	assert_string_equal(out, "a-b");
-	members_csv_slug("\xd0\xbc\xd0\xb8\xd1\x80", out);
+	csv_slug("\xd0\xbc\xd0\xb8\xd1\x80", out);
 	assert_string_equal(out, "organisation");
 }
 

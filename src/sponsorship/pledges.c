@@ -21,7 +21,7 @@
  *
  * Amounts are stored in minor units (cents); people type them with up to
  * two decimals and thousands separators ("1,250.50", read by FT_MONEY
- * into cents), and every amount is formatted in C (members_money()),
+ * into cents), and every amount is formatted in C (membership_money()),
  * never in a template.
  */
 #include "sponsorship_int.h"
@@ -130,9 +130,9 @@ static json_t *
 sponsor_model(struct req *r)
 {
 	json_t *input = r->input;
-	const char *tier = input ? members_str(input, "tier") : NULL;
-	const char *currency = input ? members_str(input, "currency") : NULL;
-	const char *purpose = input ? members_str(input, "purpose") : NULL;
+	const char *tier = input ? membership_str(input, "tier") : NULL;
+	const char *currency = input ? membership_str(input, "currency") : NULL;
+	const char *purpose = input ? membership_str(input, "purpose") : NULL;
 	json_t *tiers = tiers_list(r->db), *thanked, *row, *tier_opts;
 	json_t *model;
 	struct db_stmt *st;
@@ -151,17 +151,17 @@ sponsor_model(struct req *r)
 	}
 	json_array_foreach (thanked, i, row)
 		json_object_set_new(row, "purpose_label",
-				    json_string(members_label_of(
+				    json_string(membership_label_of(
 					    purposes, purpose_labels,
-					    members_str(row, "purpose"))));
+					    membership_str(row, "purpose"))));
 	tier_opts = json_array();
 	json_array_foreach (tiers, i, row) {
-		const char *slug = members_str(row, "slug");
+		const char *slug = membership_str(row, "slug");
 
 		json_array_append_new(
 			tier_opts,
 			json_pack("{s:s,s:s++,s:b}", "value", slug, "label",
-				  members_str(row, "name"), " \u2013 ",
+				  membership_str(row, "name"), " \u2013 ",
 				  json_string_value(json_object_get(
 					  row, "amount_text")),
 				  "selected", tier && strcmp(tier, slug) == 0));
@@ -169,12 +169,12 @@ sponsor_model(struct req *r)
 	model = json_pack(
 		"{s:o,s:o,s:o,s:o,s:o,s:o}", "tiers", tiers, "thanked", thanked,
 		"tier_options", tier_opts, "currency_options",
-		members_options(members_currencies, NULL,
+		membership_options(membership_currencies, NULL,
 				currency ? currency : "USD"),
 		"purpose_options",
-		members_options(purposes, purpose_labels, purpose),
+		membership_options(purposes, purpose_labels, purpose),
 		"input", input ? json_incref(input) : json_object());
-	members_add_errors(r, model);
+	membership_add_errors(r, model);
 	return model;
 }
 
@@ -184,30 +184,52 @@ sponsor_page(struct req *r, struct resp *w)
 	json_t *m = sponsor_model(r);
 
 	if (m == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	resp_page(w, 200, "sponsorship/templates/sponsor.html", "Sponsor the Alliance",
 		  m);
 }
 
 static const struct field pledge_fields[] = {
-	{.name = "sponsor_name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Sponsor (organisation or person)"},
-	{.name = "contact_name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Contact name"},
-	{.name = "contact_email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
+	{.name = "sponsor_name",
+	 .type = FT_TEXT,
+	 .flags = FIELD_REQUIRED,
+	 .maxlen = 200,
+	 .label = "Sponsor (organisation or person)"},
+	{.name = "contact_name",
+	 .type = FT_TEXT,
+	 .flags = FIELD_REQUIRED,
+	 .maxlen = 200,
+	 .label = "Contact name"},
+	{.name = "contact_email",
+	 .type = FT_EMAIL,
+	 .flags = FIELD_REQUIRED,
 	 .label = "Contact e-mail"},
 	{.name = "tier", .type = FT_SLUG, .maxlen = 60, .label = "Tier"},
-	{.name = "amount", .type = FT_MONEY, .min = 1, .max = MEMBERS_MAX_MINOR,
+	{.name = "amount",
+	 .type = FT_MONEY,
+	 .min = 1,
+	 .max = MEMBERSHIP_MAX_MINOR,
 	 .label = "Amount"},
-	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = members_currencies, .label = "Currency"},
-	{.name = "purpose", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = purposes, .label = "Purpose"},
-	{.name = "purpose_detail", .type = FT_TEXTAREA, .maxlen = 2000,
+	{.name = "currency",
+	 .type = FT_CHOICE,
+	 .flags = FIELD_REQUIRED,
+	 .choices = membership_currencies,
+	 .label = "Currency"},
+	{.name = "purpose",
+	 .type = FT_CHOICE,
+	 .flags = FIELD_REQUIRED,
+	 .choices = purposes,
+	 .label = "Purpose"},
+	{.name = "purpose_detail",
+	 .type = FT_TEXTAREA,
+	 .maxlen = 2000,
 	 .label = "About the purpose"},
-	{.name = "thank_publicly", .type = FT_BOOL,
+	{.name = "thank_publicly",
+	 .type = FT_BOOL,
 	 .label = "Thank us publicly"},
-	{.name = "consent", .type = FT_BOOL, .flags = FIELD_REQUIRED,
+	{.name = "consent",
+	 .type = FT_BOOL,
+	 .flags = FIELD_REQUIRED,
 	 .label = "Agreement to the privacy policy"},
 	{0},
 };
@@ -218,9 +240,9 @@ static const char *
 pledge_worth(struct req *r, const char *tier_name, int64_t tier_amount,
 	     const char *tier_currency, int64_t amount, const char *currency)
 {
-	json_t *t = tier_name ? members_money(tier_amount, tier_currency)
+	json_t *t = tier_name ? membership_money(tier_amount, tier_currency)
 			      : NULL;
-	json_t *a = amount > 0 ? members_money(amount, currency) : NULL;
+	json_t *a = amount > 0 ? membership_money(amount, currency) : NULL;
 	const char *s;
 
 	if (t && a)
@@ -253,9 +275,9 @@ pledge_mails(struct req *r, int64_t id, const char *worth)
 	const char *sponsor = req_value(r, "sponsor_name")->str;
 	const char *contact = req_value(r, "contact_name")->str;
 	const char *email = req_value(r, "contact_email")->str;
-	const char *purpose = members_label_of(purposes, purpose_labels,
+	const char *purpose = membership_label_of(purposes, purpose_labels,
 					       req_value(r, "purpose")->str);
-	const char *detail = members_value_or_null(r, "purpose_detail");
+	const char *detail = membership_value_or_null(r, "purpose_detail");
 	int publicly = req_value(r, "thank_publicly")->num == 1;
 	const char *text;
 
@@ -297,7 +319,7 @@ sponsor_again(struct req *r, struct resp *w, int status)
 	json_t *m = sponsor_model(r);
 
 	if (m == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "sponsorship/templates/sponsor.html",
 		  "Sponsor the Alliance", m);
@@ -321,27 +343,27 @@ sponsor_submit(struct req *r, struct resp *w)
 	int wait;
 
 	if (!tier->present && !amount->present && !r->errors)
-		members_add_error(r, "tier",
+		membership_add_error(r, "tier",
 				  "Please choose a tier or give an amount");
 	if (tier->present) {
 		struct tiers_tier t;
 		int rc = tiers_by_slug(r->db, r->arena, tier->str, &t);
 
 		if (rc < 0)
-			return members_read_failed(w);
+			return membership_read_failed(w);
 		if (rc == 1) {
 			tier_id = t.id;
 			tier_name = t.name;
 			tier_amount = t.amount;
 			tier_currency = t.currency;
 		} else {
-			members_add_error(r, "tier",
+			membership_add_error(r, "tier",
 					  "Tier: please choose one of the "
 					  "tiers listed");
 		}
 	}
 	if (req_value(r, "consent")->num != 1)
-		members_add_error(r, "consent",
+		membership_add_error(r, "consent",
 				  "Please agree to the privacy policy "
 				  "to send a pledge");
 	if (r->errors)
@@ -361,7 +383,7 @@ sponsor_submit(struct req *r, struct resp *w)
 		db_rollback(r->db);
 		if (r->want_json)
 			return resp_error(w, 429, msg);
-		members_add_error(r, "contact_email", msg);
+		membership_add_error(r, "contact_email", msg);
 		return sponsor_again(r, w, 429);
 	}
 	if ((st = db_stmt(r->db, &pledges_sql, S_PLEDGE_INSERT)) == NULL)
@@ -375,9 +397,10 @@ sponsor_submit(struct req *r, struct resp *w)
 		db_bind_int(st, 5, minor);
 	db_bind_text(st, 6, currency);
 	db_bind_text(st, 7, req_value(r, "purpose")->str);
-	db_bind_text(st, 8, members_value_or_null(r, "purpose_detail")
-				    ? members_value_or_null(r, "purpose_detail")
-				    : "");
+	db_bind_text(st, 8,
+		     membership_value_or_null(r, "purpose_detail")
+			     ? membership_value_or_null(r, "purpose_detail")
+			     : "");
 	db_bind_int(st, 9, req_value(r, "thank_publicly")->num == 1);
 	at = clock_now();
 	db_bind_int(st, 10, at); /* consent: checked above, given now */
@@ -441,18 +464,18 @@ pledge_texts(json_t *rows)
 	size_t i;
 
 	json_array_foreach (rows, i, row) {
-		int64_t amount = members_int(row, "amount");
-		const char *tier = members_str(row, "tier_name");
-		const char *status = members_str(row, "status");
+		int64_t amount = membership_int(row, "amount");
+		const char *tier = membership_str(row, "tier_name");
+		const char *status = membership_str(row, "status");
 		json_t *worth;
 
 		if (amount > 0)
-			worth = members_money(amount,
-					      members_str(row, "currency"));
+			worth = membership_money(amount,
+					      membership_str(row, "currency"));
 		else
-			worth = members_money(
-				members_int(row, "tier_amount"),
-				members_str(row, "tier_currency"));
+			worth = membership_money(
+				membership_int(row, "tier_amount"),
+				membership_str(row, "tier_currency"));
 		json_object_set_new(row, "worth_text", worth);
 		if (tier && amount > 0)
 			json_object_set_new(row, "tier_note",
@@ -461,15 +484,15 @@ pledge_texts(json_t *rows)
 			json_object_set_new(row, "tier_note",
 					    json_sprintf("the %s tier", tier));
 		json_object_set_new(row, "purpose_label",
-				    json_string(members_label_of(
+				    json_string(membership_label_of(
 					    purposes, purpose_labels,
-					    members_str(row, "purpose"))));
+					    membership_str(row, "purpose"))));
 		json_object_set_new(row, "status_label",
-				    json_string(members_label_of(
+				    json_string(membership_label_of(
 					    statuses, status_labels, status)));
-		json_object_set_new(row, "decisions",
-				    members_options(DECISIONS, DECISION_LABELS,
-						    status));
+		json_object_set_new(
+			row, "decisions",
+			membership_options(DECISIONS, DECISION_LABELS, status));
 	}
 }
 
@@ -477,20 +500,20 @@ static void
 pledges_page(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_stmt(r->db, &pledges_sql, S_PLEDGES_LIST);
-	const char *status = members_value_or_null(r, "status");
+	const char *status = membership_value_or_null(r, "status");
 	struct pager pg;
 	json_t *rows, *model;
 	int has_next;
 
 	if (st == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	db_bind_text(st, 1, status);
 	db_bind_text(st, 2, status);
 	pager_read(r, PAGE_SIZE, &pg);
 	db_bind_int(st, 3, PAGE_SIZE + 1);
 	db_bind_int(st, 4, pager_offset(&pg));
 	if ((rows = db_all_json(st)) == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	has_next = pager_trim(rows, PAGE_SIZE);
 	render_add_times(rows, "created_at");
 	render_add_times(rows, "decided_at");
@@ -498,7 +521,7 @@ pledges_page(struct req *r, struct resp *w)
 	pledge_texts(rows);
 	model = json_pack("{s:o,s:o,s:s?,s:o}", "pledges", rows,
 			  "status_options",
-			  members_options(statuses, status_labels, status),
+			  membership_options(statuses, status_labels, status),
 			  "status", status, "pager",
 			  pager_model(r, &pg, "/admin/pledges",
 				      pledges_keep_out, has_next, -1));
@@ -506,7 +529,7 @@ pledges_page(struct req *r, struct resp *w)
 		json_object_set_new(model, "notice",
 				    json_string("The status has been saved. The "
 						"change is in the audit log."));
-	members_admin_page(r, w, 200, "sponsorship/templates/pledges.html",
+	membership_admin_page(r, w, 200, "sponsorship/templates/pledges.html",
 			   "Pledges", "/admin/pledges", model);
 }
 

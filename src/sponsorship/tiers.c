@@ -5,7 +5,7 @@
  * tiers_list() and tiers_by_slug() (sponsorship_int.h).
  *
  * Amounts are stored in minor units (cents) and formatted in C
- * (members_money(), members_amount_input()), as for the levels.
+ * (membership_money(), membership_amount_input()), as for the levels.
  */
 #include "sponsorship_int.h"
 
@@ -66,12 +66,12 @@ tier_texts(json_t *rows)
 
 	json_array_foreach (rows, i, row) {
 		json_object_set_new(row, "amount_text",
-				    members_money(
-					    members_int(row, "amount"),
-					    members_str(row, "currency")));
+				    membership_money(
+					    membership_int(row, "amount"),
+					    membership_str(row, "currency")));
 		json_object_set_new(
 			row, "description_html",
-			render_markdown(members_str(row, "description_md")));
+			render_markdown(membership_str(row, "description_md")));
 	}
 }
 
@@ -112,9 +112,9 @@ static const struct field tier_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
 	 .maxlen = 200, .label = "Name"},
 	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERS_MAX_MINOR, .label = "Amount"},
+	 .max = MEMBERSHIP_MAX_MINOR, .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = members_currencies, .label = "Currency"},
+	 .choices = membership_currencies, .label = "Currency"},
 	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
 	 .label = "Description"},
 	{.name = "position", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 1,
@@ -128,9 +128,9 @@ static const struct field tier_new_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
 	 .maxlen = 200, .label = "Name"},
 	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERS_MAX_MINOR, .label = "Amount"},
+	 .max = MEMBERSHIP_MAX_MINOR, .label = "Amount"},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = members_currencies, .label = "Currency"},
+	 .choices = membership_currencies, .label = "Currency"},
 	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
 	 .label = "Description"},
 	{0},
@@ -148,28 +148,29 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 	size_t i;
 
 	if (rows == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	json_array_foreach (rows, i, row) {
 		json_t *form;
 
-		if (failed > 0 && members_int(row, "id") == failed &&
+		if (failed > 0 && membership_int(row, "id") == failed &&
 		    r->input) {
 			form = json_deep_copy(r->input);
-			members_add_errors(r, row);
+			membership_add_errors(r, row);
 		} else {
 			form = json_pack(
 				"{s:O,s:o,s:O,s:O,s:O}", "name",
 				json_object_get(row, "name"), "amount",
-				members_amount_input(members_int(row, "amount")),
+				membership_amount_input(
+					membership_int(row, "amount")),
 				"currency", json_object_get(row, "currency"),
 				"description_md",
 				json_object_get(row, "description_md"),
 				"position", json_object_get(row, "position"));
 		}
 		json_object_set_new(row, "currency_options",
-				    members_options(
-					    members_currencies, NULL,
-					    members_str(form, "currency")));
+				    membership_options(
+					    membership_currencies, NULL,
+					    membership_str(form, "currency")));
 		json_object_set_new(row, "form", form);
 	}
 	fresh = json_object();
@@ -177,15 +178,15 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 		json_object_set_new(fresh, "form",
 				    r->input ? json_deep_copy(r->input)
 					     : json_object());
-		members_add_errors(r, fresh);
+		membership_add_errors(r, fresh);
 	} else {
 		json_object_set_new(fresh, "form", json_object());
 	}
 	json_object_set_new(
 		fresh, "currency_options",
-		members_options(members_currencies, NULL,
+		membership_options(membership_currencies, NULL,
 				failed < 0 && r->input
-					? members_str(r->input, "currency")
+					? membership_str(r->input, "currency")
 					: "USD"));
 	model = json_pack("{s:o,s:o}", "tiers", rows, "new_tier", fresh);
 	if (failed == 0 && req_value(r, "done")->present)
@@ -197,7 +198,7 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 					      "change is in the audit log."
 					    : "The tier has been saved. The "
 					      "change is in the audit log."));
-	members_admin_page(r, w, status, "sponsorship/templates/tiers.html",
+	membership_admin_page(r, w, status, "sponsorship/templates/tiers.html",
 			   "Sponsorship tiers", "/admin/tiers", model);
 }
 
@@ -220,10 +221,10 @@ tier_update(struct req *r, struct resp *w)
 	if (id <= 0)
 		goto not_found;
 	if ((st = db_stmt(r->db, &tiers_sql, S_TIER_GET)) == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	db_bind_int(st, 1, id);
 	if ((row = db_one_json(st)) == NULL)
-		return members_read_failed(w);
+		return membership_read_failed(w);
 	if (!json_is_object(row)) {
 		json_decref(row);
 		goto not_found;
@@ -241,27 +242,26 @@ tier_update(struct req *r, struct resp *w)
 		json_decref(row);
 		return resp_fail(r, w, NULL);
 	}
-	after = json_pack("{s:s,s:I,s:s,s:s,s:I}", "name",
-			  req_value(r, "name")->str, "amount",
-			  (json_int_t)req_value(r, "amount")->num,
-			  "currency", req_value(r, "currency")->str,
-			  "description_md",
-			  members_value_or_null(r, "description_md")
-				  ? members_value_or_null(r, "description_md")
-				  : "",
-			  "position", (json_int_t)req_value(r, "position")->num);
+	after = json_pack(
+		"{s:s,s:I,s:s,s:s,s:I}", "name", req_value(r, "name")->str,
+		"amount", (json_int_t)req_value(r, "amount")->num, "currency",
+		req_value(r, "currency")->str, "description_md",
+		membership_value_or_null(r, "description_md")
+			? membership_value_or_null(r, "description_md")
+			: "",
+		"position", (json_int_t)req_value(r, "position")->num);
 	rc = membership_diff_fields(row, after, &before, &changed) == 0 ? 1 : 0;
 	json_decref(row);
 	if (rc == 0) {
 		if ((st = db_stmt(r->db, &tiers_sql, S_TIER_UPDATE)) == NULL) {
 			rc = -1;
 		} else {
-			db_bind_text(st, 1, members_str(after, "name"));
-			db_bind_int(st, 2, members_int(after, "amount"));
-			db_bind_text(st, 3, members_str(after, "currency"));
+			db_bind_text(st, 1, membership_str(after, "name"));
+			db_bind_int(st, 2, membership_int(after, "amount"));
+			db_bind_text(st, 3, membership_str(after, "currency"));
 			db_bind_text(st, 4,
-				     members_str(after, "description_md"));
-			db_bind_int(st, 5, members_int(after, "position"));
+				     membership_str(after, "description_md"));
+			db_bind_int(st, 5, membership_int(after, "position"));
 			db_bind_int(st, 6, id);
 			rc = db_run(st);
 		}
@@ -310,7 +310,7 @@ tier_create(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	if (rc == 1) {
 		db_rollback(r->db);
-		members_add_error(r, "slug",
+		membership_add_error(r, "slug",
 				  "Short name: another tier has this one "
 				  "already; please choose another");
 		return tiers_admin_render(r, w, 409, -1);
@@ -321,9 +321,10 @@ tier_create(struct req *r, struct resp *w)
 	db_bind_text(st, 2, req_value(r, "name")->str);
 	db_bind_int(st, 3, req_value(r, "amount")->num);
 	db_bind_text(st, 4, req_value(r, "currency")->str);
-	db_bind_text(st, 5, members_value_or_null(r, "description_md")
-				    ? members_value_or_null(r, "description_md")
-				    : "");
+	db_bind_text(st, 5,
+		     membership_value_or_null(r, "description_md")
+			     ? membership_value_or_null(r, "description_md")
+			     : "");
 	if (db_run(st) != 0 ||
 	    audit_record_new(
 		    r->db, r->person->id, "tier.create", "sponsorship_tier",
