@@ -63,7 +63,9 @@ app_init(void)
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->init)
 			app_modules[i]->init();
-	/* the one secretariat menu and overview, from every module's
-	 * entries */
-	admin_init(app_modules, app_nmodules);
+	/* the tables built from every module's declarations: the
+	 * secretariat's menu and overview, the navigation, the search */
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->assemble)
+			app_modules[i]->assemble(app_modules, app_nmodules);
 }

@@ -19,7 +19,6 @@
 
 #include <sodium.h>
 
-#include "accounts/cli.h"
 #include "app.h"
 #include "core/auth.h"
 #include "core/clock.h"
@@ -37,7 +36,6 @@
 
 /* The options only some commands read. */
 static struct {
-	const char *admin_email;
 	int json;
 } opt;
 
@@ -85,10 +83,14 @@ cmd_init(struct config *c, int argc, char **argv)
 	}
 	printf("alliance: database %s ready (%d migration%s applied)\n", path,
 	       n, n == 1 ? "" : "s");
-	if (accounts_first_admin(c, db, opt.admin_email) != 0) {
-		db_close(db);
-		return EXIT_FAIL;
-	}
+	/* what a new deployment needs from each module (the first
+	 * administrator) */
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->created &&
+		    app_modules[i]->created(c, db) != 0) {
+			db_close(db);
+			return EXIT_FAIL;
+		}
 	db_close(db);
 	return 0;
 }
@@ -493,9 +495,9 @@ static const struct module_command commands[] = {
 		 "it only applies\n"
 		 "what is missing.  The first time, it creates the first "
 		 "administrator\n"
-		 "(admin@example.org unless --admin-email says otherwise) and "
-		 "prints a\n"
-		 "one-time sign-in link.",
+		 "(the admin_email setting, admin@example.org unless "
+		 "--admin-email says\n"
+		 "otherwise) and prints a one-time sign-in link.",
 	 .summary = "init          create the data folder and database"},
 	{.name = "migrate", .run = cmd_migrate, .usage = "[--data DIR]",
 	 .help = "Applies the database migrations this version carries and "
@@ -635,7 +637,6 @@ main(int argc, char **argv)
 		{"dev-source", required_argument, NULL, 'S'},
 		{"trusted-proxy", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
-		{"admin-email", required_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
@@ -704,7 +705,6 @@ main(int argc, char **argv)
 		case 'h':
 			help = 1;
 			break;
-		case 'a': opt.admin_email = optarg; break;
 		case 'j': opt.json = 1; break;
 		case 0:
 			break; /* the command's own flag, set through its pointer */

@@ -325,10 +325,16 @@ static const struct route contact_routes[] = {
 	 .summary = "Confirms that a message was sent"},
 };
 
+static const struct menu_entry contact_nav[] = {
+	{.path = "/contact", .label = "Contact", .order = 70},
+};
+
 const struct module contact_module = {
 	.name = "contact",
 	.routes = contact_routes,
 	.nroutes = ARRAY_LEN(contact_routes),
 	.sql = &contact_sql,
 	.init = contact_init,
+	.nav = contact_nav,
+	.nnav = ARRAY_LEN(contact_nav),
 };
