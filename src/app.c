@@ -8,6 +8,7 @@
 #include "admin/admin.h"
 #include "contact/contact.h"
 #include "core/db.h"
+#include "core/jobs.h"
 #include "core/static.h"
 #include "core/util.h"
 #include "members/answer.h"
@@ -59,6 +60,8 @@ app_init(void)
 			db_register(m->sql);
 		for (struct db_sql *const *t = m->sqls; t && *t; t++)
 			db_register(*t);
+		for (const struct module_job *const *j = m->jobs; j && *j; j++)
+			jobs_register(*j);
 	}
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->init)

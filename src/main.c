@@ -299,11 +299,13 @@ cmd_routes(struct config *c, int argc, char **argv)
 	return 0;
 }
 
-/* Calls every module's start (its recurring jobs queued) in module
- * order.  0, or -1 at the first that fails. */
+/* Queues the first run of every recurring job, then calls every module's
+ * start in module order.  0, or -1 at the first that fails. */
 static int
 start_modules(struct db *db)
 {
+	if (jobs_ensure_recurring(db, clock_now()) != 0)
+		return -1;
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->start &&
 		    app_modules[i]->start(db, clock_now()) != 0)

@@ -119,6 +119,7 @@ struct search_source {
  * Every member but name may be NULL or 0. */
 struct db;
 struct config;
+struct module_job;
 struct module {
 	const char *name;
 	const struct route *routes;
@@ -135,6 +136,11 @@ struct module {
 	 * registered and the settings are read (config_current is set):
 	 * registers job kinds, rules, page chrome. */
 	void (*init)(void);
+	/* Its kinds of background job (core/jobs.h: kind, function and, for
+	 * a recurring one, its schedule), NULL-terminated: registered
+	 * by app_init; serve and worker queue the recurring ones' first
+	 * runs, the runner each next one. */
+	const struct module_job *const *jobs;
 	/* Its `alliance NAME` subcommands (core/command.h), NULL-name
 	 * terminated; main.c looks a name up in the core's commands first,
 	 * then in each module's, and lists them all in its usage. */

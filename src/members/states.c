@@ -482,29 +482,22 @@ daily_job(struct db *db, const char *payload, char *err, size_t errlen)
 	if (done > 0)
 		log_info("members: %lld state moves and reminders",
 			 (long long)done);
-	if (jobs_enqueue(db, MEMBERS_DAILY_JOB, "", next_morning(now)) < 0) {
-		snprintf(err, errlen, "cannot schedule the next pass");
-		return -1;
-	}
 	return 0;
 }
 
-void
-members_states_init(void)
-{
-	jobs_register(MEMBERS_DAILY_JOB, daily_job);
-}
-
-int
-members_states_ensure(struct db *db, int64_t now)
-{
-	return jobs_ensure(db, MEMBERS_DAILY_JOB, now + 120);
-}
+/* Daily at 05:00 UTC; the first pass two minutes after start, so days
+ * the site was down are caught up. */
+static const struct module_job daily = {
+	.kind = MEMBERS_DAILY_JOB,
+	.run = daily_job,
+	.next = next_morning,
+	.first = 120,
+};
+static const struct module_job *const members_jobs[] = {&daily, NULL};
 
 const struct module members_module = {
 	.name = "members",
 	.sql = &states_sql,
-	.init = members_states_init,
-	.start = members_states_ensure,
+	.jobs = members_jobs,
 	.settings = members_settings,
 };
