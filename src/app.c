@@ -9,6 +9,7 @@
 #include "applications/applications.h"
 #include "contact/contact.h"
 #include "core/db.h"
+#include "core/jobs.h"
 #include "core/static.h"
 #include "core/util.h"
 #include "membership/membership.h"
@@ -53,11 +54,15 @@ app_init(void)
 			db_register(m->sql);
 		for (struct db_sql *const *t = m->sqls; t && *t; t++)
 			db_register(*t);
+		for (const struct module_job *const *j = m->jobs; j && *j; j++)
+			jobs_register(*j);
 	}
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->init)
 			app_modules[i]->init();
-	/* the one secretariat menu and overview, from every module's
-	 * entries */
-	admin_init(app_modules, app_nmodules);
+	/* the tables built from every module's declarations: the
+	 * secretariat's menu and overview, the navigation, the search */
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->assemble)
+			app_modules[i]->assemble(app_modules, app_nmodules);
 }

@@ -19,7 +19,6 @@
 
 #include <sodium.h>
 
-#include "accounts/cli.h"
 #include "app.h"
 #include "core/auth.h"
 #include "core/clock.h"
@@ -37,7 +36,6 @@
 
 /* The options only some commands read. */
 static struct {
-	const char *admin_email;
 	int json;
 } opt;
 
@@ -85,10 +83,14 @@ cmd_init(struct config *c, int argc, char **argv)
 	}
 	printf("alliance: database %s ready (%d migration%s applied)\n", path,
 	       n, n == 1 ? "" : "s");
-	if (accounts_first_admin(c, db, opt.admin_email) != 0) {
-		db_close(db);
-		return EXIT_FAIL;
-	}
+	/* what a new deployment needs from each module (the first
+	 * administrator) */
+	for (size_t i = 0; i < app_nmodules; i++)
+		if (app_modules[i]->created &&
+		    app_modules[i]->created(c, db) != 0) {
+			db_close(db);
+			return EXIT_FAIL;
+		}
 	db_close(db);
 	return 0;
 }
@@ -297,11 +299,13 @@ cmd_routes(struct config *c, int argc, char **argv)
 	return 0;
 }
 
-/* Calls every module's start (its recurring jobs queued) in module
- * order.  0, or -1 at the first that fails. */
+/* Queues the first run of every recurring job, then calls every module's
+ * start in module order.  0, or -1 at the first that fails. */
 static int
 start_modules(struct db *db)
 {
+	if (jobs_ensure_recurring(db, clock_now()) != 0)
+		return -1;
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->start &&
 		    app_modules[i]->start(db, clock_now()) != 0)
@@ -493,9 +497,9 @@ static const struct module_command commands[] = {
 		 "it only applies\n"
 		 "what is missing.  The first time, it creates the first "
 		 "administrator\n"
-		 "(admin@example.org unless --admin-email says otherwise) and "
-		 "prints a\n"
-		 "one-time sign-in link.",
+		 "(the admin_email setting, admin@example.org unless "
+		 "--admin-email says\n"
+		 "otherwise) and prints a one-time sign-in link.",
 	 .summary = "init          create the data folder and database"},
 	{.name = "migrate", .run = cmd_migrate, .usage = "[--data DIR]",
 	 .help = "Applies the database migrations this version carries and "
@@ -635,7 +639,6 @@ main(int argc, char **argv)
 		{"dev-source", required_argument, NULL, 'S'},
 		{"trusted-proxy", required_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
-		{"admin-email", required_argument, NULL, 'a'},
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
@@ -704,7 +707,6 @@ main(int argc, char **argv)
 		case 'h':
 			help = 1;
 			break;
-		case 'a': opt.admin_email = optarg; break;
 		case 'j': opt.json = 1; break;
 		case 0:
 			break; /* the command's own flag, set through its pointer */

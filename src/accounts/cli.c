@@ -297,22 +297,49 @@ accounts_cli_user(const struct config *c, struct db *db,
 	return 2;
 }
 
+/* admin_email, the module's setting: the address of the administrator
+ * `alliance init` creates when the database has none. */
+static char admin_email[256] = "admin@example.org";
+
+static int
+check_admin_email(const char *value, char *err, size_t errlen)
+{
+	if (valid_email(value, strlen(value)))
+		return 0;
+	snprintf(err, errlen, "admin_email must be an e-mail address, not '%s'",
+		 value);
+	return -1;
+}
+
+const struct config_setting accounts_settings[] = {
+	{
+		.key = "admin_email",
+		.kind = CONFIG_STR,
+		.size = sizeof(admin_email),
+		.help = "the address of the first administrator, whom "
+			"`alliance init` creates when there is none",
+		.storage = admin_email,
+		.def = "admin@example.org",
+		.check = check_admin_email,
+		.flag = "admin-email",
+	},
+	{.key = NULL},
+};
+
 int
-accounts_first_admin(const struct config *c, struct db *db, const char *email)
+accounts_created(const struct config *c, struct db *db)
 {
 	int n = admins(db);
 
 	if (n != 0)
-		return n < 0 ? 1 : 0;
+		return n < 0 ? -1 : 0;
 	printf("\nThe first administrator:\n");
-	return user_add(c, db, email ? email : "admin@example.org",
-			"Administrator", "admin") == 0
-		       ? (printf("Change the address on the account page after "
-				 "signing in. For a new link later:\n"
-				 "  alliance user reset-password %s\n\n",
-				 email ? email : "admin@example.org"),
-			  0)
-		       : 1;
+	if (user_add(c, db, admin_email, "Administrator", "admin") != 0)
+		return -1;
+	printf("Change the address on the account page after signing in. "
+	       "For a new link later:\n  alliance user reset-password %s\n\n",
+	       admin_email);
+	return 0;
 }
 
 /* --name and --role of `alliance user`. */

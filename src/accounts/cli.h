@@ -26,9 +26,12 @@ int accounts_cli_user(const struct config *c, struct db *db,
 /* `alliance user`, for the accounts' sign-in module. */
 extern const struct module_command accounts_commands[];
 
-/* Creates the first administrator (email, default admin@example.org) when
- * there is none, and prints the one-time sign-in link.  0 or 1. */
-int accounts_first_admin(const struct config *c, struct db *db,
-			 const char *email);
+/* The module's settings: admin_email (--admin-email). */
+extern const struct config_setting accounts_settings[];
+
+/* The module's created hook, run by `alliance init`: creates the first
+ * administrator (the admin_email setting) when there is none, and prints
+ * the one-time sign-in link.  0, or -1 (said why). */
+int accounts_created(const struct config *c, struct db *db);
 
 #endif

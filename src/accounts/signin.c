@@ -362,4 +362,6 @@ const struct module accounts_signin_module = {
 	.nroutes = ARRAY_LEN(signin_routes),
 	.sqls = accounts_sqls,
 	.commands = accounts_commands,
+	.settings = accounts_settings,
+	.created = accounts_created,
 };

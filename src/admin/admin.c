@@ -792,4 +792,5 @@ const struct module admin_module = {
 	.sql = &admin_sql,
 	.admin_menu = admin_menu,
 	.nadmin_menu = ARRAY_LEN(admin_menu),
+	.assemble = admin_assemble,
 };

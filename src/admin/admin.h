@@ -12,10 +12,10 @@
 
 extern const struct module admin_module;
 
-/* Builds the secretariat's menu and the overview's tiles of work waiting
- * from the admin_menu and admin_tiles of mods (app.c passes every
- * module), once, before the server starts. */
-void admin_init(const struct module *const *mods, size_t nmods);
+/* The admin module's assemble hook: builds the secretariat's menu and
+ * the overview's tiles of work waiting from the admin_menu and
+ * admin_tiles of mods (every module), once, before the server starts. */
+void admin_assemble(const struct module *const *mods, size_t nmods);
 
 /*
  * Answers with a page of the secretariat: personal, and for people (not

@@ -4,8 +4,8 @@
  * their struct module (admin_menu, admin_tiles), so src/admin lists no
  * other module's page.
  *
- * admin_init, called once by app.c with every module before the server
- * starts, sorts the entries and the tiles of all modules by order into
+ * admin_assemble, the module's assemble hook (called once with every
+ * module before the server starts), sorts the entries and the tiles of all modules by order into
  * fixed tables (read-only afterwards, so the worker threads share them).
  * Every secretariat page -- this module's and the features' own --
  * answers through admin_secretariat_page, which puts the menu into the
@@ -17,7 +17,7 @@
 #include <string.h>
 
 /* The menu entries and the overview's tiles of every module, lowest order
- * first (admin_init); fixed tables, filled once before the server
+ * first (admin_assemble); fixed tables, filled once before the server
  * starts. */
 #define MENU_MAX 64
 #define TILES_MAX 64
@@ -38,7 +38,7 @@ has_get_route(const struct module *mod, const char *path)
 }
 
 void
-admin_init(const struct module *const *mods, size_t nmods)
+admin_assemble(const struct module *const *mods, size_t nmods)
 {
 	nmenu = ntiles = 0;
 	for (size_t m = 0; m < nmods; m++) {

@@ -291,6 +291,23 @@ fail:
 	return -1;
 }
 
+/* contact_retention_days, the module's setting. */
+static unsigned retention_days = 180;
+
+const struct config_setting contact_settings[] = {
+	{
+		.key = "contact_retention_days",
+		.kind = CONFIG_UINT,
+		.min = 1,
+		.max = 36500,
+		.help = "days a document sent with the contact form is kept "
+			"(the message stays)",
+		.storage = &retention_days,
+		.def = "180",
+	},
+	{.key = NULL},
+};
+
 /* The maintenance step: documents older than contact_retention_days. */
 static int64_t
 retention_step(struct db *db, int64_t now)
@@ -299,8 +316,7 @@ retention_step(struct db *db, int64_t now)
 
 	if (c == NULL)
 		return 0;
-	return contact_retention_run(db, now,
-				     (int64_t)c->contact_retention_days * 86400,
+	return contact_retention_run(db, now, (int64_t)retention_days * 86400,
 				     c->data_dir);
 }
 
@@ -325,10 +341,17 @@ static const struct route contact_routes[] = {
 	 .summary = "Confirms that a message was sent"},
 };
 
+static const struct menu_entry contact_nav[] = {
+	{.path = "/contact", .label = "Contact", .order = 70},
+};
+
 const struct module contact_module = {
 	.name = "contact",
 	.routes = contact_routes,
 	.nroutes = ARRAY_LEN(contact_routes),
 	.sql = &contact_sql,
 	.init = contact_init,
+	.nav = contact_nav,
+	.nnav = ARRAY_LEN(contact_nav),
+	.settings = contact_settings,
 };

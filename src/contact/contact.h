@@ -8,11 +8,15 @@
 
 #include <stdint.h>
 
+#include "core/config.h"
 #include "core/db.h"
 #include "core/http.h"
 
 extern const struct module contact_module;
 extern struct db_sql contact_sql;
+
+/* Its settings: contact_retention_days. */
+extern const struct config_setting contact_settings[];
 
 /* Adds the retention step to maintenance (at start-up). */
 void contact_init(void);

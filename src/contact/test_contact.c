@@ -174,11 +174,14 @@ the_hourly_pass_runs_the_step_with_the_setting(void **state)
 {
 	struct fixture *f = *state;
 	struct config c;
-	char b[128];
+	char b[128], err[200];
 
+	assert_int_equal(config_declare(contact_settings, err, sizeof(err)), 0);
 	config_defaults(&c);
 	snprintf(c.data_dir, sizeof(c.data_dir), "%s", f->dir);
-	c.contact_retention_days = 30;
+	assert_int_equal(config_set(&c, "contact_retention_days", "30", err,
+				    sizeof(err)),
+			 0);
 	config_current = &c;
 	make_file(f, "month");
 	add_message(f, "month", 31, "month");

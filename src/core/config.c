@@ -79,10 +79,6 @@ static const struct config_setting keys[] = {
 	{.key = "smtp_starttls", .kind = CONFIG_BOOL,
 	 .offset = OFF(smtp_starttls), .max = 1,
 	 .help = "yes to require STARTTLS on smtp://"},
-	{.key = "contact_retention_days", .kind = CONFIG_UINT,
-	 .offset = OFF(contact_retention_days), .min = 1, .max = 36500,
-	 .help = "days a document sent with the contact form is kept (the "
-		 "message stays)"},
 	{.key = "min_free", .kind = CONFIG_SIZE, .offset = OFF(min_free),
 	 .max = 1ull << 50,
 	 .help = "bytes the data folder's disk must keep free; below it "
@@ -187,7 +183,6 @@ config_defaults(struct config *c)
 		 "Alliance of NGOs on Crime Prevention and Criminal Justice");
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
-	c->contact_retention_days = 180;
 	c->min_free = 64 * 1024 * 1024;
 	snprintf(c->mail_from, sizeof(c->mail_from),
 		 "Alliance secretariat <secretariat@localhost>");

@@ -42,7 +42,6 @@ struct config {
 	char smtp_user[200];
 	char smtp_password[200];
 	int smtp_starttls;               /* require STARTTLS on smtp:// */
-	unsigned contact_retention_days; /* contact documents kept, days */
 	size_t min_free;         /* bytes the data folder's disk must keep free:
 				    /healthz fails below it */
 	char dev_source[1024];   /* development: the src folder templates and

@@ -78,10 +78,12 @@ struct route {
 	const char *object_param;
 };
 
-/* An entry of the secretariat's menu: one of the module's own GET pages
- * without parameters.  The admin module (admin/menu.c) builds the one
- * menu every secretariat page shows from the entries of all modules,
- * lowest order first (equal orders in the order of the modules). */
+/* An entry of the secretariat's menu or of the public navigation: one of
+ * the module's own GET pages without parameters.  The admin module
+ * (admin/menu.c) builds the one menu every secretariat page shows, the
+ * site module the navigation in every page's header, each from the
+ * entries of all modules, lowest order first (equal orders in the order
+ * of the modules). */
 struct menu_entry {
 	const char *path;  /* "/admin/things" */
 	const char *label; /* "Things" */
@@ -100,12 +102,24 @@ struct admin_tile {
 	int (*count)(struct req *r, int64_t *n);
 };
 
+/* Where the site search's hits of a kind live and what they are called:
+ * a hit (kind, slug) links to prefix + slug.  A module that puts rows of
+ * its kind into the search index (core/search.h) declares the kind. */
+struct search_source {
+	const char *kind;   /* "organisation", as in the index */
+	const char *prefix; /* "/members/" */
+	const char *label;  /* "Member organisation" */
+};
+
 /* A feature module: everything the platform needs from it, declared here
  * and nowhere else (src/app.c lists the modules; the core and main.c name
  * none): its routes, statement tables, init, commands, start hook,
- * settings, entries in the secretariat's menu and tiles of its overview.
+ * settings, entries in the secretariat's menu and in the public
+ * navigation, tiles of its overview and sources of the site search.
  * Every member but name may be NULL or 0. */
 struct db;
+struct config;
+struct module_job;
 struct module {
 	const char *name;
 	const struct route *routes;
@@ -122,6 +136,11 @@ struct module {
 	 * registered and the settings are read (config_current is set):
 	 * registers job kinds, rules, page chrome. */
 	void (*init)(void);
+	/* Its kinds of background job (core/jobs.h: kind, function and, for
+	 * a recurring one, its schedule), NULL-terminated: registered
+	 * by app_init; serve and worker queue the recurring ones' first
+	 * runs, the runner each next one. */
+	const struct module_job *const *jobs;
 	/* Its `alliance NAME` subcommands (core/command.h), NULL-name
 	 * terminated; main.c looks a name up in the core's commands first,
 	 * then in each module's, and lists them all in its usage. */
@@ -135,6 +154,24 @@ struct module {
 	 * the file, environment and flags are read, printed by
 	 * check-config after the core's. */
 	const struct config_setting *settings;
+	/* Its entries in the public navigation (every page's header), the
+	 * same shape as the secretariat's menu: the site module shows the
+	 * entries of all modules, lowest order first. */
+	const struct menu_entry *nav;
+	size_t nnav;
+	/* The kinds of hits it gives the site search. */
+	const struct search_source *search;
+	size_t nsearch;
+	/* Called once by app_init after every module's init, with all the
+	 * modules: for the modules that gather the others' declarations
+	 * (the secretariat's menu and overview, the navigation, the search
+	 * sources) into their fixed tables before the server starts. */
+	void (*assemble)(const struct module *const *mods, size_t nmods);
+	/* Called by `alliance init`, in module order, once the new (or
+	 * existing) database is migrated: what a fresh deployment needs
+	 * from the module (the accounts module creates the first
+	 * administrator).  0, or -1 (it said why) and init fails. */
+	int (*created)(const struct config *c, struct db *db);
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

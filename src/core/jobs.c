@@ -87,10 +87,7 @@ static const char *const jobs_sql_text[STMT_JOBS__MAX] = {
 struct db_sql jobs_sql = {"jobs", jobs_sql_text, STMT_JOBS__MAX, 0};
 
 /* The registered kinds; filled before any runner starts, read-only after. */
-static struct {
-	const char *kind;
-	job_fn fn;
-} kinds[JOBS_KINDS_MAX];
+static const struct module_job *kinds[JOBS_KINDS_MAX];
 static size_t nkinds;
 
 /* The job the calling thread is running, for jobs_current(). */
@@ -122,31 +119,42 @@ static struct {
 static atomic_int stopping;
 
 void
-jobs_register(const char *kind, job_fn fn)
+jobs_register(const struct module_job *job)
 {
 	for (size_t i = 0; i < nkinds; i++) {
-		if (strcmp(kinds[i].kind, kind) == 0) {
-			kinds[i].fn = fn;
+		if (strcmp(kinds[i]->kind, job->kind) == 0) {
+			kinds[i] = job;
 			return;
 		}
 	}
 	if (nkinds == JOBS_KINDS_MAX) {
 		/* a programming error: raise JOBS_KINDS_MAX */
-		fprintf(stderr, "alliance: too many job kinds (%s)\n", kind);
+		fprintf(stderr, "alliance: too many job kinds (%s)\n",
+			job->kind);
 		abort();
 	}
-	kinds[nkinds].kind = kind;
-	kinds[nkinds].fn = fn;
-	nkinds++;
+	kinds[nkinds++] = job;
 }
 
-static job_fn
+static const struct module_job *
 find_kind(const char *kind)
 {
 	for (size_t i = 0; i < nkinds; i++)
-		if (strcmp(kinds[i].kind, kind) == 0)
-			return kinds[i].fn;
+		if (strcmp(kinds[i]->kind, kind) == 0)
+			return kinds[i];
 	return NULL;
+}
+
+int
+jobs_ensure_recurring(struct db *db, int64_t now)
+{
+	for (size_t i = 0; i < nkinds; i++)
+		if (kinds[i]->next &&
+		    jobs_ensure(db, kinds[i]->kind,
+				now + (kinds[i]->first ? kinds[i]->first
+						       : 60)) != 0)
+			return -1;
+	return 0;
 }
 
 int
@@ -302,7 +310,7 @@ static void
 run_claimed(struct db *db, const struct claimed *c, const char *who,
 	    int64_t now)
 {
-	job_fn fn = find_kind(c->kind);
+	const struct module_job *job = find_kind(c->kind);
 	char err[512], msg[600];
 	int rc;
 
@@ -317,7 +325,7 @@ run_claimed(struct db *db, const struct claimed *c, const char *who,
 				  c->kind, msg);
 		return;
 	}
-	if (fn == NULL) {
+	if (job == NULL || job->run == NULL) {
 		snprintf(msg, sizeof(msg),
 			 "no job function registered for kind '%s'", c->kind);
 		if (finish(db, c, who, STMT_JOBS_FAIL, now, 0, msg) == 0)
@@ -331,7 +339,7 @@ run_claimed(struct db *db, const struct claimed *c, const char *who,
 	current.attempt = c->attempt;
 	current.max_attempts = c->max_attempts;
 	current.now = now;
-	rc = fn(db, c->payload, err, sizeof(err));
+	rc = job->run(db, c->payload, err, sizeof(err));
 	current.active = 0;
 	/* a job function must not leave a transaction open; if one did,
 	 * its half-done work goes, not the runner's bookkeeping (and the
@@ -359,7 +367,12 @@ run_claimed(struct db *db, const struct claimed *c, const char *who,
 				  "next in %lld s: %s",
 				  (long long)c->id, c->kind, c->attempt,
 				  c->max_attempts, (long long)wait, err);
+		return;
 	}
+	/* the run has ended: a recurring kind's next one (unless another
+	 * node or the function queued it already) */
+	if (job->next && jobs_ensure(db, c->kind, job->next(now)) != 0)
+		log_error("job %s: cannot queue the next run", c->kind);
 }
 
 int

@@ -23,8 +23,29 @@ typedef int (*job_fn)(struct db *db, const char *payload, char *err,
 
 extern struct db_sql jobs_sql;
 
-/* Registers a kind before runners start. */
-void jobs_register(const char *kind, job_fn fn);
+/*
+ * A kind of job a module declares (struct module's jobs, registered by
+ * app_init).  A recurring one has next: the runners' core queues its first
+ * run `first` seconds after serve or worker starts (60 when 0), unless one
+ * is queued already, and after each run ends -- done, or failed for good,
+ * so one bad night does not end the chain -- queues the next at
+ * next(end of the run), so its function only does the work.  Without
+ * next, the module queues it when there is work (jobs_enqueue).
+ */
+struct module_job {
+	const char *kind; /* "members.daily" */
+	job_fn run;
+	int64_t (*next)(int64_t now); /* recurring: the next run after now */
+	int64_t first;                /* recurring: seconds after start */
+};
+
+/* Registers a kind before runners start (app_init does, from the
+ * modules' declarations). */
+void jobs_register(const struct module_job *job);
+
+/* Queues the first run of every recurring kind that has none queued or
+ * running (serve and worker, at start).  0 or -1. */
+int jobs_ensure_recurring(struct db *db, int64_t now);
 
 /* Schedules a job at run_at (unix seconds; 0 for now), in the caller's
  * transaction.  Returns the job id or -1. */

@@ -594,5 +594,6 @@ mail_init(void)
 			log_error("mail: libsodium cannot start");
 		done = 1;
 	}
-	jobs_register(MAIL_JOB_KIND, deliver);
 }
+
+const struct module_job mail_job = {.kind = MAIL_JOB_KIND, .run = deliver};

@@ -88,12 +88,14 @@ int mail_to_secretariat(struct db *db, const char *subject, const char *text);
  * which the admin dashboard says. */
 int mail_secretariat_reachable(void);
 
-/* Registers the delivery job kind with jobs.h (call at start-up, before
- * any thread: it also initialises libcurl). */
+/* Initialises libcurl and libsodium (at start-up, before any thread). */
 void mail_init(void);
 
-/* The job kind of a delivery; its payload is the outbox id in decimal. */
+/* The job kind of a delivery; its payload is the outbox id in decimal.
+ * mail_job is its declaration, the core module's. */
 #define MAIL_JOB_KIND "mail.deliver"
+struct module_job;
+extern const struct module_job mail_job;
 
 /*
  * `alliance mail-test`: puts a short message ("Test message from

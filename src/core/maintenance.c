@@ -50,11 +50,6 @@ maintenance_add_step(maintenance_step step)
 		log_error("maintenance: too many steps; one is left out");
 }
 
-int
-maintenance_ensure(struct db *db, int64_t now)
-{
-	return jobs_ensure(db, MAINTENANCE_JOB, now + 60);
-}
 
 /* Runs one statement with two time bounds; adds the rows removed. */
 static int
@@ -121,16 +116,18 @@ run_job(struct db *db, const char *payload, char *err, size_t errlen)
 	if (removed > 0)
 		log_info("maintenance: removed %lld expired rows",
 			 (long long)removed);
-	/* the next run; this one is still 'running', so insert directly */
-	if (jobs_enqueue(db, MAINTENANCE_JOB, "", now + 3600) < 0) {
-		snprintf(err, errlen, "cannot schedule the next run");
-		return -1;
-	}
 	return 0;
 }
 
-void
-maintenance_init(void)
+static int64_t
+next_hour(int64_t now)
 {
-	jobs_register(MAINTENANCE_JOB, run_job);
+	return now + 3600;
 }
+
+const struct module_job maintenance_job = {
+	.kind = MAINTENANCE_JOB,
+	.run = run_job,
+	.next = next_hour,
+	.first = 60,
+};

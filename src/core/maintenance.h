@@ -2,7 +2,8 @@
  * maintenance.h -- the hourly clean-up job: expired sessions, old one-time
  * links, finished jobs and rate-limit windows, and the steps features add
  * (contact: documents past their retention).  One chain of it exists per
- * database however many nodes run jobs: each run schedules the next.
+ * database however many nodes run jobs: a recurring job (jobs.h) whose next
+ * run the runner queues when one ends.
  */
 #ifndef ALLIANCE_MAINTENANCE_H
 #define ALLIANCE_MAINTENANCE_H
@@ -23,10 +24,10 @@ typedef int64_t (*maintenance_step)(struct db *db, int64_t now);
  * MAINTENANCE_MAX_STEPS). */
 #define MAINTENANCE_MAX_STEPS 8
 void maintenance_add_step(maintenance_step step);
-/* Registers the job kind (before runners start). */
-void maintenance_init(void);
-/* Schedules the job unless one is queued or running. 0 or -1. */
-int maintenance_ensure(struct db *db, int64_t now);
+/* The job's declaration, the core module's: hourly, first a minute after
+ * start. */
+struct module_job;
+extern const struct module_job maintenance_job;
 /* One clean-up pass at now, with the session limits in seconds, then the
  * features' steps.  Returns the number of rows removed, or -1 (a failing
  * step does not undo what the others did). */

@@ -358,12 +358,17 @@ static struct db_sql *const core_sqls[] = {
 	&audit_sql,  &ratelimit_sql, &maintenance_sql, NULL,
 };
 
-/* The core's job kinds: mail delivery and the nightly maintenance. */
+/* The core's job kinds: mail delivery and the hourly maintenance. */
+static const struct module_job *const core_jobs[] = {
+	&mail_job,
+	&maintenance_job,
+	NULL,
+};
+
 static void
 core_init(void)
 {
 	mail_init();
-	maintenance_init();
 }
 
 const struct module core_module = {
@@ -372,5 +377,5 @@ const struct module core_module = {
 	.nroutes = ARRAY_LEN(core_routes),
 	.sqls = core_sqls,
 	.init = core_init,
-	.start = maintenance_ensure,
+	.jobs = core_jobs,
 };

@@ -425,10 +425,96 @@ runner_thread_runs_jobs_and_stops_promptly(void **state)
 	assert_int_equal(count_status(f->db, "done"), 2);
 }
 
+static int64_t
+in_a_day(int64_t now)
+{
+	return now + 86400;
+}
+
+static const struct module_job ok_job = {.kind = "test.ok", .run = job_ok};
+static const struct module_job fail_job = {.kind = "test.fail",
+					   .run = job_fail};
+static const struct module_job race_job = {.kind = "test.race",
+					   .run = job_race};
+static const struct module_job every_job = {
+	.kind = "test.every", .run = job_ok, .next = in_a_day, .first = 120};
+static const struct module_job every_failing_job = {
+	.kind = "test.every_failing", .run = job_fail, .next = in_a_day};
+
+/* The count of kind's jobs with status and run_at. */
+static int64_t
+jobs_at(struct db *db, const char *kind, const char *status, int64_t run_at)
+{
+	char q[300];
+
+	snprintf(q, sizeof(q),
+		 "SELECT count(*) FROM jobs WHERE kind = '%s' AND status = "
+		 "'%s' AND run_at = %lld",
+		 kind, status, (long long)run_at);
+	return testdb_value(db, q);
+}
+
+static void
+recurring_jobs_are_queued_once_and_each_run_queues_the_next(void **state)
+{
+	struct testdb *f = *state;
+	int64_t now = 1800000000;
+
+	/* at start, however many nodes start: one first run of each, at
+	 * its first (120 s) or the default minute */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(jobs_ensure_recurring(f->db, now + i), 0);
+	assert_int_equal(jobs_at(f->db, "test.every", "queued", now + 120), 1);
+	assert_int_equal(
+		jobs_at(f->db, "test.every_failing", "queued", now + 60), 1);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM jobs"), 2);
+
+	/* a run that is done queues the next, at next(its start) (the
+	 * failing kind's retry is queued too, the chain still one) */
+	assert_int_equal(jobs_run_due(f->db, "t1", 10, now + 120), 2);
+	assert_int_equal(jobs_at(f->db, "test.every", "queued",
+				 now + 120 + 86400),
+			 1);
+	assert_int_equal(jobs_at(f->db, "test.every", "done", now + 120), 1);
+}
+
+static void
+a_recurring_job_that_fails_for_good_still_queues_the_next(void **state)
+{
+	struct testdb *f = *state;
+	int64_t t = 1800000000;
+
+	assert_true(jobs_enqueue(f->db, "test.every_failing", "", t) > 0);
+	/* retries keep the chain at one job */
+	for (int attempt = 1; attempt <= 5; attempt++) {
+		assert_int_equal(jobs_run_due(f->db, "t1", 1, t), 1);
+		if (attempt < 5) {
+			assert_int_equal(
+				testdb_value(f->db,
+					     "SELECT count(*) FROM jobs WHERE"
+					     " kind = 'test.every_failing'"),
+				1);
+			t += jobs_backoff(attempt);
+		}
+	}
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM jobs WHERE"
+					     " kind = 'test.every_failing' AND"
+					     " status = 'failed'"),
+			 1);
+	assert_int_equal(
+		jobs_at(f->db, "test.every_failing", "queued", t + 86400), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+			recurring_jobs_are_queued_once_and_each_run_queues_the_next,
+			setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(
+			a_recurring_job_that_fails_for_good_still_queues_the_next,
+			setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(
 			due_job_runs_once_and_future_job_waits, setup,
 			testdb_teardown),
@@ -454,9 +540,11 @@ main(void)
 
 	db_register(&jobs_sql);
 	db_register(&test_sql);
-	jobs_register("test.ok", job_ok);
-	jobs_register("test.fail", job_fail);
-	jobs_register("test.race", job_race);
+	jobs_register(&ok_job);
+	jobs_register(&fail_job);
+	jobs_register(&race_job);
+	jobs_register(&every_job);
+	jobs_register(&every_failing_job);
 	log_set_quiet(1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -996,6 +996,7 @@ main(void)
 	db_register(&jobs_sql);
 	db_register(&test_sql);
 	mail_init();
+	jobs_register(&mail_job);
 	log_set_quiet(1);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

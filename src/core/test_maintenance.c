@@ -61,7 +61,7 @@ ensure_makes_one_job_however_often(void **state)
 	struct fixture *f = *state;
 
 	for (int i = 0; i < 5; i++)
-		assert_int_equal(maintenance_ensure(f->db, 1000 + i), 0);
+		assert_int_equal(jobs_ensure_recurring(f->db, 1000 + i), 0);
 	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM jobs WHERE kind ="
 				      " 'maintenance.hourly'"),
 			 1);
@@ -124,7 +124,7 @@ a_run_schedules_the_next(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(maintenance_ensure(f->db, 1000), 0);
+	assert_int_equal(jobs_ensure_recurring(f->db, 1000), 0);
 	assert_int_equal(jobs_run_due(f->db, "test", 10, 1000 + 61), 1);
 	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM jobs WHERE kind ="
 				      " 'maintenance.hourly' AND status ="
@@ -153,6 +153,6 @@ main(void)
 	db_register(&jobs_sql);
 	db_register(&ratelimit_sql);
 	db_register(&maintenance_sql);
-	maintenance_init();
+	jobs_register(&maintenance_job);
 	return cmocka_run_group_tests_name("maintenance", tests, NULL, NULL);
 }

@@ -482,29 +482,22 @@ daily_job(struct db *db, const char *payload, char *err, size_t errlen)
 	if (done > 0)
 		log_info("members: %lld state moves and reminders",
 			 (long long)done);
-	if (jobs_enqueue(db, STATES_DAILY_JOB, "", next_morning(now)) < 0) {
-		snprintf(err, errlen, "cannot schedule the next pass");
-		return -1;
-	}
 	return 0;
 }
 
-void
-states_init(void)
-{
-	jobs_register(STATES_DAILY_JOB, daily_job);
-}
-
-int
-states_ensure(struct db *db, int64_t now)
-{
-	return jobs_ensure(db, STATES_DAILY_JOB, now + 120);
-}
+/* Daily at 05:00 UTC; the first pass two minutes after start, so days
+ * the site was down are caught up. */
+static const struct module_job daily = {
+	.kind = STATES_DAILY_JOB,
+	.run = daily_job,
+	.next = next_morning,
+	.first = 120,
+};
+static const struct module_job *const states_jobs[] = {&daily, NULL};
 
 const struct module states_module = {
 	.name = "members",
 	.sql = &states_sql,
-	.init = states_init,
-	.start = states_ensure,
+	.jobs = states_jobs,
 	.settings = states_settings,
 };

@@ -78,13 +78,9 @@ int64_t states_daily_run(struct db *db, int64_t now, const int *schedule,
 int states_mail_contacts(struct db *db, int64_t person, int64_t organisation,
 			  const char *subject, const char *body);
 
-/* Registers the daily job; states_ensure queues it if none is. */
-void states_init(void);
-int states_ensure(struct db *db, int64_t now);
-
 /* The membership life cycle as a module without routes: the states
- * statements, the daily job (registered by its init, queued by its
- * start) and the reminder_days setting. */
+ * statements, the daily job (a declared recurring job, 05:00 UTC) and
+ * the reminder_days setting. */
 struct module;
 extern const struct module states_module;
 

@@ -694,10 +694,25 @@ static const struct route directory_routes[] = {
  * the folder's modules, registers its statements. */
 static struct db_sql *const directory_sqls[] = {&organisations_sql, NULL};
 
+static const struct menu_entry directory_nav[] = {
+	{.path = "/members", .label = "Members", .order = 30},
+};
+
+/* Its rows in the search index come from the triggers of
+ * migrations/0014_directory_listing.sql (listed organisations only). */
+static const struct search_source directory_search[] = {
+	{.kind = "organisation", .prefix = "/members/",
+	 .label = "Member organisation"},
+};
+
 const struct module directory_module = {
 	.name = "directory",
 	.routes = directory_routes,
 	.nroutes = ARRAY_LEN(directory_routes),
 	.sql = &directory_sql,
 	.sqls = directory_sqls,
+	.nav = directory_nav,
+	.nnav = ARRAY_LEN(directory_nav),
+	.search = directory_search,
+	.nsearch = ARRAY_LEN(directory_search),
 };

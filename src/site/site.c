@@ -7,6 +7,7 @@
  */
 #include "site.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "core/auth.h"
@@ -50,32 +51,56 @@ site_set_name(const char *name)
 	snprintf(site_name, sizeof(site_name), "%s", name);
 }
 
+/* The public navigation and the search's kinds of hits, gathered from
+ * every module by site_assemble before the server starts (fixed tables
+ * afterwards, shared by the worker threads).  The navigation is sorted
+ * by order, stable; the search's kinds keep the modules' order. */
+#define NAV_MAX 16
+#define SEARCH_SOURCES_MAX 32
+static const struct menu_entry *nav[NAV_MAX];
+static size_t nnav;
+static const struct search_source *sources[SEARCH_SOURCES_MAX];
+static size_t nsources;
+
+/* The module's assemble hook. */
+static void
+site_assemble(const struct module *const *mods, size_t nmods)
+{
+	nnav = nsources = 0;
+	for (size_t m = 0; m < nmods; m++) {
+		for (size_t i = 0; i < mods[m]->nnav; i++) {
+			const struct menu_entry *e = &mods[m]->nav[i];
+			size_t j = nnav++;
+
+			assert(nnav <= NAV_MAX);
+			while (j > 0 && nav[j - 1]->order > e->order) {
+				nav[j] = nav[j - 1];
+				j--;
+			}
+			nav[j] = e;
+		}
+		for (size_t i = 0; i < mods[m]->nsearch; i++) {
+			assert(nsources < SEARCH_SOURCES_MAX);
+			sources[nsources++] = &mods[m]->search[i];
+		}
+	}
+}
+
 void
 site_chrome(const struct req *r, json_t *model)
 {
-	static const struct {
-		const char *href, *label;
-	} nav[] = {
-		{"/", "Home"},
-		{"/about", "About"},
-		{"/members", "Members"},
-		{"/focal-points", "Focal points"},
-		{"/bodies", "UN bodies"},
-		{"/search", "Search"},
-		{"/contact", "Contact"},
-	};
 	json_t *items = json_array();
 
-	for (size_t i = 0; i < ARRAY_LEN(nav); i++) {
-		size_t n = strlen(nav[i].href);
-		int current = strcmp(r->path, nav[i].href) == 0 ||
-			      (n > 1 && strncmp(r->path, nav[i].href, n) == 0 &&
+	for (size_t i = 0; i < nnav; i++) {
+		size_t n = strlen(nav[i]->path);
+		int current = strcmp(r->path, nav[i]->path) == 0 ||
+			      (n > 1 && strncmp(r->path, nav[i]->path, n) == 0 &&
 			       r->path[n] == '/');
 
 		json_array_append_new(items,
 				      json_pack("{s:s,s:s,s:b}", "href",
-						nav[i].href, "label",
-						nav[i].label, "current", current));
+						nav[i]->path, "label",
+						nav[i]->label, "current", current));
 	}
 	json_object_set_new(model, "nav", items);
 	if (r->person)
@@ -245,33 +270,33 @@ bodies_show(struct req *r, struct resp *w)
 /* The hits /search shows: the best, by rank; no pages. */
 #define SEARCH_LIMIT 30
 
-/* Where a search hit of a kind lives, and what it is called. */
-static const struct {
-	const char *kind, *prefix, *label;
-} search_kinds[] = {
-	{"page", "/", "Page"},
-	{"focal_area", "/focal-points/", "Focal point"},
-	{"body", "/bodies/", "UN body"},
-	{"organisation", "/members/", "Member organisation"},
+/* The site's own kinds of search hits; the first is also the fallback
+ * for a kind no module declares. */
+static const struct search_source site_search[] = {
+	{.kind = "page", .prefix = "/", .label = "Page"},
+	{.kind = "focal_area", .prefix = "/focal-points/",
+	 .label = "Focal point"},
+	{.kind = "body", .prefix = "/bodies/", .label = "UN body"},
 };
 
-/* Adds href and kind_label to a search hit. */
+/* Adds href and kind_label to a search hit, from the source of its kind
+ * (a kind no module declares -- a row left by a removed module -- is
+ * shown as a page). */
 static void
 search_place(json_t *hit)
 {
 	const char *kind = json_string_value(json_object_get(hit, "kind"));
 	const char *slug = json_string_value(json_object_get(hit, "slug"));
-	size_t i = 0;
+	const struct search_source *s = &site_search[0];
 
-	while (i + 1 < ARRAY_LEN(search_kinds) &&
-	       strcmp(kind, search_kinds[i].kind) != 0)
-		i++;
-	if (strcmp(kind, search_kinds[i].kind) != 0)
-		i = 0;
+	for (size_t i = 0; i < nsources; i++)
+		if (kind && strcmp(kind, sources[i]->kind) == 0) {
+			s = sources[i];
+			break;
+		}
 	json_object_set_new(hit, "href",
-			    json_sprintf("%s%s", search_kinds[i].prefix, slug));
-	json_object_set_new(hit, "kind_label",
-			    json_string(search_kinds[i].label));
+			    json_sprintf("%s%s", s->prefix, slug ? slug : ""));
+	json_object_set_new(hit, "kind_label", json_string(s->label));
 }
 
 static void
@@ -341,6 +366,16 @@ static const struct route site_routes[] = {
 	 .summary = "Full-text search of the site"},
 };
 
+/* The site's entries in the navigation; the members' directory (30) and
+ * the contact form (70) are their modules'. */
+static const struct menu_entry site_nav[] = {
+	{.path = "/", .label = "Home", .order = 10},
+	{.path = "/about", .label = "About", .order = 20},
+	{.path = "/focal-points", .label = "Focal points", .order = 40},
+	{.path = "/bodies", .label = "UN bodies", .order = 50},
+	{.path = "/search", .label = "Search", .order = 60},
+};
+
 /* The site's name from the settings, and its layout and error page as
  * every module's page chrome. */
 static void
@@ -358,4 +393,9 @@ const struct module site_module = {
 	.nroutes = ARRAY_LEN(site_routes),
 	.sql = &site_sql,
 	.init = site_init,
+	.nav = site_nav,
+	.nnav = ARRAY_LEN(site_nav),
+	.search = site_search,
+	.nsearch = ARRAY_LEN(site_search),
+	.assemble = site_assemble,
 };

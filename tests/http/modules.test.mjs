@@ -3,14 +3,17 @@
 // maintenance job and the membership module's daily job are queued), and
 // a module's subcommands are listed and take their own options only, and
 // a module's setting (reminder_days, the membership module's) is read from
-// the file, the environment and its flag and checked like the core's.
+// the file, the environment and its flag and checked like the core's; init
+// runs every module's created hook (the accounts module's first
+// administrator, from its admin_email setting); the header's navigation
+// and the search's links come from what the modules declare.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allianceBin, startServer } from '../lib/server.mjs';
+import { allianceBin, httpRequest, startServer } from '../lib/server.mjs';
 import { sql } from '../lib/accounts.mjs';
 
 /** Runs alliance with args; resolves to {code, stdout, stderr}. */
@@ -132,5 +135,57 @@ describe('module settings', () => {
     r = await runBin(['serve', '--data', '/nonexistent', '--reminder-days', '400']);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, "alliance: --reminder-days: reminder_days must be days like 30,7, not '400'\n");
+  });
+});
+
+describe('module created hooks', () => {
+  test('init runs the accounts module\'s: the first administrator from admin_email', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'alliance-test-'));
+    try {
+      let r = await runBin(['init', '--data', dataDir], { ALLIANCE_ADMIN_EMAIL: 'chief@example.net' });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /The first administrator:[^]*alliance user reset-password chief@example\.net/);
+      assert.deepEqual(await sql(dataDir, "SELECT email FROM people WHERE role = 'admin'"),
+        [['chief@example.net']]);
+      // a second init creates nobody: there is an administrator
+      r = await runBin(['init', '--data', dataDir, '--admin-email', 'other@example.net']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout, /first administrator/);
+      assert.equal((await sql(dataDir, 'SELECT count(*) FROM people'))[0][0], '1');
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('an admin_email that is no address is refused before anything is created', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'alliance-test-')), 'data');
+    try {
+      const r = await runBin(['init', '--data', dataDir, '--admin-email', 'nobody']);
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, "alliance: --admin-email: admin_email must be an e-mail address, not 'nobody'\n");
+    } finally {
+      await rm(join(dataDir, '..'), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('module navigation and search sources', () => {
+  let srv;
+  before(async () => { srv = await startServer(); });
+  after(async () => { await srv?.stop(); });
+
+  test('the header lists every module\'s entries in their order', async () => {
+    const res = await httpRequest(srv.url, { path: '/about' });
+    const nav = res.body.toString().match(/<nav class="site-nav"[^]*?<\/nav>/)[0];
+    const links = [...nav.matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]+)<\/a>/g)]
+      .map((m) => `${m[1]} ${m[3]}${m[2] ? ' (current)' : ''}`);
+    assert.deepEqual(links, ['/ Home', '/about About (current)', '/members Members',
+      '/focal-points Focal points', '/bodies UN bodies', '/search Search', '/contact Contact']);
+  });
+
+  test('a hit of a module\'s kind links where that module says', async () => {
+    const res = await httpRequest(srv.url, { path: '/search?q=commission' });
+    assert.equal(res.status, 200);
+    assert.match(res.body.toString(), /<a href="\/bodies\/[a-z0-9-]+">[^]*?UN body/);
   });
 });
