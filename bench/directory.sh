@@ -18,7 +18,7 @@
 #
 # SQL statements per page: fixed by design, whatever the page size -- three
 # for the list (the count; the page rows with each row's focal areas in a
-# group_concat subquery; the filter options), as src/members/directory.c
+# group_concat subquery; the filter options), as src/organisations/directory.c
 # says; the core adds its own (PRAGMA data_version for the page cache, the
 # session lookup when a cookie is sent).
 set -euo pipefail

@@ -1,7 +1,7 @@
 // adminmenu.test.mjs -- the secretariat's one menu in a real browser
 // (issue 10): on a phone and a desktop viewport an administrator opens two
 // secretariat pages of different modules (the overview of src/admin, the
-// membership levels of src/members), finds the same menu on both with the
+// membership levels of src/membership), finds the same menu on both with the
 // page's own entry marked, reaches another module's page through it, and
 // the menu wraps inside the viewport (nothing scrolls sideways).  axe-core
 // checks each page; screenshots go to build/screenshots/adminmenu-*.png.

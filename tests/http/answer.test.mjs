@@ -1,5 +1,5 @@
 // answer.test.mjs -- black-box tests of the applicant's answer to the
-// secretariat's question (src/members/answer.c, with review.c's "ask"): the
+// secretariat's question (src/applications/answer.c, with review.c's "ask"): the
 // question's e-mail carries a private link; its page shows the question and
 // the application as sent; one answer (Markdown) with corrections of the
 // organisation's fields is stored, the application is submitted again,

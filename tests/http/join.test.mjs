@@ -1,5 +1,5 @@
 // join.test.mjs -- black-box tests of Join and the secretariat's review
-// (src/members/join.c, review.c): an organisation and an individual from the
+// (src/applications/join.c, review.c): an organisation and an individual from the
 // form through approval to the invitation's first sign-in, the UN status a
 // full member must show, rejection and questions with their e-mails,
 // possible duplicates, decisions that cannot be made twice, CSRF, and who

@@ -1,4 +1,5 @@
-// levels.test.mjs -- black-box tests of src/members/levels.c: the Benefits
+// levels.test.mjs -- black-box tests of src/membership/levels.c,
+// src/sponsorship/tiers.c and pledges.c: the Benefits
 // page and its JSON twin, the Sponsor page and its pledge form (messages,
 // CSRF, the stored row, the two mails), sponsors thanked publicly only once
 // confirmed, the secretariat's queue of pledges with its status change, the
