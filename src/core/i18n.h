@@ -46,7 +46,7 @@
 struct i18n_lang {
 	const char *code; /* "fr": a primary subtag, lower case */
 	const char *name; /* in the language itself: "Français" */
-	int rtl;	  /* 1 for right-to-left scripts (ar) */
+	int rtl;          /* 1 for right-to-left scripts (ar) */
 };
 
 /*
