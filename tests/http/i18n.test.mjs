@@ -7,7 +7,8 @@
 // catalogs in its text.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.mjs';
+import { execFile } from 'node:child_process';
+import { startServer, allianceBin } from '../lib/server.mjs';
 import { untranslatedEnglish, textContent, catalog, parsePo } from '../lib/i18n.mjs';
 
 let srv;
@@ -181,5 +182,15 @@ describe('default_language', () => {
     assert.match(htmlTag(html), /lang="fr"/);
     const en = await (await fetch(fr.url + '/', { headers: { 'accept-language': 'en' } })).text();
     assert.match(htmlTag(en), /lang="en"/);
+  });
+
+  test('a default_language without a catalog stops the command with a clear message', async () => {
+    const r = await new Promise((ok) => {
+      execFile(allianceBin(), ['check-config'], {
+        env: { ...process.env, ALLIANCE_DEFAULT_LANGUAGE: 'de' }, timeout: 30_000,
+      }, (err, stdout, stderr) => ok({ code: err ? err.code : 0, stderr }));
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /default_language "de" has no catalog/);
   });
 });
