@@ -138,6 +138,26 @@ describe('the language of a page', () => {
     assert.deepEqual(untranslatedEnglish(body, 'fr'), [], 'English left in the French errors');
   });
 
+  test('the contact form refused by its rate limit says so in French', async () => {
+    const first = await get('/contact', { 'accept-language': 'fr' });
+    const csrf = /name="csrf" value="([^"]*)"/.exec(await first.text())?.[1];
+    const cookie = (first.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+    const send = () => get('/contact', {
+      'accept-language': 'fr', 'content-type': 'application/x-www-form-urlencoded', cookie,
+    }, {
+      method: 'POST',
+      body: new URLSearchParams({
+        csrf, name: 'Ana', email: 'limite@example.org', subject: 'Press', message: 'Bonjour',
+      }).toString(),
+    });
+    for (let i = 0; i < 5; i++) assert.equal((await send()).status, 303, `message ${i + 1}`);
+    const res = await send();
+    assert.equal(res.status, 429);
+    const html = await res.text();
+    assert.match(textContent(html), /Trop de messages ont été envoyés depuis votre connexion ou vers cette adresse\. Veuillez réessayer dans \d+ minutes?\./);
+    assert.deepEqual(untranslatedEnglish(html, 'fr'), []);
+  });
+
   test('the JSON errors of the API follow Accept-Language too', async () => {
     const res = await get('/api/v1/contact', {
       'accept-language': 'fr', 'content-type': 'application/json',
