@@ -13,6 +13,7 @@
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/render.h"
 #include "core/search.h"
 #include "core/util.h"
@@ -100,7 +101,8 @@ site_chrome(const struct req *r, json_t *model)
 		json_array_append_new(items,
 				      json_pack("{s:s,s:s,s:b}", "href",
 						nav[i]->path, "label",
-						nav[i]->label, "current", current));
+						_(nav[i]->label), "current",
+						current));
 	}
 	json_object_set_new(model, "nav", items);
 	if (r->person)
@@ -114,8 +116,8 @@ site_chrome(const struct req *r, json_t *model)
 	json_object_set_new(
 		model, "site",
 		json_pack("{s:s,s:s}", "name", site_name, "tagline",
-			  "An international civil society platform on crime "
-			  "prevention and criminal justice."));
+			  _("An international civil society platform on crime "
+			    "prevention and criminal justice.")));
 }
 
 /* Runs a list statement; NULL (and a 500 in w) on error. */
@@ -178,7 +180,7 @@ home(struct req *r, struct resp *w)
 		json_decref(bodies);
 		return;
 	}
-	resp_page(w, 200, "site/templates/home.html", "Home",
+	resp_page(w, 200, "site/templates/home.html", _("Home"),
 		  json_pack("{s:o,s:o,s:o,s:o}", "page", page, "focal_areas",
 			    focal, "bodies", bodies, "offices", offices));
 }
@@ -369,11 +371,11 @@ static const struct route site_routes[] = {
 /* The site's entries in the navigation; the members' directory (30) and
  * the contact form (70) are their modules'. */
 static const struct menu_entry site_nav[] = {
-	{.path = "/", .label = "Home", .order = 10},
-	{.path = "/about", .label = "About", .order = 20},
-	{.path = "/focal-points", .label = "Focal points", .order = 40},
-	{.path = "/bodies", .label = "UN bodies", .order = 50},
-	{.path = "/search", .label = "Search", .order = 60},
+	{.path = "/", .label = N_("Home"), .order = 10},
+	{.path = "/about", .label = N_("About"), .order = 20},
+	{.path = "/focal-points", .label = N_("Focal points"), .order = 40},
+	{.path = "/bodies", .label = N_("UN bodies"), .order = 50},
+	{.path = "/search", .label = N_("Search"), .order = 60},
 };
 
 /* The site's name from the settings, and its layout and error page as
