@@ -44,9 +44,17 @@ LIB_C    := $(filter-out src/main.c $(TEST_C) $(FUZZ_C),$(ALL_C))
 LIB_O    := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_C)) $(BUILD)/embedded.o
 TESTS    := $(patsubst src/%.c,$(BUILD)/%,$(TEST_C))
 
-EMBED_FILES := $(sort $(wildcard src/*/templates/*.html src/*/static/* src/*/migrations/*.sql))
+# Message catalogs (docs/ARCHITECTURE.md, Translations): each module's
+# src/<module>/po/<lang>.po; a language's files are merged (msgcat),
+# compiled (msgfmt --check) into $(BUILD)/i18n/<lang>.mo and embedded as
+# "i18n/<lang>.mo".  English, the source language, has no catalog.
+PO_FILES := $(sort $(wildcard src/*/po/*.po))
+LANGS    := $(sort $(basename $(notdir $(PO_FILES))))
+MO_FILES := $(patsubst %,$(BUILD)/i18n/%.mo,$(LANGS))
 
-.PHONY: all run test unit unit-build http load browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
+EMBED_FILES := $(sort $(wildcard src/*/templates/*.html src/*/static/* src/*/migrations/*.sql)) $(MO_FILES)
+
+.PHONY: po all run test unit unit-build http load browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
 all: $(BUILD)/alliance
 
 pkg-check:
@@ -73,6 +81,24 @@ $(BUILD)/embed: tools/embed.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
 
+$(BUILD)/i18n/%.mo: $(PO_FILES)
+	@mkdir -p $(dir $@)
+	msgcat --use-first -o $(BUILD)/i18n/$*.po $(sort $(wildcard src/*/po/$*.po))
+	msgfmt --check -o $@ $(BUILD)/i18n/$*.po
+
+# The template extractor of `make po` (tools/tmplpot.c, built from the
+# template compiler) and `make po` itself: every module's messages.pot
+# extracted again, every <lang>.po merged with it (scripts/po.sh).
+$(BUILD)/tools/tmplpot.o: tools/tmplpot.c | pkg-check
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tmplpot: $(BUILD)/tools/tmplpot.o $(LIB_O)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+po: $(BUILD)/tmplpot
+	@scripts/po.sh $(BUILD)/tmplpot
+
 $(BUILD)/embedded.c: $(BUILD)/embed $(EMBED_FILES)
 	$(BUILD)/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
 
@@ -96,8 +122,8 @@ node-deps: node_modules/.package-lock.json
 
 unit-build: $(TESTS)
 
-unit: $(TESTS)
-	@scripts/run-unit.sh $(TESTS) scripts/check-layers.sh
+unit: $(TESTS) $(BUILD)/tmplpot
+	@TMPLPOT=$(BUILD)/tmplpot scripts/run-unit.sh $(TESTS) scripts/check-layers.sh scripts/check-pot.sh
 
 # Test files run side by side (each has its own server, port and data
 # folder); files under tests/load/ measure the server under load, so they

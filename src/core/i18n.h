@@ -58,6 +58,10 @@ struct i18n_lang {
  */
 int i18n_init(const char *default_lang, char *err, size_t errlen);
 void i18n_free(void);
+/* For tests: adds the MO catalog mo[0..len) (kept by the caller) for
+ * language code, replacing one of that code.  0, or -1 with err. */
+int i18n_add(const char *code, const char *mo, size_t len, char *err,
+	     size_t errlen);
 
 /* The available languages, English first; valid after i18n_init. */
 size_t i18n_lang_count(void);
@@ -128,11 +132,22 @@ void i18n_format(struct buf *out, const char *text, ...)
  */
 size_t i18n_check(struct buf *report);
 
+/* ---- for the template compiler and the tests ---- */
+
+/* The plural form expr (a Plural-Forms "plural=" expression) gives for n:
+ * 0 with *form set, or -1 when expr is outside the subset. */
+int i18n_plural_eval(const char *expr, unsigned long n, unsigned long *form);
+/* The length of the argument name at s, just after a '{' ("mb}" -> 2), or
+ * 0 when no '}' closes a name of letters, digits and '_'. */
+size_t i18n_arg_name(const char *s);
 /*
- * Translated messages / all messages of lang's catalog (msgids of the
- * template), for the coverage line of make test.
+ * 1 when s's inline markup is well-formed and whitelisted: <a href="...">
+ * (a fixed address: "/path", "#id", "https://..." or "mailto:..."),
+ * <strong>, <em>, <code>, their closing tags, properly nested, and <br>;
+ * every '<' and '>' of s is part of such a tag.
  */
-void i18n_coverage(const struct i18n_lang *lang, size_t *translated,
-		   size_t *total);
+int i18n_markup_valid(const char *s);
+/* 1 when a and b are both valid and carry the same tags (any order). */
+int i18n_markup_same(const char *a, const char *b);
 
 #endif

@@ -12,6 +12,7 @@
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/render.h"
 #include "core/search.h"
 #include "core/util.h"
@@ -56,13 +57,13 @@ site_chrome(const struct req *r, json_t *model)
 	static const struct {
 		const char *href, *label;
 	} nav[] = {
-		{"/", "Home"},
-		{"/about", "About"},
-		{"/members", "Members"},
-		{"/focal-points", "Focal points"},
-		{"/bodies", "UN bodies"},
-		{"/search", "Search"},
-		{"/contact", "Contact"},
+		{"/", N_("Home")},
+		{"/about", N_("About")},
+		{"/members", N_("Members")},
+		{"/focal-points", N_("Focal points")},
+		{"/bodies", N_("UN bodies")},
+		{"/search", N_("Search")},
+		{"/contact", N_("Contact")},
 	};
 	json_t *items = json_array();
 
@@ -72,10 +73,10 @@ site_chrome(const struct req *r, json_t *model)
 			      (n > 1 && strncmp(r->path, nav[i].href, n) == 0 &&
 			       r->path[n] == '/');
 
-		json_array_append_new(items,
-				      json_pack("{s:s,s:s,s:b}", "href",
-						nav[i].href, "label",
-						nav[i].label, "current", current));
+		json_array_append_new(items, json_pack("{s:s,s:s,s:b}", "href",
+						       nav[i].href, "label",
+						       _(nav[i].label),
+						       "current", current));
 	}
 	json_object_set_new(model, "nav", items);
 	if (r->person)
@@ -89,8 +90,8 @@ site_chrome(const struct req *r, json_t *model)
 	json_object_set_new(
 		model, "site",
 		json_pack("{s:s,s:s}", "name", site_name, "tagline",
-			  "An international civil society platform on crime "
-			  "prevention and criminal justice."));
+			  _("An international civil society platform on crime "
+			    "prevention and criminal justice.")));
 }
 
 /* Runs a list statement; NULL (and a 500 in w) on error. */
@@ -153,7 +154,7 @@ home(struct req *r, struct resp *w)
 		json_decref(bodies);
 		return;
 	}
-	resp_page(w, 200, "site/templates/home.html", "Home",
+	resp_page(w, 200, "site/templates/home.html", _("Home"),
 		  json_pack("{s:o,s:o,s:o,s:o}", "page", page, "focal_areas",
 			    focal, "bodies", bodies, "offices", offices));
 }
