@@ -64,7 +64,9 @@ for dir in src/*/; do
 				grep -v INTEGER | head -1 || true)
 			if [ -n "$pf" ]; then
 				sed -i '/^"Plural-Forms:/d' "$po"
-				sed -i "/^\"Content-Transfer-Encoding:/a $pf" "$po"
+				# sed's a\ would turn the \n ending the line
+				# into a newline: double the backslashes
+				sed -i "/^\"Content-Transfer-Encoding:/a ${pf//\\/\\\\}" "$po"
 			fi
 		fi
 	done

@@ -32,6 +32,7 @@ const struct module *const app_modules[] = {
 	&accounts_settings_module,
 	&accounts_sessions_module,
 	&accounts_profile_module,
+	&accounts_language_module,
 	&admin_module,
 	&levels_module,
 	&pledges_module,

@@ -362,6 +362,30 @@ crlf_text(const char *s)
 	return buf_detach(&out, NULL);
 }
 
+/* The language a message was composed in is its Content-Language; a tag
+ * that is not letters, digits and '-' is left out, never a header of its
+ * own. */
+static void
+content_language_names_the_language(void **state)
+{
+	struct mail m = {.to = "ana@example.org",
+			 .subject = "Bonjour",
+			 .text = "Bonjour\n",
+			 .language = "fr"};
+	struct buf out = BUF_INIT;
+
+	mail_build(&m, "secretariat@alliance.example", 1800000000,
+		   "1@alliance.example", &out);
+	assert_non_null(strstr(buf_cstr(&out), "\r\nContent-Language: fr\r\n"));
+	buf_reset(&out);
+	m.language = "fr\r\nBcc: x@example.org";
+	mail_build(&m, "secretariat@alliance.example", 1800000000,
+		   "1@alliance.example", &out);
+	assert_null(strstr(buf_cstr(&out), "Content-Language"));
+	assert_null(strstr(buf_cstr(&out), "Bcc"));
+	buf_free(&out);
+}
+
 /* ---- golden files -------------------------------------------------- */
 
 static void
@@ -964,6 +988,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(content_language_names_the_language),
 		cmocka_unit_test(golden_ascii_text_only),
 		cmocka_unit_test(golden_utf8_alternative_with_unsubscribe),
 		cmocka_unit_test(header_values_survive_encoding_and_folding),
