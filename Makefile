@@ -24,7 +24,7 @@ OPT     ?= -O2
 # without them stops at once with the command that installs them.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lcsv
-PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && command -v msgfmt >/dev/null && echo yes)
 # Tables of structs (routes, fields, settings, commands, modules) name
 # their members (designated initialisers), so -Wextra's
 # -Wmissing-field-initializers stays on: a positional entry that misses a
@@ -59,7 +59,7 @@ all: $(BUILD)/alliance
 
 pkg-check:
 ifneq ($(PKG_OK),yes)
-	@echo "make: the libraries are missing (pkg-config does not find: $(PKGS));" >&2
+	@echo "make: the libraries or gettext's tools are missing (pkg-config does not find: $(PKGS), or no msgfmt);" >&2
 	@echo "make: run 'make deps' (or 'make run' / 'make test', which install them first)" >&2
 	@exit 1
 endif
@@ -81,7 +81,7 @@ $(BUILD)/embed: tools/embed.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
 
-$(BUILD)/i18n/%.mo: $(PO_FILES)
+$(BUILD)/i18n/%.mo: $(PO_FILES) | pkg-check
 	@mkdir -p $(dir $@)
 	msgcat --use-first -o $(BUILD)/i18n/$*.po $(sort $(wildcard src/*/po/$*.po))
 	msgfmt --check -o $@ $(BUILD)/i18n/$*.po

@@ -37,8 +37,11 @@ for pot in "$tmp"/*/messages.pot; do
 		fi
 		if ! msgcmp --use-untranslated "$def" "$pot" >"$tmp/cmp" 2>&1; then
 			echo "check-pot.sh: $def lacks messages the sources mark (run make po):"
-			grep 'this message is used but not defined' -A0 "$tmp/cmp" | head -20
-			sed -n 's/^.*: *\(msgid .*\)$/  \1/p' "$tmp/cmp" | head -5
+			# msgcmp names the line of each missing msgid in $pot
+			sed -n 's/^[^:]*:\([0-9]*\): this message is used but not defined.*/\1/p' \
+				"$tmp/cmp" | head -10 | while read -r line; do
+				echo "  $(sed -n "$((line - 1))p" "$pot")"
+			done
 			bad=1
 		fi
 	done

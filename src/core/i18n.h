@@ -12,11 +12,13 @@
  * machine and switch per process, not per request.
  *
  * The current language is per thread.  The core sets it for each request
- * before the handler runs (cookie "lang", then the account's saved
- * language, then Accept-Language, then the default_language setting) and
- * restores it afterwards; background jobs start in the default language.
- * Code that writes for someone else (an e-mail to its recipient) wraps that
- * in i18n_push(lang) ... i18n_pop().
+ * before anything is rendered (cookie "lang", then the account's saved
+ * language -- struct person's language, NULL until the accounts module
+ * fills it -- then Accept-Language, then the default_language setting)
+ * and restores the default afterwards; it is also req->lang.  Background
+ * jobs run in the default language.  Code that writes for someone else
+ * (an e-mail to its recipient) wraps that in i18n_push(code) ...
+ * i18n_pop().  The "lang" cookie holds a code ("fr"); the chooser sets it.
  *
  * Marking text in C (xgettext --keyword=_ --keyword=N_ --keyword=_n:1,2):
  *

@@ -426,7 +426,7 @@ markup_messages_keep_their_tags(void **state)
 		"href=\"/privacy\">privacy policy</a>.</p>");
 	assert_renders_in("fr", src, "{}",
 			  "<p>Nous n&#39;utilisons ce que vous nous envoyez "
-			  "que pour vous répondre ; voir notre <a "
+			  "que pour vous répondre ; voir notre <a "
 			  "href=\"/privacy\">politique de confidentialité</a>."
 			  "</p>");
 	/* the same tags in another order: used */
