@@ -489,6 +489,11 @@ describe('static files', () => {
     const found = [...css.matchAll(physical)]
       .filter(([, prop, value]) => !/^(float|clear|text-align)$/.test(prop) || /\b(left|right)\b/.test(value))
       .map(([, prop, value]) => `${prop}: ${value.trim()}`);
+    // a shorthand with four values whose right and left differ is a side too
+    for (const [, prop, value] of css.matchAll(/(?:^|[;{\s])(margin|padding|border-width|inset)\s*:\s*([^;}]*)/g)) {
+      const v = value.replace(/\([^)]*\)/g, 'f').trim().split(/\s+/);
+      if (v.length === 4 && v[1] !== v[3]) found.push(`${prop}: ${value.trim()}`);
+    }
     assert.deepEqual(found, [], 'use the logical property (margin-inline-start, inset-inline-start, text-align: start, ...)');
   });
 
