@@ -31,6 +31,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
@@ -39,8 +40,8 @@
 
 /* what resp_fail says when an answer could not be stored */
 #define NOT_SAVED                                                              \
-	"Something went wrong on our side. Your answer was not saved; please " \
-	"try again."
+	_("Something went wrong on our side. Your answer was not saved; "      \
+	  "please try again.")
 
 enum stmt_answer {
 	S_BY_TOKEN,
@@ -122,9 +123,9 @@ question_or_respond(struct req *r, struct resp *w, struct question *q)
 	if ((rc = db_step(st)) != DB_ROW) {
 		if (rc == DB_DONE)
 			resp_error(w, 404,
-				   "This link is not known. Please use the "
-				   "link in the latest e-mail from the "
-				   "secretariat, or reply to that e-mail.");
+				   _("This link is not known. Please use the "
+				     "link in the latest e-mail from the "
+				     "secretariat, or reply to that e-mail."));
 		else
 			membership_read_failed(w);
 		return 0;
@@ -139,19 +140,21 @@ question_or_respond(struct req *r, struct resp *w, struct question *q)
 	db_reset(st);
 	if (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0)
 		resp_error(w, 410,
-			   "Your application has been decided already, so "
-			   "there is nothing more to answer; the secretariat "
-			   "has written to you about the decision.");
+			   _("Your application has been decided already, so "
+			     "there is nothing more to answer; the "
+			     "secretariat has written to you about the "
+			     "decision."));
 	else if (used != 0)
 		resp_error(w, 410,
-			   "This question has been answered already, thank "
-			   "you. A link works once; if the secretariat needs "
-			   "to know more, it will send you a new one.");
+			   _("This question has been answered already, thank "
+			     "you. A link works once; if the secretariat "
+			     "needs to know more, it will send you a new "
+			     "one."));
 	else if (expires <= clock_now())
 		resp_error(w, 410,
-			   "This link has expired, or a newer question from "
-			   "the secretariat has replaced it. Please use the "
-			   "link in the latest e-mail, or reply to it.");
+			   _("This link has expired, or a newer question from "
+			     "the secretariat has replaced it. Please use the "
+			     "link in the latest e-mail, or reply to it."));
 	else
 		return 1;
 	return 0;
@@ -161,7 +164,7 @@ question_or_respond(struct req *r, struct resp *w, struct question *q)
 
 static const struct field answer_fields[] = {
 	{.name = "answer", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
-	 .maxlen = 5000, .label = "Your answer"},
+	 .maxlen = 5000, .label = N_("Your answer")},
 	JOIN_ORG_FIELDS,
 	{0},
 };
@@ -196,7 +199,7 @@ answer_page(struct req *r, struct resp *w, int status,
 		return membership_read_failed(w);
 	}
 	asked = json_pack("[{s:I}]", "created_at", (json_int_t)q->created_at);
-	render_add_times(asked, "created_at");
+	membership_add_times(asked, "created_at");
 	json_object_set_new(model, "question",
 			    json_pack("{s:s,s:O}", "body", q->body, "asked",
 				      json_array_get(asked, 0)));
@@ -215,7 +218,7 @@ answer_page(struct req *r, struct resp *w, int status,
 	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "applications/templates/answer.html",
-		  "Answer the secretariat's question", model);
+		  _("Answer the secretariat's question"), model);
 }
 
 static void
@@ -231,7 +234,7 @@ static void
 answer_thanks(struct req *r, struct resp *w)
 {
 	resp_page(w, 200, "applications/templates/answer_thanks.html",
-		  "Answer received", json_object());
+		  _("Answer received"), json_object());
 }
 
 /* ---- storing the answer ---- */
@@ -255,11 +258,12 @@ corrections(struct req *r, json_t *app, json_t *before, json_t *after)
 		if (v == NULL && ORG_REQUIRED(name)) {
 			const struct field *f = &answer_fields[1 + i];
 
-			membership_add_error(r, name,
-					  arena_printf(r->arena,
-						       "%s cannot be left "
-						       "empty",
-						       f->label));
+			membership_add_error(
+				r, name,
+				membership_format(r->arena,
+						  _("{label} cannot be left "
+						    "empty"),
+						  "label", _(f->label), NULL));
 			continue;
 		}
 		if ((v == NULL && old == NULL) ||
@@ -291,37 +295,50 @@ apply_corrections(struct req *r, int64_t id, json_t *app, json_t *after)
 	return db_run(st);
 }
 
-/* The receipt to the applicant and the notice to the secretariat. */
+/* The receipt to the applicant, in the language of the page the answer
+ * was sent from (recorded for the address, as Join's receipt is), and the
+ * notice to the secretariat in the default language. */
 static int
 answer_mails(struct req *r, json_t *app, int64_t id, const char *answer)
 {
 	const char *subject = applications_subject(app);
+	const char *email = membership_str(app, "applicant_email");
+	int rc;
 
-	if (mail_letter(
-		    r->db, membership_str(app, "applicant_email"),
-		    membership_str(app, "applicant_name"),
-		    "We received your answer",
-		    arena_printf(r->arena,
-				 "Thank you for answering the secretariat's "
-				 "question about your application (%s, for "
-				 "%s). Your answer:\n\n%s\n\nThe secretariat "
-				 "will review your application again and "
-				 "write to you at this address.",
-				 membership_str(app, "level_name"), subject,
-				 answer)) != 0)
+	if (mail_remember_language(r->db, r->arena, email) != 0 ||
+	    mail_letter(r->db, email, membership_str(app, "applicant_name"),
+			_("We received your answer"),
+			membership_format(
+				r->arena,
+				_("Thank you for answering the secretariat's "
+				  "question about your application ({level}, "
+				  "for {name}). Your answer:\n\n{answer}\n\n"
+				  "The secretariat will review your "
+				  "application again and write to you at "
+				  "this address."),
+				"level", membership_str(app, "level_name"),
+				"name", subject, "answer", answer, NULL)) != 0)
 		return -1;
-	return mail_to_secretariat(
+	i18n_push(NULL);
+	rc = mail_to_secretariat(
 		r->db,
-		arena_printf(r->arena, "Answer about the application: %s",
-			     subject),
-		arena_printf(r->arena,
-			     "%s <%s> answered your question about the "
-			     "application for %s:\n\n%s\n\nThe application is "
-			     "waiting for a decision again:\n\n%s/admin/"
-			     "applications/%lld",
-			     membership_str(app, "applicant_name"),
-			     membership_str(app, "applicant_email"), subject,
-			     answer, config_current->base_url, (long long)id));
+		membership_format(r->arena,
+				  _("Answer about the application: {name}"),
+				  "name", subject, NULL),
+		membership_format(
+			r->arena,
+			_("{applicant} <{email}> answered your question about "
+			  "the application for {name}:\n\n{answer}\n\nThe "
+			  "application is waiting for a decision "
+			  "again:\n\n{link}"),
+			"applicant", membership_str(app, "applicant_name"),
+			"email", email, "name", subject, "answer", answer,
+			"link",
+			arena_printf(r->arena, "%s/admin/applications/%lld",
+				     config_current->base_url, (long long)id),
+			NULL));
+	i18n_pop();
+	return rc;
 }
 
 static void

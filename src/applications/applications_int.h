@@ -28,16 +28,16 @@
  */
 #define JOIN_ORG_FIELDS                                                     \
 	{.name = "org_name", .type = FT_TEXT, .maxlen = 200,                \
-	 .label = "Organisation name"},                                     \
+	 .label = N_("Organisation name")},                                     \
 	{.name = "org_acronym", .type = FT_TEXT, .maxlen = 30,              \
-	 .label = "Acronym"},                                               \
-	{.name = "country", .type = FT_COUNTRY, .label = "Country"},        \
+	 .label = N_("Acronym")},                                               \
+	{.name = "country", .type = FT_COUNTRY, .label = N_("Country")},        \
 	{.name = "org_website", .type = FT_URL, .maxlen = 300,              \
-	 .label = "Website"},                                               \
+	 .label = N_("Website")},                                               \
 	{.name = "org_description", .type = FT_TEXTAREA, .maxlen = 5000,    \
-	 .label = "What your organisation does"},                           \
+	 .label = N_("What your organisation does")},                           \
 	{.name = "org_contact_address", .type = FT_TEXTAREA, .maxlen = 1000, \
-	 .label = "Postal address"}
+	 .label = N_("Postal address")}
 
 /*
  * One application as its pages show it, or json null when there is none

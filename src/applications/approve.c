@@ -24,6 +24,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "membership/membership.h"
@@ -312,20 +313,36 @@ add_representatives(struct req *r, json_t *app, int64_t org,
 	return rc;
 }
 
-/* Sends each invitee of app a one-time sign-in link.  0 or -1. */
+/*
+ * Sends each invitee of app a one-time sign-in link, in the invitee's
+ * language (mail_language), else the applicant's (the language the
+ * application was sent in), else the default.  0 or -1.
+ */
 static int
 invite(struct req *r, json_t *app, const struct invitee *inv, size_t ninv)
 {
-	const char *intro = arena_printf(
-		r->arena,
-		"The application of %s to the Alliance (%s) has been "
-		"approved: welcome! You can now take part as a member.",
-		applications_subject(app), membership_str(app, "level_name"));
+	const char *applicant = mail_language(
+		r->db, r->arena, membership_str(app, "applicant_email"), NULL);
 
-	for (size_t i = 0; i < ninv; i++)
-		if (organisations_invite(r, inv[i].id, inv[i].email, inv[i].name,
-				   "Welcome to the Alliance", intro) != 0)
+	for (size_t i = 0; i < ninv; i++) {
+		int rc;
+
+		i18n_push(mail_language(r->db, r->arena, inv[i].email,
+					applicant));
+		rc = organisations_invite(
+			r, inv[i].id, inv[i].email, inv[i].name,
+			_("Welcome to the Alliance"),
+			membership_format(
+				r->arena,
+				_("The application of {name} to the Alliance "
+				  "({level}) has been approved: welcome! You "
+				  "can now take part as a member."),
+				"name", applications_subject(app), "level",
+				membership_str(app, "level_name"), NULL));
+		i18n_pop();
+		if (rc != 0)
 			return -1;
+	}
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/mail.h"
 #include "core/render.h"
@@ -40,8 +41,8 @@
 #define MAX_REPS 3
 /* what resp_fail says when an application could not be stored */
 #define NOT_SAVED                                                              \
-	"Something went wrong on our side. Your application was not "          \
-	"saved; please try again."
+	_("Something went wrong on our side. Your application was not "        \
+	  "saved; please try again.")
 
 enum stmt_join {
 	S_LEVELS,
@@ -72,43 +73,53 @@ static const char *const join_sql_text[S_JOIN__MAX] = {
 static struct db_sql join_sql = {"join", join_sql_text, S_JOIN__MAX, 0};
 
 
-#define REP_FIELDS(n)                                                       \
+/* Representative n's four fields; the labels are spelled out (msgids
+ * xgettext can read). */
+#define REP_FIELDS(n, name_label, email_label, post_label, rank_label)      \
 	{.name = "rep" #n "_name", .type = FT_TEXT, .maxlen = 200,          \
-	 .label = "Name of representative " #n},                            \
-	{.name = "rep" #n "_email", .type = FT_EMAIL,                       \
-	 .label = "E-mail of representative " #n},                          \
+	 .label = name_label},                                              \
+	{.name = "rep" #n "_email", .type = FT_EMAIL, .label = email_label}, \
 	{.name = "rep" #n "_post", .type = FT_CHOICE,                       \
-	 .choices = organisations_post_values, .label = "UN post of representative " #n}, \
+	 .choices = organisations_post_values, .label = post_label},        \
 	{.name = "rep" #n "_rank", .type = FT_CHOICE,                       \
-	 .choices = organisations_rank_values, .label = "Rank of representative " #n}
+	 .choices = organisations_rank_values, .label = rank_label}
 
 static const struct field join_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Your name"},
+	 .maxlen = 200, .label = N_("Your name")},
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "Your e-mail"},
+	 .label = N_("Your e-mail")},
 	{.name = "post", .type = FT_CHOICE, .choices = organisations_post_values,
-	 .label = "Your UN post"},
+	 .label = N_("Your UN post")},
 	{.name = "rank", .type = FT_CHOICE, .choices = organisations_rank_values,
-	 .label = "Your rank"},
+	 .label = N_("Your rank")},
 	JOIN_ORG_FIELDS,
 	{.name = "focal", .type = FT_SLUG, .flags = FIELD_MULTI, .maxlen = 60,
-	 .label = "Focal areas"},
+	 .label = N_("Focal areas")},
 	{.name = "ecosoc_status", .type = FT_CHOICE, .choices = organisations_ecosoc_values,
-	 .label = "ECOSOC consultative status"},
+	 .label = N_("ECOSOC consultative status")},
 	{.name = "ecosoc_year", .type = FT_YEAR, .min = 1946, .max = 2100,
-	 .label = "Year ECOSOC status was granted"},
+	 .label = N_("Year ECOSOC status was granted")},
 	{.name = "dgc_associated", .type = FT_BOOL,
-	 .label = "Association with the Department of Global Communications"},
+	 .label = N_("Association with the Department of Global Communications")},
 	{.name = "dgc_year", .type = FT_YEAR, .min = 1946, .max = 2100,
-	 .label = "Year of association with the DGC"},
-	REP_FIELDS(1),
-	REP_FIELDS(2),
-	REP_FIELDS(3),
+	 .label = N_("Year of association with the DGC")},
+	REP_FIELDS(1, N_("Name of representative 1"),
+		   N_("E-mail of representative 1"),
+		   N_("UN post of representative 1"),
+		   N_("Rank of representative 1")),
+	REP_FIELDS(2, N_("Name of representative 2"),
+		   N_("E-mail of representative 2"),
+		   N_("UN post of representative 2"),
+		   N_("Rank of representative 2")),
+	REP_FIELDS(3, N_("Name of representative 3"),
+		   N_("E-mail of representative 3"),
+		   N_("UN post of representative 3"),
+		   N_("Rank of representative 3")),
 	{.name = "statement", .type = FT_TEXTAREA, .maxlen = 3000,
-	 .label = "Why you wish to join"},
+	 .label = N_("Why you wish to join")},
 	{.name = "consent", .type = FT_BOOL, .flags = FIELD_REQUIRED,
-	 .label = "Agreement to the privacy policy"},
+	 .label = N_("Agreement to the privacy policy")},
 	{0},
 };
 
@@ -240,7 +251,7 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 	json_t *focal = focal_model(r), *model;
 
 	if (focal == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	model = json_pack(
@@ -280,7 +291,9 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 	}
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "applications/templates/join_form.html",
-		  arena_printf(r->arena, "Apply: %s", lv->name), model);
+		  membership_format(r->arena, _("Apply: {level}"), "level",
+				    lv->name, NULL),
+		  model);
 }
 
 /* ---- the pages ---- */
@@ -292,11 +305,11 @@ join_levels(struct req *r, struct resp *w)
 	json_t *rows = st ? db_all_json(st) : NULL;
 
 	if (rows == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
-	resp_page(w, 200, "applications/templates/join.html", "Join the Alliance",
-		  json_pack("{s:o}", "levels", rows));
+	resp_page(w, 200, "applications/templates/join.html",
+		  _("Join the Alliance"), json_pack("{s:o}", "levels", rows));
 }
 
 static void
@@ -306,12 +319,13 @@ join_form(struct req *r, struct resp *w)
 	int rc = load_level(r, req_param(r, "level"), &lv);
 
 	if (rc < 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	if (rc == 0) {
-		resp_error(w, 404, "There is no such membership level. See "
-				   "the levels at /join.");
+		resp_error(w, 404,
+			   _("There is no such membership level. See the "
+			     "levels at /join."));
 		return;
 	}
 	form_page(r, w, 200, &lv);
@@ -321,7 +335,7 @@ static void
 join_thanks(struct req *r, struct resp *w)
 {
 	resp_page(w, 200, "applications/templates/join_thanks.html",
-		  "Application received", json_object());
+		  _("Application received"), json_object());
 }
 
 /* ---- checks that depend on the level ---- */
@@ -352,45 +366,46 @@ check_un_status(struct req *r)
 	    error_of(r, "dgc_year") == NULL) {
 		membership_add_error(
 			r, "ecosoc_status",
-			"Full membership needs UN status: give your "
-			"organisation's ECOSOC consultative status, or its "
-			"association with the UN Department of Global "
-			"Communications, with the year it was granted");
+			_("Full membership needs UN status: give your "
+			  "organisation's ECOSOC consultative status, or its "
+			  "association with the UN Department of Global "
+			  "Communications, with the year it was granted"));
 		return;
 	}
 	if (ecosoc) {
 		if (missing(r, "ecosoc_status"))
 			membership_add_error(
 				r, "ecosoc_status",
-				"ECOSOC consultative status: choose general, "
-				"special or roster");
+				_("ECOSOC consultative status: choose general, "
+				  "special or roster"));
 		if (missing(r, "ecosoc_year"))
 			membership_add_error(
 				r, "ecosoc_year",
-				"Year ECOSOC status was granted is required "
-				"with the status");
+				_("Year ECOSOC status was granted is required "
+				  "with the status"));
 		else if (ey->present && ey->num > year)
 			membership_add_error(
 				r, "ecosoc_year",
-				"Year ECOSOC status was granted cannot be in "
-				"the future");
+				_("Year ECOSOC status was granted cannot be in "
+				  "the future"));
 	}
 	if (assoc) {
 		if (dgc->num != 1 && error_of(r, "dgc_associated") == NULL)
 			membership_add_error(
 				r, "dgc_associated",
-				"Association with the Department of Global "
-				"Communications: tick the box to give the "
-				"year of association");
+				_("Association with the Department of Global "
+				  "Communications: tick the box to give the "
+				  "year of association"));
 		if (missing(r, "dgc_year"))
-			membership_add_error(r, "dgc_year",
-					  "Year of association with the DGC is "
-					  "required with the association");
+			membership_add_error(
+				r, "dgc_year",
+				_("Year of association with the DGC is "
+				  "required with the association"));
 		else if (dy->present && dy->num > year)
 			membership_add_error(
 				r, "dgc_year",
-				"Year of association with the DGC cannot be "
-				"in the future");
+				_("Year of association with the DGC cannot be "
+				  "in the future"));
 	}
 }
 
@@ -403,8 +418,9 @@ check_reps(struct req *r)
 	size_t nemails = 0;
 
 	if (req_value(r, "rank")->present && !req_value(r, "post")->present)
-		membership_add_error(r, "post",
-				  "Your UN post: choose one to give a rank");
+		membership_add_error(
+			r, "post",
+			_("Your UN post: choose one to give a rank"));
 	if (req_value(r, "email")->present)
 		emails[nemails++] =
 			mail_address_key(r->arena, req_value(r, "email")->str);
@@ -413,6 +429,7 @@ check_reps(struct req *r)
 		const char *k_email = arena_printf(r->arena, "rep%d_email", n);
 		const char *k_post = arena_printf(r->arena, "rep%d_post", n);
 		const char *k_rank = arena_printf(r->arena, "rep%d_rank", n);
+		const char *num = arena_printf(r->arena, "%d", n);
 		const struct value *name = req_value(r, k_name);
 		const struct value *email = req_value(r, k_email);
 		int any = name->present || email->present ||
@@ -424,25 +441,28 @@ check_reps(struct req *r)
 		if (missing(r, k_name))
 			membership_add_error(
 				r, k_name,
-				arena_printf(r->arena,
-					     "Name of representative %d is "
-					     "required with the other details",
-					     n));
+				membership_format(
+					r->arena,
+					_("Name of representative {n} is "
+					  "required with the other details"),
+					"n", num, NULL));
 		if (missing(r, k_email))
 			membership_add_error(
 				r, k_email,
-				arena_printf(r->arena,
-					     "E-mail of representative %d is "
-					     "required with the other details",
-					     n));
+				membership_format(
+					r->arena,
+					_("E-mail of representative {n} is "
+					  "required with the other details"),
+					"n", num, NULL));
 		if (req_value(r, k_rank)->present &&
 		    !req_value(r, k_post)->present)
 			membership_add_error(
 				r, k_post,
-				arena_printf(r->arena,
-					     "UN post of representative %d: "
-					     "choose one to give a rank",
-					     n));
+				membership_format(
+					r->arena,
+					_("UN post of representative {n}: "
+					  "choose one to give a rank"),
+					"n", num, NULL));
 		if (email->present) {
 			const char *e = mail_address_key(r->arena, email->str);
 
@@ -450,13 +470,13 @@ check_reps(struct req *r)
 				if (strcmp(emails[i], e) == 0)
 					membership_add_error(
 						r, k_email,
-						arena_printf(
+						membership_format(
 							r->arena,
-							"E-mail of "
-							"representative %d "
-							"is given twice: "
-							"each person once",
-							n));
+							_("E-mail of "
+							  "representative {n} "
+							  "is given twice: "
+							  "each person once"),
+							"n", num, NULL));
 			emails[nemails++] = e;
 		}
 	}
@@ -486,7 +506,7 @@ check_focal(struct req *r)
 		if (!found)
 			membership_add_error(
 				r, "focal",
-				"Focal areas: choose among the listed ones");
+				_("Focal areas: choose among the listed ones"));
 	}
 	json_decref(known);
 }
@@ -496,29 +516,31 @@ check_application(struct req *r, const struct level *lv)
 {
 	if (req_value(r, "consent")->num != 1)
 		membership_add_error(r, "consent",
-				  "Please agree to the privacy policy to "
-				  "send the application");
+				     _("Please agree to the privacy policy to "
+				       "send the application"));
 	if (lv->is_org) {
 		if (missing(r, "org_name"))
-			membership_add_error(r, "org_name",
-					  "Organisation name is required");
+			membership_add_error(
+				r, "org_name",
+				_("Organisation name is required"));
 		if (missing(r, "country"))
 			membership_add_error(r, "country",
-					     "Country is required");
+					     _("Country is required"));
 		if (missing(r, "org_description"))
 			membership_add_error(
 				r, "org_description",
-				"What your organisation does is required");
+				_("What your organisation does is required"));
 		check_reps(r);
 		if (lv->requires_un)
 			check_un_status(r);
 	} else {
 		if (missing(r, "country"))
 			membership_add_error(r, "country",
-					     "Country is required");
+					     _("Country is required"));
 		if (missing(r, "statement"))
-			membership_add_error(r, "statement",
-					  "Why you wish to join is required");
+			membership_add_error(
+				r, "statement",
+				_("Why you wish to join is required"));
 	}
 	check_focal(r);
 }
@@ -656,7 +678,10 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 /* The receipt to the applicant and the notice to the secretariat.  The
  * applicant's address is not confirmed, so the receipt carries no text
  * typed into the form (no names: the level's name is ours), lest the form
- * relay anyone's text to any address; the secretariat's notice has it. */
+ * relay anyone's text to any address; the secretariat's notice has it.
+ * The receipt is in the request's language, recorded for the address
+ * (mail_remember_language) so that the later letters about the
+ * application are in it too; the notice is in the default language. */
 static int
 send_notices(struct req *r, const struct level *lv, int64_t id,
 	     const char *email)
@@ -665,27 +690,38 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 	const char *who = lv->is_org ? req_value(r, "org_name")->str : name;
 	int rc;
 
-	rc = mail_letter(
-		r->db, email, NULL, "We received your application",
-		arena_printf(r->arena,
-			     "Thank you for applying to become a member of the "
-			     "Alliance (%s). The secretariat will review your "
-			     "application and write to you at this address, "
-			     "usually within a few weeks. If we need to know "
-			     "more, we will ask. If you did not apply, you can "
-			     "ignore this message.",
-			     lv->name));
+	rc = mail_remember_language(r->db, r->arena, email);
 	if (rc == 0)
-		rc = mail_to_secretariat(
-			r->db,
-			arena_printf(r->arena, "New membership application: %s",
-				     who),
-			arena_printf(r->arena,
-				     "%s <%s> applied for the level \"%s\" "
-				     "for %s. Review it here:\n\n%s/admin/"
-				     "applications/%lld",
-				     name, email, lv->name, who,
-				     config_current->base_url, (long long)id));
+		rc = mail_letter(
+			r->db, email, NULL, _("We received your application"),
+			membership_format(
+				r->arena,
+				_("Thank you for applying to become a member "
+				  "of the Alliance ({level}). The secretariat "
+				  "will review your application and write to "
+				  "you at this address, usually within a few "
+				  "weeks. If we need to know more, we will "
+				  "ask. If you did not apply, you can ignore "
+				  "this message."),
+				"level", lv->name, NULL));
+	if (rc != 0)
+		return rc;
+	i18n_push(NULL);
+	rc = mail_to_secretariat(
+		r->db,
+		membership_format(r->arena,
+				  _("New membership application: {name}"),
+				  "name", who, NULL),
+		membership_format(
+			r->arena,
+			_("{applicant} <{email}> applied for the level "
+			  "\"{level}\" for {name}. Review it here:\n\n{link}"),
+			"applicant", name, "email", email, "level", lv->name,
+			"name", who, "link",
+			arena_printf(r->arena, "%s/admin/applications/%lld",
+				     config_current->base_url, (long long)id),
+			NULL));
+	i18n_pop();
 	return rc;
 }
 
@@ -701,9 +737,11 @@ join_submit(struct req *r, struct resp *w)
 
 	if (rc <= 0) {
 		if (rc < 0)
-			resp_error(w, 500, "Something went wrong on our side.");
+			resp_error(w, 500,
+				   _("Something went wrong on our side."));
 		else
-			resp_error(w, 404, "There is no such membership level.");
+			resp_error(w, 404,
+				   _("There is no such membership level."));
 		return;
 	}
 	check_application(r, &lv);
@@ -715,7 +753,8 @@ join_submit(struct req *r, struct resp *w)
 	if ((wait = limits_check(r, w, &limits_join, email, "applications",
 				 &msg)) != 0) {
 		if (wait < 0)
-			resp_error(w, 500, "Something went wrong on our side.");
+			resp_error(w, 500,
+				   _("Something went wrong on our side."));
 		else if (r->want_json)
 			resp_error(w, 429, msg);
 		else {

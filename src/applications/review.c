@@ -35,6 +35,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/pager.h"
 #include "core/render.h"
 #include "core/util.h"
@@ -127,7 +128,8 @@ static struct db_sql review_sql = {"review", review_sql_text, R_REVIEW__MAX,
 static const char *const statuses[] = {"submitted", "more-info", "approved",
 				       "rejected", NULL};
 static const char *const status_labels[] = {
-	"Submitted", "Waiting for an answer", "Approved", "Rejected"};
+	N_("Submitted"), N_("Waiting for an answer"), N_("Approved"),
+	N_("Rejected")};
 static const char *const done_values[] = {"approved", "rejected", "asked",
 					  NULL};
 
@@ -204,9 +206,9 @@ host_pattern(struct arena *a, const char *prefix, const char *host)
 
 static const struct field list_fields[] = {
 	{.name = "status", .type = FT_CHOICE, .choices = statuses,
-	 .label = "Status"},
+	 .label = N_("Status")},
 	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
-	 .label = "Page"},
+	 .label = N_("Page")},
 	{0},
 };
 
@@ -222,8 +224,9 @@ add_status_labels(json_t *rows)
 
 		for (size_t k = 0; s && statuses[k]; k++)
 			if (strcmp(s, statuses[k]) == 0)
-				json_object_set_new(row, "status_label",
-						    json_string(status_labels[k]));
+				json_object_set_new(
+					row, "status_label",
+					json_string(_(status_labels[k])));
 		json_object_set_new(row, "open",
 				    json_boolean(s && (strcmp(s, "submitted") == 0 ||
 						       strcmp(s, "more-info") == 0)));
@@ -241,7 +244,7 @@ queue_page(struct req *r, struct resp *w)
 	int has_next;
 
 	if (st == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	db_bind_text(st, 1, status);
@@ -250,21 +253,22 @@ queue_page(struct req *r, struct resp *w)
 	db_bind_int(st, 3, PAGE_SIZE + 1);
 	db_bind_int(st, 4, pager_offset(&pg));
 	if ((rows = db_all_json(st)) == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	has_next = pager_trim(rows, PAGE_SIZE);
-	render_add_times(rows, "submitted_at");
+	membership_add_times(rows, "submitted_at");
 	add_status_labels(rows);
 	opts = json_array();
 	for (size_t i = 0; statuses[i]; i++)
 		json_array_append_new(
-			opts, json_pack("{s:s,s:s,s:b}", "value", statuses[i],
-					"label", status_labels[i], "selected",
-					status && strcmp(status, statuses[i]) == 0));
+			opts,
+			json_pack("{s:s,s:s,s:b}", "value", statuses[i],
+				  "label", _(status_labels[i]), "selected",
+				  status && strcmp(status, statuses[i]) == 0));
 	membership_admin_page(
 		r, w, 200, "applications/templates/review_list.html",
-		"Membership applications", "/admin/applications",
+		_("Membership applications"), "/admin/applications",
 		json_pack("{s:o,s:o,s:o,s:s?}", "applications", rows,
 			  "status_options", opts, "pager",
 			  pager_model(r, &pg, "/admin/applications", NULL,
@@ -295,15 +299,30 @@ is_open(json_t *app)
 	return s && (strcmp(s, "submitted") == 0 || strcmp(s, "more-info") == 0);
 }
 
-/* Adds a possible duplicate to list. */
+/* The words for a duplicate's kind (a code: organisation, application,
+ * membership), translated. */
+static const char *
+kind_label(const char *kind)
+{
+	if (strcmp(kind, "organisation") == 0)
+		return _("organisation");
+	if (strcmp(kind, "application") == 0)
+		return _("application");
+	if (strcmp(kind, "membership") == 0)
+		return _("membership");
+	return kind;
+}
+
+/* Adds a possible duplicate to list; reason is a msgid (N_()). */
 static void
 add_dup(json_t *list, const char *kind, json_int_t id, const char *name,
 	const char *href, const char *reason)
 {
 	json_array_append_new(list,
-			      json_pack("{s:s,s:I,s:s,s:s,s:s}", "kind", kind,
+			      json_pack("{s:s,s:s,s:I,s:s,s:s,s:s}", "kind",
+					kind, "kind_label", kind_label(kind),
 					"id", id, "name", name ? name : "",
-					"href", href, "reason", reason));
+					"href", href, "reason", _(reason)));
 }
 
 /* Where the reviewer reads about organisation id: its history in the
@@ -355,7 +374,7 @@ dup_sites(struct req *r, const char *host, int64_t own, json_t *list)
 			add_dup(list, "organisation", db_col_int(st, 0),
 				db_col_text(st, 2),
 				org_href(r, db_col_int(st, 0)),
-				"same website host");
+				N_("same website host"));
 	return rc == DB_DONE ? 0 : -1;
 }
 
@@ -377,7 +396,7 @@ dup_members(struct req *r, const char *email, json_t *list)
 				     "/admin/audit?object_type=membership"
 				     "&object_id=%lld",
 				     (long long)db_col_int(st, 0)),
-			"this address already has a membership");
+			N_("this address already has a membership"));
 	return rc == DB_DONE ? 0 : -1;
 }
 
@@ -407,19 +426,19 @@ dup_pending(struct req *r, json_t *app, const char *name_key,
 		if (*name_key && other_org &&
 		    strcmp(organisations_folded(r->arena, other_org), name_key) == 0)
 			add_dup(list, "application", id, label, href,
-				"same name");
+				N_("same name"));
 		if (*host && db_col_text(st, 4) &&
 		    strcmp(url_host(r->arena, db_col_text(st, 4)), host) == 0)
 			add_dup(list, "application", id, label, href,
-				"same website host");
+				N_("same website host"));
 		if (strcmp(other_email, email) == 0)
 			add_dup(list, "application", id, label, href,
-				"same e-mail address");
+				N_("same e-mail address"));
 		else if (*domain &&
 			 strcmp(organisations_email_domain(r->arena, other_email),
 				domain) == 0)
 			add_dup(list, "application", id, label, href,
-				"same e-mail domain");
+				N_("same e-mail domain"));
 	}
 	return rc == DB_DONE ? 0 : -1;
 }
@@ -442,11 +461,11 @@ duplicates(struct req *r, json_t *app)
 
 	if (common_mail_domain(domain))
 		domain = "";
-	if ((*name_key &&
-	     dup_orgs(r, R_DUP_NAME, name_key, "same name", own, list) != 0) ||
+	if ((*name_key && dup_orgs(r, R_DUP_NAME, name_key, N_("same name"),
+				   own, list) != 0) ||
 	    (*host && dup_sites(r, host, own, list) != 0) ||
 	    (*domain && org &&
-	     dup_orgs(r, R_DUP_DOMAIN, domain, "same e-mail domain", own,
+	     dup_orgs(r, R_DUP_DOMAIN, domain, N_("same e-mail domain"), own,
 		      list) != 0) ||
 	    (org == NULL &&
 	     dup_members(r, membership_str(app, "applicant_email"), list) !=
@@ -502,9 +521,9 @@ review_application_view(struct req *r, int64_t id)
 		reps = json_array();
 	}
 	one = json_pack("[O]", app);
-	render_add_times(one, "submitted_at");
-	render_add_times(one, "decided_at");
-	render_add_times(one, "consent_at");
+	membership_add_times(one, "submitted_at");
+	membership_add_times(one, "decided_at");
+	membership_add_times(one, "consent_at");
 	add_status_labels(one);
 	json_decref(one);
 	return json_pack("{s:o,s:o,s:b,s:b,s:o}", "representatives", reps,
@@ -528,7 +547,7 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 	if (model == NULL)
 		return membership_read_failed(w);
 	if (json_is_null(model)) {
-		resp_error(w, 404, "There is no such application.");
+		resp_error(w, 404, _("There is no such application."));
 		return;
 	}
 	app = json_object_get(model, "application");
@@ -539,14 +558,14 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 		return membership_read_failed(w);
 	}
 	if (done->present && strcmp(done->str, "approved") == 0)
-		notice = "The application is approved: the membership is "
-			 "active and the invitations are on their way.";
+		notice = _("The application is approved: the membership is "
+			   "active and the invitations are on their way.");
 	else if (done->present && strcmp(done->str, "rejected") == 0)
-		notice = "The application is rejected; the applicant has been "
-			 "told why.";
+		notice = _("The application is rejected; the applicant has "
+			   "been told why.");
 	else if (done->present && strcmp(done->str, "asked") == 0)
-		notice = "Your question has been sent to the applicant, with a "
-			 "link to answer it.";
+		notice = _("Your question has been sent to the applicant, "
+			   "with a link to answer it.");
 	json_object_set_new(model, "duplicates", dups);
 	json_object_set_new(model, "conversation", talk);
 	if (notice)
@@ -556,8 +575,9 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 	membership_add_errors(r, model);
 	membership_admin_page(
 		r, w, status, "applications/templates/review_show.html",
-		arena_printf(r->arena, "Application %lld", (long long)id), NULL,
-		model);
+		membership_format(r->arena, _("Application {id}"), "id",
+				  membership_id_text(r->arena, id), NULL),
+		NULL, model);
 }
 
 static const struct field detail_fields[] = {
@@ -584,7 +604,7 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 	json_t *app;
 
 	if (id <= 0) {
-		resp_error(w, 404, "There is no such application.");
+		resp_error(w, 404, _("There is no such application."));
 		return NULL;
 	}
 	if (db_begin(r->db) != 0) {
@@ -598,15 +618,17 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 	if (json_is_null(app)) {
 		json_decref(app);
 		db_rollback(r->db);
-		resp_error(w, 404, "There is no such application.");
+		resp_error(w, 404, _("There is no such application."));
 		return NULL;
 	}
 	if (!is_open(app)) {
-		resp_error(w, 409,
-			   arena_printf(r->arena,
-					"This application has been decided "
-					"already (%s); nothing was changed.",
-					membership_str(app, "status")));
+		resp_error(
+			w, 409,
+			membership_format(
+				r->arena,
+				_("This application has been decided "
+				  "already ({status}); nothing was changed."),
+				"status", membership_str(app, "status"), NULL));
 		json_decref(app);
 		db_rollback(r->db);
 		return NULL;
@@ -638,9 +660,69 @@ set_decided(struct req *r, int64_t id, const char *status, const char *reason,
 	return db_changes(r->db) == 1 ? 0 : -1;
 }
 
+/*
+ * A letter to the applicant of app about it, in the applicant's language
+ * (mail_language: the account's, else the one the application was sent
+ * in, else the default).  text is a msgid with {level} and {name} (the
+ * level, and the organisation or person applying) and the name, value
+ * pairs of its other arguments; at most three.  0 or -1.
+ */
+static int
+applicant_letter(struct req *r, json_t *app, const char *subject,
+		 const char *text, const char *n1, const char *v1,
+		 const char *n2, const char *v2, const char *n3, const char *v3)
+{
+	const char *email = membership_str(app, "applicant_email");
+	int rc;
+
+	i18n_push(mail_language(r->db, r->arena, email, NULL));
+	rc = mail_letter(r->db, email, membership_str(app, "applicant_name"),
+			 _(subject),
+			 membership_format(r->arena, _(text), "level",
+					   membership_str(app, "level_name"),
+					   "name", applications_subject(app),
+					   n1, v1, n2, v2, n3, v3, NULL));
+	i18n_pop();
+	return rc;
+}
+
+/* The letter that tells the applicant of app why it was rejected. */
+static int
+reject_letter(struct req *r, json_t *app, const char *reason)
+{
+	return applicant_letter(
+		r, app, N_("Your application to the Alliance"),
+		N_("Thank you for applying to become a member of the Alliance "
+		   "({level}, for {name}). After reviewing your application, "
+		   "the secretariat cannot accept it, for this "
+		   "reason:\n\n{reason}\n\nIf you have questions, reply to "
+		   "this message."),
+		"reason", reason, NULL, NULL, NULL, NULL);
+}
+
+/* The letter with the secretariat's question and the link (token) to
+ * answer it. */
+static int
+ask_letter(struct req *r, json_t *app, const char *question, const char *token)
+{
+	return applicant_letter(
+		r, app, N_("A question about your application"),
+		/* TRANSLATORS: {days} is a number of days, more than one */
+		N_("Thank you for applying to become a member of the Alliance "
+		   "({level}, for {name}). Before we can decide, the "
+		   "secretariat would like to know more:\n\n{question}\n\n"
+		   "Please answer on this page, where you can also correct "
+		   "your organisation's details:\n\n{link}\n\nThe link is "
+		   "for you alone: it works once, for {days} days."),
+		"question", question, "link",
+		arena_printf(r->arena, "%s/join/answer/%s",
+			     config_current->base_url, token),
+		"days", arena_printf(r->arena, "%d", MESSAGES_LINK_DAYS));
+}
+
 static const struct field reject_fields[] = {
 	{.name = "reason", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
-	 .maxlen = 3000, .label = "Reason"},
+	 .maxlen = 3000, .label = N_("Reason")},
 	{0},
 };
 
@@ -657,28 +739,14 @@ reject(struct req *r, struct resp *w)
 		return;
 	reason = req_value(r, "reason")->str;
 	if (set_decided(r, id, "rejected", reason, 0, 0) != 0 ||
-	    audit_record_new(r->db, r->person->id, "application.reject",
-			     "application", membership_id_text(r->arena, id),
-			     json_pack("{s:s}", "status",
-				       membership_str(app, "status")),
-			     json_pack("{s:s,s:s}", "status", "rejected",
-				       "reason", reason),
-			     r->client) != 0 ||
-	    mail_letter(
-		    r->db, membership_str(app, "applicant_email"),
-		    membership_str(app, "applicant_name"),
-		    "Your application to the Alliance",
-		    arena_printf(r->arena,
-				 "Thank you for applying to become a member "
-				 "of the Alliance (%s, for %s). After "
-				 "reviewing your application, the "
-				 "secretariat cannot accept it, for this "
-				 "reason:\n\n%s\n\nIf you have questions, "
-				 "reply to this message.",
-				 membership_str(app, "level_name"),
-				 applications_subject(app),
-				 reason)) != 0 ||
-	    db_commit(r->db) != 0) {
+	    audit_record_new(
+		    r->db, r->person->id, "application.reject", "application",
+		    membership_id_text(r->arena, id),
+		    json_pack("{s:s}", "status", membership_str(app, "status")),
+		    json_pack("{s:s,s:s}", "status", "rejected", "reason",
+			      reason),
+		    r->client) != 0 ||
+	    reject_letter(r, app, reason) != 0 || db_commit(r->db) != 0) {
 		json_decref(app);
 		return resp_fail(r, w, NULL);
 	}
@@ -690,7 +758,7 @@ reject(struct req *r, struct resp *w)
 
 static const struct field ask_fields[] = {
 	{.name = "question", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
-	 .maxlen = 3000, .label = "Question"},
+	 .maxlen = 3000, .label = N_("Question")},
 	{0},
 };
 
@@ -715,8 +783,8 @@ ask(struct req *r, struct resp *w)
 	db_bind_text(st, 1, question);
 	db_bind_int(st, 2, id);
 	if (db_run(st) != 0 ||
-	    messages_question_add(r->db, id, r->person->id, question, clock_now(),
-				token) != 0 ||
+	    messages_question_add(r->db, id, r->person->id, question,
+				  clock_now(), token) != 0 ||
 	    audit_record_new(
 		    r->db, r->person->id, "application.ask", "application",
 		    membership_id_text(r->arena, id),
@@ -724,24 +792,7 @@ ask(struct req *r, struct resp *w)
 		    json_pack("{s:s,s:s}", "status", "more-info", "question",
 			      question),
 		    r->client) != 0 ||
-	    mail_letter(
-		    r->db, membership_str(app, "applicant_email"),
-		    membership_str(app, "applicant_name"),
-		    "A question about your application",
-		    arena_printf(r->arena,
-				 "Thank you for applying to become a member "
-				 "of the Alliance (%s, for %s). Before we "
-				 "can decide, the secretariat would like to "
-				 "know more:\n\n%s\n\nPlease answer on this "
-				 "page, where you can also correct your "
-				 "organisation's details:\n\n%s/join/answer/"
-				 "%s\n\nThe link is for you alone: it works "
-				 "once, for %d days.",
-				 membership_str(app, "level_name"),
-				 applications_subject(app), question,
-				 config_current->base_url, token,
-				 MESSAGES_LINK_DAYS)) != 0 ||
-	    db_commit(r->db) != 0) {
+	    ask_letter(r, app, question, token) != 0 || db_commit(r->db) != 0) {
 		json_decref(app);
 		return resp_fail(r, w, NULL);
 	}
@@ -818,13 +869,13 @@ count_waiting(struct req *r, int64_t *n)
 
 /* Its tile of the secretariat's overview (admin/menu.c). */
 static const struct admin_tile review_tiles[] = {
-	{"Applications waiting for a decision", "/admin/applications", 20,
+	{N_("Applications waiting for a decision"), "/admin/applications", 20,
 	 count_waiting},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry review_menu[] = {
-	{"/admin/applications", "Applications", 20},
+	{"/admin/applications", N_("Applications"), 20},
 };
 
 /* approve.c's statements are review's: approving is the end of a

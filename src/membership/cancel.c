@@ -30,6 +30,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/i18n.h"
 #include "core/mail.h"
 #include "core/util.h"
 #include "membership/membership.h"
@@ -87,12 +88,14 @@ membership_of(struct req *r, int mine)
 
 /*
  * Moves membership m to state, audited as action by r's person with the
- * reason (or none), and mails its contacts subject and body; in the
- * caller's transaction.  0, or -1.
+ * reason (or none), and mails its contacts subject and body (msgids, in
+ * each reader's language, with the arguments args: states_mail_contacts);
+ * in the caller's transaction.  0, or -1.
  */
 static int
 set_state(struct req *r, json_t *m, const char *state, const char *action,
-	  const char *reason, const char *subject, const char *body)
+	  const char *reason, const char *subject, const char *body,
+	  const char *const *args)
 {
 	struct db_stmt *st = db_stmt(r->db, &cancel_sql, C_SET);
 	char today[11], id[32];
@@ -115,7 +118,7 @@ set_state(struct req *r, json_t *m, const char *state, const char *action,
 	return states_mail_contacts(
 		       r->db, json_integer_value(json_object_get(m, "person")),
 		       json_integer_value(json_object_get(m, "organisation")),
-		       subject, body) < 0
+		       r->person->id, subject, body, args) < 0
 		       ? -1
 		       : 0;
 }
@@ -139,18 +142,18 @@ begin_change(struct req *r, struct resp *w, int mine, int ended)
 	if (json_is_null(m)) {
 		db_rollback(r->db);
 		resp_error(w, 404,
-			   mine ? "You do not answer for such a "
-				  "membership."
-				: "There is no such membership.");
+			   mine ? _("You do not answer for such a "
+				    "membership.")
+				: _("There is no such membership."));
 		return NULL;
 	}
 	if ((strcmp(membership_str(m, "state"), "cancelled") == 0) != ended) {
 		db_rollback(r->db);
 		json_decref(m);
 		resp_error(w, 409,
-			   ended ? "Only a membership that has ended "
-				   "can be taken back."
-				 : "This membership has already ended.");
+			   ended ? _("Only a membership that has ended "
+				     "can be taken back.")
+				 : _("This membership has already ended."));
 		return NULL;
 	}
 	return m;
@@ -180,41 +183,58 @@ static void
 member_cancel(struct req *r, struct resp *w)
 {
 	const char *reason = reason_of(r);
-	struct buf body = BUF_INIT, note = BUF_INIT;
+	const char *args[7];
+	struct buf note = BUF_INIT;
 	json_t *m;
 	int rc;
 
 	w->flags |= ROUTE_PERSONAL;
 	if (r->errors) {
 		resp_error(w, 422,
-			   "The reason is too long: at most 2,000 "
-			   "characters.");
+			   _("The reason is too long: at most 2,000 "
+			     "characters."));
 		return;
 	}
 	if (req_value(r, "confirm")->num != 1) {
 		resp_error(w, 422,
-			   "Nothing was changed: tick the box to "
-			   "confirm that the membership ends now.");
+			   _("Nothing was changed: tick the box to "
+			     "confirm that the membership ends now."));
 		return;
 	}
 	if ((m = begin_change(r, w, 1, 0)) == NULL)
 		return;
-	buf_printf(&body,
-		   "The membership of %s (%s) has ended, as %s asked on the "
-		   "Alliance's website. It no longer appears in the member "
-		   "directory.\n\nIf this was a mistake, write to the "
-		   "secretariat: it can take the end back.",
-		   membership_str(m, "member"), membership_str(m, "level"),
-		   r->person->name);
-	buf_printf(&note, "%s ended the membership of %s (%s).\n\nReason: %s\n",
-		   r->person->name, membership_str(m, "member"),
-		   membership_str(m, "level"),
-		   reason ? reason : "(none given)");
+	args[0] = "member";
+	args[1] = membership_str(m, "member");
+	args[2] = "level";
+	args[3] = membership_str(m, "level");
+	args[4] = "person";
+	args[5] = r->person->name;
+	args[6] = NULL;
 	rc = set_state(r, m, "cancelled", "membership.cancel", reason,
-		       "Your membership has ended", buf_cstr(&body)) != 0 ||
-	     mail_to_secretariat(r->db, "A membership was ended by its member",
-				 buf_cstr(&note)) != 0;
-	buf_free(&body);
+		       N_("Your membership has ended"),
+		       N_("The membership of {member} ({level}) has ended, as "
+			  "{person} asked on the Alliance's website. It no "
+			  "longer appears in the member directory.\n\nIf this "
+			  "was a mistake, write to the secretariat: it can "
+			  "take the end back."),
+		       args) != 0;
+	if (rc == 0) {
+		/* the secretariat reads the default language */
+		i18n_push(NULL);
+		states_format(&note,
+			      _("{person} ended the membership of {member} "
+				"({level}).\n\nReason: {reason}\n"),
+			      (const char *const[]){
+				      "person", r->person->name, "member",
+				      membership_str(m, "member"), "level",
+				      membership_str(m, "level"), "reason",
+				      reason ? reason : _("(none given)"),
+				      NULL});
+		rc = mail_to_secretariat(
+			     r->db, _("A membership was ended by its member"),
+			     buf_cstr(&note)) != 0;
+		i18n_pop();
+	}
 	buf_free(&note);
 	if (rc) {
 		json_decref(m);
@@ -228,28 +248,27 @@ static void
 admin_cancel(struct req *r, struct resp *w)
 {
 	const char *reason = reason_of(r);
-	struct buf body = BUF_INIT;
 	json_t *m;
 	int rc;
 
 	w->flags |= ROUTE_PERSONAL;
 	if (r->errors || reason == NULL) {
 		resp_error(w, 422,
-			   "Give the reason the member will be told "
-			   "(at most 2,000 characters).");
+			   _("Give the reason the member will be told "
+			     "(at most 2,000 characters)."));
 		return;
 	}
 	if ((m = begin_change(r, w, 0, 0)) == NULL)
 		return;
-	buf_printf(&body,
-		   "The secretariat has ended the membership of %s (%s). It "
-		   "no longer appears in the member directory.\n\nThe "
-		   "reason:\n%s\n",
-		   membership_str(m, "member"), membership_str(m, "level"),
-		   reason);
-	rc = set_state(r, m, "cancelled", "membership.cancel", reason,
-		       "Your membership has ended", buf_cstr(&body));
-	buf_free(&body);
+	rc = set_state(
+		r, m, "cancelled", "membership.cancel", reason,
+		N_("Your membership has ended"),
+		N_("The secretariat has ended the membership of "
+		   "{member} ({level}). It no longer appears in the "
+		   "member directory.\n\nThe reason:\n{reason}\n"),
+		(const char *const[]){"member", membership_str(m, "member"),
+				      "level", membership_str(m, "level"),
+				      "reason", reason, NULL});
 	if (rc != 0) {
 		json_decref(m);
 		return resp_fail(r, w, NULL);
@@ -264,7 +283,6 @@ admin_cancel(struct req *r, struct resp *w)
 static void
 admin_reinstate(struct req *r, struct resp *w)
 {
-	struct buf body = BUF_INIT;
 	enum mstate to;
 	json_t *m;
 	int rc;
@@ -276,17 +294,26 @@ admin_reinstate(struct req *r, struct resp *w)
 		MS_ACTIVE, states_days(membership_str(m, "period_end")),
 		(int)json_integer_value(json_object_get(m, "grace_days")),
 		today_days());
-	buf_printf(&body,
-		   "The secretariat has taken back the end of the membership "
-		   "of %s (%s). Its period runs until %s; it is %s.\n",
-		   membership_str(m, "member"), membership_str(m, "level"),
-		   membership_str(m, "period_end"),
-		   to == MS_ACTIVE  ? "active again"
-		   : to == MS_GRACE ? "in its grace period: please renew it"
-				    : "lapsed: please renew it");
-	rc = set_state(r, m, states_name(to), "membership.reinstate",
-		       NULL, "Your membership is back", buf_cstr(&body));
-	buf_free(&body);
+	rc = set_state(
+		r, m, states_name(to), "membership.reinstate", NULL,
+		N_("Your membership is back"),
+		to == MS_ACTIVE
+			? N_("The secretariat has taken back the end of the "
+			     "membership of {member} ({level}). Its period "
+			     "runs until {end}; it is active again.\n")
+		: to == MS_GRACE
+			? N_("The secretariat has taken back the end of the "
+			     "membership of {member} ({level}). Its period "
+			     "runs until {end}; it is in its grace period: "
+			     "please renew it.\n")
+			: N_("The secretariat has taken back the end of the "
+			     "membership of {member} ({level}). Its period "
+			     "runs until {end}; it is lapsed: please renew "
+			     "it.\n"),
+		(const char *const[]){"member", membership_str(m, "member"),
+				      "level", membership_str(m, "level"),
+				      "end", membership_str(m, "period_end"),
+				      NULL});
 	if (rc != 0) {
 		json_decref(m);
 		return resp_fail(r, w, NULL);
@@ -300,8 +327,8 @@ static const struct field member_fields[] = {
 	{.name = "reason",
 	 .type = FT_TEXTAREA,
 	 .maxlen = 2000,
-	 .label = "Why the membership ends"},
-	{.name = "confirm", .type = FT_BOOL, .label = "Confirmation"},
+	 .label = N_("Why the membership ends")},
+	{.name = "confirm", .type = FT_BOOL, .label = N_("Confirmation")},
 	{0},
 };
 
@@ -309,7 +336,7 @@ static const struct field admin_fields[] = {
 	{.name = "reason",
 	 .type = FT_TEXTAREA,
 	 .maxlen = 2000,
-	 .label = "Reason"},
+	 .label = N_("Reason")},
 	{0},
 };
 

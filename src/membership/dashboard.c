@@ -34,9 +34,12 @@
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/escape.h"
+#include "core/i18n.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "membership/membership.h"
 #include "membership/period.h"
+#include "membership/states.h"
 
 #define CHART_MONTHS 24
 #define TOP_COUNTRIES 15
@@ -236,19 +239,16 @@ dashboard_chart_svg(struct buf *out, const char *id, const char *title,
 
 /* ---- the page ---- */
 
-static const char *const month_names[] = {"Jan", "Feb", "Mar", "Apr",
-					  "May", "Jun", "Jul", "Aug",
-					  "Sep", "Oct", "Nov", "Dec"};
-
-/* "2026-03" -> "Mar 2026" in out (at least 16 bytes); the text itself
- * when it is not a month. */
+/* "2026-03" -> "Mar 2026" in out (at least 48 bytes: the month's name is
+ * translated); the text itself when it is not a month. */
 static void
 month_label(const char *ym, char *out, size_t len)
 {
 	int y, m;
 
 	if (ym && sscanf(ym, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
-		snprintf(out, len, "%s %04d", month_names[m - 1], y);
+		snprintf(out, len, "%s %04d", _(membership_month_names[m - 1]),
+			 y);
 	else
 		snprintf(out, len, "%s", ym ? ym : "");
 }
@@ -286,14 +286,13 @@ top_countries(json_t *rows)
 		}
 		if (!json_is_string(json_object_get(row, "country")))
 			json_object_set_new(row, "country",
-					    json_string("Not given"));
+					    json_string(_("Not given")));
 		json_array_append(out, row);
 	}
 	if (json_array_size(rows) > TOP_COUNTRIES)
-		json_array_append_new(out,
-				      json_pack("{s:s,s:I,s:b}", "country",
-						"Others", "members", others,
-						"others", 1));
+		json_array_append_new(out, json_pack("{s:s,s:I,s:b}", "country",
+						     _("Others"), "members",
+						     others, "others", 1));
 	json_decref(rows);
 	return out;
 }
@@ -304,7 +303,7 @@ static void
 add_chart(json_t *model, json_t *months, int json)
 {
 	struct chart_point pts[CHART_MONTHS];
-	char labels[CHART_MONTHS][16];
+	char labels[CHART_MONTHS][48];
 	struct buf svg = BUF_INIT;
 	json_t *row;
 	size_t i, n = 0;
@@ -321,12 +320,12 @@ add_chart(json_t *model, json_t *months, int json)
 	}
 	if (json)
 		return;
-	dashboard_chart_svg(&svg, "membership-chart",
-			    "Members over the last 24 months",
-			    "Memberships active or in grace at the end of each "
-			    "month, oldest first; the last bar is today. The "
-			    "same numbers are in the table below.",
-			    pts, n);
+	dashboard_chart_svg(
+		&svg, "membership-chart", _("Members over the last 24 months"),
+		_("Memberships active or in grace at the end of "
+		  "each month, oldest first; the last bar is today. "
+		  "The same numbers are in the table below."),
+		pts, n);
 	json_object_set_new(model, "chart_svg", json_string(buf_cstr(&svg)));
 	buf_free(&svg);
 }
@@ -362,12 +361,20 @@ dashboard(struct req *r, struct resp *w)
 		json_decref(states);
 		json_decref(countries);
 		json_decref(months);
-		resp_error(w, 500, "Something went wrong on our side: the "
-				   "membership dashboard could not be read.");
+		resp_error(w, 500,
+			   _("Something went wrong on our side: the "
+			     "membership dashboard could not be read."));
 		return;
 	}
 	{
-		json_t *c = json_array_get(counts, 0);
+		json_t *c = json_array_get(counts, 0), *row;
+		size_t i;
+
+		json_array_foreach(states, i, row)
+			json_object_set_new(
+				row, "state_label",
+				json_string(states_label(json_string_value(
+					json_object_get(row, "state")))));
 
 		json_object_set_new(
 			c, "applications_waiting",
@@ -384,7 +391,7 @@ dashboard(struct req *r, struct resp *w)
 	}
 	add_chart(model, months, r->want_json);
 	admin_secretariat_page(r, w, 200, "membership/templates/dashboard.html",
-			       "Membership dashboard", "/admin/membership",
+			       _("Membership dashboard"), "/admin/membership",
 			       model);
 }
 
@@ -398,7 +405,7 @@ static const struct route dashboard_routes[] = {
 
 /* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry dashboard_menu[] = {
-	{"/admin/membership", "Membership dashboard", 10},
+	{"/admin/membership", N_("Membership dashboard"), 10},
 };
 
 const struct module dashboard_module = {

@@ -25,6 +25,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/render.h"
 #include "core/util.h"
 #include "membership/membership.h"
@@ -57,8 +58,8 @@ static struct db_sql levels_sql = {"levels", levels_sql_text, S_LEVELS__MAX,
 				   0};
 
 static const char *const periods[] = {"calendar", "rolling", NULL};
-static const char *const period_labels[] = {"Calendar year",
-					    "Rolling twelve months"};
+static const char *const period_labels[] = {N_("Calendar year"),
+					    N_("Rolling twelve months")};
 static const char *const done_saved[] = {"saved", "added", NULL};
 
 /* ---- Benefits ---- */
@@ -66,35 +67,42 @@ static const char *const done_saved[] = {"saved", "added", NULL};
 /* Adds to a level row what people read: dues_text ("Free", "USD 150.00 a
  * year"), period_text, grace_text, and the Markdown as safe HTML. */
 static void
-level_texts(json_t *row)
+level_texts(struct req *r, json_t *row)
 {
 	int64_t dues = membership_int(row, "dues_amount");
 	int64_t grace = membership_int(row, "grace_days");
 	int rolling = strcmp(membership_str(row, "period"), "rolling") == 0;
 
 	if (dues == 0) {
-		json_object_set_new(row, "dues_text", json_string("Free"));
+		json_object_set_new(row, "dues_text", json_string(_("Free")));
 	} else {
 		json_t *m = membership_money(dues,
 					  membership_str(row, "dues_currency"));
 
-		json_object_set_new(row, "dues_text",
-				    json_sprintf("%s a year",
-						 json_string_value(m)));
+		json_object_set_new(
+			row, "dues_text",
+			json_string(membership_format(
+				r->arena, _("{amount} a year"), "amount",
+				json_string_value(m), NULL)));
 		json_decref(m);
 	}
 	json_object_set_new(
 		row, "period_text",
-		json_string(rolling ? "Rolling twelve months from the day "
-				      "membership begins"
-				    : "Calendar year (1 January to "
-				      "31 December)"));
+		json_string(rolling ? _("Rolling twelve months from the day "
+					"membership begins")
+				    : _("Calendar year (1 January to "
+					"31 December)")));
 	json_object_set_new(
 		row, "grace_text",
-		grace == 0 ? json_string("No grace period")
-			   : json_sprintf("%" PRId64 " day%s after the period "
-					  "ends",
-					  grace, grace == 1 ? "" : "s"));
+		grace == 0 ? json_string(_("No grace period"))
+			   : json_string(membership_format(
+				     r->arena,
+				     _n("{n} day after the period ends",
+					"{n} days after the period ends",
+					(unsigned long)grace),
+				     "n",
+				     arena_printf(r->arena, "%" PRId64, grace),
+				     NULL)));
 	json_object_set_new(row, "who_may_apply_html",
 			    render_markdown(
 				    membership_str(row, "who_may_apply_md")));
@@ -121,32 +129,32 @@ benefits(struct req *r, struct resp *w)
 	if (rows == NULL)
 		return membership_read_failed(w);
 	json_array_foreach (rows, i, row)
-		level_texts(row);
+		level_texts(r, row);
 	resp_page(w, 200, "membership/templates/benefits.html",
-		  "Membership benefits", json_pack("{s:o}", "levels", rows));
+		  _("Membership benefits"), json_pack("{s:o}", "levels", rows));
 }
 
 /* ---- the secretariat: levels ---- */
 
 static const struct field level_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
+	 .maxlen = 200, .label = N_("Name")},
 	{.name = "summary", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
-	 .maxlen = 1000, .label = "Summary"},
+	 .maxlen = 1000, .label = N_("Summary")},
 	{.name = "dues", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERSHIP_MAX_MINOR, .label = "Dues a year"},
+	 .max = MEMBERSHIP_MAX_MINOR, .label = N_("Dues a year")},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = membership_currencies, .label = "Currency"},
+	 .choices = membership_currencies, .label = N_("Currency")},
 	{.name = "period", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = periods, .label = "Period"},
+	 .choices = periods, .label = N_("Period")},
 	{.name = "grace_days", .type = FT_INT, .flags = FIELD_REQUIRED,
-	 .min = 0, .max = 365, .label = "Grace period (days)"},
+	 .min = 0, .max = 365, .label = N_("Grace period (days)")},
 	{.name = "requires_un_status", .type = FT_BOOL,
-	 .label = "Requires UN status"},
+	 .label = N_("Requires UN status")},
 	{.name = "who_may_apply_md", .type = FT_TEXTAREA, .maxlen = 10000,
-	 .label = "Who may apply"},
+	 .label = N_("Who may apply")},
 	{.name = "benefits_md", .type = FT_TEXTAREA, .maxlen = 10000,
-	 .label = "Benefits"},
+	 .label = N_("Benefits")},
 	{0},
 };
 
@@ -172,7 +180,7 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 	json_array_foreach (rows, i, row) {
 		json_t *form;
 
-		level_texts(row);
+		level_texts(r, row);
 		if (failed && membership_int(row, "id") == failed && r->input) {
 			form = json_deep_copy(r->input);
 			membership_add_errors(r, row);
@@ -205,12 +213,13 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 	}
 	model = json_pack("{s:o}", "levels", rows);
 	if (failed == 0 && req_value(r, "done")->present)
-		json_object_set_new(model, "notice",
-				    json_string("The level has been saved. The "
-						"change is in the audit log."));
+		json_object_set_new(
+			model, "notice",
+			json_string(_("The level has been saved. The "
+				      "change is in the audit log.")));
 	membership_admin_page(r, w, status,
 			      "membership/templates/levels_admin.html",
-			      "Membership levels", "/admin/levels", model);
+			      _("Membership levels"), "/admin/levels", model);
 }
 
 static void
@@ -316,7 +325,7 @@ level_update(struct req *r, struct resp *w)
 	resp_redirect(w, "/admin/levels?done=saved");
 	return;
 not_found:
-	resp_error(w, 404, "There is no such membership level.");
+	resp_error(w, 404, _("There is no such membership level."));
 }
 
 /* ---- the route table ---- */
@@ -341,7 +350,7 @@ static const struct route levels_routes[] = {
 
 /* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry levels_menu[] = {
-	{"/admin/levels", "Levels", 50},
+	{"/admin/levels", N_("Levels"), 50},
 };
 
 const struct module levels_module = {

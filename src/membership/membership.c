@@ -11,16 +11,52 @@
  */
 #include "membership.h"
 
+#include <assert.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "admin/admin.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/render.h"
 
 const char *const membership_currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
+
+const char *const membership_month_names[12] = {
+	N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+	N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec")};
+
+/* ---- dates ---- */
+
+void
+membership_add_times(json_t *rows, const char *key)
+{
+	char text_key[64];
+	json_t *row;
+	size_t i;
+
+	render_add_times(rows, key);
+	snprintf(text_key, sizeof(text_key), "%s_text", key);
+	json_array_foreach(rows, i, row) {
+		json_t *v = json_object_get(row, key);
+		time_t t;
+		struct tm tm;
+
+		if (!json_is_integer(v))
+			continue;
+		t = (time_t)json_integer_value(v);
+		gmtime_r(&t, &tm);
+		json_object_set_new(
+			row, text_key,
+			json_sprintf("%02d %s %04d, %02d:%02d UTC", tm.tm_mday,
+				     _(membership_month_names[tm.tm_mon]),
+				     tm.tm_year + 1900, tm.tm_hour, tm.tm_min));
+	}
+}
 
 /* ---- money and choices ---- */
 
@@ -76,7 +112,7 @@ membership_label_of(const char *const *values, const char *const *labels,
 {
 	for (size_t i = 0; value && values[i]; i++)
 		if (strcmp(values[i], value) == 0)
-			return labels[i];
+			return _(labels[i]);
 	return value ? value : "";
 }
 
@@ -88,10 +124,10 @@ membership_options(const char *const *values, const char *const *labels,
 
 	for (size_t i = 0; values[i]; i++)
 		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "value", values[i],
-				     "label", labels ? labels[i] : values[i],
-				     "selected",
-				     current && strcmp(current, values[i]) == 0));
+			a,
+			json_pack("{s:s,s:s,s:b}", "value", values[i], "label",
+				  labels ? _(labels[i]) : values[i], "selected",
+				  current && strcmp(current, values[i]) == 0));
 	return a;
 }
 
@@ -115,11 +151,37 @@ membership_id_text(struct arena *a, int64_t id)
 	return arena_printf(a, "%lld", (long long)id);
 }
 
+const char *
+membership_format(struct arena *a, const char *text, ...)
+{
+	const char *arg[12] = {0};
+	struct buf b = BUF_INIT;
+	const char *out;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, text);
+	for (i = 0; i < ARRAY_LEN(arg); i += 2) {
+		if ((arg[i] = va_arg(ap, const char *)) == NULL)
+			break;
+		arg[i + 1] = va_arg(ap, const char *);
+	}
+	/* our own calls: never more pairs than arg holds */
+	assert(i < ARRAY_LEN(arg) || va_arg(ap, const char *) == NULL);
+	va_end(ap);
+	i18n_format(&b, text, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5],
+		    arg[6], arg[7], arg[8], arg[9], arg[10], arg[11], NULL);
+	out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 void
 membership_read_failed(struct resp *w)
 {
-	resp_error(w, 500, "Something went wrong on our side: the page could "
-			   "not be read.");
+	resp_error(w, 500,
+		   _("Something went wrong on our side: the page could not "
+		     "be read."));
 }
 
 const char *

@@ -43,14 +43,27 @@ json_t *membership_money(int64_t minor, const char *currency);
 json_t *membership_amount_input(int64_t minor);
 
 /* The label of value among the NULL-terminated values (labels in the same
- * order), or value itself; "" for NULL. */
+ * order: msgids, marked N_()), translated into the current language, or
+ * value itself; "" for NULL. */
 const char *membership_label_of(const char *const *values,
 			     const char *const *labels, const char *value);
 
-/* Options for a <select>: a new array of {value, label, selected}.
+/* Options for a <select>: a new array of {value, label, selected}, each
+ * label (a msgid, marked N_()) translated into the current language.
  * labels NULL: each value is its own label; current may be NULL. */
 json_t *membership_options(const char *const *values, const char *const *labels,
 			const char *current);
+
+/* The months' short names, January first: msgids ("Jan"), translate
+ * where shown. */
+extern const char *const membership_month_names[12];
+
+/*
+ * render_add_times (core/render.h) with the month of each key_text in the
+ * current language: "02 Dec 2026, 09:40 UTC" in English, "02 déc. 2026,
+ * 09:40 UTC" in French.  key_iso is render_add_times's.
+ */
+void membership_add_times(json_t *rows, const char *key);
 
 /* The string at key of JSON object o (borrowed), or NULL. */
 const char *membership_str(json_t *o, const char *key);
@@ -60,6 +73,14 @@ int64_t membership_int(json_t *o, const char *key);
 
 /* An id as text for an audit record ("42"), in arena a. */
 const char *membership_id_text(struct arena *a, int64_t id);
+
+/*
+ * text (a message already translated: _("...")) with its {name}
+ * arguments filled from the name, value pairs that follow (at most six,
+ * ended by NULL), as i18n_format does; in arena a.
+ */
+const char *membership_format(struct arena *a, const char *text, ...)
+	__attribute__((sentinel));
 
 /* Answers 500: the page could not be read (nothing was changed). */
 void membership_read_failed(struct resp *w);

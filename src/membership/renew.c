@@ -22,6 +22,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/i18n.h"
 #include "core/pager.h"
 #include "core/config.h"
 #include "core/mail.h"
@@ -137,6 +138,9 @@ decorate(json_t *m)
 			     json_integer_value(json_object_get(m, "id")),
 			     json_string_value(json_object_get(m, "period_end"))));
 	json_object_set_new(m, "renewable", json_boolean(renewable(m)));
+	json_object_set_new(
+		m, "state_label",
+		json_string(states_label(membership_str(m, "state"))));
 }
 
 /* One membership row: R_ONE_MINE for person (or R_ONE for 0). */
@@ -164,8 +168,9 @@ renew_membership(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 	json_t *m = membership(db, id, 0);
 	struct period_date start, end;
 	struct db_stmt *st;
-	char today[11], from[11], to[11], idtext[32], *body;
+	char today[11], from[11], to[11], idtext[32];
 	const char *state, *old_end;
+	json_t *paid;
 	int rc = -1;
 
 	if (m == NULL)
@@ -215,30 +220,26 @@ renew_membership(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 				       "provider", provider),
 			     client) != 0)
 		goto done;
-	{
-		json_t *paid = membership_money(amount, currency);
-
-		{
-			struct buf b = BUF_INIT;
-
-			buf_printf(&b,
-				   "The membership of %s (%s) is renewed: it "
-				   "now runs from %s to %s.%s%s",
-				   json_string_value(json_object_get(m, "member")),
-				   json_string_value(json_object_get(m, "level")),
-				   from, to, amount ? " Payment received: " : "",
-				   amount ? json_string_value(paid) : "");
-			body = buf_detach(&b, NULL);
-		}
-		json_decref(paid);
-	}
+	paid = membership_money(amount, currency);
 	rc = states_mail_contacts(
 		     db, json_integer_value(json_object_get(m, "person")),
 		     json_integer_value(json_object_get(m, "organisation")),
-		     "Your membership is renewed", body) < 0
+		     actor, N_("Your membership is renewed"),
+		     amount ? N_("The membership of {member} ({level}) is "
+				 "renewed: it now runs from {from} to {to}. "
+				 "Payment received: {paid}")
+			    : N_("The membership of {member} ({level}) is "
+				 "renewed: it now runs from {from} to {to}."),
+		     (const char *const[]){
+			     "member",
+			     json_string_value(json_object_get(m, "member")),
+			     "level",
+			     json_string_value(json_object_get(m, "level")),
+			     "from", from, "to", to, "paid",
+			     json_string_value(paid), NULL}) < 0
 		     ? -1
 		     : 1;
-	free(body);
+	json_decref(paid);
 done:
 	json_decref(m);
 	return rc;
@@ -271,7 +272,7 @@ renew_page(struct req *r, struct resp *w)
 	if (list == NULL || payments == NULL) {
 		json_decref(list);
 		json_decref(payments);
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	json_array_foreach (list, i, m) {
@@ -310,7 +311,7 @@ renew_page(struct req *r, struct resp *w)
 			json_true());
 	}
 	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, 200, "membership/templates/renew.html", "Renew",
+	resp_page(w, 200, "membership/templates/renew.html", _("Renew"),
 		  json_pack("{s:o,s:b,s:I,s:I,s:b}", "memberships", list,
 			    "none", json_array_size(list) == 0, "requested",
 			    (json_int_t)req_value(r, "requested")->num,
@@ -326,7 +327,6 @@ renew(struct req *r, struct resp *w)
 	int64_t id = req_param_id(r);
 	json_t *m;
 	char today[11];
-	struct buf text = BUF_INIT;
 
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
@@ -335,7 +335,8 @@ renew(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	if (json_is_null(m)) {
 		db_rollback(r->db);
-		resp_error(w, 404, "You do not answer for such a membership.");
+		resp_error(w, 404,
+			   _("You do not answer for such a membership."));
 		return;
 	}
 	decorate(m);
@@ -343,11 +344,16 @@ renew(struct req *r, struct resp *w)
 	if (!json_is_true(json_object_get(m, "renewable"))) {
 		db_rollback(r->db);
 		resp_error(w, 409,
-			   arena_printf(r->arena,
-					"This membership runs until %s; it can "
-					"be renewed in its last %d days.",
-					json_string_value(json_object_get(m, "period_end")),
-					RENEW_WINDOW));
+			   membership_format(
+				   r->arena,
+				   _("This membership runs until {end}; it can "
+				     "be renewed in its last {days} days."),
+				   "end",
+				   json_string_value(
+					   json_object_get(m, "period_end")),
+				   "days",
+				   arena_printf(r->arena, "%d", RENEW_WINDOW),
+				   NULL));
 		json_decref(m);
 		return;
 	}
@@ -364,47 +370,60 @@ renew(struct req *r, struct resp *w)
 					      (long long)id));
 		return;
 	}
-	/* dues: the contact learns how to pay, the secretariat is told */
-	buf_printf(&text,
-		   "You asked to renew the membership of %s (%s). Please pay "
-		   "the dues of %s with the reference %s; the secretariat "
-		   "confirms the renewal when the payment arrives.",
-		   json_string_value(json_object_get(m, "member")),
-		   json_string_value(json_object_get(m, "level")),
-		   json_string_value(json_object_get(m, "dues")),
-		   json_string_value(json_object_get(m, "reference")));
+	/* dues: the contact learns how to pay (in each contact's language),
+	 * the secretariat is told (in the default language) */
 	{
+		const char *args[] = {
+			"member",
+			json_string_value(json_object_get(m, "member")),
+			"level",
+			json_string_value(json_object_get(m, "level")),
+			"dues",
+			json_string_value(json_object_get(m, "dues")),
+			"reference",
+			json_string_value(json_object_get(m, "reference")),
+			"person",
+			r->person->name,
+			"link",
+			arena_printf(r->arena, "%s/admin/memberships",
+				     config_current->base_url),
+			NULL};
 		struct buf nt = BUF_INIT;
 		char idtext[32];
+		int sent;
 
 		snprintf(idtext, sizeof(idtext), "%lld", (long long)id);
-		buf_printf(&nt,
-			   "%s asked to renew the membership of %s (%s), "
-			   "reference %s.\n\nRecord the payment when it "
-			   "arrives: %s/admin/memberships\n",
-			   r->person->name,
-			   json_string_value(json_object_get(m, "member")),
-			   json_string_value(json_object_get(m, "level")),
-			   json_string_value(json_object_get(m, "reference")),
-			   config_current->base_url);
-		if (states_mail_contacts(
-			    r->db, json_integer_value(json_object_get(m, "person")),
-			    json_integer_value(json_object_get(m, "organisation")),
-			    "Renewing your membership", buf_cstr(&text)) < 0 ||
-		    mail_to_secretariat(r->db, "A renewal request",
-					buf_cstr(&nt)) != 0 ||
+		sent = states_mail_contacts(
+			r->db, json_integer_value(json_object_get(m, "person")),
+			json_integer_value(json_object_get(m, "organisation")),
+			r->person->id, N_("Renewing your membership"),
+			N_("You asked to renew the membership of {member} "
+			   "({level}). Please pay the dues of {dues} with the "
+			   "reference {reference}; the secretariat confirms "
+			   "the renewal when the payment arrives."),
+			args);
+		i18n_push(NULL);
+		states_format(&nt,
+			      _("{person} asked to renew the membership of "
+				"{member} ({level}), reference "
+				"{reference}.\n\nRecord the payment when it "
+				"arrives: {link}\n"),
+			      args);
+		if (sent >= 0)
+			sent = mail_to_secretariat(
+				r->db, _("A renewal request"), buf_cstr(&nt));
+		i18n_pop();
+		if (sent < 0 ||
 		    audit_record(r->db, r->person->id,
 				 "membership.renewal.request", "membership",
 				 idtext, NULL, NULL, r->client) != 0 ||
 		    db_commit(r->db) != 0) {
 			buf_free(&nt);
-			buf_free(&text);
 			json_decref(m);
 			return resp_fail(r, w, NULL);
 		}
 		buf_free(&nt);
 	}
-	buf_free(&text);
 	json_decref(m);
 	resp_redirect(w, arena_printf(r->arena, "/renew?requested=%lld",
 				      (long long)id));
@@ -412,15 +431,16 @@ renew(struct req *r, struct resp *w)
 
 /* ---- the secretariat ---- */
 
+/* the states' stored names, also their labels' msgids (states.c) */
 static const char *const states[] = {"pending", "active", "grace", "lapsed",
 				     "cancelled", NULL};
 static const char *const currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
 
 static const struct field list_fields[] = {
 	{.name = "state", .type = FT_CHOICE, .choices = states,
-	 .label = "State"},
-	{.name = "due", .type = FT_BOOL, .label = "Due within 30 days"},
-	{.name = "page", .type = FT_INT, .min = 1, .max = 10000, .label = "Page"},
+	 .label = N_("State")},
+	{.name = "due", .type = FT_BOOL, .label = N_("Due within 30 days")},
+	{.name = "page", .type = FT_INT, .min = 1, .max = 10000, .label = N_("Page")},
 	{.name = "done", .type = FT_INT, .min = 1, .max = INT32_MAX},
 	{.name = "ended", .type = FT_INT, .min = 1, .max = INT32_MAX},
 	{.name = "reinstated", .type = FT_INT, .min = 1, .max = INT32_MAX},
@@ -464,7 +484,7 @@ admin_list(struct req *r, struct resp *w)
 		rows = db_all_json(st);
 	}
 	if (rows == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	json_array_foreach (rows, i, m) {
@@ -483,33 +503,34 @@ admin_list(struct req *r, struct resp *w)
 		model = json_pack(
 			"{s:o,s:I,s:s,s:b,s:o,s:I,s:I,s:I,s:o,s:o}",
 			"memberships", rows, "total", (json_int_t)total,
-			"state", state->present ? state->str : "", "due",
+			"state", state->present ? states_label(state->str) : "",
+			"due",
 			req_value(r, "due")->num != 0, "currencies", opts,
 			"done", (json_int_t)req_value(r, "done")->num,
 			"ended", (json_int_t)req_value(r, "ended")->num,
 			"reinstated",
 			(json_int_t)req_value(r, "reinstated")->num,
 			"state_options",
-			membership_options(states, NULL,
+			membership_options(states, states,
 					state->present ? state->str : NULL),
 			"pager",
 			pager_model(r, &pg, "/admin/memberships", keep_out, 0,
 				    total));
 		membership_admin_page(r, w, 200,
 				   "membership/templates/admin_memberships.html",
-				   "Memberships", "/admin/memberships", model);
+				   _("Memberships"), "/admin/memberships", model);
 	}
 }
 
 static const struct field payment_fields[] = {
 	{.name = "paid_on", .type = FT_DATE, .flags = FIELD_REQUIRED,
-	 .label = "Paid on"},
+	 .label = N_("Paid on")},
 	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED,
-	 .min = 0, .max = MEMBERSHIP_MAX_MINOR, .label = "Amount"},
+	 .min = 0, .max = MEMBERSHIP_MAX_MINOR, .label = N_("Amount")},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = currencies, .label = "Currency"},
+	 .choices = currencies, .label = N_("Currency")},
 	{.name = "reference", .type = FT_TEXT, .maxlen = 200,
-	 .label = "Reference"},
+	 .label = N_("Reference")},
 	{0},
 };
 
@@ -523,7 +544,7 @@ admin_payment(struct req *r, struct resp *w)
 	if (r->errors) {
 		json_t *e = json_incref(r->errors);
 
-		resp_error(w, 422, "Some fields need correcting.");
+		resp_error(w, 422, _("Some fields need correcting."));
 		json_object_set_new(json_object_get(w->model, "error"), "fields",
 				    e);
 		return;
@@ -538,8 +559,9 @@ admin_payment(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	if (rc == 0) {
 		db_rollback(r->db);
-		resp_error(w, 404, "There is no such membership, or it is "
-				   "cancelled.");
+		resp_error(w, 404,
+			   _("There is no such membership, or it is "
+			     "cancelled."));
 		return;
 	}
 	if (db_commit(r->db) != 0)
@@ -589,13 +611,13 @@ count_renewals_due(struct req *r, int64_t *n)
 
 /* Its tile of the secretariat's overview (admin/menu.c). */
 static const struct admin_tile renew_tiles[] = {
-	{"Renewals due within 30 days", "/admin/memberships?state=active&due=1",
+	{N_("Renewals due within 30 days"), "/admin/memberships?state=active&due=1",
 	 30, count_renewals_due},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry renew_menu[] = {
-	{"/admin/memberships", "Memberships", 30},
+	{"/admin/memberships", N_("Memberships"), 30},
 };
 
 const struct module renew_module = {

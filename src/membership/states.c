@@ -12,6 +12,7 @@
  */
 #include "states.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/http.h"
+#include "core/i18n.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -52,9 +54,9 @@ static const char *const states_sql_text[ST__MAX] = {
 		      " period_end, sent_at) VALUES (?, ?, ?, ?)"
 		      " ON CONFLICT DO NOTHING",
 	[ST_RECIPIENTS] =
-		"SELECT email, name FROM people WHERE id = ?"
+		"SELECT id, email, name FROM people WHERE id = ?"
 		" AND disabled_at IS NULL UNION ALL"
-		" SELECT p.email, p.name FROM representatives r"
+		" SELECT p.id, p.email, p.name FROM representatives r"
 		" JOIN people p ON p.id = r.person_id"
 		" WHERE r.organisation_id = ? AND r.main_contact = 1"
 		" AND p.disabled_at IS NULL",
@@ -62,16 +64,26 @@ static const char *const states_sql_text[ST__MAX] = {
 
 struct db_sql states_sql = {"members-states", states_sql_text, ST__MAX, 0};
 
+/* Stored names, and msgids: pages show a state as its name translated
+ * (states_label). */
 static const char *const state_names[] = {
-	[MS_PENDING] = "pending", [MS_ACTIVE] = "active",
-	[MS_GRACE] = "grace",	  [MS_LAPSED] = "lapsed",
-	[MS_CANCELLED] = "cancelled",
+	[MS_PENDING] = N_("pending"), [MS_ACTIVE] = N_("active"),
+	[MS_GRACE] = N_("grace"),     [MS_LAPSED] = N_("lapsed"),
+	[MS_CANCELLED] = N_("cancelled"),
 };
 
 const char *
 states_name(enum mstate s)
 {
 	return s < MS_UNKNOWN ? state_names[s] : "unknown";
+}
+
+const char *
+states_label(const char *name)
+{
+	enum mstate s = states_from(name);
+
+	return s < MS_UNKNOWN ? _(state_names[s]) : (name ? name : "");
 }
 
 enum mstate
@@ -222,11 +234,29 @@ claim(struct db *db, int64_t membership, const char *kind, const char *when,
 	return db_changes(db) == 1;
 }
 
+void
+states_format(struct buf *out, const char *text, const char *const *args)
+{
+	const char *arg[16] = {0};
+
+	for (size_t i = 0; args && args[i]; i += 2) {
+		/* our own calls: never more pairs than arg holds */
+		assert(i + 1 < ARRAY_LEN(arg));
+		arg[i] = args[i];
+		arg[i + 1] = args[i + 1];
+	}
+	i18n_format(out, text, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5],
+		    arg[6], arg[7], arg[8], arg[9], arg[10], arg[11], arg[12],
+		    arg[13], arg[14], arg[15], NULL);
+}
+
 int
 states_mail_contacts(struct db *db, int64_t person, int64_t organisation,
-		      const char *subject, const char *body)
+		     int64_t asker, const char *subject, const char *body,
+		     const char *const *args)
 {
 	struct db_stmt *st = db_stmt(db, &states_sql, ST_RECIPIENTS);
+	struct arena *a;
 	json_t *to, *row;
 	size_t i;
 	int sent = 0;
@@ -237,74 +267,105 @@ states_mail_contacts(struct db *db, int64_t person, int64_t organisation,
 	db_bind_int(st, 2, organisation);
 	if ((to = db_all_json(st)) == NULL)
 		return -1;
+	a = arena_new();
 	json_array_foreach (to, i, row) {
-		struct buf text = BUF_INIT;
+		struct buf text = BUF_INIT, subj = BUF_INIT;
 		struct mail mail = {0};
 		const char *name = json_string_value(json_object_get(row, "name"));
+		const char *email =
+			json_string_value(json_object_get(row, "email"));
+		int64_t pid = json_integer_value(json_object_get(row, "id"));
+		int64_t id;
 
-		buf_printf(&text, "Hello %s,\n\n%s\n\n-- \n%s\n", name, body,
+		i18n_push(mail_language(db, a, email,
+					asker && pid == asker ? i18n_code()
+							      : NULL));
+		i18n_format(&text, _("Hello {name},"), "name", name, NULL);
+		buf_puts(&text, "\n\n");
+		states_format(&text, _(body), args);
+		buf_printf(&text, "\n\n-- \n%s\n",
 			   config_current ? config_current->site_name
 					  : "The Alliance");
-		mail.to = json_string_value(json_object_get(row, "email"));
+		states_format(&subj, _(subject), args);
+		mail.to = email;
 		mail.to_name = name;
-		mail.subject = subject;
+		mail.subject = buf_cstr(&subj);
 		mail.text = buf_cstr(&text);
-		if (mail_enqueue(db, &mail) < 0) {
-			buf_free(&text);
-			json_decref(to);
-			return -1;
-		}
+		id = mail_enqueue(db, &mail);
+		i18n_pop();
 		buf_free(&text);
+		buf_free(&subj);
+		if (id < 0) {
+			sent = -1;
+			break;
+		}
 		sent++;
 	}
+	arena_free(a);
 	json_decref(to);
 	return sent;
 }
 
-/* The text of a reminder for membership m; subject in subj (200). */
-static char *
-reminder_text(json_t *m, const char *kind, long period_end, int grace_days,
-	      long due, char *subj, size_t subjlen)
-{
-	const char *member = json_string_value(json_object_get(m, "member"));
-	const char *level = json_string_value(json_object_get(m, "level"));
-	const char *base = config_current ? config_current->base_url : "";
-	char end[11], grace_end[11], due_day[11];
-	struct buf b = BUF_INIT;
+/* The room a reminder's texts need: its arguments and their values. */
+struct reminder {
+	const char *subject, *body; /* msgids */
+	const char *args[13];       /* name, value pairs, NULL */
+	char days[3][11];           /* the end, the end of grace, the due day */
+	char link[512];             /* where to renew */
+};
 
-	states_ymd(period_end, end);
-	states_ymd(period_end + grace_days, grace_end);
-	states_ymd(due, due_day);
+/* The reminder kind for membership m, in *rm. */
+static void
+reminder_text(json_t *m, const char *kind, long period_end, int grace_days,
+	      long due, struct reminder *rm)
+{
+	const char **args = rm->args;
+	const char **subj = &rm->subject, **body = &rm->body;
+	char(*days)[11] = rm->days;
+	size_t n = 0;
+
+	snprintf(rm->link, sizeof(rm->link), "%s/renew",
+		 config_current ? config_current->base_url : "");
+	states_ymd(period_end, days[0]);
+	states_ymd(period_end + grace_days, days[1]);
+	states_ymd(due, days[2]);
+	args[n++] = "member";
+	args[n++] = json_string_value(json_object_get(m, "member"));
+	args[n++] = "level";
+	args[n++] = json_string_value(json_object_get(m, "level"));
+	args[n++] = "link";
+	args[n++] = rm->link;
 	if (strncmp(kind, "expiry-", 7) == 0) {
-		snprintf(subj, subjlen, "Your membership ends on %s", end);
-		buf_printf(&b,
-			   "The membership of %s (%s) ends on %s. You can "
-			   "renew it here:\n\n%s/renew",
-			   member, level, end, base);
+		*subj = N_("Your membership ends on {end}");
+		*body = N_(
+			"The membership of {member} ({level}) ends on {end}. "
+			"You can renew it here:\n\n{link}");
+		args[n++] = "end";
+		args[n++] = days[0];
 	} else if (strcmp(kind, "grace") == 0) {
-		snprintf(subj, subjlen, "Your membership has ended: please "
-					"renew");
-		buf_printf(&b,
-			   "The membership of %s (%s) ended on %s. It stays "
-			   "open until %s; renew it before then here:\n\n"
-			   "%s/renew",
-			   member, level, end, grace_end, base);
+		*subj = N_("Your membership has ended: please renew");
+		*body = N_(
+			"The membership of {member} ({level}) ended on {end}. "
+			"It stays open until {grace_end}; renew it before "
+			"then here:\n\n{link}");
+		args[n++] = "end";
+		args[n++] = days[0];
+		args[n++] = "grace_end";
+		args[n++] = days[1];
 	} else if (strcmp(kind, "lapsed") == 0) {
-		snprintf(subj, subjlen, "Your membership has lapsed");
-		buf_printf(&b,
-			   "The membership of %s (%s) has lapsed. To take "
-			   "part again, renew it here:\n\n%s/renew",
-			   member, level, base);
+		*subj = N_("Your membership has lapsed");
+		*body = N_(
+			"The membership of {member} ({level}) has lapsed. To "
+			"take part again, renew it here:\n\n{link}");
 	} else {
-		snprintf(subj, subjlen, "ECOSOC quadrennial report due on %s",
-			 due_day);
-		buf_printf(&b,
-			   "The quadrennial report of %s to the ECOSOC "
-			   "Committee on NGOs is due on %s. Without it, "
-			   "consultative status can be suspended.",
-			   member, due_day);
+		*subj = N_("ECOSOC quadrennial report due on {due}");
+		*body = N_("The quadrennial report of {member} to the ECOSOC "
+			   "Committee on NGOs is due on {due}. Without it, "
+			   "consultative status can be suspended.");
+		args[n++] = "due";
+		args[n++] = days[2];
 	}
-	return buf_detach(&b, NULL);
+	args[n] = NULL;
 }
 
 /* Sends reminder kind for m once; the count of messages, or -1. */
@@ -312,8 +373,8 @@ static int
 remind(struct db *db, json_t *m, const char *kind, long period_end,
        int grace_days, long due, int64_t now)
 {
-	char key[11], subject[200];
-	char *body;
+	struct reminder rm;
+	char key[11];
 	int rc;
 
 	states_ymd(strcmp(kind, "un-report") == 0 ? due : period_end, key);
@@ -321,14 +382,11 @@ remind(struct db *db, json_t *m, const char *kind, long period_end,
 		   now);
 	if (rc != 1)
 		return rc;
-	body = reminder_text(m, kind, period_end, grace_days, due, subject,
-			     sizeof(subject));
-	rc = states_mail_contacts(
+	reminder_text(m, kind, period_end, grace_days, due, &rm);
+	return states_mail_contacts(
 		db, json_integer_value(json_object_get(m, "person")),
-		json_integer_value(json_object_get(m, "organisation")), subject,
-		body);
-	free(body);
-	return rc;
+		json_integer_value(json_object_get(m, "organisation")), 0,
+		rm.subject, rm.body, rm.args);
 }
 
 /* Moves m to state s on day today, with its audit record. */

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/db.h"
+#include "core/util.h"
 
 enum mstate { MS_PENDING, MS_ACTIVE, MS_GRACE, MS_LAPSED, MS_CANCELLED,
 	      MS_UNKNOWN };
@@ -25,6 +26,9 @@ extern struct db_sql states_sql;
 
 const char *states_name(enum mstate s);
 enum mstate states_from(const char *name);
+/* A stored state name as pages show it: translated into the current
+ * language (the English is the name itself); an unknown name as it is. */
+const char *states_label(const char *name);
 
 /* 'YYYY-MM-DD' -> days since 1970-01-01; -1 when not a real date. */
 long states_days(const char *ymd);
@@ -72,11 +76,25 @@ int states_parse_schedule(const char *text, int *out, size_t max);
 int64_t states_daily_run(struct db *db, int64_t now, const int *schedule,
 			  size_t n);
 
-/* Mails subject and body to the people who answer for a membership: the
+/*
+ * Mails subject and body to the people who answer for a membership: the
  * person of an individual one, an organisation's main contacts (ids 0 for
- * "none").  Returns the number of messages, or -1. */
+ * "none").  subject and body are msgids (N_()), each letter composed in
+ * its reader's language (mail_language; else, for the person asker who
+ * made the change on a page, that page's language, the current one; else
+ * the default), their {name} arguments filled from args: name, value
+ * pairs ended by NULL (NULL: none; at most eight pairs), values as they
+ * are.  asker 0: nobody asked (the daily job).  Returns the number of
+ * messages, or -1.
+ */
 int states_mail_contacts(struct db *db, int64_t person, int64_t organisation,
-			  const char *subject, const char *body);
+			 int64_t asker, const char *subject, const char *body,
+			 const char *const *args);
+
+/* Appends text with its {name} arguments filled from args (name, value
+ * pairs ended by NULL; NULL: none; at most eight pairs) to out, as
+ * i18n_format does. */
+void states_format(struct buf *out, const char *text, const char *const *args);
 
 /* The membership life cycle as a module without routes: the states
  * statements, the daily job (a declared recurring job, 05:00 UTC) and

@@ -15,6 +15,7 @@
 
 #include "core/audit.h"
 #include "core/config.h"
+#include "core/i18n.h"
 #include "core/jobs.h"
 #include "core/mail.h"
 #include "core/testdb.h"
@@ -284,6 +285,35 @@ quadrennial_report_reminder_goes_once_ninety_days_ahead(void **state)
 			 1);
 }
 
+/* Each reminder is written in its reader's language: the main contact's
+ * account says French, so subject and body are French (Content-Language:
+ * fr); the same reminder to an account without a language is English. */
+static void
+reminders_are_in_the_contact_language(void **state)
+{
+	struct fixture *f = *state;
+	const int sched[] = {30, 7};
+
+	seed_member(f->db);
+	exec(f->db, "UPDATE people SET language = 'fr' WHERE id = 10");
+	assert_int_equal(states_daily_run(f->db, at("2026-12-01"), sched, 2),
+			 1);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM outbox WHERE"
+				      " to_addr = 'contact@ngo.example' AND"
+				      " subject = 'Votre adhésion prend fin"
+				      " le 2026-12-31' AND message LIKE"
+				      " '%Content-Language: fr%'"),
+			 1);
+	/* the contact's choice undone: the next reminder is English */
+	exec(f->db, "UPDATE people SET language = NULL WHERE id = 10");
+	assert_int_equal(states_daily_run(f->db, at("2026-12-24"), sched, 2),
+			 1);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM outbox WHERE"
+				      " subject = 'Your membership ends on"
+				      " 2026-12-31'"),
+			 1);
+}
+
 static void
 a_failed_pass_keeps_nothing(void **state)
 {
@@ -315,10 +345,13 @@ main(void)
 		cmocka_unit_test(quadrennial_reports_fall_due_on_first_june),
 		cmocka_unit_test_setup_teardown(daily_pass_reminds_once_then_moves_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(quadrennial_report_reminder_goes_once_ninety_days_ahead, setup, teardown),
+		cmocka_unit_test_setup_teardown(reminders_are_in_the_contact_language, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failed_pass_keeps_nothing, setup, teardown),
 	};
 
-	if (sodium_init() < 0)
+	char err[200];
+
+	if (sodium_init() < 0 || i18n_init("en", err, sizeof(err)) != 0)
 		return 1;
 	db_register(&states_sql);
 	db_register(&mail_sql);
