@@ -186,6 +186,20 @@ describe('Join in French and Arabic', () => {
 });
 
 describe('the review and the applicant\'s letters', () => {
+  test('an Arabic applicant gets an Arabic receipt', async () => {
+    const fields = { ...fullFields(), email: `arabic${n}@example.org` };
+    const res = await apply(visitor('ar'), 'full', fields);
+    assert.equal(res.status, 303);
+    const receipt = await nextMail(srv.dataDir, fields.email, 0);
+    assert.equal(receipt.msg.decoded.subject, 'تسلّمنا طلبك');
+    assert.match(receipt.text, /^مرحبًا،/);
+    assertMailIn('ar', receipt, 'Arabic receipt');
+  });
+
+  test('an unknown answer link says so in French', async () => {
+    await assertIn('fr', await page(visitor('fr'), `/join/answer/${'x'.repeat(43)}`, 404), 'unknown link');
+  });
+
   test('the queue and an application are French for a French secretariat', async () => {
     const { id } = await applyInFrench();
     await assertIn('fr', await page(admin, '/admin/applications'), '/admin/applications');
@@ -277,6 +291,37 @@ describe('memberships in French', () => {
     assert.match(letter.text, /^Bonjour Rita \d+,/);
     const notice = await nextMail(srv.dataDir, SECRETARIAT, seen, { subject: 'A renewal request' });
     assert.match(notice.text, /asked to renew the membership of ONG/);
+    // a payment refused, then recorded by an English secretariat: the
+    // receipt follows the French the contact chose on the account
+    const bad = await admin.submit('/admin/memberships', `/admin/memberships/${m.mid}/payment`,
+      { paid_on: 'hier', amount: 'beaucoup', currency: 'USD' });
+    assert.equal(bad.status, 422);
+    await assertIn('fr', await bad.text(), 'a payment refused');
+    await sql(srv.dataDir, `UPDATE people SET language = 'fr' WHERE email = ${sqlText(m.contact.email)}`);
+    const paid = await adminEn.submit('/admin/memberships', `/admin/memberships/${m.mid}/payment`,
+      { paid_on: new Date().toISOString().slice(0, 10), amount: '150.00', currency: 'USD', reference: 'virement' });
+    assert.equal(paid.status, 303);
+    const receipt = await nextMail(srv.dataDir, m.contact.email, 1, { subject: 'Votre adhésion est renouvelée' });
+    assertMailIn('fr', receipt, 'payment receipt');
+    assert.match(receipt.text, /Paiement reçu\u00a0: USD 150\.00/);
+    await sql(srv.dataDir, "UPDATE membership_levels SET dues_amount = 0 WHERE slug = 'full'");
+  });
+
+  test('a free renewal, and Renew for someone without a membership, are French', async () => {
+    const m = await frenchMember({ level: 'associate', end: inDays(10), dues: 0 });
+    const res = await m.contact.browser.submit('/renew', `/renew/${m.mid}`);
+    assert.equal(res.status, 303);
+    await assertIn('fr', await page(m.contact.browser, res.headers.get('location')), 'renewed');
+    assertMailIn('fr', await nextMail(srv.dataDir, m.contact.email, 0, { subject: 'Votre adhésion est renouvelée' }), 'free renewal');
+    // renewed already: asking again says why not, in French
+    const again = await m.contact.browser.post(`/renew/${m.mid}`, hiddenFields(await page(m.contact.browser, '/renew')));
+    assert.equal(again.status, 409);
+    await assertIn('fr', await again.text(), 'not renewable yet');
+    const nobody = await personWithRole(srv, { role: 'member', name: 'Noé Personne' });
+    nobody.browser.jar.set('lang', 'fr');
+    const none = await page(nobody.browser, '/renew');
+    await assertIn('fr', none, '/renew without a membership');
+    assert.match(none, /Vous n(&#39;|')êtes encore responsable d(&#39;|')aucune adhésion/);
   });
 
   test('the secretariat\'s memberships, levels and dashboard are French, errors included', async () => {
