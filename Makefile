@@ -54,7 +54,7 @@ MO_FILES := $(patsubst %,$(BUILD)/i18n/%.mo,$(LANGS))
 
 EMBED_FILES := $(sort $(wildcard src/*/templates/*.html src/*/static/* src/*/migrations/*.sql)) $(MO_FILES)
 
-.PHONY: po all run test unit unit-build http load browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
+.PHONY: FORCE po all run test unit unit-build http load browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
 all: $(BUILD)/alliance
 
 pkg-check:
@@ -81,7 +81,13 @@ $(BUILD)/embed: tools/embed.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
 
-$(BUILD)/i18n/%.mo: $(PO_FILES) | pkg-check
+# The list of PO files as a file that changes only when the list does, so
+# a removed module catalog also rebuilds the language's MO.
+$(BUILD)/i18n/po-list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PO_FILES)' | cmp -s - $@ || echo '$(PO_FILES)' > $@
+
+$(BUILD)/i18n/%.mo: $(PO_FILES) $(BUILD)/i18n/po-list | pkg-check
 	@mkdir -p $(dir $@)
 	msgcat --use-first -o $(BUILD)/i18n/$*.po $(sort $(wildcard src/*/po/$*.po))
 	msgfmt --check -o $@ $(BUILD)/i18n/$*.po

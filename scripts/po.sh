@@ -63,12 +63,12 @@ for dir in src/*/; do
 			pf=$(grep -h '^"Plural-Forms:' src/*/po/"$lang".po |
 				grep -v INTEGER | head -1 || true)
 			if [ -n "$pf" ]; then
-				sed -i '/^"Plural-Forms:/d' "$po"
-				# sed's a\ would turn the \n ending the line
-				# into a newline: double the backslashes
-				sed -i "/^\"Content-Transfer-Encoding:/a ${pf//\\/\\\\}" "$po"
+				PF=$pf awk '/^"Plural-Forms:/ { next } { print }
+					/^"Content-Transfer-Encoding:/ { print ENVIRON["PF"] }' \
+					"$po" >"$tmp/new.po"
+				cp "$tmp/new.po" "$po"
 			fi
 		fi
 	done
-	echo "po.sh: src/$m/po: $(grep -c '^msgid ' "src/$m/po/messages.pot") messages"
+	echo "po.sh: src/$m/po: $(($(grep -c '^msgid ' "src/$m/po/messages.pot") - 1)) messages"
 done

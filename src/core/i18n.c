@@ -345,8 +345,6 @@ catalog_plural(struct catalog *c, const char *h, char *err, size_t errlen)
 	}
 	np = strstr(pf, "nplurals=");
 	ex = strstr(pf, "plural=");
-	if (ex == np + 2) /* "nplurals=" contains "plural=" */
-		ex = strstr(np + 9, "plural=");
 	if (np == NULL || ex == NULL) {
 		snprintf(err, errlen,
 			 "i18n/%s.mo: Plural-Forms lacks "

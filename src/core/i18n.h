@@ -53,9 +53,10 @@ struct i18n_lang {
 
 /*
  * Parses the embedded catalogs and their Plural-Forms expressions.
- * default_lang becomes the language of threads that set none (NULL or an
- * unknown code: "en").  Returns 0, or -1 with a message in err (a corrupt
- * catalog, a Plural-Forms expression outside the C subset gettext uses).
+ * default_lang becomes the language of threads that set none (NULL or "":
+ * "en").  Returns 0, or -1 with a message in err (a default_lang without a
+ * catalog, a corrupt catalog, a Plural-Forms expression outside the C
+ * subset gettext uses).
  * Called once at start-up, before any thread reads a catalog.
  */
 int i18n_init(const char *default_lang, char *err, size_t errlen);
