@@ -60,7 +60,7 @@ make_dirs(const char *path)
 static int
 cmd_init(struct config *c, int argc, char **argv)
 {
-	char path[1100], err[512];
+	char path[1100], shown[1100], err[1024];
 	struct db *db;
 	int n;
 
@@ -81,8 +81,9 @@ cmd_init(struct config *c, int argc, char **argv)
 		fprintf(stderr, "alliance: %s\n", err);
 		return EXIT_FAIL;
 	}
-	printf("alliance: database %s ready (%d migration%s applied)\n", path,
-	       n, n == 1 ? "" : "s");
+	db_target_shown(path, shown, sizeof(shown));
+	printf("alliance: database %s ready (%d migration%s applied)\n",
+	       shown, n, n == 1 ? "" : "s");
 	/* what a new deployment needs from each module (the first
 	 * administrator) */
 	for (size_t i = 0; i < app_nmodules; i++)
@@ -564,6 +565,8 @@ usage(FILE *f)
 		"  --config FILE   read settings from FILE (default "
 		"./alliance.conf if present)\n"
 		"  --data DIR      the data folder (default ./data)\n"
+		"  --database URL  a PostgreSQL database, postgresql://...\n"
+		"                  (default: SQLite, DATA/alliance.db)\n"
 		"  --listen H:P    serve: address and port (default "
 		"127.0.0.1:8080)\n"
 		"  --workers N     serve: worker threads (default 4)\n"
@@ -634,6 +637,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"data", required_argument, NULL, 'd'},
+		{"database", required_argument, NULL, 'D'},
 		{"listen", required_argument, NULL, 'l'},
 		{"workers", required_argument, NULL, 'w'},
 		{"dev-source", required_argument, NULL, 'S'},
@@ -700,6 +704,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'c': conf = optarg; break;
 		case 'd': flags[nflags].key = "data"; break;
+		case 'D': flags[nflags].key = "database"; break;
 		case 'l': flags[nflags].key = "listen"; break;
 		case 'w': flags[nflags].key = "workers"; break;
 		case 'S': flags[nflags].key = "dev_source"; break;
@@ -714,8 +719,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "try: alliance %s --help\n", cmd->name);
 			return EXIT_USAGE;
 		}
-		if (ch == 'd' || ch == 'l' || ch == 'w' || ch == 'S' ||
-		    ch == 'P') {
+		if (ch == 'd' || ch == 'D' || ch == 'l' || ch == 'w' ||
+		    ch == 'S' || ch == 'P') {
 			flags[nflags].option = all[li].name;
 			flags[nflags++].value = optarg;
 		}

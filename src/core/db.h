@@ -44,14 +44,24 @@ enum { DB_DONE = 0, DB_ROW = 1, DB_ERROR = -1 };
 /* Registers a statement table; call at start-up before any connection. */
 void db_register(struct db_sql *t);
 
-/* Sets the database file used by db_thread(). */
+/* Sets the database used by db_thread(): a file, or a postgresql:// URL. */
 void db_set_path(const char *path);
 const char *db_path(void);
 
-/* Opens a connection with the project's pragmas.  NULL with a message in
- * err on failure.  The caller closes it. */
+/* Opens a connection: path is a SQLite file (opened with the project's
+ * pragmas) or a postgresql:// URL (db_pg.c).  NULL with a message in err
+ * on failure (never the URL: it may hold a password).  The caller closes
+ * it. */
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
+/* Whether target names a PostgreSQL database (postgresql:// or
+ * postgres://) rather than a SQLite file. */
+int db_target_is_pg(const char *target);
+/* target as it may be shown (logs, check-config): a URL's password, in
+ * its user part or a password= parameter, written ***. */
+void db_target_shown(const char *target, char *out, size_t len);
+/* "sqlite" or "PostgreSQL". */
+const char *db_backend_name(const struct db *db);
 /* The calling thread's connection, opened on first use; NULL when the
  * database cannot be opened (logged). Closed by db_thread_close(). */
 struct db *db_thread(void);

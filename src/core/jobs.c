@@ -491,6 +491,7 @@ jobs_stop(void)
 int
 jobs_worker_main(const char *db_path)
 {
+	char shown[1100];
 	sigset_t set;
 	int sig;
 
@@ -502,10 +503,11 @@ jobs_worker_main(const char *db_path)
 
 	if (start(db_path, "worker") != 0)
 		return 1;
+	db_target_shown(db_path, shown, sizeof(shown));
 	fprintf(stderr,
 		"alliance worker: running jobs from %s as %s; SIGTERM or "
 		"SIGINT stops\n",
-		db_path, runner.who);
+		shown, runner.who);
 	while (sigwait(&set, &sig) != 0)
 		;
 	fprintf(stderr, "alliance worker: %s: finishing the job in hand\n",

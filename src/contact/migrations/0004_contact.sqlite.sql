@@ -1,4 +1,5 @@
--- 0004_contact.sql -- messages sent with the public contact form.
+-- 0004_contact.sqlite.sql -- messages sent with the public contact form
+-- (0004_contact.pg.sql: the same on PostgreSQL).
 CREATE TABLE contact_messages (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,

@@ -1,5 +1,6 @@
--- 0007_audit_ratelimit.sql -- the audit log (core/audit.c) and the
--- rate-limit counters (core/ratelimit.c).
+-- 0007_audit_ratelimit.sqlite.sql -- the audit log (core/audit.c) and the
+-- rate-limit counters (core/ratelimit.c); 0007_audit_ratelimit.pg.sql is
+-- the same on PostgreSQL, whose triggers are written otherwise.
 --
 -- audit_log: one row per change a person (or the system, actor 0) makes.
 -- `at` is UTC ISO-8601 'YYYY-MM-DDTHH:MM:SSZ', so text order is time order
@@ -24,11 +25,7 @@ CREATE INDEX audit_log_actor ON audit_log (actor, at);
 CREATE INDEX audit_log_action ON audit_log (action, at);
 CREATE INDEX audit_log_object ON audit_log (object_type, object_id, at);
 
--- Append-only for the application: UPDATE and DELETE abort.  (PostgreSQL
--- has no RAISE() in trigger bodies: there a plpgsql trigger function that
--- does RAISE EXCEPTION 'audit_log is append-only' is attached BEFORE
--- UPDATE OR DELETE ON audit_log FOR EACH ROW, plus a BEFORE TRUNCATE
--- statement trigger.)
+-- Append-only for the application: UPDATE and DELETE abort.
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN
   SELECT RAISE(ABORT, 'audit_log is append-only');
