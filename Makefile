@@ -97,7 +97,7 @@ node-deps: node_modules/.package-lock.json
 unit-build: $(TESTS)
 
 unit: $(TESTS)
-	@scripts/run-unit.sh $(TESTS) scripts/check-layers.sh
+	@scripts/run-unit.sh $(TESTS) scripts/check-layers.sh scripts/check-sql.sh
 
 # Test files run side by side (each has its own server, port and data
 # folder); files under tests/load/ measure the server under load, so they
