@@ -17,9 +17,11 @@
  * database, so transactions that write go one at a time as they do on
  * SQLite (BEGIN IMMEDIATE), and every rule that reads then writes in one
  * transaction (the last administrator, a name taken once) holds across
- * nodes.  Reads, and single statements outside a transaction, never wait
- * for it.  The lock waits at most 30 s (lock_timeout), like SQLite's busy
- * timeout.
+ * nodes.  A writing statement outside a transaction (INSERT, UPDATE,
+ * DELETE: the first word) takes the same lock in a transaction of its own,
+ * as SQLite makes it wait for the writer, so a rule checked inside one
+ * statement holds too.  Reads never wait for it.  The lock waits at most
+ * 30 s (lock_timeout), like SQLite's busy timeout.
  *
  * Generation (the page cache's validator): the one row of
  * alliance_generation, its n advanced after every write this backend
@@ -55,6 +57,11 @@
 
 /* The advisory lock every writing transaction takes: "alli". */
 #define PG_WRITER_KEY "1634497641"
+/* A writing transaction: the lock, waiting at most as long as SQLite's
+ * busy timeout. */
+#define PG_BEGIN_WRITE                                                         \
+	"BEGIN; SET LOCAL lock_timeout = '30s';"                               \
+	" SELECT pg_advisory_xact_lock(" PG_WRITER_KEY ")"
 
 /* Type OIDs (catalog/pg_type.h, stable across versions). */
 #define OID_BOOL 16
@@ -82,7 +89,8 @@ struct pg_stmt {
 	char **vals;   /* nparams values, NULL for SQL NULL */
 	PGresult *res; /* the rows of the step in progress, or NULL */
 	int row, nrows;
-	int write; /* res came from a statement that wrote */
+	int write;  /* res came from a statement that wrote */
+	int writes; /* INSERT, UPDATE, DELETE, MERGE: takes the writers' lock */
 };
 
 #define PG(db) ((struct pg *)(db))
@@ -286,6 +294,38 @@ pg_close(struct db *db)
 	free(db);
 }
 
+/* Whether sql writes: its first word, after blanks, comments and
+ * parentheses, is INSERT, UPDATE, DELETE or MERGE, or it is WITH and one
+ * of those words follows. */
+static int
+writes(const char *sql)
+{
+	static const char *const verbs[] = {"INSERT", "UPDATE", "DELETE",
+					    "MERGE"};
+	const char *p = sql;
+
+	for (;;) {
+		while (isspace((unsigned char)*p) || *p == '(')
+			p++;
+		if (p[0] == '-' && p[1] == '-')
+			p += strcspn(p, "\n");
+		else if (p[0] == '/' && p[1] == '*' && strstr(p, "*/"))
+			p = strstr(p, "*/") + 2;
+		else
+			break;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(verbs); i++)
+		if (word_at(sql, p, verbs[i]))
+			return 1;
+	if (!word_at(sql, p, "WITH"))
+		return 0;
+	for (; *p; p++)
+		for (size_t i = 0; i < ARRAY_LEN(verbs); i++)
+			if (word_at(sql, p, verbs[i]))
+				return 1;
+	return 0;
+}
+
 static struct db_stmt *
 pg_prepare(struct db *base, const char *sql)
 {
@@ -309,6 +349,7 @@ pg_prepare(struct db *base, const char *sql)
 	}
 	PQclear(r);
 	st->vals = xcalloc((size_t)st->nparams + 1, sizeof(*st->vals));
+	st->writes = writes(sql);
 	return &st->base;
 }
 
@@ -384,14 +425,22 @@ pg_bind_null(struct db_stmt *st, int i)
 	set_param(ST(st), i, NULL);
 }
 
-/* Runs the statement: its rows in st->res.  0 or -1 (logged). */
+/* Runs the statement: its rows in st->res.  0 or -1 (logged).  A write
+ * outside a transaction runs in one of its own that takes the writers'
+ * lock; its rows are all here before it commits. */
 static int
 run(struct pg_stmt *st)
 {
 	struct pg *db = PG(st->base.db);
+	int own = st->writes && PQtransactionStatus(db->c) == PQTRANS_IDLE;
 	const char *status;
 	ExecStatusType s;
 
+	if (own && exec_sql(db, PG_BEGIN_WRITE, NULL, 0) != 0) {
+		if (PQtransactionStatus(db->c) != PQTRANS_IDLE)
+			exec_sql(db, "ROLLBACK", NULL, 0);
+		return -1;
+	}
 	st->res = PQexecPrepared(db->c, st->name, st->nparams,
 				 (const char *const *)st->vals, NULL, NULL, 0);
 	s = PQresultStatus(st->res);
@@ -400,6 +449,8 @@ run(struct pg_stmt *st)
 
 		result_error(db->c, st->res, msg, sizeof(msg));
 		log_error("db: %s: %s", msg, st->sql);
+		if (own)
+			exec_sql(db, "ROLLBACK", NULL, 0);
 		return -1;
 	}
 	st->nrows = PQntuples(st->res);
@@ -411,9 +462,11 @@ run(struct pg_stmt *st)
 	    strncmp(status, "MERGE", 5) == 0) {
 		st->write = 1;
 		db->changes = strtoll(PQcmdTuples(st->res), NULL, 10);
-		/* outside a transaction it has committed already */
-		if (PQtransactionStatus(db->c) == PQTRANS_IDLE)
-			bump_generation(db);
+	}
+	if (own) {
+		if (exec_sql(db, "COMMIT", NULL, 0) != 0)
+			return -1;
+		bump_generation(db);
 	}
 	return 0;
 }
@@ -593,10 +646,7 @@ pg_begin(struct db *base)
 		log_error("db: BEGIN inside a transaction");
 		return -1;
 	}
-	if (exec_sql(db,
-		     "BEGIN; SET LOCAL lock_timeout = '30s';"
-		     " SELECT pg_advisory_xact_lock(" PG_WRITER_KEY ")",
-		     NULL, 0) != 0) {
+	if (exec_sql(db, PG_BEGIN_WRITE, NULL, 0) != 0) {
 		if (PQtransactionStatus(db->c) != PQTRANS_IDLE)
 			exec_sql(db, "ROLLBACK", NULL, 0);
 		return -1;

@@ -474,6 +474,55 @@ two_writers_cannot_both_take_a_name(void **state)
 	db_close(db);
 }
 
+/* A write outside a transaction, in a thread of its own. */
+struct lone_write {
+	const char *url;
+	volatile int done;
+	int rc;
+};
+
+static void *
+lone_insert(void *arg)
+{
+	struct lone_write *w = arg;
+	char err[512];
+	struct db *db = db_open(w->url, err, sizeof(err));
+	struct db_stmt *st;
+
+	w->rc = -1;
+	if (db) {
+		st = db_prepare_adhoc(db,
+				      "INSERT INTO orgs (name) VALUES ('x')");
+		w->rc = st ? db_run(st) : -1;
+		db_stmt_free(st);
+		db_close(db);
+	}
+	w->done = 1;
+	return NULL;
+}
+
+static void
+a_lone_write_waits_for_the_writing_transaction(void **state)
+{
+	struct db *db = connect(state);
+	struct lone_write w = {*state, 0, -2};
+	pthread_t t;
+
+	run(db, "CREATE TABLE orgs (name TEXT NOT NULL)");
+	assert_int_equal(db_begin(db), 0);
+	run(db, "INSERT INTO orgs (name) VALUES ('first')");
+	pthread_create(&t, NULL, lone_insert, &w);
+	/* as on SQLite, where it would wait for the write lock: a rule one
+	 * statement checks cannot interleave with a transaction's */
+	usleep(300 * 1000);
+	assert_false(w.done);
+	assert_int_equal(db_commit(db), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(w.rc, 0);
+	assert_int_equal(value(db, "SELECT count(*) FROM orgs"), 2);
+	db_close(db);
+}
+
 static void
 backup_is_a_pg_dump_archive(void **state)
 {
@@ -516,6 +565,7 @@ main(void)
 		T(changes_ids_and_errors),
 		T(generation_moves_with_every_committed_write),
 		T(two_writers_cannot_both_take_a_name),
+		T(a_lone_write_waits_for_the_writing_transaction),
 		T(backup_is_a_pg_dump_archive),
 	};
 	int rc = cmocka_run_group_tests(pure, NULL, NULL);
