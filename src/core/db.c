@@ -53,6 +53,39 @@ db_register(struct db_sql *t)
 	nslots += t->n;
 }
 
+/* The statement tables' per-backend versions (db_register_variant). */
+static struct {
+	const struct db_sql *t;
+	const char *variant;
+	const char *const *sql;
+} variants[64];
+static size_t nvariants;
+
+void
+db_register_variant(const struct db_sql *t, const char *variant,
+		    const char *const *sql)
+{
+	/* a fixed table filled at start-up: more is a programming error */
+	if (nvariants == sizeof(variants) / sizeof(variants[0]))
+		abort();
+	variants[nvariants].t = t;
+	variants[nvariants].variant = variant;
+	variants[nvariants].sql = sql;
+	nvariants++;
+}
+
+/* The text of statement idx of t for backend be. */
+static const char *
+statement_text(const struct db_backend *be, const struct db_sql *t, size_t idx)
+{
+	for (size_t i = 0; i < nvariants; i++)
+		if (variants[i].t == t &&
+		    strcmp(variants[i].variant, be->variant) == 0 &&
+		    variants[i].sql[idx])
+			return variants[i].sql[idx];
+	return t->sql[idx];
+}
+
 void
 db_set_path(const char *path)
 {
@@ -185,7 +218,14 @@ db_stmt(struct db *db, const struct db_sql *t, size_t idx)
 	}
 	st = db->stmts[slot];
 	if (st == NULL) {
-		st = db->stmts[slot] = db->be->prepare(db, t->sql[idx]);
+		const char *sql = statement_text(db->be, t, idx);
+
+		if (sql == NULL) {
+			log_error("db: %s statement %zu has no text for %s",
+				  t->module, idx, db->be->name);
+			return NULL;
+		}
+		st = db->stmts[slot] = db->be->prepare(db, sql);
 		if (st == NULL)
 			return NULL;
 	}

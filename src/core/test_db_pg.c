@@ -170,6 +170,48 @@ database_setting_takes_urls_and_hides_the_password(void **state)
 	free(out);
 }
 
+/* A statement table with versions per backend (db_register_variant). */
+enum { V_SHARED, V_ONLY_VARIANTS, V__MAX };
+static const char *const v_text[V__MAX] = {
+	[V_SHARED] = "SELECT 'shared'",
+};
+static const char *const v_text_sqlite[V__MAX] = {
+	[V_ONLY_VARIANTS] = "SELECT 'sqlite'",
+};
+static const char *const v_text_pg[V__MAX] = {
+	[V_SHARED] = "SELECT 'pg'",
+	[V_ONLY_VARIANTS] = "SELECT 'pg only'",
+};
+static struct db_sql v_sql = {"variants", v_text, V__MAX, 0};
+
+static void
+check_variant(struct db *db, size_t idx, const char *want)
+{
+	struct db_stmt *st = db_stmt(db, &v_sql, idx);
+
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), want);
+	db_reset(st);
+}
+
+static void
+statements_take_their_backends_version(void **state)
+{
+	char dir[] = "/tmp/alliance-var-XXXXXX", path[64], err[256], cmd[96];
+	struct db *db;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/v.db", dir);
+	db = db_open(path, err, sizeof(err));
+	assert_non_null(db);
+	check_variant(db, V_SHARED, "shared");
+	check_variant(db, V_ONLY_VARIANTS, "sqlite");
+	db_close(db);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* -- on a private cluster ------------------------------------------------ */
 
 static int
@@ -282,6 +324,16 @@ connect(void **state)
 	if (db == NULL)
 		fail_msg("%s", err);
 	return db;
+}
+
+static void
+statements_take_postgresqls_version(void **state)
+{
+	struct db *db = connect(state);
+
+	check_variant(db, V_SHARED, "pg");
+	check_variant(db, V_ONLY_VARIANTS, "pg only");
+	db_close(db);
 }
 
 static void
@@ -558,9 +610,11 @@ main(void)
 		cmocka_unit_test(passwords_are_never_shown),
 		cmocka_unit_test(
 			database_setting_takes_urls_and_hides_the_password),
+		cmocka_unit_test(statements_take_their_backends_version),
 	};
 #define T(name) cmocka_unit_test_setup_teardown(name, pg_setup, pg_teardown)
 	const struct CMUnitTest cluster[] = {
+		T(statements_take_postgresqls_version),
 		T(columns_read_back_typed_like_sqlite),
 		T(changes_ids_and_errors),
 		T(generation_moves_with_every_committed_write),
@@ -568,7 +622,12 @@ main(void)
 		T(a_lone_write_waits_for_the_writing_transaction),
 		T(backup_is_a_pg_dump_archive),
 	};
-	int rc = cmocka_run_group_tests(pure, NULL, NULL);
+	int rc;
+
+	db_register(&v_sql);
+	db_register_variant(&v_sql, "sqlite", v_text_sqlite);
+	db_register_variant(&v_sql, "pg", v_text_pg);
+	rc = cmocka_run_group_tests(pure, NULL, NULL);
 
 	return rc |
 	       cmocka_run_group_tests(cluster, cluster_start, cluster_stop);
