@@ -181,6 +181,14 @@ db_thread(void)
 {
 	char err[512];
 
+	/* a connection the server dropped (a restart, a failover) fails its
+	 * request; the thread's next request gets a new one */
+	if (thread_db && thread_db->be->lost &&
+	    thread_db->be->lost(thread_db)) {
+		log_error("db: the connection to the database was lost; "
+			  "opening another");
+		db_thread_close();
+	}
 	if (thread_db == NULL && dbfile != NULL) {
 		thread_db = db_open(dbfile, err, sizeof(err));
 		if (thread_db == NULL) {

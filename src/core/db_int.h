@@ -68,6 +68,9 @@ struct db_backend {
 	/* The backend's bookkeeping tables (schema_migrations, ...), created
 	 * when missing; 0, or -1 with err. */
 	int (*bootstrap)(struct db *db, char *err, size_t errlen);
+	/* Whether the connection is lost for good (the server went away):
+	 * db_thread() then opens another.  NULL: never. */
+	int (*lost)(struct db *db);
 	int (*backup)(struct db *db, const char *dest,
 		      db_backup_progress progress, void *arg, char *err,
 		      size_t errlen);

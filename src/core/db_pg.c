@@ -697,9 +697,18 @@ static int
 pg_abandoned(struct db *base)
 {
 	struct pg *db = PG(base);
-	int was = db->in_txn || PQtransactionStatus(db->c) != PQTRANS_IDLE
-			  ? DB_ABANDONED_TXN
-			  : 0;
+	int was;
+
+	if (PQstatus(db->c) == CONNECTION_BAD) { /* nothing left to end */
+		for (size_t i = 0; i < base->nstmts; i++)
+			if (base->stmts[i])
+				pg_reset(base->stmts[i], 0);
+		db->in_txn = 0;
+		return 0;
+	}
+	was = db->in_txn || PQtransactionStatus(db->c) != PQTRANS_IDLE
+		      ? DB_ABANDONED_TXN
+		      : 0;
 
 	for (size_t i = 0; i < base->nstmts; i++) {
 		struct pg_stmt *st = ST(base->stmts[i]);
@@ -788,6 +797,12 @@ pg_bootstrap(struct db *base, char *err, size_t errlen)
 		return -1;
 	}
 	return pg_commit(base);
+}
+
+static int
+pg_lost(struct db *db)
+{
+	return PQstatus(PG(db)->c) == CONNECTION_BAD;
 }
 
 /* Runs pg_dump in the custom format into tmp, with the connection's own
@@ -880,5 +895,6 @@ const struct db_backend db_pg_backend = {
 	.exec = pg_exec,
 	.migrated = pg_migrated,
 	.bootstrap = pg_bootstrap,
+	.lost = pg_lost,
 	.backup = pg_backup,
 };

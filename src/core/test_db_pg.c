@@ -576,6 +576,34 @@ a_lone_write_waits_for_the_writing_transaction(void **state)
 }
 
 static void
+a_lost_connection_is_replaced(void **state)
+{
+	char err[512], sql[64];
+	struct db *db, *admin;
+	int64_t pid;
+
+	if (!have_cluster)
+		skip();
+	db_set_path(*state);
+	db = db_thread();
+	assert_non_null(db);
+	pid = value(db, "SELECT pg_backend_pid()");
+	admin = db_open(admin_url, err, sizeof(err));
+	assert_non_null(admin);
+	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%lld)",
+		 (long long)pid);
+	assert_int_equal(value(admin, sql), 1);
+	db_close(admin);
+	/* the request that meets the dead connection fails ... */
+	assert_null(db_prepare_adhoc(db, "SELECT 1"));
+	/* ... the thread's next one has a new connection */
+	db = db_thread();
+	assert_non_null(db);
+	assert_true(value(db, "SELECT pg_backend_pid()") != pid);
+	db_thread_close();
+}
+
+static void
 backup_is_a_pg_dump_archive(void **state)
 {
 	struct db *db = connect(state);
@@ -620,6 +648,7 @@ main(void)
 		T(generation_moves_with_every_committed_write),
 		T(two_writers_cannot_both_take_a_name),
 		T(a_lone_write_waits_for_the_writing_transaction),
+		T(a_lost_connection_is_replaced),
 		T(backup_is_a_pg_dump_archive),
 	};
 	int rc;
