@@ -10,7 +10,7 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allianceBin, startServer } from '../lib/server.mjs';
@@ -110,8 +110,47 @@ describe('alliance init on PostgreSQL', () => {
     assert.equal(r.code, 0, r.stderr);
     const head = await pg.sql(url, 'SELECT 1'); // the database is still there
     assert.equal(head.trim(), '1');
-    const { readFile } = await import('node:fs/promises');
     assert.equal((await readFile(dest)).subarray(0, 5).toString(), 'PGDMP');
+  });
+});
+
+describe('the password', () => {
+  // a role that must give a password (scram-sha-256), ahead of the
+  // cluster's trust rule
+  const pw = 'Pw-0f-Test';
+  let base;
+  before(async () => {
+    const hba = join(pg.dir, 'data', 'pg_hba.conf');
+    await writeFile(hba, `local all pwuser scram-sha-256\n${await readFile(hba, 'utf8')}`);
+    await pg.sql(url, `CREATE ROLE pwuser LOGIN SUPERUSER PASSWORD '${pw}'; SELECT pg_reload_conf()`);
+    base = url.replace('postgresql://alliance@', 'postgresql://pwuser@');
+  });
+  // alliance backup connects, then pg_dump with the same credentials
+  const backup = async (target, env = {}) => {
+    const dest = join(dataDir, `pw-${Math.random().toString(36).slice(2)}.dump`);
+    const r = await alliance(['backup', dest, '--data', dataDir, '--database', target],
+      { PGPASSFILE: '/nonexistent', ...env });
+    assert.ok(!r.stdout.includes(pw) && !r.stderr.includes(pw), r.stderr);
+    return r;
+  };
+
+  test('none given: refused, saying so', async () => {
+    const r = await backup(base);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot connect to PostgreSQL: .*password/);
+  });
+
+  test('from the URL, PGPASSWORD or a .pgpass file', async () => {
+    const withPw = base.replace('pwuser@', `pwuser:${pw}@`);
+    let r = await backup(withPw);
+    assert.equal(r.code, 0, r.stderr);
+    r = await backup(base, { PGPASSWORD: pw });
+    assert.equal(r.code, 0, r.stderr);
+    const pass = join(dataDir, 'pgpass');
+    await writeFile(pass, `*:*:*:pwuser:${pw}\n`);
+    await chmod(pass, 0o600);
+    r = await backup(base, { PGPASSFILE: pass });
+    assert.equal(r.code, 0, r.stderr);
   });
 });
 
