@@ -176,6 +176,12 @@ db_backend_name(const struct db *db)
 	return db->be->name;
 }
 
+int
+db_lost(struct db *db)
+{
+	return db->be->lost && db->be->lost(db);
+}
+
 struct db *
 db_thread(void)
 {
@@ -183,8 +189,7 @@ db_thread(void)
 
 	/* a connection the server dropped (a restart, a failover) fails its
 	 * request; the thread's next request gets a new one */
-	if (thread_db && thread_db->be->lost &&
-	    thread_db->be->lost(thread_db)) {
+	if (thread_db && db_lost(thread_db)) {
 		log_error("db: the connection to the database was lost; "
 			  "opening another");
 		db_thread_close();

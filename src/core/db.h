@@ -74,8 +74,12 @@ int db_target_is_pg(const char *target);
 void db_target_shown(const char *target, char *out, size_t len);
 /* "sqlite" or "PostgreSQL". */
 const char *db_backend_name(const struct db *db);
-/* The calling thread's connection, opened on first use; NULL when the
- * database cannot be opened (logged). Closed by db_thread_close(). */
+/* Whether db's connection is gone for good (PostgreSQL: the server
+ * dropped it; never for SQLite): close it and open another. */
+int db_lost(struct db *db);
+/* The calling thread's connection, opened on first use, and again when
+ * it was lost; NULL when the database cannot be opened (logged). Closed
+ * by db_thread_close(). */
 struct db *db_thread(void);
 void db_thread_close(void);
 

@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,17 @@ exec_sql(struct pg *db, const char *sql, char *err, size_t errlen)
 	return -1;
 }
 
+/* Whether db has a transaction open on the server (a lost connection has
+ * none left to end). */
+static int
+in_transaction(struct pg *db)
+{
+	PGTransactionStatusType t = PQtransactionStatus(db->c);
+
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+	       t == PQTRANS_ACTIVE;
+}
+
 /* Advances the generation after a committed write.  A database not yet
  * bootstrapped has no sequence: nothing to tell then. */
 static void
@@ -437,7 +449,7 @@ run(struct pg_stmt *st)
 	ExecStatusType s;
 
 	if (own && exec_sql(db, PG_BEGIN_WRITE, NULL, 0) != 0) {
-		if (PQtransactionStatus(db->c) != PQTRANS_IDLE)
+		if (in_transaction(db))
 			exec_sql(db, "ROLLBACK", NULL, 0);
 		return -1;
 	}
@@ -647,7 +659,7 @@ pg_begin(struct db *base)
 		return -1;
 	}
 	if (exec_sql(db, PG_BEGIN_WRITE, NULL, 0) != 0) {
-		if (PQtransactionStatus(db->c) != PQTRANS_IDLE)
+		if (in_transaction(db))
 			exec_sql(db, "ROLLBACK", NULL, 0);
 		return -1;
 	}
@@ -673,7 +685,7 @@ pg_commit(struct db *base)
 		log_error("db: COMMIT failed: %s", msg);
 	}
 	PQclear(r);
-	if (PQtransactionStatus(db->c) != PQTRANS_IDLE)
+	if (in_transaction(db))
 		exec_sql(db, "ROLLBACK", NULL, 0);
 	db->in_txn = 0;
 	if (rc == 0)
@@ -687,7 +699,10 @@ pg_rollback(struct db *base)
 	struct pg *db = PG(base);
 	int rc = 0;
 
-	if (PQtransactionStatus(db->c) != PQTRANS_IDLE)
+	db->in_txn = 0;
+	if (PQstatus(db->c) == CONNECTION_BAD)
+		return -1; /* the server has ended the transaction */
+	if (in_transaction(db))
 		rc = exec_sql(db, "ROLLBACK", NULL, 0);
 	db->in_txn = 0;
 	return rc;
@@ -706,9 +721,7 @@ pg_abandoned(struct db *base)
 		db->in_txn = 0;
 		return 0;
 	}
-	was = db->in_txn || PQtransactionStatus(db->c) != PQTRANS_IDLE
-		      ? DB_ABANDONED_TXN
-		      : 0;
+	was = db->in_txn || in_transaction(db) ? DB_ABANDONED_TXN : 0;
 
 	for (size_t i = 0; i < base->nstmts; i++) {
 		struct pg_stmt *st = ST(base->stmts[i]);
@@ -719,7 +732,7 @@ pg_abandoned(struct db *base)
 			pg_reset(&st->base, 0);
 		}
 	}
-	if (PQtransactionStatus(db->c) != PQTRANS_IDLE)
+	if (in_transaction(db))
 		exec_sql(db, "ROLLBACK", NULL, 0);
 	db->in_txn = 0;
 	return was;
@@ -799,10 +812,23 @@ pg_bootstrap(struct db *base, char *err, size_t errlen)
 	return pg_commit(base);
 }
 
+/* A connection the server ended while it was idle has its goodbye (an
+ * error, then the end of the stream) waiting on the socket: read it, so
+ * the request about to use the connection does not fail on it.  One
+ * poll() when nothing is waiting. */
 static int
-pg_lost(struct db *db)
+pg_lost(struct db *base)
 {
-	return PQstatus(PG(db)->c) == CONNECTION_BAD;
+	struct pg *db = PG(base);
+	struct pollfd p = {.fd = PQsocket(db->c), .events = POLLIN};
+
+	/* the error first, then the end of the stream: a few reads */
+	for (int i = 0; i < 4 && PQstatus(db->c) == CONNECTION_OK &&
+			!db->in_txn && p.fd >= 0 && poll(&p, 1, 0) == 1;
+	     i++)
+		if (!PQconsumeInput(db->c))
+			break;
+	return PQstatus(db->c) == CONNECTION_BAD;
 }
 
 /* Runs pg_dump in the custom format into tmp, with the connection's own

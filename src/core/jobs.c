@@ -114,6 +114,7 @@ static struct {
 	pthread_cond_t cv;
 	int started;
 	struct db *db;
+	char path[1100]; /* of db, to open it again when it is lost */
 	char who[160];
 } runner = {.mu = PTHREAD_MUTEX_INITIALIZER};
 static atomic_int stopping;
@@ -403,10 +404,27 @@ runner_main(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&stopping)) {
-		int n = jobs_run_due(runner.db, runner.who, JOBS_BATCH,
-				     clock_now());
 		struct timespec until;
+		int n = 0;
 
+		/* a PostgreSQL server that restarted dropped the connection:
+		 * a new one, tried again at the next turn when it fails */
+		if (runner.db && db_lost(runner.db)) {
+			log_error("jobs: the connection to the database was "
+				  "lost; opening another");
+			db_close(runner.db);
+			runner.db = NULL;
+		}
+		if (runner.db == NULL) {
+			char err[512];
+
+			runner.db = db_open(runner.path, err, sizeof(err));
+			if (runner.db == NULL)
+				log_error("jobs: %s", err);
+		}
+		if (runner.db)
+			n = jobs_run_due(runner.db, runner.who, JOBS_BATCH,
+					 clock_now());
 		if (n == JOBS_BATCH)
 			continue; /* there may be more due */
 		clock_gettime(CLOCK_MONOTONIC, &until);
@@ -437,6 +455,7 @@ start(const char *db_path, const char *role)
 		log_error("jobs: %s", err);
 		return -1;
 	}
+	snprintf(runner.path, sizeof(runner.path), "%s", db_path);
 	if (gethostname(host, sizeof(host)) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';

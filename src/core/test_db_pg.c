@@ -595,7 +595,9 @@ a_lost_connection_is_replaced(void **state)
 	assert_int_equal(value(admin, sql), 1);
 	db_close(admin);
 	/* the request that meets the dead connection fails ... */
+	assert_false(db_lost(db));
 	assert_null(db_prepare_adhoc(db, "SELECT 1"));
+	assert_true(db_lost(db));
 	/* ... the thread's next one has a new connection */
 	db = db_thread();
 	assert_non_null(db);

@@ -179,6 +179,27 @@ describe('alliance serve on PostgreSQL', () => {
     assert.ok(await isSignedIn(b));
   });
 
+  served('after PostgreSQL drops every connection, the workers and the job runner connect again', async () => {
+    const others = 'FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()';
+    await pg.sql(url, `SELECT pg_terminate_backend(pid) ${others}`);
+    // until those backends are gone (they said goodbye on their sockets)
+    for (let i = 0; Number((await pg.sql(url, `SELECT count(*) ${others}`)).trim()) > 0; i++) {
+      assert.ok(i < 600, 'the terminated backends are still there after 60 s');
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    // every worker notices before it uses its connection: no request fails
+    for (let i = 0; i < 20; i++) {
+      for (const p of ['/about', '/focal-points/femicide']) {
+        const res = await fetch(`${srv.url}${p}`);
+        await res.arrayBuffer();
+        assert.equal(res.status, 200, p);
+      }
+    }
+    // the sign-up's mail is sent by the job runner: it connected again too
+    const { email, password } = await signUp(srv, { name: 'Rea Connect' });
+    assert.ok(await isSignedIn(await signIn(srv, email, password)));
+  });
+
   served('a write committed by another alliance process shows on the next page of every worker', async () => {
     const title = async () => (await (await fetch(`${srv.url}/about`)).text())
       .match(/<h1[^>]*>([^<]*)</)?.[1];
