@@ -14,8 +14,9 @@
 # (the socket is in a folder only its owner and root can reach), fsync off
 # (a test's data does not outlive it).  initdb and postgres refuse to run
 # as root, so as root they run as `nobody` (setpriv) with DIR owned by it;
-# root, whom the tests run as on CI, still reaches the socket.  DIR must be
-# an absolute path of at most 90 bytes (a socket's path is at most 107).
+# root, whom the tests run as on CI, still reaches the socket (DIR's parent
+# folders must then be searchable by all, as /tmp is).  DIR must be an
+# absolute path of at most 90 bytes (a socket's path is at most 107).
 # The binaries are Debian's postgresql package's,
 # /usr/lib/postgresql/VERSION/bin (the newest there), or PG_BINDIR.
 set -euo pipefail
@@ -59,6 +60,8 @@ start)
 		chown nobody:nogroup "$dir"
 	fi
 	chmod 700 "$dir"
+	as_owner test -w "$dir" ||
+		die "$(id -un) runs postgres as nobody, who cannot reach $dir: its parent folders must be searchable by all (as /tmp is)"
 	if [ ! -f "$dir/data/PG_VERSION" ]; then
 		as_owner "$bindir/initdb" -D "$dir/data" -U alliance --auth=trust \
 			-E UTF8 --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
