@@ -7,7 +7,9 @@
 # own words fail the check: json_each, json_group_array, group_concat, FTS5
 # (MATCH, bm25, snippet, rowid), INDEXED BY, a unary + steering the planner,
 # date and time functions ('unixepoch', strftime, date(...)), PRAGMA,
-# INSERT OR IGNORE/REPLACE, BEGIN IMMEDIATE, numbered ?N placeholders, ...
+# INSERT OR IGNORE/REPLACE, BEGIN IMMEDIATE, numbered ?N placeholders, a
+# placeholder tested for NULL with no type PostgreSQL can infer ("? IS
+# NULL": write CAST(? AS TEXT) IS NULL), ...
 #
 #   scripts/check-sql.sh                 the check
 #   scripts/check-sql.sh --write-allow   writes scripts/check-sql.allow from
@@ -76,6 +78,7 @@ words() {
 			["INSERT_OR", qr/\bINSERT\s+OR\s+(?:IGNORE|REPLACE|ABORT|FAIL|ROLLBACK)\b|\bREPLACE\s+INTO\b/i],
 			["BEGIN_IMMEDIATE", qr/\bBEGIN\s+(?:IMMEDIATE|EXCLUSIVE|DEFERRED)\b/i],
 			["numbered_placeholder", qr/\?\d/],
+			["untyped_null_test", qr/\?\d*\s+IS\s+(?:NOT\s+)?NULL\b/i],
 			["sqlite_functions", qr/\b(?:ifnull|iif|instr|char|total|printf|likelihood|unlikely|last_insert_rowid|changes)\s*\(/i],
 			["sqlite_words", qr/\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bCOLLATE\s+NOCASE\b|\bGLOB\b|\bsqlite_\w+|\bVIRTUAL\s+TABLE\b|\bRAISE\s*\(/i],
 		);
