@@ -82,8 +82,8 @@ cmd_init(struct config *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	db_target_shown(path, shown, sizeof(shown));
-	printf("alliance: database %s ready (%d migration%s applied)\n",
-	       shown, n, n == 1 ? "" : "s");
+	printf("alliance: database %s ready (%d migration%s applied)\n", shown,
+	       n, n == 1 ? "" : "s");
 	/* what a new deployment needs from each module (the first
 	 * administrator) */
 	for (size_t i = 0; i < app_nmodules; i++)
@@ -186,6 +186,29 @@ cmd_backup(struct config *c, int argc, char **argv)
 	}
 	printf("alliance: backup written to %s\n", argv[0]);
 	return 0;
+}
+
+/* One statement that does not prepare, for cmd_check_statements. */
+static void
+statement_failed(void *arg, const char *module, size_t idx, const char *sql)
+{
+	printf("%s statement %zu: %s\n", module, idx, sql);
+}
+
+static int
+cmd_check_statements(struct config *c, int argc, char **argv)
+{
+	struct db *db = command_open_existing(c);
+	size_t total;
+	int bad;
+
+	if (db == NULL)
+		return EXIT_FAIL;
+	bad = db_check_statements(db, statement_failed, NULL, &total);
+	printf("alliance: %zu of %zu statements prepare on %s\n",
+	       total - (size_t)bad, total, db_backend_name(db));
+	db_close(db);
+	return bad ? EXIT_FAIL : 0;
 }
 
 static int
@@ -521,6 +544,16 @@ static const struct module_command commands[] = {
 		 "applied), or the\n"
 		 "first error in them.",
 	 .summary = "check-config  print the effective configuration"},
+	{.name = "check-statements", .run = cmd_check_statements,
+	 .usage = "[--data DIR] [--database URL]",
+	 .help = "Prepares every SQL statement this binary carries on the "
+		 "database and lists those\n"
+		 "that do not prepare, with the database's reason (on standard "
+		 "error): after a\n"
+		 "migration, or to see what is left to port to PostgreSQL.  "
+		 "Changes nothing.",
+	 .summary = "check-statements  prepare every SQL statement on the "
+		    "database"},
 	{.name = "routes", .run = cmd_routes, .usage = "[--json]",
 	 .help = "Lists every route: method, path, who may call it, module.",
 	 .summary = "routes        list every route and who may call it"},

@@ -46,11 +46,17 @@ thread_key_init(void)
 	pthread_key_create(&thread_key, thread_db_destroy);
 }
 
+/* The registered tables, for db_check_statements. */
+static const struct db_sql *tables[256];
+static size_t ntables;
+
 void
 db_register(struct db_sql *t)
 {
 	t->slot = nslots;
 	nslots += t->n;
+	if (ntables < sizeof(tables) / sizeof(tables[0]))
+		tables[ntables++] = t;
 }
 
 /* The statement tables' per-backend versions (db_register_variant). */
@@ -84,6 +90,32 @@ statement_text(const struct db_backend *be, const struct db_sql *t, size_t idx)
 		    variants[i].sql[idx])
 			return variants[i].sql[idx];
 	return t->sql[idx];
+}
+
+int
+db_check_statements(struct db *db,
+		    void (*failed)(void *arg, const char *module, size_t idx,
+				   const char *sql),
+		    void *arg, size_t *total)
+{
+	int bad = 0;
+
+	*total = 0;
+	for (size_t i = 0; i < ntables; i++)
+		for (size_t k = 0; k < tables[i]->n; k++) {
+			const char *sql = statement_text(db->be, tables[i], k);
+			struct db_stmt *st =
+				sql ? db->be->prepare(db, sql) : NULL;
+
+			(*total)++;
+			if (st == NULL) {
+				bad++;
+				failed(arg, tables[i]->module, k,
+				       sql ? sql : "(no text)");
+			}
+			db_stmt_free(st);
+		}
+	return bad;
 }
 
 void

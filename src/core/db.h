@@ -56,6 +56,14 @@ void db_register(struct db_sql *t);
 void db_register_variant(const struct db_sql *t, const char *variant,
 			 const char *const *sql);
 
+/* Prepares every statement of every registered table (each backend's
+ * own text) once and forgets it: for `alliance check-statements`.  Calls
+ * failed for each that does not prepare (the reason is logged) and
+ * returns how many; *total is how many were tried. */
+int db_check_statements(struct db *db,
+			void (*failed)(void *arg, const char *module,
+				       size_t idx, const char *sql),
+			void *arg, size_t *total);
 /* Sets the database used by db_thread(): a file, or a postgresql:// URL. */
 void db_set_path(const char *path);
 const char *db_path(void);

@@ -81,8 +81,10 @@ extern const struct db_backend db_pg_backend;
 
 /* For the pg backend and its tests: sql with its '?' and '?N'
  * placeholders written $N (quoted strings, quoted names and comments left
- * alone), malloc'd; *nparams the highest number used. */
-char *db_pg_placeholders(const char *sql, int *nparams);
+ * alone), malloc'd; *nparams the highest number used; used[N] set to 1
+ * for each number N < usedlen the text uses (used may be NULL). */
+char *db_pg_placeholders(const char *sql, int *nparams, unsigned char *used,
+			 size_t usedlen);
 /* For the pg backend and its tests: a shared migration in PostgreSQL's
  * words (INTEGER PRIMARY KEY an identity, INTEGER a bigint), malloc'd. */
 char *db_pg_dialect(const char *sql);

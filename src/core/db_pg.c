@@ -73,6 +73,10 @@
 #define OID_FLOAT4 700
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
+#define OID_TEXT 25
+
+/* Placeholders whose types are told to the server when unused. */
+#define PG_MAX_PARAMS 255
 
 struct pg {
 	struct db base;
@@ -98,7 +102,8 @@ struct pg_stmt {
 #define ST(st) ((struct pg_stmt *)(st))
 
 char *
-db_pg_placeholders(const char *sql, int *nparams)
+db_pg_placeholders(const char *sql, int *nparams, unsigned char *used,
+		   size_t usedlen)
 {
 	size_t len = strlen(sql);
 	/* "?" becomes at most "$NNNNN" */
@@ -139,6 +144,8 @@ db_pg_placeholders(const char *sql, int *nparams)
 			}
 			if (n > max)
 				max = n;
+			if (used && (size_t)n < usedlen)
+				used[n] = 1;
 			o += sprintf(o, "$%d", n);
 		} else {
 			*o++ = *p++;
@@ -343,12 +350,19 @@ pg_prepare(struct db *base, const char *sql)
 {
 	struct pg *db = PG(base);
 	struct pg_stmt *st = xcalloc(1, sizeof(*st));
+	unsigned char used[PG_MAX_PARAMS + 1] = {0};
+	Oid types[PG_MAX_PARAMS];
 	PGresult *r;
 
 	st->base.db = base;
-	st->sql = db_pg_placeholders(sql, &st->nparams);
+	st->sql = db_pg_placeholders(sql, &st->nparams, used, sizeof(used));
 	snprintf(st->name, sizeof(st->name), "a%lu", ++db->names);
-	r = PQprepare(db->c, st->name, st->sql, 0, NULL);
+	/* a number the text skips (?2 without ?1, which SQLite allows) has
+	 * no use to infer a type from: text, as it is sent */
+	for (int i = 0; i < st->nparams && i < PG_MAX_PARAMS; i++)
+		types[i] = used[i + 1] ? 0 : OID_TEXT;
+	r = PQprepare(db->c, st->name, st->sql,
+		      st->nparams <= PG_MAX_PARAMS ? st->nparams : 0, types);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		char msg[512];
 

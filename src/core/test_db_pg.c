@@ -34,7 +34,7 @@ static void
 placeholders(const char *in, const char *want, int want_n)
 {
 	int n = -1;
-	char *out = db_pg_placeholders(in, &n);
+	char *out = db_pg_placeholders(in, &n, NULL, 0);
 
 	assert_string_equal(out, want);
 	assert_int_equal(n, want_n);
@@ -61,6 +61,22 @@ placeholders_become_dollar_numbers(void **state)
 	/* an unterminated string or comment ends the text, no overrun */
 	placeholders("SELECT 'abc ?", "SELECT 'abc ?", 0);
 	placeholders("SELECT ? /* ?", "SELECT $1 /* ?", 1);
+}
+
+static void
+placeholders_skipped_are_known(void **state)
+{
+	unsigned char used[8] = {0};
+	int n;
+	char *out = db_pg_placeholders("SELECT ?3, ?1 WHERE x = ?3", &n, used,
+				       sizeof(used));
+
+	assert_string_equal(out, "SELECT $3, $1 WHERE x = $3");
+	assert_int_equal(n, 3);
+	assert_int_equal(used[1], 1);
+	assert_int_equal(used[2], 0);
+	assert_int_equal(used[3], 1);
+	free(out);
 }
 
 static void
@@ -404,6 +420,15 @@ changes_ids_and_errors(void **state)
 	db_stmt_free(st);
 	run(db, "UPDATE t SET name = name || '!'");
 	assert_int_equal(db_changes(db), 3);
+	/* ?2 without ?1, as SQLite allows: the unused one is text */
+	st = db_prepare_adhoc(db, "SELECT count(*) FROM t WHERE id = ?2");
+	assert_non_null(st);
+	db_bind_text(st, 1, "unused");
+	db_bind_int(st, 2, 1);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 1);
+	db_reset(st);
+	db_stmt_free(st);
 	/* a statement that does not prepare is NULL, not a crash */
 	assert_null(db_prepare_adhoc(db, "SELECT nonsense FROM nowhere"));
 	/* a transaction rolled back leaves nothing */
@@ -636,6 +661,7 @@ main(void)
 {
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(placeholders_become_dollar_numbers),
+		cmocka_unit_test(placeholders_skipped_are_known),
 		cmocka_unit_test(shared_migrations_are_written_for_postgresql),
 		cmocka_unit_test(passwords_are_never_shown),
 		cmocka_unit_test(
