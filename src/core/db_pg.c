@@ -275,7 +275,7 @@ in_transaction(struct pg *db)
 }
 
 /* Advances the generation after a committed write.  A database not yet
- * bootstrapped has no sequence: nothing to tell then. */
+ * bootstrapped has no alliance_generation: nothing to tell then. */
 static void
 bump_generation(struct pg *db)
 {
