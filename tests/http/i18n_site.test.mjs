@@ -86,6 +86,11 @@ describe('the site in French', () => {
     assert.ok(en.text.includes('0 results for “zzqqxx”'), en.text);
     const json = await (await fetch(`${srv.url}/api/v1/search?q=zzqqxx`, { headers: FR })).json();
     assert.equal(json.count_label, '0 résultat');
+    // Arabic's six plural forms: 0, 1, 2 and 3 to 10 differ
+    const ar = await visit('/search?q=zzqqxx', { cookie: 'lang=ar' });
+    assert.ok(ar.text.includes('0 نتيجة للبحث عن «zzqqxx»'), ar.text);
+    const bodies = await visit('/bodies', { cookie: 'lang=ar' });
+    assert.ok(bodies.text.includes('الدورية: سنوية') || bodies.text.includes('سنوية'), 'no Arabic cadence');
   });
 });
 
