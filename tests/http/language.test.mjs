@@ -249,3 +249,15 @@ describe('mail in the reader\'s language', () => {
     assert.equal(m.msg.headers['content-language'], 'ar');
   });
 });
+
+describe('the privacy policy', () => {
+  test('names the cookies the site sets and how long a language is kept', async () => {
+    const b = new Browser(srv.url);
+    const { res, body } = await choose(b, '/privacy');
+    assert.equal(res.status, 200);
+    assert.match(body, /<strong>language cookie<\/strong>/);
+    assert.match(body, /<strong>form cookie<\/strong>/);
+    assert.match(body, /The language you wrote to us in[^<]*two years/);
+    assert.doesNotMatch(body, /sets only one cookie/);
+  });
+});
