@@ -232,8 +232,9 @@ build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 					  "written as JSON",
 					  http_method_name(r->method), r->path);
 				w->status = 500;
-				/* English: the one answer that cannot go
-				 * through the JSON writer */
+				/* English: reached only by a bug of ours
+				 * (a string that is not UTF-8 in a model),
+				 * so it stays a fixed literal */
 				buf_puts(out, "{\"error\":{\"status\":500,"
 					      "\"message\":\"Something went "
 					      "wrong on our side.\"}}");
