@@ -159,6 +159,28 @@ describe("the secretariat's pages in French", () => {
     }
   });
 
+  test('their forms refused with field errors, in French', async () => {
+    for (const path of ['/admin/people?role=bogus', '/admin/audit?since=2026-13-45&actor=x',
+      '/admin/messages?show=bogus', '/admin/outbox?page=0']) {
+      const res = await admin.get(path, { 'accept-language': 'fr' });
+      const html = await res.text();
+      assert.equal(res.status, 422, path);
+      assert.match(htmlTag(html), /lang="fr"/, path);
+      const text = textContent(html);
+      assert.ok(text.includes('Certains champs doivent être corrigés.'), `${path}: ${text.slice(0, 800)}`);
+      assert.deepEqual(untranslatedEnglish(html, 'fr'), [], `English left on ${path}`);
+    }
+    const text = textContent(await (await admin.get('/admin/audit?since=2026-13-45&actor=x', FR)).text());
+    assert.ok(text.includes('De ') && text.includes('Personne (identifiant) '), `the fields' labels: ${text.slice(0, 800)}`);
+    const page = await adminPage('/admin/people?q=ada');
+    const res = await admin.post(`/admin/people/${adminId}/role`,
+      { ...hiddenFields(page, `/admin/people/${adminId}/role`), role: 'emperor' }, FR);
+    const html = await res.text();
+    assert.equal(res.status, 422);
+    assert.ok(textContent(html).includes('Rôle '), textContent(html).slice(0, 800));
+    assert.deepEqual(untranslatedEnglish(html, 'fr'), []);
+  });
+
   test('people: the count, the roles, the pager, the notice and the last administrator', async () => {
     let text = textContent(await adminPage('/admin/people'));
     assert.match(text, /\d+ personnes correspondent\./);
