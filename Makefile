@@ -13,7 +13,7 @@ CC      ?= cc
 # Both cores (all of them) by default: `make run` and `make test` build with
 # -j$(JOBS) in the second make invocation they start.
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
-PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib libutf8proc libcurl
+PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib libutf8proc libcurl libpq
 BUILD   ?= build
 SAN     ?=
 OPT     ?= -O2
@@ -129,7 +129,7 @@ node-deps: node_modules/.package-lock.json
 unit-build: $(TESTS)
 
 unit: $(TESTS) $(BUILD)/tmplpot
-	@TMPLPOT=$(BUILD)/tmplpot scripts/run-unit.sh $(TESTS) scripts/check-layers.sh scripts/check-includes.sh scripts/check-pot.sh
+	@TMPLPOT=$(BUILD)/tmplpot scripts/run-unit.sh $(TESTS) scripts/check-layers.sh scripts/check-includes.sh scripts/check-pot.sh scripts/check-sql.sh
 
 # Test files run side by side (each has its own server, port and data
 # folder); files under tests/load/ measure the server under load, so they

@@ -2,10 +2,10 @@
 # install-deps.sh -- make sure the Debian packages that alliance needs are here.
 #
 #   scripts/install-deps.sh          build, run and unit tests: compiler,
-#                                    libraries (cmocka too), sqlite3
+#                                    libraries (cmocka, libpq too), sqlite3
 #   scripts/install-deps.sh --test   also the HTTP, browser and bench tools:
 #                                    node and npm, chromium, nginx, wrk, curl,
-#                                    strace
+#                                    strace, postgresql (private clusters)
 #
 # Each need is checked first (pkg-config, `command -v`, a header), and only the
 # packages for the needs that are missing are installed, so a second run is
@@ -80,6 +80,8 @@ need_pc libcurl libcurl4-openssl-dev
 need_pc cmocka libcmocka-dev
 need_pc libutf8proc libutf8proc-dev
 need_file /usr/include/csv.h libcsv-dev
+# the PostgreSQL backend (database = postgresql://...)
+need_pc libpq libpq-dev
 
 # -- tests and benchmarks -----------------------------------------------------
 if [ "$want_test" = 1 ]; then
@@ -93,6 +95,10 @@ if [ "$want_test" = 1 ]; then
 	need_cmd curl curl
 	# tests/http/store.test.mjs watches the server's fsyncs
 	need_cmd strace strace
+	# scripts/pg-cluster.sh: initdb and postgres of Debian's server package
+	# (never its system cluster), psql for the tests' own statements
+	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || add postgresql
+	need_cmd psql postgresql-client
 	# clang (for the fuzz targets) is optional and never installed here.
 fi
 

@@ -61,7 +61,7 @@ make_dirs(const char *path)
 static int
 cmd_init(struct config *c, int argc, char **argv)
 {
-	char path[1100], err[512];
+	char path[1100], shown[1100], err[1024];
 	struct db *db;
 	int n;
 
@@ -82,7 +82,8 @@ cmd_init(struct config *c, int argc, char **argv)
 		fprintf(stderr, "alliance: %s\n", err);
 		return EXIT_FAIL;
 	}
-	printf("alliance: database %s ready (%d migration%s applied)\n", path,
+	db_target_shown(path, shown, sizeof(shown));
+	printf("alliance: database %s ready (%d migration%s applied)\n", shown,
 	       n, n == 1 ? "" : "s");
 	/* what a new deployment needs from each module (the first
 	 * administrator) */
@@ -186,6 +187,29 @@ cmd_backup(struct config *c, int argc, char **argv)
 	}
 	printf("alliance: backup written to %s\n", argv[0]);
 	return 0;
+}
+
+/* One statement that does not prepare, for cmd_check_statements. */
+static void
+statement_failed(void *arg, const char *module, size_t idx, const char *sql)
+{
+	printf("%s statement %zu: %s\n", module, idx, sql);
+}
+
+static int
+cmd_check_statements(struct config *c, int argc, char **argv)
+{
+	struct db *db = command_open_existing(c);
+	size_t total;
+	int bad;
+
+	if (db == NULL)
+		return EXIT_FAIL;
+	bad = db_check_statements(db, statement_failed, NULL, &total);
+	printf("alliance: %zu of %zu statements prepare on %s\n",
+	       total - (size_t)bad, total, db_backend_name(db));
+	db_close(db);
+	return bad ? EXIT_FAIL : 0;
 }
 
 static int
@@ -521,6 +545,16 @@ static const struct module_command commands[] = {
 		 "applied), or the\n"
 		 "first error in them.",
 	 .summary = "check-config  print the effective configuration"},
+	{.name = "check-statements", .run = cmd_check_statements,
+	 .usage = "[--data DIR] [--database URL]",
+	 .help = "Prepares every SQL statement this binary carries on the "
+		 "database and lists those\n"
+		 "that do not prepare, with the database's reason (on standard "
+		 "error): after a\n"
+		 "migration, or to see what is left to port to PostgreSQL.  "
+		 "Changes nothing.",
+	 .summary = "check-statements  prepare every SQL statement on the "
+		    "database"},
 	{.name = "routes", .run = cmd_routes, .usage = "[--json]",
 	 .help = "Lists every route: method, path, who may call it, module.",
 	 .summary = "routes        list every route and who may call it"},
@@ -565,6 +599,8 @@ usage(FILE *f)
 		"  --config FILE   read settings from FILE (default "
 		"./alliance.conf if present)\n"
 		"  --data DIR      the data folder (default ./data)\n"
+		"  --database URL  a PostgreSQL database, postgresql://...\n"
+		"                  (default: SQLite, DATA/alliance.db)\n"
 		"  --listen H:P    serve: address and port (default "
 		"127.0.0.1:8080)\n"
 		"  --workers N     serve: worker threads (default 4)\n"
@@ -635,6 +671,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"data", required_argument, NULL, 'd'},
+		{"database", required_argument, NULL, 'D'},
 		{"listen", required_argument, NULL, 'l'},
 		{"workers", required_argument, NULL, 'w'},
 		{"dev-source", required_argument, NULL, 'S'},
@@ -701,6 +738,7 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'c': conf = optarg; break;
 		case 'd': flags[nflags].key = "data"; break;
+		case 'D': flags[nflags].key = "database"; break;
 		case 'l': flags[nflags].key = "listen"; break;
 		case 'w': flags[nflags].key = "workers"; break;
 		case 'S': flags[nflags].key = "dev_source"; break;
@@ -715,8 +753,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "try: alliance %s --help\n", cmd->name);
 			return EXIT_USAGE;
 		}
-		if (ch == 'd' || ch == 'l' || ch == 'w' || ch == 'S' ||
-		    ch == 'P') {
+		if (ch == 'd' || ch == 'D' || ch == 'l' || ch == 'w' ||
+		    ch == 'S' || ch == 'P') {
 			flags[nflags].option = all[li].name;
 			flags[nflags++].value = optarg;
 		}

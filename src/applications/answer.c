@@ -199,7 +199,7 @@ answer_page(struct req *r, struct resp *w, int status,
 		return membership_read_failed(w);
 	}
 	asked = json_pack("[{s:I}]", "created_at", (json_int_t)q->created_at);
-	membership_add_times(asked, "created_at");
+	render_add_times(asked, "created_at");
 	json_object_set_new(model, "question",
 			    json_pack("{s:s,s:O}", "body", q->body, "asked",
 				      json_array_get(asked, 0)));

@@ -82,7 +82,7 @@ messages_conversation(struct db *db, int64_t application)
 	db_bind_int(st, 1, application);
 	if ((rows = db_all_json(st)) == NULL)
 		return NULL;
-	membership_add_times(rows, "created_at");
+	render_add_times(rows, "created_at");
 	json_array_foreach (rows, i, row) {
 		int question =
 			strcmp(membership_str(row, "kind"), "question") == 0;

@@ -257,7 +257,7 @@ queue_page(struct req *r, struct resp *w)
 		return;
 	}
 	has_next = pager_trim(rows, PAGE_SIZE);
-	membership_add_times(rows, "submitted_at");
+	render_add_times(rows, "submitted_at");
 	add_status_labels(rows);
 	opts = json_array();
 	for (size_t i = 0; statuses[i]; i++)
@@ -521,9 +521,9 @@ review_application_view(struct req *r, int64_t id)
 		reps = json_array();
 	}
 	one = json_pack("[O]", app);
-	membership_add_times(one, "submitted_at");
-	membership_add_times(one, "decided_at");
-	membership_add_times(one, "consent_at");
+	render_add_times(one, "submitted_at");
+	render_add_times(one, "decided_at");
+	render_add_times(one, "consent_at");
 	add_status_labels(one);
 	json_decref(one);
 	return json_pack("{s:o,s:o,s:b,s:b,s:o}", "representatives", reps,

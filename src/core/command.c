@@ -9,7 +9,10 @@
 void
 command_db_file(const struct config *c, char *out, size_t len)
 {
-	snprintf(out, len, "%s/alliance.db", c->data_dir);
+	if (c->database[0])
+		snprintf(out, len, "%s", c->database);
+	else
+		snprintf(out, len, "%s/alliance.db", c->data_dir);
 }
 
 struct db *
@@ -19,7 +22,7 @@ command_open_existing(const struct config *c)
 	struct db *db;
 
 	command_db_file(c, path, sizeof(path));
-	if (access(path, F_OK) != 0) {
+	if (!db_target_is_pg(path) && access(path, F_OK) != 0) {
 		fprintf(stderr,
 			"alliance: no database at %s\n"
 			"  create it with: alliance init --data %s\n",

@@ -38,7 +38,9 @@ struct module_command {
 	void (*option)(int val, const char *arg);
 };
 
-/* The database file of the data folder, DATA/alliance.db. */
+/* The database: the database setting (a postgresql:// URL) when set,
+ * else the data folder's file, DATA/alliance.db.  Show it with
+ * db_target_shown (a URL may hold a password). */
 void command_db_file(const struct config *c, char *out, size_t len);
 /* Opens the existing database of the data folder, or says how to create
  * it (or why it cannot be opened) on stderr and returns NULL. */

@@ -12,14 +12,37 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "proxy.h"
 #include "util.h"
+
+/* The database setting names a PostgreSQL database; a SQLite database is
+ * the data folder's file, chosen by leaving the setting out. */
+static int
+check_database(const char *value, char *err, size_t errlen)
+{
+	if (db_target_is_pg(value))
+		return 0;
+	snprintf(err, errlen,
+		 "database must be a postgresql:// URL "
+		 "(postgresql://user@host:5432/name or "
+		 "postgresql:///name?host=/run/postgresql); leave it unset "
+		 "for SQLite in the data folder");
+	return -1;
+}
 
 #define OFF(f) offsetof(struct config, f)
 static const struct config_setting keys[] = {
 	{.key = "data", .kind = CONFIG_STR, .offset = OFF(data_dir),
 	 .size = sizeof(((struct config *)0)->data_dir),
 	 .help = "folder of the database, uploads and outbox"},
+	{.key = "database", .kind = CONFIG_STR, .offset = OFF(database),
+	 .size = sizeof(((struct config *)0)->database),
+	 .check = check_database,
+	 .help = "PostgreSQL: postgresql://user@host:5432/name (password "
+		 "from the URL, ~/.pgpass or\n"
+		 "# PGPASSWORD; never printed); unset: SQLite, "
+		 "DATA/alliance.db"},
 	{.key = "listen", .kind = CONFIG_LISTEN,
 	 .help = "address:port to serve on"},
 	{.key = "workers", .kind = CONFIG_UINT, .offset = OFF(workers),
@@ -403,6 +426,13 @@ config_print(const struct config *c)
 			printf("%s\n", p);
 			break;
 		case CONFIG_STR:
+			if (strcmp(k->key, "database") == 0) {
+				char shown[1024];
+
+				db_target_shown(p, shown, sizeof(shown));
+				printf("%s\n", shown);
+				break;
+			}
 			printf("%s\n",
 			       strcmp(k->key, "smtp_password") == 0 && *p
 				       ? "(set)"

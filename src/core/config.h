@@ -19,6 +19,8 @@
 
 struct config {
 	char data_dir[1024];
+	char database[1024];     /* a postgresql:// URL; empty: SQLite,
+				    DATA/alliance.db */
 	char listen_host[64];
 	unsigned port;
 	unsigned workers;

@@ -1,21 +1,25 @@
 /*
  * db.h -- the store.
  *
- * Feature modules never see SQLite: they declare their SQL as a statement
- * table (an enum with a __MAX sentinel indexing a const array of SQL text,
- * wrapped in a struct db_sql) and run statements through the functions
- * below.  Statements use '?' placeholders and the subset of SQL that SQLite
- * and PostgreSQL share, so a libpq backend is a second implementation of
- * this file, not a rewrite of the features.
+ * Feature modules never see SQLite or libpq: they declare their SQL as a
+ * statement table (an enum with a __MAX sentinel indexing a const array of
+ * SQL text, wrapped in a struct db_sql) and run statements through the
+ * functions below.  Statements use '?' placeholders and the subset of SQL
+ * that SQLite and PostgreSQL share (scripts/check-sql.sh); where they must
+ * differ, db_register_variant gives a backend its own text.  The database
+ * is a SQLite file (db_sqlite.c) or a postgresql:// URL (db_pg.c); db.c
+ * is what both share (db_int.h).
  *
  * Each worker thread has its own connection (db_thread()), opened on first
- * use with WAL, foreign keys, synchronous=FULL and a busy timeout.  Each
- * connection prepares a statement the first time it runs and keeps it.
+ * use (SQLite: WAL, foreign keys, synchronous=FULL and a busy timeout).
+ * Each connection prepares a statement the first time it runs and keeps
+ * it.
  *
- * Writers of one process take turns in a FIFO queue (db_begin() until
- * db_commit()/db_rollback(); a write statement outside a transaction for
- * its step), so they never race each other for SQLite's lock; reads never
- * wait for it.
+ * Writers take turns: on SQLite in a FIFO queue of the process
+ * (db_begin() until db_commit()/db_rollback(); a write statement outside
+ * a transaction for its step), so they never race each other for SQLite's
+ * lock; on PostgreSQL through one advisory lock every writer of every
+ * process takes the same way.  Reads never wait for it.
  *
  * Errors: functions returning int give 0 (or DB_ROW/DB_DONE) on success and
  * -1 on failure, having logged the SQL error; a failing query is a 500 for
@@ -43,17 +47,47 @@ enum { DB_DONE = 0, DB_ROW = 1, DB_ERROR = -1 };
 
 /* Registers a statement table; call at start-up before any connection. */
 void db_register(struct db_sql *t);
+/* Where the dialects must differ: sql (t->n entries, NULL where the
+ * shared text serves) replaces t's statements on the backend whose
+ * migration variant is variant ("sqlite" or "pg").  A statement with a
+ * variant for each backend may be NULL in t.  Call after db_register,
+ * before any connection; an array named NAME_sqlite is SQLite's own to
+ * scripts/check-sql.sh. */
+void db_register_variant(const struct db_sql *t, const char *variant,
+			 const char *const *sql);
 
-/* Sets the database file used by db_thread(). */
+/* Prepares every statement of every registered table (each backend's
+ * own text) once and forgets it: for `alliance check-statements`.  Calls
+ * failed for each that does not prepare (the reason is logged) and
+ * returns how many; *total is how many were tried. */
+int db_check_statements(struct db *db,
+			void (*failed)(void *arg, const char *module,
+				       size_t idx, const char *sql),
+			void *arg, size_t *total);
+/* Sets the database used by db_thread(): a file, or a postgresql:// URL. */
 void db_set_path(const char *path);
 const char *db_path(void);
 
-/* Opens a connection with the project's pragmas.  NULL with a message in
- * err on failure.  The caller closes it. */
+/* Opens a connection: path is a SQLite file (opened with the project's
+ * pragmas) or a postgresql:// URL (db_pg.c).  NULL with a message in err
+ * on failure (never the URL: it may hold a password).  The caller closes
+ * it. */
 struct db *db_open(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
-/* The calling thread's connection, opened on first use; NULL when the
- * database cannot be opened (logged). Closed by db_thread_close(). */
+/* Whether target names a PostgreSQL database (postgresql:// or
+ * postgres://) rather than a SQLite file. */
+int db_target_is_pg(const char *target);
+/* target as it may be shown (logs, check-config): a URL's password, in
+ * its user part or a password= parameter, written ***. */
+void db_target_shown(const char *target, char *out, size_t len);
+/* "sqlite" or "PostgreSQL". */
+const char *db_backend_name(const struct db *db);
+/* Whether db's connection is gone for good (PostgreSQL: the server
+ * dropped it; never for SQLite): close it and open another. */
+int db_lost(struct db *db);
+/* The calling thread's connection, opened on first use, and again when
+ * it was lost; NULL when the database cannot be opened (logged). Closed
+ * by db_thread_close(). */
 struct db *db_thread(void);
 void db_thread_close(void);
 

@@ -114,6 +114,7 @@ static struct {
 	pthread_cond_t cv;
 	int started;
 	struct db *db;
+	char path[1100]; /* of db, to open it again when it is lost */
 	char who[160];
 } runner = {.mu = PTHREAD_MUTEX_INITIALIZER};
 static atomic_int stopping;
@@ -403,10 +404,27 @@ runner_main(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&stopping)) {
-		int n = jobs_run_due(runner.db, runner.who, JOBS_BATCH,
-				     clock_now());
 		struct timespec until;
+		int n = 0;
 
+		/* a PostgreSQL server that restarted dropped the connection:
+		 * a new one, tried again at the next turn when it fails */
+		if (runner.db && db_lost(runner.db)) {
+			log_error("jobs: the connection to the database was "
+				  "lost; opening another");
+			db_close(runner.db);
+			runner.db = NULL;
+		}
+		if (runner.db == NULL) {
+			char err[512];
+
+			runner.db = db_open(runner.path, err, sizeof(err));
+			if (runner.db == NULL)
+				log_error("jobs: %s", err);
+		}
+		if (runner.db)
+			n = jobs_run_due(runner.db, runner.who, JOBS_BATCH,
+					 clock_now());
 		if (n == JOBS_BATCH)
 			continue; /* there may be more due */
 		clock_gettime(CLOCK_MONOTONIC, &until);
@@ -437,6 +455,7 @@ start(const char *db_path, const char *role)
 		log_error("jobs: %s", err);
 		return -1;
 	}
+	snprintf(runner.path, sizeof(runner.path), "%s", db_path);
 	if (gethostname(host, sizeof(host)) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
@@ -491,6 +510,7 @@ jobs_stop(void)
 int
 jobs_worker_main(const char *db_path)
 {
+	char shown[1100];
 	sigset_t set;
 	int sig;
 
@@ -502,10 +522,11 @@ jobs_worker_main(const char *db_path)
 
 	if (start(db_path, "worker") != 0)
 		return 1;
+	db_target_shown(db_path, shown, sizeof(shown));
 	fprintf(stderr,
 		"alliance worker: running jobs from %s as %s; SIGTERM or "
 		"SIGINT stops\n",
-		db_path, runner.who);
+		shown, runner.who);
 	while (sigwait(&set, &sig) != 0)
 		;
 	fprintf(stderr, "alliance worker: %s: finishing the job in hand\n",

@@ -21,6 +21,7 @@ enum stmt_maintenance {
 	M_SESSIONS,
 	M_LINKS,
 	M_JOBS,
+	M_MAIL_LANGUAGES,
 	M__MAX,
 };
 
@@ -31,6 +32,8 @@ static const char *const maintenance_sql_text[M__MAX] = {
 		    " OR used_at < ?",
 	[M_JOBS] = "DELETE FROM jobs WHERE status IN ('done', 'failed')"
 		   " AND done_at < ?",
+	/* the language an address last wrote in, kept two years */
+	[M_MAIL_LANGUAGES] = "DELETE FROM mail_languages WHERE updated_at < ?",
 };
 
 struct db_sql maintenance_sql = {"maintenance", maintenance_sql_text, M__MAX,
@@ -61,7 +64,7 @@ prune(struct db *db, enum stmt_maintenance s, int64_t a, int64_t b,
 	if (st == NULL)
 		return -1;
 	db_bind_int(st, 1, a);
-	if (s != M_JOBS)
+	if (s == M_SESSIONS || s == M_LINKS)
 		db_bind_int(st, 2, b);
 	if (db_run(st) != 0)
 		return -1;
@@ -82,6 +85,7 @@ maintenance_run(struct db *db, int64_t now, int64_t session_idle,
 		  &removed) != 0 ||
 	    prune(db, M_LINKS, now - WEEK, now - WEEK, &removed) != 0 ||
 	    prune(db, M_JOBS, now - 30 * 86400, 0, &removed) != 0 ||
+	    prune(db, M_MAIL_LANGUAGES, now - 730 * 86400, 0, &removed) != 0 ||
 	    (n = ratelimit_prune(db, now - 86400)) < 0 ||
 	    db_commit(db) != 0) {
 		db_rollback(db);

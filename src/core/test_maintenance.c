@@ -120,6 +120,25 @@ rate_limit_windows_of_yesterday_go(void **state)
 }
 
 static void
+languages_of_addresses_go_after_two_years(void **state)
+{
+	struct fixture *f = *state;
+	int64_t now = 1800000000;
+
+	testdb_run(f->db, "INSERT INTO mail_languages (address, language,"
+			  " updated_at) VALUES ('old@example.org', 'fr',"
+			  " 1800000000 - 731 * 86400), ('new@example.org',"
+			  " 'ar', 1800000000 - 700 * 86400)");
+	assert_true(maintenance_run(f->db, now, 1e9, 1e9) >= 1);
+	assert_int_equal(testdb_value(f->db, "SELECT count(*) FROM"
+					     " mail_languages WHERE address ="
+					     " 'new@example.org'"),
+			 1);
+	assert_int_equal(
+		testdb_value(f->db, "SELECT count(*) FROM mail_languages"), 1);
+}
+
+static void
 a_run_schedules_the_next(void **state)
 {
 	struct fixture *f = *state;
@@ -144,6 +163,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(expired_sessions_go_live_ones_stay, setup, teardown),
 		cmocka_unit_test_setup_teardown(links_go_a_week_after_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(rate_limit_windows_of_yesterday_go, setup, teardown),
+		cmocka_unit_test_setup_teardown(languages_of_addresses_go_after_two_years, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_run_schedules_the_next, setup, teardown),
 	};
 

@@ -239,6 +239,13 @@ dashboard_chart_svg(struct buf *out, const char *id, const char *title,
 
 /* ---- the page ---- */
 
+/* The months' short names: core/render.c's msgids, translated where
+ * shown. */
+static const char *const month_names[12] = {
+	N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+	N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+};
+
 /* "2026-03" -> "Mar 2026" in out (at least 48 bytes: the month's name is
  * translated); the text itself when it is not a month. */
 static void
@@ -247,7 +254,7 @@ month_label(const char *ym, char *out, size_t len)
 	int y, m;
 
 	if (ym && sscanf(ym, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12)
-		snprintf(out, len, "%s %04d", _(membership_month_names[m - 1]),
+		snprintf(out, len, "%s %04d", _(month_names[m - 1]),
 			 y);
 	else
 		snprintf(out, len, "%s", ym ? ym : "");

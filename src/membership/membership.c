@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "admin/admin.h"
 #include "core/db.h"
@@ -25,38 +24,6 @@
 #include "core/render.h"
 
 const char *const membership_currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
-
-const char *const membership_month_names[12] = {
-	N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
-	N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec")};
-
-/* ---- dates ---- */
-
-void
-membership_add_times(json_t *rows, const char *key)
-{
-	char text_key[64];
-	json_t *row;
-	size_t i;
-
-	render_add_times(rows, key);
-	snprintf(text_key, sizeof(text_key), "%s_text", key);
-	json_array_foreach(rows, i, row) {
-		json_t *v = json_object_get(row, key);
-		time_t t;
-		struct tm tm;
-
-		if (!json_is_integer(v))
-			continue;
-		t = (time_t)json_integer_value(v);
-		gmtime_r(&t, &tm);
-		json_object_set_new(
-			row, text_key,
-			json_sprintf("%02d %s %04d, %02d:%02d UTC", tm.tm_mday,
-				     _(membership_month_names[tm.tm_mon]),
-				     tm.tm_year + 1900, tm.tm_hour, tm.tm_min));
-	}
-}
 
 /* ---- money and choices ---- */
 

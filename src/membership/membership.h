@@ -54,17 +54,6 @@ const char *membership_label_of(const char *const *values,
 json_t *membership_options(const char *const *values, const char *const *labels,
 			const char *current);
 
-/* The months' short names, January first: msgids ("Jan"), translate
- * where shown. */
-extern const char *const membership_month_names[12];
-
-/*
- * render_add_times (core/render.h) with the month of each key_text in the
- * current language: "02 Dec 2026, 09:40 UTC" in English, "02 déc. 2026,
- * 09:40 UTC" in French.  key_iso is render_add_times's.
- */
-void membership_add_times(json_t *rows, const char *key);
-
 /* The string at key of JSON object o (borrowed), or NULL. */
 const char *membership_str(json_t *o, const char *key);
 

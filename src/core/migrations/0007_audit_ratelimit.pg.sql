@@ -1,5 +1,6 @@
--- 0007_audit_ratelimit.sql -- the audit log (core/audit.c) and the
--- rate-limit counters (core/ratelimit.c).
+-- 0007_audit_ratelimit.pg.sql -- the audit log (core/audit.c) and the
+-- rate-limit counters (core/ratelimit.c) on PostgreSQL:
+-- 0007_audit_ratelimit.sqlite.sql but for the triggers.
 --
 -- audit_log: one row per change a person (or the system, actor 0) makes.
 -- `at` is UTC ISO-8601 'YYYY-MM-DDTHH:MM:SSZ', so text order is time order
@@ -24,19 +25,15 @@ CREATE INDEX audit_log_actor ON audit_log (actor, at);
 CREATE INDEX audit_log_action ON audit_log (action, at);
 CREATE INDEX audit_log_object ON audit_log (object_type, object_id, at);
 
--- Append-only for the application: UPDATE and DELETE abort.  (PostgreSQL
--- has no RAISE() in trigger bodies: there a plpgsql trigger function that
--- does RAISE EXCEPTION 'audit_log is append-only' is attached BEFORE
--- UPDATE OR DELETE ON audit_log FOR EACH ROW, plus a BEFORE TRUNCATE
--- statement trigger.)
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+-- Append-only for the application: UPDATE, DELETE and TRUNCATE abort.
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  SELECT RAISE(ABORT, 'audit_log is append-only');
-END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN
-  SELECT RAISE(ABORT, 'audit_log is append-only');
-END;
+  RAISE EXCEPTION 'audit_log is append-only';
+END $$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
 -- rate_limits: one fixed window per key.  window_start is unix seconds
 -- (the first event of the window); count is the events counted in it.

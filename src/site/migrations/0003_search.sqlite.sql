@@ -1,5 +1,5 @@
--- 0003_search.sql -- the full-text index behind core/search.c (SQLite FTS5;
--- a PostgreSQL deployment has its own tsvector version of this file).
+-- 0003_search.sqlite.sql -- the full-text index behind core/search.c (SQLite FTS5;
+-- 0003_search.pg.sql is the PostgreSQL version, tsvector).
 -- Pages, focal areas and bodies are indexed now and kept in step by
 -- triggers; later modules add their own rows and triggers.
 CREATE VIRTUAL TABLE search_index USING fts5(
