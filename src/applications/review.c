@@ -132,6 +132,12 @@ static const char *const status_labels[] = {
 	N_("Rejected")};
 static const char *const done_values[] = {"approved", "rejected", "asked",
 					  NULL};
+/* An application's ECOSOC status as stored (organisations_ecosoc_values)
+ * and as its facts show it: the code itself in English, translated. */
+static const char *const ecosoc_codes[] = {"general", "special", "roster",
+					   NULL};
+static const char *const ecosoc_words[] = {N_("general"), N_("special"),
+					   N_("roster")};
 
 /* Mail providers whose domain says nothing about an organisation. */
 static const char *const common_mail_domains[] = {
@@ -526,6 +532,12 @@ review_application_view(struct req *r, int64_t id)
 	render_add_times(one, "consent_at");
 	add_status_labels(one);
 	json_decref(one);
+	if (membership_str(app, "ecosoc_status"))
+		json_object_set_new(
+			app, "ecosoc_status_label",
+			json_string(membership_label_of(
+				ecosoc_codes, ecosoc_words,
+				membership_str(app, "ecosoc_status"))));
 	return json_pack("{s:o,s:o,s:b,s:b,s:o}", "representatives", reps,
 			 "focal_areas", focal_names(r, app), "is_org",
 			 strcmp(membership_str(app, "level_kind"),
