@@ -86,7 +86,9 @@ async function assertIn(lang, html, what) {
   let text = textContent(ours(html)).replace(/\u2019/g, "'");
   // the site's name is a setting (data): "Alliance of NGOs on ..."
   const site = /<title>[^<]*\| ([^<|]+)<\/title>/.exec(html)?.[1];
-  for (const t of [...(await dataTexts()), ...(site ? [site] : [])]) text = text.split(t).join(' ');
+  // longest first: the site's name holds a focal area's ("Crime Prevention")
+  const texts = [...(await dataTexts()), ...(site ? [site] : [])].sort((a, b) => b.length - a.length);
+  for (const t of texts) text = text.split(t).join(' ');
   const left = untranslatedEnglish(text, lang, { html: false })
     .filter((id) => !OTHERS.has(id) && !DATA_PHRASES[lang]?.has(id));
   assert.deepEqual(left, [], `${what}: English left in the ${lang} page`);
