@@ -24,7 +24,7 @@ OPT     ?= -O2
 # without them stops at once with the command that installs them.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lcsv
-PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && command -v msgfmt >/dev/null && echo yes)
 # Tables of structs (routes, fields, settings, commands, modules) name
 # their members (designated initialisers), so -Wextra's
 # -Wmissing-field-initializers stays on: a positional entry that misses a
@@ -44,14 +44,22 @@ LIB_C    := $(filter-out src/main.c $(TEST_C) $(FUZZ_C),$(ALL_C))
 LIB_O    := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_C)) $(BUILD)/embedded.o
 TESTS    := $(patsubst src/%.c,$(BUILD)/%,$(TEST_C))
 
-EMBED_FILES := $(sort $(wildcard src/*/templates/*.html src/*/static/* src/*/migrations/*.sql))
+# Message catalogs (docs/ARCHITECTURE.md, Translations): each module's
+# src/<module>/po/<lang>.po; a language's files are merged (msgcat),
+# compiled (msgfmt --check) into $(BUILD)/i18n/<lang>.mo and embedded as
+# "i18n/<lang>.mo".  English, the source language, has no catalog.
+PO_FILES := $(sort $(wildcard src/*/po/*.po))
+LANGS    := $(sort $(basename $(notdir $(PO_FILES))))
+MO_FILES := $(patsubst %,$(BUILD)/i18n/%.mo,$(LANGS))
 
-.PHONY: all run test unit unit-build http load browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
+EMBED_FILES := $(sort $(wildcard src/*/templates/*.html src/*/static/* src/*/migrations/*.sql)) $(MO_FILES)
+
+.PHONY: FORCE po all run test unit unit-build http load browser sanitize bench deps test-deps node-deps clean fuzz fresh-check pkg-check
 all: $(BUILD)/alliance
 
 pkg-check:
 ifneq ($(PKG_OK),yes)
-	@echo "make: the libraries are missing (pkg-config does not find: $(PKGS));" >&2
+	@echo "make: the libraries or gettext's tools are missing (pkg-config does not find: $(PKGS), or no msgfmt);" >&2
 	@echo "make: run 'make deps' (or 'make run' / 'make test', which install them first)" >&2
 	@exit 1
 endif
@@ -72,6 +80,30 @@ $(BUILD)/%.o: src/%.c | pkg-check
 $(BUILD)/embed: tools/embed.c
 	@mkdir -p $(BUILD)
 	$(CC) -std=c11 -O1 -Wall -Wextra -o $@ $<
+
+# The list of PO files as a file that changes only when the list does, so
+# a removed module catalog also rebuilds the language's MO.
+$(BUILD)/i18n/po-list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(PO_FILES)' | cmp -s - $@ || echo '$(PO_FILES)' > $@
+
+$(BUILD)/i18n/%.mo: $(PO_FILES) $(BUILD)/i18n/po-list | pkg-check
+	@mkdir -p $(dir $@)
+	msgcat --use-first -o $(BUILD)/i18n/$*.po $(sort $(wildcard src/*/po/$*.po))
+	msgfmt --check -o $@ $(BUILD)/i18n/$*.po
+
+# The template extractor of `make po` (tools/tmplpot.c, built from the
+# template compiler) and `make po` itself: every module's messages.pot
+# extracted again, every <lang>.po merged with it (scripts/po.sh).
+$(BUILD)/tools/tmplpot.o: tools/tmplpot.c | pkg-check
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tmplpot: $(BUILD)/tools/tmplpot.o $(LIB_O)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+po: $(BUILD)/tmplpot
+	@scripts/po.sh $(BUILD)/tmplpot
 
 $(BUILD)/embedded.c: $(BUILD)/embed $(EMBED_FILES)
 	$(BUILD)/embed $(EMBED_FILES) > $@.tmp && mv $@.tmp $@
@@ -96,8 +128,8 @@ node-deps: node_modules/.package-lock.json
 
 unit-build: $(TESTS)
 
-unit: $(TESTS)
-	@scripts/run-unit.sh $(TESTS) scripts/check-layers.sh scripts/check-includes.sh
+unit: $(TESTS) $(BUILD)/tmplpot
+	@TMPLPOT=$(BUILD)/tmplpot scripts/run-unit.sh $(TESTS) scripts/check-layers.sh scripts/check-includes.sh scripts/check-pot.sh
 
 # Test files run side by side (each has its own server, port and data
 # folder); files under tests/load/ measure the server under load, so they

@@ -67,6 +67,7 @@ need_file() {
 need_cmd cc build-essential
 need_cmd make build-essential
 need_cmd pkg-config pkg-config
+need_cmd msgfmt gettext
 need_pc libmicrohttpd libmicrohttpd-dev
 need_pc sqlite3 libsqlite3-dev
 need_pc jansson libjansson-dev

@@ -14,6 +14,7 @@
 # Builds use every core (JOBS, default nproc); test files of a suite run side
 # by side (TEST_CONCURRENCY, default JOBS + 1: the files mostly wait on their
 # servers).  Each suite's output goes to the screen and to build/test-logs/.
+# Near the end, the catalog coverage per language (scripts/coverage.sh).
 # The last lines are the runners' own summaries and then
 # "N passed, N failed"; the exit status is 1 when anything failed (a suite
 # that ends without its summary counts as one failure).
@@ -96,6 +97,8 @@ done
 slow=$(cat "$logs"/times-*.txt 2>/dev/null | sort -rn | head -5 |
 	awk '{ f = $2; sub(".*/tests/", "tests/", f); printf "%s%s %d s", (NR > 1 ? ", " : ""), f, $1 / 1000 }')
 [ -n "$slow" ] && echo "slowest files: $slow"
+# one line per language: how much of the interface it translates
+scripts/coverage.sh || echo "catalog coverage: could not be counted"
 elapsed=$(($(date +%s) - start))
 printf 'make test: %d min %d s of wall time\n' $((elapsed / 60)) $((elapsed % 60))
 echo "$total_p passed, $total_f failed"

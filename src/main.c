@@ -26,6 +26,7 @@
 #include "core/config.h"
 #include "core/db.h"
 #include "core/http.h"
+#include "core/i18n.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -749,6 +750,10 @@ main(int argc, char **argv)
 		snprintf(c.base_url, sizeof(c.base_url), "http://%s:%u",
 			 c.listen_host, c.port);
 	config_current = &c;
+	if (i18n_init(c.default_language, err, sizeof(err)) != 0) {
+		fprintf(stderr, "alliance: %s\n", err);
+		return EXIT_USAGE;
+	}
 	app_init();
 	return cmd->run(&c, argc - optind, argv + optind);
 }

@@ -8,6 +8,7 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/i18n.h"
 
 #define HOUR 3600
 #define DAY 86400
@@ -32,14 +33,19 @@ void
 limits_refused(struct req *r, struct resp *w, int wait, const char *what,
 	       const char **message)
 {
-	char words[32];
+	char words[64];
+	struct buf b = BUF_INIT;
 
 	resp_header(w, "Retry-After", arena_printf(r->arena, "%d", wait));
-	*message = arena_printf(
-		r->arena,
-		"Too many %s have been sent from your connection or to this "
-		"address. Please try again in %s.",
-		what, ratelimit_wait_words(wait, words, sizeof(words)));
+	/* TRANSLATORS: {what} is "messages", "documents", "applications"...;
+	 * {wait} "5 minutes" */
+	i18n_format(&b,
+		    _("Too many {what} have been sent from your connection or "
+		      "to this address. Please try again in {wait}."),
+		    "what", _(what), "wait",
+		    ratelimit_wait_words(wait, words, sizeof(words)), NULL);
+	*message = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
 }
 
 int

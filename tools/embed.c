@@ -4,7 +4,8 @@
  *
  * Usage: embed FILE... > embedded.c
  * Each file becomes an entry of embedded_files[] named by its path with the
- * leading "src/" removed ("site/templates/home.html").  The data is emitted
+ * leading "src/" removed ("site/templates/home.html"); a compiled message
+ * catalog, BUILD/i18n/fr.mo, is named from "i18n/" on ("i18n/fr.mo").  The data is emitted
  * as a string literal of octal escapes with a terminating NUL, so text
  * files can be used as C strings; len excludes that NUL.  Runs at build
  * time only.
@@ -49,6 +50,8 @@ main(int argc, char **argv)
 
 		if (strncmp(name, "src/", 4) == 0)
 			name += 4;
+		else if (strstr(name, "i18n/"))
+			name = strstr(name, "i18n/");
 		printf("\t{\"%s\", file_%d, sizeof(file_%d) - 1},\n", name, i,
 		       i);
 	}

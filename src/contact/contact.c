@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/maintenance.h"
 #include "core/util.h"
@@ -58,23 +59,26 @@ static const char *const contact_sql_text[STMT_CONTACT__MAX] = {
 
 struct db_sql contact_sql = {"contact", contact_sql_text, STMT_CONTACT__MAX, 0};
 
+/* The values sent and stored stay English; the page shows them
+ * translated. */
 static const char *const subjects[] = {
-	"Membership", "Working parties", "Statements", "Resource library",
-	"Sponsorship", "Press", "Something else", NULL,
+	N_("Membership"),	N_("Working parties"), N_("Statements"),
+	N_("Resource library"), N_("Sponsorship"),     N_("Press"),
+	N_("Something else"),	NULL,
 };
 
 static const struct field contact_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Your name"},
+	 .maxlen = 200, .label = N_("Your name")},
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "Email"},
+	 .label = N_("Email")},
 	{.name = "organisation", .type = FT_TEXT, .maxlen = 200,
-	 .label = "Organisation"},
+	 .label = N_("Organisation")},
 	{.name = "subject", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = subjects, .label = "Subject"},
+	 .choices = subjects, .label = N_("Subject")},
 	{.name = "message", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
-	 .maxlen = 10000, .label = "Message"},
-	{.name = "attachment", .type = FT_FILE, .label = "Attachment"},
+	 .maxlen = 10000, .label = N_("Message")},
+	{.name = "attachment", .type = FT_FILE, .label = N_("Attachment")},
 	{0},
 };
 
@@ -89,8 +93,8 @@ form_model(const struct req *r)
 
 	for (size_t i = 0; subjects[i]; i++)
 		json_array_append_new(
-			opts, json_pack("{s:s,s:b}", "value", subjects[i],
-					"selected",
+			opts, json_pack("{s:s,s:s,s:b}", "value", subjects[i],
+					"label", _(subjects[i]), "selected",
 					chosen && strcmp(chosen, subjects[i]) == 0));
 	return json_pack("{s:o,s:o,s:o,s:I}", "subjects", opts, "input",
 			 input ? json_incref(input) : json_object(), "errors",
@@ -103,7 +107,7 @@ static void
 contact_form(struct req *r, struct resp *w)
 {
 	resp_page(w, 200, "contact/templates/contact.html",
-		  "Contact the secretariat", form_model(r));
+		  _("Contact the secretariat"), form_model(r));
 }
 
 /* The form again with the messages of r->errors, also as the summary at
@@ -116,7 +120,7 @@ form_again(struct req *r, struct resp *w, int status)
 	json_object_set_new(m, "error_list", resp_error_list(r->errors));
 	json_object_set_new(m, "has_errors", json_true());
 	resp_page(w, status, "contact/templates/contact.html",
-		  "Contact the secretariat", m);
+		  _("Contact the secretariat"), m);
 }
 
 /*
@@ -131,14 +135,15 @@ limited_or_respond(struct req *r, struct resp *w, const char *email,
 		   const struct upload *up)
 {
 	const char *msg = NULL, *field = "email";
-	int wait = limits_check(r, w, &limits_contact, email, "messages", &msg);
+	int wait = limits_check(r, w, &limits_contact, email, N_("messages"),
+				&msg);
 
 	if (wait == 0 && up) {
 		field = "attachment";
 		int kib = (int)((up->size + 1023) / 1024);
 
 		wait = limits_check(r, w, &limits_contact_files, NULL,
-				    "documents", &msg);
+				    N_("documents"), &msg);
 		if (wait == 0 && kib > 0) {
 			wait = ratelimit_add(
 				r->db,
@@ -149,7 +154,8 @@ limited_or_respond(struct req *r, struct resp *w, const char *email,
 					: LIMITS_CONTACT_KIB_PER_DAY,
 				LIMITS_CONTACT_KIB_PER_DAY, 86400, clock_now());
 			if (wait > 0)
-				limits_refused(r, w, wait, "documents", &msg);
+				limits_refused(r, w, wait, N_("documents"),
+					       &msg);
 		}
 	}
 	if (wait <= 0)
@@ -210,13 +216,14 @@ contact_send(struct req *r, struct resp *w)
 fail:
 	/* a stored file stays: content-addressed, it may be shared */
 	resp_fail(r, w,
-		  "Your message could not be saved. Please try again later.");
+		  _("Your message could not be saved. Please try again "
+		    "later."));
 }
 
 static void
 contact_thanks(struct req *r, struct resp *w)
 {
-	resp_page(w, 200, "contact/templates/thanks.html", "Message sent",
+	resp_page(w, 200, "contact/templates/thanks.html", _("Message sent"),
 		  json_object());
 }
 

@@ -32,6 +32,8 @@ struct person {
 	const char *email;
 	enum role role;
 	int verified;
+	const char *language; /* the saved language code ("fr"), or NULL:
+				 then the request's own (i18n.h) */
 };
 
 extern struct db_sql auth_sql;

@@ -52,6 +52,11 @@ static const struct config_setting keys[] = {
 	{.key = "site_name", .kind = CONFIG_STR, .offset = OFF(site_name),
 	 .size = sizeof(((struct config *)0)->site_name),
 	 .help = "the name in page titles"},
+	{.key = "default_language", .kind = CONFIG_STR,
+	 .offset = OFF(default_language),
+	 .size = sizeof(((struct config *)0)->default_language),
+	 .help = "language of pages when the visitor's cookie, account and "
+		 "browser choose none (en, fr, ar)"},
 	{.key = "base_url", .kind = CONFIG_STR, .offset = OFF(base_url),
 	 .size = sizeof(((struct config *)0)->base_url),
 	 .help = "the address people use, for links in e-mail (default: "
@@ -181,6 +186,7 @@ config_defaults(struct config *c)
 	c->header_timeout = 10;
 	snprintf(c->site_name, sizeof(c->site_name),
 		 "Alliance of NGOs on Crime Prevention and Criminal Justice");
+	snprintf(c->default_language, sizeof(c->default_language), "en");
 	c->session_idle = 30 * 60;
 	c->session_max = 12 * 3600;
 	c->min_free = 64 * 1024 * 1024;

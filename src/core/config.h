@@ -33,6 +33,7 @@ struct config {
 	unsigned header_timeout;  /* seconds a client has to send the request
 				     line and headers, however it trickles */
 	char site_name[200];
+	char default_language[16]; /* pages' language when nothing chooses */
 	char base_url[300];      /* how people reach the site: links in mail */
 	unsigned session_idle;   /* seconds without a request before sign-out */
 	unsigned session_max;    /* seconds after sign-in before sign-out */

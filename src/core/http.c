@@ -51,6 +51,7 @@
 #include "db.h"
 #include "escape.h"
 #include "form.h"
+#include "i18n.h"
 #include "log.h"
 #include "offload.h"
 #include "pagecache.h"
@@ -267,6 +268,28 @@ count_content_length(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+/*
+ * The language of r's answer: the "lang" cookie (the chooser's), then the
+ * signed-in account's saved language (once auth has loaded r->person),
+ * then Accept-Language, then the default_language setting.  Sets r->lang
+ * and makes it the thread's current language.
+ */
+static void
+choose_language(struct req *r)
+{
+	const char *v =
+		MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "lang");
+	const struct i18n_lang *l = v ? i18n_lang_find(v, strlen(v)) : NULL;
+
+	if (l == NULL && r->person && r->person->language)
+		l = i18n_lang_find(r->person->language,
+				   strlen(r->person->language));
+	if (l == NULL)
+		l = i18n_negotiate(req_header(r, "Accept-Language"));
+	r->lang = l ? l : i18n_default();
+	i18n_set(r->lang);
+}
+
 /* The first call: parse the URI, match the route, check what the body will
  * be.  Returns MHD_YES to go on reading, or the result of an answer. */
 static enum MHD_Result
@@ -280,6 +303,7 @@ start_request(struct conn_state *cs, const char *method)
 
 	cs->started = 1;
 	r->client = client_address(r);
+	choose_language(r);
 	r->method = method_from_string(method);
 	r->query = "";
 	if (q) {
@@ -474,9 +498,11 @@ cacheable(struct req *r)
 	/* a visitor's page is the same for every visitor: nothing bound to
 	 * this one (a visitor's CSRF cookie) may go into it */
 	r->csrf_token = NULL;
-	r->cache_key = arena_printf(r->arena, "%c%s?%s",
-				    r->want_json ? 'j' : 'h', r->path,
-				    r->query);
+	/* the language is part of the representation: a French page must
+	 * never reach an English visitor */
+	r->cache_key =
+		arena_printf(r->arena, "%c%s %s?%s", r->want_json ? 'j' : 'h',
+			     r->lang->code, r->path, r->query);
 	return 1;
 }
 
@@ -534,8 +560,11 @@ run_offloaded(void *arg, int late)
 		hashing_busy(w);
 	else if ((r->db = db_thread()) == NULL) /* this thread's own */
 		resp_error(w, 503, "The database is not available.");
-	else
+	else {
+		i18n_set(r->lang);
 		http_run_handler(r, w);
+		i18n_set(NULL);
+	}
 	/* the answer is rendered on the worker: with the worker's own */
 	r->db = worker_db;
 	MHD_resume_connection(r->conn);
@@ -599,6 +628,7 @@ finish_request(struct conn_state *cs)
 		return answer_error(cs, 503, "The database is not available.");
 	if (auth_load_or_respond(r, &w, clock_now()) != 0)
 		return answer(cs, &w);
+	choose_language(r); /* again: the account's saved language */
 	if (!auth_can(r->person, r->route->who)) {
 		if (r->person)
 			return answer_error(cs, 403,
@@ -648,20 +678,15 @@ finish_request(struct conn_state *cs)
 }
 
 static enum MHD_Result
-on_request(void *cls, struct MHD_Connection *c, const char *url,
-	   const char *method, const char *version, const char *upload_data,
-	   size_t *upload_data_size, void **con_cls)
+on_request_in(struct conn_state *cs, const char *method,
+	      const char *upload_data, size_t *upload_data_size)
 {
-	struct conn_state *cs = *con_cls;
-
-	if (cs == NULL) /* no URI callback: cannot happen, be safe */
-		return MHD_NO;
 	if (cs->offloaded) { /* resumed: the hashing thread has answered */
 		cs->offloaded = 0;
 		return answer(cs, &cs->offload_resp);
 	}
 	if (!cs->started) {
-		conns_head_done(conns_of(c));
+		conns_head_done(conns_of(cs->req.conn));
 		return start_request(cs, method);
 	}
 	if (cs->responded) { /* answered early: ignore the body */
@@ -677,6 +702,27 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		return MHD_YES;
 	}
 	return finish_request(cs);
+}
+
+/*
+ * MHD's request callback.  The thread's current language is the
+ * request's while it is being served (a worker takes turns between
+ * connections, so it is set on every call) and the default again after.
+ */
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *c, const char *url,
+	   const char *method, const char *version, const char *upload_data,
+	   size_t *upload_data_size, void **con_cls)
+{
+	struct conn_state *cs = *con_cls;
+	enum MHD_Result rc;
+
+	if (cs == NULL) /* no URI callback: cannot happen, be safe */
+		return MHD_NO;
+	i18n_set(cs->req.lang);
+	rc = on_request_in(cs, method, upload_data, upload_data_size);
+	i18n_set(NULL);
+	return rc;
 }
 
 /* Replaces control characters so a log line stays one line. */

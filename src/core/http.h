@@ -191,6 +191,8 @@ struct field_values {
 	struct upload *upload; /* FT_FILE */
 };
 
+struct i18n_lang;
+
 struct req {
 	struct arena *arena;      /* the request's memory */
 	unsigned method;
@@ -218,6 +220,9 @@ struct req {
 	int via_token;            /* authenticated by an API token */
 	const char *set_cookie[4];/* Set-Cookie values to send */
 	size_t nset_cookie;
+	const struct i18n_lang *lang; /* the answer's language (i18n.h):
+				     cookie "lang", the account's, then
+				     Accept-Language, then the default */
 	const char *cache_key;    /* the page cache's key when cacheable */
 	uint64_t cache_gen;       /* and the database generation it saw */
 };

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "log.h"
 
 /* ---- accessors for handlers ---- */
@@ -430,14 +431,18 @@ http_validate_fields(struct conn_state *cs)
 		}
 record:
 		if (msg) {
+			struct buf b = BUF_INIT;
+
 			if (r->errors == NULL)
 				r->errors = json_object();
-			json_object_set_new(
-				r->errors, f[i].name,
-				json_sprintf("%s %s",
-					     f[i].label ? f[i].label
-							: f[i].name,
-					     msg));
+			/* TRANSLATORS: a form field's error: its label ("Your
+			 * name") and what is wrong ("is required") */
+			i18n_format(&b, _("{label} {message}"), "label",
+				    _(f[i].label ? f[i].label : f[i].name),
+				    "message", _(msg), NULL);
+			json_object_set_new(r->errors, f[i].name,
+					    json_stringn(b.data, b.len));
+			buf_free(&b);
 		}
 	}
 }

@@ -19,6 +19,8 @@
 #include <ctype.h>
 #include <stdio.h>
 
+#include "i18n.h"
+
 enum stmt_ratelimit {
 	STMT_RL_HIT,
 	STMT_RL_GET,
@@ -160,11 +162,22 @@ ratelimit_wait_words(int seconds, char *buf, size_t len)
 {
 	int minutes = (seconds + 59) / 60;
 
+	int hours = (minutes + 59) / 60;
+	struct buf b = BUF_INIT;
+	char n[16];
+
+	snprintf(n, sizeof(n), "%d", minutes <= 90 ? minutes : hours);
 	if (minutes <= 90)
-		snprintf(buf, len, "%d minute%s", minutes,
-			 minutes == 1 ? "" : "s");
+		i18n_format(
+			&b,
+			_n("{n} minute", "{n} minutes", (unsigned long)minutes),
+			"n", n, NULL);
 	else
-		snprintf(buf, len, "%d hours", (minutes + 59) / 60);
+		i18n_format(&b,
+			    _n("{n} hour", "{n} hours", (unsigned long)hours),
+			    "n", n, NULL);
+	snprintf(buf, len, "%s", buf_cstr(&b));
+	buf_free(&b);
 	return buf;
 }
 

@@ -27,6 +27,7 @@
 #include "devsource.h"
 #include "embed.h"
 #include "escape.h"
+#include "i18n.h"
 #include "log.h"
 #include "template.h"
 
@@ -350,6 +351,10 @@ render_page_from(const struct tmpl_set *tset, const struct req *r,
 	if (render_from(tset, tmpl, model, content) != 0)
 		return -1;
 	json_object_set_new(model, "title", json_string(title ? title : ""));
+	/* <html lang dir> and the language chooser */
+	json_object_set_new(
+		model, "i18n",
+		json_pack("{s:s,s:s}", "lang", i18n_code(), "dir", i18n_dir()));
 	/* our own output: UTF-8 by construction, so no second check */
 	json_object_set_new(model, "content",
 			    json_stringn_nocheck(buf_cstr(content), content->len));

@@ -11,6 +11,7 @@
 
 #include "conns.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "pagecache.h"
 #include "render.h"
@@ -252,8 +253,13 @@ add_page_headers(struct MHD_Response *mr, const struct req *r, int status,
 		MHD_add_response_header(mr, "Cache-Control", "no-store");
 	else if (status < 300)
 		MHD_add_response_header(mr, "Cache-Control", "no-cache");
-	if (!r->api)
-		MHD_add_response_header(mr, "Vary", "Accept");
+	/* the page is in the language the cookie, the account or
+	 * Accept-Language chose */
+	MHD_add_response_header(mr, "Vary",
+				r->api ? "Accept-Language, Cookie"
+				       : "Accept, Accept-Language, Cookie");
+	if (r->lang)
+		MHD_add_response_header(mr, "Content-Language", r->lang->code);
 }
 
 enum MHD_Result

@@ -36,6 +36,7 @@
 
 #include "escape.h"
 #include "htmlctx.h"
+#include "i18n.h"
 
 #define MAX_PARTIAL_DEPTH 32 /* template.h promises this */
 #define MAX_SECTION_DEPTH 64 /* bounds the C recursion of rendering */
@@ -57,8 +58,29 @@ struct path {
 	struct seg *seg; /* P_NAMES: the segments, then their names */
 };
 
-enum op_kind { OP_TEXT, OP_VALUE, OP_SECTION, OP_INVERTED, OP_PARTIAL };
+enum op_kind {
+	OP_TEXT,
+	OP_VALUE,
+	OP_SECTION,
+	OP_INVERTED,
+	OP_PARTIAL,
+	OP_TRANS
+};
 enum esc { ESC_HTML, ESC_URL_ATTR, ESC_URL_PART, ESC_RAW };
+
+#define MAX_TRANS_ARGS 8
+
+/* A {{t}} or {{tn}} tag: the message and its named arguments. */
+struct trans {
+	char *msgid;  /* owned, the English text */
+	char *plural; /* owned, tn's plural, else NULL */
+	int markup;   /* inline markup allowed (HTML text only) */
+	size_t at;    /* where the tag starts in src, for extraction */
+	size_t nargs;
+	int count;                   /* tn: the index of argument "n" */
+	char *names[MAX_TRANS_ARGS]; /* owned */
+	struct path paths[MAX_TRANS_ARGS];
+};
 
 struct op {
 	enum op_kind kind;
@@ -67,6 +89,7 @@ struct op {
 	size_t len;	  /* OP_TEXT */
 	size_t end;	  /* sections: index of the op after the body */
 	struct path path; /* OP_VALUE and sections */
+	struct trans *tr; /* OP_TRANS, owned */
 };
 
 struct tmpl {
@@ -392,6 +415,166 @@ partial(struct compiler *cc, size_t at, size_t end, const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * Reads the quoted string at *s (a '"' first; \" and \\ are the escapes)
+ * into a new string; moves *s, *n past it.  NULL when it is not closed.
+ */
+static char *
+quoted(const char **s, size_t *n)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	if (*n == 0 || **s != '"')
+		return NULL;
+	for (i = 1; i < *n && (*s)[i] != '"'; i++) {
+		if ((*s)[i] == '\\' && i + 1 < *n &&
+		    ((*s)[i + 1] == '"' || (*s)[i + 1] == '\\'))
+			i++;
+		buf_putc(&b, (*s)[i]);
+	}
+	if (i >= *n) {
+		buf_free(&b);
+		return NULL;
+	}
+	*s += i + 1, *n -= i + 1;
+	buf_putc(&b, '\0'); /* an empty message still gets its string */
+	return buf_detach(&b, NULL);
+}
+
+/* The argument of tr named name[0..n), or -1. */
+static int
+trans_arg(const struct trans *tr, const char *name, size_t n)
+{
+	for (size_t i = 0; i < tr->nargs; i++)
+		if (strlen(tr->names[i]) == n &&
+		    memcmp(tr->names[i], name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Fails unless every {name} of msg is an argument of tr. */
+static int
+trans_check_names(struct compiler *cc, size_t at, size_t end,
+		  const struct trans *tr, const char *msg)
+{
+	for (const char *p = strchr(msg, '{'); p; p = strchr(p + 1, '{')) {
+		size_t n = i18n_arg_name(p + 1);
+
+		if (n && trans_arg(tr, p + 1, n) < 0)
+			return fail(cc, at,
+				    "%.*s: {%.*s} has no argument "
+				    "(write %.*s=path)",
+				    TAG_ARGS(cc, at, end), (int)n, p + 1,
+				    (int)n, p + 1);
+	}
+	return 0;
+}
+
+/*
+ * Compiles {{t "msgid" name=path...}} or {{tn "one" "many" n=path ...}}
+ * (s[0..n) is the tag's inside, plural says which) into an OP_TRANS.
+ * Allowed in HTML text, RCDATA and quoted ordinary attributes; inline
+ * markup in the message only in HTML text.
+ */
+static int
+translation(struct compiler *cc, size_t at, size_t end, const char *s, size_t n,
+	    int plural)
+{
+	enum htmlctx_place place = htmlctx_place(&cc->h, NULL, 0);
+	struct trans *tr;
+	struct op *op;
+
+	if (place != HTMLCTX_TEXT && place != HTMLCTX_ATTR &&
+	    place != HTMLCTX_RCDATA)
+		return fail(cc, at,
+			    "%.*s: translations are allowed only in "
+			    "HTML text and quoted attribute values "
+			    "(not URLs)",
+			    TAG_ARGS(cc, at, end));
+	htmlctx_insert(&cc->h);
+	op = op_add(cc->t, OP_TRANS);
+	op->esc = ESC_HTML;
+	tr = op->tr = xcalloc(1, sizeof(*tr));
+	tr->at = at;
+	tr->count = -1;
+	s += plural ? 2 : 1, n -= plural ? 2 : 1;
+	skip_space(&s, &n);
+	if ((tr->msgid = quoted(&s, &n)) == NULL)
+		goto syntax;
+	if (plural) {
+		skip_space(&s, &n);
+		if ((tr->plural = quoted(&s, &n)) == NULL)
+			goto syntax;
+	}
+	while (n > 0) {
+		const char *name, *eq;
+		size_t len;
+
+		if (!is_space((unsigned char)*s))
+			goto syntax;
+		skip_space(&s, &n);
+		name = s;
+		eq = memchr(s, '=', n);
+		if (eq == NULL || eq == name)
+			goto syntax;
+		for (const char *q = name; q < eq; q++)
+			if (!path_char((unsigned char)*q) || *q == '-')
+				goto syntax;
+		if (tr->nargs == MAX_TRANS_ARGS)
+			return fail(cc, at, "%.*s: more than %d arguments",
+				    TAG_ARGS(cc, at, end), MAX_TRANS_ARGS);
+		if (trans_arg(tr, name, (size_t)(eq - name)) >= 0)
+			return fail(cc, at, "%.*s: argument %.*s given twice",
+				    TAG_ARGS(cc, at, end), (int)(eq - name),
+				    name);
+		tr->names[tr->nargs] = xstrndup(name, (size_t)(eq - name));
+		n -= (size_t)(eq - s) + 1;
+		s = eq + 1;
+		for (len = 0; len < n && !is_space((unsigned char)s[len]);
+		     len++)
+			;
+		if (path_parse(cc, at, end, s, len, &tr->paths[tr->nargs]) <
+		    0) {
+			tr->nargs++;
+			return -1;
+		}
+		tr->nargs++;
+		s += len, n -= len;
+	}
+	if (*tr->msgid == '\0' || (plural && *tr->plural == '\0'))
+		return fail(cc, at, "%.*s: the message is empty",
+			    TAG_ARGS(cc, at, end));
+	if (plural && (tr->count = trans_arg(tr, "n", 1)) < 0)
+		return fail(cc, at, "%.*s: tn needs its count as n=path",
+			    TAG_ARGS(cc, at, end));
+	if (trans_check_names(cc, at, end, tr, tr->msgid) < 0 ||
+	    (plural && trans_check_names(cc, at, end, tr, tr->plural) < 0))
+		return -1;
+	if (strpbrk(tr->msgid, "<>") || (plural && strpbrk(tr->plural, "<>"))) {
+		if (place != HTMLCTX_TEXT)
+			return fail(cc, at,
+				    "%.*s: markup in a message is "
+				    "allowed only in HTML text",
+				    TAG_ARGS(cc, at, end));
+		if (!i18n_markup_valid(tr->msgid) ||
+		    (plural && !i18n_markup_valid(tr->plural)))
+			return fail(cc, at,
+				    "%.*s: a message's markup may only "
+				    "be <a href=\"/fixed\">, <strong>, "
+				    "<em>, <code> (closed, nested) "
+				    "and <br>",
+				    TAG_ARGS(cc, at, end));
+		tr->markup = 1;
+	}
+	return 0;
+syntax:
+	return fail(cc, at,
+		    "%.*s: write {{t \"text\" name=path ...}} or "
+		    "{{tn \"one\" \"many\" n=path ...}}",
+		    TAG_ARGS(cc, at, end));
+}
+
 /* Compiles the tag at src[at..end), "{{" and "}}" included. */
 static int
 tag(struct compiler *cc, size_t at, size_t end)
@@ -416,15 +599,23 @@ tag(struct compiler *cc, size_t at, size_t end)
 	case '>':
 		return partial(cc, at, end, s, n);
 	}
+	if (n > 2 && s[0] == 't' &&
+	    (is_space((unsigned char)s[1]) || s[1] == '"'))
+		return translation(cc, at, end, s, n, 0);
+	if (n > 3 && s[0] == 't' && s[1] == 'n' &&
+	    (is_space((unsigned char)s[2]) || s[2] == '"'))
+		return translation(cc, at, end, s, n, 1);
 	if (n > 4 && memcmp(s, "raw", 3) == 0 && is_space((unsigned char)s[3])) {
 		raw = 1;
 		s += 4, n -= 4;
 		skip_space(&s, &n);
 	} else if (!path_char((unsigned char)s[0]) && s[0] != '.' &&
 		   s[0] != '@') {
-		return fail(cc, at, "unknown tag %.*s; write {{path}}, "
-				    "{{#path}}, {{^path}}, {{/path}}, "
-				    "{{> name}}, {{raw path}} or {{! text}}",
+		return fail(cc, at,
+			    "unknown tag %.*s; write {{path}}, "
+			    "{{#path}}, {{^path}}, {{/path}}, "
+			    "{{> name}}, {{raw path}}, {{t \"text\"}} "
+			    "or {{! text}}",
 			    TAG_ARGS(cc, at, end));
 	}
 	return insertion(cc, at, end, s, n, raw);
@@ -482,6 +673,17 @@ tmpl_free(struct tmpl *t)
 		if (t->ops[i].kind == OP_PARTIAL)
 			free((char *)t->ops[i].text);
 		free(t->ops[i].path.seg);
+		if (t->ops[i].tr) {
+			struct trans *tr = t->ops[i].tr;
+
+			for (size_t k = 0; k < tr->nargs; k++) {
+				free(tr->names[k]);
+				free(tr->paths[k].seg);
+			}
+			free(tr->msgid);
+			free(tr->plural);
+			free(tr);
+		}
 	}
 	free(t->ops);
 	free(t->src);
@@ -765,6 +967,74 @@ emit(struct buf *out, enum esc esc, struct value v)
 	}
 }
 
+/* A count for tn: a number, or a string of digits; else 0. */
+static unsigned long
+count_of(struct value v)
+{
+	if (v.is_num)
+		return v.num < 0 ? 0 : (unsigned long)v.num;
+	if (json_is_integer(v.json))
+		return json_integer_value(v.json) < 0
+			       ? 0
+			       : (unsigned long)json_integer_value(v.json);
+	if (json_is_real(v.json))
+		return json_real_value(v.json) < 0
+			       ? 0
+			       : (unsigned long)json_real_value(v.json);
+	if (json_is_string(v.json))
+		return strtoul(json_string_value(v.json), NULL, 10);
+	return 0;
+}
+
+/*
+ * Renders an OP_TRANS: the message in the current language (the English
+ * when a markup message's translation does not carry exactly its tags),
+ * its text escaped for the context, each {name} replaced by the argument's
+ * value escaped the same way, and -- markup messages only -- the checked
+ * whitelisted tags copied as they are.
+ */
+static void
+emit_trans(struct buf *out, const struct op *op, const struct frame *f)
+{
+	const struct trans *tr = op->tr;
+	const char *text, *english = tr->msgid, *p, *run;
+
+	if (tr->plural) {
+		unsigned long n = count_of(lookup(&tr->paths[tr->count], f));
+
+		text = i18n_ngettext(tr->msgid, tr->plural, n);
+		english = n == 1 ? tr->msgid : tr->plural;
+	} else {
+		text = i18n_gettext(tr->msgid);
+	}
+	if (tr->markup && text != tr->msgid && text != tr->plural &&
+	    !i18n_markup_same(english, text))
+		text = english;
+	for (p = run = text; *p; p++) {
+		size_t n;
+		int a;
+
+		if (*p == '{' && p[1] == '{') {
+			esc_html(out, run, (size_t)(p - run) + 1);
+			run = ++p + 1;
+		} else if (*p == '{' && (n = i18n_arg_name(p + 1)) > 0 &&
+			   (a = trans_arg(tr, p + 1, n)) >= 0) {
+			esc_html(out, run, (size_t)(p - run));
+			emit(out, op->esc, lookup(&tr->paths[a], f));
+			p += n + 1;
+			run = p + 1;
+		} else if (*p == '<' && tr->markup) {
+			/* a tag i18n_markup_same has checked: up to its '>' */
+			esc_html(out, run, (size_t)(p - run));
+			n = strcspn(p, ">");
+			buf_put(out, p, n + 1);
+			p += n;
+			run = p + 1;
+		}
+	}
+	esc_html(out, run, (size_t)(p - run));
+}
+
 static int render_ops(const struct tmpl_set *set, const struct tmpl *t,
 		      size_t i, size_t end, const struct frame *f, int depth,
 		      struct buf *out);
@@ -818,6 +1088,9 @@ render_ops(const struct tmpl_set *set, const struct tmpl *t, size_t i,
 		case OP_VALUE:
 			emit(out, op->esc, lookup(&op->path, f));
 			break;
+		case OP_TRANS:
+			emit_trans(out, op, f);
+			break;
 		case OP_SECTION:
 			if (render_section(set, t, i, f, depth, out) < 0)
 				return -1;
@@ -856,4 +1129,31 @@ tmpl_render(const struct tmpl_set *set, const char *name, json_t *ctx,
 	if (out->data != NULL)
 		out->data[start] = '\0';
 	return -1;
+}
+
+int
+tmpl_messages(const char *name, const char *src, size_t len, tmpl_message_fn fn,
+	      void *arg, char *err, size_t errlen)
+{
+	struct tmpl_set *set = tmpl_set_new();
+	const struct tmpl *t;
+	size_t i, pos = 0, line = 1;
+
+	if (tmpl_set_add(set, name, src, len, err, errlen) != 0) {
+		tmpl_set_free(set);
+		return -1;
+	}
+	t = set_get(set, name);
+	for (i = 0; i < t->nops; i++) {
+		const struct trans *tr = t->ops[i].tr;
+
+		if (t->ops[i].kind != OP_TRANS)
+			continue;
+		for (; pos < tr->at; pos++)
+			if (t->src[pos] == '\n')
+				line++;
+		fn(arg, line, tr->msgid, tr->plural);
+	}
+	tmpl_set_free(set);
+	return 0;
 }

@@ -21,6 +21,19 @@
  *   {{raw path}}       the value inserted without escaping; allowed only in
  *                      HTML text context; greppable on purpose
  *   {{! comment}}      nothing
+ *   {{t "English text" name=path ...}}
+ *                      the text in the request's language (i18n.h),
+ *                      escaped for the context, each {name} in it
+ *                      replaced by the value at path, escaped the same
+ *                      way; allowed in HTML text, <title>/<textarea> and
+ *                      quoted attribute values (not URL attributes)
+ *   {{tn "{n} item" "{n} items" n=path ...}}
+ *                      the plural form for the count at path n
+ * A message may carry simple inline markup in HTML text only: <a
+ * href="/fixed">, <strong>, <em>, <code> (closed and nested) and <br>; the
+ * compiler refuses any other, and a translation is used only if it carries
+ * exactly the same tags (else the English is shown).  In the quoted text,
+ * \" is a quote and \\ a backslash.
  * A path is "." (the current value) or dotted names "a.b.c", looked up from
  * the innermost context outwards (mustache rules); an all-digit name also
  * indexes an array ("list.0" is the first element).  Inside an array section
@@ -60,5 +73,16 @@ int tmpl_exists(const struct tmpl_set *set, const char *name);
  */
 int tmpl_render(const struct tmpl_set *set, const char *name, json_t *ctx,
 		struct buf *out);
+
+/*
+ * Compiles src[0..len) as template name and calls fn for each {{t}} and
+ * {{tn}} in it, in order, with its line (1-based), msgid and plural (NULL
+ * for {{t}}): the template extractor (tools/tmplpot.c) uses it.  0, or -1
+ * with the compile error in err.
+ */
+typedef void (*tmpl_message_fn)(void *arg, size_t line, const char *msgid,
+				const char *plural);
+int tmpl_messages(const char *name, const char *src, size_t len,
+		  tmpl_message_fn fn, void *arg, char *err, size_t errlen);
 
 #endif

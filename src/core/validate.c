@@ -33,70 +33,72 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "util.h"
 
-/* Messages: the caller puts the field's label in front. */
-#define MSG_REQUIRED    "is required"
-#define MSG_UTF8        "must be valid UTF-8 text"
-#define MSG_CONTROL     "must be a single line without control characters"
-#define MSG_CONTROL_ML  "must not contain control characters"
-#define MSG_TOO_LONG    "is too long"
-#define MSG_INT         "must be a whole number like 42"
-#define MSG_RANGE       "is outside the allowed range"
-#define MSG_BOOL        "must be yes or no"
-#define MSG_EMAIL       "must be an email address like name@example.org"
-#define MSG_URL         "must be a web address starting with https:// or http://"
-#define MSG_DATE        "must be a date like 2026-03-31"
-#define MSG_YEAR        "must be a year like 2026"
-#define MSG_YEAR_RANGE  "is outside the allowed range of years"
-#define MSG_CHOICE      "must be one of the offered choices"
-#define MSG_SLUG        "must contain only lower-case letters, digits and " \
-			"hyphens, starting with a letter or digit"
-#define MSG_COUNTRY     "must be a two-letter country code like AT"
-#define MSG_INVALID     "is not a valid value"
-#define MSG_MONEY       "must be a sum like 150, 150.50 or 1,250.00 (a point " \
-			"before the cents, commas only between thousands)"
-#define MSG_MONEY_NEGATIVE "cannot be negative"
-#define MSG_MONEY_CENTS "can have at most two decimals (cents), like 150.50"
-#define MSG_MONEY_LARGE "is more than the largest sum allowed"
-#define MSG_MONEY_SMALL "is less than the smallest sum allowed"
-#define MSG_MONEY_ZERO  "must be more than zero"
-#define MSG_PASSWORD_SHORT "must be at least 12 characters long"
-#define MSG_PASSWORD_LONG  "must be at most 128 characters long"
+/* Messages: the caller puts the field's label in front, both translated
+ * where they are shown (N_ only marks them, i18n.h). */
+#define MSG_REQUIRED    N_("is required")
+#define MSG_UTF8        N_("must be valid UTF-8 text")
+#define MSG_CONTROL     N_("must be a single line without control characters")
+#define MSG_CONTROL_ML  N_("must not contain control characters")
+#define MSG_TOO_LONG    N_("is too long")
+#define MSG_INT         N_("must be a whole number like 42")
+#define MSG_RANGE       N_("is outside the allowed range")
+#define MSG_BOOL        N_("must be yes or no")
+#define MSG_EMAIL       N_("must be an email address like name@example.org")
+#define MSG_URL         N_("must be a web address starting with https:// or http://")
+#define MSG_DATE        N_("must be a date like 2026-03-31")
+#define MSG_YEAR        N_("must be a year like 2026")
+#define MSG_YEAR_RANGE  N_("is outside the allowed range of years")
+#define MSG_CHOICE      N_("must be one of the offered choices")
+#define MSG_SLUG        N_("must contain only lower-case letters, digits and " \
+			"hyphens, starting with a letter or digit")
+#define MSG_COUNTRY     N_("must be a two-letter country code like AT")
+#define MSG_INVALID     N_("is not a valid value")
+#define MSG_MONEY       N_("must be a sum like 150, 150.50 or 1,250.00 (a point " \
+			"before the cents, commas only between thousands)")
+#define MSG_MONEY_NEGATIVE N_("cannot be negative")
+#define MSG_MONEY_CENTS N_("can have at most two decimals (cents), like 150.50")
+#define MSG_MONEY_LARGE N_("is more than the largest sum allowed")
+#define MSG_MONEY_SMALL N_("is less than the smallest sum allowed")
+#define MSG_MONEY_ZERO  N_("must be more than zero")
+#define MSG_PASSWORD_SHORT N_("must be at least 12 characters long")
+#define MSG_PASSWORD_LONG  N_("must be at most 128 characters long")
 
 /* Length limits worth a precise sentence; others say MSG_TOO_LONG. */
 static const struct {
 	size_t max;
 	const char *msg;
 } too_long_msgs[] = {
-	{20, "must be at most 20 characters"},
-	{30, "must be at most 30 characters"},
-	{40, "must be at most 40 characters"},
-	{50, "must be at most 50 characters"},
-	{60, "must be at most 60 characters"},
-	{64, "must be at most 64 characters"},
-	{80, "must be at most 80 characters"},
-	{100, "must be at most 100 characters"},
-	{120, "must be at most 120 characters"},
-	{128, "must be at most 128 characters"},
-	{150, "must be at most 150 characters"},
-	{160, "must be at most 160 characters"},
-	{200, "must be at most 200 characters"},
-	{250, "must be at most 250 characters"},
-	{254, "must be at most 254 characters"},
-	{255, "must be at most 255 characters"},
-	{256, "must be at most 256 characters"},
-	{300, "must be at most 300 characters"},
-	{400, "must be at most 400 characters"},
-	{500, "must be at most 500 characters"},
-	{1000, "must be at most 1000 characters"},
-	{2000, "must be at most 2000 characters"},
-	{2048, "must be at most 2048 characters"},
-	{5000, "must be at most 5000 characters"},
-	{10000, "must be at most 10000 characters"},
-	{20000, "must be at most 20000 characters"},
-	{50000, "must be at most 50000 characters"},
-	{100000, "must be at most 100000 characters"},
+	{20, N_("must be at most 20 characters")},
+	{30, N_("must be at most 30 characters")},
+	{40, N_("must be at most 40 characters")},
+	{50, N_("must be at most 50 characters")},
+	{60, N_("must be at most 60 characters")},
+	{64, N_("must be at most 64 characters")},
+	{80, N_("must be at most 80 characters")},
+	{100, N_("must be at most 100 characters")},
+	{120, N_("must be at most 120 characters")},
+	{128, N_("must be at most 128 characters")},
+	{150, N_("must be at most 150 characters")},
+	{160, N_("must be at most 160 characters")},
+	{200, N_("must be at most 200 characters")},
+	{250, N_("must be at most 250 characters")},
+	{254, N_("must be at most 254 characters")},
+	{255, N_("must be at most 255 characters")},
+	{256, N_("must be at most 256 characters")},
+	{300, N_("must be at most 300 characters")},
+	{400, N_("must be at most 400 characters")},
+	{500, N_("must be at most 500 characters")},
+	{1000, N_("must be at most 1000 characters")},
+	{2000, N_("must be at most 2000 characters")},
+	{2048, N_("must be at most 2048 characters")},
+	{5000, N_("must be at most 5000 characters")},
+	{10000, N_("must be at most 10000 characters")},
+	{20000, N_("must be at most 20000 characters")},
+	{50000, N_("must be at most 50000 characters")},
+	{100000, N_("must be at most 100000 characters")},
 };
 
 /*

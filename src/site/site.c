@@ -13,6 +13,7 @@
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/render.h"
 #include "core/search.h"
 #include "core/util.h"
@@ -100,7 +101,7 @@ site_chrome(const struct req *r, json_t *model)
 		json_array_append_new(items,
 				      json_pack("{s:s,s:s,s:b}", "href",
 						nav[i]->path, "label",
-						nav[i]->label, "current", current));
+						_(nav[i]->label), "current", current));
 	}
 	json_object_set_new(model, "nav", items);
 	if (r->person)
@@ -114,8 +115,8 @@ site_chrome(const struct req *r, json_t *model)
 	json_object_set_new(
 		model, "site",
 		json_pack("{s:s,s:s}", "name", site_name, "tagline",
-			  "An international civil society platform on crime "
-			  "prevention and criminal justice."));
+			  _("An international civil society platform on crime "
+			    "prevention and criminal justice.")));
 }
 
 /* Runs a list statement; NULL (and a 500 in w) on error. */
@@ -178,7 +179,7 @@ home(struct req *r, struct resp *w)
 		json_decref(bodies);
 		return;
 	}
-	resp_page(w, 200, "site/templates/home.html", "Home",
+	resp_page(w, 200, "site/templates/home.html", _("Home"),
 		  json_pack("{s:o,s:o,s:o,s:o}", "page", page, "focal_areas",
 			    focal, "bodies", bodies, "offices", offices));
 }
