@@ -1,0 +1,176 @@
+// i18n_organisations.test.mjs -- the pages and e-mails of
+// src/organisations/ and src/sponsorship/ in French (issue 10, point 4),
+// and the directory in Arabic.
+//
+// Each page is fetched as the role that can see it with the browser's
+// lang cookie (the chooser's) or Accept-Language set, and checked with
+// tests/lib/i18n.mjs: untranslatedEnglish(page, 'fr') lists the English
+// msgids of the catalogs left in its text, and must be empty; forms are
+// also checked with their validation errors shown.  E-mails are read from
+// the outbox, their recipients having chosen French on their account
+// (people.language).  The directory, its filters, pager and empty state
+// are checked in Arabic too (dir="rtl", and every message of the page
+// that the Arabic catalog translates is translated).  Organisations are
+// written straight into the database, as directory.test.mjs does.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from '../lib/server.mjs';
+import { Browser, personWithRole, personId, sql, sqlText } from '../lib/accounts.mjs';
+import { untranslatedEnglish, textContent, catalog } from '../lib/i18n.mjs';
+
+let srv;
+let admin;
+before(async () => {
+  srv = await startServer();
+  admin = await personWithRole(srv, { role: 'admin', name: 'Sue Secretariat' });
+});
+after(async () => { if (srv) await srv.stop(); });
+
+/** A browser whose lang cookie is lang (as the chooser leaves it). */
+function speaking(browser, lang) {
+  const b = browser.clone();
+  b.jar.set('lang', lang);
+  return b;
+}
+
+/** GET path as browser b: asserts 200, resolves to the HTML. */
+async function html(b, path) {
+  const res = await b.get(path);
+  const body = await res.text();
+  assert.equal(res.status, 200, `GET ${path}: ${res.status} ${body.slice(0, 300)}`);
+  return body;
+}
+
+const htmlTag = (h) => /<html\b[^>]*>/.exec(h)?.[0] ?? '(no <html>)';
+
+/** Asserts that page h has no English the French catalog translates.
+ * "Page {page} of {pages}" is checked on its own: its arguments match any
+ * text, and the French "Page suivante" followed by the site's name (data:
+ * "Alliance of NGOs ...") would match it. */
+function allFrench(h, what) {
+  assert.match(htmlTag(h), /lang="fr"/, what);
+  assert.deepEqual(untranslatedEnglish(h, 'fr').filter((id) => id !== 'Page {page} of {pages}'), [],
+    `English left in French: ${what}`);
+  assert.doesNotMatch(textContent(h), /Page \d+ of \d+/, `English pager in French: ${what}`);
+}
+
+let orgs = 0;
+/** Inserts n public organisations (active associate memberships, ECOSOC
+ * special since 2004, one of them DGC associated) named prefix-N;
+ * resolves to the first one's slug. */
+async function addOrgs(prefix, n, { visibility = 'public' } = {}) {
+  const values = [];
+  for (let i = 0; i < n; i++) {
+    orgs += 1;
+    const slug = `${prefix}-${process.pid}-${orgs}`;
+    values.push(`(${sqlText(slug)}, ${sqlText(`${prefix} ${orgs}`)}, ${sqlText(`${prefix} ${orgs}`.toLowerCase())},
+      'AT', 'About us.', ${sqlText(visibility)}, 'special', 2004, ${i === 0 ? 1 : 0}, ${i === 0 ? 2010 : 'NULL'}, 0)`);
+  }
+  await sql(srv.dataDir, `
+    INSERT INTO organisations (slug, name, name_key, country, description_md, visibility,
+      ecosoc_status, ecosoc_year, dgc_associated, dgc_year, created_at) VALUES ${values.join(',')};
+    INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start, period_end, created_at)
+      SELECT (SELECT id FROM membership_levels WHERE slug = 'associate'), id, 'active', '2026-01-01',
+        '2026-01-01', '2099-12-31', 0 FROM organisations WHERE slug LIKE ${sqlText(`${prefix}-${process.pid}-%`)}
+        AND id NOT IN (SELECT organisation_id FROM memberships WHERE organisation_id IS NOT NULL);`);
+  return `${prefix}-${process.pid}-${orgs - n + 1}`;
+}
+
+describe('the directory in French and Arabic', () => {
+  let first;
+  before(async () => {
+    // more than a page of 50, so the pager shows
+    first = await addOrgs('Verein', 55);
+  });
+
+  test('the directory, its pager and its empty state have no English left in French', async () => {
+    const v = speaking(new Browser(srv.url), 'fr');
+    const h = await html(v, '/members');
+    allFrench(h, '/members');
+    const text = textContent(h);
+    assert.ok(text.includes('Organisations membres'), 'French title');
+    assert.match(text, /\d+ organisations, page 1 sur 2/, 'the count with its page');
+    assert.ok(text.includes('Page suivante'), 'the pager');
+    assert.ok(text.includes('Page 1 sur 2'), 'the page of the pager');
+    assert.ok(text.includes('Statut spécial auprès de l’ECOSOC (2004)'), 'a UN status');
+    assert.ok(text.includes('Associée au DCG (2010)'), 'DGC association');
+    assert.match(h, /<option value="ecosoc-general">Statut consultatif général auprès de l’ECOSOC<\/option>/,
+      'a translated choice keeps its stored value');
+    allFrench(await html(v, '/members?page=2'), '/members?page=2');
+    const none = await html(v, '/members?q=zzzznothing');
+    allFrench(none, 'the empty directory');
+    assert.ok(textContent(none).includes('Aucune organisation membre ne correspond à ces filtres.'));
+    assert.ok(textContent(none).includes('0 organisation'));
+    // Accept-Language works as well as the cookie
+    const res = await fetch(`${srv.url}/members?un=ecosoc-special`, { headers: { 'accept-language': 'fr' } });
+    allFrench(await res.text(), '/members by Accept-Language');
+  });
+
+  test('the directory in Arabic: right to left, every Arabic message used', async () => {
+    const v = speaking(new Browser(srv.url), 'ar');
+    for (const path of ['/members', '/members?page=2', '/members?q=zzzznothing', '/members?un=dgc']) {
+      const h = await html(v, path);
+      assert.match(htmlTag(h), /lang="ar"/, path);
+      assert.match(htmlTag(h), /dir="rtl"/, path);
+      // the directory's own messages are all translated into Arabic
+      assert.deepEqual(untranslatedEnglish(h, 'ar').filter((id) => directoryIds.has(id)), [],
+        `English left in the Arabic directory: ${path}`);
+    }
+    const text = textContent(await html(v, '/members'));
+    assert.ok(text.includes('المنظمات الأعضاء'), 'Arabic title');
+    assert.match(text, /\d+ منظمة، الصفحة 1 من 2/, 'the count and page');
+    assert.ok(text.includes('الصفحة التالية'), 'the pager');
+    assert.ok(text.includes('مركز استشاري خاص لدى المجلس الاقتصادي والاجتماعي (2004)'), 'a UN status');
+    const none = textContent(await html(v, '/members?q=zzzznothing'));
+    assert.ok(none.includes('لا توجد منظمة عضو تطابق معايير التصفية هذه.'), 'the empty state');
+  });
+
+  test('the English directory is unchanged', async () => {
+    const v = new Browser(srv.url);
+    const text = textContent(await html(v, '/members'));
+    assert.ok(text.includes('Member organisations'));
+    assert.match(text, /\d+ organisations, page 1 of 2/);
+    assert.ok(text.includes('ECOSOC special (2004)'));
+    assert.ok(text.includes('DGC associated (2010)'));
+    const none = textContent(await html(v, '/members?q=zzzznothing'));
+    assert.ok(none.includes('0 organisations'));
+    assert.ok(none.includes('No member organisation matches these filters.'));
+  });
+
+  test('an organisation page, as a visitor and as a member, has no English left in French', async () => {
+    allFrench(await html(speaking(new Browser(srv.url), 'fr'), `/members/${first}`), 'organisation page, visitor');
+    const m = await personWithRole(srv, { role: 'member', name: 'Mo Member' });
+    const id = await sqlValue1(`SELECT id FROM organisations WHERE slug = ${sqlText(first)}`);
+    await sql(srv.dataDir, `INSERT INTO representatives (organisation_id, person_id, main_contact, un_post, un_rank)
+      VALUES (${id}, ${await personId(srv.dataDir, m.email)}, 1, 'vienna', 'main')`);
+    const h = await html(speaking(m.browser, 'fr'), `/members/${first}`);
+    allFrench(h, 'organisation page, its main contact');
+    assert.ok(textContent(h).includes('Vienne, représentant principal'));
+    assert.ok(textContent(h).includes('(contact principal)'));
+    const ar = await html(speaking(new Browser(srv.url), 'ar'), `/members/${first}`);
+    assert.match(htmlTag(ar), /dir="rtl"/);
+  });
+});
+
+async function sqlValue1(statement) {
+  const rows = await sql(srv.dataDir, statement);
+  return rows[0][0];
+}
+
+// The messages the directory page shows (its templates and C), which the
+// Arabic catalog must translate.
+const directoryIds = new Set([
+  'Member organisations', 'Find member organisations', 'Name or acronym', 'Country code',
+  'Two letters, such as AT or US.', 'Membership level', 'Any level', 'UN status', 'Any UN status',
+  'Focal area', 'Any focal area', 'Show', 'Member organisations by name', 'Organisation', 'Country',
+  'Level', 'Focal areas', 'No member organisation matches these filters.', 'Pages', 'Previous page',
+  'Next page', 'Page {page} of {pages}', '{n} organisation', '{n} organisations',
+  '{n} organisation, page {page} of {pages}', '{n} organisations, page {page} of {pages}',
+  'ECOSOC general consultative status', 'ECOSOC special consultative status', 'ECOSOC roster status',
+  'Associated with the UN DGC', 'No UN status', 'ECOSOC special ({year})', 'DGC associated ({year})',
+  'The non-governmental organisations that are members of the Alliance, with their UN status and focal areas of work.',
+  'The beginnings of words, such as “gene” for Genève.',
+]);
+for (const id of directoryIds) {
+  if (!catalog('ar').get(id)) throw new Error(`the Arabic catalog does not translate ${JSON.stringify(id)}`);
+}
