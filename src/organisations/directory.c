@@ -379,10 +379,10 @@ add_filter_options(struct req *r, json_t *model, json_t *rows)
 	}
 	json_object_set_new(model, "level_options", levels);
 	json_object_set_new(model, "focal_options", focal);
-	json_object_set_new(model, "un_options",
-			    organisations_options(
-				    un_values, un_labels,
-				    membership_value_or_null(r, "un")));
+	json_object_set_new(
+		model, "un_options",
+		organisations_options(un_values, un_labels,
+				      membership_value_or_null(r, "un")));
 }
 
 /* Replaces a row's "focal" (slugs joined by commas, in any order) with
@@ -523,10 +523,10 @@ total_text(int64_t n)
 	json_t *text;
 
 	snprintf(num, sizeof(num), "%lld", (long long)n);
-	i18n_format(&b,
-		    _n("{n} organisation", "{n} organisations",
-		       (unsigned long)n),
-		    "n", num, NULL);
+	i18n_format(
+		&b,
+		_n("{n} organisation", "{n} organisations", (unsigned long)n),
+		"n", num, NULL);
 	text = json_string(buf_cstr(&b));
 	buf_free(&b);
 	return text;
@@ -568,9 +568,8 @@ directory_list(struct req *r, struct resp *w)
 	}
 
 	model = json_pack("{s:I,s:o,s:o}", "total", (json_int_t)total,
-			  "total_text",
-			  total_text(total),
-			  "filter", pager_filters(r, NULL));
+			  "total_text", total_text(total), "filter",
+			  pager_filters(r, NULL));
 	add_filter_options(r, model, opts);
 	json_decref(opts);
 	json_array_foreach (rows, i, row) {

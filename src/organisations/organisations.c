@@ -8,7 +8,9 @@
  */
 #include "organisations.h"
 
+#include <assert.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,15 +43,15 @@ struct db_sql organisations_sql = {"organisations", organisations_sql_text,
 
 const char *const organisations_ecosoc_values[] = {"general", "special",
 						   "roster", NULL};
-const char *const organisations_ecosoc_labels[] = {
-	N_("General"), N_("Special"), N_("Roster")};
+const char *const organisations_ecosoc_labels[] = {N_("General"), N_("Special"),
+						   N_("Roster")};
 const char *const organisations_post_values[] = {"vienna", "new-york", "geneva",
 						 NULL};
-const char *const organisations_post_labels[] = {
-	N_("Vienna"), N_("New York"), N_("Geneva")};
+const char *const organisations_post_labels[] = {N_("Vienna"), N_("New York"),
+						 N_("Geneva")};
 const char *const organisations_rank_values[] = {"main", "alternate", NULL};
-const char *const organisations_rank_labels[] = {
-	N_("Main representative"), N_("Alternate")};
+const char *const organisations_rank_labels[] = {N_("Main representative"),
+						 N_("Alternate")};
 
 json_t *
 organisations_options(const char *const *values, const char *const *labels,
@@ -58,7 +60,7 @@ organisations_options(const char *const *values, const char *const *labels,
 	json_t *a = membership_options(values, labels, current), *o;
 	size_t i;
 
-	json_array_foreach (a, i, o)
+	json_array_foreach(a, i, o)
 		json_object_set_new(o, "label",
 				    json_string(_(membership_str(o, "label"))));
 	return a;
@@ -91,6 +93,36 @@ organisations_folded(struct arena *a, const char *name)
 }
 
 /* ---- how people read an organisation ---- */
+
+const char *
+organisations_text(struct arena *a, const char *text, ...)
+{
+	const char *arg[ORGANISATIONS_TEXT_ARGS * 2] = {NULL};
+	struct buf b = BUF_INIT;
+	const char *out;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, text);
+	for (i = 0; i < ARRAY_LEN(arg); i += 2) {
+		if ((arg[i] = va_arg(ap, const char *)) == NULL)
+			break;
+		arg[i + 1] = va_arg(ap, const char *);
+	}
+	/* all pairs taken: the sentinel must follow */
+	if (i == ARRAY_LEN(arg)) {
+		const char *end = va_arg(ap, const char *);
+
+		assert(end == NULL);
+		(void)end;
+	}
+	va_end(ap);
+	i18n_format(&b, text, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5],
+		    arg[6], arg[7], NULL);
+	out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
 
 /* The ECOSOC statuses as people read them, without and with the year
  * they were granted (whole phrases: the word order differs by
@@ -224,15 +256,15 @@ invite_text(struct req *r, const char *token)
 	const char *base = config_current->base_url;
 	const char *out;
 
-	i18n_format(&b,
-		    _("Sign in with this link, then choose your password:\n\n"
-		      "{link}\n\nThe link works once, for 7 days. Later, "
-		      "sign in with your e-mail address and password, or ask "
-		      "for a new password at {reset}."),
-		    "link",
-		    arena_printf(r->arena, "%s/signin/link?token=%s", base,
-				 token),
-		    "reset", arena_printf(r->arena, "%s/reset", base), NULL);
+	i18n_format(
+		&b,
+		_("Sign in with this link, then choose your password:\n\n"
+		  "{link}\n\nThe link works once, for 7 days. Later, "
+		  "sign in with your e-mail address and password, or ask "
+		  "for a new password at {reset}."),
+		"link",
+		arena_printf(r->arena, "%s/signin/link?token=%s", base, token),
+		"reset", arena_printf(r->arena, "%s/reset", base), NULL);
 	out = arena_strdup(r->arena, buf_cstr(&b));
 	buf_free(&b);
 	return out;
@@ -249,6 +281,5 @@ organisations_invite(struct req *r, int64_t person, const char *email,
 		return -1;
 	return mail_letter(
 		r->db, email, name, subject,
-		arena_printf(r->arena, "%s %s", intro,
-			     invite_text(r, token)));
+		arena_printf(r->arena, "%s %s", intro, invite_text(r, token)));
 }

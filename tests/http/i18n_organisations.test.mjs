@@ -15,7 +15,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { Browser, personWithRole, personId, sql, sqlText } from '../lib/accounts.mjs';
+import {
+  Browser, personWithRole, personId, sql, sqlText, sqlValue, mailsTo, nextMail, linkIn, hiddenFields,
+  uniqueEmail,
+} from '../lib/accounts.mjs';
 import { untranslatedEnglish, textContent, catalog } from '../lib/i18n.mjs';
 
 let srv;
@@ -43,13 +46,18 @@ async function html(b, path) {
 
 const htmlTag = (h) => /<html\b[^>]*>/.exec(h)?.[0] ?? '(no <html>)';
 
+// Text of other folders these pages and e-mails include, which those
+// folders' helpers mark (accounts/templates/errors.html's heading, the
+// core's greeting in mail_letter): not counted here until they do.
+const OTHERS = new Set(['Please correct the following', 'Hello {name},']);
+
 /** Asserts that page h has no English the French catalog translates.
  * "Page {page} of {pages}" is checked on its own: its arguments match any
  * text, and the French "Page suivante" followed by the site's name (data:
  * "Alliance of NGOs ...") would match it. */
 function allFrench(h, what) {
   assert.match(htmlTag(h), /lang="fr"/, what);
-  assert.deepEqual(untranslatedEnglish(h, 'fr').filter((id) => id !== 'Page {page} of {pages}'), [],
+  assert.deepEqual(untranslatedEnglish(h, 'fr').filter((id) => id !== 'Page {page} of {pages}' && !OTHERS.has(id)), [],
     `English left in French: ${what}`);
   assert.doesNotMatch(textContent(h), /Page \d+ of \d+/, `English pager in French: ${what}`);
 }
@@ -156,6 +164,148 @@ async function sqlValue1(statement) {
   const rows = await sql(srv.dataDir, statement);
   return rows[0][0];
 }
+
+/** Asserts that an e-mail (from the outbox) is in French. */
+function frenchMail(mail, what) {
+  assert.deepEqual(untranslatedEnglish(`${mail.msg.decoded.subject}\n${mail.text}`, 'fr', { html: false })
+    .filter((id) => !OTHERS.has(id)), [],
+    `English left in the French e-mail: ${what}: ${mail.msg.decoded.subject}\n${mail.text}`);
+}
+
+/** A member who chose French on their account; {email, name, browser
+ * (lang cookie fr), id}. */
+async function frenchMember(name) {
+  const p = await personWithRole(srv, { role: 'member', name });
+  p.id = await personId(srv.dataDir, p.email);
+  await sql(srv.dataDir, `UPDATE people SET language = 'fr' WHERE id = ${p.id}`);
+  p.browser = speaking(p.browser, 'fr');
+  return p;
+}
+
+describe('managing an organisation in French', () => {
+  let o;
+  before(async () => {
+    const slug = await addOrgs('Gestion', 1);
+    o = { slug, id: await sqlValue1(`SELECT id FROM organisations WHERE slug = ${sqlText(slug)}`) };
+    o.name = await sqlValue1(`SELECT name FROM organisations WHERE id = ${o.id}`);
+    o.main = await frenchMember('Mia Main');
+    o.other = await frenchMember('Otto Other');
+    await sql(srv.dataDir, `INSERT INTO representatives (organisation_id, person_id, main_contact) VALUES
+      (${o.id}, ${o.main.id}, 1), (${o.id}, ${o.other.id}, 0)`);
+  });
+  const reps = () => `/members/${o.slug}/representatives`;
+
+  test('the edit form, saved, and with its errors, for the main contact and an administrator', async () => {
+    const b = o.main.browser;
+    const form = await html(b, `/members/${o.slug}/edit`);
+    allFrench(form, 'edit form');
+    assert.ok(textContent(form).includes('Qui voit l’organisation dans le répertoire'));
+    assert.match(form, /value="members"[^>]*> <strong>Membres uniquement<\/strong>/, 'a translated choice');
+    allFrench(await html(b, `/members/${o.slug}/edit?saved=1`), 'edit form, saved');
+    const fields = {
+      ...hiddenFields(form, `/members/${o.slug}/edit`), name: o.name, acronym: '', country: 'ZZZ',
+      website: 'nope', description: '', contact_address: '', visibility: 'public', focal: 'no-such-area',
+    };
+    const bad = await b.post(`/members/${o.slug}/edit`, fields);
+    assert.equal(bad.status, 400);
+    const badHtml = await bad.text();
+    allFrench(badHtml, 'edit form with errors');
+    assert.ok(textContent(badHtml).includes('Points focaux : choisissez parmi ceux de la liste'));
+    const a = speaking(admin.browser, 'fr');
+    const adminForm = await html(a, `/members/${o.slug}/edit`);
+    allFrench(adminForm, 'edit form, administrator');
+    const un = await a.post(`/members/${o.slug}/edit`, {
+      ...hiddenFields(adminForm, `/members/${o.slug}/edit`), name: o.name, acronym: '', country: 'AT',
+      website: '', description: '', contact_address: '', visibility: 'public', ecosoc_year: '2001',
+      dgc_year: '2999',
+    });
+    assert.equal(un.status, 400);
+    const unHtml = await un.text();
+    allFrench(unHtml, 'UN status errors');
+    assert.ok(textContent(unHtml).includes('choisissez aussi le statut'));
+  });
+
+  test('the representatives page, its notices and errors, and the e-mails they send', async () => {
+    const b = o.main.browser;
+    allFrench(await html(b, reps()), 'representatives');
+    for (const done of ['invited', 'asked', 'post', 'removed', 'main-contact']) {
+      const h = await html(b, `${reps()}?done=${done}`);
+      allFrench(h, `representatives, done=${done}`);
+      assert.match(h, /class="notice"/, done);
+    }
+    // an account of its own is asked: a French invitation, the accept pages
+    const asked = await frenchMember('Ada Asked');
+    let seen = (await mailsTo(srv.dataDir, asked.email)).length;
+    let page = await html(b, reps());
+    let res = await b.post(reps(), { ...hiddenFields(page, reps()), name: asked.name, email: asked.email });
+    assert.equal(res.status, 303);
+    const invitation = await nextMail(srv.dataDir, asked.email, seen);
+    frenchMail(invitation, 'invitation to an account');
+    assert.match(invitation.msg.decoded.subject, /^Vous êtes invité\(e\) à représenter /);
+    allFrench(await html(b, reps()), 'representatives with one invited');
+    const link = linkIn(invitation, `/members/${o.slug}/representatives/accept?token=`);
+    const acceptPage = await html(asked.browser, link);
+    allFrench(acceptPage, 'accept page');
+    const action = `/members/${o.slug}/representatives/accept`;
+    res = await asked.browser.post(action, hiddenFields(acceptPage, action));
+    assert.equal(res.status, 200);
+    const accepted = await res.text();
+    allFrench(accepted, 'invitation accepted');
+    assert.ok(textContent(accepted).includes('Vous êtes désormais représentant(e) de'));
+    res = await asked.browser.post(action, hiddenFields(acceptPage, action));
+    assert.equal(res.status, 410);
+    allFrench(await res.text(), 'invitation used');
+    // someone new, who wrote to us in French before: the sign-in invitation
+    const fresh = uniqueEmail('fresh');
+    await sql(srv.dataDir, `INSERT INTO mail_languages VALUES (${sqlText(fresh)}, 'fr', 0)`);
+    page = await html(b, reps());
+    res = await b.post(reps(), { ...hiddenFields(page, reps()), name: 'Fred Fresh', email: fresh });
+    assert.equal(res.status, 303);
+    frenchMail(await nextMail(srv.dataDir, fresh, 0), 'sign-in invitation');
+    // already a representative: 409 with the message in French
+    page = await html(b, reps());
+    res = await b.post(reps(), { ...hiddenFields(page, reps()), name: 'Otto', email: o.other.email });
+    assert.equal(res.status, 409);
+    const taken = await res.text();
+    allFrench(taken, 'invitation refused');
+    assert.ok(textContent(taken).includes(`représente déjà ${o.name}`));
+    // a UN post: the e-mail; then one main per post refused
+    seen = (await mailsTo(srv.dataDir, o.other.email)).length;
+    page = await html(b, reps());
+    const postPath = `${reps()}/${o.other.id}/post`;
+    res = await b.post(postPath, { ...hiddenFields(page, postPath), un_post: 'geneva', un_rank: 'main' });
+    assert.equal(res.status, 303);
+    const postMail = await nextMail(srv.dataDir, o.other.email, seen);
+    frenchMail(postMail, 'UN post');
+    assert.ok(postMail.text.includes('Genève, représentant principal'), postMail.text);
+    const mainPost = `${reps()}/${o.main.id}/post`;
+    res = await b.post(mainPost, { ...hiddenFields(page, mainPost), un_post: 'geneva', un_rank: 'main' });
+    assert.equal(res.status, 409);
+    allFrench(await res.text(), 'second main at a post');
+    res = await b.post(mainPost, { ...hiddenFields(page, mainPost), un_rank: 'main' });
+    assert.equal(res.status, 400);
+    allFrench(await res.text(), 'a rank without a post');
+    // the last main contact may not go
+    const removeMain = `${reps()}/${o.main.id}/remove`;
+    res = await b.post(removeMain, { csrf: hiddenFields(page).csrf });
+    assert.equal(res.status, 409);
+    allFrench(await res.text(), 'the last main contact');
+    // removal and hand-over: their e-mails
+    seen = (await mailsTo(srv.dataDir, asked.email)).length;
+    const removeAsked = `${reps()}/${asked.id}/remove`;
+    page = await html(b, reps());
+    res = await b.post(removeAsked, hiddenFields(page, removeAsked));
+    assert.equal(res.status, 303);
+    frenchMail(await nextMail(srv.dataDir, asked.email, seen), 'removed');
+    const seenMain = (await mailsTo(srv.dataDir, o.main.email)).length;
+    seen = (await mailsTo(srv.dataDir, o.other.email)).length;
+    const handover = `${reps()}/${o.other.id}/main-contact`;
+    res = await b.post(handover, hiddenFields(page, handover));
+    assert.equal(res.status, 303);
+    frenchMail(await nextMail(srv.dataDir, o.other.email, seen), 'now the main contact');
+    frenchMail(await nextMail(srv.dataDir, o.main.email, seenMain), 'no longer the main contact');
+  });
+});
 
 // The messages the directory page shows (its templates and C), which the
 // Arabic catalog must translate.
