@@ -17,14 +17,17 @@ import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import {
   Browser, personWithRole, personId, sql, sqlText, sqlValue, mailsTo, nextMail, linkIn, hiddenFields,
-  uniqueEmail,
+  uniqueEmail, outboxDrained,
 } from '../lib/accounts.mjs';
 import { untranslatedEnglish, textContent, catalog } from '../lib/i18n.mjs';
+
+// The secretariat's address (mail_from), which gets the pledge notices.
+const SECRETARIAT = 'secretariat@alliance.example.org';
 
 let srv;
 let admin;
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ env: { ALLIANCE_MAIL_FROM: `"Alliance, Secretariat" <${SECRETARIAT}>` } });
   admin = await personWithRole(srv, { role: 'admin', name: 'Sue Secretariat' });
 });
 after(async () => { if (srv) await srv.stop(); });
@@ -179,6 +182,8 @@ async function frenchMember(name) {
   p.id = await personId(srv.dataDir, p.email);
   await sql(srv.dataDir, `UPDATE people SET language = 'fr' WHERE id = ${p.id}`);
   p.browser = speaking(p.browser, 'fr');
+  // the mails of setting up the account are out before anyone counts
+  await outboxDrained(srv.dataDir);
   return p;
 }
 
@@ -324,3 +329,56 @@ const directoryIds = new Set([
 for (const id of directoryIds) {
   if (!catalog('ar').get(id)) throw new Error(`the Arabic catalog does not translate ${JSON.stringify(id)}`);
 }
+
+describe('sponsorship in French', () => {
+  /** A pledge as the form sends it, with fields overridden. */
+  const pledge = (fields = {}) => ({
+    sponsor_name: 'Amis de la justice', contact_name: 'Carla Contact', contact_email: uniqueEmail('sponsor'),
+    tier: '', amount: '300', currency: 'EUR', purpose: 'library', purpose_detail: 'Justice réparatrice',
+    thank_publicly: '1', consent: '1', ...fields,
+  });
+
+  test('the Sponsor page, its errors, the thanks and both e-mails', async () => {
+    const b = speaking(new Browser(srv.url), 'fr');
+    const page = await html(b, '/sponsor');
+    allFrench(page, '/sponsor');
+    assert.ok(textContent(page).includes('Faire une promesse de don'));
+    assert.match(page, /<option value="library"[^>]*>Une collection de la bibliothèque de ressources<\/option>/);
+    let res = await b.post('/sponsor', { ...hiddenFields(page, '/sponsor'), ...pledge({ amount: '' }) });
+    assert.equal(res.status, 422);
+    const bad = await res.text();
+    allFrench(bad, '/sponsor with errors');
+    assert.ok(textContent(bad).includes('Veuillez choisir un niveau ou indiquer un montant'));
+    const p = pledge({ tier: 'partner' });
+    const seenSecretariat = (await mailsTo(srv.dataDir, SECRETARIAT)).length;
+    res = await b.post('/sponsor', { ...hiddenFields(page, '/sponsor'), ...p });
+    assert.equal(res.status, 303);
+    allFrench(await html(b, res.headers.get('location')), 'the thanks');
+    const thanks = await nextMail(srv.dataDir, p.contact_email, 0);
+    frenchMail(thanks, 'thank-you for a pledge');
+    assert.equal(thanks.msg.decoded.subject, 'Merci pour votre promesse de don');
+    assert.ok(thanks.text.includes('remercié(e) publiquement'), thanks.text);
+    // the secretariat reads its notice in the default language, English
+    const notice = await nextMail(srv.dataDir, SECRETARIAT, seenSecretariat,
+      { subject: 'New pledge from Amis de la justice' });
+    assert.match(notice.text, /^A new pledge \(number \d+\):/m);
+    assert.match(notice.text, /Purpose: A collection of the resource library/);
+    assert.match(notice.text, /About the purpose: Justice réparatrice/);
+  });
+
+  test('the secretariat pledges and tiers pages, with errors, in French', async () => {
+    const a = speaking(admin.browser, 'fr');
+    const list = await html(a, '/admin/pledges');
+    allFrench(list, '/admin/pledges');
+    assert.match(list, /<option value="confirmed"[^>]*>Confirmée<\/option>/);
+    allFrench(await html(a, '/admin/pledges?status=declined'), 'no pledge with this status');
+    allFrench(await html(a, '/admin/pledges?done=status'), 'pledges, status saved');
+    const tiers = await html(a, '/admin/tiers');
+    allFrench(tiers, '/admin/tiers');
+    allFrench(await html(a, '/admin/tiers?done=added'), 'tiers, added');
+    const res = await a.post('/admin/tiers', { ...hiddenFields(tiers, '/admin/tiers'), slug: 'platinum',
+      name: 'Again', amount: 'lots', currency: 'EUR', description_md: '' });
+    assert.ok(res.status >= 400 && res.status < 500, `status ${res.status}`);
+    allFrench(await res.text(), 'a new tier with errors');
+  });
+});
