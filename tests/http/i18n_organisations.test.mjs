@@ -382,3 +382,49 @@ describe('sponsorship in French', () => {
     allFrench(await res.text(), 'a new tier with errors');
   });
 });
+
+describe('import and export pages in French', () => {
+  /** Posts bytes as a CSV file of kind to /admin/import as b. */
+  async function upload(b, kind, name, bytes, { dryRun = false, file = true } = {}) {
+    const page = await html(b, '/admin/import');
+    const fd = new FormData();
+    fd.append('csrf', hiddenFields(page, '/admin/import').csrf);
+    fd.append('kind', kind);
+    if (dryRun) fd.append('dry_run', '1');
+    if (file) fd.append('file', new Blob([bytes], { type: 'text/csv' }), name);
+    const res = await b.send('POST', '/admin/import', { body: fd });
+    return { status: res.status, html: await res.text() };
+  }
+
+  test('the form, a refused upload, bad rows, a dry run and an import', async () => {
+    const a = speaking(admin.browser, 'fr');
+    const form = await html(a, '/admin/import');
+    allFrench(form, '/admin/import');
+    assert.match(form, /<option value="people">personnes<\/option>/, 'a kind keeps its value');
+    let r = await upload(a, 'organisations', 'none.csv', '', { file: false });
+    assert.equal(r.status, 422);
+    allFrench(r.html, 'the form without a file');
+    r = await upload(a, 'organisations', 'bad.csv',
+      'name,country,visibility,ecosoc_year,focal_areas,extra\n'
+      + 'Verein Eins,ZZZ,secret,2001,no-such-area,x\n'
+      + 'Verein Eins,AT,public,,,\n'
+      + ',AT,public,,,\n');
+    assert.equal(r.status, 422);
+    allFrench(r.html, 'bad rows');
+    const text = textContent(r.html);
+    assert.ok(text.includes('Rien n’a été importé'));
+    assert.ok(text.includes('visibility doit valoir public, members ou hidden'), text);
+    assert.ok(text.includes('La colonne 6, « extra », nous est inconnue'), text);
+    r = await upload(a, 'organisations', 'header.csv', 'name,phone\n');
+    assert.equal(r.status, 422);
+    allFrench(r.html, 'a header without required columns');
+    const good = `name,country,visibility\nImport Verein ${process.pid},AT,public\n`;
+    r = await upload(a, 'organisations', 'good.csv', good, { dryRun: true });
+    assert.equal(r.status, 200);
+    allFrench(r.html, 'a dry run');
+    r = await upload(a, 'organisations', 'good.csv', good);
+    assert.equal(r.status, 200);
+    allFrench(r.html, 'an import');
+    assert.ok(textContent(r.html).includes('importées depuis good.csv.'));
+  });
+});
