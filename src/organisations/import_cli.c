@@ -103,7 +103,8 @@ import_command(struct db *db, int argc, char **argv, int dry_run)
 	if (bar.shown)
 		fputc('\n', stderr);
 	json_array_foreach (im.warnings, i, e)
-		fprintf(stderr, "alliance import: %s\n", json_string_value(e));
+		fprintf(stderr, _("alliance import: %s\n"),
+			json_string_value(e));
 	json_array_foreach (im.errors, i, e) {
 		json_int_t line = json_integer_value(json_object_get(e, "line"));
 		const char *msg = json_string_value(json_object_get(e, "message"));
