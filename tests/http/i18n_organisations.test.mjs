@@ -115,6 +115,12 @@ describe('the directory in French and Arabic', () => {
     // Accept-Language works as well as the cookie
     const res = await fetch(`${srv.url}/members?un=ecosoc-special`, { headers: { 'accept-language': 'fr' } });
     allFrench(await res.text(), '/members by Accept-Language');
+    // bad filters: the core's messages with the directory's labels
+    const bad = await v.get('/members?country=1&un=zzz');
+    assert.equal(bad.status, 422);
+    const badHtml = await bad.text();
+    allFrench(badHtml, 'bad filters');
+    assert.ok(textContent(badHtml).includes('Statut auprès de l’ONU doit correspondre'), 'a translated label');
   });
 
   test('the directory in Arabic: right to left, every Arabic message used', async () => {
