@@ -482,13 +482,13 @@ check_organisation(const struct csv_header *h,
 	int bad = 0;
 
 	if (HAS("ecosoc_year") && !HAS("ecosoc_status")) {
-		csv_add_error(errors, line,
+		csv_add_error(errors, line, "%s",
 			      _("ecosoc_year is given without "
 				"an ecosoc_status"));
 		bad++;
 	}
 	if (HAS("dgc_year") && !csv_get(h, vals, "dgc_associated")->num) {
-		csv_add_error(errors, line,
+		csv_add_error(errors, line, "%s",
 			      _("dgc_year is given but "
 				"dgc_associated is not yes"));
 		bad++;
@@ -522,13 +522,13 @@ check_person(const struct csv_header *h,
 	if (!HAS("organisation")) {
 		if (csv_get(h, vals, "main_contact")->num ||
 		    HAS("un_post") || HAS("un_rank")) {
-			csv_add_error(errors, line,
+			csv_add_error(errors, line, "%s",
 				      _("main_contact, un_post and un_rank "
 					"need an organisation"));
 			bad++;
 		}
 	} else if (HAS("un_rank") && !HAS("un_post")) {
-		csv_add_error(errors, line,
+		csv_add_error(errors, line, "%s",
 			      _("un_rank is given without an "
 				"un_post"));
 		bad++;
@@ -554,7 +554,7 @@ check_membership(const struct csv_header *h,
 	if (HAS("period_start") && HAS("period_end") &&
 	    csv_get(h, vals, "period_end")->num <
 		    csv_get(h, vals, "period_start")->num) {
-		csv_add_error(errors, line,
+		csv_add_error(errors, line, "%s",
 			      _("period_end is before "
 				"period_start"));
 		bad++;

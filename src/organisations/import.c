@@ -432,7 +432,7 @@ import_person(struct run *run, struct csv_values *vals, size_t line)
 		return 1;
 	}
 	if (strcmp(role, "admin") == 0 && !run->im->allow_admin) {
-		csv_add_error(errors, line,
+		csv_add_error(errors, line, "%s",
 			      _("role admin is given only from the command "
 				"line (alliance import); here: member or "
 				"editor"));
@@ -633,7 +633,7 @@ import_run(struct db *db, const char *data, size_t len,
 	}
 	im->rows = doc.nrows - 1;
 	if (im->rows == 0) {
-		csv_add_error(im->errors, 0,
+		csv_add_error(im->errors, 0, "%s",
 			      _("the file has a header but no "
 				"rows to import"));
 		csv_doc_free(&doc);
