@@ -26,6 +26,7 @@ const struct module *const app_modules[] = {
 	&accounts_settings_module,
 	&accounts_sessions_module,
 	&accounts_profile_module,
+	&accounts_language_module,
 	&admin_module,
 	&levels_module,
 	&tiers_module, /* the tiers' admin routes, after the levels' */

@@ -28,6 +28,7 @@
 #include "core/config.h"
 #include "core/db.h"
 #include "core/escape.h"
+#include "core/i18n.h"
 #include "core/mail.h"
 #include "core/ratelimit.h"
 #include "core/util.h"
@@ -48,11 +49,11 @@ static const char *const accounts_sql_text[S_ACCOUNTS__MAX] = {
 	[S_EMAIL_TAKEN] = "SELECT 1 FROM people WHERE email = ?",
 	[S_PROFILE_GET] = "SELECT name, email, country, languages, expertise,"
 			  " visibility, show_email, show_country,"
-			  " show_expertise FROM people WHERE id = ?",
+			  " show_expertise, language FROM people WHERE id = ?",
 	[S_PROFILE_SET] = "UPDATE people SET name = ?, country = ?,"
 			  " languages = ?, expertise = ?, visibility = ?,"
 			  " show_email = ?, show_country = ?,"
-			  " show_expertise = ? WHERE id = ?",
+			  " show_expertise = ?, language = ? WHERE id = ?",
 	[S_FOCAL_CLEAR] = "DELETE FROM person_focal_areas WHERE person_id = ?",
 	[S_FOCAL_ADD] = "INSERT INTO person_focal_areas (person_id,"
 			" focal_area_id) SELECT ?, id FROM focal_areas"
@@ -62,6 +63,7 @@ static const char *const accounts_sql_text[S_ACCOUNTS__MAX] = {
 			 " LEFT JOIN person_focal_areas pf"
 			 " ON pf.focal_area_id = f.id AND pf.person_id = ?"
 			 " ORDER BY f.position",
+	[S_PERSON_SET_LANGUAGE] = "UPDATE people SET language = ? WHERE id = ?",
 };
 
 struct db_sql accounts_sql = {"accounts", accounts_sql_text, S_ACCOUNTS__MAX,
@@ -110,21 +112,30 @@ accounts_site_link(struct req *r, const char *path, const char *token)
 			    token ? token : "");
 }
 
-/* Puts a plain message with one link in the outbox. 0 or -1. */
+/* Puts a plain message with one link in the outbox, written in its
+ * reader's language (see accounts_int.h).  0 or -1. */
 int
 accounts_send_link_mail(struct req *r, const char *to, const char *name,
 			const char *subject, const char *intro,
-			const char *link, const char *outro)
+			const char *link, const char *outro,
+			const char *address)
 {
-	struct buf text = BUF_INIT, html = BUF_INIT;
+	struct buf text = BUF_INIT, html = BUF_INIT, hello = BUF_INIT,
+		   body = BUF_INIT;
 	struct mail m = {0};
 	int64_t id;
 
-	buf_printf(&text, "Hello %s,\n\n%s\n\n%s\n\n%s\n\n-- \n%s\n", name,
+	i18n_push(mail_language(r->db, r->arena, to, i18n_code()));
+	i18n_format(&hello, _("Hello {name},"), "name", name, NULL);
+	i18n_format(&body, _(intro), "address", address ? address : "", NULL);
+	subject = _(subject);
+	outro = _(outro);
+	intro = buf_cstr(&body);
+	buf_printf(&text, "%s\n\n%s\n\n%s\n\n%s\n\n-- \n%s\n", buf_cstr(&hello),
 		   intro, link, outro, config_current->site_name);
-	buf_puts(&html, "<p>Hello ");
-	esc_html(&html, name, strlen(name));
-	buf_puts(&html, ",</p>\n<p>");
+	buf_puts(&html, "<p>");
+	esc_html(&html, hello.data, hello.len);
+	buf_puts(&html, "</p>\n<p>");
 	esc_html(&html, intro, strlen(intro));
 	buf_puts(&html, "</p>\n<p><a href=\"");
 	esc_html(&html, link, strlen(link));
@@ -142,8 +153,11 @@ accounts_send_link_mail(struct req *r, const char *to, const char *name,
 	m.text = buf_cstr(&text);
 	m.html = buf_cstr(&html);
 	id = mail_enqueue(r->db, &m);
+	i18n_pop();
 	buf_free(&text);
 	buf_free(&html);
+	buf_free(&hello);
+	buf_free(&body);
 	return id < 0 ? -1 : 0;
 }
 
@@ -162,12 +176,19 @@ accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 				token) != 0)
 		return -1;
 	auth_set_cookie(r, auth_session_cookie(), token, 0);
-	/* only local paths: never an open redirect */
+	resp_redirect(w, accounts_local_path(next, "/account"));
+	return 0;
+}
+
+/* next when it is a path on this site, else otherwise: never an open
+ * redirect ("//host", "/\\host" and "https://host" are other sites). */
+const char *
+accounts_local_path(const char *next, const char *otherwise)
+{
 	if (next == NULL || next[0] != '/' || next[1] == '/' ||
 	    next[1] == '\\')
-		next = "/account";
-	resp_redirect(w, next);
-	return 0;
+		return otherwise;
+	return next;
 }
 
 /* Counts an e-mail of rule to address from this client: 0 when it may

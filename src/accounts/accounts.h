@@ -1,11 +1,12 @@
 /*
  * accounts.h -- a person's own account: sign-up, sign-in, sign-out,
  * password reset, address and password changes, sessions, API tokens and
- * the profile.
+ * the profile, and the language one reads the site in.
  *
  * One module per page family, in the order of the routes they had when
  * they were one table: signup.c, signin.c, settings.c, sessions.c,
- * profile.c.  Each lists its routes under the module name "accounts".
+ * profile.c; then language.c (the language chooser's route).  Each lists
+ * its routes under the module name "accounts".
  * Their statements are one table, accounts_sql (accounts.c), which the
  * application registers once.
  */
@@ -20,6 +21,7 @@ extern const struct module accounts_signin_module;
 extern const struct module accounts_settings_module;
 extern const struct module accounts_sessions_module;
 extern const struct module accounts_profile_module;
+extern const struct module accounts_language_module;
 
 extern struct db_sql accounts_sql;
 

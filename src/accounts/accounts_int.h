@@ -29,6 +29,7 @@ enum stmt_accounts {
 	S_FOCAL_CLEAR,
 	S_FOCAL_ADD,
 	S_FOCAL_LIST,
+	S_PERSON_SET_LANGUAGE,
 	S_ACCOUNTS__MAX,
 };
 
@@ -71,14 +72,24 @@ void accounts_message_page(struct resp *w, int status, const char *title,
 			   const char *link);
 /* A link into the site for a message: base_url + path + token. */
 char *accounts_site_link(struct req *r, const char *path, const char *token);
-/* Puts a plain message with one link in the outbox. 0 or -1. */
+/*
+ * Puts a plain message with one link in the outbox, in the language of the
+ * account at `to` when it chose one, else the one `to` last wrote to us in,
+ * else the request's (mail_language): subject, intro and outro are msgids
+ * (N_()), translated here in that language; "{address}" in intro stands
+ * for address (NULL when it has none).  0 or -1.
+ */
 int accounts_send_link_mail(struct req *r, const char *to, const char *name,
 			    const char *subject, const char *intro,
-			    const char *link, const char *outro);
+			    const char *link, const char *outro,
+			    const char *address);
 /* Starts a session for person, replacing the current one, and redirects
  * to next (a local path) or /account.  0 or -1. */
 int accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 		     const char *next);
+/* next when it is a path on this site ("/members?page=2"), else
+ * otherwise: never an open redirect. */
+const char *accounts_local_path(const char *next, const char *otherwise);
 /* Counts an e-mail of rule (public_limits.h) to address from this client: 0
  * when it may be sent, else the seconds to wait (-1 on error). */
 int accounts_mail_limited(struct req *r, const struct ratelimit_rule *rule,

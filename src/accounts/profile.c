@@ -1,6 +1,8 @@
 /*
  * profile.c -- see accounts.h: one's profile (name, country, languages,
- * expertise, focal areas) and what the directory shows of it.
+ * expertise, focal areas), what the directory shows of it, and the
+ * language the site and its mail speak to one (people.language, also set
+ * by the chooser in the header: language.c).
  */
 #include "accounts_int.h"
 
@@ -8,6 +10,7 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 static const char *const visibilities[] = {"public", "members", "hidden",
@@ -29,8 +32,32 @@ static const struct field profile_fields[] = {
 	{.name = "show_country", .type = FT_BOOL, .label = "Show country"},
 	{.name = "show_expertise", .type = FT_BOOL,
 	 .label = "Show expertise"},
+	/* one of i18n's codes (checked by the handler: the list is known at
+	 * start-up); absent or empty: none chosen */
+	{.name = "language", .type = FT_TEXT, .maxlen = 16,
+	 .label = "Language"},
 	{0},
 };
+
+/* The languages the site speaks, each in its own name, the profile's
+ * marked selected. */
+static json_t *
+languages_model(json_t *profile)
+{
+	const char *saved =
+		json_string_value(json_object_get(profile, "language"));
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < i18n_lang_count(); i++) {
+		const struct i18n_lang *l = i18n_lang_at(i);
+
+		json_array_append_new(
+			list, json_pack("{s:s,s:s,s:b}", "code", l->code,
+					"name", l->name, "selected",
+					saved && strcmp(saved, l->code) == 0));
+	}
+	return list;
+}
 
 /* The profile as stored, plus the focal areas with their choice. */
 static json_t *
@@ -64,7 +91,9 @@ profile_model(struct req *r)
 			json_boolean(strcmp(json_string_value(json_object_get(
 						    profile, "visibility")),
 					    visibilities[i]) == 0));
-	return json_pack("{s:o,s:o}", "profile", profile, "focal_areas", focal);
+	return json_pack("{s:o,s:o,s:o}", "site_languages",
+			 languages_model(profile), "profile", profile,
+			 "focal_areas", focal);
 }
 
 static void
@@ -92,9 +121,21 @@ static void
 profile_save(struct req *r, struct resp *w)
 {
 	const struct field_values *focal = NULL;
+	const struct value *language = req_value(r, "language");
+	const struct i18n_lang *lang =
+		language->present
+			? i18n_lang_find(language->str, strlen(language->str))
+			: NULL;
 	struct db_stmt *st;
 	json_t *before;
 
+	if (language->present && lang == NULL) {
+		if (r->errors == NULL)
+			r->errors = json_object();
+		json_object_set_new(
+			r->errors, "language",
+			json_string(_("Choose one of the languages listed.")));
+	}
 	if (r->errors) {
 		json_t *m = profile_model(r);
 
@@ -127,7 +168,8 @@ profile_save(struct req *r, struct resp *w)
 	db_bind_int(st, 6, req_value(r, "show_email")->num);
 	db_bind_int(st, 7, req_value(r, "show_country")->num);
 	db_bind_int(st, 8, req_value(r, "show_expertise")->num);
-	db_bind_int(st, 9, r->person->id);
+	db_bind_text(st, 9, lang ? lang->code : NULL);
+	db_bind_int(st, 10, r->person->id);
 	if (db_run(st) != 0 ||
 	    (st = db_stmt(r->db, &accounts_sql, S_FOCAL_CLEAR)) == NULL) {
 		json_decref(before);

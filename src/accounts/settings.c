@@ -9,6 +9,7 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/ratelimit.h"
 #include "core/util.h"
 
@@ -173,12 +174,13 @@ account_password(struct req *r, struct resp *w)
 		    0 ||
 	    accounts_send_link_mail(
 		    r, r->person->email, r->person->name,
-		    "Your password was changed",
-		    "The password of your account was just changed. If "
-		    "it was not you, choose a new one at once:",
+		    N_("Your password was changed"),
+		    N_("The password of your account was just changed. If "
+		       "it was not you, choose a new one at once:"),
 		    accounts_site_link(r, "/reset", NULL),
-		    "All other browsers where you were signed in have "
-		    "been signed out, and your API tokens revoked.") != 0 ||
+		    N_("All other browsers where you were signed in have "
+		       "been signed out, and your API tokens revoked."),
+		    NULL) != 0 ||
 	    db_commit(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/account?done=password");
@@ -221,14 +223,14 @@ tell_owner(struct req *r, const char *email)
 	if (rc <= 0)
 		return rc; /* a disabled account is not told */
 	return accounts_send_link_mail(
-		r, email, owner.name, "Someone tried to use your address",
-		"Someone with an account on our site, perhaps you, asked to "
-		"make this address the address of their account. It is "
-		"already the address of your account, so nothing was changed "
-		"and no link was sent. If you want to sign in, you can choose "
-		"a new password here:",
+		r, email, owner.name, N_("Someone tried to use your address"),
+		N_("Someone with an account on our site, perhaps you, asked to "
+		   "make this address the address of their account. It is "
+		   "already the address of your account, so nothing was "
+		   "changed and no link was sent. If you want to sign in, you "
+		   "can choose a new password here:"),
 		accounts_site_link(r, "/reset", NULL),
-		"If it was not you, you can ignore this message.");
+		N_("If it was not you, you can ignore this message."), NULL);
 }
 
 /*
@@ -282,13 +284,14 @@ account_email(struct req *r, struct resp *w)
 				    EMAIL_TTL, clock_now(), token) != 0 ||
 		   accounts_send_link_mail(
 			   r, email, r->person->name,
-			   "Confirm your new address",
-			   "Please confirm this new address for your "
-			   "account:",
+			   N_("Confirm your new address"),
+			   N_("Please confirm this new address for your "
+			      "account:"),
 			   accounts_site_link(
 				   r, "/account/email/confirm?token=", token),
-			   "The link works once, for 24 hours. Until then "
-			   "your old address stays in use.") != 0) {
+			   N_("The link works once, for 24 hours. Until then "
+			      "your old address stays in use."),
+			   NULL) != 0) {
 		return resp_fail(r, w, NULL);
 	}
 	if (db_commit(r->db) != 0)
@@ -347,15 +350,14 @@ email_confirm(struct req *r, struct resp *w)
 			     r->client) != 0 ||
 	    accounts_send_link_mail(
 		    r, before.email, before.name,
-		    "The address of your account was changed",
-		    arena_printf(r->arena,
-				 "The address of your account is now %s. "
-				 "If you did not change it, write to the "
-				 "secretariat at once:",
-				 email),
+		    N_("The address of your account was changed"),
+		    N_("The address of your account is now {address}. If "
+		       "you did not change it, write to the secretariat at "
+		       "once:"),
 		    accounts_site_link(r, "/contact", NULL),
-		    "This old address will get no more messages "
-		    "about the account.") != 0 ||
+		    N_("This old address will get no more messages "
+		       "about the account."),
+		    email) != 0 ||
 	    db_commit(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	resp_redirect(w, r->person && r->person->id == person

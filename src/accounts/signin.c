@@ -10,6 +10,7 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/ratelimit.h"
 #include "core/util.h"
 
@@ -238,14 +239,15 @@ reset(struct req *r, struct resp *w)
 	    (auth_link_create(r->db, p.id, "reset", NULL, RESET_TTL,
 			      clock_now(), token) != 0 ||
 	     accounts_send_link_mail(
-		     r, email, p.name, "Choose a new password",
-		     "Someone, perhaps you, asked to choose a new "
-		     "password for your account. Open this link to do "
-		     "it:",
+		     r, email, p.name, N_("Choose a new password"),
+		     N_("Someone, perhaps you, asked to choose a new "
+			"password for your account. Open this link to do "
+			"it:"),
 		     accounts_site_link(r, "/reset/confirm?token=", token),
-		     "The link works once, for one hour. If you did not "
-		     "ask for it, ignore this message: your password "
-		     "stays as it is.") != 0))
+		     N_("The link works once, for one hour. If you did not "
+			"ask for it, ignore this message: your password "
+			"stays as it is."),
+		     NULL) != 0))
 		return resp_fail(r, w, NULL);
 	if (db_commit(r->db) != 0)
 		return resp_fail(r, w, NULL);

@@ -8,6 +8,7 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 static const struct field signup_fields[] = {
@@ -61,15 +62,16 @@ signup(struct req *r, struct resp *w)
 	if (found && p.verified) {
 		if (accounts_send_link_mail(
 			    r, email, p.name,
-			    "Someone tried to sign up with "
-			    "your address",
-			    "Someone, perhaps you, tried to create an account "
-			    "with this address, but you already have one. If "
-			    "you forgot your password, you can choose a new "
-			    "one here:",
+			    N_("Someone tried to sign up with "
+			       "your address"),
+			    N_("Someone, perhaps you, tried to create an "
+			       "account with this address, but you already "
+			       "have one. If you forgot your password, you can "
+			       "choose a new one here:"),
 			    accounts_site_link(r, "/reset", NULL),
-			    "If it was not you, you can ignore this "
-			    "message.") != 0)
+			    N_("If it was not you, you can ignore this "
+			       "message."),
+			    NULL) != 0)
 			return resp_fail(r, w, NULL);
 	} else {
 		int64_t id = p.id;
@@ -99,13 +101,14 @@ signup(struct req *r, struct resp *w)
 				     clock_now(), token) != 0 ||
 		    accounts_send_link_mail(
 			    r, email, found ? p.name : name,
-			    "Confirm your address",
-			    "Please confirm that this is your address "
-			    "to finish creating your account:",
+			    N_("Confirm your address"),
+			    N_("Please confirm that this is your address "
+			       "to finish creating your account:"),
 			    accounts_site_link(r, "/verify?token=", token),
-			    "The link works once, for 24 hours. If you "
-			    "did not ask for an account, ignore this "
-			    "message.") != 0)
+			    N_("The link works once, for 24 hours. If you "
+			       "did not ask for an account, ignore this "
+			       "message."),
+			    NULL) != 0)
 			return resp_fail(r, w, NULL);
 	}
 	if (db_commit(r->db) != 0)

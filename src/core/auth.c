@@ -50,7 +50,8 @@ enum stmt_auth {
 	A__MAX,
 };
 
-#define PERSON_COLS "id, name, email, role, email_verified_at IS NOT NULL"
+#define PERSON_COLS                                                            \
+	"id, name, email, role, email_verified_at IS NOT NULL, language"
 
 static const char *const auth_sql_text[A__MAX] = {
 	[A_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
@@ -61,7 +62,7 @@ static const char *const auth_sql_text[A__MAX] = {
 			     " VALUES (?, ?, ?, ?, ?, ?)",
 	[A_SESSION_LOAD] =
 		"SELECT s.id, s.created_at, s.last_seen_at, p.id, p.name,"
-		" p.email, p.role, p.email_verified_at IS NOT NULL"
+		" p.email, p.role, p.email_verified_at IS NOT NULL, p.language"
 		" FROM sessions s JOIN people p ON p.id = s.person_id"
 		" WHERE s.hash = ? AND p.disabled_at IS NULL",
 	[A_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
@@ -96,7 +97,7 @@ static const char *const auth_sql_text[A__MAX] = {
 			 " ORDER BY created_at DESC, id DESC",
 	[A_TOKEN_LOAD] =
 		"SELECT t.id, t.last_used_at, p.id, p.name, p.email, p.role,"
-		" p.email_verified_at IS NOT NULL"
+		" p.email_verified_at IS NOT NULL, p.language"
 		" FROM api_tokens t JOIN people p ON p.id = t.person_id"
 		" WHERE t.hash = ? AND t.revoked_at IS NULL"
 		" AND p.disabled_at IS NULL",
@@ -473,7 +474,8 @@ auth_api_tokens_list(struct db *db, int64_t person)
 	return db_all_json(st);
 }
 
-/* Fills p from columns first.. (id, name, email, role, verified). */
+/* Fills p from columns first.. (id, name, email, role, verified,
+ * language). */
 static void
 person_from_row(struct db_stmt *st, int first, struct arena *a,
 		struct person *p)
@@ -483,6 +485,9 @@ person_from_row(struct db_stmt *st, int first, struct arena *a,
 	p->email = arena_strdup(a, db_col_text(st, first + 2));
 	p->role = auth_role_from_name(db_col_text(st, first + 3));
 	p->verified = (int)db_col_int(st, first + 4);
+	p->language = db_col_text(st, first + 5)
+			      ? arena_strdup(a, db_col_text(st, first + 5))
+			      : NULL;
 }
 
 int
@@ -517,8 +522,8 @@ auth_person_by_email(struct db *db, const char *email, struct arena *a,
 		return rc == DB_DONE ? 0 : -1;
 	person_from_row(st, 0, a, p);
 	if (password_hash)
-		*password_hash = db_col_text(st, 5)
-					 ? arena_strdup(a, db_col_text(st, 5))
+		*password_hash = db_col_text(st, 6)
+					 ? arena_strdup(a, db_col_text(st, 6))
 					 : NULL;
 	db_reset(st);
 	return 1;

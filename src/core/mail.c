@@ -31,6 +31,7 @@
 #include "clock.h"
 #include "config.h"
 #include "escape.h"
+#include "i18n.h"
 #include "jobs.h"
 #include "log.h"
 #include "validate.h"
@@ -42,6 +43,8 @@ enum stmt_mail {
 	STMT_MAIL_RETRY,
 	STMT_MAIL_FAILED,
 	STMT_MAIL_LIST,
+	STMT_MAIL_LANGUAGE,
+	STMT_MAIL_REMEMBER,
 	STMT_MAIL__MAX
 };
 
@@ -66,6 +69,16 @@ static const char *const mail_sql_text[STMT_MAIL__MAX] = {
 		"SELECT id, to_addr, subject, status, attempts, last_error,"
 		" created_at, sent_at, file FROM outbox"
 		" ORDER BY id DESC LIMIT ? OFFSET ?",
+	/* the account's choice first, then what the address wrote in */
+	[STMT_MAIL_LANGUAGE] =
+		"SELECT coalesce((SELECT language FROM people WHERE email = ?"
+		" AND disabled_at IS NULL),"
+		" (SELECT language FROM mail_languages WHERE address = ?))",
+	[STMT_MAIL_REMEMBER] =
+		"INSERT INTO mail_languages (address, language, updated_at)"
+		" VALUES (?, ?, ?) ON CONFLICT (address) DO UPDATE SET"
+		" language = excluded.language, updated_at = "
+		"excluded.updated_at",
 };
 
 struct db_sql mail_sql = {"mail", mail_sql_text, STMT_MAIL__MAX, 0};
@@ -149,7 +162,15 @@ mail_enqueue(struct db *db, const struct mail *m)
 	sodium_bin2hex(mid, 33, rnd, sizeof(rnd));
 	site_host(host, sizeof(host));
 	snprintf(mid + 32, sizeof(mid) - 32, "@%s", host);
-	mail_build(m, config_current->mail_from, now, mid, &msg);
+	{
+		/* the language the message was composed in: the current one
+		 * (the recipient's, between i18n_push and i18n_pop) */
+		struct mail tagged = *m;
+
+		if (tagged.language == NULL)
+			tagged.language = i18n_code();
+		mail_build(&tagged, config_current->mail_from, now, mid, &msg);
+	}
 
 	st = db_stmt(db, &mail_sql, STMT_MAIL_INSERT);
 	if (st == NULL)
@@ -201,6 +222,36 @@ mail_address_key(struct arena *a, const char *address)
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	return s;
+}
+
+const char *
+mail_language(struct db *db, struct arena *a, const char *to,
+	      const char *fallback)
+{
+	struct db_stmt *st = db_stmt(db, &mail_sql, STMT_MAIL_LANGUAGE);
+	const char *key = mail_address_key(a, to), *lang = NULL;
+
+	if (st == NULL)
+		return fallback;
+	db_bind_text(st, 1, key);
+	db_bind_text(st, 2, key);
+	if (db_step(st) == DB_ROW && db_col_text(st, 0))
+		lang = arena_strdup(a, db_col_text(st, 0));
+	db_reset(st);
+	return lang ? lang : fallback;
+}
+
+int
+mail_remember_language(struct db *db, struct arena *a, const char *to)
+{
+	struct db_stmt *st = db_stmt(db, &mail_sql, STMT_MAIL_REMEMBER);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, mail_address_key(a, to));
+	db_bind_text(st, 2, i18n_code());
+	db_bind_int(st, 3, clock_now());
+	return db_run(st) == 0 ? 0 : -1;
 }
 
 json_t *

@@ -25,6 +25,10 @@ struct mail {
 	const char *text;             /* the plain-text body (required) */
 	const char *html;             /* an HTML alternative, or NULL */
 	const char *list_unsubscribe; /* URL for List-Unsubscribe, or NULL */
+	const char *language;         /* Content-Language ("fr"), or NULL:
+					 mail_enqueue takes the current one
+					 (i18n_code), the language the
+					 message was composed in */
 };
 
 /* The outbox's statements; registered by the application at start-up. */
@@ -52,7 +56,8 @@ char *mail_address_key(struct arena *a, const char *address);
 /*
  * Builds the RFC 5322 / MIME message for m into out: UTF-8 headers
  * (RFC 2047 encoded-words where needed), Date, Message-ID, From (from),
- * To, Subject, MIME-Version, List-Unsubscribe (+ List-Unsubscribe-Post)
+ * To, Subject, MIME-Version, Content-Language when given (a tag of
+ * letters, digits and '-'), List-Unsubscribe (+ List-Unsubscribe-Post)
  * when given, and a multipart/alternative body (text/plain then text/html,
  * quoted-printable) or a single text/plain part.  CRLF line ends, lines
  * under 78 characters.  date (unix seconds) and message_id are given so
@@ -69,6 +74,28 @@ void mail_build(const struct mail *m, const char *from, int64_t date,
  * (unquoted; empty when there is none) and the address to the two bufs. */
 void mail_split_mailbox(const char *mailbox, struct buf *name,
 			struct buf *addr);
+
+/*
+ * The language of a letter to `to`: compose it between
+ * i18n_push(mail_language(...)) and i18n_pop().  It is the language of the
+ * account with that address when it chose one, else the language the
+ * address last wrote to us in (mail_remember_language), else fallback:
+ * i18n_code() when the person asking is the recipient (a password reset),
+ * NULL (the default language) when someone else acts (the secretariat
+ * answering an application).  Mail to the secretariat's own address is
+ * composed in the default language: i18n_push(NULL).  The code is in a.
+ */
+const char *mail_language(struct db *db, struct arena *a, const char *to,
+			  const char *fallback);
+
+/*
+ * Records the current language (i18n_code()) as the one `to` reads, in the
+ * caller's transaction: call it where a request sends its maker a receipt
+ * in the request's language (a contact message, an application, a pledge),
+ * so that a letter sent to that address later -- an application answered
+ * days after -- is written in it too.  0 or -1.
+ */
+int mail_remember_language(struct db *db, struct arena *a, const char *to);
 
 /* The outbox for the admin page: newest first, as JSON rows
  * {id, to_addr, subject, status, attempts, last_error, created_at,

@@ -416,6 +416,12 @@ mail_build(const struct mail *m, const char *from, int64_t date,
 	hdr_end(&h);
 	buf_printf(out, "Message-ID: <%s>\r\n", mid);
 	buf_puts(out, "MIME-Version: 1.0\r\n");
+	if (m->language && m->language[0] &&
+	    strspn(m->language, "abcdefghijklmnopqrstuvwxyz"
+				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") ==
+		    strlen(m->language) &&
+	    strlen(m->language) <= 35)
+		buf_printf(out, "Content-Language: %s\r\n", m->language);
 	if (m->list_unsubscribe && m->list_unsubscribe[0]) {
 		char *u = header_value(m->list_unsubscribe);
 

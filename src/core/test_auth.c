@@ -358,6 +358,30 @@ actions_without_a_rule_are_refused(void **state)
 			 0);
 }
 
+/* The account's saved language comes with the person (the core reads it
+ * for a signed-in request's language), NULL until one is chosen; the
+ * password hash read after it is still the hash. */
+static void
+person_carries_the_saved_language(void **state)
+{
+	struct fixture *f = *state;
+	struct person p = {0};
+	const char *hash = "x";
+
+	assert_int_equal(auth_person_by_id(f->db, f->person, f->a, &p), 1);
+	assert_null(p.language);
+	testdb_run(f->db, "UPDATE people SET language = 'fr',"
+			  " password_hash = 'h'");
+	assert_int_equal(auth_person_by_id(f->db, f->person, f->a, &p), 1);
+	assert_string_equal(p.language, "fr");
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(auth_person_by_email(f->db, "ada@example.org", f->a,
+					      &p, &hash),
+			 1);
+	assert_string_equal(p.language, "fr");
+	assert_string_equal(hash, "h");
+}
+
 static void
 role_names_round_trip(void **state)
 {
@@ -386,6 +410,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(object_roles_decide_object_actions, setup, teardown),
 		cmocka_unit_test_setup_teardown(global_roles_and_admins_decide_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(actions_without_a_rule_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(person_carries_the_saved_language, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

@@ -24,8 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/arena.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/jobs.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -360,6 +362,75 @@ crlf_text(const char *s)
 	if (out.len < 2 || strcmp(out.data + out.len - 2, "\r\n") != 0)
 		buf_puts(&out, "\r\n");
 	return buf_detach(&out, NULL);
+}
+
+/* The language a message was composed in is its Content-Language; a tag
+ * that is not letters, digits and '-' is left out, never a header of its
+ * own. */
+static void
+content_language_names_the_language(void **state)
+{
+	struct mail m = {.to = "ana@example.org",
+			 .subject = "Bonjour",
+			 .text = "Bonjour\n",
+			 .language = "fr"};
+	struct buf out = BUF_INIT;
+
+	mail_build(&m, "secretariat@alliance.example", 1800000000,
+		   "1@alliance.example", &out);
+	assert_non_null(strstr(buf_cstr(&out), "\r\nContent-Language: fr\r\n"));
+	buf_reset(&out);
+	m.language = "fr\r\nBcc: x@example.org";
+	mail_build(&m, "secretariat@alliance.example", 1800000000,
+		   "1@alliance.example", &out);
+	assert_null(strstr(buf_cstr(&out), "Content-Language"));
+	assert_null(strstr(buf_cstr(&out), "Bcc"));
+	buf_free(&out);
+}
+
+/* The language of a letter: the account's choice for an address that has
+ * an account, else what the address last wrote in, else the fallback;
+ * addresses compared in lower case. */
+static void
+mail_language_prefers_account_then_address(void **state)
+{
+	struct fixture *f = *state;
+	struct arena *a = arena_new();
+	const char *l;
+
+	testdb_run(f->db,
+		   "INSERT INTO people (email, name, created_at, language)"
+		   " VALUES ('ada@example.org', 'Ada', 0, 'fr'),"
+		   " ('bob@example.org', 'Bob', 0, NULL)");
+	assert_string_equal(mail_language(f->db, a, "Ada@Example.org", "en"),
+			    "fr");
+	assert_string_equal(mail_language(f->db, a, "bob@example.org", "en"),
+			    "en");
+	assert_null(mail_language(f->db, a, "carol@example.org", NULL));
+
+	/* a receipt in Arabic to Carol and to Bob */
+	i18n_push("ar");
+	assert_int_equal(mail_remember_language(f->db, a, "Carol@Example.org"),
+			 0);
+	assert_int_equal(mail_remember_language(f->db, a, "bob@example.org"),
+			 0);
+	i18n_pop();
+	assert_string_equal(mail_language(f->db, a, "carol@example.org", NULL),
+			    "ar");
+	assert_string_equal(mail_language(f->db, a, "bob@example.org", "en"),
+			    "ar");
+	/* a later one in French replaces it; Bob's own choice wins */
+	i18n_push("fr");
+	assert_int_equal(mail_remember_language(f->db, a, "carol@example.org"),
+			 0);
+	i18n_pop();
+	testdb_run(f->db, "UPDATE people SET language = 'en'"
+			  " WHERE email = 'bob@example.org'");
+	l = mail_language(f->db, a, "carol@example.org", NULL);
+	assert_string_equal(l, "fr");
+	assert_string_equal(mail_language(f->db, a, "bob@example.org", "fr"),
+			    "en");
+	arena_free(a);
 }
 
 /* ---- golden files -------------------------------------------------- */
@@ -964,6 +1035,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(content_language_names_the_language),
 		cmocka_unit_test(golden_ascii_text_only),
 		cmocka_unit_test(golden_utf8_alternative_with_unsubscribe),
 		cmocka_unit_test(header_values_survive_encoding_and_folding),
@@ -990,7 +1062,16 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_message_has_text_and_html,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			mail_language_prefers_account_then_address, setup,
+			teardown),
 	};
+	char err[200];
+
+	if (i18n_init("en", err, sizeof(err)) != 0) {
+		fprintf(stderr, "i18n_init: %s\n", err);
+		return 1;
+	}
 
 	db_register(&mail_sql);
 	db_register(&jobs_sql);

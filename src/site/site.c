@@ -13,6 +13,7 @@
 #include "core/auth.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/escape.h"
 #include "core/i18n.h"
 #include "core/render.h"
 #include "core/search.h"
@@ -87,6 +88,38 @@ site_assemble(const struct module *const *mods, size_t nmods)
 	}
 }
 
+/* The language chooser: a link to /language/CODE for each language the
+ * site speaks, named in that language, back to this page (path and
+ * query) after the choice; the current one marked. */
+static json_t *
+languages_model(const struct req *r)
+{
+	struct buf next = BUF_INIT, enc = BUF_INIT;
+	json_t *list = json_array();
+
+	buf_puts(&next, r->path);
+	if (r->query && *r->query) {
+		buf_putc(&next, '?');
+		buf_puts(&next, r->query);
+	}
+	esc_url_component(&enc, next.data, next.len);
+	for (size_t i = 0; i < i18n_lang_count(); i++) {
+		const struct i18n_lang *l = i18n_lang_at(i);
+
+		json_array_append_new(
+			list,
+			json_pack("{s:s,s:s,s:s,s:s,s:b}", "code", l->code,
+				  "name", l->name, "dir",
+				  l->rtl ? "rtl" : "ltr", "href",
+				  arena_printf(r->arena, "/language/%s?next=%s",
+					       l->code, buf_cstr(&enc)),
+				  "current", l == i18n_current()));
+	}
+	buf_free(&next);
+	buf_free(&enc);
+	return list;
+}
+
 void
 site_chrome(const struct req *r, json_t *model)
 {
@@ -105,6 +138,7 @@ site_chrome(const struct req *r, json_t *model)
 						current));
 	}
 	json_object_set_new(model, "nav", items);
+	json_object_set_new(model, "languages", languages_model(r));
 	if (r->person)
 		json_object_set_new(
 			model, "me",

@@ -483,6 +483,20 @@ describe('static files', () => {
     assert.ok((await res.text()).length > 0);
   });
 
+  test('site.css names no physical side, so the layout mirrors under dir="rtl"', async () => {
+    const css = (await (await get('/static/site.css')).text()).replace(/\/\*[\s\S]*?\*\//g, '');
+    const physical = /(?:^|[;{\s])((?:margin|padding|border)-(?:left|right)[\w-]*|left|right|float|clear|text-align)\s*:\s*([^;}]*)/g;
+    const found = [...css.matchAll(physical)]
+      .filter(([, prop, value]) => !/^(float|clear|text-align)$/.test(prop) || /\b(left|right)\b/.test(value))
+      .map(([, prop, value]) => `${prop}: ${value.trim()}`);
+    // a shorthand with four values whose right and left differ is a side too
+    for (const [, prop, value] of css.matchAll(/(?:^|[;{\s])(margin|padding|border-width|inset)\s*:\s*([^;}]*)/g)) {
+      const v = value.replace(/\([^)]*\)/g, 'f').trim().split(/\s+/);
+      if (v.length === 4 && v[1] !== v[3]) found.push(`${prop}: ${value.trim()}`);
+    }
+    assert.deepEqual(found, [], 'use the logical property (margin-inline-start, inset-inline-start, text-align: start, ...)');
+  });
+
   test('If-None-Match with the ETag is 304 with no body', async () => {
     const first = await get('/static/site.css');
     const etag = first.headers.get('etag');
