@@ -91,9 +91,11 @@ profile_model(struct req *r)
 			json_boolean(strcmp(json_string_value(json_object_get(
 						    profile, "visibility")),
 					    visibilities[i]) == 0));
-	return json_pack("{s:o,s:o,s:o}", "site_languages",
-			 languages_model(profile), "profile", profile,
-			 "focal_areas", focal);
+	return json_pack("{s:o,s:o,s:o,s:o}", "site_languages",
+			 languages_model(profile), "countries",
+			 accounts_countries_model(json_string_value(
+				 json_object_get(profile, "country"))),
+			 "profile", profile, "focal_areas", focal);
 }
 
 static void

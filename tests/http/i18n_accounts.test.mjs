@@ -2,12 +2,13 @@
 // (issue 10, point 4).  A browser that sends Accept-Language: fr walks
 // sign-up, confirmation, sign-in (with its errors and its lock-out), the
 // one-time sign-in link, password reset, the account page with every
-// notice and error, the profile, the sessions and the API tokens; each
-// page's text must hold no English
-// msgid of the catalogs (tests/lib/i18n.mjs), and each e-mail these pages
-// send (confirmation, "already have an account", reset, password changed,
-// new address, address changed, "someone tried to use your address") is
-// checked the same way, text and subject.  The English site is the other
+// notice and error, the profile (countries by their French names,
+// sorted for the reader), the sessions and the API tokens; each page's
+// text must hold no English msgid of the catalogs (tests/lib/i18n.mjs),
+// and each e-mail these pages send (confirmation, "already have an
+// account", reset, password changed, new address, address changed,
+// "someone tried to use your address") is checked the same way, text and
+// subject.  The English site is the other
 // files' business (accounts.test.mjs matches its words).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -218,17 +219,29 @@ describe('accounts in French', () => {
       'Bonjour Odile Other,');
   });
 
-  test('the profile, saved and refused', async () => {
+  test('the profile: countries by their French names, sorted, the saved one selected', async () => {
     const p = await frenchPerson('Pauline Profil');
     const b = p.browser;
     let html = await (await b.get('/account/profile')).text();
     assertFrench(html, 'GET /account/profile');
+    const options = [...html.matchAll(/<option value="([A-Z]{2})"[^>]*>([^<]*)<\/option>/g)]
+      .map((m) => [m[1], m[2]]);
+    assert.equal(options.length, 249);
+    const name = Object.fromEntries(options);
+    assert.equal(name.AT, 'Autriche');
+    assert.equal(name.DE, 'Allemagne');
+    assert.equal(name.EG, 'Égypte');
+    const at = (code) => options.findIndex(([c]) => c === code);
+    assert.ok(at('DK') < at('EG') && at('EG') < at('ES'), 'Égypte sorted among the E (Danemark, Égypte, Espagne)');
+    assert.doesNotMatch(html, />Austria</);
+
     const res = await b.post('/account/profile', {
       ...hiddenFields(html, '/account/profile'), name: 'Pauline Profil', country: 'AT', visibility: 'members',
     });
     assert.equal(res.status, 303);
     html = await (await b.get('/account/profile?saved=1')).text();
     assertFrench(html, 'GET /account/profile?saved=1');
+    assert.match(html, /<option value="AT" selected>Autriche<\/option>/);
     assert.ok(textContent(html).includes('Votre profil a été enregistré.'));
 
     const { text } = await frenchPost(b, '/account/profile', '/account/profile',
