@@ -90,6 +90,12 @@ int accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 /* next when it is a path on this site ("/members?page=2"), else
  * otherwise: never an open redirect. */
 const char *accounts_local_path(const char *next, const char *otherwise);
+/* How long the lang cookie keeps a choice: a year. */
+#define LANG_COOKIE_AGE (365 * 24 * 3600)
+/* Sets the lang cookie to code, the language the core reads first for
+ * this browser's requests, or removes it (NULL: the account's language, then
+ * the browser's, decide).  language.c. */
+void accounts_set_lang_cookie(struct req *r, const char *code);
 /* Counts an e-mail of rule (public_limits.h) to address from this client: 0
  * when it may be sent, else the seconds to wait (-1 on error). */
 int accounts_mail_limited(struct req *r, const struct ratelimit_rule *rule,

@@ -8,9 +8,13 @@
  * this site only, never an open redirect.  A signed-in person's choice is
  * also saved on the account (people.language, with its audit record), so
  * it follows them to another browser and decides the language of the mail
- * they are sent (mail_language).  A link, not a form: the chooser works
- * without JavaScript and on any page, and what it changes is only how the
- * site speaks to the one who follows it.
+ * they are sent (mail_language) -- unless the browser says the link was
+ * followed from another site (Sec-Fetch-Site: cross-site), which changes
+ * the cookie only.  A link, not a form: the chooser works without
+ * JavaScript and on any page, and what it changes is only how the site
+ * speaks to the one who follows it.  The profile's Language field sets the
+ * cookie too (accounts_set_lang_cookie), or removes it with "As your
+ * browser asks", since the cookie outranks the account's language.
  */
 #include "accounts_int.h"
 
@@ -20,9 +24,6 @@
 #include "core/db.h"
 #include "core/i18n.h"
 #include "core/util.h"
-
-/* How long the cookie keeps the choice: a year. */
-#define LANG_COOKIE_AGE (365 * 24 * 3600)
 
 static const struct field language_fields[] = {
 	{.name = "next", .type = FT_TEXT, .maxlen = 1000},
@@ -56,6 +57,25 @@ save_language(struct req *r, const char *code)
 	return db_commit(r->db);
 }
 
+/* 1 when the browser says the link was followed from another site
+ * (Sec-Fetch-Site: cross-site); browsers that do not say count as ours. */
+static int
+cross_site(const struct req *r)
+{
+	const char *site = req_header(r, "Sec-Fetch-Site");
+
+	return site && strcmp(site, "cross-site") == 0;
+}
+
+void
+accounts_set_lang_cookie(struct req *r, const char *code)
+{
+	if (code)
+		auth_set_cookie(r, "lang", code, LANG_COOKIE_AGE);
+	else
+		auth_set_cookie(r, "lang", NULL, 0);
+}
+
 static void
 language_choose(struct req *r, struct resp *w)
 {
@@ -78,9 +98,12 @@ language_choose(struct req *r, struct resp *w)
 		buf_free(&msg);
 		return;
 	}
-	if (r->person && save_language(r, lang->code) != 0)
+	/* a link followed from another site (a newsletter's "en français")
+	 * changes this browser only: no other site decides what is saved on
+	 * the account */
+	if (r->person && !cross_site(r) && save_language(r, lang->code) != 0)
 		return resp_fail(r, w, NULL);
-	auth_set_cookie(r, "lang", lang->code, LANG_COOKIE_AGE);
+	accounts_set_lang_cookie(r, lang->code);
 	/* an invalid next (ROUTE_OWN_ERRORS) is not present: the home page */
 	resp_redirect(w, accounts_local_path(req_value(r, "next")->str, "/"));
 }

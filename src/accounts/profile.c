@@ -213,6 +213,8 @@ profile_save(struct req *r, struct resp *w)
 		if (rc != 0 || db_commit(r->db) != 0)
 			return resp_fail(r, w, NULL);
 	}
+	/* this browser's cookie would outrank the language just saved */
+	accounts_set_lang_cookie(r, lang ? lang->code : NULL);
 	resp_redirect(w, "/account/profile?saved=1");
 }
 

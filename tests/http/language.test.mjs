@@ -112,6 +112,13 @@ describe('GET /language/:code', () => {
     await choose(p.browser, '/language/fr?next=/account');
     assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM audit_log
       WHERE action = 'person.language.set' AND object_id = '${id}'`), '1');
+    // a link followed from another site changes this browser, not the account
+    const cross = await p.browser.get('/language/ar?next=/account', { 'sec-fetch-site': 'cross-site' });
+    assert.equal(cross.status, 303);
+    assert.equal(p.browser.jar.get('lang'), 'ar');
+    assert.equal(await sqlValue(srv.dataDir, `SELECT language FROM people WHERE id = ${id}`), 'fr');
+    await choose(p.browser, '/language/ar?next=/account'); // same-site (or not said): saved
+    assert.equal(await sqlValue(srv.dataDir, `SELECT language FROM people WHERE id = ${id}`), 'ar');
   });
 });
 
@@ -140,9 +147,12 @@ describe('the profile\'s Language field', () => {
     assert.deepEqual([...select.matchAll(/<option value="([^"]*)"[^>]*>([^<]*)</g)].map((m) => [m[1], m[2]]),
       [['', 'As your browser asks'], ...LANGS]);
     const fields = { name: 'Pia Profil', visibility: 'members', language: 'ar' };
+    p.browser.jar.set('lang', 'fr'); // chosen earlier in this browser
     let res = await p.browser.submit('/account/profile', '/account/profile', fields);
     assert.equal(res.status, 303, await res.text());
     assert.equal(await sqlValue(srv.dataDir, `SELECT language FROM people WHERE id = ${id}`), 'ar');
+    // the cookie, which outranks the account, follows the saved language
+    assert.equal(p.browser.jar.get('lang'), 'ar');
     page = await p.browser.html('/account/profile');
     assert.match(page, /<option value="ar" lang="ar" selected>العربية<\/option>/);
     // the account's language is the page's now (no cookie, no Accept-Language)
@@ -153,10 +163,13 @@ describe('the profile\'s Language field', () => {
     assert.equal(res.status, 422);
     assert.match(mainOf(await res.text()), /اختر إحدى اللغات المعروضة/);
     assert.equal(await sqlValue(srv.dataDir, `SELECT language FROM people WHERE id = ${id}`), 'ar');
-    // none: the browser decides again
+    // none: the browser decides again (the cookie goes too)
     res = await p.browser.submit('/account/profile', '/account/profile', { ...fields, language: '' });
     assert.equal(res.status, 303);
     assert.equal(await sqlValue(srv.dataDir, `SELECT coalesce(language, 'NULL') FROM people WHERE id = ${id}`), 'NULL');
+    assert.equal(p.browser.jar.get('lang'), undefined);
+    res = await p.browser.get('/account/profile', { 'accept-language': 'fr' });
+    assert.match(await res.text(), /<html lang="fr" dir="ltr">/);
   });
 });
 
