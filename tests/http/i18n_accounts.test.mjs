@@ -2,14 +2,15 @@
 // (issue 10, point 4).  A browser that sends Accept-Language: fr walks
 // sign-up, confirmation, sign-in (with its errors and its lock-out), the
 // one-time sign-in link, password reset, the account page with every
-// notice and error, the profile (countries by their French names,
-// sorted for the reader), the sessions and the API tokens; each page's
-// text must hold no English msgid of the catalogs (tests/lib/i18n.mjs),
-// and each e-mail these pages send (confirmation, "already have an
-// account", reset, password changed, new address, address changed,
-// "someone tried to use your address") is checked the same way, text and
-// subject.  The English site is the other
-// files' business (accounts.test.mjs matches its words).
+// notice and error, the 409 of an address taken meanwhile, the profile
+// (countries by their French names, sorted for the reader), the sessions
+// and the API tokens (and the API's 403 to a token that would make
+// tokens); each page's text must hold no English msgid of the catalogs
+// (tests/lib/i18n.mjs), and each e-mail these pages send (confirmation,
+// "already have an account", reset, password changed, new address,
+// address changed, "someone tried to use your address") is checked the
+// same way, text and subject.  The English site is the other files'
+// business (accounts.test.mjs matches its words).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
@@ -207,6 +208,18 @@ describe('accounts in French', () => {
     assertFrenchMail(await nextMail(srv.dataDir, p.email, seen), 'L’adresse de votre compte a été changée',
       `L’adresse de votre compte est désormais ${next}.`);
 
+    // a link to an address another account took since: 409, in French
+    const raced = uniqueEmail('fr-raced');
+    res = await b.post('/account/email', {
+      ...hiddenFields(await (await b.get('/account')).text(), '/account/email'),
+      current: 'a different long passphrase', email: raced,
+    });
+    assert.equal(res.status, 303);
+    const racedLink = linkIn(await nextMail(srv.dataDir, raced, 0), '/account/email/confirm?token=');
+    await personWithRole(srv, { role: 'member', name: 'Rita Raced', email: raced });
+    ({ text } = await frenchPost(b, racedLink, '/account/email/confirm', {}, 409));
+    assert.ok(text.includes('Cette adresse est déjà utilisée'));
+
     // an address another account has: its owner is told, in French
     const other = await frenchPerson('Odile Other');
     seen = (await mailsTo(srv.dataDir, other.email)).length;
@@ -261,6 +274,18 @@ describe('accounts in French', () => {
     assert.ok(text.includes('Jeton « Mon script »'));
     text = await frenchPage(b, '/account/tokens');
     assert.ok(text.includes('jamais'));
+    // a token cannot make tokens: the API's 403 says so in French
+    const token = /<input id="token"[^>]*value="([^"]+)"/.exec(
+      await (await b.post('/account/tokens', { ...hiddenFields(await (await b.get('/account/tokens')).text(), '/account/tokens'), name: 'Autre' })).text())?.[1];
+    assert.ok(token);
+    const api = await fetch(`${srv.url}/api/v1/account/tokens`, {
+      method: 'POST', body: JSON.stringify({ name: 'minted' }),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'accept-language': 'fr' },
+    });
+    assert.equal(api.status, 403);
+    const message = (await api.json()).error.message;
+    assert.match(message, /^Les jetons d’API se créent dans le navigateur/);
+    assert.deepEqual(untranslatedEnglish(message, 'fr', { html: false }), []);
     const res = await b.post('/account/sessions/999999/end',
       hiddenFields(await (await b.get('/account/sessions')).text()));
     const html = await res.text();
