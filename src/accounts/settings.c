@@ -36,9 +36,9 @@ current_hash(struct req *r)
 static const char *
 role_label(enum role role)
 {
-	/* TRANSLATORS: a person's role on the site, shown on their
-	 * account page */
 	static const char *const labels[] = {
+		/* TRANSLATORS: a person's role on the site, shown on
+		 * their account page (also editor, admin) */
 		[ROLE_MEMBER] = N_("member"),
 		[ROLE_EDITOR] = N_("editor"),
 		[ROLE_ADMIN] = N_("admin"),
