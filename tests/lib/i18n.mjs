@@ -43,7 +43,12 @@ export function parsePo(text) {
       continue;
     }
     let m;
-    if ((m = /^msgid (".*")$/.exec(line))) {
+    if ((m = /^msgctxt (".*")$/.exec(line))) {
+      if (e && e.id !== undefined) flush();
+      if (!e) e = { strs: [], fuzzy: false };
+      e.ctx = unq(m[1]);
+      field = ['ctx'];
+    } else if ((m = /^msgid (".*")$/.exec(line))) {
       if (e && e.id !== undefined) flush();
       if (!e) e = { strs: [], fuzzy: false };
       e.id = unq(m[1]);
