@@ -203,7 +203,8 @@ mail_letter(struct db *db, const char *to, const char *name,
 	struct mail m = {0};
 	int64_t id;
 
-	/* the greeting in the current language, as the body is */
+	/* the greeting in the language the letter is composed in (the
+	 * caller's i18n_push) */
 	if (name)
 		i18n_format(&text, _("Hello {name},"), "name", name, NULL);
 	else

@@ -42,9 +42,8 @@ int64_t mail_enqueue(struct db *db, const struct mail *m);
 
 /*
  * Puts a plain-text letter to `to` (display name `name`, may be NULL) in
- * the outbox, in the caller's transaction: "Hello NAME," (in the current
- * language: compose the letter between i18n_push and i18n_pop) + body +
- * the site's signature.  0 or -1 (logged).
+ * the outbox, in the caller's transaction: "Hello NAME," + body + the
+ * site's signature.  0 or -1 (logged).
  */
 int mail_letter(struct db *db, const char *to, const char *name,
 		const char *subject, const char *body);

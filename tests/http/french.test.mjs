@@ -37,9 +37,6 @@ const PENDING = {
   '/signin': 'src/accounts',
   '/reset': 'src/accounts',
   '/sponsor/thanks': 'src/sponsorship',
-  // their labels ("Focal areas", "UN status") are also Join's messages
-  '/members': 'src/organisations',
-  '/members/:slug': 'src/organisations',
 };
 
 /** The member organisation the directory's pages show. */
