@@ -31,13 +31,7 @@ const NOT_PAGES = new Set(['/static/:name', '/healthz', '/language/:code']);
  * Pages whose owner has not marked them yet: pattern -> the folder that
  * owns it (the lead empties this as the marking branches are merged).
  */
-const PENDING = {
-  '/signup': 'src/accounts',
-  '/signup/sent': 'src/accounts',
-  '/signin': 'src/accounts',
-  '/reset': 'src/accounts',
-  '/sponsor/thanks': 'src/sponsorship',
-};
+const PENDING = {};
 
 /** The member organisation the directory's pages show. */
 const ORG = { slug: 'lingua-franca-network', name: 'Lingua Franca Network' };
