@@ -375,8 +375,8 @@ answer_submit(struct req *r, struct resp *w)
 		return answer_page(r, w, 422, &q);
 	}
 	wait = limits_check(r, w, &limits_join_answer,
-			    membership_str(app, "applicant_email"), "answers",
-			    &msg);
+			    membership_str(app, "applicant_email"),
+			    N_("answers"), &msg);
 	if (wait != 0) {
 		json_decref(view);
 		json_decref(before);

@@ -750,8 +750,8 @@ join_submit(struct req *r, struct resp *w)
 		return;
 	}
 	email = mail_address_key(r->arena, req_value(r, "email")->str);
-	if ((wait = limits_check(r, w, &limits_join, email, "applications",
-				 &msg)) != 0) {
+	if ((wait = limits_check(r, w, &limits_join, email,
+				 N_("applications"), &msg)) != 0) {
 		if (wait < 0)
 			resp_error(w, 500,
 				   _("Something went wrong on our side."));
