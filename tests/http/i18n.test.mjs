@@ -154,7 +154,7 @@ describe('the language of a page', () => {
     const res = await send();
     assert.equal(res.status, 429);
     const html = await res.text();
-    assert.match(textContent(html), /Trop de messages ont été envoyés depuis votre connexion ou vers cette adresse\. Veuillez réessayer dans \d+ minutes?\./);
+    assert.match(textContent(html), /La limite d'envoi est atteinte pour votre connexion ou pour cette adresse \(messages\)\. Veuillez réessayer dans \d+ minutes?\./);
     assert.deepEqual(untranslatedEnglish(html, 'fr'), []);
   });
 
