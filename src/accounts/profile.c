@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "core/countries.h"
 #include "core/db.h"
 #include "core/i18n.h"
 #include "core/util.h"
@@ -93,7 +94,7 @@ profile_model(struct req *r)
 					    visibilities[i]) == 0));
 	return json_pack("{s:o,s:o,s:o,s:o}", "site_languages",
 			 languages_model(profile), "countries",
-			 accounts_countries_model(json_string_value(
+			 countries_model(json_string_value(
 				 json_object_get(profile, "country"))),
 			 "profile", profile, "focal_areas", focal);
 }

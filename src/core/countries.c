@@ -1,11 +1,12 @@
 /*
- * countries.c -- see accounts_int.h: the names of the ISO 3166-1
- * countries for people, in the reader's language.
+ * countries.c -- see countries.h: the names of the ISO 3166-1 countries
+ * for people, in the reader's language.
  *
- * The stored value is the alpha-2 code (people.country, checked by
- * valid_country); what a person reads is the country's name, translated
- * through the message catalog like any other text: each name is an N_()
- * msgid here, and its French and Arabic forms are in po/<lang>.po (taken
+ * The stored value is the alpha-2 code (people.country,
+ * organisations.country, offices.country, checked by valid_country);
+ * what a person reads is the country's name, translated through the
+ * message catalog like any other text: each name is an N_() msgid here,
+ * and its French and Arabic forms are in src/core/po/<lang>.po (taken
  * from the iso-codes project's translations of the same ISO short names,
  * which Debian ships, then read over).  The catalog rather than a table
  * per language: one mechanism for every string, so a new language gets
@@ -14,16 +15,18 @@
  * rather than as codes.  The names are the standard's short names as
  * iso-codes spells them ("Korea, Republic of"), sorted for the reader by
  * their folded translated form (fold.h), so "Égypte" stands among the
- * E's, not after "Zimbabwe".
+ * E's, not after "Zimbabwe".  The table lives in the core because every
+ * module that shows or asks for a country uses it (accounts,
+ * organisations, applications, membership, site).
  */
-#include "accounts_int.h"
+#include "countries.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fold.h"
-#include "core/i18n.h"
-#include "core/util.h"
+#include "fold.h"
+#include "i18n.h"
+#include "util.h"
 
 /* The 249 officially assigned codes (validate.c's list), sorted by code;
  * test_countries.c checks that both lists agree. */
@@ -283,7 +286,7 @@ static const struct {
 };
 
 const char *
-accounts_country_name(const char *code)
+country_name(const char *code)
 {
 	size_t lo = 0, hi = ARRAY_LEN(countries);
 
@@ -318,7 +321,7 @@ shown_cmp(const void *a, const void *b)
 }
 
 json_t *
-accounts_countries_model(const char *selected)
+countries_model(const char *selected)
 {
 	struct shown list[ARRAY_LEN(countries)];
 	json_t *out = json_array();
@@ -338,4 +341,23 @@ accounts_countries_model(const char *selected)
 		free(list[i].key);
 	}
 	return out;
+}
+
+void
+countries_name_field(json_t *v, const char *code_key, const char *name_key)
+{
+	const char *name;
+	size_t i;
+	json_t *e;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			countries_name_field(e, code_key, name_key);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	name = country_name(json_string_value(json_object_get(v, code_key)));
+	if (name != NULL)
+		json_object_set_new(v, name_key, json_string(name));
 }

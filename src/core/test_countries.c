@@ -1,5 +1,5 @@
 /*
- * test_countries.c -- the profile's country names: a name for exactly the
+ * test_countries.c -- the country names (countries.h): a name for exactly the
  * codes valid_country accepts, translated in the current language
  * ("Autriche" in French), and the list sorted for the reader, accents
  * folded ("Égypte" among the E's, not after "Zimbabwe").
@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "accounts/accounts_int.h"
+#include "core/countries.h"
 #include "core/i18n.h"
 #include "core/validate.h"
 
@@ -50,18 +50,18 @@ test_names_match_the_codes(void **state)
 			code[0] = a;
 			code[1] = b;
 			if (valid_country(code, 2)) {
-				assert_non_null(accounts_country_name(code));
+				assert_non_null(country_name(code));
 				n++;
 			} else {
-				assert_null(accounts_country_name(code));
+				assert_null(country_name(code));
 			}
 		}
 	}
 	assert_int_equal(n, 249);
-	assert_null(accounts_country_name("A"));
-	assert_null(accounts_country_name("AUT"));
-	assert_null(accounts_country_name(NULL));
-	assert_string_equal(accounts_country_name("AT"), "Austria");
+	assert_null(country_name("A"));
+	assert_null(country_name("AUT"));
+	assert_null(country_name(NULL));
+	assert_string_equal(country_name("AT"), "Austria");
 }
 
 static void
@@ -69,11 +69,11 @@ test_names_in_french(void **state)
 {
 	(void)state;
 	i18n_push("fr");
-	assert_string_equal(accounts_country_name("AT"), "Autriche");
-	assert_string_equal(accounts_country_name("DE"), "Allemagne");
-	assert_string_equal(accounts_country_name("TR"), "Turquie");
+	assert_string_equal(country_name("AT"), "Autriche");
+	assert_string_equal(country_name("DE"), "Allemagne");
+	assert_string_equal(country_name("TR"), "Turquie");
 	i18n_pop();
-	assert_string_equal(accounts_country_name("AT"), "Austria");
+	assert_string_equal(country_name("AT"), "Austria");
 }
 
 /* The position of the country named name in list, or -1. */
@@ -96,7 +96,7 @@ test_list_sorted_for_the_reader(void **state)
 
 	(void)state;
 	i18n_push("fr");
-	list = accounts_countries_model("EG");
+	list = countries_model("EG");
 	i18n_pop();
 	assert_int_equal(json_array_size(list), 249);
 	assert_true(position(list, "Danemark") >= 0);
@@ -116,10 +116,38 @@ test_list_sorted_for_the_reader(void **state)
 	assert_int_equal(selected, 1);
 	json_decref(list);
 
-	list = accounts_countries_model(NULL);
+	list = countries_model(NULL);
 	assert_true(position(list, "Afghanistan") == 0);
 	assert_true(position(list, "Zimbabwe") == 248);
 	json_decref(list);
+}
+
+/* A view model's codes get names beside them; unknown codes get none. */
+static void
+test_name_field(void **state)
+{
+	json_t *rows =
+		json_pack("[{s:s},{s:s},{s:s},{s:n},{}]", "country", "AT",
+			  "country", "ZZ", "country", "", "country");
+	json_t *one = json_pack("{s:s}", "org_country", "DE");
+
+	(void)state;
+	i18n_push("fr");
+	countries_name_field(rows, "country", "country_name");
+	countries_name_field(one, "org_country", "org_country_name");
+	countries_name_field(NULL, "country", "country_name");
+	i18n_pop();
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(rows, 0), "country_name")),
+			    "Autriche");
+	for (size_t i = 1; i < json_array_size(rows); i++)
+		assert_null(json_object_get(json_array_get(rows, i),
+					    "country_name"));
+	assert_string_equal(
+		json_string_value(json_object_get(one, "org_country_name")),
+		"Allemagne");
+	json_decref(rows);
+	json_decref(one);
 }
 
 int
@@ -129,6 +157,7 @@ main(void)
 		cmocka_unit_test(test_names_match_the_codes),
 		cmocka_unit_test(test_names_in_french),
 		cmocka_unit_test(test_list_sorted_for_the_reader),
+		cmocka_unit_test(test_name_field),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
