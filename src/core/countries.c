@@ -346,7 +346,7 @@ countries_model(const char *selected)
 void
 countries_name_field(json_t *v, const char *code_key, const char *name_key)
 {
-	const char *name;
+	const char *code, *name;
 	size_t i;
 	json_t *e;
 
@@ -357,7 +357,9 @@ countries_name_field(json_t *v, const char *code_key, const char *name_key)
 	}
 	if (!json_is_object(v))
 		return;
-	name = country_name(json_string_value(json_object_get(v, code_key)));
-	if (name != NULL)
-		json_object_set_new(v, name_key, json_string(name));
+	code = json_string_value(json_object_get(v, code_key));
+	if (code == NULL || *code == '\0')
+		return;
+	name = country_name(code);
+	json_object_set_new(v, name_key, json_string(name ? name : code));
 }

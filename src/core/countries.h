@@ -27,9 +27,9 @@ json_t *countries_model(const char *selected);
 
 /* For a view model: sets name_key to the country's name in the current
  * language beside each code_key of v -- of v itself when it is an object,
- * of each object in it when it is an array.  A missing, empty or unknown
- * code gets no name (a code the table lacks is shown as stored, so
- * nothing disappears).  v may be NULL. */
+ * of each object in it when it is an array.  A code the table lacks is
+ * its own name (shown as stored, so nothing disappears); a missing or
+ * empty one gets no name.  v may be NULL. */
 void countries_name_field(json_t *v, const char *code_key,
 			  const char *name_key);
 

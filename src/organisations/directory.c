@@ -47,6 +47,7 @@
 
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/countries.h"
 #include "core/db.h"
 #include "core/pager.h"
 #include "core/escape.h"
@@ -572,6 +573,13 @@ directory_list(struct req *r, struct resp *w)
 			  pager_filters(r, NULL));
 	add_filter_options(r, model, opts);
 	json_decref(opts);
+	/* the country filter: every country by name, for the page's <select>
+	 * (the API's clients send the code and need no list) */
+	if (!r->api)
+		json_object_set_new(
+			model, "country_options",
+			countries_model(membership_value_or_null(r, "country")));
+	countries_name_field(rows, "country", "country_name");
 	json_array_foreach (rows, i, row) {
 		organisations_add_un_status(row);
 		add_focal_areas(row, json_object_get(model, "focal_options"));
@@ -660,6 +668,7 @@ organisation_show(struct req *r, struct resp *w)
 
 	organisations_add_un_status(org);
 	add_un_report_due(org);
+	countries_name_field(org, "country", "country_name");
 	state = json_string_value(json_object_get(org, "state"));
 	json_object_set_new(org, "state_text",
 			    json_string(strcmp(state, "grace") == 0

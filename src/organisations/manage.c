@@ -25,6 +25,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/countries.h"
 #include "core/db.h"
 #include "core/i18n.h"
 #include "core/util.h"
@@ -318,6 +319,8 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 		"saved", !posted && req_value(r, "saved")->num == 1,
 		"year_now", this_year());
 	json_decref(un);
+	json_object_set_new(model, "country_options",
+			    countries_model(membership_str(in, "country")));
 	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "organisations/templates/manage_edit.html",

@@ -12,6 +12,7 @@
 
 #include "core/auth.h"
 #include "core/config.h"
+#include "core/countries.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/i18n.h"
@@ -120,10 +121,47 @@ languages_model(const struct req *r)
 	return list;
 }
 
+/* The offices' cities the message catalog already names (the UN posts of
+ * the organisations' representatives): shown in the reader's language.
+ * Any other city is data and shown as stored. */
+static const char *const known_cities[] = {N_("Vienna"), N_("New York")};
+
+/* The value at key of o in the reader's language when it is a city the
+ * catalog names, else as stored ("" when absent). */
+static const char *
+city_text(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	for (size_t k = 0; s && k < ARRAY_LEN(known_cities); k++)
+		if (strcmp(s, known_cities[k]) == 0)
+			return _(known_cities[k]);
+	return s ? s : "";
+}
+
+/* Adds country_name, city_name and name_text to each office row of
+ * offices: the country's name, the city and the office's name (named
+ * after its city: "Vienna") in the reader's language. */
+static void
+add_office_names(json_t *offices)
+{
+	json_t *o;
+	size_t i;
+
+	countries_name_field(offices, "country", "country_name");
+	json_array_foreach (offices, i, o) {
+		json_object_set_new(o, "city_name",
+				    json_string(city_text(o, "city")));
+		json_object_set_new(o, "name_text",
+				    json_string(city_text(o, "name")));
+	}
+}
+
 void
 site_chrome(const struct req *r, json_t *model)
 {
-	json_t *items = json_array();
+	json_t *items = json_array(), *site, *offices;
+	struct db_stmt *st;
 
 	for (size_t i = 0; i < nnav; i++) {
 		size_t n = strlen(nav[i]->path);
@@ -147,11 +185,17 @@ site_chrome(const struct req *r, json_t *model)
 				  "admin", r->person->role >= ROLE_ADMIN));
 	if (r->csrf_token)
 		json_object_set_new(model, "csrf", json_string(r->csrf_token));
-	json_object_set_new(
-		model, "site",
-		json_pack("{s:s,s:s}", "name", site_name, "tagline",
-			  _("An international civil society platform on crime "
-			    "prevention and criminal justice.")));
+	site = json_pack("{s:s,s:s}", "name", site_name, "tagline",
+			 _("An international civil society platform on crime "
+			   "prevention and criminal justice."));
+	/* the footer's offices, the country in the reader's language; none
+	 * when the database cannot be read (an error page says why) */
+	st = r->db ? db_stmt(r->db, &site_sql, STMT_OFFICE_LIST) : NULL;
+	if (st && (offices = db_all_json(st)) != NULL) {
+		add_office_names(offices);
+		json_object_set_new(site, "offices", offices);
+	}
+	json_object_set_new(model, "site", site);
 }
 
 /* Runs a list statement; NULL (and a 500 in w) on error. */
@@ -244,6 +288,8 @@ home(struct req *r, struct resp *w)
 	if (bodies)
 		add_cadence_labels(bodies);
 	offices = bodies ? list_or_respond(r, w, STMT_OFFICE_LIST) : NULL;
+	if (offices)
+		add_office_names(offices);
 	if (offices == NULL) {
 		json_decref(page);
 		json_decref(focal);
@@ -273,6 +319,7 @@ markdown_page(struct req *r, struct resp *w, const char *slug)
 			json_decref(model);
 			return;
 		}
+		add_office_names(offices);
 		json_object_set_new(model, "offices", offices);
 		tmpl = "site/templates/about.html";
 	}

@@ -235,7 +235,12 @@ describe('the organisation page', () => {
     assert.equal(status, 200);
     const m = mainOf(html);
     assert.match(m, /Genève Institute <span class="acronym">\(GI\)<\/span>/);
-    assert.match(m, /<dd>CH<\/dd>/);
+    assert.match(m, /<dt>Country<\/dt><dd>Switzerland<\/dd>/, 'the country by name, not its code');
+    assert.doesNotMatch(m, /<dd>CH<\/dd>/);
+    const fr = mainOf(await (await fetch(`${srv.url}/members/geneve-institute`, { headers: { 'accept-language': 'fr' } })).text());
+    assert.match(fr, /<dt>Pays<\/dt><dd>Suisse<\/dd>/);
+    const j = await (await as.visitor.get('/api/v1/members/geneve-institute')).json();
+    assert.equal(j.organisation.country, 'CH', 'the API keeps the code');
     assert.match(m, /href="https:\/\/geneve\.example\.org\/"/);
     assert.match(m, /<strong>study<\/strong>/);
     assert.doesNotMatch(m, /<script>/);
@@ -280,6 +285,27 @@ describe('the organisation page', () => {
 });
 
 describe('filters', () => {
+  test('the country filter lists names, sorted, and filters by code', async () => {
+    const m = mainOf(await as.visitor.html('/members'));
+    const select = /<select id="country"[\s\S]*?<\/select>/.exec(m)?.[0] ?? '';
+    const options = [...select.matchAll(/<option value="([A-Z]*)">([^<]*)<\/option>/g)].map((o) => [o[1], o[2]]);
+    assert.equal(options.length, 250, 'any country, then 249 countries');
+    assert.deepEqual(options[0], ['', 'Any country']);
+    assert.deepEqual(options[1], ['AF', 'Afghanistan']);
+    assert.ok(options.some(([c, n]) => c === 'AT' && n === 'Austria'));
+    assert.doesNotMatch(m, /Country code|Two letters/);
+    // the rows name the country too
+    const ke = mainOf(await as.visitor.html('/members?country=KE'));
+    assert.match(ke, /<td>Kenya<\/td>/);
+    assert.doesNotMatch(ke, /<td>KE<\/td>/);
+    // French: the names in French, sorted for the reader
+    const fr = mainOf(await (await fetch(`${srv.url}/members?country=CH`, { headers: { 'accept-language': 'fr' } })).text());
+    assert.match(fr, /<option value="CH" selected>Suisse<\/option>/);
+    assert.match(fr, /<option value="">Tous les pays<\/option>/);
+    assert.ok(fr.indexOf('>Égypte<') < fr.indexOf('>Espagne<') && fr.indexOf('>Danemark<') < fr.indexOf('>Égypte<'));
+    assert.match(fr, /<td>Suisse<\/td>/);
+  });
+
   test('by country', async () => {
     assert.deepEqual(names(await listJson('visitor', '?country=ke')),
       ['Information Partners', 'Roster Rights Network']);
@@ -320,7 +346,9 @@ describe('filters', () => {
   test('the filter form keeps its values', async () => {
     const m = mainOf(await as.visitor.html('/members?country=KE&un=dgc&q=info'));
     assert.match(m, /<option value="dgc" selected>/);
-    assert.match(m, /id="country"[^>]*value="KE"/);
+    assert.match(m, /<select id="country" name="country">\n<option value="">Any country<\/option>/);
+    assert.match(m, /<option value="KE" selected>Kenya<\/option>/);
+    assert.equal((m.match(/ selected>/g) ?? []).length, 2, 'KE and dgc only');
     assert.match(m, /id="q"[^>]*value="info"/);
     assert.match(m, /1 organisation/);
   });

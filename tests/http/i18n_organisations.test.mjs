@@ -312,8 +312,8 @@ describe('managing an organisation in French', () => {
 // The messages the directory page shows (its templates and C), which the
 // Arabic catalog must translate.
 const directoryIds = new Set([
-  'Member organisations', 'Find member organisations', 'Name or acronym', 'Country code',
-  'Two letters, such as AT or US.', 'Membership level', 'Any level', 'UN status', 'Any UN status',
+  'Member organisations', 'Find member organisations', 'Name or acronym', 'Any country',
+  'Membership level', 'Any level', 'UN status', 'Any UN status',
   'Focal area', 'Any focal area', 'Show', 'Member organisations by name', 'Organisation', 'Country',
   'Level', 'Focal areas', 'No member organisation matches these filters.', 'Pages', 'Previous page',
   'Next page', 'Page {page} of {pages}', '{n} organisation', '{n} organisations',

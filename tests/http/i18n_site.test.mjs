@@ -239,3 +239,31 @@ describe("the secretariat's pages in French", () => {
     assert.ok(en.includes('29 Nov 2026, 06:20 UTC') && en.includes('note.pdf (12.5 KB)') && en.includes('Mark as handled'));
   });
 });
+
+// Countries are shown as names in the reader's language, never as codes
+// (offices.country holds "AT"); the city is data, translated only where
+// the catalog names it (Vienna, New York: the UN posts).
+describe('the offices: countries as names', () => {
+  const footer = (html) => /<footer\b[\s\S]*<\/footer>/.exec(html)?.[0] ?? '';
+  test('the footer: "Vienna, Austria" in English, "Vienne, Autriche" in French', async () => {
+    const en = footer((await visit('/contact', {})).html);
+    assert.match(en, /<strong>Vienna<\/strong> <span class="muted">Vienna, Austria<\/span>/, en);
+    assert.match(en, /<strong>International Office<\/strong>/, "a name the catalog lacks is data");
+    assert.match(en, /San Francisco Bay Area, United States/);
+    assert.doesNotMatch(en, /, (AT|US)</);
+    const fr = footer((await visit('/contact')).html);
+    assert.match(fr, /<span class="muted">Vienne, Autriche<\/span>/, fr);
+    assert.match(fr, /New York, États-Unis/);
+    const ar = footer((await visit('/contact', { 'accept-language': 'ar' })).html);
+    assert.match(ar, /<span class="muted">فيينا، النّمسا<\/span>/, ar);
+  });
+  test('the About page and the home page name the countries', async () => {
+    for (const path of ['/about', '/']) {
+      const en = mainOf((await visit(path, {})).html);
+      assert.match(en, /<p class="meta">Vienna, Austria<\/p>/, `${path}: ${en.slice(0, 3000)}`);
+      const fr = mainOf((await visit(path)).html);
+      assert.match(fr, /<p class="meta">Vienne, Autriche<\/p>/, path);
+      assert.match(fr, /<p class="meta">San Francisco Bay Area, États-Unis<\/p>/, path);
+    }
+  });
+});

@@ -155,7 +155,7 @@ describe('editing the organisation', () => {
   test('the main contact edits it and the directory shows the change; the slug stays; audited', async () => {
     const o = await organisation();
     const res = await postEdit(o.main.browser, o, {
-      name: 'Ärzte gegen Gewalt', acronym: 'AGG', country: 'de', website: 'https://agg.example.org',
+      name: 'Ärzte gegen Gewalt', acronym: 'AGG', country: 'DE', website: 'https://agg.example.org',
       description: 'We work on *violence prevention*.', contact_address: 'Strasse 1\nBerlin',
     }, [['focal', 'femicide'], ['focal', 'victims-rights']]);
     assert.equal(res.status, 303, await res.text());
@@ -241,8 +241,23 @@ describe('editing the organisation', () => {
     }
     assert.match(page, /Kept &lt;as&gt; typed<\/textarea>/);
     assert.match(page, /value="not a url"/);
+    assert.doesNotMatch(page, /<option value="[A-Z]{2}" selected>/, 'an unknown country selects none');
     assert.equal(await sqlValue(srv.dataDir, `SELECT name || '|' || country || '|' || description_md FROM organisations WHERE id = ${o.id}`), before);
     assert.equal(await auditCount('organisation.edit', o.id), audits);
+  });
+
+  test('the country is a list of names: the stored one chosen, a chosen one kept after errors', async () => {
+    const o = await organisation();
+    const form = mainOf(await o.main.browser.html(`/members/${o.slug}/edit`));
+    assert.match(form, /<select id="country" name="country" required>\n<option value="">Choose a country<\/option>/);
+    assert.match(form, /<option value="AT" selected>Austria<\/option>/);
+    assert.match(form, /<option value="KE">Kenya<\/option>/);
+    assert.doesNotMatch(form, /two-letter code/);
+    const res = await postEdit(o.main.browser, o, { name: '', country: 'KE' });
+    assert.equal(res.status, 400);
+    const page = mainOf(await res.text());
+    assert.match(page, /<option value="KE" selected>Kenya<\/option>/);
+    assert.equal((page.match(/<option value="[A-Z]{2}" selected>/g) ?? []).length, 1);
   });
 
   test('a name another organisation has is refused (409), nothing written', async () => {
