@@ -31,6 +31,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/countries.h"
 #include "core/i18n.h"
 #include "core/mail.h"
 #include "core/render.h"
@@ -212,6 +213,10 @@ answer_page(struct req *r, struct resp *w, int status,
 			    r->input ? json_deep_copy(r->input)
 				     : stored_form(json_object_get(
 					       model, "application")));
+	json_object_set_new(
+		model, "country_options",
+		countries_model(membership_str(json_object_get(model, "input"),
+					       "country")));
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/answer/%s",
 					 req_param(r, "token")));

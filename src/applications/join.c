@@ -28,6 +28,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/countries.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/mail.h"
@@ -273,6 +274,9 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 				   organisations_rank_labels,
 				   membership_value_or_null(r, "rank")),
 		"reps", reps_model(r), "year_now", this_year());
+	json_object_set_new(
+		model, "country_options",
+		countries_model(membership_value_or_null(r, "country")));
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/%s", lv->slug));
 	if (r->input) {

@@ -35,6 +35,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/countries.h"
 #include "core/i18n.h"
 #include "core/pager.h"
 #include "core/render.h"
@@ -532,6 +533,7 @@ review_application_view(struct req *r, int64_t id)
 	render_add_times(one, "consent_at");
 	add_status_labels(one);
 	json_decref(one);
+	countries_name_field(app, "org_country", "org_country_name");
 	if (membership_str(app, "ecosoc_status"))
 		json_object_set_new(
 			app, "ecosoc_status_label",

@@ -32,6 +32,7 @@
 
 #include "admin/admin.h"
 #include "core/clock.h"
+#include "core/countries.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/i18n.h"
@@ -275,8 +276,8 @@ rows_of(struct db *db, enum stmt_dashboard idx, const char *text)
 }
 
 /* The first TOP_COUNTRIES rows of by_country, then the rest added up as
- * one row "Others"; rows without a country are "Not given".  Takes rows,
- * returns the new array. */
+ * one row "Others"; rows without a country are "Not given"; each with
+ * country_name for people.  Takes rows, returns the new array. */
 static json_t *
 top_countries(json_t *rows)
 {
@@ -301,6 +302,9 @@ top_countries(json_t *rows)
 						     _("Others"), "members",
 						     others, "others", 1));
 	json_decref(rows);
+	/* the country's name in the reader's language beside its code (the
+	 * words of "Not given" and "Others" are their own names) */
+	countries_name_field(out, "country", "country_name");
 	return out;
 }
 

@@ -88,7 +88,7 @@ for (const vp of VIEWPORTS) {
       // the profile: name, country, a focal area
       await clickTo(page, main.getByRole('link', { name: 'Your profile' }), '**/account/profile');
       await main.getByLabel('Name', { exact: true }).fill('Bruna B. Browser');
-      await main.getByLabel(/^Country/).fill('BR');
+      await main.getByLabel(/^Country/).selectOption({ label: 'Brazil' });
       await main.getByRole('checkbox', { name: 'Femicide' }).check();
       await clickTo(page, main.getByRole('button', { name: 'Save the profile' }), '**/account/profile?saved=1');
       assert.match(await main.getByRole('status').innerText(), /Your profile has been saved/);

@@ -74,16 +74,22 @@ for (const vp of VIEWPORTS) {
       await clickTo(page, main.getByRole('link', { name: 'Edit organisation' }), `**/members/${o.slug}/edit`);
       await main.getByLabel(/^What the organisation does/).fill('Legal aid for people in *pre-trial detention*.');
       await main.getByRole('checkbox', { name: 'Femicide' }).check();
+      // the seat: a list of names, the stored one chosen
+      assert.equal(await main.getByLabel(/^Country of its seat/).inputValue(), 'AT');
+      await main.getByLabel(/^Country of its seat/).selectOption({ label: 'Kenya' });
       await main.getByRole('radio', { name: 'Hidden' }).check();
       await clickTo(page, main.getByRole('button', { name: 'Save' }), '**/edit?saved=1');
       assert.match(await main.getByRole('status').innerText(), /details are saved/);
       assert.ok(await main.getByRole('radio', { name: 'Hidden' }).isChecked(), 'Hidden is not kept');
       await page.screenshot({ path: `${SHOTS}/manage-${vp.name}-edit-saved.png`, fullPage: true });
       assert.equal(await sqlValue(srv.dataDir, `SELECT visibility FROM organisations WHERE id = ${o.id}`), 'hidden');
+      assert.equal(await sqlValue(srv.dataDir, `SELECT country FROM organisations WHERE id = ${o.id}`), 'KE');
+      assert.equal(await main.getByLabel(/^Country of its seat/).inputValue(), 'KE');
 
       // representatives: invite one, then give the other a UN post
       await page.goto(`${srv.url}/members/${o.slug}`, { waitUntil: 'load' });
       assert.match(await main.innerText(), /pre-trial detention/);
+      assert.match(await main.innerText(), /Country\s+Kenya/i, 'the country by name');
       await clickTo(page, main.getByRole('link', { name: 'Representatives' }), `**/members/${o.slug}/representatives`);
       const email = uniqueEmail(`invitee-${vp.name}`);
       await main.getByLabel('Name', { exact: true }).fill('Ilse Invited');

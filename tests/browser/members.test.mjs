@@ -90,7 +90,9 @@ for (const vp of VIEWPORTS) {
       await page.goto(`${srv.url}/join`, { waitUntil: 'load' });
       await clickTo(page, main.locator('a[href="/join/associate"]').first(), '**/join/associate');
       await main.getByLabel(/^Organisation name/).fill(org);
-      await main.getByLabel(/^Country of its seat/).fill('AT');
+      // the country is chosen by its name; the code is what is sent
+      await main.getByLabel(/^Country of its seat/).selectOption({ label: 'Austria' });
+      assert.equal(await main.getByLabel(/^Country of its seat/).inputValue(), 'AT');
       await main.getByLabel(/^What your organisation does/).fill('Legal aid for people in pre-trial detention.');
       await main.getByLabel(/^Your name/).fill('Mara Main');
       await main.getByLabel(/^Your e-mail/).fill(email);
@@ -113,6 +115,7 @@ for (const vp of VIEWPORTS) {
       await clickTo(ap, amain.getByRole('link', { name: org }), '**/admin/applications/*');
       await clickTo(ap, amain.getByRole('button', { name: 'Approve' }), '**/admin/applications/**');
       assert.match(await amain.getByRole('status').first().innerText(), /approved|active/i);
+      assert.match(await amain.innerText(), /Country\s+Austria/i, 'the application names the country');
       await ap.screenshot({ path: `${SHOTS}/members-${vp.name}-approved.png`, fullPage: true });
 
       // the main contact opens the invitation and signs in
@@ -137,6 +140,16 @@ for (const vp of VIEWPORTS) {
       // the secretariat's dashboard counts it
       await ap.goto(`${srv.url}/admin/membership`, { waitUntil: 'load' });
       assert.ok(await amain.locator('svg[role="img"]').isVisible(), 'no chart on the dashboard');
+      assert.ok(await amain.locator('th[scope="row"]', { hasText: 'Austria' }).isVisible(), 'no Austria by country');
+
+      // the directory's filter: a country chosen by name, sent as its code
+      await page.goto(`${srv.url}/members`, { waitUntil: 'load' });
+      await main.getByLabel('Country', { exact: true }).selectOption({ label: 'Austria' });
+      await clickTo(page, main.getByRole('button', { name: 'Show' }), '**/members?*country=AT*');
+      assert.equal(await main.getByLabel('Country', { exact: true }).inputValue(), 'AT');
+      const rows = await main.locator('table').innerText();
+      assert.ok(rows.includes(org) && rows.includes('Austria') && !/\bAT\b/.test(rows), rows);
+      await page.goto(`${srv.url}/renew`, { waitUntil: 'load' });
       await ap.screenshot({ path: `${SHOTS}/members-${vp.name}-dashboard.png`, fullPage: true });
 
       // and, another day, ends it: the form opens from its summary and

@@ -110,6 +110,10 @@ describe('a question answered on its page, round after round, then approved', ()
     }
     assert.match(main, /<textarea id="answer" name="answer"/);
     assert.match(main, new RegExp(`<input id="org_name" name="org_name"[^>]*value="${app.fields.org_name}"`));
+    // the country by name: in the facts, and chosen in the form's list
+    assert.match(main, /<dt>Country<\/dt><dd>Austria<\/dd>/);
+    assert.match(main, /<select id="country" name="country" required>/);
+    assert.match(main, /<option value="AT" selected>Austria<\/option>/);
     // nothing of the secretariat's own: no duplicates, no decisions
     assert.doesNotMatch(main, /Possible duplicates|\/approve"/);
     // the same as JSON, for clients of the API
@@ -289,6 +293,9 @@ describe('what the answer form refuses', () => {
     assert.match(html, /Website must be a web address/);
     assert.match(html, /Acronym must be at most 30 characters/);
     assert.match(html, /<textarea id="answer" name="answer"[^>]*>Here it is<\/textarea>/, 'what was typed is kept');
+    assert.doesNotMatch(html, /<option value="[A-Z]{2}" selected>/, 'an unknown country selects none');
+    ({ response } = await answer(link, { answer: 'Here it is', org_name: '', country: 'KE' }));
+    assert.match(await response.text(), /<option value="KE" selected>Kenya<\/option>/, 'the chosen country is kept');
     ({ response } = await answer(link, { answer: 'x'.repeat(5001) }));
     assert.equal(response.status, 422);
     assert.match(await response.text(), /Your answer must be at most 5000 characters/);

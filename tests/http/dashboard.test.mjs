@@ -132,7 +132,8 @@ describe('membership dashboard', () => {
     const singles = [...SINGLES, 'BR'].sort();
     assert.deepEqual(m.by_country.slice(2, 15).map((r) => r.country), singles.slice(0, 13));
     assert.ok(m.by_country.slice(2, 15).every((r) => r.members === 1));
-    assert.deepEqual(m.by_country[15], { country: 'Others', members: singles.length - 13, others: true });
+    assert.deepEqual(m.by_country[15], { country: 'Others', country_name: 'Others', members: singles.length - 13, others: true });
+    assert.equal(m.by_country[0].country_name, 'Austria', 'the name beside the code');
     // pending, lapsed and cancelled memberships (CH) are not members
     assert.ok(!m.by_country.some((r) => r.country === 'CH'));
   });
@@ -174,6 +175,10 @@ describe('membership dashboard', () => {
     assert.match(html, /data-state="grace">3</);
     assert.match(html, /data-level="associate">20</);
     assert.match(html, /data-country="Others">6</);
+    // countries by name, the code kept in data-country
+    assert.match(html, /<th scope="row">Austria<\/th><td data-country="AT">3</);
+    assert.match(html, /<th scope="row">Kenya<\/th><td data-country="KE">2</);
+    assert.doesNotMatch(html, /<th scope="row">[A-Z]{2}<\/th>/);
     const svg = /<svg\b[\s\S]*?<\/svg>/.exec(html)?.[0];
     assert.ok(svg, 'no <svg> on the page');
     assert.match(svg, /^<svg [^>]*role="img"/);

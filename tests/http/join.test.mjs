@@ -125,7 +125,14 @@ describe('the join pages', () => {
     const assoc = mainOf(await new Browser(srv.url).html('/join/associate'));
     assert.doesNotMatch(assoc, /name="ecosoc_status"/);
     assert.match(assoc, /name="org_name"/);
+    // countries as a list of names whose values are the codes
+    assert.match(assoc, /<label for="country">Country of its seat<\/label>/);
+    assert.match(assoc, /<select id="country" name="country" required>\n<option value="">Choose a country<\/option>/);
+    assert.match(assoc, /<option value="AT">Austria<\/option>/);
+    assert.doesNotMatch(assoc, /two-letter code|<option value="[A-Z]{2}" selected>/);
     const ind = mainOf(await new Browser(srv.url).html('/join/individual'));
+    assert.match(ind, /<select id="country" name="country" required autocomplete="country">/);
+    assert.match(ind, /<option value="KE">Kenya<\/option>/);
     assert.doesNotMatch(ind, /name="org_name"/);
     assert.match(ind, /name="statement"/);
   });
@@ -185,7 +192,8 @@ describe('an organisation from the form to its first sign-in', () => {
     assert.match(list, new RegExp(`href="/admin/applications/${id}"`));
     const html = unescapeHtml(await review(id));
     for (const s of ['Société pour la Justice', 'Dana Director', 'Niko New', 'Rita Existing',
-      'Corruption', 'Crime Prevention', 'special, since 2005', 'Ringstrasse 1']) {
+      'Corruption', 'Crime Prevention', 'special, since 2005', 'Ringstrasse 1',
+      '<dt>Country</dt><dd>Austria</dd>']) {
       assert.ok(html.includes(s), `${s} not on the page`);
     }
     assert.match(html, /action="\/admin\/applications\/\d+\/approve"/);
@@ -305,6 +313,7 @@ describe('what the form refuses', () => {
     assert.match(html, /Full membership needs UN status/);
     // what was typed is kept
     assert.match(html, /value="We work on prison reform\.|>We work on prison reform\.</);
+    assert.match(html, /<option value="AT" selected>Austria<\/option>/, 'the chosen country is kept');
     assert.equal(await sqlValue(srv.dataDir, 'SELECT count(*) FROM applications'), before);
   });
 
