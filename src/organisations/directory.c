@@ -576,9 +576,9 @@ directory_list(struct req *r, struct resp *w)
 	/* the country filter: every country by name, for the page's <select>
 	 * (the API's clients send the code and need no list) */
 	if (!r->api)
-		json_object_set_new(
-			model, "country_options",
-			countries_model(membership_value_or_null(r, "country")));
+		json_object_set_new(model, "country_options",
+				    countries_model(membership_value_or_null(
+					    r, "country")));
 	countries_name_field(rows, "country", "country_name");
 	json_array_foreach (rows, i, row) {
 		organisations_add_un_status(row);
