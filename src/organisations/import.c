@@ -106,18 +106,8 @@ static const char *const import_sql_text[I__MAX] = {
 		"INSERT INTO memberships (level_id, organisation_id,"
 		" person_id, state, state_since, period_start, period_end,"
 		" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	/* the columns of csv.c, in order */
-	[I_EXPORT_ORGS] =
-		"SELECT o.slug, o.name, o.acronym, o.country, o.website,"
-		" o.description_md, o.contact_address, o.visibility,"
-		" o.ecosoc_status, o.ecosoc_year,"
-		" CASE WHEN o.dgc_associated <> 0 THEN 'yes' ELSE 'no' END,"
-		" o.dgc_year,"
-		" (SELECT group_concat(slug, ';') FROM (SELECT fa.slug"
-		"   FROM organisation_focal_areas ofa"
-		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
-		"   WHERE ofa.organisation_id = o.id ORDER BY fa.slug))"
-		" FROM organisations o ORDER BY o.id",
+	/* I_EXPORT_ORGS: the focal areas folded into one column, each
+	 * backend's own aggregate (below) */
 	[I_EXPORT_PEOPLE] =
 		"SELECT p.email, p.name, p.country, p.languages, p.expertise,"
 		" p.role, o.slug,"
@@ -140,6 +130,36 @@ static const char *const import_sql_text[I__MAX] = {
 };
 
 struct db_sql import_sql = {"import", import_sql_text, I__MAX, 0};
+
+/* The columns of csv.c, in order; the focal areas' slugs in order, joined
+ * by ';' (SQLite's group_concat, PostgreSQL's string_agg). */
+#define EXPORT_ORGS(focal)                                                     \
+	"SELECT o.slug, o.name, o.acronym, o.country, o.website,"              \
+	" o.description_md, o.contact_address, o.visibility,"                  \
+	" o.ecosoc_status, o.ecosoc_year,"                                     \
+	" CASE WHEN o.dgc_associated <> 0 THEN 'yes' ELSE 'no' END,"           \
+	" o.dgc_year, (" focal ") FROM organisations o ORDER BY o.id"
+static const char *const import_sql_text_sqlite[I__MAX] = {
+	[I_EXPORT_ORGS] = EXPORT_ORGS(
+		"SELECT group_concat(slug, ';') FROM (SELECT fa.slug"
+		"   FROM organisation_focal_areas ofa"
+		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
+		"   WHERE ofa.organisation_id = o.id ORDER BY fa.slug)"),
+};
+static const char *const import_sql_text_pg[I__MAX] = {
+	[I_EXPORT_ORGS] = EXPORT_ORGS(
+		"SELECT string_agg(fa.slug, ';' ORDER BY fa.slug)"
+		"   FROM organisation_focal_areas ofa"
+		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
+		"   WHERE ofa.organisation_id = o.id"),
+};
+
+void
+import_sql_variants(void)
+{
+	db_register_variant(&import_sql, "sqlite", import_sql_text_sqlite);
+	db_register_variant(&import_sql, "pg", import_sql_text_pg);
+}
 
 /* What one run needs besides the row: memory, the time, what this file
  * has made so far (value -> line). */

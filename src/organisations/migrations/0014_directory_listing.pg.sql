@@ -1,4 +1,4 @@
--- 0014_directory_listing.pg.sql -- 0014_directory_listing.sql on
+-- 0014_directory_listing.pg.sql -- 0014_directory_listing.sqlite.sql on
 -- PostgreSQL: organisations.listed_membership_id and listed_level_id (the
 -- newest membership in state active or grace and its level, NULL when the
 -- organisation is not listed), kept in step by a trigger function on
