@@ -26,13 +26,14 @@
  * directory.sh) comes from three things: the listing kept on the
  * organisation's row (migration 0014: listed_membership_id and
  * listed_level_id, kept in step by triggers), the covering index
- * organisations_listed that the count reads, and the FTS5 index
- * organisation_names for words.  Each query has variants (enum below)
- * rather than conditions switched off at run time, because a condition
- * such as "? IS NULL OR o.id IN (...)" keeps SQLite from driving the query
- * by the index it names: with words, the matching ids drive the query and
- * the other columns' indexes are switched off with a unary +; with other
- * filters, the page reads organisations_listed alone and sorts what
+ * organisations_listed that the count reads, and the names index
+ * organisation_names for words (search_keys() of core/search.h gives the
+ * ids matching, bound as ?5 like the viewer's own ids).  Each query has
+ * variants (enum below) rather than conditions switched off at run time,
+ * because a condition such as "? IS NULL OR o.id IN (...)" keeps SQLite
+ * from driving the query by the index it names: with words, the matching
+ * ids drive the query and the other columns' indexes are switched off
+ * with a unary +; with other filters, the page reads organisations_listed alone and sorts what
  * passes; with none, it walks name_key's index and stops after the page.
  * The other filters are bound once each (?1..?4); an absent one is NULL.
  * (Measured on bench/synthetic.sql, 10,000 organisations: each statement
@@ -85,7 +86,7 @@ enum {
 	P_LEVEL,
 	P_UN,
 	P_FOCAL,
-	P_WORDS,  /* an FTS5 query by search_fts_query() */
+	P_WORDS,  /* JSON array of the ids of the words (search_keys) */
 	P_SEE,    /* JSON array of the visibilities the viewer may see */
 	P_OWN,    /* JSON array of ids: their own organisations not in P_SEE */
 	P_LIMIT,
@@ -95,16 +96,17 @@ enum {
 /* Who may see organisation o (see directory.h); plus its own ids. */
 #define SEE " o.visibility IN (SELECT value FROM json_each(?6))"
 #define SEE_NOINDEX " +o.visibility IN (SELECT value FROM json_each(?6))"
-#define OWN " OR o.id IN (SELECT value FROM json_each(?7))"
+/* The ids of a bound JSON array (own organisations, words' matches). */
+#define IN_IDS(p) " IN (SELECT value FROM json_each(" p "))"
+#define OWN " OR o.id" IN_IDS("?7")
 
 /* A listed organisation (of the viewer's visibilities, own ones aside),
- * then the filters.  WORDS: the ids of names or acronyms with every word
- * typed beginning one of theirs ("gene" finds "Genève Institute"). */
+ * then the filters.  WORDS: among the ids of names or acronyms with every
+ * word typed beginning one of theirs ("gene" finds "Genève Institute"),
+ * which search_keys() found in the names index: no search syntax here. */
 #define LISTED " o.listed_level_id IS NOT NULL"
 #define LISTED_NOINDEX " +o.listed_level_id IS NOT NULL"
-#define WORDS \
-	" AND o.id IN (SELECT rowid FROM organisation_names" \
-	"  WHERE organisation_names MATCH ?5)"
+#define WORDS " AND o.id" IN_IDS("?5")
 #define FILTERS                                                             \
 	" AND (?1 IS NULL OR o.country = ?1)"                               \
 	" AND (?3 IS NULL"                                                  \
@@ -267,24 +269,26 @@ viewer_rights(struct req *r, struct rights *v)
 	return 0;
 }
 
-/* The FTS5 query for the text q (see search_fts_query), or NULL when q is
- * absent or blank.  The index folds case and diacritics of the query as it
- * did of the names.  Text with no word in it ("%") is the empty phrase,
- * which matches nothing, as no name holds such a word.  In r's arena. */
-static const char *
-name_query(struct req *r)
+/* The ids of the organisations whose name or acronym has a word beginning
+ * with each word of the text q, as a JSON array (search_keys), in *ids;
+ * NULL when q is absent or blank.  Text with no word in it ("%") matches
+ * nothing: "[]".  In r's arena.  0, or -1 on a database error. */
+static int
+name_keys(struct req *r, const char **ids)
 {
 	const char *q = membership_value_or_null(r, "q");
 	struct buf b = BUF_INIT;
-	const char *out;
+	int rc = 0;
 
+	*ids = NULL;
 	if (q == NULL || q[strspn(q, " \t")] == '\0')
-		return NULL;
-	if (search_fts_query(q, &b) == 0)
-		buf_puts(&b, "\"\"");
-	out = arena_strdup(r->arena, buf_cstr(&b));
+		return 0;
+	if (search_keys(r->db, SEARCH_ORGANISATION_NAMES, q, &b) < 0)
+		rc = -1;
+	else
+		*ids = arena_strdup(r->arena, buf_cstr(&b));
 	buf_free(&b);
-	return out;
+	return rc;
 }
 
 /* The index of the list's statement: base (S_DIR_COUNT or S_DIR_PAGE) or
@@ -516,7 +520,7 @@ list_count(struct req *r, const char *words, const struct rights *v,
 static void
 directory_list(struct req *r, struct resp *w)
 {
-	const char *words = name_query(r);
+	const char *words;
 	int64_t total;
 	json_t *rows, *opts, *row, *model;
 	struct rights v;
@@ -528,7 +532,8 @@ directory_list(struct req *r, struct resp *w)
 
 	if (r->person)
 		w->flags |= ROUTE_PERSONAL;
-	if (viewer_rights(r, &v) < 0 || list_count(r, words, &v, &total) < 0)
+	if (name_keys(r, &words) < 0 || viewer_rights(r, &v) < 0 ||
+	    list_count(r, words, &v, &total) < 0)
 		return read_failed(w);
 
 	if ((st = list_stmt(r, S_DIR_PAGE, words, &v)) == NULL)
