@@ -1,18 +1,21 @@
 -- 0014_directory_listing.pg.sql -- 0014_directory_listing.sqlite.sql on
--- PostgreSQL (read its header): the listed membership and level kept on
--- the organisation's row by a trigger on memberships, the same indexes,
--- and for search (core/search.c, the configuration search_words of
--- 0003_search.pg.sql):
+-- PostgreSQL: organisations.listed_membership_id and listed_level_id (the
+-- newest membership in state active or grace and its level, NULL when the
+-- organisation is not listed), kept in step by a trigger function on
+-- memberships whoever writes them, and the directory's indexes.
 --
---   organisation_names  a view of every organisation's id and the tsvector
---     of its name and acronym, over an expression index of the same
---     tsvector, so "a word of the name begins with ..." is an index lookup
---     (search_keys) and nothing needs keeping in step;
---   search_index rows of kind 'organisation' for the site search, only
---     organisations everyone may see (listed and public), id minus the
---     organisation's id as on SQLite (rowid), kept by a trigger.
-ALTER TABLE organisations ADD COLUMN listed_membership_id BIGINT;
-ALTER TABLE organisations ADD COLUMN listed_level_id BIGINT;
+-- The word search's names index and the site search's organisation rows
+-- (FTS5 in SQLite's file) belong to core/search.c's PostgreSQL side and
+-- follow at the end of this file: organisation_names, a view of every
+-- organisation's id and the tsvector of its name and acronym (the
+-- configuration search_words of 0003_search.pg.sql) over an expression
+-- index of the same tsvector, so "a word of the name begins with ..." is
+-- an index lookup (search_keys) and nothing needs keeping in step; and
+-- search_index rows of kind 'organisation', only organisations everyone
+-- may see (listed and public), id minus the organisation's id as SQLite's
+-- rowid, kept by a trigger.
+ALTER TABLE organisations ADD COLUMN listed_membership_id INTEGER;
+ALTER TABLE organisations ADD COLUMN listed_level_id INTEGER;
 
 UPDATE organisations SET (listed_membership_id, listed_level_id) =
   (SELECT m.id, m.level_id FROM memberships m
@@ -29,13 +32,21 @@ DROP INDEX organisation_focal_areas_area;
 -- The listing of the organisations a membership row names, before and
 -- after the change.
 CREATE FUNCTION memberships_listed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  ids BIGINT[];
 BEGIN
+  IF TG_OP = 'INSERT' THEN
+    ids := ARRAY[NEW.organisation_id];
+  ELSIF TG_OP = 'DELETE' THEN
+    ids := ARRAY[OLD.organisation_id];
+  ELSE
+    ids := ARRAY[OLD.organisation_id, NEW.organisation_id];
+  END IF;
   UPDATE organisations SET (listed_membership_id, listed_level_id) =
     (SELECT m.id, m.level_id FROM memberships m
      WHERE m.organisation_id = organisations.id AND m.state IN ('active', 'grace')
      ORDER BY m.id DESC LIMIT 1)
-  WHERE id IN (CASE WHEN TG_OP <> 'INSERT' THEN OLD.organisation_id END,
-               CASE WHEN TG_OP <> 'DELETE' THEN NEW.organisation_id END);
+  WHERE id = ANY (ids);
   RETURN NULL;
 END $$;
 CREATE TRIGGER memberships_listed_ins AFTER INSERT ON memberships
