@@ -369,6 +369,7 @@ static void
 core_init(void)
 {
 	mail_init();
+	search_init();
 }
 
 const struct module core_module = {

@@ -26,13 +26,14 @@
  * directory.sh) comes from three things: the listing kept on the
  * organisation's row (migration 0014: listed_membership_id and
  * listed_level_id, kept in step by triggers), the covering index
- * organisations_listed that the count reads, and the FTS5 index
- * organisation_names for words.  Each query has variants (enum below)
- * rather than conditions switched off at run time, because a condition
- * such as "? IS NULL OR o.id IN (...)" keeps SQLite from driving the query
- * by the index it names: with words, the matching ids drive the query and
- * the other columns' indexes are switched off with a unary +; with other
- * filters, the page reads organisations_listed alone and sorts what
+ * organisations_listed that the count reads, and the names index
+ * organisation_names for words (search_keys() of core/search.h gives the
+ * ids matching, bound as ?5 like the viewer's own ids).  Each query has
+ * variants (enum below) rather than conditions switched off at run time,
+ * because a condition such as "? IS NULL OR o.id IN (...)" keeps SQLite
+ * from driving the query by the index it names: with words, the matching
+ * ids drive the query and the other columns' indexes are switched off
+ * with a unary +; with other filters, the page reads organisations_listed alone and sorts what
  * passes; with none, it walks name_key's index and stops after the page.
  * The other filters are bound once each (?1..?4); an absent one is NULL.
  * (Measured on bench/synthetic.sql, 10,000 organisations: each statement
@@ -85,7 +86,7 @@ enum {
 	P_LEVEL,
 	P_UN,
 	P_FOCAL,
-	P_WORDS,  /* an FTS5 query by search_fts_query() */
+	P_WORDS,  /* JSON array of the ids of the words (search_keys) */
 	P_SEE,    /* JSON array of the visibilities the viewer may see */
 	P_OWN,    /* JSON array of ids: their own organisations not in P_SEE */
 	P_LIMIT,
@@ -95,16 +96,17 @@ enum {
 /* Who may see organisation o (see directory.h); plus its own ids. */
 #define SEE_SQLITE " o.visibility IN (SELECT value FROM json_each(?6))"
 #define SEE_NOINDEX_SQLITE " +o.visibility IN (SELECT value FROM json_each(?6))"
-#define OWN_SQLITE " OR o.id IN (SELECT value FROM json_each(?7))"
+/* The ids of a bound JSON array (own organisations, words' matches). */
+#define IN_IDS_SQLITE(p) " IN (SELECT value FROM json_each(" p "))"
+#define OWN_SQLITE " OR o.id" IN_IDS_SQLITE("?7")
 
 /* A listed organisation (of the viewer's visibilities, own ones aside),
- * then the filters.  WORDS_SQLITE: the ids of names or acronyms with every word
- * typed beginning one of theirs ("gene" finds "Genève Institute"). */
+ * then the filters.  WORDS_SQLITE: among the ids of names or acronyms with
+ * every word typed beginning one of theirs ("gene" finds "Genève
+ * Institute"), which search_keys() found in the names index. */
 #define LISTED_SQLITE " o.listed_level_id IS NOT NULL"
 #define LISTED_NOINDEX_SQLITE " +o.listed_level_id IS NOT NULL"
-#define WORDS_SQLITE                                                           \
-	" AND o.id IN (SELECT rowid FROM organisation_names"                   \
-	"  WHERE organisation_names MATCH ?5)"
+#define WORDS_SQLITE " AND o.id" IN_IDS_SQLITE("?5")
 #define FILTERS_SQLITE                                                         \
 	" AND (?1 IS NULL OR o.country = ?1)"                                  \
 	" AND (?3 IS NULL"                                                     \
@@ -197,15 +199,16 @@ static const char *const directory_sql_text_sqlite[S_DIRECTORY__MAX] = {
 };
 
 /* PostgreSQL's: the same rows.  The JSON arrays are read with
- * json_array_elements_text, the focal areas folded with string_agg, and
- * the planner left to choose (no hints).  The word search (?5, the names
- * index) is core/search.c's PostgreSQL side; without it the W variants
- * have no text here yet. */
+ * json_array_elements_text, the focal areas folded with string_agg, NULL
+ * filters tested as CAST(? AS TEXT), and the planner left to choose (no
+ * hints). */
 #define SEE_PG                                                                 \
 	" o.visibility IN (SELECT json_array_elements_text(CAST(?6 AS json)))"
-#define OWN_PG                                                                 \
-	" OR o.id IN (SELECT CAST(json_array_elements_text(CAST(?7 AS json))"  \
+#define IN_IDS_PG(p)                                                           \
+	" IN (SELECT CAST(json_array_elements_text(CAST(" p " AS json))"       \
 	"  AS BIGINT))"
+#define OWN_PG " OR o.id" IN_IDS_PG("?7")
+#define WORDS_PG " AND o.id" IN_IDS_PG("?5")
 #define FILTERS_PG                                                             \
 	" AND (CAST(?1 AS TEXT) IS NULL OR o.country = ?1)"                    \
 	" AND (CAST(?3 AS TEXT) IS NULL"                                       \
@@ -215,15 +218,16 @@ static const char *const directory_sql_text_sqlite[S_DIRECTORY__MAX] = {
 	"  OR ?3 = 'ecosoc-' || o.ecosoc_status)"                              \
 	" AND (CAST(?2 AS TEXT) IS NULL OR o.listed_level_id ="                \
 	"  (SELECT id FROM membership_levels WHERE slug = ?2))"                \
-	" AND (CAST(?4 AS TEXT) IS NULL OR o.id IN (SELECT ff.organisation_id" \
-	"  FROM organisation_focal_areas ff"                                   \
+	" AND (CAST(?4 AS TEXT) IS NULL OR o.id IN"                            \
+	"  (SELECT ff.organisation_id FROM organisation_focal_areas ff"        \
 	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                    \
 	"  WHERE fa.slug = ?4))"
-#define WHERE_PG                                                               \
-	" WHERE o.listed_level_id IS NOT NULL AND (" SEE_PG ")" FILTERS_PG
-#define WHERE_O_PG                                                             \
-	" WHERE o.listed_level_id IS NOT NULL AND (" SEE_PG OWN_PG             \
-	")" FILTERS_PG
+#define LISTED_PG " WHERE o.listed_level_id IS NOT NULL"
+#define WHERE_PG LISTED_PG " AND (" SEE_PG ")" FILTERS_PG
+#define WHERE_O_PG LISTED_PG " AND (" SEE_PG OWN_PG ")" FILTERS_PG
+#define WHERE_W_PG LISTED_PG " AND (" SEE_PG ")" WORDS_PG FILTERS_PG
+#define WHERE_WO_PG LISTED_PG " AND (" SEE_PG OWN_PG ")" WORDS_PG FILTERS_PG
+#define COUNT_PG(where) "SELECT count(*) FROM organisations o" where
 #define PAGE_PG(where)                                                         \
 	"SELECT o.slug, o.name, o.acronym, o.country, o.visibility,"           \
 	" l.slug AS level, l.name AS level_name,"                              \
@@ -239,30 +243,32 @@ static const char *const directory_sql_text_sqlite[S_DIRECTORY__MAX] = {
 	" ORDER BY o.name_key, o.id"
 
 static const char *const directory_sql_text_pg[S_DIRECTORY__MAX] = {
-	[S_DIR_COUNT] = "SELECT count(*) FROM organisations o" WHERE_PG,
-	[S_DIR_COUNT_O] = "SELECT count(*) FROM organisations o" WHERE_O_PG,
+	[S_DIR_COUNT] = COUNT_PG(WHERE_PG),
+	[S_DIR_COUNT_O] = COUNT_PG(WHERE_O_PG),
+	[S_DIR_COUNT_W] = COUNT_PG(WHERE_W_PG),
+	[S_DIR_COUNT_WO] = COUNT_PG(WHERE_WO_PG),
 	[S_DIR_PAGE] = PAGE_PG(WHERE_PG),
 	[S_DIR_PAGE_O] = PAGE_PG(WHERE_O_PG),
 	[S_DIR_PAGE_F] = PAGE_PG(WHERE_PG),
 	[S_DIR_PAGE_FO] = PAGE_PG(WHERE_O_PG),
-	[S_VIEWER] =
-		"SELECT CASE WHEN ?2 = 1"
-		" OR EXISTS (SELECT 1 FROM memberships pm"
-		"  WHERE pm.person_id = ?1 AND pm.state IN ('active', 'grace'))"
-		" OR EXISTS (SELECT 1 FROM representatives pr"
-		"  JOIN organisations po ON po.id = pr.organisation_id"
-		"  WHERE pr.person_id = ?1"
-		"  AND po.listed_membership_id IS NOT NULL)"
-		" THEN 1 ELSE 0 END,"
-		" (SELECT coalesce(CAST(json_agg(r.organisation_id) AS TEXT),"
-		"  '[]')"
-		"  FROM representatives r"
-		"  JOIN organisations ro ON ro.id = r.organisation_id"
-		"  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
+	[S_DIR_PAGE_W] = PAGE_PG(WHERE_W_PG),
+	[S_DIR_PAGE_WO] = PAGE_PG(WHERE_WO_PG),
+	[S_VIEWER] = "SELECT CASE WHEN ?2 = 1"
+		     " OR EXISTS (SELECT 1 FROM memberships pm"
+		     "  WHERE pm.person_id = ?1 AND pm.state IN ('active', 'grace'))"
+		     " OR EXISTS (SELECT 1 FROM representatives pr"
+		     "  JOIN organisations po ON po.id = pr.organisation_id"
+		     "  WHERE pr.person_id = ?1"
+		     "  AND po.listed_membership_id IS NOT NULL)"
+		     " THEN 1 ELSE 0 END,"
+		     " (SELECT coalesce(CAST(json_agg(r.organisation_id) AS TEXT),"
+		     "  '[]')"
+		     "  FROM representatives r"
+		     "  JOIN organisations ro ON ro.id = r.organisation_id"
+		     "  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
 	[S_ORG_GET] =
 		"SELECT o.id, o.slug, o.name, o.acronym, o.country, o.website,"
-		" o.description_md, o.visibility, o.ecosoc_status, "
-		"o.ecosoc_year,"
+		" o.description_md, o.visibility, o.ecosoc_status, o.ecosoc_year,"
 		" o.dgc_associated, o.dgc_year, l.slug AS level,"
 		" l.name AS level_name, m.state"
 		" FROM organisations o"
@@ -358,24 +364,26 @@ viewer_rights(struct req *r, struct rights *v)
 	return 0;
 }
 
-/* The FTS5 query for the text q (see search_fts_query), or NULL when q is
- * absent or blank.  The index folds case and diacritics of the query as it
- * did of the names.  Text with no word in it ("%") is the empty phrase,
- * which matches nothing, as no name holds such a word.  In r's arena. */
-static const char *
-name_query(struct req *r)
+/* The ids of the organisations whose name or acronym has a word beginning
+ * with each word of the text q, as a JSON array (search_keys), in *ids;
+ * NULL when q is absent or blank.  Text with no word in it ("%") matches
+ * nothing: "[]".  In r's arena.  0, or -1 on a database error. */
+static int
+name_keys(struct req *r, const char **ids)
 {
 	const char *q = membership_value_or_null(r, "q");
 	struct buf b = BUF_INIT;
-	const char *out;
+	int rc = 0;
 
+	*ids = NULL;
 	if (q == NULL || q[strspn(q, " \t")] == '\0')
-		return NULL;
-	if (search_fts_query(q, &b) == 0)
-		buf_puts(&b, "\"\"");
-	out = arena_strdup(r->arena, buf_cstr(&b));
+		return 0;
+	if (search_keys(r->db, SEARCH_ORGANISATION_NAMES, q, &b) < 0)
+		rc = -1;
+	else
+		*ids = arena_strdup(r->arena, buf_cstr(&b));
 	buf_free(&b);
-	return out;
+	return rc;
 }
 
 /* The index of the list's statement: base (S_DIR_COUNT or S_DIR_PAGE) or
@@ -607,7 +615,7 @@ list_count(struct req *r, const char *words, const struct rights *v,
 static void
 directory_list(struct req *r, struct resp *w)
 {
-	const char *words = name_query(r);
+	const char *words;
 	int64_t total;
 	json_t *rows, *opts, *row, *model;
 	struct rights v;
@@ -619,7 +627,8 @@ directory_list(struct req *r, struct resp *w)
 
 	if (r->person)
 		w->flags |= ROUTE_PERSONAL;
-	if (viewer_rights(r, &v) < 0 || list_count(r, words, &v, &total) < 0)
+	if (name_keys(r, &words) < 0 || viewer_rights(r, &v) < 0 ||
+	    list_count(r, words, &v, &total) < 0)
 		return read_failed(w);
 
 	if ((st = list_stmt(r, S_DIR_PAGE, words, &v)) == NULL)
