@@ -51,6 +51,7 @@
 #include "core/db.h"
 #include "core/pager.h"
 #include "core/escape.h"
+#include "core/i18n.h"
 #include "core/render.h"
 #include "core/search.h"
 #include "core/util.h"
@@ -307,15 +308,19 @@ static struct db_sql directory_sql = {"directory", directory_sql_text,
 static const char *const un_values[] = {"ecosoc-general", "ecosoc-special",
 					"ecosoc-roster", "dgc", "none", NULL};
 static const char *const un_labels[] = {
-	"ECOSOC general consultative status",
-	"ECOSOC special consultative status", "ECOSOC roster status",
-	"Associated with the UN DGC", "No UN status", NULL};
+	N_("ECOSOC general consultative status"),
+	N_("ECOSOC special consultative status"),
+	N_("ECOSOC roster status"),
+	N_("Associated with the UN DGC"),
+	N_("No UN status"),
+	NULL};
 
 static void
 read_failed(struct resp *w)
 {
-	resp_error(w, 500, "Something went wrong on our side: the directory "
-			   "could not be read.");
+	resp_error(w, 500,
+		   _("Something went wrong on our side: the directory could "
+		     "not be read."));
 }
 
 /* What a viewer may see: see and own bound as ?6 and ?7 (own NULL when
@@ -441,12 +446,12 @@ add_visibility_text(json_t *row)
 
 	if (strcmp(v, "members") == 0)
 		json_object_set_new(row, "visibility_text",
-				    json_string("Shown to members only"));
+				    json_string(_("Shown to members only")));
 	else if (strcmp(v, "hidden") == 0)
 		json_object_set_new(
 			row, "visibility_text",
-			json_string("Hidden: shown only to its representatives "
-				    "and administrators"));
+			json_string(_("Hidden: shown only to its "
+				      "representatives and administrators")));
 }
 
 /* Splits the option rows ({kind, slug, name}) into level and focal
@@ -473,9 +478,10 @@ add_filter_options(struct req *r, json_t *model, json_t *rows)
 	}
 	json_object_set_new(model, "level_options", levels);
 	json_object_set_new(model, "focal_options", focal);
-	json_object_set_new(model, "un_options",
-			    membership_options(un_values, un_labels,
-					    membership_value_or_null(r, "un")));
+	json_object_set_new(
+		model, "un_options",
+		organisations_options(un_values, un_labels,
+				      membership_value_or_null(r, "un")));
 }
 
 /* Replaces a row's "focal" (slugs joined by commas, in any order) with
@@ -607,6 +613,24 @@ list_count(struct req *r, const char *words, const struct rights *v,
 	return 0;
 }
 
+/* "{n} organisations" for n, in the current language. */
+static json_t *
+total_text(int64_t n)
+{
+	struct buf b = BUF_INIT;
+	char num[24];
+	json_t *text;
+
+	snprintf(num, sizeof(num), "%lld", (long long)n);
+	i18n_format(
+		&b,
+		_n("{n} organisation", "{n} organisations", (unsigned long)n),
+		"n", num, NULL);
+	text = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return text;
+}
+
 /*
  * GET /members: the viewer's rights, then the count, the page and the
  * filter options.  A signed-in viewer's answer depends on who they are,
@@ -644,11 +668,8 @@ directory_list(struct req *r, struct resp *w)
 	}
 
 	model = json_pack("{s:I,s:o,s:o}", "total", (json_int_t)total,
-			  "total_text",
-			  total == 1 ? json_string("1 organisation")
-				     : json_sprintf("%lld organisations",
-						    (long long)total),
-			  "filter", pager_filters(r, NULL));
+			  "total_text", total_text(total), "filter",
+			  pager_filters(r, NULL));
 	add_filter_options(r, model, opts);
 	json_decref(opts);
 	json_array_foreach (rows, i, row) {
@@ -662,7 +683,7 @@ directory_list(struct req *r, struct resp *w)
 		pager_model(r, &pg, r->api ? "/api/v1/members" : "/members",
 			    NULL, 0, total));
 	resp_page(w, 200, "organisations/templates/directory.html",
-		  "Member organisations", model);
+		  _("Member organisations"), model);
 }
 
 /* Adds un_report_due ('YYYY-MM-DD') to an organisation in ECOSOC general
@@ -722,8 +743,9 @@ organisation_show(struct req *r, struct resp *w)
 		return read_failed(w);
 	if (json_is_null(org)) {
 		json_decref(org);
-		resp_error(w, 404, "There is no member organisation at this "
-				   "address.");
+		resp_error(w, 404,
+			   _("There is no member organisation at this "
+			     "address."));
 		return;
 	}
 	id = json_integer_value(json_object_get(org, "id"));
@@ -741,8 +763,9 @@ organisation_show(struct req *r, struct resp *w)
 	state = json_string_value(json_object_get(org, "state"));
 	json_object_set_new(org, "state_text",
 			    json_string(strcmp(state, "grace") == 0
-						? "In its grace period for renewal"
-						: "Active"));
+						? _("In its grace period for "
+						    "renewal")
+						: _("Active")));
 	json_object_set_new(org, "description_html",
 			    render_markdown(json_string_value(
 				    json_object_get(org, "description_md"))));
@@ -767,16 +790,17 @@ organisation_show(struct req *r, struct resp *w)
 }
 
 static const struct field directory_fields[] = {
-	{.name = "country", .type = FT_COUNTRY, .label = "Country"},
+	{.name = "country", .type = FT_COUNTRY, .label = N_("Country")},
 	{.name = "level", .type = FT_SLUG, .maxlen = 60,
-	 .label = "Membership level"},
+	 .label = N_("Membership level")},
 	{.name = "un", .type = FT_CHOICE, .choices = un_values,
-	 .label = "UN status"},
-	{.name = "focal", .type = FT_SLUG, .maxlen = 60, .label = "Focal area"},
+	 .label = N_("UN status")},
+	{.name = "focal", .type = FT_SLUG, .maxlen = 60,
+	 .label = N_("Focal area")},
 	{.name = "q", .type = FT_TEXT, .maxlen = 100,
-	 .label = "Name or acronym"},
+	 .label = N_("Name or acronym")},
 	{.name = "page", .type = FT_INT, .min = 1, .max = 10000,
-	 .label = "Page"},
+	 .label = N_("Page")},
 	{0},
 };
 
@@ -795,14 +819,14 @@ static const struct route directory_routes[] = {
 static struct db_sql *const directory_sqls[] = {&organisations_sql, NULL};
 
 static const struct menu_entry directory_nav[] = {
-	{.path = "/members", .label = "Members", .order = 30},
+	{.path = "/members", .label = N_("Members"), .order = 30},
 };
 
 /* Its rows in the search index come from the triggers of
  * migrations/0014_directory_listing.*.sql (listed organisations only). */
 static const struct search_source directory_search[] = {
 	{.kind = "organisation", .prefix = "/members/",
-	 .label = "Member organisation"},
+	 .label = N_("Member organisation")},
 };
 
 /* Each backend's own text of the statements that differ. */
