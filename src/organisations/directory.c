@@ -254,22 +254,24 @@ static const char *const directory_sql_text_pg[S_DIRECTORY__MAX] = {
 	[S_DIR_PAGE_FO] = PAGE_PG(WHERE_O_PG),
 	[S_DIR_PAGE_W] = PAGE_PG(WHERE_W_PG),
 	[S_DIR_PAGE_WO] = PAGE_PG(WHERE_WO_PG),
-	[S_VIEWER] = "SELECT CASE WHEN ?2 = 1"
-		     " OR EXISTS (SELECT 1 FROM memberships pm"
-		     "  WHERE pm.person_id = ?1 AND pm.state IN ('active', 'grace'))"
-		     " OR EXISTS (SELECT 1 FROM representatives pr"
-		     "  JOIN organisations po ON po.id = pr.organisation_id"
-		     "  WHERE pr.person_id = ?1"
-		     "  AND po.listed_membership_id IS NOT NULL)"
-		     " THEN 1 ELSE 0 END,"
-		     " (SELECT coalesce(CAST(json_agg(r.organisation_id) AS TEXT),"
-		     "  '[]')"
-		     "  FROM representatives r"
-		     "  JOIN organisations ro ON ro.id = r.organisation_id"
-		     "  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
+	[S_VIEWER] =
+		"SELECT CASE WHEN ?2 = 1"
+		" OR EXISTS (SELECT 1 FROM memberships pm"
+		"  WHERE pm.person_id = ?1 AND pm.state IN ('active', 'grace'))"
+		" OR EXISTS (SELECT 1 FROM representatives pr"
+		"  JOIN organisations po ON po.id = pr.organisation_id"
+		"  WHERE pr.person_id = ?1"
+		"  AND po.listed_membership_id IS NOT NULL)"
+		" THEN 1 ELSE 0 END,"
+		" (SELECT coalesce(CAST(json_agg(r.organisation_id) AS TEXT),"
+		"  '[]')"
+		"  FROM representatives r"
+		"  JOIN organisations ro ON ro.id = r.organisation_id"
+		"  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
 	[S_ORG_GET] =
 		"SELECT o.id, o.slug, o.name, o.acronym, o.country, o.website,"
-		" o.description_md, o.visibility, o.ecosoc_status, o.ecosoc_year,"
+		" o.description_md, o.visibility, o.ecosoc_status, "
+		"o.ecosoc_year,"
 		" o.dgc_associated, o.dgc_year, l.slug AS level,"
 		" l.name AS level_name, m.state"
 		" FROM organisations o"

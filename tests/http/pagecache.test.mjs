@@ -3,12 +3,13 @@
 // sqlite3 command, or psql) shows on the next request, and the HTML and
 // JSON representations of one address are never mixed up.  On PostgreSQL a
 // write outside alliance shows once some alliance process next commits
-// (which advances alliance_generation, docs/ARCHITECTURE.md): psql's write
-// here advances it itself, as that commit would.
+// (which advances alliance_generation, docs/ARCHITECTURE.md): the test's
+// psql write advances it itself (tests/lib/testdb.mjs), as that commit
+// would.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { sql as dbSql, onPostgres } from '../lib/testdb.mjs';
+import { sql as dbSql } from '../lib/testdb.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
@@ -18,8 +19,7 @@ const title = async (p) => {
   const html = await (await fetch(srv.url + p)).text();
   return html.match(/<h1[^>]*>([^<]*)</)?.[1];
 };
-const sql = (q) => dbSql(srv.dataDir,
-  onPostgres ? `${q}; UPDATE alliance_generation SET n = n + 1` : q);
+const sql = (q) => dbSql(srv.dataDir, q);
 
 describe('page cache', () => {
   test('a page edited in the database by another process shows at once', async () => {

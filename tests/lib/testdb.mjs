@@ -12,7 +12,9 @@
 //                               (env unchanged on SQLite)
 //   await sql(dataDir, text)    the rows of a statement as arrays of strings
 //                               (sqlite3, or psql on the folder's database,
-//                               its booleans written 1 and 0 as SQLite's)
+//                               its booleans written 1 and 0 as SQLite's; a
+//                               write there advances alliance_generation,
+//                               so the page cache sees it as on SQLite)
 //   onPostgres                  whether this run is on PostgreSQL
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -78,6 +80,8 @@ export function allianceEnv(dataDir, env = process.env) {
   return url ? { ...env, ALLIANCE_DATABASE: url } : env;
 }
 
+const WRITES = /\b(?:INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b/i;
+
 /**
  * A statement on dataDir's database: sqlite3 on DATA/alliance.db (waiting
  * up to 5 s for the server's locks) or psql.  Resolves to the rows as
@@ -87,8 +91,12 @@ export async function sql(dataDir, statement) {
   const url = urls.get(dataDir);
   let out;
   try {
+    // SQLite's page cache sees any process's write (data_version); on
+    // PostgreSQL the generation alliance's own commits advance does it, so
+    // a write here advances it too, as such a commit would
     out = url
-      ? await psql(url, statement)
+      ? await psql(url, WRITES.test(statement)
+        ? `${statement}; UPDATE alliance_generation SET n = n + 1` : statement)
       : await run('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'alliance.db'), statement],
         { timeout: 30_000 });
   } catch (e) {
