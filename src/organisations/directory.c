@@ -189,8 +189,8 @@ static const char *const directory_sql_text_sqlite[S_DIRECTORY__MAX] = {
 	/* binds: ?6, ?7 as in the list, ?1 the slug */
 	[S_ORG_GET] =
 		"SELECT o.id, o.slug, o.name, o.acronym, o.country, o.website,"
-		" o.description_md, o.visibility, o.ecosoc_status, "
-		"o.ecosoc_year,"
+		" o.description_md, o.visibility, o.ecosoc_status,"
+		" o.ecosoc_year,"
 		" o.dgc_associated, o.dgc_year, l.slug AS level,"
 		" l.name AS level_name, m.state"
 		" FROM organisations o"
@@ -270,8 +270,8 @@ static const char *const directory_sql_text_pg[S_DIRECTORY__MAX] = {
 		"  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
 	[S_ORG_GET] =
 		"SELECT o.id, o.slug, o.name, o.acronym, o.country, o.website,"
-		" o.description_md, o.visibility, o.ecosoc_status, "
-		"o.ecosoc_year,"
+		" o.description_md, o.visibility, o.ecosoc_status,"
+		" o.ecosoc_year,"
 		" o.dgc_associated, o.dgc_year, l.slug AS level,"
 		" l.name AS level_name, m.state"
 		" FROM organisations o"
