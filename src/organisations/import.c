@@ -82,7 +82,8 @@ static const char *const import_sql_text[I__MAX] = {
 		" country, website, description_md, contact_address,"
 		" visibility, ecosoc_status, ecosoc_year, dgc_associated,"
 		" dgc_year, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id",
 	[I_FOCAL_ID] = "SELECT id FROM focal_areas WHERE slug = ?",
 	[I_ORG_FOCAL] = "INSERT INTO organisation_focal_areas"
 			" (organisation_id, focal_area_id) VALUES (?, ?)"
@@ -106,7 +107,7 @@ static const char *const import_sql_text[I__MAX] = {
 	[I_MEMBERSHIP_INSERT] =
 		"INSERT INTO memberships (level_id, organisation_id,"
 		" person_id, state, state_since, period_start, period_end,"
-		" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	/* I_EXPORT_ORGS: the focal areas folded into one column, each
 	 * backend's own aggregate (below) */
 	[I_EXPORT_PEOPLE] =
@@ -394,9 +395,8 @@ import_organisation(struct run *run, struct csv_values *vals,
 	db_bind_int(st, 12, V("dgc_associated")->num);
 	bind_opt_int(st, 13, V("dgc_year"));
 	db_bind_int(st, 14, run->now);
-	if (db_run(st) != 0)
+	if (db_one_int(st, &id) != 0)
 		return -1;
-	id = db_last_id(run->db);
 	for (size_t i = 0; i < nfocal; i++) {
 		if ((st = db_stmt(run->db, &import_sql, I_ORG_FOCAL)) == NULL)
 			return -1;
@@ -617,9 +617,8 @@ import_membership(struct run *run, struct csv_values *vals,
 	db_bind_text(st, 6, start);
 	db_bind_text(st, 7, end);
 	db_bind_int(st, 8, run->now);
-	if (db_run(st) != 0)
+	if (db_one_int(st, &id) != 0)
 		return -1;
-	id = db_last_id(run->db);
 	return audit_record_new(
 		run->db, run->im->actor, "membership.create", "membership",
 		id_text(run, id), NULL,
