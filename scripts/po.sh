@@ -36,7 +36,7 @@ for dir in src/*/; do
 	"$tmplpot" $templates >"$tmp/$m-templates.pot"
 	rm -f "$tmp/$m.pot"
 	# shellcheck disable=SC2086
-	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=_n:1,2 \
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=_n:1,2 --keyword=C_:1c,2 \
 		--add-comments=TRANSLATORS: --package-name=alliance \
 		--msgid-bugs-address=secretariat --no-wrap --sort-by-file \
 		-o "$tmp/$m.pot" "$tmp/$m-templates.pot" $cfiles

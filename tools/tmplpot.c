@@ -18,7 +18,7 @@
 #include "core/util.h"
 
 struct msg {
-	char *msgid, *plural;
+	char *context, *msgid, *plural; /* context may be NULL */
 	struct buf refs; /* "#: file:line" lines */
 };
 
@@ -27,12 +27,16 @@ static size_t nmsgs, capmsgs;
 static const char *current_file;
 
 static void
-on_message(void *arg, size_t line, const char *msgid, const char *plural)
+on_message(void *arg, size_t line, const char *context, const char *msgid,
+	   const char *plural)
 {
 	struct msg *m = NULL;
 
 	for (size_t i = 0; i < nmsgs; i++)
-		if (strcmp(msgs[i].msgid, msgid) == 0)
+		if (strcmp(msgs[i].msgid, msgid) == 0 &&
+		    (msgs[i].context && context
+			     ? strcmp(msgs[i].context, context) == 0
+			     : msgs[i].context == context))
 			m = &msgs[i];
 	if (m == NULL) {
 		if (nmsgs == capmsgs) {
@@ -42,6 +46,7 @@ on_message(void *arg, size_t line, const char *msgid, const char *plural)
 		m = &msgs[nmsgs++];
 		memset(m, 0, sizeof(*m));
 		m->msgid = xstrdup(msgid);
+		m->context = context ? xstrdup(context) : NULL;
 	}
 	if (plural && m->plural == NULL)
 		m->plural = xstrdup(plural);
@@ -96,6 +101,11 @@ main(int argc, char **argv)
 	       "\"Content-Type: text/plain; charset=UTF-8\\n\"\n");
 	for (size_t i = 0; i < nmsgs; i++) {
 		printf("\n%s", buf_cstr(&msgs[i].refs));
+		if (msgs[i].context) {
+			printf("msgctxt ");
+			po_string(msgs[i].context);
+			putchar('\n');
+		}
 		printf("msgid ");
 		po_string(msgs[i].msgid);
 		if (msgs[i].plural) {

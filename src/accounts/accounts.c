@@ -214,7 +214,7 @@ accounts_typed_password(const struct req *r, const char *field)
 
 const struct field accounts_token_fields[] = {
 	{.name = "token", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 100, .label = "The link"},
+	 .maxlen = 100, .label = N_("The link")},
 	{0},
 };
 
@@ -222,10 +222,10 @@ void
 accounts_link_gone(struct resp *w)
 {
 	accounts_message_page(
-		w, 410, "This link cannot be used",
-		"The link has been used already or is too old. You can "
-		"ask for a new one.",
-		"/signin", "Sign in");
+		w, 410, _("This link cannot be used"),
+		_("The link has been used already or is too old. You can "
+		  "ask for a new one."),
+		"/signin", _("Sign in"));
 }
 
 /* Begins the change's transaction and uses the link of the form's token.
@@ -272,7 +272,7 @@ accounts_link_valid_or_respond(struct req *r, struct resp *w,
 			 : 0;
 
 	if (rc < 0)
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 	else if (rc == 0)
 		accounts_link_gone(w);
 	return rc == 1;

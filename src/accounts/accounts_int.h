@@ -122,6 +122,16 @@ void accounts_confirm_page(struct req *r, struct resp *w, const char *purpose,
 			   const char *title, const char *lead,
 			   const char *action, const char *button);
 
+/* ---- countries.c ---- */
+
+/* The name of the country of ISO 3166-1 alpha-2 code (upper case), in the
+ * current language; NULL for a code that is not assigned. */
+const char *accounts_country_name(const char *code);
+/* Every country as [{code, name, selected}], name in the current language
+ * and the list sorted by it, selected true for the code selected (may be
+ * NULL).  A new array. */
+json_t *accounts_countries_model(const char *selected);
+
 /* ---- settings.c ---- */
 
 /* Sets person's password hash, ends all their sessions but keep_session

@@ -5,6 +5,11 @@
  * gets a one-time link (printed on standard output) with which its owner
  * signs in once and chooses a password.  Every change is audited with
  * actor 0 (the system) and done in one transaction.
+ *
+ * What it prints (messages, the list's columns and states) stays English
+ * and is not marked for translation: it is output for the operators who
+ * run the server, like the log, not text for the site's readers, and
+ * scripts may read it.
  */
 #include "cli.h"
 

@@ -18,24 +18,24 @@ static const char *const visibilities[] = {"public", "members", "hidden",
 
 static const struct field profile_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
-	{.name = "country", .type = FT_COUNTRY, .label = "Country"},
+	 .maxlen = 200, .label = N_("Name")},
+	{.name = "country", .type = FT_COUNTRY, .label = N_("Country")},
 	{.name = "languages", .type = FT_TEXT, .maxlen = 200,
-	 .label = "Languages"},
+	 .label = N_("Languages")},
 	{.name = "expertise", .type = FT_TEXT, .maxlen = 500,
-	 .label = "Areas of expertise"},
+	 .label = N_("Areas of expertise")},
 	{.name = "focal", .type = FT_SLUG, .flags = FIELD_MULTI,
-	 .maxlen = 60, .label = "Focal areas"},
+	 .maxlen = 60, .label = N_("Focal areas")},
 	{.name = "visibility", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = visibilities, .label = "Who sees you in the directory"},
-	{.name = "show_email", .type = FT_BOOL, .label = "Show e-mail"},
-	{.name = "show_country", .type = FT_BOOL, .label = "Show country"},
+	 .choices = visibilities, .label = N_("Who sees you in the directory")},
+	{.name = "show_email", .type = FT_BOOL, .label = N_("Show e-mail")},
+	{.name = "show_country", .type = FT_BOOL, .label = N_("Show country")},
 	{.name = "show_expertise", .type = FT_BOOL,
-	 .label = "Show expertise"},
+	 .label = N_("Show expertise")},
 	/* one of i18n's codes (checked by the handler: the list is known at
 	 * start-up); absent or empty: none chosen */
 	{.name = "language", .type = FT_TEXT, .maxlen = 16,
-	 .label = "Language"},
+	 .label = N_("Language")},
 	{0},
 };
 
@@ -91,9 +91,11 @@ profile_model(struct req *r)
 			json_boolean(strcmp(json_string_value(json_object_get(
 						    profile, "visibility")),
 					    visibilities[i]) == 0));
-	return json_pack("{s:o,s:o,s:o}", "site_languages",
-			 languages_model(profile), "profile", profile,
-			 "focal_areas", focal);
+	return json_pack("{s:o,s:o,s:o,s:o}", "site_languages",
+			 languages_model(profile), "countries",
+			 accounts_countries_model(json_string_value(
+				 json_object_get(profile, "country"))),
+			 "profile", profile, "focal_areas", focal);
 }
 
 static void
@@ -102,14 +104,15 @@ profile_page(struct req *r, struct resp *w)
 	json_t *m = profile_model(r);
 
 	if (m == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	if (req_value(r, "saved")->present)
-		json_object_set_new(m, "notice",
-				    json_string("Your profile has been saved."));
+		json_object_set_new(
+			m, "notice",
+			json_string(_("Your profile has been saved.")));
 	accounts_form_page(r, w, 200, "accounts/templates/profile.html",
-			   "Your profile", m);
+			   _("Your profile"), m);
 }
 
 static const struct field profile_page_fields[] = {
@@ -142,7 +145,7 @@ profile_save(struct req *r, struct resp *w)
 		if (m == NULL)
 			return resp_fail(r, w, NULL);
 		accounts_form_page(r, w, 422, "accounts/templates/profile.html",
-				   "Your profile", m);
+				   _("Your profile"), m);
 		return;
 	}
 	for (size_t i = 0; profile_fields[i].name; i++)

@@ -8,6 +8,7 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/render.h"
 #include "core/util.h"
 
@@ -17,14 +18,14 @@ sessions_page(struct req *r, struct resp *w)
 	json_t *list = auth_sessions_list(r->db, r->person->id, r->session_hash);
 
 	if (list == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	render_add_times(list, "created_at");
 	render_add_times(list, "last_seen_at");
 	w->flags |= ROUTE_PERSONAL;
-	resp_page(w, 200, "accounts/templates/sessions.html", "Your sessions",
-		  json_pack("{s:o}", "sessions", list));
+	resp_page(w, 200, "accounts/templates/sessions.html",
+		  _("Your sessions"), json_pack("{s:o}", "sessions", list));
 }
 
 static void
@@ -47,11 +48,11 @@ session_end(struct req *r, struct resp *w)
 	json_decref(list);
 	rc = auth_session_end_by_id(r->db, r->person->id, n);
 	if (rc < 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	if (rc == 0) {
-		resp_error(w, 404, "There is no such session.");
+		resp_error(w, 404, _("There is no such session."));
 		return;
 	}
 	if (current) {
@@ -68,19 +69,19 @@ tokens_page(struct req *r, struct resp *w)
 	json_t *list = auth_api_tokens_list(r->db, r->person->id);
 
 	if (list == NULL) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	render_add_times(list, "created_at");
 	render_add_times(list, "last_used_at");
 	accounts_form_page(r, w, r->errors ? 422 : 200,
-			   "accounts/templates/tokens.html", "API tokens",
+			   "accounts/templates/tokens.html", _("API tokens"),
 			   json_pack("{s:o}", "tokens", list));
 }
 
 static const struct field token_create_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 100, .label = "Token name"},
+	 .maxlen = 100, .label = N_("Token name")},
 	{0},
 };
 
@@ -95,9 +96,9 @@ token_create(struct req *r, struct resp *w)
 
 	if (r->via_token) {
 		resp_error(w, 403,
-			   "API tokens are made in the browser: sign "
-			   "in and open Your account, API tokens. A "
-			   "token cannot make other tokens.");
+			   _("API tokens are made in the browser: sign "
+			     "in and open Your account, API tokens. A "
+			     "token cannot make other tokens."));
 		return;
 	}
 	if (r->errors)
@@ -117,7 +118,7 @@ token_create(struct req *r, struct resp *w)
 	/* shown once, here; only its digest is stored */
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, 201, "accounts/templates/token_created.html",
-		  "Your new API token",
+		  _("Your new API token"),
 		  json_pack("{s:s,s:s,s:I}", "name", req_value(r, "name")->str,
 			    "token", token, "id", (json_int_t)id));
 }
@@ -135,8 +136,9 @@ token_revoke(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	if (rc == 0) {
 		db_rollback(r->db);
-		resp_error(w, 404, "There is no such token, or it is revoked "
-				   "already.");
+		resp_error(w, 404,
+			   _("There is no such token, or it is revoked "
+			     "already."));
 		return;
 	}
 	if (audit_record(r->db, r->person->id, "api_token.revoke", "api_token",

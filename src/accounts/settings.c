@@ -31,6 +31,24 @@ current_hash(struct req *r)
 	return h;
 }
 
+/* The role's name for people, in the current language (the stored value
+ * is auth_role_name's code). */
+static const char *
+role_label(enum role role)
+{
+	static const char *const labels[] = {
+		/* TRANSLATORS: a person's role on the site, shown on
+		 * their account page (also editor, admin) */
+		[ROLE_MEMBER] = N_("member"),
+		[ROLE_EDITOR] = N_("editor"),
+		[ROLE_ADMIN] = N_("admin"),
+	};
+
+	if ((size_t)role < ARRAY_LEN(labels) && labels[role])
+		return _(labels[role]);
+	return auth_role_name(role);
+}
+
 static json_t *
 account_model(struct req *r)
 {
@@ -38,20 +56,20 @@ account_model(struct req *r)
 	const char *notice = NULL;
 
 	if (done->present && strcmp(done->str, "password") == 0)
-		notice = "Your password has been changed. Other browsers "
-			 "where you were signed in have been signed out, and "
-			 "your API tokens revoked.";
+		notice = _("Your password has been changed. Other browsers "
+			   "where you were signed in have been signed out, "
+			   "and your API tokens revoked.");
 	else if (done->present && strcmp(done->str, "email-sent") == 0)
-		notice = "We have sent a link to your new address. Your "
-			 "address changes when you open it.";
+		notice = _("We have sent a link to your new address. Your "
+			   "address changes when you open it.");
 	else if (done->present && strcmp(done->str, "email") == 0)
-		notice = "Your address has been changed.";
+		notice = _("Your address has been changed.");
 	else if (req_value(r, "welcome")->present)
-		notice = "Welcome! Your address is confirmed and you are "
-			 "signed in.";
+		notice = _("Welcome! Your address is confirmed and you are "
+			   "signed in.");
 	return json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", r->person->name,
 			 "email", r->person->email, "role",
-			 auth_role_name(r->person->role), "has_password",
+			 role_label(r->person->role), "has_password",
 			 current_hash(r) != NULL, "notice", notice);
 }
 
@@ -65,14 +83,14 @@ static void
 account(struct req *r, struct resp *w)
 {
 	accounts_form_page(r, w, 200, "accounts/templates/account.html",
-			   "Your account", account_model(r));
+			   _("Your account"), account_model(r));
 }
 
 static const struct field password_fields[] = {
 	{.name = "current", .type = FT_TEXT, .maxlen = 1024,
-	 .label = "Current password"},
+	 .label = N_("Current password")},
 	{.name = "password", .type = FT_PASSWORD, .flags = FIELD_REQUIRED,
-	 .label = "New password"},
+	 .label = N_("New password")},
 	{0},
 };
 
@@ -127,23 +145,33 @@ current_password_error(struct req *r, struct resp *w, int *status)
 			      t);
 	if (wait < 0) {
 		*status = 500;
-		return "Something went wrong on our side.";
+		return _("Something went wrong on our side.");
 	}
 	if (wait > 0) {
+		struct buf msg = BUF_INIT;
+		const char *s;
+
 		*status = 429;
 		resp_header(w, "Retry-After",
 			    arena_printf(r->arena, "%d", wait));
-		return arena_printf(
-			r->arena,
-			"Too many wrong passwords. Please try again in %s, or "
-			"choose a new password with \"Forgot your password?\"",
-			ratelimit_wait_words(wait, words, sizeof(words)));
+		/* TRANSLATORS: {wait} is "5 minutes"; "Forgot your
+		 * password?" is the link of the sign-in page */
+		i18n_format(&msg,
+			    _("Too many wrong passwords. Please try again in "
+			      "{wait}, or choose a new password with "
+			      "\"Forgot your password?\""),
+			    "wait",
+			    ratelimit_wait_words(wait, words, sizeof(words)),
+			    NULL);
+		s = arena_strdup(r->arena, buf_cstr(&msg));
+		buf_free(&msg);
+		return s;
 	}
 	if (auth_password_check(hash, accounts_typed_password(r, "current")))
 		return NULL;
 	ratelimit_hit(r->db, pair_key, FAIL_PER_ACCOUNT, FAIL_WINDOW, t);
 	*status = 422;
-	return "Current password is not right";
+	return _("Current password is not right");
 }
 
 static void
@@ -161,11 +189,11 @@ account_password(struct req *r, struct resp *w)
 	if (r->errors) {
 		accounts_form_page(r, w, status,
 				   "accounts/templates/account.html",
-				   "Your account", account_model(r));
+				   _("Your account"), account_model(r));
 		return;
 	}
 	if (auth_password_hash(req_value(r, "password")->str, hash) != 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	if (db_begin(r->db) != 0)
@@ -188,9 +216,9 @@ account_password(struct req *r, struct resp *w)
 
 static const struct field email_fields[] = {
 	{.name = "current", .type = FT_TEXT, .maxlen = 1024,
-	 .label = "Current password"},
+	 .label = N_("Current password")},
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "New email"},
+	 .label = N_("New email")},
 	{0},
 };
 
@@ -254,13 +282,13 @@ account_email(struct req *r, struct resp *w)
 			r->errors = json_pack("{s:s}", "current", wrong);
 		else if (strcmp(email, r->person->email) == 0)
 			r->errors = json_pack("{s:s}", "email",
-					      "New email is already the "
-					      "address of your account");
+					      _("New email is already the "
+						"address of your account"));
 		else if ((wait = accounts_mail_limited(r, &limits_address_mail,
 						       email)) > 0) {
 			const char *msg;
 
-			limits_refused(r, w, wait, "messages", &msg);
+			limits_refused(r, w, wait, N_("messages"), &msg);
 			r->errors = json_pack("{s:s}", "email", msg);
 			status = 429;
 		} else if (wait < 0) {
@@ -272,7 +300,7 @@ account_email(struct req *r, struct resp *w)
 	if (r->errors) {
 		accounts_form_page(r, w, status,
 				   "accounts/templates/account.html",
-				   "Your account", account_model(r));
+				   _("Your account"), account_model(r));
 		return;
 	}
 	if (db_begin(r->db) != 0 || (taken = email_taken(r, email)) < 0)
@@ -303,10 +331,10 @@ static void
 email_confirm_form(struct req *r, struct resp *w)
 {
 	accounts_confirm_page(
-		r, w, "email", "Confirm your new address",
-		"Confirm to use this new address for your account. You "
-		"will be signed out everywhere else.",
-		"/account/email/confirm", "Use the new address");
+		r, w, "email", _("Confirm your new address"),
+		_("Confirm to use this new address for your account. You "
+		  "will be signed out everywhere else."),
+		"/account/email/confirm", _("Use the new address"));
 }
 
 static void
@@ -326,10 +354,10 @@ email_confirm(struct req *r, struct resp *w)
 	if (email_taken(r, email) != 0) {
 		db_rollback(r->db);
 		accounts_message_page(
-			w, 409, "This address is taken",
-			"Another account uses this address now, so it "
-			"cannot be yours too.",
-			"/account", "Your account");
+			w, 409, _("This address is taken"),
+			_("Another account uses this address now, so it "
+			  "cannot be yours too."),
+			"/account", _("Your account"));
 		return;
 	}
 	if (auth_person_by_id(r->db, person, r->arena, &before) != 1 ||

@@ -25,22 +25,14 @@ form_message(struct req *r, struct resp *w, int status, const char *tmpl,
 	accounts_form_page(r, w, status, tmpl, title, model);
 }
 
-/* "in N minutes" for a wait in seconds, in r's arena. */
-static const char *
-wait_words(struct req *r, int seconds)
-{
-	int minutes = (seconds + 59) / 60;
-
-	return arena_printf(r->arena, "%d minute%s", minutes,
-			    minutes == 1 ? "" : "s");
-}
-
 static const struct field signin_fields[] = {
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "Email"},
+	 .label = N_("Email")},
 	{.name = "password", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 1024, .label = "Password"},
-	{.name = "next", .type = FT_TEXT, .maxlen = 1000, .label = "Next"},
+	 .maxlen = 1024, .label = N_("Password")},
+	/* TRANSLATORS: the hidden field naming the page to go to after
+	 * signing in (its message shows only for a tampered form) */
+	{.name = "next", .type = FT_TEXT, .maxlen = 1000, .label = N_("Next")},
 	{0},
 };
 
@@ -53,7 +45,7 @@ static void
 signin_form(struct req *r, struct resp *w)
 {
 	accounts_form_page(r, w, 200, "accounts/templates/signin.html",
-			   "Sign in", NULL);
+			   _("Sign in"), NULL);
 }
 
 static void
@@ -67,7 +59,7 @@ signin(struct req *r, struct resp *w)
 
 	if (r->errors) {
 		accounts_form_page(r, w, 422, "accounts/templates/signin.html",
-				   "Sign in", NULL);
+				   _("Sign in"), NULL);
 		return;
 	}
 	email = mail_address_key(r->arena, req_value(r, "email")->str);
@@ -86,26 +78,32 @@ signin(struct req *r, struct resp *w)
 	wait_c = ratelimit_peek(r->db, client_key, FAIL_PER_CLIENT, FAIL_WINDOW,
 				t);
 	if (hot < 0 || wait_p < 0 || wait_c < 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	if (wait_p > 0 || wait_c > 0) {
 		int wait = wait_p > wait_c ? wait_p : wait_c;
+		char words[64];
+		struct buf msg = BUF_INIT;
 
 		resp_header(w, "Retry-After", arena_printf(r->arena, "%d", wait));
+		/* TRANSLATORS: {wait} is "5 minutes" */
+		i18n_format(
+			&msg,
+			_("Too many failed attempts to sign in. Please wait "
+			  "{wait} and try again, or choose a new "
+			  "password."),
+			"wait",
+			ratelimit_wait_words(wait, words, sizeof(words)), NULL);
 		form_message(r, w, 429, "accounts/templates/signin.html",
-			     "Sign in",
-			     arena_printf(r->arena,
-					  "Too many failed attempts to sign "
-					  "in. Please wait %s and try again, "
-					  "or choose a new password.",
-					  wait_words(r, wait)),
-			     NULL);
+			     _("Sign in"),
+			     arena_strdup(r->arena, buf_cstr(&msg)), NULL);
+		buf_free(&msg);
 		return;
 	}
 	found = auth_person_by_email(r->db, email, r->arena, &p, &hash);
 	if (found < 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	/* hash even for unknown addresses, so timing tells nothing */
@@ -122,20 +120,20 @@ signin(struct req *r, struct resp *w)
 		ratelimit_hit(r->db, client_key, FAIL_PER_CLIENT, FAIL_WINDOW,
 			      t);
 		form_message(r, w, 401, "accounts/templates/signin.html",
-			     "Sign in",
-			     "The e-mail address or the password is not "
-			     "right.",
+			     _("Sign in"),
+			     _("The e-mail address or the password is not "
+			       "right."),
 			     NULL);
 		return;
 	}
 	if (!p.verified) {
 		accounts_message_page(
-			w, 403, "Please confirm your address first",
-			"Your account is not active until you open the "
-			"link we sent to your address. Create the "
-			"account again with the same address to get a "
-			"new link.",
-			"/signup", "Send a new link");
+			w, 403, _("Please confirm your address first"),
+			_("Your account is not active until you open the "
+			  "link we sent to your address. Create the "
+			  "account again with the same address to get a "
+			  "new link."),
+			"/signup", _("Send a new link"));
 		return;
 	}
 	/* the account's own count stays: a success of its owner must not
@@ -152,7 +150,7 @@ static void
 signout(struct req *r, struct resp *w)
 {
 	if (r->session_hash && auth_session_end(r->db, r->session_hash) != 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	auth_set_cookie(r, auth_session_cookie(), NULL, 0);
@@ -178,10 +176,10 @@ mark_verified(struct req *r, int64_t person)
 static void
 signin_link_form(struct req *r, struct resp *w)
 {
-	accounts_confirm_page(r, w, "signin", "Sign in",
-			      "This link signs you in once. "
-			      "Choose a password on the next page.",
-			      "/signin/link", "Sign me in");
+	accounts_confirm_page(r, w, "signin", _("Sign in"),
+			      _("This link signs you in once. "
+				"Choose a password on the next page."),
+			      "/signin/link", _("Sign me in"));
 }
 
 static void
@@ -202,7 +200,7 @@ signin_link(struct req *r, struct resp *w)
 
 static const struct field reset_fields[] = {
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "Email"},
+	 .label = N_("Email")},
 	{0},
 };
 
@@ -210,7 +208,7 @@ static void
 reset_form(struct req *r, struct resp *w)
 {
 	accounts_form_page(r, w, 200, "accounts/templates/reset.html",
-			   "Choose a new password", NULL);
+			   _("Choose a new password"), NULL);
 }
 
 static void
@@ -223,7 +221,7 @@ reset(struct req *r, struct resp *w)
 
 	if (r->errors) {
 		accounts_form_page(r, w, 422, "accounts/templates/reset.html",
-				   "Choose a new password", NULL);
+				   _("Choose a new password"), NULL);
 		return;
 	}
 	email = mail_address_key(r->arena, req_value(r, "email")->str);
@@ -259,18 +257,18 @@ static void
 reset_sent(struct req *r, struct resp *w)
 {
 	accounts_message_page(
-		w, 200, "Check your e-mail",
-		"If an account exists for that address, we have sent it "
-		"a link to choose a new password. The link works for one "
-		"hour.",
-		"/signin", "Back to sign in");
+		w, 200, _("Check your e-mail"),
+		_("If an account exists for that address, we have sent it "
+		  "a link to choose a new password. The link works for one "
+		  "hour."),
+		"/signin", _("Back to sign in"));
 }
 
 static const struct field reset_confirm_fields[] = {
 	{.name = "token", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 100, .label = "The link"},
+	 .maxlen = 100, .label = N_("The link")},
 	{.name = "password", .type = FT_PASSWORD, .flags = FIELD_REQUIRED,
-	 .label = "New password"},
+	 .label = N_("New password")},
 	{0},
 };
 
@@ -282,7 +280,7 @@ reset_confirm_form(struct req *r, struct resp *w)
 	if (!accounts_link_valid_or_respond(r, w, "reset"))
 		return;
 	accounts_form_page(r, w, 200, "accounts/templates/reset_confirm.html",
-			   "Choose a new password",
+			   _("Choose a new password"),
 			   json_pack("{s:s}", "token", t->str));
 }
 
@@ -297,7 +295,7 @@ reset_confirm(struct req *r, struct resp *w)
 
 		accounts_form_page(
 			r, w, 422, "accounts/templates/reset_confirm.html",
-			"Choose a new password",
+			_("Choose a new password"),
 			json_pack("{s:s}", "token", t->present ? t->str : ""));
 		return;
 	}
@@ -305,7 +303,7 @@ reset_confirm(struct req *r, struct resp *w)
 	if (!accounts_link_valid_or_respond(r, w, "reset"))
 		return;
 	if (auth_password_hash(req_value(r, "password")->str, hash) != 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	if (!accounts_use_link_or_respond(r, w, "reset", &person, NULL))

@@ -13,11 +13,11 @@
 
 static const struct field signup_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Your name"},
+	 .maxlen = 200, .label = N_("Your name")},
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "Email"},
+	 .label = N_("Email")},
 	{.name = "consent", .type = FT_BOOL, .flags = FIELD_REQUIRED,
-	 .label = "Agreement to the privacy policy"},
+	 .label = N_("Agreement to the privacy policy")},
 	{0},
 };
 
@@ -25,7 +25,7 @@ static void
 signup_form(struct req *r, struct resp *w)
 {
 	accounts_form_page(r, w, 200, "accounts/templates/signup.html",
-			   "Create an account", NULL);
+			   _("Create an account"), NULL);
 }
 
 static void
@@ -39,12 +39,12 @@ signup(struct req *r, struct resp *w)
 
 	if (r->errors == NULL && req_value(r, "consent")->num != 1) {
 		r->errors = json_pack("{s:s}", "consent",
-				      "Please agree to the privacy policy to "
-				      "create an account");
+				      _("Please agree to the privacy policy to "
+					"create an account"));
 	}
 	if (r->errors) {
 		accounts_form_page(r, w, 422, "accounts/templates/signup.html",
-				   "Create an account", NULL);
+				   _("Create an account"), NULL);
 		return;
 	}
 	email = mail_address_key(r->arena, req_value(r, "email")->str);
@@ -120,18 +120,18 @@ static void
 signup_sent(struct req *r, struct resp *w)
 {
 	accounts_message_page(
-		w, 200, "Check your e-mail",
-		"We have sent a message to the address you gave. Open the "
-		"link in it to confirm your address and finish creating "
-		"your account.",
-		"/", "Back to the home page");
+		w, 200, _("Check your e-mail"),
+		_("We have sent a message to the address you gave. Open the "
+		  "link in it to confirm your address and finish creating "
+		  "your account."),
+		"/", _("Back to the home page"));
 }
 
 static const struct field verify_fields[] = {
 	{.name = "token", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 100, .label = "The link"},
+	 .maxlen = 100, .label = N_("The link")},
 	{.name = "password", .type = FT_PASSWORD, .flags = FIELD_REQUIRED,
-	 .label = "Password"},
+	 .label = N_("Password")},
 	{0},
 };
 
@@ -145,7 +145,7 @@ verify_form(struct req *r, struct resp *w)
 		return;
 	accounts_form_page(
 		r, w, r->errors ? 422 : 200, "accounts/templates/verify.html",
-		"Confirm your address", json_pack("{s:s}", "token", t->str));
+		_("Confirm your address"), json_pack("{s:s}", "token", t->str));
 }
 
 static void
@@ -164,7 +164,7 @@ verify(struct req *r, struct resp *w)
 		return;
 	if (r->errors == NULL &&
 	    auth_password_hash(req_value(r, "password")->str, hash) != 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
 	if (!accounts_use_link_or_respond(r, w, "verify", &person, &name))

@@ -423,8 +423,8 @@ catalog_load(struct catalog *c, const struct embedded_file *f, const char *code,
 				return -1;
 			continue;
 		}
-		if (strchr(e->msgid, '\004')) /* msgctxt: not used by us */
-			continue;
+		/* a message with a context (msgctxt) is "ctx\004msgid",
+		 * found by i18n_pgettext_in */
 		k++;
 	}
 	c->n = k;
@@ -782,6 +782,54 @@ i18n_ngettext_in(const struct i18n_lang *lang, const char *one,
 	if (form >= c->nplurals || (s = entry_form(e, form)) == NULL)
 		return n == 1 ? one : many;
 	return s;
+}
+
+/* The key of msgid in context ctx, "ctx\004msgid", in key[size]; NULL
+ * when it does not fit (then the English is used). */
+static const char *
+context_key(char *key, size_t size, const char *ctx, const char *msgid)
+{
+	int n = snprintf(key, size, "%s\004%s", ctx, msgid);
+
+	return n < 0 || (size_t)n >= size ? NULL : key;
+}
+
+const char *
+i18n_pgettext_in(const struct i18n_lang *lang, const char *ctx,
+		 const char *msgid)
+{
+	char key[1024];
+	const char *k, *s;
+
+	if (ctx == NULL)
+		return i18n_gettext_in(lang, msgid);
+	k = msgid ? context_key(key, sizeof(key), ctx, msgid) : NULL;
+	if (k == NULL)
+		return msgid;
+	s = i18n_gettext_in(lang, k);
+	return s == k ? msgid : s;
+}
+
+const char *
+i18n_npgettext_in(const struct i18n_lang *lang, const char *ctx,
+		  const char *one, const char *many, unsigned long n)
+{
+	char key[1024];
+	const char *k, *s;
+
+	if (ctx == NULL)
+		return i18n_ngettext_in(lang, one, many, n);
+	k = one ? context_key(key, sizeof(key), ctx, one) : NULL;
+	if (k == NULL)
+		return n == 1 ? one : many;
+	s = i18n_ngettext_in(lang, k, many, n);
+	return s == k ? one : s;
+}
+
+const char *
+i18n_pgettext(const char *ctx, const char *msgid)
+{
+	return i18n_pgettext_in(NULL, ctx, msgid);
 }
 
 const char *

@@ -20,13 +20,16 @@
  * (an e-mail to its recipient) wraps that in i18n_push(code) ...
  * i18n_pop().  The "lang" cookie holds a code ("fr"); the chooser sets it.
  *
- * Marking text in C (xgettext --keyword=_ --keyword=N_ --keyword=_n:1,2):
+ * Marking text in C (xgettext --keyword=_ --keyword=N_ --keyword=_n:1,2
+ * --keyword=C_:1c,2):
  *
  *   _("Message sent")             translated now, in the current language
  *   N_("is required")             only marked for extraction (static
  *                                 tables); translate where used: _(t->msg)
  *   _n("{n} organisation", "{n} organisations", count)
  *                                 the plural form for count
+ *   C_("pledge", "Sponsor")       in a context, for a word with two
+ *                                 meanings (templates: context="...")
  *
  * Named arguments use the same syntax in C and templates, "{name}", so a
  * translator sees one convention.  Fill them with i18n_format():
@@ -114,7 +117,20 @@ const char *i18n_gettext_in(const struct i18n_lang *lang, const char *msgid);
 const char *i18n_ngettext_in(const struct i18n_lang *lang, const char *one,
 			     const char *many, unsigned long n);
 
+/*
+ * The same in a context: one English word with two meanings ("Sponsor":
+ * a person on the pledges' page, a verb in the footer) gets a msgctxt, so
+ * translators see them apart.  Untranslated: msgid (or one/many).
+ */
+const char *i18n_pgettext(const char *ctx, const char *msgid);
+const char *i18n_pgettext_in(const struct i18n_lang *lang, const char *ctx,
+			     const char *msgid);
+const char *i18n_npgettext_in(const struct i18n_lang *lang, const char *ctx,
+			      const char *one, const char *many,
+			      unsigned long n);
+
 #define _(s) i18n_gettext(s)
+#define C_(ctx, s) i18n_pgettext((ctx), (s))
 #define N_(s) (s)
 #define _n(one, many, n) i18n_ngettext((one), (many), (n))
 

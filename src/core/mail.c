@@ -203,8 +203,14 @@ mail_letter(struct db *db, const char *to, const char *name,
 	struct mail m = {0};
 	int64_t id;
 
-	buf_printf(&text, "Hello%s%s,\n\n%s\n\n-- \n%s\n", name ? " " : "",
-		   name ? name : "", body, config_current->site_name);
+	/* the greeting in the language the letter is composed in (the
+	 * caller's i18n_push) */
+	if (name)
+		i18n_format(&text, _("Hello {name},"), "name", name, NULL);
+	else
+		buf_puts(&text, _("Hello,"));
+	buf_printf(&text, "\n\n%s\n\n-- \n%s\n", body,
+		   config_current->site_name);
 	m.to = to;
 	m.to_name = name;
 	m.subject = subject;

@@ -74,6 +74,7 @@ enum esc { ESC_HTML, ESC_URL_ATTR, ESC_URL_PART, ESC_RAW };
 struct trans {
 	char *msgid;  /* owned, the English text */
 	char *plural; /* owned, tn's plural, else NULL */
+	char *context; /* owned, context="..." (msgctxt), else NULL */
 	int markup;   /* inline markup allowed (HTML text only) */
 	size_t at;    /* where the tag starts in src, for extraction */
 	size_t nargs;
@@ -528,9 +529,17 @@ translation(struct compiler *cc, size_t at, size_t end, const char *s, size_t n,
 			return fail(cc, at, "%.*s: argument %.*s given twice",
 				    TAG_ARGS(cc, at, end), (int)(eq - name),
 				    name);
-		tr->names[tr->nargs] = xstrndup(name, (size_t)(eq - name));
 		n -= (size_t)(eq - s) + 1;
 		s = eq + 1;
+		/* context="..." is the message's msgctxt, not an argument */
+		if (eq - name == 7 && memcmp(name, "context", 7) == 0) {
+			if (tr->context || n == 0 || *s != '"' ||
+			    (tr->context = quoted(&s, &n)) == NULL ||
+			    *tr->context == '\0')
+				goto syntax;
+			continue;
+		}
+		tr->names[tr->nargs] = xstrndup(name, (size_t)(eq - name));
 		for (len = 0; len < n && !is_space((unsigned char)s[len]);
 		     len++)
 			;
@@ -571,7 +580,8 @@ translation(struct compiler *cc, size_t at, size_t end, const char *s, size_t n,
 syntax:
 	return fail(cc, at,
 		    "%.*s: write {{t \"text\" name=path ...}} or "
-		    "{{tn \"one\" \"many\" n=path ...}}",
+		    "{{tn \"one\" \"many\" n=path ...}}, and at most one "
+		    "context=\"...\"",
 		    TAG_ARGS(cc, at, end));
 }
 
@@ -681,6 +691,7 @@ tmpl_free(struct tmpl *t)
 				free(tr->paths[k].seg);
 			}
 			free(tr->msgid);
+			free(tr->context);
 			free(tr->plural);
 			free(tr);
 		}
@@ -1002,10 +1013,11 @@ emit_trans(struct buf *out, const struct op *op, const struct frame *f)
 	if (tr->plural) {
 		unsigned long n = count_of(lookup(&tr->paths[tr->count], f));
 
-		text = i18n_ngettext(tr->msgid, tr->plural, n);
+		text = i18n_npgettext_in(NULL, tr->context, tr->msgid,
+					 tr->plural, n);
 		english = n == 1 ? tr->msgid : tr->plural;
 	} else {
-		text = i18n_gettext(tr->msgid);
+		text = i18n_pgettext(tr->context, tr->msgid);
 	}
 	if (tr->markup && text != tr->msgid && text != tr->plural &&
 	    !i18n_markup_same(english, text))
@@ -1152,7 +1164,7 @@ tmpl_messages(const char *name, const char *src, size_t len, tmpl_message_fn fn,
 		for (; pos < tr->at; pos++)
 			if (t->src[pos] == '\n')
 				line++;
-		fn(arg, line, tr->msgid, tr->plural);
+		fn(arg, line, tr->context, tr->msgid, tr->plural);
 	}
 	tmpl_set_free(set);
 	return 0;

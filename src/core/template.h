@@ -29,6 +29,8 @@
  *                      quoted attribute values (not URL attributes)
  *   {{tn "{n} item" "{n} items" n=path ...}}
  *                      the plural form for the count at path n
+ *   context="..." in either: the message's context (msgctxt), for one
+ *                      English word with two meanings ("Sponsor")
  * A message may carry simple inline markup in HTML text only: <a
  * href="/fixed">, <strong>, <em>, <code> (closed and nested) and <br>; the
  * compiler refuses any other, and a translation is used only if it carries
@@ -76,12 +78,13 @@ int tmpl_render(const struct tmpl_set *set, const char *name, json_t *ctx,
 
 /*
  * Compiles src[0..len) as template name and calls fn for each {{t}} and
- * {{tn}} in it, in order, with its line (1-based), msgid and plural (NULL
- * for {{t}}): the template extractor (tools/tmplpot.c) uses it.  0, or -1
- * with the compile error in err.
+ * {{tn}} in it, in order, with its line (1-based), context (NULL without
+ * context="..."), msgid and plural (NULL for {{t}}): the template
+ * extractor (tools/tmplpot.c) uses it.  0, or -1 with the compile error
+ * in err.
  */
-typedef void (*tmpl_message_fn)(void *arg, size_t line, const char *msgid,
-				const char *plural);
+typedef void (*tmpl_message_fn)(void *arg, size_t line, const char *context,
+				const char *msgid, const char *plural);
 int tmpl_messages(const char *name, const char *src, size_t len,
 		  tmpl_message_fn fn, void *arg, char *err, size_t errlen);
 

@@ -619,8 +619,9 @@ a_lost_connection_is_replaced(void **state)
 		 (long long)pid);
 	assert_int_equal(value(admin, sql), 1);
 	db_close(admin);
-	/* the request that meets the dead connection fails ... */
-	assert_false(db_lost(db));
+	/* the request that meets the dead connection fails (whether
+	 * db_lost saw the server's goodbye before it is a race: not
+	 * asserted) ... */
 	assert_null(db_prepare_adhoc(db, "SELECT 1"));
 	assert_true(db_lost(db));
 	/* ... the thread's next one has a new connection */

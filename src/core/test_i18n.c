@@ -77,6 +77,11 @@ static const struct pair hostile[] = {
 	P("Hello", "<script>alert(1)</script>"),
 	P("Up to {mb} MB", "\" onmouseover=\"x {mb} Mo"),
 	P("{n} file\0{n} files", "{n} fichier\0{n} fichiers"),
+	/* one English word, two meanings: a msgctxt apart */
+	P("Sponsor", "Donateur"),
+	P("menu\004Sponsor", "Soutenir"),
+	P("people\004{n} sponsor\0{n} sponsors",
+	  "{n} donateur\0{n} donateurs"),
 };
 
 static char *hostile_mo;
@@ -525,20 +530,58 @@ translation_tags_are_refused_where_they_cannot_be_escaped(void **state)
 			  "<title>Se connecter</title>");
 }
 
+static void
+a_context_keeps_two_meanings_apart(void **state)
+{
+	i18n_push("xx");
+	assert_string_equal(_("Sponsor"), "Donateur");
+	assert_string_equal(C_("menu", "Sponsor"), "Soutenir");
+	/* a context the catalog lacks: the English, not another meaning */
+	assert_string_equal(C_("verb", "Sponsor"), "Sponsor");
+	assert_string_equal(C_(NULL, "Sponsor"), "Donateur");
+	assert_string_equal(i18n_npgettext_in(NULL, "people", "{n} sponsor",
+					      "{n} sponsors", 3),
+			    "{n} donateurs");
+	assert_string_equal(i18n_npgettext_in(NULL, "other", "{n} sponsor",
+					      "{n} sponsors", 3),
+			    "{n} sponsors");
+	i18n_pop();
+	assert_string_equal(C_("menu", "Sponsor"), "Sponsor");
+	assert_renders_in("xx",
+			  "<a href=\"/s\">{{t \"Sponsor\" context=\"menu\"}}</a> "
+			  "{{t \"Sponsor\"}} "
+			  "{{tn \"{n} sponsor\" \"{n} sponsors\" n=k "
+			  "context=\"people\"}}",
+			  "{\"k\": 2}",
+			  "<a href=\"/s\">Soutenir</a> Donateur 2 donateurs");
+	assert_renders_in("en", "{{t \"Sponsor\" context=\"menu\"}}", "{}",
+			  "Sponsor");
+	/* one context, a string, not empty */
+	assert_non_null(strstr(compile_error("{{t \"A\" context=\"x\" "
+					     "context=\"y\"}}"),
+			       "at most one context"));
+	assert_non_null(
+		strstr(compile_error("{{t \"A\" context=x}}"), "context"));
+	assert_non_null(
+		strstr(compile_error("{{t \"A\" context=\"\"}}"), "context"));
+}
+
 /* tmpl_messages: what `make po` extracts. */
 struct seen {
 	size_t n;
 	size_t line[4];
-	const char *id[4], *plural[4];
+	const char *ctx[4], *id[4], *plural[4];
 };
 
 static void
-on_message(void *arg, size_t line, const char *msgid, const char *plural)
+on_message(void *arg, size_t line, const char *context, const char *msgid,
+	   const char *plural)
 {
 	struct seen *s = arg;
 
 	if (s->n < 4) {
 		s->line[s->n] = line;
+		s->ctx[s->n] = context ? strdup(context) : NULL;
 		s->id[s->n] = strdup(msgid);
 		s->plural[s->n] = plural ? strdup(plural) : NULL;
 	}
@@ -550,7 +593,8 @@ extraction_lists_messages_with_their_lines(void **state)
 {
 	static const char src[] = "<p>{{t \"One\"}}</p>\n\n"
 				  "<p>{{#x}}{{tn \"{n} a\" \"{n} b\" n=x}}"
-				  "{{/x}}</p>\n<b title=\"{{t \"Two\"}}\"></b>";
+				  "{{/x}}</p>\n<b title=\"{{t \"Two\" "
+				  "context=\"bold\"}}\"></b>";
 	struct seen s = {0};
 	char err[128];
 
@@ -565,7 +609,10 @@ extraction_lists_messages_with_their_lines(void **state)
 	assert_string_equal(s.plural[1], "{n} b");
 	assert_int_equal(s.line[2], 4);
 	assert_string_equal(s.id[2], "Two");
+	assert_null(s.ctx[0]);
+	assert_string_equal(s.ctx[2], "bold");
 	for (size_t i = 0; i < 3; i++) {
+		free((char *)s.ctx[i]);
 		free((char *)s.id[i]);
 		free((char *)s.plural[i]);
 	}
@@ -597,6 +644,7 @@ main(void)
 		cmocka_unit_test(
 			translation_tags_are_refused_where_they_cannot_be_escaped),
 		cmocka_unit_test(extraction_lists_messages_with_their_lines),
+		cmocka_unit_test(a_context_keeps_two_meanings_apart),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

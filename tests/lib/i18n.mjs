@@ -14,8 +14,9 @@
 //        decoded; html: false for plain text such as an e-mail) although
 //        lang translates them to something else, or does not translate
 //        them at all.  An empty list means the page is in that language as
-//        far as the catalogs go.  A msgid's {name} arguments match any
-//        text; inline tags in a msgid are ignored.
+//        far as the catalogs go.  A msgid's {name} arguments match up
+//        to 120 characters of one block of the page (never across
+//        elements); inline tags in a msgid are ignored.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 
@@ -42,7 +43,12 @@ export function parsePo(text) {
       continue;
     }
     let m;
-    if ((m = /^msgid (".*")$/.exec(line))) {
+    if ((m = /^msgctxt (".*")$/.exec(line))) {
+      if (e && e.id !== undefined) flush();
+      if (!e) e = { strs: [], fuzzy: false };
+      e.ctx = unq(m[1]);
+      field = ['ctx'];
+    } else if ((m = /^msgid (".*")$/.exec(line))) {
       if (e && e.id !== undefined) flush();
       if (!e) e = { strs: [], fuzzy: false };
       e.id = unq(m[1]);
@@ -107,14 +113,18 @@ const decode = (s) => s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, n) => {
   return ENTITIES[n.toLowerCase()] ?? all;
 });
 const squash = (s) => s.replace(/[\s\u00a0]+/g, ' ');
+// Blocks of a page are separated by U+2029 (a paragraph separator), so a
+// message's arguments never match across two elements of a page.
+const BLOCK = '\u2029';
+const squashBlocks = (s) => s.replace(/[^\S\u2029]+/g, ' ').replace(/ ?\u2029[ \u2029]*/g, BLOCK);
 const INLINE = /^\/?(a|strong|em|code|span|abbr|b|i)\b/i;
 
 /** The text a reader sees of html: inline tags vanish, others separate. */
 export function textContent(html) {
-  return squash(decode(html
+  return squashBlocks(decode(html
     .replace(/<!--[\s\S]*?-->/g, ' ')
     .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<([^>]*)>/g, (all, inner) => (INLINE.test(inner) ? '' : '\n'))));
+    .replace(/<([^>]*)>/g, (all, inner) => (INLINE.test(inner) ? '' : BLOCK))));
 }
 
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -128,7 +138,11 @@ export function untranslatedEnglish(text, lang, { html = true } = {}) {
     const plain = squash(id.replace(/<[^>]*>/g, ''));
     const words = plain.replace(/\{[A-Za-z0-9_]+\}/g, ' ').trim().split(' ').filter(Boolean);
     if (words.length < 2) continue;
-    const re = new RegExp(plain.split(/\{[A-Za-z0-9_]+\}/).map(escapeRe).join('.{0,200}?'));
+    // an argument is a value (a number, a name, a date): within one
+    // block of the page (nor across the " | " of a title), never a
+    // whole paragraph
+    const re = new RegExp((/^\w/.test(plain) ? '\\b' : '') +
+      plain.split(/\{[A-Za-z0-9_]+\}/).map(escapeRe).join('[^|\\n\\u2029]{1,120}?'));
     if (re.test(seen)) found.push(id);
   }
   return found;
