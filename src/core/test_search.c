@@ -511,14 +511,15 @@ names_index_gives_the_matching_ids(void **state)
 	cmocka_unit_test_setup_teardown(name, sqlite_setup, fixture_teardown)
 #define PG(name)                                                               \
 	cmocka_unit_test_setup_teardown(name, pg_setup, fixture_teardown)
-#define SCENARIOS(T)                                                           \
-	T(hostile_queries_are_words_never_errors),                             \
-		T(accents_and_case_are_ignored),                               \
-		T(every_term_is_a_prefix_and_all_are_required),                \
-		T(arabic_and_cyrillic_names_are_found),                        \
-		T(a_title_hit_ranks_before_a_body_hit),                        \
-		T(snippets_mark_the_hits), T(put_replaces_and_remove_removes), \
-		T(names_index_gives_the_matching_ids)
+#define SCENARIOS(CASE)                                                        \
+	CASE(hostile_queries_are_words_never_errors),                          \
+		CASE(accents_and_case_are_ignored),                            \
+		CASE(every_term_is_a_prefix_and_all_are_required),             \
+		CASE(arabic_and_cyrillic_names_are_found),                     \
+		CASE(a_title_hit_ranks_before_a_body_hit),                     \
+		CASE(snippets_mark_the_hits),                                  \
+		CASE(put_replaces_and_remove_removes),                         \
+		CASE(names_index_gives_the_matching_ids)
 
 int
 main(void)
