@@ -370,6 +370,7 @@ static void
 core_init(void)
 {
 	mail_init();
+	search_init();
 }
 
 const struct module core_module = {
