@@ -507,18 +507,20 @@ names_index_gives_the_matching_ids(void **state)
 	assert_string_equal(keys(db, "quok"), "[903]");
 }
 
-#define BOTH(name)                                                             \
+#define ON_SQLITE(name)                                                        \
 	cmocka_unit_test_setup_teardown(name, sqlite_setup, fixture_teardown)
-#define PG(name)                                                               \
+#define ON_PG(name)                                                            \
 	cmocka_unit_test_setup_teardown(name, pg_setup, fixture_teardown)
-#define SCENARIOS(T)                                                           \
-	T(hostile_queries_are_words_never_errors),                             \
-		T(accents_and_case_are_ignored),                               \
-		T(every_term_is_a_prefix_and_all_are_required),                \
-		T(arabic_and_cyrillic_names_are_found),                        \
-		T(a_title_hit_ranks_before_a_body_hit),                        \
-		T(snippets_mark_the_hits), T(put_replaces_and_remove_removes), \
-		T(names_index_gives_the_matching_ids)
+/* The scenarios, each run on one backend by on(name). */
+#define SCENARIOS(on)                                                          \
+	on(hostile_queries_are_words_never_errors),                            \
+		on(accents_and_case_are_ignored),                              \
+		on(every_term_is_a_prefix_and_all_are_required),               \
+		on(arabic_and_cyrillic_names_are_found),                       \
+		on(a_title_hit_ranks_before_a_body_hit),                       \
+		on(snippets_mark_the_hits),                                    \
+		on(put_replaces_and_remove_removes),                           \
+		on(names_index_gives_the_matching_ids)
 
 int
 main(void)
@@ -529,8 +531,8 @@ main(void)
 		cmocka_unit_test(snippet_parts_mark_hits),
 		cmocka_unit_test(snippet_parts_leave_out_markdown_marks),
 	};
-	const struct CMUnitTest sqlite[] = {SCENARIOS(BOTH)};
-	const struct CMUnitTest pg[] = {SCENARIOS(PG)};
+	const struct CMUnitTest sqlite[] = {SCENARIOS(ON_SQLITE)};
+	const struct CMUnitTest pg[] = {SCENARIOS(ON_PG)};
 	int rc;
 
 	db_register(&search_sql);
