@@ -1,4 +1,4 @@
--- 0012_application_messages.pg.sql -- 0012_application_messages.sql on
+-- 0012_application_messages.pg.sql -- 0012_application_messages.sqlite.sql on
 -- PostgreSQL: the same table, index and pledge column; the questions
 -- already in the audit log are read with PostgreSQL's JSON operator and
 -- epoch instead of SQLite's json_extract and strftime('%s').

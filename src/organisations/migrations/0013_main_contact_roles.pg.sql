@@ -1,4 +1,4 @@
--- 0013_main_contact_roles.pg.sql -- 0013_main_contact_roles.sql on
+-- 0013_main_contact_roles.pg.sql -- 0013_main_contact_roles.sqlite.sql on
 -- PostgreSQL: the main contact of an organisation holds the object role
 -- 'main-contact' on ('organisation', its slug), kept in step with
 -- representatives.main_contact by triggers whoever writes the row.  The
