@@ -90,16 +90,6 @@ for (const [name, b] of Object.entries(backends)) {
   const members = async (q, page = 1) => getJson(
     `/api/v1/members?q=${encodeURIComponent(q)}${page > 1 ? `&page=${page}` : ''}`);
 
-  // The directory's other statements (json_each, INDEXED BY, ...) are
-  // ported to PostgreSQL by another branch (issue 11): until /members
-  // answers there, its tests on PostgreSQL are todo, not failures.
-  const directoryPorted = async (t) => {
-    if (name !== 'postgresql') return;
-    const res = await fetch(`${b.srv.url}/api/v1/members`);
-    await res.arrayBuffer();
-    if (res.status !== 200) t.todo(`/members on PostgreSQL answers ${res.status}: its statements are not ported yet`);
-  };
-
   describe(`search on ${name}`, () => {
     test('a name with accents is found without them, and with them', async () => {
       assert.equal((await search('asociacion'))[0]?.slug, 'asociacion');
@@ -151,8 +141,7 @@ for (const [name, b] of Object.entries(backends)) {
       assert.ok((await slugs('"crim*"')).includes('crime-prev'));
     });
 
-    test('query syntax typed in the directory is only text', async (t) => {
-      await directoryPorted(t);
+    test('query syntax typed in the directory is only text', async () => {
       for (const q of HOSTILE) {
         const res = await fetch(`${b.srv.url}/api/v1/members?q=${encodeURIComponent(q)}`);
         assert.equal(res.status, 200, q);
@@ -161,8 +150,7 @@ for (const [name, b] of Object.entries(backends)) {
       assert.equal((await members('"crim*"')).total, 1);
     });
 
-    test('the directory finds names and acronyms by their words, accents aside', async (t) => {
-      await directoryPorted(t);
+    test('the directory finds names and acronyms by their words, accents aside', async () => {
       const names = async (q) => (await members(q)).organisations.map((o) => o.name);
       assert.deepEqual(await names('asociacion'), ['Asociación Civil por la Justicia']);
       assert.deepEqual(await names('acj'), ['Asociación Civil por la Justicia']);
@@ -175,8 +163,7 @@ for (const [name, b] of Object.entries(backends)) {
       assert.deepEqual(await names('wombatish'), []);
     });
 
-    test('the directory pages a query', async (t) => {
-      await directoryPorted(t);
+    test('the directory pages a query', async () => {
       const p1 = await members('justice');
       // 20 "Justice Group", 20 "Jüstice Ünion" (accents aside); the
       // Asociación's "Justicia" begins with "justic" but not "justice"
@@ -194,8 +181,7 @@ for (const [name, b] of Object.entries(backends)) {
 }
 
 describe('both backends', () => {
-  test('the directory\'s first page for a query is the same on SQLite and PostgreSQL', (t) => {
-    if (!firstPages.postgresql) t.todo('/members on PostgreSQL is not ported yet');
+  test('the directory\'s first page for a query is the same on SQLite and PostgreSQL', () => {
     assert.ok(firstPages.sqlite && firstPages.postgresql, 'both pages were read');
     assert.equal(firstPages.sqlite.length, 50);
     assert.deepEqual(firstPages.postgresql, firstPages.sqlite);
