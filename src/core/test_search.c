@@ -7,7 +7,8 @@
  * scripts/pg-cluster.sh; skipped when Debian's postgresql package is not
  * installed): accents and case ignored, prefixes, names in Arabic and
  * Cyrillic, a title hit ranked first, hits marked in the snippet,
- * put/remove, and the ids of the organisations' names index.
+ * put/remove, the slugs of one kind, and the ids of the organisations'
+ * names index.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,6 +63,8 @@ static const char *const hostile[] = {
 	"fem\xc3\x28icide",
 	"\xe2\x80\x94 \xc2\xab \xc2\xbb",
 	"\xd9\x80",
+	"\xcc\x81",
+	"crime \xcc\x81 \xc2\xbd \xef\xac\x81",
 	"",
 	"   ",
 };
@@ -464,6 +467,41 @@ put_replaces_and_remove_removes(void **state)
 	assert_int_equal(found(db, "numbat", "page", "pr"), -1);
 }
 
+/* The slugs search_slugs gives for books matching text (static
+ * buffer). */
+static const char *
+book_slugs(struct db *db, const char *text)
+{
+	static char out[256];
+	struct buf b = BUF_INIT;
+
+	assert_true(search_slugs(db, "book", text, &b) >= 0);
+	snprintf(out, sizeof(out), "%s", buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static void
+slugs_of_one_kind_come_best_first(void **state)
+{
+	struct db *db = fixture_db(state);
+
+	assert_int_equal(search_put(db, "book", "b-body", "Annual tables",
+				    "On the numbat and others."),
+			 0);
+	assert_int_equal(search_put(db, "book", "z-title", "Numbat studies",
+				    "Marsupials."),
+			 0);
+	assert_int_equal(search_put(db, "page", "numbat", "Numbat page", "x"),
+			 0);
+	assert_string_equal(book_slugs(db, "numb"), "[\"z-title\",\"b-body\"]");
+	assert_string_equal(book_slugs(db, "marsupial numbat"),
+			    "[\"z-title\"]");
+	assert_string_equal(book_slugs(db, "zzzqx"), "[]");
+	for (size_t i = 0; i < ARRAY_LEN(hostile); i++)
+		(void)book_slugs(db, hostile[i]);
+}
+
 /* The ids search_keys gives for text, as a string (static buffer). */
 static const char *
 keys(struct db *db, const char *text)
@@ -520,6 +558,7 @@ names_index_gives_the_matching_ids(void **state)
 		on(a_title_hit_ranks_before_a_body_hit),                       \
 		on(snippets_mark_the_hits),                                    \
 		on(put_replaces_and_remove_removes),                           \
+		on(slugs_of_one_kind_come_best_first),                         \
 		on(names_index_gives_the_matching_ids)
 
 int
