@@ -20,7 +20,9 @@
  * nodes.  A writing statement outside a transaction (INSERT, UPDATE,
  * DELETE: the first word) takes the same lock in a transaction of its own,
  * as SQLite makes it wait for the writer, so a rule checked inside one
- * statement holds too.  Reads never wait for it.  The lock waits at most
+ * statement holds too.  Reads never wait for it, nor does a transaction
+ * of db_begin_rows(), whose statements lock their own rows (the job
+ * runner's claim: FOR UPDATE SKIP LOCKED).  The lock waits at most
  * 30 s (lock_timeout), like SQLite's busy timeout.
  *
  * Generation (the page cache's validator): the one row of
@@ -63,6 +65,9 @@
 #define PG_BEGIN_WRITE                                                         \
 	"BEGIN; SET LOCAL lock_timeout = '30s';"                               \
 	" SELECT pg_advisory_xact_lock(" PG_WRITER_KEY ")"
+/* db_begin_rows: the statements lock their own rows (SKIP LOCKED), so no
+ * writers' lock; a row lock still waits at most as long. */
+#define PG_BEGIN_ROWS "BEGIN; SET LOCAL lock_timeout = '30s'"
 
 /* Type OIDs (catalog/pg_type.h, stable across versions). */
 #define OID_BOOL 16
@@ -663,8 +668,9 @@ pg_generation(struct db *base, uint64_t *gen)
 	return rc;
 }
 
+/* BEGIN with sql (PG_BEGIN_WRITE or PG_BEGIN_ROWS). */
 static int
-pg_begin(struct db *base)
+begin_with(struct db *base, const char *sql)
 {
 	struct pg *db = PG(base);
 
@@ -672,13 +678,25 @@ pg_begin(struct db *base)
 		log_error("db: BEGIN inside a transaction");
 		return -1;
 	}
-	if (exec_sql(db, PG_BEGIN_WRITE, NULL, 0) != 0) {
+	if (exec_sql(db, sql, NULL, 0) != 0) {
 		if (in_transaction(db))
 			exec_sql(db, "ROLLBACK", NULL, 0);
 		return -1;
 	}
 	db->in_txn = 1;
 	return 0;
+}
+
+static int
+pg_begin(struct db *base)
+{
+	return begin_with(base, PG_BEGIN_WRITE);
+}
+
+static int
+pg_begin_rows(struct db *base)
+{
+	return begin_with(base, PG_BEGIN_ROWS);
 }
 
 static int
@@ -929,6 +947,7 @@ const struct db_backend db_pg_backend = {
 	.last_id = pg_last_id,
 	.generation = pg_generation,
 	.begin = pg_begin,
+	.begin_rows = pg_begin_rows,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.abandoned = pg_abandoned,
