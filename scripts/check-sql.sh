@@ -42,7 +42,8 @@ counts() {
 		perl -0777 -ne '
 			s{/\*.*?\*/}{ }gs; s{//[^\n]*}{}g;
 			s{^\s*#\s*include[^\n]*}{}mg;
-			s{\b\w+_sqlite\s*\[[^\]]*\]\s*=\s*\{.*?\};}{}gs;
+			s{\b\w+_(?:sqlite|pg)\s*\[[^\]]*\]\s*=\s*\{.*?\};}{}gs;
+			s{^[ \t]*#[ \t]*define[ \t]+\w+_(?:SQLITE|PG)\b(?:[^\n]*\\\n)*[^\n]*}{}mg;
 			s{'"'"'(?:\\.|[^'"'"'\\\n])+'"'"'}{0}g;
 			my $sql = "";
 			my $prev_end = -1;

@@ -34,6 +34,7 @@
 #include "core/db.h"
 #include "core/pager.h"
 #include "core/escape.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/mail.h"
 #include "core/render.h"
@@ -119,10 +120,11 @@ static const char *const admin_sql_text[S_ADMIN__MAX] = {
 static struct db_sql admin_sql = {"admin", admin_sql_text, S_ADMIN__MAX, 0};
 
 static const char *const roles[] = {"member", "editor", "admin", NULL};
-static const char *const role_labels[] = {"Member", "Editor",
-					  "Administrator"};
+static const char *const role_labels[] = {N_("Member"), N_("Editor"),
+					  N_("Administrator")};
 static const char *const yes_no[] = {"yes", "no", NULL};
-static const char *const yes_no_labels[] = {"Confirmed", "Not confirmed"};
+static const char *const yes_no_labels[] = {N_("Confirmed"),
+					    N_("Not confirmed")};
 static const char *const shows[] = {"open", "all", NULL};
 /* what a list page says after a change sent the browser back to it */
 static const char *const done_role[] = {"role", NULL};
@@ -133,8 +135,9 @@ static const char *const done_handled[] = {"handled", NULL};
 static void
 read_failed(struct resp *w)
 {
-	resp_error(w, 500, "Something went wrong on our side: the list could "
-			   "not be read.");
+	resp_error(w, 500,
+		   _("Something went wrong on our side: the list could not be "
+		     "read."));
 }
 
 /* The lists' links leave out the one-shot notice of a change. */
@@ -171,7 +174,8 @@ value_or_null(const struct req *r, const char *name)
 }
 
 /* Options for a <select>: [{value, label, selected}] from the
- * NULL-terminated values and their labels; current may be NULL. */
+ * NULL-terminated values and their labels (msgids, shown in the current
+ * language); current may be NULL. */
 static json_t *
 options(const char *const *values, const char *const *labels,
 	const char *current)
@@ -182,8 +186,9 @@ options(const char *const *values, const char *const *labels,
 		int selected = current && strcmp(current, values[i]) == 0;
 
 		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value",
-						   values[i], "label", labels[i],
-						   "selected", selected));
+						   values[i], "label",
+						   _(labels[i]), "selected",
+						   selected));
 	}
 	return a;
 }
@@ -215,7 +220,7 @@ add_text_times(json_t *rows, const char *key)
 	json_array_foreach (rows, i, row) {
 		const char *s = json_string_value(json_object_get(row, key));
 		struct tm tm = {0};
-		char iso[32], text[40], sep;
+		char iso[32], text[80], sep;
 		int y, mo, d, h, mi, se;
 
 		if (s == NULL ||
@@ -232,7 +237,7 @@ add_text_times(json_t *rows, const char *key)
 		tm.tm_min = mi;
 		tm.tm_sec = se;
 		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		strftime(text, sizeof(text), "%d %b %Y, %H:%M UTC", &tm);
+		render_time_text(&tm, text, sizeof(text));
 		json_object_set_new(row, iso_key, json_string(iso));
 		json_object_set_new(row, text_key, json_string(text));
 	}
@@ -267,7 +272,7 @@ dashboard(struct req *r, struct resp *w)
 		json_decref(counts);
 		return read_failed(w);
 	}
-	admin_page(r, w, "admin/templates/dashboard.html", "Secretariat",
+	admin_page(r, w, "admin/templates/dashboard.html", _("Secretariat"),
 		   "/admin",
 		   json_pack("{s:o,s:o,s:b}", "counts", counts, "waiting",
 			     waiting, "secretariat_unreachable",
@@ -278,12 +283,13 @@ dashboard(struct req *r, struct resp *w)
 
 static const struct field people_fields[] = {
 	{.name = "q", .type = FT_TEXT, .maxlen = 254,
-	 .label = "Name or e-mail begins with"},
-	{.name = "role", .type = FT_CHOICE, .choices = roles, .label = "Role"},
+	 .label = N_("Name or e-mail begins with")},
+	{.name = "role", .type = FT_CHOICE, .choices = roles,
+	 .label = N_("Role")},
 	{.name = "verified", .type = FT_CHOICE, .choices = yes_no,
-	 .label = "Address confirmed"},
+	 .label = N_("Address confirmed")},
 	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
-	 .label = "Page"},
+	 .label = N_("Page")},
 	{.name = "done", .type = FT_CHOICE, .choices = done_role},
 	{0},
 };
@@ -341,6 +347,8 @@ people_page(struct req *r, struct resp *w)
 	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_PEOPLE_COUNT);
 	int64_t total, offset = page_offset(r);
 	json_t *rows, *row, *model;
+	struct buf total_text = BUF_INIT;
+	char num[24];
 	int has_next;
 	size_t i;
 
@@ -369,28 +377,32 @@ people_page(struct req *r, struct resp *w)
 	}
 
 	has_next = offset + (int64_t)json_array_size(rows) < total;
+	snprintf(num, sizeof(num), "%lld", (long long)total);
+	i18n_format(&total_text,
+		    _n("{n} person matches.", "{n} people match.",
+		       (unsigned long)total),
+		    "n", num, NULL);
 	model = json_pack(
-		"{s:o,s:I,s:o,s:o,s:o,s:o,s:o}", "people", rows, "total",
-		(json_int_t)total, "total_text",
-		total == 1
-			? json_string("1 person matches.")
-			: json_sprintf("%lld people match.", (long long)total),
+		"{s:o,s:I,s:s,s:o,s:o,s:o,s:o}", "people", rows, "total",
+		(json_int_t)total, "total_text", buf_cstr(&total_text),
 		"filter", pager_filters(r, keep_out), "role_options",
 		options(roles, role_labels, value_or_null(r, "role")),
 		"verified_options",
 		options(yes_no, yes_no_labels, value_or_null(r, "verified")),
 		"pager", pager(r, "/admin/people", has_next));
+	buf_free(&total_text);
 	if (req_value(r, "done")->present)
-		json_object_set_new(model, "notice",
-				    json_string("The role has been saved. The "
-						"change is in the audit log."));
-	admin_page(r, w, "admin/templates/people.html", "People",
+		json_object_set_new(
+			model, "notice",
+			json_string(_("The role has been saved. The change is "
+				      "in the audit log.")));
+	admin_page(r, w, "admin/templates/people.html", _("People"),
 		   "/admin/people", model);
 }
 
 static const struct field role_fields[] = {
 	{.name = "role", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = roles, .label = "Role"},
+	 .choices = roles, .label = N_("Role")},
 	{0},
 };
 
@@ -412,7 +424,7 @@ person_role_set(struct req *r, struct resp *w)
 	int disabled, rc;
 
 	if (id <= 0) {
-		resp_error(w, 404, "There is no such person.");
+		resp_error(w, 404, _("There is no such person."));
 		return;
 	}
 	if (db_begin(r->db) != 0)
@@ -425,7 +437,7 @@ person_role_set(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	if (rc == DB_DONE) {
 		db_rollback(r->db);
-		resp_error(w, 404, "There is no such person.");
+		resp_error(w, 404, _("There is no such person."));
 		return;
 	}
 	old = arena_strdup(r->arena, db_col_text(st, 0));
@@ -446,11 +458,11 @@ person_role_set(struct req *r, struct resp *w)
 		if (admins <= 1) {
 			db_rollback(r->db);
 			resp_error(w, 409,
-				   "This is the last administrator, so the "
-				   "role cannot be taken away: the "
-				   "secretariat would have no one left to "
-				   "manage the site. Make someone else an "
-				   "administrator first.");
+				   _("This is the last administrator, so the "
+				     "role cannot be taken away: the "
+				     "secretariat would have no one left to "
+				     "manage the site. Make someone else an "
+				     "administrator first."));
 			return;
 		}
 	}
@@ -490,7 +502,7 @@ done:
 
 static const struct field page_fields[] = {
 	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
-	 .label = "Page"},
+	 .label = N_("Page")},
 	{0},
 };
 
@@ -509,7 +521,7 @@ outbox_page(struct req *r, struct resp *w)
 	render_add_times(rows, "sent_at");
 	model = json_pack("{s:o,s:o}", "messages", rows, "pager",
 			  pager(r, "/admin/outbox", has_next));
-	admin_page(r, w, "admin/templates/outbox.html", "Outbox",
+	admin_page(r, w, "admin/templates/outbox.html", _("Outbox"),
 		   "/admin/outbox", model);
 }
 
@@ -517,22 +529,23 @@ outbox_page(struct req *r, struct resp *w)
 
 static const struct field audit_fields[] = {
 	{.name = "actor", .type = FT_INT, .min = 1, .max = INT64_MAX,
-	 .label = "Person (id)"},
+	 .label = N_("Person (id)")},
 	{.name = "action", .type = FT_TEXT, .maxlen = 100,
-	 .label = "Action begins with"},
+	 .label = N_("Action begins with")},
 	{.name = "object_type", .type = FT_TEXT, .maxlen = 60,
-	 .label = "Object type"},
+	 .label = N_("Object type")},
 	{.name = "object_id", .type = FT_TEXT, .maxlen = 60,
-	 .label = "Object id"},
-	{.name = "since", .type = FT_DATE, .label = "From"},
-	{.name = "until", .type = FT_DATE, .label = "Until"},
+	 .label = N_("Object id")},
+	{.name = "since", .type = FT_DATE, .label = N_("From")},
+	{.name = "until", .type = FT_DATE, .label = N_("Until")},
 	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
-	 .label = "Page"},
+	 .label = N_("Page")},
 	{0},
 };
 
 /* One before/after value as text a person reads: strings as they are,
- * numbers in decimal, true/false, "(none)" for null, anything nested as
+ * numbers in decimal, true/false (values, as the audit log stores them),
+ * "(none)" for null (in the current language), anything nested as
  * compact JSON.  A new JSON string. */
 static json_t *
 readable_value(json_t *v)
@@ -553,7 +566,7 @@ readable_value(json_t *v)
 	case JSON_FALSE:
 		return json_string("false");
 	case JSON_NULL:
-		return json_string("(none)");
+		return json_string(_("(none)"));
 	default:
 		text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS |
 					     JSON_ENCODE_ANY);
@@ -627,30 +640,44 @@ audit_page(struct req *r, struct resp *w)
 	model = json_pack("{s:o,s:o,s:o}", "entries", rows, "filter",
 			  pager_filters(r, keep_out), "pager",
 			  pager(r, "/admin/audit", has_next));
-	admin_page(r, w, "admin/templates/audit.html", "Audit log",
+	admin_page(r, w, "admin/templates/audit.html", _("Audit log"),
 		   "/admin/audit", model);
 }
 
 /* ---- contact messages ---- */
 
 static const struct field messages_fields[] = {
-	{.name = "show", .type = FT_CHOICE, .choices = shows, .label = "Show"},
+	{.name = "show", .type = FT_CHOICE, .choices = shows,
+	 .label = N_("Show")},
 	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
-	 .label = "Page"},
+	 .label = N_("Page")},
 	{.name = "done", .type = FT_CHOICE, .choices = done_handled},
 	{0},
 };
 
-/* A size in bytes as "850 bytes", "12.5 KB", "3.1 MB". */
+/* A size in bytes as "850 bytes", "12.5 KB", "3.1 MB", in the current
+ * language. */
 static json_t *
 size_text(json_int_t n)
 {
-	if (n < 1024)
-		return json_sprintf("%lld byte%s", (long long)n,
-				    n == 1 ? "" : "s");
-	if (n < 1024 * 1024)
-		return json_sprintf("%.1f KB", (double)n / 1024);
-	return json_sprintf("%.1f MB", (double)n / (1024 * 1024));
+	struct buf b = BUF_INIT;
+	char num[32];
+	json_t *s;
+
+	if (n < 1024) {
+		snprintf(num, sizeof(num), "%lld", (long long)n);
+		i18n_format(&b, _n("{n} byte", "{n} bytes", (unsigned long)n),
+			    "n", num, NULL);
+	} else if (n < 1024 * 1024) {
+		snprintf(num, sizeof(num), "%.1f", (double)n / 1024);
+		i18n_format(&b, _("{size} KB"), "size", num, NULL);
+	} else {
+		snprintf(num, sizeof(num), "%.1f", (double)n / (1024 * 1024));
+		i18n_format(&b, _("{size} MB"), "size", num, NULL);
+	}
+	s = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return s;
 }
 
 static void
@@ -686,9 +713,9 @@ messages_page(struct req *r, struct resp *w)
 			  pager(r, "/admin/messages", has_next));
 	if (req_value(r, "done")->present)
 		json_object_set_new(model, "notice",
-				    json_string("The message is marked as "
-						"handled."));
-	admin_page(r, w, "admin/templates/messages.html", "Contact messages",
+				    json_string(_("The message is marked as "
+						  "handled.")));
+	admin_page(r, w, "admin/templates/messages.html", _("Contact messages"),
 		   "/admin/messages", model);
 }
 
@@ -707,7 +734,7 @@ message_handled(struct req *r, struct resp *w)
 	int rc;
 
 	if (id <= 0) {
-		resp_error(w, 404, "There is no such message.");
+		resp_error(w, 404, _("There is no such message."));
 		return;
 	}
 	sql_timestamp_now(at);
@@ -729,12 +756,12 @@ message_handled(struct req *r, struct resp *w)
 		if (rc == DB_ROW)
 			db_reset(st);
 		if (rc == DB_ERROR) {
-			resp_fail(r, w, "Something went wrong on our side.");
+			resp_fail(r, w, _("Something went wrong on our side."));
 			return;
 		}
 		db_rollback(r->db);
 		if (rc == DB_DONE) {
-			resp_error(w, 404, "There is no such message.");
+			resp_error(w, 404, _("There is no such message."));
 			return;
 		}
 		resp_redirect(w, "/admin/messages?done=handled");
@@ -780,7 +807,7 @@ message_document(struct req *r, struct resp *w)
 	if (rc == DB_ERROR)
 		return read_failed(w);
 	if (rc == DB_DONE) {
-		resp_error(w, 404, "This message has no document (any more).");
+		resp_error(w, 404, _("This message has no document (any more)."));
 		return;
 	}
 	rel = db_col_text(st, 0);
@@ -798,7 +825,7 @@ message_document(struct req *r, struct resp *w)
 	if ((f = fopen(path, "rb")) == NULL) {
 		log_error("document of message %lld: %s: %m", (long long)id,
 			  path);
-		resp_error(w, 500, "The document is missing from the store.");
+		resp_error(w, 500, _("The document is missing from the store."));
 		return;
 	}
 	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -848,11 +875,11 @@ static const struct route admin_routes[] = {
 };
 
 static const struct menu_entry admin_menu[] = {
-	{"/admin", "Overview", 0},
-	{"/admin/people", "People", 80},
-	{"/admin/messages", "Contact messages", 90},
-	{"/admin/outbox", "Outbox", 100},
-	{"/admin/audit", "Audit log", 110},
+	{"/admin", N_("Overview"), 0},
+	{"/admin/people", N_("People"), 80},
+	{"/admin/messages", N_("Contact messages"), 90},
+	{"/admin/outbox", N_("Outbox"), 100},
+	{"/admin/audit", N_("Audit log"), 110},
 };
 
 const struct module admin_module = {

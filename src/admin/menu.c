@@ -16,6 +16,8 @@
 #include <assert.h>
 #include <string.h>
 
+#include "core/i18n.h"
+
 /* The menu entries and the overview's tiles of every module, lowest order
  * first (admin_assemble); fixed tables, filled once before the server
  * starts. */
@@ -84,7 +86,7 @@ admin_tiles(struct req *r)
 			return NULL;
 		}
 		json_array_append_new(a, json_pack("{s:s,s:s,s:I}", "label",
-						   tiles[i]->label, "href",
+						   _(tiles[i]->label), "href",
 						   tiles[i]->href, "count",
 						   (json_int_t)n));
 	}
@@ -93,9 +95,10 @@ admin_tiles(struct req *r)
 
 /*
  * The menu as the nav.html partial reads it, [{href, label, current,
- * section}]: current marks the entry whose path is current; when none is,
- * section marks the entry with the longest path that current lies under
- * (/admin/things for /admin/things/7).
+ * section}], the labels (msgids, N_() where the modules declare them) in
+ * the current language: current marks the entry whose path is current;
+ * when none is, section marks the entry with the longest path that
+ * current lies under (/admin/things for /admin/things/7).
  */
 static json_t *
 admin_nav(const char *current)
@@ -118,7 +121,7 @@ admin_nav(const char *current)
 	for (size_t i = 0; i < nmenu; i++)
 		json_array_append_new(
 			a, json_pack("{s:s,s:s,s:b,s:b}", "href", menu[i]->path,
-				     "label", menu[i]->label, "current",
+				     "label", _(menu[i]->label), "current",
 				     strcmp(menu[i]->path, current) == 0,
 				     "section", !exact && i == best));
 	return a;

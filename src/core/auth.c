@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 #include "util.h"
 
@@ -691,18 +692,19 @@ auth_load_or_respond(struct req *r, struct resp *w, int64_t now)
 		if (rc == 1)
 			return 0;
 		resp_error(w, rc < 0 ? 500 : 401,
-			   rc < 0 ? "Something went wrong on our side."
-				  : "The API token is not valid.");
+			   rc < 0 ? _("Something went wrong on our side.")
+				  : _("The API token is not valid."));
 		return -1;
 	}
 	if (unsafe && r->api) {
-		resp_error(w, 401, "Writing through the API needs a personal "
-				   "API token (Authorization: Bearer).");
+		resp_error(w, 401,
+			   _("Writing through the API needs a personal API "
+			     "token (Authorization: Bearer)."));
 		return -1;
 	}
 	sess = cookie(r, auth_session_cookie());
 	if (sess && load_session(r, sess, now) < 0) {
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 		return -1;
 	}
 	if (r->session_hash) {
@@ -720,9 +722,9 @@ auth_load_or_respond(struct req *r, struct resp *w, int64_t now)
 		    strlen(sent) != strlen(r->csrf_token) ||
 		    sodium_memcmp(sent, r->csrf_token, strlen(sent)) != 0) {
 			resp_error(w, 403,
-				   "This form has expired or did not come "
-				   "from this site. Go back, reload the page "
-				   "and send it again.");
+				   _("This form has expired or did not come "
+				     "from this site. Go back, reload the page "
+				     "and send it again."));
 			return -1;
 		}
 	}

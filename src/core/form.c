@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "util.h"
 
 /* Bytes allowed in the header block of one part (its lines and the blank
@@ -59,18 +60,19 @@ form_strerror(enum form_err e)
 	case FORM_OK:
 		return "no error";
 	case FORM_TOO_MANY_FIELDS:
-		return "The form has too many fields.";
+		return N_("The form has too many fields.");
 	case FORM_NAME_TOO_LONG:
-		return "A field name in the form is too long.";
+		return N_("A field name in the form is too long.");
 	case FORM_VALUE_TOO_LONG:
-		return "A field value in the form is too long.";
+		return N_("A field value in the form is too long.");
 	case FORM_BAD_ENCODING:
-		return "The form contains a badly encoded field "
-		       "(a bad %-escape, or text that is not UTF-8).";
+		/* xgettext:no-c-format */
+		return N_("The form contains a badly encoded field "
+			  "(a bad %-escape, or text that is not UTF-8).");
 	case FORM_BAD_MULTIPART:
-		return "The uploaded form data is malformed.";
+		return N_("The uploaded form data is malformed.");
 	}
-	return "The form could not be read.";
+	return N_("The form could not be read.");
 }
 
 /* ---- small character helpers (ASCII only, independent of the locale) ---- */

@@ -26,7 +26,8 @@ enum form_err {
 	FORM_BAD_MULTIPART, /* malformed multipart framing or part headers */
 };
 
-/* A short English sentence for an error, e.g. "too many fields". */
+/* A short English sentence for an error, e.g. "The form has too many
+ * fields.": a msgid (N_), which callers translate with _(). */
 const char *form_strerror(enum form_err e);
 
 /* Called once per name=value pair, both decoded and NUL-terminated; the

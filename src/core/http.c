@@ -257,6 +257,25 @@ answer_error(struct conn_state *cs, int status, const char *msg)
 	return answer(cs, &w);
 }
 
+/* The 413 sentence for a body over limit bytes, in r's arena and the
+ * current language. */
+static const char *
+too_large(struct req *r, size_t limit)
+{
+	struct buf b = BUF_INIT;
+	char kib[24];
+	const char *msg;
+
+	snprintf(kib, sizeof(kib), "%zu", limit / 1024);
+	i18n_format(&b,
+		    _("The request is too large: the limit here is {kib} "
+		      "KiB."),
+		    "kib", kib, NULL);
+	msg = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return msg;
+}
+
 /* Counts the Content-Length headers (MHD_get_connection_values'
  * iterator; cls is a size_t). */
 static enum MHD_Result
@@ -331,20 +350,22 @@ start_request(struct conn_state *cs, const char *method)
 					  count_content_length, &ncl);
 		if (ncl > 1)
 			return answer_error(cs, 400,
-					    "The request has more than one "
-					    "Content-Length header.");
+					    _("The request has more than one "
+					      "Content-Length header."));
 	}
 	rr = router_match(routes, nroutes, r->method, path, r->arena, &m);
 	if (rr == ROUTER_BAD_PATH)
-		return answer_error(cs, 400, "The address is not valid.");
+		return answer_error(cs, 400, _("The address is not valid."));
 	if (rr == ROUTER_NOT_FOUND)
-		return answer_error(cs, 404, "There is no page at this address.");
+		return answer_error(cs, 404,
+				    _("There is no page at this address."));
 	if (rr == ROUTER_BAD_METHOD) {
 		struct resp w = {0};
 		char allow[64];
 
 		router_allow_header(m.allow, allow, sizeof(allow));
-		resp_error(&w, 405, "This address does not accept that method.");
+		resp_error(&w, 405,
+			   _("This address does not accept that method."));
 		resp_header(&w, "Allow", allow);
 		return answer(cs, &w);
 	}
@@ -382,14 +403,14 @@ start_request(struct conn_state *cs, const char *method)
 					    &http_multipart_callbacks,
 					    cs)) == NULL)
 			return answer_error(cs, 400,
-					    "The multipart body has no valid "
-					    "boundary.");
+					    _("The multipart body has no valid "
+					      "boundary."));
 		cs->body = BODY_MULTIPART;
 	} else {
 		return answer_error(cs, 415,
-				    "Send forms as application/"
-				    "x-www-form-urlencoded, multipart/"
-				    "form-data or application/json.");
+				    _("Send forms as application/"
+				      "x-www-form-urlencoded, multipart/"
+				      "form-data or application/json."));
 	}
 	/* uploads may be larger than forms: the route says how large */
 	cs->body_limit = cs->body == BODY_MULTIPART && r->route->max_body
@@ -398,10 +419,7 @@ start_request(struct conn_state *cs, const char *method)
 	cl = req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	if (cl && strtoull(cl, NULL, 10) > cs->body_limit) {
 		const char *expect = req_header(r, MHD_HTTP_HEADER_EXPECT);
-		char *msg = arena_printf(
-			r->arena, "The request is too large: the limit here is "
-				  "%zu KiB.",
-			cs->body_limit / 1024);
+		const char *msg = too_large(r, cs->body_limit);
 
 		/*
 		 * A client waiting for "100 Continue" has sent nothing yet:
@@ -432,10 +450,7 @@ feed_body(struct conn_state *cs, const char *data, size_t n)
 		return;
 	if (cs->body_seen > cs->body_limit) {
 		cs->fail_status = 413;
-		cs->fail_msg = arena_printf(cs->req.arena,
-					    "The request is too large: the "
-					    "limit here is %zu KiB.",
-					    cs->body_limit / 1024);
+		cs->fail_msg = too_large(&cs->req, cs->body_limit);
 		return;
 	}
 	switch (cs->body) {
@@ -447,7 +462,7 @@ feed_body(struct conn_state *cs, const char *data, size_t n)
 		fe = multipart_feed(cs->mp, data, n);
 		if (fe != FORM_OK && cs->fail_status == 0) {
 			cs->fail_status = 400;
-			cs->fail_msg = form_strerror(fe);
+			cs->fail_msg = _(form_strerror(fe));
 		}
 		break;
 	default:
@@ -524,14 +539,14 @@ http_run_handler(struct req *r, struct resp *w)
 						   : "a write statement");
 		if (left == DB_ABANDONED_TXN) {
 			resp_clear(w);
-			resp_error(w, 500, RESP_FAIL_MESSAGE);
+			resp_error(w, 500, _(RESP_FAIL_MESSAGE));
 		}
 	}
 	if (w->status == 0) {
 		log_error("%s %s: handler gave no answer",
 			  http_method_name(r->method), r->path);
 		resp_clear(w);
-		resp_error(w, 500, "Something went wrong on our side.");
+		resp_error(w, 500, _("Something went wrong on our side."));
 	}
 }
 
@@ -540,8 +555,8 @@ static void
 hashing_busy(struct resp *w)
 {
 	resp_error(w, 503,
-		   "Too many people are signing in or choosing a password "
-		   "right now. Please try again in a few seconds.");
+		   _("Too many people are signing in or choosing a password "
+		     "right now. Please try again in a few seconds."));
 	resp_header(w, "Retry-After", HASH_RETRY_AFTER);
 }
 
@@ -559,7 +574,7 @@ run_offloaded(void *arg, int late)
 	if (late)
 		hashing_busy(w);
 	else if ((r->db = db_thread()) == NULL) /* this thread's own */
-		resp_error(w, 503, "The database is not available.");
+		resp_error(w, 503, _("The database is not available."));
 	else {
 		i18n_set(r->lang);
 		http_run_handler(r, w);
@@ -614,7 +629,7 @@ finish_request(struct conn_state *cs)
 			fe = multipart_finish(cs->mp);
 		if (fe != FORM_OK) {
 			cs->fail_status = 400;
-			cs->fail_msg = form_strerror(fe);
+			cs->fail_msg = _(form_strerror(fe));
 		} else if (cs->body == BODY_JSON &&
 			   http_parse_json_body(cs) != 0) {
 			cs->fail_status = 400;
@@ -625,17 +640,19 @@ finish_request(struct conn_state *cs)
 	http_validate_fields(cs);
 	r->db = db_thread();
 	if (r->db == NULL)
-		return answer_error(cs, 503, "The database is not available.");
+		return answer_error(cs, 503,
+				    _("The database is not available."));
 	if (auth_load_or_respond(r, &w, clock_now()) != 0)
 		return answer(cs, &w);
 	choose_language(r); /* again: the account's saved language */
 	if (!auth_can(r->person, r->route->who)) {
 		if (r->person)
 			return answer_error(cs, 403,
-					    "Your account is not allowed to "
-					    "open this page.");
+					    _("Your account is not allowed to "
+					      "open this page."));
 		if (r->want_json || r->method != HTTP_GET)
-			return answer_error(cs, 401, "Please sign in first.");
+			return answer_error(cs, 401,
+					    _("Please sign in first."));
 		resp_redirect(&w, sign_in_url(r));
 		return answer(cs, &w);
 	}
@@ -647,17 +664,18 @@ finish_request(struct conn_state *cs)
 					      : NULL);
 
 		if (ok < 0)
-			return answer_error(cs, 500, "Something went wrong on "
-						     "our side.");
+			return answer_error(
+				cs, 500,
+				_("Something went wrong on our side."));
 		if (!ok)
 			return answer_error(cs, 403,
-					    "Your account may not do this "
-					    "here.");
+					    _("Your account may not do this "
+					      "here."));
 	}
 	if ((r->route->flags & ROUTE_FORM) && !r->want_json)
 		auth_ensure_csrf(r);
 	if (r->errors && !(r->route->flags & ROUTE_OWN_ERRORS)) {
-		resp_error(&w, 422, "Some fields need correcting.");
+		resp_error(&w, 422, _("Some fields need correcting."));
 		json_object_set(json_object_get(w.model, "error"), "fields",
 				r->errors);
 		return answer(cs, &w);

@@ -86,7 +86,7 @@ struct route {
  * of the modules). */
 struct menu_entry {
 	const char *path;  /* "/admin/things" */
-	const char *label; /* "Things" */
+	const char *label; /* N_("Things"): shown in the reader's language */
 	int order;
 };
 
@@ -94,7 +94,7 @@ struct menu_entry {
  * for the secretariat in a module, linked to the page where it is done.
  * The admin module shows the tiles of all modules, lowest order first. */
 struct admin_tile {
-	const char *label; /* "Things waiting for a decision" */
+	const char *label; /* N_("Things waiting for a decision") */
 	const char *href;  /* "/admin/things?status=new" (may have a query) */
 	int order;
 	/* The count now, read with r's database into *n; 0, or -1 when it
@@ -108,7 +108,7 @@ struct admin_tile {
 struct search_source {
 	const char *kind;   /* "organisation", as in the index */
 	const char *prefix; /* "/members/" */
-	const char *label;  /* "Member organisation" */
+	const char *label;  /* N_("Member organisation") */
 };
 
 /* A feature module: everything the platform needs from it, declared here

@@ -192,7 +192,7 @@ part_begin(void *arg, const char *name, const char *filename,
 			log_error("upload: mkstemp %s: %s", path,
 				  strerror(errno));
 			cs->fail_status = 500;
-			cs->fail_msg = "The upload could not be stored.";
+			cs->fail_msg = _("The upload could not be stored.");
 			return 1;
 		}
 		u = arena_alloc(cs->req.arena, sizeof(*u));
@@ -231,7 +231,8 @@ part_data(void *arg, const char *data, size_t n)
 			if (w <= 0) {
 				log_error("upload: write: %s", strerror(errno));
 				cs->fail_status = 500;
-				cs->fail_msg = "The upload could not be stored.";
+				cs->fail_msg =
+					_("The upload could not be stored.");
 				return 1;
 			}
 			p += w;
@@ -274,7 +275,7 @@ part_end(void *arg)
 	if (!utf8_valid(cs->part_value.data ? cs->part_value.data : "",
 			cs->part_value.len)) {
 		cs->fail_status = 400;
-		cs->fail_msg = "The form contains text that is not UTF-8.";
+		cs->fail_msg = _("The form contains text that is not UTF-8.");
 		return 1;
 	}
 	add_raw(cs, cs->part_field->name, strlen(cs->part_field->name),
@@ -323,7 +324,7 @@ http_parse_json_body(struct conn_state *cs)
 	root = json_loadb(cs->collected.data ? cs->collected.data : "",
 			  cs->collected.len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL || !json_is_object(root)) {
-		cs->fail_msg = "The body is not a JSON object.";
+		cs->fail_msg = _("The body is not a JSON object.");
 		json_decref(root);
 		return -1;
 	}
@@ -337,11 +338,11 @@ http_parse_json_body(struct conn_state *cs)
 			if (json_scalar_text(item, &text) != 0) {
 				/* a fraction is refused, not rounded:
 				 * amounts travel as text ("150.50") */
-				cs->fail_msg = "JSON fields must be strings, "
-					       "whole numbers, booleans or "
-					       "lists of them; write a "
-					       "fraction as a string, such as "
-					       "\"150.50\".";
+				cs->fail_msg = _("JSON fields must be strings, "
+						 "whole numbers, booleans or "
+						 "lists of them; write a "
+						 "fraction as a string, such "
+						 "as \"150.50\".");
 				rc = -1;
 				break;
 			}
@@ -373,7 +374,7 @@ http_validate_fields(struct conn_state *cs)
 
 		if (f[i].type == FT_FILE) {
 			if (fv->upload == NULL && (f[i].flags & FIELD_REQUIRED))
-				msg = "is required";
+				msg = N_("is required");
 			goto record;
 		}
 		for (struct raw_field *rf = cs->fields; rf; rf = rf->next)

@@ -243,10 +243,27 @@ render_error_template(void)
 	return error_name;
 }
 
+/* TRANSLATORS: the months as dates show them, "29 Nov 2026, 06:20 UTC"
+ * (abbreviated where the language abbreviates) */
+static const char *const month_names[12] = {
+	N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+	N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+};
+
+void
+render_time_text(const struct tm *tm, char *out, size_t len)
+{
+	int m = tm->tm_mon >= 0 && tm->tm_mon < 12 ? tm->tm_mon : 0;
+
+	snprintf(out, len, "%02d %s %04d, %02d:%02d UTC", tm->tm_mday,
+		 _(month_names[m]), tm->tm_year + 1900, tm->tm_hour,
+		 tm->tm_min);
+}
+
 void
 render_add_times(json_t *rows, const char *key)
 {
-	char iso_key[64], text_key[64], iso[32], text[40];
+	char iso_key[64], text_key[64], iso[32], text[80];
 	json_t *row;
 	size_t i;
 
@@ -262,7 +279,7 @@ render_add_times(json_t *rows, const char *key)
 		t = (time_t)json_integer_value(v);
 		gmtime_r(&t, &tm);
 		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		strftime(text, sizeof(text), "%d %b %Y, %H:%M UTC", &tm);
+		render_time_text(&tm, text, sizeof(text));
 		json_object_set_new(row, iso_key, json_string(iso));
 		json_object_set_new(row, text_key, json_string(text));
 	}

@@ -17,6 +17,7 @@
 #define ALLIANCE_RENDER_H
 
 #include <jansson.h>
+#include <time.h>
 
 #include "http.h"
 #include "util.h"
@@ -61,8 +62,12 @@ int render_template(const char *tmpl, json_t *model, struct buf *out);
 
 /* For each row object of rows whose key holds unix seconds, adds
  * key_iso ("2026-11-29T06:20:00Z") and key_text ("29 Nov 2026, 06:20
- * UTC") for templates. */
+ * UTC", the month in the current language: render_time_text) for
+ * templates. */
 void render_add_times(json_t *rows, const char *key);
+/* tm (UTC) as "29 Nov 2026, 06:20 UTC" into out[0..len) (80 bytes is
+ * always enough), the month's name in the current language (i18n.h). */
+void render_time_text(const struct tm *tm, char *out, size_t len);
 
 /* Markdown to safe HTML (no raw HTML, no javascript: links): a new JSON
  * string. md may be NULL (empty result). */

@@ -64,6 +64,13 @@ resp_error(struct resp *w, int status, const char *message)
 	w->model = json_pack("{s:o}", "error", err);
 }
 
+/* RESP_FAIL_MESSAGE (http.h, which xgettext does not read), written
+ * again here (the same text) for the catalog; resp_fail and http.c
+ * translate it. */
+static const char *const fail_msgid = N_("Something went wrong on our side. "
+					 "Nothing was changed; please try "
+					 "again.");
+
 void
 resp_fail(struct req *r, struct resp *w, const char *message)
 {
@@ -71,7 +78,7 @@ resp_fail(struct req *r, struct resp *w, const char *message)
 		db_rollback(r->db); /* nothing open: nothing done */
 	log_error("%s %s: failed on our side: rolled back, answered 500",
 		  http_method_name(r->method), r->path);
-	resp_error(w, 500, message ? message : RESP_FAIL_MESSAGE);
+	resp_error(w, 500, message ? message : _(fail_msgid));
 }
 
 void
@@ -113,23 +120,29 @@ resp_clear(struct resp *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* The title of an error page for status, in the current language. */
 static const char *
 reason(int status)
 {
+	const char *s;
+
 	switch (status) {
-	case 400: return "Bad request";
-	case 401: return "Please sign in";
-	case 403: return "Not allowed";
-	case 404: return "Page not found";
-	case 405: return "Method not allowed";
-	case 409: return "Conflict";
-	case 413: return "Too large";
-	case 415: return "Unsupported form encoding";
-	case 422: return "Please check the form";
-	case 429: return "Too many requests";
-	case 503: return "Unavailable";
-	default: return status >= 500 ? "Something went wrong" : "Error";
+	case 400: s = N_("Bad request"); break;
+	case 401: s = N_("Please sign in"); break;
+	case 403: s = N_("Not allowed"); break;
+	case 404: s = N_("Page not found"); break;
+	case 405: s = N_("Method not allowed"); break;
+	case 409: s = N_("Conflict"); break;
+	case 413: s = N_("Too large"); break;
+	case 415: s = N_("Unsupported form encoding"); break;
+	case 422: s = N_("Please check the form"); break;
+	case 429: s = N_("Too many requests"); break;
+	case 503: s = N_("Unavailable"); break;
+	default:
+		s = status >= 500 ? N_("Something went wrong") : N_("Error");
+		break;
 	}
+	return _(s);
 }
 
 static void
@@ -219,6 +232,9 @@ build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 					  "written as JSON",
 					  http_method_name(r->method), r->path);
 				w->status = 500;
+				/* English: reached only by a bug of ours
+				 * (a string that is not UTF-8 in a model),
+				 * so it stays a fixed literal */
 				buf_puts(out, "{\"error\":{\"status\":500,"
 					      "\"message\":\"Something went "
 					      "wrong on our side.\"}}");
@@ -239,7 +255,8 @@ build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 		buf_reset(out);
 		w->status = 500;
 		*ctype = "text/plain; charset=utf-8";
-		buf_puts(out, "Something went wrong on our side.\n");
+		buf_puts(out, _("Something went wrong on our side."));
+		buf_putc(out, '\n');
 	}
 }
 

@@ -32,6 +32,7 @@
 #include "db.h"
 #include "devsource.h"
 #include "embed.h"
+#include "i18n.h"
 #include "jobs.h"
 #include "mail.h"
 #include "maintenance.h"
@@ -206,7 +207,7 @@ serve_source_asset(struct req *r, struct resp *w, const char *name)
 	}
 	if (path == NULL || devsource_read(path, &data, &len) != 0) {
 		devsource_free(files, n > 0 ? (size_t)n : 0);
-		resp_error(w, 404, "There is no such file.");
+		resp_error(w, 404, _("There is no such file."));
 		return;
 	}
 	devsource_free(files, (size_t)n);
@@ -239,7 +240,7 @@ serve_asset(struct req *r, struct resp *w)
 		if (strcmp(assets[i].name, name) == 0)
 			a = &assets[i];
 	if (a == NULL) {
-		resp_error(w, 404, "There is no such file.");
+		resp_error(w, 404, _("There is no such file."));
 		return;
 	}
 	resp_header(w, "ETag", a->etag);
@@ -370,6 +371,7 @@ core_init(void)
 {
 	jobs_init();
 	mail_init();
+	search_init();
 }
 
 const struct module core_module = {

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/i18n.h"
+
 /* What a field may start with that a spreadsheet would run as a formula. */
 #define FORMULA_START "=+-@\t\r"
 
@@ -116,14 +118,15 @@ csv_read(const char *data, size_t len, struct csv_doc *doc,
 			  (unsigned char)data[1] == 0xFE) ||
 			 ((unsigned char)data[0] == 0xFE &&
 			  (unsigned char)data[1] == 0xFF))) {
-		snprintf(err, errlen, "line 1: the file is UTF-16 text; save it "
-				      "as \"CSV UTF-8\" and try again");
+		snprintf(err, errlen, "%s",
+			 _("line 1: the file is UTF-16 text; save it as \"CSV "
+			   "UTF-8\" and try again"));
 		return -1;
 	}
 	if (len >= 3 && memcmp(data, CSV_BOM, 3) == 0)
 		i = 3;
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		snprintf(err, errlen, "the CSV reader cannot start");
+		snprintf(err, errlen, "%s", _("the CSV reader cannot start"));
 		return -1;
 	}
 	/* one physical line (with its end) at a time */
@@ -140,11 +143,13 @@ csv_read(const char *data, size_t len, struct csv_doc *doc,
 		}
 		if (csv_parse(&p, data + i, j - i, on_field, on_row, &rd) !=
 		    j - i) {
-			snprintf(err, errlen,
-				 "line %zu: a quote mark out of place (a field "
-				 "with quotes must be wholly in quotes, and a "
-				 "quote inside it written twice: \"\")",
-				 rd.line);
+			snprintf(
+				err, errlen,
+				_("line %zu: a quote mark out of place (a "
+				  "field "
+				  "with quotes must be wholly in quotes, and a "
+				  "quote inside it written twice: \"\")"),
+				rd.line);
 			rc = -1;
 			break;
 		}
@@ -162,8 +167,8 @@ csv_read(const char *data, size_t len, struct csv_doc *doc,
 	}
 	if (rc == 0 && csv_fini(&p, on_field, on_row, &rd) != 0) {
 		snprintf(err, errlen,
-			 "line %zu: a quoted field starts here and is never "
-			 "closed (a quote mark is missing)",
+			 _("line %zu: a quoted field starts here and is never "
+			   "closed (a quote mark is missing)"),
 			 rd.start);
 		rc = -1;
 	}
@@ -309,14 +314,15 @@ csv_map_header(enum csv_kind k,
 	for (size_t i = 0; i < CSV_MAX_COLUMNS; i++)
 		h->col[i] = -1;
 	if (hdr == NULL) {
-		snprintf(err, errlen, "the file is empty: the first line must "
-				      "name the columns");
+		snprintf(err, errlen, "%s",
+			 _("the file is empty: the first line must name the "
+			   "columns"));
 		return -1;
 	}
 	if (hdr->bad_utf8) {
 		snprintf(err, errlen,
-			 "line %zu: the text is not UTF-8; save the file as "
-			 "\"CSV UTF-8\" and try again",
+			 _("line %zu: the text is not UTF-8; save the file as "
+			   "\"CSV UTF-8\" and try again"),
 			 hdr->line);
 		return -1;
 	}
@@ -332,13 +338,13 @@ csv_map_header(enum csv_kind k,
 		} else if (c == ncols) {
 			json_array_append_new(
 				warnings,
-				json_sprintf("Column %zu, \"%s\", is not one "
-					     "we know; it was ignored.",
+				json_sprintf(_("Column %zu, \"%s\", is not one "
+					       "we know; it was ignored."),
 					     i + 1, key));
 		} else if (h->col[c] != -1) {
 			snprintf(err, errlen,
-				 "line %zu: the column \"%s\" is named twice "
-				 "(columns %d and %zu)",
+				 _("line %zu: the column \"%s\" is named twice "
+				   "(columns %d and %zu)"),
 				 hdr->line, cols[c].name, h->col[c] + 1, i + 1);
 			rc = -1;
 		} else {
@@ -355,10 +361,12 @@ csv_map_header(enum csv_kind k,
 	}
 	if (rc == 0 && missing.len) {
 		snprintf(err, errlen,
-			 "line %zu: the header lacks required column%s: %s "
-			 "(the columns of %s are: ",
-			 hdr->line, strchr(buf_cstr(&missing), ',') ? "s" : "",
-			 buf_cstr(&missing), kind_names[k]);
+			 _n("line %zu: the header lacks required column: %s "
+			    "(the columns of %s are: ",
+			    "line %zu: the header lacks required columns: %s "
+			    "(the columns of %s are: ",
+			    strchr(buf_cstr(&missing), ',') ? 2 : 1),
+			 hdr->line, buf_cstr(&missing), kind_names[k]);
 		for (size_t c = 0; c < ncols; c++) {
 			size_t used = strlen(err);
 
@@ -418,8 +426,10 @@ choices_text(const struct field *f, char *out, size_t len)
 
 	out[0] = '\0';
 	for (size_t i = 0; f->choices[i] && used < len; i++) {
-		const char *sep = i == 0		   ? ""
-				  : f->choices[i + 1] == NULL ? " or "
+		const char *sep = i == 0 ? ""
+				  /* TRANSLATORS: before the last of a list of
+				   * choices, "public, members or hidden" */
+				  : f->choices[i + 1] == NULL ? _(" or ")
 							      : ", ";
 
 		used += (size_t)snprintf(out + used, len - used, "%s%s", sep,
@@ -472,13 +482,15 @@ check_organisation(const struct csv_header *h,
 	int bad = 0;
 
 	if (HAS("ecosoc_year") && !HAS("ecosoc_status")) {
-		csv_add_error(errors, line, "ecosoc_year is given without "
-						"an ecosoc_status");
+		csv_add_error(errors, line, "%s",
+			      _("ecosoc_year is given without "
+				"an ecosoc_status"));
 		bad++;
 	}
 	if (HAS("dgc_year") && !csv_get(h, vals, "dgc_associated")->num) {
-		csv_add_error(errors, line, "dgc_year is given but "
-						"dgc_associated is not yes");
+		csv_add_error(errors, line, "%s",
+			      _("dgc_year is given but "
+				"dgc_associated is not yes"));
 		bad++;
 	}
 	if (focal->present) {
@@ -486,10 +498,10 @@ check_organisation(const struct csv_header *h,
 
 		if (list == NULL) {
 			csv_add_error(errors, line,
-					  "focal_areas: \"%s\" is not a focal "
-					  "area's short name (like "
-					  "crime-prevention)",
-					  badslug);
+				      _("focal_areas: \"%s\" is not a focal "
+					"area's short name (like "
+					"crime-prevention)"),
+				      badslug);
 			free(badslug);
 			bad++;
 		} else {
@@ -510,14 +522,15 @@ check_person(const struct csv_header *h,
 	if (!HAS("organisation")) {
 		if (csv_get(h, vals, "main_contact")->num ||
 		    HAS("un_post") || HAS("un_rank")) {
-			csv_add_error(errors, line,
-					  "main_contact, un_post and un_rank "
-					  "need an organisation");
+			csv_add_error(errors, line, "%s",
+				      _("main_contact, un_post and un_rank "
+					"need an organisation"));
 			bad++;
 		}
 	} else if (HAS("un_rank") && !HAS("un_post")) {
-		csv_add_error(errors, line, "un_rank is given without an "
-						"un_post");
+		csv_add_error(errors, line, "%s",
+			      _("un_rank is given without an "
+				"un_post"));
 		bad++;
 	}
 	return bad;
@@ -530,19 +543,20 @@ check_membership(const struct csv_header *h,
 	int bad = 0;
 
 	if (HAS("organisation") == HAS("email")) {
-		csv_add_error(errors, line,
-				  HAS("email") ? "give an organisation or an "
-						 "email, not both"
-					       : "give the organisation (its "
-						 "slug) or the email of a "
-						 "person");
+		csv_add_error(errors, line, "%s",
+			      HAS("email") ? _("give an organisation or an "
+					       "email, not both")
+					   : _("give the organisation (its "
+					       "slug) or the email of a "
+					       "person"));
 		bad++;
 	}
 	if (HAS("period_start") && HAS("period_end") &&
 	    csv_get(h, vals, "period_end")->num <
 		    csv_get(h, vals, "period_start")->num) {
-		csv_add_error(errors, line, "period_end is before "
-						"period_start");
+		csv_add_error(errors, line, "%s",
+			      _("period_end is before "
+				"period_start"));
 		bad++;
 	}
 	return bad;
@@ -559,17 +573,17 @@ csv_check(const struct csv_header *h,
 	memset(vals, 0, sizeof(*vals));
 	if (row->bad_utf8) {
 		csv_add_error(errors, row->line,
-				  "the text is not UTF-8 (field %d); save the "
-				  "file as \"CSV UTF-8\" and try again",
-				  row->bad_utf8);
+			      _("the text is not UTF-8 (field %d); save the "
+				"file as \"CSV UTF-8\" and try again"),
+			      row->bad_utf8);
 		return 1;
 	}
 	for (size_t i = h->n; i < row->n; i++) {
 		if (row->len[i] != 0) {
 			csv_add_error(errors, row->line,
-					  "field %zu is beyond the %zu columns "
-					  "of the header",
-					  i + 1, h->n);
+				      _("field %zu is beyond the %zu columns "
+					"of the header"),
+				      i + 1, h->n);
 			bad++;
 			break;
 		}
@@ -593,7 +607,7 @@ csv_check(const struct csv_header *h,
 		}
 		if (raw && memchr(raw, '\0', n) != NULL) {
 			csv_add_error(errors, row->line,
-					  "%s holds a NUL character", f->name);
+				      _("%s holds a NUL character"), f->name);
 			bad++;
 		} else if (validate_field(f, raw, n, &vals->v[c], &msg) != 0) {
 			char list[200];
@@ -601,11 +615,11 @@ csv_check(const struct csv_header *h,
 			if (f->type == FT_CHOICE && n > 0) {
 				choices_text(f, list, sizeof(list));
 				csv_add_error(errors, row->line,
-						  "%s must be %s, not \"%.60s\"",
-						  f->name, list, raw);
+					      _("%s must be %s, not \"%.60s\""),
+					      f->name, list, raw);
 			} else {
 				csv_add_error(errors, row->line, "%s %s",
-						  f->name, msg);
+					      f->name, _(msg));
 			}
 			bad++;
 		}

@@ -47,6 +47,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/fold.h"
+#include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "membership/membership.h"
@@ -106,18 +107,8 @@ static const char *const import_sql_text[I__MAX] = {
 		"INSERT INTO memberships (level_id, organisation_id,"
 		" person_id, state, state_since, period_start, period_end,"
 		" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	/* the columns of csv.c, in order */
-	[I_EXPORT_ORGS] =
-		"SELECT o.slug, o.name, o.acronym, o.country, o.website,"
-		" o.description_md, o.contact_address, o.visibility,"
-		" o.ecosoc_status, o.ecosoc_year,"
-		" CASE WHEN o.dgc_associated <> 0 THEN 'yes' ELSE 'no' END,"
-		" o.dgc_year,"
-		" (SELECT group_concat(slug, ';') FROM (SELECT fa.slug"
-		"   FROM organisation_focal_areas ofa"
-		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
-		"   WHERE ofa.organisation_id = o.id ORDER BY fa.slug))"
-		" FROM organisations o ORDER BY o.id",
+	/* I_EXPORT_ORGS: the focal areas folded into one column, each
+	 * backend's own aggregate (below) */
 	[I_EXPORT_PEOPLE] =
 		"SELECT p.email, p.name, p.country, p.languages, p.expertise,"
 		" p.role, o.slug,"
@@ -140,6 +131,36 @@ static const char *const import_sql_text[I__MAX] = {
 };
 
 struct db_sql import_sql = {"import", import_sql_text, I__MAX, 0};
+
+/* The columns of csv.c, in order; the focal areas' slugs in order, joined
+ * by ';' (SQLite's group_concat, PostgreSQL's string_agg). */
+#define EXPORT_ORGS(focal)                                                     \
+	"SELECT o.slug, o.name, o.acronym, o.country, o.website,"              \
+	" o.description_md, o.contact_address, o.visibility,"                  \
+	" o.ecosoc_status, o.ecosoc_year,"                                     \
+	" CASE WHEN o.dgc_associated <> 0 THEN 'yes' ELSE 'no' END,"           \
+	" o.dgc_year, (" focal ") FROM organisations o ORDER BY o.id"
+static const char *const import_sql_text_sqlite[I__MAX] = {
+	[I_EXPORT_ORGS] = EXPORT_ORGS(
+		"SELECT group_concat(slug, ';') FROM (SELECT fa.slug"
+		"   FROM organisation_focal_areas ofa"
+		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
+		"   WHERE ofa.organisation_id = o.id ORDER BY fa.slug)"),
+};
+static const char *const import_sql_text_pg[I__MAX] = {
+	[I_EXPORT_ORGS] = EXPORT_ORGS(
+		"SELECT string_agg(fa.slug, ';' ORDER BY fa.slug)"
+		"   FROM organisation_focal_areas ofa"
+		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
+		"   WHERE ofa.organisation_id = o.id"),
+};
+
+void
+import_sql_variants(void)
+{
+	db_register_variant(&import_sql, "sqlite", import_sql_text_sqlite);
+	db_register_variant(&import_sql, "pg", import_sql_text_pg);
+}
 
 /* What one run needs besides the row: memory, the time, what this file
  * has made so far (value -> line). */
@@ -288,9 +309,9 @@ focal_ids(struct run *run, const char *list, size_t line, int64_t *ids,
 			return -1;
 		if (id == 0) {
 			csv_add_error(run->im->errors, line,
-					  "focal_areas: there is no focal area "
-					  "\"%.*s\"",
-					  (int)len, list);
+				      _("focal_areas: there is no focal area "
+					"\"%.*s\""),
+				      (int)len, list);
 			return 1;
 		}
 		if (*n < max)
@@ -320,15 +341,15 @@ import_organisation(struct run *run, struct csv_values *vals,
 	free(f);
 	if ((prev = seen_before(run, "name", key, line)) != 0) {
 		csv_add_error(errors, line,
-				  "the organisation \"%s\" is also on line %zu",
-				  name, prev);
+			      _("the organisation \"%s\" is also on line %zu"),
+			      name, prev);
 		return 1;
 	}
 	if ((other = org_with_key(run, key, &dberr)) != NULL) {
 		csv_add_error(errors, line,
-				  "an organisation named \"%s\" exists already "
-				  "(%s)",
-				  name, other);
+			      _("an organisation named \"%s\" exists already "
+				"(%s)"),
+			      name, other);
 		return 1;
 	}
 	if (dberr)
@@ -336,17 +357,17 @@ import_organisation(struct run *run, struct csv_values *vals,
 	if (slug) {
 		if ((prev = seen_before(run, "slug", slug, line)) != 0) {
 			csv_add_error(errors, line,
-					  "the slug %s is also on line %zu",
-					  slug, prev);
+				      _("the slug %s is also on line %zu"),
+				      slug, prev);
 			return 1;
 		}
 		if ((id = org_by_slug(run, slug)) != 0) {
 			if (id < 0)
 				return -1;
 			csv_add_error(errors, line,
-					  "the slug %s is taken by another "
-					  "organisation",
-					  slug);
+				      _("the slug %s is taken by another "
+					"organisation"),
+				      slug);
 			return 1;
 		}
 	} else if ((slug = free_slug(run, key)) == NULL) {
@@ -417,33 +438,33 @@ import_person(struct run *run, struct csv_values *vals, size_t line)
 	for (char *p = lower; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	if ((prev = seen_before(run, "email", lower, line)) != 0) {
-		csv_add_error(errors, line, "%s is also on line %zu", email,
-				  prev);
+		csv_add_error(errors, line, _("%s is also on line %zu"), email,
+			      prev);
 		return 1;
 	}
 	if ((id = person_by_email(run, email)) != 0) {
 		if (id < 0)
 			return -1;
 		csv_add_error(errors, line,
-				  "%s has an account already (import does not "
-				  "change existing people)",
-				  email);
+			      _("%s has an account already (import does not "
+				"change existing people)"),
+			      email);
 		return 1;
 	}
 	if (strcmp(role, "admin") == 0 && !run->im->allow_admin) {
-		csv_add_error(errors, line,
-				  "role admin is given only from the command "
-				  "line (alliance import); here: member or "
-				  "editor");
+		csv_add_error(errors, line, "%s",
+			      _("role admin is given only from the command "
+				"line (alliance import); here: member or "
+				"editor"));
 		return 1;
 	}
 	if (org_slug && (org = org_by_slug(run, org_slug)) <= 0) {
 		if (org < 0)
 			return -1;
 		csv_add_error(errors, line,
-				  "no organisation has the slug %s (import the "
-				  "organisations first)",
-				  org_slug);
+			      _("no organisation has the slug %s (import the "
+				"organisations first)"),
+			      org_slug);
 		return 1;
 	}
 
@@ -509,7 +530,7 @@ import_membership(struct run *run, struct csv_values *vals,
 		if (rc != DB_DONE)
 			return -1;
 		csv_add_error(errors, line,
-				  "there is no membership level %s", level);
+			      _("there is no membership level %s"), level);
 		return 1;
 	}
 	level_id = db_col_int(st, 0);
@@ -520,34 +541,34 @@ import_membership(struct run *run, struct csv_values *vals,
 	if (S("organisation")) {
 		if (strcmp(kind, "organisation") != 0) {
 			csv_add_error(errors, line,
-					  "the level %s is for individuals: give "
-					  "an email, not an organisation",
-					  level);
+				      _("the level %s is for individuals: give "
+					"an email, not an organisation"),
+				      level);
 			return 1;
 		}
 		if ((org = org_by_slug(run, S("organisation"))) <= 0) {
 			if (org < 0)
 				return -1;
 			csv_add_error(errors, line,
-					  "no organisation has the slug %s",
-					  S("organisation"));
+				      _("no organisation has the slug %s"),
+				      S("organisation"));
 			return 1;
 		}
 	} else {
 		if (strcmp(kind, "individual") != 0) {
 			csv_add_error(errors, line,
-					  "the level %s is for organisations: "
-					  "give an organisation, not an email",
-					  level);
+				      _("the level %s is for organisations: "
+					"give an organisation, not an email"),
+				      level);
 			return 1;
 		}
 		if ((person = person_by_email(run, S("email"))) <= 0) {
 			if (person < 0)
 				return -1;
 			csv_add_error(errors, line,
-					  "nobody has the address %s (import "
-					  "the people first)",
-					  S("email"));
+				      _("nobody has the address %s (import "
+					"the people first)"),
+				      S("email"));
 			return 1;
 		}
 	}
@@ -562,9 +583,10 @@ import_membership(struct run *run, struct csv_values *vals,
 		period_format(e, end);
 	}
 	if (strcmp(end, start) < 0) {
-		csv_add_error(errors, line, "period_end %s is before the "
-						"period's start %s",
-				  end, start);
+		csv_add_error(errors, line,
+			      _("period_end %s is before the "
+				"period's start %s"),
+			      end, start);
 		return 1;
 	}
 	if ((st = db_stmt(run->db, &import_sql, I_MEMBERSHIP_EXISTS)) == NULL)
@@ -579,8 +601,8 @@ import_membership(struct run *run, struct csv_values *vals,
 		if (id < 0)
 			return -1;
 		csv_add_error(errors, line,
-				  "this membership (%s from %s) exists already",
-				  level, start);
+			      _("this membership (%s from %s) exists already"),
+			      level, start);
 		return 1;
 	}
 	if ((st = db_stmt(run->db, &import_sql, I_MEMBERSHIP_INSERT)) == NULL)
@@ -631,8 +653,9 @@ import_run(struct db *db, const char *data, size_t len,
 	}
 	im->rows = doc.nrows - 1;
 	if (im->rows == 0) {
-		csv_add_error(im->errors, 0, "the file has a header but no "
-						 "rows to import");
+		csv_add_error(im->errors, 0, "%s",
+			      _("the file has a header but no "
+				"rows to import"));
 		csv_doc_free(&doc);
 		return 1;
 	}

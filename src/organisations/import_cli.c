@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/command.h"
+#include "core/i18n.h"
 #include "core/util.h"
 
 struct bar {
@@ -48,15 +49,15 @@ read_file(const char *path, size_t *len)
 	size_t n;
 
 	if (f == NULL) {
-		fprintf(stderr, "alliance import: cannot read %s: %s\n", path,
-			strerror(errno));
+		fprintf(stderr, _("alliance import: cannot read %s: %s\n"),
+			path, strerror(errno));
 		return NULL;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		buf_put(&b, chunk, n);
 	if (ferror(f)) {
-		fprintf(stderr, "alliance import: cannot read %s: %s\n", path,
-			strerror(errno));
+		fprintf(stderr, _("alliance import: cannot read %s: %s\n"),
+			path, strerror(errno));
 		if (f != stdin)
 			fclose(f);
 		buf_free(&b);
@@ -79,9 +80,9 @@ import_command(struct db *db, int argc, char **argv, int dry_run)
 	int rc;
 
 	if (kind < 0 || argc < 2) {
-		fprintf(stderr, "usage: alliance import organisations|people|"
-				"memberships FILE.csv [--dry-run] [--data "
-				"DIR]\n");
+		fprintf(stderr, _("usage: %s\n"),
+			"alliance import organisations|people|memberships "
+			"FILE.csv [--dry-run] [--data DIR]");
 		return 2;
 	}
 	if ((data = read_file(argv[1], &len)) == NULL)
@@ -102,31 +103,36 @@ import_command(struct db *db, int argc, char **argv, int dry_run)
 	if (bar.shown)
 		fputc('\n', stderr);
 	json_array_foreach (im.warnings, i, e)
-		fprintf(stderr, "alliance import: %s\n", json_string_value(e));
+		fprintf(stderr, _("alliance import: %s\n"),
+			json_string_value(e));
 	json_array_foreach (im.errors, i, e) {
 		json_int_t line = json_integer_value(json_object_get(e, "line"));
 		const char *msg = json_string_value(json_object_get(e, "message"));
 
 		if (line > 0)
-			fprintf(stderr, "%s: line %lld: %s\n", argv[1],
+			fprintf(stderr, _("%s: line %lld: %s\n"), argv[1],
 				(long long)line, msg);
 		else
 			fprintf(stderr, "%s: %s\n", argv[1], msg);
 	}
 	if (rc < 0)
-		fprintf(stderr, "alliance import: the database failed; nothing "
-				"was imported\n");
+		fprintf(stderr, "%s\n",
+			_("alliance import: the database failed; nothing was "
+			  "imported"));
 	else if (rc > 0)
-		fprintf(stderr, "alliance import: %zu bad row%s; nothing was "
-				"imported\n",
-			json_array_size(im.errors),
-			json_array_size(im.errors) == 1 ? "" : "s");
+		fprintf(stderr,
+			_n("alliance import: %zu bad row; nothing was "
+			   "imported\n",
+			   "alliance import: %zu bad rows; nothing was "
+			   "imported\n",
+			   json_array_size(im.errors)),
+			json_array_size(im.errors));
 	else if (im.dry_run)
-		printf("alliance import: dry run: all %zu %s rows are good; "
-		       "nothing was changed\n",
+		printf(_("alliance import: dry run: all %zu %s rows are good; "
+			 "nothing was changed\n"),
 		       im.rows, csv_kind_name(im.kind));
 	else
-		printf("alliance import: %zu %s imported\n", im.imported,
+		printf(_("alliance import: %zu %s imported\n"), im.imported,
 		       csv_kind_name(im.kind));
 	json_decref(im.errors);
 	json_decref(im.warnings);
@@ -141,16 +147,18 @@ import_export_command(struct db *db, int argc, char **argv)
 	int rc = 0;
 
 	if (kind < 0) {
-		fprintf(stderr, "usage: alliance export organisations|people|"
-				"memberships [--data DIR] > FILE.csv\n");
+		fprintf(stderr, _("usage: %s\n"),
+			"alliance export organisations|people|memberships "
+			"[--data DIR] > FILE.csv");
 		return 2;
 	}
 	if (import_export(db, (enum csv_kind)kind, &b) != 0) {
-		fprintf(stderr, "alliance export: the database failed\n");
+		fprintf(stderr, "%s\n",
+			_("alliance export: the database failed"));
 		rc = 1;
 	} else if (fwrite(b.data, 1, b.len, stdout) != b.len ||
 		   fflush(stdout) != 0) {
-		fprintf(stderr, "alliance export: cannot write: %s\n",
+		fprintf(stderr, _("alliance export: cannot write: %s\n"),
 			strerror(errno));
 		rc = 1;
 	}
@@ -196,20 +204,21 @@ const struct module_command import_commands[] = {
 	{.name = "import", .run = cmd_import,
 	 .usage = "organisations|people|memberships FILE.csv [--dry-run] "
 		  "[--data DIR]",
-	 .help = "Imports a CSV file (UTF-8, a header row naming the columns) "
-		 "in one transaction:\n"
-		 "every row or none.  Each bad row is listed with its line; "
-		 "--dry-run checks\n"
-		 "and changes nothing.  Exit 0 done, 1 bad rows (nothing "
-		 "imported).",
-	 .summary = "import KIND FILE   organisations, people or memberships "
-		    "from CSV", .options = import_options},
+	 .help = N_("Imports a CSV file (UTF-8, a header row naming the "
+		    "columns) in one transaction:\n"
+		    "every row or none.  Each bad row is listed with its line; "
+		    "--dry-run checks\n"
+		    "and changes nothing.  Exit 0 done, 1 bad rows (nothing "
+		    "imported)."),
+	 .summary = N_("import KIND FILE   organisations, people or "
+		       "memberships from CSV"),
+	 .options = import_options},
 	{.name = "export", .run = cmd_export,
 	 .usage = "organisations|people|memberships [--data DIR] > FILE.csv",
-	 .help = "Writes every organisation, person or membership as CSV "
-		 "(UTF-8 with a BOM,\n"
-		 "CRLF) in the columns import reads.",
-	 .summary = "export KIND   organisations, people or memberships as "
-		    "CSV"},
+	 .help = N_("Writes every organisation, person or membership as CSV "
+		    "(UTF-8 with a BOM,\n"
+		    "CRLF) in the columns import reads."),
+	 .summary = N_("export KIND   organisations, people or memberships "
+		       "as CSV")},
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };

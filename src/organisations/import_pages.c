@@ -13,6 +13,7 @@
 
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "membership/membership.h"
 
@@ -21,17 +22,22 @@
 
 static const char *const kind_choices[] = {"organisations", "people",
 					   "memberships", NULL};
+/* The kinds as people read them (the values are the CLI's and the export
+ * files' names, which stay English). */
+static const char *const kind_labels[] = {N_("organisations"), N_("people"),
+					  N_("memberships")};
 
 static const struct field import_fields[] = {
 	{.name = "kind", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = kind_choices, .label = "What the file holds"},
+	 .choices = kind_choices, .label = N_("What the file holds")},
 	{.name = "file", .type = FT_FILE, .flags = FIELD_REQUIRED,
-	 .label = "CSV file"},
-	{.name = "dry_run", .type = FT_BOOL, .label = "Dry run"},
+	 .label = N_("CSV file")},
+	{.name = "dry_run", .type = FT_BOOL, .label = N_("Dry run")},
 	{0},
 };
 
-/* The form's model; kind chosen as typed. */
+/* The form's model; kind chosen as typed.  The column names stay English:
+ * they are the file format. */
 static json_t *
 form_model(struct req *r)
 {
@@ -52,13 +58,13 @@ form_model(struct req *r)
 				buf_putc(&b, '*');
 		}
 		json_array_append_new(
-			kinds, json_pack("{s:s,s:b}", "value", kind_choices[k],
-					 "selected",
-					 strcmp(chosen, kind_choices[k]) == 0));
-		json_array_append_new(cols,
-				      json_pack("{s:s,s:s}", "kind",
-						kind_choices[k], "columns",
-						buf_cstr(&b)));
+			kinds,
+			json_pack("{s:s,s:s,s:b}", "value", kind_choices[k],
+				  "label", _(kind_labels[k]), "selected",
+				  strcmp(chosen, kind_choices[k]) == 0));
+		json_array_append_new(cols, json_pack("{s:s,s:s}", "kind",
+						      _(kind_labels[k]),
+						      "columns", buf_cstr(&b)));
 		buf_free(&b);
 	}
 	return json_pack("{s:o,s:o,s:b,s:I}", "kinds", kinds, "columns", cols,
@@ -71,7 +77,8 @@ static void
 import_form(struct req *r, struct resp *w)
 {
 	membership_admin_page(r, w, 200, "organisations/templates/import.html",
-			   "Import from CSV", "/admin/import", form_model(r));
+			      _("Import from CSV"), "/admin/import",
+			      form_model(r));
 }
 
 /* The upload's bytes (malloc'd), or NULL with *why set. */
@@ -81,12 +88,12 @@ read_upload(const struct upload *u, size_t *len, const char **why)
 	FILE *f = fopen(u->tmp_path, "rb");
 	char *data;
 
-	*why = "The file could not be read; please send it again.";
+	*why = _("The file could not be read; please send it again.");
 	if (f == NULL)
 		return NULL;
 	if (u->size > IMPORT_MAX_FILE) {
 		fclose(f);
-		*why = "The file is larger than 10 MB; split it in parts.";
+		*why = _("The file is larger than 10 MB; split it in parts.");
 		return NULL;
 	}
 	data = xmalloc((size_t)u->size + 1);
@@ -113,15 +120,16 @@ import_send(struct req *r, struct resp *w)
 
 	if (r->errors || up == NULL) {
 		m = form_model(r);
-		json_object_set_new(m, "error_list",
-				    r->errors ? resp_error_list(r->errors)
-					      : json_pack("[{s:s,s:s}]", "field",
-							  "file", "message",
-							  "Choose a CSV file"));
+		json_object_set_new(
+			m, "error_list",
+			r->errors
+				? resp_error_list(r->errors)
+				: json_pack("[{s:s,s:s}]", "field", "file",
+					    "message", _("Choose a CSV file")));
 		json_object_set_new(m, "has_errors", json_true());
 		membership_admin_page(r, w, 422,
 				      "organisations/templates/import.html",
-				      "Import from CSV", "/admin/import", m);
+				      _("Import from CSV"), "/admin/import", m);
 		return;
 	}
 	if ((data = read_upload(up, &len, &why)) == NULL) {
@@ -139,22 +147,24 @@ import_send(struct req *r, struct resp *w)
 	if (rc < 0) {
 		json_decref(im.errors);
 		json_decref(im.warnings);
-		resp_error(w, 500, "Something went wrong on our side. Nothing "
-				   "was imported; please try again.");
+		resp_error(w, 500,
+			   _("Something went wrong on our side. Nothing was "
+			     "imported; please try again."));
 		return;
 	}
 	m = json_pack("{s:s,s:s,s:b,s:b,s:I,s:I,s:I,s:o,s:o}", "kind",
-		      csv_kind_name(im.kind), "file", im.source,
-		      "dry_run", im.dry_run, "ok", rc == 0, "rows",
-		      (json_int_t)im.rows, "imported", (json_int_t)im.imported,
-		      "bad", (json_int_t)json_array_size(im.errors), "errors",
+		      _(kind_labels[im.kind]), "file", im.source, "dry_run",
+		      im.dry_run, "ok", rc == 0, "rows", (json_int_t)im.rows,
+		      "imported", (json_int_t)im.imported, "bad",
+		      (json_int_t)json_array_size(im.errors), "errors",
 		      im.errors, "warnings", im.warnings);
-	membership_admin_page(r, w, rc == 0 ? 200 : 422,
-			   "organisations/templates/import_result.html",
-			   rc == 0 ? (im.dry_run ? "Dry run: every row is good"
-						 : "Import done")
-				   : "Nothing was imported",
-			   "/admin/import", m);
+	membership_admin_page(
+		r, w, rc == 0 ? 200 : 422,
+		"organisations/templates/import_result.html",
+		rc == 0 ? (im.dry_run ? _("Dry run: every row is good")
+				      : _("Import done"))
+			: _("Nothing was imported"),
+		"/admin/import", m);
 }
 
 /* GET /admin/export/KIND.csv */
@@ -168,8 +178,9 @@ export_csv(struct req *r, struct resp *w, enum csv_kind kind)
 
 	if (import_export(r->db, kind, &b) != 0) {
 		buf_free(&b);
-		resp_error(w, 500, "The export failed on our side; please try "
-				   "again.");
+		resp_error(w, 500,
+			   _("The export failed on our side; please try "
+			     "again."));
 		return;
 	}
 	gmtime_r(&t, &tm);
@@ -228,7 +239,7 @@ static const struct route import_routes[] = {
 
 /* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry import_menu[] = {
-	{"/admin/import", "Import/Export", 70},
+	{"/admin/import", N_("Import/Export"), 70},
 };
 
 const struct module import_module = {
@@ -236,6 +247,7 @@ const struct module import_module = {
 	.routes = import_routes,
 	.nroutes = ARRAY_LEN(import_routes),
 	.sql = &import_sql,
+	.init = import_sql_variants,
 	.admin_menu = import_menu,
 	.nadmin_menu = ARRAY_LEN(import_menu),
 	.commands = import_commands,

@@ -26,6 +26,7 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "membership/membership.h"
 #include "organisations/organisations_int.h"
@@ -83,16 +84,16 @@ manage_init(void)
 
 static const char *const visibility_values[] = {"public", "members",
 						"hidden", NULL};
-static const char *const visibility_labels[] = {"Public", "Members only",
-						"Hidden"};
+static const char *const visibility_labels[] = {
+	N_("Public"), N_("Members only"), N_("Hidden")};
 static const char *const visibility_texts[] = {
-	"Anyone can find it in the directory and open its page, without "
-	"signing in.",
-	"Only signed-in members of the Alliance see it in the directory; "
-	"visitors and search engines do not.",
-	"It is not in the directory at all: only its own representatives and "
-	"the secretariat see it. Choose this when being known as a member "
-	"could put your staff or partners at risk."};
+	N_("Anyone can find it in the directory and open its page, without "
+	   "signing in."),
+	N_("Only signed-in members of the Alliance see it in the directory; "
+	   "visitors and search engines do not."),
+	N_("It is not in the directory at all: only its own representatives "
+	   "and the secretariat see it. Choose this when being known as a "
+	   "member could put your staff or partners at risk.")};
 
 static int
 this_year(void)
@@ -119,8 +120,9 @@ manage_org_or_respond(struct req *r, struct resp *w)
 		goto failed;
 	if (json_is_null(org)) {
 		json_decref(org);
-		resp_error(w, 404, "There is no member organisation at this "
-				   "address.");
+		resp_error(w, 404,
+			   _("There is no member organisation at this "
+			     "address."));
 		return NULL;
 	}
 	return org;
@@ -205,16 +207,17 @@ in_list(const char *list, const char *slug)
 }
 
 /* Options for radio buttons or a <select>: [{value, label, selected}] and,
- * with texts, a sentence each. */
+ * with texts, a sentence each; labels and texts (marked with N_) in the
+ * current language. */
 static json_t *
 choices(const char *const *values, const char *const *labels,
 	const char *const *texts, const char *current)
 {
-	json_t *a = membership_options(values, labels, current);
+	json_t *a = organisations_options(values, labels, current);
 
 	for (size_t i = 0; texts && values[i]; i++)
 		json_object_set_new(json_array_get(a, i), "text",
-				    json_string(texts[i]));
+				    json_string(_(texts[i])));
 	return a;
 }
 
@@ -248,6 +251,20 @@ input_of_org(json_t *org)
 			json_sprintf("%lld", (long long)membership_int(
 						     org, "dgc_year")));
 	return in;
+}
+
+/* The edit page's title, "Edit NAME", in the current language (in r's
+ * arena). */
+static const char *
+edit_title(struct req *r, const char *name)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+
+	i18n_format(&b, _("Edit {name}"), "name", name, NULL);
+	out = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
 }
 
 /*
@@ -303,10 +320,8 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 	json_decref(un);
 	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
-	resp_page(
-		w, status, "organisations/templates/manage_edit.html",
-		arena_printf(r->arena, "Edit %s", membership_str(org, "name")),
-		model);
+	resp_page(w, status, "organisations/templates/manage_edit.html",
+		  edit_title(r, membership_str(org, "name")), model);
 }
 
 static void
@@ -341,8 +356,8 @@ check_focal(struct req *r)
 
 		if (!in_list(buf_cstr(&all), slug))
 			membership_add_error(r, "focal",
-					  "Focal areas: choose among the "
-					  "listed ones");
+					     _("Focal areas: choose among the "
+					       "listed ones"));
 		p += len;
 		if (*p == ',')
 			p++;
@@ -363,20 +378,23 @@ check_un_status(struct req *r)
 
 	if (ey->present && !req_value(r, "ecosoc_status")->present)
 		membership_add_error(r, "ecosoc_year",
-				  "Year ECOSOC status was granted: choose the "
-				  "status too, or leave the year empty");
+				     _("Year ECOSOC status was granted: choose "
+				       "the status too, or leave the year "
+				       "empty"));
 	else if (ey->present && ey->num > year)
 		membership_add_error(r, "ecosoc_year",
-				  "Year ECOSOC status was granted cannot be in "
-				  "the future");
+				     _("Year ECOSOC status was granted cannot "
+				       "be in the future"));
 	if (dy->present && req_value(r, "dgc_associated")->num != 1)
 		membership_add_error(r, "dgc_year",
-				  "Year of association with the DGC: tick the "
-				  "association too, or leave the year empty");
+				     _("Year of association with the DGC: tick "
+				       "the association too, or leave the year "
+				       "empty"));
 	else if (dy->present && dy->num > year)
-		membership_add_error(r, "dgc_year",
-				  "Year of association with the DGC cannot be "
-				  "in the future");
+		membership_add_error(
+			r, "dgc_year",
+			_("Year of association with the DGC cannot "
+			  "be in the future"));
 }
 
 /* The organisation's fields as the audit records them; json_null for an
@@ -527,10 +545,11 @@ edit_save(struct req *r, struct resp *w)
 		/* the same words for every taken name: the other one may be
 		 * hidden, and nothing of it is shown */
 		db_rollback(r->db);
-		membership_add_error(r, "name",
-				  "Name: another organisation already uses "
-				  "this name; choose another or contact the "
-				  "secretariat");
+		membership_add_error(
+			r, "name",
+			_("Name: another organisation already uses "
+			  "this name; choose another or contact the "
+			  "secretariat"));
 		edit_page(r, w, 409, org);
 		goto done;
 	}
@@ -591,28 +610,31 @@ static const struct field edit_form_fields[] = {
 
 static const struct field edit_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
-	{.name = "acronym", .type = FT_TEXT, .maxlen = 30, .label = "Acronym"},
+	 .maxlen = 200, .label = N_("Name")},
+	{.name = "acronym", .type = FT_TEXT, .maxlen = 30,
+	 .label = N_("Acronym")},
 	{.name = "country", .type = FT_COUNTRY, .flags = FIELD_REQUIRED,
-	 .label = "Country"},
-	{.name = "website", .type = FT_URL, .maxlen = 300, .label = "Website"},
+	 .label = N_("Country")},
+	{.name = "website", .type = FT_URL, .maxlen = 300,
+	 .label = N_("Website")},
 	{.name = "description", .type = FT_TEXTAREA, .maxlen = 5000,
-	 .label = "What the organisation does"},
+	 .label = N_("What the organisation does")},
 	{.name = "contact_address", .type = FT_TEXTAREA, .maxlen = 1000,
-	 .label = "Postal address"},
+	 .label = N_("Postal address")},
 	{.name = "focal", .type = FT_SLUG, .flags = FIELD_MULTI, .maxlen = 60,
-	 .label = "Focal areas"},
+	 .label = N_("Focal areas")},
 	{.name = "visibility", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = visibility_values, .label = "Directory visibility"},
+	 .choices = visibility_values, .label = N_("Directory visibility")},
 	/* administrators only; ignored for everyone else */
 	{.name = "ecosoc_status", .type = FT_CHOICE, .choices = organisations_ecosoc_values,
-	 .label = "ECOSOC consultative status"},
+	 .label = N_("ECOSOC consultative status")},
 	{.name = "ecosoc_year", .type = FT_YEAR, .min = 1946, .max = 2100,
-	 .label = "Year ECOSOC status was granted"},
+	 .label = N_("Year ECOSOC status was granted")},
 	{.name = "dgc_associated", .type = FT_BOOL,
-	 .label = "Association with the Department of Global Communications"},
+	 .label = N_("Association with the Department of Global "
+		     "Communications")},
 	{.name = "dgc_year", .type = FT_YEAR, .min = 1946, .max = 2100,
-	 .label = "Year of association with the DGC"},
+	 .label = N_("Year of association with the DGC")},
 	{0},
 };
 

@@ -8,7 +8,9 @@
  */
 #include "organisations.h"
 
+#include <assert.h>
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +19,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/fold.h"
+#include "core/i18n.h"
 #include "core/mail.h"
 #include "core/util.h"
 #include "membership/membership.h"
@@ -40,15 +43,28 @@ struct db_sql organisations_sql = {"organisations", organisations_sql_text,
 
 const char *const organisations_ecosoc_values[] = {"general", "special",
 						   "roster", NULL};
-const char *const organisations_ecosoc_labels[] = {"General", "Special",
-						   "Roster"};
+const char *const organisations_ecosoc_labels[] = {N_("General"), N_("Special"),
+						   N_("Roster")};
 const char *const organisations_post_values[] = {"vienna", "new-york", "geneva",
 						 NULL};
-const char *const organisations_post_labels[] = {"Vienna", "New York",
-						 "Geneva"};
+const char *const organisations_post_labels[] = {N_("Vienna"), N_("New York"),
+						 N_("Geneva")};
 const char *const organisations_rank_values[] = {"main", "alternate", NULL};
-const char *const organisations_rank_labels[] = {"Main representative",
-						 "Alternate"};
+const char *const organisations_rank_labels[] = {N_("Main representative"),
+						 N_("Alternate")};
+
+json_t *
+organisations_options(const char *const *values, const char *const *labels,
+		      const char *current)
+{
+	json_t *a = membership_options(values, labels, current), *o;
+	size_t i;
+
+	json_array_foreach(a, i, o)
+		json_object_set_new(o, "label",
+				    json_string(_(membership_str(o, "label"))));
+	return a;
+}
 
 /* ---- keys an organisation is stored and compared under ---- */
 
@@ -78,6 +94,60 @@ organisations_folded(struct arena *a, const char *name)
 
 /* ---- how people read an organisation ---- */
 
+const char *
+organisations_text(struct arena *a, const char *text, ...)
+{
+	const char *arg[ORGANISATIONS_TEXT_ARGS * 2] = {NULL};
+	struct buf b = BUF_INIT;
+	const char *out;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, text);
+	for (i = 0; i < ARRAY_LEN(arg); i += 2) {
+		if ((arg[i] = va_arg(ap, const char *)) == NULL)
+			break;
+		arg[i + 1] = va_arg(ap, const char *);
+	}
+	/* all pairs taken: the sentinel must follow */
+	if (i == ARRAY_LEN(arg)) {
+		const char *end = va_arg(ap, const char *);
+
+		assert(end == NULL);
+		(void)end;
+	}
+	va_end(ap);
+	i18n_format(&b, text, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5],
+		    arg[6], arg[7], NULL);
+	out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* The ECOSOC statuses as people read them, without and with the year
+ * they were granted (whole phrases: the word order differs by
+ * language). */
+static const struct {
+	const char *value, *plain, *year;
+} ecosoc_texts[] = {
+	{"general", N_("ECOSOC general"), N_("ECOSOC general ({year})")},
+	{"special", N_("ECOSOC special"), N_("ECOSOC special ({year})")},
+	{"roster", N_("ECOSOC roster"), N_("ECOSOC roster ({year})")},
+};
+
+/* Appends to list text, with {year} replaced by year when it is not 0. */
+static void
+append_status(json_t *list, const char *text, json_int_t year)
+{
+	struct buf b = BUF_INIT;
+	char y[24];
+
+	snprintf(y, sizeof(y), "%" JSON_INTEGER_FORMAT, year);
+	i18n_format(&b, text, "year", y, NULL);
+	json_array_append_new(list, json_string(buf_cstr(&b)));
+	buf_free(&b);
+}
+
 void
 organisations_add_un_status(json_t *row)
 {
@@ -90,28 +160,24 @@ organisations_add_un_status(json_t *row)
 	size_t i;
 	json_t *s;
 
-	if (ecosoc)
-		json_array_append_new(
-			list,
-			ey ? json_sprintf("ECOSOC %s (%" JSON_INTEGER_FORMAT
-					  ")",
-					  ecosoc, ey)
-			   : json_sprintf("ECOSOC %s", ecosoc));
+	for (i = 0; ecosoc && i < ARRAY_LEN(ecosoc_texts); i++)
+		if (strcmp(ecosoc, ecosoc_texts[i].value) == 0)
+			append_status(list,
+				      ey ? _(ecosoc_texts[i].year)
+					 : _(ecosoc_texts[i].plain),
+				      ey);
 	if (json_integer_value(json_object_get(row, "dgc_associated")))
-		json_array_append_new(
-			list,
-			dy ? json_sprintf(
-				     "DGC associated (%" JSON_INTEGER_FORMAT
-				     ")",
-				     dy)
-			   : json_string("DGC associated"));
+		append_status(list,
+			      dy ? _("DGC associated ({year})")
+				 : _("DGC associated"),
+			      dy);
 	json_array_foreach (list, i, s) {
 		if (i)
 			buf_puts(&b, "; ");
 		buf_puts(&b, json_string_value(s));
 	}
 	json_object_set_new(row, "un_status_text",
-			    json_string(i ? buf_cstr(&b) : "None"));
+			    json_string(i ? buf_cstr(&b) : _("None")));
 	json_object_set_new(row, "un_status", list);
 	buf_free(&b);
 }
@@ -119,9 +185,9 @@ organisations_add_un_status(json_t *row)
 void
 organisations_add_rep_post(json_t *rep)
 {
-	static const char *const posts[][2] = {{"vienna", "Vienna"},
-					       {"new-york", "New York"},
-					       {"geneva", "Geneva"}};
+	static const char *const posts[][2] = {{"vienna", N_("Vienna")},
+					       {"new-york", N_("New York")},
+					       {"geneva", N_("Geneva")}};
 	const char *post = json_string_value(json_object_get(rep, "un_post"));
 	const char *rank = json_string_value(json_object_get(rep, "un_rank"));
 	const char *email = json_string_value(json_object_get(rep, "email"));
@@ -132,15 +198,21 @@ organisations_add_rep_post(json_t *rep)
 				    json_sprintf("mailto:%s", email));
 	for (size_t i = 0; post && i < ARRAY_LEN(posts); i++)
 		if (strcmp(post, posts[i][0]) == 0)
-			place = posts[i][1];
-	if (place)
-		json_object_set_new(
-			rep, "un_post_text",
-			rank ? json_sprintf("%s, %s representative", place,
-					    strcmp(rank, "main") == 0
-						    ? "main"
-						    : "alternate")
-			     : json_string(place));
+			place = _(posts[i][1]);
+	if (place && rank) {
+		struct buf b = BUF_INIT;
+
+		i18n_format(&b,
+			    strcmp(rank, "main") == 0
+				    ? _("{place}, main representative")
+				    : _("{place}, alternate representative"),
+			    "place", place, NULL);
+		json_object_set_new(rep, "un_post_text",
+				    json_string(buf_cstr(&b)));
+		buf_free(&b);
+	} else if (place) {
+		json_object_set_new(rep, "un_post_text", json_string(place));
+	}
 }
 
 /* ---- people: made for an organisation or an application, invited ---- */
@@ -175,6 +247,29 @@ organisations_person_for(struct req *r, const char *email, const char *name,
 				r->client);
 }
 
+/* The invitation's instructions with its sign-in link, in the current
+ * language (in r's arena). */
+static const char *
+invite_text(struct req *r, const char *token)
+{
+	struct buf b = BUF_INIT;
+	const char *base = config_current->base_url;
+	const char *out;
+
+	i18n_format(
+		&b,
+		_("Sign in with this link, then choose your password:\n\n"
+		  "{link}\n\nThe link works once, for 7 days. Later, "
+		  "sign in with your e-mail address and password, or ask "
+		  "for a new password at {reset}."),
+		"link",
+		arena_printf(r->arena, "%s/signin/link?token=%s", base, token),
+		"reset", arena_printf(r->arena, "%s/reset", base), NULL);
+	out = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 int
 organisations_invite(struct req *r, int64_t person, const char *email,
 		     const char *name, const char *subject, const char *intro)
@@ -186,12 +281,5 @@ organisations_invite(struct req *r, int64_t person, const char *email,
 		return -1;
 	return mail_letter(
 		r->db, email, name, subject,
-		arena_printf(r->arena,
-			     "%s Sign in with this link, then choose your "
-			     "password:\n\n%s/signin/link?token=%s\n\nThe "
-			     "link works once, for 7 days. Later, sign in with "
-			     "your e-mail address and password, or ask for a "
-			     "new password at %s/reset.",
-			     intro, config_current->base_url, token,
-			     config_current->base_url));
+		arena_printf(r->arena, "%s %s", intro, invite_text(r, token)));
 }

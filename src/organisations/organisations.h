@@ -13,6 +13,7 @@
 #ifndef ALLIANCE_ORGANISATIONS_H
 #define ALLIANCE_ORGANISATIONS_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "core/db.h"
@@ -36,6 +37,13 @@ extern const char *const organisations_post_values[];
 extern const char *const organisations_post_labels[];
 extern const char *const organisations_rank_values[];
 extern const char *const organisations_rank_labels[];
+/* The labels are marked for translation (N_): show them through
+ * organisations_options, or _(label). */
+
+/* membership_options of values and labels with each label translated into
+ * the current language: [{value, label, selected}]. */
+json_t *organisations_options(const char *const *values,
+			      const char *const *labels, const char *current);
 
 /* The folded form of a name (fold_text), as organisations keep it in
  * name_key; "" for NULL.  In arena a. */
@@ -58,7 +66,9 @@ int organisations_person_for(struct req *r, const char *email, const char *name,
 /*
  * Mails person (email, name) a one-time sign-in link valid for 7 days:
  * intro, one or more sentences, then the link and how to sign in later.
- * In the caller's transaction.  0 or -1 (logged).
+ * In the caller's transaction.  The instructions are in the current
+ * language: the caller composes subject and intro and calls this between
+ * i18n_push(mail_language(...)) and i18n_pop().  0 or -1 (logged).
  */
 int organisations_invite(struct req *r, int64_t person, const char *email,
 			 const char *name, const char *subject,

@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/util.h"
 #include "membership/membership.h"
 #include "organisations/manage.h"
@@ -73,9 +74,9 @@ static const char *const reps_sql_text[M_REPS__MAX] = {
 	[M_REP_DELETE] = "DELETE FROM representatives"
 			 " WHERE organisation_id = ? AND person_id = ?",
 	[M_HANDOVER] = "UPDATE representatives SET main_contact ="
-		       " CASE WHEN person_id = ?2 THEN 1 ELSE 0 END"
-		       " WHERE organisation_id = ?1"
-		       " AND (person_id = ?2 OR main_contact <> 0)",
+		       " CASE WHEN person_id = ? THEN 1 ELSE 0 END"
+		       " WHERE organisation_id = ?"
+		       " AND (person_id = ? OR main_contact <> 0)",
 	[M_MAINS] = "SELECT p.id, p.name, p.email FROM representatives r"
 		    " JOIN people p ON p.id = r.person_id"
 		    " WHERE r.organisation_id = ? AND r.main_contact <> 0"
@@ -114,15 +115,15 @@ static struct db_sql reps_sql = {"members-representatives", reps_sql_text,
 static const char *const done_values[] = {"invited", "asked", "post",
 					  "removed", "main-contact", NULL};
 static const char *const done_texts[] = {
-	"The invitation is sent: the new representative gets a link by "
-	"e-mail to sign in.",
-	"The invitation is sent. This person has an account here already, "
-	"so they become a representative once they accept it; until then "
-	"they are listed as invited.",
-	"The UN post is saved; the representative is told by e-mail.",
-	"The representative is removed and told by e-mail.",
-	"The role of main contact is handed over; both of you are told by "
-	"e-mail."};
+	N_("The invitation is sent: the new representative gets a link by "
+	   "e-mail to sign in."),
+	N_("The invitation is sent. This person has an account here already, "
+	   "so they become a representative once they accept it; until then "
+	   "they are listed as invited."),
+	N_("The UN post is saved; the representative is told by e-mail."),
+	N_("The representative is removed and told by e-mail."),
+	N_("The role of main contact is handed over; both of you are told by "
+	   "e-mail.")};
 
 /* Runs statement s with the integer a (and b for M_REP) and gives its
  * rows, or NULL on error. */
@@ -196,14 +197,14 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 		organisations_add_rep_post(rep);
 		json_object_set_new(
 			rep, "post_options",
-			membership_options(organisations_post_values,
-					   organisations_post_labels,
-					   membership_str(rep, "un_post")));
+			organisations_options(organisations_post_values,
+					      organisations_post_labels,
+					      membership_str(rep, "un_post")));
 		json_object_set_new(
 			rep, "rank_options",
-			membership_options(organisations_rank_values,
-					   organisations_rank_labels,
-					   membership_str(rep, "un_rank")));
+			organisations_options(organisations_rank_values,
+					      organisations_rank_labels,
+					      membership_str(rep, "un_rank")));
 		json_object_set_new(rep, "may_remove",
 				    json_boolean(!main || mains > 1));
 		json_object_set_new(rep, "is_me",
@@ -214,7 +215,7 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 			   done_values[k];
 	     k++)
 		if (strcmp(done->str, done_values[k]) == 0)
-			notice = done_texts[k];
+			notice = _(done_texts[k]);
 	if ((invited = invitations_of(r, membership_int(org, "id"))) == NULL) {
 		json_decref(reps);
 		return membership_read_failed(w);
@@ -229,8 +230,8 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "organisations/templates/manage_reps.html",
-		  arena_printf(r->arena, "Representatives of %s",
-			       membership_str(org, "name")),
+		  organisations_text(r->arena, _("Representatives of {name}"),
+				     "name", membership_str(org, "name"), NULL),
 		  model);
 }
 
@@ -273,8 +274,9 @@ rep_or_respond(struct req *r, struct resp *w, json_t *org)
 	json_decref(rows);
 	if (rep == NULL) {
 		db_rollback(r->db);
-		resp_error(w, 404, "This person is not a representative of the "
-				   "organisation.");
+		resp_error(w, 404,
+			   _("This person is not a representative of the "
+			     "organisation."));
 	}
 	return rep;
 }
@@ -301,12 +303,34 @@ begin_change_or_respond(struct req *r, struct resp *w, json_t **org,
 	return -1;
 }
 
-/* Mails rep (a representatives row: name, email). 0 or -1. */
-static int
-tell(struct req *r, json_t *rep, const char *subject, const char *body)
+/* Starts a letter to the address to: the current language becomes the
+ * one it reads (mail_language); end it with i18n_pop(). */
+static void
+letter_to(struct req *r, const char *to)
 {
-	return mail_letter(r->db, membership_str(rep, "email"),
-			      membership_str(rep, "name"), subject, body);
+	i18n_push(mail_language(r->db, r->arena, to, NULL));
+}
+
+/*
+ * Mails rep (a representatives row: name, email), in its language: subject
+ * and body are messages (marked with N_) whose {org} is orgname, {name}
+ * name and {more} more.  0 or -1.
+ */
+static int
+tell(struct req *r, json_t *rep, const char *subject, const char *body,
+     const char *orgname, const char *name, const char *more)
+{
+	const char *to = membership_str(rep, "email");
+	int rc;
+
+	letter_to(r, to);
+	rc = mail_letter(
+		r->db, to, membership_str(rep, "name"),
+		organisations_text(r->arena, _(subject), "org", orgname, NULL),
+		organisations_text(r->arena, _(body), "org", orgname, "name",
+				   name, "more", more, NULL));
+	i18n_pop();
+	return rc;
 }
 
 /*
@@ -321,6 +345,7 @@ ask_existing(struct req *r, json_t *org, const struct person *p)
 	int64_t oid = membership_int(org, "id"), t = clock_now();
 	const char *orgname = membership_str(org, "name");
 	struct db_stmt *st = db_stmt(r->db, &reps_sql, M_INVITE_SET);
+	int rc;
 
 	if (st == NULL)
 		return -1;
@@ -341,20 +366,29 @@ ask_existing(struct req *r, json_t *org, const struct person *p)
 				       "email", p->email),
 			     r->client) != 0)
 		return -1;
-	return mail_letter(
+	letter_to(r, p->email);
+	rc = mail_letter(
 		r->db, p->email, p->name,
-		arena_printf(r->arena, "You are invited to represent %s",
-			     orgname),
-		arena_printf(r->arena,
-			     "%s, a main contact of %s, invites you to be one "
-			     "of its representatives in the Alliance. To "
-			     "accept, open this link and confirm:\n\n"
-			     "%s/members/%s/representatives/accept?token=%s"
-			     "\n\nThe link works for 7 days. If you do not "
-			     "want to represent %s, ignore this message: "
-			     "nothing changes without your answer.",
-			     r->person->name, orgname, config_current->base_url,
-			     membership_str(org, "slug"), token, orgname));
+		organisations_text(r->arena,
+				   _("You are invited to represent {org}"),
+				   "org", orgname, NULL),
+		organisations_text(
+			r->arena,
+			_("{name}, a main contact of {org}, invites you to be "
+			  "one of its representatives in the Alliance. To "
+			  "accept, open this link and confirm:\n\n{link}\n\n"
+			  "The link works for 7 days. If you do not want to "
+			  "represent {org}, ignore this message: nothing "
+			  "changes without your answer."),
+			"name", r->person->name, "org", orgname, "link",
+			arena_printf(r->arena,
+				     "%s/members/%s/representatives/"
+				     "accept?token=%s",
+				     config_current->base_url,
+				     membership_str(org, "slug"), token),
+			NULL));
+	i18n_pop();
+	return rc;
 }
 
 /* POST /members/:slug/representatives -- invite someone by name and
@@ -368,7 +402,7 @@ rep_invite(struct req *r, struct resp *w)
 	const char *email, *name, *orgname;
 	struct person p;
 	int64_t oid, pid;
-	int known;
+	int known, rc;
 
 	if (org == NULL)
 		return;
@@ -388,10 +422,13 @@ rep_invite(struct req *r, struct resp *w)
 		goto fail;
 	if (json_array_size(rows) > 0) {
 		db_rollback(r->db);
-		membership_add_error(r, "email",
-				  arena_printf(r->arena,
-					       "E-mail: %s already represents %s",
-					       email, orgname));
+		membership_add_error(
+			r, "email",
+			organisations_text(r->arena,
+					   _("E-mail: {email} already "
+					     "represents {org}"),
+					   "email", email, "org", orgname,
+					   NULL));
 		reps_page(r, w, 409, org, NULL, 1);
 		goto done;
 	}
@@ -412,20 +449,27 @@ rep_invite(struct req *r, struct resp *w)
 		if (db_run(st) != 0)
 			goto fail;
 	}
-	if (audit_record_new(r->db, r->person->id, "representative.add",
-			     "organisation", membership_id_text(r->arena, oid),
-			     NULL,
-			     json_pack("{s:I,s:s,s:s}", "person", (json_int_t)pid,
-				       "email", email, "name", name),
-			     r->client) != 0 ||
-	    organisations_invite(r, pid, email, name,
-			   arena_printf(r->arena, "You are invited to represent %s",
-					orgname),
-			   arena_printf(r->arena,
-					"%s has added you to the representatives "
-					"of %s in the Alliance.",
-					r->person->name, orgname)) != 0 ||
-	    db_commit(r->db) != 0)
+	if (audit_record_new(
+		    r->db, r->person->id, "representative.add", "organisation",
+		    membership_id_text(r->arena, oid), NULL,
+		    json_pack("{s:I,s:s,s:s}", "person", (json_int_t)pid,
+			      "email", email, "name", name),
+		    r->client) != 0)
+		goto fail;
+	letter_to(r, email);
+	rc = organisations_invite(
+		r, pid, email, name,
+		organisations_text(r->arena,
+				   _("You are invited to represent {org}"),
+				   "org", orgname, NULL),
+		organisations_text(r->arena,
+				   _("{name} has added you to the "
+				     "representatives of {org} in the "
+				     "Alliance."),
+				   "name", r->person->name, "org", orgname,
+				   NULL));
+	i18n_pop();
+	if (rc != 0 || db_commit(r->db) != 0)
 		goto fail;
 	reps_done(r, w, org, "invited");
 	goto done;
@@ -437,7 +481,7 @@ done:
 }
 
 /* "Vienna, main representative" for a post and rank (either may be NULL),
- * or "no UN post".  In r's arena. */
+ * or "no UN post", in the current language.  In r's arena. */
 static const char *
 post_text(struct req *r, const char *post, const char *rank)
 {
@@ -447,7 +491,7 @@ post_text(struct req *r, const char *post, const char *rank)
 	organisations_add_rep_post(o);
 	s = arena_strdup(r->arena, membership_str(o, "un_post_text")
 					   ? membership_str(o, "un_post_text")
-					   : "no UN post");
+					   : _("no UN post"));
 	json_decref(o);
 	return s;
 }
@@ -459,7 +503,7 @@ rep_post(struct req *r, struct resp *w)
 {
 	const char *post = membership_value_or_null(r, "un_post");
 	const char *rank = membership_value_or_null(r, "un_rank");
-	const char *orgname, *msg = NULL;
+	const char *orgname, *msg = NULL, *more;
 	json_t *org, *rep;
 	struct db_stmt *st;
 	int64_t oid;
@@ -470,12 +514,14 @@ rep_post(struct req *r, struct resp *w)
 	oid = membership_int(org, "id");
 	orgname = membership_str(org, "name");
 	if (r->errors) {
-		msg = "The UN post or rank is not one of those offered.";
+		msg = _("The UN post or rank is not one of those offered.");
 	} else if (rank && !post) {
-		msg = arena_printf(r->arena,
-				   "A rank needs a post: choose Vienna, New "
-				   "York or Geneva for %s, or no rank.",
-				   membership_str(rep, "name"));
+		msg = organisations_text(
+			r->arena,
+			_("A rank needs a post: choose Vienna, "
+			  "New York or Geneva for {name}, or "
+			  "no rank."),
+			"name", membership_str(rep, "name"), NULL);
 	} else if (rank && strcmp(rank, "main") == 0) {
 		int rc;
 
@@ -490,13 +536,14 @@ rep_post(struct req *r, struct resp *w)
 
 			db_reset(st);
 			status = 409;
-			msg = arena_printf(
+			msg = organisations_text(
 				r->arena,
-				"%s already has a main representative in %s: "
-				"%s. There is one main representative per UN "
-				"post: make %s an alternate first, or choose "
-				"alternate.",
-				orgname, post_text(r, post, NULL), other, other);
+				_("{org} already has a main representative in "
+				  "{post}: {name}. There is one main "
+				  "representative per UN post: make {name} an "
+				  "alternate first, or choose alternate."),
+				"org", orgname, "post",
+				post_text(r, post, NULL), "name", other, NULL);
 		} else if (rc != DB_DONE) {
 			goto fail;
 		}
@@ -523,13 +570,16 @@ rep_post(struct req *r, struct resp *w)
 		    json_pack("{s:I,s:s?,s:s?}", "person",
 			      (json_int_t)membership_int(rep, "id"), "un_post",
 			      post, "un_rank", rank),
-		    r->client) != 0 ||
-	    tell(r, rep, arena_printf(r->arena, "Your UN post for %s", orgname),
-		 arena_printf(r->arena,
-			      "%s has set your UN post as a representative of "
-			      "%s: %s.",
-			      r->person->name, orgname,
-			      post_text(r, post, rank))) != 0 ||
+		    r->client) != 0)
+		goto fail;
+	/* the post in the recipient's language */
+	letter_to(r, membership_str(rep, "email"));
+	more = post_text(r, post, rank);
+	i18n_pop();
+	if (tell(r, rep, N_("Your UN post for {org}"),
+		 N_("{name} has set your UN post as a representative of "
+		    "{org}: {more}."),
+		 orgname, r->person->name, more) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	reps_done(r, w, org, "post");
@@ -561,12 +611,14 @@ rep_remove(struct req *r, struct resp *w)
 	if (membership_int(rep, "main_contact") && others == 0) {
 		db_rollback(r->db);
 		reps_page(r, w, 409, org,
-			  arena_printf(r->arena,
-				       "%s is the main contact of %s, and an "
-				       "organisation always has one: hand the "
-				       "role over to another representative "
-				       "first.",
-				       membership_str(rep, "name"), orgname),
+			  organisations_text(
+				  r->arena,
+				  _("{name} is the main contact of {org}, and "
+				    "an organisation always has one: hand the "
+				    "role over to another representative "
+				    "first."),
+				  "name", membership_str(rep, "name"), "org",
+				  orgname, NULL),
 			  0);
 		goto done;
 	}
@@ -586,14 +638,12 @@ rep_remove(struct req *r, struct resp *w)
 			      "un_post", json_object_get(rep, "un_post"),
 			      "un_rank", json_object_get(rep, "un_rank")),
 		    NULL, r->client) != 0 ||
-	    tell(r, rep,
-		 arena_printf(r->arena, "You no longer represent %s", orgname),
-		 arena_printf(r->arena,
-			      "%s has removed you from the representatives of "
-			      "%s. Your account stays as it is; if this is a "
-			      "mistake, please write to the organisation's "
-			      "main contact.",
-			      r->person->name, orgname)) != 0 ||
+	    tell(r, rep, N_("You no longer represent {org}"),
+		 N_("{name} has removed you from the representatives of "
+		    "{org}. Your account stays as it is; if this is a "
+		    "mistake, please write to the organisation's main "
+		    "contact."),
+		 orgname, r->person->name, NULL) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	/* a main contact who removed themselves may no longer come back */
@@ -619,15 +669,10 @@ tell_former(struct req *r, json_t *former, json_t *rep, const char *orgname)
 
 	json_array_foreach (former, i, old)
 		if (tell(r, old,
-			 arena_printf(
-				 r->arena,
-				 "You are no longer the main contact of %s",
-				 orgname),
-			 arena_printf(r->arena,
-				      "%s is now the main contact of %s. You "
-				      "remain one of its representatives.",
-				      membership_str(rep, "name"), orgname)) !=
-		    0)
+			 N_("You are no longer the main contact of {org}"),
+			 N_("{name} is now the main contact of {org}. You "
+			    "remain one of its representatives."),
+			 orgname, membership_str(rep, "name"), NULL) != 0)
 			return -1;
 	return 0;
 }
@@ -663,38 +708,37 @@ rep_handover(struct req *r, struct resp *w)
 	if (membership_int(rep, "main_contact")) {
 		db_rollback(r->db);
 		reps_page(r, w, 409, org,
-			  arena_printf(r->arena,
-				       "%s is already the main contact of %s.",
-				       membership_str(rep, "name"), orgname),
+			  organisations_text(
+				  r->arena,
+				  _("{name} is already the main contact of "
+				    "{org}."),
+				  "name", membership_str(rep, "name"), "org",
+				  orgname, NULL),
 			  0);
 		goto done;
 	}
 	if ((former = rows_of(r, M_MAINS, oid, 0)) == NULL ||
 	    (st = db_stmt(r->db, &reps_sql, M_HANDOVER)) == NULL)
 		goto fail;
-	db_bind_int(st, 1, oid);
-	db_bind_int(st, 2, pid);
+	db_bind_int(st, 1, pid);
+	db_bind_int(st, 2, oid);
+	db_bind_int(st, 3, pid);
 	if (db_run(st) != 0 ||
-	    audit_record_new(r->db, r->person->id,
-			     "representative.main_contact", "organisation",
-			     membership_id_text(r->arena, oid),
-			     json_pack("{s:o}", "main_contacts", ids_of(former)),
-			     json_pack("{s:[I]}", "main_contacts",
-				       (json_int_t)pid),
-			     r->client) != 0 ||
-	    tell(r, rep,
-		 arena_printf(r->arena, "You are now the main contact of %s",
-			      orgname),
-		 arena_printf(r->arena,
-			      "%s has handed the role of main contact of %s "
-			      "over to you. You may now renew its membership, "
-			      "edit its details and manage its "
-			      "representatives:\n\n%s/members/%s/representatives",
-			      r->person->name, orgname,
+	    audit_record_new(
+		    r->db, r->person->id, "representative.main_contact",
+		    "organisation", membership_id_text(r->arena, oid),
+		    json_pack("{s:o}", "main_contacts", ids_of(former)),
+		    json_pack("{s:[I]}", "main_contacts", (json_int_t)pid),
+		    r->client) != 0 ||
+	    tell(r, rep, N_("You are now the main contact of {org}"),
+		 N_("{name} has handed the role of main contact of {org} "
+		    "over to you. You may now renew its membership, edit its "
+		    "details and manage its representatives:\n\n{more}"),
+		 orgname, r->person->name,
+		 arena_printf(r->arena, "%s/members/%s/representatives",
 			      config_current->base_url,
 			      membership_str(org, "slug"))) != 0 ||
-	    tell_former(r, former, rep, orgname) != 0 ||
-	    db_commit(r->db) != 0)
+	    tell_former(r, former, rep, orgname) != 0 || db_commit(r->db) != 0)
 		goto fail;
 	/* a main contact who handed over may no longer manage it */
 	if (r->person->role < ROLE_ADMIN)
@@ -720,17 +764,17 @@ static const struct field reps_fields[] = {
 
 static const struct field invite_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
+	 .maxlen = 200, .label = N_("Name")},
 	{.name = "email", .type = FT_EMAIL, .flags = FIELD_REQUIRED,
-	 .label = "E-mail"},
+	 .label = N_("E-mail")},
 	{0},
 };
 
 static const struct field post_fields[] = {
 	{.name = "un_post", .type = FT_CHOICE, .choices = organisations_post_values,
-	 .label = "UN post"},
+	 .label = N_("UN post")},
 	{.name = "un_rank", .type = FT_CHOICE, .choices = organisations_rank_values,
-	 .label = "Rank"},
+	 .label = N_("Rank")},
 	{0},
 };
 
@@ -775,10 +819,10 @@ invitation_or_respond(struct req *r, struct resp *w, json_t **org,
 	db_rollback(r->db);
 	json_decref(*org);
 	*org = NULL;
-	resp_error(w, 410, "This invitation cannot be used: it has been "
-			   "answered, replaced by a newer one or is more than "
-			   "7 days old. The organisation's main contact can "
-			   "invite you again.");
+	resp_error(w, 410,
+		   _("This invitation cannot be used: it has been answered, "
+		     "replaced by a newer one or is more than 7 days old. The "
+		     "organisation's main contact can invite you again."));
 	return 0;
 fail:
 	json_decref(*org);
@@ -798,14 +842,17 @@ accept_form(struct req *r, struct resp *w)
 		return;
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, 200, "accounts/templates/confirm.html",
-		  "Accept the invitation",
-		  json_pack("{s:s,s:s++,s:s++,s:s,s:s}", "heading",
-			    "Accept the invitation", "lead",
-			    "Confirm to become a representative of ",
-			    membership_str(org, "name"), ".", "action",
-			    "/members/", membership_str(org, "slug"),
+		  _("Accept the invitation"),
+		  json_pack("{s:s,s:s,s:s++,s:s,s:s}", "heading",
+			    _("Accept the invitation"), "lead",
+			    organisations_text(
+				    r->arena,
+				    _("Confirm to become a representative of "
+				      "{org}."),
+				    "org", membership_str(org, "name"), NULL),
+			    "action", "/members/", membership_str(org, "slug"),
 			    "/representatives/accept", "button",
-			    "Become a representative", "token",
+			    _("Become a representative"), "token",
 			    req_value(r, "token")->str));
 	json_decref(invite);
 	json_decref(org);
@@ -847,13 +894,15 @@ accept(struct req *r, struct resp *w)
 	    db_commit(r->db) != 0)
 		goto fail;
 	resp_page(w, 200, "accounts/templates/message.html",
-		  "Invitation accepted",
-		  json_pack("{s:s,s:s++,s:s+,s:s}", "heading",
-			    "Invitation accepted", "lead",
-			    "You are now a representative of ",
-			    membership_str(org, "name"), ".", "href",
-			    "/members/", membership_str(org, "slug"), "link",
-			    "The organisation's page"));
+		  _("Invitation accepted"),
+		  json_pack("{s:s,s:s,s:s+,s:s}", "heading",
+			    _("Invitation accepted"), "lead",
+			    organisations_text(
+				    r->arena,
+				    _("You are now a representative of {org}."),
+				    "org", membership_str(org, "name"), NULL),
+			    "href", "/members/", membership_str(org, "slug"),
+			    "link", _("The organisation's page")));
 	goto done;
 fail:
 	resp_fail(r, w, NULL);
@@ -864,7 +913,7 @@ done:
 
 static const struct field accept_fields[] = {
 	{.name = "token", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 100, .label = "The link"},
+	 .maxlen = 100, .label = N_("The link")},
 	{0},
 };
 

@@ -162,12 +162,46 @@ list_or_respond(struct req *r, struct resp *w, enum stmt_site s)
 	json_t *rows = st ? db_all_json(st) : NULL;
 
 	if (rows == NULL)
-		resp_error(w, 500, "The page could not be read.");
+		resp_error(w, 500, _("The page could not be read."));
 	return rows;
 }
 
-/* Runs a by-slug statement; NULL with a 404 or 500 in w when there is no
- * row.  Renders body_md into body_html. */
+/* The cadences a body may have (the CHECK of 0002_site.sql), stored as
+ * these codes, and their labels, the same words in English. */
+static const char *const cadences[][2] = {
+	{"annual", N_("annual")},
+	{"biennial", N_("biennial")},
+	{"quinquennial", N_("quinquennial")},
+	{"ongoing", N_("ongoing")},
+};
+
+/* Adds cadence_label to a body row: its cadence in the reader's language
+ * (a code the table does not know is shown as it is). */
+static void
+add_cadence_label(json_t *body)
+{
+	const char *c = json_string_value(json_object_get(body, "cadence"));
+	const char *label = c ? c : "";
+
+	for (size_t i = 0; c && i < ARRAY_LEN(cadences); i++)
+		if (strcmp(c, cadences[i][0]) == 0)
+			label = _(cadences[i][1]);
+	json_object_set_new(body, "cadence_label", json_string(label));
+}
+
+/* The same for every row of a list of bodies. */
+static void
+add_cadence_labels(json_t *bodies)
+{
+	json_t *b;
+	size_t i;
+
+	json_array_foreach (bodies, i, b)
+		add_cadence_label(b);
+}
+
+/* Runs a by-slug statement; NULL with a 404 (saying what, a msgid) or 500
+ * in w when there is no row.  Renders body_md into body_html. */
 static json_t *
 one_or_respond(struct req *r, struct resp *w, enum stmt_site s,
 	       const char *slug, const char *what)
@@ -176,18 +210,18 @@ one_or_respond(struct req *r, struct resp *w, enum stmt_site s,
 	json_t *row;
 
 	if (st == NULL) {
-		resp_error(w, 500, "The page could not be read.");
+		resp_error(w, 500, _("The page could not be read."));
 		return NULL;
 	}
 	db_bind_text(st, 1, slug);
 	row = db_one_json(st);
 	if (row == NULL) {
-		resp_error(w, 500, "The page could not be read.");
+		resp_error(w, 500, _("The page could not be read."));
 		return NULL;
 	}
 	if (json_is_null(row)) {
 		json_decref(row);
-		resp_error(w, 404, what);
+		resp_error(w, 404, _(what));
 		return NULL;
 	}
 	json_object_set_new(
@@ -203,10 +237,12 @@ home(struct req *r, struct resp *w)
 	json_t *page, *focal, *bodies, *offices;
 
 	if ((page = one_or_respond(r, w, STMT_PAGE_GET, "home",
-				   "The home page is missing.")) == NULL)
+				   N_("The home page is missing."))) == NULL)
 		return;
 	focal = list_or_respond(r, w, STMT_FOCAL_LIST);
 	bodies = focal ? list_or_respond(r, w, STMT_BODY_LIST) : NULL;
+	if (bodies)
+		add_cadence_labels(bodies);
 	offices = bodies ? list_or_respond(r, w, STMT_OFFICE_LIST) : NULL;
 	if (offices == NULL) {
 		json_decref(page);
@@ -223,7 +259,7 @@ static void
 markdown_page(struct req *r, struct resp *w, const char *slug)
 {
 	json_t *page = one_or_respond(r, w, STMT_PAGE_GET, slug,
-				      "There is no page at this address.");
+				      N_("There is no page at this address."));
 	json_t *model;
 	const char *tmpl = "site/templates/page.html";
 
@@ -263,16 +299,16 @@ focal_index(struct req *r, struct resp *w)
 
 	if (rows)
 		resp_page(w, 200, "site/templates/focal_index.html",
-			  "Focal points",
+			  _("Focal points"),
 			  json_pack("{s:o}", "focal_areas", rows));
 }
 
 static void
 focal_show(struct req *r, struct resp *w)
 {
-	json_t *area = one_or_respond(r, w, STMT_FOCAL_GET,
-				      req_param(r, "slug"),
-				      "There is no focal point of that name.");
+	json_t *area =
+		one_or_respond(r, w, STMT_FOCAL_GET, req_param(r, "slug"),
+			       N_("There is no focal point of that name."));
 
 	if (area)
 		resp_page(w, 200, "site/templates/focal_show.html",
@@ -285,22 +321,26 @@ bodies_index(struct req *r, struct resp *w)
 {
 	json_t *rows = list_or_respond(r, w, STMT_BODY_LIST);
 
-	if (rows)
-		resp_page(w, 200, "site/templates/bodies_index.html",
-			  "Intergovernmental bodies",
-			  json_pack("{s:o}", "bodies", rows));
+	if (rows == NULL)
+		return;
+	add_cadence_labels(rows);
+	resp_page(w, 200, "site/templates/bodies_index.html",
+		  _("Intergovernmental bodies"),
+		  json_pack("{s:o}", "bodies", rows));
 }
 
 static void
 bodies_show(struct req *r, struct resp *w)
 {
 	json_t *body = one_or_respond(r, w, STMT_BODY_GET, req_param(r, "slug"),
-				      "There is no body of that name.");
+				      N_("There is no body of that name."));
 
-	if (body)
-		resp_page(w, 200, "site/templates/bodies_show.html",
-			  json_string_value(json_object_get(body, "name")),
-			  json_pack("{s:o}", "body", body));
+	if (body == NULL)
+		return;
+	add_cadence_label(body);
+	resp_page(w, 200, "site/templates/bodies_show.html",
+		  json_string_value(json_object_get(body, "name")),
+		  json_pack("{s:o}", "body", body));
 }
 
 /* The hits /search shows: the best, by rank; no pages. */
@@ -309,15 +349,16 @@ bodies_show(struct req *r, struct resp *w)
 /* The site's own kinds of search hits; the first is also the fallback
  * for a kind no module declares. */
 static const struct search_source site_search[] = {
-	{.kind = "page", .prefix = "/", .label = "Page"},
+	{.kind = "page", .prefix = "/", .label = N_("Page")},
 	{.kind = "focal_area", .prefix = "/focal-points/",
-	 .label = "Focal point"},
-	{.kind = "body", .prefix = "/bodies/", .label = "UN body"},
+	 .label = N_("Focal point")},
+	{.kind = "body", .prefix = "/bodies/", .label = N_("UN body")},
 };
 
 /* Adds href and kind_label to a search hit, from the source of its kind
  * (a kind no module declares -- a row left by a removed module -- is
- * shown as a page). */
+ * shown as a page); the label, N_() where the module declares it, in the
+ * reader's language. */
 static void
 search_place(json_t *hit)
 {
@@ -332,7 +373,7 @@ search_place(json_t *hit)
 		}
 	json_object_set_new(hit, "href",
 			    json_sprintf("%s%s", s->prefix, slug ? slug : ""));
-	json_object_set_new(hit, "kind_label", json_string(s->label));
+	json_object_set_new(hit, "kind_label", json_string(_(s->label)));
 }
 
 static void
@@ -340,14 +381,17 @@ search(struct req *r, struct resp *w)
 {
 	const struct value *q = req_value(r, "q");
 	json_t *results = json_array(), *hits;
-	size_t i;
+	struct buf label = BUF_INIT;
+	char num[24];
+	size_t i, n;
+	int best;
 	json_t *hit;
 
 	if (q->present) {
 		hits = search_run(r->db, q->str, SEARCH_LIMIT);
 		if (hits == NULL) {
 			json_decref(results);
-			resp_error(w, 500, "The search could not be run.");
+			resp_error(w, 500, _("The search could not be run."));
 			return;
 		}
 		json_array_foreach (hits, i, hit) {
@@ -356,24 +400,25 @@ search(struct req *r, struct resp *w)
 		}
 		json_decref(hits);
 	}
-	resp_page(w, 200, "site/templates/search.html", "Search",
-		  json_pack("{s:s,s:b,s:o,s:b,s:I,s:o}", "q",
-			    q->present ? q->str : "", "has_results",
-			    json_array_size(results) > 0, "results", results,
-			    "searched", q->present, "count",
-			    (json_int_t)json_array_size(results), "count_label",
-			    json_array_size(results) == SEARCH_LIMIT
-				    ? json_sprintf("The %d best results",
-						   SEARCH_LIMIT)
-				    : json_sprintf("%zu result%s",
-						   json_array_size(results),
-						   json_array_size(results) == 1
-							   ? ""
-							   : "s")));
+	n = json_array_size(results);
+	best = n == SEARCH_LIMIT;
+	/* count_label for JSON clients; the page says the whole sentence */
+	snprintf(num, sizeof(num), "%zu", n);
+	i18n_format(&label,
+		    best ? _("The {n} best results")
+			 : _n("{n} result", "{n} results", n),
+		    "n", num, NULL);
+	resp_page(w, 200, "site/templates/search.html", _("Search"),
+		  json_pack("{s:s,s:b,s:o,s:b,s:I,s:b,s:s}", "q",
+			    q->present ? q->str : "", "has_results", n > 0,
+			    "results", results, "searched", q->present, "count",
+			    (json_int_t)n, "best", best, "count_label",
+			    buf_cstr(&label)));
+	buf_free(&label);
 }
 
 static const struct field search_fields[] = {
-	{.name = "q", .type = FT_TEXT, .maxlen = 200, .label = "Search"},
+	{.name = "q", .type = FT_TEXT, .maxlen = 200, .label = N_("Search")},
 	{0},
 };
 

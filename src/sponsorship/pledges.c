@@ -26,7 +26,9 @@
  */
 #include "sponsorship_int.h"
 
+#include <assert.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -38,6 +40,7 @@
 #include "core/db.h"
 #include "core/pager.h"
 #include "core/escape.h"
+#include "core/i18n.h"
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/util.h"
@@ -91,21 +94,87 @@ static struct db_sql pledges_sql = {"pledges", pledges_sql_text,
 
 static const char *const purposes[] = {"general", "sprint", "library",
 				       "working-party", "meeting", NULL};
+/* The labels (here and of the statuses) are shown translated: label_of,
+ * options. */
 static const char *const purpose_labels[] = {
-	"General support",
-	"A sprint team at a Commission",
-	"A collection of the resource library",
-	"A working party",
-	"A meeting",
+	N_("General support"),
+	N_("A sprint team at a Commission"),
+	N_("A collection of the resource library"),
+	N_("A working party"),
+	N_("A meeting"),
 };
 static const char *const statuses[] = {"new", "confirmed", "received",
 				       "declined", NULL};
-static const char *const status_labels[] = {"New", "Confirmed", "Received",
-					    "Declined"};
+static const char *const status_labels[] = {
+	N_("New"), N_("Confirmed"), N_("Received"), N_("Declined")};
 /* what the secretariat may set: every status but the first */
 #define DECISIONS (statuses + 1)
 #define DECISION_LABELS (status_labels + 1)
 static const char *const done_status[] = {"status", NULL};
+
+/* The label of value among values (labels marked with N_), in the
+ * current language. */
+static const char *
+label_of(const char *const *values, const char *const *labels,
+	 const char *value)
+{
+	return _(membership_label_of(values, labels, value));
+}
+
+/* membership_options with the labels (marked with N_) in the current
+ * language. */
+static json_t *
+options(const char *const *values, const char *const *labels,
+	const char *current)
+{
+	json_t *a = membership_options(values, labels, current), *o;
+	size_t i;
+
+	json_array_foreach (a, i, o)
+		json_object_set_new(o, "label",
+				    json_string(_(membership_str(o, "label"))));
+	return a;
+}
+
+/* The most {name} arguments text_of takes. */
+#define TEXT_ARGS 6
+
+/* text (translated) with its {name} arguments filled as i18n_format does
+ * from the name, value pairs that follow, ended by NULL (at most
+ * TEXT_ARGS pairs).  In r's arena. */
+static const char *
+text_of(struct req *r, const char *text, ...)
+	__attribute__((sentinel));
+
+static const char *
+text_of(struct req *r, const char *text, ...)
+{
+	const char *arg[TEXT_ARGS * 2] = {NULL};
+	struct buf b = BUF_INIT;
+	const char *out;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, text);
+	for (i = 0; i < ARRAY_LEN(arg); i += 2) {
+		if ((arg[i] = va_arg(ap, const char *)) == NULL)
+			break;
+		arg[i + 1] = va_arg(ap, const char *);
+	}
+	/* all pairs taken: the sentinel must follow */
+	if (i == ARRAY_LEN(arg)) {
+		const char *end = va_arg(ap, const char *);
+
+		assert(end == NULL);
+		(void)end;
+	}
+	va_end(ap);
+	i18n_format(&b, text, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5],
+		    arg[6], arg[7], arg[8], arg[9], arg[10], arg[11], NULL);
+	out = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
 
 /* Puts a plain-text message in the outbox, in the caller's transaction.
  * 0 or -1. */
@@ -150,29 +219,29 @@ sponsor_model(struct req *r)
 		return NULL;
 	}
 	json_array_foreach (thanked, i, row)
-		json_object_set_new(row, "purpose_label",
-				    json_string(membership_label_of(
-					    purposes, purpose_labels,
-					    membership_str(row, "purpose"))));
+		json_object_set_new(
+			row, "purpose_label",
+			json_string(label_of(purposes, purpose_labels,
+					     membership_str(row, "purpose"))));
 	tier_opts = json_array();
 	json_array_foreach (tiers, i, row) {
 		const char *slug = membership_str(row, "slug");
 
 		json_array_append_new(
 			tier_opts,
-			json_pack("{s:s,s:s++,s:b}", "value", slug, "label",
-				  membership_str(row, "name"), " \u2013 ",
-				  json_string_value(json_object_get(
-					  row, "amount_text")),
+			json_pack("{s:s,s:s,s:b}", "value", slug, "label",
+				  text_of(r, _("{tier} – {amount}"), "tier",
+					  membership_str(row, "name"), "amount",
+					  membership_str(row, "amount_text"),
+					  NULL),
 				  "selected", tier && strcmp(tier, slug) == 0));
 	}
 	model = json_pack(
 		"{s:o,s:o,s:o,s:o,s:o,s:o}", "tiers", tiers, "thanked", thanked,
 		"tier_options", tier_opts, "currency_options",
 		membership_options(membership_currencies, NULL,
-				currency ? currency : "USD"),
-		"purpose_options",
-		membership_options(purposes, purpose_labels, purpose),
+				   currency ? currency : "USD"),
+		"purpose_options", options(purposes, purpose_labels, purpose),
 		"input", input ? json_incref(input) : json_object());
 	membership_add_errors(r, model);
 	return model;
@@ -185,8 +254,8 @@ sponsor_page(struct req *r, struct resp *w)
 
 	if (m == NULL)
 		return membership_read_failed(w);
-	resp_page(w, 200, "sponsorship/templates/sponsor.html", "Sponsor the Alliance",
-		  m);
+	resp_page(w, 200, "sponsorship/templates/sponsor.html",
+		  _("Sponsor the Alliance"), m);
 }
 
 static const struct field pledge_fields[] = {
@@ -194,48 +263,49 @@ static const struct field pledge_fields[] = {
 	 .type = FT_TEXT,
 	 .flags = FIELD_REQUIRED,
 	 .maxlen = 200,
-	 .label = "Sponsor (organisation or person)"},
+	 .label = N_("Sponsor (organisation or person)")},
 	{.name = "contact_name",
 	 .type = FT_TEXT,
 	 .flags = FIELD_REQUIRED,
 	 .maxlen = 200,
-	 .label = "Contact name"},
+	 .label = N_("Contact name")},
 	{.name = "contact_email",
 	 .type = FT_EMAIL,
 	 .flags = FIELD_REQUIRED,
-	 .label = "Contact e-mail"},
-	{.name = "tier", .type = FT_SLUG, .maxlen = 60, .label = "Tier"},
+	 .label = N_("Contact e-mail")},
+	{.name = "tier", .type = FT_SLUG, .maxlen = 60, .label = N_("Tier")},
 	{.name = "amount",
 	 .type = FT_MONEY,
 	 .min = 1,
 	 .max = MEMBERSHIP_MAX_MINOR,
-	 .label = "Amount"},
+	 .label = N_("Amount")},
 	{.name = "currency",
 	 .type = FT_CHOICE,
 	 .flags = FIELD_REQUIRED,
 	 .choices = membership_currencies,
-	 .label = "Currency"},
+	 .label = N_("Currency")},
 	{.name = "purpose",
 	 .type = FT_CHOICE,
 	 .flags = FIELD_REQUIRED,
 	 .choices = purposes,
-	 .label = "Purpose"},
+	 .label = N_("Purpose")},
 	{.name = "purpose_detail",
 	 .type = FT_TEXTAREA,
 	 .maxlen = 2000,
-	 .label = "About the purpose"},
+	 .label = N_("About the purpose")},
 	{.name = "thank_publicly",
 	 .type = FT_BOOL,
-	 .label = "Thank us publicly"},
+	 .label = N_("Thank us publicly")},
 	{.name = "consent",
 	 .type = FT_BOOL,
 	 .flags = FIELD_REQUIRED,
-	 .label = "Agreement to the privacy policy"},
+	 .label = N_("Agreement to the privacy policy")},
 	{0},
 };
 
-/* What a pledge is worth, for the mails: "Partner (USD 2,500.00)",
- * "EUR 300.00", or both.  In r's arena. */
+/* What a pledge is worth, for the mails: "the Partner tier (USD
+ * 2,500.00)", "EUR 300.00", or both; in the current language, in r's
+ * arena. */
 static const char *
 pledge_worth(struct req *r, const char *tier_name, int64_t tier_amount,
 	     const char *tier_currency, int64_t amount, const char *currency)
@@ -246,17 +316,35 @@ pledge_worth(struct req *r, const char *tier_name, int64_t tier_amount,
 	const char *s;
 
 	if (t && a)
-		s = arena_printf(r->arena, "%s (the %s tier is %s)",
-				 json_string_value(a), tier_name,
-				 json_string_value(t));
+		s = text_of(r, _("{amount} (the {tier} tier is {tier_amount})"),
+			    "amount", json_string_value(a), "tier", tier_name,
+			    "tier_amount", json_string_value(t), NULL);
 	else if (t)
-		s = arena_printf(r->arena, "the %s tier (%s)", tier_name,
-				 json_string_value(t));
+		s = text_of(r, _("the {tier} tier ({tier_amount})"), "tier",
+			    tier_name, "tier_amount", json_string_value(t),
+			    NULL);
 	else
 		s = arena_printf(r->arena, "%s", json_string_value(a));
 	json_decref(t);
 	json_decref(a);
 	return s;
+}
+
+/* What a pledge is worth, as pledge_worth words it. */
+struct pledge_worth {
+	const char *tier_name;
+	int64_t tier_amount;
+	const char *tier_currency;
+	int64_t amount;
+	const char *currency;
+};
+
+/* pledge_worth of pw, in the current language. */
+static const char *
+worth_text(struct req *r, const struct pledge_worth *pw)
+{
+	return pledge_worth(r, pw->tier_name, pw->tier_amount,
+			    pw->tier_currency, pw->amount, pw->currency);
 }
 
 /*
@@ -270,46 +358,77 @@ pledge_worth(struct req *r, const char *tier_name, int64_t tier_amount,
  * address under the Alliance's name.  The secretariat's notice has it all.
  */
 static int
-pledge_mails(struct req *r, int64_t id, const char *worth)
+pledge_mails(struct req *r, int64_t id, const struct pledge_worth *pw)
 {
 	const char *sponsor = req_value(r, "sponsor_name")->str;
 	const char *contact = req_value(r, "contact_name")->str;
 	const char *email = req_value(r, "contact_email")->str;
-	const char *purpose = membership_label_of(purposes, purpose_labels,
-					       req_value(r, "purpose")->str);
+	const char *purpose = req_value(r, "purpose")->str;
 	const char *detail = membership_value_or_null(r, "purpose_detail");
 	int publicly = req_value(r, "thank_publicly")->num == 1;
-	const char *text;
+	const char *text, *about;
+	int rc;
 
-	text = arena_printf(
-		r->arena,
-		"Hello,\n\nthank you for pledging %s to the Alliance, for: "
-		"%s.\n\nThe secretariat will write to you shortly to confirm "
-		"the pledge and agree how it is paid.%s\n\nIf you did not "
-		"make this pledge, you can ignore this message: nothing is "
-		"due without your confirmation.\n\n-- \n%s\n",
-		worth, purpose,
-		publicly ? "\n\nYou asked us to thank you publicly: once the "
-			   "pledge is confirmed, the sponsor's name and its "
-			   "purpose will appear on our Sponsor page."
+	/* the thank-you in the language the sponsor reads (this request's,
+	 * unless the address chose one), remembered for later letters */
+	if (mail_remember_language(r->db, r->arena, email) != 0)
+		return -1;
+	i18n_push(mail_language(r->db, r->arena, email, i18n_code()));
+	text = text_of(
+		r,
+		_("Hello,\n\nthank you for pledging {worth} to the Alliance, "
+		  "for: {purpose}.\n\nThe secretariat will write to you "
+		  "shortly to confirm the pledge and agree how it is "
+		  "paid.{public}\n\nIf you did not make this pledge, you can "
+		  "ignore this message: nothing is due without your "
+		  "confirmation."),
+		"worth", worth_text(r, pw), "purpose",
+		label_of(purposes, purpose_labels, purpose), "public",
+		publicly ? arena_printf(r->arena, "\n\n%s",
+					_("You asked us to thank you publicly: "
+					  "once the pledge is confirmed, the "
+					  "sponsor's name and its purpose will "
+					  "appear on our Sponsor page."))
 			 : "",
-		config_current->site_name);
-	if (send_text(r, email, NULL, "Thank you for your pledge", text) != 0)
+		NULL);
+	rc = send_text(r, email, NULL, _("Thank you for your pledge"),
+		       arena_printf(r->arena, "%s\n\n-- \n%s\n", text,
+				    config_current->site_name));
+	i18n_pop();
+	if (rc != 0)
 		return -1;
 
+	/* the secretariat's notice in the default language */
+	i18n_push(NULL);
+	about = detail ? arena_printf(r->arena, "%s\n",
+				      text_of(r,
+					      _("About the purpose: {detail}"),
+					      "detail", detail, NULL))
+		       : "";
+	text = text_of(r,
+		       _("A new pledge (number {id}):\n\nSponsor: "
+			 "{sponsor}\nContact: {contact}\nPledge: {worth}\n"
+			 "Purpose: {purpose}"),
+		       "id", arena_printf(r->arena, "%" PRId64, id), "sponsor",
+		       sponsor, "contact",
+		       arena_printf(r->arena, "%s <%s>", contact, email),
+		       "worth", worth_text(r, pw), "purpose",
+		       label_of(purposes, purpose_labels, purpose), NULL);
 	text = arena_printf(
-		r->arena,
-		"A new pledge (number %" PRId64 "):\n\n"
-		"Sponsor: %s\nContact: %s <%s>\nPledge: %s\nPurpose: %s\n"
-		"%s%s%sThank publicly: %s\n\nThe queue of pledges:\n"
-		"%s/admin/pledges\n",
-		id, sponsor, contact, email, worth, purpose,
-		detail ? "About the purpose: " : "", detail ? detail : "",
-		detail ? "\n" : "", publicly ? "yes" : "no",
-		config_current->base_url);
-	return mail_to_secretariat(
-		r->db, arena_printf(r->arena, "New pledge from %s", sponsor),
-		text);
+		r->arena, "%s\n%s%s\n", text, about,
+		text_of(r,
+			_("Thank publicly: {answer}\n\nThe queue of "
+			  "pledges:\n{link}"),
+			"answer", publicly ? _("yes") : _("no"), "link",
+			arena_printf(r->arena, "%s/admin/pledges",
+				     config_current->base_url),
+			NULL));
+	rc = mail_to_secretariat(r->db,
+				 text_of(r, _("New pledge from {sponsor}"),
+					 "sponsor", sponsor, NULL),
+				 text);
+	i18n_pop();
+	return rc;
 }
 
 /* The Sponsor page again with the messages of r->errors, as status. */
@@ -322,7 +441,7 @@ sponsor_again(struct req *r, struct resp *w, int status)
 		return membership_read_failed(w);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "sponsorship/templates/sponsor.html",
-		  "Sponsor the Alliance", m);
+		  _("Sponsor the Alliance"), m);
 }
 
 /*
@@ -339,12 +458,13 @@ sponsor_submit(struct req *r, struct resp *w)
 	int64_t tier_id = 0, tier_amount = 0, minor, id, at;
 	const char *tier_name = NULL, *tier_currency = NULL, *currency;
 	const char *msg = NULL;
+	struct pledge_worth pw;
 	struct db_stmt *st;
 	int wait;
 
 	if (!tier->present && !amount->present && !r->errors)
-		membership_add_error(r, "tier",
-				  "Please choose a tier or give an amount");
+		membership_add_error(
+			r, "tier", _("Please choose a tier or give an amount"));
 	if (tier->present) {
 		struct tiers_tier t;
 		int rc = tiers_by_slug(r->db, r->arena, tier->str, &t);
@@ -358,14 +478,14 @@ sponsor_submit(struct req *r, struct resp *w)
 			tier_currency = t.currency;
 		} else {
 			membership_add_error(r, "tier",
-					  "Tier: please choose one of the "
-					  "tiers listed");
+					     _("Tier: please choose one of the "
+					       "tiers listed"));
 		}
 	}
 	if (req_value(r, "consent")->num != 1)
 		membership_add_error(r, "consent",
-				  "Please agree to the privacy policy "
-				  "to send a pledge");
+				     _("Please agree to the privacy policy "
+				       "to send a pledge"));
 	if (r->errors)
 		return sponsor_again(r, w, 422);
 	minor = amount->present ? amount->num : 0;
@@ -375,7 +495,7 @@ sponsor_submit(struct req *r, struct resp *w)
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	wait = limits_check(r, w, &limits_sponsor,
-			    req_value(r, "contact_email")->str, "pledges",
+			    req_value(r, "contact_email")->str, N_("pledges"),
 			    &msg);
 	if (wait < 0)
 		return resp_fail(r, w, NULL);
@@ -426,10 +546,9 @@ sponsor_submit(struct req *r, struct resp *w)
 			      "consent_at", (json_int_t)at),
 		    r->client) != 0)
 		return resp_fail(r, w, NULL);
-	if (pledge_mails(r, id,
-			 pledge_worth(r, tier_name, tier_amount, tier_currency,
-				      minor, currency)) != 0 ||
-	    db_commit(r->db) != 0)
+	pw = (struct pledge_worth){tier_name, tier_amount, tier_currency, minor,
+				   currency};
+	if (pledge_mails(r, id, &pw) != 0 || db_commit(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/sponsor/thanks");
 }
@@ -438,16 +557,16 @@ static void
 sponsor_thanks(struct req *r, struct resp *w)
 {
 	resp_page(w, 200, "sponsorship/templates/sponsor_thanks.html",
-		  "Thank you for your pledge", json_object());
+		  _("Thank you for your pledge"), json_object());
 }
 
 /* ---- the secretariat: pledges ---- */
 
 static const struct field pledges_fields[] = {
 	{.name = "status", .type = FT_CHOICE, .choices = statuses,
-	 .label = "Status"},
+	 .label = N_("Status")},
 	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
-	 .label = "Page"},
+	 .label = N_("Page")},
 	{.name = "done", .type = FT_CHOICE, .choices = done_status},
 	{0},
 };
@@ -456,9 +575,10 @@ static const struct field pledges_fields[] = {
 static const char *const pledges_keep_out[] = {"done", NULL};
 
 /* Adds to each pledge row what the queue shows: worth_text,
- * purpose_label, status_label and the status choices. */
+ * purpose_label, status_label and the status choices, in the current
+ * language (in r's arena). */
 static void
-pledge_texts(json_t *rows)
+pledge_texts(struct req *r, json_t *rows)
 {
 	json_t *row;
 	size_t i;
@@ -478,21 +598,25 @@ pledge_texts(json_t *rows)
 				membership_str(row, "tier_currency"));
 		json_object_set_new(row, "worth_text", worth);
 		if (tier && amount > 0)
-			json_object_set_new(row, "tier_note",
-					    json_sprintf("tier %s", tier));
+			json_object_set_new(
+				row, "tier_note",
+				json_string(text_of(r, _("tier {tier}"), "tier",
+						    tier, NULL)));
 		else if (tier)
-			json_object_set_new(row, "tier_note",
-					    json_sprintf("the %s tier", tier));
-		json_object_set_new(row, "purpose_label",
-				    json_string(membership_label_of(
-					    purposes, purpose_labels,
-					    membership_str(row, "purpose"))));
-		json_object_set_new(row, "status_label",
-				    json_string(membership_label_of(
-					    statuses, status_labels, status)));
+			json_object_set_new(
+				row, "tier_note",
+				json_string(text_of(r, _("the {tier} tier"),
+						    "tier", tier, NULL)));
+		json_object_set_new(
+			row, "purpose_label",
+			json_string(label_of(purposes, purpose_labels,
+					     membership_str(row, "purpose"))));
+		json_object_set_new(
+			row, "status_label",
+			json_string(label_of(statuses, status_labels, status)));
 		json_object_set_new(
 			row, "decisions",
-			membership_options(DECISIONS, DECISION_LABELS, status));
+			options(DECISIONS, DECISION_LABELS, status));
 	}
 }
 
@@ -518,24 +642,25 @@ pledges_page(struct req *r, struct resp *w)
 	render_add_times(rows, "created_at");
 	render_add_times(rows, "decided_at");
 	render_add_times(rows, "consent_at");
-	pledge_texts(rows);
+	pledge_texts(r, rows);
 	model = json_pack("{s:o,s:o,s:s?,s:o}", "pledges", rows,
 			  "status_options",
-			  membership_options(statuses, status_labels, status),
-			  "status", status, "pager",
+			  options(statuses, status_labels, status), "status",
+			  status, "pager",
 			  pager_model(r, &pg, "/admin/pledges",
 				      pledges_keep_out, has_next, -1));
 	if (req_value(r, "done")->present)
 		json_object_set_new(model, "notice",
-				    json_string("The status has been saved. The "
-						"change is in the audit log."));
+				    json_string(_("The status has been saved. "
+						  "The change is in the audit "
+						  "log.")));
 	membership_admin_page(r, w, 200, "sponsorship/templates/pledges.html",
-			   "Pledges", "/admin/pledges", model);
+			   _("Pledges"), "/admin/pledges", model);
 }
 
 static const struct field pledge_status_fields[] = {
 	{.name = "status", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = DECISIONS, .label = "Status"},
+	 .choices = DECISIONS, .label = N_("Status")},
 	{0},
 };
 
@@ -553,7 +678,7 @@ pledge_status_set(struct req *r, struct resp *w)
 	int rc;
 
 	if (id <= 0) {
-		resp_error(w, 404, "There is no such pledge.");
+		resp_error(w, 404, _("There is no such pledge."));
 		return;
 	}
 	if (db_begin(r->db) != 0)
@@ -565,7 +690,7 @@ pledge_status_set(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	if (rc == DB_DONE) {
 		db_rollback(r->db);
-		resp_error(w, 404, "There is no such pledge.");
+		resp_error(w, 404, _("There is no such pledge."));
 		return;
 	}
 	old = arena_strdup(r->arena, db_col_text(st, 0));
@@ -630,12 +755,13 @@ count_new(struct req *r, int64_t *n)
 
 /* Its tile of the secretariat's overview (admin/menu.c). */
 static const struct admin_tile pledges_tiles[] = {
-	{"New pledges to confirm", "/admin/pledges?status=new", 40, count_new},
+	{N_("New pledges to confirm"), "/admin/pledges?status=new", 40,
+	 count_new},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry pledges_menu[] = {
-	{"/admin/pledges", "Pledges", 40},
+	{"/admin/pledges", N_("Pledges"), 40},
 };
 
 const struct module pledges_module = {

@@ -16,6 +16,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/db.h"
+#include "core/i18n.h"
 #include "core/render.h"
 #include "core/util.h"
 #include "membership/membership.h"
@@ -110,29 +111,29 @@ tiers_by_slug(struct db *db, struct arena *a, const char *slug,
 
 static const struct field tier_fields[] = {
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
+	 .maxlen = 200, .label = N_("Name")},
 	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERSHIP_MAX_MINOR, .label = "Amount"},
+	 .max = MEMBERSHIP_MAX_MINOR, .label = N_("Amount")},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = membership_currencies, .label = "Currency"},
+	 .choices = membership_currencies, .label = N_("Currency")},
 	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
-	 .label = "Description"},
+	 .label = N_("Description")},
 	{.name = "position", .type = FT_INT, .flags = FIELD_REQUIRED, .min = 1,
-	 .max = 1000, .label = "Position"},
+	 .max = 1000, .label = N_("Position")},
 	{0},
 };
 
 static const struct field tier_new_fields[] = {
 	{.name = "slug", .type = FT_SLUG, .flags = FIELD_REQUIRED,
-	 .maxlen = 60, .label = "Short name (for addresses)"},
+	 .maxlen = 60, .label = N_("Short name (for addresses)")},
 	{.name = "name", .type = FT_TEXT, .flags = FIELD_REQUIRED,
-	 .maxlen = 200, .label = "Name"},
+	 .maxlen = 200, .label = N_("Name")},
 	{.name = "amount", .type = FT_MONEY, .flags = FIELD_REQUIRED, .min = 0,
-	 .max = MEMBERSHIP_MAX_MINOR, .label = "Amount"},
+	 .max = MEMBERSHIP_MAX_MINOR, .label = N_("Amount")},
 	{.name = "currency", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = membership_currencies, .label = "Currency"},
+	 .choices = membership_currencies, .label = N_("Currency")},
 	{.name = "description_md", .type = FT_TEXTAREA, .maxlen = 10000,
-	 .label = "Description"},
+	 .label = N_("Description")},
 	{0},
 };
 
@@ -192,14 +193,14 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 	if (failed == 0 && req_value(r, "done")->present)
 		json_object_set_new(
 			model, "notice",
-			json_string(strcmp(req_value(r, "done")->str,
-					   "added") == 0
-					    ? "The tier has been added. The "
-					      "change is in the audit log."
-					    : "The tier has been saved. The "
-					      "change is in the audit log."));
+			json_string(
+				strcmp(req_value(r, "done")->str, "added") == 0
+					? _("The tier has been added. The "
+					    "change is in the audit log.")
+					: _("The tier has been saved. The "
+					    "change is in the audit log.")));
 	membership_admin_page(r, w, status, "sponsorship/templates/tiers.html",
-			   "Sponsorship tiers", "/admin/tiers", model);
+			      _("Sponsorship tiers"), "/admin/tiers", model);
 }
 
 static void
@@ -285,7 +286,7 @@ tier_update(struct req *r, struct resp *w)
 	resp_redirect(w, "/admin/tiers?done=saved");
 	return;
 not_found:
-	resp_error(w, 404, "There is no such sponsorship tier.");
+	resp_error(w, 404, _("There is no such sponsorship tier."));
 }
 
 /*
@@ -311,8 +312,8 @@ tier_create(struct req *r, struct resp *w)
 	if (rc == 1) {
 		db_rollback(r->db);
 		membership_add_error(r, "slug",
-				  "Short name: another tier has this one "
-				  "already; please choose another");
+				     _("Short name: another tier has this one "
+				       "already; please choose another"));
 		return tiers_admin_render(r, w, 409, -1);
 	}
 	if ((st = db_stmt(r->db, &tiers_sql, S_TIER_INSERT)) == NULL)
@@ -361,7 +362,7 @@ static const struct route tiers_routes[] = {
 
 /* Its entry in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry tiers_menu[] = {
-	{"/admin/tiers", "Tiers", 60},
+	{"/admin/tiers", N_("Tiers"), 60},
 };
 
 const struct module tiers_module = {

@@ -8,6 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { startServer, allianceBin } from '../lib/server.mjs';
+import { allianceEnv } from '../lib/testdb.mjs';
 
 let srv;
 let admin;   // a signed-in administrator (Browser)
@@ -99,7 +100,8 @@ class Browser {
 /** Runs `alliance ARGS... --data <the server's data folder>`. */
 function cli(args) {
   return new Promise((ok, fail) => {
-    execFile(allianceBin(), [...args, '--data', srv.dataDir], { timeout: 30_000 },
+    execFile(allianceBin(), [...args, '--data', srv.dataDir],
+      { timeout: 30_000, env: allianceEnv(srv.dataDir) },
       (err, stdout, stderr) => {
         if (err) {
           err.message += `\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;

@@ -2,11 +2,11 @@
 // private cluster this file starts (tests/lib/pg.mjs: initdb once, a socket
 // in a temporary folder, never the system's cluster).
 //
-// `alliance init` on PostgreSQL builds what is ported (the core, the site,
-// the contact form) and, while some module's migrations are still SQLite
-// only, stops naming the migration and the server's message: then the
-// tests that need a served site are skipped with that reason, and run as
-// soon as every migration has its PostgreSQL version (issue 11).
+// `alliance init` on PostgreSQL applies every migration (each module's, or
+// its .pg.sql version); should one fail, it stops naming the migration and
+// the server's message, and the tests that need a served site are skipped
+// with that reason.  The rest of the HTTP suite runs on PostgreSQL with
+// ALLIANCE_TEST_DATABASE=postgresql (tests/lib/testdb.mjs).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
