@@ -11,11 +11,14 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "escape.h"
+
 enum stmt_search {
 	S_SEARCH_SITE,
 	S_SEARCH_PUT,
 	S_SEARCH_REMOVE,
 	S_SEARCH_ORGANISATION_NAMES,
+	S_SEARCH_SLUGS,
 	S_SEARCH__MAX,
 };
 
@@ -34,6 +37,7 @@ static const char *const search_sql_text[S_SEARCH__MAX] = {
 	[S_SEARCH_REMOVE] =
 		"DELETE FROM search_index WHERE kind = ? AND slug = ?",
 	[S_SEARCH_ORGANISATION_NAMES] = NULL,
+	[S_SEARCH_SLUGS] = NULL,
 };
 
 /* FTS5: bm25 weighs a title hit five times a body hit (kind and slug are
@@ -47,6 +51,11 @@ static const char *const search_sql_sqlite[S_SEARCH__MAX] = {
 	[S_SEARCH_ORGANISATION_NAMES] =
 		"SELECT rowid FROM organisation_names"
 		" WHERE organisation_names MATCH " FTS5_QUERY " ORDER BY rowid",
+	/* binds: the terms, the kind */
+	[S_SEARCH_SLUGS] =
+		"SELECT slug FROM search_index"
+		" WHERE search_index MATCH " FTS5_QUERY " AND kind = ?"
+		" ORDER BY bm25(search_index, 0, 0, 5.0, 1.0), slug",
 };
 
 /* PostgreSQL: the document column is the tsvector of 0003_search.pg.sql
@@ -65,6 +74,9 @@ static const char *const search_sql_pg[S_SEARCH__MAX] = {
 	[S_SEARCH_ORGANISATION_NAMES] =
 		"SELECT id FROM organisation_names"
 		" WHERE document @@ " TSQUERY " ORDER BY id",
+	[S_SEARCH_SLUGS] = "SELECT slug FROM search_index, " TSQUERY " AS q"
+			   " WHERE document @@ q AND kind = ?"
+			   " ORDER BY ts_rank(document, q) DESC, slug",
 };
 
 struct db_sql search_sql = {"search", search_sql_text, S_SEARCH__MAX, 0};
@@ -279,6 +291,37 @@ search_keys(struct db *db, enum search_names idx, const char *text,
 	while ((rc = db_step(st)) == DB_ROW)
 		buf_printf(out, n++ ? ",%lld" : "%lld",
 			   (long long)db_col_int(st, 0));
+	if (rc != DB_DONE)
+		n = -1;
+done:
+	buf_putc(out, ']');
+	buf_free(&q);
+	return n;
+}
+
+int
+search_slugs(struct db *db, const char *kind, const char *text, struct buf *out)
+{
+	struct buf q = BUF_INIT;
+	struct db_stmt *st;
+	int rc, n = 0;
+
+	buf_putc(out, '[');
+	if (search_terms(text, &q) == 0)
+		goto done;
+	if ((st = db_stmt(db, &search_sql, S_SEARCH_SLUGS)) == NULL) {
+		n = -1;
+		goto done;
+	}
+	db_bind_text(st, 1, buf_cstr(&q));
+	db_bind_text(st, 2, kind);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *slug = db_col_text(st, 0);
+
+		if (n++)
+			buf_putc(out, ',');
+		esc_json_string(out, slug, strlen(slug));
+	}
 	if (rc != DB_DONE)
 		n = -1;
 done:

@@ -11,7 +11,8 @@
  * organisations' names and acronyms, "organisation_names"), for a list that
  * filters and pages its rows itself: search_keys() gives the ids matching,
  * which the list binds like any list of ids, so its SQL holds no search
- * syntax.
+ * syntax.  A module whose documents are in search_index can do the same
+ * with search_slugs().
  *
  * Queries: what a person typed becomes terms (search_terms(): words of
  * letters, digits and marks, valid UTF-8, nothing else), every term the
@@ -87,6 +88,17 @@ enum search_names {
  */
 int search_keys(struct db *db, enum search_names idx, const char *text,
 		struct buf *out);
+
+/*
+ * The slugs of the documents of kind in search_index matching text, best
+ * first, as a JSON array of strings appended to out ("[]" when text has
+ * no term or nothing matches): for a module whose documents are in the
+ * site's index to filter and page its own list by them (bound where its
+ * SQL reads a list of keys, as search_keys' ids are).  The number of
+ * slugs, or -1 on a database error.
+ */
+int search_slugs(struct db *db, const char *kind, const char *text,
+		 struct buf *out);
 
 /* Splits a snippet with \x01..\x02 around hits (both backends mark them
  * so) into parts [{text, hit}], leaving out Markdown marks (emphasis,

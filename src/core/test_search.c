@@ -7,7 +7,8 @@
  * scripts/pg-cluster.sh; skipped when Debian's postgresql package is not
  * installed): accents and case ignored, prefixes, names in Arabic and
  * Cyrillic, a title hit ranked first, hits marked in the snippet,
- * put/remove, and the ids of the organisations' names index.
+ * put/remove, the slugs of one kind, and the ids of the organisations'
+ * names index.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,6 +63,8 @@ static const char *const hostile[] = {
 	"fem\xc3\x28icide",
 	"\xe2\x80\x94 \xc2\xab \xc2\xbb",
 	"\xd9\x80",
+	"\xcc\x81",
+	"crime \xcc\x81 \xc2\xbd \xef\xac\x81",
 	"",
 	"   ",
 };
@@ -464,6 +467,41 @@ put_replaces_and_remove_removes(void **state)
 	assert_int_equal(found(db, "numbat", "page", "pr"), -1);
 }
 
+/* The slugs search_slugs gives for books matching text (static
+ * buffer). */
+static const char *
+book_slugs(struct db *db, const char *text)
+{
+	static char out[256];
+	struct buf b = BUF_INIT;
+
+	assert_true(search_slugs(db, "book", text, &b) >= 0);
+	snprintf(out, sizeof(out), "%s", buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+static void
+slugs_of_one_kind_come_best_first(void **state)
+{
+	struct db *db = fixture_db(state);
+
+	assert_int_equal(search_put(db, "book", "b-body", "Annual tables",
+				    "On the numbat and others."),
+			 0);
+	assert_int_equal(search_put(db, "book", "z-title", "Numbat studies",
+				    "Marsupials."),
+			 0);
+	assert_int_equal(search_put(db, "page", "numbat", "Numbat page", "x"),
+			 0);
+	assert_string_equal(book_slugs(db, "numb"), "[\"z-title\",\"b-body\"]");
+	assert_string_equal(book_slugs(db, "marsupial numbat"),
+			    "[\"z-title\"]");
+	assert_string_equal(book_slugs(db, "zzzqx"), "[]");
+	for (size_t i = 0; i < ARRAY_LEN(hostile); i++)
+		(void)book_slugs(db, hostile[i]);
+}
+
 /* The ids search_keys gives for text, as a string (static buffer). */
 static const char *
 keys(struct db *db, const char *text)
@@ -507,18 +545,21 @@ names_index_gives_the_matching_ids(void **state)
 	assert_string_equal(keys(db, "quok"), "[903]");
 }
 
-#define BOTH(name)                                                             \
+#define ON_SQLITE(name)                                                        \
 	cmocka_unit_test_setup_teardown(name, sqlite_setup, fixture_teardown)
-#define PG(name)                                                               \
+#define ON_PG(name)                                                            \
 	cmocka_unit_test_setup_teardown(name, pg_setup, fixture_teardown)
-#define SCENARIOS(T)                                                           \
-	T(hostile_queries_are_words_never_errors),                             \
-		T(accents_and_case_are_ignored),                               \
-		T(every_term_is_a_prefix_and_all_are_required),                \
-		T(arabic_and_cyrillic_names_are_found),                        \
-		T(a_title_hit_ranks_before_a_body_hit),                        \
-		T(snippets_mark_the_hits), T(put_replaces_and_remove_removes), \
-		T(names_index_gives_the_matching_ids)
+/* The scenarios, each run on one backend by on(name). */
+#define SCENARIOS(on)                                                          \
+	on(hostile_queries_are_words_never_errors),                            \
+		on(accents_and_case_are_ignored),                              \
+		on(every_term_is_a_prefix_and_all_are_required),               \
+		on(arabic_and_cyrillic_names_are_found),                       \
+		on(a_title_hit_ranks_before_a_body_hit),                       \
+		on(snippets_mark_the_hits),                                    \
+		on(put_replaces_and_remove_removes),                           \
+		on(slugs_of_one_kind_come_best_first),                         \
+		on(names_index_gives_the_matching_ids)
 
 int
 main(void)
@@ -529,8 +570,8 @@ main(void)
 		cmocka_unit_test(snippet_parts_mark_hits),
 		cmocka_unit_test(snippet_parts_leave_out_markdown_marks),
 	};
-	const struct CMUnitTest sqlite[] = {SCENARIOS(BOTH)};
-	const struct CMUnitTest pg[] = {SCENARIOS(PG)};
+	const struct CMUnitTest sqlite[] = {SCENARIOS(ON_SQLITE)};
+	const struct CMUnitTest pg[] = {SCENARIOS(ON_PG)};
 	int rc;
 
 	db_register(&search_sql);

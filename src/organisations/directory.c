@@ -549,8 +549,9 @@ static _Thread_local unsigned count_next;
 
 /* Writes into key what the count depends on: the statement and every
  * value bound to it (text of declared fields has no control characters,
- * so \x1f separates and \x1e stands for NULL).  0, or -1 when it does not
- * fit. */
+ * so \x1f separates and \x1e stands for NULL); for the words' ids the text
+ * typed, which gives the same ids while the generation stays (a common
+ * word's ids would not fit).  0, or -1 when it does not fit. */
 static int
 count_key(struct req *r, int stmt, const char *words, const struct rights *v,
 	  char *key)
@@ -559,7 +560,7 @@ count_key(struct req *r, int stmt, const char *words, const struct rights *v,
 			       membership_value_or_null(r, "level"),
 			       membership_value_or_null(r, "un"),
 			       membership_value_or_null(r, "focal"),
-			       words,
+			       words ? membership_value_or_null(r, "q") : NULL,
 			       v->see,
 			       v->own};
 	size_t n = (size_t)snprintf(key, COUNT_KEY, "%d", stmt);
