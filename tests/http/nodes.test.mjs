@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allianceBin, freePort } from '../lib/server.mjs';
 import { startCluster } from '../lib/pg.mjs';
+import { onPostgres } from '../lib/testdb.mjs';
 import {
   Browser, hiddenFields, mainOf, personWithRole, mailsTo, outbox, unescapeHtml,
 } from '../lib/accounts.mjs';
@@ -124,6 +125,12 @@ http {
 }
 
 before(async () => {
+  // the file brings its own cluster: the suite's PostgreSQL run would
+  // only repeat it
+  if (onPostgres) {
+    whyNot = 'runs in the SQLite suite, on a cluster of its own';
+    return;
+  }
   pg = await startCluster();
   url = await pg.createDatabase();
   tmp = await mkdtemp(join(tmpdir(), 'alliance-nodes-'));
