@@ -89,6 +89,7 @@ struct pg {
 	int in_txn;          /* db_begin() */
 	int64_t changes;     /* rows of the last INSERT, UPDATE or DELETE */
 	unsigned long names; /* prepared statements named so far */
+	int gen_prepared;    /* pg_generation's statement is prepared */
 };
 
 struct pg_stmt {
@@ -653,13 +654,25 @@ pg_last_id(struct db *base)
 	return id;
 }
 
+/* The page cache asks for every visitor's page: a statement prepared
+ * once per connection (no parse and plan each time), named apart from
+ * the "aN" of pg_prepare. */
 static int
 pg_generation(struct db *base, uint64_t *gen)
 {
 	struct pg *db = PG(base);
-	PGresult *r = PQexec(db->c, "SELECT n FROM alliance_generation");
+	PGresult *r;
 	int rc = -1;
 
+	if (!db->gen_prepared) {
+		r = PQprepare(db->c, "alliance_gen",
+			      "SELECT n FROM alliance_generation", 0, NULL);
+		db->gen_prepared = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!db->gen_prepared)
+			return -1; /* not bootstrapped yet */
+	}
+	r = PQexecPrepared(db->c, "alliance_gen", 0, NULL, NULL, NULL, 0);
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 		*gen = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
 		rc = 0;
