@@ -27,7 +27,9 @@
  *
  * Generation (the page cache's validator): the one row of
  * alliance_generation, its n advanced after every write this backend
- * commits (a transaction's COMMIT, a writing statement outside one), in a
+ * commits (a transaction's COMMIT, a writing statement outside one) that
+ * changed a row or ran a script (a transaction that changed nothing, as
+ * an idle job runner's claim, leaves it, as SQLite's data_version), in a
  * statement of its own so its row lock lasts microseconds.  Advanced
  * after the commit, never before: a reader that sees the old number with
  * the new data only drops a good page.  (Not a sequence: nextval() would
@@ -90,6 +92,7 @@ struct pg {
 	int64_t changes;     /* rows of the last INSERT, UPDATE or DELETE */
 	unsigned long names; /* prepared statements named so far */
 	int gen_prepared;    /* pg_generation's statement is prepared */
+	int wrote;           /* the transaction changed rows: bump at commit */
 };
 
 struct pg_stmt {
@@ -495,10 +498,20 @@ run(struct pg_stmt *st)
 		st->write = 1;
 		db->changes = strtoll(PQcmdTuples(st->res), NULL, 10);
 	}
+	/* what changed nothing (an UPDATE of no row: the job runner's turn
+	 * when nothing is due) leaves the generation, and so every node's
+	 * page cache, alone; a write the status does not count (WITH ...
+	 * DELETE ... SELECT) counts as one */
+	if (st->write ? db->changes > 0 : st->writes)
+		db->wrote = 1;
 	if (own) {
+		int wrote = db->wrote;
+
+		db->wrote = 0;
 		if (exec_sql(db, "COMMIT", NULL, 0) != 0)
 			return -1;
-		bump_generation(db);
+		if (wrote)
+			bump_generation(db);
 	}
 	return 0;
 }
@@ -697,6 +710,7 @@ begin_with(struct db *base, const char *sql)
 		return -1;
 	}
 	db->in_txn = 1;
+	db->wrote = 0;
 	return 0;
 }
 
@@ -733,8 +747,9 @@ pg_commit(struct db *base)
 	if (in_transaction(db))
 		exec_sql(db, "ROLLBACK", NULL, 0);
 	db->in_txn = 0;
-	if (rc == 0)
+	if (rc == 0 && db->wrote)
 		bump_generation(db);
+	db->wrote = 0;
 	return rc;
 }
 
@@ -745,6 +760,7 @@ pg_rollback(struct db *base)
 	int rc = 0;
 
 	db->in_txn = 0;
+	db->wrote = 0;
 	if (PQstatus(db->c) == CONNECTION_BAD)
 		return -1; /* the server has ended the transaction */
 	if (in_transaction(db))
@@ -792,6 +808,7 @@ pg_exec(struct db *base, const char *sql, char *err, size_t errlen)
 	ExecStatusType s = PQresultStatus(r);
 	int rc = 0;
 
+	db->wrote = 1; /* a script: count it as a change */
 	/* the message's LINE n counts from the script's start: the
 	 * migration file's line */
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {

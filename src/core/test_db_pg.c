@@ -5,8 +5,9 @@
  * (db_target_shown, check-config), then, on a private cluster of its own
  * (scripts/pg-cluster.sh, skipped when Debian's postgresql package is not
  * installed): typed columns, changes and ids, the generation seen by
- * another connection, two connections that cannot both pass a
- * read-then-insert rule, rollback, pg_dump backups, and the job
+ * another connection (and left alone by what changes no row), two
+ * connections that cannot both pass a read-then-insert rule, rollback,
+ * pg_dump backups, and the job
  * runner's claim (FOR UPDATE SKIP LOCKED): a runner passes over a job
  * another one is taking and waits neither for it nor for the writers'
  * lock, and two runners on two connections run every job once.
@@ -455,6 +456,8 @@ changes_ids_and_errors(void **state)
 	db_close(db);
 }
 
+static void jobs_table(struct db *db, int n);
+
 static void
 generation_moves_with_every_committed_write(void **state)
 {
@@ -479,6 +482,30 @@ generation_moves_with_every_committed_write(void **state)
 	assert_int_equal(db_commit(b), 0);
 	assert_int_equal(db_generation(a, &g3), 0);
 	assert_true(g3 != g2);
+	/* what changes no row leaves it (every node's page cache stays):
+	 * an UPDATE of nothing, alone or in a transaction ... */
+	run(b, "UPDATE t SET n = n + 1 WHERE n < 0");
+	assert_int_equal(db_begin(b), 0);
+	run(b, "DELETE FROM t WHERE n < 0");
+	assert_int_equal(db_commit(b), 0);
+	assert_int_equal(db_generation(a, &g1), 0);
+	assert_true(g1 == g3);
+	/* ... and a job runner's turn with nothing due (each second, on
+	 * every node: before, each one emptied every page cache) */
+	jobs_table(b, 0);
+	assert_int_equal(db_generation(a, &g1), 0);
+	assert_int_equal(jobs_run_due(b, "idle", 16, 100), 0);
+	assert_int_equal(db_generation(a, &g2), 0);
+	assert_true(g2 == g1);
+	/* a rolled-back write does not count either; a committed one does */
+	assert_int_equal(db_begin(b), 0);
+	run(b, "INSERT INTO t VALUES (3)");
+	assert_int_equal(db_rollback(b), 0);
+	assert_int_equal(db_generation(a, &g2), 0);
+	assert_true(g2 == g1);
+	run(b, "UPDATE t SET n = n + 1 WHERE n = 1");
+	assert_int_equal(db_generation(a, &g2), 0);
+	assert_true(g2 != g1);
 	db_close(a);
 	db_close(b);
 }
