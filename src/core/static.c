@@ -369,6 +369,7 @@ static const struct module_job *const core_jobs[] = {
 static void
 core_init(void)
 {
+	jobs_init();
 	mail_init();
 	search_init();
 }
