@@ -151,7 +151,7 @@ LOAD_TESTS := $(sort $(wildcard tests/load/*.test.mjs))
 
 http: $(BUILD)/alliance node-deps
 	@mkdir -p build/test-logs
-	$(NODE_TEST) $(call TIMES,http) --test-concurrency=$(TEST_CONCURRENCY) $(HTTP_TESTS)
+	$(NODE_TEST) $(call TIMES,http$(if $(ALLIANCE_TEST_DATABASE),-$(ALLIANCE_TEST_DATABASE))) --test-concurrency=$(TEST_CONCURRENCY) $(HTTP_TESTS)
 
 # Latency under load means something only for the build people deploy, and
 # only when nothing else of ours is running: one file at a time, -O2.

@@ -90,6 +90,7 @@ if [ "$want_test" = 1 ]; then
 	need_cmd node nodejs
 	need_cmd npm npm
 	need_cmd chromium chromium
+	# nginx: the benchmarks' reference and nodes.test.mjs's load balancer
 	need_cmd nginx nginx-light
 	need_cmd wrk wrk
 	need_cmd curl curl

@@ -7,6 +7,9 @@
 #   unit (sanitizers)  the same under AddressSanitizer + UBSan
 #   http (sanitizers)  node --test against the sanitizer build: every server
 #                      a test starts checks memory as it serves
+#   http (postgresql)  the same files on PostgreSQL, the -O2 build: one
+#                      private cluster for the suite (scripts/pg-cluster.sh),
+#                      a database per server (tests/lib/testdb.mjs)
 #   load               tests/load/: latency and shutdown under load, the -O2
 #                      build, one file at a time
 #   browser            node --test with Debian's chromium, the -O2 build
@@ -79,6 +82,17 @@ rm -f "$logs"/times-*.txt
 suite "unit" unit.log unit -j"$jobs" unit
 suite "unit (sanitizers)" unit-san.log unit -j"$jobs" BUILD=build/san SAN=1 OPT=-O1 unit
 suite "http (sanitizers)" http-san.log node -j"$jobs" BUILD=build/san SAN=1 OPT=-O1 http
+# one cluster for the whole suite, stopped and removed however it ends
+pgdir=$(mktemp -d /tmp/alliance-pg-XXXXXX)
+trap 'scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
+if scripts/pg-cluster.sh start "$pgdir" >/dev/null; then
+	ALLIANCE_TEST_DATABASE=postgresql ALLIANCE_TEST_PG_DIR=$pgdir \
+		suite "http (postgresql)" http-pg.log node -j"$jobs" http
+else
+	names+=("http (postgresql)") passed+=(0) failed+=(1) times+=(0)
+	summaries+=("the cluster did not start")
+fi
+scripts/pg-cluster.sh stop "$pgdir" >/dev/null 2>&1
 if ls tests/load/*.test.mjs >/dev/null 2>&1; then
 	suite "load" load.log node -j"$jobs" load
 fi

@@ -25,6 +25,7 @@
 #include "core/command.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/db_copy.h"
 #include "core/http.h"
 #include "core/i18n.h"
 #include "core/jobs.h"
@@ -194,6 +195,65 @@ static void
 statement_failed(void *arg, const char *module, size_t idx, const char *sql)
 {
 	printf("%s statement %zu: %s\n", module, idx, sql);
+}
+
+/* alliance copy-to-postgres URL: the data folder's SQLite database into
+ * an empty PostgreSQL database (db_copy.c). */
+static int
+cmd_copy_to_postgres(struct config *c, int argc, char **argv)
+{
+	char path[1100], shown[1100], err[1024];
+	struct db *src, *dst;
+	int rc;
+
+	if (argc != 1 || !db_target_is_pg(argv[0])) {
+		fprintf(stderr, "alliance copy-to-postgres: name the target "
+				"database: alliance copy-to-postgres "
+				"postgresql://USER@HOST/NAME\n");
+		return EXIT_USAGE;
+	}
+	/* the source is the data folder's file, whatever database says */
+	snprintf(path, sizeof(path), "%s/alliance.db", c->data_dir);
+	if (access(path, F_OK) != 0) {
+		fprintf(stderr,
+			"alliance copy-to-postgres: no SQLite database at %s "
+			"(--data DIR names the data folder)\n",
+			path);
+		return EXIT_USAGE;
+	}
+	src = db_open(path, err, sizeof(err));
+	if (src == NULL) {
+		fprintf(stderr, "alliance copy-to-postgres: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (command_schema_refused(src)) {
+		db_close(src);
+		return EXIT_FAIL;
+	}
+	dst = db_open(argv[0], err, sizeof(err));
+	if (dst == NULL) {
+		fprintf(stderr, "alliance copy-to-postgres: %s\n", err);
+		db_close(src);
+		return EXIT_FAIL;
+	}
+	db_target_shown(argv[0], shown, sizeof(shown));
+	printf("copying %s into %s\n", path, shown);
+	fflush(stdout);
+	rc = db_copy_to_pg(src, dst, stdout, err, sizeof(err));
+	db_close(dst);
+	db_close(src);
+	if (rc != 0) {
+		fprintf(stderr, "alliance copy-to-postgres: %s\n", err);
+		if (rc < 0)
+			fprintf(stderr,
+				"alliance copy-to-postgres: nothing was "
+				"copied; the target keeps the schema: drop it "
+				"and create it again (dropdb, createdb) before "
+				"the next try\n");
+		return rc > 0 ? EXIT_USAGE : EXIT_FAIL;
+	}
+	printf("done: set database = %s and restart alliance\n", shown);
+	return 0;
 }
 
 static int
@@ -555,6 +615,26 @@ static const struct module_command commands[] = {
 		 "Changes nothing.",
 	 .summary = "check-statements  prepare every SQL statement on the "
 		    "database"},
+	{.name = "copy-to-postgres", .run = cmd_copy_to_postgres,
+	 .usage = "URL [--data DIR]",
+	 .help = "Copies the data folder's SQLite database (DATA/alliance.db) "
+		 "into the empty\n"
+		 "PostgreSQL database URL in one run: migrates it, copies every "
+		 "table's rows in\n"
+		 "the order of their foreign keys in one transaction, moves the "
+		 "identity\n"
+		 "sequences past the copied ids, and prints each table's row "
+		 "count on both\n"
+		 "(exit 1 when one differs: nothing is kept).  A target with "
+		 "any table is\n"
+		 "refused.  Stop writes first (stop alliance, or a maintenance "
+		 "window): the\n"
+		 "copy holds SQLite's write lock while it runs.  Then set "
+		 "database = URL and\n"
+		 "restart.  Uploaded files stay in the data folder (README, "
+		 "several nodes).",
+	 .summary = "copy-to-postgres URL  copy the SQLite database into an "
+		    "empty PostgreSQL one"},
 	{.name = "routes", .run = cmd_routes, .usage = "[--json]",
 	 .help = "Lists every route: method, path, who may call it, module.",
 	 .summary = "routes        list every route and who may call it"},

@@ -35,7 +35,8 @@
 
 static const char *const accounts_sql_text[S_ACCOUNTS__MAX] = {
 	[S_PERSON_INSERT] = "INSERT INTO people (email, name, role,"
-			    " created_at) VALUES (?, ?, 'member', ?)",
+			    " created_at) VALUES (?, ?, 'member', ?)"
+			    " RETURNING id",
 	[S_PERSON_VERIFY] = "UPDATE people SET email_verified_at = ?"
 			    " WHERE id = ? AND email_verified_at IS NULL",
 	[S_PERSON_ACTIVATE] = "UPDATE people SET name = coalesce(?, name),"

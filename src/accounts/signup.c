@@ -83,9 +83,8 @@ signup(struct req *r, struct resp *w)
 			db_bind_text(st, 1, email);
 			db_bind_text(st, 2, name);
 			db_bind_int(st, 3, clock_now());
-			if (db_run(st) != 0)
+			if (db_one_int(st, &id) != 0)
 				return resp_fail(r, w, NULL);
-			id = db_last_id(r->db);
 			if (audit_record_new(r->db, id, "person.signup", "person",
 					 arena_printf(r->arena, "%lld",
 						      (long long)id),

@@ -30,6 +30,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/db.h"
 #include "core/pager.h"
 #include "core/escape.h"
@@ -52,6 +53,7 @@ enum stmt_admin {
 	S_MESSAGES_LIST,
 	S_MESSAGE_HANDLED_AT,
 	S_MESSAGE_SET_HANDLED,
+	S_MESSAGE_DOCUMENT,
 	S_ADMIN__MAX,
 };
 
@@ -110,6 +112,9 @@ static const char *const admin_sql_text[S_ADMIN__MAX] = {
 				 " WHERE id = ?",
 	[S_MESSAGE_SET_HANDLED] = "UPDATE contact_messages SET handled_at = ?"
 				  " WHERE id = ? AND handled_at IS NULL",
+	[S_MESSAGE_DOCUMENT] = "SELECT attachment_path, attachment_name"
+			       " FROM contact_messages WHERE id = ?"
+			       " AND attachment_path IS NOT NULL",
 };
 
 static struct db_sql admin_sql = {"admin", admin_sql_text, S_ADMIN__MAX, 0};
@@ -773,6 +778,67 @@ message_handled(struct req *r, struct resp *w)
 	resp_redirect(w, "/admin/messages?done=handled");
 }
 
+/*
+ * GET /admin/messages/:id/document: the document sent with a message,
+ * from the upload store under the data folder (on several nodes a shared
+ * mount, so any node serves what another stored).  Always a download
+ * (application/octet-stream, attachment): the sender chose its bytes and
+ * its type.  The file name is kept to letters, digits, '.', '-' and '_'.
+ * 404 when the message has no document (never sent one, or retention
+ * removed it); 500 when the row names a file the store lacks.
+ */
+static void
+message_document(struct req *r, struct resp *w)
+{
+	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_MESSAGE_DOCUMENT);
+	int64_t id = req_param_id(r);
+	char path[1200], name[120], disp[200];
+	const char *rel, *n;
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t got, k = 0;
+	FILE *f;
+	int rc;
+
+	if (st == NULL)
+		return read_failed(w);
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ERROR)
+		return read_failed(w);
+	if (rc == DB_DONE) {
+		resp_error(w, 404, _("This message has no document (any more)."));
+		return;
+	}
+	rel = db_col_text(st, 0);
+	n = db_col_text(st, 1) ? db_col_text(st, 1) : "document";
+	snprintf(path, sizeof(path), "%s/%s", config_current->data_dir,
+		 rel ? rel : "");
+	for (; *n && k < sizeof(name) - 1; n++)
+		name[k++] = (*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
+				    (*n >= '0' && *n <= '9') || *n == '.' ||
+				    *n == '-' || *n == '_'
+			    ? *n
+			    : '_';
+	name[k] = '\0';
+	db_reset(st);
+	if ((f = fopen(path, "rb")) == NULL) {
+		log_error("document of message %lld: %s: %m", (long long)id,
+			  path);
+		resp_error(w, 500, _("The document is missing from the store."));
+		return;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, got);
+	fclose(f);
+	resp_raw(w, 200, "application/octet-stream", b.data ? b.data : "",
+		 b.len);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"",
+		 k ? name : "document");
+	resp_header(w, "Content-Disposition", disp);
+	buf_free(&b);
+}
+
 /* ---- the route table ---- */
 
 #define A ACCESS_ADMIN
@@ -799,6 +865,10 @@ static const struct route admin_routes[] = {
 	{.method = HTTP_GET, .pattern = "/admin/messages", .who = A,
 	 .fields = messages_fields, .handler = messages_page, .flags = FORM,
 	 .summary = "Messages sent with the contact form, newest first"},
+	{.method = HTTP_GET, .pattern = "/admin/messages/:id/document",
+	 .who = A, .handler = message_document, .flags = P,
+	 .summary = "The document sent with a contact message, as a "
+		    "download"},
 	{.method = HTTP_POST, .pattern = "/admin/messages/:id/handled",
 	 .who = A, .handler = message_handled, .flags = P,
 	 .summary = "Marks a contact message as handled"},

@@ -50,7 +50,8 @@ static const char *const approve_sql_text[A_APPROVE__MAX] = {
 		" country, website, email_domain, description_md,"
 		" contact_address, ecosoc_status, ecosoc_year,"
 		" dgc_associated, dgc_year, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id",
 	[A_ORG_FOCAL] = "INSERT INTO organisation_focal_areas"
 			" (organisation_id, focal_area_id)"
 			" SELECT ?, id FROM focal_areas WHERE slug = ?"
@@ -65,7 +66,8 @@ static const char *const approve_sql_text[A_APPROVE__MAX] = {
 	[A_MEMBERSHIP_INSERT] =
 		"INSERT INTO memberships (level_id, organisation_id,"
 		" person_id, state, state_since, period_start, period_end,"
-		" created_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?)",
+		" created_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?)"
+		" RETURNING id",
 };
 
 struct db_sql approve_sql = {"approve", approve_sql_text, A_APPROVE__MAX, 0};
@@ -171,9 +173,8 @@ create_organisation(struct req *r, json_t *app, const char **slug)
 	bind_json_int(st, 12, app, "dgc_associated");
 	bind_json_int(st, 13, app, "dgc_year");
 	db_bind_int(st, 14, clock_now());
-	if (db_run(st) != 0)
+	if (db_one_int(st, &id) != 0)
 		return -1;
-	id = db_last_id(r->db);
 	if (audit_record_new(r->db, r->person->id, "organisation.create",
 			     "organisation", membership_id_text(r->arena, id),
 			     NULL,
@@ -243,9 +244,8 @@ create_membership(struct req *r, json_t *app, int64_t org, int64_t person)
 	db_bind_text(st, 5, start_text);
 	db_bind_text(st, 6, end_text);
 	db_bind_int(st, 7, clock_now());
-	if (db_run(st) != 0)
+	if (db_one_int(st, &id) != 0)
 		return -1;
-	id = db_last_id(r->db);
 	if (audit_record_new(r->db, r->person->id, "membership.create",
 			     "membership", membership_id_text(r->arena, id),
 			     NULL,

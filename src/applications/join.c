@@ -68,7 +68,7 @@ static const char *const join_sql_text[S_JOIN__MAX] = {
 		" focal_areas, representatives, statement, consent_at,"
 		" submitted_at)"
 		" VALUES (?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		" ?, ?, ?, ?, ?)",
+		" ?, ?, ?, ?, ?) RETURNING id",
 };
 
 static struct db_sql join_sql = {"join", join_sql_text, S_JOIN__MAX, 0};
@@ -634,7 +634,7 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 {
 	struct db_stmt *st = db_stmt(r->db, &join_sql, S_APPLICATION_INSERT);
 	int un = lv->is_org && lv->requires_un;
-	int64_t t = clock_now();
+	int64_t t = clock_now(), id;
 
 	if (st == NULL)
 		return -1;
@@ -674,9 +674,9 @@ insert_application(struct req *r, const struct level *lv, const char *email,
 			     : "");
 	db_bind_int(st, 17, t);
 	db_bind_int(st, 18, t);
-	if (db_run(st) != 0)
+	if (db_one_int(st, &id) != 0)
 		return -1;
-	return db_last_id(r->db);
+	return id;
 }
 
 /* The receipt to the applicant and the notice to the secretariat.  The

@@ -459,6 +459,12 @@ db_begin(struct db *db)
 }
 
 int
+db_begin_rows(struct db *db)
+{
+	return db->be->begin_rows ? db->be->begin_rows(db) : db->be->begin(db);
+}
+
+int
 db_commit(struct db *db)
 {
 	return db->be->commit(db);

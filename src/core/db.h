@@ -148,6 +148,14 @@ int db_generation(struct db *db, uint64_t *gen);
  * processes; the turn ends with db_commit or db_rollback, whatever they
  * return (a failing COMMIT is rolled back). */
 int db_begin(struct db *db);
+/* A transaction whose statements lock the rows they write themselves
+ * (SELECT ... FOR UPDATE SKIP LOCKED: the job runner's claim), so it need
+ * not wait for the other writers: on PostgreSQL BEGIN without the
+ * writers' advisory lock, on SQLite the same as db_begin (one writer at a
+ * time there anyway).  Ends with db_commit or db_rollback.  Only for
+ * statements whose rule is the row locks they take: a read-then-write
+ * rule needs db_begin. */
+int db_begin_rows(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
 /* Ends what a caller left open on db -- a transaction, a write statement

@@ -56,6 +56,8 @@ struct db_backend {
 	int64_t (*last_id)(struct db *db);
 	int (*generation)(struct db *db, uint64_t *gen);
 	int (*begin)(struct db *db);
+	/* db_begin_rows; NULL: begin */
+	int (*begin_rows)(struct db *db);
 	int (*commit)(struct db *db);
 	int (*rollback)(struct db *db);
 	int (*abandoned)(struct db *db);

@@ -20,12 +20,16 @@
  * nodes.  A writing statement outside a transaction (INSERT, UPDATE,
  * DELETE: the first word) takes the same lock in a transaction of its own,
  * as SQLite makes it wait for the writer, so a rule checked inside one
- * statement holds too.  Reads never wait for it.  The lock waits at most
+ * statement holds too.  Reads never wait for it, nor does a transaction
+ * of db_begin_rows(), whose statements lock their own rows (the job
+ * runner's claim: FOR UPDATE SKIP LOCKED).  The lock waits at most
  * 30 s (lock_timeout), like SQLite's busy timeout.
  *
  * Generation (the page cache's validator): the one row of
  * alliance_generation, its n advanced after every write this backend
- * commits (a transaction's COMMIT, a writing statement outside one), in a
+ * commits (a transaction's COMMIT, a writing statement outside one) that
+ * changed a row or ran a script (a transaction that changed nothing, as
+ * an idle job runner's claim, leaves it, as SQLite's data_version), in a
  * statement of its own so its row lock lasts microseconds.  Advanced
  * after the commit, never before: a reader that sees the old number with
  * the new data only drops a good page.  (Not a sequence: nextval() would
@@ -63,6 +67,9 @@
 #define PG_BEGIN_WRITE                                                         \
 	"BEGIN; SET LOCAL lock_timeout = '30s';"                               \
 	" SELECT pg_advisory_xact_lock(" PG_WRITER_KEY ")"
+/* db_begin_rows: the statements lock their own rows (SKIP LOCKED), so no
+ * writers' lock; a row lock still waits at most as long. */
+#define PG_BEGIN_ROWS "BEGIN; SET LOCAL lock_timeout = '30s'"
 
 /* Type OIDs (catalog/pg_type.h, stable across versions). */
 #define OID_BOOL 16
@@ -84,6 +91,8 @@ struct pg {
 	int in_txn;          /* db_begin() */
 	int64_t changes;     /* rows of the last INSERT, UPDATE or DELETE */
 	unsigned long names; /* prepared statements named so far */
+	int gen_prepared;    /* pg_generation's statement is prepared */
+	int wrote;           /* the transaction changed rows: bump at commit */
 };
 
 struct pg_stmt {
@@ -489,10 +498,20 @@ run(struct pg_stmt *st)
 		st->write = 1;
 		db->changes = strtoll(PQcmdTuples(st->res), NULL, 10);
 	}
+	/* what changed nothing (an UPDATE of no row: the job runner's turn
+	 * when nothing is due) leaves the generation, and so every node's
+	 * page cache, alone; a write the status does not count (WITH ...
+	 * DELETE ... SELECT) counts as one */
+	if (st->write ? db->changes > 0 : st->writes)
+		db->wrote = 1;
 	if (own) {
+		int wrote = db->wrote;
+
+		db->wrote = 0;
 		if (exec_sql(db, "COMMIT", NULL, 0) != 0)
 			return -1;
-		bump_generation(db);
+		if (wrote)
+			bump_generation(db);
 	}
 	return 0;
 }
@@ -648,13 +667,25 @@ pg_last_id(struct db *base)
 	return id;
 }
 
+/* The page cache asks for every visitor's page: a statement prepared
+ * once per connection (no parse and plan each time), named apart from
+ * the "aN" of pg_prepare. */
 static int
 pg_generation(struct db *base, uint64_t *gen)
 {
 	struct pg *db = PG(base);
-	PGresult *r = PQexec(db->c, "SELECT n FROM alliance_generation");
+	PGresult *r;
 	int rc = -1;
 
+	if (!db->gen_prepared) {
+		r = PQprepare(db->c, "alliance_gen",
+			      "SELECT n FROM alliance_generation", 0, NULL);
+		db->gen_prepared = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		if (!db->gen_prepared)
+			return -1; /* not bootstrapped yet */
+	}
+	r = PQexecPrepared(db->c, "alliance_gen", 0, NULL, NULL, NULL, 0);
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
 		*gen = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
 		rc = 0;
@@ -663,8 +694,9 @@ pg_generation(struct db *base, uint64_t *gen)
 	return rc;
 }
 
+/* BEGIN with sql (PG_BEGIN_WRITE or PG_BEGIN_ROWS). */
 static int
-pg_begin(struct db *base)
+begin_with(struct db *base, const char *sql)
 {
 	struct pg *db = PG(base);
 
@@ -672,13 +704,26 @@ pg_begin(struct db *base)
 		log_error("db: BEGIN inside a transaction");
 		return -1;
 	}
-	if (exec_sql(db, PG_BEGIN_WRITE, NULL, 0) != 0) {
+	if (exec_sql(db, sql, NULL, 0) != 0) {
 		if (in_transaction(db))
 			exec_sql(db, "ROLLBACK", NULL, 0);
 		return -1;
 	}
 	db->in_txn = 1;
+	db->wrote = 0;
 	return 0;
+}
+
+static int
+pg_begin(struct db *base)
+{
+	return begin_with(base, PG_BEGIN_WRITE);
+}
+
+static int
+pg_begin_rows(struct db *base)
+{
+	return begin_with(base, PG_BEGIN_ROWS);
 }
 
 static int
@@ -702,8 +747,9 @@ pg_commit(struct db *base)
 	if (in_transaction(db))
 		exec_sql(db, "ROLLBACK", NULL, 0);
 	db->in_txn = 0;
-	if (rc == 0)
+	if (rc == 0 && db->wrote)
 		bump_generation(db);
+	db->wrote = 0;
 	return rc;
 }
 
@@ -714,6 +760,7 @@ pg_rollback(struct db *base)
 	int rc = 0;
 
 	db->in_txn = 0;
+	db->wrote = 0;
 	if (PQstatus(db->c) == CONNECTION_BAD)
 		return -1; /* the server has ended the transaction */
 	if (in_transaction(db))
@@ -761,6 +808,7 @@ pg_exec(struct db *base, const char *sql, char *err, size_t errlen)
 	ExecStatusType s = PQresultStatus(r);
 	int rc = 0;
 
+	db->wrote = 1; /* a script: count it as a change */
 	/* the message's LINE n counts from the script's start: the
 	 * migration file's line */
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
@@ -929,6 +977,7 @@ const struct db_backend db_pg_backend = {
 	.last_id = pg_last_id,
 	.generation = pg_generation,
 	.begin = pg_begin,
+	.begin_rows = pg_begin_rows,
 	.commit = pg_commit,
 	.rollback = pg_rollback,
 	.abandoned = pg_abandoned,

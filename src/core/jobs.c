@@ -1,15 +1,19 @@
 /*
  * jobs.c -- see jobs.h.  Background work as rows with a lease.
  *
- * Taking a job is one short BEGIN IMMEDIATE transaction: an UPDATE whose
+ * Taking a job is one short transaction (db_begin_rows): an UPDATE whose
  * WHERE picks one due job by id (queued and run_at reached, or running
  * with an expired lease), setting status 'running', the runner's name and
- * a lease five minutes ahead, and counting the attempt.  SQLite lets one
- * writer in at a time, so two runners (threads, processes, later nodes on
- * PostgreSQL with the same statement) never take the same row.  The job
- * runs outside that transaction; its end is written with the runner's name
- * in the WHERE, so a runner that lost its lease cannot overwrite the work
- * of the one that took the job over.
+ * a lease five minutes ahead, and counting the attempt.  On SQLite it is
+ * BEGIN IMMEDIATE: one writer at a time, so two runners (threads,
+ * processes) never take the same row.  On PostgreSQL the pick is FOR
+ * UPDATE SKIP LOCKED and the transaction does not take the writers'
+ * advisory lock: runners on several nodes each lock a different due row,
+ * never the same one, and never wait for each other or for the site's
+ * writers.  The job runs outside that transaction; its end is written
+ * with the runner's name in the WHERE (the same kind of transaction), so
+ * a runner that lost its lease cannot overwrite the work of the one that
+ * took the job over.
  *
  * Functions are found in a small fixed table filled at start-up by
  * jobs_register().  `serve` runs one runner thread with its own
@@ -84,7 +88,28 @@ static const char *const jobs_sql_text[STMT_JOBS__MAX] = {
 		" WHERE id = ? AND status = 'running' AND lease_owner = ?",
 };
 
+/* PostgreSQL: the due row is locked as it is picked, and one a runner of
+ * another node holds (its claim not yet committed) is passed over, not
+ * waited for; the outer status test sees the row as locked. */
+#define SKIP_LOCKED " FOR UPDATE SKIP LOCKED"
+static const char *const jobs_sql_pg[STMT_JOBS__MAX] = {
+	[STMT_JOBS_CLAIM_EXPIRED] =
+		CLAIM_SET "(SELECT id FROM jobs WHERE status = 'running'"
+		" AND lease_until < ? ORDER BY lease_until, id LIMIT 1"
+		SKIP_LOCKED ") AND status = 'running'" CLAIM_RETURNING,
+	[STMT_JOBS_CLAIM_DUE] =
+		CLAIM_SET "(SELECT id FROM jobs WHERE status = 'queued'"
+		" AND run_at <= ? ORDER BY run_at, id LIMIT 1" SKIP_LOCKED
+		") AND status = 'queued'" CLAIM_RETURNING,
+};
+
 struct db_sql jobs_sql = {"jobs", jobs_sql_text, STMT_JOBS__MAX, 0};
+
+void
+jobs_init(void)
+{
+	db_register_variant(&jobs_sql, "pg", jobs_sql_pg);
+}
 
 /* The registered kinds; filled before any runner starts, read-only after. */
 static const struct module_job *kinds[JOBS_KINDS_MAX];
@@ -262,7 +287,7 @@ claim(struct db *db, const char *who, int64_t now, struct claimed *c)
 {
 	int rc;
 
-	if (db_begin(db) != 0)
+	if (db_begin_rows(db) != 0)
 		return -1;
 	rc = claim_with(db, STMT_JOBS_CLAIM_EXPIRED, who, now, c);
 	if (rc == 0)
@@ -285,19 +310,29 @@ static int
 finish(struct db *db, const struct claimed *c, const char *who,
        enum stmt_jobs how, int64_t now, int64_t at, const char *err)
 {
-	struct db_stmt *st = db_stmt(db, &jobs_sql, how);
+	struct db_stmt *st;
 	int i = 1;
+	int64_t changed;
 
-	if (st == NULL)
+	if (db_begin_rows(db) != 0)
 		return -1;
+	if ((st = db_stmt(db, &jobs_sql, how)) == NULL) {
+		db_rollback(db);
+		return -1;
+	}
 	db_bind_int(st, i++, how == STMT_JOBS_RETRY ? at : now);
 	if (how != STMT_JOBS_DONE)
 		db_bind_text(st, i++, err);
 	db_bind_int(st, i++, c->id);
 	db_bind_text(st, i, who);
-	if (db_run(st) != 0)
+	if (db_run(st) != 0) {
+		db_rollback(db);
 		return -1;
-	if (db_changes(db) != 1) {
+	}
+	changed = db_changes(db);
+	if (db_commit(db) != 0)
+		return -1;
+	if (changed != 1) {
 		log_error("job %lld %s: the lease went to another runner; "
 			  "this result is dropped",
 			  (long long)c->id, c->kind);

@@ -22,6 +22,10 @@ typedef int (*job_fn)(struct db *db, const char *payload, char *err,
 		      size_t errlen);
 
 extern struct db_sql jobs_sql;
+/* Registers the statements' PostgreSQL versions (the claim's SKIP
+ * LOCKED); the core module's init calls it, once, before any
+ * connection. */
+void jobs_init(void);
 
 /*
  * A kind of job a module declares (struct module's jobs, registered by

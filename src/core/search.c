@@ -1,52 +1,153 @@
 /*
- * search.c -- see search.h.
+ * search.c -- see search.h.  The statements come in three texts: shared
+ * (put and remove: plain SQL on either index), SQLite's (FTS5) and
+ * PostgreSQL's (tsvector), registered by search_init(); the engine query
+ * is built inside each backend's SQL from search_terms(), every term
+ * quoted there, so no typed text reaches the query language.
  */
 #include "search.h"
 
+#include <assert.h>
 #include <string.h>
+#include <utf8proc.h>
 
-static const char *const search_sql_text[] = {
-	"SELECT kind, slug, title,"
-	" snippet(search_index, 3, char(1), char(2), '…', 16)"
-	" FROM search_index WHERE search_index MATCH ?"
-	" ORDER BY bm25(search_index, 0, 0, 5.0, 1.0) LIMIT ?",
+#include "escape.h"
+
+enum stmt_search {
+	S_SEARCH_SITE,
+	S_SEARCH_PUT,
+	S_SEARCH_REMOVE,
+	S_SEARCH_ORGANISATION_NAMES,
+	S_SEARCH_SLUGS,
+	S_SEARCH__MAX,
 };
-struct db_sql search_sql = {"search", search_sql_text, 1, 0};
 
-/* A word character: ASCII letters and digits, and every byte of a
- * multi-byte UTF-8 sequence (so "Genève" stays one word). */
-static int
-word_byte(unsigned char c)
+/* The engine query of the terms bound at the placeholder: "a b" becomes
+ * FTS5's "a"* "b"* and PostgreSQL's 'a':* & 'b':* (search_terms() holds no
+ * quote, so none needs doubling). */
+#define FTS5_QUERY "('\"' || replace(?, ' ', '\"* \"') || '\"*')"
+#define TSQUERY                                                                \
+	"to_tsquery('search_words',"                                           \
+	" '''' || replace(?, ' ', ''':* & ''') || ''':*')"
+
+static const char *const search_sql_text[S_SEARCH__MAX] = {
+	[S_SEARCH_SITE] = NULL, /* each backend's own */
+	[S_SEARCH_PUT] = "INSERT INTO search_index (kind, slug, title, body)"
+			 " VALUES (?, ?, ?, ?)",
+	[S_SEARCH_REMOVE] =
+		"DELETE FROM search_index WHERE kind = ? AND slug = ?",
+	[S_SEARCH_ORGANISATION_NAMES] = NULL,
+	[S_SEARCH_SLUGS] = NULL,
+};
+
+/* FTS5: bm25 weighs a title hit five times a body hit (kind and slug are
+ * not indexed); the snippet is of the body. */
+static const char *const search_sql_sqlite[S_SEARCH__MAX] = {
+	[S_SEARCH_SITE] =
+		"SELECT kind, slug, title,"
+		" snippet(search_index, 3, char(1), char(2), '…', 16)"
+		" FROM search_index WHERE search_index MATCH " FTS5_QUERY
+		" ORDER BY bm25(search_index, 0, 0, 5.0, 1.0), rowid LIMIT ?",
+	[S_SEARCH_ORGANISATION_NAMES] =
+		"SELECT rowid FROM organisation_names"
+		" WHERE organisation_names MATCH " FTS5_QUERY " ORDER BY rowid",
+	/* binds: the terms, the kind */
+	[S_SEARCH_SLUGS] =
+		"SELECT slug FROM search_index"
+		" WHERE search_index MATCH " FTS5_QUERY " AND kind = ?"
+		" ORDER BY bm25(search_index, 0, 0, 5.0, 1.0), slug",
+};
+
+/* PostgreSQL: the document column is the tsvector of 0003_search.pg.sql
+ * (title weight A, body B), organisation_names the view of
+ * 0014_directory_listing.pg.sql over an expression index; ts_headline
+ * marks the hits of the body as FTS5's snippet does. */
+static const char *const search_sql_pg[S_SEARCH__MAX] = {
+	[S_SEARCH_SITE] =
+		"SELECT kind, slug, title,"
+		" ts_headline('search_words', body, q,"
+		"  'StartSel=' || chr(1) || ', StopSel=' || chr(2)"
+		"  || ', MinWords=8, MaxWords=16, MaxFragments=1')"
+		" FROM search_index, " TSQUERY " AS q"
+		" WHERE document @@ q ORDER BY ts_rank(document, q) DESC, id"
+		" LIMIT ?",
+	[S_SEARCH_ORGANISATION_NAMES] =
+		"SELECT id FROM organisation_names"
+		" WHERE document @@ " TSQUERY " ORDER BY id",
+	[S_SEARCH_SLUGS] = "SELECT slug FROM search_index, " TSQUERY " AS q"
+			   " WHERE document @@ q AND kind = ?"
+			   " ORDER BY ts_rank(document, q) DESC, slug",
+};
+
+struct db_sql search_sql = {"search", search_sql_text, S_SEARCH__MAX, 0};
+
+void
+search_init(void)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z') || c >= 0x80;
+	db_register_variant(&search_sql, "sqlite", search_sql_sqlite);
+	db_register_variant(&search_sql, "pg", search_sql_pg);
+}
+
+/* Whether code point c belongs to a word: a letter, a digit or other
+ * number, or a combining mark (an accent typed apart, Arabic vowels). */
+static int
+word_char(utf8proc_int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU:
+	case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO:
+	case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC:
+	case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The length of the word character at s[0..n), or 0 when s does not
+ * start with one (a separator, or a byte that is not UTF-8). */
+static size_t
+word_char_len(const char *s, size_t n)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t len = utf8proc_iterate((const utf8proc_uint8_t *)s,
+						(utf8proc_ssize_t)n, &c);
+
+	if (len <= 0 || !word_char(c))
+		return 0;
+	return (size_t)len;
 }
 
 int
-search_fts_query(const char *text, struct buf *out)
+search_terms(const char *text, struct buf *out)
 {
-	const unsigned char *p = (const unsigned char *)text;
-	int words = 0;
+	size_t n = strlen(text), i = 0, len;
+	int terms = 0;
 
-	while (*p && words < 16) {
-		const unsigned char *start;
+	while (i < n && terms < SEARCH_MAX_TERMS) {
+		size_t start;
 
-		while (*p && !word_byte(*p))
-			p++;
-		if (*p == '\0')
+		while (i < n && word_char_len(text + i, n - i) == 0)
+			i++;
+		if (i == n)
 			break;
-		start = p;
-		while (*p && word_byte(*p))
-			p++;
-		if (words++)
+		start = i;
+		while (i < n && (len = word_char_len(text + i, n - i)) > 0)
+			i += len;
+		if (terms++)
 			buf_putc(out, ' ');
-		buf_putc(out, '"');
-		buf_put(out, start, (size_t)(p - start));
-		buf_putc(out, '"');
+		buf_put(out, text + start,
+			utf8_cut(text + start, i - start,
+				 SEARCH_MAX_TERM_BYTES));
 	}
-	if (words)
-		buf_putc(out, '*');
-	return words;
+	return terms;
 }
 
 /* Appends s[0..n) to parts as {text, hit}, without the Markdown marks a
@@ -77,9 +178,9 @@ add_plain_part(json_t *parts, const char *s, size_t n, int hit)
 		buf_putc(&b, c);
 	}
 	if (b.len)
-		json_array_append_new(parts,
-				      json_pack("{s:s%,s:b}", "text",
-						buf_cstr(&b), b.len, "hit", hit));
+		json_array_append_new(parts, json_pack("{s:s%,s:b}", "text",
+						       buf_cstr(&b), b.len,
+						       "hit", hit));
 	buf_free(&b);
 }
 
@@ -110,11 +211,11 @@ search_run(struct db *db, const char *text, int limit)
 	json_t *out = json_array();
 	int rc;
 
-	if (search_fts_query(text, &q) == 0) {
+	if (search_terms(text, &q) == 0) {
 		buf_free(&q);
 		return out;
 	}
-	st = db_stmt(db, &search_sql, 0);
+	st = db_stmt(db, &search_sql, S_SEARCH_SITE);
 	if (st == NULL) {
 		buf_free(&q);
 		json_decref(out);
@@ -124,11 +225,12 @@ search_run(struct db *db, const char *text, int limit)
 	db_bind_int(st, 2, limit);
 	while ((rc = db_step(st)) == DB_ROW) {
 		json_array_append_new(
-			out, json_pack("{s:s,s:s,s:s,s:o}", "kind",
-				       db_col_text(st, 0), "slug",
-				       db_col_text(st, 1), "title",
-				       db_col_text(st, 2), "snippet",
-				       search_snippet_parts(db_col_text(st, 3))));
+			out,
+			json_pack("{s:s,s:s,s:s,s:o}", "kind",
+				  db_col_text(st, 0), "slug",
+				  db_col_text(st, 1), "title",
+				  db_col_text(st, 2), "snippet",
+				  search_snippet_parts(db_col_text(st, 3))));
 	}
 	buf_free(&q);
 	if (rc != DB_DONE) {
@@ -136,4 +238,94 @@ search_run(struct db *db, const char *text, int limit)
 		return NULL;
 	}
 	return out;
+}
+
+int
+search_remove(struct db *db, const char *kind, const char *slug)
+{
+	struct db_stmt *st = db_stmt(db, &search_sql, S_SEARCH_REMOVE);
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, slug);
+	return db_run(st);
+}
+
+int
+search_put(struct db *db, const char *kind, const char *slug, const char *title,
+	   const char *body)
+{
+	struct db_stmt *st;
+
+	if (search_remove(db, kind, slug) < 0 ||
+	    (st = db_stmt(db, &search_sql, S_SEARCH_PUT)) == NULL)
+		return -1;
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, slug);
+	db_bind_text(st, 3, title);
+	db_bind_text(st, 4, body);
+	return db_run(st);
+}
+
+int
+search_keys(struct db *db, enum search_names idx, const char *text,
+	    struct buf *out)
+{
+	static const enum stmt_search stmts[SEARCH_NAMES__MAX] = {
+		[SEARCH_ORGANISATION_NAMES] = S_SEARCH_ORGANISATION_NAMES,
+	};
+	struct buf q = BUF_INIT;
+	struct db_stmt *st;
+	int rc, n = 0;
+
+	assert(idx < SEARCH_NAMES__MAX);
+	buf_putc(out, '[');
+	if (search_terms(text, &q) == 0)
+		goto done;
+	if ((st = db_stmt(db, &search_sql, stmts[idx])) == NULL) {
+		n = -1;
+		goto done;
+	}
+	db_bind_text(st, 1, buf_cstr(&q));
+	while ((rc = db_step(st)) == DB_ROW)
+		buf_printf(out, n++ ? ",%lld" : "%lld",
+			   (long long)db_col_int(st, 0));
+	if (rc != DB_DONE)
+		n = -1;
+done:
+	buf_putc(out, ']');
+	buf_free(&q);
+	return n;
+}
+
+int
+search_slugs(struct db *db, const char *kind, const char *text, struct buf *out)
+{
+	struct buf q = BUF_INIT;
+	struct db_stmt *st;
+	int rc, n = 0;
+
+	buf_putc(out, '[');
+	if (search_terms(text, &q) == 0)
+		goto done;
+	if ((st = db_stmt(db, &search_sql, S_SEARCH_SLUGS)) == NULL) {
+		n = -1;
+		goto done;
+	}
+	db_bind_text(st, 1, buf_cstr(&q));
+	db_bind_text(st, 2, kind);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *slug = db_col_text(st, 0);
+
+		if (n++)
+			buf_putc(out, ',');
+		esc_json_string(out, slug, strlen(slug));
+	}
+	if (rc != DB_DONE)
+		n = -1;
+done:
+	buf_putc(out, ']');
+	buf_free(&q);
+	return n;
 }

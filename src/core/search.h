@@ -1,12 +1,34 @@
 /*
- * search.h -- full-text search behind one small interface.
+ * search.h -- full-text search: one interface, an implementation per
+ * database.
  *
- * Modules put documents (kind, slug, title, body) into the index and ask
- * for the best matches.  Today the index is SQLite FTS5 (the table
- * "search_index", created by a migration) with diacritics folded; a
- * PostgreSQL backend would implement the same calls with tsvector.
- * Person-typed queries are never handed to the FTS query language as they
- * are: search_fts_query() turns them into quoted prefix terms.
+ * Documents: rows of the index "search_index", each a kind
+ * ("organisation", "page", "focal_area", ...), a key (the slug its page is
+ * found under), a title and a body.  Modules keep their documents in step
+ * by triggers of their migrations (every writer is seen) or by
+ * search_put()/search_remove() from C.  Names indexes: a module's own
+ * index of a few columns of its rows keyed by the row's id (today the
+ * organisations' names and acronyms, "organisation_names"), for a list that
+ * filters and pages its rows itself: search_keys() gives the ids matching,
+ * which the list binds like any list of ids, so its SQL holds no search
+ * syntax.  A module whose documents are in search_index can do the same
+ * with search_slugs().
+ *
+ * Queries: what a person typed becomes terms (search_terms(): words of
+ * letters, digits and marks, valid UTF-8, nothing else), every term the
+ * beginning of a word of the document, all required, case and accents
+ * ignored.  The engine's query language never sees the text as typed:
+ * each backend's statement (search.c's variants, the choice made once by
+ * db_register_variant) quotes every term itself.
+ *
+ *   SQLite      FTS5 tables (unicode61, remove_diacritics 2); a term is
+ *               the quoted prefix "word"*; bm25 ranks (title 5, body 1);
+ *               snippet() marks the hits.
+ *   PostgreSQL  a stored tsvector in the configuration search_words (the
+ *               'simple' configuration, no stemming, so names in every
+ *               language match as written, with unaccent before it); a
+ *               term is the quoted prefix 'word':*, joined by &; ts_rank
+ *               ranks (title weight A, body B); ts_headline marks the hits.
  */
 #ifndef ALLIANCE_SEARCH_H
 #define ALLIANCE_SEARCH_H
@@ -16,27 +38,71 @@
 #include "db.h"
 #include "util.h"
 
-/* The index's statements; the application registers them at start-up. */
+/* The index's statements, registered with the core's tables; search_init()
+ * then gives each backend its own text (call it after db_register, before
+ * any connection). */
 extern struct db_sql search_sql;
+void search_init(void);
+
+/* The most terms of a query, and the most bytes of one (a longer word is
+ * cut on a character boundary: it is still a prefix of what was meant). */
+#define SEARCH_MAX_TERMS 16
+#define SEARCH_MAX_TERM_BYTES 64
 
 /*
- * Turns what a person typed into an FTS5 query: every word quoted, the
- * last one a prefix, all required ("crime prev" -> "crime" "prev"*).
- * Appends to out; returns the number of words (0: nothing to search).
+ * Turns what a person typed into search terms: the words of text (runs of
+ * letters, digits and combining marks; everything else, bytes that are
+ * not UTF-8 included, separates words), at most SEARCH_MAX_TERMS, joined
+ * by one space, as typed otherwise (each engine folds case and accents of
+ * query and document alike).  Appends to out; returns the number of terms
+ * (0: nothing to search for).
  */
-int search_fts_query(const char *text, struct buf *out);
+int search_terms(const char *text, struct buf *out);
 
 /*
- * The best matches for text, at most limit: a JSON array of
- * {kind, slug, title, snippet:[{text, hit}]}, where hit marks the matched
- * words so templates can highlight them without raw HTML.  NULL on a
- * database error.
+ * The best matches in search_index for text, at most limit, best first: a
+ * JSON array of {kind, slug, title, snippet:[{text, hit}]}, where hit
+ * marks the matched words so templates can highlight them without raw
+ * HTML.  Text without a term gives [].  NULL on a database error.
  */
 json_t *search_run(struct db *db, const char *text, int limit);
 
-/* Splits an FTS5 snippet with \x01..\x02 around hits into parts
- * [{text, hit}], leaving out Markdown marks (emphasis, code, headings, link
- * brackets and addresses). */
+/* Puts a document (replacing the one of that kind and slug) or removes it;
+ * 0 or -1.  Run them inside the caller's transaction when it has one. */
+int search_put(struct db *db, const char *kind, const char *slug,
+	       const char *title, const char *body);
+int search_remove(struct db *db, const char *kind, const char *slug);
+
+/* The names indexes search_keys() reads. */
+enum search_names {
+	SEARCH_ORGANISATION_NAMES, /* organisations: name, acronym */
+	SEARCH_NAMES__MAX,
+};
+
+/*
+ * The ids of the rows of names index idx matching text (every term the
+ * beginning of a word), as a JSON array appended to out ("[3,17]"; "[]"
+ * when text has no term or nothing matches), for the caller to bind where
+ * its SQL reads a list of ids.  The number of ids, or -1 on a database
+ * error.
+ */
+int search_keys(struct db *db, enum search_names idx, const char *text,
+		struct buf *out);
+
+/*
+ * The slugs of the documents of kind in search_index matching text, best
+ * first, as a JSON array of strings appended to out ("[]" when text has
+ * no term or nothing matches): for a module whose documents are in the
+ * site's index to filter and page its own list by them (bound where its
+ * SQL reads a list of keys, as search_keys' ids are).  The number of
+ * slugs, or -1 on a database error.
+ */
+int search_slugs(struct db *db, const char *kind, const char *text,
+		 struct buf *out);
+
+/* Splits a snippet with \x01..\x02 around hits (both backends mark them
+ * so) into parts [{text, hit}], leaving out Markdown marks (emphasis,
+ * code, headings, link brackets and addresses). */
 json_t *search_snippet_parts(const char *snippet);
 
 #endif

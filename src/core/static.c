@@ -369,7 +369,9 @@ static const struct module_job *const core_jobs[] = {
 static void
 core_init(void)
 {
+	jobs_init();
 	mail_init();
+	search_init();
 }
 
 const struct module core_module = {

@@ -2,7 +2,7 @@
  * test_store.c -- the store and what sits on it: migrations applied to a
  * fresh database (the seeded Alliance structure is there), statement
  * tables, rows as JSON, transactions that leave nothing behind, the
- * online backup, and full-text search with person-typed queries.
+ * online backup (search: test_search.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "core/db.h"
-#include "core/search.h"
 #include "core/testdb.h"
 
 enum stmt_test { T_COUNT_FOCAL, T_FOCAL_BY_SLUG, T_INSERT_PAGE, T_COUNT_PAGES,
@@ -190,103 +189,6 @@ generation_moves_on_every_committed_write(void **state)
 	assert_true(g3 != g2);
 }
 
-static void
-search_finds_femicide_platform(void **state)
-{
-	struct testdb *f = *state;
-	json_t *hits = search_run(f->db, "femicide", 10);
-	json_t *hit;
-	size_t i;
-	int found = 0;
-
-	assert_non_null(hits);
-	json_array_foreach (hits, i, hit)
-		found |= strcmp(json_string_value(json_object_get(hit, "slug")),
-				"femicide") == 0;
-	assert_true(found);
-	json_decref(hits);
-}
-
-static void
-search_ignores_fts_syntax_in_input(void **state)
-{
-	struct testdb *f = *state;
-	const char *nasty[] = {"\"", "femi*cide OR", "NEAR(a b)", "-", "a:b",
-			       "((", "' OR 1=1 --"};
-
-	for (size_t i = 0; i < sizeof(nasty) / sizeof(nasty[0]); i++) {
-		json_t *hits = search_run(f->db, nasty[i], 10);
-
-		assert_non_null(hits);
-		json_decref(hits);
-	}
-}
-
-static void
-search_folds_diacritics(void **state)
-{
-	struct testdb *f = *state;
-	json_t *hits = search_run(f->db, "fémicide", 10);
-
-	assert_non_null(hits);
-	assert_true(json_array_size(hits) > 0);
-	json_decref(hits);
-}
-
-static void
-fts_query_quotes_words_and_prefixes_last(void **state)
-{
-	struct buf b = BUF_INIT;
-
-	assert_int_equal(search_fts_query("crime prev", &b), 2);
-	assert_string_equal(buf_cstr(&b), "\"crime\" \"prev\"*");
-	buf_reset(&b);
-	assert_int_equal(search_fts_query("  \"*()  ", &b), 0);
-	assert_string_equal(buf_cstr(&b), "");
-	buf_free(&b);
-}
-
-static void
-snippet_parts_mark_hits(void **state)
-{
-	json_t *p = search_snippet_parts("the \x01" "Femicide\x02 Platform");
-
-	assert_int_equal(json_array_size(p), 3);
-	assert_true(json_is_true(json_object_get(json_array_get(p, 1), "hit")));
-	assert_string_equal(
-		json_string_value(json_object_get(json_array_get(p, 1), "text")),
-		"Femicide");
-	assert_true(json_is_false(json_object_get(json_array_get(p, 2), "hit")));
-	json_decref(p);
-}
-
-/* The text of part i of parts. */
-static const char *
-part_text(json_t *parts, size_t i)
-{
-	return json_string_value(json_object_get(json_array_get(parts, i), "text"));
-}
-
-static void
-snippet_parts_leave_out_markdown_marks(void **state)
-{
-	json_t *p = search_snippet_parts(
-		"## Our work\nWe **study** `code` and \x01" "*femicide*\x02, see "
-		"[the platform](https://example.org/x) and C# too");
-
-	(void)state;
-	assert_int_equal(json_array_size(p), 3);
-	assert_string_equal(part_text(p, 0), "Our work\nWe study code and ");
-	assert_string_equal(part_text(p, 1), "femicide");
-	assert_string_equal(part_text(p, 2), ", see the platform and C# too");
-	json_decref(p);
-	/* a part that was all marks is left out */
-	p = search_snippet_parts("\x01**\x02 plain");
-	assert_int_equal(json_array_size(p), 1);
-	assert_string_equal(part_text(p, 0), " plain");
-	json_decref(p);
-}
-
 int
 main(void)
 {
@@ -300,15 +202,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(constraint_violation_is_an_error_not_a_crash, testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(backup_is_a_readable_copy, testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(generation_moves_on_every_committed_write, testdb_setup, testdb_teardown),
-		cmocka_unit_test_setup_teardown(search_finds_femicide_platform, testdb_setup, testdb_teardown),
-		cmocka_unit_test_setup_teardown(search_ignores_fts_syntax_in_input, testdb_setup, testdb_teardown),
-		cmocka_unit_test_setup_teardown(search_folds_diacritics, testdb_setup, testdb_teardown),
-		cmocka_unit_test(fts_query_quotes_words_and_prefixes_last),
-		cmocka_unit_test(snippet_parts_mark_hits),
-		cmocka_unit_test(snippet_parts_leave_out_markdown_marks),
 	};
 
 	db_register(&test_sql);
-	db_register(&search_sql);
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

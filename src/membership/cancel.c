@@ -53,9 +53,9 @@ enum stmt_cancel {
 	" LEFT JOIN people p ON p.id = m.person_id"
 
 static const char *const cancel_sql_text[C__MAX] = {
-	[C_ONE] = ONE_COLS " WHERE m.id = ?2",
-	/* binds: person, membership */
-	[C_ONE_MINE] = ONE_COLS " WHERE m.id = ?2 AND" MEMBERSHIP_ANSWERS_FOR,
+	[C_ONE] = ONE_COLS " WHERE m.id = ?",
+	/* binds: membership, person twice */
+	[C_ONE_MINE] = ONE_COLS " WHERE m.id = ? AND" MEMBERSHIP_ANSWERS_FOR,
 	[C_SET] = "UPDATE memberships SET state = ?, state_since = ?"
 		  " WHERE id = ?",
 };
@@ -81,8 +81,11 @@ membership_of(struct req *r, int mine)
 
 	if (st == NULL)
 		return NULL;
-	db_bind_int(st, 1, mine ? r->person->id : 0);
-	db_bind_int(st, 2, req_param_id(r));
+	db_bind_int(st, 1, req_param_id(r));
+	if (mine) {
+		db_bind_int(st, 2, r->person->id);
+		db_bind_int(st, 3, r->person->id);
+	}
 	return db_one_json(st);
 }
 

@@ -89,6 +89,15 @@ static const char *const dashboard_sql_text[D__MAX] = {
 		" WHERE m.state IN ('active', 'grace')"
 		" GROUP BY coalesce(o.country, p.country)"
 		" ORDER BY members DESC, country",
+	/* D_MONTHS: date arithmetic has no words both share; each backend
+	 * has its own (below). */
+};
+
+static struct db_sql dashboard_sql = {"members-dashboard", dashboard_sql_text,
+				      D__MAX, 0};
+
+/* The backends' own versions (db_register_variant). */
+static const char *const dashboard_sql_text_sqlite[D__MAX] = {
 	/* binds: today.  One row per month, oldest first: month (YYYY-MM),
 	 * the day counted (the month's last day, today for this month) and
 	 * the memberships active or in grace that day.  Both CTEs are
@@ -102,14 +111,16 @@ static const char *const dashboard_sql_text[D__MAX] = {
 		"  UNION ALL SELECT n + 1, date(first, '+1 month') FROM months"
 		"  WHERE n < 23),"
 		" ends (n, month, day) AS MATERIALIZED (SELECT n,"
-		"  substr(first, 1, 7), min(date(first, '+1 month', '-1 day'), ?1)"
+		"  substr(first, 1, 7), min(date(first, '+1 month', '-1 day'), "
+		"?1)"
 		"  FROM months),"
 		" ms AS MATERIALIZED (SELECT min(m.period_start,"
 		"  date(m.created_at, 'unixepoch')) AS since,"
 		"  date(m.period_end, '+' || l.grace_days || ' days') AS until,"
 		"  CASE WHEN m.state = 'cancelled' THEN m.state_since END"
 		"   AS cancelled, count(*) AS k"
-		"  FROM memberships m JOIN membership_levels l ON l.id = m.level_id"
+		"  FROM memberships m JOIN membership_levels l ON l.id = "
+		"m.level_id"
 		"  WHERE m.state <> 'pending' GROUP BY 1, 2, 3)"
 		" SELECT e.month, e.day, coalesce(sum(ms.k), 0) AS members"
 		" FROM ends e LEFT JOIN ms ON ms.since <= e.day"
@@ -118,8 +129,35 @@ static const char *const dashboard_sql_text[D__MAX] = {
 		" GROUP BY e.n, e.month, e.day ORDER BY e.n",
 };
 
-static struct db_sql dashboard_sql = {"members-dashboard", dashboard_sql_text,
-				      D__MAX, 0};
+/* PostgreSQL: the same rows, the days as 'YYYY-MM-DD' text as SQLite's
+ * date() writes them, so the comparisons with period_start, period_end
+ * and state_since (text) are the same. */
+static const char *const dashboard_sql_text_pg[D__MAX] = {
+	[D_MONTHS] =
+		"WITH ends (n, month, day) AS MATERIALIZED (SELECT n,"
+		"  to_char(first, 'YYYY-MM'),"
+		"  to_char(least(first + interval '1 month' - interval '1 day',"
+		"   CAST(?1 AS date)), 'YYYY-MM-DD')"
+		"  FROM (SELECT n, date_trunc('month', CAST(?1 AS date))"
+		"   - make_interval(months => 23 - n) AS first"
+		"   FROM generate_series(0, 23) AS n) AS g),"
+		" ms AS MATERIALIZED (SELECT least(m.period_start,"
+		"  to_char(to_timestamp(m.created_at) AT TIME ZONE 'UTC',"
+		"   'YYYY-MM-DD')) AS since,"
+		"  to_char(CAST(m.period_end AS date) + CAST(l.grace_days AS "
+		"integer),"
+		"   'YYYY-MM-DD') AS until,"
+		"  CASE WHEN m.state = 'cancelled' THEN m.state_since END"
+		"   AS cancelled, count(*) AS k"
+		"  FROM memberships m JOIN membership_levels l ON l.id = "
+		"m.level_id"
+		"  WHERE m.state <> 'pending' GROUP BY 1, 2, 3)"
+		" SELECT e.month, e.day, coalesce(sum(ms.k), 0) AS members"
+		" FROM ends e LEFT JOIN ms ON ms.since <= e.day"
+		"  AND e.day <= ms.until"
+		"  AND (ms.cancelled IS NULL OR e.day < ms.cancelled)"
+		" GROUP BY e.n, e.month, e.day ORDER BY e.n",
+};
 
 /* ---- the chart: pure, no I/O ---- */
 
@@ -414,6 +452,14 @@ static const struct route dashboard_routes[] = {
 		    "waiting, 24 months"},
 };
 
+/* Each backend's own text of the statements that differ. */
+static void
+dashboard_init(void)
+{
+	db_register_variant(&dashboard_sql, "sqlite", dashboard_sql_text_sqlite);
+	db_register_variant(&dashboard_sql, "pg", dashboard_sql_text_pg);
+}
+
 /* Its entries in the secretariat's menu (admin/menu.c). */
 static const struct menu_entry dashboard_menu[] = {
 	{"/admin/membership", N_("Membership dashboard"), 10},
@@ -424,6 +470,7 @@ const struct module dashboard_module = {
 	.routes = dashboard_routes,
 	.nroutes = ARRAY_LEN(dashboard_routes),
 	.sql = &dashboard_sql,
+	.init = dashboard_init,
 	.admin_menu = dashboard_menu,
 	.nadmin_menu = ARRAY_LEN(dashboard_menu),
 };

@@ -11,8 +11,8 @@
  * individual membership, or an organisation's of which they are a main
  * contact.  Renew (renew.c) and ending a membership (cancel.c). */
 #define MEMBERSHIP_ANSWERS_FOR                                               \
-	" (m.person_id = ?1 OR m.organisation_id IN (SELECT organisation_id" \
-	" FROM representatives WHERE person_id = ?1 AND main_contact = 1))"
+	" (m.person_id = ? OR m.organisation_id IN (SELECT organisation_id"  \
+	" FROM representatives WHERE person_id = ? AND main_contact = 1))"
 
 /*
  * Records a payment (amount in minor units; 0 for a free level) and moves

@@ -64,7 +64,7 @@ static const char *const renew_sql_text[R__MAX] = {
 			    " JOIN memberships m ON m.id = y.membership_id"
 			    " WHERE" MEMBERSHIP_ANSWERS_FOR " ORDER BY y.paid_on DESC",
 	[R_ONE_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
-		       " WHERE m.id = ?2 AND m.state <> 'cancelled' AND"
+		       " WHERE m.id = ? AND m.state <> 'cancelled' AND"
 		       MEMBERSHIP_ANSWERS_FOR,
 	[R_ONE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
 		  " WHERE m.id = ? AND m.state <> 'cancelled'",
@@ -73,13 +73,15 @@ static const char *const renew_sql_text[R__MAX] = {
 	[R_PAY] = "INSERT INTO payments (membership_id, paid_on, amount,"
 		  " currency, reference, provider, recorded_by, recorded_at)"
 		  " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	/* binds: the state twice, the last day twice (NULL: any); R_LIST
+	 * the offset too */
 	[R_LIST] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
-		   " WHERE (CAST(?1 AS TEXT) IS NULL OR m.state = ?1)"
-		   " AND (CAST(?2 AS TEXT) IS NULL OR m.period_end <= ?2)"
-		   " ORDER BY m.period_end, m.id LIMIT 50 OFFSET ?3",
+		   " WHERE (CAST(? AS TEXT) IS NULL OR m.state = ?)"
+		   " AND (CAST(? AS TEXT) IS NULL OR m.period_end <= ?)"
+		   " ORDER BY m.period_end, m.id LIMIT 50 OFFSET ?",
 	[R_COUNT] = "SELECT count(*)" MEMBERSHIP_FROM
-		    " WHERE (CAST(?1 AS TEXT) IS NULL OR m.state = ?1)"
-		    " AND (CAST(?2 AS TEXT) IS NULL OR m.period_end <= ?2)",
+		    " WHERE (CAST(? AS TEXT) IS NULL OR m.state = ?)"
+		    " AND (CAST(? AS TEXT) IS NULL OR m.period_end <= ?)",
 };
 
 static struct db_sql renew_sql = {"members-renew", renew_sql_text, R__MAX, 0};
@@ -143,19 +145,30 @@ decorate(json_t *m)
 		json_string(states_label(membership_str(m, "state"))));
 }
 
+/* Binds R_LIST's or R_COUNT's filters: the state and the last day of the
+ * period, each NULL for any, each twice (its test for NULL, its use). */
+static void
+bind_filters(struct db_stmt *st, const char *state, const char *last_day)
+{
+	db_bind_text(st, 1, state);
+	db_bind_text(st, 2, state);
+	db_bind_text(st, 3, last_day);
+	db_bind_text(st, 4, last_day);
+}
+
 /* One membership row: R_ONE_MINE for person (or R_ONE for 0). */
 static json_t *
 membership(struct db *db, int64_t id, int64_t person)
 {
-	struct db_stmt *st = db_stmt(db, &renew_sql, person ? R_ONE_MINE : R_ONE);
+	struct db_stmt *st =
+		db_stmt(db, &renew_sql, person ? R_ONE_MINE : R_ONE);
 
 	if (st == NULL)
 		return NULL;
+	db_bind_int(st, 1, id);
 	if (person) {
-		db_bind_int(st, 1, person);
-		db_bind_int(st, 2, id);
-	} else {
-		db_bind_int(st, 1, id);
+		db_bind_int(st, 2, person);
+		db_bind_int(st, 3, person);
 	}
 	return db_one_json(st);
 }
@@ -263,10 +276,12 @@ renew_page(struct req *r, struct resp *w)
 
 	if (st) {
 		db_bind_int(st, 1, r->person->id);
+		db_bind_int(st, 2, r->person->id);
 		list = db_all_json(st);
 	}
 	if (list && (st = db_stmt(r->db, &renew_sql, R_MINE_PAYMENTS))) {
 		db_bind_int(st, 1, r->person->id);
+		db_bind_int(st, 2, r->person->id);
 		payments = db_all_json(st);
 	}
 	if (list == NULL || payments == NULL) {
@@ -470,17 +485,17 @@ admin_list(struct req *r, struct resp *w)
 		period_format(period_add_days(d, 30), limit);
 	}
 	if ((st = db_stmt(r->db, &renew_sql, R_COUNT)) != NULL) {
-		db_bind_text(st, 1, state->present ? state->str : NULL);
-		db_bind_text(st, 2, *limit ? limit : NULL);
+		bind_filters(st, state->present ? state->str : NULL,
+			     *limit ? limit : NULL);
 		if (db_step(st) == DB_ROW) {
 			total = db_col_int(st, 0);
 			db_reset(st);
 		}
 	}
 	if (total >= 0 && (st = db_stmt(r->db, &renew_sql, R_LIST)) != NULL) {
-		db_bind_text(st, 1, state->present ? state->str : NULL);
-		db_bind_text(st, 2, *limit ? limit : NULL);
-		db_bind_int(st, 3, pager_offset(&pg));
+		bind_filters(st, state->present ? state->str : NULL,
+			     *limit ? limit : NULL);
+		db_bind_int(st, 5, pager_offset(&pg));
 		rows = db_all_json(st);
 	}
 	if (rows == NULL) {
@@ -604,8 +619,7 @@ count_renewals_due(struct req *r, int64_t *n)
 	today_ymd(today);
 	period_parse(today, &d);
 	period_format(period_add_days(d, 30), due);
-	db_bind_text(st, 1, "active");
-	db_bind_text(st, 2, due);
+	bind_filters(st, "active", due);
 	return db_one_int(st, n);
 }
 

@@ -26,13 +26,14 @@
  * directory.sh) comes from three things: the listing kept on the
  * organisation's row (migration 0014: listed_membership_id and
  * listed_level_id, kept in step by triggers), the covering index
- * organisations_listed that the count reads, and the FTS5 index
- * organisation_names for words.  Each query has variants (enum below)
- * rather than conditions switched off at run time, because a condition
- * such as "? IS NULL OR o.id IN (...)" keeps SQLite from driving the query
- * by the index it names: with words, the matching ids drive the query and
- * the other columns' indexes are switched off with a unary +; with other
- * filters, the page reads organisations_listed alone and sorts what
+ * organisations_listed that the count reads, and the names index
+ * organisation_names for words (search_keys() of core/search.h gives the
+ * ids matching, bound as ?5 like the viewer's own ids).  Each query has
+ * variants (enum below) rather than conditions switched off at run time,
+ * because a condition such as "? IS NULL OR o.id IN (...)" keeps SQLite
+ * from driving the query by the index it names: with words, the matching
+ * ids drive the query and the other columns' indexes are switched off
+ * with a unary +; with other filters, the page reads organisations_listed alone and sorts what
  * passes; with none, it walks name_key's index and stops after the page.
  * The other filters are bound once each (?1..?4); an absent one is NULL.
  * (Measured on bench/synthetic.sql, 10,000 organisations: each statement
@@ -87,7 +88,7 @@ enum {
 	P_LEVEL,
 	P_UN,
 	P_FOCAL,
-	P_WORDS,  /* an FTS5 query by search_fts_query() */
+	P_WORDS,  /* JSON array of the ids of the words (search_keys) */
 	P_SEE,    /* JSON array of the visibilities the viewer may see */
 	P_OWN,    /* JSON array of ids: their own organisations not in P_SEE */
 	P_LIMIT,
@@ -95,115 +96,213 @@ enum {
 };
 
 /* Who may see organisation o (see directory.h); plus its own ids. */
-#define SEE " o.visibility IN (SELECT value FROM json_each(?6))"
-#define SEE_NOINDEX " +o.visibility IN (SELECT value FROM json_each(?6))"
-#define OWN " OR o.id IN (SELECT value FROM json_each(?7))"
+#define SEE_SQLITE " o.visibility IN (SELECT value FROM json_each(?6))"
+#define SEE_NOINDEX_SQLITE " +o.visibility IN (SELECT value FROM json_each(?6))"
+/* The ids of a bound JSON array (own organisations, words' matches). */
+#define IN_IDS_SQLITE(p) " IN (SELECT value FROM json_each(" p "))"
+#define OWN_SQLITE " OR o.id" IN_IDS_SQLITE("?7")
 
 /* A listed organisation (of the viewer's visibilities, own ones aside),
- * then the filters.  WORDS: the ids of names or acronyms with every word
- * typed beginning one of theirs ("gene" finds "Genève Institute"). */
-#define LISTED " o.listed_level_id IS NOT NULL"
-#define LISTED_NOINDEX " +o.listed_level_id IS NOT NULL"
-#define WORDS \
-	" AND o.id IN (SELECT rowid FROM organisation_names" \
-	"  WHERE organisation_names MATCH ?5)"
-#define FILTERS                                                             \
-	" AND (?1 IS NULL OR o.country = ?1)"                               \
-	" AND (?3 IS NULL"                                                  \
-	"  OR (?3 = 'none' AND o.ecosoc_status IS NULL"                     \
-	"   AND o.dgc_associated = 0)"                                      \
-	"  OR (?3 = 'dgc' AND o.dgc_associated = 1)"                        \
-	"  OR ?3 = 'ecosoc-' || o.ecosoc_status)"                           \
-	" AND (?2 IS NULL OR +o.listed_level_id ="                          \
-	"  (SELECT id FROM membership_levels WHERE slug = ?2))"             \
-	" AND (?4 IS NULL OR +o.id IN (SELECT ff.organisation_id"           \
-	"  FROM organisation_focal_areas ff"                                \
-	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                 \
+ * then the filters.  WORDS_SQLITE: among the ids of names or acronyms with
+ * every word typed beginning one of theirs ("gene" finds "Genève
+ * Institute"), which search_keys() found in the names index. */
+#define LISTED_SQLITE " o.listed_level_id IS NOT NULL"
+#define LISTED_NOINDEX_SQLITE " +o.listed_level_id IS NOT NULL"
+#define WORDS_SQLITE " AND o.id" IN_IDS_SQLITE("?5")
+#define FILTERS_SQLITE                                                         \
+	" AND (?1 IS NULL OR o.country = ?1)"                                  \
+	" AND (?3 IS NULL"                                                     \
+	"  OR (?3 = 'none' AND o.ecosoc_status IS NULL"                        \
+	"   AND o.dgc_associated = 0)"                                         \
+	"  OR (?3 = 'dgc' AND o.dgc_associated = 1)"                           \
+	"  OR ?3 = 'ecosoc-' || o.ecosoc_status)"                              \
+	" AND (?2 IS NULL OR +o.listed_level_id ="                             \
+	"  (SELECT id FROM membership_levels WHERE slug = ?2))"                \
+	" AND (?4 IS NULL OR +o.id IN (SELECT ff.organisation_id"              \
+	"  FROM organisation_focal_areas ff"                                   \
+	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                    \
 	"  WHERE fa.slug = ?4))"
 
-#define WHERE_PLAIN " WHERE" LISTED " AND (" SEE ")" FILTERS
-#define WHERE_PLAIN_O " WHERE" LISTED " AND (" SEE OWN ")" FILTERS
-#define WHERE_WORDS \
-	" WHERE" LISTED_NOINDEX " AND (" SEE_NOINDEX ")" WORDS FILTERS
-#define WHERE_WORDS_O \
-	" WHERE" LISTED_NOINDEX " AND (" SEE_NOINDEX OWN ")" WORDS FILTERS
+#define WHERE_PLAIN_SQLITE                                                     \
+	" WHERE" LISTED_SQLITE " AND (" SEE_SQLITE ")" FILTERS_SQLITE
+#define WHERE_PLAIN_O_SQLITE                                                   \
+	" WHERE" LISTED_SQLITE " AND (" SEE_SQLITE OWN_SQLITE ")" FILTERS_SQLITE
+#define WHERE_WORDS_SQLITE                                                     \
+	" WHERE" LISTED_NOINDEX_SQLITE " AND (" SEE_NOINDEX_SQLITE             \
+	")" WORDS_SQLITE FILTERS_SQLITE
+#define WHERE_WORDS_O_SQLITE                                                   \
+	" WHERE" LISTED_NOINDEX_SQLITE " AND (" SEE_NOINDEX_SQLITE OWN_SQLITE  \
+	")" WORDS_SQLITE FILTERS_SQLITE
 
-#define COUNT(where) "SELECT count(*) FROM organisations o" where
+#define COUNT_SQLITE(where) "SELECT count(*) FROM organisations o" where
 
 /* The page's ids are chosen first (by name_key's index, or among the ids
  * of the words), then only those rows are read whole: a result column is
  * worked out before ORDER BY, so the focal areas' subquery would
  * otherwise run for every row matched, not for the 50 shown. */
-#define PAGE(from, where)                                                  \
-	"SELECT o.slug, o.name, o.acronym, o.country, o.visibility,"       \
-	" l.slug AS level, l.name AS level_name,"                          \
-	" o.ecosoc_status, o.ecosoc_year, o.dgc_associated, o.dgc_year,"   \
-	" (SELECT group_concat(fa.slug, ',')"                              \
-	"  FROM organisation_focal_areas ff"                               \
-	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                \
-	"  WHERE ff.organisation_id = o.id) AS focal"                      \
-	" FROM (SELECT o.id FROM " from where                              \
-	"  ORDER BY o.name_key, o.id LIMIT ?8 OFFSET ?9) AS pg"            \
-	" JOIN organisations o ON o.id = pg.id"                            \
-	" JOIN membership_levels l ON l.id = o.listed_level_id"            \
+#define PAGE_SQLITE(from, where)                                               \
+	"SELECT o.slug, o.name, o.acronym, o.country, o.visibility,"           \
+	" l.slug AS level, l.name AS level_name,"                              \
+	" o.ecosoc_status, o.ecosoc_year, o.dgc_associated, o.dgc_year,"       \
+	" (SELECT group_concat(fa.slug, ',')"                                  \
+	"  FROM organisation_focal_areas ff"                                   \
+	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                    \
+	"  WHERE ff.organisation_id = o.id) AS focal"                          \
+	" FROM (SELECT o.id FROM " from where                                  \
+	"  ORDER BY o.name_key, o.id LIMIT ?8 OFFSET ?9) AS pg"                \
+	" JOIN organisations o ON o.id = pg.id"                                \
+	" JOIN membership_levels l ON l.id = o.listed_level_id"                \
 	" ORDER BY o.name_key, o.id"
-#define BY_NAME "organisations o INDEXED BY organisations_name_key"
-#define BY_LISTED "organisations o INDEXED BY organisations_listed"
+#define BY_NAME_SQLITE "organisations o INDEXED BY organisations_name_key"
+#define BY_LISTED_SQLITE "organisations o INDEXED BY organisations_listed"
 
-static const char *const directory_sql_text[S_DIRECTORY__MAX] = {
-	[S_DIR_COUNT] = COUNT(WHERE_PLAIN),
-	[S_DIR_COUNT_O] = COUNT(WHERE_PLAIN_O),
-	[S_DIR_COUNT_W] = COUNT(WHERE_WORDS),
-	[S_DIR_COUNT_WO] = COUNT(WHERE_WORDS_O),
-	[S_DIR_PAGE] = PAGE(BY_NAME, WHERE_PLAIN),
-	[S_DIR_PAGE_O] = PAGE(BY_NAME, WHERE_PLAIN_O),
-	[S_DIR_PAGE_F] = PAGE(BY_LISTED, WHERE_PLAIN),
-	[S_DIR_PAGE_FO] = PAGE("organisations o", WHERE_PLAIN_O),
-	[S_DIR_PAGE_W] = PAGE("organisations o", WHERE_WORDS),
-	[S_DIR_PAGE_WO] = PAGE("organisations o", WHERE_WORDS_O),
-	[S_DIR_OPTIONS] = "SELECT 'level' AS kind, slug, name, position"
-			  " FROM membership_levels WHERE kind = 'organisation'"
-			  " UNION ALL SELECT 'focal', slug, name, position"
-			  " FROM focal_areas ORDER BY 1, 4",
+/* SQLite's: the indexes named and the others switched off with a unary +
+ * (see the file's header). */
+static const char *const directory_sql_text_sqlite[S_DIRECTORY__MAX] = {
+	[S_DIR_COUNT] = COUNT_SQLITE(WHERE_PLAIN_SQLITE),
+	[S_DIR_COUNT_O] = COUNT_SQLITE(WHERE_PLAIN_O_SQLITE),
+	[S_DIR_COUNT_W] = COUNT_SQLITE(WHERE_WORDS_SQLITE),
+	[S_DIR_COUNT_WO] = COUNT_SQLITE(WHERE_WORDS_O_SQLITE),
+	[S_DIR_PAGE] = PAGE_SQLITE(BY_NAME_SQLITE, WHERE_PLAIN_SQLITE),
+	[S_DIR_PAGE_O] = PAGE_SQLITE(BY_NAME_SQLITE, WHERE_PLAIN_O_SQLITE),
+	[S_DIR_PAGE_F] = PAGE_SQLITE(BY_LISTED_SQLITE, WHERE_PLAIN_SQLITE),
+	[S_DIR_PAGE_FO] = PAGE_SQLITE("organisations o", WHERE_PLAIN_O_SQLITE),
+	[S_DIR_PAGE_W] = PAGE_SQLITE("organisations o", WHERE_WORDS_SQLITE),
+	[S_DIR_PAGE_WO] = PAGE_SQLITE("organisations o", WHERE_WORDS_O_SQLITE),
 	/* binds: person id, 1 for editors and administrators.  A member:
 	 * an editor or administrator, or someone with an individual
 	 * membership in state active or grace, or a representative of a
 	 * listed organisation.  own: the ids of the organisations they
 	 * represent that are not public. */
-	[S_VIEWER] = "SELECT CASE WHEN ?2 = 1"
-		     " OR EXISTS (SELECT 1 FROM memberships pm"
-		     "  WHERE pm.person_id = ?1 AND pm.state IN ('active', 'grace'))"
-		     " OR EXISTS (SELECT 1 FROM representatives pr"
-		     "  JOIN organisations po ON po.id = pr.organisation_id"
-		     "  WHERE pr.person_id = ?1"
-		     "  AND po.listed_membership_id IS NOT NULL)"
-		     " THEN 1 ELSE 0 END,"
-		     " (SELECT json_group_array(r.organisation_id)"
-		     "  FROM representatives r"
-		     "  JOIN organisations ro ON ro.id = r.organisation_id"
-		     "  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
+	[S_VIEWER] =
+		"SELECT CASE WHEN ?2 = 1"
+		" OR EXISTS (SELECT 1 FROM memberships pm"
+		"  WHERE pm.person_id = ?1 AND pm.state IN ('active', 'grace'))"
+		" OR EXISTS (SELECT 1 FROM representatives pr"
+		"  JOIN organisations po ON po.id = pr.organisation_id"
+		"  WHERE pr.person_id = ?1"
+		"  AND po.listed_membership_id IS NOT NULL)"
+		" THEN 1 ELSE 0 END,"
+		" (SELECT json_group_array(r.organisation_id)"
+		"  FROM representatives r"
+		"  JOIN organisations ro ON ro.id = r.organisation_id"
+		"  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
 	/* binds: ?6, ?7 as in the list, ?1 the slug */
 	[S_ORG_GET] =
 		"SELECT o.id, o.slug, o.name, o.acronym, o.country, o.website,"
-		" o.description_md, o.visibility, o.ecosoc_status, o.ecosoc_year,"
+		" o.description_md, o.visibility, o.ecosoc_status,"
+		" o.ecosoc_year,"
 		" o.dgc_associated, o.dgc_year, l.slug AS level,"
 		" l.name AS level_name, m.state"
 		" FROM organisations o"
 		" JOIN memberships m ON m.id = o.listed_membership_id"
 		" JOIN membership_levels l ON l.id = o.listed_level_id"
-		" WHERE o.slug = ?1 AND (" SEE OWN ")",
-	[S_ORG_FOCAL] = "SELECT fa.slug, fa.name FROM organisation_focal_areas ff"
-			" JOIN focal_areas fa ON fa.id = ff.focal_area_id"
-			" WHERE ff.organisation_id = ? ORDER BY fa.position",
+		" WHERE o.slug = ?1 AND (" SEE_SQLITE OWN_SQLITE ")",
+};
+
+/* PostgreSQL's: the same rows.  The JSON arrays are read with
+ * json_array_elements_text, the focal areas folded with string_agg, NULL
+ * filters tested as CAST(? AS TEXT), and the planner left to choose (no
+ * hints). */
+#define SEE_PG                                                                 \
+	" o.visibility IN (SELECT json_array_elements_text(CAST(?6 AS json)))"
+#define IN_IDS_PG(p)                                                           \
+	" IN (SELECT CAST(json_array_elements_text(CAST(" p " AS json))"       \
+	"  AS BIGINT))"
+#define OWN_PG " OR o.id" IN_IDS_PG("?7")
+#define WORDS_PG " AND o.id" IN_IDS_PG("?5")
+#define FILTERS_PG                                                             \
+	" AND (CAST(?1 AS TEXT) IS NULL OR o.country = ?1)"                    \
+	" AND (CAST(?3 AS TEXT) IS NULL"                                       \
+	"  OR (?3 = 'none' AND o.ecosoc_status IS NULL"                        \
+	"   AND o.dgc_associated = 0)"                                         \
+	"  OR (?3 = 'dgc' AND o.dgc_associated = 1)"                           \
+	"  OR ?3 = 'ecosoc-' || o.ecosoc_status)"                              \
+	" AND (CAST(?2 AS TEXT) IS NULL OR o.listed_level_id ="                \
+	"  (SELECT id FROM membership_levels WHERE slug = ?2))"                \
+	" AND (CAST(?4 AS TEXT) IS NULL OR o.id IN"                            \
+	"  (SELECT ff.organisation_id FROM organisation_focal_areas ff"        \
+	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                    \
+	"  WHERE fa.slug = ?4))"
+#define LISTED_PG " WHERE o.listed_level_id IS NOT NULL"
+#define WHERE_PG LISTED_PG " AND (" SEE_PG ")" FILTERS_PG
+#define WHERE_O_PG LISTED_PG " AND (" SEE_PG OWN_PG ")" FILTERS_PG
+#define WHERE_W_PG LISTED_PG " AND (" SEE_PG ")" WORDS_PG FILTERS_PG
+#define WHERE_WO_PG LISTED_PG " AND (" SEE_PG OWN_PG ")" WORDS_PG FILTERS_PG
+#define COUNT_PG(where) "SELECT count(*) FROM organisations o" where
+#define PAGE_PG(where)                                                         \
+	"SELECT o.slug, o.name, o.acronym, o.country, o.visibility,"           \
+	" l.slug AS level, l.name AS level_name,"                              \
+	" o.ecosoc_status, o.ecosoc_year, o.dgc_associated, o.dgc_year,"       \
+	" (SELECT string_agg(fa.slug, ',' ORDER BY ff.focal_area_id)"          \
+	"  FROM organisation_focal_areas ff"                                   \
+	"  JOIN focal_areas fa ON fa.id = ff.focal_area_id"                    \
+	"  WHERE ff.organisation_id = o.id) AS focal"                          \
+	" FROM (SELECT o.id FROM organisations o" where                        \
+	"  ORDER BY o.name_key, o.id LIMIT ?8 OFFSET ?9) AS pg"                \
+	" JOIN organisations o ON o.id = pg.id"                                \
+	" JOIN membership_levels l ON l.id = o.listed_level_id"                \
+	" ORDER BY o.name_key, o.id"
+
+static const char *const directory_sql_text_pg[S_DIRECTORY__MAX] = {
+	[S_DIR_COUNT] = COUNT_PG(WHERE_PG),
+	[S_DIR_COUNT_O] = COUNT_PG(WHERE_O_PG),
+	[S_DIR_COUNT_W] = COUNT_PG(WHERE_W_PG),
+	[S_DIR_COUNT_WO] = COUNT_PG(WHERE_WO_PG),
+	[S_DIR_PAGE] = PAGE_PG(WHERE_PG),
+	[S_DIR_PAGE_O] = PAGE_PG(WHERE_O_PG),
+	[S_DIR_PAGE_F] = PAGE_PG(WHERE_PG),
+	[S_DIR_PAGE_FO] = PAGE_PG(WHERE_O_PG),
+	[S_DIR_PAGE_W] = PAGE_PG(WHERE_W_PG),
+	[S_DIR_PAGE_WO] = PAGE_PG(WHERE_WO_PG),
+	[S_VIEWER] =
+		"SELECT CASE WHEN ?2 = 1"
+		" OR EXISTS (SELECT 1 FROM memberships pm"
+		"  WHERE pm.person_id = ?1 AND pm.state IN ('active', 'grace'))"
+		" OR EXISTS (SELECT 1 FROM representatives pr"
+		"  JOIN organisations po ON po.id = pr.organisation_id"
+		"  WHERE pr.person_id = ?1"
+		"  AND po.listed_membership_id IS NOT NULL)"
+		" THEN 1 ELSE 0 END,"
+		" (SELECT coalesce(CAST(json_agg(r.organisation_id) AS TEXT),"
+		"  '[]')"
+		"  FROM representatives r"
+		"  JOIN organisations ro ON ro.id = r.organisation_id"
+		"  WHERE r.person_id = ?1 AND ro.visibility <> 'public')",
+	[S_ORG_GET] =
+		"SELECT o.id, o.slug, o.name, o.acronym, o.country, o.website,"
+		" o.description_md, o.visibility, o.ecosoc_status,"
+		" o.ecosoc_year,"
+		" o.dgc_associated, o.dgc_year, l.slug AS level,"
+		" l.name AS level_name, m.state"
+		" FROM organisations o"
+		" JOIN memberships m ON m.id = o.listed_membership_id"
+		" JOIN membership_levels l ON l.id = o.listed_level_id"
+		" WHERE o.slug = ?1 AND (" SEE_PG OWN_PG ")",
+};
+
+/* The statements both backends run as written; the list's, S_VIEWER's and
+ * S_ORG_GET's differ (JSON arrays, the aggregate, SQLite's planner hints)
+ * and are each backend's own, below. */
+static const char *const directory_sql_text[S_DIRECTORY__MAX] = {
+	[S_DIR_OPTIONS] = "SELECT 'level' AS kind, slug, name, position"
+			  " FROM membership_levels WHERE kind = 'organisation'"
+			  " UNION ALL SELECT 'focal', slug, name, position"
+			  " FROM focal_areas ORDER BY 1, 4",
+	[S_ORG_FOCAL] =
+		"SELECT fa.slug, fa.name FROM organisation_focal_areas ff"
+		" JOIN focal_areas fa ON fa.id = ff.focal_area_id"
+		" WHERE ff.organisation_id = ? ORDER BY fa.position",
 	/* people who hid themselves from the directory, or whose account
 	 * is disabled, are not shown; an address only when its owner
 	 * chose to show it, so no other address leaves the database */
-	[S_ORG_REPS] = "SELECT p.name, r.main_contact, r.un_post, r.un_rank,"
-		       " CASE WHEN p.show_email = 1 THEN p.email END AS email"
-		       " FROM representatives r JOIN people p ON p.id = r.person_id"
-		       " WHERE r.organisation_id = ? AND p.disabled_at IS NULL"
-		       " AND p.visibility <> 'hidden'"
-		       " ORDER BY r.main_contact DESC, p.name, p.id",
+	[S_ORG_REPS] =
+		"SELECT p.name, r.main_contact, r.un_post, r.un_rank,"
+		" CASE WHEN p.show_email = 1 THEN p.email END AS email"
+		" FROM representatives r JOIN people p ON p.id = r.person_id"
+		" WHERE r.organisation_id = ? AND p.disabled_at IS NULL"
+		" AND p.visibility <> 'hidden'"
+		" ORDER BY r.main_contact DESC, p.name, p.id",
 };
 
 static struct db_sql directory_sql = {"directory", directory_sql_text,
@@ -273,24 +372,26 @@ viewer_rights(struct req *r, struct rights *v)
 	return 0;
 }
 
-/* The FTS5 query for the text q (see search_fts_query), or NULL when q is
- * absent or blank.  The index folds case and diacritics of the query as it
- * did of the names.  Text with no word in it ("%") is the empty phrase,
- * which matches nothing, as no name holds such a word.  In r's arena. */
-static const char *
-name_query(struct req *r)
+/* The ids of the organisations whose name or acronym has a word beginning
+ * with each word of the text q, as a JSON array (search_keys), in *ids;
+ * NULL when q is absent or blank.  Text with no word in it ("%") matches
+ * nothing: "[]".  In r's arena.  0, or -1 on a database error. */
+static int
+name_keys(struct req *r, const char **ids)
 {
 	const char *q = membership_value_or_null(r, "q");
 	struct buf b = BUF_INIT;
-	const char *out;
+	int rc = 0;
 
+	*ids = NULL;
 	if (q == NULL || q[strspn(q, " \t")] == '\0')
-		return NULL;
-	if (search_fts_query(q, &b) == 0)
-		buf_puts(&b, "\"\"");
-	out = arena_strdup(r->arena, buf_cstr(&b));
+		return 0;
+	if (search_keys(r->db, SEARCH_ORGANISATION_NAMES, q, &b) < 0)
+		rc = -1;
+	else
+		*ids = arena_strdup(r->arena, buf_cstr(&b));
 	buf_free(&b);
-	return out;
+	return rc;
 }
 
 /* The index of the list's statement: base (S_DIR_COUNT or S_DIR_PAGE) or
@@ -449,8 +550,9 @@ static _Thread_local unsigned count_next;
 
 /* Writes into key what the count depends on: the statement and every
  * value bound to it (text of declared fields has no control characters,
- * so \x1f separates and \x1e stands for NULL).  0, or -1 when it does not
- * fit. */
+ * so \x1f separates and \x1e stands for NULL); for the words' ids the text
+ * typed, which gives the same ids while the generation stays (a common
+ * word's ids would not fit).  0, or -1 when it does not fit. */
 static int
 count_key(struct req *r, int stmt, const char *words, const struct rights *v,
 	  char *key)
@@ -459,7 +561,7 @@ count_key(struct req *r, int stmt, const char *words, const struct rights *v,
 			       membership_value_or_null(r, "level"),
 			       membership_value_or_null(r, "un"),
 			       membership_value_or_null(r, "focal"),
-			       words,
+			       words ? membership_value_or_null(r, "q") : NULL,
 			       v->see,
 			       v->own};
 	size_t n = (size_t)snprintf(key, COUNT_KEY, "%d", stmt);
@@ -541,7 +643,7 @@ total_text(int64_t n)
 static void
 directory_list(struct req *r, struct resp *w)
 {
-	const char *words = name_query(r);
+	const char *words;
 	int64_t total;
 	json_t *rows, *opts, *row, *model;
 	struct rights v;
@@ -553,7 +655,8 @@ directory_list(struct req *r, struct resp *w)
 
 	if (r->person)
 		w->flags |= ROUTE_PERSONAL;
-	if (viewer_rights(r, &v) < 0 || list_count(r, words, &v, &total) < 0)
+	if (name_keys(r, &words) < 0 || viewer_rights(r, &v) < 0 ||
+	    list_count(r, words, &v, &total) < 0)
 		return read_failed(w);
 
 	if ((st = list_stmt(r, S_DIR_PAGE, words, &v)) == NULL)
@@ -732,17 +835,26 @@ static const struct menu_entry directory_nav[] = {
 };
 
 /* Its rows in the search index come from the triggers of
- * migrations/0014_directory_listing.sql (listed organisations only). */
+ * migrations/0014_directory_listing.*.sql (listed organisations only). */
 static const struct search_source directory_search[] = {
 	{.kind = "organisation", .prefix = "/members/",
 	 .label = N_("Member organisation")},
 };
+
+/* Each backend's own text of the statements that differ. */
+static void
+directory_init(void)
+{
+	db_register_variant(&directory_sql, "sqlite", directory_sql_text_sqlite);
+	db_register_variant(&directory_sql, "pg", directory_sql_text_pg);
+}
 
 const struct module directory_module = {
 	.name = "directory",
 	.routes = directory_routes,
 	.nroutes = ARRAY_LEN(directory_routes),
 	.sql = &directory_sql,
+	.init = directory_init,
 	.sqls = directory_sqls,
 	.nav = directory_nav,
 	.nnav = ARRAY_LEN(directory_nav),

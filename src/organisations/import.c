@@ -82,7 +82,8 @@ static const char *const import_sql_text[I__MAX] = {
 		" country, website, description_md, contact_address,"
 		" visibility, ecosoc_status, ecosoc_year, dgc_associated,"
 		" dgc_year, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" RETURNING id",
 	[I_FOCAL_ID] = "SELECT id FROM focal_areas WHERE slug = ?",
 	[I_ORG_FOCAL] = "INSERT INTO organisation_focal_areas"
 			" (organisation_id, focal_area_id) VALUES (?, ?)"
@@ -106,19 +107,9 @@ static const char *const import_sql_text[I__MAX] = {
 	[I_MEMBERSHIP_INSERT] =
 		"INSERT INTO memberships (level_id, organisation_id,"
 		" person_id, state, state_since, period_start, period_end,"
-		" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	/* the columns of csv.c, in order */
-	[I_EXPORT_ORGS] =
-		"SELECT o.slug, o.name, o.acronym, o.country, o.website,"
-		" o.description_md, o.contact_address, o.visibility,"
-		" o.ecosoc_status, o.ecosoc_year,"
-		" CASE WHEN o.dgc_associated <> 0 THEN 'yes' ELSE 'no' END,"
-		" o.dgc_year,"
-		" (SELECT group_concat(slug, ';') FROM (SELECT fa.slug"
-		"   FROM organisation_focal_areas ofa"
-		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
-		"   WHERE ofa.organisation_id = o.id ORDER BY fa.slug))"
-		" FROM organisations o ORDER BY o.id",
+		" created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+	/* I_EXPORT_ORGS: the focal areas folded into one column, each
+	 * backend's own aggregate (below) */
 	[I_EXPORT_PEOPLE] =
 		"SELECT p.email, p.name, p.country, p.languages, p.expertise,"
 		" p.role, o.slug,"
@@ -141,6 +132,36 @@ static const char *const import_sql_text[I__MAX] = {
 };
 
 struct db_sql import_sql = {"import", import_sql_text, I__MAX, 0};
+
+/* The columns of csv.c, in order; the focal areas' slugs in order, joined
+ * by ';' (SQLite's group_concat, PostgreSQL's string_agg). */
+#define EXPORT_ORGS(focal)                                                     \
+	"SELECT o.slug, o.name, o.acronym, o.country, o.website,"              \
+	" o.description_md, o.contact_address, o.visibility,"                  \
+	" o.ecosoc_status, o.ecosoc_year,"                                     \
+	" CASE WHEN o.dgc_associated <> 0 THEN 'yes' ELSE 'no' END,"           \
+	" o.dgc_year, (" focal ") FROM organisations o ORDER BY o.id"
+static const char *const import_sql_text_sqlite[I__MAX] = {
+	[I_EXPORT_ORGS] = EXPORT_ORGS(
+		"SELECT group_concat(slug, ';') FROM (SELECT fa.slug"
+		"   FROM organisation_focal_areas ofa"
+		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
+		"   WHERE ofa.organisation_id = o.id ORDER BY fa.slug)"),
+};
+static const char *const import_sql_text_pg[I__MAX] = {
+	[I_EXPORT_ORGS] = EXPORT_ORGS(
+		"SELECT string_agg(fa.slug, ';' ORDER BY fa.slug)"
+		"   FROM organisation_focal_areas ofa"
+		"   JOIN focal_areas fa ON fa.id = ofa.focal_area_id"
+		"   WHERE ofa.organisation_id = o.id"),
+};
+
+void
+import_sql_variants(void)
+{
+	db_register_variant(&import_sql, "sqlite", import_sql_text_sqlite);
+	db_register_variant(&import_sql, "pg", import_sql_text_pg);
+}
 
 /* What one run needs besides the row: memory, the time, what this file
  * has made so far (value -> line). */
@@ -374,9 +395,8 @@ import_organisation(struct run *run, struct csv_values *vals,
 	db_bind_int(st, 12, V("dgc_associated")->num);
 	bind_opt_int(st, 13, V("dgc_year"));
 	db_bind_int(st, 14, run->now);
-	if (db_run(st) != 0)
+	if (db_one_int(st, &id) != 0)
 		return -1;
-	id = db_last_id(run->db);
 	for (size_t i = 0; i < nfocal; i++) {
 		if ((st = db_stmt(run->db, &import_sql, I_ORG_FOCAL)) == NULL)
 			return -1;
@@ -597,9 +617,8 @@ import_membership(struct run *run, struct csv_values *vals,
 	db_bind_text(st, 6, start);
 	db_bind_text(st, 7, end);
 	db_bind_int(st, 8, run->now);
-	if (db_run(st) != 0)
+	if (db_one_int(st, &id) != 0)
 		return -1;
-	id = db_last_id(run->db);
 	return audit_record_new(
 		run->db, run->im->actor, "membership.create", "membership",
 		id_text(run, id), NULL,

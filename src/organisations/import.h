@@ -18,6 +18,8 @@
 
 /* import.c's statements; import_module carries them. */
 extern struct db_sql import_sql;
+/* Registers import_sql's per-backend statements (the module's init). */
+void import_sql_variants(void);
 
 /* One import: what to do (in) and what happened (out). */
 struct import_job {

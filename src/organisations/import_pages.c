@@ -247,6 +247,7 @@ const struct module import_module = {
 	.routes = import_routes,
 	.nroutes = ARRAY_LEN(import_routes),
 	.sql = &import_sql,
+	.init = import_sql_variants,
 	.admin_menu = import_menu,
 	.nadmin_menu = ARRAY_LEN(import_menu),
 	.commands = import_commands,

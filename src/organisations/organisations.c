@@ -35,7 +35,8 @@ enum stmt_organisations {
 
 static const char *const organisations_sql_text[O__MAX] = {
 	[O_PERSON_INSERT] = "INSERT INTO people (email, name, role, country,"
-			    " created_at) VALUES (?, ?, 'member', ?, ?)",
+			    " created_at) VALUES (?, ?, 'member', ?, ?)"
+			    " RETURNING id",
 };
 
 struct db_sql organisations_sql = {"organisations", organisations_sql_text,
@@ -237,9 +238,8 @@ organisations_person_for(struct req *r, const char *email, const char *name,
 	db_bind_text(st, 2, name);
 	db_bind_text(st, 3, country);
 	db_bind_int(st, 4, clock_now());
-	if (db_run(st) != 0)
+	if (db_one_int(st, id) != 0)
 		return -1;
-	*id = db_last_id(r->db);
 	return audit_record_new(r->db, r->person->id, "person.create", "person",
 				membership_id_text(r->arena, *id), NULL,
 				json_pack("{s:s,s:s,s:s}", "email", email,

@@ -74,9 +74,9 @@ static const char *const reps_sql_text[M_REPS__MAX] = {
 	[M_REP_DELETE] = "DELETE FROM representatives"
 			 " WHERE organisation_id = ? AND person_id = ?",
 	[M_HANDOVER] = "UPDATE representatives SET main_contact ="
-		       " CASE WHEN person_id = ?2 THEN 1 ELSE 0 END"
-		       " WHERE organisation_id = ?1"
-		       " AND (person_id = ?2 OR main_contact <> 0)",
+		       " CASE WHEN person_id = ? THEN 1 ELSE 0 END"
+		       " WHERE organisation_id = ?"
+		       " AND (person_id = ? OR main_contact <> 0)",
 	[M_MAINS] = "SELECT p.id, p.name, p.email FROM representatives r"
 		    " JOIN people p ON p.id = r.person_id"
 		    " WHERE r.organisation_id = ? AND r.main_contact <> 0"
@@ -720,8 +720,9 @@ rep_handover(struct req *r, struct resp *w)
 	if ((former = rows_of(r, M_MAINS, oid, 0)) == NULL ||
 	    (st = db_stmt(r->db, &reps_sql, M_HANDOVER)) == NULL)
 		goto fail;
-	db_bind_int(st, 1, oid);
-	db_bind_int(st, 2, pid);
+	db_bind_int(st, 1, pid);
+	db_bind_int(st, 2, oid);
+	db_bind_int(st, 3, pid);
 	if (db_run(st) != 0 ||
 	    audit_record_new(
 		    r->db, r->person->id, "representative.main_contact",

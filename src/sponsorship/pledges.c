@@ -66,7 +66,7 @@ static const char *const pledges_sql_text[S_PLEDGES__MAX] = {
 		"INSERT INTO pledges (sponsor_name, contact_name,"
 		" contact_email, tier_id, amount, currency, purpose,"
 		" purpose_detail, thank_publicly, consent_at, created_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 	[S_PLEDGES_THANKED] =
 		"SELECT sponsor_name, purpose FROM pledges"
 		" WHERE thank_publicly = 1"
@@ -525,9 +525,8 @@ sponsor_submit(struct req *r, struct resp *w)
 	at = clock_now();
 	db_bind_int(st, 10, at); /* consent: checked above, given now */
 	db_bind_int(st, 11, at);
-	if (db_run(st) != 0)
+	if (db_one_int(st, &id) != 0)
 		return resp_fail(r, w, NULL);
-	id = db_last_id(r->db);
 	if (audit_record_new(
 		    r->db, r->person ? r->person->id : 0, "pledge.create",
 		    "pledge", arena_printf(r->arena, "%" PRId64, id), NULL,

@@ -154,7 +154,7 @@ describe('sign-up, confirmation and sign-out', () => {
     const link = linkIn(await nextMail(srv.dataDir, email, 0), '/verify?token=');
     const page = await browser.html(link); // valid until now
     const id = await personId(srv.dataDir, email);
-    await sql(srv.dataDir, `UPDATE one_time_tokens SET expires_at = strftime('%s','now') - 1 ` +
+    await sql(srv.dataDir, `UPDATE one_time_tokens SET expires_at = ${Math.floor(Date.now() / 1000) - 1} ` +
       `WHERE person_id = ${id} AND purpose = 'verify'`);
 
     const shown = await browser.get(link);

@@ -8,6 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { startServer, allianceBin } from '../lib/server.mjs';
+import { allianceEnv } from '../lib/testdb.mjs';
 
 let srv;
 let admin;   // a signed-in administrator (Browser)
@@ -99,7 +100,8 @@ class Browser {
 /** Runs `alliance ARGS... --data <the server's data folder>`. */
 function cli(args) {
   return new Promise((ok, fail) => {
-    execFile(allianceBin(), [...args, '--data', srv.dataDir], { timeout: 30_000 },
+    execFile(allianceBin(), [...args, '--data', srv.dataDir],
+      { timeout: 30_000, env: allianceEnv(srv.dataDir) },
       (err, stdout, stderr) => {
         if (err) {
           err.message += `\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;
@@ -519,6 +521,43 @@ describe('contact messages', () => {
 
     html = mainOf(await admin.html('/admin/messages'));
     assert.ok(!html.includes(`action="/admin/messages/${msg.id}/handled"`), 'handled message still has its button');
+  });
+
+  test('the document sent with a message downloads as it was sent, only by the secretariat', async () => {
+    const visitor = new Browser(srv.url);
+    const page = await visitor.html('/contact');
+    const select = /<select\b[^>]*\bname="subject"[^>]*>([\s\S]*?)<\/select>/.exec(page);
+    const fields = {
+      ...hiddenFields(page, '/contact'), name: 'Doc Sender', email: 'doc@example.org',
+      organisation: '', message: 'Document attached',
+      subject: select ? unescapeHtml([...select[1].matchAll(/<option\b[^>]*\bvalue="([^"]+)"/g)][0][1]) : 'Doc',
+    };
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    const bytes = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x0a, 0x3c, 0x68, 0x31, 0x3e]);
+    fd.append('attachment', new Blob([bytes], { type: 'text/html' }), 'Rapport "été" <1>.pdf');
+    const sent = visitor.keep(await fetch(`${srv.url}/contact`, {
+      method: 'POST', redirect: 'manual', body: fd, headers: visitor.headers(),
+    }));
+    assert.equal(sent.status, 303, await sent.text());
+    const api = await (await admin.get('/api/v1/admin/messages')).json();
+    const msg = api.messages.find((m) => m.message === 'Document attached');
+    assert.ok(msg, 'message not stored');
+    const html = mainOf(await admin.html('/admin/messages'));
+    assert.ok(html.includes(`href="/admin/messages/${msg.id}/document"`), 'no link to the document');
+    const res = await admin.get(`/admin/messages/${msg.id}/document`);
+    assert.equal(res.status, 200);
+    // always a download, whatever type the sender claimed; a tame name
+    assert.equal(res.headers.get('content-type'), 'application/octet-stream');
+    assert.match(res.headers.get('content-disposition'), /^attachment; filename="Rapport[\w.-]*\.pdf"$/);
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes);
+    // members and visitors do not get it; a message without one is 404
+    assert.notEqual((await member.get(`/admin/messages/${msg.id}/document`)).status, 200);
+    assert.notEqual((await new Browser(srv.url).get(`/admin/messages/${msg.id}/document`)).status, 200);
+    const none = api.messages.find((m) => m.attachment_name === null);
+    assert.ok(none);
+    assert.equal((await admin.get(`/admin/messages/${none.id}/document`)).status, 404);
+    assert.equal((await admin.get('/admin/messages/999999/document')).status, 404);
   });
 
   test('an unknown message is 404, a bad filter 422', async () => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
-import { personWithRole, sql } from '../lib/accounts.mjs';
+import { Browser, hiddenFields, personWithRole, sql } from '../lib/accounts.mjs';
 import { loadRoutes, discoverParams, pathFor } from '../lib/routes.mjs';
 
 let srv;
@@ -48,6 +48,17 @@ before(async () => {
   // an application, so /admin/applications/:id has one to show
   await sql(srv.dataDir, "INSERT INTO applications (level_id, applicant_name, applicant_email, consent_at, submitted_at) " +
     "SELECT id, 'Ann Applicant', 'ann@example.org', 0, 0 FROM membership_levels WHERE slug = 'associate';");
+  // a contact message with a document, so /admin/messages/:id/document
+  // has one to send (the walk takes the first message listed: this one)
+  const visitor = new Browser(srv.url);
+  const form = await visitor.html('/contact');
+  const fd = new FormData();
+  const fields = { ...hiddenFields(form, '/contact'), name: 'Doc Sender', email: 'doc@example.org',
+    organisation: '', subject: 'Membership', message: 'A document' };
+  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+  fd.append('attachment', new Blob([Buffer.from('%PDF-1.4\n')], { type: 'application/pdf' }), 'note.pdf');
+  const sent = await fetch(`${srv.url}/contact`, { method: 'POST', redirect: 'manual', body: fd, headers: visitor.headers() });
+  assert.equal(sent.status, 303, await sent.text());
   routes = await loadRoutes();
 });
 

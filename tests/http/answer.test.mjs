@@ -311,19 +311,12 @@ describe('what the answer form refuses', () => {
   });
 });
 
-/** sqlite3 on a database file, for the migration test. */
-function sqlite(dataDir, statement) {
-  return new Promise((ok, fail) => {
-    execFile('sqlite3', [`${dataDir}/alliance.db`, statement], (err, stdout, stderr) => (err ? fail(new Error(stderr)) : ok(stdout)));
-  });
-}
-
 describe('migration 0012 on a database with questions and pledges', () => {
   test('old_pledges_get_consent_at_created_at_and_asked_questions_start_the_conversation', async () => {
     const other = await startServer({
       beforeServe: async ({ bin, dataDir, env }) => {
         // back to the state before 0012, with a pledge and a question asked then
-        await sqlite(dataDir, `
+        await sql(dataDir, `
           DROP TABLE application_messages;
           ALTER TABLE pledges DROP COLUMN consent_at;
           DELETE FROM schema_migrations WHERE version = 12;
@@ -341,7 +334,8 @@ describe('migration 0012 on a database with questions and pledges', () => {
     });
     try {
       assert.deepEqual(await sql(other.dataDir, "SELECT consent_at FROM pledges WHERE sponsor_name = 'Old Sponsor'"), [['1700000100']]);
-      assert.deepEqual(await sql(other.dataDir, 'SELECT kind, body, coalesce(author_id, \'\'), created_at, token_hash IS NULL ' +
+      assert.deepEqual(await sql(other.dataDir, 'SELECT kind, body, coalesce(CAST(author_id AS TEXT), \'\'), created_at, ' +
+        'CASE WHEN token_hash IS NULL THEN 1 ELSE 0 END ' +
         'FROM application_messages WHERE application_id = 5 ORDER BY id'), [
         ['question', 'First?', '77', String(Date.parse('2023-11-14T22:15:00Z') / 1000), '1'],
         ['question', 'Second?', '', String(Date.parse('2023-11-15T08:00:00Z') / 1000), '1'],

@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { allianceBin, startServer, httpRequest } from '../lib/server.mjs';
+import { envForArgs } from '../lib/testdb.mjs';
 
 const repoSrc = resolve(new URL('../..', import.meta.url).pathname, 'src');
 
@@ -31,9 +32,10 @@ async function copySourceTree(dir) {
 }
 
 /** Runs the binary; resolves to {code, stdout, stderr} whatever the exit. */
-function runBin(args, env = {}) {
+async function runBin(args, env = {}) {
+  const e = await envForArgs(args, { ...process.env, ...env });
   return new Promise((ok) => {
-    execFile(allianceBin(), args, { env: { ...process.env, ...env }, timeout: 30_000 },
+    execFile(allianceBin(), args, { env: e, timeout: 30_000 },
       (err, stdout, stderr) => ok({ code: err ? err.code : 0, stdout, stderr }));
   });
 }

@@ -35,8 +35,9 @@ async function addOrg(slug, name, o = {}) {
       ${v(o.ecosocYear)}, ${o.dgc ? 1 : 0}, ${v(o.dgcYear)}, 0);
     INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start, period_end, created_at)
     VALUES ((SELECT id FROM membership_levels WHERE slug = ${v(o.level ?? 'associate')}),
-      last_insert_rowid(), ${v(o.state ?? 'active')}, '2026-01-01', '2026-01-01', '2026-12-31', 0);
-    SELECT organisation_id FROM memberships WHERE id = last_insert_rowid();`);
+      (SELECT id FROM organisations WHERE slug = ${v(slug)}), ${v(o.state ?? 'active')},
+      '2026-01-01', '2026-01-01', '2026-12-31', 0);
+    SELECT id FROM organisations WHERE slug = ${v(slug)};`);
   const id = Number(rows[0][0]);
   for (const f of o.focal ?? []) {
     await sql(srv.dataDir, `INSERT INTO organisation_focal_areas VALUES (${id},

@@ -55,8 +55,8 @@ before(async () => {
       'Works on access to justice.', 'public', 0);
     INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start,
       period_end, created_at)
-    VALUES ((SELECT id FROM membership_levels WHERE slug = 'associate'), last_insert_rowid(),
-      'active', '2026-01-01', '2026-01-01', '2026-12-31', 0);`);
+    VALUES ((SELECT id FROM membership_levels WHERE slug = 'associate'),
+      (SELECT id FROM organisations WHERE slug = '${ORG.slug}'), 'active', '2026-01-01', '2026-01-01', '2026-12-31', 0);`);
   // a focal point, a body, a level: the first each listing page links to
   await discoverParams(ROUTES, visitor, PARAM_BY_PATTERN);
   const level = (await sql(srv.dataDir,

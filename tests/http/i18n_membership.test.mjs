@@ -58,7 +58,8 @@ let data = null;
 async function dataTexts() {
   if (data) return data;
   const rows = await sql(srv.dataDir,
-    "SELECT replace(name || char(10) || summary || char(10) || who_may_apply_md || char(10) || benefits_md, char(10), '~~') FROM membership_levels" +
+    "SELECT replace(name || '~~' || coalesce(summary, '') || '~~' || coalesce(who_may_apply_md, '') || '~~' ||" +
+    " coalesce(benefits_md, ''), '\n', '~~') FROM membership_levels" +
     " UNION ALL SELECT name FROM focal_areas");
   data = rows.flatMap((r) => r.join('|').split('~~'))
     .map((t) => t.replace(/^\s*([-*]|\d+\.)\s+/, '').replace(/[*_`]/g, '').replace(/\s+/g, ' ').trim())

@@ -12,15 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, allianceBin } from '../lib/server.mjs';
+import { envForArgs } from '../lib/testdb.mjs';
 import { startSmtpSink, parseMessage } from '../lib/smtp.mjs';
 
 const SITE_NAME = 'Alliance of NGOs on Crime Prevention and Criminal Justice';
 const FROM = 'Alliance test secretariat <noreply@alliance.test>';
 const TO = 'someone@example.org';
 
-function run(bin, args, env) {
+async function run(bin, args, env) {
+  const e = await envForArgs(args, env);
   return new Promise((ok) => {
-    execFile(bin, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(bin, args, { env: e, timeout: 30_000 }, (err, stdout, stderr) => {
       ok({ code: err ? err.code : 0, stdout, stderr });
     });
   });
@@ -147,7 +149,8 @@ test('alliance worker delivers mail and stops on SIGTERM', async () => {
     assert.equal(init.code, 0, init.stderr);
     await mailTest(bin, dataDir, env);
     await mailTest(bin, dataDir, env);
-    worker = spawn(bin, ['worker', '--data', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    worker = spawn(bin, ['worker', '--data', dataDir],
+      { env: await envForArgs(['--data', dataDir], env), stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     worker.stderr.setEncoding('utf8');
     worker.stderr.on('data', (d) => { err += d; });

@@ -44,9 +44,10 @@ async function organisation({ visibility = 'public' } = {}) {
     INSERT INTO organisations (slug, name, name_key, acronym, country, description_md, visibility, created_at)
     VALUES (${sqlText(slug)}, ${sqlText(name)}, ${sqlText(name.toLowerCase())}, 'MNGO', 'AT', 'Before.', ${sqlText(visibility)}, 0);
     INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start, period_end, created_at)
-    VALUES ((SELECT id FROM membership_levels WHERE slug = 'associate'), last_insert_rowid(), 'active',
+    VALUES ((SELECT id FROM membership_levels WHERE slug = 'associate'),
+      (SELECT id FROM organisations WHERE slug = ${sqlText(slug)}), 'active',
       '2026-01-01', '2026-01-01', '2099-12-31', 0);
-    SELECT organisation_id FROM memberships WHERE id = last_insert_rowid();`);
+    SELECT id FROM organisations WHERE slug = ${sqlText(slug)};`);
   const id = Number(rows[0][0]);
   const main = await personWithRole(srv, { role: 'member', name: `Mia Main ${orgs}` });
   const other = await personWithRole(srv, { role: 'member', name: `Otto Other ${orgs}` });
@@ -503,9 +504,9 @@ describe('representatives', () => {
     const res = await o.main.browser.submit(repsPath(o), `${repsPath(o)}/${o.other.id}/main-contact`);
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), `/members/${o.slug}`);
-    assert.equal(await sqlValue(srv.dataDir, `SELECT group_concat(person_id) FROM representatives WHERE organisation_id = ${o.id} AND main_contact = 1`), String(o.other.id));
+    assert.equal((await sql(srv.dataDir, `SELECT person_id FROM representatives WHERE organisation_id = ${o.id} AND main_contact = 1`)).join(','), String(o.other.id));
     // the object role followed (the triggers of migration 0013)
-    assert.equal(await sqlValue(srv.dataDir, `SELECT group_concat(person_id) FROM object_roles WHERE object_type = 'organisation' AND object_id = ${sqlText(o.slug)} AND role = 'main-contact'`), String(o.other.id));
+    assert.equal((await sql(srv.dataDir, `SELECT person_id FROM object_roles WHERE object_type = 'organisation' AND object_id = ${sqlText(o.slug)} AND role = 'main-contact'`)).join(','), String(o.other.id));
     assert.equal((await o.main.browser.get(`/members/${o.slug}/edit`)).status, 403);
     assert.equal((await o.other.browser.get(`/members/${o.slug}/edit`)).status, 200);
     assert.match(mainOf(await o.other.browser.html(`/members/${o.slug}`)), /Edit organisation/);

@@ -15,11 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allianceBin, httpRequest, startServer } from '../lib/server.mjs';
 import { sql } from '../lib/accounts.mjs';
+import { envForArgs } from '../lib/testdb.mjs';
 
 /** Runs alliance with args; resolves to {code, stdout, stderr}. */
-function runBin(args, env = {}) {
+async function runBin(args, env = {}) {
+  const e = await envForArgs(args, { ...process.env, ...env });
   return new Promise((ok) => {
-    execFile(allianceBin(), args, { env: { ...process.env, ...env }, timeout: 30_000 },
+    execFile(allianceBin(), args, { env: e, timeout: 30_000 },
       (err, stdout, stderr) => ok({ code: err ? err.code : 0, stdout, stderr }));
   });
 }
@@ -47,7 +49,8 @@ describe('module start hooks', () => {
       const init = await runBin(['init', '--data', dataDir]);
       assert.equal(init.code, 0, init.stderr);
       assert.deepEqual(await queuedKinds(dataDir), []);
-      const proc = spawn(allianceBin(), ['worker', '--data', dataDir], { stdio: 'ignore' });
+      const proc = spawn(allianceBin(), ['worker', '--data', dataDir],
+        { stdio: 'ignore', env: await envForArgs(['--data', dataDir]) });
       const gone = new Promise((ok) => proc.on('exit', ok));
       let kinds = [];
       for (let i = 0; i < 200 && !kinds.includes('members.daily'); i++) {

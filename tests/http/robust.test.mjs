@@ -31,6 +31,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { onPostgres } from '../lib/testdb.mjs';
 import { startServer, rawRequest, parseResponses } from '../lib/server.mjs';
 import {
   Browser, cli, formCsrf, hiddenFields, PASSWORD, sql, sqlValue, personId,
@@ -38,6 +39,9 @@ import {
 import {
   loadRoutes, discoverParams, pathFor as pathFor_, signInByLink as signInByLink_,
 } from '../lib/routes.mjs';
+
+/** The bytes of a text column as upper-case hex, in each database's words. */
+const HEX = (col) => (onPostgres ? `upper(encode(convert_to(${col}, 'UTF8'), 'hex'))` : `hex(${col})`);
 
 /** The route table as the binary lists it, fields included. */
 const ROUTES = await loadRoutes();
@@ -416,7 +420,7 @@ describe("the issue's recipes", () => {
     assert.equal(html.status, 200);
     assert.ok(html.body.toString('utf8').includes('Robust/1.0 \ufffd\ufffd'));
     const stored = await sqlValue(srv.dataDir,
-      "SELECT hex(user_agent) FROM sessions WHERE user_agent LIKE 'Robust/1.0%' ORDER BY id DESC LIMIT 1");
+      `SELECT ${HEX('user_agent')} FROM sessions WHERE user_agent LIKE 'Robust/1.0%' ORDER BY id DESC LIMIT 1`);
     assert.equal(stored, Buffer.from('Robust/1.0 \ufffd\ufffd').toString('hex').toUpperCase());
   });
 
@@ -431,7 +435,7 @@ describe("the issue's recipes", () => {
     });
     assert.equal(res.status, 303, res.body.toString().slice(0, 300));
     const hex = await sqlValue(srv.dataDir,
-      "SELECT hex(user_agent) FROM sessions WHERE user_agent LIKE 'uuuu%' ORDER BY id DESC LIMIT 1");
+      `SELECT ${HEX('user_agent')} FROM sessions WHERE user_agent LIKE 'uuuu%' ORDER BY id DESC LIMIT 1`);
     assert.equal(Buffer.from(hex, 'hex').toString('latin1'), 'u'.repeat(199));
   });
 
@@ -481,7 +485,11 @@ describe("the issue's recipes", () => {
     assert.match(JSON.parse(res.body.toString()).error.message, /not UTF-8/);
   });
 
-  test('rows stored with bytes that are not UTF-8 (before the door) are read as JSON and HTML', async () => {
+  // PostgreSQL refuses text that is not UTF-8 (the database's encoding):
+  // such rows cannot be there to read
+  test('rows stored with bytes that are not UTF-8 (before the door) are read as JSON and HTML', {
+    skip: onPostgres && 'PostgreSQL stores no text that is not UTF-8',
+  }, async () => {
     await sql(srv.dataDir, "INSERT INTO contact_messages (name, email, subject, message, client, attachment_type) " +
       "VALUES (CAST(X'52FFFE' AS TEXT), 'old@example.org', 'other', CAST(X'6D73FF' AS TEXT), '-', CAST(X'742FFF' AS TEXT))");
     const id = await personId(srv.dataDir, people.member.email);

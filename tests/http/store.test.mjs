@@ -20,15 +20,17 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServer, allianceBin, freePort } from '../lib/server.mjs';
 import { Browser, hiddenFields, sql } from '../lib/accounts.mjs';
+import { envForArgs, onPostgres } from '../lib/testdb.mjs';
 
 const sqlite = (file, statement) =>
   execFileSync('sqlite3', ['-cmd', '.timeout 10000', file, statement], { encoding: 'utf8' }).trim();
 
 /** Runs the alliance command; resolves to {code, signal, stdout, stderr, ms}. */
-function alliance(args, { env = process.env, timeoutMs = 120_000, onSpawn = null } = {}) {
+async function alliance(args, { env = process.env, timeoutMs = 120_000, onSpawn = null } = {}) {
+  const e = await envForArgs(args, env);
   return new Promise((ok) => {
     const t0 = performance.now();
-    const p = spawn(allianceBin(), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(allianceBin(), args, { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => { stdout += d; });
@@ -42,7 +44,9 @@ function alliance(args, { env = process.env, timeoutMs = 120_000, onSpawn = null
   });
 }
 
-describe('backup under write load', () => {
+// SQLite's backup (its online backup API, the file's pages); on PostgreSQL
+// `alliance backup` runs pg_dump, tested in postgres.test.mjs
+describe('backup under write load', { skip: onPostgres && 'SQLite\'s backup file: pg_dump on PostgreSQL (postgres.test.mjs)' }, () => {
   let srv;
   let outDir;
   before(async () => {
@@ -154,7 +158,7 @@ describe('a database migrated by a newer alliance', () => {
     try {
       const init = await alliance(['init', '--data', dataDir]);
       assert.equal(init.code, 0, init.stderr);
-      sqlite(join(dataDir, 'alliance.db'),
+      await sql(dataDir,
         "INSERT INTO schema_migrations (version, name) VALUES (9001, '9001_from_the_future.sql')");
       const port = await freePort();
       const serve = await alliance(['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`], { timeoutMs: 10_000 });
@@ -194,16 +198,24 @@ describe('/healthz and the store', () => {
 
   test('a store that cannot write is 503 with the reason, and 200 once it can', { timeout: 60_000 }, async () => {
     assert.equal((await health(srv.url)).status, 200);
-    const db = join(srv.dataDir, 'alliance.db');
-    for (const ev of ['INSERT', 'UPDATE']) {
-      sqlite(db, `CREATE TRIGGER healthz_fails_${ev} BEFORE ${ev} ON settings ` +
-        "WHEN NEW.key = 'healthz' BEGIN SELECT RAISE(ABORT, 'test: disk full'); END");
+    // a trigger that fails the write, in each database's words
+    if (onPostgres) {
+      await sql(srv.dataDir, 'CREATE FUNCTION healthz_fails() RETURNS trigger LANGUAGE plpgsql AS ' +
+        "$$ BEGIN IF NEW.key = 'healthz' THEN RAISE EXCEPTION 'test: disk full'; END IF; RETURN NEW; END $$; " +
+        'CREATE TRIGGER healthz_fails BEFORE INSERT OR UPDATE ON settings ' +
+        'FOR EACH ROW EXECUTE FUNCTION healthz_fails()');
+    } else {
+      for (const ev of ['INSERT', 'UPDATE']) {
+        await sql(srv.dataDir, `CREATE TRIGGER healthz_fails_${ev} BEFORE ${ev} ON settings ` +
+          "WHEN NEW.key = 'healthz' BEGIN SELECT RAISE(ABORT, 'test: disk full'); END");
+      }
     }
     const failing = await until(srv.url, 503);
     assert.equal(failing.status, 503, `still ${failing.status} with writes failing`);
     assert.equal(failing.body.status, 'failing');
     assert.match(failing.body.problem, /cannot write/);
-    sqlite(db, 'DROP TRIGGER healthz_fails_INSERT; DROP TRIGGER healthz_fails_UPDATE');
+    await sql(srv.dataDir, onPostgres ? 'DROP TRIGGER healthz_fails ON settings'
+      : 'DROP TRIGGER healthz_fails_INSERT; DROP TRIGGER healthz_fails_UPDATE');
     assert.equal((await until(srv.url, 200)).status, 200);
   });
 
@@ -213,8 +225,11 @@ describe('/healthz and the store', () => {
     let proc;
     try {
       assert.equal((await alliance(['init', '--data', dataDir])).code, 0);
-      proc = spawn(allianceBin(), ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`],
-        { env: { ...process.env, ALLIANCE_MIN_FREE: String(2 ** 50) }, stdio: 'ignore' });
+      const args = ['serve', '--data', dataDir, '--listen', `127.0.0.1:${port}`];
+      proc = spawn(allianceBin(), args, {
+        env: await envForArgs(args, { ...process.env, ALLIANCE_MIN_FREE: String(2 ** 50) }),
+        stdio: 'ignore',
+      });
       let h = null;
       for (let i = 0; i < 100 && !h; i++) {
         try { h = await health(`http://127.0.0.1:${port}`); } catch { await sleep(100); }

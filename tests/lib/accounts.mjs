@@ -1,7 +1,8 @@
 // accounts.mjs -- helpers for tests that need people: a cookie jar that acts
 // like one browser, the hidden fields (CSRF token) of a form, the messages
-// the server wrote to DATA/outbox/ and the links in them, the sqlite3 command
-// line on the server's database, and ready-made people:
+// the server wrote to DATA/outbox/ and the links in them, SQL on the
+// server's database (sqlite3 or psql, tests/lib/testdb.mjs), and ready-made
+// people:
 //
 //   signUp()          through /signup and the confirmation link, as anyone
 //                     would (so it counts against the sign-up mail limits)
@@ -10,7 +11,7 @@
 //   signIn()          e-mail and password on /signin, in a fresh jar
 //
 // Nothing here knows how the server is built: only its pages, its outbox
-// folder, its command line and its database file.
+// folder, its command line and its database.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { allianceBin } from './server.mjs';
 import { parseMessage } from './smtp.mjs';
+import { allianceEnv, sql as dbSql } from './testdb.mjs';
 
 export const FORM_CT = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -152,7 +154,8 @@ export class Browser {
 /** Runs `alliance ARGS... --data dataDir`; resolves to {stdout, stderr}. */
 export function cli(dataDir, args, env = process.env) {
   return new Promise((ok, fail) => {
-    execFile(allianceBin(), [...args, '--data', dataDir], { timeout: 30_000, env },
+    execFile(allianceBin(), [...args, '--data', dataDir],
+      { timeout: 30_000, env: allianceEnv(dataDir, env) },
       (err, stdout, stderr) => {
         if (err) {
           err.message += `\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;
@@ -165,24 +168,13 @@ export function cli(dataDir, args, env = process.env) {
 }
 
 /**
- * sqlite3 on DATA/alliance.db (waits up to 5 s for the server's locks).
- * Resolves to the rows as arrays of strings (columns split on '|').
+ * A statement on the server's database (sqlite3 on DATA/alliance.db, or
+ * psql on its PostgreSQL database: tests/lib/testdb.mjs).  Resolves to the
+ * rows as arrays of strings (columns split on '|').
  */
-export function sql(dataDir, statement) {
-  return new Promise((ok, fail) => {
-    execFile('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'alliance.db'), statement],
-      { timeout: 30_000 }, (err, stdout, stderr) => {
-        if (err) {
-          err.message += `\n--- sql\n${statement}\n--- stderr\n${stderr}`;
-          fail(err);
-        } else {
-          ok(stdout.split('\n').filter((l) => l !== '').map((l) => l.split('|')));
-        }
-      });
-  });
-}
+export const sql = dbSql;
 
-/** One value from sqlite3 (the first column of the first row), or null. */
+/** One value from sql() (the first column of the first row), or null. */
 export async function sqlValue(dataDir, statement) {
   const rows = await sql(dataDir, statement);
   return rows.length ? rows[0][0] : null;

@@ -1,7 +1,9 @@
 // server.mjs -- start a real alliance server for one test file, and talk to it
 // in ways fetch cannot.
 //
-// startServer() makes a fresh data folder, runs `$ALLIANCE_BIN init`, picks a
+// startServer() makes a fresh data folder (and, with
+// ALLIANCE_TEST_DATABASE=postgresql, a PostgreSQL database for it, passed as
+// ALLIANCE_DATABASE: tests/lib/testdb.mjs), runs `$ALLIANCE_BIN init`, picks a
 // free loopback port and runs `$ALLIANCE_BIN serve` on it, and resolves once
 // GET /healthz answers 200.  It hands back {url, port, dataDir, stop(), ...};
 // stop() sends SIGTERM, waits for the process to end and asserts it exited 0.
@@ -20,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
 import assert from 'node:assert/strict';
+import { prepareData, allianceEnv } from './testdb.mjs';
 
 /** The binary under test: $ALLIANCE_BIN, else build/alliance of this tree. */
 export function allianceBin() {
@@ -68,7 +71,10 @@ function run(bin, args, opts = {}) {
 export async function startServer(opts = {}) {
   const bin = allianceBin();
   const dataDir = await mkdtemp(join(tmpdir(), 'alliance-test-'));
-  const env = { ...process.env, ...(opts.env || {}) };
+  // on PostgreSQL (ALLIANCE_TEST_DATABASE) a database of its own, unless
+  // the test chose one (opts.env.ALLIANCE_DATABASE)
+  if (!opts.env?.ALLIANCE_DATABASE) await prepareData(dataDir);
+  const env = allianceEnv(dataDir, { ...process.env, ...(opts.env || {}) });
   await run(bin, ['init', '--data', dataDir], { env });
   if (opts.beforeServe) await opts.beforeServe({ bin, dataDir, env });
 

@@ -12,7 +12,9 @@
 // visitor first runs alone for a few seconds (the same loop, no writers),
 // and again after the writers stop: the bound is the larger of 100 ms and
 // 20 times the slower of those two p99s (a shared machine's own load
-// changes during the run).  The code this
+// changes during the run); on a machine whose load average already
+// exceeds its cores the bound is at least 600 ms (bursts of other work no
+// quiet spell sees), still a quarter of the 2.6 s it guards against.  The code this
 // test was written against took 2.6 s at p99 (workers stuck in SQLite's
 // busy wait); this code takes 30-60 ms here, next to a 1-2 ms baseline.
 //
@@ -27,6 +29,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
+import { cpus, loadavg } from 'node:os';
 import { startServer, allianceBin } from '../lib/server.mjs';
 import { hiddenFields, personWithRole, FORM_CT } from '../lib/accounts.mjs';
 
@@ -34,6 +37,7 @@ const SECONDS = Number(process.env.CONTENTION_SECONDS || 20);
 const FORM_WRITERS = 24;
 const API_WRITERS = 8;
 const P99_MS = Number(process.env.CONTENTION_P99_MS || 100);
+const BUSY_P99_MS = 600; // see the bound
 const SANITIZED = /\/build\/san\//.test(allianceBin());
 const BASELINE_SECONDS = 3;
 
@@ -164,7 +168,12 @@ describe('write contention', () => {
     await new Promise((ok) => setTimeout(ok, BASELINE_SECONDS * 1000));
     const after = await stopAfter();
     const baseP99 = Math.max(p99(alone.ms), p99(after.ms));
-    const bound = Math.max(P99_MS, 20 * baseP99);
+    // a machine already running more than it has cores (other builds and
+    // tests beside this one) has bursts no quiet spell measures: there
+    // the bound is at least BUSY_P99_MS, still far below the 2.6 s this
+    // test was written against
+    const busy = loadavg()[0] > cpus().length;
+    const bound = Math.max(P99_MS, 20 * baseP99, busy ? BUSY_P99_MS : 0);
 
     ms.sort((a, b) => a - b);
     const p = (q) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
@@ -172,7 +181,8 @@ describe('write contention', () => {
       .map(([k, v]) => `${k}: ${v}`).join(', ')}); ${ms.length} visitor GETs: ` +
       `p50 ${p(0.5).toFixed(1)} ms, p99 ${p(0.99).toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms; ` +
       `alone before and after: p99 ${p99(alone.ms).toFixed(1)} and ${p99(after.ms).toFixed(1)} ms of ` +
-      `${alone.ms.length} and ${after.ms.length} GETs, so the bound is ${bound.toFixed(0)} ms`;
+      `${alone.ms.length} and ${after.ms.length} GETs${busy ? `, load average ${loadavg()[0].toFixed(1)} ` +
+      `on ${cpus().length} cores` : ''}, so the bound is ${bound.toFixed(0)} ms`;
     console.log(summary);
 
     const refused = [...statuses].filter(([k]) => !(k === 303 || k === 200));

@@ -1,7 +1,9 @@
--- 0014_directory_listing.sql -- what the member directory asks of every
--- organisation, kept beside it so that its statements read one row per
--- organisation instead of working it out again on every request
--- (src/members/directory.c; bench/directory.sh measures it):
+-- 0014_directory_listing.sqlite.sql -- what the member directory asks of
+-- every organisation (0014_directory_listing.pg.sql is PostgreSQL's: the
+-- same listing, a tsvector for the names), kept beside it so that its
+-- statements read one row per organisation instead of working it out
+-- again on every request (src/organisations/directory.c;
+-- bench/directory.sh measures it):
 --
 --   organisations.listed_membership_id, listed_level_id  the current
 --     membership (the newest in state active or grace) and its level, or

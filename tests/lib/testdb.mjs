@@ -1,0 +1,119 @@
+// testdb.mjs -- which database the test servers use: SQLite (DATA/alliance.db,
+// the default) or, with ALLIANCE_TEST_DATABASE=postgresql, one PostgreSQL
+// database per data folder on a private cluster (tests/lib/pg.mjs).
+//
+// scripts/test.sh starts one cluster for the whole run and exports its
+// folder as ALLIANCE_TEST_PG_DIR; a file run alone starts its own the first
+// time it needs one and stops it when the process exits.
+//
+//   await prepareData(dataDir)  before `alliance init --data dataDir`: on
+//                               PostgreSQL, a new database for that folder
+//   allianceEnv(dataDir, env)   env plus ALLIANCE_DATABASE for that folder
+//                               (env unchanged on SQLite)
+//   await sql(dataDir, text)    the rows of a statement as arrays of strings
+//                               (sqlite3, or psql on the folder's database,
+//                               its booleans written 1 and 0 as SQLite's; a
+//                               write there advances alliance_generation,
+//                               so the page cache sees it as on SQLite)
+//   onPostgres                  whether this run is on PostgreSQL
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const onPostgres = process.env.ALLIANCE_TEST_DATABASE === 'postgresql';
+
+const script = resolve(new URL('../..', import.meta.url).pathname, 'scripts/pg-cluster.sh');
+const urls = new Map(); // data folder -> its database's URL
+let clusterDir = process.env.ALLIANCE_TEST_PG_DIR || null;
+let seq = 0;
+
+function run(bin, args, opts = {}) {
+  return new Promise((ok, fail) => {
+    execFile(bin, args, { timeout: 120_000, ...opts }, (err, stdout, stderr) => {
+      if (err) {
+        err.message += `\n--- stdout\n${stdout}\n--- stderr\n${stderr}`;
+        fail(err);
+      } else {
+        ok(stdout);
+      }
+    });
+  });
+}
+
+/** The cluster's folder; starts a cluster of this process's own when the
+ * run has none. */
+function cluster() {
+  if (clusterDir) return clusterDir;
+  const dir = mkdtempSync('/tmp/alliance-pg-');
+  execFileSync(script, ['start', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  clusterDir = dir;
+  process.on('exit', () => {
+    try {
+      execFileSync(script, ['stop', dir], { stdio: 'ignore' });
+    } finally {
+      if (!process.env.ALLIANCE_TEST_KEEP) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  return dir;
+}
+
+const urlOf = (name) => `postgresql://alliance@/${name}?host=${cluster()}`;
+const psql = (url, text) => run('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1',
+  '-d', url, '-c', text]);
+
+/** On PostgreSQL, a new empty database for dataDir (once per folder). */
+export async function prepareData(dataDir) {
+  if (!onPostgres || urls.has(dataDir)) return;
+  const name = `t_${process.pid}_${++seq}`;
+  await psql(urlOf('postgres'), `CREATE DATABASE ${name}`);
+  urls.set(dataDir, urlOf(name));
+}
+
+/** The URL of dataDir's database (PostgreSQL), or null. */
+export function databaseUrl(dataDir) {
+  return urls.get(dataDir) ?? null;
+}
+
+/** env with ALLIANCE_DATABASE set to dataDir's database, when it has one. */
+export function allianceEnv(dataDir, env = process.env) {
+  const url = urls.get(dataDir);
+  return url ? { ...env, ALLIANCE_DATABASE: url } : env;
+}
+
+const WRITES = /\b(?:INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b/i;
+
+/**
+ * A statement on dataDir's database: sqlite3 on DATA/alliance.db (waiting
+ * up to 5 s for the server's locks) or psql.  Resolves to the rows as
+ * arrays of strings (columns split on '|').
+ */
+export async function sql(dataDir, statement) {
+  const url = urls.get(dataDir);
+  let out;
+  try {
+    // SQLite's page cache sees any process's write (data_version); on
+    // PostgreSQL the generation alliance's own commits advance does it, so
+    // a write here advances it too, as such a commit would
+    out = url
+      ? await psql(url, WRITES.test(statement)
+        ? `${statement}; UPDATE alliance_generation SET n = n + 1` : statement)
+      : await run('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'alliance.db'), statement],
+        { timeout: 30_000 });
+  } catch (e) {
+    e.message += `\n--- sql\n${statement}`;
+    throw e;
+  }
+  const rows = out.split('\n').filter((l) => l !== '').map((l) => l.split('|'));
+  // psql writes a boolean t or f, sqlite3 1 or 0: the tests compare with
+  // the latter (no text column of theirs holds a lone t or f)
+  return url ? rows.map((r) => r.map((v) => (v === 't' ? '1' : v === 'f' ? '0' : v))) : rows;
+}
+
+/** env for `alliance ARGS`: with ARGS' --data folder's database (made
+ * first when the folder has none), else env as it is. */
+export async function envForArgs(args, env = process.env) {
+  const i = args.indexOf('--data');
+  if (i < 0 || i + 1 >= args.length) return env;
+  await prepareData(args[i + 1]);
+  return allianceEnv(args[i + 1], env);
+}
