@@ -265,10 +265,10 @@ corrections(struct req *r, json_t *app, json_t *before, json_t *after)
 
 			membership_add_error(
 				r, name,
-				membership_format(r->arena,
-						  _("{label} cannot be left "
-						    "empty"),
-						  "label", _(f->label), NULL));
+				i18n_text(r->arena,
+					  _("{label} cannot be left "
+					    "empty"),
+					  "label", _(f->label), NULL));
 			continue;
 		}
 		if ((v == NULL && old == NULL) ||
@@ -313,24 +313,23 @@ answer_mails(struct req *r, json_t *app, int64_t id, const char *answer)
 	if (mail_remember_language(r->db, r->arena, email) != 0 ||
 	    mail_letter(r->db, email, membership_str(app, "applicant_name"),
 			_("We received your answer"),
-			membership_format(
-				r->arena,
-				_("Thank you for answering the secretariat's "
-				  "question about your application ({level}, "
-				  "for {name}). Your answer:\n\n{answer}\n\n"
-				  "The secretariat will review your "
-				  "application again and write to you at "
-				  "this address."),
-				"level", membership_str(app, "level_name"),
-				"name", subject, "answer", answer, NULL)) != 0)
+			i18n_text(r->arena,
+				  _("Thank you for answering the secretariat's "
+				    "question about your application ({level}, "
+				    "for {name}). Your answer:\n\n{answer}\n\n"
+				    "The secretariat will review your "
+				    "application again and write to you at "
+				    "this address."),
+				  "level", membership_str(app, "level_name"),
+				  "name", subject, "answer", answer, NULL)) !=
+		    0)
 		return -1;
 	i18n_push(NULL);
 	rc = mail_to_secretariat(
 		r->db,
-		membership_format(r->arena,
-				  _("Answer about the application: {name}"),
-				  "name", subject, NULL),
-		membership_format(
+		i18n_text(r->arena, _("Answer about the application: {name}"),
+			  "name", subject, NULL),
+		i18n_text(
 			r->arena,
 			_("{applicant} <{email}> answered your question about "
 			  "the application for {name}:\n\n{answer}\n\nThe "

@@ -332,13 +332,12 @@ invite(struct req *r, json_t *app, const struct invitee *inv, size_t ninv)
 		rc = organisations_invite(
 			r, inv[i].id, inv[i].email, inv[i].name,
 			_("Welcome to the Alliance"),
-			membership_format(
-				r->arena,
-				_("The application of {name} to the Alliance "
-				  "({level}) has been approved: welcome! You "
-				  "can now take part as a member."),
-				"name", applications_subject(app), "level",
-				membership_str(app, "level_name"), NULL));
+			i18n_text(r->arena,
+				  _("The application of {name} to the Alliance "
+				    "({level}) has been approved: welcome! You "
+				    "can now take part as a member."),
+				  "name", applications_subject(app), "level",
+				  membership_str(app, "level_name"), NULL));
 		i18n_pop();
 		if (rc != 0)
 			return -1;

@@ -295,8 +295,8 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 	}
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "applications/templates/join_form.html",
-		  membership_format(r->arena, _("Apply: {level}"), "level",
-				    lv->name, NULL),
+		  i18n_text(r->arena, _("Apply: {level}"), "level", lv->name,
+			    NULL),
 		  model);
 }
 
@@ -445,28 +445,25 @@ check_reps(struct req *r)
 		if (missing(r, k_name))
 			membership_add_error(
 				r, k_name,
-				membership_format(
-					r->arena,
-					_("Name of representative {n} is "
-					  "required with the other details"),
-					"n", num, NULL));
+				i18n_text(r->arena,
+					  _("Name of representative {n} is "
+					    "required with the other details"),
+					  "n", num, NULL));
 		if (missing(r, k_email))
 			membership_add_error(
 				r, k_email,
-				membership_format(
-					r->arena,
-					_("E-mail of representative {n} is "
-					  "required with the other details"),
-					"n", num, NULL));
+				i18n_text(r->arena,
+					  _("E-mail of representative {n} is "
+					    "required with the other details"),
+					  "n", num, NULL));
 		if (req_value(r, k_rank)->present &&
 		    !req_value(r, k_post)->present)
 			membership_add_error(
 				r, k_post,
-				membership_format(
-					r->arena,
-					_("UN post of representative {n}: "
-					  "choose one to give a rank"),
-					"n", num, NULL));
+				i18n_text(r->arena,
+					  _("UN post of representative {n}: "
+					    "choose one to give a rank"),
+					  "n", num, NULL));
 		if (email->present) {
 			const char *e = mail_address_key(r->arena, email->str);
 
@@ -474,7 +471,7 @@ check_reps(struct req *r)
 				if (strcmp(emails[i], e) == 0)
 					membership_add_error(
 						r, k_email,
-						membership_format(
+						i18n_text(
 							r->arena,
 							_("E-mail of "
 							  "representative {n} "
@@ -698,7 +695,7 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 	if (rc == 0)
 		rc = mail_letter(
 			r->db, email, NULL, _("We received your application"),
-			membership_format(
+			i18n_text(
 				r->arena,
 				_("Thank you for applying to become a member "
 				  "of the Alliance ({level}). The secretariat "
@@ -713,10 +710,9 @@ send_notices(struct req *r, const struct level *lv, int64_t id,
 	i18n_push(NULL);
 	rc = mail_to_secretariat(
 		r->db,
-		membership_format(r->arena,
-				  _("New membership application: {name}"),
-				  "name", who, NULL),
-		membership_format(
+		i18n_text(r->arena, _("New membership application: {name}"),
+			  "name", who, NULL),
+		i18n_text(
 			r->arena,
 			_("{applicant} <{email}> applied for the level "
 			  "\"{level}\" for {name}. Review it here:\n\n{link}"),

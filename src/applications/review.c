@@ -587,11 +587,11 @@ detail_page(struct req *r, struct resp *w, int64_t id, int status)
 	if (r->input)
 		json_object_set_new(model, "input", json_deep_copy(r->input));
 	membership_add_errors(r, model);
-	membership_admin_page(
-		r, w, status, "applications/templates/review_show.html",
-		membership_format(r->arena, _("Application {id}"), "id",
-				  membership_id_text(r->arena, id), NULL),
-		NULL, model);
+	membership_admin_page(r, w, status,
+			      "applications/templates/review_show.html",
+			      i18n_text(r->arena, _("Application {id}"), "id",
+					membership_id_text(r->arena, id), NULL),
+			      NULL, model);
 }
 
 static const struct field detail_fields[] = {
@@ -638,11 +638,11 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 	if (!is_open(app)) {
 		resp_error(
 			w, 409,
-			membership_format(
-				r->arena,
-				_("This application has been decided "
-				  "already ({status}); nothing was changed."),
-				"status", membership_str(app, "status"), NULL));
+			i18n_text(r->arena,
+				  _("This application has been decided "
+				    "already ({status}); nothing was changed."),
+				  "status", membership_str(app, "status"),
+				  NULL));
 		json_decref(app);
 		db_rollback(r->db);
 		return NULL;
@@ -692,10 +692,10 @@ applicant_letter(struct req *r, json_t *app, const char *subject,
 	i18n_push(mail_language(r->db, r->arena, email, NULL));
 	rc = mail_letter(r->db, email, membership_str(app, "applicant_name"),
 			 _(subject),
-			 membership_format(r->arena, _(text), "level",
-					   membership_str(app, "level_name"),
-					   "name", applications_subject(app),
-					   n1, v1, n2, v2, n3, v3, NULL));
+			 i18n_text(r->arena, _(text), "level",
+				   membership_str(app, "level_name"), "name",
+				   applications_subject(app), n1, v1, n2, v2,
+				   n3, v3, NULL));
 	i18n_pop();
 	return rc;
 }

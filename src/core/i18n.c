@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "embed.h"
 
 #define MAX_LANGS 16
@@ -871,7 +872,7 @@ i18n_arg_name(const char *s)
 }
 
 void
-i18n_format(struct buf *out, const char *text, ...)
+i18n_vformat(struct buf *out, const char *text, va_list args)
 {
 	const char *p = text;
 
@@ -893,7 +894,7 @@ i18n_format(struct buf *out, const char *text, ...)
 		}
 		n = i18n_arg_name(brace + 1);
 		if (n) {
-			va_start(ap, text);
+			va_copy(ap, args);
 			while ((name = va_arg(ap, const char *)) != NULL) {
 				value = va_arg(ap, const char *);
 				if (strlen(name) == n &&
@@ -912,6 +913,31 @@ i18n_format(struct buf *out, const char *text, ...)
 			p = brace + 1;
 		}
 	}
+}
+
+void
+i18n_format(struct buf *out, const char *text, ...)
+{
+	va_list ap;
+
+	va_start(ap, text);
+	i18n_vformat(out, text, ap);
+	va_end(ap);
+}
+
+const char *
+i18n_text(struct arena *a, const char *text, ...)
+{
+	struct buf b = BUF_INIT;
+	const char *out;
+	va_list ap;
+
+	va_start(ap, text);
+	i18n_vformat(&b, text, ap);
+	va_end(ap);
+	out = arena_strdup(a, buf_cstr(&b));
+	buf_free(&b);
+	return out;
 }
 
 /* ---- inline markup --------------------------------------------------- */

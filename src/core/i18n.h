@@ -43,6 +43,7 @@
 #ifndef ALLIANCE_I18N_H
 #define ALLIANCE_I18N_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "util.h"
@@ -141,6 +142,12 @@ const char *i18n_npgettext_in(const struct i18n_lang *lang, const char *ctx,
  * opens no name, is copied as it stands.  No escaping: the result is text.
  */
 void i18n_format(struct buf *out, const char *text, ...)
+	__attribute__((sentinel));
+/* The same with the pairs as a va_list. */
+void i18n_vformat(struct buf *out, const char *text, va_list args);
+/* The same into a new string in a (a request's arena). */
+struct arena;
+const char *i18n_text(struct arena *a, const char *text, ...)
 	__attribute__((sentinel));
 
 /*

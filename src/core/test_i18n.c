@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/arena.h"
 #include "core/i18n.h"
 #include "core/template.h"
 
@@ -370,6 +371,21 @@ format_fills_named_arguments(void **state)
 	buf_free(&b);
 }
 
+static void
+text_fills_arguments_into_the_arena(void **state)
+{
+	struct arena *a = arena_new();
+
+	/* more pairs than the three copies it replaced took (4, 6, 6) */
+	assert_string_equal(i18n_text(a, "{a}{b}{c}{d}{e}{f}{g}{h}", "a", "1",
+				      "b", "2", "c", "3", "d", "4", "e", "5",
+				      "f", "6", "g", "7", "h", "8", NULL),
+			    "12345678");
+	assert_string_equal(i18n_text(a, "{who} & {none}", "who", NULL, NULL),
+			    " & {none}");
+	arena_free(a);
+}
+
 /* ---- template tags ---- */
 
 static void
@@ -634,6 +650,7 @@ main(void)
 		cmocka_unit_test(a_corrupt_catalog_is_refused),
 		cmocka_unit_test(accept_language_picks_the_best_available),
 		cmocka_unit_test(format_fills_named_arguments),
+		cmocka_unit_test(text_fills_arguments_into_the_arena),
 		cmocka_unit_test(t_tag_translates_and_escapes_in_text),
 		cmocka_unit_test(t_tag_arguments_are_escaped_for_their_context),
 		cmocka_unit_test(tn_tag_chooses_the_plural_form),

@@ -81,9 +81,9 @@ level_texts(struct req *r, json_t *row)
 
 		json_object_set_new(
 			row, "dues_text",
-			json_string(membership_format(
-				r->arena, _("{amount} a year"), "amount",
-				json_string_value(m), NULL)));
+			json_string(i18n_text(r->arena, _("{amount} a year"),
+					      "amount", json_string_value(m),
+					      NULL)));
 		json_decref(m);
 	}
 	json_object_set_new(
@@ -95,7 +95,7 @@ level_texts(struct req *r, json_t *row)
 	json_object_set_new(
 		row, "grace_text",
 		grace == 0 ? json_string(_("No grace period"))
-			   : json_string(membership_format(
+			   : json_string(i18n_text(
 				     r->arena,
 				     _n("{n} day after the period ends",
 					"{n} days after the period ends",

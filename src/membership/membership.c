@@ -118,31 +118,6 @@ membership_id_text(struct arena *a, int64_t id)
 	return arena_printf(a, "%lld", (long long)id);
 }
 
-const char *
-membership_format(struct arena *a, const char *text, ...)
-{
-	const char *arg[12] = {0};
-	struct buf b = BUF_INIT;
-	const char *out;
-	va_list ap;
-	size_t i;
-
-	va_start(ap, text);
-	for (i = 0; i < ARRAY_LEN(arg); i += 2) {
-		if ((arg[i] = va_arg(ap, const char *)) == NULL)
-			break;
-		arg[i + 1] = va_arg(ap, const char *);
-	}
-	/* our own calls: never more pairs than arg holds */
-	assert(i < ARRAY_LEN(arg) || va_arg(ap, const char *) == NULL);
-	va_end(ap);
-	i18n_format(&b, text, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5],
-		    arg[6], arg[7], arg[8], arg[9], arg[10], arg[11], NULL);
-	out = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return out;
-}
-
 void
 membership_read_failed(struct resp *w)
 {

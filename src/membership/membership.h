@@ -63,14 +63,6 @@ int64_t membership_int(json_t *o, const char *key);
 /* An id as text for an audit record ("42"), in arena a. */
 const char *membership_id_text(struct arena *a, int64_t id);
 
-/*
- * text (a message already translated: _("...")) with its {name}
- * arguments filled from the name, value pairs that follow (at most six,
- * ended by NULL), as i18n_format does; in arena a.
- */
-const char *membership_format(struct arena *a, const char *text, ...)
-	__attribute__((sentinel));
-
 /* Answers 500: the page could not be read (nothing was changed). */
 void membership_read_failed(struct resp *w);
 

@@ -358,17 +358,17 @@ renew(struct req *r, struct resp *w)
 	today_ymd(today);
 	if (!json_is_true(json_object_get(m, "renewable"))) {
 		db_rollback(r->db);
-		resp_error(w, 409,
-			   membership_format(
-				   r->arena,
-				   _("This membership runs until {end}; it can "
-				     "be renewed in its last {days} days."),
-				   "end",
-				   json_string_value(
-					   json_object_get(m, "period_end")),
-				   "days",
-				   arena_printf(r->arena, "%d", RENEW_WINDOW),
-				   NULL));
+		resp_error(
+			w, 409,
+			i18n_text(r->arena,
+				  _("This membership runs until {end}; it can "
+				    "be renewed in its last {days} days."),
+				  "end",
+				  json_string_value(
+					  json_object_get(m, "period_end")),
+				  "days",
+				  arena_printf(r->arena, "%d", RENEW_WINDOW),
+				  NULL));
 		json_decref(m);
 		return;
 	}

@@ -95,36 +95,6 @@ organisations_folded(struct arena *a, const char *name)
 
 /* ---- how people read an organisation ---- */
 
-const char *
-organisations_text(struct arena *a, const char *text, ...)
-{
-	const char *arg[ORGANISATIONS_TEXT_ARGS * 2] = {NULL};
-	struct buf b = BUF_INIT;
-	const char *out;
-	va_list ap;
-	size_t i;
-
-	va_start(ap, text);
-	for (i = 0; i < ARRAY_LEN(arg); i += 2) {
-		if ((arg[i] = va_arg(ap, const char *)) == NULL)
-			break;
-		arg[i + 1] = va_arg(ap, const char *);
-	}
-	/* all pairs taken: the sentinel must follow */
-	if (i == ARRAY_LEN(arg)) {
-		const char *end = va_arg(ap, const char *);
-
-		assert(end == NULL);
-		(void)end;
-	}
-	va_end(ap);
-	i18n_format(&b, text, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5],
-		    arg[6], arg[7], NULL);
-	out = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return out;
-}
-
 /* The ECOSOC statuses as people read them, without and with the year
  * they were granted (whole phrases: the word order differs by
  * language). */

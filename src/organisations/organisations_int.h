@@ -26,18 +26,6 @@
 	 .action = MANAGE_ACTION, .object_type = "organisation",              \
 	 .object_param = "slug"}
 
-/* The most {name} arguments organisations_text takes. */
-#define ORGANISATIONS_TEXT_ARGS 4
-
-/*
- * text (a message already translated: _("...")) with each {name} replaced
- * as i18n_format does, from up to ORGANISATIONS_TEXT_ARGS name, value
- * pairs ended by NULL; in arena a.  For sentences with arguments that go
- * into a page title, an error or an e-mail.
- */
-const char *organisations_text(struct arena *a, const char *text, ...)
-	__attribute__((sentinel));
-
 /* The UN status of an organisation row (ecosoc_status, ecosoc_year,
  * dgc_associated, dgc_year) as sentences for people: un_status
  * ["ECOSOC special (2004)", "DGC associated"], and un_status_text, the

@@ -230,8 +230,8 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "organisations/templates/manage_reps.html",
-		  organisations_text(r->arena, _("Representatives of {name}"),
-				     "name", membership_str(org, "name"), NULL),
+		  i18n_text(r->arena, _("Representatives of {name}"), "name",
+			    membership_str(org, "name"), NULL),
 		  model);
 }
 
@@ -324,10 +324,9 @@ tell(struct req *r, json_t *rep, const char *subject, const char *body,
 	int rc;
 
 	letter_to(r, to);
-	rc = mail_letter(
-		r->db, to, membership_str(rep, "name"),
-		organisations_text(r->arena, _(subject), "org", orgname, NULL),
-		organisations_text(r->arena, _(body), "org", orgname, "name",
+	rc = mail_letter(r->db, to, membership_str(rep, "name"),
+			 i18n_text(r->arena, _(subject), "org", orgname, NULL),
+			 i18n_text(r->arena, _(body), "org", orgname, "name",
 				   name, "more", more, NULL));
 	i18n_pop();
 	return rc;
@@ -369,10 +368,9 @@ ask_existing(struct req *r, json_t *org, const struct person *p)
 	letter_to(r, p->email);
 	rc = mail_letter(
 		r->db, p->email, p->name,
-		organisations_text(r->arena,
-				   _("You are invited to represent {org}"),
-				   "org", orgname, NULL),
-		organisations_text(
+		i18n_text(r->arena, _("You are invited to represent {org}"),
+			  "org", orgname, NULL),
+		i18n_text(
 			r->arena,
 			_("{name}, a main contact of {org}, invites you to be "
 			  "one of its representatives in the Alliance. To "
@@ -422,13 +420,12 @@ rep_invite(struct req *r, struct resp *w)
 		goto fail;
 	if (json_array_size(rows) > 0) {
 		db_rollback(r->db);
-		membership_add_error(
-			r, "email",
-			organisations_text(r->arena,
-					   _("E-mail: {email} already "
-					     "represents {org}"),
-					   "email", email, "org", orgname,
-					   NULL));
+		membership_add_error(r, "email",
+				     i18n_text(r->arena,
+					       _("E-mail: {email} already "
+						 "represents {org}"),
+					       "email", email, "org", orgname,
+					       NULL));
 		reps_page(r, w, 409, org, NULL, 1);
 		goto done;
 	}
@@ -459,15 +456,13 @@ rep_invite(struct req *r, struct resp *w)
 	letter_to(r, email);
 	rc = organisations_invite(
 		r, pid, email, name,
-		organisations_text(r->arena,
-				   _("You are invited to represent {org}"),
-				   "org", orgname, NULL),
-		organisations_text(r->arena,
-				   _("{name} has added you to the "
-				     "representatives of {org} in the "
-				     "Alliance."),
-				   "name", r->person->name, "org", orgname,
-				   NULL));
+		i18n_text(r->arena, _("You are invited to represent {org}"),
+			  "org", orgname, NULL),
+		i18n_text(r->arena,
+			  _("{name} has added you to the "
+			    "representatives of {org} in the "
+			    "Alliance."),
+			  "name", r->person->name, "org", orgname, NULL));
 	i18n_pop();
 	if (rc != 0 || db_commit(r->db) != 0)
 		goto fail;
@@ -516,12 +511,11 @@ rep_post(struct req *r, struct resp *w)
 	if (r->errors) {
 		msg = _("The UN post or rank is not one of those offered.");
 	} else if (rank && !post) {
-		msg = organisations_text(
-			r->arena,
-			_("A rank needs a post: choose Vienna, "
-			  "New York or Geneva for {name}, or "
-			  "no rank."),
-			"name", membership_str(rep, "name"), NULL);
+		msg = i18n_text(r->arena,
+				_("A rank needs a post: choose Vienna, "
+				  "New York or Geneva for {name}, or "
+				  "no rank."),
+				"name", membership_str(rep, "name"), NULL);
 	} else if (rank && strcmp(rank, "main") == 0) {
 		int rc;
 
@@ -536,7 +530,7 @@ rep_post(struct req *r, struct resp *w)
 
 			db_reset(st);
 			status = 409;
-			msg = organisations_text(
+			msg = i18n_text(
 				r->arena,
 				_("{org} already has a main representative in "
 				  "{post}: {name}. There is one main "
@@ -610,16 +604,16 @@ rep_remove(struct req *r, struct resp *w)
 		goto fail;
 	if (membership_int(rep, "main_contact") && others == 0) {
 		db_rollback(r->db);
-		reps_page(r, w, 409, org,
-			  organisations_text(
-				  r->arena,
+		reps_page(
+			r, w, 409, org,
+			i18n_text(r->arena,
 				  _("{name} is the main contact of {org}, and "
 				    "an organisation always has one: hand the "
 				    "role over to another representative "
 				    "first."),
 				  "name", membership_str(rep, "name"), "org",
 				  orgname, NULL),
-			  0);
+			0);
 		goto done;
 	}
 	if ((st = db_stmt(r->db, &reps_sql, M_REP_DELETE)) == NULL)
@@ -708,12 +702,11 @@ rep_handover(struct req *r, struct resp *w)
 	if (membership_int(rep, "main_contact")) {
 		db_rollback(r->db);
 		reps_page(r, w, 409, org,
-			  organisations_text(
-				  r->arena,
-				  _("{name} is already the main contact of "
-				    "{org}."),
-				  "name", membership_str(rep, "name"), "org",
-				  orgname, NULL),
+			  i18n_text(r->arena,
+				    _("{name} is already the main contact of "
+				      "{org}."),
+				    "name", membership_str(rep, "name"), "org",
+				    orgname, NULL),
 			  0);
 		goto done;
 	}
@@ -845,11 +838,10 @@ accept_form(struct req *r, struct resp *w)
 		  _("Accept the invitation"),
 		  json_pack("{s:s,s:s,s:s++,s:s,s:s}", "heading",
 			    _("Accept the invitation"), "lead",
-			    organisations_text(
-				    r->arena,
-				    _("Confirm to become a representative of "
-				      "{org}."),
-				    "org", membership_str(org, "name"), NULL),
+			    i18n_text(r->arena,
+				      _("Confirm to become a representative of "
+					"{org}."),
+				      "org", membership_str(org, "name"), NULL),
 			    "action", "/members/", membership_str(org, "slug"),
 			    "/representatives/accept", "button",
 			    _("Become a representative"), "token",
@@ -893,16 +885,16 @@ accept(struct req *r, struct resp *w)
 		    r->client) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
-	resp_page(w, 200, "accounts/templates/message.html",
-		  _("Invitation accepted"),
-		  json_pack("{s:s,s:s,s:s+,s:s}", "heading",
-			    _("Invitation accepted"), "lead",
-			    organisations_text(
-				    r->arena,
+	resp_page(
+		w, 200, "accounts/templates/message.html",
+		_("Invitation accepted"),
+		json_pack("{s:s,s:s,s:s+,s:s}", "heading",
+			  _("Invitation accepted"), "lead",
+			  i18n_text(r->arena,
 				    _("You are now a representative of {org}."),
 				    "org", membership_str(org, "name"), NULL),
-			    "href", "/members/", membership_str(org, "slug"),
-			    "link", _("The organisation's page")));
+			  "href", "/members/", membership_str(org, "slug"),
+			  "link", _("The organisation's page")));
 	goto done;
 fail:
 	resp_fail(r, w, NULL);

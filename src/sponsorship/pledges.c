@@ -136,46 +136,6 @@ options(const char *const *values, const char *const *labels,
 	return a;
 }
 
-/* The most {name} arguments text_of takes. */
-#define TEXT_ARGS 6
-
-/* text (translated) with its {name} arguments filled as i18n_format does
- * from the name, value pairs that follow, ended by NULL (at most
- * TEXT_ARGS pairs).  In r's arena. */
-static const char *
-text_of(struct req *r, const char *text, ...)
-	__attribute__((sentinel));
-
-static const char *
-text_of(struct req *r, const char *text, ...)
-{
-	const char *arg[TEXT_ARGS * 2] = {NULL};
-	struct buf b = BUF_INIT;
-	const char *out;
-	va_list ap;
-	size_t i;
-
-	va_start(ap, text);
-	for (i = 0; i < ARRAY_LEN(arg); i += 2) {
-		if ((arg[i] = va_arg(ap, const char *)) == NULL)
-			break;
-		arg[i + 1] = va_arg(ap, const char *);
-	}
-	/* all pairs taken: the sentinel must follow */
-	if (i == ARRAY_LEN(arg)) {
-		const char *end = va_arg(ap, const char *);
-
-		assert(end == NULL);
-		(void)end;
-	}
-	va_end(ap);
-	i18n_format(&b, text, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5],
-		    arg[6], arg[7], arg[8], arg[9], arg[10], arg[11], NULL);
-	out = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return out;
-}
-
 /* Puts a plain-text message in the outbox, in the caller's transaction.
  * 0 or -1. */
 static int
@@ -230,10 +190,11 @@ sponsor_model(struct req *r)
 		json_array_append_new(
 			tier_opts,
 			json_pack("{s:s,s:s,s:b}", "value", slug, "label",
-				  text_of(r, _("{tier} – {amount}"), "tier",
-					  membership_str(row, "name"), "amount",
-					  membership_str(row, "amount_text"),
-					  NULL),
+				  i18n_text(r->arena, _("{tier} – {amount}"),
+					    "tier", membership_str(row, "name"),
+					    "amount",
+					    membership_str(row, "amount_text"),
+					    NULL),
 				  "selected", tier && strcmp(tier, slug) == 0));
 	}
 	model = json_pack(
@@ -316,13 +277,14 @@ pledge_worth(struct req *r, const char *tier_name, int64_t tier_amount,
 	const char *s;
 
 	if (t && a)
-		s = text_of(r, _("{amount} (the {tier} tier is {tier_amount})"),
-			    "amount", json_string_value(a), "tier", tier_name,
-			    "tier_amount", json_string_value(t), NULL);
+		s = i18n_text(r->arena,
+			      _("{amount} (the {tier} tier is {tier_amount})"),
+			      "amount", json_string_value(a), "tier", tier_name,
+			      "tier_amount", json_string_value(t), NULL);
 	else if (t)
-		s = text_of(r, _("the {tier} tier ({tier_amount})"), "tier",
-			    tier_name, "tier_amount", json_string_value(t),
-			    NULL);
+		s = i18n_text(r->arena, _("the {tier} tier ({tier_amount})"),
+			      "tier", tier_name, "tier_amount",
+			      json_string_value(t), NULL);
 	else
 		s = arena_printf(r->arena, "%s", json_string_value(a));
 	json_decref(t);
@@ -374,8 +336,8 @@ pledge_mails(struct req *r, int64_t id, const struct pledge_worth *pw)
 	if (mail_remember_language(r->db, r->arena, email) != 0)
 		return -1;
 	i18n_push(mail_language(r->db, r->arena, email, i18n_code()));
-	text = text_of(
-		r,
+	text = i18n_text(
+		r->arena,
 		_("Hello,\n\nthank you for pledging {worth} to the Alliance, "
 		  "for: {purpose}.\n\nThe secretariat will write to you "
 		  "shortly to confirm the pledge and agree how it is "
@@ -400,32 +362,34 @@ pledge_mails(struct req *r, int64_t id, const struct pledge_worth *pw)
 
 	/* the secretariat's notice in the default language */
 	i18n_push(NULL);
-	about = detail ? arena_printf(r->arena, "%s\n",
-				      text_of(r,
-					      _("About the purpose: {detail}"),
-					      "detail", detail, NULL))
+	about = detail ? arena_printf(
+				 r->arena, "%s\n",
+				 i18n_text(r->arena,
+					   _("About the purpose: {detail}"),
+					   "detail", detail, NULL))
 		       : "";
-	text = text_of(r,
-		       _("A new pledge (number {id}):\n\nSponsor: "
-			 "{sponsor}\nContact: {contact}\nPledge: {worth}\n"
-			 "Purpose: {purpose}"),
-		       "id", arena_printf(r->arena, "%" PRId64, id), "sponsor",
-		       sponsor, "contact",
-		       arena_printf(r->arena, "%s <%s>", contact, email),
-		       "worth", worth_text(r, pw), "purpose",
-		       label_of(purposes, purpose_labels, purpose), NULL);
+	text = i18n_text(r->arena,
+			 _("A new pledge (number {id}):\n\nSponsor: "
+			   "{sponsor}\nContact: {contact}\nPledge: {worth}\n"
+			   "Purpose: {purpose}"),
+			 "id", arena_printf(r->arena, "%" PRId64, id),
+			 "sponsor", sponsor, "contact",
+			 arena_printf(r->arena, "%s <%s>", contact, email),
+			 "worth", worth_text(r, pw), "purpose",
+			 label_of(purposes, purpose_labels, purpose), NULL);
 	text = arena_printf(
 		r->arena, "%s\n%s%s\n", text, about,
-		text_of(r,
-			_("Thank publicly: {answer}\n\nThe queue of "
-			  "pledges:\n{link}"),
-			"answer", publicly ? _("yes") : _("no"), "link",
-			arena_printf(r->arena, "%s/admin/pledges",
-				     config_current->base_url),
-			NULL));
+		i18n_text(r->arena,
+			  _("Thank publicly: {answer}\n\nThe queue of "
+			    "pledges:\n{link}"),
+			  "answer", publicly ? _("yes") : _("no"), "link",
+			  arena_printf(r->arena, "%s/admin/pledges",
+				       config_current->base_url),
+			  NULL));
 	rc = mail_to_secretariat(r->db,
-				 text_of(r, _("New pledge from {sponsor}"),
-					 "sponsor", sponsor, NULL),
+				 i18n_text(r->arena,
+					   _("New pledge from {sponsor}"),
+					   "sponsor", sponsor, NULL),
 				 text);
 	i18n_pop();
 	return rc;
@@ -597,15 +561,16 @@ pledge_texts(struct req *r, json_t *rows)
 				membership_str(row, "tier_currency"));
 		json_object_set_new(row, "worth_text", worth);
 		if (tier && amount > 0)
-			json_object_set_new(
-				row, "tier_note",
-				json_string(text_of(r, _("tier {tier}"), "tier",
-						    tier, NULL)));
+			json_object_set_new(row, "tier_note",
+					    json_string(i18n_text(
+						    r->arena, _("tier {tier}"),
+						    "tier", tier, NULL)));
 		else if (tier)
 			json_object_set_new(
 				row, "tier_note",
-				json_string(text_of(r, _("the {tier} tier"),
-						    "tier", tier, NULL)));
+				json_string(i18n_text(r->arena,
+						      _("the {tier} tier"),
+						      "tier", tier, NULL)));
 		json_object_set_new(
 			row, "purpose_label",
 			json_string(label_of(purposes, purpose_labels,
