@@ -518,7 +518,8 @@ json_t *
 review_application_view(struct req *r, int64_t id)
 {
 	json_t *app = id > 0 ? load_application(r, id) : json_null();
-	json_t *reps, *one;
+	json_t *reps, *one, *rep;
+	size_t i;
 
 	if (app == NULL || json_is_null(app))
 		return app;
@@ -526,6 +527,25 @@ review_application_view(struct req *r, int64_t id)
 	if (!json_is_array(reps)) {
 		json_decref(reps);
 		reps = json_array();
+	}
+	/* posts and ranks are stored as codes ("new-york", "main"): words */
+	json_array_foreach (reps, i, rep) {
+		if (!json_is_object(rep))
+			continue;
+		if (membership_str(rep, "un_post"))
+			json_object_set_new(
+				rep, "un_post_label",
+				json_string(membership_label_of(
+					organisations_post_values,
+					organisations_post_labels,
+					membership_str(rep, "un_post"))));
+		if (membership_str(rep, "un_rank"))
+			json_object_set_new(
+				rep, "un_rank_label",
+				json_string(membership_label_of(
+					organisations_rank_values,
+					organisations_rank_labels,
+					membership_str(rep, "un_rank"))));
 	}
 	one = json_pack("[O]", app);
 	render_add_times(one, "submitted_at");

@@ -196,6 +196,10 @@ describe('an organisation from the form to its first sign-in', () => {
       '<dt>Country</dt><dd>Austria</dd>']) {
       assert.ok(html.includes(s), `${s} not on the page`);
     }
+    // a representative's post and rank as words, not the stored codes
+    assert.match(html, /Niko New \([^)]*\), New York \(Alternate\)/);
+    assert.match(html, /Dana Director \([^)]*\), main contact, Vienna \(Main representative\)/);
+    assert.doesNotMatch(html, /new-york|\(alternate\)|\(main\)/);
     assert.match(html, /action="\/admin\/applications\/\d+\/approve"/);
     const filtered = mainOf(await admin.browser.html('/admin/applications?status=rejected'));
     assert.doesNotMatch(filtered, new RegExp(`href="/admin/applications/${id}"`));
