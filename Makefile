@@ -28,8 +28,11 @@ PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && command -v msgf
 # Tables of structs (routes, fields, settings, commands, modules) name
 # their members (designated initialisers), so -Wextra's
 # -Wmissing-field-initializers stays on: a positional entry that misses a
-# member is a warning.
+# member is a warning.  Calling an undeclared function, or a pointer where
+# an int goes, is an error: a call left behind by a rename otherwise only
+# fails at link time, or not at all.
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+           -Werror=implicit-function-declaration -Werror=int-conversion \
            -g $(OPT) $(PKG_CFLAGS) -Isrc -I$(BUILD) -MMD -MP
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
