@@ -483,7 +483,7 @@ add_filter_options(struct req *r, json_t *model, json_t *rows)
 	json_object_set_new(model, "focal_options", focal);
 	json_object_set_new(
 		model, "un_options",
-		organisations_options(un_values, un_labels,
+		membership_options(un_values, un_labels,
 				      membership_value_or_null(r, "un")));
 }
 

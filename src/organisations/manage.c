@@ -214,7 +214,7 @@ static json_t *
 choices(const char *const *values, const char *const *labels,
 	const char *const *texts, const char *current)
 {
-	json_t *a = organisations_options(values, labels, current);
+	json_t *a = membership_options(values, labels, current);
 
 	for (size_t i = 0; texts && values[i]; i++)
 		json_object_set_new(json_array_get(a, i), "text",

@@ -54,19 +54,6 @@ const char *const organisations_rank_values[] = {"main", "alternate", NULL};
 const char *const organisations_rank_labels[] = {N_("Main representative"),
 						 N_("Alternate")};
 
-json_t *
-organisations_options(const char *const *values, const char *const *labels,
-		      const char *current)
-{
-	json_t *a = membership_options(values, labels, current), *o;
-	size_t i;
-
-	json_array_foreach(a, i, o)
-		json_object_set_new(o, "label",
-				    json_string(_(membership_str(o, "label"))));
-	return a;
-}
-
 /* ---- keys an organisation is stored and compared under ---- */
 
 const char *

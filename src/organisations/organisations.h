@@ -38,12 +38,7 @@ extern const char *const organisations_post_labels[];
 extern const char *const organisations_rank_values[];
 extern const char *const organisations_rank_labels[];
 /* The labels are marked for translation (N_): show them through
- * organisations_options, or _(label). */
-
-/* membership_options of values and labels with each label translated into
- * the current language: [{value, label, selected}]. */
-json_t *organisations_options(const char *const *values,
-			      const char *const *labels, const char *current);
+ * membership_options, or _(label). */
 
 /* The folded form of a name (fold_text), as organisations keep it in
  * name_key; "" for NULL.  In arena a. */

@@ -197,12 +197,12 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 		organisations_add_rep_post(rep);
 		json_object_set_new(
 			rep, "post_options",
-			organisations_options(organisations_post_values,
+			membership_options(organisations_post_values,
 					      organisations_post_labels,
 					      membership_str(rep, "un_post")));
 		json_object_set_new(
 			rep, "rank_options",
-			organisations_options(organisations_rank_values,
+			membership_options(organisations_rank_values,
 					      organisations_rank_labels,
 					      membership_str(rep, "un_rank")));
 		json_object_set_new(rep, "may_remove",
