@@ -16,6 +16,7 @@
 #include "organisations/organisations.h"
 #include "site/site.h"
 #include "sponsorship/sponsorship.h"
+#include "updates/updates.h"
 
 const struct module *const app_modules[] = {
 	&core_module,
@@ -42,6 +43,8 @@ const struct module *const app_modules[] = {
 	&import_module,
 	&dashboard_module,
 	&states_module,
+	&updates_module,
+	&updates_admin_module,
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 

@@ -19,6 +19,8 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "core/util.h"
+/* the CSV writer (csv_put_row, CSV_BOM) for other modules' exports */
+#include "organisations/csv.h"
 
 extern const struct module directory_module;
 extern const struct module manage_module;
