@@ -37,24 +37,27 @@ static const char *const updates_sql_text[S_UPD__MAX] = {
 		"INSERT INTO updates_subscribers (email, name, language,"
 		" status, source, created_at, requested_at, confirmed_at)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-	/* a new request for an address not (or no longer) subscribed */
-	[S_UPD_REQUESTED] = "UPDATE updates_subscribers SET name = ?,"
-			    " language = ?, requested_at = ?"
+	/* a new request for an address not (or no longer) subscribed:
+	 * what it asks for (name, language) waits on its link */
+	[S_UPD_REQUESTED] = "UPDATE updates_subscribers SET requested_at = ?"
 			    " WHERE id = ? AND status <> 'subscribed'",
 	[S_UPD_LINK_INSERT] =
 		"INSERT INTO updates_links (hash, subscriber_id, purpose,"
-		" created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+		" created_at, expires_at, name, language)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[S_UPD_LINK_FIND] =
 		"SELECT l.subscriber_id AS id, l.expires_at, l.used_at,"
-		" s.status, s.email FROM updates_links l"
+		" l.name, l.language, s.status, s.email FROM updates_links l"
 		" JOIN updates_subscribers s ON s.id = l.subscriber_id"
 		" WHERE l.hash = ? AND l.purpose = ?",
 	[S_UPD_CONFIRM_LINKS_USE] =
 		"UPDATE updates_links SET used_at = ? WHERE subscriber_id = ?"
 		" AND purpose = 'confirm' AND used_at IS NULL",
-	[S_UPD_SUBSCRIBE] = "UPDATE updates_subscribers SET status ="
-			    " 'subscribed', confirmed_at = ?, removed_at = NULL"
-			    " WHERE id = ?",
+	/* the confirmation: the address takes what its link asked for */
+	[S_UPD_SUBSCRIBE] =
+		"UPDATE updates_subscribers SET status ="
+		" 'subscribed', confirmed_at = ?, removed_at = NULL,"
+		" name = ?, language = ? WHERE id = ?",
 	/* a removal keeps the address and its date, not the name */
 	[S_UPD_REMOVE] = "UPDATE updates_subscribers SET status = 'removed',"
 			 " removed_at = ?, name = NULL"
@@ -103,11 +106,12 @@ updates_language_name(const char *code)
 }
 
 /* Stores a new link of purpose for subscriber id (its digest; expires
- * after ttl seconds, 0: never) and gives its absolute URL, in a.  NULL on
- * a database error. */
+ * after ttl seconds, 0: never; a confirmation link also keeps the name
+ * and language asked for, NULL for none) and gives its absolute URL, in
+ * a.  NULL on a database error. */
 static const char *
 link_new(struct db *db, struct arena *a, int64_t id, const char *purpose,
-	 const char *path, int64_t ttl)
+	 const char *path, int64_t ttl, const char *name, const char *lang)
 {
 	char token[AUTH_TOKEN_LEN + 1], hash[AUTH_HASH_LEN + 1];
 	struct db_stmt *st = db_stmt(db, &updates_sql, S_UPD_LINK_INSERT);
@@ -125,6 +129,8 @@ link_new(struct db *db, struct arena *a, int64_t id, const char *purpose,
 		db_bind_int(st, 5, now + ttl);
 	else
 		db_bind_null(st, 5);
+	db_bind_text(st, 6, name);
+	db_bind_text(st, 7, lang);
 	if (db_run(st) != 0)
 		return NULL;
 	return arena_printf(a, "%s%s%s", config_current->base_url, path, token);
@@ -133,7 +139,8 @@ link_new(struct db *db, struct arena *a, int64_t id, const char *purpose,
 const char *
 updates_unsubscribe_link(struct db *db, struct arena *a, int64_t id)
 {
-	return link_new(db, a, id, "unsubscribe", "/updates/unsubscribe/", 0);
+	return link_new(db, a, id, "unsubscribe", "/updates/unsubscribe/", 0,
+			NULL, NULL);
 }
 
 /*
@@ -180,15 +187,17 @@ send_letter(struct req *r, int64_t id, const char *to, const char *name,
 	return rc < 0 ? -1 : 0;
 }
 
-/* A confirmation link for subscriber id in a letter to `to`.  The
- * address is not confirmed, so the letter carries only the site's own
- * text: not the name typed with it (which could be anything, sent to
- * anyone).  0 or -1. */
+/* A confirmation link for subscriber id in a letter to `to`, keeping the
+ * name and language asked for until it is used.  The address is not
+ * confirmed, so the letter carries only the site's own text: not the name
+ * typed with it (which could be anything, sent to anyone).  0 or -1. */
 static int
-send_confirmation(struct req *r, int64_t id, const char *to, const char *lang)
+send_confirmation(struct req *r, int64_t id, const char *to, const char *name,
+		  const char *lang)
 {
-	const char *link = link_new(r->db, r->arena, id, "confirm",
-				    "/updates/confirm?token=", CONFIRM_TTL);
+	const char *link =
+		link_new(r->db, r->arena, id, "confirm",
+			 "/updates/confirm?token=", CONFIRM_TTL, name, lang);
 
 	if (link == NULL)
 		return -1;
@@ -206,10 +215,11 @@ send_confirmation(struct req *r, int64_t id, const char *to, const char *lang)
 
 /*
  * Asks for updates for email (a key: mail_address_key), in the open
- * transaction: a new address is stored as pending, a pending or removed
- * one takes the name and language given; each gets a confirmation link.
- * A subscribed address gets a note instead and keeps what it has.  0 or
- * -1.
+ * transaction: a new address is stored as pending (no name yet), and it
+ * or a pending or removed one gets a confirmation link that carries the
+ * name and language given: the address takes them only when the link is
+ * used, so no one can name an address they cannot read.  A subscribed
+ * address gets a note instead and keeps what it has.  0 or -1.
  */
 static int
 request_subscription(struct req *r, const char *email, const char *name,
@@ -230,7 +240,7 @@ request_subscription(struct req *r, const char *email, const char *name,
 		if ((st = db_stmt(r->db, &updates_sql, S_UPD_INSERT)) == NULL)
 			return -1;
 		db_bind_text(st, 1, email);
-		db_bind_text(st, 2, name);
+		db_bind_null(st, 2);
 		db_bind_text(st, 3, lang);
 		db_bind_text(st, 4, "pending");
 		db_bind_text(st, 5, "form");
@@ -239,7 +249,7 @@ request_subscription(struct req *r, const char *email, const char *name,
 		db_bind_null(st, 8);
 		if (db_one_int(st, &id) != 0)
 			return -1;
-		return send_confirmation(r, id, email, lang);
+		return send_confirmation(r, id, email, name, lang);
 	}
 	id = json_integer_value(json_object_get(row, "id"));
 	status = json_string_value(json_object_get(row, "status"));
@@ -261,13 +271,11 @@ request_subscription(struct req *r, const char *email, const char *name,
 	json_decref(row);
 	if ((st = db_stmt(r->db, &updates_sql, S_UPD_REQUESTED)) == NULL)
 		return -1;
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, lang);
-	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, id);
+	db_bind_int(st, 1, now);
+	db_bind_int(st, 2, id);
 	if (db_run(st) != 0)
 		return -1;
-	return send_confirmation(r, id, email, lang);
+	return send_confirmation(r, id, email, name, lang);
 }
 
 static const struct field subscribe_fields[] = {
@@ -386,7 +394,6 @@ static const struct field token_fields[] = {
 	 .label = N_("The link")},
 	{0},
 };
-
 
 /*
  * The link of token with purpose, as {id, expires_at, used_at,
@@ -509,7 +516,10 @@ confirm(struct req *r, struct resp *w)
 	if ((st = db_stmt(r->db, &updates_sql, S_UPD_SUBSCRIBE)) == NULL)
 		goto fail;
 	db_bind_int(st, 1, now);
-	db_bind_int(st, 2, id);
+	db_bind_text(st, 2, json_string_value(json_object_get(link, "name")));
+	db_bind_text(st, 3,
+		     json_string_value(json_object_get(link, "language")));
+	db_bind_int(st, 4, id);
 	if (db_run(st) != 0 || (st = db_stmt(r->db, &updates_sql,
 					     S_UPD_CONFIRM_LINKS_USE)) == NULL)
 		goto fail;

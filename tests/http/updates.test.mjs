@@ -126,6 +126,9 @@ describe('double opt-in', () => {
     assert.ok(mail.msg.decoded['list-unsubscribe'].includes(unsub), 'List-Unsubscribe names the link');
     assert.match(mail.raw, /List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
     assert.equal(await statusOf(email), 'pending');
+    const nameOf = () => sqlValue(srv.dataDir,
+      `SELECT coalesce(name, 'none') FROM updates_subscribers WHERE email = ${sqlText(email)}`);
+    assert.equal(await nameOf(), 'none', 'the name waits for the confirmation');
     // the token is stored only as its digest
     const token = new URL(linkIn(mail, '/updates/confirm?token='), 'http://x').searchParams.get('token');
     assert.equal(await sqlValue(srv.dataDir,
@@ -140,6 +143,7 @@ describe('double opt-in', () => {
     assert.equal(done.headers.get('location'), '/updates/confirmed');
     assert.match(mainOf(await b.html('/updates/confirmed')), /No update has been sent yet/);
     assert.equal(await statusOf(email), 'subscribed');
+    assert.equal(await nameOf(), 'Olga Opt');
     // the link again says what happened
     const again = await b.get(link);
     assert.equal(again.status, 200);

@@ -30,6 +30,8 @@ CREATE TABLE updates_links (
   purpose TEXT NOT NULL CHECK (purpose IN ('confirm', 'unsubscribe')),
   created_at INTEGER NOT NULL,
   expires_at INTEGER,
-  used_at INTEGER
+  used_at INTEGER,
+  name TEXT,      -- 'confirm': what the sign-up asked for, which the
+  language TEXT   -- address takes when the link is used
 );
 CREATE INDEX updates_links_subscriber ON updates_links (subscriber_id);
