@@ -4,7 +4,8 @@
  * the subscribed ones, a page at a time; the latest removals; and the
  * subscribed addresses as a CSV file spreadsheets open (the export's
  * writer, organisations/csv.h: BOM, CRLF, quoting, formulas
- * neutralised).  Its own module, updates_admin_module, after
+ * neutralised); and taking an address off the list for someone who
+ * asked.  Its own module, updates_admin_module, after
  * updates_module in app.c.
  */
 #include "updates_int.h"
@@ -14,8 +15,11 @@
 #include <time.h>
 
 #include "admin/admin.h"
+#include "core/audit.h"
+#include "core/auth.h"
 #include "core/clock.h"
 #include "core/i18n.h"
+#include "core/mail.h"
 #include "core/pager.h"
 #include "core/render.h"
 #include "organisations/organisations.h"
@@ -23,14 +27,23 @@
 #define PAGE_SIZE 50
 #define REMOVALS_SHOWN 50
 
+static const char *const done_values[] = {"removed", NULL};
+
 static const struct field updates_admin_fields[] = {
 	{.name = "page",
 	 .type = FT_INT,
 	 .min = 1,
 	 .max = 1000000,
 	 .label = N_("Page")},
+	{.name = "done",
+	 .type = FT_CHOICE,
+	 .choices = done_values,
+	 .label = N_("Notice")},
 	{0},
 };
+
+/* The list's links leave out the one-shot notice. */
+static const char *const keep_out[] = {"done", NULL};
 
 /* How an address came on the list, in words. */
 static const char *
@@ -105,7 +118,12 @@ updates_admin_page(struct req *r, struct resp *w)
 	json_object_set_new(m, "removals", removals);
 	json_object_set_new(
 		m, "pager",
-		pager_model(r, &pg, "/admin/updates", NULL, has_next, -1));
+		pager_model(r, &pg, "/admin/updates", keep_out, has_next, -1));
+	if (req_value(r, "done")->present)
+		json_object_set_new(
+			m, "notice",
+			json_string(_("The address is off the list. The "
+				      "removal is in the audit log.")));
 	admin_secretariat_page(r, w, 200, "updates/templates/admin.html",
 			       _("Updates list"), "/admin/updates", m);
 	return;
@@ -170,13 +188,75 @@ updates_admin_csv(struct req *r, struct resp *w)
 	buf_free(&b);
 }
 
+static const struct field remove_fields[] = {
+	{.name = "email",
+	 .type = FT_EMAIL,
+	 .flags = FIELD_REQUIRED,
+	 .label = N_("Email")},
+	{0},
+};
+
+/*
+ * POST /admin/updates/remove: the secretariat takes an address off the
+ * list for its owner (who asked by mail, or to be forgotten), as its
+ * unsubscribe link would, with an updates.remove audit record, in one
+ * transaction.  An address not on the list is a 404; one removed
+ * already changes nothing.
+ */
+static void
+updates_admin_remove(struct req *r, struct resp *w)
+{
+	const char *email;
+	struct db_stmt *st;
+	json_t *row = NULL;
+	int64_t id;
+
+	if (r->errors)
+		return resp_error(w, 422,
+				  _("Please give the address to remove."));
+	email = mail_address_key(r->arena, req_value(r, "email")->str);
+	if (db_begin(r->db) != 0 ||
+	    (st = db_stmt(r->db, &updates_sql, S_UPD_BY_EMAIL)) == NULL)
+		goto fail;
+	db_bind_text(st, 1, email);
+	if ((row = db_one_json(st)) == NULL)
+		goto fail;
+	if (json_is_null(row)) {
+		db_rollback(r->db);
+		json_decref(row);
+		return resp_error(w, 404,
+				  _("This address is not on the list."));
+	}
+	id = json_integer_value(json_object_get(row, "id"));
+	if (strcmp(json_string_value(json_object_get(row, "status")),
+		   "removed") != 0 &&
+	    (updates_remove(r->db, id) != 0 ||
+	     audit_record_new(r->db, r->person->id, "updates.remove",
+			      "updates_subscriber",
+			      arena_printf(r->arena, "%lld", (long long)id),
+			      json_pack("{s:s,s:O}", "email", email, "status",
+					json_object_get(row, "status")),
+			      json_pack("{s:s}", "status", "removed"),
+			      r->client) != 0))
+		goto fail;
+	if (db_commit(r->db) != 0)
+		goto fail;
+	json_decref(row);
+	resp_redirect(w, "/admin/updates?done=removed");
+	return;
+fail:
+	db_rollback(r->db);
+	json_decref(row);
+	resp_fail(r, w, NULL);
+}
+
 static const struct route updates_admin_routes[] = {
 	{.method = HTTP_GET,
 	 .pattern = "/admin/updates",
 	 .who = ACCESS_ADMIN,
 	 .fields = updates_admin_fields,
 	 .handler = updates_admin_page,
-	 .flags = ROUTE_PERSONAL,
+	 .flags = ROUTE_FORM,
 	 .summary = "The updates list: counts, addresses, removals"},
 	{.method = HTTP_GET,
 	 .pattern = "/admin/updates.csv",
@@ -184,6 +264,13 @@ static const struct route updates_admin_routes[] = {
 	 .handler = updates_admin_csv,
 	 .flags = ROUTE_PERSONAL,
 	 .summary = "The subscribed addresses as CSV"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/updates/remove",
+	 .who = ACCESS_ADMIN,
+	 .fields = remove_fields,
+	 .handler = updates_admin_remove,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Takes an address off the list for its owner"},
 };
 
 /* Its entry in the secretariat's menu (admin/menu.c). */

@@ -585,10 +585,8 @@ unsubscribe_form(struct req *r, struct resp *w)
 	json_decref(link);
 }
 
-/* Takes subscriber id off the list (a no-op when it is off already) and
- * uses its confirmation links, in the open transaction.  0 or -1. */
-static int
-remove_subscriber(struct db *db, int64_t id)
+int
+updates_remove(struct db *db, int64_t id)
 {
 	struct db_stmt *st = db_stmt(db, &updates_sql, S_UPD_REMOVE);
 	int64_t now = clock_now();
@@ -622,7 +620,7 @@ unsubscribe(struct req *r, struct resp *w)
 		json_decref(link);
 		return link_unknown(w);
 	}
-	if (remove_subscriber(r->db, json_integer_value(json_object_get(
+	if (updates_remove(r->db, json_integer_value(json_object_get(
 					     link, "id"))) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
@@ -726,7 +724,7 @@ account_set(struct req *r, struct resp *w)
 		if ((row = db_one_json(st)) == NULL)
 			goto fail;
 		if (!json_is_null(row) &&
-		    remove_subscriber(r->db, json_integer_value(json_object_get(
+		    updates_remove(r->db, json_integer_value(json_object_get(
 						     row, "id"))) != 0) {
 			json_decref(row);
 			goto fail;

@@ -28,6 +28,11 @@ enum stmt_updates {
 	S_UPD__MAX,
 };
 
+/* Takes subscriber id off the list (a no-op when it is off already: 0
+ * rows changed) and uses its confirmation links, in the open
+ * transaction.  0 or -1. */
+int updates_remove(struct db *db, int64_t id);
+
 /* The language's own name ("Français") for a stored code; the code
  * itself when the binary has no such language; "" for NULL. */
 const char *updates_language_name(const char *code);

@@ -368,6 +368,30 @@ describe('the account page and the secretariat', () => {
     assert.ok(!text.includes('pending'), 'only subscribed addresses');
   });
 
+  test('the secretariat takes an address off the list for its owner, with an audit record', async () => {
+    const email = uniqueEmail('asked');
+    await subscribed(email);
+    const page = await admin.browser.html('/admin/updates');
+    const form = new RegExp(`<form\\b[^>]*action="/admin/updates/remove"[^>]*>[\\s\\S]*?value="${email}"[\\s\\S]*?</form>`).exec(page);
+    assert.ok(form, 'a Remove form for the address');
+    const res = await admin.browser.post('/admin/updates/remove', { ...hiddenFields(form[0]), email: email.toUpperCase() });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), '/admin/updates?done=removed');
+    assert.equal(await statusOf(email), 'removed');
+    assert.match(mainOf(await admin.browser.html('/admin/updates?done=removed')), /The address is off the list/);
+    assert.equal(await sqlValue(srv.dataDir,
+      "SELECT count(*) FROM audit_log WHERE action = 'updates.remove'"), '1');
+    const again = await admin.browser.post('/admin/updates/remove', { ...hiddenFields(form[0]), email });
+    assert.equal(again.status, 303, 'again changes nothing');
+    assert.equal(await sqlValue(srv.dataDir,
+      "SELECT count(*) FROM audit_log WHERE action = 'updates.remove'"), '1');
+    const unknown = await admin.browser.post('/admin/updates/remove', { ...hiddenFields(form[0]), email: uniqueEmail('nobody') });
+    assert.equal(unknown.status, 404);
+    const own = hiddenFields(await member.browser.html('/account/updates'), '/account/updates').csrf;
+    const m = await member.browser.post('/admin/updates/remove', { csrf: own, email });
+    assert.equal(m.status, 403);
+  });
+
   test('others get 403 (signed in) or are sent to sign in', async () => {
     for (const path of ['/admin/updates', '/admin/updates.csv']) {
       const m = await member.browser.get(path);
