@@ -8,6 +8,9 @@
 #include "site.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/auth.h"
@@ -157,11 +160,66 @@ add_office_names(json_t *offices)
 	}
 }
 
+/* The footer's offices are on every page, signed in or not: their rows
+ * are read once per worker thread and database generation (the page
+ * cache's validator: on PostgreSQL a number its listener keeps, so
+ * asking costs nothing), not once per page.  A copy each time: the
+ * caller adds the names in its reader's language. */
+struct office_memo {
+	json_t *rows;
+	uint64_t gen;
+};
+
+static pthread_key_t office_key;
+static pthread_once_t office_once = PTHREAD_ONCE_INIT;
+
+static void
+office_memo_free(void *p)
+{
+	struct office_memo *m = p;
+
+	json_decref(m->rows);
+	free(m);
+}
+
+static void
+office_key_init(void)
+{
+	pthread_key_create(&office_key, office_memo_free);
+}
+
+static json_t *
+office_rows(struct db *db)
+{
+	struct office_memo *m;
+	struct db_stmt *st;
+	json_t *rows;
+	uint64_t gen;
+
+	pthread_once(&office_once, office_key_init);
+	m = pthread_getspecific(office_key);
+	if (m == NULL) {
+		m = xcalloc(1, sizeof(*m));
+		pthread_setspecific(office_key, m);
+	}
+	if (db_generation(db, &gen) != 0)
+		gen = UINT64_MAX; /* never kept: asked again next time */
+	else if (m->rows && m->gen == gen)
+		return json_deep_copy(m->rows);
+	st = db_stmt(db, &site_sql, STMT_OFFICE_LIST);
+	rows = st ? db_all_json(st) : NULL;
+	if (rows && gen != UINT64_MAX) {
+		json_decref(m->rows);
+		m->rows = json_deep_copy(rows);
+		m->gen = gen;
+	}
+	return rows;
+}
+
 void
 site_chrome(const struct req *r, json_t *model)
 {
 	json_t *items = json_array(), *site, *offices;
-	struct db_stmt *st;
 
 	for (size_t i = 0; i < nnav; i++) {
 		size_t n = strlen(nav[i]->path);
@@ -190,8 +248,7 @@ site_chrome(const struct req *r, json_t *model)
 			   "prevention and criminal justice."));
 	/* the footer's offices, the country in the reader's language; none
 	 * when the database cannot be read (an error page says why) */
-	st = r->db ? db_stmt(r->db, &site_sql, STMT_OFFICE_LIST) : NULL;
-	if (st && (offices = db_all_json(st)) != NULL) {
+	if (r->db && (offices = office_rows(r->db)) != NULL) {
 		add_office_names(offices);
 		json_object_set_new(site, "offices", offices);
 	}
