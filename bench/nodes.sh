@@ -5,6 +5,7 @@
 #
 #   bench/nodes.sh
 #   BENCH_RUNS=3 BENCH_DURATION=10s BENCH_CONNECTIONS=64 BENCH_THREADS=2 bench/nodes.sh
+#   BENCH_LOGS=DIR bench/nodes.sh     keeps the servers' logs in DIR
 #
 # The data: a SQLite data folder filled by bench/synthetic.sql (10,000
 # organisations, 50,000 people; BENCH_ORGS for fewer) and a session for the
@@ -45,6 +46,8 @@ pids_extra=()
 pg_dir=
 cleanup_nodes() {
 	local p
+	# BENCH_LOGS=DIR keeps the servers' logs (the run's folder goes)
+	[ -n "${BENCH_LOGS:-}" ] && mkdir -p "$BENCH_LOGS" && cp "$tmp"/*.log "$BENCH_LOGS"/ 2>/dev/null
 	for p in "${pids_extra[@]}"; do
 		kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true
 	done
