@@ -412,9 +412,12 @@ admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
 		json_object_set_new(model, "error_list", list);
 		json_object_set_new(model, "has_errors", json_true());
 	}
-	admin_secretariat_page(r, w, status, "focal/templates/admin_area.html",
-			       json_string_value(json_object_get(area, "name")),
-			       "/admin/focal-points", model);
+	admin_secretariat_page(
+		r, w, status, "focal/templates/admin_area.html",
+		i18n_text(r->arena, _("Focal points: {area}"), "area",
+			  json_string_value(json_object_get(area, "name")),
+			  NULL),
+		"/admin/focal-points", model);
 }
 
 static void

@@ -290,6 +290,17 @@ describe('the area page names focal points as each allows', () => {
     assert.match(mainOf(await as.visitor.html('/focal-points/sdg-16')), /No member organisation lists this area/);
   });
 
+  test('the_page_speaks_french_with_the_counted_focal_points_in_french', async () => {
+    const res = await as.visitor.get('/focal-points/gender', { 'accept-language': 'fr' });
+    const html = mainOf(await res.text());
+    assert.match(html, /<h2 id="points-h">Points focaux<\/h2>/);
+    assert.match(html, /et 2 autres points focaux, dont les noms ne sont pas publics\./);
+    assert.match(html, /Organisations membres qui travaillent dans ce domaine/);
+    assert.match(html, /\(Autriche\)/);
+    const admin = mainOf(await (await as.admin.get('/admin/focal-points/gender', { 'accept-language': 'fr' })).text());
+    assert.match(admin, /Points focaux\u00a0: Gender/);
+  });
+
   test('a_change_reaches_a_visitor_page_cached_before_it', async () => {
     const before1 = mainOf(await as.visitor.html('/focal-points/terrorism-prevention'));
     assert.doesNotMatch(before1, /Pia Public/);
