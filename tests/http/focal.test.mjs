@@ -264,6 +264,11 @@ describe('the area page names focal points as each allows', () => {
     assert.match(html, /and 1 more focal point, whose name is not public\./);
   });
 
+  test('the_profile_says_that_its_directory_choice_also_names_focal_points', async () => {
+    const html = mainOf(await as.plain.html('/account/profile'));
+    assert.match(html, /The same choice decides who sees your name where the secretariat has made you a focal point/);
+  });
+
   test('a_signed_in_person_who_is_no_member_sees_what_a_visitor_sees', async () => {
     const html = mainOf(await as.plain.html('/focal-points/gender'));
     assert.match(html, /Pia Public/);
