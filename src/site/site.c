@@ -2,8 +2,9 @@
  * site.c -- see site.h.  Every page here reads from the tables seeded by
  * migrations/0002_site.sql (pages, focal_areas, bodies, offices), which the
  * secretariat edits later; Markdown bodies are rendered safe at request
- * time.  Each handler builds its view model and names its template; the
- * same model answers /api/v1/... as JSON.
+ * time.  The focal areas' own pages are src/focal/'s.  Each handler
+ * builds its view model and names its template; the same model answers
+ * /api/v1/... as JSON.
  */
 #include "site.h"
 
@@ -26,7 +27,6 @@
 enum stmt_site {
 	STMT_PAGE_GET,
 	STMT_FOCAL_LIST,
-	STMT_FOCAL_GET,
 	STMT_BODY_LIST,
 	STMT_BODY_GET,
 	STMT_OFFICE_LIST,
@@ -38,8 +38,6 @@ static const char *const site_sql_text[STMT_SITE__MAX] = {
 			  " FROM pages WHERE slug = ?",
 	[STMT_FOCAL_LIST] = "SELECT slug, name, summary FROM focal_areas"
 			    " ORDER BY position",
-	[STMT_FOCAL_GET] = "SELECT slug, name, summary, body_md"
-			   " FROM focal_areas WHERE slug = ?",
 	[STMT_BODY_LIST] = "SELECT slug, acronym, name, kind, cadence, summary"
 			   " FROM bodies ORDER BY position",
 	[STMT_BODY_GET] = "SELECT slug, acronym, name, kind, cadence, summary,"
@@ -397,30 +395,6 @@ privacy(struct req *r, struct resp *w)
 }
 
 static void
-focal_index(struct req *r, struct resp *w)
-{
-	json_t *rows = list_or_respond(r, w, STMT_FOCAL_LIST);
-
-	if (rows)
-		resp_page(w, 200, "site/templates/focal_index.html",
-			  _("Focal points"),
-			  json_pack("{s:o}", "focal_areas", rows));
-}
-
-static void
-focal_show(struct req *r, struct resp *w)
-{
-	json_t *area =
-		one_or_respond(r, w, STMT_FOCAL_GET, req_param(r, "slug"),
-			       N_("There is no focal point of that name."));
-
-	if (area)
-		resp_page(w, 200, "site/templates/focal_show.html",
-			  json_string_value(json_object_get(area, "name")),
-			  json_pack("{s:o}", "area", area));
-}
-
-static void
 bodies_index(struct req *r, struct resp *w)
 {
 	json_t *rows = list_or_respond(r, w, STMT_BODY_LIST);
@@ -535,12 +509,6 @@ static const struct route site_routes[] = {
 	 .summary = "About the Alliance: mission, history, offices"},
 	{.method = HTTP_GET, .pattern = "/privacy", .who = ACCESS_PUBLIC,
 	 .handler = privacy, .summary = "Privacy policy"},
-	{.method = HTTP_GET, .pattern = "/focal-points", .who = ACCESS_PUBLIC,
-	 .handler = focal_index,
-	 .summary = "The focal points for areas of work"},
-	{.method = HTTP_GET, .pattern = "/focal-points/:slug",
-	 .who = ACCESS_PUBLIC, .handler = focal_show,
-	 .summary = "One focal point"},
 	{.method = HTTP_GET, .pattern = "/bodies", .who = ACCESS_PUBLIC,
 	 .handler = bodies_index,
 	 .summary = "The intergovernmental bodies the Alliance works with"},
@@ -551,12 +519,11 @@ static const struct route site_routes[] = {
 	 .summary = "Full-text search of the site"},
 };
 
-/* The site's entries in the navigation; the members' directory (30) and
- * the contact form (70) are their modules'. */
+/* The site's entries in the navigation; the members' directory (30), the
+ * focal points (40) and the contact form (70) are their modules'. */
 static const struct menu_entry site_nav[] = {
 	{.path = "/", .label = N_("Home"), .order = 10},
 	{.path = "/about", .label = N_("About"), .order = 20},
-	{.path = "/focal-points", .label = N_("Focal points"), .order = 40},
 	{.path = "/bodies", .label = N_("UN bodies"), .order = 50},
 	{.path = "/search", .label = N_("Search"), .order = 60},
 };
