@@ -7,7 +7,7 @@
 // per address (429, Retry-After, the sentence beside the field); bad
 // input is a 4xx; the account page; the secretariat's list and CSV, 403
 // for others.  And the texts that promised what does not exist: the
-// privacy policy (migration 0026, which leaves an edited policy alone)
+// privacy policy (migration 0031, which leaves an edited policy alone)
 // and the sign-up page.
 //
 // Clients are told apart by their address (127.0.0.N, as in
@@ -412,6 +412,7 @@ describe('texts that promise only what exists', () => {
     assert.match(main, /not confirmed within 7 days is deleted/);
     assert.match(main, /kept for one year/);
     assert.match(main, /What is coming/);
+    assert.match(main, /A focal point is named on the page of their focal area/);
     assert.match(main, /do not exist here yet/);
     // what does not exist is no longer described as kept
     assert.doesNotMatch(main, /Meeting registrations/);
@@ -429,17 +430,17 @@ describe('texts that promise only what exists', () => {
     assert.match(main, /planned, and will open to accounts later/);
   });
 
-  test('migration 0026 leaves a policy the secretariat edited as it is', async () => {
+  test('migration 0031 leaves a policy the secretariat edited as it is', async () => {
     const other = await startServer({
       beforeServe: async ({ bin, dataDir, env }) => {
         await sql(dataDir, `UPDATE pages SET body_md = 'Our own policy, edited.' WHERE slug = 'privacy';
-          DELETE FROM schema_migrations WHERE version = 26;`);
+          DELETE FROM schema_migrations WHERE version = 31;`);
         await new Promise((ok, fail) => execFile(bin, ['migrate', '--data', dataDir], { env },
           (err, stdout, stderr) => (err ? fail(new Error(stderr)) : ok())));
       },
     });
     try {
-      assert.equal(await sqlValue(other.dataDir, 'SELECT count(*) FROM schema_migrations WHERE version = 26'), '1');
+      assert.equal(await sqlValue(other.dataDir, 'SELECT count(*) FROM schema_migrations WHERE version = 31'), '1');
       assert.match(mainOf(await new Browser(other.url).html('/privacy')), /Our own policy, edited\./);
     } finally {
       await other.stop();

@@ -1,11 +1,12 @@
--- 0026_privacy_today.sql -- the privacy policy says what the platform keeps
+-- 0031_privacy_today.sql -- the privacy policy says what the platform keeps
 -- today: it named meeting registrations, statement endorsements and
 -- working parties, which do not exist yet (now under "What is coming"),
--- and it now says what the updates list (0025, src/updates/) keeps and for
--- how long, the profile, sessions, pledges, the copies of emails sent,
--- and what is not deleted automatically yet.  A policy the secretariat
--- has edited is left as it is: the text changes only where it is still
--- exactly the one 0002 and 0018 wrote.
+-- and it now says what the updates list (0030, src/updates/) and the focal
+-- points (0025, src/focal/) keep and who sees them, the profile, sessions,
+-- pledges, the copies of emails sent, and what is not deleted
+-- automatically yet.  A policy the secretariat has edited is left as it
+-- is: the text changes only where it is still exactly the one 0002 and
+-- 0018 wrote.
 UPDATE pages SET
   body_md = 'This policy explains, in plain language, what personal data the Alliance of NGOs on Crime Prevention and Criminal Justice ("the Alliance", "we") holds on this platform, why we hold it, who can see it, how long we keep it, and what you can do about it. It describes the platform as it is today; when a new part opens, this page will say what it keeps before it keeps anything.
 
@@ -19,6 +20,7 @@ We only collect what the platform needs to run the Alliance''s work.
 
 - **Your account**: your name, email address, a password (stored only as a one-way hash, never readable by anyone), your role on the platform, the language you chose for the site and its emails, and when you last signed in. For each place you are signed in: when the session started and was last used, the network address and the browser''s description, so that you can see where you are signed in. API tokens you create are stored only as a one-way hash.
 - **Your profile**, if you fill it in: your country, languages, expertise and focal areas, and your choices of who may see your profile and whether your email address, country and expertise are shown.
+- **Focal points**: if the secretariat makes you a focal point of one of the Alliance''s focal areas, that you are one, your title there (such as "Chair"), if any, and the day you took it up.
 - **Your organisation**: its name, acronym, country, website, description, contact address, focal areas, and the people who represent it (with their United Nations post and rank, if any), and how its directory entry is shown.
 - **Membership**: your membership level (member organisation, associate member organisation or individual member), your application (what you wrote in the form and the messages exchanged with the secretariat about it), membership periods, renewals, the reminders we sent, and dues payments recorded by the secretariat.
 - **UN status**: for organisations, their consultative status with ECOSOC or association with the UN Department of Global Communications (formerly DPI), and the year it was granted.
@@ -32,7 +34,7 @@ We do not collect more about you from other sources, and we do not sell or rent 
 
 ## Why we use it, and on what legal basis
 
-- **To run your membership** (your account, profile, organisation, membership, application and UN status): because it is needed for the membership you asked for (GDPR article 6(1)(b)).
+- **To run your membership** (your account, profile, focal points, organisation, membership, application and UN status): because it is needed for the membership you asked for (GDPR article 6(1)(b)).
 - **To follow up a pledge**: because you asked us to (article 6(1)(b)).
 - **To keep dues and accounting records**: because the law requires us to (article 6(1)(c)).
 - **To answer messages you send us**: because of our legitimate interest in replying to you (article 6(1)(f)).
@@ -42,6 +44,7 @@ We do not collect more about you from other sources, and we do not sell or rent 
 ## Who can see your data
 
 - **The directory.** Each organisation chooses how its directory entry is shown: **public** (anyone can see it), **members** (only signed-in members can see it) or **hidden** (only the secretariat can see it). An entry lists the organisation''s representatives, except those who hid their profile; an email address is shown only if its owner chose to show it.
+- **Focal points.** A focal point is named on the page of their focal area as their profile''s choice for the directory says: to everyone (**public**), only to signed-in members (**members**), or to no one (**hidden**: the page only counts them); their title, and their country and email address if they chose to show them, are shown with the name.
 - **Your organisation.** Its main contacts can see and change its record and its list of representatives.
 - **Sponsors.** A sponsor that asked to be thanked publicly is named on the Sponsor page with the purpose of its pledge, once the secretariat has confirmed the pledge; nothing else about a pledge is shown.
 - **The secretariat** sees accounts, organisations, memberships, applications, payments, pledges, messages, the updates list, the copies of emails sent and the security records, because it runs them.
@@ -51,7 +54,7 @@ We do not share personal data with anyone else unless the law obliges us to.
 
 ## How long we keep it
 
-- Your account and profile: for as long as you have an account. When you ask us to delete it, we erase it, except what we must keep by law.
+- Your account, profile and focal points: for as long as you have an account (a focal point until the secretariat ends it). When you ask us to delete it, we erase it, except what we must keep by law.
 - Sessions: until you sign out or the session expires.
 - Your organisation''s record, memberships, applications and the messages about them: for as long as the organisation or person is a member, and afterwards as long as the Alliance needs them as a record of its membership.
 - Dues and accounting records, and pledges: for as long as the law requires us to keep accounting records, then we delete them.

@@ -1,4 +1,4 @@
--- 0025_updates.sql -- the list of addresses that asked for the Alliance's
+-- 0030_updates.sql -- the list of addresses that asked for the Alliance's
 -- updates by e-mail (src/updates/).  An address is on it once (stored
 -- lower case, mail_address_key): 'pending' until its confirmation link is
 -- used (double opt-in), 'subscribed', or 'removed' when it unsubscribed
