@@ -53,6 +53,10 @@ const char *const organisations_post_labels[] = {N_("Vienna"), N_("New York"),
 const char *const organisations_rank_values[] = {"main", "alternate", NULL};
 const char *const organisations_rank_labels[] = {N_("Main representative"),
 						 N_("Alternate")};
+const char *const organisations_visibility_values[] = {"public", "members",
+						       "hidden", NULL};
+const char *const organisations_visibility_labels[] = {
+	N_("Public"), N_("Members only"), N_("Hidden")};
 
 /* ---- keys an organisation is stored and compared under ---- */
 
