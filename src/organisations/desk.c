@@ -360,37 +360,66 @@ org_rows(struct req *r, enum stmt_desk s, int64_t id)
 	return db_all_json(st);
 }
 
-/* The keys and values of a JSON text of the audit log as [{key, value}]
- * (strings as they are, other values as compact JSON); [] for NULL or
- * text that is no object.  New reference. */
+/* A value of the audit log as text: strings as they are, anything else
+ * as compact JSON.  New string, for free(). */
+static char *
+change_text(json_t *v)
+{
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* What a record of the audit log changed, from its before and after
+ * (JSON texts, either may be NULL or no object): [{key, before, after}],
+ * one per key of either, before absent for a key that is new.  New
+ * reference. */
 static json_t *
-change_pairs(const char *text)
+change_list(const char *before_text, const char *after_text)
 {
 	json_t *list = json_array();
-	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+	json_t *before = before_text ? json_loads(before_text, 0, NULL) : NULL;
+	json_t *after = after_text ? json_loads(after_text, 0, NULL) : NULL;
 	const char *k;
 	json_t *x;
 
-	if (json_is_object(v)) {
-		json_object_foreach(v, k, x) {
-			char *s = json_is_string(x)
-					  ? NULL
-					  : json_dumps(x,
-						       JSON_COMPACT |
-							       JSON_ENCODE_ANY);
-
-			json_array_append_new(
-				list, json_pack("{s:s,s:s}", "key", k, "value",
-						s ? s : json_string_value(x)));
-			free(s);
-		}
+	if (!json_is_object(before)) {
+		json_decref(before);
+		before = json_object();
 	}
-	json_decref(v);
+	if (!json_is_object(after)) {
+		json_decref(after);
+		after = json_object();
+	}
+	json_object_foreach(after, k, x) {
+		json_t *old = json_object_get(before, k);
+		char *now = change_text(x),
+		     *was = old ? change_text(old) : NULL;
+
+		json_array_append_new(list, json_pack("{s:s,s:s?,s:s}", "key",
+						      k, "before", was, "after",
+						      now ? now : ""));
+		free(now);
+		free(was);
+	}
+	json_object_foreach(before, k, x) {
+		char *was;
+
+		if (json_object_get(after, k))
+			continue;
+		was = change_text(x);
+		json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "key", k,
+						      "before", was ? was : "",
+						      "after", ""));
+		free(was);
+	}
+	json_decref(before);
+	json_decref(after);
 	return list;
 }
 
-/* Adds to each history row the action as words, its changes as pairs
- * and its time as text. */
+/* Adds to each history row the action as words, what it changed and
+ * whether the system made it. */
 static void
 add_history_labels(json_t *rows)
 {
@@ -403,11 +432,9 @@ add_history_labels(json_t *rows)
 					    action_values, action_labels,
 					    membership_str(row, "action"))));
 		json_object_set_new(
-			row, "before_pairs",
-			change_pairs(membership_str(row, "before_json")));
-		json_object_set_new(
-			row, "after_pairs",
-			change_pairs(membership_str(row, "after_json")));
+			row, "changes",
+			change_list(membership_str(row, "before_json"),
+				    membership_str(row, "after_json")));
 		json_object_set_new(
 			row, "system",
 			json_boolean(membership_int(row, "actor") == 0));

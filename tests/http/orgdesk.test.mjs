@@ -90,6 +90,21 @@ test('an organisation with a membership shows its level and state, and links to 
   assert.equal((await admin.get('/admin/organisations/x')).status, 404);
 });
 
+test('the history shows the organisation\'s records and its memberships\', as words', async () => {
+  const id = await sqlValue(srv.dataDir, "SELECT id FROM organisations WHERE slug = 'desk-org-07'");
+  const mid = await sqlValue(srv.dataDir, `SELECT id FROM memberships WHERE organisation_id = ${id}`);
+  const other = await sqlValue(srv.dataDir, "SELECT id FROM organisations WHERE slug = 'desk-org-08'");
+  await sql(srv.dataDir, `INSERT INTO audit_log (at, actor, action, object_type, object_id, before_json, after_json) VALUES
+    ('2026-11-01T10:00:00Z', 0, 'organisation.edit', 'organisation', '${id}', '{"country":"KE"}', '{"country":"UG","website":"https://x.example"}'),
+    ('2026-11-02T10:00:00Z', 0, 'membership.state', 'membership', '${mid}', '{"state":"grace"}', '{"state":"active"}'),
+    ('2026-11-03T10:00:00Z', 0, 'organisation.edit', 'organisation', '${other}', '{"name":"Other"}', '{"name":"Not this one"}');`);
+  const text = textOf(await admin.html(`/admin/organisations/${id}`));
+  assert.match(text, /02 Nov 2026, 10:00 UTC Membership state changed the system state grace → active/);
+  assert.match(text, /01 Nov 2026, 10:00 UTC Details changed the system country KE → UG website https:\/\/x\.example/);
+  assert.doesNotMatch(text, /Not this one/);
+  assert.ok(text.indexOf('Membership state changed') < text.indexOf('Details changed'), 'not newest first');
+});
+
 test('the filters: country, membership, visibility, words', async () => {
   let html = await admin.html('/admin/organisations?country=FR');
   assert.match(textOf(html), /11 organisations match\./);
