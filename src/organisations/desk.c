@@ -35,7 +35,6 @@
 #include "core/i18n.h"
 #include "core/pager.h"
 #include "core/render.h"
-#include "core/search.h"
 #include "core/util.h"
 #include "membership/membership.h"
 #include "organisations/organisations_int.h"
@@ -216,27 +215,6 @@ static const struct field list_fields[] = {
 
 /* ---- the list ---- */
 
-/* The ids of the organisations whose name or acronym has a word beginning
- * with each word of q, as a JSON array (search_keys), in *ids; NULL when
- * q is absent or blank.  In r's arena.  0, or -1 on a database error. */
-static int
-word_ids(struct req *r, const char **ids)
-{
-	const char *q = membership_value_or_null(r, "q");
-	struct buf b = BUF_INIT;
-	int rc = 0;
-
-	*ids = NULL;
-	if (q == NULL || q[strspn(q, " \t")] == '\0')
-		return 0;
-	if (search_keys(r->db, SEARCH_ORGANISATION_NAMES, q, &b) < 0)
-		rc = -1;
-	else
-		*ids = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return rc;
-}
-
 /* Binds the list's filters (P_WORDS .. P_VISIBILITY + 1) of r to st,
  * each value to each of its parameters. */
 static void
@@ -294,7 +272,7 @@ list_page(struct req *r, struct resp *w)
 	char num[24];
 
 	pager_read(r, PAGE_SIZE, &pg);
-	if (word_ids(r, &ids) != 0 ||
+	if (organisations_name_ids(r, &ids) != 0 ||
 	    (st = db_stmt(r->db, &desk_sql, D_COUNT)) == NULL)
 		return membership_read_failed(w);
 	bind_filters(r, st, ids);
