@@ -203,3 +203,24 @@ test('the overview counts the work waiting, each tile linked to its list', async
   assert.match(html, /<a href="\/admin\/import">Import\/Export<\/a>/);
   assert.match(html, /<a href="\/admin\/organisations">Organisations<\/a>/);
 });
+
+test('in French: countries, states, visibility and actions as French words', async () => {
+  const fr = { 'accept-language': 'fr' };
+  let res = await admin.get('/admin/organisations?q=penal', fr);
+  let text = textOf(await res.text());
+  assert.equal(res.status, 200);
+  assert.match(text, /1 organisation correspond\./);
+  assert.match(text, /Penal Reform Watch \(PRW\) Autriche Sans adhésion Publique/);
+  res = await admin.get('/admin/organisations?q=desk+org+07', fr);
+  const html = await res.text();
+  // a no-break space before the colon, as French writes it
+  assert.match(html, /Associate member organisation\u00a0: active/);
+  assert.match(textOf(html), /Kenya Associate member organisation : active/);
+  const id = await sqlValue(srv.dataDir, "SELECT id FROM organisations WHERE slug = 'desk-org-07'");
+  res = await admin.get(`/admin/organisations/${id}`, fr);
+  text = textOf(await res.text());
+  assert.match(text, /Informations modifiées/);
+  assert.match(text, /État de l’adhésion modifié/);
+  assert.match(text, /Personne ne la représente\./);
+  assert.doesNotMatch(text, /organisation\.edit|membership\.state/);
+});
