@@ -338,27 +338,140 @@ org_rows(struct req *r, enum stmt_desk s, int64_t id)
 	return db_all_json(st);
 }
 
-/* A value of the audit log as text: strings as they are, anything else
- * as compact JSON.  New string, for free(). */
-static char *
-change_text(json_t *v)
+/* How the history shows a key of the audit log's before and after, and
+ * its values: the fields of organisations, representatives and
+ * memberships that their records hold.  Another key shows as recorded,
+ * its value as text. */
+enum change_kind {
+	CK_TEXT,
+	CK_COUNTRY,
+	CK_STATE,
+	CK_VISIBILITY,
+	CK_ECOSOC,
+	CK_POST,
+	CK_RANK,
+	CK_YES_NO,
+	CK_MONEY, /* minor units of the record's "currency" */
+};
+
+static const struct {
+	const char *key, *label;
+	enum change_kind kind;
+} change_keys[] = {
+	{"name", N_("Name"), CK_TEXT},
+	{"acronym", N_("Acronym"), CK_TEXT},
+	{"slug", N_("Page address"), CK_TEXT},
+	{"country", N_("Country"), CK_COUNTRY},
+	{"website", N_("Website"), CK_TEXT},
+	{"description_md", N_("Description"), CK_TEXT},
+	{"contact_address", N_("Address"), CK_TEXT},
+	{"visibility", N_("Directory visibility"), CK_VISIBILITY},
+	{"ecosoc_status", N_("ECOSOC status"), CK_ECOSOC},
+	{"ecosoc_year", N_("ECOSOC year"), CK_TEXT},
+	{"dgc_associated", N_("DGC associated"), CK_YES_NO},
+	{"dgc_year", N_("DGC year"), CK_TEXT},
+	{"focal_areas", N_("Focal areas"), CK_TEXT},
+	{"source", N_("Source"), CK_TEXT},
+	{"person", N_("Person (id)"), CK_TEXT},
+	{"email", N_("E-mail"), CK_TEXT},
+	{"main_contact", N_("Main contact"), CK_YES_NO},
+	{"main_contacts", N_("Main contacts (ids)"), CK_TEXT},
+	{"accepted", N_("Accepted"), CK_YES_NO},
+	{"un_post", N_("UN post"), CK_POST},
+	{"un_rank", N_("UN rank"), CK_RANK},
+	{"state", N_("State"), CK_STATE},
+	{"period_start", N_("Period starts"), CK_TEXT},
+	{"period_end", N_("Period ends"), CK_TEXT},
+	{"amount", N_("Amount"), CK_MONEY},
+	{"currency", N_("Currency"), CK_TEXT},
+	{"provider", N_("Paid through"), CK_TEXT},
+	{"reason", N_("Reason"), CK_TEXT},
+};
+
+/* The row of change_keys for key, or -1. */
+static int
+change_key(const char *key)
 {
-	if (json_is_string(v))
-		return strdup(json_string_value(v));
-	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	for (size_t i = 0; i < ARRAY_LEN(change_keys); i++)
+		if (strcmp(change_keys[i].key, key) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Value v of key k (a row of change_keys, or -1) of an audit record whose
+ * before or after object is record, as people read it: codes as words in
+ * the current language, true/false as yes/no, strings as they are,
+ * anything else as compact JSON.  A new JSON string. */
+static json_t *
+change_value(int k, json_t *v, json_t *record)
+{
+	const char *s = json_string_value(v);
+	json_t *out;
+	char *text;
+
+	switch (k < 0 ? CK_TEXT : change_keys[k].kind) {
+	case CK_COUNTRY:
+		if (s && country_name(s))
+			return json_string(country_name(s));
+		break;
+	case CK_STATE:
+		if (s)
+			return json_string(states_label(s));
+		break;
+	case CK_VISIBILITY:
+		return json_string(membership_label_of(
+			organisations_visibility_values,
+			organisations_visibility_labels, s));
+	case CK_ECOSOC:
+		return json_string(
+			membership_label_of(organisations_ecosoc_values,
+					    organisations_ecosoc_labels, s));
+	case CK_POST:
+		return json_string(
+			membership_label_of(organisations_post_values,
+					    organisations_post_labels, s));
+	case CK_RANK:
+		return json_string(
+			membership_label_of(organisations_rank_values,
+					    organisations_rank_labels, s));
+	case CK_YES_NO:
+		if (json_is_boolean(v) || json_is_integer(v))
+			return json_string(json_is_true(v) ||
+							   json_integer_value(v)
+						   ? _("yes")
+						   : _("no"));
+		break;
+	case CK_MONEY:
+		if (json_is_integer(v) &&
+		    json_is_string(json_object_get(record, "currency")))
+			return membership_money(
+				json_integer_value(v),
+				membership_str(record, "currency"));
+		break;
+	case CK_TEXT:
+		break;
+	}
+	if (s)
+		return json_string(s);
+	if (json_is_null(v))
+		return json_string(_("(none)"));
+	text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	out = json_string(text ? text : "");
+	free(text);
+	return out;
 }
 
 /* What a record of the audit log changed, from its before and after
  * (JSON texts, either may be NULL or no object): [{key, before, after}],
- * one per key of either, before absent for a key that is new.  New
- * reference. */
+ * one per key of either as people read it (change_keys), before absent
+ * for a key that is new.  New reference. */
 static json_t *
 change_list(const char *before_text, const char *after_text)
 {
 	json_t *list = json_array();
 	json_t *before = before_text ? json_loads(before_text, 0, NULL) : NULL;
 	json_t *after = after_text ? json_loads(after_text, 0, NULL) : NULL;
-	const char *k;
+	const char *key;
 	json_t *x;
 
 	if (!json_is_object(before)) {
@@ -369,27 +482,28 @@ change_list(const char *before_text, const char *after_text)
 		json_decref(after);
 		after = json_object();
 	}
-	json_object_foreach(after, k, x) {
-		json_t *old = json_object_get(before, k);
-		char *now = change_text(x),
-		     *was = old ? change_text(old) : NULL;
+	json_object_foreach(after, key, x) {
+		json_t *old = json_object_get(before, key);
+		int k = change_key(key);
 
-		json_array_append_new(list, json_pack("{s:s,s:s?,s:s}", "key",
-						      k, "before", was, "after",
-						      now ? now : ""));
-		free(now);
-		free(was);
+		json_array_append_new(
+			list,
+			json_pack("{s:s,s:o?,s:o}", "key",
+				  k < 0 ? key : _(change_keys[k].label),
+				  "before",
+				  old ? change_value(k, old, before) : NULL,
+				  "after", change_value(k, x, after)));
 	}
-	json_object_foreach(before, k, x) {
-		char *was;
+	json_object_foreach(before, key, x) {
+		int k = change_key(key);
 
-		if (json_object_get(after, k))
+		if (json_object_get(after, key))
 			continue;
-		was = change_text(x);
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s}", "key", k,
-						      "before", was ? was : "",
-						      "after", ""));
-		free(was);
+		json_array_append_new(
+			list, json_pack("{s:s,s:o,s:s}", "key",
+					k < 0 ? key : _(change_keys[k].label),
+					"before", change_value(k, x, before),
+					"after", ""));
 	}
 	json_decref(before);
 	json_decref(after);
