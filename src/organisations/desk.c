@@ -61,9 +61,9 @@ enum {
 	P_COUNTRY = 3,    /* and 4 */
 	P_MEMBERSHIP = 5, /* to 7: a state, "none", or NULL */
 	P_VISIBILITY = 8, /* and 9 */
-	P_SORT = 10,      /* and 11 */
-	P_LIMIT = 12,
-	P_OFFSET = 13,
+	P_SORT = 10,      /* and 11, 12 */
+	P_LIMIT = 13,
+	P_OFFSET = 14,
 };
 
 /* Every organisation with its latest membership m (by period end, then
@@ -81,14 +81,21 @@ enum {
 	" AND (CAST(? AS TEXT) IS NULL OR o.visibility = ?)"
 #define DESK_COUNT(words)                                                      \
 	"SELECT count(*)" DESK_FROM " WHERE" words DESK_FILTERS
+/* When the organisation's last audit record was written (its own, not its
+ * memberships'): ISO text, NULL for none. */
+#define DESK_CHANGED                                                           \
+	"(SELECT max(a.at) FROM audit_log a WHERE a.object_type ="             \
+	" 'organisation' AND a.object_id = CAST(o.id AS TEXT))"
 #define DESK_PAGE(words)                                                       \
 	"SELECT o.id, o.slug, o.name, o.acronym, o.country, o.visibility,"     \
 	" o.created_at, m.state, l.name AS level_name,"                        \
 	" (SELECT count(*) FROM representatives r"                             \
-	"  WHERE r.organisation_id = o.id) AS people" DESK_FROM                \
-	" WHERE" words DESK_FILTERS                                            \
+	"  WHERE r.organisation_id = o.id) AS people," DESK_CHANGED            \
+	" AS changed_at" DESK_FROM " WHERE" words DESK_FILTERS                 \
 	" ORDER BY CASE WHEN CAST(? AS TEXT) = 'country'"                      \
 	"  THEN COALESCE(o.country, 'ZZZ') ELSE '' END,"                       \
+	" CASE WHEN CAST(? AS TEXT) = 'changed'"                               \
+	"  THEN COALESCE(" DESK_CHANGED ", '') ELSE '' END DESC,"              \
 	" CASE WHEN CAST(? AS TEXT) = 'newest' THEN -o.created_at ELSE 0 END," \
 	" o.name_key, o.id LIMIT ? OFFSET ?"
 
@@ -155,9 +162,10 @@ static const char *const membership_labels[] = {
 	N_("No membership"),       N_("Pending"), N_("Active"),
 	N_("In its grace period"), N_("Lapsed"),  N_("Ended")};
 
-static const char *const sort_values[] = {"name", "country", "newest", NULL};
-static const char *const sort_labels[] = {N_("Name"), N_("Country"),
-					  N_("Newest first")};
+static const char *const sort_values[] = {"name", "country", "newest",
+					  "changed", NULL};
+static const char *const sort_labels[] = {
+	N_("Name"), N_("Country"), N_("Newest first"), N_("Recently changed")};
 
 /* What the history shows for each action recorded on an organisation or
  * its memberships; another action shows as recorded. */
@@ -236,6 +244,35 @@ bind_filters(struct req *r, struct db_stmt *st, const char *ids)
 				membership_value_or_null(r, binds[i].name));
 }
 
+/* For each row's time at key in the audit log's form
+ * ("2026-11-29T06:20:00Z"), adds key_text, the way pages show times
+ * (render_add_times reads unix seconds).  Rows without one are left
+ * alone. */
+static void
+add_audit_times(json_t *rows, const char *key)
+{
+	char text_key[64];
+	json_t *row;
+	size_t i;
+
+	snprintf(text_key, sizeof(text_key), "%s_text", key);
+	json_array_foreach(rows, i, row) {
+		const char *s = membership_str(row, key);
+		struct tm tm = {0};
+		char text[80];
+
+		if (s == NULL ||
+		    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year,
+			   &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+			   &tm.tm_sec) != 6)
+			continue;
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		render_time_text(&tm, text, sizeof(text));
+		json_object_set_new(row, text_key, json_string(text));
+	}
+}
+
 /* Adds to each row what people read: the country's name, the visibility
  * and the membership's state as words. */
 static void
@@ -282,12 +319,14 @@ list_page(struct req *r, struct resp *w)
 	bind_filters(r, st, ids);
 	db_bind_text(st, P_SORT, membership_value_or_null(r, "sort"));
 	db_bind_text(st, P_SORT + 1, membership_value_or_null(r, "sort"));
+	db_bind_text(st, P_SORT + 2, membership_value_or_null(r, "sort"));
 	db_bind_int(st, P_LIMIT, PAGE_SIZE);
 	db_bind_int(st, P_OFFSET, pager_offset(&pg));
 	if ((rows = db_all_json(st)) == NULL)
 		return membership_read_failed(w);
 	add_row_labels(rows);
 	render_add_times(rows, "created_at");
+	add_audit_times(rows, "changed_at");
 
 	snprintf(num, sizeof(num), "%lld", (long long)total);
 	i18n_format(&total_text,
@@ -533,31 +572,6 @@ add_history_labels(json_t *rows)
 	}
 }
 
-/* Its time "2026-11-29T06:20:00Z" of the audit log as at_text, the way
- * pages show times (render_add_times reads unix seconds). */
-static void
-add_history_times(json_t *rows)
-{
-	json_t *row;
-	size_t i;
-
-	json_array_foreach(rows, i, row) {
-		const char *s = membership_str(row, "at");
-		struct tm tm = {0};
-		char text[80];
-
-		if (s == NULL ||
-		    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year,
-			   &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-			   &tm.tm_sec) != 6)
-			continue;
-		tm.tm_year -= 1900;
-		tm.tm_mon -= 1;
-		render_time_text(&tm, text, sizeof(text));
-		json_object_set_new(row, "at_text", json_string(text));
-	}
-}
-
 static void
 org_page(struct req *r, struct resp *w)
 {
@@ -604,7 +618,7 @@ org_page(struct req *r, struct resp *w)
 	json_array_foreach(people, i, row)
 		organisations_add_rep_post(row);
 	add_history_labels(history);
-	add_history_times(history);
+	add_audit_times(history, "at");
 	membership_admin_page(
 		r, w, 200, "organisations/templates/desk_org.html",
 		membership_str(org, "name"), NULL,

@@ -148,6 +148,11 @@ test('sorting by name, country and newest, and paging by 50 keeping the filters'
   assert.deepEqual(names.slice(0, 11), ['05', '10', '15', '20', '25', '30', '35', '40', '45', '50', '55'].map((n) => `Desk Org ${n}`));
   assert.equal(names[11], 'Desk Org 01');
 
+  // by their last change (the history test wrote records for 07 and 08)
+  html = await admin.html('/admin/organisations?q=desk&sort=changed');
+  assert.deepEqual(namesOf(html).slice(0, 3), ['Desk Org 08', 'Desk Org 07', 'Desk Org 01']);
+  assert.match(textOf(html), /Desk Org 08 Kenya No membership Public 0 .*? 03 Nov 2026, 10:00 UTC/);
+
   html = await admin.html('/admin/organisations');
   assert.match(textOf(html), new RegExp(`${all} organisations match\\.`));
 });
