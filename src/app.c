@@ -12,6 +12,7 @@
 #include "core/jobs.h"
 #include "core/static.h"
 #include "core/util.h"
+#include "focal/focal.h"
 #include "membership/membership.h"
 #include "organisations/organisations.h"
 #include "site/site.h"
@@ -43,6 +44,7 @@ const struct module *const app_modules[] = {
 	&desk_module,
 	&dashboard_module,
 	&states_module,
+	&focal_module, /* above organisations: the viewer's rights */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 

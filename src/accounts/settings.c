@@ -70,7 +70,7 @@ account_model(struct req *r)
 	return json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", r->person->name,
 			 "email", r->person->email, "role",
 			 role_label(r->person->role), "has_password",
-			 current_hash(r) != NULL, "notice", notice);
+			 r->person->has_password, "notice", notice);
 }
 
 static const struct field account_fields[] = {
