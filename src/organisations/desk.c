@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/countries.h"
 #include "core/db.h"
 #include "core/i18n.h"
@@ -49,6 +50,7 @@ enum stmt_desk {
 	D_ORG,
 	D_MEMBERSHIPS,
 	D_PEOPLE,
+	D_ASKED,
 	D_HISTORY,
 	D_WITHOUT_MEMBERSHIP,
 	D__MAX,
@@ -136,6 +138,13 @@ static const char *const desk_sql_text[D__MAX] = {
 		" FROM representatives r JOIN people p ON p.id = r.person_id"
 		" WHERE r.organisation_id = ?"
 		" ORDER BY r.main_contact DESC, p.name, p.id",
+	/* binds: now (unix seconds), the organisation's id */
+	[D_ASKED] = "SELECT p.id, p.name, p.email, i.created_at,"
+		    " CASE WHEN i.expires_at > ? THEN 0 ELSE 1 END AS expired"
+		    " FROM representative_invitations i"
+		    " JOIN people p ON p.id = i.person_id"
+		    " WHERE i.organisation_id = ?"
+		    " ORDER BY i.created_at DESC, i.id DESC",
 	/* binds: the organisation's id as text, its id, the limit */
 	[D_HISTORY] = "SELECT a.id, a.at, a.actor, p.name AS actor_name,"
 		      " a.action, a.object_type, a.before_json, a.after_json"
@@ -358,8 +367,9 @@ list_page(struct req *r, struct resp *w)
 
 /* ---- one organisation ---- */
 
-/* The rows of statement s of the organisation id (bound as 1, and as
- * text too when s is the history), or NULL on a database error. */
+/* The rows of statement s of the organisation id (bound as each
+ * statement reads it: see desk_sql_text), or NULL on a database
+ * error. */
 static json_t *
 org_rows(struct req *r, enum stmt_desk s, int64_t id)
 {
@@ -367,7 +377,10 @@ org_rows(struct req *r, enum stmt_desk s, int64_t id)
 
 	if (st == NULL)
 		return NULL;
-	if (s == D_HISTORY) {
+	if (s == D_ASKED) {
+		db_bind_int(st, 1, clock_now());
+		db_bind_int(st, 2, id);
+	} else if (s == D_HISTORY) {
 		db_bind_text(st, 1, membership_id_text(r->arena, id));
 		db_bind_int(st, 2, id);
 		db_bind_int(st, 3, HISTORY_MAX);
@@ -577,7 +590,7 @@ org_page(struct req *r, struct resp *w)
 {
 	int64_t id = req_param_id(r);
 	struct db_stmt *st;
-	json_t *org, *memberships, *people, *history, *row;
+	json_t *org, *memberships, *people, *asked, *history, *row;
 	const char *desc;
 	size_t i;
 
@@ -592,11 +605,14 @@ org_page(struct req *r, struct resp *w)
 	}
 	memberships = org_rows(r, D_MEMBERSHIPS, id);
 	people = org_rows(r, D_PEOPLE, id);
+	asked = org_rows(r, D_ASKED, id);
 	history = org_rows(r, D_HISTORY, id);
-	if (memberships == NULL || people == NULL || history == NULL) {
+	if (memberships == NULL || people == NULL || asked == NULL ||
+	    history == NULL) {
 		json_decref(org);
 		json_decref(memberships);
 		json_decref(people);
+		json_decref(asked);
 		json_decref(history);
 		return membership_read_failed(w);
 	}
@@ -617,14 +633,15 @@ org_page(struct req *r, struct resp *w)
 					    membership_str(row, "state"))));
 	json_array_foreach(people, i, row)
 		organisations_add_rep_post(row);
+	render_add_times(asked, "created_at");
 	add_history_labels(history);
 	add_audit_times(history, "at");
 	membership_admin_page(
 		r, w, 200, "organisations/templates/desk_org.html",
 		membership_str(org, "name"), NULL,
-		json_pack("{s:o,s:o,s:o,s:o,s:b}", "organisation", org,
-			  "memberships", memberships, "people", people,
-			  "history", history, "history_more",
+		json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "organisation", org,
+			  "memberships", memberships, "people", people, "asked",
+			  asked, "history", history, "history_more",
 			  json_array_size(history) >= HISTORY_MAX));
 	return;
 none:

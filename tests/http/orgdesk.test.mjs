@@ -75,6 +75,13 @@ test('an imported organisation without a membership is on the list, and its page
   // no page in the directory without a membership: no link to one
   assert.doesNotMatch(page, /href="\/members\/penal-reform-watch"/);
   assert.match(page, /aria-current="true">Organisations</);
+  // an account asked to represent it, not answering yet
+  const bo = await sqlValue(srv.dataDir, "SELECT id FROM people WHERE email = 'bo@example.net'");
+  await sql(srv.dataDir, `INSERT INTO representative_invitations (organisation_id, person_id, hash, created_at, expires_at)
+    VALUES (${id}, ${bo}, 'orgdesk-test-hash', 1000, 2000);`);
+  const asked = await admin.html(`/admin/organisations/${id}`);
+  assert.match(asked, new RegExp(`<a href="/admin/people/${bo}">Bo Editor</a>`));
+  assert.match(textOf(asked), /Asked to represent it, no answer yet Bo Editor bo@example\.net — asked on 01 Jan 1970, 00:16 UTC \(the link has expired\)/);
 });
 
 test('an organisation with a membership shows its level and state, and links to its directory page', async () => {
