@@ -42,6 +42,7 @@ const struct module *const app_modules[] = {
 	&cancel_module, /* before renew's /renew/:id */
 	&renew_module,
 	&import_module,
+	&desk_module,
 	&dashboard_module,
 	&states_module,
 	&updates_module,

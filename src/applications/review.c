@@ -60,6 +60,7 @@ enum stmt_review {
 	R_DECIDE,
 	R_ASK,
 	R_WAITING,
+	R_ASKED,
 	R_REVIEW__MAX,
 };
 
@@ -121,6 +122,8 @@ static const char *const review_sql_text[R_REVIEW__MAX] = {
 	[R_ASK] = "UPDATE applications SET status = 'more-info', reason = ?"
 		  " WHERE id = ? AND " OPEN_STATUS,
 	[R_WAITING] = "SELECT count(*) FROM applications WHERE " OPEN_STATUS,
+	[R_ASKED] = "SELECT count(*) FROM applications"
+		    " WHERE status = 'more-info'",
 };
 
 static struct db_sql review_sql = {"review", review_sql_text, R_REVIEW__MAX,
@@ -901,10 +904,22 @@ count_waiting(struct req *r, int64_t *n)
 	return st ? db_one_int(st, n) : -1;
 }
 
-/* Its tile of the secretariat's overview (admin/menu.c). */
+/* The overview's count of applications whose applicant was asked a
+ * question and has not answered yet (counted among the waiting too). */
+static int
+count_asked(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &review_sql, R_ASKED);
+
+	return st ? db_one_int(st, n) : -1;
+}
+
+/* Its tiles of the secretariat's overview (admin/menu.c). */
 static const struct admin_tile review_tiles[] = {
 	{N_("Applications waiting for a decision"), "/admin/applications", 20,
 	 count_waiting},
+	{N_("Questions waiting for the applicant's answer"),
+	 "/admin/applications?status=more-info", 21, count_asked},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */

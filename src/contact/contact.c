@@ -35,6 +35,7 @@ enum stmt_contact {
 	STMT_CONTACT_OLD_FILES,
 	STMT_CONTACT_DROP_FILES,
 	STMT_CONTACT_FILE_USED,
+	STMT_CONTACT_OPEN,
 	STMT_CONTACT__MAX,
 };
 
@@ -55,6 +56,8 @@ static const char *const contact_sql_text[STMT_CONTACT__MAX] = {
 		" WHERE attachment_path IS NOT NULL AND created_at < ?",
 	[STMT_CONTACT_FILE_USED] = "SELECT 1 FROM contact_messages"
 				   " WHERE attachment_path = ? LIMIT 1",
+	[STMT_CONTACT_OPEN] = "SELECT count(*) FROM contact_messages"
+			      " WHERE handled_at IS NULL",
 };
 
 struct db_sql contact_sql = {"contact", contact_sql_text, STMT_CONTACT__MAX, 0};
@@ -348,6 +351,22 @@ static const struct route contact_routes[] = {
 	 .summary = "Confirms that a message was sent"},
 };
 
+/* The overview's count of messages not handled yet. */
+static int
+count_open(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &contact_sql, STMT_CONTACT_OPEN);
+
+	return st ? db_one_int(st, n) : -1;
+}
+
+/* Its tile of the secretariat's overview (admin/menu.c); the messages'
+ * pages are the admin module's. */
+static const struct admin_tile contact_tiles[] = {
+	{N_("Contact messages not handled"), "/admin/messages?show=open", 50,
+	 count_open},
+};
+
 static const struct menu_entry contact_nav[] = {
 	{.path = "/contact", .label = N_("Contact"), .order = 70},
 };
@@ -360,5 +379,7 @@ const struct module contact_module = {
 	.init = contact_init,
 	.nav = contact_nav,
 	.nnav = ARRAY_LEN(contact_nav),
+	.admin_tiles = contact_tiles,
+	.nadmin_tiles = ARRAY_LEN(contact_tiles),
 	.settings = contact_settings,
 };

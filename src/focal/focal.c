@@ -417,7 +417,7 @@ admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
 		i18n_text(r->arena, _("Focal points: {area}"), "area",
 			  json_string_value(json_object_get(area, "name")),
 			  NULL),
-		"/admin/focal-points", model);
+		NULL, model);
 }
 
 static void

@@ -54,7 +54,6 @@
 #include "core/escape.h"
 #include "core/i18n.h"
 #include "core/render.h"
-#include "core/search.h"
 #include "core/util.h"
 #include "membership/membership.h"
 #include "organisations/organisations_int.h"
@@ -372,28 +371,6 @@ viewer_rights(struct req *r, struct rights *v)
 	return 0;
 }
 
-/* The ids of the organisations whose name or acronym has a word beginning
- * with each word of the text q, as a JSON array (search_keys), in *ids;
- * NULL when q is absent or blank.  Text with no word in it ("%") matches
- * nothing: "[]".  In r's arena.  0, or -1 on a database error. */
-static int
-name_keys(struct req *r, const char **ids)
-{
-	const char *q = membership_value_or_null(r, "q");
-	struct buf b = BUF_INIT;
-	int rc = 0;
-
-	*ids = NULL;
-	if (q == NULL || q[strspn(q, " \t")] == '\0')
-		return 0;
-	if (search_keys(r->db, SEARCH_ORGANISATION_NAMES, q, &b) < 0)
-		rc = -1;
-	else
-		*ids = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return rc;
-}
-
 /* The index of the list's statement: base (S_DIR_COUNT or S_DIR_PAGE) or
  * one of its variants for words, other filters (pages only) and own
  * organisations. */
@@ -655,7 +632,7 @@ directory_list(struct req *r, struct resp *w)
 
 	if (r->person)
 		w->flags |= ROUTE_PERSONAL;
-	if (name_keys(r, &words) < 0 || viewer_rights(r, &v) < 0 ||
+	if (organisations_name_ids(r, &words) < 0 || viewer_rights(r, &v) < 0 ||
 	    list_count(r, words, &v, &total) < 0)
 		return read_failed(w);
 

@@ -83,10 +83,6 @@ manage_init(void)
 	auth_register_rules(manage_rules, ARRAY_LEN(manage_rules));
 }
 
-static const char *const visibility_values[] = {"public", "members",
-						"hidden", NULL};
-static const char *const visibility_labels[] = {
-	N_("Public"), N_("Members only"), N_("Hidden")};
 static const char *const visibility_texts[] = {
 	N_("Anyone can find it in the directory and open its page, without "
 	   "signing in."),
@@ -307,7 +303,8 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 		"organisation", "slug", json_object_get(org, "slug"), "name",
 		json_object_get(org, "name"), "input", in, "focal_areas", focal,
 		"visibility_options",
-		choices(visibility_values, visibility_labels, visibility_texts,
+		choices(organisations_visibility_values,
+			organisations_visibility_labels, visibility_texts,
 			membership_str(in, "visibility")),
 		"ecosoc_options",
 		choices(organisations_ecosoc_values, organisations_ecosoc_labels, NULL,
@@ -627,7 +624,8 @@ static const struct field edit_fields[] = {
 	{.name = "focal", .type = FT_SLUG, .flags = FIELD_MULTI, .maxlen = 60,
 	 .label = N_("Focal areas")},
 	{.name = "visibility", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = visibility_values, .label = N_("Directory visibility")},
+	 .choices = organisations_visibility_values,
+	 .label = N_("Directory visibility")},
 	/* administrators only; ignored for everyone else */
 	{.name = "ecosoc_status", .type = FT_CHOICE, .choices = organisations_ecosoc_values,
 	 .label = N_("ECOSOC consultative status")},

@@ -21,6 +21,7 @@
 #include "core/fold.h"
 #include "core/i18n.h"
 #include "core/mail.h"
+#include "core/search.h"
 #include "core/util.h"
 #include "membership/membership.h"
 #include "organisations_int.h"
@@ -53,6 +54,10 @@ const char *const organisations_post_labels[] = {N_("Vienna"), N_("New York"),
 const char *const organisations_rank_values[] = {"main", "alternate", NULL};
 const char *const organisations_rank_labels[] = {N_("Main representative"),
 						 N_("Alternate")};
+const char *const organisations_visibility_values[] = {"public", "members",
+						       "hidden", NULL};
+const char *const organisations_visibility_labels[] = {
+	N_("Public"), N_("Members only"), N_("Hidden")};
 
 /* ---- keys an organisation is stored and compared under ---- */
 
@@ -78,6 +83,26 @@ organisations_folded(struct arena *a, const char *name)
 	out = arena_strdup(a, f);
 	free(f);
 	return out;
+}
+
+/* ---- finding organisations by name ---- */
+
+int
+organisations_name_ids(struct req *r, const char **ids)
+{
+	const char *q = membership_value_or_null(r, "q");
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	*ids = NULL;
+	if (q == NULL || q[strspn(q, " \t")] == '\0')
+		return 0;
+	if (search_keys(r->db, SEARCH_ORGANISATION_NAMES, q, &b) < 0)
+		rc = -1;
+	else
+		*ids = arena_strdup(r->arena, buf_cstr(&b));
+	buf_free(&b);
+	return rc;
 }
 
 /* ---- how people read an organisation ---- */

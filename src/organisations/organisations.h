@@ -26,6 +26,7 @@ extern const struct module directory_module;
 extern const struct module manage_module;
 extern const struct module representatives_module;
 extern const struct module import_module;
+extern const struct module desk_module;
 
 /* The statements of organisations.c (registered by the directory). */
 extern struct db_sql organisations_sql;
@@ -39,6 +40,10 @@ extern const char *const organisations_post_values[];
 extern const char *const organisations_post_labels[];
 extern const char *const organisations_rank_values[];
 extern const char *const organisations_rank_labels[];
+/* Who sees an organisation in the directory, as stored and as people
+ * read it: the edit form's choices and the secretariat's filter. */
+extern const char *const organisations_visibility_values[];
+extern const char *const organisations_visibility_labels[];
 /* The labels are marked for translation (N_): show them through
  * membership_options, or _(label). */
 

@@ -26,6 +26,14 @@
 	 .action = MANAGE_ACTION, .object_type = "organisation",              \
 	 .object_param = "slug"}
 
+/* The ids of the organisations whose name or acronym has a word
+ * beginning with each word of r's field q, as a JSON array (search_keys
+ * on the names index), in *ids, for a list to bind; NULL when q is absent
+ * or blank.  Text with no word in it ("%") matches nothing: "[]".  In
+ * r's arena.  0, or -1 on a database error.  The directory's and the
+ * desk's word filter. */
+int organisations_name_ids(struct req *r, const char **ids);
+
 /* The UN status of an organisation row (ecosoc_status, ecosoc_year,
  * dgc_associated, dgc_year) as sentences for people: un_status
  * ["ECOSOC special (2004)", "DGC associated"], and un_status_text, the

@@ -58,6 +58,7 @@ enum stmt_pledges {
 	S_PLEDGE_STATUS,
 	S_PLEDGE_SET_STATUS,
 	S_PLEDGES_NEW,
+	S_PLEDGES_CONFIRMED,
 	S_PLEDGES__MAX,
 };
 
@@ -87,6 +88,8 @@ static const char *const pledges_sql_text[S_PLEDGES__MAX] = {
 	[S_PLEDGE_SET_STATUS] = "UPDATE pledges SET status = ?,"
 				" decided_at = ? WHERE id = ?",
 	[S_PLEDGES_NEW] = "SELECT count(*) FROM pledges WHERE status = 'new'",
+	[S_PLEDGES_CONFIRMED] = "SELECT count(*) FROM pledges"
+				" WHERE status = 'confirmed'",
 };
 
 static struct db_sql pledges_sql = {"pledges", pledges_sql_text,
@@ -717,10 +720,22 @@ count_new(struct req *r, int64_t *n)
 	return st ? db_one_int(st, n) : -1;
 }
 
-/* Its tile of the secretariat's overview (admin/menu.c). */
+/* The overview's count of pledges confirmed whose money has not been
+ * marked received. */
+static int
+count_confirmed(struct req *r, int64_t *n)
+{
+	struct db_stmt *st = db_stmt(r->db, &pledges_sql, S_PLEDGES_CONFIRMED);
+
+	return st ? db_one_int(st, n) : -1;
+}
+
+/* Its tiles of the secretariat's overview (admin/menu.c). */
 static const struct admin_tile pledges_tiles[] = {
 	{N_("New pledges to confirm"), "/admin/pledges?status=new", 40,
 	 count_new},
+	{N_("Pledges confirmed, payment not received yet"),
+	 "/admin/pledges?status=confirmed", 41, count_confirmed},
 };
 
 /* Its entries in the secretariat's menu (admin/menu.c). */

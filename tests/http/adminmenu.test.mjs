@@ -23,6 +23,7 @@ const DECLARED = [
   ['/admin', 'Overview'],
   ['/admin/membership', 'Membership dashboard'],
   ['/admin/applications', 'Applications'],
+  ['/admin/organisations', 'Organisations'],
   ['/admin/memberships', 'Memberships'],
   ['/admin/pledges', 'Pledges'],
   ['/admin/levels', 'Levels'],
@@ -48,6 +49,14 @@ before(async () => {
   // an application, so /admin/applications/:id has one to show
   await sql(srv.dataDir, "INSERT INTO applications (level_id, applicant_name, applicant_email, consent_at, submitted_at) " +
     "SELECT id, 'Ann Applicant', 'ann@example.org', 0, 0 FROM membership_levels WHERE slug = 'associate';");
+  // an organisation with a membership, so /admin/organisations/:id has
+  // one to show (and the overview's organisations without one stay 0)
+  await sql(srv.dataDir, `BEGIN;
+    INSERT INTO organisations (slug, name, name_key, country, created_at) VALUES ('menu-ngo', 'Menu NGO', 'menu ngo', 'AT', 0);
+    INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start, period_end, created_at)
+      SELECT l.id, o.id, 'active', '2026-01-01', '2026-01-01', '2099-12-31', 0
+      FROM membership_levels l, organisations o WHERE l.slug = 'full' AND o.slug = 'menu-ngo';
+    COMMIT;`);
   // a contact message with a document, so /admin/messages/:id/document
   // has one to send (the walk takes the first message listed: this one)
   const visitor = new Browser(srv.url);
@@ -132,10 +141,14 @@ test('the overview shows the work waiting, one tile per module that declares one
   const { counts } = await res.json();
   assert.deepEqual(tiles, [
     ['/admin/applications', 'Applications waiting for a decision', counts.applications_waiting],
+    ['/admin/applications?status=more-info', 'Questions waiting for the applicant&#39;s answer', 1],
+    ['/admin/organisations?membership=none', 'Organisations without a membership', 0],
     ['/admin/memberships?state=active&due=1', 'Renewals due within 30 days', counts.renewals_due],
     ['/admin/pledges?status=new', 'New pledges to confirm', counts.pledges_new],
+    ['/admin/pledges?status=confirmed', 'Pledges confirmed, payment not received yet', 1],
+    ['/admin/messages?show=open', 'Contact messages not handled', 1],
   ]);
-  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 2]);
+  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 0, 1, 2, 1, 1]);
   for (const [href] of tiles) {
     const r = await admin.get(href);
     await r.arrayBuffer();
