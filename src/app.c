@@ -28,6 +28,7 @@ const struct module *const app_modules[] = {
 	&accounts_profile_module,
 	&accounts_language_module,
 	&admin_module,
+	&accounts_people_module, /* /admin/people/invitations before :id */
 	&levels_module,
 	&tiers_module, /* the tiers' admin routes, after the levels' */
 	&pledges_module,
@@ -40,6 +41,7 @@ const struct module *const app_modules[] = {
 	&cancel_module, /* before renew's /renew/:id */
 	&renew_module,
 	&import_module,
+	&organisations_people_module,
 	&dashboard_module,
 	&states_module,
 };

@@ -30,6 +30,7 @@ enum stmt_accounts {
 	S_FOCAL_ADD,
 	S_FOCAL_LIST,
 	S_PERSON_SET_LANGUAGE,
+	S_PERSON_SIGNED_IN,
 	S_ACCOUNTS__MAX,
 };
 
@@ -38,6 +39,11 @@ enum stmt_accounts {
 #define VERIFY_TTL (24 * 3600)
 #define RESET_TTL 3600
 #define EMAIL_TTL (24 * 3600)
+/* An invitation (a one-time sign-in link, as organisations_invite sends)
+ * and the sign-in link the secretariat sends from the people desk (a
+ * password link, as /reset sends, that lives longer). */
+#define INVITE_TTL (7 * 24 * 3600)
+#define SIGNIN_LINK_TTL (24 * 3600)
 /* Failed sign-ins, per window: an account is locked for one client after
  * FAIL_PER_ACCOUNT failures from that client (never for the others), and
  * a client for every account after FAIL_PER_CLIENT.  An account that has
@@ -83,6 +89,12 @@ int accounts_send_link_mail(struct req *r, const char *to, const char *name,
 			    const char *subject, const char *intro,
 			    const char *link, const char *outro,
 			    const char *address);
+/* The same, for mail the secretariat sends someone (the people desk): in
+ * the language of the account at `to`, else the one it last wrote in,
+ * else the site's default -- never the secretariat's own. */
+int accounts_send_link_mail_for(struct req *r, const char *to, const char *name,
+				const char *subject, const char *intro,
+				const char *link, const char *outro);
 /* Starts a session for person, replacing the current one, and redirects
  * to next (a local path) or /account.  0 or -1. */
 int accounts_sign_in(struct req *r, struct resp *w, int64_t person,
