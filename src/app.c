@@ -28,7 +28,8 @@ const struct module *const app_modules[] = {
 	&accounts_profile_module,
 	&accounts_language_module,
 	&admin_module,
-	&accounts_people_module, /* /admin/people/invitations before :id */
+	&accounts_people_module,
+	&accounts_invite_module,
 	&levels_module,
 	&tiers_module, /* the tiers' admin routes, after the levels' */
 	&pledges_module,

@@ -141,4 +141,41 @@ void accounts_confirm_page(struct req *r, struct resp *w, const char *purpose,
 int accounts_set_password(struct req *r, int64_t person, const char *hash,
 			  const char *keep_session);
 
+/* ---- people.c and invite.c: the secretariat's people desk ---- */
+
+/* People invited a press of "Invite them": each is a few rows (link,
+ * letter, audit record); the outbox's job sends the mail later. */
+#define PEOPLE_BULK_BATCH 200
+
+enum stmt_people {
+	P_COUNT,
+	P_LIST,
+	P_PERSON,
+	P_INVITATION,
+	P_PERSON_ROLE,
+	P_ADMINS_ACTIVE,
+	P_SET_ROLE,
+	P_INVITED,
+	P_NEVER_COUNT,
+	P_NEVER_LIST,
+	P_CLAIM,
+	P__MAX,
+};
+
+/* The desk's statements (people.c). */
+extern struct db_sql accounts_people_sql;
+/* 404: there is no such person. */
+void accounts_no_such_person(struct resp *w);
+/* The person page of id, with ?done=what when what is not NULL; in r's
+ * arena. */
+const char *accounts_person_href(struct req *r, int64_t id, const char *what);
+/* Loads person id for their page into *out (new reference): the row
+ * with words for role, state and language, their roles elsewhere and
+ * their pending invitation.  1, 0 when there is no such person, -1. */
+int accounts_person_model(struct req *r, int64_t id, json_t **out);
+/* Answers with the person page of id: status, an error message (NULL:
+ * none) and the notice of ?done=. */
+void accounts_person_page(struct req *r, struct resp *w, int64_t id, int status,
+			  const char *message);
+
 #endif

@@ -18,13 +18,11 @@
  * from when it was disabled, last signed in or set a password, and was
  * last invited (migration 0019).
  *
- * Each change is one transaction with its audit record and, where it
- * mails, its letter in the outbox, written in the person's language
- * (accounts_send_link_mail_for).  Mail to one person is limited per
- * target address (limits_person_mail).  The bulk invitation works in one
- * request on at most BULK_BATCH people a press: each is claimed by an
- * UPDATE that only matches someone never invited nor signed in, so two
- * presses at once, or twice, never mail anyone twice.
+ * The role change is one transaction with its audit record (the last
+ * active administrator keeps the role).  The mail sent from here -- an
+ * invitation again, a sign-in link, invitations in bulk -- is invite.c's
+ * (its own module, accounts_invite_module); this file has the desk's
+ * statements and the person's page they answer with.
  */
 #include "accounts_int.h"
 
@@ -44,9 +42,6 @@
 
 #define PAGE_SIZE 50
 #define MAX_PAGE 100000
-/* People invited a press of "Invite them": each is a few rows (link,
- * letter, audit record); the outbox's job sends the mail later. */
-#define BULK_BATCH 200
 /* Entries of a person's history shown on their page. */
 #define HISTORY_SIZE 30
 
@@ -72,21 +67,6 @@
 	"  OR (? = 'no' AND email_verified_at IS NULL))"                       \
 	" AND (CAST(? AS TEXT) IS NULL OR " PERSON_STATE " = ?)"
 #define PEOPLE_BINDS 11
-
-enum stmt_people {
-	P_COUNT,
-	P_LIST,
-	P_PERSON,
-	P_INVITATION,
-	P_PERSON_ROLE,
-	P_ADMINS_ACTIVE,
-	P_SET_ROLE,
-	P_INVITED,
-	P_NEVER_COUNT,
-	P_NEVER_LIST,
-	P_CLAIM,
-	P__MAX,
-};
 
 static const char *const people_sql_text[P__MAX] = {
 	[P_COUNT] = "SELECT COUNT(*) FROM people" PEOPLE_WHERE,
@@ -121,8 +101,8 @@ static const char *const people_sql_text[P__MAX] = {
 		    " AND password_hash IS NULL AND disabled_at IS NULL",
 };
 
-static struct db_sql people_sql = {"accounts_people", people_sql_text, P__MAX,
-				   0};
+struct db_sql accounts_people_sql = {"accounts_people", people_sql_text, P__MAX,
+				     0};
 
 static const char *const roles[] = {"member", "editor", "admin", NULL};
 static const char *const role_labels[] = {N_("Member"), N_("Editor"),
@@ -158,8 +138,8 @@ read_failed(struct resp *w)
 		     "read."));
 }
 
-static void
-no_such_person(struct resp *w)
+void
+accounts_no_such_person(struct resp *w)
 {
 	resp_error(w, 404, _("There is no such person."));
 }
@@ -235,8 +215,8 @@ add_words_and_roles(struct req *r, json_t *rows, int detail)
 
 /* The person page of id, with ?done=what when what is not NULL, in r's
  * arena. */
-static const char *
-person_href(struct req *r, int64_t id, const char *what)
+const char *
+accounts_person_href(struct req *r, int64_t id, const char *what)
 {
 	return what ? arena_printf(r->arena, "/admin/people/%lld?done=%s",
 				   (long long)id, what)
@@ -272,7 +252,7 @@ static const struct field people_fields[] = {
 	{.name = "sent",
 	 .type = FT_INT,
 	 .min = 0,
-	 .max = BULK_BATCH,
+	 .max = PEOPLE_BULK_BATCH,
 	 .label = N_("Invitations sent")},
 	{0},
 };
@@ -334,7 +314,8 @@ bind_people_filter(struct req *r, struct db_stmt *st)
 static int
 never_count(struct req *r, int64_t *n)
 {
-	struct db_stmt *st = db_stmt(r->db, &people_sql, P_NEVER_COUNT);
+	struct db_stmt *st =
+		db_stmt(r->db, &accounts_people_sql, P_NEVER_COUNT);
 
 	return st ? db_one_int(st, n) : -1;
 }
@@ -364,7 +345,7 @@ list_notice(struct req *r)
 static void
 people_page(struct req *r, struct resp *w)
 {
-	struct db_stmt *st = db_stmt(r->db, &people_sql, P_COUNT);
+	struct db_stmt *st = db_stmt(r->db, &accounts_people_sql, P_COUNT);
 	struct pager pg;
 	int64_t total, never, offset;
 	json_t *rows, *row, *model;
@@ -379,7 +360,7 @@ people_page(struct req *r, struct resp *w)
 	bind_people_filter(r, st);
 	if (db_one_int(st, &total) != 0 || never_count(r, &never) != 0)
 		return read_failed(w);
-	if ((st = db_stmt(r->db, &people_sql, P_LIST)) == NULL)
+	if ((st = db_stmt(r->db, &accounts_people_sql, P_LIST)) == NULL)
 		return read_failed(w);
 	bind_people_filter(r, st);
 	db_bind_int(st, PEOPLE_BINDS + 1, PAGE_SIZE);
@@ -431,14 +412,15 @@ people_page(struct req *r, struct resp *w)
 			   (unsigned long)never),
 			"n", num, NULL)));
 	snprintf(num, sizeof(num), "%d",
-		 never < BULK_BATCH ? (int)never : BULK_BATCH);
+		 never < PEOPLE_BULK_BATCH ? (int)never : PEOPLE_BULK_BATCH);
 	json_object_set_new(
 		model, "invite_button",
 		json_string(i18n_text(
 			r->arena,
 			_n("Invite {n} person", "Invite {n} people",
-			   (unsigned long)(never < BULK_BATCH ? never
-							      : BULK_BATCH)),
+			   (unsigned long)(never < PEOPLE_BULK_BATCH
+						   ? never
+						   : PEOPLE_BULK_BATCH)),
 			"n", num, NULL)));
 	if ((notice = list_notice(r)) != NULL)
 		json_object_set_new(model, "notice", json_string(notice));
@@ -528,10 +510,10 @@ time_text(struct req *r, int64_t t)
 /* Loads person id with words for role, state and language, their roles
  * elsewhere and their pending invitation into *out (new reference).
  * 1, 0 when there is no such person, -1 on error. */
-static int
-person_model(struct req *r, int64_t id, json_t **out)
+int
+accounts_person_model(struct req *r, int64_t id, json_t **out)
 {
-	struct db_stmt *st = db_stmt(r->db, &people_sql, P_PERSON);
+	struct db_stmt *st = db_stmt(r->db, &accounts_people_sql, P_PERSON);
 	json_t *rows, *p;
 	const struct i18n_lang *lang;
 	const char *code;
@@ -564,7 +546,7 @@ person_model(struct req *r, int64_t id, json_t **out)
 		p, "role_options",
 		options(roles, role_labels,
 			json_string_value(json_object_get(p, "role"))));
-	if ((st = db_stmt(r->db, &people_sql, P_INVITATION)) == NULL)
+	if ((st = db_stmt(r->db, &accounts_people_sql, P_INVITATION)) == NULL)
 		goto fail_p;
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, clock_now());
@@ -587,9 +569,9 @@ fail:
 
 /* The person page of id with status, an error message (NULL: none) and
  * the notice of ?done=. */
-static void
-person_page_answer(struct req *r, struct resp *w, int64_t id, int status,
-		   const char *message)
+void
+accounts_person_page(struct req *r, struct resp *w, int64_t id, int status,
+		     const char *message)
 {
 	static const char *const notices[] = {
 		N_("The role has been saved. The change is in the audit log."),
@@ -599,12 +581,12 @@ person_page_answer(struct req *r, struct resp *w, int64_t id, int status,
 	};
 	const char *done = value_or_null(r, "done");
 	json_t *p, *history;
-	int rc = person_model(r, id, &p);
+	int rc = accounts_person_model(r, id, &p);
 
 	if (rc < 0)
 		return read_failed(w);
 	if (rc == 0)
-		return no_such_person(w);
+		return accounts_no_such_person(w);
 	if ((history = person_history(r, id)) == NULL) {
 		json_decref(p);
 		return read_failed(w);
@@ -634,8 +616,8 @@ person_page(struct req *r, struct resp *w)
 	int64_t id = req_param_id(r);
 
 	if (id <= 0)
-		return no_such_person(w);
-	person_page_answer(r, w, id, 200, NULL);
+		return accounts_no_such_person(w);
+	accounts_person_page(r, w, id, 200, NULL);
 }
 
 /* ---- the role ---- */
@@ -671,10 +653,10 @@ person_role_set(struct req *r, struct resp *w)
 	int disabled, rc;
 
 	if (id <= 0)
-		return no_such_person(w);
+		return accounts_no_such_person(w);
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
-	if ((st = db_stmt(r->db, &people_sql, P_PERSON_ROLE)) == NULL)
+	if ((st = db_stmt(r->db, &accounts_people_sql, P_PERSON_ROLE)) == NULL)
 		return resp_fail(r, w, NULL);
 	db_bind_int(st, 1, id);
 	rc = db_step(st);
@@ -682,7 +664,7 @@ person_role_set(struct req *r, struct resp *w)
 		return resp_fail(r, w, NULL);
 	if (rc == DB_DONE) {
 		db_rollback(r->db);
-		return no_such_person(w);
+		return accounts_no_such_person(w);
 	}
 	old = arena_strdup(r->arena, db_col_text(st, 0));
 	email = arena_strdup(r->arena, db_col_text(st, 2));
@@ -694,7 +676,7 @@ person_role_set(struct req *r, struct resp *w)
 		goto done;
 	}
 	if (strcmp(old, "admin") == 0 && !disabled) {
-		st = db_stmt(r->db, &people_sql, P_ADMINS_ACTIVE);
+		st = db_stmt(r->db, &accounts_people_sql, P_ADMINS_ACTIVE);
 		if (st == NULL || db_one_int(st, &admins) != 0)
 			return resp_fail(r, w, NULL);
 		if (admins <= 1) {
@@ -708,7 +690,7 @@ person_role_set(struct req *r, struct resp *w)
 			return;
 		}
 	}
-	if ((st = db_stmt(r->db, &people_sql, P_SET_ROLE)) == NULL)
+	if ((st = db_stmt(r->db, &accounts_people_sql, P_SET_ROLE)) == NULL)
 		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, role);
 	db_bind_int(st, 2, id);
@@ -724,7 +706,7 @@ done:
 	if (id == r->person->id && strcmp(role, "admin") != 0) {
 		resp_redirect(w, "/account");
 	} else if (req_value(r, "back")->present) {
-		resp_redirect(w, person_href(r, id, "role"));
+		resp_redirect(w, accounts_person_href(r, id, "role"));
 	} else {
 		struct buf b = BUF_INIT;
 
@@ -734,189 +716,6 @@ done:
 		resp_redirect(w, buf_cstr(&b));
 		buf_free(&b);
 	}
-}
-
-/* ---- mail to one person ---- */
-
-/* The invitation's letter to (email, name) with a fresh one-time sign-in
- * link (which replaces any earlier one), in their language.  In the
- * caller's transaction.  0 or -1. */
-static int
-send_invitation(struct req *r, int64_t id, const char *email, const char *name)
-{
-	char token[AUTH_TOKEN_LEN + 1];
-
-	if (auth_link_create(r->db, id, "signin", NULL, INVITE_TTL, clock_now(),
-			     token) != 0)
-		return -1;
-	return accounts_send_link_mail_for(
-		r, email, name, N_("You are invited to sign in"),
-		N_("The secretariat invites you to your account on our site. "
-		   "Sign in with this link, then choose your password:"),
-		accounts_site_link(r, "/signin/link?token=", token),
-		N_("The link works once, for 7 days. Later, sign in with your "
-		   "e-mail address and password, or ask for a new password "
-		   "on the sign-in page."));
-}
-
-/*
- * The two actions on one person (POST /admin/people/:id/invitation and
- * /signin-link): in one transaction, the person read, the limit per
- * target address counted, the link made and mailed, the audit record
- * written.  404 for an unknown person, 409 for a disabled one, 429 (the
- * person's page with the sentence) when the address has had enough mail
- * this hour.  Then back to the person's page with its notice.
- */
-static void
-person_mail(struct req *r, struct resp *w, int invitation)
-{
-	int64_t id = req_param_id(r);
-	const char *message = NULL;
-	char token[AUTH_TOKEN_LEN + 1];
-	json_t *p;
-	const char *email, *name;
-	int rc;
-
-	if (id <= 0)
-		return no_such_person(w);
-	if (db_begin(r->db) != 0)
-		return resp_fail(r, w, NULL);
-	if ((rc = person_model(r, id, &p)) <= 0) {
-		db_rollback(r->db);
-		return rc < 0 ? read_failed(w) : no_such_person(w);
-	}
-	email = arena_strdup(r->arena,
-			     json_string_value(json_object_get(p, "email")));
-	name = arena_strdup(r->arena,
-			    json_string_value(json_object_get(p, "name")));
-	rc = strcmp(json_string_value(json_object_get(p, "state")),
-		    "disabled") == 0;
-	json_decref(p);
-	if (rc) {
-		db_rollback(r->db);
-		resp_error(w, 409,
-			   _("This account is disabled: it gets no mail from "
-			     "here."));
-		return;
-	}
-	rc = limits_check(r, w, &limits_person_mail, email, N_("messages"),
-			  &message);
-	if (rc < 0)
-		return resp_fail(r, w, NULL);
-	if (rc > 0) {
-		/* the count stays: commit it, then say so on the page */
-		if (db_commit(r->db) != 0)
-			return resp_fail(r, w, NULL);
-		return person_page_answer(r, w, id, 429, message);
-	}
-	if (invitation) {
-		struct db_stmt *st = db_stmt(r->db, &people_sql, P_INVITED);
-
-		if (st == NULL || send_invitation(r, id, email, name) != 0)
-			return resp_fail(r, w, NULL);
-		db_bind_int(st, 1, clock_now());
-		db_bind_int(st, 2, id);
-		rc = db_run(st);
-	} else {
-		rc = auth_link_create(r->db, id, "reset", NULL, SIGNIN_LINK_TTL,
-				      clock_now(), token);
-		if (rc == 0)
-			rc = accounts_send_link_mail_for(
-				r, email, name, N_("Your sign-in link"),
-				N_("The secretariat sends you this link to "
-				   "sign in to your account. Open it to "
-				   "choose a password; you are then signed "
-				   "in:"),
-				accounts_site_link(
-					r, "/reset/confirm?token=", token),
-				N_("The link works once, for 24 hours. Until "
-				   "you use it, your password stays as it "
-				   "is."));
-	}
-	if (rc != 0 ||
-	    audit_record_new(
-		    r->db, r->person->id,
-		    invitation ? "person.invite" : "person.signin.sent",
-		    "person", arena_printf(r->arena, "%lld", (long long)id),
-		    NULL, json_pack("{s:s}", "email", email), r->client) != 0 ||
-	    db_commit(r->db) != 0)
-		return resp_fail(r, w, NULL);
-	resp_redirect(w,
-		      person_href(r, id, invitation ? "invitation" : "link"));
-}
-
-static void
-person_invitation(struct req *r, struct resp *w)
-{
-	person_mail(r, w, 1);
-}
-
-static void
-person_signin_link(struct req *r, struct resp *w)
-{
-	person_mail(r, w, 0);
-}
-
-/* ---- invitations in bulk ---- */
-
-/*
- * POST /admin/invitations: one invitation to each of the first
- * BULK_BATCH people never invited nor signed in (imported ones, mostly),
- * in one transaction.  Each is claimed first (P_CLAIM matches only while
- * they are still "never"), so nobody is mailed twice, however often or
- * concurrently the button is pressed.  Back to the list of those left,
- * saying how many were sent.
- */
-static void
-people_invite_all(struct req *r, struct resp *w)
-{
-	struct db_stmt *st;
-	json_t *rows, *row;
-	int64_t sent = 0;
-	size_t i;
-
-	if (db_begin(r->db) != 0)
-		return resp_fail(r, w, NULL);
-	if ((st = db_stmt(r->db, &people_sql, P_NEVER_LIST)) == NULL)
-		return resp_fail(r, w, NULL);
-	db_bind_int(st, 1, BULK_BATCH);
-	if ((rows = db_all_json(st)) == NULL)
-		return resp_fail(r, w, NULL);
-	json_array_foreach(rows, i, row) {
-		int64_t id = json_integer_value(json_object_get(row, "id"));
-		const char *email =
-			json_string_value(json_object_get(row, "email"));
-
-		if ((st = db_stmt(r->db, &people_sql, P_CLAIM)) == NULL)
-			goto fail;
-		db_bind_int(st, 1, clock_now());
-		db_bind_int(st, 2, id);
-		if (db_run(st) != 0)
-			goto fail;
-		if (db_changes(r->db) != 1)
-			continue; /* invited or signed in meanwhile */
-		if (send_invitation(r, id, email,
-				    json_string_value(json_object_get(
-					    row, "name"))) != 0 ||
-		    audit_record_new(
-			    r->db, r->person->id, "person.invite", "person",
-			    arena_printf(r->arena, "%lld", (long long)id), NULL,
-			    json_pack("{s:s,s:b}", "email", email, "bulk", 1),
-			    r->client) != 0)
-			goto fail;
-		sent++;
-	}
-	json_decref(rows);
-	if (db_commit(r->db) != 0)
-		return resp_fail(r, w, NULL);
-	resp_redirect(w, arena_printf(r->arena,
-				      "/admin/people?state=never&done=invited"
-				      "&sent=%lld",
-				      (long long)sent));
-	return;
-fail:
-	json_decref(rows);
-	resp_fail(r, w, NULL);
 }
 
 /* ---- the module ---- */
@@ -950,13 +749,6 @@ static const struct route people_routes[] = {
 	 .flags = FORM,
 	 .summary = "People, searchable by name or e-mail, with their "
 		    "account, role and organisations"},
-	{.method = HTTP_POST,
-	 .pattern = "/admin/invitations",
-	 .who = A,
-	 .handler = people_invite_all,
-	 .flags = P,
-	 .summary = "Invites each person never invited nor signed in, once "
-		    "(up to 200 a press)"},
 	{.method = HTTP_GET,
 	 .pattern = "/admin/people/:id",
 	 .who = A,
@@ -972,19 +764,6 @@ static const struct route people_routes[] = {
 	 .handler = person_role_set,
 	 .flags = P,
 	 .summary = "Sets a person's role (never the last administrator's)"},
-	{.method = HTTP_POST,
-	 .pattern = "/admin/people/:id/invitation",
-	 .who = A,
-	 .handler = person_invitation,
-	 .flags = P,
-	 .summary = "Mails a person a new invitation (the old link stops "
-		    "working)"},
-	{.method = HTTP_POST,
-	 .pattern = "/admin/people/:id/signin-link",
-	 .who = A,
-	 .handler = person_signin_link,
-	 .flags = P,
-	 .summary = "Mails a person a link to choose a password and sign in"},
 };
 
 /* Its tile of the secretariat's overview (admin/menu.c): people who
@@ -1008,7 +787,7 @@ const struct module accounts_people_module = {
 	.name = "accounts",
 	.routes = people_routes,
 	.nroutes = ARRAY_LEN(people_routes),
-	.sql = &people_sql,
+	.sql = &accounts_people_sql,
 	.admin_menu = people_menu,
 	.nadmin_menu = ARRAY_LEN(people_menu),
 	.admin_tiles = people_tiles,
