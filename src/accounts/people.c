@@ -453,8 +453,23 @@ static const struct {
 	{"person.signin.sent", N_("Sign-in link sent")},
 };
 
+/* A person.role.set record's roles in words: "from Member to Editor" (in
+ * r's arena). */
+static const char *
+role_change(struct req *r, json_t *row)
+{
+	const char *from = json_string_value(
+		json_object_get(json_object_get(row, "before"), "role"));
+	const char *to = json_string_value(
+		json_object_get(json_object_get(row, "after"), "role"));
+
+	return i18n_text(r->arena, _("from {from} to {to}"), "from",
+			 label_of(roles, role_labels, from), "to",
+			 label_of(roles, role_labels, to), NULL);
+}
+
 /* The audit log's records about person id, newest first, with each
- * action in words (action_text), the time as text and whether the system
+ * action in words (action_text; a role's change also as a note), the time as text and whether the system
  * made it.  NULL on error. */
 static json_t *
 person_history(struct req *r, int64_t id)
@@ -482,6 +497,9 @@ person_history(struct req *r, int64_t id)
 			row, "action_text",
 			json_string(label ? label : _("Another change")));
 		json_object_set_new(row, "known", json_boolean(label != NULL));
+		if (action && strcmp(action, "person.role.set") == 0)
+			json_object_set_new(row, "note",
+					    json_string(role_change(r, row)));
 		json_object_set_new(
 			row, "system",
 			json_boolean(json_integer_value(json_object_get(

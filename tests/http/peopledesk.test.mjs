@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import {
-  Browser, PASSWORD, cli, formCsrf, linkIn, mainOf, outbox, outboxDrained, personId,
+  Browser, PASSWORD, cli, formCsrf, hiddenFields, linkIn, mainOf, outbox, outboxDrained, personId,
   personWithRole, sql, sqlValue, tokenOf, unescapeHtml,
 } from '../lib/accounts.mjs';
 
@@ -124,6 +124,18 @@ describe('a person\'s page', () => {
     assert.ok(mainOf(html).includes('href="/admin/organisations/penal-reform-watch"'));
     const eve = textOf(await admin.html(`/admin/people/${await personId(srv.dataDir, 'eve@example.fr')}`));
     assert.ok(eve.includes('Français'), eve);
+  });
+
+  test('the role set there comes back to the page, in its history in words', async () => {
+    const id = await personId(srv.dataDir, 'eve@example.fr');
+    const page = await admin.html(`/admin/people/${id}`);
+    const res = await admin.post(`/admin/people/${id}/role`,
+      { ...hiddenFields(page, `/admin/people/${id}/role`), role: 'editor' });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `/admin/people/${id}?done=role`);
+    const text = textOf(await admin.html(`/admin/people/${id}?done=role`));
+    assert.ok(text.includes('The role has been saved.') && text.includes('Role changed (from Member to Editor)'), text);
+    await admin.post(`/admin/people/${id}/role`, { ...hiddenFields(page, `/admin/people/${id}/role`), role: 'member' });
   });
 
   test('an unknown or malformed id is a 404', async () => {
