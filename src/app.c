@@ -30,6 +30,8 @@ const struct module *const app_modules[] = {
 	&accounts_profile_module,
 	&accounts_language_module,
 	&admin_module,
+	&accounts_people_module,
+	&accounts_invite_module,
 	&levels_module,
 	&tiers_module, /* the tiers' admin routes, after the levels' */
 	&pledges_module,
@@ -43,6 +45,7 @@ const struct module *const app_modules[] = {
 	&renew_module,
 	&import_module,
 	&desk_module,
+	&organisations_people_module,
 	&dashboard_module,
 	&states_module,
 	&updates_module,

@@ -34,6 +34,10 @@ extern const struct ratelimit_rule limits_reset_mail;
 extern const struct ratelimit_rule limits_address_mail;
 /* POST /updates/subscribe: sign-ups for updates (each mails a link). */
 extern const struct ratelimit_rule limits_updates;
+/* The secretariat's mail to one person from the people desk (an
+ * invitation again, a sign-in link): per target address, like the
+ * account links; per client generous, the secretariat being few. */
+extern const struct ratelimit_rule limits_person_mail;
 
 /* The client address every limit counts: today the peer address of the
  * connection.  The one place to switch to the address a trusted proxy

@@ -65,6 +65,8 @@ static const char *const accounts_sql_text[S_ACCOUNTS__MAX] = {
 			 " ON pf.focal_area_id = f.id AND pf.person_id = ?"
 			 " ORDER BY f.position",
 	[S_PERSON_SET_LANGUAGE] = "UPDATE people SET language = ? WHERE id = ?",
+	[S_PERSON_SIGNED_IN] = "UPDATE people SET last_signin_at = ?"
+			       " WHERE id = ?",
 };
 
 struct db_sql accounts_sql = {"accounts", accounts_sql_text, S_ACCOUNTS__MAX,
@@ -113,20 +115,19 @@ accounts_site_link(struct req *r, const char *path, const char *token)
 			    token ? token : "");
 }
 
-/* Puts a plain message with one link in the outbox, written in its
- * reader's language (see accounts_int.h).  0 or -1. */
-int
-accounts_send_link_mail(struct req *r, const char *to, const char *name,
-			const char *subject, const char *intro,
-			const char *link, const char *outro,
-			const char *address)
+/* Puts a plain message with one link in the outbox, in the language
+ * mail_language picks for to with fallback (accounts_int.h).  0 or -1. */
+static int
+send_link_mail(struct req *r, const char *fallback, const char *to,
+	       const char *name, const char *subject, const char *intro,
+	       const char *link, const char *outro, const char *address)
 {
 	struct buf text = BUF_INIT, html = BUF_INIT, hello = BUF_INIT,
 		   body = BUF_INIT;
 	struct mail m = {0};
 	int64_t id;
 
-	i18n_push(mail_language(r->db, r->arena, to, i18n_code()));
+	i18n_push(mail_language(r->db, r->arena, to, fallback));
 	i18n_format(&hello, _("Hello {name},"), "name", name, NULL);
 	i18n_format(&body, _(intro), "address", address ? address : "", NULL);
 	subject = _(subject);
@@ -162,16 +163,43 @@ accounts_send_link_mail(struct req *r, const char *to, const char *name,
 	return id < 0 ? -1 : 0;
 }
 
-/* Starts a session for person, replacing the current one, and redirects
- * to next (a local path) or /account. */
+int
+accounts_send_link_mail(struct req *r, const char *to, const char *name,
+			const char *subject, const char *intro,
+			const char *link, const char *outro,
+			const char *address)
+{
+	return send_link_mail(r, i18n_code(), to, name, subject, intro, link,
+			      outro, address);
+}
+
+int
+accounts_send_link_mail_for(struct req *r, const char *to, const char *name,
+			    const char *subject, const char *intro,
+			    const char *link, const char *outro)
+{
+	return send_link_mail(r, NULL, to, name, subject, intro, link, outro,
+			      NULL);
+}
+
+/* Starts a session for person, replacing the current one, notes when
+ * they signed in (the people desk shows it), and redirects to next (a
+ * local path) or /account. */
 int
 accounts_sign_in(struct req *r, struct resp *w, int64_t person,
 		 const char *next)
 {
 	char token[AUTH_TOKEN_LEN + 1];
 	const char *ua = req_header(r, "User-Agent");
+	struct db_stmt *st;
 
 	if (r->session_hash && auth_session_end(r->db, r->session_hash) != 0)
+		return -1;
+	if ((st = db_stmt(r->db, &accounts_sql, S_PERSON_SIGNED_IN)) == NULL)
+		return -1;
+	db_bind_int(st, 1, clock_now());
+	db_bind_int(st, 2, person);
+	if (db_run(st) != 0)
 		return -1;
 	if (auth_session_create(r->db, person, r->client, ua, clock_now(),
 				token) != 0)

@@ -30,6 +30,7 @@ enum stmt_accounts {
 	S_FOCAL_ADD,
 	S_FOCAL_LIST,
 	S_PERSON_SET_LANGUAGE,
+	S_PERSON_SIGNED_IN,
 	S_ACCOUNTS__MAX,
 };
 
@@ -38,6 +39,11 @@ enum stmt_accounts {
 #define VERIFY_TTL (24 * 3600)
 #define RESET_TTL 3600
 #define EMAIL_TTL (24 * 3600)
+/* An invitation (a one-time sign-in link, as organisations_invite sends)
+ * and the sign-in link the secretariat sends from the people desk (a
+ * password link, as /reset sends, that lives longer). */
+#define INVITE_TTL (7 * 24 * 3600)
+#define SIGNIN_LINK_TTL (24 * 3600)
 /* Failed sign-ins, per window: an account is locked for one client after
  * FAIL_PER_ACCOUNT failures from that client (never for the others), and
  * a client for every account after FAIL_PER_CLIENT.  An account that has
@@ -83,6 +89,12 @@ int accounts_send_link_mail(struct req *r, const char *to, const char *name,
 			    const char *subject, const char *intro,
 			    const char *link, const char *outro,
 			    const char *address);
+/* The same, for mail the secretariat sends someone (the people desk): in
+ * the language of the account at `to`, else the one it last wrote in,
+ * else the site's default -- never the secretariat's own. */
+int accounts_send_link_mail_for(struct req *r, const char *to, const char *name,
+				const char *subject, const char *intro,
+				const char *link, const char *outro);
 /* Starts a session for person, replacing the current one, and redirects
  * to next (a local path) or /account.  0 or -1. */
 int accounts_sign_in(struct req *r, struct resp *w, int64_t person,
@@ -128,5 +140,42 @@ void accounts_confirm_page(struct req *r, struct resp *w, const char *purpose,
  * (NULL: all), revokes all their API tokens, records it.  0 or -1. */
 int accounts_set_password(struct req *r, int64_t person, const char *hash,
 			  const char *keep_session);
+
+/* ---- people.c and invite.c: the secretariat's people desk ---- */
+
+/* People invited a press of "Invite them": each is a few rows (link,
+ * letter, audit record); the outbox's job sends the mail later. */
+#define PEOPLE_BULK_BATCH 200
+
+enum stmt_people {
+	P_COUNT,
+	P_LIST,
+	P_PERSON,
+	P_INVITATION,
+	P_PERSON_ROLE,
+	P_ADMINS_ACTIVE,
+	P_SET_ROLE,
+	P_INVITED,
+	P_NEVER_COUNT,
+	P_NEVER_LIST,
+	P_CLAIM,
+	P__MAX,
+};
+
+/* The desk's statements (people.c). */
+extern struct db_sql accounts_people_sql;
+/* 404: there is no such person. */
+void accounts_no_such_person(struct resp *w);
+/* The person page of id, with ?done=what when what is not NULL; in r's
+ * arena. */
+const char *accounts_person_href(struct req *r, int64_t id, const char *what);
+/* Loads person id for their page into *out (new reference): the row
+ * with words for role, state and language, their roles elsewhere and
+ * their pending invitation.  1, 0 when there is no such person, -1. */
+int accounts_person_model(struct req *r, int64_t id, json_t **out);
+/* Answers with the person page of id: status, an error message (NULL:
+ * none) and the notice of ?done=. */
+void accounts_person_page(struct req *r, struct resp *w, int64_t id, int status,
+			  const char *message);
 
 #endif

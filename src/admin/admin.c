@@ -1,7 +1,9 @@
 /*
  * admin.c -- the secretariat's side of the platform: a dashboard of what
- * needs attention, the people with their roles, the mail outbox, the audit
- * log and the messages sent with the contact form.
+ * needs attention, the mail outbox, the audit log and the messages sent
+ * with the contact form.  The people desk is the accounts module's
+ * (accounts/people.c): it shows what other modules say of people, which
+ * this folder may not name.
  *
  * Its pages show the one secretariat menu and the overview its tiles of
  * work waiting (menu.c).
@@ -9,16 +11,12 @@
  * Every route is ACCESS_ADMIN and personal (no-store).  Lists read their
  * filters from declared, validated query fields (bad input is the core's
  * 422) and show PAGE_SIZE rows a page with a fixed number of statements:
- * the people list counts, then reads one page; the other lists read one
- * row more than a page to know whether a next page exists.  Filters reach
- * SQL only as bound values; a condition is switched off by binding NULL,
- * as in core/audit.c.
+ * each reads one row more than a page to know whether a next page exists.
+ * Filters reach SQL only as bound values; a condition is switched off by
+ * binding NULL, as in core/audit.c.
  *
- * The two changes made here -- a person's role, a contact message marked
- * handled -- are each one transaction that also writes its audit record.
- * The last active administrator cannot lose the role: the check and the
- * update sit in one write transaction (BEGIN IMMEDIATE), so two
- * administrators demoting each other at once cannot both succeed.
+ * The one change made here -- a contact message marked handled -- is one
+ * transaction that also writes its audit record.
  */
 #include "admin.h"
 
@@ -45,30 +43,12 @@
 
 enum stmt_admin {
 	S_DASHBOARD,
-	S_PEOPLE_COUNT,
-	S_PEOPLE_LIST,
-	S_PERSON_ROLE,
-	S_ADMINS_ACTIVE,
-	S_PERSON_SET_ROLE,
 	S_MESSAGES_LIST,
 	S_MESSAGE_HANDLED_AT,
 	S_MESSAGE_SET_HANDLED,
 	S_MESSAGE_DOCUMENT,
 	S_ADMIN__MAX,
 };
-
-/* The people filter: name or e-mail prefix (q, then the LIKE patterns
- * "q%", "% q%" for a later word of the name, "q%" for the address), role,
- * verified ("yes"/"no").  Nine placeholders. */
-#define PEOPLE_WHERE                                                        \
-	" WHERE (CAST(? AS TEXT) IS NULL OR lower(name) LIKE ? ESCAPE '\\'" \
-	"  OR lower(name) LIKE ? ESCAPE '\\'"                               \
-	"  OR lower(email) LIKE ? ESCAPE '\\')"                             \
-	" AND (CAST(? AS TEXT) IS NULL OR role = ?)"                        \
-	" AND (CAST(? AS TEXT) IS NULL"                                     \
-	"  OR (? = 'yes' AND email_verified_at IS NOT NULL)"                \
-	"  OR (? = 'no' AND email_verified_at IS NULL))"
-#define PEOPLE_BINDS 9
 
 static const char *const admin_sql_text[S_ADMIN__MAX] = {
 	[S_DASHBOARD] =
@@ -89,17 +69,6 @@ static const char *const admin_sql_text[S_ADMIN__MAX] = {
 		"  AS outbox_sent,"
 		" (SELECT COUNT(*) FROM contact_messages"
 		"  WHERE handled_at IS NULL) AS messages_open",
-	[S_PEOPLE_COUNT] = "SELECT COUNT(*) FROM people" PEOPLE_WHERE,
-	[S_PEOPLE_LIST] =
-		"SELECT id, name, email, role,"
-		" email_verified_at IS NOT NULL AS verified, created_at,"
-		" disabled_at IS NOT NULL AS disabled FROM people" PEOPLE_WHERE
-		" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-	[S_PERSON_ROLE] = "SELECT role, name, email, disabled_at IS NOT NULL"
-			  " FROM people WHERE id = ?",
-	[S_ADMINS_ACTIVE] = "SELECT COUNT(*) FROM people"
-			    " WHERE role = 'admin' AND disabled_at IS NULL",
-	[S_PERSON_SET_ROLE] = "UPDATE people SET role = ? WHERE id = ?",
 	/* binds: "open" (only messages not handled) or NULL (all), limit,
 	 * offset */
 	[S_MESSAGES_LIST] =
@@ -119,15 +88,8 @@ static const char *const admin_sql_text[S_ADMIN__MAX] = {
 
 static struct db_sql admin_sql = {"admin", admin_sql_text, S_ADMIN__MAX, 0};
 
-static const char *const roles[] = {"member", "editor", "admin", NULL};
-static const char *const role_labels[] = {N_("Member"), N_("Editor"),
-					  N_("Administrator")};
-static const char *const yes_no[] = {"yes", "no", NULL};
-static const char *const yes_no_labels[] = {N_("Confirmed"),
-					    N_("Not confirmed")};
 static const char *const shows[] = {"open", "all", NULL};
 /* what a list page says after a change sent the browser back to it */
-static const char *const done_role[] = {"role", NULL};
 static const char *const done_handled[] = {"handled", NULL};
 
 /* ---- shared pieces ---- */
@@ -171,26 +133,6 @@ value_or_null(const struct req *r, const char *name)
 	const struct value *v = req_value(r, name);
 
 	return v->present ? v->str : NULL;
-}
-
-/* Options for a <select>: [{value, label, selected}] from the
- * NULL-terminated values and their labels (msgids, shown in the current
- * language); current may be NULL. */
-static json_t *
-options(const char *const *values, const char *const *labels,
-	const char *current)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; values[i]; i++) {
-		int selected = current && strcmp(current, values[i]) == 0;
-
-		json_array_append_new(a, json_pack("{s:s,s:s,s:b}", "value",
-						   values[i], "label",
-						   _(labels[i]), "selected",
-						   selected));
-	}
-	return a;
 }
 
 /* A page of the secretariat: personal, with the secretariat's menu (for
@@ -277,225 +219,6 @@ dashboard(struct req *r, struct resp *w)
 		   json_pack("{s:o,s:o,s:b}", "counts", counts, "waiting",
 			     waiting, "secretariat_unreachable",
 			     !mail_secretariat_reachable()));
-}
-
-/* ---- people and roles ---- */
-
-static const struct field people_fields[] = {
-	{.name = "q", .type = FT_TEXT, .maxlen = 254,
-	 .label = N_("Name or e-mail begins with")},
-	{.name = "role", .type = FT_CHOICE, .choices = roles,
-	 .label = N_("Role")},
-	{.name = "verified", .type = FT_CHOICE, .choices = yes_no,
-	 .label = N_("Address confirmed")},
-	{.name = "page", .type = FT_INT, .min = 1, .max = MAX_PAGE,
-	 .label = N_("Page")},
-	{.name = "done", .type = FT_CHOICE, .choices = done_role},
-	{0},
-};
-
-/* s[0..) lower-cased (ASCII, as SQL's lower() does everywhere) with the
- * LIKE wildcards and the escape character escaped by '\', between
- * prefix and "%".  In r's arena. */
-static const char *
-like_prefix(struct req *r, const char *prefix, const char *s)
-{
-	struct buf b = BUF_INIT;
-	const char *out;
-
-	buf_puts(&b, prefix);
-	for (; *s; s++) {
-		char c = *s;
-
-		if (c == '%' || c == '_' || c == '\\')
-			buf_putc(&b, '\\');
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		buf_putc(&b, c);
-	}
-	buf_putc(&b, '%');
-	out = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return out;
-}
-
-/* Binds the people filter of r to placeholders 1..PEOPLE_BINDS. */
-static void
-bind_people_filter(struct req *r, struct db_stmt *st)
-{
-	const struct value *q = req_value(r, "q");
-	const struct value *role = req_value(r, "role");
-	const struct value *verified = req_value(r, "verified");
-
-	if (q->present) {
-		const char *start = like_prefix(r, "", q->str);
-
-		db_bind_text(st, 1, q->str);
-		db_bind_text(st, 2, start);
-		db_bind_text(st, 3, like_prefix(r, "% ", q->str));
-		db_bind_text(st, 4, start);
-	}
-	for (int i = 5; i <= 6; i++)
-		db_bind_text(st, i, role->present ? role->str : NULL);
-	for (int i = 7; i <= 9; i++)
-		db_bind_text(st, i, verified->present ? verified->str : NULL);
-}
-
-static void
-people_page(struct req *r, struct resp *w)
-{
-	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_PEOPLE_COUNT);
-	int64_t total, offset = page_offset(r);
-	json_t *rows, *row, *model;
-	struct buf total_text = BUF_INIT;
-	char num[24];
-	int has_next;
-	size_t i;
-
-	if (st == NULL)
-		return read_failed(w);
-	bind_people_filter(r, st);
-	if (db_step(st) != DB_ROW)
-		return read_failed(w);
-	total = db_col_int(st, 0);
-	db_reset(st);
-
-	if ((st = db_stmt(r->db, &admin_sql, S_PEOPLE_LIST)) == NULL)
-		return read_failed(w);
-	bind_people_filter(r, st);
-	db_bind_int(st, PEOPLE_BINDS + 1, PAGE_SIZE);
-	db_bind_int(st, PEOPLE_BINDS + 2, offset);
-	if ((rows = db_all_json(st)) == NULL)
-		return read_failed(w);
-	render_add_times(rows, "created_at");
-	json_array_foreach (rows, i, row) {
-		const char *current = json_string_value(json_object_get(row,
-									"role"));
-
-		json_object_set_new(row, "roles",
-				    options(roles, role_labels, current));
-	}
-
-	has_next = offset + (int64_t)json_array_size(rows) < total;
-	snprintf(num, sizeof(num), "%lld", (long long)total);
-	i18n_format(&total_text,
-		    _n("{n} person matches.", "{n} people match.",
-		       (unsigned long)total),
-		    "n", num, NULL);
-	model = json_pack(
-		"{s:o,s:I,s:s,s:o,s:o,s:o,s:o}", "people", rows, "total",
-		(json_int_t)total, "total_text", buf_cstr(&total_text),
-		"filter", pager_filters(r, keep_out), "role_options",
-		options(roles, role_labels, value_or_null(r, "role")),
-		"verified_options",
-		options(yes_no, yes_no_labels, value_or_null(r, "verified")),
-		"pager", pager(r, "/admin/people", has_next));
-	buf_free(&total_text);
-	if (req_value(r, "done")->present)
-		json_object_set_new(
-			model, "notice",
-			json_string(_("The role has been saved. The change is "
-				      "in the audit log.")));
-	admin_page(r, w, "admin/templates/people.html", _("People"),
-		   "/admin/people", model);
-}
-
-static const struct field role_fields[] = {
-	{.name = "role", .type = FT_CHOICE, .flags = FIELD_REQUIRED,
-	 .choices = roles, .label = N_("Role")},
-	{0},
-};
-
-/*
- * POST /admin/people/:id/role: sets the role in one transaction with its
- * audit record.  404 for an unknown person; 409 when the change would
- * leave no active administrator (only an administrator demoting themself
- * can meet that, since whoever asks is one).  An administrator who gives
- * up the role goes to their account page, as /admin is closed to them.
- */
-static void
-person_role_set(struct req *r, struct resp *w)
-{
-	int64_t id = req_param_id(r), admins;
-	const char *role = req_value(r, "role")->str;
-	const char *old, *email;
-	struct db_stmt *st;
-	json_t *before, *after;
-	int disabled, rc;
-
-	if (id <= 0) {
-		resp_error(w, 404, _("There is no such person."));
-		return;
-	}
-	if (db_begin(r->db) != 0)
-		return resp_fail(r, w, NULL);
-	if ((st = db_stmt(r->db, &admin_sql, S_PERSON_ROLE)) == NULL)
-		return resp_fail(r, w, NULL);
-	db_bind_int(st, 1, id);
-	rc = db_step(st);
-	if (rc == DB_ERROR)
-		return resp_fail(r, w, NULL);
-	if (rc == DB_DONE) {
-		db_rollback(r->db);
-		resp_error(w, 404, _("There is no such person."));
-		return;
-	}
-	old = arena_strdup(r->arena, db_col_text(st, 0));
-	email = arena_strdup(r->arena, db_col_text(st, 2));
-	disabled = db_col_int(st, 3) != 0;
-	db_reset(st);
-
-	if (strcmp(old, role) == 0) { /* nothing to change, nothing to log */
-		db_rollback(r->db);
-		goto done;
-	}
-	if (strcmp(old, "admin") == 0 && !disabled) {
-		st = db_stmt(r->db, &admin_sql, S_ADMINS_ACTIVE);
-		if (st == NULL || db_step(st) != DB_ROW)
-			return resp_fail(r, w, NULL);
-		admins = db_col_int(st, 0);
-		db_reset(st);
-		if (admins <= 1) {
-			db_rollback(r->db);
-			resp_error(w, 409,
-				   _("This is the last administrator, so the "
-				     "role cannot be taken away: the "
-				     "secretariat would have no one left to "
-				     "manage the site. Make someone else an "
-				     "administrator first."));
-			return;
-		}
-	}
-	if ((st = db_stmt(r->db, &admin_sql, S_PERSON_SET_ROLE)) == NULL)
-		return resp_fail(r, w, NULL);
-	db_bind_text(st, 1, role);
-	db_bind_int(st, 2, id);
-	if (db_run(st) != 0)
-		return resp_fail(r, w, NULL);
-	before = json_pack("{s:s}", "role", old);
-	after = json_pack("{s:s}", "role", role);
-	rc = audit_record(r->db, r->person->id, "person.role.set", "person",
-			  arena_printf(r->arena, "%lld", (long long)id), before,
-			  after, r->client);
-	json_decref(before);
-	json_decref(after);
-	if (rc != 0 || db_commit(r->db) != 0)
-		return resp_fail(r, w, NULL);
-done:
-	if (id == r->person->id && strcmp(role, "admin") != 0) {
-		resp_redirect(w, "/account");
-		return;
-	}
-	{
-		/* back to the list, showing this person */
-		struct buf b = BUF_INIT;
-
-		buf_puts(&b, "/admin/people?q=");
-		esc_url_component(&b, email, strlen(email));
-		buf_puts(&b, "&done=role");
-		resp_redirect(w, buf_cstr(&b));
-		buf_free(&b);
-	}
 }
 
 /* ---- the outbox ---- */
@@ -849,12 +572,6 @@ static const struct route admin_routes[] = {
 	{.method = HTTP_GET, .pattern = "/admin", .who = A,
 	 .handler = dashboard, .flags = P,
 	 .summary = "The secretariat's overview: people, outbox, messages"},
-	{.method = HTTP_GET, .pattern = "/admin/people", .who = A,
-	 .fields = people_fields, .handler = people_page, .flags = FORM,
-	 .summary = "People, searchable by name or e-mail, with their roles"},
-	{.method = HTTP_POST, .pattern = "/admin/people/:id/role", .who = A,
-	 .fields = role_fields, .handler = person_role_set, .flags = P,
-	 .summary = "Sets a person's role (never the last administrator's)"},
 	{.method = HTTP_GET, .pattern = "/admin/outbox", .who = A,
 	 .fields = page_fields, .handler = outbox_page, .flags = P,
 	 .summary = "The mail outbox: what was sent, queued or failed"},
@@ -876,7 +593,6 @@ static const struct route admin_routes[] = {
 
 static const struct menu_entry admin_menu[] = {
 	{"/admin", N_("Overview"), 0},
-	{"/admin/people", N_("People"), 80},
 	{"/admin/messages", N_("Contact messages"), 90},
 	{"/admin/outbox", N_("Outbox"), 100},
 	{"/admin/audit", N_("Audit log"), 110},

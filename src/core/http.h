@@ -173,6 +173,16 @@ struct module {
 	 * from the module (the accounts module creates the first
 	 * administrator).  0, or -1 (it said why) and init fails. */
 	int (*created)(const struct config *c, struct db *db);
+	/* What it knows of people, for the secretariat's people desk (the
+	 * accounts module shows it): given people, an array of objects
+	 * each with its "id", appends to each one's "roles" array (made by
+	 * the caller) what that person is here beyond the account, as
+	 * {label, href} -- label a sentence in the current language
+	 * ("Main contact of Example Org"), href a secretariat page or NULL
+	 * -- and, when detail is set (one person's page), also what waits
+	 * for them ("Invited to represent ...").  One query for the whole
+	 * array; 0, or -1 when it could not be read (logged). */
+	int (*people_roles)(struct req *r, json_t *people, int detail);
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

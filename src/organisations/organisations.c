@@ -31,6 +31,7 @@
 
 enum stmt_organisations {
 	O_PERSON_INSERT,
+	O_PERSON_INVITED,
 	O__MAX,
 };
 
@@ -38,6 +39,7 @@ static const char *const organisations_sql_text[O__MAX] = {
 	[O_PERSON_INSERT] = "INSERT INTO people (email, name, role, country,"
 			    " created_at) VALUES (?, ?, 'member', ?, ?)"
 			    " RETURNING id",
+	[O_PERSON_INVITED] = "UPDATE people SET invited_at = ? WHERE id = ?",
 };
 
 struct db_sql organisations_sql = {"organisations", organisations_sql_text,
@@ -257,9 +259,15 @@ organisations_invite(struct req *r, int64_t person, const char *email,
 		     const char *name, const char *subject, const char *intro)
 {
 	char token[AUTH_TOKEN_LEN + 1];
+	struct db_stmt *st;
 
 	if (auth_link_create(r->db, person, "signin", NULL, INVITE_TTL,
-			     clock_now(), token) != 0)
+			     clock_now(), token) != 0 ||
+	    (st = db_stmt(r->db, &organisations_sql, O_PERSON_INVITED)) == NULL)
+		return -1;
+	db_bind_int(st, 1, clock_now());
+	db_bind_int(st, 2, person);
+	if (db_run(st) != 0)
 		return -1;
 	return mail_letter(
 		r->db, email, name, subject,

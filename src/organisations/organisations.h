@@ -27,6 +27,9 @@ extern const struct module manage_module;
 extern const struct module representatives_module;
 extern const struct module import_module;
 extern const struct module desk_module;
+/* What it says of people on the secretariat's people desk
+ * (people_roles.c). */
+extern const struct module organisations_people_module;
 
 /* The statements of organisations.c (registered by the directory). */
 extern struct db_sql organisations_sql;
@@ -67,8 +70,10 @@ int organisations_person_for(struct req *r, const char *email, const char *name,
 
 /*
  * Mails person (email, name) a one-time sign-in link valid for 7 days:
- * intro, one or more sentences, then the link and how to sign in later.
- * In the caller's transaction.  The instructions are in the current
+ * intro, one or more sentences, then the link and how to sign in later,
+ * and records when they were invited (people.invited_at: the people
+ * desk's "invite imported people" skips them).  In the caller's
+ * transaction.  The instructions are in the current
  * language: the caller composes subject and intro and calls this between
  * i18n_push(mail_language(...)) and i18n_pop().  0 or -1 (logged).
  */

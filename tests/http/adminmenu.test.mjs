@@ -139,6 +139,9 @@ test('the overview shows the work waiting, one tile per module that declares one
     .map((m) => [m[1].replace(/&amp;/g, '&'), m[2], Number(m[3])]);
   const res = await admin.get('/admin/membership', { accept: 'application/json' });
   const { counts } = await res.json();
+  // the people desk's tile (accounts): people never invited nor signed in
+  const never = Number((await sql(srv.dataDir, `SELECT count(*) FROM people WHERE disabled_at IS NULL
+    AND invited_at IS NULL AND last_signin_at IS NULL AND password_hash IS NULL`))[0][0]);
   assert.deepEqual(tiles, [
     ['/admin/applications', 'Applications waiting for a decision', counts.applications_waiting],
     ['/admin/applications?status=more-info', 'Questions waiting for the applicant&#39;s answer', 1],
@@ -147,8 +150,9 @@ test('the overview shows the work waiting, one tile per module that declares one
     ['/admin/pledges?status=new', 'New pledges to confirm', counts.pledges_new],
     ['/admin/pledges?status=confirmed', 'Pledges confirmed, payment not received yet', 1],
     ['/admin/messages?show=open', 'Contact messages not handled', 1],
+    ['/admin/people?state=never', 'People never invited nor signed in', never],
   ]);
-  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 0, 1, 2, 1, 1]);
+  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 0, 1, 2, 1, 1, never]);
   for (const [href] of tiles) {
     const r = await admin.get(href);
     await r.arrayBuffer();
