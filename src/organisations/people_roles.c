@@ -4,7 +4,7 @@
  * /admin/people/:id): the organisations a person represents, as main
  * contact or not, with their UN post, and -- on a person's page -- the
  * invitations to represent one that wait for their answer.  Each links to
- * the secretariat's page of the organisation, /admin/organisations/SLUG.
+ * the secretariat's page of the organisation, /admin/organisations/ID.
  *
  * The desk does not know organisations: it hands its rows to every
  * module's people_roles hook (core/http.h), and this module answers with
@@ -17,7 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/escape.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/render.h"
@@ -37,12 +36,12 @@ enum stmt_people_roles {
 };
 
 static const char *const people_roles_sql_text[R__MAX] = {
-	[R_REPRESENTS] = "SELECT r.person_id, o.slug, o.name, r.main_contact,"
+	[R_REPRESENTS] = "SELECT r.person_id, o.id, o.name, r.main_contact,"
 			 " r.un_post, r.un_rank FROM representatives r"
 			 " JOIN organisations o ON o.id = r.organisation_id"
 			 " WHERE r.person_id IN (" IDS_50 ")"
 			 " ORDER BY r.person_id, r.main_contact DESC, o.name",
-	[R_INVITED] = "SELECT i.person_id, o.slug, o.name, i.expires_at"
+	[R_INVITED] = "SELECT i.person_id, o.id, o.name, i.expires_at"
 		      " FROM representative_invitations i"
 		      " JOIN organisations o ON o.id = i.organisation_id"
 		      " WHERE i.person_id IN (" IDS_50 ")"
@@ -52,18 +51,12 @@ static const char *const people_roles_sql_text[R__MAX] = {
 static struct db_sql people_roles_sql = {"organisations_people",
 					 people_roles_sql_text, R__MAX, 0};
 
-/* The secretariat's page of the organisation slug, in r's arena. */
+/* The secretariat's page of the organisation id, in r's arena. */
 static const char *
-org_href(struct req *r, const char *slug)
+org_href(struct req *r, int64_t id)
 {
-	struct buf b = BUF_INIT;
-	const char *out;
-
-	buf_puts(&b, "/admin/organisations/");
-	esc_url_component(&b, slug, strlen(slug));
-	out = arena_strdup(r->arena, buf_cstr(&b));
-	buf_free(&b);
-	return out;
+	return arena_printf(r->arena, "/admin/organisations/%lld",
+			    (long long)id);
 }
 
 /* The row of people[from..to) whose id is id, or NULL. */
@@ -140,7 +133,7 @@ each_represents(struct req *r, json_t *row, struct db_stmt *st)
 			   db_col_int(st, 3) ? _("Main contact of {org}")
 					     : _("Representative of {org}"),
 			   "org", name, NULL),
-		 org_href(r, db_col_text(st, 1) ? db_col_text(st, 1) : ""),
+		 org_href(r, db_col_int(st, 1)),
 		 note ? arena_strdup(r->arena, note) : NULL);
 	json_decref(rep);
 }
@@ -158,7 +151,7 @@ each_invited(struct req *r, json_t *row, struct db_stmt *st)
 	add_role(row,
 		 i18n_text(r->arena, _("Invited to represent {org}"), "org",
 			   db_col_text(st, 2) ? db_col_text(st, 2) : "", NULL),
-		 org_href(r, db_col_text(st, 1) ? db_col_text(st, 1) : ""),
+		 org_href(r, db_col_int(st, 1)),
 		 i18n_text(r->arena, _("The invitation waits until {date}."),
 			   "date", when, NULL));
 }

@@ -3,7 +3,7 @@
 //
 // What is proved: the list shows each person's organisations and roles in
 // words (main contact / representative of which organisation, linked to
-// /admin/organisations/SLUG; the account's role and state); a person's page
+// /admin/organisations/ID; the account's role and state); a person's page
 // shows name, e-mail, account state, language, roles, organisations,
 // invitation and history; an invitation sent again makes a new link and the
 // old one stops working; a sign-in link arrives in the outbox and signs in;
@@ -83,8 +83,9 @@ describe('the list', () => {
   test('shows each person\'s organisations and roles in words, linked', async () => {
     const html = await admin.html('/admin/people?q=ana');
     const main = mainOf(html);
-    assert.match(main, /<a href="\/admin\/organisations\/penal-reform-watch">Main contact of Penal Reform Watch<\/a> \(Vienna, main representative\)/);
-    assert.match(main, /<a href="\/admin\/organisations\/justice-now">Representative of Justice Now<\/a>/);
+    const idOf = async (slug) => (await sql(srv.dataDir, `SELECT id FROM organisations WHERE slug = '${slug}'`))[0][0];
+    assert.match(main, new RegExp(`<a href="/admin/organisations/${await idOf('penal-reform-watch')}">Main contact of Penal Reform Watch</a> \\(Vienna, main representative\\)`));
+    assert.match(main, new RegExp(`<a href="/admin/organisations/${await idOf('justice-now')}">Representative of Justice Now</a>`));
     const text = textOf(html);
     assert.ok(text.includes('Never invited nor signed in'), text);
     assert.ok(text.includes('Member'), text);
@@ -121,7 +122,11 @@ describe('a person\'s page', () => {
       'Account created', 'by the system', 'Send an invitation', 'Send a sign-in link']) {
       assert.ok(text.includes(s), `no "${s}" in ${text}`);
     }
-    assert.ok(mainOf(html).includes('href="/admin/organisations/penal-reform-watch"'));
+    const orgId = (await sql(srv.dataDir, "SELECT id FROM organisations WHERE slug = 'penal-reform-watch'"))[0][0];
+    assert.ok(mainOf(html).includes(`href="/admin/organisations/${orgId}"`));
+    const org = await admin.get(`/admin/organisations/${orgId}`);
+    assert.equal(org.status, 200, 'the link leads to the organisation desk');
+    await org.arrayBuffer();
     const eve = textOf(await admin.html(`/admin/people/${await personId(srv.dataDir, 'eve@example.fr')}`));
     assert.ok(eve.includes('Français'), eve);
   });
