@@ -120,7 +120,7 @@ static const char *const admin_sql_text[S_ADMIN__MAX] = {
 static struct db_sql admin_sql = {"admin", admin_sql_text, S_ADMIN__MAX, 0};
 
 static const char *const roles[] = {"member", "editor", "admin", NULL};
-static const char *const role_labels[] = {N_("Member"), N_("Editor"),
+static const char *const role_labels[] = {N_("Standard account"), N_("Editor"),
 					  N_("Administrator")};
 static const char *const yes_no[] = {"yes", "no", NULL};
 static const char *const yes_no_labels[] = {N_("Confirmed"),
