@@ -659,7 +659,10 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 			i18n_text(r->arena,
 				  _("This application has been decided "
 				    "already ({status}); nothing was changed."),
-				  "status", membership_str(app, "status"),
+				  "status",
+				  membership_label_of(
+					  statuses, status_labels,
+					  membership_str(app, "status")),
 				  NULL));
 		json_decref(app);
 		db_rollback(r->db);

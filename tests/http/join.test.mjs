@@ -273,7 +273,10 @@ describe('an organisation from the form to its first sign-in', () => {
     // the layout's sign-out form carries the token: the page has no decision forms now
     const csrf = hiddenFields(await admin.browser.html(`/admin/applications/${id}`)).csrf;
     const res = await admin.browser.post(`/admin/applications/${id}/approve`, { csrf });
-    assert.equal(res.status, 409, await res.text());
+    const text = await res.text();
+    assert.equal(res.status, 409, text);
+    // the decision in words, not the stored status
+    assert.match(text, /decided already \(Approved\)/);
     assert.equal(await sqlValue(srv.dataDir,
       "SELECT count(*) FROM organisations WHERE name = 'Société pour la Justice'"), '1');
   });
