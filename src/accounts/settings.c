@@ -49,8 +49,10 @@ account_model(struct req *r)
 	else if (req_value(r, "welcome")->present)
 		notice = _("Welcome! Your address is confirmed and you are "
 			   "signed in.");
-	return json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", r->person->name,
+	/* role: the code, for API clients; role_label: for people */
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:s?}", "name", r->person->name,
 			 "email", r->person->email, "role",
+			 auth_role_name(r->person->role), "role_label",
 			 auth_role_label(r->person->role), "has_password",
 			 current_hash(r) != NULL, "notice", notice);
 }

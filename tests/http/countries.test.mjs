@@ -186,6 +186,10 @@ describe('values shown as words', () => {
     assert.match(mainOf(await admin.browser.html('/account')), /<dd>Administrator<\/dd>/);
     const frHtml = mainOf(await (await p.browser.get('/account', fr)).text());
     assert.doesNotMatch(frHtml, /Standard account/);
+    // the API keeps the code, in every language
+    const api = await (await p.browser.get('/api/v1/account', fr)).json();
+    assert.equal(api.role, 'member');
+    assert.equal(api.role_label, 'Compte standard');
   });
 
   test('a representative who is not the main contact is told who is, not to join', async () => {
