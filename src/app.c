@@ -12,10 +12,12 @@
 #include "core/jobs.h"
 #include "core/static.h"
 #include "core/util.h"
+#include "focal/focal.h"
 #include "membership/membership.h"
 #include "organisations/organisations.h"
 #include "site/site.h"
 #include "sponsorship/sponsorship.h"
+#include "updates/updates.h"
 
 const struct module *const app_modules[] = {
 	&core_module,
@@ -42,6 +44,9 @@ const struct module *const app_modules[] = {
 	&import_module,
 	&dashboard_module,
 	&states_module,
+	&updates_module,
+	&updates_admin_module,
+	&focal_module, /* above organisations: the viewer's rights */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 

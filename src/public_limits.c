@@ -22,6 +22,7 @@ const struct ratelimit_rule limits_join_answer = {"join-answer", 20, 5, HOUR};
 const struct ratelimit_rule limits_signup_mail = {"signup", 10, 3, HOUR};
 const struct ratelimit_rule limits_reset_mail = {"reset", 10, 3, HOUR};
 const struct ratelimit_rule limits_address_mail = {"email", 10, 3, HOUR};
+const struct ratelimit_rule limits_updates = {"updates", 10, 3, HOUR};
 
 const char *
 limits_client(const struct req *r)

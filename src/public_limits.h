@@ -32,6 +32,8 @@ extern const struct ratelimit_rule limits_join_answer;
 extern const struct ratelimit_rule limits_signup_mail;
 extern const struct ratelimit_rule limits_reset_mail;
 extern const struct ratelimit_rule limits_address_mail;
+/* POST /updates/subscribe: sign-ups for updates (each mails a link). */
+extern const struct ratelimit_rule limits_updates;
 
 /* The client address every limit counts: today the peer address of the
  * connection.  The one place to switch to the address a trusted proxy

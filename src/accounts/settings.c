@@ -54,7 +54,7 @@ account_model(struct req *r)
 			 "email", r->person->email, "role",
 			 auth_role_name(r->person->role), "role_label",
 			 auth_role_label(r->person->role), "has_password",
-			 current_hash(r) != NULL, "notice", notice);
+			 r->person->has_password, "notice", notice);
 }
 
 static const struct field account_fields[] = {

@@ -52,7 +52,8 @@ enum stmt_auth {
 };
 
 #define PERSON_COLS                                                            \
-	"id, name, email, role, email_verified_at IS NOT NULL, language"
+	"id, name, email, role, email_verified_at IS NOT NULL, language,"    \
+	" password_hash IS NOT NULL"
 
 static const char *const auth_sql_text[A__MAX] = {
 	[A_SETTING_GET] = "SELECT value FROM settings WHERE key = ?",
@@ -63,7 +64,8 @@ static const char *const auth_sql_text[A__MAX] = {
 			     " VALUES (?, ?, ?, ?, ?, ?)",
 	[A_SESSION_LOAD] =
 		"SELECT s.id, s.created_at, s.last_seen_at, p.id, p.name,"
-		" p.email, p.role, p.email_verified_at IS NOT NULL, p.language"
+		" p.email, p.role, p.email_verified_at IS NOT NULL, p.language,"
+		" p.password_hash IS NOT NULL"
 		" FROM sessions s JOIN people p ON p.id = s.person_id"
 		" WHERE s.hash = ? AND p.disabled_at IS NULL",
 	[A_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
@@ -98,7 +100,8 @@ static const char *const auth_sql_text[A__MAX] = {
 			 " ORDER BY created_at DESC, id DESC",
 	[A_TOKEN_LOAD] =
 		"SELECT t.id, t.last_used_at, p.id, p.name, p.email, p.role,"
-		" p.email_verified_at IS NOT NULL, p.language"
+		" p.email_verified_at IS NOT NULL, p.language,"
+		" p.password_hash IS NOT NULL"
 		" FROM api_tokens t JOIN people p ON p.id = t.person_id"
 		" WHERE t.hash = ? AND t.revoked_at IS NULL"
 		" AND p.disabled_at IS NULL",
@@ -493,7 +496,7 @@ auth_api_tokens_list(struct db *db, int64_t person)
 }
 
 /* Fills p from columns first.. (id, name, email, role, verified,
- * language). */
+ * language, has a password). */
 static void
 person_from_row(struct db_stmt *st, int first, struct arena *a,
 		struct person *p)
@@ -506,6 +509,7 @@ person_from_row(struct db_stmt *st, int first, struct arena *a,
 	p->language = db_col_text(st, first + 5)
 			      ? arena_strdup(a, db_col_text(st, first + 5))
 			      : NULL;
+	p->has_password = (int)db_col_int(st, first + 6);
 }
 
 int
@@ -540,8 +544,8 @@ auth_person_by_email(struct db *db, const char *email, struct arena *a,
 		return rc == DB_DONE ? 0 : -1;
 	person_from_row(st, 0, a, p);
 	if (password_hash)
-		*password_hash = db_col_text(st, 6)
-					 ? arena_strdup(a, db_col_text(st, 6))
+		*password_hash = db_col_text(st, 7)
+					 ? arena_strdup(a, db_col_text(st, 7))
 					 : NULL;
 	db_reset(st);
 	return 1;

@@ -34,6 +34,8 @@ struct person {
 	int verified;
 	const char *language; /* the saved language code ("fr"), or NULL:
 				 then the request's own (i18n.h) */
+	int has_password;     /* a password is set (an invited person's
+				 is not, until they choose one) */
 };
 
 extern struct db_sql auth_sql;

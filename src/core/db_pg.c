@@ -33,9 +33,20 @@
  * statement of its own so its row lock lasts microseconds.  Advanced
  * after the commit, never before: a reader that sees the old number with
  * the new data only drops a good page.  (Not a sequence: nextval() would
- * become what lastval() answers for db_last_id.)  A change made outside
- * alliance (psql) shows after the next write, or at once with UPDATE
- * alliance_generation SET n = n + 1.
+ * become what lastval() answers for db_last_id.)  The same statement
+ * NOTIFYs the new number on the channel alliance_generation, and every
+ * process keeps the highest number it has seen per database: one thread
+ * of its own LISTENs on a connection of its own (struct watch), so a
+ * visitor's cached page costs no round trip to the server.  The process
+ * that wrote knows its number at once; another node learns it when the
+ * notification arrives (PostgreSQL sends it at the commit: well under a
+ * millisecond on a LAN), so a visitor's page there may be that much
+ * older, never more.  While the listening connection is down (the server
+ * restarting) every generation is asked of the server as before, and a
+ * new listener reads the row after its LISTEN, so no change is missed.
+ * A change made outside alliance (psql) shows after the next write, or
+ * at once with SELECT pg_notify('alliance_generation', n::text) FROM
+ * alliance_generation after UPDATE alliance_generation SET n = n + 1.
  *
  * Migrations: a shared migration is written in PostgreSQL's words before
  * it runs (db_pg_dialect: INTEGER is a bigint, INTEGER PRIMARY KEY an
@@ -49,7 +60,9 @@
 #include <fcntl.h>
 #include <libpq-fe.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,9 +98,25 @@
 /* Placeholders whose types are told to the server when unused. */
 #define PG_MAX_PARAMS 255
 
+/* A database's generation as this process knows it: one per target
+ * (tests open several databases in one process), kept for the process's
+ * life.  gen only grows; live says the listener is connected, listening,
+ * and has read the row since. */
+struct watch {
+	struct watch *next;
+	char *target;
+	_Atomic uint64_t gen;
+	atomic_int live;
+	atomic_int started;
+};
+
+static struct watch *watches;
+static pthread_mutex_t watches_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct pg {
 	struct db base;
 	PGconn *c;
+	struct watch *watch;
 	int in_txn;          /* db_begin() */
 	int64_t changes;     /* rows of the last INSERT, UPDATE or DELETE */
 	unsigned long names; /* prepared statements named so far */
@@ -283,12 +312,143 @@ in_transaction(struct pg *db)
 	       t == PQTRANS_ACTIVE;
 }
 
-/* Advances the generation after a committed write.  A database not yet
- * bootstrapped has no alliance_generation: nothing to tell then. */
+/* Raises w's generation to n (never lowers it). */
+static void
+watch_raise(struct watch *w, uint64_t n)
+{
+	uint64_t old = atomic_load(&w->gen);
+
+	while (old < n && !atomic_compare_exchange_weak(&w->gen, &old, n))
+		;
+}
+
+/* The watch of target, made on first use. */
+static struct watch *
+watch_of(const char *target)
+{
+	struct watch *w;
+
+	pthread_mutex_lock(&watches_lock);
+	for (w = watches; w && strcmp(w->target, target) != 0; w = w->next)
+		;
+	if (w == NULL) {
+		w = xcalloc(1, sizeof(*w));
+		w->target = xstrdup(target);
+		w->next = watches;
+		watches = w;
+	}
+	pthread_mutex_unlock(&watches_lock);
+	return w;
+}
+
+/* Reads n of alliance_generation on c into w; 0 or -1. */
+static int
+watch_read(struct watch *w, PGconn *c)
+{
+	PGresult *r = PQexec(c, "SELECT n FROM alliance_generation");
+	int rc = -1;
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
+		watch_raise(w, strtoull(PQgetvalue(r, 0, 0), NULL, 10));
+		rc = 0;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* The listener: connects, LISTENs, reads the row, then raises the
+ * generation with every notification; on a lost connection says so
+ * (live 0: pg_generation asks the server) and connects again after a
+ * second. */
+static void *
+watch_run(void *arg)
+{
+	static const char *const keys[] = {"dbname", "application_name",
+					   "client_encoding", NULL};
+	struct watch *w = arg;
+	sigset_t all;
+
+	/* signals are the serving threads' business */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	for (;;) {
+		const char *vals[] = {w->target, "alliance listener", "UTF8",
+				      NULL};
+		PGconn *c = PQconnectdbParams(keys, vals, 1);
+		PGresult *r;
+
+		if (PQstatus(c) != CONNECTION_OK)
+			goto retry;
+		PQsetNoticeProcessor(c, pg_notice, NULL);
+		r = PQexec(c, "LISTEN alliance_generation");
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			PQclear(r);
+			goto retry;
+		}
+		PQclear(r);
+		if (watch_read(w, c) != 0)
+			goto retry; /* not bootstrapped yet */
+		atomic_store(&w->live, 1);
+		while (PQstatus(c) == CONNECTION_OK) {
+			struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+			PGnotify *n;
+
+			if (poll(&p, 1, -1) < 0 && errno != EINTR)
+				break;
+			if (!PQconsumeInput(c))
+				break;
+			while ((n = PQnotifies(c)) != NULL) {
+				watch_raise(w, strtoull(n->extra, NULL, 10));
+				PQfreemem(n);
+			}
+		}
+		atomic_store(&w->live, 0);
+		log_error("db: the generation listener lost its connection:"
+			 " asking the server until it is back");
+	retry:
+		PQfinish(c);
+		sleep(1);
+	}
+	return NULL;
+}
+
+/* Starts w's listener once; the page cache asks the server until it
+ * is live. */
+static void
+watch_start(struct watch *w)
+{
+	pthread_t t;
+	pthread_attr_t a;
+	int no = 0;
+
+	if (atomic_load(&w->started) ||
+	    !atomic_compare_exchange_strong(&w->started, &no, 1))
+		return;
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &a, watch_run, w) != 0) {
+		log_error("db: cannot start the generation listener: %s",
+			 strerror(errno));
+		atomic_store(&w->started, 0);
+	}
+	pthread_attr_destroy(&a);
+}
+
+/* Advances the generation after a committed write and tells every
+ * listener; this process knows the new number at once.  A database not
+ * yet bootstrapped has no alliance_generation: nothing to tell then. */
 static void
 bump_generation(struct pg *db)
 {
-	PQclear(PQexec(db->c, "UPDATE alliance_generation SET n = n + 1"));
+	PGresult *r = PQexec(
+		db->c, "WITH u AS (UPDATE alliance_generation SET n = n + 1"
+		       " RETURNING n)"
+		       " SELECT n, pg_notify('alliance_generation', n::text)"
+		       " FROM u");
+
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		watch_raise(db->watch, strtoull(PQgetvalue(r, 0, 0), NULL, 10));
+	PQclear(r);
 }
 
 static struct db *
@@ -312,6 +472,7 @@ pg_open(const char *target, char *err, size_t errlen)
 		return NULL;
 	}
 	PQsetNoticeProcessor(db->c, pg_notice, NULL);
+	db->watch = watch_of(target);
 	return &db->base;
 }
 
@@ -667,9 +828,10 @@ pg_last_id(struct db *base)
 	return id;
 }
 
-/* The page cache asks for every visitor's page: a statement prepared
- * once per connection (no parse and plan each time), named apart from
- * the "aN" of pg_prepare. */
+/* The page cache asks for every visitor's page: the number the
+ * listener keeps, started on the first question; while it is not live,
+ * the server's, by a statement prepared once per connection (no parse
+ * and plan each time), named apart from the "aN" of pg_prepare. */
 static int
 pg_generation(struct db *base, uint64_t *gen)
 {
@@ -677,6 +839,11 @@ pg_generation(struct db *base, uint64_t *gen)
 	PGresult *r;
 	int rc = -1;
 
+	watch_start(db->watch);
+	if (atomic_load(&db->watch->live)) {
+		*gen = atomic_load(&db->watch->gen);
+		return 0;
+	}
 	if (!db->gen_prepared) {
 		r = PQprepare(db->c, "alliance_gen",
 			      "SELECT n FROM alliance_generation", 0, NULL);
@@ -687,7 +854,8 @@ pg_generation(struct db *base, uint64_t *gen)
 	}
 	r = PQexecPrepared(db->c, "alliance_gen", 0, NULL, NULL, NULL, 0);
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) {
-		*gen = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+		watch_raise(db->watch, strtoull(PQgetvalue(r, 0, 0), NULL, 10));
+		*gen = atomic_load(&db->watch->gen);
 		rc = 0;
 	}
 	PQclear(r);

@@ -51,7 +51,8 @@ typedef void (*http_handler)(struct req *r, struct resp *w);
 				 visitors a CSRF cookie and the model a
 				 "csrf" token (implies personal) */
 #define ROUTE_NO_CSRF    0x8u /* an unsafe method that needs no CSRF token
-				 (nothing so far) */
+				 (a secret in its path is the authority:
+				 a mail client's one-click unsubscribe) */
 #define ROUTE_PWHASH     0x10u /* the handler may hash or check a password
 				  (argon2id, ~170 ms): it runs on one of
 				  the hashing threads, never on a worker, so

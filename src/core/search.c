@@ -8,10 +8,13 @@
 #include "search.h"
 
 #include <assert.h>
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
 #include "escape.h"
+#include "fold.h"
 
 enum stmt_search {
 	S_SEARCH_SITE,
@@ -22,13 +25,15 @@ enum stmt_search {
 	S_SEARCH__MAX,
 };
 
-/* The engine query of the terms bound at the placeholder: "a b" becomes
- * FTS5's "a"* "b"* and PostgreSQL's 'a':* & 'b':* (search_terms() holds no
- * quote, so none needs doubling). */
-#define FTS5_QUERY "('\"' || replace(?, ' ', '\"* \"') || '\"*')"
-#define TSQUERY                                                                \
-	"to_tsquery('search_words',"                                           \
-	" '''' || replace(?, ' ', ''':* & ''') || ''':*')"
+/* The engine query of the terms bound at placeholder ?N: "a b" becomes
+ * FTS5's "a"* "b"* and PostgreSQL's 'a':* & 'b':* (search_terms() holds
+ * no quote, so none needs doubling); FTS5_TITLE and weight A: every term
+ * in the title (FTS5's column filter, the title's tsvector weight). */
+#define FTS5_QUERY(n) "('\"' || replace(?" #n ", ' ', '\"* \"') || '\"*')"
+#define FTS5_TITLE(n) "('title : (' || " FTS5_QUERY(n) " || ')')"
+#define TSQUERY(n, w)                                                          \
+	"to_tsquery('search_words', '''' || replace(?" #n ", ' ',"             \
+	" ''':*" w " & ''') || ''':*" w "')"
 
 static const char *const search_sql_text[S_SEARCH__MAX] = {
 	[S_SEARCH_SITE] = NULL, /* each backend's own */
@@ -40,43 +45,50 @@ static const char *const search_sql_text[S_SEARCH__MAX] = {
 	[S_SEARCH_SLUGS] = NULL,
 };
 
-/* FTS5: bm25 weighs a title hit five times a body hit (kind and slug are
- * not indexed); the snippet is of the body. */
+/*
+ * The order is the same on both engines, so a deployment moved from one
+ * to the other answers the same first page: the documents whose title
+ * holds every term, then the others, each by slug (ASCII, compared
+ * bytewise on both), then kind.  Not bm25 or ts_rank: each weighs words
+ * its own way (document lengths, frequencies, its own normalisation), and
+ * the index is of short texts where "named so" is what a reader means by
+ * best.  The body comes whole: search_run cuts the snippet (snippet()).
+ */
 static const char *const search_sql_sqlite[S_SEARCH__MAX] = {
+	/* binds: the terms, the limit */
 	[S_SEARCH_SITE] =
-		"SELECT kind, slug, title,"
-		" snippet(search_index, 3, char(1), char(2), '…', 16)"
-		" FROM search_index WHERE search_index MATCH " FTS5_QUERY
-		" ORDER BY bm25(search_index, 0, 0, 5.0, 1.0), rowid LIMIT ?",
+		"SELECT kind, slug, title, body FROM search_index"
+		" WHERE search_index MATCH " FTS5_QUERY(1) " ORDER BY rowid IN"
+		" (SELECT rowid FROM search_index WHERE search_index MATCH "
+		FTS5_TITLE(1) ") DESC, slug, kind LIMIT ?2",
 	[S_SEARCH_ORGANISATION_NAMES] =
 		"SELECT rowid FROM organisation_names"
-		" WHERE organisation_names MATCH " FTS5_QUERY " ORDER BY rowid",
+		" WHERE organisation_names MATCH " FTS5_QUERY(1) " ORDER BY rowid",
 	/* binds: the terms, the kind */
 	[S_SEARCH_SLUGS] =
 		"SELECT slug FROM search_index"
-		" WHERE search_index MATCH " FTS5_QUERY " AND kind = ?"
-		" ORDER BY bm25(search_index, 0, 0, 5.0, 1.0), slug",
+		" WHERE search_index MATCH " FTS5_QUERY(1) " AND kind = ?2"
+		" ORDER BY rowid IN (SELECT rowid FROM search_index"
+		" WHERE search_index MATCH " FTS5_TITLE(1) ") DESC, slug",
 };
 
 /* PostgreSQL: the document column is the tsvector of 0003_search.pg.sql
  * (title weight A, body B), organisation_names the view of
- * 0014_directory_listing.pg.sql over an expression index; ts_headline
- * marks the hits of the body as FTS5's snippet does. */
+ * 0014_directory_listing.pg.sql over an expression index; slugs compared
+ * bytewise (COLLATE "C"), as SQLite does. */
 static const char *const search_sql_pg[S_SEARCH__MAX] = {
 	[S_SEARCH_SITE] =
-		"SELECT kind, slug, title,"
-		" ts_headline('search_words', body, q,"
-		"  'StartSel=' || chr(1) || ', StopSel=' || chr(2)"
-		"  || ', MinWords=8, MaxWords=16, MaxFragments=1')"
-		" FROM search_index, " TSQUERY " AS q"
-		" WHERE document @@ q ORDER BY ts_rank(document, q) DESC, id"
-		" LIMIT ?",
+		"SELECT kind, slug, title, body FROM search_index, "
+		TSQUERY(1, "") " AS q, " TSQUERY(1, "A") " AS qa"
+		" WHERE document @@ q ORDER BY document @@ qa DESC,"
+		" slug COLLATE \"C\", kind COLLATE \"C\" LIMIT ?2",
 	[S_SEARCH_ORGANISATION_NAMES] =
 		"SELECT id FROM organisation_names"
-		" WHERE document @@ " TSQUERY " ORDER BY id",
-	[S_SEARCH_SLUGS] = "SELECT slug FROM search_index, " TSQUERY " AS q"
-			   " WHERE document @@ q AND kind = ?"
-			   " ORDER BY ts_rank(document, q) DESC, slug",
+		" WHERE document @@ " TSQUERY(1, "") " ORDER BY id",
+	[S_SEARCH_SLUGS] = "SELECT slug FROM search_index, " TSQUERY(1, "")
+			   " AS q, " TSQUERY(1, "A") " AS qa"
+			   " WHERE document @@ q AND kind = ?2"
+			   " ORDER BY document @@ qa DESC, slug COLLATE \"C\"",
 };
 
 struct db_sql search_sql = {"search", search_sql_text, S_SEARCH__MAX, 0};
@@ -203,15 +215,116 @@ search_snippet_parts(const char *s)
 	return parts;
 }
 
+/* The words of a snippet, and how far into a body one is looked for. */
+#define SNIPPET_WORDS 16
+#define SNIPPET_BEFORE 3
+#define SNIPPET_SCAN (64 * 1024)
+
+/* Whether the word w[0..n) begins with one of the folded terms. */
+static int
+word_hit(const char *w, size_t n, char *const *terms, int nterms)
+{
+	char *f = fold_text(w, n);
+	int hit = 0;
+
+	for (int i = 0; i < nterms && !hit; i++)
+		hit = *terms[i] && strncmp(f, terms[i], strlen(terms[i])) == 0;
+	free(f);
+	return hit;
+}
+
+/*
+ * The snippet of body for the folded terms, with \x01..\x02 around every
+ * word a term begins (what search_snippet_parts reads): SNIPPET_WORDS
+ * words from a few before the first hit (the body's first words when the
+ * hit is the title's), "…" where the body goes on.  Cut here, not by the
+ * engines (FTS5's snippet(), ts_headline()), so both give the same text.
+ * Appends to out.
+ */
+static void
+snippet(const char *body, char *const *terms, int nterms, struct buf *out)
+{
+	size_t n = strlen(body), i = 0, len;
+	size_t starts[SNIPPET_WORDS + SNIPPET_BEFORE], ends[SNIPPET_WORDS];
+	size_t ring = SNIPPET_BEFORE + 1, seen = 0, first = 0, w = 0;
+	int found = 0, more = 0;
+
+	/* ring: the starts of the last SNIPPET_BEFORE + 1 words read */
+
+	if (n > SNIPPET_SCAN)
+		n = utf8_cut(body, n, SNIPPET_SCAN);
+	/* the first hit, keeping the starts of the words just before it */
+	while (i < n && !found) {
+		while (i < n && word_char_len(body + i, n - i) == 0)
+			i++;
+		if (i == n)
+			break;
+		starts[seen % ring] = i;
+		while (i < n && (len = word_char_len(body + i, n - i)) > 0)
+			i += len;
+		found = word_hit(body + starts[seen % ring],
+				 i - starts[seen % ring], terms, nterms);
+		seen++;
+	}
+	if (found && seen > ring - 1)
+		first = starts[(seen - ring) % ring];
+	else if (found)
+		first = starts[0];
+	/* from there, SNIPPET_WORDS words, the hits marked */
+	if (found && first > 0)
+		buf_puts(out, "…");
+	i = first;
+	while (i < n) {
+		size_t s;
+
+		while (i < n && word_char_len(body + i, n - i) == 0)
+			i++;
+		if (i == n)
+			break;
+		if (w == SNIPPET_WORDS) {
+			more = 1;
+			break;
+		}
+		s = i;
+		while (i < n && (len = word_char_len(body + i, n - i)) > 0)
+			i += len;
+		starts[w] = s;
+		ends[w++] = i;
+	}
+	for (size_t k = 0; k < w; k++) {
+		int hit = word_hit(body + starts[k], ends[k] - starts[k], terms,
+				   nterms);
+
+		if (k > 0)
+			buf_put(out, body + ends[k - 1], starts[k] - ends[k - 1]);
+		if (hit)
+			buf_putc(out, '\x01');
+		buf_put(out, body + starts[k], ends[k] - starts[k]);
+		if (hit)
+			buf_putc(out, '\x02');
+	}
+	if (more) {
+		buf_puts(out, "…");
+	} else if (w > 0) {
+		/* the end of the body: its last marks (a full stop) */
+		size_t e = n;
+
+		while (e > ends[w - 1] && isspace((unsigned char)body[e - 1]))
+			e--;
+		buf_put(out, body + ends[w - 1], e - ends[w - 1]);
+	}
+}
+
 json_t *
 search_run(struct db *db, const char *text, int limit)
 {
-	struct buf q = BUF_INIT;
+	struct buf q = BUF_INIT, cut = BUF_INIT;
 	struct db_stmt *st;
 	json_t *out = json_array();
-	int rc;
+	char *terms[SEARCH_MAX_TERMS];
+	int rc, nterms;
 
-	if (search_terms(text, &q) == 0) {
+	if ((nterms = search_terms(text, &q)) == 0) {
 		buf_free(&q);
 		return out;
 	}
@@ -221,18 +334,29 @@ search_run(struct db *db, const char *text, int limit)
 		json_decref(out);
 		return NULL;
 	}
+	/* the terms folded as the snippet compares words */
+	for (int i = 0, at = 0; i < nterms; i++) {
+		size_t len = strcspn(buf_cstr(&q) + at, " ");
+
+		terms[i] = fold_text(buf_cstr(&q) + at, len);
+		at += (int)len + 1;
+	}
 	db_bind_text(st, 1, buf_cstr(&q));
 	db_bind_int(st, 2, limit);
 	while ((rc = db_step(st)) == DB_ROW) {
+		buf_reset(&cut);
+		snippet(db_col_text(st, 3), terms, nterms, &cut);
 		json_array_append_new(
-			out,
-			json_pack("{s:s,s:s,s:s,s:o}", "kind",
-				  db_col_text(st, 0), "slug",
-				  db_col_text(st, 1), "title",
-				  db_col_text(st, 2), "snippet",
-				  search_snippet_parts(db_col_text(st, 3))));
+			out, json_pack("{s:s,s:s,s:s,s:o}", "kind",
+				       db_col_text(st, 0), "slug",
+				       db_col_text(st, 1), "title",
+				       db_col_text(st, 2), "snippet",
+				       search_snippet_parts(buf_cstr(&cut))));
 	}
+	for (int i = 0; i < nterms; i++)
+		free(terms[i]);
 	buf_free(&q);
+	buf_free(&cut);
 	if (rc != DB_DONE) {
 		json_decref(out);
 		return NULL;

@@ -22,13 +22,19 @@
  * db_register_variant) quotes every term itself.
  *
  *   SQLite      FTS5 tables (unicode61, remove_diacritics 2); a term is
- *               the quoted prefix "word"*; bm25 ranks (title 5, body 1);
- *               snippet() marks the hits.
+ *               the quoted prefix "word"*; a title hit is the column
+ *               filter title : (...).
  *   PostgreSQL  a stored tsvector in the configuration search_words (the
  *               'simple' configuration, no stemming, so names in every
  *               language match as written, with unaccent before it); a
- *               term is the quoted prefix 'word':*, joined by &; ts_rank
- *               ranks (title weight A, body B); ts_headline marks the hits.
+ *               term is the quoted prefix 'word':*, joined by &; a title
+ *               hit is the same with weight A ('word':*A).
+ *
+ * The order and the snippets are this file's, the same on both (a site
+ * moved from one store to the other answers the same first page):
+ * documents whose title holds every term first, then the others, each by
+ * slug then kind; the snippet is sixteen words of the body from three
+ * before the first word a term begins, those words marked.
  */
 #ifndef ALLIANCE_SEARCH_H
 #define ALLIANCE_SEARCH_H
@@ -100,7 +106,7 @@ int search_keys(struct db *db, enum search_names idx, const char *text,
 int search_slugs(struct db *db, const char *kind, const char *text,
 		 struct buf *out);
 
-/* Splits a snippet with \x01..\x02 around hits (both backends mark them
+/* Splits a snippet with \x01..\x02 around hits (search_run marks them
  * so) into parts [{text, hit}], leaving out Markdown marks (emphasis,
  * code, headings, link brackets and addresses). */
 json_t *search_snippet_parts(const char *snippet);

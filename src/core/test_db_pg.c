@@ -510,6 +510,34 @@ generation_moves_with_every_committed_write(void **state)
 	db_close(b);
 }
 
+/* Another node's write reaches this process as a notification: the
+ * listener started by the first question raises the generation to the
+ * number notified (a node that wrote sends its new n), with no question
+ * to the server.  The number is far above the row's, so only the
+ * notification can give it. */
+static void
+generation_follows_other_nodes_notifications(void **state)
+{
+	struct db *a = connect(state), *b = connect(state);
+	uint64_t g = 0;
+	int tries;
+
+	assert_int_equal(db_generation(a, &g), 0);
+	for (tries = 0; tries < 400 && g != 4000000000u; tries++) {
+		run(b, "SELECT pg_notify('alliance_generation', '4000000000')");
+		usleep(25 * 1000);
+		assert_int_equal(db_generation(a, &g), 0);
+	}
+	assert_true(g == 4000000000u);
+	/* a lower number (an old notification) never lowers it */
+	run(b, "SELECT pg_notify('alliance_generation', '7')");
+	usleep(100 * 1000);
+	assert_int_equal(db_generation(a, &g), 0);
+	assert_true(g == 4000000000u);
+	db_close(a);
+	db_close(b);
+}
+
 /* One of two writers applying "a name is taken once" by reading then
  * inserting in one transaction; the first waits between the two. */
 struct writer {
@@ -831,6 +859,7 @@ main(void)
 		T(columns_read_back_typed_like_sqlite),
 		T(changes_ids_and_errors),
 		T(generation_moves_with_every_committed_write),
+		T(generation_follows_other_nodes_notifications),
 		T(two_writers_cannot_both_take_a_name),
 		T(a_lone_write_waits_for_the_writing_transaction),
 		T(a_lost_connection_is_replaced),

@@ -6,7 +6,8 @@
  * and on PostgreSQL (tsvector, a private cluster of this program's own,
  * scripts/pg-cluster.sh; skipped when Debian's postgresql package is not
  * installed): accents and case ignored, prefixes, names in Arabic and
- * Cyrillic, a title hit ranked first, hits marked in the snippet,
+ * Cyrillic, a title hit ranked first, hits marked in the snippet, the
+ * same order and snippets on both,
  * put/remove, the slugs of one kind, and the ids of the organisations'
  * names index.
  */
@@ -454,6 +455,78 @@ snippets_mark_the_hits(void **state)
 	json_decref(h);
 }
 
+/* A hit's snippet as text, its hits in [brackets] (static buffer). */
+static const char *
+snippet_text(json_t *hit)
+{
+	static char out[512];
+	struct buf b = BUF_INIT;
+	json_t *part;
+	size_t i;
+
+	json_array_foreach(json_object_get(hit, "snippet"), i, part) {
+		int h = json_is_true(json_object_get(part, "hit"));
+
+		buf_printf(&b, h ? "[%s]" : "%s",
+			   json_string_value(json_object_get(part, "text")));
+	}
+	snprintf(out, sizeof(out), "%s", buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
+/* The same order and the same snippets on both engines (each scenario
+ * runs on SQLite and on PostgreSQL against these same expectations):
+ * titles that hold every term first, then the rest, each by slug; the
+ * snippet from three words before the first hit, sixteen words. */
+static void
+order_and_snippets_are_the_same_on_both_engines(void **state)
+{
+	struct db *db = fixture_db(state);
+	json_t *h;
+
+	assert_int_equal(
+		search_put(db, "page", "c-notes", "Field notes",
+			   "One two three four five six seven wombats eight "
+			   "nine ten eleven twelve thirteen fourteen fifteen "
+			   "sixteen seventeen eighteen nineteen twenty."),
+		0);
+	assert_int_equal(search_put(db, "page", "b-wombat", "Wombat watch",
+				    "Counting them at night."),
+			 0);
+	assert_int_equal(search_put(db, "organisation", "a-friends",
+				    "Friends of the Wombat",
+				    "We keep the **wombat** safe."),
+			 0);
+	assert_int_equal(search_put(db, "page", "a-notes", "Other notes",
+				    "Nothing to see."),
+			 0);
+	h = hits(db, "wombat");
+	assert_int_equal(json_array_size(h), 3);
+	assert_int_equal(place(h, "organisation", "a-friends"), 0);
+	assert_int_equal(place(h, "page", "b-wombat"), 1);
+	assert_int_equal(place(h, "page", "c-notes"), 2);
+	assert_string_equal(snippet_text(json_array_get(h, 0)),
+			    "We keep the [wombat] safe.");
+	assert_string_equal(snippet_text(json_array_get(h, 1)),
+			    "Counting them at night.");
+	assert_string_equal(snippet_text(json_array_get(h, 2)),
+			    "…five six seven [wombats] eight nine ten eleven "
+			    "twelve thirteen fourteen fifteen sixteen "
+			    "seventeen eighteen nineteen…");
+	json_decref(h);
+	/* two terms: a title holding both comes first */
+	h = hits(db, "notes wombat");
+	assert_int_equal(json_array_size(h), 1);
+	assert_int_equal(place(h, "page", "c-notes"), 0);
+	json_decref(h);
+	h = hits(db, "note");
+	assert_int_equal(json_array_size(h), 2);
+	assert_int_equal(place(h, "page", "a-notes"), 0);
+	assert_int_equal(place(h, "page", "c-notes"), 1);
+	json_decref(h);
+}
+
 static void
 put_replaces_and_remove_removes(void **state)
 {
@@ -557,6 +630,7 @@ names_index_gives_the_matching_ids(void **state)
 		on(arabic_and_cyrillic_names_are_found),                       \
 		on(a_title_hit_ranks_before_a_body_hit),                       \
 		on(snippets_mark_the_hits),                                    \
+		on(order_and_snippets_are_the_same_on_both_engines),           \
 		on(put_replaces_and_remove_removes),                           \
 		on(slugs_of_one_kind_come_best_first),                         \
 		on(names_index_gives_the_matching_ids)

@@ -896,3 +896,14 @@ const struct module directory_module = {
 	.search = directory_search,
 	.nsearch = ARRAY_LEN(directory_search),
 };
+
+int
+organisations_viewer_is_member(struct req *r, int *member)
+{
+	struct rights v;
+
+	if (viewer_rights(r, &v) < 0)
+		return -1;
+	*member = v.member;
+	return 0;
+}

@@ -19,6 +19,8 @@
 #include "core/db.h"
 #include "core/http.h"
 #include "core/util.h"
+/* the CSV writer (csv_put_row, CSV_BOM) for other modules' exports */
+#include "organisations/csv.h"
 
 extern const struct module directory_module;
 extern const struct module manage_module;
@@ -78,5 +80,13 @@ int organisations_person_for(struct req *r, const char *email, const char *name,
 int organisations_invite(struct req *r, int64_t person, const char *email,
 			 const char *name, const char *subject,
 			 const char *intro);
+
+/*
+ * Whether r's viewer is a member as the directory counts them
+ * (directory.h): *member is 1 or 0 (0 for a visitor).  The focal points'
+ * pages name the people who show themselves to members by it.  0, or -1
+ * when the database could not be read.
+ */
+int organisations_viewer_is_member(struct req *r, int *member);
 
 #endif

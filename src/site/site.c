@@ -2,12 +2,16 @@
  * site.c -- see site.h.  Every page here reads from the tables seeded by
  * migrations/0002_site.sql (pages, focal_areas, bodies, offices), which the
  * secretariat edits later; Markdown bodies are rendered safe at request
- * time.  Each handler builds its view model and names its template; the
- * same model answers /api/v1/... as JSON.
+ * time.  The focal areas' own pages are src/focal/'s.  Each handler
+ * builds its view model and names its template; the same model answers
+ * /api/v1/... as JSON.
  */
 #include "site.h"
 
 #include <assert.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/auth.h"
@@ -23,7 +27,6 @@
 enum stmt_site {
 	STMT_PAGE_GET,
 	STMT_FOCAL_LIST,
-	STMT_FOCAL_GET,
 	STMT_BODY_LIST,
 	STMT_BODY_GET,
 	STMT_OFFICE_LIST,
@@ -35,8 +38,6 @@ static const char *const site_sql_text[STMT_SITE__MAX] = {
 			  " FROM pages WHERE slug = ?",
 	[STMT_FOCAL_LIST] = "SELECT slug, name, summary FROM focal_areas"
 			    " ORDER BY position",
-	[STMT_FOCAL_GET] = "SELECT slug, name, summary, body_md"
-			   " FROM focal_areas WHERE slug = ?",
 	[STMT_BODY_LIST] = "SELECT slug, acronym, name, kind, cadence, summary"
 			   " FROM bodies ORDER BY position",
 	[STMT_BODY_GET] = "SELECT slug, acronym, name, kind, cadence, summary,"
@@ -157,11 +158,66 @@ add_office_names(json_t *offices)
 	}
 }
 
+/* The footer's offices are on every page, signed in or not: their rows
+ * are read once per worker thread and database generation (the page
+ * cache's validator: on PostgreSQL a number its listener keeps, so
+ * asking costs nothing), not once per page.  A copy each time: the
+ * caller adds the names in its reader's language. */
+struct office_memo {
+	json_t *rows;
+	uint64_t gen;
+};
+
+static pthread_key_t office_key;
+static pthread_once_t office_once = PTHREAD_ONCE_INIT;
+
+static void
+office_memo_free(void *p)
+{
+	struct office_memo *m = p;
+
+	json_decref(m->rows);
+	free(m);
+}
+
+static void
+office_key_init(void)
+{
+	pthread_key_create(&office_key, office_memo_free);
+}
+
+static json_t *
+office_rows(struct db *db)
+{
+	struct office_memo *m;
+	struct db_stmt *st;
+	json_t *rows;
+	uint64_t gen;
+
+	pthread_once(&office_once, office_key_init);
+	m = pthread_getspecific(office_key);
+	if (m == NULL) {
+		m = xcalloc(1, sizeof(*m));
+		pthread_setspecific(office_key, m);
+	}
+	if (db_generation(db, &gen) != 0)
+		gen = UINT64_MAX; /* never kept: asked again next time */
+	else if (m->rows && m->gen == gen)
+		return json_deep_copy(m->rows);
+	st = db_stmt(db, &site_sql, STMT_OFFICE_LIST);
+	rows = st ? db_all_json(st) : NULL;
+	if (rows && gen != UINT64_MAX) {
+		json_decref(m->rows);
+		m->rows = json_deep_copy(rows);
+		m->gen = gen;
+	}
+	return rows;
+}
+
 void
 site_chrome(const struct req *r, json_t *model)
 {
 	json_t *items = json_array(), *site, *offices;
-	struct db_stmt *st;
 
 	for (size_t i = 0; i < nnav; i++) {
 		size_t n = strlen(nav[i]->path);
@@ -190,8 +246,7 @@ site_chrome(const struct req *r, json_t *model)
 			   "prevention and criminal justice."));
 	/* the footer's offices, the country in the reader's language; none
 	 * when the database cannot be read (an error page says why) */
-	st = r->db ? db_stmt(r->db, &site_sql, STMT_OFFICE_LIST) : NULL;
-	if (st && (offices = db_all_json(st)) != NULL) {
+	if (r->db && (offices = office_rows(r->db)) != NULL) {
 		add_office_names(offices);
 		json_object_set_new(site, "offices", offices);
 	}
@@ -340,30 +395,6 @@ privacy(struct req *r, struct resp *w)
 }
 
 static void
-focal_index(struct req *r, struct resp *w)
-{
-	json_t *rows = list_or_respond(r, w, STMT_FOCAL_LIST);
-
-	if (rows)
-		resp_page(w, 200, "site/templates/focal_index.html",
-			  _("Focal points"),
-			  json_pack("{s:o}", "focal_areas", rows));
-}
-
-static void
-focal_show(struct req *r, struct resp *w)
-{
-	json_t *area =
-		one_or_respond(r, w, STMT_FOCAL_GET, req_param(r, "slug"),
-			       N_("There is no focal point of that name."));
-
-	if (area)
-		resp_page(w, 200, "site/templates/focal_show.html",
-			  json_string_value(json_object_get(area, "name")),
-			  json_pack("{s:o}", "area", area));
-}
-
-static void
 bodies_index(struct req *r, struct resp *w)
 {
 	json_t *rows = list_or_respond(r, w, STMT_BODY_LIST);
@@ -478,12 +509,6 @@ static const struct route site_routes[] = {
 	 .summary = "About the Alliance: mission, history, offices"},
 	{.method = HTTP_GET, .pattern = "/privacy", .who = ACCESS_PUBLIC,
 	 .handler = privacy, .summary = "Privacy policy"},
-	{.method = HTTP_GET, .pattern = "/focal-points", .who = ACCESS_PUBLIC,
-	 .handler = focal_index,
-	 .summary = "The focal points for areas of work"},
-	{.method = HTTP_GET, .pattern = "/focal-points/:slug",
-	 .who = ACCESS_PUBLIC, .handler = focal_show,
-	 .summary = "One focal point"},
 	{.method = HTTP_GET, .pattern = "/bodies", .who = ACCESS_PUBLIC,
 	 .handler = bodies_index,
 	 .summary = "The intergovernmental bodies the Alliance works with"},
@@ -494,12 +519,11 @@ static const struct route site_routes[] = {
 	 .summary = "Full-text search of the site"},
 };
 
-/* The site's entries in the navigation; the members' directory (30) and
- * the contact form (70) are their modules'. */
+/* The site's entries in the navigation; the members' directory (30), the
+ * focal points (40) and the contact form (70) are their modules'. */
 static const struct menu_entry site_nav[] = {
 	{.path = "/", .label = N_("Home"), .order = 10},
 	{.path = "/about", .label = N_("About"), .order = 20},
-	{.path = "/focal-points", .label = N_("Focal points"), .order = 40},
 	{.path = "/bodies", .label = N_("UN bodies"), .order = 50},
 	{.path = "/search", .label = N_("Search"), .order = 60},
 };

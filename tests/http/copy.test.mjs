@@ -149,15 +149,9 @@ describe('alliance copy-to-postgres', () => {
         return;
       }
       assert.equal(b.status, 200);
+      // the search's order and snippets are search.c's, not the
+      // engines' (bm25, ts_rank, snippet(), ts_headline differ)
       const [ta, tb] = [await a.text(), await b.text()];
-      if (path.startsWith('/search') && ta !== tb) {
-        // the two full-text engines rank and cut snippets each their own
-        // way (FTS5's bm25 and snippet, ts_rank and ts_headline): the
-        // same organisations in the same order is what must hold
-        t.todo('the site search ranks and cuts snippets differently on the two backends');
-        const orgs = (html) => [...html.matchAll(/href="(\/members\/[^"]+)"/g)].map((m) => m[1]);
-        assert.deepEqual(orgs(tb), orgs(ta));
-      }
       assert.equal(tb, ta);
     });
   }

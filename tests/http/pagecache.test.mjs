@@ -3,9 +3,9 @@
 // sqlite3 command, or psql) shows on the next request, and the HTML and
 // JSON representations of one address are never mixed up.  On PostgreSQL a
 // write outside alliance shows once some alliance process next commits
-// (which advances alliance_generation, docs/ARCHITECTURE.md): the test's
-// psql write advances it itself (tests/lib/testdb.mjs), as that commit
-// would.
+// (which advances and NOTIFYs alliance_generation, docs/ARCHITECTURE.md):
+// the test's psql write does both itself (tests/lib/testdb.mjs), as that
+// commit would, and the server's listener learns it a moment later.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';

@@ -13,8 +13,9 @@
 //   await sql(dataDir, text)    the rows of a statement as arrays of strings
 //                               (sqlite3, or psql on the folder's database,
 //                               its booleans written 1 and 0 as SQLite's; a
-//                               write there advances alliance_generation,
-//                               so the page cache sees it as on SQLite)
+//                               write there advances and NOTIFYs
+//                               alliance_generation, so the page cache sees
+//                               it as on SQLite)
 //   onPostgres                  whether this run is on PostgreSQL
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -92,13 +93,21 @@ export async function sql(dataDir, statement) {
   let out;
   try {
     // SQLite's page cache sees any process's write (data_version); on
-    // PostgreSQL the generation alliance's own commits advance does it, so
-    // a write here advances it too, as such a commit would
+    // PostgreSQL the generation alliance's own commits advance and NOTIFY
+    // does it, so a write here advances and notifies it too, as such a
+    // commit would.  The server learns it from its listener a moment
+    // later (PostgreSQL sends it at the commit; a fraction of a
+    // millisecond): a tenth of a second covers a busy machine's
+    // scheduling for the tests' next page
+    const writes = url && WRITES.test(statement);
     out = url
-      ? await psql(url, WRITES.test(statement)
-        ? `${statement}; UPDATE alliance_generation SET n = n + 1` : statement)
+      ? await psql(url, writes
+        ? `${statement}; UPDATE alliance_generation SET n = n + 1;`
+          + " DO $$BEGIN PERFORM pg_notify('alliance_generation',"
+          + ' (SELECT n FROM alliance_generation)::text); END$$' : statement)
       : await run('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'alliance.db'), statement],
         { timeout: 30_000 });
+    if (writes) await new Promise((ok) => setTimeout(ok, 100));
   } catch (e) {
     e.message += `\n--- sql\n${statement}`;
     throw e;
