@@ -90,9 +90,16 @@ $(BUILD)/i18n/po-list: FORCE
 	@mkdir -p $(dir $@)
 	@echo '$(PO_FILES)' | cmp -s - $@ || echo '$(PO_FILES)' > $@
 
+# Each module's translated entries only, then merged: msgcat --use-first
+# takes the first file's entry for a message two modules share, and an
+# obsolete, fuzzy or empty one there would hide the other's translation.
 $(BUILD)/i18n/%.mo: $(PO_FILES) $(BUILD)/i18n/po-list | pkg-check
-	@mkdir -p $(dir $@)
-	msgcat --use-first -o $(BUILD)/i18n/$*.po $(sort $(wildcard src/*/po/$*.po))
+	@rm -rf $(BUILD)/i18n/$*.d && mkdir -p $(BUILD)/i18n/$*.d
+	@for f in $(sort $(wildcard src/*/po/$*.po)); do \
+		m=$${f#src/}; \
+		msgattrib --translated --no-fuzzy --no-obsolete -o $(BUILD)/i18n/$*.d/$${m%%/*}.po $$f || exit 1; \
+	done
+	msgcat --use-first -o $(BUILD)/i18n/$*.po $(BUILD)/i18n/$*.d/*.po
 	msgfmt --check -o $@ $(BUILD)/i18n/$*.po
 
 # The template extractor of `make po` (tools/tmplpot.c, built from the

@@ -21,8 +21,13 @@ fi
 msgcat --use-first -o "$tmp/all.pot" $pots
 line=""
 for lang in $(find src -path 'src/*/po/*.po' -printf '%f\n' | sed 's/\.po$//' | sort -u); do
-	# shellcheck disable=SC2046
-	msgcat --use-first -o "$tmp/$lang.po" $(ls src/*/po/"$lang".po)
+	# each module's translated entries only (as the Makefile merges them:
+	# an empty or obsolete entry first would hide another's translation)
+	for f in src/*/po/"$lang".po; do
+		m=${f#src/}
+		msgattrib --translated --no-fuzzy --no-obsolete -o "$tmp/$lang-${m%%/*}.po" "$f"
+	done
+	msgcat --use-first -o "$tmp/$lang.po" "$tmp/$lang"-*.po
 	msgmerge --quiet --no-fuzzy-matching -o "$tmp/$lang-all.po" "$tmp/$lang.po" "$tmp/all.pot"
 	stats=$(msgfmt --statistics -o /dev/null "$tmp/$lang-all.po" 2>&1 | tail -1)
 	done_=$(sed -n 's/^\([0-9]*\) translated message.*/\1/p' <<<"$stats")

@@ -105,7 +105,7 @@ struct db_sql accounts_people_sql = {"accounts_people", people_sql_text, P__MAX,
 				     0};
 
 static const char *const roles[] = {"member", "editor", "admin", NULL};
-static const char *const role_labels[] = {N_("Member"), N_("Editor"),
+static const char *const role_labels[] = {N_("Standard account"), N_("Editor"),
 					  N_("Administrator")};
 static const char *const yes_no[] = {"yes", "no", NULL};
 static const char *const yes_no_labels[] = {N_("Confirmed"),

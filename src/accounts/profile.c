@@ -93,9 +93,10 @@ profile_model(struct req *r)
 						    profile, "visibility")),
 					    visibilities[i]) == 0));
 	return json_pack("{s:o,s:o,s:o,s:o}", "site_languages",
-			 languages_model(profile), "countries",
-			 countries_model(json_string_value(
-				 json_object_get(profile, "country"))),
+			 languages_model(profile), "country_chooser",
+			 countries_chooser(json_string_value(json_object_get(
+						   profile, "country")),
+					   COUNTRY_PERSONAL),
 			 "profile", profile, "focal_areas", focal);
 }
 

@@ -31,24 +31,6 @@ current_hash(struct req *r)
 	return h;
 }
 
-/* The role's name for people, in the current language (the stored value
- * is auth_role_name's code). */
-static const char *
-role_label(enum role role)
-{
-	static const char *const labels[] = {
-		/* TRANSLATORS: a person's role on the site, shown on
-		 * their account page (also editor, admin) */
-		[ROLE_MEMBER] = N_("member"),
-		[ROLE_EDITOR] = N_("editor"),
-		[ROLE_ADMIN] = N_("admin"),
-	};
-
-	if ((size_t)role < ARRAY_LEN(labels) && labels[role])
-		return _(labels[role]);
-	return auth_role_name(role);
-}
-
 static json_t *
 account_model(struct req *r)
 {
@@ -67,9 +49,11 @@ account_model(struct req *r)
 	else if (req_value(r, "welcome")->present)
 		notice = _("Welcome! Your address is confirmed and you are "
 			   "signed in.");
-	return json_pack("{s:s,s:s,s:s,s:b,s:s?}", "name", r->person->name,
+	/* role: the code, for API clients; role_label: for people */
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:s?}", "name", r->person->name,
 			 "email", r->person->email, "role",
-			 role_label(r->person->role), "has_password",
+			 auth_role_name(r->person->role), "role_label",
+			 auth_role_label(r->person->role), "has_password",
 			 r->person->has_password, "notice", notice);
 }
 

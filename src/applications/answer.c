@@ -214,9 +214,11 @@ answer_page(struct req *r, struct resp *w, int status,
 				     : stored_form(json_object_get(
 					       model, "application")));
 	json_object_set_new(
-		model, "country_options",
-		countries_model(membership_str(json_object_get(model, "input"),
-					       "country")));
+		model, "country_chooser",
+		countries_chooser(
+			membership_str(json_object_get(model, "input"),
+				       "country"),
+			COUNTRY_REQUIRED));
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/answer/%s",
 					 req_param(r, "token")));

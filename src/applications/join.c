@@ -274,9 +274,12 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 				   organisations_rank_labels,
 				   membership_value_or_null(r, "rank")),
 		"reps", reps_model(r), "year_now", this_year());
+	/* the organisation's seat, or where the applicant lives */
 	json_object_set_new(
-		model, "country_options",
-		countries_model(membership_value_or_null(r, "country")));
+		model, "country_chooser",
+		countries_chooser(membership_value_or_null(r, "country"),
+				  COUNTRY_REQUIRED |
+					  (lv->is_org ? 0 : COUNTRY_PERSONAL)));
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/%s", lv->slug));
 	if (r->input) {

@@ -136,13 +136,6 @@ static const char *const status_labels[] = {
 	N_("Rejected")};
 static const char *const done_values[] = {"approved", "rejected", "asked",
 					  NULL};
-/* An application's ECOSOC status as stored (organisations_ecosoc_values)
- * and as its facts show it: the code itself in English, translated. */
-static const char *const ecosoc_codes[] = {"general", "special", "roster",
-					   NULL};
-static const char *const ecosoc_words[] = {N_("general"), N_("special"),
-					   N_("roster")};
-
 /* Mail providers whose domain says nothing about an organisation. */
 static const char *const common_mail_domains[] = {
 	"gmail.com",   "googlemail.com", "outlook.com", "hotmail.com",
@@ -557,12 +550,17 @@ review_application_view(struct req *r, int64_t id)
 	add_status_labels(one);
 	json_decref(one);
 	countries_name_field(app, "org_country", "org_country_name");
+	/* the UN status in sentences, never the stored codes */
 	if (membership_str(app, "ecosoc_status"))
 		json_object_set_new(
-			app, "ecosoc_status_label",
-			json_string(membership_label_of(
-				ecosoc_codes, ecosoc_words,
-				membership_str(app, "ecosoc_status"))));
+			app, "ecosoc_text",
+			organisations_ecosoc_text(
+				membership_str(app, "ecosoc_status"),
+				membership_int(app, "ecosoc_year")));
+	if (membership_int(app, "dgc_associated"))
+		json_object_set_new(app, "dgc_text",
+				    organisations_dgc_text(
+					    membership_int(app, "dgc_year")));
 	return json_pack("{s:o,s:o,s:b,s:b,s:o}", "representatives", reps,
 			 "focal_areas", focal_names(r, app), "is_org",
 			 strcmp(membership_str(app, "level_kind"),
@@ -664,7 +662,10 @@ open_application_or_respond(struct req *r, struct resp *w, int64_t id)
 			i18n_text(r->arena,
 				  _("This application has been decided "
 				    "already ({status}); nothing was changed."),
-				  "status", membership_str(app, "status"),
+				  "status",
+				  membership_label_of(
+					  statuses, status_labels,
+					  membership_str(app, "status")),
 				  NULL));
 		json_decref(app);
 		db_rollback(r->db);

@@ -180,6 +180,23 @@ auth_role_name(enum role r)
 	}
 }
 
+const char *
+auth_role_label(enum role r)
+{
+	switch (r) {
+	/* TRANSLATORS: the role of an account with no secretariat rights;
+	 * not a member of the Alliance, which is a membership */
+	case ROLE_MEMBER:
+		return _("Standard account");
+	case ROLE_EDITOR:
+		return _("Editor");
+	case ROLE_ADMIN:
+		return _("Administrator");
+	default:
+		return _("Visitor");
+	}
+}
+
 /* OWASP's minimum for argon2id: 19 MiB of memory, 2 passes. */
 #define PW_OPS 2
 #define PW_MEM (19u * 1024 * 1024)

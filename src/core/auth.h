@@ -46,6 +46,10 @@ int auth_init(struct db *db);
 /* "member", "editor", "admin" <-> enum role; ROLE_NONE when unknown. */
 enum role auth_role_from_name(const char *name);
 const char *auth_role_name(enum role r);
+/* The role as people read it, in the current language: "Standard
+ * account" (a role on this site, which says nothing of membership of the
+ * Alliance), "Editor", "Administrator"; "Visitor" for ROLE_NONE. */
+const char *auth_role_label(enum role r);
 
 /* Passwords. hash must hold AUTH_PWHASH_MAX bytes. 0 or -1 (no memory). */
 #define AUTH_PWHASH_MAX 128

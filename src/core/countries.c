@@ -306,6 +306,42 @@ country_name(const char *code)
 	return NULL;
 }
 
+const char *
+country_code_of(const char *s, size_t n)
+{
+	const char *found = NULL;
+	char code[3];
+	char *key;
+
+	if (s == NULL || n == 0)
+		return NULL;
+	if (n == 2) {
+		code[0] = (char)(s[0] >= 'a' && s[0] <= 'z' ? s[0] - 32 : s[0]);
+		code[1] = (char)(s[1] >= 'a' && s[1] <= 'z' ? s[1] - 32 : s[1]);
+		code[2] = '\0';
+		for (size_t i = 0; i < ARRAY_LEN(countries); i++)
+			if (strcmp(code, countries[i].code) == 0)
+				return countries[i].code;
+	}
+	if ((key = fold_text(s, n)) == NULL)
+		return NULL;
+	for (size_t i = 0; *key && found == NULL && i < ARRAY_LEN(countries);
+	     i++) {
+		const char *names[2] = {_(countries[i].name),
+					countries[i].name};
+
+		for (size_t k = 0; k < 2 && found == NULL; k++) {
+			char *f = fold_text(names[k], strlen(names[k]));
+
+			if (f != NULL && strcmp(f, key) == 0)
+				found = countries[i].code;
+			free(f);
+		}
+	}
+	free(key);
+	return found;
+}
+
 struct shown {
 	const char *code, *name;
 	char *key; /* fold_text(name) */
@@ -341,6 +377,16 @@ countries_model(const char *selected)
 		free(list[i].key);
 	}
 	return out;
+}
+
+json_t *
+countries_chooser(const char *selected, unsigned flags)
+{
+	return json_pack("{s:o,s:b,s:b,s:s}", "options",
+			 countries_model(selected), "required",
+			 (flags & COUNTRY_REQUIRED) != 0, "filter",
+			 (flags & COUNTRY_FILTER) != 0, "autocomplete",
+			 (flags & COUNTRY_PERSONAL) ? "country" : "off");
 }
 
 void

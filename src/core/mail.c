@@ -263,13 +263,33 @@ mail_remember_language(struct db *db, struct arena *a, const char *to)
 json_t *
 mail_outbox_list(struct db *db, int limit, int offset)
 {
+	static const char *const states[][2] = {
+		{"queued", N_("Waiting to be sent")},
+		{"sent", N_("Sent out")},
+		{"failed", N_("Could not be sent")},
+	};
 	struct db_stmt *st = db_stmt(db, &mail_sql, STMT_MAIL_LIST);
+	json_t *rows, *row;
+	size_t i;
 
 	if (st == NULL)
 		return NULL;
 	db_bind_int(st, 1, limit);
 	db_bind_int(st, 2, offset);
-	return db_all_json(st);
+	if ((rows = db_all_json(st)) == NULL)
+		return NULL;
+	/* the state as the secretariat reads it, never the stored word */
+	json_array_foreach(rows, i, row) {
+		const char *s =
+			json_string_value(json_object_get(row, "status"));
+
+		for (size_t k = 0; s && k < ARRAY_LEN(states); k++)
+			if (strcmp(s, states[k][0]) == 0)
+				json_object_set_new(
+					row, "status_label",
+					json_string(_(states[k][1])));
+	}
+	return rows;
 }
 
 int

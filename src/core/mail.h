@@ -98,8 +98,8 @@ const char *mail_language(struct db *db, struct arena *a, const char *to,
 int mail_remember_language(struct db *db, struct arena *a, const char *to);
 
 /* The outbox for the admin page: newest first, as JSON rows
- * {id, to_addr, subject, status, attempts, last_error, created_at,
- * sent_at, file}; NULL on error. */
+ * {id, to_addr, subject, status, status_label (in the current language),
+ * attempts, last_error, created_at, sent_at, file}; NULL on error. */
 json_t *mail_outbox_list(struct db *db, int limit, int offset);
 
 /*

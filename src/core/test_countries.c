@@ -76,6 +76,25 @@ test_names_in_french(void **state)
 	assert_string_equal(country_name("AT"), "Austria");
 }
 
+/* A name typed in the reader's language or in English, folded, gives the
+ * code; a prefix or an unknown name gives none. */
+static void
+test_code_of_a_name(void **state)
+{
+	(void)state;
+	assert_string_equal(country_code_of("at", 2), "AT");
+	assert_string_equal(country_code_of("Austria", 7), "AT");
+	assert_null(country_code_of("Autriche", 8));
+	i18n_push("fr");
+	assert_string_equal(country_code_of("AUTRICHE", 8), "AT");
+	assert_string_equal(country_code_of("egypte", 6), "EG");
+	assert_string_equal(country_code_of("Austria", 7), "AT");
+	i18n_pop();
+	assert_null(country_code_of("Austr", 5));
+	assert_null(country_code_of("", 0));
+	assert_null(country_code_of(NULL, 0));
+}
+
 /* The position of the country named name in list, or -1. */
 static int
 position(json_t *list, const char *name)
@@ -160,6 +179,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_match_the_codes),
 		cmocka_unit_test(test_names_in_french),
+		cmocka_unit_test(test_code_of_a_name),
 		cmocka_unit_test(test_list_sorted_for_the_reader),
 		cmocka_unit_test(test_name_field),
 	};

@@ -970,8 +970,9 @@ outbox_list_is_newest_first_with_paging(void **state)
 	int64_t ids[3];
 	size_t nkeys = 0;
 	static const char *const keys[] = {
-		"id",         "to_addr", "subject", "status", "attempts",
-		"last_error", "created_at", "sent_at", "file"};
+		"id",           "to_addr",  "subject",    "status",
+		"status_label", "attempts", "last_error", "created_at",
+		"sent_at",      "file"};
 
 	for (int i = 0; i < 3; i++) {
 		ids[i] = mail_enqueue(f->db, &m);
@@ -987,6 +988,10 @@ outbox_list_is_newest_first_with_paging(void **state)
 		ids[1]);
 	assert_string_equal(json_string_value(json_object_get(row, "status")),
 			    "queued");
+	/* the state in words too, for the page */
+	assert_string_equal(
+		json_string_value(json_object_get(row, "status_label")),
+		"Waiting to be sent");
 	json_object_foreach(row, key, value) {
 		int known = 0;
 

@@ -821,11 +821,27 @@ country_accepts_assigned_codes_and_uppercases(void **state)
 	accepts(&f, "ZW", "ZW");
 }
 
+/* A client that posts the name a person typed saves the code: any case,
+ * any accents, the English name (no catalog is loaded here). */
+static void
+country_accepts_a_name_folded(void **state)
+{
+	static const struct field f = FIELD(FT_COUNTRY);
+
+	(void)state;
+	accepts(&f, "Austria", "AT");
+	accepts(&f, "AUSTRIA", "AT");
+	accepts(&f, "  austria  ", "AT");
+	accepts(&f, "cote d'ivoire", "CI");
+	accepts(&f, "Åland Islands", "AX");
+	accepts(&f, "aland islands", "AX");
+}
+
 static void
 country_rejects_unassigned_and_reserved_codes(void **state)
 {
 	static const struct field f = FIELD(FT_COUNTRY);
-	const char *msg = "must be a two-letter country code like AT";
+	const char *msg = "must name a known country, like Austria or AT";
 
 	(void)state;
 	rejects(&f, "UK", msg); /* exceptionally reserved */
@@ -835,6 +851,8 @@ country_rejects_unassigned_and_reserved_codes(void **state)
 	rejects(&f, "AUT", msg);
 	rejects(&f, "A", msg);
 	rejects(&f, "A1", msg);
+	rejects(&f, "Austr", msg); /* a name is whole, not a prefix */
+	rejects(&f, "Atlantis", msg);
 }
 
 static void
@@ -941,8 +959,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(absent_or_empty_value_is_accepted_when_optional),
-		cmocka_unit_test(absent_or_empty_value_is_rejected_when_required),
+		cmocka_unit_test(
+			absent_or_empty_value_is_accepted_when_optional),
+		cmocka_unit_test(
+			absent_or_empty_value_is_rejected_when_required),
 		cmocka_unit_test(text_is_trimmed),
 		cmocka_unit_test(text_rejects_invalid_utf8),
 		cmocka_unit_test(text_rejects_control_characters),
@@ -977,7 +997,8 @@ main(void)
 		cmocka_unit_test(email_rejects_malformed_addresses),
 		cmocka_unit_test(email_rejects_overlong_parts),
 		cmocka_unit_test(email_honours_a_smaller_maxlen),
-		cmocka_unit_test(url_accepts_http_and_https_and_lowercases_host),
+		cmocka_unit_test(
+			url_accepts_http_and_https_and_lowercases_host),
 		cmocka_unit_test(url_rejects_other_schemes_and_malformed_urls),
 		cmocka_unit_test(date_accepts_real_dates),
 		cmocka_unit_test(date_rejects_impossible_dates),
@@ -991,6 +1012,7 @@ main(void)
 		cmocka_unit_test(slug_accepts_and_lowercases),
 		cmocka_unit_test(slug_rejects_other_characters),
 		cmocka_unit_test(country_accepts_assigned_codes_and_uppercases),
+		cmocka_unit_test(country_accepts_a_name_folded),
 		cmocka_unit_test(country_rejects_unassigned_and_reserved_codes),
 		cmocka_unit_test(country_list_has_exactly_249_codes),
 		cmocka_unit_test(file_keeps_what_the_http_layer_passes),

@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "countries.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -54,7 +55,7 @@
 #define MSG_CHOICE      N_("must be one of the offered choices")
 #define MSG_SLUG        N_("must contain only lower-case letters, digits and " \
 			"hyphens, starting with a letter or digit")
-#define MSG_COUNTRY     N_("must be a two-letter country code like AT")
+#define MSG_COUNTRY N_("must name a known country, like Austria or AT")
 #define MSG_INVALID     N_("is not a valid value")
 #define MSG_MONEY       N_("must be a sum like 150, 150.50 or 1,250.00 (a point " \
 			"before the cents, commas only between thousands)")
@@ -905,11 +906,12 @@ static const char *
 check_country(const struct field *f, const char *s, size_t n, size_t maxlen,
 	      struct value *out)
 {
-	if (!valid_country(s, n))
+	/* the code a <select> sends, or the name a client typed */
+	const char *code = country_code_of(s, n);
+
+	if (code == NULL)
 		return MSG_COUNTRY;
-	set_str(out, s, n);
-	out->str[0] = (char)to_upper((unsigned char)s[0]);
-	out->str[1] = (char)to_upper((unsigned char)s[1]);
+	set_str(out, code, 2);
 	return NULL;
 }
 

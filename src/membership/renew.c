@@ -41,6 +41,7 @@ enum stmt_renew {
 	R_PAY,
 	R_LIST,
 	R_COUNT,
+	R_REPRESENTS,
 	R__MAX,
 };
 
@@ -59,13 +60,14 @@ static const char *const renew_sql_text[R__MAX] = {
 	[R_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
 		   " WHERE m.state <> 'cancelled' AND" MEMBERSHIP_ANSWERS_FOR
 		   " ORDER BY member",
-	[R_MINE_PAYMENTS] = "SELECT y.membership_id, y.paid_on, y.amount,"
-			    " y.currency, y.reference FROM payments y"
-			    " JOIN memberships m ON m.id = y.membership_id"
-			    " WHERE" MEMBERSHIP_ANSWERS_FOR " ORDER BY y.paid_on DESC",
+	[R_MINE_PAYMENTS] =
+		"SELECT y.membership_id, y.paid_on, y.amount,"
+		" y.currency, y.reference FROM payments y"
+		" JOIN memberships m ON m.id = y.membership_id"
+		" WHERE" MEMBERSHIP_ANSWERS_FOR " ORDER BY y.paid_on DESC",
 	[R_ONE_MINE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
-		       " WHERE m.id = ? AND m.state <> 'cancelled' AND"
-		       MEMBERSHIP_ANSWERS_FOR,
+		       " WHERE m.id = ? AND m.state <> 'cancelled' "
+		       "AND" MEMBERSHIP_ANSWERS_FOR,
 	[R_ONE] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM
 		  " WHERE m.id = ? AND m.state <> 'cancelled'",
 	[R_EXTEND] = "UPDATE memberships SET period_start = ?, period_end = ?,"
@@ -82,6 +84,18 @@ static const char *const renew_sql_text[R__MAX] = {
 	[R_COUNT] = "SELECT count(*)" MEMBERSHIP_FROM
 		    " WHERE (CAST(? AS TEXT) IS NULL OR m.state = ?)"
 		    " AND (CAST(? AS TEXT) IS NULL OR m.period_end <= ?)",
+	/* binds: the person.  The organisations they represent without
+	 * being a main contact, a row per main contact (NULL: none) */
+	[R_REPRESENTS] =
+		"SELECT o.id, o.name AS organisation,"
+		" p.name AS main_contact"
+		" FROM representatives r"
+		" JOIN organisations o ON o.id = r.organisation_id"
+		" LEFT JOIN representatives mr"
+		"  ON mr.organisation_id = o.id AND mr.main_contact = 1"
+		" LEFT JOIN people p ON p.id = mr.person_id"
+		" WHERE r.person_id = ? AND r.main_contact = 0"
+		" ORDER BY o.name, o.id, p.name",
 };
 
 static struct db_sql renew_sql = {"members-renew", renew_sql_text, R__MAX, 0};
@@ -267,11 +281,57 @@ static const struct field renew_page_fields[] = {
 	{0},
 };
 
+/*
+ * The organisations r's person represents without being a main contact,
+ * as [{organisation, contacts}] (contacts: their main contacts' names,
+ * joined with ", "; absent when it has none), so the page can say who
+ * renews and edits each; NULL on a database error.
+ */
+static json_t *
+represented(struct req *r)
+{
+	struct db_stmt *st = db_stmt(r->db, &renew_sql, R_REPRESENTS);
+	json_t *rows, *row, *out, *last = NULL;
+	json_int_t last_id = 0;
+	size_t i;
+
+	if (st == NULL)
+		return NULL;
+	db_bind_int(st, 1, r->person->id);
+	if ((rows = db_all_json(st)) == NULL)
+		return NULL;
+	out = json_array();
+	json_array_foreach(rows, i, row) {
+		json_int_t id = json_integer_value(json_object_get(row, "id"));
+		const char *name = membership_str(row, "main_contact");
+
+		if (last == NULL || id != last_id) {
+			last = json_pack("{s:O}", "organisation",
+					 json_object_get(row, "organisation"));
+			json_array_append_new(out, last);
+			last_id = id;
+		}
+		if (name == NULL)
+			continue;
+		if (json_object_get(last, "contacts"))
+			json_object_set_new(
+				last, "contacts",
+				json_sprintf("%s, %s",
+					     membership_str(last, "contacts"),
+					     name));
+		else
+			json_object_set_new(last, "contacts",
+					    json_string(name));
+	}
+	json_decref(rows);
+	return out;
+}
+
 static void
 renew_page(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_stmt(r->db, &renew_sql, R_MINE);
-	json_t *list = NULL, *payments = NULL, *m, *pay;
+	json_t *list = NULL, *payments = NULL, *reps = NULL, *m, *pay;
 	size_t i, k;
 
 	if (st) {
@@ -284,9 +344,12 @@ renew_page(struct req *r, struct resp *w)
 		db_bind_int(st, 2, r->person->id);
 		payments = db_all_json(st);
 	}
-	if (list == NULL || payments == NULL) {
+	if (list && payments)
+		reps = represented(r);
+	if (list == NULL || payments == NULL || reps == NULL) {
 		json_decref(list);
 		json_decref(payments);
+		json_decref(reps);
 		resp_error(w, 500, _("Something went wrong on our side."));
 		return;
 	}
@@ -327,8 +390,11 @@ renew_page(struct req *r, struct resp *w)
 	}
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, 200, "membership/templates/renew.html", _("Renew"),
-		  json_pack("{s:o,s:b,s:I,s:I,s:b}", "memberships", list,
-			    "none", json_array_size(list) == 0, "requested",
+		  json_pack("{s:o,s:b,s:o,s:I,s:I,s:b}", "memberships", list,
+			    "none",
+			    json_array_size(list) == 0 &&
+				    json_array_size(reps) == 0,
+			    "represents", reps, "requested",
 			    (json_int_t)req_value(r, "requested")->num,
 			    "renewed", (json_int_t)req_value(r, "renewed")->num,
 			    "cancelled", req_value(r, "cancelled")->num != 0));

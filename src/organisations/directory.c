@@ -77,6 +77,7 @@ enum stmt_directory {
 	S_ORG_GET,
 	S_ORG_FOCAL,
 	S_ORG_REPS,
+	S_ORG_IS_REP,
 	S_DIRECTORY__MAX,
 };
 
@@ -302,6 +303,9 @@ static const char *const directory_sql_text[S_DIRECTORY__MAX] = {
 		" WHERE r.organisation_id = ? AND p.disabled_at IS NULL"
 		" AND p.visibility <> 'hidden'"
 		" ORDER BY r.main_contact DESC, p.name, p.id",
+	/* binds: organisation id, person id */
+	[S_ORG_IS_REP] = "SELECT count(*) FROM representatives"
+			 " WHERE organisation_id = ? AND person_id = ?",
 };
 
 static struct db_sql directory_sql = {"directory", directory_sql_text,
@@ -656,9 +660,10 @@ directory_list(struct req *r, struct resp *w)
 	/* the country filter: every country by name, for the page's <select>
 	 * (the API's clients send the code and need no list) */
 	if (!r->api)
-		json_object_set_new(model, "country_options",
-				    countries_model(membership_value_or_null(
-					    r, "country")));
+		json_object_set_new(model, "country_chooser",
+				    countries_chooser(membership_value_or_null(
+							      r, "country"),
+						      COUNTRY_FILTER));
 	countries_name_field(rows, "country", "country_name");
 	json_array_foreach (rows, i, row) {
 		organisations_add_un_status(row);
@@ -676,7 +681,8 @@ directory_list(struct req *r, struct resp *w)
 
 /* Adds un_report_due ('YYYY-MM-DD') to an organisation in ECOSOC general
  * or special status: its next quadrennial report, as the daily job
- * reminds of it (states.h). */
+ * reminds of it (states.h).  Only for those who must act on it: the
+ * secretariat and the organisation's own representatives. */
 static void
 add_un_report_due(json_t *org)
 {
@@ -690,6 +696,28 @@ add_un_report_due(json_t *org)
 		states_ymd(due, ymd);
 		json_object_set_new(org, "un_report_due", json_string(ymd));
 	}
+}
+
+/* 1 when r's viewer is of the secretariat (editor or administrator) or
+ * a representative of organisation id, 0 when not (or a visitor), -1 on
+ * a database error. */
+static int
+is_own(struct req *r, json_int_t id)
+{
+	struct db_stmt *st;
+	int64_t n;
+
+	if (r->person == NULL)
+		return 0;
+	if (r->person->role >= ROLE_EDITOR)
+		return 1;
+	if ((st = db_stmt(r->db, &directory_sql, S_ORG_IS_REP)) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, r->person->id);
+	if (db_one_int(st, &n) != 0)
+		return -1;
+	return n > 0;
 }
 
 /* Runs a statement of one organisation id; NULL on error. */
@@ -715,7 +743,7 @@ organisation_show(struct req *r, struct resp *w)
 	json_t *org, *focal, *reps = NULL, *rep;
 	json_int_t id;
 	struct rights v;
-	int may_manage;
+	int may_manage, own;
 	const char *state;
 	size_t i;
 
@@ -747,7 +775,14 @@ organisation_show(struct req *r, struct resp *w)
 		organisations_add_rep_post(rep);
 
 	organisations_add_un_status(org);
-	add_un_report_due(org);
+	if ((own = is_own(r, id)) < 0) {
+		json_decref(org);
+		json_decref(focal);
+		json_decref(reps);
+		return read_failed(w);
+	}
+	if (own)
+		add_un_report_due(org);
 	countries_name_field(org, "country", "country_name");
 	state = json_string_value(json_object_get(org, "state"));
 	json_object_set_new(org, "state_text",

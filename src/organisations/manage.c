@@ -13,9 +13,9 @@
  * is checked inside it, then the change (name_key folded as approval
  * does; the slug stays) and its audit record with what changed before
  * and after.  Bad input re-shows the form with the values and the
- * messages (400, or 409 for a name taken); success redirects with a
- * notice (?saved=1).  UN status fields are read from administrators only;
- * everyone else keeps the stored ones.
+ * messages (422 as every form, or 409 for a name taken); success
+ * redirects with a notice (?saved=1).  UN status fields are read from
+ * administrators only; everyone else keeps the stored ones.
  */
 #include "manage.h"
 
@@ -266,7 +266,7 @@ edit_title(struct req *r, const char *name)
 
 /*
  * The edit form of org (borrowed): the stored values on a GET, what was
- * sent with the messages after a bad POST (status 400 or 409).  The UN
+ * sent with the messages after a bad POST (status 422 or 409).  The UN
  * status is shown as text to whoever may not change it.
  */
 static void
@@ -316,8 +316,9 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 		"saved", !posted && req_value(r, "saved")->num == 1,
 		"year_now", this_year());
 	json_decref(un);
-	json_object_set_new(model, "country_options",
-			    countries_model(membership_str(in, "country")));
+	json_object_set_new(model, "country_chooser",
+			    countries_chooser(membership_str(in, "country"),
+					      COUNTRY_REQUIRED));
 	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "organisations/templates/manage_edit.html",
@@ -534,7 +535,7 @@ edit_save(struct req *r, struct resp *w)
 	if (admin)
 		check_un_status(r);
 	if (r->errors) {
-		edit_page(r, w, 400, org);
+		edit_page(r, w, 422, org);
 		goto done;
 	}
 	if (db_begin(r->db) != 0)

@@ -120,6 +120,57 @@ static const struct {
 	{"roster", N_("ECOSOC roster"), N_("ECOSOC roster ({year})")},
 };
 
+json_t *
+organisations_ecosoc_text(const char *status, json_int_t year)
+{
+	/* whole sentences: the word order differs by language */
+	static const struct {
+		const char *value, *plain, *year;
+	} texts[] = {
+		{"general", N_("General consultative status with ECOSOC"),
+		 N_("General consultative status with ECOSOC since {year}")},
+		{"special", N_("Special consultative status with ECOSOC"),
+		 N_("Special consultative status with ECOSOC since {year}")},
+		{"roster", N_("On the ECOSOC Roster"),
+		 N_("On the ECOSOC Roster since {year}")},
+	};
+	char y[24];
+
+	snprintf(y, sizeof(y), "%" JSON_INTEGER_FORMAT, year);
+	for (size_t i = 0; status && i < ARRAY_LEN(texts); i++) {
+		struct buf b = BUF_INIT;
+		json_t *out;
+
+		if (strcmp(status, texts[i].value) != 0)
+			continue;
+		i18n_format(&b, year ? _(texts[i].year) : _(texts[i].plain),
+			    "year", y, NULL);
+		out = json_string(buf_cstr(&b));
+		buf_free(&b);
+		return out;
+	}
+	return NULL;
+}
+
+json_t *
+organisations_dgc_text(json_int_t year)
+{
+	struct buf b = BUF_INIT;
+	json_t *out;
+	char y[24];
+
+	snprintf(y, sizeof(y), "%" JSON_INTEGER_FORMAT, year);
+	i18n_format(&b,
+		    year ? _("Associated with the UN Department of Global "
+			     "Communications since {year}")
+			 : _("Associated with the UN Department of Global "
+			     "Communications"),
+		    "year", y, NULL);
+	out = json_string(buf_cstr(&b));
+	buf_free(&b);
+	return out;
+}
+
 /* Appends to list text, with {year} replaced by year when it is not 0. */
 static void
 append_status(json_t *list, const char *text, json_int_t year)

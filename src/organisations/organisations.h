@@ -41,6 +41,16 @@ extern const char *const organisations_ecosoc_values[];
 extern const char *const organisations_ecosoc_labels[];
 extern const char *const organisations_post_values[];
 extern const char *const organisations_post_labels[];
+
+/* The UN status as a sentence, in the current language: the ECOSOC
+ * status ("general", "special", "roster") with the year it was granted
+ * ("Special consultative status with ECOSOC since 2012"; year 0: without
+ * it), and the association with the UN Department of Global
+ * Communications ("Associated with the UN Department of Global
+ * Communications since 2015").  A new string; NULL for an unknown
+ * status. */
+json_t *organisations_ecosoc_text(const char *status, json_int_t year);
+json_t *organisations_dgc_text(json_int_t year);
 extern const char *const organisations_rank_values[];
 extern const char *const organisations_rank_labels[];
 /* Who sees an organisation in the directory, as stored and as people

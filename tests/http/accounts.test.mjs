@@ -918,7 +918,7 @@ describe('the profile', () => {
       { name: 'Cody Changed', country: 'XX', visibility: 'public' });
     const html = await res.text();
     assert.equal(res.status, 422);
-    assert.match(mainOf(html), /two-letter country code/);
+    assert.match(mainOf(html), /Country must name a known country, like Austria or AT/);
     const json = await (await p.browser.get('/api/v1/account/profile')).json();
     assert.equal(json.profile.name, 'Cody Country');
     assert.notEqual(json.profile.country, 'XX');

@@ -112,7 +112,7 @@ describe('a question answered on its page, round after round, then approved', ()
     assert.match(main, new RegExp(`<input id="org_name" name="org_name"[^>]*value="${app.fields.org_name}"`));
     // the country by name: in the facts, and chosen in the form's list
     assert.match(main, /<dt>Country<\/dt><dd>Austria<\/dd>/);
-    assert.match(main, /<select id="country" name="country" required>/);
+    assert.match(main, /<select id="country" name="country" required autocomplete="off">/);
     assert.match(main, /<option value="AT" selected>Austria<\/option>/);
     // nothing of the secretariat's own: no duplicates, no decisions
     assert.doesNotMatch(main, /Possible duplicates|\/approve"/);
@@ -289,7 +289,7 @@ describe('what the answer form refuses', () => {
     html = await response.text();
     assert.equal(response.status, 422);
     assert.match(html, /Organisation name cannot be left empty/);
-    assert.match(html, /Country must be a two-letter country code/);
+    assert.match(html, /Country must name a known country, like Austria or AT/);
     assert.match(html, /Website must be a web address/);
     assert.match(html, /Acronym must be at most 30 characters/);
     assert.match(html, /<textarea id="answer" name="answer"[^>]*>Here it is<\/textarea>/, 'what was typed is kept');

@@ -253,9 +253,20 @@ describe('the organisation page', () => {
     const today = new Date().toISOString().slice(0, 10);
     let y = 2009;
     while (`${y}-06-01` < today) y += 4;
-    assert.match(m, new RegExp(`Next ECOSOC quadrennial report</dt><dd>Due on <time datetime="${y}-06-01">`));
+    // the report date is for those who act on it: the secretariat and the
+    // organisation's own representatives, not visitors or other members
+    const due = new RegExp(`Next ECOSOC quadrennial report</dt><dd>Due on <time datetime="${y}-06-01">`);
+    assert.doesNotMatch(m, /quadrennial/, 'a visitor is not shown the report date');
+    for (const who of ['admin', 'editor', 'rep']) {
+      assert.match(mainOf((await page(who, 'geneve-institute')).html), due, who);
+    }
+    for (const who of ['plain', 'individual']) {
+      assert.doesNotMatch(mainOf((await page(who, 'geneve-institute')).html), /quadrennial/, who);
+    }
+    assert.equal((await (await as.visitor.get('/api/v1/members/geneve-institute')).json()).organisation.un_report_due,
+      undefined, 'nor in the API for a visitor');
     // roster status reports no quadrennial report
-    assert.doesNotMatch(mainOf((await page('visitor', 'roster-rights')).html), /quadrennial/);
+    assert.doesNotMatch(mainOf((await page('admin', 'roster-rights')).html), /quadrennial/);
     const g = await page('visitor', 'grace-group');
     assert.match(g.html, /grace period/);
   });
@@ -347,7 +358,7 @@ describe('filters', () => {
   test('the filter form keeps its values', async () => {
     const m = mainOf(await as.visitor.html('/members?country=KE&un=dgc&q=info'));
     assert.match(m, /<option value="dgc" selected>/);
-    assert.match(m, /<select id="country" name="country">\n<option value="">Any country<\/option>/);
+    assert.match(m, /<select id="country" name="country" autocomplete="off">\n<option value="">Any country<\/option>/);
     assert.match(m, /<option value="KE" selected>Kenya<\/option>/);
     assert.equal((m.match(/ selected>/g) ?? []).length, 2, 'KE and dgc only');
     assert.match(m, /id="q"[^>]*value="info"/);

@@ -171,7 +171,7 @@ describe('accounts in French', () => {
     const b = p.browser;
     let text = await frenchPage(b, '/account');
     assert.ok(text.includes('Modifier votre mot de passe'));
-    assert.ok(text.includes('membre'), 'the role in French');
+    assert.ok(text.includes('Compte standard'), 'the role in French');
     for (const done of ['password', 'email-sent', 'email']) await frenchPage(b, `/account?done=${done}`);
     ({ text } = await frenchPost(b, '/account', '/account/password', { current: 'wrong', password: 'short' }, 422));
     ({ text } = await frenchPost(b, '/account', '/account/password',

@@ -204,7 +204,7 @@ describe('the review and the applicant\'s letters', () => {
     await assertIn('fr', await page(admin, '/admin/applications'), '/admin/applications');
     const detail = await page(admin, `/admin/applications/${id}`);
     await assertIn('fr', detail, `/admin/applications/${id}`);
-    assert.ok(textContent(detail).includes('spécial, depuis 2005'), 'the ECOSOC status in French');
+    assert.ok(textContent(detail).includes('Statut consultatif spécial auprès de l’ECOSOC depuis 2005'), 'the ECOSOC status in French');
     // "Sent" of a date, in its own context (admin's "Sent" is a status)
     assert.ok(textContent(detail).includes('Envoyée le'), 'the date the application was sent');
     // a question left empty: the page again with its message

@@ -209,7 +209,7 @@ describe('managing an organisation in French', () => {
       website: 'nope', description: '', contact_address: '', visibility: 'public', focal: 'no-such-area',
     };
     const bad = await b.post(`/members/${o.slug}/edit`, fields);
-    assert.equal(bad.status, 400);
+    assert.equal(bad.status, 422);
     const badHtml = await bad.text();
     allFrench(badHtml, 'edit form with errors');
     assert.ok(textContent(badHtml).includes('Points focaux : choisissez parmi ceux de la liste'));
@@ -221,7 +221,7 @@ describe('managing an organisation in French', () => {
       website: '', description: '', contact_address: '', visibility: 'public', ecosoc_year: '2001',
       dgc_year: '2999',
     });
-    assert.equal(un.status, 400);
+    assert.equal(un.status, 422);
     const unHtml = await un.text();
     allFrench(unHtml, 'UN status errors');
     assert.ok(textContent(unHtml).includes('choisissez aussi le statut'));

@@ -112,7 +112,7 @@ describe('import from the web', () => {
     const r = await upload(admin, 'organisations', 'organisations_bad.csv');
     assert.equal(r.status, 422, r.text);
     assert.match(r.text, /Nothing was imported/);
-    assert.match(r.text, /Line 3: country must be a two-letter country code/);
+    assert.match(r.text, /Line 3: country must name a known country, like Austria or AT/);
     assert.match(r.text, /Line 5: name is required/);
     assert.match(r.text, /Line 6: the organisation "Good One" is also on line 2/);
     assert.match(r.text, /Line 7: website must be a web address/);
@@ -175,7 +175,7 @@ describe('the command line', () => {
     const before = await count('organisations');
     const r = await run(srv.dataDir, ['import', 'organisations', fixture('organisations_bad.csv')]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /line 3: country must be a two-letter country code/);
+    assert.match(r.stderr, /line 3: country must name a known country, like Austria or AT/);
     assert.match(r.stderr, /line 6: the organisation "Good One" is also on line 2/);
     assert.match(r.stderr, /4 bad rows; nothing was imported/);
     assert.equal(await count('organisations'), before);

@@ -127,7 +127,7 @@ describe('the join pages', () => {
     assert.match(assoc, /name="org_name"/);
     // countries as a list of names whose values are the codes
     assert.match(assoc, /<label for="country">Country of its seat<\/label>/);
-    assert.match(assoc, /<select id="country" name="country" required>\n<option value="">Choose a country<\/option>/);
+    assert.match(assoc, /<select id="country" name="country" required autocomplete="off">\n<option value="">Choose a country<\/option>/);
     assert.match(assoc, /<option value="AT">Austria<\/option>/);
     assert.doesNotMatch(assoc, /two-letter code|<option value="[A-Z]{2}" selected>/);
     const ind = mainOf(await new Browser(srv.url).html('/join/individual'));
@@ -192,7 +192,7 @@ describe('an organisation from the form to its first sign-in', () => {
     assert.match(list, new RegExp(`href="/admin/applications/${id}"`));
     const html = unescapeHtml(await review(id));
     for (const s of ['Société pour la Justice', 'Dana Director', 'Niko New', 'Rita Existing',
-      'Corruption', 'Crime Prevention', 'special, since 2005', 'Ringstrasse 1',
+      'Corruption', 'Crime Prevention', 'Special consultative status with ECOSOC since 2005', 'Ringstrasse 1',
       '<dt>Country</dt><dd>Austria</dd>']) {
       assert.ok(html.includes(s), `${s} not on the page`);
     }
@@ -273,7 +273,10 @@ describe('an organisation from the form to its first sign-in', () => {
     // the layout's sign-out form carries the token: the page has no decision forms now
     const csrf = hiddenFields(await admin.browser.html(`/admin/applications/${id}`)).csrf;
     const res = await admin.browser.post(`/admin/applications/${id}/approve`, { csrf });
-    assert.equal(res.status, 409, await res.text());
+    const text = await res.text();
+    assert.equal(res.status, 409, text);
+    // the decision in words, not the stored status
+    assert.match(text, /decided already \(Approved\)/);
     assert.equal(await sqlValue(srv.dataDir,
       "SELECT count(*) FROM organisations WHERE name = 'Société pour la Justice'"), '1');
   });

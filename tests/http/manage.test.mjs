@@ -219,7 +219,7 @@ describe('editing the organisation', () => {
 
     assert.match(mainOf(await admin.browser.html(`/members/${o.slug}/edit`)), /name="ecosoc_status"/);
     const bad = await postEdit(admin.browser, o, { ecosoc_year: '2004' });
-    assert.equal(bad.status, 400);
+    assert.equal(bad.status, 422);
     assert.match(mainOf(await bad.text()), /choose the status too/);
     const ok = await postEdit(admin.browser, o, { ecosoc_status: 'special', ecosoc_year: '2004', dgc_associated: '1', dgc_year: '2010' });
     assert.equal(ok.status, 303);
@@ -228,13 +228,13 @@ describe('editing the organisation', () => {
     assert.match(mainOf(await o.main.browser.html(`/members/${o.slug}/edit`)), /ECOSOC special \(2004\); DGC associated \(2010\)/);
   });
 
-  test('bad input: 400, the form again with what was typed and the messages, nothing written', async () => {
+  test('bad input: 422, the form again with what was typed and the messages, nothing written', async () => {
     const o = await organisation();
     const before = await sqlValue(srv.dataDir, `SELECT name || '|' || country || '|' || description_md FROM organisations WHERE id = ${o.id}`);
     const audits = await auditCount('organisation.edit', o.id);
     const res = await postEdit(o.main.browser, o, { name: '', country: 'XX', website: 'not a url', description: 'Kept <as> typed', visibility: 'secret' },
       [['focal', 'no-such-area']]);
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 422);
     const page = mainOf(await res.text());
     assert.match(page, /Please correct the following/);
     for (const field of ['name', 'country', 'website', 'visibility', 'focal']) {
@@ -250,12 +250,12 @@ describe('editing the organisation', () => {
   test('the country is a list of names: the stored one chosen, a chosen one kept after errors', async () => {
     const o = await organisation();
     const form = mainOf(await o.main.browser.html(`/members/${o.slug}/edit`));
-    assert.match(form, /<select id="country" name="country" required>\n<option value="">Choose a country<\/option>/);
+    assert.match(form, /<select id="country" name="country" required autocomplete="off">\n<option value="">Choose a country<\/option>/);
     assert.match(form, /<option value="AT" selected>Austria<\/option>/);
     assert.match(form, /<option value="KE">Kenya<\/option>/);
     assert.doesNotMatch(form, /two-letter code/);
     const res = await postEdit(o.main.browser, o, { name: '', country: 'KE' });
-    assert.equal(res.status, 400);
+    assert.equal(res.status, 422);
     const page = mainOf(await res.text());
     assert.match(page, /<option value="KE" selected>Kenya<\/option>/);
     assert.equal((page.match(/<option value="[A-Z]{2}" selected>/g) ?? []).length, 1);
