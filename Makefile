@@ -94,12 +94,12 @@ $(BUILD)/i18n/po-list: FORCE
 # takes the first file's entry for a message two modules share, and an
 # obsolete, fuzzy or empty one there would hide the other's translation.
 $(BUILD)/i18n/%.mo: $(PO_FILES) $(BUILD)/i18n/po-list | pkg-check
-	@rm -rf $(BUILD)/i18n/$*.d && mkdir -p $(BUILD)/i18n/$*.d
+	@rm -rf $(BUILD)/i18n/$*-modules && mkdir -p $(BUILD)/i18n/$*-modules
 	@for f in $(sort $(wildcard src/*/po/$*.po)); do \
 		m=$${f#src/}; \
-		msgattrib --translated --no-fuzzy --no-obsolete -o $(BUILD)/i18n/$*.d/$${m%%/*}.po $$f || exit 1; \
+		msgattrib --translated --no-fuzzy --no-obsolete -o $(BUILD)/i18n/$*-modules/$${m%%/*}.po $$f || exit 1; \
 	done
-	msgcat --use-first -o $(BUILD)/i18n/$*.po $(BUILD)/i18n/$*.d/*.po
+	msgcat --use-first -o $(BUILD)/i18n/$*.po $(BUILD)/i18n/$*-modules/*.po
 	msgfmt --check -o $@ $(BUILD)/i18n/$*.po
 
 # The template extractor of `make po` (tools/tmplpot.c, built from the
