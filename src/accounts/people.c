@@ -497,9 +497,13 @@ person_history(struct req *r, int64_t id)
 			row, "action_text",
 			json_string(label ? label : _("Another change")));
 		json_object_set_new(row, "known", json_boolean(label != NULL));
-		if (action && strcmp(action, "person.role.set") == 0)
-			json_object_set_new(row, "note",
-					    json_string(role_change(r, row)));
+		/* null, not absent: inside {{#history.0}} an absent key is
+		 * looked up in the first record (the template's context) */
+		json_object_set_new(
+			row, "note",
+			action && strcmp(action, "person.role.set") == 0
+				? json_string(role_change(r, row))
+				: json_null());
 		json_object_set_new(
 			row, "system",
 			json_boolean(json_integer_value(json_object_get(

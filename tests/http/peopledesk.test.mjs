@@ -139,7 +139,8 @@ describe('a person\'s page', () => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), `/admin/people/${id}?done=role`);
     const text = textOf(await admin.html(`/admin/people/${id}?done=role`));
-    assert.ok(text.includes('The role has been saved.') && text.includes('Role changed (from Member to Editor)'), text);
+    assert.ok(text.includes('The role has been saved.') && text.includes('Role changed (from Standard account to Editor)'), text);
+    assert.ok(!/Account created \(from/.test(text), `another record took the role change's words: ${text}`);
     await admin.post(`/admin/people/${id}/role`, { ...hiddenFields(page, `/admin/people/${id}/role`), role: 'member' });
   });
 
