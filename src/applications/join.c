@@ -810,9 +810,38 @@ static const struct route join_routes[] = {
 		    "notice to the secretariat"},
 };
 
+/* The words of /join for the site search: each level's name and summary,
+ * as its cards show them. */
+static int
+join_words(struct db *db, struct buf *out)
+{
+	return membership_levels_words(db, out, 0);
+}
+
+/* /join in the site search: its heading, its lead and the levels' names
+ * and summaries (rewritten with them: membership/levels.c). */
+static const struct search_page join_pages[] = {
+	{.slug = "join",
+	 .title = N_("Join the Alliance"),
+	 .text = N_("Choose the kind of membership that fits you. The "
+		    "secretariat reviews every application and answers by "
+		    "e-mail."),
+	 .words = join_words},
+};
+
+static const struct search_source join_search[] = {
+	{.kind = "membership",
+	 .prefix = "/",
+	 .label = N_("Membership"),
+	 .pages = join_pages,
+	 .npages = ARRAY_LEN(join_pages)},
+};
+
 const struct module join_module = {
 	.name = "join",
 	.routes = join_routes,
 	.nroutes = ARRAY_LEN(join_routes),
 	.sql = &join_sql,
+	.search = join_search,
+	.nsearch = ARRAY_LEN(join_search),
 };

@@ -103,13 +103,35 @@ struct admin_tile {
 	int (*count)(struct req *r, int64_t *n);
 };
 
+/* A page of a module that the site search finds as one document of its
+ * own (a page drawn from the catalog and the module's tables, such as
+ * /benefits or /sponsor, not one row of a table): search_pages_put()
+ * writes it as (kind of its source, slug), title, and a body of text
+ * followed by what words() reads from the database.  title and text are
+ * N_() msgids, indexed in English like the seeded content; they say what
+ * the page says, so a change of the page's words changes them too. */
+struct db;
+struct buf;
+struct search_page {
+	const char *slug;  /* "benefits": the hit links to prefix + slug */
+	const char *title; /* N_("Membership benefits"), the page's <h1> */
+	const char *text;  /* N_("..."), the page's own words */
+	/* Appends the words the page shows from the database (levels,
+	 * tiers: names and descriptions) to out; 0 or -1.  NULL: none. */
+	int (*words)(struct db *db, struct buf *out);
+};
+
 /* Where the site search's hits of a kind live and what they are called:
  * a hit (kind, slug) links to prefix + slug.  A module that puts rows of
- * its kind into the search index (core/search.h) declares the kind. */
+ * its kind into the search index (core/search.h) declares the kind; one
+ * whose pages are documents lists them here, and calls
+ * search_pages_put() in the transaction that changes what words() reads. */
 struct search_source {
 	const char *kind;   /* "organisation", as in the index */
 	const char *prefix; /* "/members/" */
 	const char *label;  /* N_("Member organisation") */
+	const struct search_page *pages;
+	size_t npages;
 };
 
 /* A feature module: everything the platform needs from it, declared here

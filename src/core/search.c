@@ -15,6 +15,7 @@
 
 #include "escape.h"
 #include "fold.h"
+#include "http.h"
 
 enum stmt_search {
 	S_SEARCH_SITE,
@@ -22,6 +23,7 @@ enum stmt_search {
 	S_SEARCH_REMOVE,
 	S_SEARCH_ORGANISATION_NAMES,
 	S_SEARCH_SLUGS,
+	S_SEARCH_GET,
 	S_SEARCH__MAX,
 };
 
@@ -43,6 +45,8 @@ static const char *const search_sql_text[S_SEARCH__MAX] = {
 		"DELETE FROM search_index WHERE kind = ? AND slug = ?",
 	[S_SEARCH_ORGANISATION_NAMES] = NULL,
 	[S_SEARCH_SLUGS] = NULL,
+	[S_SEARCH_GET] = "SELECT title, body FROM search_index"
+			 " WHERE kind = ? AND slug = ?",
 };
 
 /*
@@ -390,6 +394,80 @@ search_put(struct db *db, const char *kind, const char *slug, const char *title,
 	db_bind_text(st, 3, title);
 	db_bind_text(st, 4, body);
 	return db_run(st);
+}
+
+/* The sources whose pages search_pages_put() writes: filled once, by the
+ * site module's assemble, before any thread reads it. */
+static const struct search_source *page_sources[SEARCH_PAGE_SOURCES_MAX];
+static size_t npage_sources;
+
+void
+search_pages_declare(const struct search_source *src)
+{
+	for (size_t i = 0; i < npage_sources; i++)
+		if (page_sources[i] == src)
+			return;
+	assert(npage_sources < SEARCH_PAGE_SOURCES_MAX);
+	page_sources[npage_sources++] = src;
+}
+
+/* Whether the index holds exactly one document (kind, slug) with this
+ * title and body: 1 yes, 0 no, -1 on a database error. */
+static int
+search_holds(struct db *db, const char *kind, const char *slug,
+	     const char *title, const char *body)
+{
+	struct db_stmt *st = db_stmt(db, &search_sql, S_SEARCH_GET);
+	int rc, rows = 0, same = 0;
+
+	if (st == NULL)
+		return -1;
+	db_bind_text(st, 1, kind);
+	db_bind_text(st, 2, slug);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *t = db_col_text(st, 0), *b = db_col_text(st, 1);
+
+		rows++;
+		same = t && b && strcmp(t, title) == 0 && strcmp(b, body) == 0;
+	}
+	if (rc != DB_DONE)
+		return -1;
+	return rows == 1 && same;
+}
+
+/* Writes one page, its title, then text and words() as its body, unless
+ * the index holds it so already (a start that changes nothing writes
+ * nothing). */
+static int
+search_page_put(struct db *db, const char *kind, const struct search_page *p)
+{
+	struct buf body = BUF_INIT;
+	int rc = 0;
+
+	buf_puts(&body, p->text ? p->text : "");
+	if (p->words) {
+		buf_putc(&body, '\n');
+		rc = p->words(db, &body);
+	}
+	if (rc == 0)
+		rc = search_holds(db, kind, p->slug, p->title, buf_cstr(&body));
+	if (rc == 0)
+		rc = search_put(db, kind, p->slug, p->title, buf_cstr(&body));
+	buf_free(&body);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+search_pages_put(struct db *db)
+{
+	for (size_t i = 0; i < npage_sources; i++) {
+		const struct search_source *s = page_sources[i];
+
+		for (size_t j = 0; j < s->npages; j++)
+			if (search_page_put(db, s->kind, &s->pages[j]) != 0)
+				return -1;
+	}
+	return 0;
 }
 
 int

@@ -79,6 +79,21 @@ int search_put(struct db *db, const char *kind, const char *slug,
 	       const char *title, const char *body);
 int search_remove(struct db *db, const char *kind, const char *slug);
 
+/*
+ * Modules' pages as documents (struct search_page in http.h): the site
+ * module declares every source that lists pages (at assemble, before the
+ * server starts; at most SEARCH_PAGE_SOURCES_MAX), and search_pages_put()
+ * writes each page the index does not hold as it is now (one row, same
+ * title and body), replacing what it held: at init and at start (the
+ * catalog's words may have changed with the binary; an unchanged page is
+ * not written) and in the transaction of any change to what a page's
+ * words() reads.  0, or -1 on a database error (the caller rolls back).
+ */
+#define SEARCH_PAGE_SOURCES_MAX 16
+struct search_source;
+void search_pages_declare(const struct search_source *src);
+int search_pages_put(struct db *db);
+
 /* The names indexes search_keys() reads. */
 enum search_names {
 	SEARCH_ORGANISATION_NAMES, /* organisations: name, acronym */

@@ -27,6 +27,7 @@
 #include "core/db.h"
 #include "core/i18n.h"
 #include "core/render.h"
+#include "core/search.h"
 #include "core/util.h"
 #include "membership/membership.h"
 
@@ -118,6 +119,35 @@ levels_list(struct req *r)
 	struct db_stmt *st = db_stmt(r->db, &levels_sql, S_LEVELS_LIST);
 
 	return st ? db_all_json(st) : NULL;
+}
+
+int
+membership_levels_words(struct db *db, struct buf *out, int full)
+{
+	/* name, summary, who_may_apply_md, benefits_md of S_LEVELS_LIST */
+	static const int cols[] = {2, 9, 10, 11};
+	struct db_stmt *st = db_stmt(db, &levels_sql, S_LEVELS_LIST);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW)
+		for (int c = 0; c < (full ? 4 : 2); c++) {
+			const char *t = db_col_text(st, cols[c]);
+
+			if (t && *t) {
+				buf_puts(out, t);
+				buf_putc(out, '\n');
+			}
+		}
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* The words of /benefits for the site search: its levels in full. */
+static int
+benefits_words(struct db *db, struct buf *out)
+{
+	return membership_levels_words(db, out, 1);
 }
 
 static void
@@ -320,6 +350,9 @@ level_update(struct req *r, struct resp *w)
 		json_decref(before);
 		json_decref(changed);
 	}
+	/* /benefits and /join show the levels' texts: the search follows */
+	if (rc == 0)
+		rc = search_pages_put(r->db);
 	if (rc != 0 || db_commit(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/levels?done=saved");
@@ -353,6 +386,25 @@ static const struct menu_entry levels_menu[] = {
 	{"/admin/levels", N_("Levels"), 50},
 };
 
+/* /benefits in the site search: its heading, its lead and every level's
+ * texts (benefits_words), rewritten whenever a level is saved. */
+static const struct search_page levels_pages[] = {
+	{.slug = "benefits",
+	 .title = N_("Membership benefits"),
+	 .text = N_("The Alliance has three ways to belong. Each brings its "
+		    "own benefits; choose the one that fits you or your "
+		    "organisation, then apply to join."),
+	 .words = benefits_words},
+};
+
+static const struct search_source levels_search[] = {
+	{.kind = "membership",
+	 .prefix = "/",
+	 .label = N_("Membership"),
+	 .pages = levels_pages,
+	 .npages = ARRAY_LEN(levels_pages)},
+};
+
 const struct module levels_module = {
 	.name = "levels",
 	.routes = levels_routes,
@@ -360,5 +412,6 @@ const struct module levels_module = {
 	.sql = &levels_sql,
 	.admin_menu = levels_menu,
 	.nadmin_menu = ARRAY_LEN(levels_menu),
+	.search = levels_search,
+	.nsearch = ARRAY_LEN(levels_search),
 };
-

@@ -91,6 +91,14 @@ void membership_admin_page(const struct req *r, struct resp *w, int status,
 			const char *tmpl, const char *title, const char *path,
 			json_t *model);
 
+/* Appends the words of the membership levels, in their order, to out
+ * for the site search: each level's name and summary and, with full,
+ * who may apply and its benefits (Markdown as stored), a line each.
+ * 0, or -1 on a database error. */
+struct db;
+struct buf;
+int membership_levels_words(struct db *db, struct buf *out, int full);
+
 /*
  * Of the keys of after, those whose value differs from the same key of
  * row: *before and *changed get new objects holding only those keys (old

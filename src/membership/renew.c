@@ -700,6 +700,25 @@ static const struct menu_entry renew_menu[] = {
 	{"/admin/memberships", N_("Memberships"), 30},
 };
 
+/* /renew in the site search (a member's page: a visitor who follows the
+ * hit is asked to sign in first). */
+static const struct search_page renew_pages[] = {
+	{.slug = "renew",
+	 .title = N_("Renew"),
+	 .text = N_("Renew a membership: the main contact of a member "
+		    "organisation, or an individual member, signs in here to "
+		    "see its level, state, period and dues, to pay and renew "
+		    "it, or to end it.")},
+};
+
+static const struct search_source renew_search[] = {
+	{.kind = "membership",
+	 .prefix = "/",
+	 .label = N_("Membership"),
+	 .pages = renew_pages,
+	 .npages = ARRAY_LEN(renew_pages)},
+};
+
 const struct module renew_module = {
 	.name = "renew",
 	.routes = renew_routes,
@@ -709,4 +728,6 @@ const struct module renew_module = {
 	.nadmin_menu = ARRAY_LEN(renew_menu),
 	.admin_tiles = renew_tiles,
 	.nadmin_tiles = ARRAY_LEN(renew_tiles),
+	.search = renew_search,
+	.nsearch = ARRAY_LEN(renew_search),
 };

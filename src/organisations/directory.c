@@ -616,6 +616,24 @@ total_text(int64_t n)
 	return text;
 }
 
+/* Whether the reader set one of the directory's filters (a word, a
+ * country, a level, a UN status, a focal area): an empty directory then
+ * says that nothing matches them, else that it has no organisation yet. */
+static int
+directory_filtered(const struct req *r)
+{
+	static const char *const names[] = {"q", "country", "level", "un",
+					    "focal"};
+
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		const struct value *v = req_value(r, names[i]);
+
+		if (v->present && v->str && v->str[0])
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * GET /members: the viewer's rights, then the count, the page and the
  * filter options.  A signed-in viewer's answer depends on who they are,
@@ -659,11 +677,14 @@ directory_list(struct req *r, struct resp *w)
 	json_decref(opts);
 	/* the country filter: every country by name, for the page's <select>
 	 * (the API's clients send the code and need no list) */
-	if (!r->api)
+	if (!r->api) {
 		json_object_set_new(model, "country_chooser",
 				    countries_chooser(membership_value_or_null(
 							      r, "country"),
 						      COUNTRY_FILTER));
+		json_object_set_new(model, "filtered",
+				    json_boolean(directory_filtered(r)));
+	}
 	countries_name_field(rows, "country", "country_name");
 	json_array_foreach (rows, i, row) {
 		organisations_add_un_status(row);

@@ -86,8 +86,43 @@ site_assemble(const struct module *const *mods, size_t nmods)
 		for (size_t i = 0; i < mods[m]->nsearch; i++) {
 			assert(nsources < SEARCH_SOURCES_MAX);
 			sources[nsources++] = &mods[m]->search[i];
+			if (mods[m]->search[i].npages)
+				search_pages_declare(&mods[m]->search[i]);
 		}
 	}
+}
+
+/* Writes every module's pages into the search index, so the index holds
+ * this binary's words for them (core/search.h); a page the index holds so
+ * already is not written again.  0 or -1. */
+static int
+site_pages_put(struct db *db)
+{
+	if (db_begin(db) != 0)
+		return -1;
+	if (search_pages_put(db) != 0) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
+}
+
+/* The module's start hook (serve and worker, the database up to date). */
+static int
+site_start(struct db *db, int64_t now)
+{
+	(void)now;
+	return site_pages_put(db);
+}
+
+/* The module's created hook (`alliance init`): a new database has the
+ * pages in its index from the first, so a copy-to-postgres before the
+ * first serve takes them along. */
+static int
+site_created(const struct config *c, struct db *db)
+{
+	(void)c;
+	return site_pages_put(db);
 }
 
 /* The language chooser: a link to /language/CODE for each language the
@@ -550,4 +585,6 @@ const struct module site_module = {
 	.search = site_search,
 	.nsearch = ARRAY_LEN(site_search),
 	.assemble = site_assemble,
+	.start = site_start,
+	.created = site_created,
 };

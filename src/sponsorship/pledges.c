@@ -743,6 +743,26 @@ static const struct menu_entry pledges_menu[] = {
 	{"/admin/pledges", N_("Pledges"), 40},
 };
 
+/* /sponsor in the site search: its heading, its lead and the tiers'
+ * names and descriptions (rewritten with them: tiers.c). */
+static const struct search_page pledges_pages[] = {
+	{.slug = "sponsor",
+	 .title = N_("Sponsor the Alliance"),
+	 .text = N_("Sponsors keep civil society present where crime "
+		    "prevention and criminal justice are decided. Pledge at "
+		    "one of the tiers below or give the amount you choose, "
+		    "for the Alliance's work in general or for one purpose."),
+	 .words = tiers_words},
+};
+
+static const struct search_source pledges_search[] = {
+	{.kind = "sponsorship",
+	 .prefix = "/",
+	 .label = N_("Sponsorship"),
+	 .pages = pledges_pages,
+	 .npages = ARRAY_LEN(pledges_pages)},
+};
+
 const struct module pledges_module = {
 	.name = "pledges",
 	.routes = pledges_routes,
@@ -752,4 +772,6 @@ const struct module pledges_module = {
 	.nadmin_menu = ARRAY_LEN(pledges_menu),
 	.admin_tiles = pledges_tiles,
 	.nadmin_tiles = ARRAY_LEN(pledges_tiles),
+	.search = pledges_search,
+	.nsearch = ARRAY_LEN(pledges_search),
 };

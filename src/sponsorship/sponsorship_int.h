@@ -27,6 +27,11 @@ struct tiers_tier {
  */
 json_t *tiers_list(struct db *db);
 
+/* Appends every tier's name and description (Markdown as stored), a line
+ * each, in order, to out: the words of /sponsor for the site search.  0,
+ * or -1 on a database error. */
+int tiers_words(struct db *db, struct buf *out);
+
 /*
  * The tier with slug: 1 and *t filled (its strings in arena a), 0 when
  * there is none, -1 on error (logged).  Runs in the caller's transaction,

@@ -18,6 +18,7 @@
 #include "core/db.h"
 #include "core/i18n.h"
 #include "core/render.h"
+#include "core/search.h"
 #include "core/util.h"
 #include "membership/membership.h"
 
@@ -281,6 +282,9 @@ tier_update(struct req *r, struct resp *w)
 		resp_redirect(w, "/admin/tiers?done=saved");
 		return;
 	}
+	/* /sponsor shows the tiers' texts: the search follows */
+	if (rc == 0)
+		rc = search_pages_put(r->db);
 	if (rc != 0 || db_commit(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/tiers?done=saved");
@@ -329,16 +333,36 @@ tier_create(struct req *r, struct resp *w)
 	if (db_run(st) != 0 ||
 	    audit_record_new(
 		    r->db, r->person->id, "tier.create", "sponsorship_tier",
-		    arena_printf(r->arena, "%" PRId64, db_last_id(r->db)),
-		    NULL,
+		    arena_printf(r->arena, "%" PRId64, db_last_id(r->db)), NULL,
 		    json_pack("{s:s,s:s,s:I,s:s}", "slug", slug, "name",
 			      req_value(r, "name")->str, "amount",
 			      (json_int_t)req_value(r, "amount")->num,
 			      "currency", req_value(r, "currency")->str),
 		    r->client) != 0 ||
-	    db_commit(r->db) != 0)
+	    search_pages_put(r->db) != 0 || db_commit(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	resp_redirect(w, "/admin/tiers?done=added");
+}
+
+int
+tiers_words(struct db *db, struct buf *out)
+{
+	struct db_stmt *st = db_stmt(db, &tiers_sql, S_TIERS_LIST);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	/* name and description_md of S_TIERS_LIST */
+	while ((rc = db_step(st)) == DB_ROW)
+		for (int c = 2; c <= 5; c += 3) {
+			const char *t = db_col_text(st, c);
+
+			if (t && *t) {
+				buf_puts(out, t);
+				buf_putc(out, '\n');
+			}
+		}
+	return rc == DB_DONE ? 0 : -1;
 }
 
 /* ---- the route table ---- */

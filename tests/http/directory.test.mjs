@@ -308,14 +308,15 @@ describe('filters', () => {
     assert.doesNotMatch(m, /Country code|Two letters/);
     // the rows name the country too
     const ke = mainOf(await as.visitor.html('/members?country=KE'));
-    assert.match(ke, /<td>Kenya<\/td>/);
-    assert.doesNotMatch(ke, /<td>KE<\/td>/);
+    // (a cell starts with its column's name, shown on a phone's cards)
+    assert.match(ke, /<td><span class="cell-label" aria-hidden="true">Country<\/span> Kenya<\/td>/);
+    assert.doesNotMatch(ke, /> KE<\/td>/);
     // French: the names in French, sorted for the reader
     const fr = mainOf(await (await fetch(`${srv.url}/members?country=CH`, { headers: { 'accept-language': 'fr' } })).text());
     assert.match(fr, /<option value="CH" selected>Suisse<\/option>/);
     assert.match(fr, /<option value="">Tous les pays<\/option>/);
     assert.ok(fr.indexOf('>Égypte<') < fr.indexOf('>Espagne<') && fr.indexOf('>Danemark<') < fr.indexOf('>Égypte<'));
-    assert.match(fr, /<td>Suisse<\/td>/);
+    assert.match(fr, /<td><span class="cell-label" aria-hidden="true">Pays<\/span> Suisse<\/td>/);
   });
 
   test('by country', async () => {
@@ -401,5 +402,32 @@ describe('pages of 50', () => {
     const d = await listJson('visitor', '?country=FR&page=9');
     assert.equal(d.organisations.length, 0);
     assert.equal(d.total, 60);
+  });
+});
+
+describe('an empty directory', () => {
+  test('says there are no member organisations yet when no filter is set, and that none matches only when one is', async () => {
+    const fresh = await startServer();
+    try {
+      const v = new Browser(fresh.url);
+      const text = async (path) => {
+        const res = await v.get(path);
+        const body = mainOf(await res.text());
+        assert.equal(res.status, 200, `GET ${path}`);
+        return body;
+      };
+      for (const path of ['/members', '/members?q=', '/members?q=&country=&level=&un=&focal=', '/members?page=2']) {
+        const body = await text(path);
+        assert.match(body, /There are no member organisations in the directory yet\./, path);
+        assert.doesNotMatch(body, /matches these filters/, path);
+      }
+      for (const path of ['/members?q=nothing', '/members?country=FR', '/members?level=full', '/members?focal=corruption']) {
+        const body = await text(path);
+        assert.match(body, /No member organisation matches these filters\. <a href="\/members">Show all member organisations<\/a>/, path);
+        assert.doesNotMatch(body, /There are no member organisations/, path);
+      }
+    } finally {
+      await fresh.stop();
+    }
   });
 });
