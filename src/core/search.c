@@ -166,14 +166,12 @@ search_terms(const char *text, struct buf *out)
 	return terms;
 }
 
-/* Appends s[0..n) to parts as {text, hit}, without the Markdown marks a
- * reader should not see (the index holds bodies as written): emphasis and
- * code marks, heading marks, link brackets and the link's address. */
+/* Appends s[0..n) to out without the Markdown marks a reader should not
+ * see (the index holds bodies as written): emphasis and code marks,
+ * heading marks, link brackets and the link's address. */
 static void
-add_plain_part(json_t *parts, const char *s, size_t n, int hit)
+strip_markdown(const char *s, size_t n, struct buf *out)
 {
-	struct buf b = BUF_INIT;
-
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
 
@@ -191,8 +189,17 @@ add_plain_part(json_t *parts, const char *s, size_t n, int hit)
 				i++;
 			continue;
 		}
-		buf_putc(&b, c);
+		buf_putc(out, c);
 	}
+}
+
+/* Appends s[0..n) to parts as {text, hit}, its Markdown marks left out. */
+static void
+add_plain_part(json_t *parts, const char *s, size_t n, int hit)
+{
+	struct buf b = BUF_INIT;
+
+	strip_markdown(s, n, &b);
 	if (b.len)
 		json_array_append_new(parts, json_pack("{s:s%,s:b}", "text",
 						       buf_cstr(&b), b.len,
@@ -322,7 +329,7 @@ snippet(const char *body, char *const *terms, int nterms, struct buf *out)
 json_t *
 search_run(struct db *db, const char *text, int limit)
 {
-	struct buf q = BUF_INIT, cut = BUF_INIT;
+	struct buf q = BUF_INIT, cut = BUF_INIT, plain = BUF_INIT;
 	struct db_stmt *st;
 	json_t *out = json_array();
 	char *terms[SEARCH_MAX_TERMS];
@@ -348,8 +355,13 @@ search_run(struct db *db, const char *text, int limit)
 	db_bind_text(st, 1, buf_cstr(&q));
 	db_bind_int(st, 2, limit);
 	while ((rc = db_step(st)) == DB_ROW) {
+		const char *body = db_col_text(st, 3) ? db_col_text(st, 3) : "";
+
+		/* the words a reader sees, not a link's address */
+		buf_reset(&plain);
+		strip_markdown(body, strlen(body), &plain);
 		buf_reset(&cut);
-		snippet(db_col_text(st, 3), terms, nterms, &cut);
+		snippet(buf_cstr(&plain), terms, nterms, &cut);
 		json_array_append_new(
 			out, json_pack("{s:s,s:s,s:s,s:o}", "kind",
 				       db_col_text(st, 0), "slug",
@@ -361,6 +373,7 @@ search_run(struct db *db, const char *text, int limit)
 		free(terms[i]);
 	buf_free(&q);
 	buf_free(&cut);
+	buf_free(&plain);
 	if (rc != DB_DONE) {
 		json_decref(out);
 		return NULL;

@@ -525,6 +525,17 @@ order_and_snippets_are_the_same_on_both_engines(void **state)
 	assert_int_equal(place(h, "page", "a-notes"), 0);
 	assert_int_equal(place(h, "page", "c-notes"), 1);
 	json_decref(h);
+	/* a link's address is not text a reader sees: never in a snippet,
+	 * even where a term is in it */
+	assert_int_equal(search_put(db, "page", "d-links", "Links",
+				    "Read [how to join the wombats](/join-us) "
+				    "today."),
+			 0);
+	h = hits(db, "join wombats");
+	assert_int_equal(json_array_size(h), 1);
+	assert_string_equal(snippet_text(json_array_get(h, 0)),
+			    "Read how to [join] the [wombats] today.");
+	json_decref(h);
 }
 
 static void
