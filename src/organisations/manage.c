@@ -315,6 +315,12 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 		"un_status_text", json_incref(json_object_get(un, "un_status_text")),
 		"saved", !posted && req_value(r, "saved")->num == 1,
 		"year_now", this_year());
+	/* its page answers only when it is listed (no link to a 404 for
+	 * one imported without a membership); a failed read: no link */
+	json_object_set_new(json_object_get(model, "organisation"), "listed",
+			    json_boolean(organisations_listed(
+						 r->db, membership_int(org, "id")) ==
+					 1));
 	json_decref(un);
 	json_object_set_new(model, "country_chooser",
 			    countries_chooser(membership_str(in, "country"),

@@ -32,6 +32,7 @@
 enum stmt_organisations {
 	O_PERSON_INSERT,
 	O_PERSON_INVITED,
+	O_LISTED,
 	O__MAX,
 };
 
@@ -40,6 +41,9 @@ static const char *const organisations_sql_text[O__MAX] = {
 			    " created_at) VALUES (?, ?, 'member', ?, ?)"
 			    " RETURNING id",
 	[O_PERSON_INVITED] = "UPDATE people SET invited_at = ? WHERE id = ?",
+	/* listed: a membership active or in grace (directory.h) */
+	[O_LISTED] = "SELECT 1 FROM memberships WHERE organisation_id = ?"
+		     " AND state IN ('active', 'grace') LIMIT 1",
 };
 
 struct db_sql organisations_sql = {"organisations", organisations_sql_text,
@@ -60,6 +64,21 @@ const char *const organisations_visibility_values[] = {"public", "members",
 						       "hidden", NULL};
 const char *const organisations_visibility_labels[] = {
 	N_("Public"), N_("Members only"), N_("Hidden")};
+
+int
+organisations_listed(struct db *db, int64_t id)
+{
+	struct db_stmt *st = db_stmt(db, &organisations_sql, O_LISTED);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	rc = db_step(st);
+	if (rc == DB_ROW)
+		db_reset(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
 
 /* ---- keys an organisation is stored and compared under ---- */
 

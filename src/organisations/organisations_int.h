@@ -34,6 +34,12 @@
  * desk's word filter. */
 int organisations_name_ids(struct req *r, const char **ids);
 
+/* Whether organisation id is listed (a membership active or in grace:
+ * its page /members/SLUG answers): 1, 0, or -1 on a database error.  The
+ * pages that link its page ask first, so an organisation without a
+ * membership (imported) links nowhere that answers 404. */
+int organisations_listed(struct db *db, int64_t id);
+
 /* The UN status of an organisation row (ecosoc_status, ecosoc_year,
  * dgc_associated, dgc_year) as sentences for people: un_status
  * ["ECOSOC special (2004)", "DGC associated"], and un_status_text, the

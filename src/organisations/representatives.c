@@ -227,6 +227,12 @@ reps_page(struct req *r, struct resp *w, int status, json_t *org,
 			  message);
 	if (refill && r->input)
 		json_object_set(model, "input", r->input);
+	/* its page answers only when it is listed (no link to a 404 for
+	 * one imported without a membership); a failed read: no link */
+	json_object_set_new(json_object_get(model, "organisation"), "listed",
+			    json_boolean(organisations_listed(
+						 r->db, membership_int(org, "id")) ==
+					 1));
 	membership_add_errors(r, model);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "organisations/templates/manage_reps.html",

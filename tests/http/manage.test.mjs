@@ -146,6 +146,20 @@ describe('who may manage an organisation', () => {
     assert.doesNotMatch(mainOf(await new Browser(srv.url).html(`/members/${o.slug}`)), /Edit organisation/);
   });
 
+  test('the pages of an organisation without a membership link no page that answers 404', async () => {
+    const o = await organisation();
+    const own = (html) => [...mainOf(html).matchAll(new RegExp(`href="/members/${o.slug}"`, 'g'))].length;
+    assert.ok(own(await admin.browser.html(`/members/${o.slug}/edit`)) > 0, 'listed: its page is linked');
+    // imported without a membership: not listed, its page answers 404
+    await sql(srv.dataDir, `DELETE FROM memberships WHERE organisation_id = ${o.id}`);
+    assert.equal((await admin.browser.get(`/members/${o.slug}`)).status, 404);
+    for (const path of [`/members/${o.slug}/edit`, repsPath(o), `/members/${o.slug}/edit?saved=1`]) {
+      const html = await admin.browser.html(path);
+      assert.equal(own(html), 0, `${path} links the organisation's page`);
+      assert.match(mainOf(html), new RegExp(o.name));
+    }
+  });
+
   test('an administrator gets 404 for an organisation that does not exist', async () => {
     const res = await admin.browser.get('/members/no-such-organisation/edit');
     assert.equal(res.status, 404);
