@@ -216,9 +216,11 @@ dashboard(struct req *r, struct resp *w)
 	}
 	admin_page(r, w, "admin/templates/dashboard.html", _("Secretariat"),
 		   "/admin",
-		   json_pack("{s:o,s:o,s:b}", "counts", counts, "waiting",
+		   json_pack("{s:o,s:o,s:b,s:s}", "counts", counts, "waiting",
 			     waiting, "secretariat_unreachable",
-			     !mail_secretariat_reachable()));
+			     !mail_secretariat_reachable(), "mail_from_example",
+			     "ALLIANCE_MAIL_FROM=\"Alliance secretariat "
+			     "<secretariat@example.org>\""));
 }
 
 /* ---- the outbox ---- */
