@@ -1,7 +1,8 @@
 // orgdesk.test.mjs -- the secretariat's desk for organisations in a real
 // browser (issue 12): on a phone and a desktop viewport an administrator
 // finds an imported organisation without a membership on
-// /admin/organisations by its name, opens it, and sees its people; no page
+// /admin/organisations by its name, opens it, sees its people and sends
+// one of them an invitation from the person's page; no page
 // is wider than the viewport (the tables scroll in their own region);
 // axe-core checks each page; screenshots go to
 // build/screenshots/orgdesk-*.png.
@@ -70,6 +71,13 @@ for (const vp of VIEWPORTS) {
         await page.screenshot({ path: `${SHOTS}/orgdesk-${vp.name}-organisation.png`, fullPage: true });
         const ana = page.getByRole('link', { name: 'Ana Rep' });
         assert.match(await ana.getAttribute('href'), /^\/admin\/people\/\d+$/);
+        // ... and invites its people: imported, they have had no mail
+        await clickTo(page, ana, '**/admin/people/*');
+        const main = page.locator('main');
+        await clickTo(page, main.getByRole('button', { name: /^Send (an|the) invitation/ }), '**/admin/people/*?done=invitation');
+        await main.getByText('A new invitation is in the outbox.').waitFor();
+        await assertFits(page);
+        await axeCheck(page);
         assert.deepEqual(page.problems, []);
       } finally {
         await context.close();
