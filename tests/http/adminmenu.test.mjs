@@ -48,6 +48,11 @@ before(async () => {
   // an application, so /admin/applications/:id has one to show
   await sql(srv.dataDir, "INSERT INTO applications (level_id, applicant_name, applicant_email, consent_at, submitted_at) " +
     "SELECT id, 'Ann Applicant', 'ann@example.org', 0, 0 FROM membership_levels WHERE slug = 'associate';");
+  // a membership, so /admin/memberships/:id has one to show
+  await sql(srv.dataDir, "INSERT INTO organisations (slug, name, name_key, created_at) VALUES ('menu-ngo', 'Menu NGO', 'menu ngo', 0);" +
+    " INSERT INTO memberships (level_id, organisation_id, state, state_since, period_start, period_end, created_at)" +
+    " SELECT l.id, o.id, 'active', '2026-01-01', '2026-01-01', '2027-12-31', 0 FROM membership_levels l, organisations o" +
+    " WHERE l.slug = 'associate' AND o.slug = 'menu-ngo';");
   // a contact message with a document, so /admin/messages/:id/document
   // has one to send (the walk takes the first message listed: this one)
   const visitor = new Browser(srv.url);
