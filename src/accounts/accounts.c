@@ -87,12 +87,7 @@ accounts_form_page(struct req *r, struct resp *w, int status, const char *tmpl,
 		json_object_del(input, "current");
 		json_object_set_new(model, "input", input);
 	}
-	if (r->errors) {
-		json_object_set(model, "errors", r->errors);
-		json_object_set_new(model, "error_list",
-				    resp_error_list(r->errors));
-		json_object_set_new(model, "has_errors", json_true());
-	}
+	resp_form_errors(model, r->errors);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, tmpl, title, model);
 }

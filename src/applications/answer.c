@@ -99,6 +99,18 @@ struct question {
 	const char *body;
 };
 
+/* The page of a question link that cannot be used any more (410): what
+ * happened and what happens next, under a heading that says it, never a
+ * bare error page; a link to the contact form. */
+static void
+link_gone(struct resp *w, const char *heading, const char *lead)
+{
+	resp_page(w, 410, "accounts/templates/message.html", heading,
+		  json_pack("{s:s,s:s,s:s,s:s}", "heading", heading, "lead",
+			    lead, "href", "/contact", "link",
+			    _("Contact the secretariat")));
+}
+
 /*
  * Finds the question whose link token is and checks that it may be
  * answered now.  1 with q filled (strings in r's arena); otherwise w holds
@@ -140,22 +152,34 @@ question_or_respond(struct req *r, struct resp *w, struct question *q)
 	status = arena_strdup(r->arena, db_col_text(st, 6));
 	db_reset(st);
 	if (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0)
-		resp_error(w, 410,
-			   _("Your application has been decided already, so "
-			     "there is nothing more to answer; the "
-			     "secretariat has written to you about the "
-			     "decision."));
-	else if (used != 0)
-		resp_error(w, 410,
-			   _("This question has been answered already, thank "
-			     "you. A link works once; if the secretariat "
-			     "needs to know more, it will send you a new "
-			     "one."));
-	else if (expires <= clock_now())
-		resp_error(w, 410,
-			   _("This link has expired, or a newer question from "
-			     "the secretariat has replaced it. Please use the "
-			     "link in the latest e-mail, or reply to it."));
+		link_gone(w, _("Your application has been decided"),
+			  _("Your application has been decided already, so "
+			    "there is nothing more to answer; the "
+			    "secretariat has written to you about the "
+			    "decision."));
+	else if (used != 0) {
+		json_t *t = json_pack("[{s:I}]", "at", (json_int_t)used);
+
+		render_add_times(t, "at");
+		link_gone(
+			w, _("Your answer has been received"),
+			i18n_text(r->arena,
+				  _("Your answer was received on {date}, thank "
+				    "you. The secretariat reads it with your "
+				    "application and writes to you by e-mail: "
+				    "with its decision, or with a new link if "
+				    "it needs to know more. A link works "
+				    "once."),
+				  "date",
+				  json_string_value(json_object_get(
+					  json_array_get(t, 0), "at_text")),
+				  NULL));
+		json_decref(t);
+	} else if (expires <= clock_now())
+		link_gone(w, _("This link no longer works"),
+			  _("This link has expired, or a newer question from "
+			    "the secretariat has replaced it. Please use the "
+			    "link in the latest e-mail, or reply to it."));
 	else
 		return 1;
 	return 0;

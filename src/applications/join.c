@@ -290,12 +290,7 @@ form_page(struct req *r, struct resp *w, int status, const struct level *lv)
 				    json_boolean(req_value(r, "dgc_associated")
 							 ->num == 1));
 	}
-	if (r->errors) {
-		json_object_set(model, "errors", r->errors);
-		json_object_set_new(model, "error_list",
-				    resp_error_list(r->errors));
-		json_object_set_new(model, "has_errors", json_true());
-	}
+	resp_form_errors(model, r->errors);
 	w->flags |= ROUTE_PERSONAL;
 	resp_page(w, status, "applications/templates/join_form.html",
 		  i18n_text(r->arena, _("Apply: {level}"), "level", lv->name,

@@ -120,8 +120,7 @@ form_again(struct req *r, struct resp *w, int status)
 {
 	json_t *m = form_model(r);
 
-	json_object_set_new(m, "error_list", resp_error_list(r->errors));
-	json_object_set_new(m, "has_errors", json_true());
+	resp_form_errors(m, r->errors);
 	resp_page(w, status, "contact/templates/contact.html",
 		  _("Contact the secretariat"), m);
 }

@@ -322,8 +322,26 @@ void resp_raw(struct resp *w, int status, const char *content_type,
 	      const char *body, size_t len);
 void resp_header(struct resp *w, const char *name, const char *value);
 /* The field messages of req.errors ({field: message}) as a new array
- * [{field, message}] for templates, which loop over arrays only. */
+ * [{field, id, message}] for templates, which loop over arrays only (id:
+ * the field's element id, the field's name). */
 json_t *resp_error_list(json_t *errors);
+/*
+ * The one error pattern of every form: a form with errors is shown again
+ * (never a bare error page) with, in model, "errors" ({field: message},
+ * for the message next to each field and its aria-invalid /
+ * aria-describedby="FIELD-error"), "error_list" and "has_errors" (the
+ * summary of core/templates/form_errors.html, focused on load, whose
+ * links lead to each field's id) and "error_title", for a title
+ * beginning "Error: " (render.c; a page whose form with errors is a
+ * part of its model sets it on the whole model itself).  Nothing
+ * happens when errors is NULL.
+ */
+void resp_form_errors(json_t *model, json_t *errors);
+/* The same for a page with several forms, whose fields' ids are
+ * prefix FIELD suffix ("new-name", "name-12"): the summary's links lead
+ * there (each entry's "id"). */
+void resp_form_errors_id(json_t *model, json_t *errors, const char *prefix,
+			 const char *suffix);
 
 /* ---- for the command ---- */
 

@@ -367,7 +367,20 @@ render_page_from(const struct tmpl_set *tset, const struct req *r,
 		chrome_fn(r, model);
 	if (render_from(tset, tmpl, model, content) != 0)
 		return -1;
-	json_object_set_new(model, "title", json_string(title ? title : ""));
+	/* a form shown again with its messages says so first in the title,
+	 * the first thing a screen reader reads of the new page (http.h,
+	 * resp_form_errors) */
+	if (json_is_true(json_object_get(model, "error_title"))) {
+		struct buf t = BUF_INIT;
+
+		i18n_format(&t, _("Error: {title}"), "title",
+			    title ? title : "", NULL);
+		json_object_set_new(model, "title", json_string(buf_cstr(&t)));
+		buf_free(&t);
+	} else {
+		json_object_set_new(model, "title",
+				    json_string(title ? title : ""));
+	}
 	/* <html lang dir> and the language chooser */
 	json_object_set_new(
 		model, "i18n",

@@ -186,9 +186,41 @@ resp_error_list(json_t *fields)
 	const char *k;
 
 	json_object_foreach (fields, k, msg)
-		json_array_append_new(list, json_pack("{s:s,s:O}", "field", k,
-						      "message", msg));
+		json_array_append_new(list,
+				      json_pack("{s:s,s:s,s:O}", "field", k,
+						"id", k, "message", msg));
 	return list;
+}
+
+void
+resp_form_errors_id(json_t *model, json_t *errors, const char *prefix,
+		    const char *suffix)
+{
+	json_t *list, *e;
+	size_t i;
+
+	if (errors == NULL)
+		return;
+	list = resp_error_list(errors);
+	json_array_foreach (list, i, e) {
+		struct buf id = BUF_INIT;
+
+		buf_puts(&id, prefix);
+		buf_puts(&id, json_string_value(json_object_get(e, "field")));
+		buf_puts(&id, suffix);
+		json_object_set_new(e, "id", json_string(buf_cstr(&id)));
+		buf_free(&id);
+	}
+	json_object_set(model, "errors", errors);
+	json_object_set_new(model, "error_list", list);
+	json_object_set_new(model, "has_errors", json_true());
+	json_object_set_new(model, "error_title", json_true());
+}
+
+void
+resp_form_errors(json_t *model, json_t *errors)
+{
+	resp_form_errors_id(model, errors, "", "");
 }
 
 /* Builds the body of w for r into out; sets *ctype.  A failed render turns

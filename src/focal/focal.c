@@ -338,7 +338,7 @@ static void
 admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
 		const char *q, int64_t failed, const char *notice)
 {
-	json_t *points, *found = NULL, *row, *model, *list;
+	json_t *points, *found = NULL, *row, *model;
 	struct db_stmt *st;
 	char today[11];
 	size_t i;
@@ -397,20 +397,16 @@ admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
 	if (notice)
 		json_object_set_new(model, "notice", json_string(notice));
 	if (r->errors && failed > 0) {
-		/* the summary links to the fields of the form sent */
-		const char *k;
-		json_t *v;
+		/* the summary (core/templates/form_errors.html) links to the
+		 * fields of the form sent: ids FIELD-PERSON */
+		json_t *errors = json_deep_copy(r->errors);
 
-		list = json_array();
-		json_object_foreach(r->errors, k, v)
-			json_array_append_new(
-				list,
-				json_pack("{s:s,s:O}", "field",
-					  arena_printf(r->arena, "%s-%lld", k,
-						       (long long)failed),
-					  "message", v));
-		json_object_set_new(model, "error_list", list);
-		json_object_set_new(model, "has_errors", json_true());
+		resp_form_errors_id(model, errors,
+				    "", arena_printf(r->arena, "-%lld",
+						     (long long)failed));
+		/* the per-person form shows its own messages (row "errors") */
+		json_object_del(model, "errors");
+		json_decref(errors);
 	}
 	admin_secretariat_page(
 		r, w, status, "focal/templates/admin_area.html",

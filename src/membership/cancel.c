@@ -256,10 +256,12 @@ admin_cancel(struct req *r, struct resp *w)
 
 	w->flags |= ROUTE_PERSONAL;
 	if (r->errors || reason == NULL) {
-		resp_error(w, 422,
-			   _("Give the reason the member will be told "
-			     "(at most 2,000 characters)."));
-		return;
+		if (r->errors)
+			json_object_del(r->errors, "reason");
+		membership_add_error(r, "reason",
+				     _("Give the reason the member will be "
+				       "told (at most 2,000 characters)."));
+		return membership_admin_one(r, w, 422);
 	}
 	if ((m = begin_change(r, w, 0, 0)) == NULL)
 		return;

@@ -213,7 +213,9 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 		level_texts(r, row);
 		if (failed && membership_int(row, "id") == failed && r->input) {
 			form = json_deep_copy(r->input);
-			membership_add_errors(r, row);
+			resp_form_errors_id(row, r->errors, "",
+					    arena_printf(r->arena, "-%lld",
+							 (long long)failed));
 		} else {
 			form = json_pack(
 				"{s:O,s:O,s:o,s:O,s:O,s:O,s:O,s:O,s:O}",
@@ -242,6 +244,9 @@ levels_admin_render(struct req *r, struct resp *w, int status,
 		json_object_set_new(row, "form", form);
 	}
 	model = json_pack("{s:o}", "levels", rows);
+	/* the title says a form on the page has errors */
+	json_object_set_new(model, "error_title",
+			    json_boolean(failed && r->errors));
 	if (failed == 0 && req_value(r, "done")->present)
 		json_object_set_new(
 			model, "notice",

@@ -157,11 +157,7 @@ membership_add_error(struct req *r, const char *field, const char *message)
 void
 membership_add_errors(const struct req *r, json_t *model)
 {
-	if (r->errors == NULL)
-		return;
-	json_object_set(model, "errors", r->errors);
-	json_object_set_new(model, "error_list", resp_error_list(r->errors));
-	json_object_set_new(model, "has_errors", json_true());
+	resp_form_errors(model, r->errors);
 }
 
 /* ---- the secretariat's membership pages ---- */

@@ -29,4 +29,9 @@ int renew_membership(struct db *db, int64_t membership, int64_t actor,
 		  const char *reference, const char *provider,
 		  const char *client);
 
+/* The secretariat's page of the membership :id with its forms (renew.c);
+ * status 422 shows them again with r's input and errors (cancel.c's end
+ * form too). */
+void membership_admin_one(struct req *r, struct resp *w, int status);
+
 #endif

@@ -42,6 +42,7 @@ enum stmt_renew {
 	R_LIST,
 	R_COUNT,
 	R_REPRESENTS,
+	R_ANY,
 	R__MAX,
 };
 
@@ -81,6 +82,8 @@ static const char *const renew_sql_text[R__MAX] = {
 		   " WHERE (CAST(? AS TEXT) IS NULL OR m.state = ?)"
 		   " AND (CAST(? AS TEXT) IS NULL OR m.period_end <= ?)"
 		   " ORDER BY m.period_end, m.id LIMIT 50 OFFSET ?",
+	/* the secretariat's page of one membership, cancelled ones too */
+	[R_ANY] = "SELECT " MEMBERSHIP_COLS MEMBERSHIP_FROM " WHERE m.id = ?",
 	[R_COUNT] = "SELECT count(*)" MEMBERSHIP_FROM
 		    " WHERE (CAST(? AS TEXT) IS NULL OR m.state = ?)"
 		    " AND (CAST(? AS TEXT) IS NULL OR m.period_end <= ?)",
@@ -576,17 +579,13 @@ admin_list(struct req *r, struct resp *w)
 					    "cancelled") == 0));
 	}
 	{
-		json_t *opts = json_array();
-
-		for (size_t k = 0; currencies[k]; k++)
-			json_array_append_new(opts, json_string(currencies[k]));
 		w->flags |= ROUTE_PERSONAL;
 		model = json_pack(
-			"{s:o,s:I,s:s,s:b,s:o,s:I,s:I,s:I,s:o,s:o}",
+			"{s:o,s:I,s:s,s:b,s:I,s:I,s:I,s:o,s:o}",
 			"memberships", rows, "total", (json_int_t)total,
 			"state", state->present ? states_label(state->str) : "",
 			"due",
-			req_value(r, "due")->num != 0, "currencies", opts,
+			req_value(r, "due")->num != 0,
 			"done", (json_int_t)req_value(r, "done")->num,
 			"ended", (json_int_t)req_value(r, "ended")->num,
 			"reinstated",
@@ -601,6 +600,61 @@ admin_list(struct req *r, struct resp *w)
 				   "membership/templates/admin_memberships.html",
 				   _("Memberships"), "/admin/memberships", model);
 	}
+}
+
+/*
+ * GET /admin/memberships/:id, and the answer of its forms when they have
+ * errors (status 422): the membership's facts, the payment form (not for
+ * a free level, which renews when its contact asks), the form that ends
+ * it or the button that takes the end back.  One page per membership
+ * rather than forms in every row of the list: a form shown again needs
+ * its summary and each message next to its field, and a table cell on a
+ * phone has room for neither.
+ */
+void
+membership_admin_one(struct req *r, struct resp *w, int status)
+{
+	struct db_stmt *st = db_stmt(r->db, &renew_sql, R_ANY);
+	json_t *m, *form, *opts, *model;
+	char today[11];
+
+	if (st == NULL)
+		return membership_read_failed(w);
+	db_bind_int(st, 1, req_param_id(r));
+	if ((m = db_one_json(st)) == NULL)
+		return membership_read_failed(w);
+	if (json_is_null(m)) {
+		json_decref(m);
+		resp_error(w, 404, _("There is no such membership."));
+		return;
+	}
+	decorate(m);
+	json_object_set_new(m, "is_cancelled",
+			    json_boolean(strcmp(membership_str(m, "state"),
+						"cancelled") == 0));
+	today_ymd(today);
+	form = json_pack("{s:s,s:o,s:O,s:O,s:s}", "paid_on", today, "amount",
+			 membership_amount_input(json_integer_value(
+				 json_object_get(m, "dues_amount"))),
+			 "currency", json_object_get(m, "dues_currency"),
+			 "reference", json_object_get(m, "reference"), "reason",
+			 "");
+	if (r->input && r->method == HTTP_POST)
+		json_object_update(form, r->input);
+	opts = membership_options(currencies, NULL,
+				  membership_str(form, "currency"));
+	model = json_pack("{s:o,s:o,s:o}", "membership", m, "form", form,
+			  "currency_options", opts);
+	resp_form_errors(model, r->errors);
+	membership_admin_page(
+		r, w, status, "membership/templates/admin_membership.html",
+		membership_str(m, "member"), NULL, model);
+}
+
+static void
+admin_one(struct req *r, struct resp *w)
+{
+	membership_admin_one(r, w, 200);
 }
 
 static const struct field payment_fields[] = {
@@ -622,14 +676,8 @@ admin_payment(struct req *r, struct resp *w)
 	int64_t amount = req_value(r, "amount")->num;
 	int rc;
 
-	if (r->errors) {
-		json_t *e = json_incref(r->errors);
-
-		resp_error(w, 422, _("Some fields need correcting."));
-		json_object_set_new(json_object_get(w->model, "error"), "fields",
-				    e);
-		return;
-	}
+	if (r->errors)
+		return membership_admin_one(r, w, 422);
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
 	rc = renew_membership(
@@ -663,7 +711,12 @@ static const struct route renew_routes[] = {
 	{.method = HTTP_GET, .pattern = "/admin/memberships",
 	 .who = ACCESS_ADMIN, .fields = list_fields, .handler = admin_list,
 	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
-	 .summary = "Memberships by state and renewals due; record a payment"},
+	 .summary = "Memberships by state and renewals due, each linked to "
+		    "its page"},
+	{.method = HTTP_GET, .pattern = "/admin/memberships/:id",
+	 .who = ACCESS_ADMIN, .handler = admin_one,
+	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "One membership: its facts, a payment to record, its end"},
 	{.method = HTTP_POST, .pattern = "/admin/memberships/:id/payment",
 	 .who = ACCESS_ADMIN, .fields = payment_fields,
 	 .handler = admin_payment, .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,

@@ -818,10 +818,17 @@ invitation_or_respond(struct req *r, struct resp *w, json_t **org,
 	db_rollback(r->db);
 	json_decref(*org);
 	*org = NULL;
-	resp_error(w, 410,
-		   _("This invitation cannot be used: it has been answered, "
-		     "replaced by a newer one or is more than 7 days old. The "
-		     "organisation's main contact can invite you again."));
+	/* a page that says what happened and what to do, not an error */
+	resp_page(w, 410, "accounts/templates/message.html",
+		  _("This invitation cannot be used"),
+		  json_pack("{s:s,s:s,s:s,s:s}", "heading",
+			    _("This invitation cannot be used"), "lead",
+			    _("This invitation cannot be used: it has been "
+			      "answered, replaced by a newer one or is more "
+			      "than 7 days old. The organisation's main "
+			      "contact can invite you again."),
+			    "href", "/signin", "link",
+			    _("Sign in if you accepted it already")));
 	return 0;
 fail:
 	json_decref(*org);

@@ -157,7 +157,9 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 		if (failed > 0 && membership_int(row, "id") == failed &&
 		    r->input) {
 			form = json_deep_copy(r->input);
-			membership_add_errors(r, row);
+			resp_form_errors_id(row, r->errors, "",
+					    arena_printf(r->arena, "-%lld",
+							 (long long)failed));
 		} else {
 			form = json_pack(
 				"{s:O,s:o,s:O,s:O,s:O}", "name",
@@ -180,7 +182,7 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 		json_object_set_new(fresh, "form",
 				    r->input ? json_deep_copy(r->input)
 					     : json_object());
-		membership_add_errors(r, fresh);
+		resp_form_errors_id(fresh, r->errors, "new-", "");
 	} else {
 		json_object_set_new(fresh, "form", json_object());
 	}
@@ -191,6 +193,9 @@ tiers_admin_render(struct req *r, struct resp *w, int status, int64_t failed)
 					? membership_str(r->input, "currency")
 					: "USD"));
 	model = json_pack("{s:o,s:o}", "tiers", rows, "new_tier", fresh);
+	/* the title says a form on the page has errors */
+	json_object_set_new(model, "error_title",
+			    json_boolean(failed && r->errors));
 	if (failed == 0 && req_value(r, "done")->present)
 		json_object_set_new(
 			model, "notice",

@@ -158,7 +158,12 @@ describe('a question answered on its page, round after round, then approved', ()
   test('reused_link_is_410_and_changes_nothing', async () => {
     const res = await new Browser(srv.url).get(link);
     assert.equal(res.status, 410);
-    assert.match(await res.text(), /answered already/);
+    // a page that says what happened and what comes next, not "Error 410"
+    const gone = mainOf(await res.text());
+    assert.match(gone, /<h1 id="page-title">Your answer has been received<\/h1>/);
+    assert.match(gone, /Your answer was received on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC, thank you\./);
+    assert.match(gone, /writes to you by e-mail/);
+    assert.doesNotMatch(gone, /410|Gone|Error/);
     // a second answer through a page opened before the first was sent
     const b = new Browser(srv.url);
     await b.html('/join/answered'); // a csrf cookie, and its token from a form page

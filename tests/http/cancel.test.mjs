@@ -6,6 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
+import { assertFormErrors } from '../lib/forms.mjs';
 import {
   personWithRole, personId, sql, sqlValue, mainOf, nextMail, mailsTo, formCsrf,
 } from '../lib/accounts.mjs';
@@ -121,9 +122,11 @@ describe('the secretariat', () => {
 
   test('ends a membership only with a reason, which the member is told', async () => {
     const o = await organisation();
-    const list = '/admin/memberships?state=active';
+    const list = `/admin/memberships/${o.mid}`;
     const bare = await admin.browser.submit(list, `/admin/memberships/${o.mid}/cancel`, { reason: '' });
     assert.equal(bare.status, 422);
+    // the membership's page again, the message next to the reason
+    assertFormErrors(await bare.text(), { action: `/admin/memberships/${o.mid}/cancel`, invalid: ['reason'] });
     assert.match(await stateOf(o.mid), /^active /);
     const seen = (await mailsTo(srv.dataDir, o.contact.email)).length;
     const res = await admin.browser.submit(list, `/admin/memberships/${o.mid}/cancel`,
@@ -136,9 +139,11 @@ describe('the secretariat', () => {
     const page = mainOf(await admin.browser.html(`/admin/memberships?state=cancelled&ended=${o.mid}`));
     assert.match(page, /The membership has ended/);
     assert.match(page, /<option value="cancelled" selected>/, 'the filter keeps its state');
+    assert.match(page, new RegExp(`href="/admin/memberships/${o.mid}">Take the end back`));
     // an ended membership takes no payment until the end is taken back
-    assert.doesNotMatch(page, new RegExp(`/admin/memberships/${o.mid}/payment`));
-    assert.match(page, new RegExp(`/admin/memberships/${o.mid}/reinstate`));
+    const one = mainOf(await admin.browser.html(`/admin/memberships/${o.mid}`));
+    assert.doesNotMatch(one, new RegExp(`/admin/memberships/${o.mid}/payment`));
+    assert.match(one, new RegExp(`/admin/memberships/${o.mid}/reinstate`));
   });
 
   test('takes an end back: the dates decide the state again, and the organisation is listed again', async () => {
@@ -151,7 +156,7 @@ describe('the secretariat', () => {
     assert.equal(await listed(current.slug), false);
     const notCancelled = await organisation();
     // the page offers no taking back for it; a post anyway is a 409
-    const active = await admin.browser.html('/admin/memberships?state=active');
+    const active = await admin.browser.html(`/admin/memberships/${notCancelled.mid}`);
     assert.doesNotMatch(active, new RegExp(`/admin/memberships/${notCancelled.mid}/reinstate`));
     const wrong = await admin.browser.post(`/admin/memberships/${notCancelled.mid}/reinstate`,
       { csrf: formCsrf(active, `/admin/memberships/${notCancelled.mid}/cancel`) });
@@ -160,7 +165,7 @@ describe('the secretariat', () => {
     const want = { [current.mid]: 'active', [inGrace.mid]: 'grace', [long.mid]: 'lapsed' };
     for (const o of [current, inGrace, long]) {
       const seen = (await mailsTo(srv.dataDir, o.contact.email)).length;
-      const res = await admin.browser.submit('/admin/memberships?state=cancelled',
+      const res = await admin.browser.submit(`/admin/memberships/${o.mid}`,
         `/admin/memberships/${o.mid}/reinstate`);
       assert.equal(res.status, 303);
       assert.equal(await stateOf(o.mid), `${want[o.mid]} ${today()}`);

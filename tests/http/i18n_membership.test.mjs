@@ -296,12 +296,12 @@ describe('memberships in French', () => {
     assert.match(notice.text, /asked to renew the membership of ONG/);
     // a payment refused, then recorded by an English secretariat: the
     // receipt follows the French the contact chose on the account
-    const bad = await admin.submit('/admin/memberships', `/admin/memberships/${m.mid}/payment`,
+    const bad = await admin.submit(`/admin/memberships/${m.mid}`, `/admin/memberships/${m.mid}/payment`,
       { paid_on: 'hier', amount: 'beaucoup', currency: 'USD' });
     assert.equal(bad.status, 422);
     await assertIn('fr', await bad.text(), 'a payment refused');
     await sql(srv.dataDir, `UPDATE people SET language = 'fr' WHERE email = ${sqlText(m.contact.email)}`);
-    const paid = await adminEn.submit('/admin/memberships', `/admin/memberships/${m.mid}/payment`,
+    const paid = await adminEn.submit(`/admin/memberships/${m.mid}`, `/admin/memberships/${m.mid}/payment`,
       { paid_on: new Date().toISOString().slice(0, 10), amount: '150.00', currency: 'USD', reference: 'virement' });
     assert.equal(paid.status, 303);
     const receipt = await nextMail(srv.dataDir, m.contact.email, 1, { subject: 'Votre adhésion est renouvelée' });
@@ -329,7 +329,8 @@ describe('memberships in French', () => {
 
   test('the secretariat\'s memberships, levels and dashboard are French, errors included', async () => {
     await frenchMember({ state: 'grace', end: inDays(-10) });
-    for (const path of ['/admin/memberships', '/admin/memberships?state=grace&due=1', '/admin/memberships?done=1',
+    const { mid } = await frenchMember({ state: 'active', end: inDays(100) });
+    for (const path of ['/admin/memberships', '/admin/memberships?state=grace&due=1', '/admin/memberships?done=1', `/admin/memberships/${mid}`,
       '/admin/levels', '/admin/levels?done=saved', '/admin/membership']) {
       await assertIn('fr', await page(admin, path), path);
     }
@@ -358,7 +359,7 @@ describe('memberships in French', () => {
     assert.match(notice.text, /Reason: Fusion/);
     // the contact chooses French on the account: the secretariat's letters follow it
     await sql(srv.dataDir, `UPDATE people SET language = 'fr' WHERE email = ${sqlText(m.contact.email)}`);
-    res = await adminEn.submit('/admin/memberships', `/admin/memberships/${m.mid}/reinstate`);
+    res = await adminEn.submit(`/admin/memberships/${m.mid}`, `/admin/memberships/${m.mid}/reinstate`);
     assert.equal(res.status, 303);
     assertMailIn('fr', await nextMail(srv.dataDir, m.contact.email, 1, { subject: 'Votre adhésion est rétablie' }), 'taken back');
     await assertIn('fr', await page(admin, res.headers.get('location')), 'reinstated notice');

@@ -142,7 +142,8 @@ describe('the pledge form', () => {
     const html = await res.text();
     assert.equal(res.status, 422);
     assert.match(html, /<a href="#consent">[^<]*privacy policy/);
-    assert.match(html, /<input id="consent" name="consent" type="checkbox" value="1" required> I have read the <a href="\/privacy">privacy policy<\/a>/);
+    assert.match(html, /<input id="consent" name="consent" type="checkbox" value="1" required aria-invalid="true" aria-describedby="consent-error"> <span>I have read the <a href="\/privacy">privacy policy<\/a>/);
+    assert.match(html, /<p class="field-error" id="consent-error">/);
     assert.match(html, /please choose one of the tiers listed/);
     assert.equal(await sqlValue(srv.dataDir, "SELECT count(*) FROM pledges WHERE sponsor_name = 'No Consent'"), '0');
   });

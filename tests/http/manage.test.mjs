@@ -400,7 +400,11 @@ describe('representatives', () => {
     // the link works once
     const again = await new Browser(srv.url).get(link);
     assert.equal(again.status, 410);
-    await again.arrayBuffer();
+    // a page that says what happened and what to do, not "Error 410"
+    const gone = mainOf(await again.text());
+    assert.match(gone, /<h1 id="page-title">This invitation cannot be used<\/h1>/);
+    assert.match(gone, /main contact can invite you again/);
+    assert.doesNotMatch(gone, /410|Gone|Error/);
   });
 
   test('invite: an invitation link works only for its organisation, not once replaced, not after 7 days', async () => {

@@ -6,6 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
+import { assertFormErrors } from '../lib/forms.mjs';
 import {
   Browser, personWithRole, personId, sql, sqlValue, sqlText, mainOf,
   mailsTo, nextMail, outboxDrained, formCsrf, uniqueEmail,
@@ -119,10 +120,18 @@ describe('Renew', () => {
     const admin = await personWithRole(srv, { role: 'admin', name: 'Sue Secretariat' });
     const list = mainOf(await admin.browser.html('/admin/memberships?due=1'));
     assert.match(list, new RegExp(m.name));
-    const bad = await admin.browser.submit('/admin/memberships?due=1', `/admin/memberships/${m.mid}/payment`,
+    // the member's name leads to its organisation, the row to the membership's page
+    assert.match(list, new RegExp(`<a href="/admin/organisations/${m.oid}">${m.name}</a>`));
+    assert.match(list, new RegExp(`<a href="/admin/memberships/${m.mid}">Payment or end`));
+    assert.doesNotMatch(list, /<form[^>]*method="post"/, 'no form in the rows');
+    const one = `/admin/memberships/${m.mid}`;
+    const bad = await admin.browser.submit(one, `/admin/memberships/${m.mid}/payment`,
       { paid_on: today(), amount: 'lots', currency: 'USD', reference: 'x' });
     assert.equal(bad.status, 422);
-    const paid = await admin.browser.submit('/admin/memberships?due=1', `/admin/memberships/${m.mid}/payment`,
+    const badHtml = await bad.text();
+    assertFormErrors(badHtml, { action: `/admin/memberships/${m.mid}/payment`, invalid: ['amount'] });
+    assert.match(badHtml, /value="lots"/, 'what was typed is kept');
+    const paid = await admin.browser.submit(one, `/admin/memberships/${m.mid}/payment`,
       { paid_on: today(), amount: '250.00', currency: 'USD', reference: `M${m.mid}-bank` });
     assert.equal(paid.status, 303);
     assert.equal(await sqlValue(srv.dataDir, `SELECT amount || ' ' || currency || ' ' || provider FROM payments WHERE membership_id = ${m.mid}`), '25000 USD manual');
@@ -137,6 +146,18 @@ describe('Renew', () => {
     const res = await m.contact.browser.submit('/renew', `/renew/${m.mid}`);
     assert.equal(res.status, 303);
     assert.equal(await sqlValue(srv.dataDir, `SELECT state || ' ' || period_start FROM memberships WHERE id = ${m.mid}`), `active ${today()}`);
+  });
+
+  test('a free level has no payment form', async () => {
+    const m = await memberOrganisation({ level: 'full', dues: 0 });
+    const admin = await personWithRole(srv, { role: 'admin', name: 'Fay Free' });
+    const one = mainOf(await admin.browser.html(`/admin/memberships/${m.mid}`));
+    assert.doesNotMatch(one, /\/payment"/);
+    assert.match(one, /This level is free/);
+    assert.match(one, new RegExp(`action="/admin/memberships/${m.mid}/cancel"`));
+    const list = mainOf(await admin.browser.html('/admin/memberships'));
+    assert.match(list, new RegExp(`<a href="/admin/memberships/${m.mid}">End<`));
+    assert.equal((await admin.browser.get('/admin/memberships/999999')).status, 404);
   });
 
   test('members cannot record payments', async () => {
