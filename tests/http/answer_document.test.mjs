@@ -6,7 +6,8 @@
 // bytes (attachment, octet-stream, nosniff); a visitor is sent to sign in
 // and a member refused; a document too large or of another kind is a 422
 // with the form again and the message next to the field, and nothing is
-// written (the link still works, no row, no file).  One real server on a
+// written (the link still works, no row, no file); a fourth document for
+// one application in a day is a 429 next to the field.  One real server on a
 // fresh database (SQLite, or PostgreSQL with ALLIANCE_TEST_DATABASE).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -155,4 +156,33 @@ describe('what the document field refuses', () => {
       await new Browser(srv.url).html(app.link);
     });
   }
+});
+
+describe('documents per application', () => {
+  test('the_fourth_document_of_one_application_in_a_day_is_429_next_to_the_field_and_stores_nothing', async () => {
+    const app = await askedApplication();
+    let { link } = app;
+    for (let i = 1; i <= 4; i += 1) {
+      if (i > 1) {
+        const seen = (await mailsTo(srv.dataDir, app.email)).length;
+        const asked = await admin.browser.submit(`/admin/applications/${app.id}`,
+          `/admin/applications/${app.id}/ask`, { question: `Round ${i}: one more document, please.` });
+        assert.equal(asked.status, 303, await asked.text());
+        const mail = await nextMail(srv.dataDir, app.email, seen, { subject: 'A question about your application' });
+        link = linkIn(mail, '/join/answer/');
+      }
+      const res = await answerWith(link, Buffer.from(`%PDF-1.4 round ${i}\n`), `round${i}.pdf`, 'application/pdf');
+      if (i < 4) {
+        assert.equal(res.status, 303, mainOf(await res.text()).slice(0, 1500));
+        continue;
+      }
+      assert.equal(res.status, 429);
+      assert.ok(res.headers.get('retry-after'));
+      const main = unescapeHtml(mainOf(await res.text()));
+      assert.match(main, /<p class="field-error" id="document-error">Too many documents have been sent/);
+    }
+    assert.equal(await sqlValue(srv.dataDir, 'SELECT count(*) FROM application_messages ' +
+      `WHERE application_id = ${app.id} AND kind = 'answer' AND attachment_path IS NOT NULL`), '3');
+    assert.equal(await sqlValue(srv.dataDir, `SELECT status FROM applications WHERE id = ${app.id}`), 'more-info');
+  });
 });
