@@ -19,6 +19,7 @@ const struct ratelimit_rule limits_contact_files = {"contact-file", 10, 0, DAY};
 const struct ratelimit_rule limits_sponsor = {"sponsor", 20, 3, DAY};
 const struct ratelimit_rule limits_join = {"join", 30, 5, HOUR};
 const struct ratelimit_rule limits_join_answer = {"join-answer", 20, 5, HOUR};
+const struct ratelimit_rule limits_answer_files = {"answer-file", 10, 3, DAY};
 const struct ratelimit_rule limits_signup_mail = {"signup", 10, 3, HOUR};
 const struct ratelimit_rule limits_reset_mail = {"reset", 10, 3, HOUR};
 const struct ratelimit_rule limits_address_mail = {"email", 10, 3, HOUR};

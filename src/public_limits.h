@@ -28,6 +28,9 @@ extern const struct ratelimit_rule limits_sponsor;
 extern const struct ratelimit_rule limits_join;
 /* POST /join/answer/:token: answers (each mails a receipt). */
 extern const struct ratelimit_rule limits_join_answer;
+/* POST /join/answer/:token with a document: documents per client and
+ * per application (the "address" is the application's id) and day. */
+extern const struct ratelimit_rule limits_answer_files;
 /* Account links by mail: sign-up, password reset, a new address. */
 extern const struct ratelimit_rule limits_signup_mail;
 extern const struct ratelimit_rule limits_reset_mail;

@@ -517,12 +517,7 @@ message_document(struct req *r, struct resp *w)
 {
 	struct db_stmt *st = db_stmt(r->db, &admin_sql, S_MESSAGE_DOCUMENT);
 	int64_t id = req_param_id(r);
-	char path[1200], name[120], disp[200];
-	const char *rel, *n;
-	struct buf b = BUF_INIT;
-	char chunk[65536];
-	size_t got, k = 0;
-	FILE *f;
+	const char *rel, *name;
 	int rc;
 
 	if (st == NULL)
@@ -535,33 +530,13 @@ message_document(struct req *r, struct resp *w)
 		resp_error(w, 404, _("This message has no document (any more)."));
 		return;
 	}
-	rel = db_col_text(st, 0);
-	n = db_col_text(st, 1) ? db_col_text(st, 1) : "document";
-	snprintf(path, sizeof(path), "%s/%s", config_current->data_dir,
-		 rel ? rel : "");
-	for (; *n && k < sizeof(name) - 1; n++)
-		name[k++] = (*n >= 'a' && *n <= 'z') || (*n >= 'A' && *n <= 'Z') ||
-				    (*n >= '0' && *n <= '9') || *n == '.' ||
-				    *n == '-' || *n == '_'
-			    ? *n
-			    : '_';
-	name[k] = '\0';
+	rel = arena_strdup(r->arena, db_col_text(st, 0));
+	name = db_col_text(st, 1) ? arena_strdup(r->arena, db_col_text(st, 1))
+				  : NULL;
 	db_reset(st);
-	if ((f = fopen(path, "rb")) == NULL) {
-		log_error("document of message %lld: %s: %m", (long long)id,
-			  path);
-		resp_error(w, 500, _("The document is missing from the store."));
-		return;
-	}
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, got);
-	fclose(f);
-	resp_raw(w, 200, "application/octet-stream", b.data ? b.data : "",
-		 b.len);
-	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"",
-		 k ? name : "document");
-	resp_header(w, "Content-Disposition", disp);
-	buf_free(&b);
+	resp_stored_document(
+		w, rel, name,
+		arena_printf(r->arena, "message %lld", (long long)id));
 }
 
 /* ---- the route table ---- */

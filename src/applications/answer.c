@@ -25,6 +25,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "applications/messages.h"
@@ -64,7 +65,9 @@ static const char *const answer_sql_text[S_ANSWER__MAX] = {
 		  " WHERE id = ? AND used_at IS NULL AND expires_at > ?",
 	[S_ANSWER_INSERT] =
 		"INSERT INTO application_messages (application_id, kind, body,"
-		" created_at) VALUES (?, 'answer', ?, ?)",
+		" created_at, attachment_path, attachment_name,"
+		" attachment_type, attachment_size)"
+		" VALUES (?, 'answer', ?, ?, ?, ?, ?, ?)",
 	[S_RESUBMIT] = "UPDATE applications SET status = 'submitted'"
 		       " WHERE id = ? AND status = 'more-info'",
 	/* binds: the six fields, id */
@@ -191,8 +194,58 @@ static const struct field answer_fields[] = {
 	{.name = "answer", .type = FT_TEXTAREA, .flags = FIELD_REQUIRED,
 	 .maxlen = 5000, .label = N_("Your answer")},
 	JOIN_ORG_FIELDS,
+	{.name = "document", .type = FT_FILE, .label = N_("A document")},
 	{0},
 };
+
+/* The largest document an answer takes: the contact form's limit. */
+#define ANSWER_MAX_UPLOAD (5u * 1024 * 1024)
+
+/* The endings of the documents an answer takes: PDF, images, office
+ * documents (what an ECOSOC letter or a statute comes as). */
+static const char *const document_endings[] = {
+	".pdf",  ".png", ".jpg",  ".jpeg", ".gif", ".webp", ".tif",
+	".tiff", ".doc", ".docx", ".odt",  ".rtf", ".xls",  ".xlsx",
+	".ods",  ".ppt", ".pptx", ".odp",  NULL,
+};
+
+/*
+ * The document sent with the answer, or NULL when none was chosen (a
+ * browser sends an empty part without a name then).  One too large or of
+ * another kind is a message next to the field (r->errors) and NULL.
+ */
+static struct upload *
+answer_document(struct req *r)
+{
+	struct upload *up = req_upload(r, "document");
+	const char *name, *dot;
+
+	if (up == NULL || (up->size == 0 &&
+			   (up->filename == NULL || up->filename[0] == '\0')))
+		return NULL;
+	if (up->size > ANSWER_MAX_UPLOAD) {
+		membership_add_error(
+			r, "document",
+			i18n_text(
+				r->arena,
+				_("This document is too large: the limit is "
+				  "{mb} MB."),
+				"mb",
+				arena_printf(r->arena, "%u",
+					     ANSWER_MAX_UPLOAD / (1024 * 1024)),
+				NULL));
+		return NULL;
+	}
+	name = up->filename ? up->filename : "";
+	dot = strrchr(name, '.');
+	for (size_t i = 0; dot && document_endings[i]; i++)
+		if (strcasecmp(dot, document_endings[i]) == 0)
+			return up;
+	membership_add_error(r, "document",
+			     _("Please send a PDF, an image or an office "
+			       "document (Word, Excel, LibreOffice)."));
+	return NULL;
+}
 
 /* The correction form's values as the application holds them. */
 static json_t *
@@ -243,6 +296,8 @@ answer_page(struct req *r, struct resp *w, int status,
 			membership_str(json_object_get(model, "input"),
 				       "country"),
 			COUNTRY_REQUIRED));
+	json_object_set_new(model, "max_upload_mb",
+			    json_integer(ANSWER_MAX_UPLOAD / (1024 * 1024)));
 	json_object_set_new(model, "action",
 			    json_sprintf("/join/answer/%s",
 					 req_param(r, "token")));
@@ -376,8 +431,9 @@ answer_submit(struct req *r, struct resp *w)
 {
 	struct question q;
 	struct db_stmt *st;
+	struct upload *up = answer_document(r);
 	json_t *view, *app, *before, *after;
-	const char *answer, *msg = NULL;
+	const char *answer, *msg = NULL, *stored = NULL;
 	int64_t t = clock_now();
 	int ok, wait;
 
@@ -419,6 +475,35 @@ answer_submit(struct req *r, struct resp *w)
 		membership_add_error(r, "answer", msg);
 		return answer_page(r, w, 429, &q);
 	}
+	if (up) {
+		/* documents per client and per application */
+		wait = limits_check(r, w, &limits_answer_files,
+				    membership_id_text(r->arena, q.application),
+				    N_("documents"), &msg);
+		if (wait != 0) {
+			json_decref(view);
+			json_decref(before);
+			json_decref(after);
+			if (wait < 0)
+				return resp_fail(r, w, NOT_SAVED);
+			db_rollback(r->db);
+			if (r->want_json)
+				return resp_error(w, 429, msg);
+			membership_add_error(r, "document", msg);
+			return answer_page(r, w, 429, &q);
+		}
+		/* moved into the store (fsynced) once everything else was
+		 * checked, inside the transaction (unlike the contact form,
+		 * which keeps it between two: the link must be checked and
+		 * used in one); a file no row names after a failure is only
+		 * space, the store being content-addressed */
+		if ((stored = http_upload_keep(r, up)) == NULL) {
+			json_decref(view);
+			json_decref(before);
+			json_decref(after);
+			return resp_fail(r, w, NOT_SAVED);
+		}
+	}
 	answer = req_value(r, "answer")->str;
 	json_object_set_new(after, "answer", json_string(answer));
 	ok = (st = db_stmt(r->db, &answer_sql, S_USE)) != NULL;
@@ -430,11 +515,19 @@ answer_submit(struct req *r, struct resp *w)
 	}
 	if (ok && json_object_size(after) > 2)
 		ok = apply_corrections(r, q.application, app, after) == 0;
+	if (up) /* after the count of corrections above */
+		json_object_set_new(after, "document",
+				    json_string(up->filename));
 	if (ok && (ok = (st = db_stmt(r->db, &answer_sql,
 				      S_ANSWER_INSERT)) != NULL)) {
 		db_bind_int(st, 1, q.application);
 		db_bind_text(st, 2, answer);
 		db_bind_int(st, 3, t);
+		db_bind_text(st, 4, stored);
+		db_bind_text(st, 5, up ? up->filename : NULL);
+		db_bind_text(st, 6, up ? up->content_type : NULL);
+		if (up)
+			db_bind_int(st, 7, (int64_t)up->size);
 		ok = db_run(st) == 0;
 	}
 	if (ok && (ok = (st = db_stmt(r->db, &answer_sql, S_RESUBMIT)) !=
@@ -475,6 +568,7 @@ static const struct route answer_routes[] = {
 	{.method = HTTP_POST, .pattern = "/join/answer/:token", .who = T,
 	 .fields = answer_fields, .handler = answer_submit,
 	 .flags = ROUTE_OWN_ERRORS | ROUTE_PERSONAL,
+	 .max_body = ANSWER_MAX_UPLOAD + 64 * 1024,
 	 .summary = "Answers the question once: stored, application "
 		    "submitted again, receipt to the applicant, notice to "
 		    "the secretariat"},

@@ -46,9 +46,18 @@ int messages_question_add(struct db *db, int64_t application,
  * The conversation about application, oldest first: a new array of
  * {id, kind ("question" or "answer"), is_question, body, body_html (an
  * answer's Markdown as safe HTML), author_name, created_at with
- * created_at_iso/_text, answered (a question's link was used)}; NULL on
- * error.
+ * created_at_iso/_text, answered (a question's link was used),
+ * attachment_name and document_kib when an answer came with a document};
+ * NULL on error.
  */
 json_t *messages_conversation(struct db *db, int64_t application);
+
+/*
+ * GET /admin/applications/:id/documents/:message (review.c's route, the
+ * secretariat's): the document sent with an answer about application :id,
+ * as a download (resp_stored_document); 404 when that message of that
+ * application has none.
+ */
+void messages_document(struct req *r, struct resp *w);
 
 #endif

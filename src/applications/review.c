@@ -894,6 +894,11 @@ static const struct route review_routes[] = {
 	 .who = A, .fields = ask_fields, .handler = ask, .flags = OWN,
 	 .summary = "Asks the applicant a question: e-mailed with a one-time "
 		    "link to answer it (status more-info)"},
+	{.method = HTTP_GET,
+	 .pattern = "/admin/applications/:id/documents/:message", .who = A,
+	 .handler = messages_document, .flags = P,
+	 .summary = "The document an applicant sent with an answer, as a "
+		    "download"},
 };
 
 /* The overview's count of applications waiting for a decision. */

@@ -321,6 +321,17 @@ void resp_fail(struct req *r, struct resp *w, const char *message);
 void resp_raw(struct resp *w, int status, const char *content_type,
 	      const char *body, size_t len);
 void resp_header(struct resp *w, const char *name, const char *value);
+/*
+ * A document of the upload store as a download: the file rel (a path
+ * http_upload_keep returned) under the data folder, always as
+ * application/octet-stream with Content-Disposition attachment (the
+ * sender chose its bytes and its type), named name kept to letters,
+ * digits, '.', '-' and '_' ("document" when none is left).  500 saying so
+ * (and logged, with what, e.g. "message 12") when the store lacks the
+ * file.
+ */
+void resp_stored_document(struct resp *w, const char *rel, const char *name,
+			  const char *what);
 /* The field messages of req.errors ({field: message}) as a new array
  * [{field, id, message}] for templates, which loop over arrays only (id:
  * the field's element id, the field's name). */

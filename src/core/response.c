@@ -6,9 +6,11 @@
  */
 #include "response.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "conns.h"
 #include "db.h"
 #include "i18n.h"
@@ -402,4 +404,41 @@ http_send_cached(struct req *r, const struct cached_page *p, uint64_t *bytes)
 	rc = MHD_queue_response(r->conn, (unsigned)p->status, mr);
 	MHD_destroy_response(mr);
 	return rc;
+}
+
+void
+resp_stored_document(struct resp *w, const char *rel, const char *name,
+		     const char *what)
+{
+	char path[1200], safe[120], disp[200], chunk[65536];
+	const char *n = name ? name : "";
+	struct buf b = BUF_INIT;
+	size_t got, k = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", config_current->data_dir,
+		 rel ? rel : "");
+	for (; *n && k < sizeof(safe) - 1; n++)
+		safe[k++] = (*n >= 'a' && *n <= 'z') ||
+					    (*n >= 'A' && *n <= 'Z') ||
+					    (*n >= '0' && *n <= '9') ||
+					    *n == '.' || *n == '-' || *n == '_'
+				    ? *n
+				    : '_';
+	safe[k] = '\0';
+	if ((f = fopen(path, "rb")) == NULL) {
+		log_error("document of %s: %s: %m", what, path);
+		resp_error(w, 500,
+			   _("The document is missing from the store."));
+		return;
+	}
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&b, chunk, got);
+	fclose(f);
+	resp_raw(w, 200, "application/octet-stream", b.data ? b.data : "",
+		 b.len);
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s\"",
+		 k ? safe : "document");
+	resp_header(w, "Content-Disposition", disp);
+	buf_free(&b);
 }
