@@ -165,7 +165,7 @@ for (const vp of VIEWPORTS) {
         const el = document.activeElement;
         return el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className}` : 'none';
       });
-      assert.match(await focused(), /^div\.error-summary/, 'focus is not on the summary of mistakes');
+      assert.match(await focused(), /^div#error-summary\.error-summary/, 'focus is not on the summary of mistakes');
       await page.screenshot({ path: `${SHOTS}/${vp.name}-contact-mistakes.png` });
       const first = page.locator('.error-summary a').first();
       const target = (await first.getAttribute('href')).slice(1);
