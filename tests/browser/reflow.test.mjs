@@ -79,7 +79,7 @@ async function adminLink(name) {
 async function secretariatPaths() {
   const routes = await loadRoutes();
   const get = routes.filter((r) => r.method === 'GET' && r.who === 'admin' &&
-    !/\.(csv|json)$/.test(r.pattern) && !/\/document$/.test(r.pattern));
+    !/\.(csv|json)$/.test(r.pattern) && !/\/documents?(\/:\w+)?$/.test(r.pattern));
   const byPattern = { '/members/:slug/edit': { slug: 'federation-1' } };
   await discoverParams(routes, await signInByLink(srv.url, await adminLink('http')), byPattern);
   const paths = [];
