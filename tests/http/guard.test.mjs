@@ -147,11 +147,15 @@ describe('behind a trusted proxy', () => {
           bogus.push(r.ms);
         }
       }
+      // the fastest of each: what the work costs when the machine lets it
+      // run (a busy machine adds its waits to every median: a fresh-check
+      // beside a CI run saw 78 ms against 190)
+      const [fastBogus, fastHashed] = [Math.min(...bogus), Math.min(...hashed)];
       t.diagnostic(`made-up token ${median(bogus).toFixed(1)} ms, password check ` +
-        `${median(hashed).toFixed(1)} ms (medians)`);
-      assert.ok(median(bogus) < median(hashed) / 3,
-        `a made-up token took ${median(bogus).toFixed(1)} ms, a password check ` +
-        `${median(hashed).toFixed(1)} ms`);
+        `${median(hashed).toFixed(1)} ms (medians); fastest ${fastBogus.toFixed(1)} and ${fastHashed.toFixed(1)} ms`);
+      assert.ok(fastBogus < fastHashed / 3,
+        `the fastest made-up token took ${fastBogus.toFixed(1)} ms, the fastest password check ` +
+        `${fastHashed.toFixed(1)} ms`);
     });
 
     test('when the hashing queue is full the answer is 503 with Retry-After, and sign-in works after', async (t) => {
