@@ -15,6 +15,7 @@
 #include "focal/focal.h"
 #include "membership/membership.h"
 #include "organisations/organisations.h"
+#include "parties/parties.h"
 #include "site/site.h"
 #include "sponsorship/sponsorship.h"
 #include "updates/updates.h"
@@ -50,7 +51,14 @@ const struct module *const app_modules[] = {
 	&states_module,
 	&updates_module,
 	&updates_admin_module,
-	&focal_module, /* above organisations: the viewer's rights */
+	&parties_module, /* above organisations: the viewer's rights */
+	&party_team_module,
+	&party_meetings_module,
+	&party_resources_module,
+	&party_decisions_module,
+	&party_reports_module,
+	&party_articles_module,
+	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
 

@@ -111,8 +111,9 @@ static const char *const auth_sql_text[A__MAX] = {
 	[A_PERSON_BY_EMAIL] = "SELECT " PERSON_COLS ", password_hash"
 			      " FROM people WHERE email = ?"
 			      " AND disabled_at IS NULL",
-	[A_OBJECT_ROLE] = "SELECT 1 FROM object_roles WHERE person_id = ?"
-			  " AND object_type = ? AND object_id = ? AND role = ?",
+	/* the person's roles on the object (a few rows at most) */
+	[A_OBJECT_ROLE] = "SELECT role FROM object_roles WHERE person_id = ?"
+			  " AND object_type = ? AND object_id = ?",
 	[A_GRANT] = "INSERT INTO object_roles (person_id, object_type,"
 		    " object_id, role, granted_at) VALUES (?, ?, ?, ?, ?)"
 		    " ON CONFLICT DO NOTHING",
@@ -772,6 +773,25 @@ auth_rule_of(const char *action)
 	return NULL;
 }
 
+/* Whether word is one of the space-separated words of list. */
+static int
+word_in_list(const char *list, const char *word)
+{
+	size_t n = word ? strlen(word) : 0;
+
+	if (n == 0)
+		return 0;
+	for (const char *s = list; *s;) {
+		size_t len = strcspn(s, " ");
+
+		if (len == n && memcmp(s, word, n) == 0)
+			return 1;
+		s += len;
+		s += strspn(s, " ");
+	}
+	return 0;
+}
+
 int
 auth_permits(struct db *db, const struct person *p, const char *action,
 	     const char *object_type, const char *object_id)
@@ -794,11 +814,12 @@ auth_permits(struct db *db, const struct person *p, const char *action,
 	db_bind_int(st, 1, p->id);
 	db_bind_text(st, 2, object_type);
 	db_bind_text(st, 3, object_id);
-	db_bind_text(st, 4, rule->object_role);
-	rc = db_step(st);
-	if (rc == DB_ROW)
-		db_reset(st);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (word_in_list(rule->object_role, db_col_text(st, 0))) {
+			db_reset(st);
+			return 1;
+		}
+	return rc == DB_DONE ? 0 : -1;
 }
 
 /* Runs A_GRANT or A_REVOKE. */

@@ -133,7 +133,9 @@ struct auth_rule {
 	const char *action;      /* "party.edit" */
 	enum role global;        /* this global role or above suffices;
 				    ROLE_NONE: no global role does */
-	const char *object_role; /* or this role on the object; NULL: none */
+	const char *object_role; /* or one of these roles on the object,
+				    separated by spaces ("chair co-chair");
+				    NULL: none */
 };
 /* Adds rules (kept by pointer) before serving; later rules of the same
  * action are ignored. */

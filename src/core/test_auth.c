@@ -294,7 +294,39 @@ static const struct auth_rule test_rules[] = {
 	{"party.edit", ROLE_NONE, "chair"},
 	{"news.publish", ROLE_EDITOR, NULL},
 	{"collection.curate", ROLE_EDITOR, "curator"},
+	{"party.write", ROLE_NONE, "chair co-chair rapporteur"},
 };
+
+/* A rule may name several object roles; any one of them suffices, and a
+ * role that only begins like one of them does not. */
+static void
+object_roles_of_a_list(void **state)
+{
+	struct fixture *f = *state;
+	struct person member = {.id = f->person, .role = ROLE_MEMBER};
+
+	assert_int_equal(auth_grant(f->db, f->person, "party", "victims",
+				    "member", 1),
+			 0);
+	assert_int_equal(auth_permits(f->db, &member, "party.write", "party",
+				      "victims"),
+			 0);
+	assert_int_equal(auth_grant(f->db, f->person, "party", "victims",
+				    "co", 1),
+			 0);
+	assert_int_equal(auth_permits(f->db, &member, "party.write", "party",
+				      "victims"),
+			 0);
+	assert_int_equal(auth_grant(f->db, f->person, "party", "victims",
+				    "rapporteur", 1),
+			 0);
+	assert_int_equal(auth_permits(f->db, &member, "party.write", "party",
+				      "victims"),
+			 1);
+	assert_int_equal(auth_permits(f->db, &member, "party.write", "party",
+				      "corruption"),
+			 0);
+}
 
 static void
 object_roles_decide_object_actions(void **state)
@@ -408,6 +440,7 @@ main(void)
 		cmocka_unit_test(permission_follows_role_order),
 		cmocka_unit_test(role_names_round_trip),
 		cmocka_unit_test_setup_teardown(object_roles_decide_object_actions, setup, teardown),
+		cmocka_unit_test_setup_teardown(object_roles_of_a_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(global_roles_and_admins_decide_the_rest, setup, teardown),
 		cmocka_unit_test_setup_teardown(actions_without_a_rule_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(person_carries_the_saved_language, setup, teardown),
