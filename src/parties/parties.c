@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "core/auth.h"
 #include "core/db.h"
 #include "core/i18n.h"
 #include "core/render.h"
@@ -149,12 +150,28 @@ static const struct menu_entry parties_nav[] = {
 
 static struct db_sql *const parties_sqls[] = {&party_sql, NULL};
 
+/* The actions on a party by role (parties_int.h); administrators may do
+ * them all.  Voting is the team's own: decisions.c checks
+ * party_viewer.votes, which no global role gives. */
+static const struct auth_rule party_rules[] = {
+	{.action = "party.manage", .object_role = PARTY_MANAGERS},
+	{.action = "party.write", .object_role = PARTY_WRITERS},
+	{.action = "party.vote", .object_role = PARTY_VOTERS},
+};
+
+static void
+parties_init(void)
+{
+	auth_register_rules(party_rules, ARRAY_LEN(party_rules));
+}
+
 const struct module parties_module = {
 	.name = "parties",
 	.routes = parties_routes,
 	.nroutes = ARRAY_LEN(parties_routes),
 	.sql = &parties_sql,
 	.sqls = parties_sqls,
+	.init = parties_init,
 	.nav = parties_nav,
 	.nnav = ARRAY_LEN(parties_nav),
 };
