@@ -58,6 +58,7 @@ const struct module *const app_modules[] = {
 	&party_decisions_module,
 	&party_reports_module,
 	&party_articles_module,
+	&party_focal_module, /* its section of a focal area's page */
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

@@ -25,6 +25,9 @@
 #include "core/util.h"
 #include "organisations/organisations.h"
 
+#include "areas.h"
+#include "sources.h"
+
 enum stmt_focal {
 	F_AREA_LIST,
 	F_AREA_GET,
@@ -61,8 +64,9 @@ static const char *const focal_sql_text[F_FOCAL__MAX] = {
 		" (SELECT count(*) FROM focal_area_people x"
 		"  JOIN people p ON p.id = x.person_id"
 		"  WHERE x.focal_area_id = fa.id AND p.disabled_at IS NULL)"
-		" AS points FROM focal_areas fa ORDER BY fa.position, fa.id",
-	[F_AREA_GET] = "SELECT id, slug, name, summary, body_md"
+		" AS points, fa.retired_at FROM focal_areas fa"
+		" ORDER BY fa.position, fa.id",
+	[F_AREA_GET] = "SELECT id, slug, name, summary, body_md, retired_at"
 		       " FROM focal_areas WHERE slug = ?",
 	/* binds: member five times (0/1), the area's id; a column a person
 	 * did not show is NULL */
@@ -126,7 +130,9 @@ static const char *const visibility_labels[] = {
 };
 
 /* What the area's page says after a change sent the browser back to it. */
-static const char *const done_values[] = {"assigned", "removed", NULL};
+static const char *const done_values[] = {"assigned", "removed", "added",
+					  "edited",   "retired", "restored",
+					  NULL};
 
 static void
 read_failed(struct resp *w)
@@ -134,10 +140,11 @@ read_failed(struct resp *w)
 	resp_error(w, 500, _("The page could not be read."));
 }
 
-/* The area of slug as {id, slug, name, summary, body_md} in *area (new
- * reference); 0, 1 with a 404 in w when there is none, -1 with a 500. */
+/* The area of slug as {id, slug, name, summary, body_md, retired_at} in
+ * *area (a new reference); 0, 1 with a 404 in w when there is none, -1
+ * with a 500 in w. */
 static int
-area_or_respond(struct req *r, struct resp *w, const char *slug, json_t **area)
+focal_area_or_respond(struct req *r, struct resp *w, const char *slug, json_t **area)
 {
 	struct db_stmt *st = db_stmt(r->db, &focal_sql, F_AREA_GET);
 
@@ -182,16 +189,56 @@ area_id(json_t *area)
 
 /* ---- the public pages ---- */
 
+/* Adds "retired" (whether the area is retired) and, when it is,
+ * retired_at_iso and retired_at_text (words) to the row area. */
+static void
+focal_retired_fields(json_t *area)
+{
+	json_t *one = json_array();
+
+	json_object_set_new(area, "retired",
+			    json_boolean(json_is_integer(
+				    json_object_get(area, "retired_at"))));
+	json_array_append(one, area);
+	render_add_times(one, "retired_at");
+	json_decref(one);
+}
+
+/* The areas of F_AREA_LIST, each with its retired fields, into *current
+ * and *retired (new arrays); 0 or -1. */
+static int
+areas_split(struct req *r, json_t **current, json_t **retired)
+{
+	struct db_stmt *st = db_stmt(r->db, &focal_sql, F_AREA_LIST);
+	json_t *rows = st ? db_all_json(st) : NULL, *row;
+	size_t i;
+
+	if (rows == NULL)
+		return -1;
+	*current = json_array();
+	*retired = json_array();
+	json_array_foreach (rows, i, row) {
+		focal_retired_fields(row);
+		json_array_append(json_is_true(json_object_get(row, "retired"))
+					  ? *retired
+					  : *current,
+				  row);
+	}
+	json_decref(rows);
+	return 0;
+}
+
+/* GET /focal-points: the areas, the retired ones apart. */
 static void
 focal_index(struct req *r, struct resp *w)
 {
-	struct db_stmt *st = db_stmt(r->db, &focal_sql, F_AREA_LIST);
-	json_t *rows = st ? db_all_json(st) : NULL;
+	json_t *current, *retired;
 
-	if (rows == NULL)
+	if (areas_split(r, &current, &retired) != 0)
 		return read_failed(w);
 	resp_page(w, 200, "focal/templates/focal_index.html", _("Focal points"),
-		  json_pack("{s:o}", "focal_areas", rows));
+		  json_pack("{s:o,s:o}", "focal_areas", current, "retired",
+			    retired));
 }
 
 /* Splits the public rows of the focal points into the named ones (each
@@ -248,19 +295,20 @@ add_points(json_t *area, json_t *rows)
 }
 
 /*
- * GET /focal-points/:slug: the area's text, its focal points as each
- * allows the viewer, its public organisations.  A signed-in viewer's
+ * GET /focal-points/:slug: the area's text (retired or not), its focal
+ * points as each allows the viewer, its public organisations and the
+ * sections the modules' focal sources give it (sources.c).  A signed-in viewer's
  * answer depends on who they are (members see more names), so it is
  * personal; a visitor's may come from the page cache.
  */
 static void
 focal_show(struct req *r, struct resp *w)
 {
-	json_t *area, *points, *orgs;
+	json_t *area, *points, *orgs, *sections;
 	int member = 0;
 	int64_t m[5];
 
-	if (area_or_respond(r, w, req_param(r, "slug"), &area) != 0)
+	if (focal_area_or_respond(r, w, req_param(r, "slug"), &area) != 0)
 		return;
 	if (r->person)
 		w->flags |= ROUTE_PERSONAL;
@@ -278,8 +326,16 @@ focal_show(struct req *r, struct resp *w)
 		json_decref(points);
 		return read_failed(w);
 	}
+	if (focal_sections(r, area_id(area), &sections) != 0) {
+		json_decref(area);
+		json_decref(points);
+		json_decref(orgs);
+		return read_failed(w);
+	}
 	add_points(area, points);
 	json_decref(points);
+	focal_retired_fields(area);
+	json_object_set_new(area, "sections", sections);
 	countries_name_field(orgs, "country", "country_name");
 	json_object_set_new(area, "organisations", orgs);
 	json_object_set_new(area, "body_html",
@@ -294,17 +350,45 @@ focal_show(struct req *r, struct resp *w)
 
 /* ---- the secretariat's pages ---- */
 
+/* The text of field name as sent, for a form shown again ("" when
+ * absent). */
+static const char *
+sent(struct req *r, const char *name)
+{
+	const struct value *v = req_value(r, name);
+
+	return v->present && v->str ? v->str : "";
+}
+
+/* The secretariat's list of the areas with the form that adds one,
+ * answered with status; the form shows r->errors and the values sent
+ * when status is 422.  notice, when not NULL, is said at the top. */
+static void
+focal_admin_index_page(struct req *r, struct resp *w, int status,
+		       const char *notice)
+{
+	json_t *current, *retired, *model;
+	int failed = status == 422;
+
+	if (areas_split(r, &current, &retired) != 0)
+		return read_failed(w);
+	model = json_pack("{s:o,s:o,s:{s:s,s:s,s:s}}", "focal_areas", current,
+			  "retired", retired, "form", "name",
+			  failed ? sent(r, "name") : "", "summary",
+			  failed ? sent(r, "summary") : "", "body",
+			  failed ? sent(r, "body") : "");
+	if (notice)
+		json_object_set_new(model, "notice", json_string(notice));
+	if (failed)
+		resp_form_errors_id(model, r->errors, "new-", "");
+	admin_secretariat_page(r, w, status, "focal/templates/admin_index.html",
+			       _("Focal points"), "/admin/focal-points", model);
+}
+
 static void
 focal_admin_index(struct req *r, struct resp *w)
 {
-	struct db_stmt *st = db_stmt(r->db, &focal_sql, F_AREA_LIST);
-	json_t *rows = st ? db_all_json(st) : NULL;
-
-	if (rows == NULL)
-		return read_failed(w);
-	admin_secretariat_page(r, w, 200, "focal/templates/admin_index.html",
-			       _("Focal points"), "/admin/focal-points",
-			       json_pack("{s:o}", "focal_areas", rows));
+	focal_admin_index_page(r, w, 200, NULL);
 }
 
 /* The label of a person's visibility for the secretariat. */
@@ -336,7 +420,8 @@ today_text(char out[11])
  */
 static void
 admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
-		const char *q, int64_t failed, const char *notice)
+		const char *q, int64_t failed, int edit_failed,
+		const char *notice)
 {
 	json_t *points, *found = NULL, *row, *model;
 	struct db_stmt *st;
@@ -389,6 +474,18 @@ admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
 				json_object_set(row, "errors", r->errors);
 		}
 	}
+	focal_retired_fields(area);
+	/* the form that edits the area: its text, or what was sent */
+	json_object_set_new(
+		area, "form",
+		edit_failed
+			? json_pack("{s:s,s:s,s:s}", "name", sent(r, "name"),
+				    "summary", sent(r, "summary"), "body",
+				    sent(r, "body"))
+			: json_pack("{s:O,s:O,s:O}", "name",
+				    json_object_get(area, "name"), "summary",
+				    json_object_get(area, "summary"), "body",
+				    json_object_get(area, "body_md")));
 	json_object_del(area, "body_md");
 	model = json_pack("{s:o,s:o,s:s,s:b,s:o*,s:b,s:s}", "area", area,
 			  "focal_points", points, "q", q ? q : "", "searched",
@@ -396,6 +493,8 @@ admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
 			  found && json_array_size(found) > 0, "today", today);
 	if (notice)
 		json_object_set_new(model, "notice", json_string(notice));
+	if (r->errors && edit_failed)
+		resp_form_errors_id(model, r->errors, "area-", "");
 	if (r->errors && failed > 0) {
 		/* the summary (core/templates/form_errors.html) links to the
 		 * fields of the form sent: ids FIELD-PERSON */
@@ -423,16 +522,32 @@ focal_admin_area(struct req *r, struct resp *w)
 	const char *notice = NULL;
 	json_t *area;
 
-	if (area_or_respond(r, w, req_param(r, "slug"), &area) != 0)
+	if (focal_area_or_respond(r, w, req_param(r, "slug"), &area) != 0)
 		return;
 	if (done->present)
 		notice = strcmp(done->str, "removed") == 0
 				 ? _("The focal point has been removed. The "
 				     "change is in the audit log.")
+			 : strcmp(done->str, "added") == 0
+				 ? _("The area has been added. Its page is "
+				     "public. The change is in the audit log.")
+			 : strcmp(done->str, "edited") == 0
+				 ? _("The area has been saved. The change is "
+				     "in the audit log.")
+			 : strcmp(done->str, "retired") == 0
+				 ? _("The area has been retired. Its page "
+				     "stays, saying so. The change is in the "
+				     "audit log.")
+			 : strcmp(done->str, "restored") == 0
+				 ? _("The area has been brought back. The "
+				     "change is in the audit log.")
 				 : _("The focal point has been saved. The "
 				     "change is in the audit log.");
-	admin_area_page(r, w, 200, area, q->present ? q->str : NULL, 0, notice);
+	admin_area_page(r, w, 200, area, q->present ? q->str : NULL, 0, 0,
+			notice);
 }
+
+
 
 /* Back to the area's secretariat page, saying what was done. */
 static void
@@ -477,7 +592,7 @@ focal_assign(struct req *r, struct resp *w)
 	const char *name, *email;
 	int rc;
 
-	if (area_or_respond(r, w, slug, &area) != 0)
+	if (focal_area_or_respond(r, w, slug, &area) != 0)
 		return;
 	if (!person->present) {
 		json_decref(area);
@@ -486,7 +601,7 @@ focal_assign(struct req *r, struct resp *w)
 	}
 	if (r->errors) {
 		admin_area_page(r, w, 422, area, q->present ? q->str : NULL,
-				person->num, NULL);
+				person->num, 0, NULL);
 		return;
 	}
 	today_text(today);
@@ -559,7 +674,7 @@ focal_remove(struct req *r, struct resp *w)
 	struct db_stmt *st;
 	int rc;
 
-	if (area_or_respond(r, w, slug, &area) != 0)
+	if (focal_area_or_respond(r, w, slug, &area) != 0)
 		return;
 	if (db_begin(r->db) != 0) {
 		json_decref(area);
@@ -603,6 +718,87 @@ focal_remove(struct req *r, struct resp *w)
 fail:
 	json_decref(area);
 	resp_fail(r, w, NULL);
+}
+
+/* ---- the areas themselves (areas.c makes the changes) ---- */
+
+/*
+ * POST /admin/focal-points: a new area, its slug made from its name, then
+ * its secretariat page.  A missing or invalid field shows the list again
+ * (422) with the messages at the form.
+ */
+static void
+focal_add(struct req *r, struct resp *w)
+{
+	const char *slug;
+
+	if (r->errors || !req_value(r, "name")->present)
+		return focal_admin_index_page(r, w, 422, NULL);
+	if (focal_area_insert(r, &slug) != 0)
+		return resp_fail(r, w, NULL);
+	back_to_area(r, w, slug, "added");
+}
+
+/*
+ * POST /admin/focal-points/:slug/edit: the area's name, summary and text
+ * (the slug stays, so every link holds).  A missing or invalid field
+ * shows the page again (422) with the messages at the form.
+ */
+static void
+focal_edit(struct req *r, struct resp *w)
+{
+	const char *slug = req_param(r, "slug");
+	json_t *area;
+	int rc;
+
+	if (focal_area_or_respond(r, w, slug, &area) != 0)
+		return;
+	if (r->errors || !req_value(r, "name")->present)
+		return admin_area_page(r, w, 422, area, NULL, 0, 1, NULL);
+	rc = focal_area_update(r, area);
+	json_decref(area);
+	if (rc != 0)
+		return resp_fail(r, w, NULL);
+	back_to_area(r, w, slug, "edited");
+}
+
+/* Retires the area of the route, or (retire 0) brings it back; 409 when
+ * it already is so. */
+static void
+set_retired(struct req *r, struct resp *w, int retire)
+{
+	const char *slug = req_param(r, "slug");
+	json_t *area;
+	int rc;
+
+	if (focal_area_or_respond(r, w, slug, &area) != 0)
+		return;
+	if (json_is_integer(json_object_get(area, "retired_at")) == retire) {
+		json_decref(area);
+		resp_error(w, 409,
+			   retire ? _("This area is already retired.")
+				  : _("This area is not retired."));
+		return;
+	}
+	rc = focal_area_set_retired(r, area, retire);
+	json_decref(area);
+	if (rc != 0)
+		return resp_fail(r, w, NULL);
+	back_to_area(r, w, slug, retire ? "retired" : "restored");
+}
+
+/* POST /admin/focal-points/:slug/retire */
+static void
+focal_retire(struct req *r, struct resp *w)
+{
+	set_retired(r, w, 1);
+}
+
+/* POST /admin/focal-points/:slug/restore */
+static void
+focal_restore(struct req *r, struct resp *w)
+{
+	set_retired(r, w, 0);
 }
 
 /* ---- the tables ---- */
@@ -652,8 +848,16 @@ static const struct route focal_routes[] = {
 	 .pattern = "/admin/focal-points",
 	 .who = A,
 	 .handler = focal_admin_index,
-	 .flags = P,
-	 .summary = "The focal areas and how many focal points each has"},
+	 .flags = ROUTE_FORM | P,
+	 .summary = "The focal areas and how many focal points each has, "
+		    "with the form that adds an area"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/focal-points",
+	 .who = A,
+	 .fields = focal_area_fields,
+	 .handler = focal_add,
+	 .flags = ROUTE_OWN_ERRORS | P,
+	 .summary = "Adds a focal area (its slug made from its name)"},
 	{.method = HTTP_GET,
 	 .pattern = "/admin/focal-points/:slug",
 	 .who = A,
@@ -671,6 +875,27 @@ static const struct route focal_routes[] = {
 	 .summary = "Assigns a person as a focal point of an area (or changes "
 		    "their title and date)"},
 	{.method = HTTP_POST,
+	 .pattern = "/admin/focal-points/:slug/edit",
+	 .who = A,
+	 .fields = focal_area_fields,
+	 .handler = focal_edit,
+	 .flags = ROUTE_OWN_ERRORS | P,
+	 .summary = "Renames a focal area or changes its texts (the slug "
+		    "stays)"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/focal-points/:slug/retire",
+	 .who = A,
+	 .handler = focal_retire,
+	 .flags = P,
+	 .summary = "Retires a focal area: its page and history stay, it is "
+		    "no longer offered for new links"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/focal-points/:slug/restore",
+	 .who = A,
+	 .handler = focal_restore,
+	 .flags = P,
+	 .summary = "Brings a retired focal area back"},
+	{.method = HTTP_POST,
 	 .pattern = "/admin/focal-points/:slug/people/:id/remove",
 	 .who = A,
 	 .handler = focal_remove,
@@ -686,13 +911,17 @@ static const struct menu_entry focal_admin_menu[] = {
 	{"/admin/focal-points", N_("Focal points"), 85},
 };
 
+static struct db_sql *const focal_sqls[] = {&focal_areas_sql, NULL};
+
 const struct module focal_module = {
 	.name = "focal",
 	.routes = focal_routes,
 	.nroutes = ARRAY_LEN(focal_routes),
 	.sql = &focal_sql,
+	.sqls = focal_sqls,
 	.nav = focal_nav,
 	.nnav = ARRAY_LEN(focal_nav),
 	.admin_menu = focal_admin_menu,
 	.nadmin_menu = ARRAY_LEN(focal_admin_menu),
+	.assemble = focal_assemble,
 };
