@@ -1,5 +1,6 @@
 /*
- * areas.c -- see areas.h: the secretariat adds a focal area (its
+ * areas.c -- see areas.h: the areas as the pages read them, and the
+ * changes the secretariat makes to them.  The secretariat adds a focal area (its
  * slug made from its name, never changed afterwards), renames it or
  * changes its texts, retires it and brings it back
  * (migrations/0039_focal_areas_retired.sql).  Each change is one
@@ -18,11 +19,14 @@
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/render.h"
 #include "core/i18n.h"
 #include "core/util.h"
 #include "organisations/organisations.h"
 
 enum stmt_areas {
+	FA_LIST,
+	FA_GET,
 	FA_SLUG_TAKEN,
 	FA_INSERT,
 	FA_UPDATE,
@@ -31,6 +35,17 @@ enum stmt_areas {
 };
 
 static const char *const areas_sql_text[FA_AREAS__MAX] = {
+	/* the focal points counted whatever their visibility: a count
+	 * names no one */
+	[FA_LIST] =
+		"SELECT fa.slug, fa.name, fa.summary,"
+		" (SELECT count(*) FROM focal_area_people x"
+		"  JOIN people p ON p.id = x.person_id"
+		"  WHERE x.focal_area_id = fa.id AND p.disabled_at IS NULL)"
+		" AS points, fa.retired_at FROM focal_areas fa"
+		" ORDER BY fa.position, fa.id",
+	[FA_GET] = "SELECT id, slug, name, summary, body_md, retired_at"
+		       " FROM focal_areas WHERE slug = ?",
 	[FA_SLUG_TAKEN] = "SELECT 1 FROM focal_areas WHERE slug = ?",
 	/* last in the lists; binds slug, name, summary, body */
 	[FA_INSERT] = "INSERT INTO focal_areas (slug, name, summary, body_md,"
@@ -44,6 +59,69 @@ static const char *const areas_sql_text[FA_AREAS__MAX] = {
 
 struct db_sql focal_areas_sql = {"focal_areas", areas_sql_text,
 				 FA_AREAS__MAX, 0};
+
+static void
+read_failed(struct resp *w)
+{
+	resp_error(w, 500, _("The page could not be read."));
+}
+
+int
+focal_area_or_respond(struct req *r, struct resp *w, const char *slug, json_t **area)
+{
+	struct db_stmt *st = db_stmt(r->db, &focal_areas_sql, FA_GET);
+
+	if (st == NULL) {
+		read_failed(w);
+		return -1;
+	}
+	db_bind_text(st, 1, slug);
+	if ((*area = db_one_json(st)) == NULL) {
+		read_failed(w);
+		return -1;
+	}
+	if (json_is_null(*area)) {
+		json_decref(*area);
+		resp_error(w, 404, _("There is no focal point of that name."));
+		return 1;
+	}
+	return 0;
+}
+
+void
+focal_retired_fields(json_t *area)
+{
+	json_t *one = json_array();
+
+	json_object_set_new(area, "retired",
+			    json_boolean(json_is_integer(
+				    json_object_get(area, "retired_at"))));
+	json_array_append(one, area);
+	render_add_times(one, "retired_at");
+	json_decref(one);
+}
+
+int
+focal_areas_split(struct req *r, json_t **current, json_t **retired)
+{
+	struct db_stmt *st = db_stmt(r->db, &focal_areas_sql, FA_LIST);
+	json_t *rows = st ? db_all_json(st) : NULL, *row;
+	size_t i;
+
+	if (rows == NULL)
+		return -1;
+	*current = json_array();
+	*retired = json_array();
+	json_array_foreach (rows, i, row) {
+		focal_retired_fields(row);
+		json_array_append(json_is_true(json_object_get(row, "retired"))
+					  ? *retired
+					  : *current,
+				  row);
+	}
+	json_decref(rows);
+	return 0;
+}
 
 /* Slugs tried for a new area's name: base, base-2 ... */
 #define MAX_SLUG_TRIES 50

@@ -1,8 +1,8 @@
 /*
- * areas.h -- the secretariat's changes to the focal areas themselves
- * (areas.c): add, edit, retire, bring back; each one transaction with its
- * audit record.  focal.c's handlers call them and answer.  Internal to
- * src/focal/.
+ * areas.h -- the focal areas themselves (areas.c): reading one or all
+ * of them, and the secretariat's changes (add, edit, retire, bring back),
+ * each one transaction with its audit record; the handlers (focal.c,
+ * secretariat.c) call them and answer.  Internal to src/focal/.
  */
 #ifndef ALLIANCE_FOCAL_AREAS_H
 #define ALLIANCE_FOCAL_AREAS_H
@@ -10,6 +10,21 @@
 #include <jansson.h>
 
 #include "core/http.h"
+
+/* The area of slug as {id, slug, name, summary, body_md, retired_at} in
+ * *area (a new reference); 0, 1 with a 404 in w when there is none, -1
+ * with a 500 in w. */
+int focal_area_or_respond(struct req *r, struct resp *w, const char *slug,
+			  json_t **area);
+
+/* Adds "retired" (whether the area is retired) and, when it is,
+ * retired_at_iso and retired_at_text (words) to the row area. */
+void focal_retired_fields(json_t *area);
+
+/* Every area {slug, name, summary, points (its focal points, counted
+ * whatever their visibility), retired_at}, in the lists' order, with its
+ * retired fields, into *current and *retired (new arrays); 0 or -1. */
+int focal_areas_split(struct req *r, json_t **current, json_t **retired);
 
 /* The statements of areas.c (the module's sqls). */
 extern struct db_sql focal_areas_sql;
