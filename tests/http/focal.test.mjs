@@ -408,7 +408,10 @@ describe('the secretariat adds, renames, retires and brings back areas', () => {
     await sql(srv.dataDir, `INSERT INTO focal_area_people (focal_area_id, person_id, title, since, created_at)
       VALUES ((SELECT id FROM focal_areas WHERE slug = '${NEW}'), ${ids.pub}, '', '2026-01-01', 0);
       INSERT INTO person_focal_areas (person_id, focal_area_id)
-      VALUES (${ids.plain}, (SELECT id FROM focal_areas WHERE slug = '${NEW}'))`);
+      VALUES (${ids.plain}, (SELECT id FROM focal_areas WHERE slug = '${NEW}'));
+      INSERT INTO organisation_focal_areas (organisation_id, focal_area_id)
+      VALUES ((SELECT id FROM organisations WHERE slug = 'gender-watch'), (SELECT id FROM focal_areas WHERE slug = '${NEW}'))`);
+    assert.match(mainOf(await as.visitor.html('/join/associate')), new RegExp(`value="${NEW}"`));
     const res = await as.admin.post(`/admin/focal-points/${NEW}/retire`, { csrf });
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), `/admin/focal-points/${NEW}?done=retired`);
@@ -422,6 +425,23 @@ describe('the secretariat adds, renames, retires and brings back areas', () => {
     assert.ok(list.indexOf('Retired areas') > 0 && list.indexOf('Retired areas') < list.indexOf(`/focal-points/${NEW}"`));
     assert.doesNotMatch(mainOf(await as.individual.html('/account/profile')), new RegExp(`value="${NEW}"`));
     assert.match(mainOf(await as.plain.html('/account/profile')), new RegExp(`value="${NEW}" checked`));
+    assert.doesNotMatch(mainOf(await as.visitor.html('/join/associate')), new RegExp(`value="${NEW}"`));
+    assert.match(mainOf(await as.admin.html('/members/gender-watch/edit')), new RegExp(`value="${NEW}" checked`));
+    assert.doesNotMatch(mainOf(await as.admin.html('/members/corruption-only/edit')), new RegExp(`value="${NEW}"`));
+    // saving the form keeps the retired area it had; another may not choose it
+    const edit = async (slug, name, focal) => {
+      const page = await as.admin.html(`/members/${slug}/edit`);
+      return as.admin.post(`/members/${slug}/edit`, [...Object.entries({ ...hiddenFields(page, `/members/${slug}/edit`),
+        name, acronym: 'ACR', country: 'AT', website: '', description: 'Watching.', contact_address: '',
+        visibility: 'public' }), ...focal.map((f) => ['focal', f])]);
+    };
+    assert.equal((await edit('gender-watch', 'Gender Watch International', ['gender', NEW])).status, 303);
+    assert.deepEqual(await sql(srv.dataDir, `SELECT fa.slug FROM organisation_focal_areas x JOIN focal_areas fa
+      ON fa.id = x.focal_area_id JOIN organisations o ON o.id = x.organisation_id WHERE o.slug = 'gender-watch'
+      ORDER BY fa.slug`), [['gender'], [NEW]]);
+    const refused = await edit('corruption-only', 'Corruption Only Watch', ['corruption', NEW]);
+    assert.equal(refused.status, 422);
+    assert.match(mainOf(await refused.text()), /Focal areas: choose among the listed ones/);
     // the API says so
     const one = await (await as.visitor.get(`/api/v1/focal-points/${NEW}`)).json();
     assert.equal(one.area.retired, true);
