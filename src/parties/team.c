@@ -593,9 +593,10 @@ add_members(struct req *r, const struct party *p,
 		json_object_set_new(row, "role_label",
 				    json_string(party_role_label(role)));
 		json_object_set_new(row, "me", json_boolean(mine));
-		/* the managers' forms, for others than themselves */
-		if (v->manages && !mine && p->state &&
-		    strcmp(p->state, "active") == 0) {
+		/* the managers' forms, for others than themselves (a chair's
+		 * only to chairs and the secretariat) */
+		if (v->manages && !mine && strcmp(p->state, "active") == 0 &&
+		    (makes_chairs(v) || !is_role(role, "chair"))) {
 			json_object_set_new(row, "manage", json_true());
 			json_object_set_new(row, "role_options",
 					    role_options(role,
@@ -1255,6 +1256,10 @@ team_role(struct req *r, struct resp *w)
 		return refuse(r, w, 404,
 			      _("This person is not in the team: invite "
 				"them first."));
+	if (is_role(now_role, "chair") && !makes_chairs(&v))
+		return refuse(r, w, 403,
+			      _("Only a chair or the secretariat may change "
+				"the role of a chair."));
 	if (now_role && strcmp(now_role, role->str) == 0) {
 		db_rollback(r->db);
 		return back_to_party(r, w, &p, "role");

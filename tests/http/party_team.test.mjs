@@ -192,8 +192,14 @@ describe('the team of a working party', () => {
     // nor stops being chair by their own hand
     assert.equal((await act(as.chair, 'victims', `/working-parties/victims/team/${ids.chair}/role`,
       { role: 'member' })).status, 409);
-    // a co-chair may not remove a chair
+    // a co-chair may not remove a chair, nor change their role, nor sees
+    // the forms to
     assert.equal((await act(as.asker, 'victims', `/working-parties/victims/team/${ids.chair}/remove`)).status, 403);
+    assert.equal((await act(as.asker, 'victims', `/working-parties/victims/team/${ids.chair}/role`,
+      { role: 'member' })).status, 403);
+    const coChairPage = mainOf(await as.asker.html('/working-parties/victims'));
+    assert.doesNotMatch(coChairPage, new RegExp(`/team/${ids.chair}/`));
+    assert.match(coChairPage, /Requests to join/);
     assert.equal(await roleOf('victims', 'chair'), 'chair');
   });
 
