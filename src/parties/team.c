@@ -59,7 +59,7 @@
 
 /* The roles in the order a team list shows them. */
 #define ROLE_ORDER(col)                                                        \
-	"CASE " col " WHEN 'chair' THEN 0 WHEN 'co-chair' THEN 1"             \
+	"CASE " col " WHEN 'chair' THEN 0 WHEN 'co-chair' THEN 1"              \
 	" WHEN 'rapporteur' THEN 2 WHEN 'member' THEN 3"                       \
 	" WHEN 'expert' THEN 4 ELSE 5 END"
 
@@ -170,13 +170,12 @@ static const char *const team_sql_text[T_TEAM__MAX] = {
 				" ORDER BY q.person_id, pa.name, q.id",
 };
 
-static struct db_sql team_sql = {"party_team", team_sql_text, T_TEAM__MAX,
-				 0};
+static struct db_sql team_sql = {"party_team", team_sql_text, T_TEAM__MAX, 0};
 
 /* What the party's page says after a change sent the browser back. */
 static const char *const done_values[] = {
-	"joined", "requested", "left", "accepted", "declined", "invited",
-	"appointed", "welcome", "refused", "role", "removed", NULL,
+	"joined",    "requested", "left",    "accepted", "declined", "invited",
+	"appointed", "welcome",   "refused", "role",     "removed",  NULL,
 };
 static const char *const done_texts[] = {
 	N_("You have joined the team."),
@@ -245,10 +244,10 @@ role_options(const char *current, int with_chair)
 		    !is_role(current, "chair"))
 			continue;
 		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "value", party_roles[i],
-				     "label", _(party_role_labels[i]),
-				     "selected", is_role(current,
-							 party_roles[i])));
+			a,
+			json_pack("{s:s,s:s,s:b}", "value", party_roles[i],
+				  "label", _(party_role_labels[i]), "selected",
+				  is_role(current, party_roles[i])));
 	}
 	return a;
 }
@@ -262,8 +261,7 @@ makes_chairs(const struct party_viewer *v)
 
 /* The role person holds in p (arena), NULL when none; 0 or -1. */
 static int
-role_of(struct req *r, const struct party *p, int64_t person,
-	const char **role)
+role_of(struct req *r, const struct party *p, int64_t person, const char **role)
 {
 	struct db_stmt *st = db_stmt(r->db, &team_sql, T_ROLE_OF);
 	int rc;
@@ -303,8 +301,8 @@ put_role(struct req *r, const struct party *p, int64_t person,
 	if (from_role &&
 	    auth_revoke(r->db, person, PARTY_OBJECT, p->slug, from_role) != 0)
 		return -1;
-	if (to_role && auth_grant(r->db, person, PARTY_OBJECT, p->slug,
-				  to_role, clock_now()) != 0)
+	if (to_role && auth_grant(r->db, person, PARTY_OBJECT, p->slug, to_role,
+				  clock_now()) != 0)
 		return -1;
 	return 0;
 }
@@ -367,15 +365,15 @@ letter_text(struct req *r, const struct party *p, const char *msgid,
  */
 static int
 tell(struct req *r, const struct party *p, const char *to, const char *name,
-     const char *subject, const char *body, const char *role,
-     const char *more)
+     const char *subject, const char *body, const char *role, const char *more)
 {
 	int rc;
 
 	if (to == NULL)
 		return -1;
 	i18n_push(mail_language(r->db, r->arena, to, NULL));
-	rc = mail_letter(r->db, to, name, letter_text(r, p, subject, role, more),
+	rc = mail_letter(r->db, to, name,
+			 letter_text(r, p, subject, role, more),
 			 letter_text(r, p, body, role, more));
 	i18n_pop();
 	return rc;
@@ -386,9 +384,9 @@ static void
 back_to_party(struct req *r, struct resp *w, const struct party *p,
 	      const char *done)
 {
-	resp_redirect(w, arena_printf(r->arena,
-				      "/working-parties/%s?done=%s#team",
-				      p->slug, done));
+	resp_redirect(w,
+		      arena_printf(r->arena, "/working-parties/%s?done=%s#team",
+				   p->slug, done));
 }
 
 /*
@@ -453,6 +451,21 @@ person_param(const struct req *r)
 	return n;
 }
 
+static const char *
+str_of(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Whether o's key is the string value. */
+static int
+str_is(json_t *o, const char *key, const char *value)
+{
+	const char *s = str_of(o, key);
+
+	return s && strcmp(s, value) == 0;
+}
+
 /* The request :id of p as {person_id, kind, role, state, name, email}
  * (new reference) in *out; 0, 1 with a 404 in w (rolled back), -1. */
 static int
@@ -469,11 +482,8 @@ request_of(struct req *r, struct resp *w, const struct party *p,
 	db_bind_int(st, 2, p->id);
 	if ((row = db_one_json(st)) == NULL)
 		return -1;
-	if (json_is_null(row) ||
-	    strcmp(json_string_value(json_object_get(row, "kind")) ?: "",
-		   kind) != 0 ||
-	    strcmp(json_string_value(json_object_get(row, "state")) ?: "",
-		   "pending") != 0 ||
+	if (json_is_null(row) || !str_is(row, "kind", kind) ||
+	    !str_is(row, "state", "pending") ||
 	    !json_is_string(json_object_get(row, "role")) ||
 	    !json_is_string(json_object_get(row, "email"))) {
 		json_decref(row);
@@ -487,12 +497,6 @@ request_of(struct req *r, struct resp *w, const struct party *p,
 	}
 	*out = row;
 	return 0;
-}
-
-static const char *
-str_of(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
 }
 
 /* What the form sent as name, to fill it again; "" when nothing. */
@@ -562,8 +566,8 @@ has_pending(struct req *r, const struct party *p, int64_t person,
 /* The team as v may see it, into team: members, counts, the words for
  * those not named.  0 or -1. */
 static int
-add_members(struct req *r, const struct party *p,
-	    const struct party_viewer *v, json_t *team)
+add_members(struct req *r, const struct party *p, const struct party_viewer *v,
+	    json_t *team)
 {
 	struct db_stmt *st = db_stmt(r->db, &team_sql, T_TEAM);
 	json_t *rows, *named, *row;
@@ -582,8 +586,8 @@ add_members(struct req *r, const struct party *p,
 	named = json_array();
 	json_array_foreach(rows, i, row) {
 		const char *role = str_of(row, "role");
-		int64_t id = json_integer_value(json_object_get(row,
-								"person_id"));
+		int64_t id =
+			json_integer_value(json_object_get(row, "person_id"));
 		int mine = id == me;
 
 		if (!json_is_string(json_object_get(row, "name")) || !role) {
@@ -598,9 +602,9 @@ add_members(struct req *r, const struct party *p,
 		if (v->manages && !mine && strcmp(p->state, "active") == 0 &&
 		    (makes_chairs(v) || !is_role(role, "chair"))) {
 			json_object_set_new(row, "manage", json_true());
-			json_object_set_new(row, "role_options",
-					    role_options(role,
-							 makes_chairs(v)));
+			json_object_set_new(
+				row, "role_options",
+				role_options(role, makes_chairs(v)));
 		}
 		/* a person's id is for those who manage the team */
 		if (!v->manages)
@@ -655,8 +659,8 @@ add_mine(struct req *r, const struct party *p, json_t *team)
 			json_object_set_new(
 				team, "invitation",
 				json_pack("{s:I,s:s,s:s}", "id",
-					  (json_int_t)db_col_int(st, 0),
-					  "role", role, "role_label",
+					  (json_int_t)db_col_int(st, 0), "role",
+					  role, "role_label",
 					  party_role_label(role)));
 		else if (kind && strcmp(kind, "request") == 0)
 			json_object_set_new(team, "pending_request",
@@ -691,12 +695,12 @@ team_model(struct req *r, const struct party *p, const struct party_viewer *v)
 	json_t *team = json_object();
 	const char *done = done_text(r);
 
-	json_object_set_new(team, "visible",
-			    json_boolean(v->level >=
-					 level_of(p->team_visibility)));
-	json_object_set_new(team, "visibility_label",
-			    json_string(party_visibility_label(
-				    p->team_visibility)));
+	json_object_set_new(
+		team, "visible",
+		json_boolean(v->level >= level_of(p->team_visibility)));
+	json_object_set_new(
+		team, "visibility_label",
+		json_string(party_visibility_label(p->team_visibility)));
 	if (done)
 		json_object_set_new(team, "done", json_string(done));
 	if (v->level >= level_of(p->team_visibility)) {
@@ -731,10 +735,9 @@ team_model(struct req *r, const struct party *p, const struct party_viewer *v)
 		if (!json_object_get(team, "invitation") &&
 		    !json_object_get(team, "pending_request")) {
 			json_object_set_new(team, "can_join", json_true());
-			json_object_set_new(
-				team, "join_open",
-				json_boolean(strcmp(p->join_policy, "open") ==
-					     0));
+			json_object_set_new(team, "join_open",
+					    json_boolean(strcmp(p->join_policy,
+								"open") == 0));
 		}
 	}
 	if (v->manages && open) {
@@ -943,18 +946,17 @@ request_answer(struct req *r, struct resp *w, int accept)
 		return refuse(r, w, 409,
 			      _("This person is already in the team."));
 	}
-	if (decide(r, req_param_id(r), accept ? "accepted" : "declined") !=
-		    0 ||
+	if (decide(r, req_param_id(r), accept ? "accepted" : "declined") != 0 ||
 	    (accept && (put_role(r, &p, person, NULL, role) != 0 ||
 			close_pending(r, &p, person) != 0)) ||
-	    audit_record_new(
-		    r->db, r->person->id,
-		    accept ? "party.request.accept" : "party.request.decline",
-		    PARTY_OBJECT, p.slug, NULL,
-		    json_pack("{s:I,s:I,s:s}", "request",
-			      (json_int_t)req_param_id(r), "person",
-			      (json_int_t)person, "role", role),
-		    r->client) != 0 ||
+	    audit_record_new(r->db, r->person->id,
+			     accept ? "party.request.accept"
+				    : "party.request.decline",
+			     PARTY_OBJECT, p.slug, NULL,
+			     json_pack("{s:I,s:I,s:s}", "request",
+				       (json_int_t)req_param_id(r), "person",
+				       (json_int_t)person, "role", role),
+			     r->client) != 0 ||
 	    tell(r, &p, str_of(q, "email"), str_of(q, "name"),
 		 accept ? N_("Welcome to {party}")
 			: N_("Your request to join {party}"),
@@ -990,9 +992,8 @@ request_decline(struct req *r, struct resp *w)
 /* The invitations page: the form (with r's values and errors when
  * sent) and the invitations waiting. */
 static void
-invite_page(struct req *r, struct resp *w, int status,
-	    const struct party *p, const struct party_viewer *v,
-	    const char *notice)
+invite_page(struct req *r, struct resp *w, int status, const struct party *p,
+	    const struct party_viewer *v, const char *notice)
 {
 	struct db_stmt *st = db_stmt(r->db, &team_sql, T_INVITATIONS);
 	const struct value *role = req_value(r, "role");
@@ -1006,23 +1007,22 @@ invite_page(struct req *r, struct resp *w, int status,
 		return resp_fail(r, w, NULL);
 	render_add_times(rows, "created_at");
 	json_array_foreach(rows, i, row)
-		json_object_set_new(row, "role_label",
-				    json_string(party_role_label(
-					    str_of(row, "role"))));
-	model = json_pack(
-		"{s:o,s:o,s:o,s:b,s:s,s:s,s:b}", "party", party_json(p, v),
-		"invitations", rows, "roles",
-		role_options(role->present ? role->str : "member",
-			     makes_chairs(v)),
-		"appoints", v->admin, "email", input_of(r, "email"),
-		"message", input_of(r, "message"), "appoint",
-		req_value(r, "appoint")->num == 1);
+		json_object_set_new(
+			row, "role_label",
+			json_string(party_role_label(str_of(row, "role"))));
+	model = json_pack("{s:o,s:o,s:o,s:b,s:s,s:s,s:b}", "party",
+			  party_json(p, v), "invitations", rows, "roles",
+			  role_options(role->present ? role->str : "member",
+				       makes_chairs(v)),
+			  "appoints", v->admin, "email", input_of(r, "email"),
+			  "message", input_of(r, "message"), "appoint",
+			  req_value(r, "appoint")->num == 1);
 	if (notice)
 		json_object_set_new(model, "notice", json_string(notice));
 	resp_form_errors(model, r->errors);
 	resp_page(w, status, "parties/templates/team_invite.html",
-		  i18n_text(r->arena, _("Invite to {party}"), "party",
-			    p->name, NULL),
+		  i18n_text(r->arena, _("Invite to {party}"), "party", p->name,
+			    NULL),
 		  model);
 }
 
@@ -1041,9 +1041,9 @@ invite_form(struct req *r, struct resp *w)
 
 /* One error on the invitations form: rolls back, shows it again. */
 static void
-invite_error(struct req *r, struct resp *w, int status,
-	     const struct party *p, const struct party_viewer *v,
-	     const char *field, const char *message)
+invite_error(struct req *r, struct resp *w, int status, const struct party *p,
+	     const struct party_viewer *v, const char *field,
+	     const char *message)
 {
 	db_rollback(r->db);
 	if (r->errors == NULL)
@@ -1184,18 +1184,16 @@ invitation_answer(struct req *r, struct resp *w, int accept)
 	json_decref(q);
 	if (accept && v.role)
 		return refuse(r, w, 409, _("You are already in this team."));
-	if (decide(r, req_param_id(r), accept ? "accepted" : "declined") !=
-		    0 ||
+	if (decide(r, req_param_id(r), accept ? "accepted" : "declined") != 0 ||
 	    (accept && (put_role(r, &p, r->person->id, NULL, role) != 0 ||
 			close_pending(r, &p, r->person->id) != 0)) ||
-	    audit_record_new(r->db, r->person->id,
-			     accept ? "party.invite.accept"
-				    : "party.invite.decline",
-			     PARTY_OBJECT, p.slug, NULL,
-			     json_pack("{s:I,s:s}", "invitation",
-				       (json_int_t)req_param_id(r), "role",
-				       role),
-			     r->client) != 0)
+	    audit_record_new(
+		    r->db, r->person->id,
+		    accept ? "party.invite.accept" : "party.invite.decline",
+		    PARTY_OBJECT, p.slug, NULL,
+		    json_pack("{s:I,s:s}", "invitation",
+			      (json_int_t)req_param_id(r), "role", role),
+		    r->client) != 0)
 		return resp_fail(r, w, NULL);
 	commit_back(r, w, &p, accept ? "welcome" : "refused");
 }
@@ -1329,14 +1327,12 @@ static const char *const notices_skip[] = {"done", NULL};
 /* The notices page: the form (r's values and errors when sent) and the
  * notices sent, a page at a time. */
 static void
-notices_page(struct req *r, struct resp *w, int status,
-	     const struct party *p, const struct party_viewer *v,
-	     const char *notice)
+notices_page(struct req *r, struct resp *w, int status, const struct party *p,
+	     const struct party_viewer *v, const char *notice)
 {
 	struct db_stmt *st = db_stmt(r->db, &team_sql, T_NOTICES_COUNT);
-	const char *path = arena_printf(r->arena,
-					"/working-parties/%s/notices",
-					p->slug);
+	const char *path =
+		arena_printf(r->arena, "/working-parties/%s/notices", p->slug);
 	const struct value *done = req_value(r, "done");
 	struct pager pg;
 	int64_t total;
@@ -1355,19 +1351,19 @@ notices_page(struct req *r, struct resp *w, int status,
 	if ((rows = db_all_json(st)) == NULL)
 		return resp_fail(r, w, NULL);
 	render_add_times(rows, "sent_at");
-	model = json_pack(
-		"{s:o,s:o,s:o,s:s,s:s}", "party", party_json(p, v), "notices",
-		rows, "pager", pager_model(r, &pg, path, notices_skip, 0, total),
-		"subject", input_of(r, "subject"), "body",
-		input_of(r, "body"));
+	model = json_pack("{s:o,s:o,s:o,s:s,s:s}", "party", party_json(p, v),
+			  "notices", rows, "pager",
+			  pager_model(r, &pg, path, notices_skip, 0, total),
+			  "subject", input_of(r, "subject"), "body",
+			  input_of(r, "body"));
 	if (notice == NULL && done->present && done->num > 0)
 		notice = i18n_text(
 			r->arena,
 			_n("The notice has been sent to {n} person.",
 			   "The notice has been sent to {n} people.",
 			   (unsigned long)done->num),
-			"n", arena_printf(r->arena, "%lld",
-					  (long long)done->num),
+			"n",
+			arena_printf(r->arena, "%lld", (long long)done->num),
 			NULL);
 	if (notice)
 		json_object_set_new(model, "notice", json_string(notice));
@@ -1456,8 +1452,7 @@ notices_send(struct req *r, struct resp *w)
 				_("Too many notices have been sent to this "
 				  "team today. Please try again in {wait}."),
 				"wait",
-				ratelimit_wait_words(wait, words,
-						     sizeof words),
+				ratelimit_wait_words(wait, words, sizeof words),
 				NULL)));
 		return notices_page(r, w, 429, &p, &v, NULL);
 	}
@@ -1489,9 +1484,9 @@ notices_send(struct req *r, struct resp *w)
 				  "name", r->person->name, "role",
 				  v.role ? party_role_label(v.role)
 					 : _("the secretariat"),
-				  "party", p.name, "notice", body->str,
-				  "yours", party_role_label(str_of(m, "role")),
-				  "link", party_link(r, &p), NULL));
+				  "party", p.name, "notice", body->str, "yours",
+				  party_role_label(str_of(m, "role")), "link",
+				  party_link(r, &p), NULL));
 		i18n_pop();
 		if (rc != 0) {
 			json_decref(team);
@@ -1508,8 +1503,8 @@ notices_send(struct req *r, struct resp *w)
 	db_bind_int(st, 5, clock_now());
 	db_bind_int(st, 6, (int64_t)n);
 	if (db_run(st) != 0 ||
-	    audit_record_new(r->db, r->person->id, "party.notice",
-			     PARTY_OBJECT, p.slug, NULL,
+	    audit_record_new(r->db, r->person->id, "party.notice", PARTY_OBJECT,
+			     p.slug, NULL,
 			     json_pack("{s:s,s:I}", "subject", subject->str,
 				       "recipients", (json_int_t)n),
 			     r->client) != 0 ||
@@ -1548,8 +1543,8 @@ add_desk_role(json_t *row, const char *label, const char *href)
 		roles = json_array();
 		json_object_set_new(row, "roles", roles);
 	}
-	json_array_append_new(roles, json_pack("{s:s,s:s}", "label", label,
-					       "href", href));
+	json_array_append_new(
+		roles, json_pack("{s:s,s:s}", "label", label, "href", href));
 }
 
 /* Runs statement which over people[from..to) into their roles. */
@@ -1584,13 +1579,15 @@ desk_chunk(struct req *r, json_t *people, size_t from, size_t to, int which)
 				? i18n_text(r->arena, _("{role} of {party}"),
 					    "role", party_role_label(what),
 					    "party", name, NULL)
-			: strcmp(what, "invitation") == 0
-				? i18n_text(r->arena,
-					    _("Invited to join {party}"),
-					    "party", name, NULL)
-				: i18n_text(r->arena,
-					    _("Asked to join {party}"),
-					    "party", name, NULL),
+				: strcmp(what, "invitation") == 0
+					  ? i18n_text(r->arena,
+						      _("Invited to join "
+							"{party}"),
+						      "party", name, NULL)
+					  : i18n_text(
+						    r->arena,
+						    _("Asked to join {party}"),
+						    "party", name, NULL),
 			arena_printf(r->arena, "/working-parties/%s", slug));
 	}
 	return rc == DB_DONE ? 0 : -1;
