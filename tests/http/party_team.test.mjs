@@ -305,9 +305,12 @@ describe('who sees the team', () => {
     assert.match(mainOf(await as.asker.html('/working-parties/victims')), /Chloe Chair/);
   });
 
-  test('the_people_desk_says_chair_of_victims', async () => {
+  test('the_people_desk_says_chair_of_victims_and_what_waits', async () => {
     const page = mainOf(await as.admin.html(`/admin/people/${ids.chair}`));
     assert.match(page, /Chair of Victims/);
+    assert.match(mainOf(await as.admin.html('/admin/people')), /Chair of Victims/);
+    assert303(await act(as.outsider, 'victims', '/working-parties/victims/join'), 'victims', 'requested');
+    assert.match(mainOf(await as.admin.html(`/admin/people/${ids.outsider}`)), /Asked to join Victims/);
   });
 });
 
