@@ -100,6 +100,8 @@ if [ "$want_test" = 1 ]; then
 	# (never its system cluster), psql for the tests' own statements
 	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || add postgresql
 	need_cmd psql postgresql-client
+	# tests/http/feeds.test.mjs checks the Atom feeds are well-formed XML
+	need_cmd xmllint libxml2-utils
 	# clang (for the fuzz targets) is optional and never installed here.
 fi
 
