@@ -484,7 +484,6 @@ report_update(struct req *r, struct resp *w)
 		json_decref(rep);
 		return;
 	}
-	json_object_del(rep, "body_html");
 	if (db_begin(r->db) != 0 ||
 	    (st = db_stmt(r->db, &reports_sql, R_UPDATE)) == NULL)
 		goto fail;

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
-import { Browser, cli, sql, sqlText, personWithRole, personId, hiddenFields, uniqueEmail } from '../lib/accounts.mjs';
+import { cli, sql, sqlText, personWithRole, personId, hiddenFields, uniqueEmail } from '../lib/accounts.mjs';
 
 const PARTY = 'restorative-justice';
 let srv, browser, reportHref;
@@ -53,6 +53,17 @@ after(async () => {
   if (srv) await srv.stop();
 });
 
+/** A context with viewport, signed in as a new person of role. */
+async function signedIn(viewport, name, role) {
+  const { stdout } = await cli(srv.dataDir, ['user', 'add', uniqueEmail('writing'), '--name', name, '--role', role]);
+  const link = new URL(/https?:\/\/\S+\/signin\/link\?token=[A-Za-z0-9_-]+/.exec(stdout)[0]);
+  const context = await browser.newContext({ viewport });
+  const page = await openPageOn(context, srv.url);
+  await page.goto(srv.url + link.pathname + link.search, { waitUntil: 'load' });
+  await clickTo(page, page.locator('main').getByRole('button', { name: 'Sign me in' }), (u) => u.pathname !== '/signin/link');
+  return { context, page };
+}
+
 async function assertFits(page) {
   const { doc, view } = await page.evaluate(() => ({
     doc: document.documentElement.scrollWidth, view: window.innerWidth,
@@ -61,13 +72,7 @@ async function assertFits(page) {
 }
 
 test('a rapporteur writes and publishes an article by clicking', async () => {
-  const { stdout } = await cli(srv.dataDir, ['user', 'add', uniqueEmail('writer'), '--name', 'Wen Writer', '--role', 'member']);
-  const link = new URL(/https?:\/\/\S+\/signin\/link\?token=[A-Za-z0-9_-]+/.exec(stdout)[0]);
-
-  const context = await browser.newContext({ viewport: VIEWPORTS[0] });
-  const page = await openPageOn(context, srv.url);
-  await page.goto(srv.url + link.pathname + link.search, { waitUntil: 'load' });
-  await clickTo(page, page.locator('main').getByRole('button', { name: 'Sign me in' }), (u) => u.pathname !== '/signin/link');
+  const { context, page } = await signedIn(VIEWPORTS[0], 'Wen Writer', 'member');
   const [[wid]] = await sql(srv.dataDir, "SELECT id FROM people WHERE name = 'Wen Writer'");
   await sql(srv.dataDir, `INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at)
     VALUES (${wid}, 'party', ${sqlText(PARTY)}, 'chair', 0)`);
@@ -109,3 +114,21 @@ for (const vp of VIEWPORTS) {
     await context.close();
   });
 }
+
+test('the secretariat acknowledges the report by clicking', async () => {
+  for (const vp of VIEWPORTS) {
+    const { context, page } = await signedIn(vp, `Ada Admin ${vp.name}`, 'admin');
+    await page.goto(`${srv.url}/admin/reports`, { waitUntil: 'load' });
+    await page.screenshot({ path: `${SHOTS}/writing-admin-${vp.name}.png`, fullPage: true });
+    await assertFits(page);
+    if (vp === VIEWPORTS[1]) {
+      await page.getByLabel(/A note to the working party/).fill('Received with thanks.');
+      await clickTo(page, page.getByRole('button', { name: 'Acknowledge the report' }), '**/admin/reports?done=acknowledged');
+      assert.match(await page.locator('main').innerText(), /No report is waiting/);
+      await page.goto(srv.url + reportHref, { waitUntil: 'load' });
+      assert.match(await page.locator('main').innerText(), /Received with thanks\./);
+    }
+    assert.deepEqual(page.problems, []);
+    await context.close();
+  }
+});

@@ -38,7 +38,7 @@ const audit = (action) => sql(srv.dataDir,
 before(async () => {
   srv = await startServer();
   as.visitor = new Browser(srv.url);
-  for (const who of ['admin', 'rapporteur', 'chairOther', 'member']) {
+  for (const who of ['admin', 'rapporteur', 'chairOther', 'member', 'alliance']) {
     const p = await personWithRole(srv, { role: who === 'admin' ? 'admin' : 'member', name: `Writing ${who}`, password: null });
     as[who] = p.browser;
     ids[who] = await personId(srv.dataDir, p.email);
@@ -46,6 +46,10 @@ before(async () => {
   await grant('rapporteur', PARTY, 'rapporteur');
   await grant('chairOther', OTHER, 'chair');
   await grant('member', PARTY, 'member');
+  // a member of the Alliance (an individual membership) in no party's team
+  await sql(srv.dataDir, `INSERT INTO memberships (level_id, person_id, state, state_since,
+    period_start, period_end, created_at) VALUES ((SELECT id FROM membership_levels
+    WHERE slug = 'individual'), ${ids.alliance}, 'active', '2026-01-01', '2026-01-01', '2026-12-31', 0)`);
 });
 
 after(async () => {
@@ -163,6 +167,28 @@ describe('reports to the Alliance', () => {
     assert.doesNotMatch(await as.chairOther.html('/reports'), /Quillon/);
     assert.match(await as.member.html('/reports'), /Quillon/);
     assert.match(await as.admin.html('/reports'), /Quillon/);
+    assert.doesNotMatch(await as.alliance.html('/reports'), /Quillon/);
+
+    res = await submitForm(as.rapporteur, `/working-parties/${PARTY}/reports/new`,
+      `/working-parties/${PARTY}/reports`, { title: 'Members only Brackenridge', body: 'For members.', visibility: 'members' });
+    assert.equal(res.status, 303);
+    const membersHref = res.headers.get('location');
+    res = await submitForm(as.rapporteur, `${membersHref}/edit`, `${membersHref}/submit`);
+    assert.equal(res.status, 303);
+    assert.equal((await as.visitor.get(membersHref)).status, 404);
+    assert.equal((await as.visitor.get(`/api/v1${membersHref}`)).status, 404);
+    assert.doesNotMatch(await as.visitor.html('/reports'), /Brackenridge/);
+    assert.doesNotMatch(await as.visitor.html(`/working-parties/${PARTY}`), /Brackenridge/);
+    assert.doesNotMatch(await (await as.visitor.get('/api/v1/reports')).text(), /Brackenridge/);
+    assert.match(await as.alliance.html(membersHref), /Brackenridge/);
+    assert.match(await as.alliance.html('/reports'), /Brackenridge/);
+    assert.match(await as.alliance.html(`/working-parties/${PARTY}`), /Brackenridge/);
+    // an empty draft cannot be submitted
+    res = await submitForm(as.rapporteur, `/working-parties/${PARTY}/reports/new`,
+      `/working-parties/${PARTY}/reports`, { title: 'Empty', visibility: 'public' });
+    const emptyHref = res.headers.get('location');
+    res = await submitForm(as.rapporteur, `${emptyHref}/edit`, `${emptyHref}/submit`);
+    assert.equal(res.status, 422);
   });
 });
 
