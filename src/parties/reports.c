@@ -354,11 +354,12 @@ draft_or_respond(struct req *r, struct resp *w, const struct party *p,
 		 const struct party_viewer *v, json_t **rep)
 {
 	int rc = report_load(r, w, p, v, rep);
+	const char *state;
 
 	if (rc != 0)
 		return rc;
-	if (strcmp(json_string_value(json_object_get(*rep, "state")),
-		   "draft") != 0) {
+	state = json_string_value(json_object_get(*rep, "state"));
+	if (state == NULL || strcmp(state, "draft") != 0) {
 		json_decref(*rep);
 		*rep = NULL;
 		resp_error(w, 409,

@@ -129,6 +129,10 @@ describe('reports to the Alliance', () => {
     const all = mainOf(await as.visitor.html('/reports'));
     assert.match(all, /Annual report Zephyrine/);
     assert.match(all, /Victims/);
+    const one = await (await as.visitor.get(`/api/v1${href}`)).json();
+    assert.equal(one.report.title, 'Annual report Zephyrine');
+    assert.equal(one.report.state, 'submitted');
+    assert.match(one.report.body_html, /<strong>final<\/strong>/);
     const json = await (await as.visitor.get(`/api/v1/reports?party=${PARTY}`)).json();
     assert.deepEqual(json.reports.map((r) => r.title), ['Annual report Zephyrine']);
     assert.deepEqual((await (await as.visitor.get(`/api/v1/reports?party=${OTHER}`)).json()).reports, []);
@@ -229,6 +233,11 @@ describe('articles', () => {
     assert.match(news, /Voices of Survivors/);
     assert.match(news, new RegExp(`href="/working-parties/${PARTY}">[^<]*Victims`));
     assert.match(await as.visitor.html('/search?q=Marrowfield'), new RegExp(`href="${href}"`));
+    const one = await (await as.visitor.get(`/api/v1${href}`)).json();
+    assert.equal(one.article.title, 'Voices of Survivors: Ébauche');
+    assert.equal(one.article.state, 'published');
+    const section = await (await as.visitor.get(`/api/v1/working-parties/${PARTY}`)).json();
+    assert.deepEqual(section.articles.map((a) => a.slug), ['voices-of-survivors-ebauche']);
     const json = await (await as.visitor.get('/api/v1/news')).json();
     assert.equal(json.articles[0].title, 'Voices of Survivors: Ébauche');
     assert.equal(json.articles[0].party_name.includes('ictim'), true);
