@@ -13,7 +13,7 @@ CC      ?= cc
 # Both cores (all of them) by default: `make run` and `make test` build with
 # -j$(JOBS) in the second make invocation they start.
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
-PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib libutf8proc libcurl libpq
+PKGS    := libmicrohttpd sqlite3 jansson libcmark-gfm libsodium zlib libutf8proc libcurl libpq libical
 BUILD   ?= build
 SAN     ?=
 OPT     ?= -O2

@@ -13,8 +13,12 @@
 # a private cluster (scripts/pg-cluster.sh: a Unix socket, fsync off).
 # Servers: `sqlite` (one node on the SQLite file), `pg1` (one node on
 # PostgreSQL), `pg1lb` (that node alone behind nginx as a balancer),
-# `pg2` (nginx round robin over pg1's node and a second one, keep-alive
-# to both), `nginx` (the saved bytes of each page as a file).  pg2/pg1lb
+# `pg2` (nginx round robin over two other nodes, keep-alive to
+# both), `nginx` (the saved bytes of each page as a file).  pg2's
+# nodes are two more processes with half the cores' worth of workers each
+# (BENCH_NODE2_WORKERS): two nodes on one machine stand for two machines,
+# and with the default (a worker per core) each they would run twice the
+# threads the cores can run, measuring the scheduler, not the node.  pg2/pg1lb
 # is the scale-out ratio: the same path through the balancer, one node
 # or two; on two cores the balancer's own CPU (as much as a cached page
 # costs a node) is paid by both, and pg2/pg1 says what it costs.
@@ -95,7 +99,14 @@ start_node sqlite --data "$tmp/lite"
 # a node alone allows (nginx's kept-alive ones and wrk's together passed
 # that, and wrk's were refused: a pg1 run after a pg2 run measured 0)
 start_node pga --data "$tmp/pgdata" --database "$db_url" --trusted-proxy 127.0.0.1
-start_node pgb --data "$tmp/pgdata" --database "$db_url" --trusted-proxy 127.0.0.1
+# pg2's two nodes share this machine as two machines would not: each is
+# given its share of the cores (BENCH_NODE2_WORKERS, default half of
+# them, at least 1), as one node alone has all of them (its default, one
+# worker per core); with the default each, two nodes run twice the
+# threads the cores can run
+w2=${BENCH_NODE2_WORKERS:-$(($(nproc) / 2 > 0 ? $(nproc) / 2 : 1))}
+start_node pgb --data "$tmp/pgdata" --database "$db_url" --trusted-proxy 127.0.0.1 --workers "$w2"
+start_node pgc --data "$tmp/pgdata" --database "$db_url" --trusted-proxy 127.0.0.1 --workers "$w2"
 
 lb_port=$(free_port)
 lb1_port=$(free_port)
@@ -119,8 +130,8 @@ start_nginx bench/nodes.sh "        location = /home { try_files /home.html =404
         location = /account { try_files /account.html =404; }
     }
     upstream alliance_nodes {
-        server 127.0.0.1:$port_pga;
         server 127.0.0.1:$port_pgb;
+        server 127.0.0.1:$port_pgc;
         keepalive 64;
     }
     upstream alliance_one {
@@ -219,7 +230,7 @@ for _ in $(seq 1 "$runs"); do
 		if [ -z "${skip[$f]:-}" ]; then
 			measure "$f-pg1" "http://127.0.0.1:$port_pga${paths[$i]}" "$hdr" "node=$pid_pga" "postgres=$pg_pid"
 			measure "$f-pg1lb" "http://127.0.0.1:$lb1_port${paths[$i]}" "$hdr" "node=$pid_pga" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
-			measure "$f-pg2" "http://127.0.0.1:$lb_port${paths[$i]}" "$hdr" "node_a=$pid_pga" "node_b=$pid_pgb" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
+			measure "$f-pg2" "http://127.0.0.1:$lb_port${paths[$i]}" "$hdr" "node_a=$pid_pgb" "node_b=$pid_pgc" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
 		fi
 		measure "$f-nginx" "http://127.0.0.1:$n_port/$f" "" "nginx=$nginx_static_pid"
 	done

@@ -82,6 +82,10 @@ need_pc libutf8proc libutf8proc-dev
 need_file /usr/include/csv.h libcsv-dev
 # the PostgreSQL backend (database = postgresql://...)
 need_pc libpq libpq-dev
+# the calendar: iCalendar and RRULE (libical), and the IANA time zones
+# its meetings are kept in (tzdata: /usr/share/zoneinfo)
+need_pc libical libical-dev
+need_file /usr/share/zoneinfo/Europe/Vienna tzdata
 
 # -- tests and benchmarks -----------------------------------------------------
 if [ "$want_test" = 1 ]; then
@@ -100,6 +104,8 @@ if [ "$want_test" = 1 ]; then
 	# (never its system cluster), psql for the tests' own statements
 	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || add postgresql
 	need_cmd psql postgresql-client
+	# the Atom feeds and other XML are checked with xmllint
+	need_cmd xmllint libxml2-utils
 	# clang (for the fuzz targets) is optional and never installed here.
 fi
 

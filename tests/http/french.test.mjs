@@ -24,8 +24,10 @@ import { untranslatedEnglish } from '../lib/i18n.mjs';
 
 const ROUTES = await loadRoutes();
 
-/** Public GET routes that answer no page: a file, a probe, a redirect. */
-const NOT_PAGES = new Set(['/static/:name', '/healthz', '/language/:code']);
+/** Public GET routes that answer no page: a file, a probe, a redirect, a
+ * feed (feeds.test.mjs). */
+const NOT_PAGES = new Set(['/static/:name', '/healthz', '/language/:code',
+  '/news.atom', '/working-parties/:slug/feed.atom']);
 
 /**
  * Pages whose owner has not marked them yet: pattern -> the folder that
