@@ -123,6 +123,15 @@ describe('the working parties serving an area', () => {
     assert.ok(html.indexOf('Corruption report 5') < html.indexOf('Corruption article 4'));
   });
 
+  test('every_link_of_the_section_leads_to_a_page_the_viewer_may_read', async () => {
+    for (const who of ['visitor', 'member', 'team']) {
+      const { area: a } = await (await as[who].get('/api/v1/focal-points/femicide')).json();
+      const hrefs = a.sections.flatMap((s) => s.items.flatMap((i) => [i.href, ...(i.items ?? []).map((x) => x.href)]));
+      assert.ok(hrefs.length >= 4, `${who}: ${hrefs}`);
+      for (const href of hrefs) assert.equal((await as[who].get(href)).status, 200, `${who}: ${href}`);
+    }
+  });
+
   test('an_area_no_party_serves_has_no_such_section', async () => {
     const html = mainOf(await as.visitor.html('/focal-points/sdg-16'));
     assert.doesNotMatch(html, /Working parties serving this area/);
