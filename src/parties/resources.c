@@ -152,10 +152,14 @@ dress(json_t *row, const struct party *p, const struct party_viewer *v)
 {
 	const char *kind = json_string_value(json_object_get(row, "kind"));
 	long long id = (long long)json_integer_value(json_object_get(row, "id"));
+	const char *url = json_string_value(json_object_get(row, "url"));
+	/* a stored row is not trusted: only an http(s) address is a link */
+	int link = kind && !strcmp(kind, "link") && url &&
+		   (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7));
 
 	json_object_del(row, "stored_path");
 	json_object_set_new(row, "kind_label", json_string(kind_label(kind)));
-	json_object_set_new(row, "is_link", json_boolean(kind && !strcmp(kind, "link")));
+	json_object_set_new(row, "is_link", json_boolean(link));
 	json_object_set_new(row, "is_file", json_boolean(kind && !strcmp(kind, "file")));
 	json_object_set_new(row, "is_library",
 			    json_boolean(kind && !strcmp(kind, "library")));

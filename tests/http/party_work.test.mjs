@@ -320,3 +320,23 @@ test('an archived party refuses every write with 409', async () => {
   assert.doesNotMatch(html, /Add a meeting|Add a resource|Put a proposal/);
   assert.equal(Number(await sqlValue(srv.dataDir, `SELECT count(*) AS n FROM party_votes WHERE decision_id = ${d.id}`)), 0);
 });
+
+test('the recurring job closes a decision whose time has come, with its count', async () => {
+  const partyId = await sqlValue(srv.dataDir, `SELECT id FROM parties WHERE slug = ${sqlText(PARTY)}`);
+  await sql(srv.dataDir, `INSERT INTO party_decisions (party_id, title, closes_at, created_at)
+    VALUES (${partyId}, 'Due by now', 2000, 0)`);
+  const id = await sqlValue(srv.dataDir, `SELECT id FROM party_decisions WHERE title = 'Due by now'`);
+  await sql(srv.dataDir, `INSERT INTO party_votes (decision_id, person_id, position, voted_at)
+    VALUES (${id}, ${ids.m1}, 'disagree', 1500), (${id}, ${ids.m2}, 'agree', 1500), (${id}, ${ids.m3}, 'disagree', 1500)`);
+  // the job is queued once the server starts; make its run due now
+  await sql(srv.dataDir, `UPDATE jobs SET run_at = 0 WHERE kind = 'parties.decisions.close' AND status = 'queued'`);
+  let row;
+  for (let i = 0; i < 300; i++) {
+    [row] = await sql(srv.dataDir, `SELECT state, agree, abstain, disagree, block, closed_at FROM party_decisions WHERE id = ${id}`);
+    if (row[0] === 'closed') break;
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  assert.deepEqual(row, ['closed', '1', '0', '2', '0', '2000']);
+  assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM audit_log WHERE action = 'party.decision.close'
+    AND object_id = ${sqlText(`${PARTY}:decision:${id}`)}`), '1');
+});
