@@ -59,7 +59,7 @@ before(async () => {
   srv = await startServer();
   as.visitor = new Browser(srv.url);
   for (const [who, role] of [['chair', 'member'], ['m1', 'member'], ['m2', 'member'], ['m3', 'member'],
-    ['observer', 'member'], ['outsider', 'member'], ['other', 'member'], ['admin', 'admin']]) {
+    ['observer', 'member'], ['outsider', 'member'], ['other', 'member'], ['admin', 'admin'], ['individual', 'member']]) {
     const p = await personWithRole(srv, { role, name: `Work ${who}`, password: null });
     as[who] = p.browser;
     ids[who] = await personId(srv.dataDir, p.email);
@@ -70,6 +70,10 @@ before(async () => {
   await grant('m3', 'expert');
   await grant('observer', 'observer');
   await grant('other', 'member', OTHER);
+  // an individual member of the Alliance: reads what is for members, not the team's
+  await sql(srv.dataDir, `INSERT INTO memberships (level_id, person_id, state, state_since,
+    period_start, period_end, created_at) VALUES ((SELECT id FROM membership_levels
+    WHERE slug = 'individual'), ${ids.individual}, 'active', '2026-01-01', '2026-01-01', '2099-12-31', 0)`);
 });
 
 after(() => srv?.stop());
@@ -183,8 +187,12 @@ test('resources: a link, a file (downloaded as sent), a library item; team-only 
     assert.match(json, /UNODC handbook/);
     assert.doesNotMatch(json, /Draft guidelines|guidelines\.pdf|stored_path/);
   }
-  // members-only: the visitor does not see the library item
+  // members-only: a member of the Alliance sees the library item, a visitor does not
   assert.doesNotMatch(mainOf(await as.visitor.html(`/working-parties/${PARTY}`)), /Victims charter/);
+  const memberView = mainOf(await as.individual.html(`/working-parties/${PARTY}`));
+  assert.match(memberView, /Victims charter/);
+  assert.doesNotMatch(memberView, /Draft guidelines/);
+  assert.equal((await as.individual.get(href)).status, 404);
 
   // deleting
   const link = { id: await sqlValue(srv.dataDir, `SELECT id FROM party_resources WHERE title = 'UNODC handbook'`) };
@@ -192,6 +200,16 @@ test('resources: a link, a file (downloaded as sent), a library item; team-only 
   assert.equal(res.status, 303);
   assert.doesNotMatch(mainOf(await as.visitor.html(`/working-parties/${PARTY}`)), /UNODC handbook/);
   assert.equal((await as.m1.post(`${action}/${file.id}/delete`, { csrf: await anyCsrf(as.m1) })).status, 403);
+
+  // the party's files a day are counted: past the limit, 429 and nothing kept
+  await sql(srv.dataDir, `UPDATE rate_limits SET count = 50 WHERE key = 'party-file:addr:${PARTY}'`);
+  const before = await sqlValue(srv.dataDir, 'SELECT count(*) FROM party_resources');
+  res = await postFile(as.chair, action, { csrf, kind: 'file', title: 'One too many', visibility: 'public' },
+    { bytes: Buffer.from('Plain notes\n'), type: 'text/plain', name: 'notes.txt' });
+  assert.equal(res.status, 429);
+  assert.ok(res.headers.get('retry-after'));
+  assert.match(await res.text(), /Too many documents/);
+  assert.equal(await sqlValue(srv.dataDir, 'SELECT count(*) FROM party_resources'), before);
 });
 
 test('decisions: the team votes, changes a vote, observers may not vote, outsiders never see one', async () => {
