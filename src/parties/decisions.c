@@ -29,11 +29,14 @@
 #include "core/i18n.h"
 #include "core/jobs.h"
 #include "core/log.h"
+#include "core/pager.h"
 #include "core/render.h"
 #include "core/util.h"
 
-/* Decisions the party's page lists at most (open ones first). */
-#define DECISIONS_SHOWN 50
+/* Decisions the party's page lists at most (open ones first), and a
+ * page of the full list. */
+#define DECISIONS_SHOWN 10
+#define DECISIONS_PAGE 25
 /* How often the job closes what is due, in seconds. */
 #define CLOSE_EVERY 300
 #define CLOSE_JOB "parties.decisions.close"
@@ -58,7 +61,7 @@ enum stmt_decisions {
 	" party_decisions.id AND v.position = '" pos "')"
 
 static const char *const decisions_sql_text[D_DECISIONS__MAX] = {
-	/* binds: the viewer, the party, now, the limit */
+	/* binds: the viewer, the party, now, the limit, the offset */
 	[D_LIST] = "SELECT d.id, d.title, d.closes_at, d.state, d.closed_at,"
 		   " (SELECT v.position FROM party_votes v WHERE"
 		   "  v.decision_id = d.id AND v.person_id = ?) AS my_position,"
@@ -66,7 +69,7 @@ static const char *const decisions_sql_text[D_DECISIONS__MAX] = {
 		   "  v.decision_id = d.id) AS votes"
 		   " FROM party_decisions d WHERE d.party_id = ?"
 		   " ORDER BY CASE WHEN d.state = 'open' AND d.closes_at > ?"
-		   " THEN 0 ELSE 1 END, d.closes_at DESC, d.id DESC LIMIT ?",
+		   " THEN 0 ELSE 1 END, d.closes_at DESC, d.id DESC LIMIT ? OFFSET ?",
 	[D_GET] = "SELECT d.id, d.title, d.body_md, d.closes_at, d.state,"
 		  " d.created_at, d.closed_at, d.outcome, d.agree, d.abstain,"
 		  " d.disagree, d.block, p.name AS created_by_name"
@@ -167,26 +170,26 @@ time_text(int64_t t)
 	return json_string(text);
 }
 
-int
-party_decisions_section(struct req *r, const struct party *p,
-			const struct party_viewer *v, json_t *model)
+/* The decisions of p, open ones first: limit rows from offset, made
+ * readable; NULL on a database error.  For the team only: the callers
+ * check. */
+static json_t *
+list(struct req *r, const struct party *p, int64_t limit, int64_t offset)
 {
-	struct db_stmt *st;
+	struct db_stmt *st = db_stmt(r->db, &decisions_sql, D_LIST);
 	json_t *rows, *row;
 	int64_t now = clock_now();
 	size_t i;
 
-	/* the team's own: nothing at all for anyone else */
-	if (v->level < PARTY_SEES_TEAM)
-		return 0;
-	if ((st = db_stmt(r->db, &decisions_sql, D_LIST)) == NULL)
-		return -1;
+	if (st == NULL)
+		return NULL;
 	db_bind_int(st, 1, r->person ? r->person->id : 0);
 	db_bind_int(st, 2, p->id);
 	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, DECISIONS_SHOWN);
+	db_bind_int(st, 4, limit);
+	db_bind_int(st, 5, offset);
 	if ((rows = db_all_json(st)) == NULL)
-		return -1;
+		return NULL;
 	render_add_times(rows, "closes_at");
 	json_array_foreach(rows, i, row) {
 		const char *mine = json_string_value(
@@ -205,11 +208,61 @@ party_decisions_section(struct req *r, const struct party *p,
 			json_object_set_new(row, "my_position_label",
 					    json_string(position_label(mine)));
 	}
-	json_object_set_new(model, "decisions",
-			    json_pack("{s:o,s:s++}", "items", rows, "new_href",
-				      "/working-parties/", p->slug,
-				      "/decisions/new"));
+	return rows;
+}
+
+int
+party_decisions_section(struct req *r, const struct party *p,
+			const struct party_viewer *v, json_t *model)
+{
+	json_t *rows;
+
+	/* the team's own: nothing at all for anyone else */
+	if (v->level < PARTY_SEES_TEAM)
+		return 0;
+	if ((rows = list(r, p, DECISIONS_SHOWN + 1, 0)) == NULL)
+		return -1;
+	json_object_set_new(
+		model, "decisions",
+		json_pack("{s:b,s:o,s:s++,s:s++}", "more",
+			  pager_trim(rows, DECISIONS_SHOWN), "items", rows,
+			  "new_href", "/working-parties/", p->slug,
+			  "/decisions/new", "all_href", "/working-parties/",
+			  p->slug, "/decisions"));
 	return 0;
+}
+
+/* GET /working-parties/:slug/decisions: all the party's decisions, to
+ * its team (404 to anyone else), a page at a time. */
+static void
+decisions_all(struct req *r, struct resp *w)
+{
+	struct party p;
+	struct party_viewer v;
+	struct pager pg;
+	json_t *rows;
+	int more;
+
+	if (party_from_route(r, w, &p, &v) != 0)
+		return;
+	if (v.level < PARTY_SEES_TEAM)
+		return resp_error(w, 404, _("There is no such decision."));
+	w->flags |= ROUTE_PERSONAL;
+	pager_read(r, DECISIONS_PAGE, &pg);
+	if ((rows = list(r, &p, DECISIONS_PAGE + 1, pager_offset(&pg))) == NULL)
+		return resp_fail(r, w, NULL);
+	more = pager_trim(rows, DECISIONS_PAGE);
+	resp_page(w, 200, "parties/templates/decisions_all.html",
+		  i18n_text(r->arena, _("Decisions: {party}"), "party", p.name,
+			    NULL),
+		  json_pack("{s:o,s:o,s:o}", "party", party_json(&p, &v),
+			    "items", rows, "pager",
+			    pager_model(r, &pg,
+					arena_printf(r->arena,
+						     "/working-parties/%s/"
+						     "decisions",
+						     p.slug),
+					NULL, more, -1)));
 }
 
 /* ---- a decision's page ---- */
@@ -849,7 +902,20 @@ static const struct field outcome_fields[] = {
 	.action = "party.manage", .object_type = PARTY_OBJECT,                 \
 	.object_param = "slug"
 
+static const struct field page_fields[] = {
+	{.name = "page", .type = FT_INT, .min = 1, .max = 100000,
+	 .label = N_("Page")},
+	{0},
+};
+
 static const struct route decisions_routes[] = {
+	{.method = HTTP_GET,
+	 .pattern = "/working-parties/:slug/decisions",
+	 .who = ACCESS_MEMBER,
+	 .fields = page_fields,
+	 .handler = decisions_all,
+	 .summary = "A party's decisions, to its team, open ones first, a "
+		    "page at a time"},
 	{.method = HTTP_GET,
 	 .pattern = "/working-parties/:slug/decisions/new",
 	 .who = ACCESS_MEMBER,

@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/i18n.h"
+#include "core/pager.h"
 #include "core/render.h"
 #include "core/util.h"
 
@@ -29,6 +30,8 @@
 #define PAST_SHOWN 10
 /* Upcoming meetings it shows at most (the next). */
 #define UPCOMING_SHOWN 50
+/* Past meetings a page of the full list shows. */
+#define PAST_PAGE 25
 
 enum stmt_meetings {
 	M_UPCOMING,
@@ -49,10 +52,11 @@ static const char *const meetings_sql_text[M_MEETINGS__MAX] = {
 	[M_UPCOMING] = M_COLS " WHERE party_id = ? AND starts_on >= ?"
 			      " AND " PARTY_VISIBLE("visibility")
 			      " ORDER BY starts_on, starts_at_time, id LIMIT ?",
+	/* binds: the same, and the offset */
 	[M_PAST] = M_COLS " WHERE party_id = ? AND starts_on < ?"
 			  " AND " PARTY_VISIBLE("visibility")
 			  " ORDER BY starts_on DESC, starts_at_time DESC,"
-			  " id DESC LIMIT ?",
+			  " id DESC LIMIT ? OFFSET ?",
 	[M_GET] = M_COLS " WHERE id = ? AND party_id = ?",
 	[M_INSERT] = "INSERT INTO party_meetings (party_id, title, starts_on,"
 		     " starts_at_time, time_zone, place, note_md, visibility,"
@@ -177,7 +181,8 @@ dress(json_t *rows, const struct party *p, const struct party_viewer *v)
 
 static json_t *
 list(struct req *r, enum stmt_meetings s, const struct party *p,
-     const struct party_viewer *v, const char *today, int limit)
+     const struct party_viewer *v, const char *today, int64_t limit,
+     int64_t offset)
 {
 	struct db_stmt *st = db_stmt(r->db, &meetings_sql, s);
 	json_t *rows;
@@ -188,6 +193,8 @@ list(struct req *r, enum stmt_meetings s, const struct party *p,
 	db_bind_text(st, 2, today);
 	db_bind_int(st, 3, v->level);
 	db_bind_int(st, 4, limit);
+	if (s == M_PAST)
+		db_bind_int(st, 5, offset);
 	if ((rows = db_all_json(st)) != NULL)
 		dress(rows, p, v);
 	return rows;
@@ -201,19 +208,58 @@ party_meetings_section(struct req *r, const struct party *p,
 	json_t *up, *past;
 
 	today_text(today);
-	up = list(r, M_UPCOMING, p, v, today, UPCOMING_SHOWN);
-	past = up ? list(r, M_PAST, p, v, today, PAST_SHOWN) : NULL;
+	up = list(r, M_UPCOMING, p, v, today, UPCOMING_SHOWN, 0);
+	past = up ? list(r, M_PAST, p, v, today, PAST_SHOWN + 1, 0) : NULL;
 	if (past == NULL) {
 		json_decref(up);
 		return -1;
 	}
-	json_object_set_new(model, "meetings",
-			    json_pack("{s:o,s:o,s:b,s:s++}", "upcoming", up,
-				      "past", past, "any",
-				      json_array_size(up) + json_array_size(past) > 0,
-				      "new_href", "/working-parties/", p->slug,
-				      "/meetings/new"));
+	json_object_set_new(
+		model, "meetings",
+		json_pack("{s:o,s:b,s:o,s:b,s:s++}", "upcoming", up, "more_past",
+			  pager_trim(past, PAST_SHOWN), "past", past, "any",
+			  json_array_size(up) + json_array_size(past) > 0,
+			  "new_href", "/working-parties/", p->slug,
+			  "/meetings/new"));
+	json_object_set_new(json_object_get(model, "meetings"), "past_href",
+			    json_sprintf("/working-parties/%s/meetings",
+					 p->slug));
 	return 0;
+}
+
+/* GET /working-parties/:slug/meetings: every past meeting the viewer
+ * may see, latest first, a page at a time. */
+static void
+meetings_past(struct req *r, struct resp *w)
+{
+	struct party p;
+	struct party_viewer v;
+	struct pager pg;
+	char today[11];
+	json_t *rows;
+	int more;
+
+	if (party_from_route(r, w, &p, &v) != 0)
+		return;
+	if (r->person)
+		w->flags |= ROUTE_PERSONAL;
+	today_text(today);
+	pager_read(r, PAST_PAGE, &pg);
+	if ((rows = list(r, M_PAST, &p, &v, today, PAST_PAGE + 1,
+			 pager_offset(&pg))) == NULL)
+		return resp_fail(r, w, NULL);
+	more = pager_trim(rows, PAST_PAGE);
+	resp_page(w, 200, "parties/templates/meetings_past.html",
+		  i18n_text(r->arena, _("Past meetings: {party}"), "party",
+			    p.name, NULL),
+		  json_pack("{s:o,s:o,s:o}", "party", party_json(&p, &v),
+			    "past", rows, "pager",
+			    pager_model(r, &pg,
+					arena_printf(r->arena,
+						     "/working-parties/%s/"
+						     "meetings",
+						     p.slug),
+					NULL, more, -1)));
 }
 
 /* ---- the chairs' forms ---- */
@@ -510,7 +556,20 @@ static const struct field meeting_fields[] = {
 	.action = "party.manage", .object_type = PARTY_OBJECT,                 \
 	.object_param = "slug"
 
+static const struct field page_fields[] = {
+	{.name = "page", .type = FT_INT, .min = 1, .max = 100000,
+	 .label = N_("Page")},
+	{0},
+};
+
 static const struct route meetings_routes[] = {
+	{.method = HTTP_GET,
+	 .pattern = "/working-parties/:slug/meetings",
+	 .who = ACCESS_PUBLIC,
+	 .fields = page_fields,
+	 .handler = meetings_past,
+	 .summary = "A party's past meetings, as the viewer may see them, a "
+		    "page at a time"},
 	{.method = HTTP_GET,
 	 .pattern = "/working-parties/:slug/meetings/new",
 	 .who = ACCESS_MEMBER,

@@ -24,12 +24,15 @@
 #include "core/clock.h"
 #include "core/db.h"
 #include "core/i18n.h"
+#include "core/pager.h"
 #include "core/util.h"
 #include "public_limits.h"
 
 #define RESOURCE_MAX_UPLOAD (10u * 1024 * 1024)
-/* Resources the party's page lists at most (the newest). */
-#define RESOURCES_SHOWN 100
+/* Resources the party's page lists at most (the newest), and a page of
+ * the full list. */
+#define RESOURCES_SHOWN 20
+#define RESOURCES_PAGE 50
 
 enum stmt_resources {
 	R_LIST,
@@ -44,9 +47,9 @@ enum stmt_resources {
 	" library_ref, note, visibility, stored_path FROM party_resources"
 
 static const char *const resources_sql_text[R_RESOURCES__MAX] = {
-	/* binds: the party, the viewer's level, the limit */
+	/* binds: the party, the viewer's level, the limit, the offset */
 	[R_LIST] = R_COLS " WHERE party_id = ? AND " PARTY_VISIBLE("visibility")
-			  " ORDER BY created_at DESC, id DESC LIMIT ?",
+			  " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
 	/* binds: id, party, level */
 	[R_GET] = R_COLS " WHERE id = ? AND party_id = ?"
 			 " AND " PARTY_VISIBLE("visibility"),
@@ -183,27 +186,77 @@ dress(json_t *row, const struct party *p, const struct party_viewer *v)
 						 p->slug, id));
 }
 
-int
-party_resources_section(struct req *r, const struct party *p,
-			const struct party_viewer *v, json_t *model)
+/* The resources of p the viewer may see, newest first: limit rows from
+ * offset, made readable; NULL on a database error. */
+static json_t *
+list(struct req *r, const struct party *p, const struct party_viewer *v,
+     int64_t limit, int64_t offset)
 {
 	struct db_stmt *st = db_stmt(r->db, &resources_sql, R_LIST);
 	json_t *rows, *row;
 	size_t i;
 
 	if (st == NULL)
-		return -1;
+		return NULL;
 	db_bind_int(st, 1, p->id);
 	db_bind_int(st, 2, v->level);
-	db_bind_int(st, 3, RESOURCES_SHOWN);
+	db_bind_int(st, 3, limit);
+	db_bind_int(st, 4, offset);
 	if ((rows = db_all_json(st)) == NULL)
-		return -1;
+		return NULL;
 	json_array_foreach(rows, i, row) dress(row, p, v);
-	json_object_set_new(model, "resources",
-			    json_pack("{s:o,s:s++}", "items", rows, "new_href",
-				      "/working-parties/", p->slug,
-				      "/resources/new"));
+	return rows;
+}
+
+int
+party_resources_section(struct req *r, const struct party *p,
+			const struct party_viewer *v, json_t *model)
+{
+	json_t *rows = list(r, p, v, RESOURCES_SHOWN + 1, 0);
+
+	if (rows == NULL)
+		return -1;
+	json_object_set_new(
+		model, "resources",
+		json_pack("{s:b,s:o,s:s++,s:s++}", "more",
+			  pager_trim(rows, RESOURCES_SHOWN), "items", rows,
+			  "new_href", "/working-parties/", p->slug,
+			  "/resources/new", "all_href", "/working-parties/",
+			  p->slug, "/resources"));
 	return 0;
+}
+
+/* GET /working-parties/:slug/resources: all the resources the viewer
+ * may see, newest first, a page at a time. */
+static void
+resources_all(struct req *r, struct resp *w)
+{
+	struct party p;
+	struct party_viewer v;
+	struct pager pg;
+	json_t *rows;
+	int more;
+
+	if (party_from_route(r, w, &p, &v) != 0)
+		return;
+	if (r->person)
+		w->flags |= ROUTE_PERSONAL;
+	pager_read(r, RESOURCES_PAGE, &pg);
+	if ((rows = list(r, &p, &v, RESOURCES_PAGE + 1, pager_offset(&pg))) ==
+	    NULL)
+		return resp_fail(r, w, NULL);
+	more = pager_trim(rows, RESOURCES_PAGE);
+	resp_page(w, 200, "parties/templates/resources_all.html",
+		  i18n_text(r->arena, _("Resources: {party}"), "party", p.name,
+			    NULL),
+		  json_pack("{s:o,s:o,s:o}", "party", party_json(&p, &v),
+			    "items", rows, "pager",
+			    pager_model(r, &pg,
+					arena_printf(r->arena,
+						     "/working-parties/%s/"
+						     "resources",
+						     p.slug),
+					NULL, more, -1)));
 }
 
 /* ---- the chairs' form ---- */
@@ -527,7 +580,20 @@ static const struct field resource_fields[] = {
 	.action = "party.manage", .object_type = PARTY_OBJECT,                 \
 	.object_param = "slug"
 
+static const struct field page_fields[] = {
+	{.name = "page", .type = FT_INT, .min = 1, .max = 100000,
+	 .label = N_("Page")},
+	{0},
+};
+
 static const struct route resources_routes[] = {
+	{.method = HTTP_GET,
+	 .pattern = "/working-parties/:slug/resources",
+	 .who = ACCESS_PUBLIC,
+	 .fields = page_fields,
+	 .handler = resources_all,
+	 .summary = "A party's resources, as the viewer may see them, a page "
+		    "at a time"},
 	{.method = HTTP_GET,
 	 .pattern = "/working-parties/:slug/resources/new",
 	 .who = ACCESS_MEMBER,

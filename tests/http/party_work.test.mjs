@@ -196,7 +196,11 @@ test('resources: a link, a file (downloaded as sent), a library item; team-only 
 
   // deleting
   const link = { id: await sqlValue(srv.dataDir, `SELECT id FROM party_resources WHERE title = 'UNODC handbook'`) };
-  res = await as.chair.post(`${action}/${link.id}/delete`, { csrf });
+  // from the party's page itself, with the token its form carries
+  const chairView = await as.chair.html(`/working-parties/${PARTY}`);
+  const del = hiddenFields(chairView, `${action}/${link.id}/delete`);
+  assert.ok(del.csrf, 'the delete form carries a CSRF token');
+  res = await as.chair.post(`${action}/${link.id}/delete`, del);
   assert.equal(res.status, 303);
   assert.doesNotMatch(mainOf(await as.visitor.html(`/working-parties/${PARTY}`)), /UNODC handbook/);
   assert.equal((await as.m1.post(`${action}/${file.id}/delete`, { csrf: await anyCsrf(as.m1) })).status, 403);
@@ -357,4 +361,54 @@ test('the recurring job closes a decision whose time has come, with its count', 
   assert.deepEqual(row, ['closed', '1', '0', '2', '0', '2000']);
   assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM audit_log WHERE action = 'party.decision.close'
     AND object_id = ${sqlText(`${PARTY}:decision:${id}`)}`), '1');
+});
+
+test('long lists: the page shows the latest, the full lists page through the rest as the viewer may see them', async () => {
+  const slug = 'religion-violent-extremism';
+  const partyId = await sqlValue(srv.dataDir, `SELECT id FROM parties WHERE slug = ${sqlText(slug)}`);
+  await sql(srv.dataDir, `INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at)
+    VALUES (${ids.m1}, 'party', ${sqlText(slug)}, 'member', 0)`);
+  const values = (n, f) => Array.from({ length: n }, (_, i) => f(i + 1)).join(', ');
+  await sql(srv.dataDir, `INSERT INTO party_meetings (party_id, title, starts_on, visibility, created_at) VALUES
+    ${values(30, (i) => `(${partyId}, 'Past meeting no. ${i}', '2020-01-${String(i).padStart(2, '0')}', 'public', 0)`)},
+    (${partyId}, 'Secret past meeting', '2019-12-31', 'team', 0);
+    INSERT INTO party_resources (party_id, kind, title, url, visibility, created_at) VALUES
+    ${values(60, (i) => `(${partyId}, 'link', 'Link no. ${i}', 'https://example.org/${i}', 'public', ${i})`)},
+    (${partyId}, 'link', 'Secret link', 'https://example.org/secret', 'team', 0);
+    INSERT INTO party_decisions (party_id, title, closes_at, created_at) VALUES
+    ${values(30, (i) => `(${partyId}, 'Proposal no. ${i}', ${4000000000 + i}, 0)`)}`);
+  const base = `/working-parties/${slug}`;
+  const page = mainOf(await as.visitor.html(base));
+  assert.equal((page.match(/Past meeting no\. \d+/g) ?? []).length, 10, 'the latest ten past meetings');
+  assert.match(page, /Past meeting no\. 30/);
+  assert.ok(page.includes(`href="${base}/meetings"`), 'a link to all past meetings');
+  assert.equal((page.match(/Link no\. \d+/g) ?? []).length, 20);
+  assert.ok(page.includes(`href="${base}/resources"`), 'a link to all resources');
+  assert.doesNotMatch(page, /Proposal no\.|\/decisions"/);
+
+  const titles = (html, re) => (mainOf(html).match(re) ?? []);
+  // the visitor: 30 public past meetings, 25 then 5; 60 links, 50 then 10
+  assert.equal(titles(await as.visitor.html(`${base}/meetings`), /Past meeting no\. \d+/g).length, 25);
+  const p2 = await as.visitor.html(`${base}/meetings?page=2`);
+  assert.equal(titles(p2, /Past meeting no\. \d+/g).length, 5);
+  assert.doesNotMatch(p2, /Secret past meeting/);
+  assert.match(await as.m1.html(`${base}/meetings?page=2`), /Secret past meeting/);
+  assert.equal(titles(await as.visitor.html(`${base}/resources`), /Link no\. \d+/g).length, 50);
+  const r2 = await as.visitor.html(`${base}/resources?page=2`);
+  assert.equal(titles(r2, /Link no\. \d+/g).length, 10);
+  assert.doesNotMatch(r2, /Secret link/);
+  assert.match(await as.m1.html(`${base}/resources?page=2`), /Secret link/);
+  const json = await (await as.visitor.get(`/api/v1${base}/resources?page=2`)).json();
+  assert.equal(json.items.length, 10);
+  // decisions: the team pages through them; nobody else
+  const team = mainOf(await as.m1.html(base));
+  assert.equal((team.match(/Proposal no\. \d+/g) ?? []).length, 10);
+  assert.ok(team.includes(`href="${base}/decisions"`));
+  assert.equal(titles(await as.m1.html(`${base}/decisions`), /Proposal no\. \d+/g).length, 25);
+  assert.equal(titles(await as.m1.html(`${base}/decisions?page=2`), /Proposal no\. \d+/g).length, 5);
+  for (const b of [as.outsider, as.other]) {
+    assert.equal((await b.get(`${base}/decisions`)).status, 404);
+    assert.equal((await b.get(`/api/v1${base}/decisions`)).status, 404);
+  }
+  assert.notEqual((await as.visitor.get(`${base}/decisions`)).status, 200);
 });
