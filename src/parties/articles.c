@@ -183,23 +183,21 @@ article_load(struct req *r, struct resp *w, const struct party *p,
 	     const struct party_viewer *v, json_t **out)
 {
 	struct db_stmt *st = db_stmt(r->db, &articles_sql, A_GET);
-	const char *slug = req_param(r, "article");
+	const char *slug = req_param(r, "article"), *state;
 	json_t *row;
+	int rc;
 
 	*out = NULL;
-	if (st == NULL) {
-		read_failed(r, w);
-		return -1;
+	if (st) {
+		db_bind_int(st, 1, p->id);
+		db_bind_text(st, 2, slug ? slug : "");
 	}
-	db_bind_int(st, 1, p->id);
-	db_bind_text(st, 2, slug ? slug : "");
-	if ((row = db_one_json(st)) == NULL) {
-		read_failed(r, w);
-		return -1;
-	}
-	if (json_is_null(row) ||
-	    (strcmp(str_of(row, "state"), "published") != 0 &&
-	     v->level < PARTY_SEES_TEAM)) {
+	if ((rc = party_row_or_respond(r, w, st, _("There is no such article."),
+				       &row)) != 0)
+		return rc;
+	state = str_of(row, "state");
+	if ((!state || strcmp(state, "published") != 0) &&
+	    v->level < PARTY_SEES_TEAM) {
 		json_decref(row);
 		resp_error(w, 404, _("There is no such article."));
 		return 1;

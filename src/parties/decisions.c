@@ -293,19 +293,12 @@ decision_or_respond(struct req *r, struct resp *w, struct party *p,
 		resp_error(w, 404, _("There is no such decision."));
 		return 1;
 	}
-	if ((st = db_stmt(r->db, &decisions_sql, D_GET)) == NULL ||
-	    (db_bind_int(st, 1, req_param_id(r)), db_bind_int(st, 2, p->id),
-	     (*d = db_one_json(st)) == NULL)) {
-		resp_fail(r, w, NULL);
-		return -1;
+	if ((st = db_stmt(r->db, &decisions_sql, D_GET)) != NULL) {
+		db_bind_int(st, 1, req_param_id(r));
+		db_bind_int(st, 2, p->id);
 	}
-	if (!json_is_object(*d)) {
-		json_decref(*d);
-		*d = NULL;
-		resp_error(w, 404, _("There is no such decision."));
-		return 1;
-	}
-	return 0;
+	return party_row_or_respond(r, w, st, _("There is no such decision."),
+				    d);
 }
 
 /* The rows of statement s with the decision's id bound (after the text

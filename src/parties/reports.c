@@ -207,25 +207,23 @@ report_load(struct req *r, struct resp *w, const struct party *p,
 	json_t *row;
 	const char *state, *vis;
 	enum party_level need;
+	int rc;
 
 	*out = NULL;
-	if (st == NULL) {
-		read_failed(r, w);
-		return -1;
+	if (st) {
+		db_bind_int(st, 1, req_param_id(r));
+		db_bind_int(st, 2, p->id);
 	}
-	db_bind_int(st, 1, req_param_id(r));
-	db_bind_int(st, 2, p->id);
-	if ((row = db_one_json(st)) == NULL) {
-		read_failed(r, w);
-		return -1;
-	}
+	if ((rc = party_row_or_respond(r, w, st, _("There is no such report."),
+				       &row)) != 0)
+		return rc;
 	state = json_string_value(json_object_get(row, "state"));
 	vis = json_string_value(json_object_get(row, "visibility"));
 	need = !state || !vis || !strcmp(state, "draft") ? PARTY_SEES_TEAM
 	       : !strcmp(vis, "public")			  ? PARTY_SEES_PUBLIC
 	       : !strcmp(vis, "members")		  ? PARTY_SEES_MEMBERS
 							  : PARTY_SEES_TEAM;
-	if (json_is_null(row) || v->level < need) {
+	if (v->level < need) {
 		json_decref(row);
 		resp_error(w, 404, _("There is no such report."));
 		return 1;

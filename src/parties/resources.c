@@ -465,25 +465,13 @@ resource_or_respond(struct req *r, struct resp *w, const struct party *p,
 {
 	struct db_stmt *st = db_stmt(r->db, &resources_sql, R_GET);
 
-	*row = NULL;
-	if (st == NULL) {
-		resp_fail(r, w, NULL);
-		return -1;
+	if (st) {
+		db_bind_int(st, 1, req_param_id(r));
+		db_bind_int(st, 2, p->id);
+		db_bind_int(st, 3, v->level);
 	}
-	db_bind_int(st, 1, req_param_id(r));
-	db_bind_int(st, 2, p->id);
-	db_bind_int(st, 3, v->level);
-	if ((*row = db_one_json(st)) == NULL) {
-		resp_fail(r, w, NULL);
-		return -1;
-	}
-	if (!json_is_object(*row)) {
-		json_decref(*row);
-		*row = NULL;
-		resp_error(w, 404, _("There is no such resource."));
-		return 1;
-	}
-	return 0;
+	return party_row_or_respond(r, w, st, _("There is no such resource."),
+				    row);
 }
 
 /* GET /working-parties/:slug/resources/:id/file: the document, as a
