@@ -213,10 +213,15 @@ static const char *const parties_sql_text[PS_PARTIES__MAX] = {
 			 " CASE WHEN rules_visibility = 'public' THEN rules_md"
 			 " ELSE '' END, state IN " PUBLIC_STATES
 			 " FROM parties WHERE id = ?",
+	/* the parties the Alliance shows that have no document yet (the
+	 * seeded ones, never approved through the desk) */
 	[PS_INDEX_ALL] = "SELECT slug, name, summary, objectives_md,"
 			 " CASE WHEN rules_visibility = 'public' THEN rules_md"
-			 " ELSE '' END, 1 FROM parties"
-			 " WHERE state IN " PUBLIC_STATES " ORDER BY id",
+			 " ELSE '' END, 1 FROM parties p"
+			 " WHERE state IN " PUBLIC_STATES " AND NOT EXISTS"
+			 " (SELECT 1 FROM search_index x"
+			 "  WHERE x.kind = 'party' AND x.slug = p.slug)"
+			 " ORDER BY id",
 };
 
 static struct db_sql parties_sql = {"parties", parties_sql_text,
@@ -452,15 +457,17 @@ index_party(struct db *db, int64_t id)
 	return rc;
 }
 
-/* At start: every party the Alliance shows in the index (the seeded ones
- * were never approved through the desk). */
+/* Every party the Alliance shows that is not in the index yet gets its
+ * document: the seeded ones, which were never approved through the desk.
+ * By `alliance init` (a new deployment) and at every start (one that
+ * migrated to them); a start that finds them all indexed writes nothing,
+ * so several nodes starting do not rewrite the index. */
 static int
-parties_start(struct db *db, int64_t now)
+index_missing(struct db *db)
 {
 	struct db_stmt *st;
 	int rc;
 
-	(void)now;
 	if (db_begin(db) != 0)
 		return -1;
 	if ((st = db_stmt(db, &parties_sql, PS_INDEX_ALL)) == NULL)
@@ -477,6 +484,20 @@ parties_start(struct db *db, int64_t now)
 fail:
 	db_rollback(db);
 	return -1;
+}
+
+static int
+parties_start(struct db *db, int64_t now)
+{
+	(void)now;
+	return index_missing(db);
+}
+
+static int
+parties_created(const struct config *c, struct db *db)
+{
+	(void)c;
+	return index_missing(db);
 }
 
 /* ---- the public pages ---- */
@@ -983,7 +1004,7 @@ admin_party_page(struct req *r, struct resp *w, int status,
 		r, w, status, "parties/templates/admin_party.html",
 		i18n_text(r->arena, _("Working party: {name}"), "name", p->name,
 			  NULL),
-		"/admin/working-parties", model);
+		NULL, model);
 }
 
 /* GET /admin/working-parties/:slug */
@@ -1665,6 +1686,7 @@ const struct module parties_module = {
 	.sqls = parties_sqls,
 	.init = parties_init,
 	.start = parties_start,
+	.created = parties_created,
 	.nav = parties_nav,
 	.nnav = ARRAY_LEN(parties_nav),
 	.admin_menu = parties_admin_menu,

@@ -151,11 +151,13 @@ test('the overview shows the work waiting, one tile per module that declares one
     ['/admin/organisations?membership=none', 'Organisations without a membership', 0],
     ['/admin/memberships?state=active&due=1', 'Renewals due within 30 days', counts.renewals_due],
     ['/admin/pledges?status=new', 'New pledges to confirm', counts.pledges_new],
+    ['/admin/working-parties', 'Working parties proposed', 0],
     ['/admin/pledges?status=confirmed', 'Pledges confirmed, payment not received yet', 1],
     ['/admin/messages?show=open', 'Contact messages not handled', 1],
     ['/admin/people?state=never', 'People never invited nor signed in', never],
+    ['/admin/reports', 'Reports to acknowledge', 0],
   ]);
-  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 0, 1, 2, 1, 1, never]);
+  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 0, 1, 2, 0, 1, 1, never, 0]);
   for (const [href] of tiles) {
     const r = await admin.get(href);
     await r.arrayBuffer();

@@ -85,10 +85,13 @@ export function catalog(lang) {
   const out = new Map();
   for (const m of modules()) {
     const dir = join(root, 'src', m, 'po');
+    // a module's template names its msgids; one another module already
+    // translated stays translated (the build's msgcat --use-first of the
+    // translated entries does the same)
     for (const e of parsePo(readFileSync(join(dir, 'messages.pot'), 'utf8'))) {
       if (e.id === '') continue;
-      out.set(e.id, '');
-      if (e.plural) out.set(e.plural, '');
+      if (!out.has(e.id)) out.set(e.id, '');
+      if (e.plural && !out.has(e.plural)) out.set(e.plural, '');
     }
     const po = join(dir, `${lang}.po`);
     if (!existsSync(po)) continue;
