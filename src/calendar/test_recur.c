@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "calendar/calendar_int.h"
+#include "core/db.h"
+#include "core/testdb.h"
 
 /* The seeded series (migrations/0041_calendar_seed.sql). */
 static const struct recur_series new_york = {
@@ -254,6 +256,42 @@ an_endless_rule_has_no_last_end(void **state)
 	assert_int_equal(n, 2);
 }
 
+/* The seeded rows (migrations/0041): their UTC columns are what recur.c
+ * computes from their local times, zone and rule. */
+static void
+seeded_rows_have_their_utc_columns_right(void **state)
+{
+	struct testdb *f = *state;
+	struct db_stmt *st = db_prepare_adhoc(
+		f->db, "SELECT time_zone, all_day, starts_local, ends_local,"
+		       " rrule, starts_utc, ends_utc, last_ends_utc FROM"
+		       " meetings WHERE history = 1");
+	int rows = 0;
+
+	assert_non_null(st);
+	while (db_step(st) == DB_ROW) {
+		struct recur_series s = {
+			.tzid = db_col_text(st, 0),
+			.all_day = (int)db_col_int(st, 1),
+			.starts_local = db_col_text(st, 2),
+			.ends_local = db_col_text(st, 3),
+			.rrule = db_col_text(st, 4),
+		};
+		int64_t a, b, last;
+		int has_last;
+
+		assert_int_equal(recur_bounds(&s, &a, &b, &last, &has_last),
+				 0);
+		assert_int_equal(a, db_col_int(st, 5));
+		assert_int_equal(b, db_col_int(st, 6));
+		assert_int_equal(has_last, 1);
+		assert_int_equal(last, db_col_int(st, 7));
+		rows++;
+	}
+	db_stmt_free(st);
+	assert_int_equal(rows, 1);
+}
+
 int
 main(void)
 {
@@ -267,6 +305,9 @@ main(void)
 		cmocka_unit_test(exdate_removes_and_override_moves_or_cancels),
 		cmocka_unit_test(bad_rules_zones_and_times_are_refused),
 		cmocka_unit_test(an_endless_rule_has_no_last_end),
+		cmocka_unit_test_setup_teardown(
+			seeded_rows_have_their_utc_columns_right, testdb_setup,
+			testdb_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
