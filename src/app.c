@@ -12,6 +12,7 @@
 #include "core/jobs.h"
 #include "core/static.h"
 #include "core/util.h"
+#include "calendar/calendar.h"
 #include "focal/focal.h"
 #include "membership/membership.h"
 #include "organisations/organisations.h"
@@ -58,6 +59,7 @@ const struct module *const app_modules[] = {
 	&party_decisions_module,
 	&party_reports_module,
 	&party_articles_module,
+	&calendar_module, /* views; after the parties, their meetings */
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

@@ -20,10 +20,12 @@
 #ifndef ALLIANCE_CALENDAR_INT_H
 #define ALLIANCE_CALENDAR_INT_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "calendar.h"
+#include "core/db.h"
 
 /* The most occurrences one expansion returns, and the most a rule is
  * stepped through (a rule that never ends stops there). */
@@ -120,5 +122,81 @@ int recur_expand(const struct recur_series *s, int64_t from, int64_t to,
  */
 int recur_bounds(const struct recur_series *s, int64_t *starts_utc,
 		 int64_t *ends_utc, int64_t *last_ends_utc, int *has_last);
+
+/* ---- calendar.c: what the views and the desk share ---- */
+
+/* The statements of calendar.c (registered by calendar_module). */
+extern struct db_sql calendar_sql;
+
+/* Kinds, modes, statuses, visibilities and who may register, each
+ * NULL-terminated, with what people read for each (N_(): cal_label). */
+extern const char *const cal_kinds[], *const cal_kind_labels[];
+extern const char *const cal_modes[], *const cal_mode_labels[];
+extern const char *const cal_statuses[], *const cal_status_labels[];
+extern const char *const cal_visibilities[], *const cal_visibility_labels[];
+extern const char *const cal_registrations[],
+	*const cal_registration_labels[];
+/* The secretariat's simple choices of recurrence ("none", "weekly", ...,
+ * "rule": a raw RRULE) and their labels; cal_repeat_rules the rules of
+ * those that need no start date, NULL-terminated. */
+extern const char *const cal_repeats[], *const cal_repeat_labels[];
+extern const char *const cal_repeat_rules[];
+
+/* The label of v among values (translated), or v itself. */
+const char *cal_label(const char *const *values, const char *const *labels,
+		      const char *v);
+
+/* Who is looking: the secretariat sees everything; a member the
+ * 'members' meetings; a team the 'team' meetings of its party. */
+struct cal_viewer {
+	int64_t person; /* 0: a visitor */
+	int admin;
+	int member;
+};
+/* Reads r's viewer.  0, or -1 when the database could not be read. */
+int cal_viewer_read(struct req *r, struct cal_viewer *v);
+/* Whether the viewer may see meeting m (a table alias): binds three,
+ * from `first` (cal_bind_viewer): admin, member, person. */
+#define CAL_VISIBLE(m)                                                         \
+	"(? = 1 OR " m ".visibility = 'public'"                                \
+	" OR (" m ".visibility = 'members' AND ? = 1)"                        \
+	" OR (" m ".visibility = 'team' AND EXISTS (SELECT 1"                 \
+	"  FROM object_roles vx JOIN parties vp ON vp.slug = vx.object_id"    \
+	"  WHERE vp.id = " m ".party_id AND vx.object_type = 'party'"         \
+	"  AND vx.person_id = ?)))"
+void cal_bind_viewer(struct db_stmt *st, int first,
+		     const struct cal_viewer *v);
+
+/* The meeting of slug with every column (and body_*, party_slug,
+ * party_name, parent_slug, parent_title) as a new object in *m: 0, 1
+ * when there is none, -1 on a database error. */
+int cal_meeting_load(struct req *r, const char *slug, json_t **m);
+/* The series of meeting row m (time_zone, all_day, starts_local,
+ * ends_local, rrule, id) with its EXDATEs and overrides read (strings in
+ * r's arena; m must outlive s).  0 or -1. */
+int cal_series_of(struct req *r, json_t *m, struct recur_series *s);
+
+/* Times as words, in the current language, in the arena: a local time
+ * "Monday 18 May 2026, 10:00" (a date: "Friday 7 January 1972"), a span
+ * "Monday 18 May 2026, 10:00 to 11:30", a zone with its offset at an
+ * instant "Europe/Vienna, UTC+02:00"; an instant as ISO 8601 UTC. */
+const char *cal_local_text(struct arena *a, const char *local);
+const char *cal_span_text(struct arena *a, const char *start,
+			  const char *end);
+const char *cal_offset_text(struct arena *a, const char *tzid, int64_t utc);
+void cal_iso(int64_t utc, char out[32]);
+const char *cal_month_name(int month);
+const char *cal_weekday_name(int wday); /* 0 Sunday */
+int cal_weekday(int y, int m, int d);
+/* A rule in words ("Every week, on the same weekday"), or "By the rule
+ * ..." for one of an expert; NULL for none. */
+const char *cal_rule_text(struct arena *a, const char *rrule);
+
+/* [{value, label, selected}] of the kinds; [{value, selected}] of the
+ * common time zones with current among them. */
+json_t *cal_kind_choices(const char *selected);
+json_t *cal_zone_choices(const char *current);
+/* A field of a time zone libical knows. */
+extern const struct field_kind cal_ft_zone;
 
 #endif

@@ -1,0 +1,1430 @@
+/*
+ * calendar.c -- see calendar.h.  The public views of the calendar (the
+ * upcoming occurrences with their filters and the past meetings, a
+ * month's grid, a meeting's page) and the same as JSON under /api/v1
+ * (meetings, a meeting, occurrences in a date range), each as the viewer
+ * may see it (CAL_VISIBLE, decided in SQL).  Occurrences are never
+ * stored: each series is expanded by recur.c from its rule, EXDATEs and
+ * overrides for the range asked.  Also what desk.c shares
+ * (calendar_int.h): labels, the times as words, a series' exceptions.
+ */
+#include "calendar_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/db.h"
+#include "core/escape.h"
+#include "core/i18n.h"
+#include "core/pager.h"
+#include "core/render.h"
+#include "core/util.h"
+#include "organisations/organisations.h"
+
+/* ---- values and their labels ---- */
+
+const char *const cal_kinds[] = {"session",    "alliance", "party",
+				 "side-event", "sprint",   "deadline",
+				 NULL};
+const char *const cal_kind_labels[] = {
+	N_("Intergovernmental session"),
+	N_("Alliance meeting"),
+	N_("Working-party meeting"),
+	N_("Side event"),
+	N_("Sprint session"),
+	N_("Deadline"),
+};
+const char *const cal_modes[] = {"in-person", "online", "blended", NULL};
+const char *const cal_mode_labels[] = {N_("In person"), N_("Online"),
+				       N_("Blended (in person and online)")};
+const char *const cal_statuses[] = {"tentative", "confirmed", "cancelled",
+				    NULL};
+const char *const cal_status_labels[] = {N_("Tentative"), N_("Confirmed"),
+					 N_("Cancelled")};
+const char *const cal_visibilities[] = {"public", "members", "team", NULL};
+const char *const cal_visibility_labels[] = {
+	N_("Everyone"),
+	N_("People of member organisations"),
+	N_("The working party's team"),
+};
+const char *const cal_registrations[] = {"none", "everyone", "members",
+					 "team", NULL};
+const char *const cal_registration_labels[] = {
+	N_("No registration"),
+	N_("Everyone may register"),
+	N_("People of member organisations may register"),
+	N_("The working party's team may register"),
+};
+
+const char *
+cal_label(const char *const *values, const char *const *labels,
+	  const char *v)
+{
+	for (size_t i = 0; v && values[i]; i++)
+		if (strcmp(values[i], v) == 0)
+			return _(labels[i]);
+	return v ? v : "";
+}
+
+/* ---- times as words ---- */
+
+static const char *const month_names[12] = {
+	N_("January"), N_("February"), N_("March"),	N_("April"),
+	N_("May"),     N_("June"),     N_("July"),	N_("August"),
+	N_("September"), N_("October"), N_("November"), N_("December"),
+};
+static const char *const weekday_names[7] = {
+	N_("Sunday"),	N_("Monday"), N_("Tuesday"), N_("Wednesday"),
+	N_("Thursday"), N_("Friday"), N_("Saturday"),
+};
+
+const char *
+cal_month_name(int month)
+{
+	return month >= 1 && month <= 12 ? _(month_names[month - 1]) : "";
+}
+
+const char *
+cal_weekday_name(int wday)
+{
+	return wday >= 0 && wday <= 6 ? _(weekday_names[wday]) : "";
+}
+
+int
+cal_weekday(int y, int m, int d)
+{
+	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
+			.tm_hour = 12};
+	time_t t = timegm(&tm);
+
+	gmtime_r(&t, &tm);
+	return tm.tm_wday;
+}
+
+/* The date of local ("Friday 7 January 1972"), and its time ("10:00")
+ * into *time when it has one (else ""); NULL when local is not one. */
+static const char *
+date_words(struct arena *a, const char *local, const char **hm)
+{
+	int y, m, d, h = 0, mi = 0;
+	char day[8], year[8];
+
+	*hm = "";
+	if (local == NULL || sscanf(local, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    m < 1 || m > 12)
+		return NULL;
+	if (strlen(local) >= 16 &&
+	    sscanf(local + 10, "T%2d:%2d", &h, &mi) == 2)
+		*hm = arena_printf(a, "%02d:%02d", h, mi);
+	snprintf(day, sizeof day, "%d", d);
+	snprintf(year, sizeof year, "%d", y);
+	/* TRANSLATORS: a date as the calendar shows it, "Friday 7 January
+	 * 1972" */
+	return i18n_text(a, _("{weekday} {day} {month} {year}"), "weekday",
+			 cal_weekday_name(cal_weekday(y, m, d)), "day", day,
+			 "month", cal_month_name(m), "year", year, NULL);
+}
+
+const char *
+cal_local_text(struct arena *a, const char *local)
+{
+	const char *hm, *date = date_words(a, local, &hm);
+
+	if (date == NULL)
+		return local ? local : "";
+	if (*hm == '\0')
+		return date;
+	/* TRANSLATORS: a date and a time, "Monday 18 May 2026, 10:00" */
+	return i18n_text(a, _("{date}, {time}"), "date", date, "time", hm,
+			 NULL);
+}
+
+const char *
+cal_span_text(struct arena *a, const char *start, const char *end)
+{
+	const char *c1, *c2, *d1 = date_words(a, start, &c1),
+			       *d2 = date_words(a, end, &c2);
+
+	if (d1 == NULL || d2 == NULL)
+		return cal_local_text(a, start);
+	if (strcmp(d1, d2) == 0) {
+		if (*c1 == '\0')
+			return d1;
+		if (strcmp(c1, c2) == 0)
+			return cal_local_text(a, start);
+		/* TRANSLATORS: one day from a time to another, "Monday 18
+		 * May 2026, 10:00 to 11:30" */
+		return i18n_text(a, _("{date}, {start} to {end}"), "date", d1,
+				 "start", c1, "end", c2, NULL);
+	}
+	/* TRANSLATORS: from one date (and time) to another */
+	return i18n_text(a, _("{start} to {end}"), "start",
+			 cal_local_text(a, start), "end",
+			 cal_local_text(a, end), NULL);
+}
+
+const char *
+cal_offset_text(struct arena *a, const char *tzid, int64_t utc)
+{
+	char local[RECUR_LOCAL_LEN];
+	int64_t back;
+	long off;
+
+	if (recur_utc_to_local(tzid, utc, local) != 0 ||
+	    recur_local_to_utc("UTC", local, &back) != 0)
+		return tzid;
+	off = (long)((back - utc) / 60);
+	return arena_printf(a, "%s, UTC%c%02ld:%02ld", tzid,
+			    off < 0 ? '-' : '+', labs(off) / 60,
+			    labs(off) % 60);
+}
+
+void
+cal_iso(int64_t utc, char out[32])
+{
+	time_t t = (time_t)utc;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+const char *
+cal_rule_text(struct arena *a, const char *rrule)
+{
+	size_t i;
+
+	if (rrule == NULL || *rrule == '\0')
+		return NULL;
+	for (i = 0; cal_repeat_rules[i]; i++)
+		if (strcmp(rrule, cal_repeat_rules[i]) == 0)
+			return _(cal_repeat_labels[i]);
+	/* the seeded series: its rule with an end */
+	if (strncmp(rrule, "FREQ=MONTHLY;INTERVAL=2;BYDAY=1FR;UNTIL=", 40) ==
+	    0)
+		return _("On the first Friday of every second month");
+	return i18n_text(a, _("By the rule {rule}"), "rule", rrule, NULL);
+}
+
+/* The simple choices of the secretariat's form, and their rules. */
+const char *const cal_repeats[] = {"none",	"daily",    "weekly",
+				   "biweekly",	"monthly",  "bimonthly",
+				   "yearly",	"rule",	    NULL};
+const char *const cal_repeat_labels[] = {
+	N_("Does not repeat"),
+	N_("Every day"),
+	N_("Every week, on the same weekday"),
+	N_("Every second week, on the same weekday"),
+	N_("Every month, on the same weekday of the month (the first Friday...)"),
+	N_("Every second month, on the same weekday of the month"),
+	N_("Every year, on the same date"),
+	N_("By a rule of my own (RRULE, for experts)"),
+};
+/* Rules of the choices that need no start date (the others are made
+ * from it by desk.c); NULL-terminated for cal_rule_text. */
+const char *const cal_repeat_rules[] = {"FREQ=DAILY", "FREQ=YEARLY", NULL};
+
+/* ---- who sees what ---- */
+
+int
+cal_viewer_read(struct req *r, struct cal_viewer *v)
+{
+	int member = 0;
+
+	memset(v, 0, sizeof *v);
+	if (r->person == NULL)
+		return 0;
+	v->person = r->person->id;
+	v->admin = r->person->role >= ROLE_ADMIN;
+	if (organisations_viewer_is_member(r, &member) < 0)
+		return -1;
+	v->member = member;
+	return 0;
+}
+
+void
+cal_bind_viewer(struct db_stmt *st, int first, const struct cal_viewer *v)
+{
+	db_bind_int(st, first, v->admin);
+	db_bind_int(st, first + 1, v->member || v->admin);
+	db_bind_int(st, first + 2, v->person);
+}
+
+/* ---- a series' exceptions ---- */
+
+enum stmt_cal {
+	C_EXDATES,
+	C_OVERRIDES,
+	C_BODIES,
+	C_AREAS,
+	C_PARTIES,
+	C_RANGE,
+	C_PAST,
+	C_GET,
+	C_TEAM,
+	C_MEETING_AREAS,
+	C_DOCUMENTS,
+	C_DEADLINES,
+	C_MINUTES,
+	C_CAL__MAX,
+};
+
+/* The columns a list reads of a meeting m, with its body b. */
+#define MEETING_COLS                                                           \
+	"m.id, m.slug, m.title, m.kind, m.time_zone, m.all_day,"               \
+	" m.starts_local, m.ends_local, m.rrule, m.status, m.place, m.mode,"   \
+	" m.history, m.session_number, b.slug AS body_slug,"                   \
+	" b.acronym AS body_acronym, b.name AS body_name"
+
+/* The filters of the lists: body, kind, focal area, working party, each
+ * bound twice ('' for none). */
+#define MEETING_FILTERS                                                        \
+	" AND (? = '' OR b.slug = ?) AND (? = '' OR m.kind = ?)"              \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM meeting_focal_areas mf"        \
+	"  JOIN focal_areas fa ON fa.id = mf.focal_area_id"                   \
+	"  WHERE mf.meeting_id = m.id AND fa.slug = ?))"                      \
+	" AND (? = '' OR EXISTS (SELECT 1 FROM parties pf"                    \
+	"  WHERE pf.id = m.party_id AND pf.slug = ?))"
+
+/* Candidates a range reads at most (each expanded, capped). */
+#define RANGE_MEETINGS 500
+
+static const char *const cal_sql_text[C_CAL__MAX] = {
+	[C_EXDATES] = "SELECT occurrence_local FROM meeting_exdates"
+		      " WHERE meeting_id = ? ORDER BY occurrence_local",
+	[C_OVERRIDES] = "SELECT recurrence_local, starts_local, ends_local,"
+			" cancelled, place, note FROM meeting_overrides"
+			" WHERE meeting_id = ? ORDER BY recurrence_local",
+	[C_BODIES] = "SELECT id, slug, acronym, name FROM bodies"
+		     " ORDER BY position, id",
+	[C_AREAS] = "SELECT id, slug, name FROM focal_areas"
+		    " ORDER BY position, id",
+	[C_PARTIES] = "SELECT id, slug, name FROM parties"
+		      " WHERE state IN ('active', 'dissolved', 'archived')"
+		      " ORDER BY name, id",
+	/* binds: viewer (3), from, to, filters (8), limit */
+	[C_RANGE] = "SELECT " MEETING_COLS " FROM meetings m"
+		    " LEFT JOIN bodies b ON b.id = m.body_id"
+		    " WHERE " CAL_VISIBLE("m")
+		    " AND (m.last_ends_utc IS NULL OR m.last_ends_utc > ?)"
+		    " AND m.starts_utc < ?" MEETING_FILTERS
+		    " ORDER BY m.starts_utc, m.id LIMIT ?",
+	/* binds: viewer (3), now, filters (8), limit, offset */
+	[C_PAST] = "SELECT " MEETING_COLS ", m.last_ends_utc,"
+		   " (SELECT count(*) FROM meeting_minutes mm"
+		   "  WHERE mm.meeting_id = m.id) AS minutes"
+		   " FROM meetings m LEFT JOIN bodies b ON b.id = m.body_id"
+		   " WHERE " CAL_VISIBLE("m")
+		   " AND m.last_ends_utc IS NOT NULL AND m.last_ends_utc <= ?"
+		   MEETING_FILTERS
+		   " ORDER BY m.last_ends_utc DESC, m.id DESC LIMIT ? OFFSET ?",
+	[C_GET] = "SELECT " MEETING_COLS ", m.uid, m.sequence, m.parent_id,"
+		  " m.party_id, m.starts_utc, m.ends_utc, m.last_ends_utc,"
+		  " m.online_url, m.agenda_md, m.visibility, m.registration,"
+		  " m.capacity, m.registration_closes_utc, m.updated_at,"
+		  " m.body_id, pp.slug AS party_slug, pp.name AS party_name,"
+		  " pm.slug AS parent_slug, pm.title AS parent_title"
+		  " FROM meetings m LEFT JOIN bodies b ON b.id = m.body_id"
+		  " LEFT JOIN parties pp ON pp.id = m.party_id"
+		  " LEFT JOIN meetings pm ON pm.id = m.parent_id"
+		  " WHERE m.slug = ?",
+	[C_TEAM] = "SELECT count(*) FROM object_roles x"
+		   " JOIN parties p ON p.slug = x.object_id"
+		   " WHERE x.object_type = 'party' AND p.id = ?"
+		   " AND x.person_id = ?",
+	[C_MEETING_AREAS] = "SELECT fa.id, fa.slug, fa.name"
+			    " FROM meeting_focal_areas mf"
+			    " JOIN focal_areas fa ON fa.id = mf.focal_area_id"
+			    " WHERE mf.meeting_id = ? ORDER BY fa.position",
+	[C_DOCUMENTS] = "SELECT id, kind, title, url, file_name"
+			" FROM meeting_documents WHERE meeting_id = ?"
+			" AND kind = 'link' ORDER BY id",
+	/* binds: viewer (3), the session's id */
+	[C_DEADLINES] = "SELECT m.slug, m.title, m.starts_local, m.all_day,"
+			" m.time_zone, m.starts_utc FROM meetings m"
+			" WHERE " CAL_VISIBLE("m") " AND m.parent_id = ?"
+			" ORDER BY m.starts_utc, m.id",
+	[C_MINUTES] = "SELECT version, state, body_md FROM meeting_minutes"
+		      " WHERE meeting_id = ? AND occurrence_local = ''"
+		      " ORDER BY version DESC LIMIT 1",
+};
+
+struct db_sql calendar_sql = {"calendar", cal_sql_text, C_CAL__MAX, 0};
+
+int
+cal_series_of(struct req *r, json_t *m, struct recur_series *s)
+{
+	struct db_stmt *st;
+	int64_t id = json_integer_value(json_object_get(m, "id"));
+	size_t cap = 0;
+	int rc;
+
+	memset(s, 0, sizeof *s);
+	s->tzid = json_string_value(json_object_get(m, "time_zone"));
+	s->all_day = json_integer_value(json_object_get(m, "all_day")) != 0;
+	s->starts_local = json_string_value(json_object_get(m, "starts_local"));
+	s->ends_local = json_string_value(json_object_get(m, "ends_local"));
+	s->rrule = json_string_value(json_object_get(m, "rrule"));
+	if (s->rrule == NULL || *s->rrule == '\0')
+		return 0;
+	if ((st = db_stmt(r->db, &calendar_sql, C_EXDATES)) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	{
+		const char **ex = NULL;
+
+		while ((rc = db_step(st)) == DB_ROW) {
+			if (s->nexdates == cap) {
+				const char **n = arena_alloc(
+					r->arena, (cap * 2 + 8) * sizeof *n);
+
+				if (s->nexdates)
+					memcpy(n, ex, s->nexdates * sizeof *n);
+				ex = n;
+				cap = cap * 2 + 8;
+			}
+			ex[s->nexdates++] =
+				arena_strdup(r->arena, db_col_text(st, 0));
+		}
+		s->exdates = ex;
+	}
+	db_reset(st);
+	if (rc != DB_DONE)
+		return -1;
+	if ((st = db_stmt(r->db, &calendar_sql, C_OVERRIDES)) == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	{
+		struct recur_override *ov = NULL;
+
+		cap = 0;
+		while ((rc = db_step(st)) == DB_ROW) {
+			if (s->noverrides == cap) {
+				struct recur_override *n = arena_alloc(
+					r->arena, (cap * 2 + 8) * sizeof *n);
+
+				if (s->noverrides)
+					memcpy(n, ov,
+					       s->noverrides * sizeof *n);
+				ov = n;
+				cap = cap * 2 + 8;
+			}
+			ov[s->noverrides].recurrence_local =
+				arena_strdup(r->arena, db_col_text(st, 0));
+			ov[s->noverrides].starts_local =
+				arena_strdup(r->arena, db_col_text(st, 1));
+			ov[s->noverrides].ends_local =
+				arena_strdup(r->arena, db_col_text(st, 2));
+			ov[s->noverrides].cancelled = db_col_int(st, 3) != 0;
+			s->noverrides++;
+		}
+		s->overrides = ov;
+	}
+	db_reset(st);
+	return rc == DB_DONE ? 0 : -1;
+}
+
+/* The reader's time zone: the tz field, else the tz cookie, else NULL. */
+static const char *
+reader_zone(struct req *r)
+{
+	const struct value *tz = req_value(r, "tz");
+	const char *c = req_header(r, "Cookie"), *p;
+	char zone[65];
+	size_t n = 0;
+
+	if (tz->present && recur_zone_ok(tz->str))
+		return tz->str;
+	for (p = c; p && (p = strstr(p, "tz=")) != NULL; p += 3) {
+		if (p != c && p[-1] != ' ' && p[-1] != ';')
+			continue;
+		p += 3;
+		while (n < 64 && p[n] && p[n] != ';' && p[n] != ' ') {
+			zone[n] = p[n] == '%' ? '/' : p[n];
+			n++;
+		}
+		zone[n] = '\0';
+		/* written by calendar.js as encodeURIComponent: %2F */
+		{
+			char *s = strstr(zone, "/2F");
+
+			while (s) {
+				memmove(s + 1, s + 3, strlen(s + 3) + 1);
+				s = strstr(s + 1, "/2F");
+			}
+		}
+		return recur_zone_ok(zone) ? arena_strdup(r->arena, zone)
+					   : NULL;
+	}
+	return NULL;
+}
+
+/* An occurrence o of meeting m as JSON: {key, starts_local, ends_local,
+ * when_text, starts_iso, ends_iso, cancelled, moved} and, when reader
+ * is a zone other than the meeting's, reader_text. */
+static json_t *
+occurrence_json(struct req *r, json_t *m, const struct recur_occurrence *o,
+		const char *reader)
+{
+	const char *tz = json_string_value(json_object_get(m, "time_zone"));
+	char a[32], b[32];
+	json_t *j;
+
+	cal_iso(o->starts_utc, a);
+	cal_iso(o->ends_utc, b);
+	j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b,s:b}", "key",
+		      o->key, "starts_local", o->starts_local, "ends_local",
+		      o->ends_local, "when_text",
+		      cal_span_text(r->arena, o->starts_local, o->ends_local),
+		      "starts_iso", a, "ends_iso", b, "starts_utc",
+		      (json_int_t)o->starts_utc, "ends_utc",
+		      (json_int_t)o->ends_utc, "cancelled", o->cancelled,
+		      "moved", o->moved);
+	if (reader && tz && strcmp(reader, tz) != 0 &&
+	    !json_integer_value(json_object_get(m, "all_day"))) {
+		char s[RECUR_LOCAL_LEN], e[RECUR_LOCAL_LEN];
+
+		if (recur_utc_to_local(reader, o->starts_utc, s) == 0 &&
+		    recur_utc_to_local(reader, o->ends_utc, e) == 0)
+			json_object_set_new(
+				j, "reader_text",
+				json_string(cal_span_text(r->arena, s, e)));
+	}
+	return j;
+}
+
+/* Adds to a meeting row its labels and href. */
+static void
+dress(struct req *r, json_t *m)
+{
+	const char *slug = json_string_value(json_object_get(m, "slug"));
+	const char *rule = json_string_value(json_object_get(m, "rrule"));
+
+	json_object_set_new(
+		m, "kind_label",
+		json_string(cal_label(cal_kinds, cal_kind_labels,
+				      json_string_value(
+					      json_object_get(m, "kind")))));
+	json_object_set_new(
+		m, "mode_label",
+		json_string(cal_label(cal_modes, cal_mode_labels,
+				      json_string_value(
+					      json_object_get(m, "mode")))));
+	json_object_set_new(
+		m, "status_label",
+		json_string(cal_label(cal_statuses, cal_status_labels,
+				      json_string_value(
+					      json_object_get(m, "status")))));
+	json_object_set_new(
+		m, "cancelled",
+		json_boolean(json_string_value(json_object_get(m, "status")) &&
+			     !strcmp(json_string_value(
+					     json_object_get(m, "status")),
+				     "cancelled")));
+	json_object_set_new(
+		m, "tentative",
+		json_boolean(json_string_value(json_object_get(m, "status")) &&
+			     !strcmp(json_string_value(
+					     json_object_get(m, "status")),
+				     "tentative")));
+	if (rule && *rule)
+		json_object_set_new(m, "rule_text",
+				    json_string(cal_rule_text(r->arena, rule)));
+	if (slug)
+		json_object_set_new(m, "href",
+				    json_sprintf("/calendar/%s", slug));
+	if (json_is_integer(json_object_get(m, "session_number"))) {
+		char n[24];
+
+		snprintf(n, sizeof n, "%lld",
+			 (long long)json_integer_value(
+				 json_object_get(m, "session_number")));
+		json_object_set_new(
+			m, "session_text",
+			json_string(i18n_text(r->arena, _("Session {n}"), "n",
+					      n, NULL)));
+	}
+}
+
+/* The filters the lists read: body, kind, area, party ('' for none). */
+struct filters {
+	const char *v[4];
+};
+
+static void
+filters_read(struct req *r, struct filters *f)
+{
+	static const char *const names[] = {"body", "kind", "area", "party"};
+
+	for (size_t i = 0; i < 4; i++) {
+		const struct value *x = req_value(r, names[i]);
+
+		f->v[i] = x->present ? x->str : "";
+	}
+}
+
+static void
+filters_bind(struct db_stmt *st, int first, const struct filters *f)
+{
+	for (int i = 0; i < 4; i++) {
+		db_bind_text(st, first + 2 * i, f->v[i]);
+		db_bind_text(st, first + 2 * i + 1, f->v[i]);
+	}
+}
+
+/* The occurrences of the meetings the viewer may see that overlap [from,
+ * to), filtered, in order of start: a new array of {meeting: {...},
+ * occurrence: {...}} flattened into one object each (the meeting's
+ * columns, labels and href, and occurrence); NULL on a database error.
+ * *capped is set when a meeting had more than per_meeting. */
+static json_t *
+occurrences_in(struct req *r, const struct cal_viewer *v,
+	       const struct filters *f, int64_t from, int64_t to,
+	       size_t per_meeting, const char *reader, int *capped)
+{
+	struct db_stmt *st = db_stmt(r->db, &calendar_sql, C_RANGE);
+	struct recur_occurrence *occ;
+	json_t *rows, *m, *out;
+	size_t i;
+
+	*capped = 0;
+	if (st == NULL)
+		return NULL;
+	cal_bind_viewer(st, 1, v);
+	db_bind_int(st, 4, from);
+	db_bind_int(st, 5, to);
+	filters_bind(st, 6, f);
+	db_bind_int(st, 14, RANGE_MEETINGS);
+	if ((rows = db_all_json(st)) == NULL)
+		return NULL;
+	occ = arena_alloc(r->arena, per_meeting * sizeof *occ);
+	out = json_array();
+	json_array_foreach(rows, i, m) {
+		struct recur_series s;
+		size_t n;
+		int rc;
+
+		if (cal_series_of(r, m, &s) != 0) {
+			json_decref(rows);
+			json_decref(out);
+			return NULL;
+		}
+		if ((rc = recur_expand(&s, from, to, occ, per_meeting, &n)) <
+		    0)
+			continue; /* a row not well formed: not shown */
+		if (rc == 1)
+			*capped = 1;
+		dress(r, m);
+		for (size_t k = 0; k < n; k++) {
+			json_t *o = json_deep_copy(m);
+
+			json_object_set_new(
+				o, "occurrence",
+				occurrence_json(r, m, &occ[k], reader));
+			json_object_set_new(o, "at",
+					    json_integer(occ[k].starts_utc));
+			json_array_append_new(out, o);
+		}
+	}
+	json_decref(rows);
+	return out;
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(
+			   json_object_get(*(json_t *const *)a, "at")),
+		   y = json_integer_value(
+			   json_object_get(*(json_t *const *)b, "at"));
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts an array of objects by their "at". */
+static void
+sort_by_start(json_t *arr)
+{
+	size_t n = json_array_size(arr), i;
+	json_t **v = malloc((n ? n : 1) * sizeof *v);
+
+	for (i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(arr, i));
+	qsort(v, n, sizeof *v, by_start);
+	json_array_clear(arr);
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, v[i]);
+	free(v);
+}
+
+/* The choices of the filters ({slug, name, selected}) of statement s. */
+static json_t *
+choices_of(struct req *r, enum stmt_cal s, const char *key,
+	   const char *selected)
+{
+	struct db_stmt *st = db_stmt(r->db, &calendar_sql, s);
+	json_t *rows = st ? db_all_json(st) : NULL, *row;
+	size_t i;
+
+	if (rows == NULL)
+		return NULL;
+	json_array_foreach(rows, i, row) {
+		const char *slug =
+			json_string_value(json_object_get(row, "slug"));
+
+		json_object_set_new(row, "selected",
+				    json_boolean(slug && selected &&
+						 !strcmp(slug, selected)));
+		if (key && json_object_get(row, key))
+			json_object_set(row, "label", json_object_get(row, key));
+		else
+			json_object_set(row, "label",
+					json_object_get(row, "name"));
+	}
+	return rows;
+}
+
+json_t *
+cal_kind_choices(const char *selected)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; cal_kinds[i]; i++)
+		json_array_append_new(
+			a, json_pack("{s:s,s:s,s:b}", "value", cal_kinds[i],
+				     "label", _(cal_kind_labels[i]),
+				     "selected",
+				     selected &&
+					     !strcmp(selected, cal_kinds[i])));
+	return a;
+}
+
+static void
+read_failed(struct req *r, struct resp *w)
+{
+	resp_fail(r, w, _("The calendar could not be read."));
+}
+
+/* Upcoming occurrences a page of the list shows, and how far ahead the
+ * list looks (two years: the sessions the secretariat has entered). */
+#define PAGE_SIZE 20
+#define AHEAD (2 * 366 * 86400LL)
+#define PAST_SIZE 20
+
+/*
+ * GET /calendar (and /api/v1/meetings): the occurrences from now on of
+ * the meetings the viewer may see, filtered by body, kind, focal area and
+ * working party, paged; and the past meetings, the newest first, with
+ * whether minutes exist.
+ */
+static void
+calendar_index(struct req *r, struct resp *w)
+{
+	struct cal_viewer v;
+	struct filters f;
+	struct pager pg;
+	struct db_stmt *st;
+	json_t *all, *page, *past, *row, *model, *bodies, *areas, *parties;
+	int64_t now = clock_now();
+	int capped, more;
+	size_t i, off;
+
+	if (r->person)
+		w->flags |= ROUTE_PERSONAL;
+	if (cal_viewer_read(r, &v) < 0)
+		return read_failed(r, w);
+	filters_read(r, &f);
+	pager_read(r, PAGE_SIZE, &pg);
+	all = occurrences_in(r, &v, &f, now, now + AHEAD, 200,
+			     reader_zone(r), &capped);
+	if (all == NULL)
+		return read_failed(r, w);
+	sort_by_start(all);
+	page = json_array();
+	off = (size_t)pager_offset(&pg);
+	for (i = off; i < json_array_size(all) && i < off + PAGE_SIZE; i++)
+		json_array_append(page, json_array_get(all, i));
+	more = json_array_size(all) > off + PAGE_SIZE;
+	json_decref(all);
+	if ((st = db_stmt(r->db, &calendar_sql, C_PAST)) == NULL) {
+		json_decref(page);
+		return read_failed(r, w);
+	}
+	cal_bind_viewer(st, 1, &v);
+	db_bind_int(st, 4, now);
+	filters_bind(st, 5, &f);
+	db_bind_int(st, 13, PAST_SIZE);
+	db_bind_int(st, 14, 0);
+	if ((past = db_all_json(st)) == NULL) {
+		json_decref(page);
+		return read_failed(r, w);
+	}
+	json_array_foreach(past, i, row) {
+		const char *s = json_string_value(
+			json_object_get(row, "starts_local"));
+		char last[RECUR_LOCAL_LEN];
+		int64_t le = json_integer_value(
+			json_object_get(row, "last_ends_utc"));
+
+		dress(r, row);
+		json_object_set_new(row, "first_text",
+				    json_string(cal_local_text(r->arena, s)));
+		/* the last day it ran, in its zone (the end is exclusive) */
+		if (recur_utc_to_local(json_string_value(json_object_get(
+						row, "time_zone")),
+				       le - 1, last) == 0) {
+			last[10] = '\0';
+			json_object_set_new(
+				row, "last_text",
+				json_string(cal_local_text(r->arena, last)));
+		}
+		json_object_set_new(
+			row, "has_minutes",
+			json_boolean(json_integer_value(
+					     json_object_get(row, "minutes")) >
+				     0));
+	}
+	bodies = choices_of(r, C_BODIES, "acronym", f.v[0]);
+	areas = bodies ? choices_of(r, C_AREAS, NULL, f.v[2]) : NULL;
+	parties = areas ? choices_of(r, C_PARTIES, NULL, f.v[3]) : NULL;
+	if (parties == NULL) {
+		json_decref(page);
+		json_decref(past);
+		json_decref(bodies);
+		json_decref(areas);
+		return read_failed(r, w);
+	}
+	model = json_pack(
+		"{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}", "occurrences", page,
+		"past", past, "pager",
+		pager_model(r, &pg, "/calendar", NULL, more, -1), "bodies",
+		bodies, "kinds", cal_kind_choices(f.v[1]), "areas", areas,
+		"parties", parties, "filtered",
+		*f.v[0] || *f.v[1] || *f.v[2] || *f.v[3], "capped", capped);
+	resp_page(w, 200, "calendar/templates/calendar_index.html",
+		  _("Calendar"), model);
+}
+
+/*
+ * GET /calendar/month: the month (year, month; the current one in UTC by
+ * default) as weeks of days from Monday, each day with the occurrences
+ * that start (or, all day, run) on it in the meeting's own zone.
+ */
+static void
+calendar_month(struct req *r, struct resp *w)
+{
+	const struct value *yv = req_value(r, "year"), *mv = req_value(r, "month");
+	struct cal_viewer v;
+	struct filters f;
+	time_t now = (time_t)clock_now();
+	struct tm tm;
+	int y, m, days, first, prev_y, prev_m, next_y, next_m;
+	int64_t from, to;
+	json_t *occ, *weeks, *week = NULL, *row, *model, *list;
+	int capped;
+	size_t i;
+	char title[64];
+
+	gmtime_r(&now, &tm);
+	y = yv->present ? (int)yv->num : tm.tm_year + 1900;
+	m = mv->present ? (int)mv->num : tm.tm_mon + 1;
+	if (r->person)
+		w->flags |= ROUTE_PERSONAL;
+	if (cal_viewer_read(r, &v) < 0)
+		return read_failed(r, w);
+	filters_read(r, &f);
+	{
+		struct tm a = {.tm_year = y - 1900, .tm_mon = m - 1,
+			       .tm_mday = 1};
+		struct tm b = {.tm_year = y - 1900, .tm_mon = m, .tm_mday = 1};
+
+		/* a day either side: zones reach 14 hours from UTC */
+		from = (int64_t)timegm(&a) - 86400;
+		to = (int64_t)timegm(&b) + 86400;
+		days = (int)((to - from) / 86400) - 2;
+	}
+	occ = occurrences_in(r, &v, &f, from, to, 62, reader_zone(r),
+			     &capped);
+	if (occ == NULL)
+		return read_failed(r, w);
+	sort_by_start(occ);
+	weeks = json_array();
+	list = json_array();
+	first = (cal_weekday(y, m, 1) + 6) % 7; /* Monday 0 */
+	for (int cell = 0; cell < first; cell++) {
+		if (week == NULL)
+			week = json_array();
+		json_array_append_new(week, json_pack("{s:b}", "blank", 1));
+	}
+	for (int d = 1; d <= days; d++) {
+		char date[32];
+		json_t *day, *items = json_array();
+
+		snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+		json_array_foreach(occ, i, row) {
+			json_t *o = json_object_get(row, "occurrence");
+			const char *s = json_string_value(
+					   json_object_get(o, "starts_local")),
+				   *e = json_string_value(
+					   json_object_get(o, "ends_local"));
+
+			if (!s || !e || strncmp(s, date, 10) > 0 ||
+			    strncmp(e, date, 10) < 0)
+				continue;
+			/* a timed one shows on its first day only */
+			if (strlen(s) > 10 && strncmp(s, date, 10) != 0)
+				continue;
+			json_array_append_new(
+				items,
+				json_pack("{s:O,s:O,s:O,s:O,s:s?,s:O}",
+					  "title", json_object_get(row, "title"),
+					  "href", json_object_get(row, "href"),
+					  "kind_label",
+					  json_object_get(row, "kind_label"),
+					  "cancelled",
+					  json_object_get(o, "cancelled"),
+					  "time",
+					  strlen(s) > 10
+						  ? arena_printf(r->arena,
+								 "%.5s", s + 11)
+						  : NULL,
+					  "occurrence", o));
+		}
+		if (week == NULL)
+			week = json_array();
+		day = json_pack(
+			"{s:i,s:s,s:s,s:O,s:b}", "day", d, "date", date,
+			"date_text", cal_local_text(r->arena, date), "items",
+			items, "has_items", json_array_size(items) > 0);
+		json_array_append_new(week, day);
+		if (json_array_size(items) > 0)
+			json_array_append(list, day);
+		json_decref(items);
+		if (json_array_size(week) == 7) {
+			json_array_append_new(weeks,
+					      json_pack("{s:o}", "days", week));
+			week = NULL;
+		}
+	}
+	if (week) {
+		while (json_array_size(week) < 7)
+			json_array_append_new(week,
+					      json_pack("{s:b}", "blank", 1));
+		json_array_append_new(weeks, json_pack("{s:o}", "days", week));
+	}
+	json_decref(occ);
+	prev_y = m == 1 ? y - 1 : y;
+	prev_m = m == 1 ? 12 : m - 1;
+	next_y = m == 12 ? y + 1 : y;
+	next_m = m == 12 ? 1 : m + 1;
+	{
+		char ys[8];
+
+		snprintf(ys, sizeof ys, "%d", y);
+		/* TRANSLATORS: a month and its year, "May 2026" */
+		snprintf(title, sizeof title, "%s",
+			 i18n_text(r->arena, _("{month} {year}"), "month",
+				   cal_month_name(m), "year", ys, NULL));
+	}
+	model = json_pack(
+		"{s:s,s:i,s:i,s:o,s:o,s:b,s:s,s:s,s:s,s:s,s:o}", "month_text",
+		title, "year", y, "month", m, "weeks", weeks, "days_with",
+		list, "empty", json_array_size(list) == 0, "prev_href",
+		arena_printf(r->arena, "/calendar/month?year=%d&month=%d",
+			     prev_y, prev_m),
+		"next_href",
+		arena_printf(r->arena, "/calendar/month?year=%d&month=%d",
+			     next_y, next_m),
+		"prev_text",
+		i18n_text(r->arena, _("{month} {year}"), "month",
+			  cal_month_name(prev_m), "year",
+			  arena_printf(r->arena, "%d", prev_y), NULL),
+		"next_text",
+		i18n_text(r->arena, _("{month} {year}"), "month",
+			  cal_month_name(next_m), "year",
+			  arena_printf(r->arena, "%d", next_y), NULL),
+		"weekdays", json_pack("[s,s,s,s,s,s,s]", cal_weekday_name(1),
+				      cal_weekday_name(2), cal_weekday_name(3),
+				      cal_weekday_name(4), cal_weekday_name(5),
+				      cal_weekday_name(6),
+				      cal_weekday_name(0)));
+	resp_page(w, 200, "calendar/templates/calendar_month.html",
+		  i18n_text(r->arena, _("Calendar: {month}"), "month", title,
+			    NULL),
+		  model);
+}
+
+int
+cal_meeting_load(struct req *r, const char *slug, json_t **m)
+{
+	struct db_stmt *st = db_stmt(r->db, &calendar_sql, C_GET);
+
+	*m = NULL;
+	if (st == NULL || slug == NULL)
+		return -1;
+	db_bind_text(st, 1, slug);
+	if ((*m = db_one_json(st)) == NULL)
+		return -1;
+	if (json_is_null(*m)) {
+		json_decref(*m);
+		*m = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the viewer is in the team of the meeting's party: 1, 0, -1. */
+static int
+in_team(struct req *r, const struct cal_viewer *v, json_t *m)
+{
+	json_t *party = json_object_get(m, "party_id");
+	struct db_stmt *st;
+	int64_t n = 0;
+
+	if (!json_is_integer(party) || v->person == 0)
+		return 0;
+	if ((st = db_stmt(r->db, &calendar_sql, C_TEAM)) == NULL)
+		return -1;
+	db_bind_int(st, 1, json_integer_value(party));
+	db_bind_int(st, 2, v->person);
+	if (db_one_int(st, &n) != 0)
+		return -1;
+	return n > 0;
+}
+
+/* The rows of statement s for the meeting id (and the viewer first when
+ * viewer is not NULL). */
+static json_t *
+rows_for(struct req *r, enum stmt_cal s, const struct cal_viewer *viewer,
+	 json_int_t id)
+{
+	struct db_stmt *st = db_stmt(r->db, &calendar_sql, s);
+	int i = 1;
+
+	if (st == NULL)
+		return NULL;
+	if (viewer) {
+		cal_bind_viewer(st, 1, viewer);
+		i = 4;
+	}
+	db_bind_int(st, i, id);
+	return db_all_json(st);
+}
+
+/* The occurrences a meeting's page lists. */
+#define PAGE_OCCURRENCES 10
+
+/*
+ * GET /calendar/:slug (and /api/v1/meetings/:slug): a meeting as the
+ * viewer may see it: its kind, body, session, times in its zone and in
+ * the reader's, place, mode, the online link to those who may have it,
+ * agenda, documents, focal areas, working party, occurrences and
+ * deadlines.  A meeting the viewer may not see is a 404, as one that
+ * does not exist.
+ */
+static void
+calendar_show(struct req *r, struct resp *w)
+{
+	struct cal_viewer v;
+	struct recur_series s;
+	struct recur_occurrence occ[PAGE_OCCURRENCES];
+	json_t *m, *list, *areas, *docs, *deadlines, *minutes, *row, *next;
+	const char *vis, *reader, *tz;
+	int team, rc, upcoming;
+	int64_t now = clock_now(), id;
+	size_t n = 0, i;
+
+	if (r->person)
+		w->flags |= ROUTE_PERSONAL;
+	if (cal_viewer_read(r, &v) < 0)
+		return read_failed(r, w);
+	if ((rc = cal_meeting_load(r, req_param(r, "slug"), &m)) < 0)
+		return read_failed(r, w);
+	if (rc == 1)
+		return resp_error(w, 404, _("There is no such meeting."));
+	if ((team = in_team(r, &v, m)) < 0) {
+		json_decref(m);
+		return read_failed(r, w);
+	}
+	vis = json_string_value(json_object_get(m, "visibility"));
+	if (!v.admin && !(vis && !strcmp(vis, "public")) &&
+	    !(vis && !strcmp(vis, "members") && v.member) &&
+	    !(vis && !strcmp(vis, "team") && team)) {
+		json_decref(m);
+		return resp_error(w, 404, _("There is no such meeting."));
+	}
+	id = json_integer_value(json_object_get(m, "id"));
+	tz = json_string_value(json_object_get(m, "time_zone"));
+	reader = reader_zone(r);
+	if (reader == NULL)
+		reader = tz;
+	dress(r, m);
+	/* the occurrences: the next ones, or the first ones of a series
+	 * that has ended */
+	if (cal_series_of(r, m, &s) != 0) {
+		json_decref(m);
+		return read_failed(r, w);
+	}
+	list = json_array();
+	upcoming = 1;
+	if (recur_expand(&s, now, INT64_MAX / 2, occ, PAGE_OCCURRENCES, &n) <
+		    0 ||
+	    n == 0) {
+		upcoming = 0;
+		/* the first ones (a series that has ended, a past meeting) */
+		if (recur_expand(&s, INT64_MIN / 2, INT64_MAX / 2, occ,
+				 PAGE_OCCURRENCES, &n) < 0)
+			n = 0;
+	}
+	for (i = 0; i < n; i++)
+		json_array_append_new(list,
+				      occurrence_json(r, m, &occ[i], reader));
+	next = json_array_get(list, 0);
+	if (next)
+		json_object_set(m, "when", next);
+	json_object_set_new(m, "occurrences", list);
+	json_object_set_new(m, "recurring",
+			    json_boolean(s.rrule && *s.rrule));
+	json_object_set_new(m, "upcoming", json_boolean(upcoming));
+	json_object_set_new(m, "zone_text",
+			    json_string(cal_offset_text(
+				    r->arena, tz,
+				    next ? json_integer_value(json_object_get(
+						   next, "starts_utc"))
+					 : now)));
+	if (reader && tz && strcmp(reader, tz) != 0)
+		json_object_set_new(
+			m, "reader_zone_text",
+			json_string(cal_offset_text(
+				r->arena, reader,
+				next ? json_integer_value(json_object_get(
+					       next, "starts_utc"))
+				     : now)));
+	json_object_set_new(m, "reader_zone", json_string(reader));
+	/* the online link: the secretariat and the party's team for now;
+	 * the people registered for it once registration is here
+	 * (registration.c will answer "may have the link") */
+	if (!v.admin && !team)
+		json_object_del(m, "online_url");
+	json_object_set_new(m, "link_hidden",
+			    json_boolean(!v.admin && !team &&
+					 json_string_value(json_object_get(
+						 m, "mode")) &&
+					 strcmp(json_string_value(
+							json_object_get(m, "mode")),
+						"in-person")));
+	json_object_set_new(
+		m, "agenda_html",
+		render_markdown(json_string_value(json_object_get(m, "agenda_md"))));
+	json_object_set_new(
+		m, "visibility_label",
+		json_string(cal_label(cal_visibilities, cal_visibility_labels,
+				      vis)));
+	areas = rows_for(r, C_MEETING_AREAS, NULL, id);
+	docs = areas ? rows_for(r, C_DOCUMENTS, NULL, id) : NULL;
+	deadlines = docs ? rows_for(r, C_DEADLINES, &v, id) : NULL;
+	minutes = deadlines ? rows_for(r, C_MINUTES, NULL, id) : NULL;
+	if (minutes == NULL) {
+		json_decref(m);
+		json_decref(areas);
+		json_decref(docs);
+		json_decref(deadlines);
+		return read_failed(r, w);
+	}
+	json_array_foreach(deadlines, i, row) {
+		json_object_set_new(
+			row, "when_text",
+			json_string(cal_local_text(
+				r->arena, json_string_value(json_object_get(
+						  row, "starts_local")))));
+		json_object_set_new(
+			row, "zone_text",
+			json_string(cal_offset_text(
+				r->arena,
+				json_string_value(json_object_get(
+					row, "time_zone")),
+				json_integer_value(
+					json_object_get(row, "starts_utc")))));
+	}
+	json_object_set_new(m, "focal_areas", areas);
+	json_object_set_new(m, "documents", docs);
+	json_object_set_new(m, "deadlines", deadlines);
+	/* minutes (a later step writes them): the newest version, shown
+	 * once approved, or to the secretariat */
+	row = json_array_get(minutes, 0);
+	if (row && (v.admin || !strcmp(json_string_value(json_object_get(
+							row, "state")) ?
+						       json_string_value(json_object_get(
+							       row, "state")) :
+						       "",
+					       "approved")))
+		json_object_set_new(
+			m, "minutes_html",
+			render_markdown(json_string_value(
+				json_object_get(row, "body_md"))));
+	json_decref(minutes);
+	json_object_del(m, "agenda_md");
+	json_object_set_new(m, "admin", json_boolean(v.admin));
+	json_object_set_new(m, "zones", cal_zone_choices(reader));
+	resp_page(w, 200, "calendar/templates/calendar_show.html",
+		  json_string_value(json_object_get(m, "title")),
+		  json_pack("{s:o}", "meeting", m));
+}
+
+/* GET /meetings: only for /api/v1; a person's browser goes to the
+ * calendar. */
+static void
+meetings_index(struct req *r, struct resp *w)
+{
+	if (!r->api)
+		return resp_redirect(w, "/calendar");
+	calendar_index(r, w);
+}
+
+static void
+meetings_show(struct req *r, struct resp *w)
+{
+	if (!r->api) {
+		struct buf b = BUF_INIT;
+
+		buf_puts(&b, "/calendar/");
+		esc_url_component(&b, req_param(r, "slug"),
+				  strlen(req_param(r, "slug")));
+		resp_redirect(w, buf_cstr(&b));
+		buf_free(&b);
+		return;
+	}
+	calendar_show(r, w);
+}
+
+/* The longest range /api/v1/occurrences answers, in days. */
+#define RANGE_DAYS 366
+
+/*
+ * GET /api/v1/occurrences?from=YYYY-MM-DD&to=YYYY-MM-DD: the occurrences
+ * of the meetings the viewer may see from the start of day `from` to the
+ * start of day `to` (UTC), at most RANGE_DAYS; 422 otherwise.
+ */
+static void
+occurrences(struct req *r, struct resp *w)
+{
+	const struct value *fv = req_value(r, "from"), *tv = req_value(r, "to");
+	struct cal_viewer v;
+	struct filters f;
+	int64_t from, to;
+	json_t *occ, *row, *out;
+	int capped;
+	size_t i;
+
+	if (!fv->present || !tv->present ||
+	    recur_local_to_utc("UTC", fv->str, &from) != 0 ||
+	    recur_local_to_utc("UTC", tv->str, &to) != 0)
+		return resp_error(w, 422,
+				  _("Give the range as from=YYYY-MM-DD and "
+				    "to=YYYY-MM-DD."));
+	if (to <= from || to - from > RANGE_DAYS * 86400LL)
+		return resp_error(w, 422,
+				  _("The range must end after it starts and "
+				    "span at most 366 days."));
+	if (r->person)
+		w->flags |= ROUTE_PERSONAL;
+	if (cal_viewer_read(r, &v) < 0)
+		return read_failed(r, w);
+	filters_read(r, &f);
+	occ = occurrences_in(r, &v, &f, from, to, RECUR_MAX, reader_zone(r),
+			     &capped);
+	if (occ == NULL)
+		return read_failed(r, w);
+	sort_by_start(occ);
+	out = json_array();
+	json_array_foreach(occ, i, row) {
+		json_t *o = json_object_get(row, "occurrence");
+
+		json_object_set_new(o, "meeting",
+				json_pack("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}",
+					  "slug", json_object_get(row, "slug"),
+					  "title", json_object_get(row, "title"),
+					  "kind", json_object_get(row, "kind"),
+					  "time_zone",
+					  json_object_get(row, "time_zone"),
+					  "all_day",
+					  json_object_get(row, "all_day"),
+					  "body", json_object_get(row, "body_slug"),
+					  "href", json_object_get(row, "href")));
+		json_array_append(out, o);
+	}
+	json_decref(occ);
+	resp_page(w, 200, "calendar/templates/calendar_occurrences.html",
+		  _("Occurrences"),
+		  json_pack("{s:s,s:s,s:o,s:b}", "from", fv->str, "to", tv->str,
+			    "occurrences", out, "capped", capped));
+}
+
+/* ---- zones ---- */
+
+static const char *const common_zones[] = {
+	"UTC",		    "Europe/Vienna",	  "America/New_York",
+	"Europe/Geneva",    "Europe/London",	  "Europe/Paris",
+	"Europe/Berlin",    "Europe/Rome",	  "Europe/Madrid",
+	"Europe/Brussels",  "Europe/Istanbul",    "Europe/Moscow",
+	"Africa/Nairobi",   "Africa/Lagos",	  "Africa/Cairo",
+	"Africa/Johannesburg", "Africa/Casablanca", "Asia/Dubai",
+	"Asia/Doha",	    "Asia/Kolkata",	  "Asia/Bangkok",
+	"Asia/Shanghai",    "Asia/Tokyo",	  "Asia/Manila",
+	"Asia/Jakarta",	    "Australia/Sydney",	  "Pacific/Auckland",
+	"America/Los_Angeles", "America/Chicago",  "America/Mexico_City",
+	"America/Bogota",   "America/Sao_Paulo",  "America/Argentina/Buenos_Aires",
+	"America/Toronto",  NULL,
+};
+
+json_t *
+cal_zone_choices(const char *current)
+{
+	json_t *a = json_array();
+	int found = 0;
+
+	for (size_t i = 0; common_zones[i]; i++) {
+		int sel = current && !strcmp(current, common_zones[i]);
+
+		found |= sel;
+		json_array_append_new(a, json_pack("{s:s,s:b}", "value",
+						   common_zones[i], "selected",
+						   sel));
+	}
+	if (current && *current && !found)
+		json_array_insert_new(a, 0,
+				      json_pack("{s:s,s:b}", "value", current,
+						"selected", 1));
+	return a;
+}
+
+static const char *
+check_zone(const struct field *f, const char *s, size_t n, size_t maxlen,
+	   struct value *out)
+{
+	(void)f;
+	if (n > maxlen || memchr(s, '\0', n) || n == 0)
+		return N_("must be a time zone such as Europe/Vienna");
+	out->str = strndup(s, n);
+	if (!recur_zone_ok(out->str)) {
+		free(out->str);
+		out->str = NULL;
+		return N_("must be a time zone such as Europe/Vienna");
+	}
+	out->present = 1;
+	return NULL;
+}
+
+const struct field_kind cal_ft_zone = {"timezone", 64, FIELD_TRIM,
+				       check_zone};
+
+/* ---- the tables ---- */
+
+static const char *const kind_values[] = {"session",	"alliance",
+					  "party",	"side-event",
+					  "sprint",	"deadline", NULL};
+
+#define FILTER_FIELDS                                                          \
+	{.name = "body", .type = FT_SLUG, .maxlen = 60, .label = N_("Body")},  \
+	{.name = "kind",                                                       \
+	 .type = FT_CHOICE,                                                    \
+	 .choices = kind_values,                                               \
+	 .label = N_("Kind")},                                                 \
+	{.name = "area",                                                       \
+	 .type = FT_SLUG,                                                      \
+	 .maxlen = 60,                                                         \
+	 .label = N_("Focal area")},                                           \
+	{.name = "party",                                                      \
+	 .type = FT_SLUG,                                                      \
+	 .maxlen = 80,                                                         \
+	 .label = N_("Working party")},                                        \
+	{.name = "tz",                                                         \
+	 .kind = &cal_ft_zone,                                                 \
+	 .label = N_("Show times in")}
+
+static const struct field index_fields[] = {
+	FILTER_FIELDS,
+	{.name = "page", .type = FT_INT, .min = 1, .max = 10000},
+	{0},
+};
+
+static const struct field month_fields[] = {
+	FILTER_FIELDS,
+	{.name = "year", .type = FT_YEAR, .min = 1950, .max = 2100,
+	 .label = N_("Year")},
+	{.name = "month", .type = FT_INT, .min = 1, .max = 12,
+	 .label = N_("Month")},
+	{0},
+};
+
+static const struct field show_fields[] = {
+	{.name = "tz", .kind = &cal_ft_zone, .label = N_("Show times in")},
+	{0},
+};
+
+static const struct field range_fields[] = {
+	FILTER_FIELDS,
+	{.name = "from", .type = FT_DATE, .label = N_("From")},
+	{.name = "to", .type = FT_DATE, .label = N_("To")},
+	{0},
+};
+
+static const struct route calendar_routes[] = {
+	{.method = HTTP_GET,
+	 .pattern = "/calendar",
+	 .who = ACCESS_PUBLIC,
+	 .fields = index_fields,
+	 .handler = calendar_index,
+	 .summary = "Upcoming meetings, sessions and deadlines (filters by "
+		    "body, kind, focal area, working party) and past "
+		    "meetings"},
+	{.method = HTTP_GET,
+	 .pattern = "/calendar/month",
+	 .who = ACCESS_PUBLIC,
+	 .fields = month_fields,
+	 .handler = calendar_month,
+	 .summary = "A month of the calendar as a grid"},
+	{.method = HTTP_GET,
+	 .pattern = "/calendar/:slug",
+	 .who = ACCESS_PUBLIC,
+	 .fields = show_fields,
+	 .handler = calendar_show,
+	 .summary = "A meeting: kind, body, times in its zone and the "
+		    "reader's, place, agenda, occurrences, deadlines"},
+	{.method = HTTP_GET,
+	 .pattern = "/meetings",
+	 .who = ACCESS_PUBLIC,
+	 .fields = index_fields,
+	 .handler = meetings_index,
+	 .summary = "The calendar's meetings as JSON (/api/v1/meetings)"},
+	{.method = HTTP_GET,
+	 .pattern = "/meetings/:slug",
+	 .who = ACCESS_PUBLIC,
+	 .fields = show_fields,
+	 .handler = meetings_show,
+	 .summary = "A meeting as JSON (/api/v1/meetings/:slug)"},
+	{.method = HTTP_GET,
+	 .pattern = "/occurrences",
+	 .who = ACCESS_PUBLIC,
+	 .fields = range_fields,
+	 .handler = occurrences,
+	 .summary = "Occurrences of the meetings in a date range of at most "
+		    "366 days (from, to)"},
+};
+
+static const struct menu_entry calendar_nav[] = {
+	{.path = "/calendar", .label = N_("Calendar"), .order = 45},
+};
+
+const struct module calendar_module = {
+	.name = "calendar",
+	.routes = calendar_routes,
+	.nroutes = ARRAY_LEN(calendar_routes),
+	.sql = &calendar_sql,
+	.nav = calendar_nav,
+	.nnav = ARRAY_LEN(calendar_nav),
+};
