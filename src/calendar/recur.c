@@ -216,6 +216,20 @@ series_read(const struct recur_series *s, struct series *out)
 			return -1;
 		out->rule = icalrecurrencetype_from_string(s->rrule);
 		out->has_rule = 1;
+		/* an UNTIL in UTC (as RFC 5545 wants with a zone) is
+		 * compared with local times: made local first */
+		if (!icaltime_is_null_time(out->rule.until) &&
+		    icaltime_is_utc(out->rule.until)) {
+			struct icaltimetype u = icaltime_convert_to_zone(
+				out->rule.until, out->zone);
+
+			u.zone = NULL;
+			if (out->start.is_date) {
+				u.is_date = 1;
+				u.hour = u.minute = u.second = 0;
+			}
+			out->rule.until = u;
+		}
 	}
 	return 0;
 }

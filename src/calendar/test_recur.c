@@ -246,6 +246,13 @@ an_endless_rule_has_no_last_end(void **state)
 	size_t n;
 
 	(void)state;
+	/* an UNTIL in UTC: 23:59:59 in Vienna on 26 March 2026 (CET) is
+	 * 22:59:59Z; the 26th is the last */
+	s.rrule = "FREQ=WEEKLY;BYDAY=TH;UNTIL=20260326T225959Z";
+	assert_int_equal(recur_expand(&s, 0, 2000000000, occ, RECUR_MAX, &n),
+			 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(occ[1].key, "2026-03-26T10:00:00");
 	s.rrule = "FREQ=DAILY";
 	assert_int_equal(recur_bounds(&s, &a, &b, &last, &has_last), 0);
 	assert_int_equal(has_last, 0);
