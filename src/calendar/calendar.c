@@ -1302,26 +1302,6 @@ cal_zone_choices(const char *current)
 	return a;
 }
 
-static const char *
-check_zone(const struct field *f, const char *s, size_t n, size_t maxlen,
-	   struct value *out)
-{
-	(void)f;
-	if (n > maxlen || memchr(s, '\0', n) || n == 0)
-		return N_("must be a time zone such as Europe/Vienna");
-	out->str = strndup(s, n);
-	if (!recur_zone_ok(out->str)) {
-		free(out->str);
-		out->str = NULL;
-		return N_("must be a time zone such as Europe/Vienna");
-	}
-	out->present = 1;
-	return NULL;
-}
-
-const struct field_kind cal_ft_zone = {"timezone", 64, FIELD_TRIM,
-				       check_zone};
-
 /* ---- the tables ---- */
 
 static const char *const kind_values[] = {"session",	"alliance",
@@ -1343,7 +1323,8 @@ static const char *const kind_values[] = {"session",	"alliance",
 	 .maxlen = 80,                                                         \
 	 .label = N_("Working party")},                                        \
 	{.name = "tz",                                                         \
-	 .kind = &cal_ft_zone,                                                 \
+	 .type = FT_TEXT,                                                      \
+	 .maxlen = 64,                                                         \
 	 .label = N_("Show times in")}
 
 static const struct field index_fields[] = {
@@ -1362,7 +1343,8 @@ static const struct field month_fields[] = {
 };
 
 static const struct field show_fields[] = {
-	{.name = "tz", .kind = &cal_ft_zone, .label = N_("Show times in")},
+	{.name = "tz", .type = FT_TEXT, .maxlen = 64,
+	 .label = N_("Show times in")},
 	{0},
 };
 

@@ -196,7 +196,5 @@ const char *cal_rule_text(struct arena *a, const char *rrule);
  * common time zones with current among them. */
 json_t *cal_kind_choices(const char *selected);
 json_t *cal_zone_choices(const char *current);
-/* A field of a time zone libical knows. */
-extern const struct field_kind cal_ft_zone;
 
 #endif

@@ -541,10 +541,13 @@ id_of(struct req *r, enum stmt_desk s, const char *slug, int64_t *id)
 	if ((st = db_stmt(r->db, &desk_sql, s)) == NULL)
 		return -1;
 	db_bind_text(st, 1, slug);
-	switch (db_one_int(st, id)) {
-	case 0:
+	switch (db_step(st)) {
+	case DB_ROW:
+		*id = db_col_int(st, 0);
+		db_reset(st);
 		return 0;
-	case 1:
+	case DB_DONE:
+		db_reset(st);
 		return 1;
 	default:
 		return -1;
@@ -614,6 +617,11 @@ sent_read(struct req *r, struct sent *s)
 	v = req_value(r, "capacity");
 	s->capacity = v->present ? v->num : -1;
 	s->closes_utc = -1;
+	if (s->tz && !recur_zone_ok(s->tz)) {
+		add_error(r, "time_zone",
+			  _("Choose a time zone such as Europe/Vienna."));
+		s->tz = NULL;
+	}
 	if (s->online_url && strncmp(s->online_url, "https://", 8) != 0)
 		add_error(r, "online_url",
 			  _("The online link must begin with https://."));
@@ -1403,7 +1411,7 @@ static const struct field form_fields[] = {
 	 .type = FT_TEXT,
 	 .flags = FIELD_REQUIRED,
 	 .maxlen = 200,
-	 .label = N_("Title")},
+	 .label = N_("Title of the meeting")},
 	{.name = "kind",
 	 .type = FT_CHOICE,
 	 .flags = FIELD_REQUIRED,
@@ -1424,8 +1432,9 @@ static const struct field form_fields[] = {
 	 .maxlen = 80,
 	 .label = N_("Working party")},
 	{.name = "time_zone",
-	 .kind = &cal_ft_zone,
+	 .type = FT_TEXT,
 	 .flags = FIELD_REQUIRED,
+	 .maxlen = 64,
 	 .label = N_("Time zone")},
 	{.name = "all_day", .type = FT_BOOL, .label = N_("All day")},
 	TIME_FIELDS,
