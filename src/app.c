@@ -61,6 +61,7 @@ const struct module *const app_modules[] = {
 	&party_articles_module,
 	&calendar_module, /* views; after the parties, their meetings */
 	&calendar_desk_module,
+	&calendar_registration_module,
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

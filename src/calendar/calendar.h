@@ -15,6 +15,9 @@
  *                  /admin/calendar...        meetings: new, edit, delete,
  *                                            skip, move or cancel one
  *                                            occurrence
+ *   registration.c  calendar_registration_module: registering for a
+ *                meeting or one occurrence, the waiting list
+ *                  POST /calendar/:slug/register, /calendar/:slug/unregister
  *   recur.c      rules, zones and occurrences (calendar_int.h)
  *
  * Who sees a meeting (meetings.visibility): 'public' everyone, 'members'
@@ -29,5 +32,6 @@
 
 extern const struct module calendar_module;
 extern const struct module calendar_desk_module;
+extern const struct module calendar_registration_module;
 
 #endif

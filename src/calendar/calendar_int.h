@@ -123,10 +123,17 @@ int recur_expand(const struct recur_series *s, int64_t from, int64_t to,
 int recur_bounds(const struct recur_series *s, int64_t *starts_utc,
 		 int64_t *ends_utc, int64_t *last_ends_utc, int *has_last);
 
-/* ---- calendar.c: what the views and the desk share ---- */
+/* ---- meeting.c: what the views, the desk and registration share ---- */
 
-/* The statements of calendar.c (registered by calendar_module). */
-extern struct db_sql calendar_sql;
+/* The statements of meeting.c (registered by calendar_module). */
+extern struct db_sql meeting_sql;
+
+/* The columns a list reads of a meeting m, with its body b. */
+#define CAL_MEETING_COLS                                                           \
+	"m.id, m.slug, m.title, m.kind, m.time_zone, m.all_day,"               \
+	" m.starts_local, m.ends_local, m.rrule, m.status, m.place, m.mode,"   \
+	" m.history, m.session_number, b.slug AS body_slug,"                   \
+	" b.acronym AS body_acronym, b.name AS body_name"
 
 /* Kinds, modes, statuses, visibilities and who may register, each
  * NULL-terminated, with what people read for each (N_(): cal_label). */
@@ -171,6 +178,27 @@ void cal_bind_viewer(struct db_stmt *st, int first,
  * party_name, parent_slug, parent_title) as a new object in *m: 0, 1
  * when there is none, -1 on a database error. */
 int cal_meeting_load(struct req *r, const char *slug, json_t **m);
+/* Whether the viewer may see meeting m (*team: the viewer is in the
+ * team of its working party): 1, 0, or -1 on a database error. */
+int cal_meeting_visible(struct req *r, const struct cal_viewer *v, json_t *m,
+			int *team);
+/* Whether key is an occurrence of series s as its rule makes it (the
+ * exceptions aside), that occurrence in *out when out is not NULL: 1 or
+ * 0. */
+int cal_is_occurrence(const struct recur_series *s, const char *key,
+		      struct recur_occurrence *out);
+/* ---- registration.c ---- */
+/*
+ * The registration part of meeting m's page for the viewer (team: in its
+ * party's team), for occurrence ('' for a single meeting): adds
+ * "registration" {open, why_closed, who_label, taken, capacity, state,
+ * state_label, may, occurrence, sign_in} to m.  1 when the viewer is
+ * registered (and may have the online link), 0 when not, -1 on a
+ * database error.
+ */
+int cal_registration_section(struct req *r, const struct cal_viewer *v,
+			     int team, json_t *m, const char *occurrence);
+
 /* The series of meeting row m (time_zone, all_day, starts_local,
  * ends_local, rrule, id) with its EXDATEs and overrides read (strings in
  * r's arena; m must outlive s).  0 or -1. */

@@ -1172,27 +1172,6 @@ desk_delete(struct req *r, struct resp *w)
 	resp_redirect(w, "/admin/calendar?done=deleted");
 }
 
-/* Whether key is an occurrence of series s as its rule makes it (the
- * exceptions aside): 1 or 0. */
-static int
-is_occurrence(const struct recur_series *s, const char *key)
-{
-	struct recur_series bare = *s;
-	struct recur_occurrence occ[4];
-	int64_t t;
-	size_t n;
-
-	bare.nexdates = 0;
-	bare.noverrides = 0;
-	if (recur_local_to_utc(s->tzid, key, &t) != 0 ||
-	    recur_expand(&bare, t, t + 1, occ, 4, &n) < 0)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(occ[i].key, key))
-			return 1;
-	return 0;
-}
-
 /*
  * POST /admin/calendar/:slug/occurrence: one occurrence (key: its
  * original local start) skipped (EXDATE), cancelled or moved (an
@@ -1221,7 +1200,7 @@ desk_occurrence(struct req *r, struct resp *w)
 		return read_failed(r, w);
 	}
 	if (key == NULL || action == NULL || s.rrule == NULL ||
-	    !is_occurrence(&s, key)) {
+	    !cal_is_occurrence(&s, key, NULL)) {
 		json_decref(m);
 		return resp_error(w, 404,
 				  _("This meeting has no such occurrence."));

@@ -11,10 +11,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { Browser, mainOf, sql, sqlText, personWithRole, personId, unescapeHtml } from '../lib/accounts.mjs';
+import { Browser, mainOf, sql, sqlText, personWithRole, personId, unescapeHtml, mailsTo, nextMail } from '../lib/accounts.mjs';
 
 let srv;
 const as = {};
+const emails = {};
 const Y = new Date().getUTCFullYear() + 1;
 
 /** The first Fridays of January, March, ... of year y, 'YYYY-MM-DD'. */
@@ -77,8 +78,10 @@ before(async () => {
   as.admin = admin.browser;
   const plain = await personWithRole(srv, { role: 'member', name: 'Cal Plain', password: null });
   as.plain = plain.browser;
+  emails.plain = plain.email;
   const member = await personWithRole(srv, { role: 'member', name: 'Cal Member', password: null });
   as.member = member.browser;
+  emails.member = member.email;
   // an individual membership: a member in the directory's sense
   const id = await personId(srv.dataDir, member.email);
   await sql(srv.dataDir, `INSERT INTO memberships (level_id, person_id, state, state_since,
@@ -356,5 +359,80 @@ describe('the desk', () => {
       assert.equal(res.status, 422, q);
       assert.match((await res.json()).error.message, /from=YYYY-MM-DD|366 days/);
     }
+  });
+});
+
+describe('registration', () => {
+  const register = (b, slug) => b.submit(`/calendar/${slug}`, `/calendar/${slug}/register`);
+  const unregister = (b, slug) => b.submit(`/calendar/${slug}`, `/calendar/${slug}/unregister`);
+  const stateOf = async (slug, email) => (await sql(srv.dataDir, `SELECT r.state FROM registrations r
+    JOIN meetings m ON m.id = r.meeting_id JOIN people p ON p.id = r.person_id
+    WHERE m.slug = ${sqlText(slug)} AND p.email = ${sqlText(email)}`))[0]?.[0];
+
+  test('capacity_waiting_list_and_moving_up', async () => {
+    const slug = await enter({
+      title: 'Small online workshop', kind: 'alliance', mode: 'online', online_url: 'https://meet.example.org/small',
+      registration: 'everyone', capacity: '1', time_zone: 'UTC',
+      starts_date: `${Y}-08-03`, starts_time: '12:00', ends_date: `${Y}-08-03`, ends_time: '13:00',
+    });
+    const seenPlain = (await mailsTo(srv.dataDir, emails.plain)).length;
+    const seenMember = (await mailsTo(srv.dataDir, emails.member)).length;
+    let res = await register(as.plain, slug);
+    assert.equal(res.status, 303, await res.text());
+    assert.equal(await stateOf(slug, emails.plain), 'registered');
+    await nextMail(srv.dataDir, emails.plain, seenPlain, { subject: 'Registered: Small online workshop' });
+    res = await register(as.member, slug);
+    assert.equal(res.status, 303);
+    assert.equal(await stateOf(slug, emails.member), 'waiting');
+    await nextMail(srv.dataDir, emails.member, seenMember, { subject: 'On the waiting list: Small online workshop' });
+    // the link to the registered one only
+    assert.match(await as.plain.html(`/calendar/${slug}`), /href="https:\/\/meet\.example\.org\/small"/);
+    const waiting = await as.member.html(`/calendar/${slug}`);
+    assert.doesNotMatch(waiting, /meet\.example\.org/);
+    assert.match(waiting, /You are on the waiting list\./);
+    assert.match(waiting, /1 of 1 places taken\./);
+    // the registered one cancels: the first waiting moves up and is told
+    const seen2 = (await mailsTo(srv.dataDir, emails.member)).length;
+    res = await unregister(as.plain, slug);
+    assert.equal(res.status, 303);
+    assert.equal(await stateOf(slug, emails.plain), 'cancelled');
+    assert.equal(await stateOf(slug, emails.member), 'registered');
+    const mail = await nextMail(srv.dataDir, emails.member, seen2, { subject: 'Registered: Small online workshop' });
+    assert.match(mail.text, /A place has freed/);
+    assert.match(await as.member.html(`/calendar/${slug}`), /meet\.example\.org\/small/);
+    // registering twice changes nothing; cancelling what one does not have: 404
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await as.member.html(`/calendar/${slug}`))[1];
+    res = await as.member.post(`/calendar/${slug}/register`, { csrf });
+    assert.equal(res.status, 303);
+    assert.equal(await stateOf(slug, emails.member), 'registered');
+    const csrfPlain = /name="csrf" value="([^"]+)"/.exec(await as.plain.html(`/calendar/${slug}`))[1];
+    assert.equal((await as.plain.post(`/calendar/${slug}/unregister`, { csrf: csrfPlain })).status, 404);
+    const audit = await sql(srv.dataDir, `SELECT action FROM audit_log WHERE object_id = ${sqlText(slug + ':')} ORDER BY id`);
+    assert.deepEqual(audit.map((a) => a[0]), ['registration.create', 'registration.create', 'registration.cancel',
+      'registration.move_up']);
+  });
+
+  test('who_may_register_and_until_when', async () => {
+    const members = await enter({
+      title: 'Members workshop', kind: 'alliance', registration: 'members', time_zone: 'UTC',
+      starts_date: `${Y}-08-04`, starts_time: '12:00', ends_date: `${Y}-08-04`, ends_time: '13:00',
+    });
+    let res = await as.plain.post(`/calendar/${members}/register`,
+      { csrf: /name="csrf" value="([^"]+)"/.exec(await as.plain.html('/calendar'))?.[1] ?? '' });
+    assert.equal(res.status, 403);
+    assert.equal((await register(as.member, members)).status, 303);
+    const past = new Date(Date.now() - 2 * 86400_000).toISOString().slice(0, 10);
+    const closed = await enter({
+      title: 'Closed workshop', kind: 'alliance', registration: 'everyone', registration_closes: past,
+      time_zone: 'UTC', starts_date: `${Y}-08-05`, starts_time: '12:00', ends_date: `${Y}-08-05`, ends_time: '13:00',
+    });
+    assert.match(await as.plain.html(`/calendar/${closed}`), /Registration has closed\./);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await as.plain.html('/calendar'))?.[1] ?? '';
+    res = await as.plain.post(`/calendar/${closed}/register`, { csrf });
+    assert.equal(res.status, 409);
+    // the seeded history takes none
+    res = await as.plain.post('/calendar/new-york-1972-2012/register', { csrf });
+    assert.equal(res.status, 409);
+    assert.equal(await stateOf(closed, emails.plain), undefined);
   });
 });
