@@ -94,39 +94,16 @@ static const char *const cal_sql_text[C_CAL__MAX] = {
 
 static struct db_sql calendar_sql = {"calendar", cal_sql_text, C_CAL__MAX, 0};
 
-/* The reader's time zone: the tz field, else the tz cookie, else NULL. */
+/* The reader's time zone: the tz field when it names one, else NULL (the
+ * meeting's own).  Not a cookie: visitors' pages are cached by their
+ * address alone (core/pagecache.h), so what changes a page must be in
+ * it. */
 static const char *
 reader_zone(struct req *r)
 {
 	const struct value *tz = req_value(r, "tz");
-	const char *c = req_header(r, "Cookie"), *p;
-	char zone[65];
-	size_t n = 0;
 
-	if (tz->present && recur_zone_ok(tz->str))
-		return tz->str;
-	for (p = c; p && (p = strstr(p, "tz=")) != NULL; p += 3) {
-		if (p != c && p[-1] != ' ' && p[-1] != ';')
-			continue;
-		p += 3;
-		while (n < 64 && p[n] && p[n] != ';' && p[n] != ' ') {
-			zone[n] = p[n] == '%' ? '/' : p[n];
-			n++;
-		}
-		zone[n] = '\0';
-		/* written by calendar.js as encodeURIComponent: %2F */
-		{
-			char *s = strstr(zone, "/2F");
-
-			while (s) {
-				memmove(s + 1, s + 3, strlen(s + 3) + 1);
-				s = strstr(s + 1, "/2F");
-			}
-		}
-		return recur_zone_ok(zone) ? arena_strdup(r->arena, zone)
-					   : NULL;
-	}
-	return NULL;
+	return tz->present && recur_zone_ok(tz->str) ? tz->str : NULL;
 }
 
 /* An occurrence o of meeting m as JSON: {key, starts_local, ends_local,

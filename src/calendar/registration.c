@@ -263,12 +263,16 @@ meeting_or_respond(struct req *r, struct resp *w, struct cal_viewer *v,
 		resp_fail(r, w, _("The calendar could not be read."));
 		return -1;
 	}
-	if (rc == 0 && (rc = cal_meeting_visible(r, v, *m, team)) < 0) {
+	if (rc == 1) {
+		resp_error(w, 404, _("There is no such meeting."));
+		return 1;
+	}
+	if ((rc = cal_meeting_visible(r, v, *m, team)) < 0) {
 		json_decref(*m);
 		resp_fail(r, w, _("The calendar could not be read."));
 		return -1;
 	}
-	if (rc != 1) {
+	if (rc == 0) {
 		json_decref(*m);
 		*m = NULL;
 		resp_error(w, 404, _("There is no such meeting."));
