@@ -69,6 +69,20 @@ describe('the secretariat enters a session', () => {
       await clickTo(page, page.getByRole('button', { name: 'Save' }), '**/admin/calendar/*?done=saved');
       assert.match(await page.locator('main').innerText(), /Saved\. The change is in the audit log\./);
       await page.screenshot({ path: `${SHOTS}/calendar-desktop-desk-meeting.png`, fullPage: true });
+      // a weekly series: its desk page lists the occurrences with their forms
+      await page.goto(`${srv.url}/admin/calendar/new`, { waitUntil: 'load' });
+      await page.getByLabel('Title of the meeting').fill('Weekly NGO call (browser test)');
+      await page.getByLabel('Kind', { exact: true }).selectOption({ label: 'Alliance meeting' });
+      await page.getByLabel('Start date', { exact: true }).fill(day);
+      await page.getByLabel(/^Start time/).fill('15:00');
+      await page.getByLabel(/^End date/).fill(day);
+      await page.getByLabel('End time', { exact: true }).fill('16:00');
+      await page.getByLabel('Every week, on the same weekday').check();
+      await clickTo(page, page.getByRole('button', { name: 'Save' }), '**/admin/calendar/*?done=saved');
+      const desk = await page.locator('main').innerText();
+      assert.match(desk, /Occurrences/);
+      assert.ok(await page.getByRole('button', { name: /^Skip / }).count() >= 10);
+      await page.screenshot({ path: `${SHOTS}/calendar-desktop-desk-series.png`, fullPage: true });
       assert.deepEqual(page.problems, []);
     } finally {
       await context.close();
