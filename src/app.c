@@ -12,6 +12,7 @@
 #include "core/jobs.h"
 #include "core/static.h"
 #include "core/util.h"
+#include "calendar/calendar.h"
 #include "focal/focal.h"
 #include "membership/membership.h"
 #include "organisations/organisations.h"
@@ -59,6 +60,9 @@ const struct module *const app_modules[] = {
 	&party_reports_module,
 	&party_articles_module,
 	&party_focal_module, /* its section of a focal area's page */
+	&calendar_module, /* views; after the parties, their meetings */
+	&calendar_desk_module,
+	&calendar_registration_module,
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

@@ -1,0 +1,37 @@
+/*
+ * calendar.h -- the calendar (issue 14): UN sessions, Alliance and
+ * working-party meetings, side events, sprints and deadlines, with RFC
+ * 5545 recurrence (libical), in their IANA time zone.  Each file with
+ * routes is a module of its own (app.c lists them):
+ *
+ *   calendar.c   calendar_module: the public views and the API
+ *                  GET /calendar             upcoming occurrences, filters,
+ *                                            past meetings
+ *                  GET /calendar/month       a month's grid
+ *                  GET /calendar/:slug       a meeting
+ *                  GET /api/v1/meetings, /api/v1/meetings/:slug
+ *                  GET /api/v1/occurrences   occurrences in a date range
+ *   desk.c       calendar_desk_module: the secretariat's pages
+ *                  /admin/calendar...        meetings: new, edit, delete,
+ *                                            skip, move or cancel one
+ *                                            occurrence
+ *   registration.c  calendar_registration_module: registering for a
+ *                meeting or one occurrence, the waiting list
+ *                  POST /calendar/:slug/register, /calendar/:slug/unregister
+ *   recur.c      rules, zones and occurrences (calendar_int.h)
+ *
+ * Who sees a meeting (meetings.visibility): 'public' everyone, 'members'
+ * the people of member organisations, 'team' its working party's team;
+ * the secretariat sees everything.  migrations/0040_calendar.sql the
+ * tables, 0041 the seeded historic series.
+ */
+#ifndef ALLIANCE_CALENDAR_H
+#define ALLIANCE_CALENDAR_H
+
+#include "core/http.h"
+
+extern const struct module calendar_module;
+extern const struct module calendar_desk_module;
+extern const struct module calendar_registration_module;
+
+#endif

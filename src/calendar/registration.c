@@ -1,0 +1,528 @@
+/*
+ * registration.c -- see calendar.h.  Registration for a meeting, or for
+ * one occurrence of a series: who may register (the meeting's
+ * `registration`: everyone signed in, the people of member organisations,
+ * its working party's team; the secretariat always), until its deadline
+ * (registration_closes_utc, else the start), within its capacity and
+ * then on a waiting list that moves up, in the order people came, when
+ * a registered person cancels.  Each change is one transaction with its
+ * audit record and a letter in the outbox to the person concerned.  The
+ * meeting's page shows the viewer's state and the form
+ * (cal_registration_section); the people registered see the online link.
+ *
+ * Later: the .ics attachment of the letters (ics.c), the reminder the day
+ * before (a job), attendance.
+ */
+#include "calendar_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/clock.h"
+#include "core/db.h"
+#include "core/escape.h"
+#include "core/i18n.h"
+#include "core/mail.h"
+#include "core/util.h"
+
+enum stmt_reg {
+	R_MINE,
+	R_COUNT,
+	R_PUT,
+	R_SET_STATE,
+	R_FIRST_WAITING,
+	R_PERSON,
+	R_REG__MAX,
+};
+
+static const char *const reg_sql_text[R_REG__MAX] = {
+	[R_MINE] = "SELECT id, state FROM registrations WHERE meeting_id = ?"
+		   " AND occurrence_local = ? AND person_id = ?",
+	[R_COUNT] = "SELECT count(*) FROM registrations WHERE meeting_id = ?"
+		    " AND occurrence_local = ? AND state = 'registered'",
+	/* a new registration, or one cancelled before taken up again (its
+	 * place in the waiting list is the new one) */
+	[R_PUT] = "INSERT INTO registrations (meeting_id, occurrence_local,"
+		  " person_id, state, created_at, updated_at)"
+		  " VALUES (?, ?, ?, ?, ?, ?)"
+		  " ON CONFLICT (meeting_id, occurrence_local, person_id)"
+		  " DO UPDATE SET state = excluded.state,"
+		  " created_at = excluded.created_at,"
+		  " updated_at = excluded.updated_at",
+	[R_SET_STATE] = "UPDATE registrations SET state = ?, updated_at = ?"
+			" WHERE id = ?",
+	[R_FIRST_WAITING] = "SELECT id, person_id FROM registrations"
+			    " WHERE meeting_id = ? AND occurrence_local = ?"
+			    " AND state = 'waiting'"
+			    " ORDER BY created_at, id LIMIT 1",
+	[R_PERSON] = "SELECT name, email FROM people WHERE id = ?"
+		     " AND disabled_at IS NULL",
+};
+
+static struct db_sql reg_sql = {"calendar-registration", reg_sql_text,
+				R_REG__MAX, 0};
+
+static const char *const state_values[] = {"registered", "waiting",
+					   "cancelled", NULL};
+static const char *const state_labels[] = {
+	N_("You are registered."),
+	N_("You are on the waiting list."),
+	N_("You cancelled your registration."),
+};
+
+/* What a meeting's registration is, for one occurrence. */
+struct reg_state {
+	int open;              /* registration is taken now */
+	const char *why;       /* why not (translated), or NULL */
+	int may;               /* the viewer may register */
+	const char *mine;      /* the viewer's state, or NULL */
+	int64_t mine_id;
+	int64_t taken;         /* registered */
+	int64_t capacity;      /* -1: no limit */
+	int64_t closes;        /* UTC */
+};
+
+/* Reads the registration of meeting m (occurrence key; its start
+ * starts_utc) for viewer v; 0 or -1. */
+static int
+reg_read(struct req *r, const struct cal_viewer *v, int team, json_t *m,
+	 const char *key, int64_t starts_utc, struct reg_state *st)
+{
+	const char *reg = json_string_value(json_object_get(m, "registration"));
+	const char *status = json_string_value(json_object_get(m, "status"));
+	json_t *cap = json_object_get(m, "capacity");
+	json_t *closes = json_object_get(m, "registration_closes_utc");
+	int64_t id = json_integer_value(json_object_get(m, "id"));
+	struct db_stmt *q;
+	int rc;
+
+	memset(st, 0, sizeof *st);
+	st->capacity = json_is_integer(cap) ? json_integer_value(cap) : -1;
+	st->closes = json_is_integer(closes) ? json_integer_value(closes)
+					     : starts_utc;
+	if (reg == NULL || !strcmp(reg, "none") ||
+	    json_integer_value(json_object_get(m, "history")))
+		st->why = _("This meeting takes no registration.");
+	else if (status && !strcmp(status, "cancelled"))
+		st->why = _("This meeting is cancelled.");
+	else if (clock_now() >= st->closes)
+		st->why = _("Registration has closed.");
+	else
+		st->open = 1;
+	st->may = v->person && (v->admin || !strcmp(reg ? reg : "", "everyone") ||
+				(!strcmp(reg ? reg : "", "members") &&
+				 v->member) ||
+				(!strcmp(reg ? reg : "", "team") && team));
+	if ((q = db_stmt(r->db, &reg_sql, R_COUNT)) == NULL)
+		return -1;
+	db_bind_int(q, 1, id);
+	db_bind_text(q, 2, key);
+	if (db_one_int(q, &st->taken) != 0)
+		return -1;
+	if (v->person == 0)
+		return 0;
+	if ((q = db_stmt(r->db, &reg_sql, R_MINE)) == NULL)
+		return -1;
+	db_bind_int(q, 1, id);
+	db_bind_text(q, 2, key);
+	db_bind_int(q, 3, v->person);
+	if ((rc = db_step(q)) == DB_ROW) {
+		st->mine_id = db_col_int(q, 0);
+		st->mine = arena_strdup(r->arena, db_col_text(q, 1));
+		db_reset(q);
+	} else if (rc != DB_DONE)
+		return -1;
+	return 0;
+}
+
+/* The start of occurrence key of meeting m (a series) or of m itself. */
+static int
+start_of(struct req *r, json_t *m, const char *key, int64_t *starts)
+{
+	struct recur_series s;
+	struct recur_occurrence o;
+
+	if (cal_series_of(r, m, &s) != 0)
+		return -1;
+	if (s.rrule && *s.rrule) {
+		if (!cal_is_occurrence(&s, key, &o))
+			return 1;
+		*starts = o.starts_utc;
+		return 0;
+	}
+	if (*key)
+		return 1;
+	*starts = json_integer_value(json_object_get(m, "starts_utc"));
+	return 0;
+}
+
+int
+cal_registration_section(struct req *r, const struct cal_viewer *v,
+			 int team, json_t *m, const char *occurrence)
+{
+	const char *reg = json_string_value(json_object_get(m, "registration"));
+	struct reg_state st;
+	int64_t starts;
+	json_t *o;
+
+	if (reg == NULL || !strcmp(reg, "none") ||
+	    json_integer_value(json_object_get(m, "history")))
+		return 0;
+	if (occurrence == NULL)
+		occurrence = "";
+	if (start_of(r, m, occurrence, &starts) != 0)
+		return 0; /* no occurrence ahead: nothing to register for */
+	if (reg_read(r, v, team, m, occurrence, starts, &st) != 0)
+		return -1;
+	o = json_pack("{s:b,s:s?,s:s,s:I,s:b,s:b,s:s,s:b}", "open", st.open,
+		      "why_closed", st.why, "who_label",
+		      cal_label(cal_registrations, cal_registration_labels,
+				reg),
+		      "taken", (json_int_t)st.taken, "may",
+		      st.may && st.open &&
+			      (!st.mine || !strcmp(st.mine, "cancelled")),
+		      "sign_in", v->person == 0 && st.open, "occurrence",
+		      occurrence, "may_cancel",
+		      st.mine && strcmp(st.mine, "cancelled") != 0);
+	if (st.capacity >= 0) {
+		char t[24], c[24];
+
+		snprintf(t, sizeof t, "%lld", (long long)st.taken);
+		snprintf(c, sizeof c, "%lld", (long long)st.capacity);
+		json_object_set_new(
+			o, "places_text",
+			json_string(i18n_text(r->arena,
+					      _("{taken} of {capacity} places "
+						"taken."),
+					      "taken", t, "capacity", c, NULL)));
+	}
+	if (st.mine) {
+		json_object_set_new(o, "state", json_string(st.mine));
+		json_object_set_new(
+			o, "state_label",
+			json_string(cal_label(state_values, state_labels,
+					      st.mine)));
+	}
+	if (st.open) {
+		char local[RECUR_LOCAL_LEN];
+
+		if (recur_utc_to_local(json_string_value(json_object_get(
+					       m, "time_zone")),
+				       st.closes, local) == 0)
+			json_object_set_new(
+				o, "closes_text",
+				json_string(cal_local_text(r->arena, local)));
+	}
+	json_object_set_new(m, "registration_view", o);
+	return st.mine && !strcmp(st.mine, "registered");
+}
+
+/* A letter to person about meeting m (the subject and a sentence). */
+static int
+letter(struct req *r, int64_t person, json_t *m, const char *subject,
+       const char *sentence)
+{
+	struct db_stmt *q = db_stmt(r->db, &reg_sql, R_PERSON);
+	const char *name, *email;
+	struct buf body = BUF_INIT;
+	int rc;
+
+	if (q == NULL)
+		return -1;
+	db_bind_int(q, 1, person);
+	if ((rc = db_step(q)) == DB_DONE)
+		return 0; /* a disabled account: no letter */
+	if (rc != DB_ROW)
+		return -1;
+	name = arena_strdup(r->arena, db_col_text(q, 0));
+	email = arena_strdup(r->arena, db_col_text(q, 1));
+	db_reset(q);
+	buf_puts(&body, sentence);
+	buf_puts(&body, "\n\n");
+	buf_puts(&body, arena_printf(r->arena, "/calendar/%s",
+				     json_string_value(
+					     json_object_get(m, "slug"))));
+	buf_puts(&body, "\n");
+	rc = mail_letter(r->db, email, name, subject, buf_cstr(&body));
+	buf_free(&body);
+	return rc;
+}
+
+/* The meeting of the route's slug as the viewer may see it: 0; 1 with
+ * a 404 or -1 with a 500 answered. */
+static int
+meeting_or_respond(struct req *r, struct resp *w, struct cal_viewer *v,
+		   json_t **m, int *team)
+{
+	int rc;
+
+	if (cal_viewer_read(r, v) < 0 ||
+	    (rc = cal_meeting_load(r, req_param(r, "slug"), m)) < 0) {
+		resp_fail(r, w, _("The calendar could not be read."));
+		return -1;
+	}
+	if (rc == 1) {
+		resp_error(w, 404, _("There is no such meeting."));
+		return 1;
+	}
+	if ((rc = cal_meeting_visible(r, v, *m, team)) < 0) {
+		json_decref(*m);
+		resp_fail(r, w, _("The calendar could not be read."));
+		return -1;
+	}
+	if (rc == 0) {
+		json_decref(*m);
+		*m = NULL;
+		resp_error(w, 404, _("There is no such meeting."));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+back(struct req *r, struct resp *w, json_t *m, const char *done)
+{
+	resp_redirect(w, arena_printf(r->arena, "/calendar/%s?done=%s",
+				      json_string_value(
+					      json_object_get(m, "slug")),
+				      done));
+}
+
+/*
+ * POST /calendar/:slug/register: the signed-in viewer registers for the
+ * meeting (or the occurrence sent), or joins its waiting list when it is
+ * full.  409 when it takes no registration or has closed, 403 when the
+ * viewer may not register, 404 for an occurrence it does not have.
+ */
+static void
+reg_register(struct req *r, struct resp *w)
+{
+	const struct value *ov = req_value(r, "occurrence");
+	const char *key = ov->present ? ov->str : "", *state, *title;
+	struct cal_viewer v;
+	struct reg_state st;
+	json_t *m;
+	int64_t starts, id, now = clock_now();
+	struct db_stmt *q;
+	int team, rc;
+
+	if (meeting_or_respond(r, w, &v, &m, &team) != 0)
+		return;
+	id = json_integer_value(json_object_get(m, "id"));
+	title = arena_strdup(r->arena,
+			     json_string_value(json_object_get(m, "title")));
+	{
+		const char *reg = json_string_value(
+			json_object_get(m, "registration"));
+
+		if (reg == NULL || !strcmp(reg, "none") ||
+		    json_integer_value(json_object_get(m, "history"))) {
+			json_decref(m);
+			return resp_error(w, 409,
+					  _("This meeting takes no "
+					    "registration."));
+		}
+	}
+	if ((rc = start_of(r, m, key, &starts)) != 0) {
+		json_decref(m);
+		if (rc < 0)
+			return resp_fail(r, w, NULL);
+		return resp_error(w, 404,
+				  _("This meeting has no such occurrence."));
+	}
+	if (db_begin(r->db) != 0 ||
+	    reg_read(r, &v, team, m, key, starts, &st) != 0) {
+		json_decref(m);
+		return resp_fail(r, w, NULL);
+	}
+	if (!st.open) {
+		db_rollback(r->db);
+		json_decref(m);
+		return resp_error(w, 409, st.why);
+	}
+	if (!st.may) {
+		db_rollback(r->db);
+		json_decref(m);
+		return resp_error(w, 403,
+				  _("Registration for this meeting is open to "
+				    "others only."));
+	}
+	if (st.mine && strcmp(st.mine, "cancelled") != 0) {
+		db_rollback(r->db);
+		back(r, w, m, "registered");
+		json_decref(m);
+		return;
+	}
+	state = st.capacity < 0 || st.taken < st.capacity ? "registered"
+							  : "waiting";
+	if ((q = db_stmt(r->db, &reg_sql, R_PUT)) == NULL)
+		goto fail;
+	db_bind_int(q, 1, id);
+	db_bind_text(q, 2, key);
+	db_bind_int(q, 3, v.person);
+	db_bind_text(q, 4, state);
+	db_bind_int(q, 5, now);
+	db_bind_int(q, 6, now);
+	if (db_run(q) != 0 ||
+	    audit_record_new(r->db, v.person, "registration.create", "meeting",
+			     arena_printf(r->arena, "%s:%s",
+					  json_string_value(
+						  json_object_get(m, "slug")),
+					  key),
+			     NULL, json_pack("{s:s}", "state", state),
+			     r->client) != 0 ||
+	    letter(r, v.person, m,
+		   i18n_text(r->arena,
+			     !strcmp(state, "registered")
+				     ? _("Registered: {title}")
+				     : _("On the waiting list: {title}"),
+			     "title", title, NULL),
+		   !strcmp(state, "registered")
+			   ? _("You are registered for this meeting.")
+			   : _("The meeting is full: you are on its waiting "
+			       "list, and registered as soon as a place "
+			       "frees.")) != 0 ||
+	    db_commit(r->db) != 0)
+		goto fail;
+	back(r, w, m, state);
+	json_decref(m);
+	return;
+fail:
+	json_decref(m);
+	resp_fail(r, w, NULL);
+}
+
+/*
+ * POST /calendar/:slug/unregister: the viewer cancels their registration
+ * (or leaves the waiting list); a place freed goes to the first person
+ * waiting, who is told.  404 when they had none.
+ */
+static void
+reg_cancel(struct req *r, struct resp *w)
+{
+	const struct value *ov = req_value(r, "occurrence");
+	const char *key = ov->present ? ov->str : "", *slug;
+	struct cal_viewer v;
+	struct reg_state st;
+	json_t *m;
+	int64_t starts = 0, id, now = clock_now();
+	struct db_stmt *q;
+	int team, rc;
+
+	if (meeting_or_respond(r, w, &v, &m, &team) != 0)
+		return;
+	id = json_integer_value(json_object_get(m, "id"));
+	slug = arena_strdup(r->arena,
+			    json_string_value(json_object_get(m, "slug")));
+	if ((rc = start_of(r, m, key, &starts)) < 0) {
+		json_decref(m);
+		return resp_fail(r, w, NULL);
+	}
+	if (db_begin(r->db) != 0 ||
+	    reg_read(r, &v, team, m, key, starts, &st) != 0) {
+		json_decref(m);
+		return resp_fail(r, w, NULL);
+	}
+	if (st.mine == NULL || !strcmp(st.mine, "cancelled")) {
+		db_rollback(r->db);
+		json_decref(m);
+		return resp_error(w, 404,
+				  _("You are not registered for this "
+				    "meeting."));
+	}
+	if ((q = db_stmt(r->db, &reg_sql, R_SET_STATE)) == NULL)
+		goto fail;
+	db_bind_text(q, 1, "cancelled");
+	db_bind_int(q, 2, now);
+	db_bind_int(q, 3, st.mine_id);
+	if (db_run(q) != 0 ||
+	    audit_record_new(r->db, v.person, "registration.cancel", "meeting",
+			     arena_printf(r->arena, "%s:%s", slug, key),
+			     json_pack("{s:s}", "state", st.mine), NULL,
+			     r->client) != 0)
+		goto fail;
+	/* a place freed: the first person waiting has it */
+	if (!strcmp(st.mine, "registered") && st.capacity >= 0 &&
+	    st.taken - 1 < st.capacity) {
+		int64_t wid, person;
+
+		if ((q = db_stmt(r->db, &reg_sql, R_FIRST_WAITING)) == NULL)
+			goto fail;
+		db_bind_int(q, 1, id);
+		db_bind_text(q, 2, key);
+		if ((rc = db_step(q)) == DB_ROW) {
+			wid = db_col_int(q, 0);
+			person = db_col_int(q, 1);
+			db_reset(q);
+			if ((q = db_stmt(r->db, &reg_sql, R_SET_STATE)) ==
+			    NULL)
+				goto fail;
+			db_bind_text(q, 1, "registered");
+			db_bind_int(q, 2, now);
+			db_bind_int(q, 3, wid);
+			if (db_run(q) != 0 ||
+			    audit_record_new(
+				    r->db, v.person, "registration.move_up",
+				    "meeting",
+				    arena_printf(r->arena, "%s:%s", slug, key),
+				    NULL,
+				    json_pack("{s:I}", "person",
+					      (json_int_t)person),
+				    r->client) != 0 ||
+			    letter(r, person, m,
+				   i18n_text(r->arena,
+					     _("Registered: {title}"), "title",
+					     json_string_value(json_object_get(
+						     m, "title")),
+					     NULL),
+				   _("A place has freed: you are now "
+				     "registered for this meeting.")) != 0)
+				goto fail;
+		} else if (rc != DB_DONE)
+			goto fail;
+	}
+	if (db_commit(r->db) != 0)
+		goto fail;
+	back(r, w, m, "cancelled");
+	json_decref(m);
+	return;
+fail:
+	json_decref(m);
+	resp_fail(r, w, NULL);
+}
+
+static const struct field reg_fields[] = {
+	{.name = "occurrence",
+	 .type = FT_TEXT,
+	 .maxlen = 19,
+	 .label = N_("Occurrence")},
+	{0},
+};
+
+static const struct route reg_routes[] = {
+	{.method = HTTP_POST,
+	 .pattern = "/calendar/:slug/register",
+	 .who = ACCESS_MEMBER,
+	 .fields = reg_fields,
+	 .handler = reg_register,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Registers the signed-in person for a meeting (or one "
+		    "occurrence), or puts them on its waiting list"},
+	{.method = HTTP_POST,
+	 .pattern = "/calendar/:slug/unregister",
+	 .who = ACCESS_MEMBER,
+	 .fields = reg_fields,
+	 .handler = reg_cancel,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Cancels the signed-in person's registration; the first "
+		    "person waiting moves up"},
+};
+
+const struct module calendar_registration_module = {
+	.name = "calendar-registration",
+	.routes = reg_routes,
+	.nroutes = ARRAY_LEN(reg_routes),
+	.sql = &reg_sql,
+};
