@@ -7,6 +7,7 @@
 #include "accounts/accounts.h"
 #include "admin/admin.h"
 #include "applications/applications.h"
+#include "calendar/calendar_feeds.h"
 #include "contact/contact.h"
 #include "core/db.h"
 #include "core/jobs.h"
@@ -58,6 +59,8 @@ const struct module *const app_modules[] = {
 	&party_decisions_module,
 	&party_reports_module,
 	&party_articles_module,
+	&calendar_feeds_module,
+	&calendar_import_module,
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);
