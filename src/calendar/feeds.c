@@ -40,6 +40,7 @@ enum stmt_feeds {
 	FD_TOKEN,
 	FD_MINE,
 	FD_PUT,
+	FD_REGISTERED,
 	FD_FEEDS__MAX,
 };
 
@@ -86,6 +87,11 @@ static const char *const feeds_sql_text[FD_FEEDS__MAX] = {
 		     " JOIN people p ON p.id = f.person_id"
 		     " WHERE f.token_hash = ? AND p.disabled_at IS NULL",
 	[FD_MINE] = "SELECT created_at FROM calendar_feeds WHERE person_id = ?",
+	/* a whole meeting ('') or one occurrence of a series */
+	[FD_REGISTERED] = "SELECT meeting_id, occurrence_local"
+			  " FROM registrations WHERE person_id = ?"
+			  " AND state = 'registered'"
+			  " ORDER BY meeting_id, occurrence_local",
 	[FD_PUT] = "INSERT INTO calendar_feeds (person_id, token_hash,"
 		   " created_at) VALUES (?, ?, ?)"
 		   " ON CONFLICT (person_id) DO UPDATE SET"
@@ -128,6 +134,51 @@ rows(struct req *r, enum stmt_feeds s, const struct feed_filter *f)
 	return db_all_json(st);
 }
 
+/* For a person's feed: each meeting of byid (by id as text) that the
+ * person registered for occurrence by occurrence, not as a whole, gets
+ * those occurrences as its "only" (ics.h).  0, or -1 on a database
+ * error. */
+static int
+only_registered(struct req *r, int64_t person, json_t *byid)
+{
+	struct db_stmt *st = db_stmt(r->db, &feeds_sql, FD_REGISTERED);
+	json_t *regs, *x, *m, *whole = json_object();
+	const char *key;
+	size_t i;
+	char id[24];
+
+	if (st == NULL) {
+		json_decref(whole);
+		return -1;
+	}
+	db_bind_int(st, 1, person);
+	if ((regs = db_all_json(st)) == NULL) {
+		json_decref(whole);
+		return -1;
+	}
+	json_array_foreach(regs, i, x) {
+		const char *occ = json_string_value(json_object_get(x, "occurrence_local"));
+
+		snprintf(id, sizeof(id), "%lld",
+			 (long long)json_integer_value(json_object_get(x, "meeting_id")));
+		if (occ == NULL || *occ == '\0')
+			json_object_set_new(whole, id, json_true());
+		else if ((m = json_object_get(byid, id)) != NULL) {
+			if (!json_object_get(m, "only"))
+				json_object_set_new(m, "only", json_array());
+			json_array_append(json_object_get(m, "only"),
+					  json_object_get(x, "occurrence_local"));
+		}
+	}
+	/* registered for the whole of it: the series */
+	json_object_foreach(whole, key, x)
+		if ((m = json_object_get(byid, key)) != NULL)
+			json_object_del(m, "only");
+	json_decref(regs);
+	json_decref(whole);
+	return 0;
+}
+
 /* The meetings of filter f as ics.h's objects (exdates and overrides
  * attached), or NULL on a database error. */
 static json_t *
@@ -167,9 +218,14 @@ feed_meetings(struct req *r, const struct feed_filter *f)
 		if ((m = json_object_get(byid, key)) != NULL)
 			json_array_append(json_object_get(m, "overrides"), x);
 	}
-	json_decref(byid);
 	json_decref(ex);
 	json_decref(ov);
+	if (f->person && only_registered(r, *f->person, byid) != 0) {
+		json_decref(byid);
+		json_decref(ms);
+		return NULL;
+	}
+	json_decref(byid);
 	return ms;
 }
 

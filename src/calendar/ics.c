@@ -289,8 +289,102 @@ description(json_t *m, const char *note)
 	return p;
 }
 
-/* Adds the VEVENTs of meeting m to cal; 0, or -1 when a time, the zone
- * or the rule cannot be read (nothing added). */
+/* The override of m for the occurrence key, or NULL. */
+static json_t *
+override_of(json_t *m, const char *key)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(m, "overrides"), i, x)
+		if (str(x, "recurrence_local") &&
+		    strcmp(str(x, "recurrence_local"), key) == 0)
+			return x;
+	return NULL;
+}
+
+/*
+ * The occurrences of m listed in its "only" (their original local
+ * starts: what a person registered for, one by one), each a VEVENT of
+ * its own without a rule: UID "UID/KEY" (KEY the start in iCalendar's
+ * form), its time (an override's when it was moved), STATUS:CANCELLED
+ * when it was cancelled; one skipped by an EXDATE is left out.
+ */
+static void
+add_occurrences(icalcomponent *vcal, const struct ics_calendar *cal,
+		json_t *m, struct icaltimetype start, struct icaltimetype end)
+{
+	const char *tzid = str(m, "time_zone"), *uid = str(m, "uid");
+	const char *place = str(m, "place");
+	int all_day = start.is_date;
+	struct icaltimetype key, s, e;
+	int64_t length;
+	json_t *k, *x, *ov;
+	size_t i, j;
+	icalproperty *p;
+
+	start.is_date = end.is_date = 0;
+	length = (int64_t)icaltime_as_timet(end) - (int64_t)icaltime_as_timet(start);
+	json_array_foreach(json_object_get(m, "only"), i, k) {
+		const char *ks = json_string_value(k);
+		int skipped = 0;
+		char id[160], compact[20];
+		icalcomponent *ev;
+
+		if (parse_local(ks, all_day, &key) != 0)
+			continue;
+		json_array_foreach(json_object_get(m, "exdates"), j, x)
+			skipped |= json_string_value(x) &&
+				   strcmp(json_string_value(x), ks) == 0;
+		if (skipped)
+			continue;
+		s = key;
+		e = key;
+		if (all_day)
+			icaltime_adjust(&e, (int)(length / 86400), 0, 0, 0);
+		else
+			icaltime_adjust(&e, 0, 0, 0, (int)length);
+		ov = override_of(m, ks);
+		if (ov && (parse_local(str(ov, "starts_local"), all_day, &s) != 0 ||
+			   parse_local(str(ov, "ends_local"), all_day, &e) != 0))
+			continue;
+		if (all_day)
+			snprintf(compact, sizeof(compact), "%04d%02d%02d", key.year,
+				 key.month, key.day);
+		else
+			snprintf(compact, sizeof(compact), "%04d%02d%02dT%02d%02d%02d",
+				 key.year, key.month, key.day, key.hour,
+				 key.minute, key.second);
+		snprintf(id, sizeof(id), "%s/%s", uid, compact);
+		ev = icalcomponent_new_vevent();
+		common_props(ev, cal, m);
+		icalproperty_set_uid(
+			icalcomponent_get_first_property(ev, ICAL_UID_PROPERTY), id);
+		icalcomponent_add_property(ev, time_prop(ICAL_DTSTART_PROPERTY,
+							 tzid, s));
+		icalcomponent_add_property(ev, time_prop(ICAL_DTEND_PROPERTY, tzid,
+							 end_time(e)));
+		if (ov && str(ov, "place"))
+			place = str(ov, "place");
+		if (place && *place)
+			icalcomponent_add_property(ev,
+						   icalproperty_new_location(place));
+		if ((p = description(m, ov ? str(ov, "note") : NULL)) != NULL)
+			icalcomponent_add_property(ev, p);
+		icalcomponent_add_property(
+			ev, icalproperty_new_status(
+				    ov && json_integer_value(json_object_get(
+						  ov, "cancelled"))
+					    ? ICAL_STATUS_CANCELLED
+					    : status_of(str(m, "status"))));
+		icalcomponent_add_component(vcal, ev);
+		place = str(m, "place");
+	}
+}
+
+/* Adds the VEVENTs of meeting m to cal (the series, or only the
+ * occurrences its "only" lists); 0, or -1 when a time, the zone or the
+ * rule cannot be read (nothing added). */
 static int
 add_meeting(icalcomponent *vcal, const struct ics_calendar *cal, json_t *m)
 {
@@ -314,6 +408,10 @@ add_meeting(icalcomponent *vcal, const struct ics_calendar *cal, json_t *m)
 			icalerror_clear_errno();
 			return -1;
 		}
+	}
+	if (json_is_array(json_object_get(m, "only"))) {
+		add_occurrences(vcal, cal, m, start, end);
+		return 0;
 	}
 	ev = icalcomponent_new_vevent();
 	common_props(ev, cal, m);

@@ -13,7 +13,10 @@
  *   the reader may see it: never in a public feed),
  *   exdates: ["local start", ...],
  *   overrides: [{recurrence_local, starts_local, ends_local, place
- *                (or NULL), note, cancelled}]
+ *                (or NULL), note, cancelled}],
+ *   only: ["local start", ...] (optional: the occurrences a person
+ *         registered for one by one; each is then written as an event
+ *         of its own, UID "UID/START", instead of the series)
  *
  * Local times are wall-clock times in time_zone, 'YYYY-MM-DDTHH:MM:SS',
  * or dates 'YYYY-MM-DD' when all_day; an all-day meeting's ends_local is

@@ -259,6 +259,41 @@ online_link_only_when_given(void **state)
 	buf_free(&out);
 }
 
+/* Occurrences registered one by one are events of their own, without
+ * the rule: a moved one at its new time, a cancelled one cancelled, one
+ * an EXDATE skips left out. */
+static void
+only_registered_occurrences(void **state)
+{
+	struct ics_calendar cal = {.name = "x", .publish = 1, .now = NOW};
+	json_t *ms = sample_meetings(), *one = json_array();
+	struct buf out = BUF_INIT;
+	const char *t;
+
+	(void)state;
+	json_array_append(one, json_array_get(ms, 0));
+	json_object_set_new(json_array_get(one, 0), "only",
+			    json_pack("[s,s,s,s]", "2027-03-05T10:00:00",
+				      "2027-05-07T10:00:00", "2027-07-02T10:00:00",
+				      "2027-09-03T10:00:00"));
+	ics_write(&cal, one, &out);
+	t = buf_cstr(&out);
+	icalcomponent_free(parse_clean(t));
+	assert_null(strstr(t, "RRULE:FREQ=MONTHLY"));
+	assert_null(strstr(t, "RECURRENCE-ID"));
+	assert_non_null(strstr(t, "UID:ny-series@alliance.test/20270305T100000\r\n"));
+	assert_non_null(strstr(t, "DTSTART;TZID=America/New_York:20270312T140000\r\n"
+				  "DTEND;TZID=America/New_York:20270312T160000\r\n"));
+	assert_null(strstr(t, "20270507"));
+	assert_non_null(strstr(t, "UID:ny-series@alliance.test/20270903T100000\r\n"));
+	assert_non_null(strstr(t, "DTSTART;TZID=America/New_York:20270903T100000\r\n"
+				  "DTEND;TZID=America/New_York:20270903T120000\r\n"));
+	assert_non_null(strstr(t, "STATUS:CANCELLED"));
+	json_decref(one);
+	json_decref(ms);
+	buf_free(&out);
+}
+
 /* A meeting whose zone libical does not know is left out, the others
  * written. */
 static void
@@ -520,6 +555,7 @@ main(void)
 		cmocka_unit_test(feed_matches_golden_and_parses),
 		cmocka_unit_test(feed_carries_zone_rules),
 		cmocka_unit_test(online_link_only_when_given),
+		cmocka_unit_test(only_registered_occurrences),
 		cmocka_unit_test(unreadable_meeting_left_out),
 		cmocka_unit_test(read_other_program),
 		cmocka_unit_test(read_write_read_is_stable),

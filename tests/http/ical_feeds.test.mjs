@@ -253,6 +253,17 @@ describe('the personal feed', () => {
     assert.deepEqual(uidsOf(empty), [], 'nothing registered yet: an empty calendar');
     assert.match((await visitor.get(path)).headers.get('cache-control'), /no-store/);
     const id = await personId(srv.dataDir, member.email);
+    // one occurrence of the series: that one alone, an event of its own
+    await sql(srv.dataDir, `INSERT INTO registrations (meeting_id, occurrence_local, person_id, state,
+      created_at, updated_at) VALUES ((SELECT id FROM meetings WHERE slug = 'ny-series'),
+      '2027-03-05T10:00:00', ${id}, 'registered', 1, 1)`);
+    const one = await feed(path);
+    assert.deepEqual(uidsOf(one), [`${NY}/20270305T100000`]);
+    assert.doesNotMatch(one, /RRULE:FREQ=MONTHLY/);
+    // it was moved: its new time, a week later
+    assert.deepEqual(occurrences(one), [{ uid: `${NY}/20270305T100000`, start: utc('2027-03-12T19:00:00Z'),
+      status: 'CONFIRMED' }]);
+    // the whole series too: the series, as a rule
     for (const slug of ['ny-series', 'members-only']) {
       await sql(srv.dataDir, `INSERT INTO registrations (meeting_id, person_id, state, created_at, updated_at)
         VALUES ((SELECT id FROM meetings WHERE slug = ${sqlText(slug)}), ${id}, 'registered', 1, 1)`);
