@@ -229,7 +229,30 @@ feed_meetings(struct req *r, const struct feed_filter *f)
 	return ms;
 }
 
-/* Answers the feed of f named name (X-WR-CALNAME). */
+/* The feed's ETag, '"' + 32 hex digits of the SHA-256 + '"': of its text
+ * without the DTSTAMP lines, which say when it was written, so a calendar
+ * program that asks again with If-None-Match is answered 304 until a
+ * meeting changes. */
+static void
+feed_etag(struct buf *ics, char out[72])
+{
+	char hex[AUTH_HASH_LEN + 1];
+	struct buf kept = BUF_INIT;
+	const char *l = buf_cstr(ics), *e;
+
+	for (; *l; l = e) {
+		e = strstr(l, "\r\n");
+		e = e ? e + 2 : l + strlen(l);
+		if (strncmp(l, "DTSTAMP:", 8) != 0)
+			buf_put(&kept, l, (size_t)(e - l));
+	}
+	auth_token_digest(buf_cstr(&kept), hex);
+	buf_free(&kept);
+	snprintf(out, 72, "\"%.32s\"", hex);
+}
+
+/* Answers the feed of f named name (X-WR-CALNAME); 304 when the client's
+ * If-None-Match names its ETag. */
 static void
 send_feed(struct req *r, struct resp *w, const struct feed_filter *f,
 	  const char *name)
@@ -243,12 +266,21 @@ send_feed(struct req *r, struct resp *w, const struct feed_filter *f,
 	struct buf b = BUF_INIT;
 	json_t *ms = feed_meetings(r, f);
 
+	const char *match = req_header(r, "If-None-Match");
+	char etag[72];
+
 	if (ms == NULL)
 		return resp_fail(r, w, NULL);
 	ics_write(&cal, ms, &b);
 	json_decref(ms);
-	resp_raw(w, 200, "text/calendar; charset=utf-8", b.data ? b.data : "",
-		 b.len);
+	feed_etag(&b, etag);
+	if (match && strstr(match, etag)) {
+		resp_raw(w, 304, "text/calendar; charset=utf-8", "", 0);
+	} else {
+		resp_raw(w, 200, "text/calendar; charset=utf-8",
+			 b.data ? b.data : "", b.len);
+	}
+	resp_header(w, "ETag", etag);
 	buf_free(&b);
 	/* the categories are words in the reader's language */
 	resp_header(w, "Vary", "Accept-Language, Cookie");

@@ -180,6 +180,21 @@ describe('the public feeds', () => {
     assert.match(text, /\r\nDTSTART;VALUE=DATE:20270517\r\nDTEND;VALUE=DATE:20270522\r\n/);
   });
 
+  test('a_calendar_program_asking_again_gets_304_until_a_meeting_changes', async () => {
+    const res = await visitor.get('/calendar/bodies/ccpcj/feed.ics');
+    await res.text();
+    const etag = res.headers.get('etag');
+    assert.match(etag, /^"[0-9a-f]{32}"$/);
+    const again = await visitor.get('/calendar/bodies/ccpcj/feed.ics', { 'if-none-match': etag });
+    assert.equal(again.status, 304);
+    assert.equal(await again.text(), '');
+    await sql(srv.dataDir, "UPDATE meetings SET place = 'Vienna International Centre' WHERE slug = 'ccpcj-test'");
+    const changed = await visitor.get('/calendar/bodies/ccpcj/feed.ics', { 'if-none-match': etag });
+    assert.equal(changed.status, 200);
+    assert.match(unfold(await changed.text()), /\r\nLOCATION:Vienna International Centre\r\n/);
+    assert.notEqual(changed.headers.get('etag'), etag);
+  });
+
   test('a_body_a_focal_area_and_a_party_have_their_own_feeds', async () => {
     assert.deepEqual(uidsOf(await feed('/calendar/bodies/ecosoc/feed.ics')), [NY]);
     assert.deepEqual(uidsOf(await feed('/calendar/bodies/ccpcj/feed.ics')), ['ccpcj-test@alliance.test']);
