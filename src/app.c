@@ -59,6 +59,7 @@ const struct module *const app_modules[] = {
 	&party_decisions_module,
 	&party_reports_module,
 	&party_articles_module,
+	&party_focal_module, /* its section of a focal area's page */
 	&calendar_feeds_module,
 	&calendar_import_module,
 	&focal_module, /* above organisations and parties */

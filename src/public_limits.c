@@ -25,6 +25,7 @@ const struct ratelimit_rule limits_reset_mail = {"reset", 10, 3, HOUR};
 const struct ratelimit_rule limits_address_mail = {"email", 10, 3, HOUR};
 const struct ratelimit_rule limits_updates = {"updates", 10, 3, HOUR};
 const struct ratelimit_rule limits_person_mail = {"person-mail", 100, 3, HOUR};
+const struct ratelimit_rule limits_party_files = {"party-file", 30, 50, DAY};
 
 const char *
 limits_client(const struct req *r)

@@ -41,6 +41,11 @@ extern const struct ratelimit_rule limits_updates;
  * invitation again, a sign-in link): per target address, like the
  * account links; per client generous, the secretariat being few. */
 extern const struct ratelimit_rule limits_person_mail;
+/* POST /working-parties/:slug/resources with a file: files per client
+ * and per party (the "address" is the party's slug) and day ... */
+extern const struct ratelimit_rule limits_party_files;
+/* ... and their size per client and day, in KiB. */
+#define LIMITS_PARTY_KIB_PER_DAY (100 * 1024)
 
 /* The client address every limit counts: today the peer address of the
  * connection.  The one place to switch to the address a trusted proxy

@@ -63,6 +63,8 @@ static const char *const accounts_sql_text[S_ACCOUNTS__MAX] = {
 			 " AS chosen FROM focal_areas f"
 			 " LEFT JOIN person_focal_areas pf"
 			 " ON pf.focal_area_id = f.id AND pf.person_id = ?"
+			 /* a retired area only when already chosen */
+			 " WHERE f.retired_at IS NULL OR pf.person_id IS NOT NULL"
 			 " ORDER BY f.position",
 	[S_PERSON_SET_LANGUAGE] = "UPDATE people SET language = ? WHERE id = ?",
 	[S_PERSON_SIGNED_IN] = "UPDATE people SET last_signin_at = ?"

@@ -58,8 +58,9 @@ static const char *const join_sql_text[S_JOIN__MAX] = {
 		     " FROM membership_levels ORDER BY position, id",
 	[S_LEVEL] = "SELECT id, slug, name, kind, summary, who_may_apply_md,"
 		    " requires_un_status FROM membership_levels WHERE slug = ?",
+	/* a retired area is not offered to a new application */
 	[S_FOCAL_AREAS] = "SELECT slug, name FROM focal_areas"
-			  " ORDER BY position, id",
+			  " WHERE retired_at IS NULL ORDER BY position, id",
 	[S_APPLICATION_INSERT] =
 		"INSERT INTO applications (level_id, status, applicant_name,"
 		" applicant_email, org_name, org_acronym, org_country,"

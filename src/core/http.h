@@ -134,11 +134,37 @@ struct search_source {
 	size_t npages;
 };
 
+/* What a module gives the page of a focal area (/focal-points/:slug): one
+ * section of its own, headed heading, listing what of the module's work
+ * serves the area (the working parties that serve it, with their latest
+ * reports and articles; later meetings, statements, library items).  The
+ * focal module gathers every module's sources (its assemble hook) and
+ * shows them lowest order first; a source with nothing for the area (or
+ * nothing the viewer may see) shows no section.  Nothing in src/focal/
+ * names a source: a module adds its items by declaring one. */
+struct focal_source {
+	const char *kind;    /* "working_party": the section's id, in JSON */
+	const char *heading; /* N_("Working parties"): the section's <h2> */
+	int order;
+	/* Appends to items (an array) what of the module serves the area
+	 * whose id is focal_area_id and r's viewer may see (r->person,
+	 * organisations_viewer_is_member), newest first, each an object:
+	 * "title" (text), "href" (a local path), optionally "context" (one
+	 * line: a summary, a state, a period), "date" (unix seconds: the
+	 * page shows it as words, date_text and date_iso) and "items", an
+	 * array of objects of the same shape, one level deep (a party's
+	 * latest reports and articles), each with a "kind_label" ("Report")
+	 * too.  Strings in the reader's language.  0, or -1 when it could
+	 * not be read (logged; the page answers 500). */
+	int (*items)(struct req *r, int64_t focal_area_id, json_t *items);
+};
+
 /* A feature module: everything the platform needs from it, declared here
  * and nowhere else (src/app.c lists the modules; the core and main.c name
  * none): its routes, statement tables, init, commands, start hook,
  * settings, entries in the secretariat's menu and in the public
- * navigation, tiles of its overview and sources of the site search.
+ * navigation, tiles of its overview, sources of the site search and
+ * sections of the focal areas' pages.
  * Every member but name may be NULL or 0. */
 struct db;
 struct config;
@@ -189,6 +215,10 @@ struct module {
 	/* The kinds of hits it gives the site search. */
 	const struct search_source *search;
 	size_t nsearch;
+	/* Its sections of a focal area's page (the focal module gathers
+	 * them, focal/focal.c). */
+	const struct focal_source *focal;
+	size_t nfocal;
 	/* Called once by app_init after every module's init, with all the
 	 * modules: for the modules that gather the others' declarations
 	 * (the secretariat's menu and overview, the navigation, the search

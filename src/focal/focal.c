@@ -1,41 +1,32 @@
 /*
- * focal.c -- see focal.h.  The public pages of the focal areas, with their
- * focal points named as each person allows and the public member
- * organisations that chose the area; and the secretariat's pages that
- * assign and remove focal points (migrations/0025_focal_points.sql), each
- * change in one transaction with its audit record.  Who may be named is
- * decided in SQL (FP_NAMED), so a name, a country or an address a person
- * did not show never leaves the database.
+ * focal.c -- see focal.h.  The module, and the public pages of the focal
+ * areas: the current areas and the retired ones apart; an area's text,
+ * its focal points named as each person allows, the public member
+ * organisations that chose it and the sections the modules' focal
+ * sources give it (sources.c).  Who may be named is decided in SQL
+ * (FP_NAMED), so a name, a country or an address a person did not show
+ * never leaves the database.  The secretariat's pages are secretariat.c's,
+ * the areas' reads and changes areas.c's.
  */
 #include "focal.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#include "admin/admin.h"
-#include "core/audit.h"
-#include "core/auth.h"
-#include "core/clock.h"
 #include "core/countries.h"
 #include "core/db.h"
-#include "core/escape.h"
 #include "core/i18n.h"
 #include "core/render.h"
 #include "core/util.h"
 #include "organisations/organisations.h"
 
+#include "areas.h"
+#include "secretariat.h"
+#include "sources.h"
+
 enum stmt_focal {
-	F_AREA_LIST,
-	F_AREA_GET,
 	F_POINTS_PUBLIC,
 	F_ORGS,
-	F_POINTS_ADMIN,
-	F_FIND,
-	F_PERSON,
-	F_POINT_GET,
-	F_POINT_PUT,
-	F_POINT_DEL,
 	F_FOCAL__MAX,
 };
 
@@ -44,26 +35,7 @@ enum stmt_focal {
 #define FP_NAMED                                                               \
 	"(p.visibility = 'public' OR (p.visibility = 'members' AND ? = 1))"
 
-/* A column that contains the text bound (lower-cased, LIKE's wildcards
- * and escape taken literally): the secretariat's search for people. */
-#define FP_CONTAINS(col)                                                       \
-	" lower(" col ") LIKE '%' || replace(replace(replace(lower(?),"        \
-	" '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' ESCAPE '\\'"
-
-/* People a search shows at most. */
-#define FIND_LIMIT 20
-
 static const char *const focal_sql_text[F_FOCAL__MAX] = {
-	/* the focal points counted whatever their visibility: a count
-	 * names no one */
-	[F_AREA_LIST] =
-		"SELECT fa.slug, fa.name, fa.summary,"
-		" (SELECT count(*) FROM focal_area_people x"
-		"  JOIN people p ON p.id = x.person_id"
-		"  WHERE x.focal_area_id = fa.id AND p.disabled_at IS NULL)"
-		" AS points FROM focal_areas fa ORDER BY fa.position, fa.id",
-	[F_AREA_GET] = "SELECT id, slug, name, summary, body_md"
-		       " FROM focal_areas WHERE slug = ?",
 	/* binds: member five times (0/1), the area's id; a column a person
 	 * did not show is NULL */
 	[F_POINTS_PUBLIC] =
@@ -85,77 +57,14 @@ static const char *const focal_sql_text[F_FOCAL__MAX] = {
 		   " WHERE ff.focal_area_id = ? AND o.visibility = 'public'"
 		   " AND o.listed_level_id IS NOT NULL"
 		   " ORDER BY o.name_key, o.id",
-	[F_POINTS_ADMIN] =
-		"SELECT p.id AS person_id, p.name, p.email, p.visibility,"
-		" CASE WHEN p.disabled_at IS NULL THEN 0 ELSE 1 END AS "
-		"disabled,"
-		" x.title, x.since FROM focal_area_people x"
-		" JOIN people p ON p.id = x.person_id"
-		" WHERE x.focal_area_id = ? ORDER BY x.since, p.name, p.id",
-	/* binds: the text twice, the area's id, the limit */
-	[F_FIND] = "SELECT id, name, email FROM people"
-		   " WHERE disabled_at IS NULL"
-		   " AND (" FP_CONTAINS("name") " OR " FP_CONTAINS(
-			   "email") ")"
-				    " AND id NOT IN (SELECT person_id FROM "
-				    "focal_area_people"
-				    "  WHERE focal_area_id = ?)"
-				    " ORDER BY name, id LIMIT ?",
-	[F_PERSON] = "SELECT name, email FROM people"
-		     " WHERE id = ? AND disabled_at IS NULL",
-	[F_POINT_GET] = "SELECT title, since FROM focal_area_people"
-			" WHERE focal_area_id = ? AND person_id = ?",
-	[F_POINT_PUT] = "INSERT INTO focal_area_people"
-			" (focal_area_id, person_id, title, since, created_at)"
-			" VALUES (?, ?, ?, ?, ?)"
-			" ON CONFLICT (focal_area_id, person_id) DO UPDATE SET"
-			" title = excluded.title, since = excluded.since",
-	[F_POINT_DEL] = "DELETE FROM focal_area_people"
-			" WHERE focal_area_id = ? AND person_id = ?",
 };
 
 static struct db_sql focal_sql = {"focal", focal_sql_text, F_FOCAL__MAX, 0};
-
-/* What the secretariat reads of a person's choice (people.visibility). */
-static const char *const visibility_values[] = {"public", "members", "hidden",
-						NULL};
-static const char *const visibility_labels[] = {
-	N_("Named to everyone"),
-	N_("Named to members only"),
-	N_("Not named: counted only"),
-};
-
-/* What the area's page says after a change sent the browser back to it. */
-static const char *const done_values[] = {"assigned", "removed", NULL};
 
 static void
 read_failed(struct resp *w)
 {
 	resp_error(w, 500, _("The page could not be read."));
-}
-
-/* The area of slug as {id, slug, name, summary, body_md} in *area (new
- * reference); 0, 1 with a 404 in w when there is none, -1 with a 500. */
-static int
-area_or_respond(struct req *r, struct resp *w, const char *slug, json_t **area)
-{
-	struct db_stmt *st = db_stmt(r->db, &focal_sql, F_AREA_GET);
-
-	if (st == NULL) {
-		read_failed(w);
-		return -1;
-	}
-	db_bind_text(st, 1, slug);
-	if ((*area = db_one_json(st)) == NULL) {
-		read_failed(w);
-		return -1;
-	}
-	if (json_is_null(*area)) {
-		json_decref(*area);
-		resp_error(w, 404, _("There is no focal point of that name."));
-		return 1;
-	}
-	return 0;
 }
 
 /* The rows of statement s with the area's id bound last (after the
@@ -182,16 +91,17 @@ area_id(json_t *area)
 
 /* ---- the public pages ---- */
 
+/* GET /focal-points: the areas, the retired ones apart. */
 static void
 focal_index(struct req *r, struct resp *w)
 {
-	struct db_stmt *st = db_stmt(r->db, &focal_sql, F_AREA_LIST);
-	json_t *rows = st ? db_all_json(st) : NULL;
+	json_t *current, *retired;
 
-	if (rows == NULL)
+	if (focal_areas_split(r, &current, &retired) != 0)
 		return read_failed(w);
 	resp_page(w, 200, "focal/templates/focal_index.html", _("Focal points"),
-		  json_pack("{s:o}", "focal_areas", rows));
+		  json_pack("{s:o,s:o}", "focal_areas", current, "retired",
+			    retired));
 }
 
 /* Splits the public rows of the focal points into the named ones (each
@@ -248,19 +158,20 @@ add_points(json_t *area, json_t *rows)
 }
 
 /*
- * GET /focal-points/:slug: the area's text, its focal points as each
- * allows the viewer, its public organisations.  A signed-in viewer's
+ * GET /focal-points/:slug: the area's text (retired or not), its focal
+ * points as each allows the viewer, its public organisations and the
+ * sections the modules' focal sources give it (sources.c).  A signed-in viewer's
  * answer depends on who they are (members see more names), so it is
  * personal; a visitor's may come from the page cache.
  */
 static void
 focal_show(struct req *r, struct resp *w)
 {
-	json_t *area, *points, *orgs;
+	json_t *area, *points, *orgs, *sections;
 	int member = 0;
 	int64_t m[5];
 
-	if (area_or_respond(r, w, req_param(r, "slug"), &area) != 0)
+	if (focal_area_or_respond(r, w, req_param(r, "slug"), &area) != 0)
 		return;
 	if (r->person)
 		w->flags |= ROUTE_PERSONAL;
@@ -278,8 +189,16 @@ focal_show(struct req *r, struct resp *w)
 		json_decref(points);
 		return read_failed(w);
 	}
+	if (focal_sections(r, area_id(area), &sections) != 0) {
+		json_decref(area);
+		json_decref(points);
+		json_decref(orgs);
+		return read_failed(w);
+	}
 	add_points(area, points);
 	json_decref(points);
+	focal_retired_fields(area);
+	json_object_set_new(area, "sections", sections);
 	countries_name_field(orgs, "country", "country_name");
 	json_object_set_new(area, "organisations", orgs);
 	json_object_set_new(area, "body_html",
@@ -291,347 +210,6 @@ focal_show(struct req *r, struct resp *w)
 		  json_string_value(json_object_get(area, "name")),
 		  json_pack("{s:o}", "area", area));
 }
-
-/* ---- the secretariat's pages ---- */
-
-static void
-focal_admin_index(struct req *r, struct resp *w)
-{
-	struct db_stmt *st = db_stmt(r->db, &focal_sql, F_AREA_LIST);
-	json_t *rows = st ? db_all_json(st) : NULL;
-
-	if (rows == NULL)
-		return read_failed(w);
-	admin_secretariat_page(r, w, 200, "focal/templates/admin_index.html",
-			       _("Focal points"), "/admin/focal-points",
-			       json_pack("{s:o}", "focal_areas", rows));
-}
-
-/* The label of a person's visibility for the secretariat. */
-static const char *
-visibility_text(const char *v)
-{
-	for (size_t i = 0; v && visibility_values[i]; i++)
-		if (strcmp(v, visibility_values[i]) == 0)
-			return _(visibility_labels[i]);
-	return v ? v : "";
-}
-
-/* Today, 'YYYY-MM-DD' (UTC), by the business clock. */
-static void
-today_text(char out[11])
-{
-	time_t now = (time_t)clock_now();
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-/*
- * Answers the secretariat's page of area (taken) with status: its focal
- * points, the search for q (when given) with an assignment form for each
- * person found; the form of person `failed` shows r->errors and the
- * values sent.  notice, when not NULL, is said at the top.
- */
-static void
-admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
-		const char *q, int64_t failed, const char *notice)
-{
-	json_t *points, *found = NULL, *row, *model;
-	struct db_stmt *st;
-	char today[11];
-	size_t i;
-
-	today_text(today);
-	if ((points = rows_of(r, F_POINTS_ADMIN, NULL, 0, area_id(area))) ==
-	    NULL) {
-		json_decref(area);
-		return read_failed(w);
-	}
-	json_array_foreach(points, i, row)
-		json_object_set_new(
-			row, "visibility_text",
-			json_string(visibility_text(json_string_value(
-				json_object_get(row, "visibility")))));
-	if (q && *q) {
-		if ((st = db_stmt(r->db, &focal_sql, F_FIND)) != NULL) {
-			db_bind_text(st, 1, q);
-			db_bind_text(st, 2, q);
-			db_bind_int(st, 3, area_id(area));
-			db_bind_int(st, 4, FIND_LIMIT);
-			found = db_all_json(st);
-		}
-		if (found == NULL) {
-			json_decref(area);
-			json_decref(points);
-			return read_failed(w);
-		}
-		json_array_foreach(found, i, row) {
-			int mine = json_integer_value(json_object_get(
-					   row, "id")) == failed;
-			const struct value *t = req_value(r, "title");
-			const struct value *s = req_value(r, "since");
-
-			json_object_set_new(
-				row, "title",
-				json_string(mine && t->present ? t->str : ""));
-			json_object_set_new(
-				row, "since",
-				json_string(mine && s->present ? s->str
-					    : mine && r->errors &&
-							    json_object_get(
-								    r->errors,
-								    "since")
-						    ? ""
-						    : today));
-			if (mine && r->errors)
-				json_object_set(row, "errors", r->errors);
-		}
-	}
-	json_object_del(area, "body_md");
-	model = json_pack("{s:o,s:o,s:s,s:b,s:o*,s:b,s:s}", "area", area,
-			  "focal_points", points, "q", q ? q : "", "searched",
-			  found != NULL, "found", found, "has_found",
-			  found && json_array_size(found) > 0, "today", today);
-	if (notice)
-		json_object_set_new(model, "notice", json_string(notice));
-	if (r->errors && failed > 0) {
-		/* the summary (core/templates/form_errors.html) links to the
-		 * fields of the form sent: ids FIELD-PERSON */
-		json_t *errors = json_deep_copy(r->errors);
-
-		resp_form_errors_id(model, errors,
-				    "", arena_printf(r->arena, "-%lld",
-						     (long long)failed));
-		/* the per-person form shows its own messages (row "errors") */
-		json_object_del(model, "errors");
-		json_decref(errors);
-	}
-	admin_secretariat_page(
-		r, w, status, "focal/templates/admin_area.html",
-		i18n_text(r->arena, _("Focal points: {area}"), "area",
-			  json_string_value(json_object_get(area, "name")),
-			  NULL),
-		NULL, model);
-}
-
-static void
-focal_admin_area(struct req *r, struct resp *w)
-{
-	const struct value *q = req_value(r, "q"), *done = req_value(r, "done");
-	const char *notice = NULL;
-	json_t *area;
-
-	if (area_or_respond(r, w, req_param(r, "slug"), &area) != 0)
-		return;
-	if (done->present)
-		notice = strcmp(done->str, "removed") == 0
-				 ? _("The focal point has been removed. The "
-				     "change is in the audit log.")
-				 : _("The focal point has been saved. The "
-				     "change is in the audit log.");
-	admin_area_page(r, w, 200, area, q->present ? q->str : NULL, 0, notice);
-}
-
-/* Back to the area's secretariat page, saying what was done. */
-static void
-back_to_area(struct req *r, struct resp *w, const char *slug, const char *done)
-{
-	struct buf b = BUF_INIT;
-
-	buf_puts(&b, "/admin/focal-points/");
-	esc_url_component(&b, slug, strlen(slug));
-	buf_puts(&b, "?done=");
-	buf_puts(&b, done);
-	resp_redirect(w, buf_cstr(&b));
-	buf_free(&b);
-}
-
-/* The audit record's object: "slug:person". */
-static const char *
-point_object(struct req *r, const char *slug, int64_t person)
-{
-	return arena_printf(r->arena, "%s:%lld", slug, (long long)person);
-}
-
-/*
- * POST /admin/focal-points/:slug/people: makes person a focal point of
- * the area with title and since (today when not given), or changes the
- * title and date of one already assigned; one transaction with its audit
- * record, then back to the area's page.  An invalid title or date shows
- * the page again (422) with the messages at that person's form; an
- * unknown area or person (or a disabled account) is a 404.
- */
-static void
-focal_assign(struct req *r, struct resp *w)
-{
-	const char *slug = req_param(r, "slug");
-	const struct value *person = req_value(r, "person");
-	const struct value *title = req_value(r, "title");
-	const struct value *since = req_value(r, "since");
-	const struct value *q = req_value(r, "q");
-	json_t *area, *before = NULL, *after;
-	struct db_stmt *st;
-	char today[11];
-	const char *name, *email;
-	int rc;
-
-	if (area_or_respond(r, w, slug, &area) != 0)
-		return;
-	if (!person->present) {
-		json_decref(area);
-		resp_error(w, 422, _("Choose the person to assign."));
-		return;
-	}
-	if (r->errors) {
-		admin_area_page(r, w, 422, area, q->present ? q->str : NULL,
-				person->num, NULL);
-		return;
-	}
-	today_text(today);
-	if (db_begin(r->db) != 0) {
-		json_decref(area);
-		return resp_fail(r, w, NULL);
-	}
-	if ((st = db_stmt(r->db, &focal_sql, F_PERSON)) == NULL)
-		goto fail;
-	db_bind_int(st, 1, person->num);
-	if ((rc = db_step(st)) == DB_ERROR)
-		goto fail;
-	if (rc == DB_DONE) {
-		db_rollback(r->db);
-		json_decref(area);
-		resp_error(w, 404, _("There is no such person."));
-		return;
-	}
-	name = arena_strdup(r->arena, db_col_text(st, 0));
-	email = arena_strdup(r->arena, db_col_text(st, 1));
-	db_reset(st);
-	if ((st = db_stmt(r->db, &focal_sql, F_POINT_GET)) == NULL)
-		goto fail;
-	db_bind_int(st, 1, area_id(area));
-	db_bind_int(st, 2, person->num);
-	if ((rc = db_step(st)) == DB_ERROR)
-		goto fail;
-	if (rc == DB_ROW)
-		before = json_pack("{s:s,s:s}", "title", db_col_text(st, 0),
-				   "since", db_col_text(st, 1));
-	db_reset(st);
-	if ((st = db_stmt(r->db, &focal_sql, F_POINT_PUT)) == NULL)
-		goto fail;
-	db_bind_int(st, 1, area_id(area));
-	db_bind_int(st, 2, person->num);
-	db_bind_text(st, 3, title->present ? title->str : "");
-	db_bind_text(st, 4, since->present ? since->str : today);
-	db_bind_int(st, 5, clock_now());
-	if (db_run(st) != 0)
-		goto fail;
-	after = json_pack("{s:s,s:s,s:s,s:s}", "person", name, "email", email,
-			  "title", title->present ? title->str : "", "since",
-			  since->present ? since->str : today);
-	rc = audit_record_new(r->db, r->person->id,
-			      before ? "focal_point.change"
-				     : "focal_point.assign",
-			      "focal_point", point_object(r, slug, person->num),
-			      before, after, r->client);
-	if (rc != 0 || db_commit(r->db) != 0)
-		goto fail;
-	json_decref(area);
-	back_to_area(r, w, slug, "assigned");
-	return;
-fail:
-	json_decref(area);
-	resp_fail(r, w, NULL);
-}
-
-/*
- * POST /admin/focal-points/:slug/people/:id/remove: the person is no
- * longer a focal point of the area; one transaction with its audit
- * record.  404 when they were not one.
- */
-static void
-focal_remove(struct req *r, struct resp *w)
-{
-	const char *slug = req_param(r, "slug");
-	int64_t person = req_param_id(r);
-	json_t *area, *before;
-	struct db_stmt *st;
-	int rc;
-
-	if (area_or_respond(r, w, slug, &area) != 0)
-		return;
-	if (db_begin(r->db) != 0) {
-		json_decref(area);
-		return resp_fail(r, w, NULL);
-	}
-	if ((st = db_stmt(r->db, &focal_sql, F_POINT_GET)) == NULL)
-		goto fail;
-	db_bind_int(st, 1, area_id(area));
-	db_bind_int(st, 2, person);
-	if ((rc = db_step(st)) == DB_ERROR)
-		goto fail;
-	if (rc == DB_DONE) {
-		db_rollback(r->db);
-		json_decref(area);
-		resp_error(w, 404,
-			   _("This person is not a focal point of this "
-			     "area."));
-		return;
-	}
-	before = json_pack("{s:s,s:s}", "title", db_col_text(st, 0), "since",
-			   db_col_text(st, 1));
-	db_reset(st);
-	if ((st = db_stmt(r->db, &focal_sql, F_POINT_DEL)) == NULL) {
-		json_decref(before);
-		goto fail;
-	}
-	db_bind_int(st, 1, area_id(area));
-	db_bind_int(st, 2, person);
-	if (db_run(st) != 0) {
-		json_decref(before);
-		goto fail;
-	}
-	rc = audit_record_new(r->db, r->person->id, "focal_point.remove",
-			      "focal_point", point_object(r, slug, person),
-			      before, NULL, r->client);
-	if (rc != 0 || db_commit(r->db) != 0)
-		goto fail;
-	json_decref(area);
-	back_to_area(r, w, slug, "removed");
-	return;
-fail:
-	json_decref(area);
-	resp_fail(r, w, NULL);
-}
-
-/* ---- the tables ---- */
-
-static const struct field admin_area_fields[] = {
-	{.name = "q",
-	 .type = FT_TEXT,
-	 .maxlen = 200,
-	 .label = N_("Name or e-mail contains")},
-	{.name = "done", .type = FT_CHOICE, .choices = done_values},
-	{0},
-};
-
-static const struct field assign_fields[] = {
-	{.name = "person",
-	 .type = FT_INT,
-	 .flags = FIELD_REQUIRED,
-	 .min = 1,
-	 .max = INT64_MAX,
-	 .label = N_("Person")},
-	{.name = "title", .type = FT_TEXT, .maxlen = 120, .label = N_("Title")},
-	{.name = "since", .type = FT_DATE, .label = N_("Since")},
-	/* the search the form was sent from, shown again on an error */
-	{.name = "q",
-	 .type = FT_TEXT,
-	 .maxlen = 200,
-	 .label = N_("Name or e-mail contains")},
-	{0},
-};
 
 #define A ACCESS_ADMIN
 #define P ROUTE_PERSONAL
@@ -652,12 +230,20 @@ static const struct route focal_routes[] = {
 	 .pattern = "/admin/focal-points",
 	 .who = A,
 	 .handler = focal_admin_index,
-	 .flags = P,
-	 .summary = "The focal areas and how many focal points each has"},
+	 .flags = ROUTE_FORM | P,
+	 .summary = "The focal areas and how many focal points each has, "
+		    "with the form that adds an area"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/focal-points",
+	 .who = A,
+	 .fields = focal_area_fields,
+	 .handler = focal_add,
+	 .flags = ROUTE_OWN_ERRORS | P,
+	 .summary = "Adds a focal area (its slug made from its name)"},
 	{.method = HTTP_GET,
 	 .pattern = "/admin/focal-points/:slug",
 	 .who = A,
-	 .fields = admin_area_fields,
+	 .fields = focal_admin_area_fields,
 	 .handler = focal_admin_area,
 	 .flags = ROUTE_FORM | P,
 	 .summary = "One area's focal points, and people to assign found by "
@@ -665,11 +251,32 @@ static const struct route focal_routes[] = {
 	{.method = HTTP_POST,
 	 .pattern = "/admin/focal-points/:slug/people",
 	 .who = A,
-	 .fields = assign_fields,
+	 .fields = focal_assign_fields,
 	 .handler = focal_assign,
 	 .flags = ROUTE_OWN_ERRORS | P,
 	 .summary = "Assigns a person as a focal point of an area (or changes "
 		    "their title and date)"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/focal-points/:slug/edit",
+	 .who = A,
+	 .fields = focal_area_fields,
+	 .handler = focal_edit,
+	 .flags = ROUTE_OWN_ERRORS | P,
+	 .summary = "Renames a focal area or changes its texts (the slug "
+		    "stays)"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/focal-points/:slug/retire",
+	 .who = A,
+	 .handler = focal_retire,
+	 .flags = P,
+	 .summary = "Retires a focal area: its page and history stay, it is "
+		    "no longer offered for new links"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/focal-points/:slug/restore",
+	 .who = A,
+	 .handler = focal_restore,
+	 .flags = P,
+	 .summary = "Brings a retired focal area back"},
 	{.method = HTTP_POST,
 	 .pattern = "/admin/focal-points/:slug/people/:id/remove",
 	 .who = A,
@@ -686,13 +293,18 @@ static const struct menu_entry focal_admin_menu[] = {
 	{"/admin/focal-points", N_("Focal points"), 85},
 };
 
+static struct db_sql *const focal_sqls[] = {&focal_areas_sql,
+					      &focal_admin_sql, NULL};
+
 const struct module focal_module = {
 	.name = "focal",
 	.routes = focal_routes,
 	.nroutes = ARRAY_LEN(focal_routes),
 	.sql = &focal_sql,
+	.sqls = focal_sqls,
 	.nav = focal_nav,
 	.nnav = ARRAY_LEN(focal_nav),
 	.admin_menu = focal_admin_menu,
 	.nadmin_menu = ARRAY_LEN(focal_admin_menu),
+	.assemble = focal_assemble,
 };

@@ -1,7 +1,9 @@
 /*
- * focal.h -- the focal points (issue 12): the twelve focal areas of the
- * Alliance's work, each with the people the secretariat assigns to it and
- * the member organisations that chose it.
+ * focal.h -- the focal points (issue 12, issue 13 point 10): the focal
+ * areas of the Alliance's work (twelve seeded; the secretariat adds,
+ * renames and retires them), each with the people the secretariat
+ * assigns to it, the member organisations that chose it and the work of
+ * the platform that serves it.
  *
  *   GET  /focal-points                       every area (public)
  *   GET  /focal-points/:slug                 one area: its text, its focal
@@ -13,7 +15,23 @@
  *   POST /admin/focal-points/:slug/people    assigns one (or changes the
  *                                            title and date of one)
  *   POST /admin/focal-points/:slug/people/:id/remove
+ *   POST /admin/focal-points                 adds an area (areas.c)
+ *   POST /admin/focal-points/:slug/edit      its name and texts
+ *   POST /admin/focal-points/:slug/retire    retires it; .../restore
+ *                                            brings it back
  *
+ * The public pages answer JSON under /api/v1 too (/api/v1/focal-points).
+ *
+ * What serves an area.  An area's page also shows one section per module
+ * that declares a struct focal_source (core/http.h) and has items for the
+ * area: the working parties serving it with their latest reports and
+ * articles (parties/focal_items.c), later meetings, statements, library
+ * items.  sources.c gathers them; nothing here names one.
+ *
+ * Retired areas.  The secretariat may retire an area (retired_at): it
+ * keeps its page (saying so), its focal points and every link made to
+ * it, and is left out of the home page and of the choices offered for a
+ * new link.
  * Who is named.  A focal point is named on the public page as the person
  * chose in their profile for the directory (people.visibility): 'public'
  * to everyone, 'members' to members (organisations_viewer_is_member) and

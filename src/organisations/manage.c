@@ -51,7 +51,11 @@ static const char *const manage_sql_text[M_MANAGE__MAX] = {
 	[M_ORG_FOCAL] = "SELECT fa.slug FROM organisation_focal_areas ff"
 			" JOIN focal_areas fa ON fa.id = ff.focal_area_id"
 			" WHERE ff.organisation_id = ? ORDER BY fa.position, fa.id",
-	[M_FOCAL_ALL] = "SELECT slug, name FROM focal_areas"
+	/* a retired area only when the organisation chose it already */
+	[M_FOCAL_ALL] = "SELECT slug, name FROM focal_areas fa"
+			" WHERE fa.retired_at IS NULL OR fa.id IN"
+			" (SELECT focal_area_id FROM organisation_focal_areas"
+			"  WHERE organisation_id = ?)"
 			" ORDER BY position, id",
 	[M_NAME_TAKEN] = "SELECT 1 FROM organisations"
 			 " WHERE name_key = ? AND id <> ? LIMIT 1",
@@ -128,8 +132,8 @@ failed:
 	return NULL;
 }
 
-/* Runs statement s (with the integer a unless it is M_FOCAL_ALL) and
- * gives its rows, or NULL on error. */
+/* Runs statement s with the integer a and gives its rows, or NULL on
+ * error. */
 static json_t *
 rows_of(struct req *r, enum stmt_manage s, int64_t a)
 {
@@ -137,8 +141,7 @@ rows_of(struct req *r, enum stmt_manage s, int64_t a)
 
 	if (st == NULL)
 		return NULL;
-	if (s != M_FOCAL_ALL)
-		db_bind_int(st, 1, a);
+	db_bind_int(st, 1, a);
 	return db_all_json(st);
 }
 
@@ -279,7 +282,8 @@ edit_page(struct req *r, struct resp *w, int status, json_t *org)
 	const char *chosen =
 		posted ? form_focal_text(r)
 		       : org_focal_text(r, membership_int(org, "id"));
-	json_t *focal = rows_of(r, M_FOCAL_ALL, 0), *row, *un, *model;
+	json_t *focal = rows_of(r, M_FOCAL_ALL, membership_int(org, "id")),
+	       *row, *un, *model;
 	size_t i;
 
 	if (chosen == NULL || focal == NULL) {
@@ -342,12 +346,13 @@ edit_form(struct req *r, struct resp *w)
 	json_decref(org);
 }
 
-/* The focal areas sent must be listed ones.  0, or -1 on error. */
+/* The focal areas sent must be listed ones (for organisation org: a
+ * retired one only when it had it).  0, or -1 on error. */
 static int
-check_focal(struct req *r)
+check_focal(struct req *r, int64_t org)
 {
 	const char *sent = form_focal_text(r);
-	json_t *known = rows_of(r, M_FOCAL_ALL, 0), *row;
+	json_t *known = rows_of(r, M_FOCAL_ALL, org), *row;
 	struct buf all = BUF_INIT;
 	size_t i;
 
@@ -536,7 +541,7 @@ edit_save(struct req *r, struct resp *w)
 	if (org == NULL)
 		return;
 	id = membership_int(org, "id");
-	if (check_focal(r) != 0)
+	if (check_focal(r, id) != 0)
 		goto fail;
 	if (admin)
 		check_un_status(r);

@@ -106,7 +106,12 @@ static const char *const parties_sql_text[PS_PARTIES__MAX] = {
 	[PS_AREAS] = "SELECT fa.slug, fa.name FROM party_focal_areas x"
 		     " JOIN focal_areas fa ON fa.id = x.focal_area_id"
 		     " WHERE x.party_id = ? ORDER BY fa.position, fa.id",
+	/* the areas a party may choose: those not retired, and those it
+	 * has already (binds the party, 0 for a proposal) */
 	[PS_ALL_AREAS] = "SELECT slug, name FROM focal_areas"
+			 " WHERE retired_at IS NULL OR id IN"
+			 " (SELECT focal_area_id FROM party_focal_areas"
+			 "  WHERE party_id = ?)"
 			 " ORDER BY position, id",
 	[PS_SLUG_TAKEN] = "SELECT 1 FROM parties WHERE slug = ?",
 	[PS_PERSON] = "SELECT id FROM people WHERE lower(email) = lower(?)"
@@ -286,17 +291,21 @@ multi(const struct req *r, const char *name)
 	return NULL;
 }
 
-/* The focal areas [{slug, name, chosen}], chosen from the form when it
- * was sent, else from party (0: none).  NULL on a database error. */
+/* The focal areas [{slug, name, chosen}] party (0: a proposal) may
+ * choose -- those not retired and its own --, chosen from the form when
+ * it was sent, else from party.  NULL on a database error. */
 static json_t *
 areas_model(struct req *r, int64_t party)
 {
 	const struct field_values *fv = multi(r, "focal");
 	struct db_stmt *st = db_stmt(r->db, &parties_sql, PS_ALL_AREAS);
-	json_t *all = st ? db_all_json(st) : NULL, *mine = NULL, *row, *m;
+	json_t *all, *mine = NULL, *row, *m;
 	size_t i, k;
 
-	if (all == NULL)
+	if (st == NULL)
+		return NULL;
+	db_bind_int(st, 1, party);
+	if ((all = db_all_json(st)) == NULL)
 		return NULL;
 	if (r->method != HTTP_POST && party > 0) {
 		if ((st = db_stmt(r->db, &parties_sql, PS_AREAS)) == NULL ||
@@ -1284,7 +1293,7 @@ charter_save(struct req *r, struct resp *w)
 	if (party_from_route(r, w, &p, &v) != 0 ||
 	    charter_open_or_respond(w, &p, &v) != 0)
 		return;
-	if ((areas = areas_model(r, 0)) == NULL)
+	if ((areas = areas_model(r, p.id)) == NULL)
 		return read_failed(r, w);
 	check_areas(r, areas);
 	json_decref(areas);

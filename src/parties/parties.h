@@ -14,6 +14,9 @@
  *   decisions.c  party_decisions_module: proposals put to the team
  *   reports.c    party_reports_module: reports to the Alliance
  *   articles.c   party_articles_module: articles, the news, Atom feeds
+ *   focal_items.c party_focal_module: the parties serving a focal area,
+ *                with their latest reports and articles, on the area's
+ *                page (a struct focal_source)
  *
  * party.c holds what they share (parties_int.h).  The team is the
  * party's object roles (core/auth.h); migrations/0033_parties.sql the
@@ -31,5 +34,6 @@ extern const struct module party_resources_module;
 extern const struct module party_decisions_module;
 extern const struct module party_reports_module;
 extern const struct module party_articles_module;
+extern const struct module party_focal_module;
 
 #endif

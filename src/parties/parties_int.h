@@ -21,6 +21,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/db.h"
 #include "core/http.h"
 #include "parties.h"
 
@@ -79,6 +80,12 @@ int party_load(struct req *r, struct resp *w, const char *slug,
 /* The same for the party of route parameter "slug". */
 int party_from_route(struct req *r, struct resp *w, struct party *p,
 		     struct party_viewer *v);
+
+/* The one row statement st (bound; NULL when its preparation failed)
+ * gives, in *row (new reference): 0; 1 with a 404 in w saying missing
+ * when there is none; -1 with a 500 in w. */
+int party_row_or_respond(struct req *r, struct resp *w, struct db_stmt *st,
+			 const char *missing, json_t **row);
 
 /* A write to the party's work is possible only while it is active: 0,
  * or 1 with a 409 in w that says why (archived: read-only). */

@@ -177,6 +177,24 @@ party_from_route(struct req *r, struct resp *w, struct party *p,
 }
 
 int
+party_row_or_respond(struct req *r, struct resp *w, struct db_stmt *st,
+		     const char *missing, json_t **row)
+{
+	if (st == NULL || (*row = db_one_json(st)) == NULL) {
+		*row = NULL;
+		resp_fail(r, w, NULL);
+		return -1;
+	}
+	if (!json_is_object(*row)) {
+		json_decref(*row);
+		*row = NULL;
+		resp_error(w, 404, missing);
+		return 1;
+	}
+	return 0;
+}
+
+int
 party_open_or_respond(struct resp *w, const struct party *p)
 {
 	if (strcmp(p->state, "active") == 0)

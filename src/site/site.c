@@ -36,8 +36,9 @@ enum stmt_site {
 static const char *const site_sql_text[STMT_SITE__MAX] = {
 	[STMT_PAGE_GET] = "SELECT slug, title, summary, body_md, updated_at"
 			  " FROM pages WHERE slug = ?",
+	/* a retired area keeps its page but leaves the home page */
 	[STMT_FOCAL_LIST] = "SELECT slug, name, summary FROM focal_areas"
-			    " ORDER BY position",
+			    " WHERE retired_at IS NULL ORDER BY position",
 	[STMT_BODY_LIST] = "SELECT slug, acronym, name, kind, cadence, summary"
 			   " FROM bodies ORDER BY position",
 	[STMT_BODY_GET] = "SELECT slug, acronym, name, kind, cadence, summary,"

@@ -3,8 +3,10 @@
 // secretariat page and assigns them by clicking, then a visitor opens the
 // area's public page and sees them named, the hidden focal point counted and
 // the public organisation linked; nothing is wider than the viewport and
-// axe-core finds nothing on any page visited.  Screenshots go to
-// build/screenshots/focal-*.png.
+// axe-core finds nothing on any page visited.  The area's page lists the
+// working party that serves it with its article and report (issue 13,
+// point 10), and the secretariat adds an area through its form and
+// retires it.  Screenshots go to build/screenshots/focal-*.png.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo } from '../lib/browser.mjs';
@@ -29,7 +31,14 @@ before(async () => {
     INSERT INTO organisation_focal_areas VALUES ((SELECT id FROM organisations WHERE slug = 'women-justice-network'),
       (SELECT id FROM focal_areas WHERE slug = 'femicide'));
     INSERT INTO focal_area_people (focal_area_id, person_id, title, since, created_at) VALUES
-      ((SELECT id FROM focal_areas WHERE slug = 'femicide'), (SELECT id FROM people WHERE email = 'hidden@example.org'), '', '2026-01-01', 0)`);
+      ((SELECT id FROM focal_areas WHERE slug = 'femicide'), (SELECT id FROM people WHERE email = 'hidden@example.org'), '', '2026-01-01', 0);
+    INSERT INTO party_articles (party_id, slug, title, summary, body_md, state, created_at, updated_at, published_at)
+    VALUES ((SELECT id FROM parties WHERE slug = 'victims'), 'counting-femicide', 'Counting femicide: what the data say',
+      'Why the numbers of femicide differ from one country to the next, and what the Alliance asks of States.',
+      'Text.', 'published', 1780000000, 1780000000, 1780000000);
+    INSERT INTO party_reports (party_id, title, period, body_md, state, visibility, created_at, updated_at, submitted_at)
+    VALUES ((SELECT id FROM parties WHERE slug = 'victims'), 'Report to the Alliance 2026', 'January to June 2026',
+      'Text.', 'submitted', 'public', 1779000000, 1779000000, 1779000000)`);
 });
 
 after(async () => {
@@ -97,10 +106,41 @@ for (const vp of VIEWPORTS) {
         assert.match(text, /Amara Okonkwo-Lindqvist, Co-chair \(Nigeria\)/);
         assert.match(text, /and 1 more focal point, whose name is not public\./);
         assert.doesNotMatch(text, /Hidden Person/);
+        assert.match(text, /Working parties serving this area/);
+        assert.match(text, /Counting femicide: what the data say/);
+        assert.match(text, /Report to the Alliance 2026/);
         await clickTo(p, p.locator('main').getByRole('link', { name: "Women's Justice Network International" }), '**/members/women-justice-network');
         assert.deepEqual(p.problems, []);
       } finally {
         await visitor.close();
+      }
+    });
+
+    test('the secretariat adds an area through its form and retires it', async () => {
+      const name = `Wildlife and Forest Crime ${vp.name}`;
+      const { context, page } = await adminPage({ width: vp.width, height: vp.height }, `${vp.name}-areas`);
+      try {
+        await page.goto(`${srv.url}/admin/focal-points`, { waitUntil: 'load' });
+        const form = page.getByRole('form', { name: 'Add a focal area' });
+        await form.getByLabel('Name', { exact: true }).fill(name);
+        await form.getByLabel(/^Summary/).fill('Trafficking in wildlife and timber.');
+        await form.getByLabel(/^Text of the page/).fill('The first paragraph.\n\nThe second.');
+        await clickTo(page, form.getByRole('button', { name: 'Add the area' }),
+          new RegExp(`/admin/focal-points/wildlife-and-forest-crime-${vp.name}\\?done=added$`));
+        await assertFits(page);
+        await page.screenshot({ path: `${SHOTS}/focal-${vp.name}-admin-new-area.png`, fullPage: true });
+        await clickTo(page, page.getByRole('button', { name: 'Retire the area' }), /\?done=retired$/);
+        assert.match(await page.locator('main').innerText(), /This area was retired on/);
+        await page.goto(`${srv.url}/admin/focal-points`, { waitUntil: 'load' });
+        await assertFits(page);
+        await page.screenshot({ path: `${SHOTS}/focal-${vp.name}-admin-index.png`, fullPage: true });
+        const slug = `wildlife-and-forest-crime-${vp.name}`;
+        await page.goto(`${srv.url}/focal-points/${slug}`, { waitUntil: 'load' });
+        assert.match(await page.locator('main').innerText(), /This focal area was retired on/);
+        await assertFits(page);
+        assert.deepEqual(page.problems, []);
+      } finally {
+        await context.close();
       }
     });
   });

@@ -317,3 +317,162 @@ describe('the area page names focal points as each allows', () => {
     await sql(srv.dataDir, `UPDATE people SET visibility = 'public' WHERE id = ${ids.pub}`);
   });
 });
+
+// issue 13, point 10: the secretariat adds, renames, retires and brings
+// back areas (src/focal/areas.c, migration 0039); last in this file, so
+// the twelve areas above are still the only ones when they are counted.
+describe('the secretariat adds, renames, retires and brings back areas', () => {
+  const NEW = 'wildlife-and-forest-crime';
+  let csrf;
+  const lastAudit = async (action) => (await sql(srv.dataDir,
+    `SELECT object_id, before_json, after_json FROM audit_log WHERE action = ${sqlText(action)} ORDER BY id DESC LIMIT 1`))[0];
+
+  before(async () => {
+    csrf = formCsrf(await as.admin.html('/admin/focal-points'));
+  });
+
+  test('anyone_but_the_secretariat_is_refused', async () => {
+    const theirs = formCsrf(await as.plain.html('/account/profile'));
+    for (const path of ['/admin/focal-points', '/admin/focal-points/gender/edit',
+      '/admin/focal-points/gender/retire', '/admin/focal-points/gender/restore']) {
+      const res = await as.plain.post(path, { csrf: theirs, name: 'Taken over' });
+      assert.equal(res.status, 403, path);
+      assert.ok([401, 403].includes((await as.visitor.post(path, { name: 'Taken over' })).status), path);
+    }
+    assert.equal((await as.plain.get('/admin/focal-points')).status, 403);
+    assert.deepEqual(await sql(srv.dataDir, `SELECT name, retired_at FROM focal_areas WHERE slug = 'gender'`), [['Gender', '']]);
+  });
+
+  test('an_area_is_added_with_a_slug_from_its_name_and_is_public_at_once', async () => {
+    const res = await as.admin.post('/admin/focal-points', { csrf, name: 'Wildlife and Forest Crime',
+      summary: 'Trafficking in wildlife and timber.', body: 'The **first** paragraph.\n\nThe second.' });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `/admin/focal-points/${NEW}?done=added`);
+    assert.match(mainOf(await as.admin.html(`/admin/focal-points/${NEW}?done=added`)), /The area has been added/);
+    const page = mainOf(await as.visitor.html(`/focal-points/${NEW}`));
+    assert.match(page, /<h1>Wildlife and Forest Crime<\/h1>/);
+    assert.match(page, /<strong>first<\/strong>/);
+    assert.doesNotMatch(page, /retired/i);
+    assert.match(mainOf(await as.visitor.html('/')), new RegExp(`href="/focal-points/${NEW}"`));
+    assert.match(mainOf(await as.visitor.html('/search?q=timber')), new RegExp(`/focal-points/${NEW}`));
+    const [object, , after1] = await lastAudit('focal_area.add');
+    assert.equal(object, NEW);
+    assert.equal(JSON.parse(after1).name, 'Wildlife and Forest Crime');
+    // the same name again: another slug; a name of no Latin letters: "area"
+    assert.equal((await as.admin.post('/admin/focal-points', { csrf, name: 'Wildlife and Forest Crime' })).headers.get('location'),
+      `/admin/focal-points/${NEW}-2?done=added`);
+    assert.equal((await as.admin.post('/admin/focal-points', { csrf, name: '野生生物' })).headers.get('location'),
+      '/admin/focal-points/area?done=added');
+  });
+
+  test('a_name_missing_or_too_long_shows_the_form_again_with_the_message', async () => {
+    const before1 = await sql(srv.dataDir, 'SELECT count(*) FROM focal_areas');
+    for (const fields of [{}, { name: '' }, { name: '   ' }, { name: 'x'.repeat(121) }, { name: 'Fine', body: 'y'.repeat(20001) }]) {
+      const res = await as.admin.post('/admin/focal-points', { csrf, summary: 'Kept as typed', ...fields });
+      assert.equal(res.status, 422, JSON.stringify(fields).slice(0, 60));
+      const html = mainOf(await res.text());
+      assert.match(html, /class="error-summary"/);
+      assert.match(html, fields.body ? /href="#new-body"/ : /href="#new-name"/);
+      assert.match(html, /value="Kept as typed"/);
+    }
+    assert.deepEqual(await sql(srv.dataDir, 'SELECT count(*) FROM focal_areas'), before1);
+  });
+
+  test('a_rename_keeps_the_slug_and_changes_the_page_and_the_search', async () => {
+    const res = await as.admin.post(`/admin/focal-points/${NEW}/edit`, { csrf, name: 'Wildlife, Forest and Fisheries Crime',
+      summary: 'Trafficking in wildlife, timber and fish.', body: 'New text.' });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `/admin/focal-points/${NEW}?done=edited`);
+    const page = mainOf(await as.visitor.html(`/focal-points/${NEW}`));
+    assert.match(page, /<h1>Wildlife, Forest and Fisheries Crime<\/h1>/);
+    assert.match(page, /New text\./);
+    assert.match(mainOf(await as.visitor.html('/search?q=fisheries')), new RegExp(`/focal-points/${NEW}"`));
+    const [object, before1, after1] = await lastAudit('focal_area.change');
+    assert.equal(object, NEW);
+    assert.equal(JSON.parse(before1).name, 'Wildlife and Forest Crime');
+    assert.equal(JSON.parse(after1).name, 'Wildlife, Forest and Fisheries Crime');
+    // an empty name: the page again, the field marked, nothing changed
+    const bad = await as.admin.post(`/admin/focal-points/${NEW}/edit`, { csrf, name: '', summary: 'Changed?' });
+    assert.equal(bad.status, 422);
+    const html = mainOf(await bad.text());
+    assert.match(html, /href="#area-name"/);
+    assert.match(html, /id="area-name"[^>]*aria-invalid="true"/);
+    assert.match(html, /value="Changed\?"/);
+    assert.equal((await sql(srv.dataDir, `SELECT summary FROM focal_areas WHERE slug = '${NEW}'`))[0][0],
+      'Trafficking in wildlife, timber and fish.');
+    assert.equal((await as.admin.post('/admin/focal-points/nowhere/edit', { csrf, name: 'X' })).status, 404);
+  });
+
+  test('a_retired_area_keeps_its_page_and_its_links_and_leaves_the_choices', async () => {
+    // a focal point, and a person who chose the area in their profile
+    await sql(srv.dataDir, `INSERT INTO focal_area_people (focal_area_id, person_id, title, since, created_at)
+      VALUES ((SELECT id FROM focal_areas WHERE slug = '${NEW}'), ${ids.pub}, '', '2026-01-01', 0);
+      INSERT INTO person_focal_areas (person_id, focal_area_id)
+      VALUES (${ids.plain}, (SELECT id FROM focal_areas WHERE slug = '${NEW}'));
+      INSERT INTO organisation_focal_areas (organisation_id, focal_area_id)
+      VALUES ((SELECT id FROM organisations WHERE slug = 'gender-watch'), (SELECT id FROM focal_areas WHERE slug = '${NEW}'))`);
+    assert.match(mainOf(await as.visitor.html('/join/associate')), new RegExp(`value="${NEW}"`));
+    const res = await as.admin.post(`/admin/focal-points/${NEW}/retire`, { csrf });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `/admin/focal-points/${NEW}?done=retired`);
+    assert.equal((await lastAudit('focal_area.retire'))[0], NEW);
+    const page = mainOf(await as.visitor.html(`/focal-points/${NEW}`));
+    assert.match(page, /This focal area was retired on \d+ \w+ 20\d\d/);
+    assert.match(page, /Pia Public/);
+    // not on the home page, apart on the list, not offered to a new choice
+    assert.doesNotMatch(mainOf(await as.visitor.html('/')), new RegExp(`/focal-points/${NEW}"`));
+    const list = mainOf(await as.visitor.html('/focal-points'));
+    assert.ok(list.indexOf('Retired areas') > 0 && list.indexOf('Retired areas') < list.indexOf(`/focal-points/${NEW}"`));
+    assert.doesNotMatch(mainOf(await as.individual.html('/account/profile')), new RegExp(`value="${NEW}"`));
+    assert.match(mainOf(await as.plain.html('/account/profile')), new RegExp(`value="${NEW}" checked`));
+    assert.doesNotMatch(mainOf(await as.visitor.html('/join/associate')), new RegExp(`value="${NEW}"`));
+    assert.match(mainOf(await as.admin.html('/members/gender-watch/edit')), new RegExp(`value="${NEW}" checked`));
+    assert.doesNotMatch(mainOf(await as.admin.html('/members/corruption-only/edit')), new RegExp(`value="${NEW}"`));
+    // saving the form keeps the retired area it had; another may not choose it
+    const edit = async (slug, name, focal) => {
+      const page = await as.admin.html(`/members/${slug}/edit`);
+      return as.admin.post(`/members/${slug}/edit`, [...Object.entries({ ...hiddenFields(page, `/members/${slug}/edit`),
+        name, acronym: 'ACR', country: 'AT', website: '', description: 'Watching.', contact_address: '',
+        visibility: 'public' }), ...focal.map((f) => ['focal', f])]);
+    };
+    assert.equal((await edit('gender-watch', 'Gender Watch International', ['gender', NEW])).status, 303);
+    assert.deepEqual(await sql(srv.dataDir, `SELECT fa.slug FROM organisation_focal_areas x JOIN focal_areas fa
+      ON fa.id = x.focal_area_id JOIN organisations o ON o.id = x.organisation_id WHERE o.slug = 'gender-watch'
+      ORDER BY fa.slug`), [['gender'], [NEW]]);
+    const refused = await edit('corruption-only', 'Corruption Only Watch', ['corruption', NEW]);
+    assert.equal(refused.status, 422);
+    assert.match(mainOf(await refused.text()), /Focal areas: choose among the listed ones/);
+    // the API says so
+    const one = await (await as.visitor.get(`/api/v1/focal-points/${NEW}`)).json();
+    assert.equal(one.area.retired, true);
+    assert.equal(typeof one.area.retired_at, 'number');
+    const all = await (await as.visitor.get('/api/v1/focal-points')).json();
+    assert.ok(all.retired.some((a) => a.slug === NEW));
+    assert.ok(!all.focal_areas.some((a) => a.slug === NEW));
+    assert.equal(all.focal_areas.length, AREAS.length + 2);
+    // twice: 409, nothing changed
+    assert.equal((await as.admin.post(`/admin/focal-points/${NEW}/retire`, { csrf })).status, 409);
+    // the secretariat's pages say it and offer to bring it back
+    const admin = mainOf(await as.admin.html(`/admin/focal-points/${NEW}`));
+    assert.match(admin, new RegExp(`action="/admin/focal-points/${NEW}/restore"`));
+    assert.match(mainOf(await as.admin.html('/admin/focal-points')), /Retired areas/);
+  });
+
+  test('a_retired_area_is_brought_back', async () => {
+    const res = await as.admin.post(`/admin/focal-points/${NEW}/restore`, { csrf });
+    assert.equal(res.status, 303);
+    assert.equal((await lastAudit('focal_area.restore'))[0], NEW);
+    assert.match(mainOf(await as.visitor.html('/')), new RegExp(`/focal-points/${NEW}"`));
+    assert.doesNotMatch(mainOf(await as.visitor.html(`/focal-points/${NEW}`)), /was retired/);
+    assert.match(mainOf(await as.individual.html('/account/profile')), new RegExp(`value="${NEW}"`));
+    assert.equal((await as.admin.post(`/admin/focal-points/${NEW}/restore`, { csrf })).status, 409);
+    assert.equal((await as.admin.post('/admin/focal-points/nowhere/retire', { csrf })).status, 404);
+  });
+
+  test('the_secretariat_pages_speak_french', async () => {
+    const html = mainOf(await (await as.admin.get('/admin/focal-points', { 'accept-language': 'fr' })).text());
+    assert.match(html, /Ajouter un domaine/);
+    const area = mainOf(await (await as.admin.get(`/admin/focal-points/${NEW}`, { 'accept-language': 'fr' })).text());
+    assert.match(area, /Retirer le domaine/);
+  });
+});

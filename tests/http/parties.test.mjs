@@ -352,6 +352,39 @@ describe('the seeded parties', () => {
     assert.match(versions, /Version 1<\/a>, <time[^>]*>[^<]+<\/time>: First objectives/);
   });
 
+  test('a retired focal area is offered only to the party that has it', async () => {
+    // Victims serves femicide (as seeded by 0034; the test above saved
+    // its charter without areas)
+    await sql(srv.dataDir, `DELETE FROM party_focal_areas WHERE party_id = (SELECT id FROM parties WHERE slug = 'victims');
+      INSERT INTO party_focal_areas (party_id, focal_area_id) SELECT p.id, fa.id FROM parties p, focal_areas fa
+        WHERE p.slug = 'victims' AND fa.slug IN ('femicide', 'victims-rights');
+      UPDATE focal_areas SET retired_at = 1 WHERE slug IN ('femicide', 'gender')`);
+    try {
+      // its charter keeps femicide, checked
+      const charter = await as.admin.html('/working-parties/victims/charter');
+      assert.match(charter, /value="femicide"[^>]*checked/);
+      assert.doesNotMatch(charter, /value="gender"/);
+      // saving it again keeps it; choosing the other retired one is refused
+      const keep = await submit(as.admin, '/working-parties/victims/charter', '/working-parties/victims/charter', [
+        ['objectives', 'Victims first.'], ['rules', ''], ['note', 'Femicide kept'], ['join_policy', 'approval'],
+        ['rules_visibility', 'public'], ['team_visibility', 'members'], ['focal', 'femicide'], ['focal', 'victims-rights']]);
+      assert.equal(keep.status, 303);
+      const add = await submit(as.admin, '/working-parties/victims/charter', '/working-parties/victims/charter', [
+        ['objectives', 'Victims first.'], ['rules', ''], ['note', 'Gender added'], ['join_policy', 'approval'],
+        ['rules_visibility', 'public'], ['team_visibility', 'members'], ['focal', 'femicide'], ['focal', 'gender']]);
+      assert.equal(add.status, 422);
+      assert.deepEqual(await sql(srv.dataDir, `SELECT fa.slug FROM party_focal_areas x JOIN focal_areas fa
+        ON fa.id = x.focal_area_id WHERE x.party_id = (SELECT id FROM parties WHERE slug = 'victims') ORDER BY fa.slug`),
+      [['femicide'], ['victims-rights']]);
+      // a proposal is offered neither
+      const form = await as.proposer.html('/working-parties/propose');
+      assert.doesNotMatch(form, /value="femicide"|value="gender"/);
+      assert.match(form, /value="victims-rights"/);
+    } finally {
+      await sql(srv.dataDir, `UPDATE focal_areas SET retired_at = NULL WHERE slug IN ('femicide', 'gender')`);
+    }
+  });
+
   test('French', async () => {
     const b = new Browser(srv.url);
     const html = await (await b.get('/working-parties/victims', { 'accept-language': 'fr' })).text();

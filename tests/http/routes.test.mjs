@@ -25,7 +25,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { Browser, cli, formCsrf, hiddenFields } from '../lib/accounts.mjs';
+import { Browser, cli, formCsrf, hiddenFields, sql } from '../lib/accounts.mjs';
 import {
   loadRoutes, discoverParams, pathFor as pathFor_, signInByLink as signInByLink_,
 } from '../lib/routes.mjs';
@@ -208,6 +208,13 @@ describe('every route with every role', () => {
       `${allowed.join(', ') || 'nobody'} let in` +
       (refused.length ? `; ${refused.join(', ')} refused` : '');
     test(name, async () => {
+      // these people hold no role on any object: a route walked before
+      // may have given them one (joining a working party whose charter,
+      // posted by the admin, made joining open), which is taken back
+      if (route.action) {
+        await sql(srv.dataDir, `DELETE FROM object_roles WHERE person_id IN
+          (SELECT id FROM people WHERE email IN ('matrix-member@example.org', 'matrix-editor@example.org'))`);
+      }
       for (const role of ROLES) {
         const variants = SAFE.has(route.method) ? [false, true] : [false];
         for (const json of variants) {

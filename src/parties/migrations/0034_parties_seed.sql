@@ -22,7 +22,7 @@ INSERT INTO parties (id, slug, name, summary, state, join_policy,
  'Alliance members are key in observing the implementation of the United Nations Convention against Corruption. A civil society statement was made at the Conference of the States Parties to the UNCAC in Marrakech, Morocco (2011).',
  'active', 'approval', 'public', 'members', 0),
 (5, 'religion-violent-extremism', 'Religion and Violent Extremism',
- 'A working party of the Alliance has organized around religion and violent extremism.',
+ 'Religion and violent extremism is one of the areas around which the Alliance''s working parties have organized.',
  'active', 'approval', 'public', 'members', 0);
 
 INSERT INTO party_focal_areas (party_id, focal_area_id)
