@@ -7,6 +7,7 @@
 #include "accounts/accounts.h"
 #include "admin/admin.h"
 #include "applications/applications.h"
+#include "calendar/calendar_feeds.h"
 #include "contact/contact.h"
 #include "core/db.h"
 #include "core/jobs.h"
@@ -63,6 +64,8 @@ const struct module *const app_modules[] = {
 	&calendar_module, /* views; after the parties, their meetings */
 	&calendar_desk_module,
 	&calendar_registration_module,
+	&calendar_feeds_module,
+	&calendar_import_module,
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

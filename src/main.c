@@ -560,6 +560,77 @@ cmd_mail_test(struct config *c, int argc, char **argv)
 	return 0;
 }
 
+/* Set by import's --dry-run. */
+static int import_dry_run;
+
+static const struct option import_options[] = {
+	{"dry-run", no_argument, &import_dry_run, 1},
+	{NULL, 0, NULL, 0},
+};
+
+/* The kind of file a module imports called kind, or NULL. */
+static const struct module_import *
+find_import(const char *kind)
+{
+	for (size_t i = 0; i < app_nmodules; i++)
+		for (const struct module_import *k = app_modules[i]->imports;
+		     k && k->kind; k++)
+			if (strcmp(k->kind, kind) == 0)
+				return k;
+	return NULL;
+}
+
+/* The kinds every module imports, one line each. */
+static void
+list_import_kinds(FILE *f)
+{
+	for (size_t i = 0; i < app_nmodules; i++)
+		for (const struct module_import *k = app_modules[i]->imports;
+		     k && k->kind; k++)
+			fprintf(f, "  %s %s\n      %s\n", k->kind, k->file,
+				k->summary);
+}
+
+/* import's line in the usage: its kinds, "a, b or c". */
+static void
+import_summary(FILE *f)
+{
+	size_t n = 0, done = 0;
+
+	for (size_t i = 0; i < app_nmodules; i++)
+		for (const struct module_import *k = app_modules[i]->imports;
+		     k && k->kind; k++)
+			n++;
+	fprintf(f, "  import KIND FILE   ");
+	for (size_t i = 0; i < app_nmodules; i++)
+		for (const struct module_import *k = app_modules[i]->imports;
+		     k && k->kind; k++, done++)
+			fprintf(f, "%s%s", done == 0 ? "" : done + 1 == n ? " or " : ", ",
+				k->kind);
+	fprintf(f, " from a file\n");
+}
+
+/* alliance import KIND FILE: the module that declares KIND reads it. */
+static int
+cmd_import(struct config *c, int argc, char **argv)
+{
+	const struct module_import *k = argc > 0 ? find_import(argv[0]) : NULL;
+	struct db *db;
+	int rc;
+
+	if (k == NULL || argc < 2) {
+		fprintf(stderr, "usage: alliance import KIND FILE [--dry-run] "
+				"[--data DIR]\nkinds:\n");
+		list_import_kinds(stderr);
+		return EXIT_USAGE;
+	}
+	if ((db = command_open_current(c)) == NULL)
+		return EXIT_FAIL;
+	rc = k->run(db, argv[1], import_dry_run);
+	db_close(db);
+	return rc;
+}
+
 static const struct module_command commands[] = {
 	{.name = "serve", .run = cmd_serve,
 	 .usage = "[--listen H:P] [--data DIR] [--workers N] [--dev-source "
@@ -657,6 +728,21 @@ static const struct module_command commands[] = {
 		 "file in DATA/outbox/.\n"
 		 "Use it to check the mail settings.",
 	 .summary = "mail-test ADDRESS  queue a test message to ADDRESS"},
+	/* the kinds are the modules' (struct module_import): the usage
+	 * line and --help list them */
+	{.name = "import", .run = cmd_import,
+	 .usage = "KIND FILE [--dry-run] [--data DIR]",
+	 .help = "Imports a file in one transaction: everything or nothing.  "
+		 "What is wrong is\n"
+		 "listed on standard error, a progress bar shown there on a "
+		 "terminal; --dry-run\n"
+		 "checks and changes nothing.  Exit 0 done, 1 a bad file or "
+		 "bad rows (nothing\n"
+		 "imported), 2 the command line.\n"
+		 "\n"
+		 "kinds:",
+	 .summary = NULL, /* import_summary */
+	 .options = import_options},
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -668,7 +754,10 @@ usage(FILE *f)
 		   "\n"
 		   "commands:\n");
 	for (const struct module_command *k = commands; k->name; k++)
-		fprintf(f, "  %s\n", k->summary);
+		if (k->summary)
+			fprintf(f, "  %s\n", k->summary);
+		else
+			import_summary(f);
 	for (size_t i = 0; i < app_nmodules; i++)
 		for (const struct module_command *k = app_modules[i]->commands;
 		     k && k->name; k++)
@@ -842,6 +931,8 @@ main(int argc, char **argv)
 	if (help) {
 		printf("usage: alliance %s %s\n\n%s\n", cmd->name, cmd->usage,
 		       cmd->help);
+		if (cmd->run == cmd_import)
+			list_import_kinds(stdout);
 		return 0;
 	}
 	if (sodium_init() < 0) {

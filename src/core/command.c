@@ -69,3 +69,35 @@ command_open_current(const struct config *c)
 	}
 	return db;
 }
+
+int
+command_bar_start(struct command_bar *b, const char *what)
+{
+	b->shown = 0;
+	b->percent = -1;
+	b->what = what;
+	return isatty(STDERR_FILENO);
+}
+
+void
+command_progress(void *ctx, size_t done, size_t total)
+{
+	struct command_bar *b = ctx;
+	int pct = total ? (int)(done * 100 / total) : 100;
+
+	if (pct == b->percent && done % 1000 != 0 && done != total)
+		return;
+	b->percent = pct;
+	b->shown = 1;
+	fprintf(stderr, "\r%s: [%-25.*s] %3d%% (%zu/%zu)", b->what, pct / 4,
+		"#########################", pct, done, total);
+	fflush(stderr);
+}
+
+void
+command_bar_end(struct command_bar *b)
+{
+	if (b->shown)
+		fputc('\n', stderr);
+	b->shown = 0;
+}

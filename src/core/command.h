@@ -38,6 +38,39 @@ struct module_command {
 	void (*option)(int val, const char *arg);
 };
 
+/*
+ * A kind of file `alliance import KIND FILE` reads, declared by the module
+ * that owns the rows (struct module's imports, NULL-kind terminated): the
+ * core's import command looks KIND up in every module's list, opens the
+ * database and calls run, and lists the kinds in its --help and its line
+ * of `alliance --help`.  run reads the file at path ("-": standard input)
+ * and writes everything or nothing (one transaction; dry_run: check
+ * only), shows a progress bar on standard error when it is a terminal,
+ * says what was wrong or what was done, and returns an exit code (0,
+ * EXIT_FAIL: bad file or rows, the database; nothing written).
+ */
+struct module_import {
+	const char *kind;    /* "meetings" */
+	const char *file;    /* "FILE.ics": its operand in the usage */
+	const char *summary; /* its line in `alliance import --help` */
+	int (*run)(struct db *db, const char *path, int dry_run);
+};
+
+/* A progress bar on standard error for a long command (an import), shown
+ * only when standard error is a terminal: command_bar_start gives one
+ * named what ("meetings"), command_progress (the shape of a progress
+ * callback: ctx is the bar) redraws it every 1% and every 1000 items,
+ * command_bar_end ends its line. */
+struct command_bar {
+	int shown;   /* a bar is on the terminal */
+	int percent; /* last shown */
+	const char *what;
+};
+/* 1 when standard error is a terminal (then call command_progress). */
+int command_bar_start(struct command_bar *b, const char *what);
+void command_progress(void *ctx, size_t done, size_t total);
+void command_bar_end(struct command_bar *b);
+
 /* The database: the database setting (a postgresql:// URL) when set,
  * else the data folder's file, DATA/alliance.db.  Show it with
  * db_target_shown (a URL may hold a password). */

@@ -169,6 +169,7 @@ struct focal_source {
 struct db;
 struct config;
 struct module_job;
+struct module_import;
 struct module {
 	const char *name;
 	const struct route *routes;
@@ -194,6 +195,9 @@ struct module {
 	 * terminated; main.c looks a name up in the core's commands first,
 	 * then in each module's, and lists them all in its usage. */
 	const struct module_command *commands;
+	/* The kinds of file `alliance import KIND FILE` reads into its
+	 * tables (core/command.h), NULL-kind terminated. */
+	const struct module_import *imports;
 	/* Called by serve and worker, in module order, with the database
 	 * once it is known to be up to date: queues the module's recurring
 	 * jobs (jobs_ensure) whose kinds its init registered.  0, or -1 and

@@ -53,13 +53,18 @@ int import_run(struct db *db, const char *data, size_t len,
 /* The CSV export of kind (BOM, header, CRLF) appended to out.  0 or -1. */
 int import_export(struct db *db, enum csv_kind kind, struct buf *out);
 
-/* `alliance import KIND FILE [--dry-run]` and `alliance export KIND`:
- * args are what follows the command.  Exit codes 0, 1 (bad rows, the
- * database), 2 (the command line). */
-int import_command(struct db *db, int argc, char **argv, int dry_run);
+/* `alliance import KIND FILE [--dry-run]` of one CSV kind (the core's
+ * import command calls it through import_kinds) and `alliance export
+ * KIND` (args are what follows the command).  Exit codes 0, 1 (bad rows,
+ * the database), 2 (the command line). */
+int import_command(struct db *db, enum csv_kind kind, const char *path,
+		   int dry_run);
 int import_export_command(struct db *db, int argc, char **argv);
 
 /* `alliance import` and `alliance export`, for import_module. */
 extern const struct module_command import_commands[];
+/* The kinds `alliance import` reads as CSV: organisations, people,
+ * memberships. */
+extern const struct module_import import_kinds[];
 
 #endif

@@ -16,29 +16,6 @@
 #include "core/i18n.h"
 #include "core/util.h"
 
-struct bar {
-	int shown;    /* a bar is on the terminal */
-	int percent;  /* last shown */
-	const char *what;
-};
-
-/* \r-updated progress on standard error (a terminal only): every 1% and
- * every 1000 rows. */
-static void
-progress(void *ctx, size_t done, size_t total)
-{
-	struct bar *b = ctx;
-	int pct = total ? (int)(done * 100 / total) : 100;
-
-	if (pct == b->percent && done % 1000 != 0 && done != total)
-		return;
-	b->percent = pct;
-	b->shown = 1;
-	fprintf(stderr, "\r%s: [%-25.*s] %3d%% (%zu/%zu)", b->what, pct / 4,
-		"#########################", pct, done, total);
-	fflush(stderr);
-}
-
 /* The whole of a file (malloc'd), or NULL with a message printed. */
 static char *
 read_file(const char *path, size_t *len)
@@ -69,39 +46,31 @@ read_file(const char *path, size_t *len)
 }
 
 int
-import_command(struct db *db, int argc, char **argv, int dry_run)
+import_command(struct db *db, enum csv_kind kind, const char *path,
+	       int dry_run)
 {
 	struct import_job im = {0};
-	struct bar bar = {0, -1, NULL};
-	int kind = argc > 0 ? csv_kind(argv[0]) : -1;
+	struct command_bar bar;
 	size_t len = 0, i;
 	json_t *e;
 	char *data;
 	int rc;
 
-	if (kind < 0 || argc < 2) {
-		fprintf(stderr, _("usage: %s\n"),
-			"alliance import organisations|people|memberships "
-			"FILE.csv [--dry-run] [--data DIR]");
-		return 2;
-	}
-	if ((data = read_file(argv[1], &len)) == NULL)
+	if ((data = read_file(path, &len)) == NULL)
 		return 1;
-	im.kind = (enum csv_kind)kind;
+	im.kind = kind;
 	im.dry_run = dry_run;
 	im.allow_admin = 1;
 	im.actor = 0;
 	im.client = "cli";
-	im.source = argv[1];
-	bar.what = csv_kind_name(im.kind);
-	if (isatty(STDERR_FILENO)) {
-		im.progress = progress;
+	im.source = path;
+	if (command_bar_start(&bar, csv_kind_name(im.kind))) {
+		im.progress = command_progress;
 		im.progress_ctx = &bar;
 	}
 	rc = import_run(db, data, len, &im);
 	free(data);
-	if (bar.shown)
-		fputc('\n', stderr);
+	command_bar_end(&bar);
 	json_array_foreach (im.warnings, i, e)
 		fprintf(stderr, _("alliance import: %s\n"),
 			json_string_value(e));
@@ -110,10 +79,10 @@ import_command(struct db *db, int argc, char **argv, int dry_run)
 		const char *msg = json_string_value(json_object_get(e, "message"));
 
 		if (line > 0)
-			fprintf(stderr, _("%s: line %lld: %s\n"), argv[1],
+			fprintf(stderr, _("%s: line %lld: %s\n"), path,
 				(long long)line, msg);
 		else
-			fprintf(stderr, "%s: %s\n", argv[1], msg);
+			fprintf(stderr, "%s: %s\n", path, msg);
 	}
 	if (rc < 0)
 		fprintf(stderr, "%s\n",
@@ -166,27 +135,6 @@ import_export_command(struct db *db, int argc, char **argv)
 	return rc;
 }
 
-/* Set by --dry-run. */
-static int dry_run;
-
-static const struct option import_options[] = {
-	{"dry-run", no_argument, &dry_run, 1},
-	{NULL, 0, NULL, 0},
-};
-
-static int
-cmd_import(struct config *c, int argc, char **argv)
-{
-	struct db *db = command_open_current(c);
-	int rc;
-
-	if (db == NULL)
-		return EXIT_FAIL;
-	rc = import_command(db, argc, argv, dry_run);
-	db_close(db);
-	return rc;
-}
-
 static int
 cmd_export(struct config *c, int argc, char **argv)
 {
@@ -201,18 +149,6 @@ cmd_export(struct config *c, int argc, char **argv)
 }
 
 const struct module_command import_commands[] = {
-	{.name = "import", .run = cmd_import,
-	 .usage = "organisations|people|memberships FILE.csv [--dry-run] "
-		  "[--data DIR]",
-	 .help = N_("Imports a CSV file (UTF-8, a header row naming the "
-		    "columns) in one transaction:\n"
-		    "every row or none.  Each bad row is listed with its line; "
-		    "--dry-run checks\n"
-		    "and changes nothing.  Exit 0 done, 1 bad rows (nothing "
-		    "imported)."),
-	 .summary = N_("import KIND FILE   organisations, people or "
-		       "memberships from CSV"),
-	 .options = import_options},
 	{.name = "export", .run = cmd_export,
 	 .usage = "organisations|people|memberships [--data DIR] > FILE.csv",
 	 .help = N_("Writes every organisation, person or membership as CSV "
@@ -221,4 +157,34 @@ const struct module_command import_commands[] = {
 	 .summary = N_("export KIND   organisations, people or memberships "
 		       "as CSV")},
 	{NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+};
+
+static int
+import_organisations(struct db *db, const char *path, int dry_run)
+{
+	return import_command(db, CSV_ORGANISATIONS, path, dry_run);
+}
+
+static int
+import_people(struct db *db, const char *path, int dry_run)
+{
+	return import_command(db, CSV_PEOPLE, path, dry_run);
+}
+
+static int
+import_memberships(struct db *db, const char *path, int dry_run)
+{
+	return import_command(db, CSV_MEMBERSHIPS, path, dry_run);
+}
+
+const struct module_import import_kinds[] = {
+	{"organisations", "FILE.csv",
+	 "organisations from CSV (UTF-8, a header row naming the columns); "
+	 "bad rows by line",
+	 import_organisations},
+	{"people", "FILE.csv", "people from CSV, the same way",
+	 import_people},
+	{"memberships", "FILE.csv", "memberships from CSV, the same way",
+	 import_memberships},
+	{NULL, NULL, NULL, NULL},
 };

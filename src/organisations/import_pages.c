@@ -251,4 +251,5 @@ const struct module import_module = {
 	.admin_menu = import_menu,
 	.nadmin_menu = ARRAY_LEN(import_menu),
 	.commands = import_commands,
+	.imports = import_kinds,
 };

@@ -71,7 +71,7 @@ describe('module commands', () => {
   test('the usage lists the core\'s commands, then the modules\'', async () => {
     const { code, stdout } = await runBin(['--help']);
     assert.equal(code, 0);
-    assert.match(stdout, /\n {2}mail-test ADDRESS {2}queue a test message to ADDRESS\n {2}user \.\.\. {6}add, list, set-role, reset-password\n {2}import KIND FILE {3}organisations, people or memberships from CSV\n {2}export KIND {3}organisations, people or memberships as CSV\n\n/);
+    assert.match(stdout, /\n {2}mail-test ADDRESS {2}queue a test message to ADDRESS\n {2}import KIND FILE {3}organisations, people, memberships or meetings from a file\n {2}user \.\.\. {6}add, list, set-role, reset-password\n {2}export KIND {3}organisations, people or memberships as CSV\n\n/);
   });
 
   test('a module command\'s --help is its usage and help', async () => {
