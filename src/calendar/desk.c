@@ -507,7 +507,7 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 		m ? i18n_text(r->arena, _("Change: {title}"), "title",
 			      str_of(m, "title"), NULL)
 		  : _("A new meeting"),
-		"/admin/calendar", model);
+		NULL, model);
 	json_decref(m);
 	return;
 fail:
@@ -994,7 +994,7 @@ desk_meeting_page(struct req *r, struct resp *w, int status, json_t *m,
 	admin_secretariat_page(r, w, status,
 			       "calendar/templates/admin_meeting.html",
 			       json_string_value(json_object_get(model, "title")),
-			       "/admin/calendar", model);
+			       NULL, model);
 }
 
 static void

@@ -26,11 +26,13 @@ const ROUTES = await loadRoutes();
 
 /** Public GET routes that answer no page: a file, a probe, a redirect, a
  * feed (feeds.test.mjs; the calendar's iCalendar feeds: their words, the
- * categories, are checked in French by ical_feeds.test.mjs). */
+ * categories, are checked in French by ical_feeds.test.mjs), JSON. */
 const NOT_PAGES = new Set(['/static/:name', '/healthz', '/language/:code',
   '/news.atom', '/working-parties/:slug/feed.atom', '/calendar.ics',
   '/calendar/bodies/:slug/feed.ics', '/calendar/focal-areas/:slug/feed.ics',
-  '/calendar/working-parties/:slug/feed.ics', '/calendar/personal/:token/feed.ics']);
+  '/calendar/working-parties/:slug/feed.ics', '/calendar/personal/:token/feed.ics',
+  // the meetings as JSON (/api/v1/meetings): a browser is sent to the calendar
+  '/meetings', '/meetings/:slug']);
 
 /**
  * Pages whose owner has not marked them yet: pattern -> the folder that

@@ -139,7 +139,9 @@ export function untranslatedEnglish(text, lang, { html = true } = {}) {
   for (const [id, tr] of catalog(lang)) {
     if (tr === id) continue; // the same in both languages ("New York")
     const plain = squash(id.replace(/<[^>]*>/g, ''));
-    const words = plain.replace(/\{[A-Za-z0-9_]+\}/g, ' ').trim().split(' ').filter(Boolean);
+    // words are what has letters: "{date}, {start} to {end}" has one
+    // ("to"), which any English name in the page's data would match
+    const words = plain.replace(/\{[A-Za-z0-9_]+\}/g, ' ').trim().split(' ').filter((w) => /\p{L}/u.test(w));
     if (words.length < 2) continue;
     // an argument is a value (a number, a name, a date): within one
     // block of the page (nor across the " | " of a title), never a

@@ -42,7 +42,10 @@ export async function discoverParams(routes, b, byPattern) {
     const html = await res.text();
     if (res.status !== 200) continue;
     const esc = parent.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    const hit = new RegExp(`(?:href|action)="${esc}/([^"/?#]+)`).exec(html);
+    // the first link to a thing, not to a page of its own beside them
+    // (/admin/calendar/new is a route, not a meeting called "new")
+    const hit = [...html.matchAll(new RegExp(`(?:href|action)="${esc}/([^"/?#]+)`, 'g'))]
+      .find((h) => !routes.some((x) => x.pattern === `${parent}/${h[1]}`));
     if (hit) byPattern[r.pattern] = { [param]: decodeURIComponent(hit[1]) };
   }
 }
