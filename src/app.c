@@ -66,6 +66,7 @@ const struct module *const app_modules[] = {
 	&calendar_registration_module,
 	&calendar_feeds_module,
 	&calendar_import_module,
+	&calendar_minutes_module,
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

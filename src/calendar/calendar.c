@@ -69,7 +69,8 @@ static const char *const cal_sql_text[C_CAL__MAX] = {
 	/* binds: viewer (3), now, filters (8), limit, offset */
 	[C_PAST] = "SELECT " CAL_MEETING_COLS ", m.last_ends_utc,"
 		   " (SELECT count(*) FROM meeting_minutes mm"
-		   "  WHERE mm.meeting_id = m.id) AS minutes"
+		   "  WHERE mm.meeting_id = m.id AND mm.state = 'approved')"
+		   " AS minutes"
 		   " FROM meetings m LEFT JOIN bodies b ON b.id = m.body_id"
 		   " WHERE " CAL_VISIBLE("m")
 		   " AND m.last_ends_utc IS NOT NULL AND m.last_ends_utc <= ?"
@@ -747,20 +748,21 @@ calendar_show(struct req *r, struct resp *w)
 	json_object_set_new(m, "focal_areas", areas);
 	json_object_set_new(m, "documents", docs);
 	json_object_set_new(m, "deadlines", deadlines);
-	/* minutes (a later step writes them): the newest version, shown
-	 * once approved, or to the secretariat */
+	/* minutes (minutes.c): the newest version, shown once approved;
+	 * the links to the minutes' page */
 	row = json_array_get(minutes, 0);
-	if (row && (v.admin || !strcmp(json_string_value(json_object_get(
-							row, "state")) ?
-						       json_string_value(json_object_get(
-							       row, "state")) :
-						       "",
-					       "approved")))
+	if (row && json_string_value(json_object_get(row, "state")) &&
+	    !strcmp(json_string_value(json_object_get(row, "state")),
+		    "approved"))
 		json_object_set_new(
 			m, "minutes_html",
 			render_markdown(json_string_value(
 				json_object_get(row, "body_md"))));
 	json_decref(minutes);
+	if (cal_minutes_links(r, &v, m) != 0) {
+		json_decref(m);
+		return read_failed(r, w);
+	}
 	json_object_del(m, "agenda_md");
 	json_object_set_new(m, "admin", json_boolean(v.admin));
 	json_object_set_new(m, "zones", cal_zone_choices(reader));

@@ -18,6 +18,10 @@
  *   registration.c  calendar_registration_module: registering for a
  *                meeting or one occurrence, the waiting list
  *                  POST /calendar/:slug/register, /calendar/:slug/unregister
+ *   minutes.c    calendar_minutes_module: a meeting's minutes (or one
+ *                occurrence's), versions, approval, attendance
+ *                  /calendar/:slug/minutes, .../approve, .../attendance,
+ *                  .../versions, .../versions/:version
  *   recur.c      rules, zones and occurrences (calendar_int.h)
  *
  * Who sees a meeting (meetings.visibility): 'public' everyone, 'members'
@@ -33,5 +37,6 @@
 extern const struct module calendar_module;
 extern const struct module calendar_desk_module;
 extern const struct module calendar_registration_module;
+extern const struct module calendar_minutes_module;
 
 #endif

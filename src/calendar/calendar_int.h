@@ -199,6 +199,12 @@ int cal_is_occurrence(const struct recur_series *s, const char *key,
 int cal_registration_section(struct req *r, const struct cal_viewer *v,
 			     int team, json_t *m, const char *occurrence);
 
+/* ---- minutes.c ---- */
+/* Adds to meeting m (of its page) minutes_approved (approved minutes
+ * exist), minutes_draft (a draft the viewer writes) and minutes_writer.
+ * 0, or -1 on a database error. */
+int cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m);
+
 /* The series of meeting row m (time_zone, all_day, starts_local,
  * ends_local, rrule, id) with its EXDATEs and overrides read (strings in
  * r's arena; m must outlive s).  0 or -1. */
