@@ -416,6 +416,17 @@ calendar_index(struct req *r, struct resp *w)
 			json_boolean(json_integer_value(
 					     json_object_get(row, "minutes")) >
 				     0));
+		/* a series' minutes are its occurrences': on its page */
+		json_object_set_new(
+			row, "minutes_href",
+			json_sprintf("/calendar/%s%s",
+				     json_string_value(
+					     json_object_get(row, "slug")),
+				     json_is_string(json_object_get(row, "rrule")) &&
+						     *json_string_value(json_object_get(
+							     row, "rrule"))
+					     ? ""
+					     : "/minutes"));
 	}
 	bodies = choices_of(r, C_BODIES, "acronym", f.v[0]);
 	areas = bodies ? choices_of(r, C_AREAS, NULL, f.v[2]) : NULL;

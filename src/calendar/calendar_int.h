@@ -200,8 +200,10 @@ int cal_registration_section(struct req *r, const struct cal_viewer *v,
 			     int team, json_t *m, const char *occurrence);
 
 /* ---- minutes.c ---- */
-/* Adds to meeting m (of its page) minutes_approved (approved minutes
- * exist), minutes_draft (a draft the viewer writes) and minutes_writer.
+/* Adds to meeting m (of its page, its occurrences listed) the link to
+ * its minutes (minutes_href, minutes_label), or for a series to each
+ * occurrence's (occ_minutes_href, occ_minutes_label): approved minutes
+ * for everyone, a draft or the form for their writers once it started.
  * 0, or -1 on a database error. */
 int cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m);
 

@@ -804,26 +804,60 @@ fail:
 	resp_fail(r, w, _("The minutes could not be read."));
 }
 
+/* Sets on obj (the meeting, or one of its occurrences) the link to the
+ * minutes of key under the names href and label: approved minutes to
+ * everyone, a draft or the form to the writers once it has started. */
+static int
+link_minutes(struct req *r, struct mctx *c, json_t *obj, const char *href,
+	     const char *label)
+{
+	json_t *ver;
+	int approved;
+
+	if (latest(r, c, &ver) != 0)
+		return -1;
+	approved = is_approved(ver);
+	if (approved || (c->writer && c->starts <= clock_now())) {
+		json_object_set_new(obj, href,
+				    json_string(minutes_href(r, c, "")));
+		json_object_set_new(
+			obj, label,
+			json_string(approved ? _("Minutes")
+				    : ver    ? _("Draft minutes")
+					     : _("Write the minutes")));
+	}
+	json_decref(ver);
+	return 0;
+}
+
 int
 cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m)
 {
+	const char *rule = json_string_value(json_object_get(m, "rrule"));
+	json_t *occ;
 	struct mctx c;
-	json_t *ver;
-	const char *state;
-	int rc;
+	size_t i;
 
 	memset(&c, 0, sizeof c);
 	c.id = json_integer_value(json_object_get(m, "id"));
+	c.slug = json_string_value(json_object_get(m, "slug"));
 	c.key = "";
-	if ((c.writer = is_writer(r, v, c.id)) < 0 || latest(r, &c, &ver) != 0)
+	if (c.slug == NULL || (c.writer = is_writer(r, v, c.id)) < 0)
 		return -1;
-	state = ver ? json_string_value(json_object_get(ver, "state")) : NULL;
-	rc = state && !strcmp(state, "approved");
-	json_object_set_new(m, "minutes_approved", json_boolean(rc));
-	json_object_set_new(m, "minutes_draft",
-			    json_boolean(c.writer && state && !rc));
-	json_object_set_new(m, "minutes_writer", json_boolean(c.writer));
-	json_decref(ver);
+	if (rule == NULL || *rule == '\0') {
+		c.starts = json_integer_value(json_object_get(m, "starts_utc"));
+		return link_minutes(r, &c, m, "minutes_href", "minutes_label");
+	}
+	json_array_foreach(json_object_get(m, "occurrences"), i, occ) {
+		c.key = json_string_value(json_object_get(occ, "key"));
+		c.starts = json_integer_value(json_object_get(occ, "starts_utc"));
+		if (c.key == NULL ||
+		    json_is_true(json_object_get(occ, "cancelled")))
+			continue;
+		if (link_minutes(r, &c, occ, "occ_minutes_href",
+				 "occ_minutes_label") != 0)
+			return -1;
+	}
 	return 0;
 }
 

@@ -186,3 +186,21 @@ describe('a members-only meeting', () => {
     assert.equal((await json(as.member, `/api/v1/calendar/${slug}/minutes`)).minutes.version, 1);
   });
 });
+
+describe('an occurrence of a series', () => {
+  test('minutes_belong_to_one_occurrence_and_a_day_it_did_not_meet_has_none', async () => {
+    const slug = 'new-york-1972-2012';
+    const page = `/calendar/${slug}/minutes?occurrence=1988-09-02`;
+    const res = await as.admin.submit(page, `/calendar/${slug}/minutes`, { body: 'Met in New York.' });
+    assert.equal(res.status, 303, await res.text());
+    assert.equal(res.headers.get('location'), `/calendar/${slug}/minutes?occurrence=1988-09-02&done=saved`);
+    const rows = await sql(srv.dataDir, `SELECT occurrence_local, version FROM meeting_minutes
+      WHERE meeting_id = (SELECT id FROM meetings WHERE slug = ${sqlText(slug)})`);
+    assert.deepEqual(rows.map((r) => [r[0], Number(r[1])]), [['1988-09-02', 1]]);
+    // a day the series did not meet, and the series as a whole, have none
+    assert.equal((await as.admin.get(`/calendar/${slug}/minutes?occurrence=1988-09-09`)).status, 404);
+    assert.equal((await as.admin.get(`/calendar/${slug}/minutes`)).status, 404);
+    assert.equal((await as.visitor.get(page)).status, 404);
+    assert.match(unescapeHtml(mainOf(await as.admin.html(page))), /Met in New York\./);
+  });
+});
