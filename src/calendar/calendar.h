@@ -18,6 +18,10 @@
  *   registration.c  calendar_registration_module: registering for a
  *                meeting or one occurrence, the waiting list
  *                  POST /calendar/:slug/register, /calendar/:slug/unregister
+ *   parties.c    calendar_parties_module: the working parties' meetings
+ *                  /working-parties/:slug/meetings...  the chairs' forms
+ *                and their sections of a party's and a focal area's
+ *                page; takes the interim party_meetings rows over
  *   recur.c      rules, zones and occurrences (calendar_int.h)
  *
  * Who sees a meeting (meetings.visibility): 'public' everyone, 'members'
@@ -33,5 +37,6 @@
 extern const struct module calendar_module;
 extern const struct module calendar_desk_module;
 extern const struct module calendar_registration_module;
+extern const struct module calendar_parties_module;
 
 #endif
