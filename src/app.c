@@ -64,6 +64,7 @@ const struct module *const app_modules[] = {
 	&calendar_module, /* views; after the parties, their meetings */
 	&calendar_desk_module,
 	&calendar_registration_module,
+	&calendar_parties_module,
 	&calendar_feeds_module,
 	&calendar_import_module,
 	&calendar_minutes_module,

@@ -22,6 +22,10 @@
  *                occurrence's), versions, approval, attendance
  *                  /calendar/:slug/minutes, .../approve, .../attendance,
  *                  .../versions, .../versions/:version
+ *   parties.c    calendar_parties_module: the working parties' meetings
+ *                  /working-parties/:slug/meetings...  the chairs' forms
+ *                and their sections of a party's and a focal area's
+ *                page; takes the interim party_meetings rows over
  *   recur.c      rules, zones and occurrences (calendar_int.h)
  *
  * Who sees a meeting (meetings.visibility): 'public' everyone, 'members'
@@ -38,5 +42,6 @@ extern const struct module calendar_module;
 extern const struct module calendar_desk_module;
 extern const struct module calendar_registration_module;
 extern const struct module calendar_minutes_module;
+extern const struct module calendar_parties_module;
 
 #endif

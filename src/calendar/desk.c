@@ -501,7 +501,7 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 		json_object_set_new(model, "action",
 				    json_string("/admin/calendar"));
 	if (r->errors)
-		resp_form_errors(model, json_incref(r->errors));
+		resp_form_errors(model, r->errors);
 	admin_secretariat_page(
 		r, w, status, "calendar/templates/admin_form.html",
 		m ? i18n_text(r->arena, _("Change: {title}"), "title",
@@ -989,7 +989,7 @@ desk_meeting_page(struct req *r, struct resp *w, int status, json_t *m,
 			model, "notice",
 			json_string(_("Saved. The change is in the audit log.")));
 	if (r->errors && failed)
-		resp_form_errors(model, json_incref(r->errors));
+		resp_form_errors(model, r->errors);
 	json_decref(m);
 	admin_secretariat_page(r, w, status,
 			       "calendar/templates/admin_meeting.html",

@@ -159,6 +159,24 @@ struct focal_source {
 	int (*items)(struct req *r, int64_t focal_area_id, json_t *items);
 };
 
+/* A section of a working party's page that a module adds (the parties
+ * module gathers them, parties/meetings.c; the calendar's meetings).
+ * parties cannot include the module, so the module declares it here. */
+struct party_source {
+	const char *kind;    /* "meetings": the section's id */
+	const char *heading; /* N_("Meetings"): the section's <h2> */
+	int order;
+	/* Fills section (an object) for the party party_id (slug) as r's
+	 * viewer may see it: "groups" [{label, items [{title, href,
+	 * context}]}] (groups without items left out), optionally "empty"
+	 * (a sentence when there is no item) and "actions" [{label,
+	 * href}] (manages: the viewer is a chair or the secretariat; open:
+	 * the party is active).  Strings in the reader's language.  0, or
+	 * -1 when it could not be read (logged; the page answers 500). */
+	int (*section)(struct req *r, int64_t party_id, const char *slug,
+		       int manages, int open, json_t *section);
+};
+
 /* A feature module: everything the platform needs from it, declared here
  * and nowhere else (src/app.c lists the modules; the core and main.c name
  * none): its routes, statement tables, init, commands, start hook,
@@ -219,6 +237,10 @@ struct module {
 	 * them, focal/focal.c). */
 	const struct focal_source *focal;
 	size_t nfocal;
+	/* Its sections of a working party's page (the parties module
+	 * gathers them, parties/meetings.c). */
+	const struct party_source *party;
+	size_t nparty;
 	/* Called once by app_init after every module's init, with all the
 	 * modules: for the modules that gather the others' declarations
 	 * (the secretariat's menu and overview, the navigation, the search

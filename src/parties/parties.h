@@ -9,7 +9,9 @@
  *                archive), the charter and its versions
  *   team.c       party_team_module: roles, join requests, invitations,
  *                leaving, notices by e-mail
- *   meetings.c   party_meetings_module: the interim meeting schedule
+ *   meetings.c   party_meetings_module: the sections of a party's page
+ *                other modules declare (struct party_source: the
+ *                calendar's meetings)
  *   resources.c  party_resources_module: links, files, library items
  *   decisions.c  party_decisions_module: proposals put to the team
  *   reports.c    party_reports_module: reports to the Alliance

@@ -104,9 +104,10 @@ const char *party_role_label(const char *role);
 const char *party_visibility_label(const char *visibility);
 
 /* The parts of the party's page each file adds to its model (0, or -1
- * logged): team.c the team and what waits on the viewer; meetings.c,
- * resources.c, decisions.c, reports.c, articles.c their lists, as the
- * viewer may see them. */
+ * logged): team.c the team and what waits on the viewer; meetings.c
+ * the sections other modules declare (struct party_source: the
+ * calendar's meetings); resources.c, decisions.c, reports.c,
+ * articles.c their lists, as the viewer may see them. */
 int party_team_section(struct req *r, const struct party *p,
 		       const struct party_viewer *v, json_t *model);
 int party_meetings_section(struct req *r, const struct party *p,

@@ -25,11 +25,14 @@ before(async () => {
     INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at) VALUES
       ((SELECT id FROM people WHERE email = 'mo@example.org'), 'party', '${PARTY}', 'member', 0),
       ((SELECT id FROM people WHERE email = 'li@example.org'), 'party', '${PARTY}', 'expert', 0);
-    INSERT INTO party_meetings (party_id, title, starts_on, starts_at_time, time_zone, place, note_md, visibility, created_at)
-      VALUES (${partyId}, 'Annual plenary on restorative practice in prisons', '2099-03-04', '14:30', 'Europe/Vienna',
-        'Vienna International Centre, Conference Room M3', 'Agenda **to follow**; interpretation in French and Arabic.', 'public', 0),
-      (${partyId}, 'Team retreat', '2099-05-01', NULL, NULL, 'Online', '', 'team', 0),
-      (${partyId}, 'Kick-off meeting', '2020-01-15', NULL, NULL, '', '', 'public', 0);
+    INSERT INTO meetings (slug, uid, title, kind, party_id, time_zone, all_day, starts_local, ends_local,
+      starts_utc, ends_utc, last_ends_utc, place, agenda_md, visibility, created_at, updated_at) VALUES
+      ('annual-plenary-2099', 'annual-plenary-2099-uid', 'Annual plenary on restorative practice in prisons', 'party',
+        ${partyId}, 'Europe/Vienna', 0, '2099-03-04T14:30:00', '2099-03-04T16:30:00', 4076314200, 4076321400,
+        4076321400, 'Vienna International Centre, Conference Room M3',
+        'Agenda **to follow**; interpretation in French and Arabic.', 'public', 0, 0),
+      ('team-retreat-2099', 'team-retreat-2099-uid', 'Team retreat', 'party', ${partyId}, 'UTC', 1, '2099-05-01',
+        '2099-05-01', 4081276800, 4081363200, 4081363200, 'Online', '', 'team', 0, 0);
     INSERT INTO party_resources (party_id, kind, title, url, note, visibility, created_at) VALUES
       (${partyId}, 'link', 'Handbook on Restorative Justice Programmes (second edition)',
        'https://www.unodc.org/documents/justice-and-prison-reform/20-01146_Handbook_on_Restorative_Justice_Programmes.pdf',
@@ -79,8 +82,8 @@ for (const vp of VIEWPORTS) {
     try {
       await page.goto(`${srv.url}/working-parties/${PARTY}`, { waitUntil: 'load' });
       const main = page.locator('main');
-      await main.getByRole('heading', { name: 'Meeting schedule' }).waitFor();
-      assert.ok(await main.getByRole('heading', { name: /Team retreat/ }).isVisible());
+      await main.getByRole('heading', { name: 'Meetings', exact: true }).waitFor();
+      assert.ok(await main.getByRole('link', { name: /Team retreat/ }).isVisible());
       assert.ok(await main.getByRole('link', { name: 'Add a resource' }).isVisible());
       await assertFits(page);
       await page.screenshot({ path: `${SHOTS}/party-work-page-${vp.name}.png`, fullPage: true });

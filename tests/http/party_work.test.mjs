@@ -1,6 +1,7 @@
 // party_work.test.mjs -- a working party's work (issue 13; src/parties/
-// meetings.c, resources.c, decisions.c): the chairs keep the interim
-// meeting schedule and the resources (links, files, library items), each
+// resources.c, decisions.c; its meetings are the calendar's, in
+// party_meetings.test.mjs): the chairs keep the resources (links, files,
+// library items), each
 // seen only by whom its visibility allows (HTML and JSON, the file's
 // download too); decisions are the team's own: members vote agree,
 // abstain, disagree or block with a reason and may change it until it
@@ -78,64 +79,7 @@ before(async () => {
 
 after(() => srv?.stop());
 
-test('a chair keeps the meeting schedule; a team-only meeting reaches only the team', async () => {
-  const action = `/working-parties/${PARTY}/meetings`;
-  const csrf = await csrfOf(as.chair, `${action}/new`, action);
-  // bad input: the form again with the messages, nothing stored
-  let res = await as.chair.post(action, { csrf, title: '', starts_on: '2099-02-30', visibility: 'public' });
-  assert.equal(res.status, 422);
-  res = await as.chair.post(action, { csrf, title: 'Plenary', starts_on: '2099-03-04',
-    starts_at_time: '14:30', time_zone: 'Mars/Olympus', visibility: 'public' });
-  assert.equal(res.status, 422);
-  assert.match(await res.text(), /not a time zone we know/);
-  assert.equal(Number(await sqlValue(srv.dataDir, 'SELECT count(*) AS n FROM party_meetings')), 0);
-
-  res = await as.chair.post(action, { csrf, title: 'Spring plenary', starts_on: '2099-03-04',
-    starts_at_time: '14:30', time_zone: 'Europe/Vienna', place: 'Vienna International Centre',
-    note: 'Agenda **to follow**', visibility: 'public' });
-  assert.equal(res.status, 303, await res.text());
-  res = await as.chair.post(action, { csrf, title: 'Team retreat', starts_on: '2099-05-01',
-    visibility: 'team' });
-  assert.equal(res.status, 303);
-  res = await as.chair.post(action, { csrf, title: 'Kick-off', starts_on: '2001-01-15', visibility: 'members' });
-  assert.equal(res.status, 303);
-
-  const page = mainOf(await (await partyPage(as.chair)).text());
-  assert.match(page, /Spring plenary/);
-  assert.match(page, /04 Mar 2099/, 'the date in words');
-  assert.match(page, /Europe\/Vienna/);
-  assert.match(page, /<strong>to follow<\/strong>/);
-  assert.ok(page.indexOf('Spring plenary') < page.indexOf('Team retreat'), 'upcoming in date order');
-  assert.ok(page.indexOf('Team retreat') < page.indexOf('Kick-off'), 'past after upcoming');
-  for (const b of [as.visitor, as.outsider, as.other]) {
-    const html = mainOf(await (await partyPage(b)).text());
-    assert.match(html, /Spring plenary/);
-    assert.doesNotMatch(html, /Team retreat/);
-    const json = JSON.stringify(await partyJson(b));
-    assert.match(json, /Spring plenary/);
-    assert.doesNotMatch(json, /Team retreat/);
-  }
-
-  // editing and deleting
-  const id = await sqlValue(srv.dataDir, `SELECT id FROM party_meetings WHERE title = 'Kick-off'`);
-  const edit = `/working-parties/${PARTY}/meetings/${id}`;
-  const form = await as.chair.html(`${edit}/edit`);
-  assert.match(form, /value="Kick-off"/);
-  res = await as.chair.post(edit, { ...hiddenFields(form, edit), title: 'Kick-off meeting',
-    starts_on: '2001-01-16', visibility: 'public' });
-  assert.equal(res.status, 303);
-  assert.match(mainOf(await as.visitor.html(`/working-parties/${PARTY}`)), /Kick-off meeting/);
-  res = await as.chair.post(`${edit}/delete`, { csrf: hiddenFields(form, `${edit}/delete`).csrf });
-  assert.equal(res.status, 303);
-  assert.doesNotMatch(mainOf(await as.visitor.html(`/working-parties/${PARTY}`)), /Kick-off/);
-  assert.ok(Number(await sqlValue(srv.dataDir, `SELECT count(*) AS n FROM audit_log WHERE action LIKE 'party.meeting.%'`)) >= 5);
-
-  // only the chairs: a member, the other party's member and a visitor may not
-  for (const b of [as.m1, as.other]) {
-    assert.equal((await b.get(`${action}/new`)).status, 403);
-  }
-  assert.notEqual((await as.visitor.get(`${action}/new`)).status, 200);
-});
+// A party's meetings are the calendar's: tests/http/party_meetings.test.mjs.
 
 test('resources: a link, a file (downloaded as sent), a library item; team-only ones stay with the team', async () => {
   const action = `/working-parties/${PARTY}/resources`;
@@ -311,18 +255,13 @@ test('an archived party refuses every write with 409', async () => {
   await sql(srv.dataDir, `INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at)
     VALUES (${ids.chair}, 'party', ${sqlText(slug)}, 'chair', 0), (${ids.m1}, 'party', ${sqlText(slug)}, 'member', 0)`);
   const partyId = await sqlValue(srv.dataDir, `SELECT id FROM parties WHERE slug = ${sqlText(slug)}`);
-  await sql(srv.dataDir, `INSERT INTO party_meetings (party_id, title, starts_on, created_at) VALUES (${partyId}, 'Old meeting', '2020-01-01', 0);
-    INSERT INTO party_resources (party_id, kind, title, url, created_at) VALUES (${partyId}, 'link', 'Old link', 'https://example.org/', 0);
+  await sql(srv.dataDir, `INSERT INTO party_resources (party_id, kind, title, url, created_at) VALUES (${partyId}, 'link', 'Old link', 'https://example.org/', 0);
     INSERT INTO party_decisions (party_id, title, closes_at, created_at) VALUES (${partyId}, 'Old proposal', 4000000000, 0)`);
   await sql(srv.dataDir, `UPDATE parties SET state = 'archived' WHERE slug = ${sqlText(slug)}`);
-  const m = { id: await sqlValue(srv.dataDir, `SELECT id FROM party_meetings WHERE title = 'Old meeting'`) };
   const r = { id: await sqlValue(srv.dataDir, `SELECT id FROM party_resources WHERE title = 'Old link'`) };
   const d = { id: await sqlValue(srv.dataDir, `SELECT id FROM party_decisions WHERE title = 'Old proposal'`) };
   const base = `/working-parties/${slug}`;
   const writes = [
-    [as.chair, `${base}/meetings`, { title: 'x', starts_on: '2099-01-01', visibility: 'public' }],
-    [as.chair, `${base}/meetings/${m.id}`, { title: 'x', starts_on: '2099-01-01', visibility: 'public' }],
-    [as.chair, `${base}/meetings/${m.id}/delete`, {}],
     [as.chair, `${base}/resources`, { kind: 'link', title: 'x', url: 'https://example.org/', visibility: 'public' }],
     [as.chair, `${base}/resources/${r.id}/delete`, {}],
     [as.chair, `${base}/decisions`, { title: 'x', closes_at: '2099-01-01T10:00' }],
@@ -336,7 +275,6 @@ test('an archived party refuses every write with 409', async () => {
   }
   // the pages are still read
   const html = mainOf(await as.m1.html(base));
-  assert.match(html, /Old meeting/);
   assert.match(html, /Old link/);
   assert.match(html, /Old proposal/);
   assert.doesNotMatch(html, /Add a meeting|Add a resource|Put a proposal/);
@@ -369,30 +307,19 @@ test('long lists: the page shows the latest, the full lists page through the res
   await sql(srv.dataDir, `INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at)
     VALUES (${ids.m1}, 'party', ${sqlText(slug)}, 'member', 0)`);
   const values = (n, f) => Array.from({ length: n }, (_, i) => f(i + 1)).join(', ');
-  await sql(srv.dataDir, `INSERT INTO party_meetings (party_id, title, starts_on, visibility, created_at) VALUES
-    ${values(30, (i) => `(${partyId}, 'Past meeting no. ${i}', '2020-01-${String(i).padStart(2, '0')}', 'public', 0)`)},
-    (${partyId}, 'Secret past meeting', '2019-12-31', 'team', 0);
-    INSERT INTO party_resources (party_id, kind, title, url, visibility, created_at) VALUES
+  await sql(srv.dataDir, `INSERT INTO party_resources (party_id, kind, title, url, visibility, created_at) VALUES
     ${values(60, (i) => `(${partyId}, 'link', 'Link no. ${i}', 'https://example.org/${i}', 'public', ${i})`)},
     (${partyId}, 'link', 'Secret link', 'https://example.org/secret', 'team', 0);
     INSERT INTO party_decisions (party_id, title, closes_at, created_at) VALUES
     ${values(30, (i) => `(${partyId}, 'Proposal no. ${i}', ${4000000000 + i}, 0)`)}`);
   const base = `/working-parties/${slug}`;
   const page = mainOf(await as.visitor.html(base));
-  assert.equal((page.match(/Past meeting no\. \d+/g) ?? []).length, 10, 'the latest ten past meetings');
-  assert.match(page, /Past meeting no\. 30/);
-  assert.ok(page.includes(`href="${base}/meetings"`), 'a link to all past meetings');
   assert.equal((page.match(/Link no\. \d+/g) ?? []).length, 20);
   assert.ok(page.includes(`href="${base}/resources"`), 'a link to all resources');
   assert.doesNotMatch(page, /Proposal no\.|\/decisions"/);
 
   const titles = (html, re) => (mainOf(html).match(re) ?? []);
-  // the visitor: 30 public past meetings, 25 then 5; 60 links, 50 then 10
-  assert.equal(titles(await as.visitor.html(`${base}/meetings`), /Past meeting no\. \d+/g).length, 25);
-  const p2 = await as.visitor.html(`${base}/meetings?page=2`);
-  assert.equal(titles(p2, /Past meeting no\. \d+/g).length, 5);
-  assert.doesNotMatch(p2, /Secret past meeting/);
-  assert.match(await as.m1.html(`${base}/meetings?page=2`), /Secret past meeting/);
+  // the visitor: 60 links, 50 then 10
   assert.equal(titles(await as.visitor.html(`${base}/resources`), /Link no\. \d+/g).length, 50);
   const r2 = await as.visitor.html(`${base}/resources?page=2`);
   assert.equal(titles(r2, /Link no\. \d+/g).length, 10);
