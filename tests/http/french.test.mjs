@@ -32,7 +32,9 @@ const NOT_PAGES = new Set(['/static/:name', '/healthz', '/language/:code',
   '/calendar/bodies/:slug/feed.ics', '/calendar/focal-areas/:slug/feed.ics',
   '/calendar/working-parties/:slug/feed.ics', '/calendar/personal/:token/feed.ics',
   // the meetings as JSON (/api/v1/meetings): a browser is sent to the calendar
-  '/meetings', '/meetings/:slug']);
+  '/meetings', '/meetings/:slug',
+  // a party's old schedule page: sent to its meetings in the calendar
+  '/working-parties/:slug/meetings']);
 
 /**
  * Pages whose owner has not marked them yet: pattern -> the folder that
