@@ -27,36 +27,15 @@
 #include "core/i18n.h"
 #include "core/log.h"
 
-static const char *const kind_codes[] = {"session",    "alliance", "party",
-					 "side-event", "sprint",   "deadline",
-					 NULL};
-static const char *const kind_labels[] = {
-	N_("Intergovernmental session"),
-	N_("Alliance meeting"),
-	N_("Working-party meeting"),
-	N_("Side event"),
-	N_("Sprint session"),
-	N_("Deadline"),
-};
-
-const char *
-ics_kind_label(const char *kind)
-{
-	for (size_t i = 0; kind && kind_codes[i]; i++)
-		if (strcmp(kind, kind_codes[i]) == 0)
-			return kind_labels[i];
-	return kind ? kind : "";
-}
-
 /* The kind a CATEGORIES value names (its code or English label, any
  * case), or NULL. */
 static const char *
 kind_named(const char *s)
 {
-	for (size_t i = 0; s && kind_codes[i]; i++)
-		if (strcasecmp(s, kind_codes[i]) == 0 ||
-		    strcasecmp(s, kind_labels[i]) == 0)
-			return kind_codes[i];
+	for (size_t i = 0; s && cal_kinds[i]; i++)
+		if (strcasecmp(s, cal_kinds[i]) == 0 ||
+		    strcasecmp(s, cal_kind_labels[i]) == 0)
+			return cal_kinds[i];
 	return NULL;
 }
 
@@ -175,7 +154,7 @@ common_props(icalcomponent *ev, const struct ics_calendar *cal, json_t *m)
 		buf_free(&u);
 	}
 	icalcomponent_add_property(
-		ev, icalproperty_new_categories(_(ics_kind_label(str(m, "kind")))));
+		ev, icalproperty_new_categories(_(cal_label(cal_kinds, cal_kind_labels, str(m, "kind")))));
 	if (body && *body)
 		icalcomponent_add_property(ev, icalproperty_new_categories(body));
 	if (party && *party)

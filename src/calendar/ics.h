@@ -55,9 +55,6 @@ struct ics_calendar {
 size_t ics_write(const struct ics_calendar *cal, json_t *meetings,
 		 struct buf *out);
 
-/* The label of a meeting's kind ('side-event' -> N_("Side event")), the
- * msgid: translate with _().  Unknown kinds give kind itself. */
-const char *ics_kind_label(const char *kind);
 
 /*
  * Reads an iCalendar file data[0..len) as meetings: *meetings gets a new
