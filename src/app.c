@@ -7,7 +7,6 @@
 #include "accounts/accounts.h"
 #include "admin/admin.h"
 #include "applications/applications.h"
-#include "calendar/calendar_feeds.h"
 #include "contact/contact.h"
 #include "core/db.h"
 #include "core/jobs.h"

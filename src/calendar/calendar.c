@@ -930,6 +930,7 @@ static const struct route calendar_routes[] = {
 	 .who = ACCESS_PUBLIC,
 	 .fields = index_fields,
 	 .handler = calendar_index,
+	 .flags = ROUTE_CLOCK,
 	 .summary = "Upcoming meetings, sessions and deadlines (filters by "
 		    "body, kind, focal area, working party) and past "
 		    "meetings"},
@@ -938,12 +939,14 @@ static const struct route calendar_routes[] = {
 	 .who = ACCESS_PUBLIC,
 	 .fields = month_fields,
 	 .handler = calendar_month,
+	 .flags = ROUTE_CLOCK,
 	 .summary = "A month of the calendar as a grid"},
 	{.method = HTTP_GET,
 	 .pattern = "/calendar/:slug",
 	 .who = ACCESS_PUBLIC,
 	 .fields = show_fields,
 	 .handler = calendar_show,
+	 .flags = ROUTE_CLOCK,
 	 .summary = "A meeting: kind, body, times in its zone and the "
 		    "reader's, place, agenda, occurrences, deadlines"},
 	{.method = HTTP_GET,

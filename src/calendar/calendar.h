@@ -26,6 +26,21 @@
  *                  /working-parties/:slug/meetings...  the chairs' forms
  *                and their sections of a party's and a focal area's
  *                page; takes the interim party_meetings rows over
+ *   feeds.c      calendar_feeds_module: the iCalendar feeds (RFC 5545,
+ *                written by ics.c through libical)
+ *                  GET /calendar.ics                        every public
+ *                                                           meeting
+ *                  GET /calendar/bodies/:slug/feed.ics      one body's
+ *                  GET /calendar/focal-areas/:slug/feed.ics one focal area's
+ *                  GET /calendar/working-parties/:slug/feed.ics
+ *                  GET /calendar/personal/:token/feed.ics   what a person
+ *                                                           registered for
+ *                  GET /account/calendar     the person's secret feed
+ *                                            address
+ *                  POST /account/calendar/renew  a new address (the old
+ *                                            one answers 404)
+ *   import.c     calendar_import_module: `alliance import meetings
+ *                FILE.ics` (read by ics.c)
  *   recur.c      rules, zones and occurrences (calendar_int.h)
  *
  * Who sees a meeting (meetings.visibility): 'public' everyone, 'members'
@@ -43,5 +58,7 @@ extern const struct module calendar_desk_module;
 extern const struct module calendar_registration_module;
 extern const struct module calendar_minutes_module;
 extern const struct module calendar_parties_module;
+extern const struct module calendar_feeds_module;
+extern const struct module calendar_import_module;
 
 #endif

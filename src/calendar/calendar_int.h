@@ -38,6 +38,23 @@
 /* 1 when tzid names a time zone libical knows ('Europe/Vienna'), else 0. */
 int recur_zone_ok(const char *tzid);
 
+/* The one lock around libical's zone cache (not thread-safe): recur.c
+ * takes it for every zone lookup and conversion, and so does ics.c. */
+void recur_zone_lock(void);
+void recur_zone_unlock(void);
+
+/* For the files that use libical themselves (ics.c; include
+ * <libical/ical.h> first): the zone of tzid (an IANA name, "UTC" and
+ * "Etc/UTC" included) or NULL, taking the lock; a stored local time
+ * ('YYYY-MM-DD', or 'YYYY-MM-DDTHH:MM[:SS]' unless date_only) read into
+ * a floating time (is_date 1 for a date), 0 or -1; and a floating time
+ * written back in the stored form. */
+#ifdef LIBICAL_ICAL_H
+icaltimezone *recur_zone(const char *tzid);
+int recur_parse_local(const char *local, int date_only, struct icaltimetype *t);
+void recur_format_local(struct icaltimetype t, char out[20]);
+#endif
+
 /*
  * Checks an RRULE value ('FREQ=MONTHLY;INTERVAL=2;BYDAY=1FR'): 0, or -1
  * with *why set to a sentence for the form (N_(): translate with _()).
@@ -122,6 +139,16 @@ int recur_expand(const struct recur_series *s, int64_t from, int64_t to,
  */
 int recur_bounds(const struct recur_series *s, int64_t *starts_utc,
 		 int64_t *ends_utc, int64_t *last_ends_utc, int *has_last);
+
+/*
+ * recur_bounds for a meeting as JSON (the shape ics_read returns:
+ * time_zone, all_day, starts_local, ends_local, rrule, exdates [local
+ * starts], overrides [{recurrence_local, starts_local, ends_local,
+ * cancelled}]): sets its starts_utc, ends_utc and last_ends_utc (null
+ * when the rule never ends), so that the import writes the columns as
+ * the desk does.  0, or -1 (m unchanged) when it is not well formed.
+ */
+int recur_set_bounds(json_t *m);
 
 /* ---- meeting.c: what the views, the desk and registration share ---- */
 
@@ -211,6 +238,17 @@ int cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m);
  * ends_local, rrule, id) with its EXDATEs and overrides read (strings in
  * r's arena; m must outlive s).  0 or -1. */
 int cal_series_of(struct req *r, json_t *m, struct recur_series *s);
+
+/* Room for a meeting's slug and its NUL. */
+#define CAL_SLUG_LEN 96
+
+/* A slug no meeting has, for a new one (the desk's form and the
+ * import): its folded title's letters and digits, dashes between, and
+ * its first day ("alliance-meeting-2026-03-06"; "meeting-2026-03-06"
+ * for a title without any), then -2, -3 ... when taken.  0, or -1 on a
+ * database error. */
+int cal_new_slug(struct db *db, const char *title, const char *starts_local,
+		 char out[CAL_SLUG_LEN]);
 
 /* Times as words, in the current language, in the arena: a local time
  * "Monday 18 May 2026, 10:00" (a date: "Friday 7 January 1972"), a span

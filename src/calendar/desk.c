@@ -24,6 +24,7 @@
 #include "core/i18n.h"
 #include "core/pager.h"
 #include "core/util.h"
+#include "parties/parties.h"
 
 enum stmt_desk {
 	D_LIST,
@@ -35,7 +36,6 @@ enum stmt_desk {
 	D_BODY_ID,
 	D_PARTY_ID,
 	D_PARENT_ID,
-	D_SLUG_TAKEN,
 	D_INSERT,
 	D_UPDATE,
 	D_AREAS_CLEAR,
@@ -62,7 +62,7 @@ static const char *const desk_sql_text[D_DESK__MAX] = {
 		       " WHERE kind = 'session'"
 		       " ORDER BY starts_utc DESC, id DESC LIMIT 200",
 	[D_PARTIES] = "SELECT slug, name FROM parties"
-		      " WHERE state IN ('active', 'dissolved', 'archived')"
+		      " WHERE state IN " PARTY_SHOWN_STATES
 		      " ORDER BY name, id",
 	[D_AREAS] = "SELECT slug, name FROM focal_areas ORDER BY position, id",
 	[D_AREAS_OF] = "SELECT fa.slug FROM meeting_focal_areas mf"
@@ -72,7 +72,6 @@ static const char *const desk_sql_text[D_DESK__MAX] = {
 	[D_PARTY_ID] = "SELECT id FROM parties WHERE slug = ?",
 	[D_PARENT_ID] = "SELECT id FROM meetings WHERE slug = ?"
 			" AND kind = 'session'",
-	[D_SLUG_TAKEN] = "SELECT count(*) FROM meetings WHERE slug = ?",
 	[D_INSERT] = "INSERT INTO meetings (slug, uid, title, kind, body_id,"
 		     " session_number, parent_id, party_id, time_zone,"
 		     " all_day, starts_local, ends_local, starts_utc,"
@@ -694,52 +693,6 @@ sent_read(struct req *r, struct sent *s)
 	return r->errors ? 1 : 0;
 }
 
-/* A slug for a new meeting: its title's letters and digits in lower
- * case, dashes between, the year of its start, and -2, -3... when taken;
- * NULL on a database error. */
-static const char *
-new_slug(struct req *r, const char *title, const char *start)
-{
-	char base[80];
-	size_t n = 0;
-	int dash = 0;
-	struct db_stmt *st;
-
-	for (const char *p = title; *p && n < 50; p++) {
-		char c = *p;
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-			if (dash && n > 0)
-				base[n++] = '-';
-			base[n++] = c;
-			dash = 0;
-		} else
-			dash = 1;
-	}
-	if (n == 0) {
-		memcpy(base, "meeting", 7);
-		n = 7;
-	}
-	snprintf(base + n, sizeof base - n, "-%.4s", start);
-	for (int i = 1; i < 1000; i++) {
-		const char *slug =
-			i == 1 ? arena_strdup(r->arena, base)
-			       : arena_printf(r->arena, "%s-%d", base, i);
-		int64_t taken = 0;
-
-		if ((st = db_stmt(r->db, &desk_sql, D_SLUG_TAKEN)) == NULL)
-			return NULL;
-		db_bind_text(st, 1, slug);
-		if (db_one_int(st, &taken) != 0)
-			return NULL;
-		if (taken == 0)
-			return slug;
-	}
-	return NULL;
-}
-
 /* The meeting's audit view of what was sent. */
 static json_t *
 sent_json(const struct sent *s)
@@ -825,7 +778,7 @@ desk_create(struct req *r, struct resp *w)
 	struct recur_series rs = {0};
 	int64_t a, b, last, id, now = clock_now();
 	int has_last, rc;
-	const char *slug;
+	char slug[CAL_SLUG_LEN];
 	unsigned char rnd[8];
 	char uid[64];
 	struct db_stmt *st;
@@ -847,7 +800,7 @@ desk_create(struct req *r, struct resp *w)
 		 rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
-	if ((slug = new_slug(r, s.title, s.starts_local)) == NULL ||
+	if (cal_new_slug(r->db, s.title, s.starts_local, slug) != 0 ||
 	    (st = db_stmt(r->db, &desk_sql, D_INSERT)) == NULL)
 		return resp_fail(r, w, NULL);
 	db_bind_text(st, 1, slug);

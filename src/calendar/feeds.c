@@ -1,5 +1,5 @@
 /*
- * feeds.c -- see calendar_feeds.h.  The iCalendar feeds people subscribe
+ * feeds.c -- see calendar.h.  The iCalendar feeds people subscribe
  * to: every public meeting, one body's, one focal area's, one working
  * party's (public meetings only, whatever their status: a cancelled one
  * is STATUS:CANCELLED, so a subscriber's calendar drops it), and a
@@ -13,7 +13,7 @@
  * feed will carry it once registration (another step) says who may see
  * it.
  */
-#include "calendar_feeds.h"
+#include "calendar.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +29,7 @@
 #include "core/i18n.h"
 #include "core/render.h"
 #include "core/util.h"
+#include "parties/parties.h"
 
 enum stmt_feeds {
 	FD_MEETINGS,
@@ -82,7 +83,7 @@ static const char *const feeds_sql_text[FD_FEEDS__MAX] = {
 	[FD_AREA] = "SELECT id, name FROM focal_areas WHERE slug = ?",
 	/* a party the site shows: not a proposal, not a rejected one */
 	[FD_PARTY] = "SELECT id, name FROM parties WHERE slug = ?"
-		     " AND state IN ('active', 'dissolved', 'archived')",
+		     " AND state IN " PARTY_SHOWN_STATES,
 	[FD_TOKEN] = "SELECT f.person_id FROM calendar_feeds f"
 		     " JOIN people p ON p.id = f.person_id"
 		     " WHERE f.token_hash = ? AND p.disabled_at IS NULL",

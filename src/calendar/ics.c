@@ -9,74 +9,34 @@
  * "/freeassociation.sourceforge.net/Europe/Vienna"; we write them under
  * their IANA name (what calendar programs map), and read a TZID back to
  * the IANA name when it is one, or ends with one, or its VTIMEZONE says
- * which (X-LIC-LOCATION).  libical's zone cache is shared by the whole
- * process, so lookups hold zone_lock.
+ * which (X-LIC-LOCATION).  Zones, local times and UTC instants are
+ * recur.c's (calendar_int.h), which holds the one lock around libical's
+ * zone cache; the UTC columns of what is read are recur_bounds' (through
+ * recur_set_bounds), as for the desk.
  */
 #include "ics.h"
 
 #include <cmark-gfm.h>
 #include <libical/ical.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "calendar_int.h"
 #include "core/i18n.h"
 #include "core/log.h"
-
-/* Occurrences stepped through at most to find a rule's last one. */
-#define ICS_STEPS 100000
-
-static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static const char *const kind_codes[] = {"session",    "alliance", "party",
-					 "side-event", "sprint",   "deadline",
-					 NULL};
-static const char *const kind_labels[] = {
-	N_("Intergovernmental session"),
-	N_("Alliance meeting"),
-	N_("Working-party meeting"),
-	N_("Side event"),
-	N_("Sprint session"),
-	N_("Deadline"),
-};
-
-const char *
-ics_kind_label(const char *kind)
-{
-	for (size_t i = 0; kind && kind_codes[i]; i++)
-		if (strcmp(kind, kind_codes[i]) == 0)
-			return kind_labels[i];
-	return kind ? kind : "";
-}
 
 /* The kind a CATEGORIES value names (its code or English label, any
  * case), or NULL. */
 static const char *
 kind_named(const char *s)
 {
-	for (size_t i = 0; s && kind_codes[i]; i++)
-		if (strcasecmp(s, kind_codes[i]) == 0 ||
-		    strcasecmp(s, kind_labels[i]) == 0)
-			return kind_codes[i];
+	for (size_t i = 0; s && cal_kinds[i]; i++)
+		if (strcasecmp(s, cal_kinds[i]) == 0 ||
+		    strcasecmp(s, cal_kind_labels[i]) == 0)
+			return cal_kinds[i];
 	return NULL;
-}
-
-/* The zone of an IANA name (UTC included), or NULL.  Takes zone_lock. */
-static icaltimezone *
-zone_of(const char *tzid)
-{
-	icaltimezone *z;
-
-	if (tzid == NULL || *tzid == '\0')
-		return NULL;
-	if (strcmp(tzid, "UTC") == 0 || strcmp(tzid, "Etc/UTC") == 0)
-		return icaltimezone_get_utc_timezone();
-	pthread_mutex_lock(&zone_lock);
-	z = icaltimezone_get_builtin_timezone(tzid);
-	pthread_mutex_unlock(&zone_lock);
-	return z;
 }
 
 static int
@@ -85,70 +45,14 @@ is_utc_name(const char *tzid)
 	return strcmp(tzid, "UTC") == 0 || strcmp(tzid, "Etc/UTC") == 0;
 }
 
-/* s as a local time ('YYYY-MM-DDTHH:MM[:SS]') or, when all_day, a date
- * ('YYYY-MM-DD'), into *t (floating).  0 or -1. */
+/* s as a local time or, when all_day, a date, into *t (floating).  0 or
+ * -1. */
 static int
 parse_local(const char *s, int all_day, struct icaltimetype *t)
 {
-	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
-
-	*t = icaltime_null_time();
-	if (s == NULL)
-		return -1;
-	if (all_day) {
-		if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 ||
-		    s[n] != '\0')
-			return -1;
-	} else {
-		int k = 0;
-
-		if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi,
-			   &n) != 5)
-			return -1;
-		if (s[n] == ':') {
-			if (sscanf(s + n, ":%2d%n", &sec, &k) != 1)
-				return -1;
-			n += k;
-		}
-		if (s[n] != '\0')
-			return -1;
-	}
-	if (mo < 1 || mo > 12 || d < 1 ||
-	    d > icaltime_days_in_month(mo, y) || h > 23 || mi > 59 ||
-	    sec > 59 || h < 0 || mi < 0 || sec < 0)
-		return -1;
-	t->year = y, t->month = mo, t->day = d;
-	t->hour = h, t->minute = mi, t->second = sec;
-	t->is_date = all_day;
-	return 0;
-}
-
-/* t (a floating time or a date) as our local form, into out[20]. */
-static void
-local_text(struct icaltimetype t, char out[20])
-{
-	if (t.is_date)
-		snprintf(out, 20, "%04d-%02d-%02d", t.year, t.month, t.day);
-	else
-		snprintf(out, 20, "%04d-%02d-%02dT%02d:%02d:%02d", t.year,
-			 t.month, t.day, t.hour, t.minute, t.second);
-}
-
-int
-ics_local_to_utc(const char *tzid, const char *local, int64_t *utc)
-{
-	struct icaltimetype t;
-	icaltimezone *z = zone_of(tzid);
-
-	if (z == NULL || parse_local(local, strchr(local ? local : "", 'T') ==
-						    NULL,
-				     &t) != 0)
-		return -1;
-	t.is_date = 0; /* a date is its midnight */
-	pthread_mutex_lock(&zone_lock);
-	*utc = (int64_t)icaltime_as_timet_with_zone(t, z);
-	pthread_mutex_unlock(&zone_lock);
-	return 0;
+	return recur_parse_local(s, 0, t) != 0 || t->is_date != (all_day != 0)
+		       ? -1
+		       : 0;
 }
 
 /* ---- writing ---- */
@@ -250,7 +154,7 @@ common_props(icalcomponent *ev, const struct ics_calendar *cal, json_t *m)
 		buf_free(&u);
 	}
 	icalcomponent_add_property(
-		ev, icalproperty_new_categories(_(ics_kind_label(str(m, "kind")))));
+		ev, icalproperty_new_categories(_(cal_label(cal_kinds, cal_kind_labels, str(m, "kind")))));
 	if (body && *body)
 		icalcomponent_add_property(ev, icalproperty_new_categories(body));
 	if (party && *party)
@@ -398,7 +302,7 @@ add_meeting(icalcomponent *vcal, const struct ics_calendar *cal, json_t *m)
 	json_t *x;
 	size_t i;
 
-	if (zone_of(tzid) == NULL ||
+	if (recur_zone(tzid) == NULL ||
 	    parse_local(str(m, "starts_local"), all_day, &start) != 0 ||
 	    parse_local(str(m, "ends_local"), all_day, &end) != 0)
 		return -1;
@@ -484,12 +388,12 @@ vtimezone(const char *tzid)
 	icalcomponent *c = NULL;
 	icalproperty *p;
 
-	if (is_utc_name(tzid) || (z = zone_of(tzid)) == NULL)
+	if (is_utc_name(tzid) || (z = recur_zone(tzid)) == NULL)
 		return NULL;
-	pthread_mutex_lock(&zone_lock);
+	recur_zone_lock();
 	if (icaltimezone_get_component(z))
 		c = icalcomponent_new_clone(icaltimezone_get_component(z));
-	pthread_mutex_unlock(&zone_lock);
+	recur_zone_unlock();
 	if (c && (p = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY)))
 		icalproperty_set_tzid(p, tzid);
 	return c;
@@ -590,7 +494,7 @@ iana_of(icalcomponent *vcal, const char *tzid, char out[64])
 
 	if (tzid == NULL || strlen(tzid) >= 64)
 		return -1;
-	if (zone_of(tzid)) {
+	if (recur_zone(tzid)) {
 		snprintf(out, 64, "%s", tzid);
 		return 0;
 	}
@@ -607,14 +511,14 @@ iana_of(icalcomponent *vcal, const char *tzid, char out[64])
 		     x; x = icalcomponent_get_next_property(tz, ICAL_X_PROPERTY))
 			if (strcmp(icalproperty_get_x_name(x),
 				   "X-LIC-LOCATION") == 0 &&
-			    icalproperty_get_x(x) && zone_of(icalproperty_get_x(x)) &&
+			    icalproperty_get_x(x) && recur_zone(icalproperty_get_x(x)) &&
 			    strlen(icalproperty_get_x(x)) < 64) {
 				snprintf(out, 64, "%s", icalproperty_get_x(x));
 				return 0;
 			}
 	}
 	for (const char *p = strchr(tzid, '/'); p; p = strchr(p + 1, '/'))
-		if (p[1] && zone_of(p + 1)) {
+		if (p[1] && recur_zone(p + 1)) {
 			snprintf(out, 64, "%s", p + 1);
 			return 0;
 		}
@@ -665,30 +569,29 @@ to_zone(struct icaltimetype t, const char *from, const char *to)
 {
 	icaltimezone *zf, *zt;
 
-	if (t.is_date || strcmp(from, to) == 0 || (zf = zone_of(from)) == NULL ||
-	    (zt = zone_of(to)) == NULL)
+	if (t.is_date || strcmp(from, to) == 0 || (zf = recur_zone(from)) == NULL ||
+	    (zt = recur_zone(to)) == NULL)
 		return t;
-	pthread_mutex_lock(&zone_lock);
+	recur_zone_lock();
 	t.zone = NULL;
 	icaltimezone_convert_time(&t, zf, zt);
-	pthread_mutex_unlock(&zone_lock);
+	recur_zone_unlock();
 	t.zone = NULL;
 	return t;
 }
 
 /* The UTC instant of the floating time (or date: its midnight) t in the
- * IANA zone tzid. */
+ * IANA zone tzid (0 when it cannot be placed: recur_set_bounds then
+ * leaves the series alone, and an override has been read already). */
 static int64_t
 utc_of(struct icaltimetype t, const char *tzid)
 {
-	icaltimezone *z = zone_of(tzid);
-	int64_t u;
+	char local[RECUR_LOCAL_LEN];
+	int64_t u = 0;
 
 	t.is_date = 0;
-	t.zone = NULL;
-	pthread_mutex_lock(&zone_lock);
-	u = (int64_t)icaltime_as_timet_with_zone(t, z);
-	pthread_mutex_unlock(&zone_lock);
+	recur_format_local(t, local);
+	recur_local_to_utc(tzid, local, &u);
 	return u;
 }
 
@@ -742,31 +645,6 @@ event_times(icalcomponent *vcal, icalcomponent *ev, char zone[64],
 	return NULL;
 }
 
-/* The end of the last occurrence of a series, or -1 when its rule never
- * ends (or ends past ICS_STEPS occurrences). */
-static int64_t
-last_end(const char *rrule, struct icaltimetype start, int64_t length,
-	 const char *tzid)
-{
-	struct icalrecurrencetype rule = icalrecurrencetype_from_string(rrule);
-	icalrecur_iterator *it;
-	struct icaltimetype t, last = start;
-	int64_t u;
-	int n = 0;
-
-	if (rule.count == 0 && icaltime_is_null_time(rule.until))
-		return -1;
-	if ((it = icalrecur_iterator_new(rule, start)) == NULL)
-		return -1;
-	while (n < ICS_STEPS && !icaltime_is_null_time(t = icalrecur_iterator_next(it)))
-		last = t, n++;
-	icalrecur_iterator_free(it);
-	if (n >= ICS_STEPS)
-		return -1;
-	u = utc_of(last, tzid);
-	return u + length;
-}
-
 /* The series object of a VEVENT (no RECURRENCE-ID), or NULL with the
  * refusal added. */
 static json_t *
@@ -779,7 +657,7 @@ read_series(icalcomponent *vcal, icalcomponent *ev, const char *fallback,
 	icalproperty *p;
 	json_t *m, *exdates = json_array();
 	char *rtext = NULL;
-	int64_t su, eu, last;
+	int64_t su, eu;
 
 	if ((why = event_times(vcal, ev, zone, fallback, &s, &e)) != NULL) {
 		add_refusal(errors, ev, _(why));
@@ -818,7 +696,7 @@ read_series(icalcomponent *vcal, icalcomponent *ev, const char *fallback,
 		}
 		if (!x.is_date)
 			x = to_zone(x, zx[0] ? zx : zone, zone);
-		local_text(x, xl);
+		recur_format_local(x, xl);
 		json_array_append_new(exdates, json_string(xl));
 	}
 	for (p = icalcomponent_get_first_property(ev, ICAL_CATEGORIES_PROPERTY);
@@ -835,8 +713,8 @@ read_series(icalcomponent *vcal, icalcomponent *ev, const char *fallback,
 		}
 		free(list);
 	}
-	local_text(s, sl);
-	local_text(e, el);
+	recur_format_local(s, sl);
+	recur_format_local(e, el);
 	su = utc_of(s, zone);
 	if (s.is_date) {
 		struct icaltimetype after = e;
@@ -846,7 +724,6 @@ read_series(icalcomponent *vcal, icalcomponent *ev, const char *fallback,
 	} else {
 		eu = utc_of(e, zone);
 	}
-	last = rrule ? last_end(rrule, s, eu - su, zone) : eu;
 	m = json_pack("{s:s,s:s,s:s,s:s,s:i,s:s,s:s,s:I,s:I,s:s?,s:s,s:s,s:s,"
 		      "s:o,s:[]}",
 		      "uid", icalcomponent_get_uid(ev), "title",
@@ -869,8 +746,7 @@ read_series(icalcomponent *vcal, icalcomponent *ev, const char *fallback,
 			      ? "tentative"
 			      : "confirmed",
 		      "exdates", exdates, "overrides");
-	json_object_set_new(m, "last_ends_utc",
-			    last < 0 ? json_null() : json_integer(last));
+	json_object_set_new(m, "last_ends_utc", json_integer(eu));
 	free(rtext);
 	return m;
 }
@@ -884,7 +760,7 @@ read_override(icalcomponent *vcal, icalcomponent *ev, json_t *m, json_t *errors)
 	struct icaltimetype rid, s, e;
 	const char *why, *loc = icalcomponent_get_location(ev);
 	int all_day = json_integer_value(json_object_get(m, "all_day")) != 0;
-	int64_t su, eu, last;
+	int64_t su, eu;
 
 	snprintf(zone, sizeof(zone), "%s", str(m, "time_zone"));
 	if (time_of(vcal, icalcomponent_get_first_property(ev, ICAL_RECURRENCEID_PROPERTY),
@@ -904,9 +780,9 @@ read_override(icalcomponent *vcal, icalcomponent *ev, json_t *m, json_t *errors)
 			      "series is, and timed when it is"));
 		return;
 	}
-	local_text(rid, rl);
-	local_text(s, sl);
-	local_text(e, el);
+	recur_format_local(rid, rl);
+	recur_format_local(s, sl);
+	recur_format_local(e, el);
 	su = utc_of(s, zone);
 	if (all_day)
 		icaltime_adjust(&e, 1, 0, 0, 0);
@@ -920,10 +796,6 @@ read_override(icalcomponent *vcal, icalcomponent *ev, json_t *m, json_t *errors)
 									 : NULL,
 			  "note", "", "cancelled",
 			  icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED));
-	/* a moved occurrence may end after the rule's last one */
-	last = json_integer_value(json_object_get(m, "last_ends_utc"));
-	if (json_is_integer(json_object_get(m, "last_ends_utc")) && eu > last)
-		json_object_set_new(m, "last_ends_utc", json_integer(eu));
 }
 
 /* The calendar's own zone (X-WR-TIMEZONE) when it is an IANA one, for
@@ -1027,6 +899,10 @@ ics_read(const char *data, size_t len, json_t **meetings, json_t **errors)
 			if (m)
 				json_array_append(*meetings, m);
 		}
+	/* the UTC columns as the desk computes them (recur_bounds): the
+	 * rule's UNTIL placed in the zone, moved occurrences counted */
+	for (size_t i = 0; i < json_array_size(*meetings); i++)
+		recur_set_bounds(json_array_get(*meetings, i));
 	json_decref(byuid);
 	free(events);
 	icalcomponent_free(root);

@@ -23,10 +23,9 @@
  * its last day (inclusive: "3 to 5 May"), which iCalendar writes as the
  * day after (DTEND is exclusive).
  *
- * Times are turned into UTC here with libical's own zones (3.0 reads
- * /usr/share/zoneinfo), for the import's *_utc columns: the same job as
- * recur.c's, kept apart until the two branches meet (see the report of
- * the branch wt-calfeeds).
+ * The *_utc values ics_read gives are recur.c's (recur_set_bounds, the
+ * same recur_bounds the desk writes with), so an imported series and one
+ * written at the desk have the same columns.
  */
 #ifndef ALLIANCE_CALENDAR_ICS_H
 #define ALLIANCE_CALENDAR_ICS_H
@@ -56,9 +55,6 @@ struct ics_calendar {
 size_t ics_write(const struct ics_calendar *cal, json_t *meetings,
 		 struct buf *out);
 
-/* The label of a meeting's kind ('side-event' -> N_("Side event")), the
- * msgid: translate with _().  Unknown kinds give kind itself. */
-const char *ics_kind_label(const char *kind);
 
 /*
  * Reads an iCalendar file data[0..len) as meetings: *meetings gets a new
@@ -74,9 +70,5 @@ const char *ics_kind_label(const char *kind);
  * set either way).
  */
 int ics_read(const char *data, size_t len, json_t **meetings, json_t **errors);
-
-/* The UTC instant of local ('YYYY-MM-DDTHH:MM:SS' or 'YYYY-MM-DD') in
- * the IANA zone tzid, into *utc.  0, or -1 when either is not readable. */
-int ics_local_to_utc(const char *tzid, const char *local, int64_t *utc);
 
 #endif

@@ -13,7 +13,7 @@
  * meeting.update record per meeting ("source": "import") and one
  * import.meetings with the counts.
  */
-#include "calendar_feeds.h"
+#include "calendar_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,14 +25,12 @@
 #include "core/clock.h"
 #include "core/command.h"
 #include "core/db.h"
-#include "core/fold.h"
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
 
 enum stmt_import {
 	IM_BY_UID,
-	IM_SLUG_TAKEN,
 	IM_INSERT,
 	IM_UPDATE,
 	IM_EXDATES_DEL,
@@ -51,7 +49,6 @@ enum stmt_import {
 
 static const char *const import_sql_text[IM__MAX] = {
 	[IM_BY_UID] = "SELECT id, slug FROM meetings WHERE uid = ?",
-	[IM_SLUG_TAKEN] = "SELECT count(*) FROM meetings WHERE slug = ?",
 	[IM_INSERT] = "INSERT INTO meetings (" IM_COLUMNS ", slug, uid,"
 		      " visibility, created_at)"
 		      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
@@ -127,49 +124,6 @@ read_all(const char *path, size_t *len)
 	return buf_detach(&b, len);
 }
 
-/* A free slug for a new meeting: its folded title and first day
- * ("alliance-meeting-2026-03-06"), "-2", "-3" ... when taken.  0 or -1. */
-static int
-new_slug(struct db *db, json_t *m, char out[96])
-{
-	const char *title = str(m, "title"), *start = str(m, "starts_local");
-	char *folded = fold_text(title, strlen(title));
-	char base[80];
-	size_t n = 0;
-
-	for (const char *c = folded; *c && n < 60; c++)
-		if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))
-			base[n++] = *c;
-		else if (n > 0 && base[n - 1] != '-')
-			base[n++] = '-';
-	while (n > 0 && base[n - 1] == '-')
-		n--;
-	base[n] = '\0';
-	free(folded);
-	snprintf(base + n, sizeof(base) - n, "%s%.10s", n ? "-" : "meeting-",
-		 start);
-	for (int k = 1; k < 1000; k++) {
-		struct db_stmt *st = db_stmt(db, &import_sql, IM_SLUG_TAKEN);
-
-		if (k == 1)
-			snprintf(out, 96, "%s", base);
-		else
-			snprintf(out, 96, "%s-%d", base, k);
-		if (st == NULL)
-			return -1;
-		db_bind_text(st, 1, out);
-		if (db_step(st) != DB_ROW) {
-			db_reset(st);
-			return -1;
-		}
-		n = (size_t)db_col_int(st, 0);
-		db_reset(st);
-		if (n == 0)
-			return 0;
-	}
-	return -1;
-}
-
 /* Binds the columns of IM_COLUMNS from m, from 1; returns the next
  * index. */
 static int
@@ -225,7 +179,7 @@ write_meeting(struct db *db, json_t *m, const char *source, int64_t now,
 	      int *created)
 {
 	struct db_stmt *st = db_stmt(db, &import_sql, IM_BY_UID);
-	char slug[96];
+	char slug[CAL_SLUG_LEN];
 	int64_t id = 0;
 	json_t *x;
 	size_t i;
@@ -243,7 +197,8 @@ write_meeting(struct db *db, json_t *m, const char *source, int64_t now,
 	}
 	db_reset(st);
 	if (*created) {
-		if (new_slug(db, m, slug) != 0 ||
+		if (cal_new_slug(db, str(m, "title"), str(m, "starts_local"),
+				 slug) != 0 ||
 		    (st = db_stmt(db, &import_sql, IM_INSERT)) == NULL)
 			return -1;
 		k = bind_columns(st, m, now);

@@ -7,39 +7,57 @@
  * (icaltimezone_get_builtin_timezone, which libical 3.0 on Debian reads
  * from /usr/share/zoneinfo).  Nothing here touches the database.
  */
+#include <libical/ical.h> /* before calendar_int.h: its libical part */
+
 #include "calendar_int.h"
 
-#include <libical/ical.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/i18n.h"
 
+/* libical's zone cache is shared by the whole process and is not
+ * thread-safe: every lookup or conversion through a zone, here and in
+ * ics.c, holds this one lock (recur_zone_lock). */
+static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+recur_zone_lock(void)
+{
+	pthread_mutex_lock(&zone_lock);
+}
+
+void
+recur_zone_unlock(void)
+{
+	pthread_mutex_unlock(&zone_lock);
+}
+
+icaltimezone *
+recur_zone(const char *tzid)
+{
+	icaltimezone *z;
+
+	if (tzid == NULL || *tzid == '\0' || strlen(tzid) > 64)
+		return NULL;
+	if (strcmp(tzid, "UTC") == 0 || strcmp(tzid, "Etc/UTC") == 0)
+		return icaltimezone_get_utc_timezone();
+	recur_zone_lock();
+	z = icaltimezone_get_builtin_timezone(tzid);
+	recur_zone_unlock();
+	return z;
+}
+
 int
 recur_zone_ok(const char *tzid)
 {
-	if (tzid == NULL || *tzid == '\0' || strlen(tzid) > 64)
-		return 0;
-	if (strcmp(tzid, "UTC") == 0)
-		return 1;
-	return icaltimezone_get_builtin_timezone(tzid) != NULL;
+	return recur_zone(tzid) != NULL;
 }
 
-/* The zone of tzid, or NULL. */
-static icaltimezone *
-zone_of(const char *tzid)
-{
-	if (tzid == NULL || *tzid == '\0' || strlen(tzid) > 64)
-		return NULL;
-	if (strcmp(tzid, "UTC") == 0)
-		return icaltimezone_get_utc_timezone();
-	return icaltimezone_get_builtin_timezone(tzid);
-}
-
-/* Reads local ('YYYY-MM-DD', or 'YYYY-MM-DDTHH:MM[:SS]' unless date_only
- * is 1) into *t, a floating time (is_date 1 for a date).  0 or -1. */
-static int
-parse_local(const char *local, int date_only, struct icaltimetype *t)
+int
+recur_parse_local(const char *local, int date_only, struct icaltimetype *t)
 {
 	int y, mo, d, h = 0, mi = 0, s = 0, len = 0;
 	size_t n;
@@ -86,9 +104,8 @@ parse_local(const char *local, int date_only, struct icaltimetype *t)
 	return 0;
 }
 
-/* t as its stored local form into out. */
-static void
-format_local(struct icaltimetype t, char out[RECUR_LOCAL_LEN])
+void
+recur_format_local(struct icaltimetype t, char out[RECUR_LOCAL_LEN])
 {
 	if (t.is_date)
 		snprintf(out, RECUR_LOCAL_LEN, "%04d-%02d-%02d", t.year,
@@ -103,7 +120,7 @@ recur_local_ok(const char *local, int all_day)
 {
 	struct icaltimetype t;
 
-	return parse_local(local, 0, &t) == 0 && t.is_date == (all_day != 0);
+	return recur_parse_local(local, 0, &t) == 0 && t.is_date == (all_day != 0);
 }
 
 int
@@ -111,9 +128,9 @@ recur_local_normal(const char *local, int all_day, char out[RECUR_LOCAL_LEN])
 {
 	struct icaltimetype t;
 
-	if (parse_local(local, 0, &t) != 0 || t.is_date != (all_day != 0))
+	if (recur_parse_local(local, 0, &t) != 0 || t.is_date != (all_day != 0))
 		return -1;
-	format_local(t, out);
+	recur_format_local(t, out);
 	return 0;
 }
 
@@ -122,18 +139,23 @@ recur_local_normal(const char *local, int all_day, char out[RECUR_LOCAL_LEN])
 static int64_t
 instant(struct icaltimetype t, icaltimezone *zone)
 {
+	int64_t u;
+
 	t.is_date = 0;
 	t.zone = NULL;
-	return (int64_t)icaltime_as_timet_with_zone(t, zone);
+	recur_zone_lock();
+	u = (int64_t)icaltime_as_timet_with_zone(t, zone);
+	recur_zone_unlock();
+	return u;
 }
 
 int
 recur_local_to_utc(const char *tzid, const char *local, int64_t *utc)
 {
-	icaltimezone *zone = zone_of(tzid);
+	icaltimezone *zone = recur_zone(tzid);
 	struct icaltimetype t;
 
-	if (zone == NULL || parse_local(local, 0, &t) != 0)
+	if (zone == NULL || recur_parse_local(local, 0, &t) != 0)
 		return -1;
 	*utc = instant(t, zone);
 	return 0;
@@ -142,14 +164,16 @@ recur_local_to_utc(const char *tzid, const char *local, int64_t *utc)
 int
 recur_utc_to_local(const char *tzid, int64_t utc, char out[RECUR_LOCAL_LEN])
 {
-	icaltimezone *zone = zone_of(tzid);
+	icaltimezone *zone = recur_zone(tzid);
 	struct icaltimetype t;
 
 	if (zone == NULL)
 		return -1;
+	recur_zone_lock();
 	t = icaltime_from_timet_with_zone((time_t)utc, 0, zone);
+	recur_zone_unlock();
 	t.is_date = 0;
-	format_local(t, out);
+	recur_format_local(t, out);
 	return 0;
 }
 
@@ -201,9 +225,9 @@ series_read(const struct recur_series *s, struct series *out)
 	const char *why;
 
 	memset(out, 0, sizeof(*out));
-	if ((out->zone = zone_of(s->tzid)) == NULL ||
-	    parse_local(s->starts_local, 0, &out->start) != 0 ||
-	    parse_local(s->ends_local, 0, &end) != 0 ||
+	if ((out->zone = recur_zone(s->tzid)) == NULL ||
+	    recur_parse_local(s->starts_local, 0, &out->start) != 0 ||
+	    recur_parse_local(s->ends_local, 0, &end) != 0 ||
 	    out->start.is_date != (s->all_day != 0) ||
 	    end.is_date != out->start.is_date)
 		return -1;
@@ -220,8 +244,12 @@ series_read(const struct recur_series *s, struct series *out)
 		 * compared with local times: made local first */
 		if (!icaltime_is_null_time(out->rule.until) &&
 		    icaltime_is_utc(out->rule.until)) {
-			struct icaltimetype u = icaltime_convert_to_zone(
-				out->rule.until, out->zone);
+			struct icaltimetype u;
+
+			recur_zone_lock();
+			u = icaltime_convert_to_zone(out->rule.until,
+						     out->zone);
+			recur_zone_unlock();
 
 			u.zone = NULL;
 			if (out->start.is_date) {
@@ -243,13 +271,13 @@ occurrence_at(const struct recur_series *sr, const struct series *z,
 	struct icaltimetype end = t, ov;
 
 	memset(o, 0, sizeof(*o));
-	format_local(t, o->key);
+	recur_format_local(t, o->key);
 	for (size_t i = 0; i < sr->nexdates; i++)
 		if (sr->exdates[i] && strcmp(sr->exdates[i], o->key) == 0)
 			return 1;
 	icaltime_adjust(&end, 0, 0, 0, z->length);
-	format_local(t, o->starts_local);
-	format_local(end, o->ends_local);
+	recur_format_local(t, o->starts_local);
+	recur_format_local(end, o->ends_local);
 	for (size_t i = 0; i < sr->noverrides; i++) {
 		const struct recur_override *x = &sr->overrides[i];
 
@@ -258,16 +286,16 @@ occurrence_at(const struct recur_series *sr, const struct series *z,
 			continue;
 		o->override = x;
 		o->cancelled = x->cancelled != 0;
-		if (parse_local(x->starts_local, 0, &ov) == 0 &&
+		if (recur_parse_local(x->starts_local, 0, &ov) == 0 &&
 		    ov.is_date == t.is_date) {
 			t = ov;
 			end = ov;
-			if (parse_local(x->ends_local, 0, &ov) == 0 &&
+			if (recur_parse_local(x->ends_local, 0, &ov) == 0 &&
 			    ov.is_date == t.is_date &&
 			    icaltime_compare(ov, t) >= 0)
 				end = ov;
-			format_local(t, o->starts_local);
-			format_local(end, o->ends_local);
+			recur_format_local(t, o->starts_local);
+			recur_format_local(end, o->ends_local);
 			o->moved = strcmp(o->starts_local, o->key) != 0;
 		}
 		break;
@@ -334,7 +362,7 @@ walk(const struct recur_series *s, int64_t until,
 		if (until != INT64_MAX && orig >= until) {
 			char key[RECUR_LOCAL_LEN];
 
-			format_local(t, key);
+			recur_format_local(t, key);
 			if (strcmp(key, lastov) > 0)
 				break;
 		}
@@ -429,4 +457,62 @@ recur_bounds(const struct recur_series *s, int64_t *starts_utc,
 		*has_last = 0;
 	}
 	return 0;
+}
+
+int
+recur_set_bounds(json_t *m)
+{
+	json_t *ex = json_object_get(m, "exdates");
+	json_t *ov = json_object_get(m, "overrides");
+	size_t nex = json_array_size(ex), nov = json_array_size(ov);
+	const char **exdates = calloc(nex + 1, sizeof(*exdates));
+	struct recur_override *overrides = calloc(nov + 1, sizeof(*overrides));
+	struct recur_series s = {
+		.tzid = json_string_value(json_object_get(m, "time_zone")),
+		.all_day = json_integer_value(json_object_get(m, "all_day")) != 0,
+		.starts_local =
+			json_string_value(json_object_get(m, "starts_local")),
+		.ends_local = json_string_value(json_object_get(m, "ends_local")),
+		.rrule = json_string_value(json_object_get(m, "rrule")),
+		.exdates = exdates,
+		.overrides = overrides,
+	};
+	int64_t su, eu, last;
+	int has_last, rc;
+
+	if (exdates == NULL || overrides == NULL) {
+		free(exdates);
+		free(overrides);
+		return -1;
+	}
+	for (size_t i = 0; i < nex; i++)
+		if (json_string_value(json_array_get(ex, i)))
+			exdates[s.nexdates++] =
+				json_string_value(json_array_get(ex, i));
+	for (size_t i = 0; i < nov; i++) {
+		json_t *o = json_array_get(ov, i);
+		struct recur_override *x = &overrides[s.noverrides];
+
+		x->recurrence_local = json_string_value(
+			json_object_get(o, "recurrence_local"));
+		x->starts_local =
+			json_string_value(json_object_get(o, "starts_local"));
+		x->ends_local =
+			json_string_value(json_object_get(o, "ends_local"));
+		x->cancelled = json_is_true(json_object_get(o, "cancelled")) ||
+			       json_integer_value(
+				       json_object_get(o, "cancelled")) != 0;
+		if (x->recurrence_local && x->starts_local && x->ends_local)
+			s.noverrides++;
+	}
+	rc = recur_bounds(&s, &su, &eu, &last, &has_last);
+	if (rc == 0) {
+		json_object_set_new(m, "starts_utc", json_integer(su));
+		json_object_set_new(m, "ends_utc", json_integer(eu));
+		json_object_set_new(m, "last_ends_utc",
+				    has_last ? json_integer(last) : json_null());
+	}
+	free(exdates);
+	free(overrides);
+	return rc;
 }

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar/calendar_int.h"
 #include "calendar/ics.h"
 #include "core/clock.h"
 #include "core/util.h"
@@ -535,17 +536,46 @@ local_to_utc_across_dst(void **state)
 	int64_t u;
 
 	(void)state;
-	assert_int_equal(ics_local_to_utc("Europe/Vienna", "2027-03-22T10:00:00",
+	assert_int_equal(recur_local_to_utc("Europe/Vienna", "2027-03-22T10:00:00",
 					  &u), 0);
 	assert_int_equal(u, 1805706000); /* 09:00Z, CET */
-	assert_int_equal(ics_local_to_utc("Europe/Vienna", "2027-03-29T10:00:00",
+	assert_int_equal(recur_local_to_utc("Europe/Vienna", "2027-03-29T10:00:00",
 					  &u), 0);
 	assert_int_equal(u, 1806307200); /* 08:00Z, CEST */
-	assert_int_equal(ics_local_to_utc("UTC", "2027-03-29", &u), 0);
+	assert_int_equal(recur_local_to_utc("UTC", "2027-03-29", &u), 0);
 	assert_int_equal(u, 1806278400);
-	assert_int_equal(ics_local_to_utc("Mars/Base", "2027-03-29", &u), -1);
-	assert_int_equal(ics_local_to_utc("Europe/Vienna", "2027-02-30", &u), -1);
-	assert_int_equal(ics_local_to_utc("Europe/Vienna", "10:00", &u), -1);
+	assert_int_equal(recur_local_to_utc("Mars/Base", "2027-03-29", &u), -1);
+	assert_int_equal(recur_local_to_utc("Europe/Vienna", "2027-02-30", &u), -1);
+	assert_int_equal(recur_local_to_utc("Europe/Vienna", "10:00", &u), -1);
+}
+
+/* A series in a zone west of UTC whose UNTIL is in UTC: the rule is
+ * stepped in local time, so UNTIL must be placed in the zone first.
+ * Daily at 22:00 in New York (03:00Z the next day); UNTIL 2027-01-10
+ * 02:00Z is 9 January 21:00 in New York, so the last occurrence is the
+ * one of 8 January (ends 23:00 EST = 9 January 04:00Z), not the one of
+ * 9 January that comparing 22:00 floating with 02:00Z would let in. */
+static void
+until_in_utc_west_of_utc(void **state)
+{
+	const char *cal =
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n"
+		"BEGIN:VEVENT\r\nUID:west@example.org\r\n"
+		"DTSTAMP:20260101T000000Z\r\nSUMMARY:Late call\r\n"
+		"DTSTART;TZID=America/New_York:20270105T220000\r\n"
+		"DTEND;TZID=America/New_York:20270105T230000\r\n"
+		"RRULE:FREQ=DAILY;UNTIL=20270110T020000Z\r\n"
+		"END:VEVENT\r\nEND:VCALENDAR\r\n";
+	json_t *ms, *errs, *m;
+
+	(void)state;
+	assert_int_equal(ics_read(cal, strlen(cal), &ms, &errs), 0);
+	assert_int_equal(json_array_size(ms), 1);
+	m = json_array_get(ms, 0);
+	assert_int_equal(i_of(m, "starts_utc"), 1799204400);    /* 01-06 03:00Z */
+	assert_int_equal(i_of(m, "last_ends_utc"), 1799467200); /* 01-09 04:00Z */
+	json_decref(ms);
+	json_decref(errs);
 }
 
 int
@@ -562,6 +592,7 @@ main(void)
 		cmocka_unit_test(read_refuses_with_reasons),
 		cmocka_unit_test(read_refuses_what_is_no_calendar),
 		cmocka_unit_test(local_to_utc_across_dst),
+		cmocka_unit_test(until_in_utc_west_of_utc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -682,7 +682,8 @@ finish_request(struct conn_state *cs)
 	}
 	if (cacheable(r)) {
 		const struct cached_page *p =
-			pagecache_get(r->cache_key, r->cache_gen);
+			pagecache_get(r->cache_key, r->cache_gen,
+				      clock_now());
 
 		if (p) {
 			cs->status = p->status;

@@ -58,6 +58,11 @@ typedef void (*http_handler)(struct req *r, struct resp *w);
 				  the hashing threads, never on a worker, so
 				  a flood of such requests cannot stall the
 				  other requests (http.c, offload.c) */
+#define ROUTE_CLOCK      0x20u /* the page depends on the clock as well
+				  as the database (what is "upcoming"): the
+				  page cache keeps a visitor's copy only
+				  until the next minute starts (pagecache.h);
+				  resp.fresh_until may bound it sooner */
 
 struct route {
 	unsigned method;      /* one enum http_method; GET also serves HEAD */
@@ -328,6 +333,9 @@ struct resp {
 	int body_static;          /* body is not ours to free */
 	unsigned flags;           /* ROUTE_PERSONAL ... */
 	char *extra_headers;      /* "Name: value\r\n"... owned */
+	int64_t fresh_until;      /* 0, or the unix second from which the
+				     page cache no longer serves this
+				     answer (pagecache.h) */
 };
 
 /* ---- for handlers ---- */

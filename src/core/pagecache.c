@@ -18,6 +18,7 @@
 struct entry {
 	char *key;
 	uint64_t gen;
+	int64_t until; /* 0, or served only before this unix second */
 	struct cached_page page;
 	char *ctype;
 	char *body;
@@ -81,13 +82,13 @@ slot_of(const char *key)
 }
 
 const struct cached_page *
-pagecache_get(const char *key, uint64_t gen)
+pagecache_get(const char *key, uint64_t gen, int64_t now)
 {
 	struct entry *e = &thread_cache()->slot[slot_of(key)];
 
 	if (e->key == NULL || strcmp(e->key, key) != 0)
 		return NULL;
-	if (e->gen != gen) {
+	if (e->gen != gen || (e->until != 0 && now >= e->until)) {
 		entry_clear(e);
 		return NULL;
 	}
@@ -95,7 +96,7 @@ pagecache_get(const char *key, uint64_t gen)
 }
 
 void
-pagecache_put(const char *key, uint64_t gen, int status,
+pagecache_put(const char *key, uint64_t gen, int64_t until, int status,
 	      const char *content_type, const char *body, size_t len)
 {
 	struct entry *e;
@@ -106,6 +107,7 @@ pagecache_put(const char *key, uint64_t gen, int status,
 	entry_clear(e);
 	e->key = xstrdup(key);
 	e->gen = gen;
+	e->until = until;
 	e->ctype = xstrdup(content_type);
 	e->body = xmalloc(len ? len : 1);
 	memcpy(e->body, body, len);
@@ -113,4 +115,10 @@ pagecache_put(const char *key, uint64_t gen, int status,
 	e->page.content_type = e->ctype;
 	e->page.body = e->body;
 	e->page.len = len;
+}
+
+int64_t
+pagecache_clock_bound(int64_t now)
+{
+	return (now / 60 + 1) * 60;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "config.h"
 #include "conns.h"
 #include "db.h"
@@ -227,6 +228,23 @@ resp_form_errors(json_t *model, json_t *errors)
 
 /* Builds the body of w for r into out; sets *ctype.  A failed render turns
  * w into a 500. */
+/* Until when the page cache may serve this answer (pagecache.h): the
+ * handler's fresh_until, the next minute for a ROUTE_CLOCK route (the
+ * earlier counts), 0 for no bound but the database's writes. */
+static int64_t
+cache_until(const struct req *r, const struct resp *w)
+{
+	int64_t until = w->fresh_until;
+
+	if (r->route && (r->route->flags & ROUTE_CLOCK)) {
+		int64_t b = pagecache_clock_bound(clock_now());
+
+		if (until == 0 || b < until)
+			until = b;
+	}
+	return until;
+}
+
 static void
 build_body(struct req *r, struct resp *w, struct buf *out, const char **ctype)
 {
@@ -348,8 +366,9 @@ http_send(struct req *r, struct resp *w, uint64_t *bytes)
 		build_body(r, w, &out, &ctype);
 		if (r->cache_key && w->status == 200 && !r->nset_cookie &&
 		    !(w->flags & ROUTE_PERSONAL))
-			pagecache_put(r->cache_key, r->cache_gen, w->status,
-				      ctype, out.data, out.len);
+			pagecache_put(r->cache_key, r->cache_gen,
+				      cache_until(r, w), w->status, ctype,
+				      out.data, out.len);
 	}
 	if (raw) {
 		mr = MHD_create_response_from_buffer(

@@ -224,6 +224,7 @@ static const struct route focal_routes[] = {
 	 .pattern = "/focal-points/:slug",
 	 .who = ACCESS_PUBLIC,
 	 .handler = focal_show,
+	 .flags = ROUTE_CLOCK,
 	 .summary = "One focal area: its text, its focal points (named as "
 		    "each allows), its public member organisations"},
 	{.method = HTTP_GET,

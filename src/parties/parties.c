@@ -1564,6 +1564,7 @@ static const struct route parties_routes[] = {
 	 .pattern = "/working-parties/:slug",
 	 .who = ACCESS_PUBLIC,
 	 .handler = parties_show,
+	 .flags = ROUTE_CLOCK,
 	 .summary = "One working party: its charter, team, schedule, "
 		    "resources, reports, articles and decisions, as the "
 		    "viewer may see them"},

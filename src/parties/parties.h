@@ -29,6 +29,11 @@
 
 #include "core/http.h"
 
+/* The states of a party the site shows (SQL, for `state IN ...`): not a
+ * proposal, not a rejected one.  For other folders listing parties (the
+ * calendar). */
+#define PARTY_SHOWN_STATES "('active', 'dissolved', 'archived')"
+
 extern const struct module parties_module;
 extern const struct module party_team_module;
 extern const struct module party_meetings_module;
