@@ -10,10 +10,12 @@
  * meeting's page shows the viewer's state and the form
  * (cal_registration_section); the people registered see the online link.
  *
- * Later: the .ics attachment of the letters (ics.c), the reminder the day
- * before (a job), attendance.
+ * The letters that say someone is registered carry the meeting (or the
+ * occurrence) as an .ics attachment, the online link in it: the file is
+ * the person's own.  Later: attendance.
  */
 #include "calendar_int.h"
+#include "ics.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +23,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/i18n.h"
@@ -34,6 +37,7 @@ enum stmt_reg {
 	R_SET_STATE,
 	R_FIRST_WAITING,
 	R_PERSON,
+	R_OVERRIDE,
 	R_REG__MAX,
 };
 
@@ -59,6 +63,9 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 			    " ORDER BY created_at, id LIMIT 1",
 	[R_PERSON] = "SELECT name, email FROM people WHERE id = ?"
 		     " AND disabled_at IS NULL",
+	[R_OVERRIDE] = "SELECT recurrence_local, starts_local, ends_local,"
+		       " cancelled, place, note FROM meeting_overrides"
+		       " WHERE meeting_id = ? AND recurrence_local = ?",
 };
 
 static struct db_sql reg_sql = {"calendar-registration", reg_sql_text,
@@ -219,14 +226,67 @@ cal_registration_section(struct req *r, const struct cal_viewer *v,
 	return st.mine && !strcmp(st.mine, "registered");
 }
 
-/* A letter to person about meeting m (the subject and a sentence). */
+/*
+ * Appends to out meeting m (loaded by cal_meeting_load), or its
+ * occurrence key when it is a series, as an iCalendar file of one event
+ * for a registered person: METHOD:PUBLISH, the UID the personal feed
+ * gives it (ics.h's "only": "UID/START" for an occurrence), the online
+ * link in its description.  ics.h writes a list of meetings; this puts
+ * m's columns under its names.  0, or -1 (nothing written).
+ */
 static int
-letter(struct req *r, int64_t person, json_t *m, const char *subject,
-       const char *sentence)
+meeting_ics(struct req *r, json_t *m, const char *key, struct buf *out)
+{
+	struct ics_calendar cal = {
+		.name = json_string_value(json_object_get(m, "title")),
+		.base_url = config_current ? config_current->base_url : "",
+		.publish = 1,
+		.now = clock_now(),
+	};
+	json_t *c = json_deep_copy(m), *ov = json_array(), *list;
+	struct db_stmt *q;
+	size_t n;
+
+	json_object_set(c, "body", json_object_get(m, "body_acronym"));
+	json_object_set(c, "party", json_object_get(m, "party_name"));
+	json_object_set_new(c, "exdates", json_array());
+	if (key && *key) {
+		json_object_set_new(c, "only", json_pack("[s]", key));
+		if ((q = db_stmt(r->db, &reg_sql, R_OVERRIDE)) == NULL) {
+			json_decref(c);
+			json_decref(ov);
+			return -1;
+		}
+		db_bind_int(q, 1, json_integer_value(json_object_get(m, "id")));
+		db_bind_text(q, 2, key);
+		json_decref(ov);
+		if ((ov = db_all_json(q)) == NULL) {
+			json_decref(c);
+			return -1;
+		}
+	}
+	json_object_set_new(c, "overrides", ov);
+	list = json_pack("[o]", c);
+	n = ics_write(&cal, list, out);
+	json_decref(list);
+	return n == 1 ? 0 : -1;
+}
+
+/*
+ * A letter to person about meeting m: subject (a msgid with {title}) and
+ * sentence (a msgid), composed in the person's language (their own when
+ * they act: mine); with the meeting (occurrence key) attached as .ics
+ * when ics is set.
+ */
+static int
+letter(struct req *r, int64_t person, int mine, json_t *m, const char *key,
+       int ics, const char *subject, const char *sentence)
 {
 	struct db_stmt *q = db_stmt(r->db, &reg_sql, R_PERSON);
 	const char *name, *email;
-	struct buf body = BUF_INIT;
+	const char *slug = json_string_value(json_object_get(m, "slug"));
+	struct buf body = BUF_INIT, cal = BUF_INIT;
+	struct mail_attachment att = {0};
 	int rc;
 
 	if (q == NULL)
@@ -239,14 +299,33 @@ letter(struct req *r, int64_t person, json_t *m, const char *subject,
 	name = arena_strdup(r->arena, db_col_text(q, 0));
 	email = arena_strdup(r->arena, db_col_text(q, 1));
 	db_reset(q);
-	buf_puts(&body, sentence);
+	i18n_push(mail_language(r->db, r->arena, email,
+				mine ? i18n_code() : NULL));
+	buf_puts(&body, _(sentence));
 	buf_puts(&body, "\n\n");
-	buf_puts(&body, arena_printf(r->arena, "/calendar/%s",
-				     json_string_value(
-					     json_object_get(m, "slug"))));
+	buf_printf(&body, "%s/calendar/%s",
+		   config_current ? config_current->base_url : "", slug);
+	if (key && *key)
+		buf_printf(&body, "?occurrence=%s", key);
 	buf_puts(&body, "\n");
-	rc = mail_letter(r->db, email, name, subject, buf_cstr(&body));
+	if (ics && meeting_ics(r, m, key, &cal) == 0) {
+		buf_puts(&body, "\n");
+		buf_puts(&body, _("The meeting is attached: open the file to add "
+				  "it to your calendar."));
+		buf_puts(&body, "\n");
+		att.filename = arena_printf(r->arena, "%s.ics", slug);
+		att.content_type = "text/calendar; charset=UTF-8; method=PUBLISH";
+		att.data = cal.data;
+		att.len = cal.len;
+	}
+	rc = mail_letter_with(
+		r->db, email, name,
+		i18n_text(r->arena, _(subject), "title",
+			  json_string_value(json_object_get(m, "title")), NULL),
+		buf_cstr(&body), att.data ? &att : NULL, att.data ? 1 : 0);
+	i18n_pop();
 	buf_free(&body);
+	buf_free(&cal);
 	return rc;
 }
 
@@ -300,7 +379,7 @@ static void
 reg_register(struct req *r, struct resp *w)
 {
 	const struct value *ov = req_value(r, "occurrence");
-	const char *key = ov->present ? ov->str : "", *state, *title;
+	const char *key = ov->present ? ov->str : "", *state;
 	struct cal_viewer v;
 	struct reg_state st;
 	json_t *m;
@@ -311,8 +390,6 @@ reg_register(struct req *r, struct resp *w)
 	if (meeting_or_respond(r, w, &v, &m, &team) != 0)
 		return;
 	id = json_integer_value(json_object_get(m, "id"));
-	title = arena_strdup(r->arena,
-			     json_string_value(json_object_get(m, "title")));
 	{
 		const char *reg = json_string_value(
 			json_object_get(m, "registration"));
@@ -373,17 +450,15 @@ reg_register(struct req *r, struct resp *w)
 					  key),
 			     NULL, json_pack("{s:s}", "state", state),
 			     r->client) != 0 ||
-	    letter(r, v.person, m,
-		   i18n_text(r->arena,
-			     !strcmp(state, "registered")
-				     ? _("Registered: {title}")
-				     : _("On the waiting list: {title}"),
-			     "title", title, NULL),
+	    letter(r, v.person, 1, m, key, !strcmp(state, "registered"),
+		   !strcmp(state, "registered") ? N_("Registered: {title}")
+						: N_("On the waiting list: "
+						     "{title}"),
 		   !strcmp(state, "registered")
-			   ? _("You are registered for this meeting.")
-			   : _("The meeting is full: you are on its waiting "
-			       "list, and registered as soon as a place "
-			       "frees.")) != 0 ||
+			   ? N_("You are registered for this meeting.")
+			   : N_("The meeting is full: you are on its waiting "
+				"list, and registered as soon as a place "
+				"frees.")) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	back(r, w, m, state);
@@ -441,7 +516,13 @@ reg_cancel(struct req *r, struct resp *w)
 	    audit_record_new(r->db, v.person, "registration.cancel", "meeting",
 			     arena_printf(r->arena, "%s:%s", slug, key),
 			     json_pack("{s:s}", "state", st.mine), NULL,
-			     r->client) != 0)
+			     r->client) != 0 ||
+	    letter(r, v.person, 1, m, key, 0, N_("Cancelled: {title}"),
+		   !strcmp(st.mine, "registered")
+			   ? N_("Your registration for this meeting is "
+				"cancelled.")
+			   : N_("You have left the waiting list of this "
+				"meeting.")) != 0)
 		goto fail;
 	/* a place freed: the first person waiting has it */
 	if (!strcmp(st.mine, "registered") && st.capacity >= 0 &&
@@ -471,14 +552,10 @@ reg_cancel(struct req *r, struct resp *w)
 				    json_pack("{s:I}", "person",
 					      (json_int_t)person),
 				    r->client) != 0 ||
-			    letter(r, person, m,
-				   i18n_text(r->arena,
-					     _("Registered: {title}"), "title",
-					     json_string_value(json_object_get(
-						     m, "title")),
-					     NULL),
-				   _("A place has freed: you are now "
-				     "registered for this meeting.")) != 0)
+			    letter(r, person, 0, m, key, 1,
+				   N_("Registered: {title}"),
+				   N_("A place has freed: you are now "
+				      "registered for this meeting.")) != 0)
 				goto fail;
 		} else if (rc != DB_DONE)
 			goto fail;

@@ -1,0 +1,151 @@
+// registration.test.mjs -- registration for a meeting (issue 14 point 3;
+// src/calendar/registration.c): capacity two, three people register (the
+// third waits), one cancels and the third moves up with a letter whose
+// .ics attachment ical.js reads (the meeting's UID, the online link in
+// it: the file is the person's own); a cancellation letter; the deadline
+// passed answers 409; a members-only meeting refuses a visitor and an
+// account of no member organisation.  Dates are next year's, computed
+// from the real clock.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import ICAL from 'ical.js';
+import { startServer } from '../lib/server.mjs';
+import { Browser, sql, sqlText, personWithRole, personId, mailsTo, nextMail } from '../lib/accounts.mjs';
+
+let srv;
+const as = {};
+const emails = {};
+const Y = new Date().getUTCFullYear() + 1;
+
+const MEETING = {
+  kind: 'alliance', body: '', time_zone: 'Europe/Vienna', repeat: 'none', mode: 'online',
+  status: 'confirmed', visibility: 'public', registration: 'everyone',
+};
+
+/** Enters a meeting through the desk's form; resolves to its slug. */
+async function enter(fields) {
+  const res = await as.admin.submit('/admin/calendar/new', '/admin/calendar', { ...MEETING, ...fields });
+  const body = res.status === 303 ? '' : await res.text();
+  assert.equal(res.status, 303, `POST /admin/calendar: ${res.status} ${body.slice(0, 2000)}`);
+  return /^\/admin\/calendar\/([a-z0-9-]+)\?done=saved$/.exec(res.headers.get('location'))[1];
+}
+
+const register = (b, slug) => b.submit(`/calendar/${slug}`, `/calendar/${slug}/register`);
+const unregister = (b, slug) => b.submit(`/calendar/${slug}`, `/calendar/${slug}/unregister`);
+const stateOf = async (slug, email) => (await sql(srv.dataDir, `SELECT r.state FROM registrations r
+  JOIN meetings m ON m.id = r.meeting_id JOIN people p ON p.id = r.person_id
+  WHERE m.slug = ${sqlText(slug)} AND p.email = ${sqlText(email)}`))[0]?.[0];
+
+/** The VEVENTs of the .ics attached to mail, through ical.js. */
+function attachedEvents(mail) {
+  const part = mail.msg.parts.find((p) => /^text\/calendar/i.test(p.contentType));
+  assert.ok(part, `no text/calendar part in:\n${mail.raw.slice(0, 3000)}`);
+  assert.match(part.contentType, /method=PUBLISH/);
+  assert.match(part.headers['content-disposition'], /^attachment; filename="[a-z0-9-]+\.ics"$/);
+  const cal = new ICAL.Component(ICAL.parse(part.text));
+  assert.equal(cal.getFirstPropertyValue('method'), 'PUBLISH');
+  return cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+}
+
+before(async () => {
+  srv = await startServer();
+  as.visitor = new Browser(srv.url);
+  const admin = await personWithRole(srv, { role: 'admin', name: 'Reg Admin', password: null });
+  as.admin = admin.browser;
+  for (const who of ['ana', 'ben', 'cleo', 'plain']) {
+    const p = await personWithRole(srv, { role: 'member', name: `Reg ${who}`, password: null });
+    as[who] = p.browser;
+    emails[who] = p.email;
+    if (who === 'plain') continue;
+    // an individual membership: a member in the directory's sense
+    const id = await personId(srv.dataDir, p.email);
+    await sql(srv.dataDir, `INSERT INTO memberships (level_id, person_id, state, state_since,
+      period_start, period_end, created_at) VALUES ((SELECT id FROM membership_levels
+      WHERE slug = 'individual'), ${id}, 'active', '2026-01-01', '2026-01-01', '${Y + 1}-12-31', 0)`);
+  }
+});
+
+after(async () => { if (srv) await srv.stop(); });
+
+describe('registration', () => {
+  test('capacity_two_the_third_waits_and_moves_up_with_an_ics', async () => {
+    const slug = await enter({
+      title: 'Prison reform round table', online_url: 'https://meet.example.org/round-table', capacity: '2',
+      starts_date: `${Y}-09-14`, starts_time: '14:00', ends_date: `${Y}-09-14`, ends_time: '16:00',
+    });
+    const uid = (await sql(srv.dataDir, `SELECT uid FROM meetings WHERE slug = ${sqlText(slug)}`))[0][0];
+    const seen = {};
+    for (const who of ['ana', 'ben', 'cleo']) seen[who] = (await mailsTo(srv.dataDir, emails[who])).length;
+    for (const who of ['ana', 'ben', 'cleo']) assert.equal((await register(as[who], slug)).status, 303);
+    assert.equal(await stateOf(slug, emails.ana), 'registered');
+    assert.equal(await stateOf(slug, emails.ben), 'registered');
+    assert.equal(await stateOf(slug, emails.cleo), 'waiting');
+    // the registered get the meeting as .ics, the online link in it
+    const first = await nextMail(srv.dataDir, emails.ana, seen.ana, { subject: 'Registered: Prison reform round table' });
+    const [ev] = attachedEvents(first);
+    assert.equal(ev.uid, uid);
+    assert.equal(ev.summary, 'Prison reform round table');
+    assert.equal(ev.startDate.toJSDate().toISOString(), new Date(`${Y}-09-14T12:00:00Z`).toISOString());
+    assert.match(ev.description, /https:\/\/meet\.example\.org\/round-table/);
+    assert.match(first.text, /You are registered for this meeting\./);
+    // the one waiting gets a letter without it
+    const wait = await nextMail(srv.dataDir, emails.cleo, seen.cleo, { subject: 'On the waiting list: Prison reform round table' });
+    assert.equal(wait.msg.parts.some((p) => /calendar/.test(p.contentType)), false);
+    assert.doesNotMatch(wait.raw, /meet\.example\.org/);
+    // ben cancels: cleo moves up and gets the .ics; ben a plain letter
+    const seenBen = (await mailsTo(srv.dataDir, emails.ben)).length;
+    const seenCleo = (await mailsTo(srv.dataDir, emails.cleo)).length;
+    assert.equal((await unregister(as.ben, slug)).status, 303);
+    assert.equal(await stateOf(slug, emails.ben), 'cancelled');
+    assert.equal(await stateOf(slug, emails.cleo), 'registered');
+    const up = await nextMail(srv.dataDir, emails.cleo, seenCleo, { subject: 'Registered: Prison reform round table' });
+    assert.match(up.text, /A place has freed/);
+    const [ev2] = attachedEvents(up);
+    assert.equal(ev2.uid, uid);
+    assert.match(ev2.description, /meet\.example\.org\/round-table/);
+    const gone = await nextMail(srv.dataDir, emails.ben, seenBen, { subject: 'Cancelled: Prison reform round table' });
+    assert.match(gone.text, /Your registration for this meeting is cancelled\./);
+    assert.equal(gone.msg.parts.length, 1);
+  });
+
+  test('an_occurrence_of_a_series_is_attached_alone', async () => {
+    const slug = await enter({
+      title: 'Weekly victims clinic', repeat: 'weekly', online_url: 'https://meet.example.org/clinic',
+      starts_date: `${Y}-10-05`, starts_time: '09:00', ends_date: `${Y}-10-05`, ends_time: '10:00',
+      until: `${Y}-11-30`,
+    });
+    const occurrence = `${Y}-10-12T09:00:00`;
+    const seen = (await mailsTo(srv.dataDir, emails.ana)).length;
+    // the page offers the next occurrence; the form takes any of them
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await as.ana.html(`/calendar/${slug}`))[1];
+    const res = await as.ana.post(`/calendar/${slug}/register`, { csrf, occurrence });
+    assert.equal(res.status, 303, await res.text());
+    const mail = await nextMail(srv.dataDir, emails.ana, seen, { subject: 'Registered: Weekly victims clinic' });
+    const evs = attachedEvents(mail);
+    assert.equal(evs.length, 1);
+    assert.equal(evs[0].isRecurring(), false);
+    assert.match(evs[0].uid, new RegExp(`/${Y}1012T090000$`));
+    assert.match(mail.text, new RegExp(`\\?occurrence=${occurrence}`));
+  });
+
+  test('who_may_register_and_until_when', async () => {
+    const members = await enter({
+      title: 'Members only briefing', registration: 'members',
+      starts_date: `${Y}-09-15`, starts_time: '12:00', ends_date: `${Y}-09-15`, ends_time: '13:00',
+    });
+    // a visitor is sent to sign in (or refused), an account of no member organisation refused
+    const anon = await as.visitor.post(`/calendar/${members}/register`, { csrf: 'x' });
+    assert.ok([401, 403, 303].includes(anon.status), String(anon.status));
+    if (anon.status === 303) assert.match(anon.headers.get('location'), /sign-in|login/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await as.plain.html('/calendar'))?.[1] ?? '';
+    assert.equal((await as.plain.post(`/calendar/${members}/register`, { csrf })).status, 403);
+    assert.equal((await register(as.ana, members)).status, 303);
+    const past = new Date(Date.now() - 2 * 86400_000).toISOString().slice(0, 10);
+    const closed = await enter({
+      title: 'Closed seminar', registration_closes: past,
+      starts_date: `${Y}-09-16`, starts_time: '12:00', ends_date: `${Y}-09-16`, ends_time: '13:00',
+    });
+    assert.equal((await as.plain.post(`/calendar/${closed}/register`, { csrf })).status, 409);
+    assert.equal(await stateOf(closed, emails.plain), undefined);
+  });
+});
