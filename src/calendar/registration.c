@@ -27,6 +27,8 @@
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/i18n.h"
+#include "core/jobs.h"
+#include "core/log.h"
 #include "core/mail.h"
 #include "core/util.h"
 
@@ -38,6 +40,8 @@ enum stmt_reg {
 	R_FIRST_WAITING,
 	R_PERSON,
 	R_OVERRIDE,
+	R_DUE,
+	R_REMINDED,
 	R_REG__MAX,
 };
 
@@ -53,7 +57,7 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 		  " VALUES (?, ?, ?, ?, ?, ?)"
 		  " ON CONFLICT (meeting_id, occurrence_local, person_id)"
 		  " DO UPDATE SET state = excluded.state,"
-		  " created_at = excluded.created_at,"
+		  " created_at = excluded.created_at, reminded_at = NULL,"
 		  " updated_at = excluded.updated_at",
 	[R_SET_STATE] = "UPDATE registrations SET state = ?, updated_at = ?"
 			" WHERE id = ?",
@@ -66,6 +70,23 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 	[R_OVERRIDE] = "SELECT recurrence_local, starts_local, ends_local,"
 		       " cancelled, place, note FROM meeting_overrides"
 		       " WHERE meeting_id = ? AND recurrence_local = ?",
+	/* the reminder job's candidates: registrations not reminded of a
+	 * meeting that starts (a single one) or may have an occurrence
+	 * (the key, a local time, within a day of the window) soon */
+	[R_DUE] = "SELECT r.id, r.occurrence_local, r.person_id, m.id AS"
+		  " meeting_id, m.slug, m.title, m.time_zone, m.all_day,"
+		  " m.starts_local, m.starts_utc, m.online_url"
+		  " FROM registrations r JOIN meetings m ON m.id = r.meeting_id"
+		  " WHERE r.state = 'registered' AND r.reminded_at IS NULL"
+		  " AND m.status <> 'cancelled'"
+		  " AND ((r.occurrence_local = '' AND m.starts_utc >= ?"
+		  " AND m.starts_utc <= ?) OR (r.occurrence_local >= ?"
+		  " AND r.occurrence_local <= ?))"
+		  " ORDER BY r.id LIMIT 500",
+	/* once: a second run (another node's) finds it set */
+	[R_REMINDED] = "UPDATE registrations SET reminded_at = ?"
+		       " WHERE id = ? AND reminded_at IS NULL"
+		       " AND state = 'registered'",
 };
 
 static struct db_sql reg_sql = {"calendar-registration", reg_sql_text,
@@ -570,6 +591,177 @@ fail:
 	resp_fail(r, w, NULL);
 }
 
+/* ---- the reminder the day before ---- */
+
+#define REMIND_JOB "calendar.registration.remind"
+#define REMIND_EVERY 3600     /* an hour between runs */
+#define REMIND_FROM (24 * 3600) /* remind of what starts 24 to 36 h ahead */
+#define REMIND_TO (36 * 3600)
+
+/* The start of the registered occurrence of row x (a due candidate) as
+ * it happens: *starts (UTC) and local (in the meeting's zone); 1 when it
+ * is cancelled, -1 when unreadable. */
+static int
+due_start(struct db *db, json_t *x, int64_t *starts, char local[RECUR_LOCAL_LEN])
+{
+	const char *key = json_string_value(json_object_get(x, "occurrence_local"));
+	const char *tz = json_string_value(json_object_get(x, "time_zone"));
+	const char *at;
+	struct db_stmt *q;
+	json_t *ov;
+	int cancelled;
+
+	if (key == NULL || tz == NULL)
+		return -1;
+	at = *key ? key : json_string_value(json_object_get(x, "starts_local"));
+	if (at == NULL)
+		return -1;
+	snprintf(local, RECUR_LOCAL_LEN, "%s", at);
+	if (*key) { /* an occurrence moved or cancelled */
+		if ((q = db_stmt(db, &reg_sql, R_OVERRIDE)) == NULL)
+			return -1;
+		db_bind_int(q, 1, json_integer_value(json_object_get(x, "meeting_id")));
+		db_bind_text(q, 2, key);
+		if ((ov = db_one_json(q)) == NULL)
+			return -1;
+		cancelled = json_integer_value(json_object_get(ov, "cancelled")) != 0;
+		at = json_string_value(json_object_get(ov, "starts_local"));
+		if (at)
+			snprintf(local, RECUR_LOCAL_LEN, "%s", at);
+		json_decref(ov);
+		if (cancelled)
+			return 1;
+	}
+	return recur_local_to_utc(tz, local, starts) == 0 ? 0 : -1;
+}
+
+/* The reminder of row x to its person, in their language. */
+static int
+remind_one(struct db *db, struct arena *a, json_t *x, int64_t starts,
+	   const char *local)
+{
+	struct db_stmt *q = db_stmt(db, &reg_sql, R_PERSON);
+	const char *name, *email, *online, *key;
+	const char *slug = json_string_value(json_object_get(x, "slug"));
+	const char *title = json_string_value(json_object_get(x, "title"));
+	struct buf body = BUF_INIT;
+	int rc;
+
+	if (q == NULL)
+		return -1;
+	db_bind_int(q, 1, json_integer_value(json_object_get(x, "person_id")));
+	if ((rc = db_step(q)) == DB_DONE)
+		return 0; /* a disabled account: no letter */
+	if (rc != DB_ROW)
+		return -1;
+	name = arena_strdup(a, db_col_text(q, 0));
+	email = arena_strdup(a, db_col_text(q, 1));
+	db_reset(q);
+	i18n_push(mail_language(db, a, email, NULL));
+	i18n_format(&body, _("{title} begins on {when} ({zone})."), "title",
+		    title ? title : "", "when", cal_local_text(a, local), "zone",
+		    cal_offset_text(a, json_string_value(json_object_get(
+					       x, "time_zone")),
+				    starts),
+		    NULL);
+	buf_puts(&body, "\n\n");
+	online = json_string_value(json_object_get(x, "online_url"));
+	if (online && *online) {
+		buf_puts(&body, _("To join online:"));
+		buf_printf(&body, " %s\n\n", online);
+	}
+	buf_printf(&body, "%s/calendar/%s",
+		   config_current ? config_current->base_url : "", slug);
+	key = json_string_value(json_object_get(x, "occurrence_local"));
+	if (key && *key)
+		buf_printf(&body, "?occurrence=%s", key);
+	buf_puts(&body, "\n");
+	rc = mail_letter(db, email, name,
+			 i18n_text(a, _("Reminder: {title}"), "title",
+				   title ? title : "", NULL),
+			 buf_cstr(&body));
+	i18n_pop();
+	buf_free(&body);
+	return rc;
+}
+
+/*
+ * The job: a reminder to each person registered for a meeting (or an
+ * occurrence) that starts 24 to 36 hours from now, once (reminded_at),
+ * each in its own transaction with its letter.
+ */
+static int
+remind_due(struct db *db, const char *payload, char *err, size_t errlen)
+{
+	int64_t now = clock_now(), starts;
+	char lo[RECUR_LOCAL_LEN], hi[RECUR_LOCAL_LEN], local[RECUR_LOCAL_LEN];
+	struct arena *a = arena_new();
+	struct db_stmt *q;
+	json_t *due = NULL, *x;
+	size_t i, sent = 0;
+
+	(void)payload;
+	/* a local time is within 14 hours of UTC: the keys a day around
+	 * the window, checked one by one below */
+	if (recur_utc_to_local("UTC", now + REMIND_FROM - 86400, lo) != 0 ||
+	    recur_utc_to_local("UTC", now + REMIND_TO + 86400, hi) != 0 ||
+	    (q = db_stmt(db, &reg_sql, R_DUE)) == NULL)
+		goto fail;
+	db_bind_int(q, 1, now + REMIND_FROM);
+	db_bind_int(q, 2, now + REMIND_TO);
+	db_bind_text(q, 3, lo);
+	db_bind_text(q, 4, hi);
+	if ((due = db_all_json(q)) == NULL)
+		goto fail;
+	json_array_foreach(due, i, x) {
+		int rc = due_start(db, x, &starts, local);
+
+		if (rc != 0 || starts < now + REMIND_FROM ||
+		    starts > now + REMIND_TO)
+			continue;
+		if (db_begin(db) != 0 ||
+		    (q = db_stmt(db, &reg_sql, R_REMINDED)) == NULL)
+			goto fail_tx;
+		db_bind_int(q, 1, now);
+		db_bind_int(q, 2, json_integer_value(json_object_get(x, "id")));
+		if (db_run(q) != 0)
+			goto fail_tx;
+		if (db_changes(db) == 1) {
+			if (remind_one(db, a, x, starts, local) != 0)
+				goto fail_tx;
+			sent++;
+		}
+		if (db_commit(db) != 0)
+			goto fail_tx;
+	}
+	if (sent)
+		log_info("calendar: %zu reminders sent", sent);
+	json_decref(due);
+	arena_free(a);
+	return 0;
+fail_tx:
+	db_rollback(db);
+fail:
+	json_decref(due);
+	arena_free(a);
+	snprintf(err, errlen, "sending the meetings' reminders failed");
+	return -1;
+}
+
+static int64_t
+remind_next(int64_t now)
+{
+	return now + REMIND_EVERY;
+}
+
+static const struct module_job remind_job = {
+	.kind = REMIND_JOB,
+	.run = remind_due,
+	.next = remind_next,
+	.first = 60,
+};
+static const struct module_job *const reg_jobs[] = {&remind_job, NULL};
+
 static const struct field reg_fields[] = {
 	{.name = "occurrence",
 	 .type = FT_TEXT,
@@ -602,4 +794,5 @@ const struct module calendar_registration_module = {
 	.routes = reg_routes,
 	.nroutes = ARRAY_LEN(reg_routes),
 	.sql = &reg_sql,
+	.jobs = reg_jobs,
 };

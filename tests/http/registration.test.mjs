@@ -10,7 +10,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import { startServer } from '../lib/server.mjs';
-import { Browser, sql, sqlText, personWithRole, personId, mailsTo, nextMail } from '../lib/accounts.mjs';
+import { Browser, sql, sqlText, sqlValue, personWithRole, personId, mailsTo, nextMail } from '../lib/accounts.mjs';
 
 let srv;
 const as = {};
@@ -147,5 +147,52 @@ describe('registration', () => {
     });
     assert.equal((await as.plain.post(`/calendar/${closed}/register`, { csrf })).status, 409);
     assert.equal(await stateOf(closed, emails.plain), undefined);
+  });
+
+  test('the_reminder_job_writes_once_the_day_before', async () => {
+    const JOB = 'calendar.registration.remind';
+    // 30 hours from now, to the minute, in UTC
+    const at = new Date(Math.floor((Date.now() + 30 * 3600_000) / 60_000) * 60_000);
+    const iso = at.toISOString();
+    const slug = await enter({
+      title: 'Tomorrow\'s briefing', time_zone: 'UTC', online_url: 'https://meet.example.org/tomorrow',
+      starts_date: iso.slice(0, 10), starts_time: iso.slice(11, 16),
+      ends_date: new Date(at.getTime() + 3600_000).toISOString().slice(0, 10),
+      ends_time: new Date(at.getTime() + 3600_000).toISOString().slice(11, 16),
+    });
+    // two register, one of them cancels
+    assert.equal((await register(as.ana, slug)).status, 303);
+    assert.equal((await register(as.ben, slug)).status, 303);
+    assert.equal((await unregister(as.ben, slug)).status, 303);
+    const subject = 'Reminder: Tomorrow\'s briefing';
+    const seen = (await mailsTo(srv.dataDir, emails.ana)).length;
+    /** Makes the queued run due now and waits until it is done. */
+    const runJob = async () => {
+      let id;
+      for (let i = 0; i < 300 && !id; i++) {
+        id = await sqlValue(srv.dataDir, `SELECT id FROM jobs WHERE kind = '${JOB}' AND status = 'queued'`);
+        if (!id) await new Promise((ok) => setTimeout(ok, 200));
+      }
+      assert.ok(id, 'the reminder job is queued');
+      await sql(srv.dataDir, `UPDATE jobs SET run_at = 0 WHERE id = ${id}`);
+      let status;
+      for (let i = 0; i < 600 && status !== 'done'; i++) {
+        status = await sqlValue(srv.dataDir, `SELECT status FROM jobs WHERE id = ${id}`);
+        if (status !== 'done') await new Promise((ok) => setTimeout(ok, 200));
+      }
+      assert.equal(status, 'done');
+    };
+    await runJob();
+    const mail = await nextMail(srv.dataDir, emails.ana, seen, { subject });
+    const when = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at);
+    assert.match(mail.text.replace(/\s+/g, ' '), new RegExp(`Tomorrow's briefing begins on ${when.replace(',', '')}, ${iso.slice(11, 16)} \\(UTC`));
+    assert.match(mail.text, /https:\/\/meet\.example\.org\/tomorrow/);
+    assert.notEqual(await sqlValue(srv.dataDir, `SELECT r.reminded_at FROM registrations r JOIN meetings m
+      ON m.id = r.meeting_id JOIN people p ON p.id = r.person_id WHERE m.slug = ${sqlText(slug)}
+      AND p.email = ${sqlText(emails.ana)}`), null);
+    // the one who cancelled is not reminded; a second run sends nothing
+    await runJob();
+    assert.equal((await mailsTo(srv.dataDir, emails.ana)).filter((m) => m.msg.decoded.subject === subject).length, 1);
+    assert.equal((await mailsTo(srv.dataDir, emails.ben)).filter((m) => m.msg.decoded.subject === subject).length, 0);
   });
 });
