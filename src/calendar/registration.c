@@ -18,6 +18,7 @@
 #include "ics.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
@@ -42,6 +43,8 @@ enum stmt_reg {
 	R_OVERRIDE,
 	R_DUE,
 	R_REMINDED,
+	R_MY_LIST,
+	R_POSITION,
 	R_REG__MAX,
 };
 
@@ -87,6 +90,18 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 	[R_REMINDED] = "UPDATE registrations SET reminded_at = ?"
 		       " WHERE id = ? AND reminded_at IS NULL"
 		       " AND state = 'registered'",
+	/* the person's registrations, the newest first (MY_MAX of them) */
+	[R_MY_LIST] = "SELECT r.id, r.occurrence_local, r.state, r.created_at,"
+		      " m.id AS meeting_id, m.slug, m.title, m.time_zone,"
+		      " m.starts_local, m.starts_utc, m.ends_utc, m.online_url,"
+		      " m.status FROM registrations r"
+		      " JOIN meetings m ON m.id = r.meeting_id"
+		      " WHERE r.person_id = ? AND r.state <> 'cancelled'"
+		      " ORDER BY r.id DESC LIMIT ?",
+	/* a place on the waiting list: those who came before, and oneself */
+	[R_POSITION] = "SELECT count(*) FROM registrations WHERE meeting_id = ?"
+		       " AND occurrence_local = ? AND state = 'waiting'"
+		       " AND (created_at < ? OR (created_at = ? AND id <= ?))",
 };
 
 static struct db_sql reg_sql = {"calendar-registration", reg_sql_text,
@@ -762,6 +777,146 @@ static const struct module_job remind_job = {
 };
 static const struct module_job *const reg_jobs[] = {&remind_job, NULL};
 
+/* ---- the person's page ---- */
+
+/* The most registrations /account/meetings lists (the newest). */
+#define MY_MAX 500
+
+struct mine {
+	int64_t starts;
+	json_t *item;
+};
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct mine *x = a, *y = b;
+
+	return (x->starts > y->starts) - (x->starts < y->starts);
+}
+
+/*
+ * GET /account/meetings (and /api/v1/account/meetings): the person's
+ * registrations, the coming ones first (soonest first), then the past
+ * (latest first); each with its state (the place on the waiting list),
+ * the form to cancel and, for those registered, the online link.
+ */
+static void
+reg_mine(struct req *r, struct resp *w)
+{
+	struct db_stmt *q = db_stmt(r->db, &reg_sql, R_MY_LIST);
+	json_t *rows, *x, *upcoming = json_array(), *past = json_array();
+	json_t *model;
+	struct mine *list;
+	int64_t now = clock_now();
+	size_t i, n = 0;
+
+	if (q == NULL) {
+		json_decref(upcoming);
+		json_decref(past);
+		return resp_fail(r, w, NULL);
+	}
+	db_bind_int(q, 1, r->person->id);
+	db_bind_int(q, 2, MY_MAX);
+	if ((rows = db_all_json(q)) == NULL) {
+		json_decref(upcoming);
+		json_decref(past);
+		return resp_fail(r, w, NULL);
+	}
+	list = xcalloc(json_array_size(rows) + 1, sizeof *list);
+	json_array_foreach(rows, i, x) {
+		const char *state = json_string_value(json_object_get(x, "state"));
+		const char *key = json_string_value(json_object_get(x, "occurrence_local"));
+		const char *tz = json_string_value(json_object_get(x, "time_zone"));
+		const char *online = json_string_value(json_object_get(x, "online_url"));
+		int64_t starts, length, pos = 0;
+		char local[RECUR_LOCAL_LEN], iso[32];
+		const char *label;
+		json_t *item;
+
+		if (state == NULL || due_start(r->db, x, &starts, local) < 0)
+			continue;
+		length = json_integer_value(json_object_get(x, "ends_utc")) -
+			 json_integer_value(json_object_get(x, "starts_utc"));
+		if (!strcmp(state, "waiting")) {
+			if ((q = db_stmt(r->db, &reg_sql, R_POSITION)) == NULL)
+				goto fail;
+			db_bind_int(q, 1, json_integer_value(json_object_get(x, "meeting_id")));
+			db_bind_text(q, 2, key ? key : "");
+			db_bind_int(q, 3, json_integer_value(json_object_get(x, "created_at")));
+			db_bind_int(q, 4, json_integer_value(json_object_get(x, "created_at")));
+			db_bind_int(q, 5, json_integer_value(json_object_get(x, "id")));
+			if (db_one_int(q, &pos) != 0)
+				goto fail;
+			label = i18n_text(r->arena,
+					  _("On the waiting list, number {n}"),
+					  "n", arena_printf(r->arena, "%lld",
+							    (long long)pos),
+					  NULL);
+		} else {
+			label = _("Registered");
+		}
+		cal_iso(starts, iso);
+		item = json_pack(
+			"{s:O,s:O,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "slug",
+			json_object_get(x, "slug"), "title",
+			json_object_get(x, "title"), "occurrence", key ? key : "",
+			"when_text", cal_local_text(r->arena, local), "zone_text",
+			cal_offset_text(r->arena, tz, starts), "starts_iso", iso,
+			"state", state, "state_label", label, "registered",
+			!strcmp(state, "registered"));
+		if (key && *key)
+			json_object_set_new(
+				item, "href",
+				json_string(arena_printf(r->arena,
+							 "/calendar/%s?occurrence=%s",
+							 json_string_value(json_object_get(x, "slug")),
+							 key)));
+		else
+			json_object_set_new(
+				item, "href",
+				json_string(arena_printf(r->arena, "/calendar/%s",
+							 json_string_value(json_object_get(x, "slug")))));
+		if (!strcmp(state, "registered") && online && *online)
+			json_object_set_new(item, "online_url", json_string(online));
+		if (json_string_value(json_object_get(x, "status")) &&
+		    !strcmp(json_string_value(json_object_get(x, "status")),
+			    "cancelled"))
+			json_object_set_new(item, "cancelled", json_true());
+		list[n].starts = starts;
+		list[n].item = item;
+		if (starts + (length > 0 ? length : 0) >= now)
+			json_object_set_new(item, "upcoming", json_true());
+		n++;
+	}
+	qsort(list, n, sizeof *list, by_start);
+	for (i = 0; i < n; i++)
+		if (json_object_get(list[i].item, "upcoming"))
+			json_array_append(upcoming, list[i].item);
+	for (i = n; i-- > 0;) {
+		if (!json_object_get(list[i].item, "upcoming"))
+			json_array_append(past, list[i].item);
+		json_decref(list[i].item);
+	}
+	free(list);
+	json_decref(rows);
+	model = json_pack("{s:o,s:o,s:s,s:b}", "upcoming", upcoming, "past",
+			  past, "csrf", r->csrf_token ? r->csrf_token : "",
+			  "none", json_array_size(upcoming) + json_array_size(past) == 0);
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, 200, "calendar/templates/my_meetings.html",
+		  _("Your meetings"), model);
+	return;
+fail:
+	for (i = 0; i < n; i++)
+		json_decref(list[i].item);
+	free(list);
+	json_decref(rows);
+	json_decref(upcoming);
+	json_decref(past);
+	resp_fail(r, w, NULL);
+}
+
 static const struct field reg_fields[] = {
 	{.name = "occurrence",
 	 .type = FT_TEXT,
@@ -771,6 +926,14 @@ static const struct field reg_fields[] = {
 };
 
 static const struct route reg_routes[] = {
+	{.method = HTTP_GET,
+	 .pattern = "/account/meetings",
+	 .who = ACCESS_MEMBER,
+	 .handler = reg_mine,
+	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "The signed-in person's registrations: the coming ones, "
+		    "then the past, each with its state (also "
+		    "/api/v1/account/meetings)"},
 	{.method = HTTP_POST,
 	 .pattern = "/calendar/:slug/register",
 	 .who = ACCESS_MEMBER,

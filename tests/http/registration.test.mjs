@@ -195,4 +195,39 @@ describe('registration', () => {
     assert.equal((await mailsTo(srv.dataDir, emails.ana)).filter((m) => m.msg.decoded.subject === subject).length, 1);
     assert.equal((await mailsTo(srv.dataDir, emails.ben)).filter((m) => m.msg.decoded.subject === subject).length, 0);
   });
+
+  test('the_personal_page_and_its_json', async () => {
+    const slug = await enter({
+      title: 'Victims forum', online_url: 'https://meet.example.org/forum', capacity: '1',
+      starts_date: `${Y}-09-20`, starts_time: '10:00', ends_date: `${Y}-09-20`, ends_time: '12:00',
+    });
+    assert.equal((await register(as.ana, slug)).status, 303);
+    assert.equal((await register(as.cleo, slug)).status, 303);
+    const html = await as.ana.html('/account/meetings');
+    assert.match(html, /<h1 id="page-title">Your meetings<\/h1>/);
+    assert.match(html, /Victims forum/);
+    const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long' }).format(new Date(Date.UTC(Y, 8, 20)));
+    assert.match(html, new RegExp(`${weekday} 20 September ${Y}, 10:00`));
+    assert.match(html, /href="https:\/\/meet\.example\.org\/forum"/);
+    assert.match(html, new RegExp(`action="/calendar/${slug}/unregister"`));
+    assert.match(html, /href="\/account\/calendar"/);
+    // the one waiting: the place, no link
+    const waiting = await as.cleo.html('/account/meetings');
+    assert.match(waiting, /On the waiting list, number 1/);
+    assert.doesNotMatch(waiting, /meet\.example\.org\/forum/);
+    // the same as JSON
+    const res = await as.cleo.get('/api/v1/account/meetings', { accept: 'application/json' });
+    assert.equal(res.status, 200);
+    const j = await res.json();
+    const mine = j.upcoming.find((m) => m.slug === slug);
+    assert.equal(mine.state, 'waiting');
+    assert.equal(mine.online_url, undefined);
+    // the account page links to it; a visitor is sent to sign in
+    assert.match(await as.ana.html('/account'), /href="\/account\/meetings"/);
+    const anon = await as.visitor.get('/account/meetings');
+    assert.ok([303, 401].includes(anon.status), String(anon.status));
+    // cancelling from the page
+    assert.equal((await as.cleo.submit('/account/meetings', `/calendar/${slug}/unregister`)).status, 303);
+    assert.doesNotMatch(await as.cleo.html('/account/meetings'), /Victims forum/);
+  });
 });
