@@ -45,6 +45,8 @@ enum stmt_reg {
 	R_REMINDED,
 	R_MY_LIST,
 	R_POSITION,
+	R_CHAIR,
+	R_WHO,
 	R_REG__MAX,
 };
 
@@ -102,6 +104,14 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 	[R_POSITION] = "SELECT count(*) FROM registrations WHERE meeting_id = ?"
 		       " AND occurrence_local = ? AND state = 'waiting'"
 		       " AND (created_at < ? OR (created_at = ? AND id <= ?))",
+	[R_CHAIR] = "SELECT count(*) FROM object_roles WHERE object_type ="
+		    " 'party' AND object_id = ? AND person_id = ?"
+		    " AND role IN ('chair', 'co-chair')",
+	/* who registered and who waits, in the order they came (WHO_MAX) */
+	[R_WHO] = "SELECT r.occurrence_local, r.state, p.name, p.email"
+		  " FROM registrations r JOIN people p ON p.id = r.person_id"
+		  " WHERE r.meeting_id = ? AND r.state <> 'cancelled'"
+		  " ORDER BY r.occurrence_local, r.created_at, r.id LIMIT ?",
 };
 
 static struct db_sql reg_sql = {"calendar-registration", reg_sql_text,
@@ -917,6 +927,96 @@ fail:
 	resp_fail(r, w, NULL);
 }
 
+/* ---- the organisers' list ---- */
+
+#define WHO_MAX 2000
+
+/*
+ * GET /calendar/:slug/registrations (and under /api/v1): who registered
+ * for the meeting and who waits, by occurrence, in the order they came;
+ * for the secretariat and the chairs of the meeting's working party.
+ */
+static void
+reg_who(struct req *r, struct resp *w)
+{
+	struct cal_viewer v;
+	json_t *m, *rows, *x, *registered, *waiting, *model;
+	const char *party;
+	struct db_stmt *q;
+	int64_t n = 0, pos = 0;
+	const char *last = NULL;
+	size_t i;
+	int team;
+
+	if (meeting_or_respond(r, w, &v, &m, &team) != 0)
+		return;
+	party = json_string_value(json_object_get(m, "party_slug"));
+	if (!v.admin) {
+		if (party == NULL ||
+		    (q = db_stmt(r->db, &reg_sql, R_CHAIR)) == NULL) {
+			json_decref(m);
+			if (party == NULL)
+				return resp_error(w, 403, _("Only the organisers see who registered."));
+			return resp_fail(r, w, NULL);
+		}
+		db_bind_text(q, 1, party);
+		db_bind_int(q, 2, v.person);
+		if (db_one_int(q, &n) != 0) {
+			json_decref(m);
+			return resp_fail(r, w, NULL);
+		}
+		if (n == 0) {
+			json_decref(m);
+			return resp_error(w, 403, _("Only the organisers see who registered."));
+		}
+	}
+	if ((q = db_stmt(r->db, &reg_sql, R_WHO)) == NULL) {
+		json_decref(m);
+		return resp_fail(r, w, NULL);
+	}
+	db_bind_int(q, 1, json_integer_value(json_object_get(m, "id")));
+	db_bind_int(q, 2, WHO_MAX);
+	if ((rows = db_all_json(q)) == NULL) {
+		json_decref(m);
+		return resp_fail(r, w, NULL);
+	}
+	registered = json_array();
+	waiting = json_array();
+	json_array_foreach(rows, i, x) {
+		const char *key = json_string_value(json_object_get(x, "occurrence_local"));
+		const char *state = json_string_value(json_object_get(x, "state"));
+		json_t *o;
+
+		if (key == NULL || state == NULL)
+			continue;
+		if (last == NULL || strcmp(last, key) != 0)
+			pos = 0;
+		last = key;
+		o = json_pack("{s:O,s:O,s:s,s:s}", "name",
+			      json_object_get(x, "name"), "email",
+			      json_object_get(x, "email"), "occurrence", key,
+			      "when_text",
+			      *key ? cal_local_text(r->arena, key) : "");
+		if (!strcmp(state, "waiting")) {
+			json_object_set_new(o, "position", json_integer(++pos));
+			json_array_append_new(waiting, o);
+		} else {
+			json_array_append_new(registered, o);
+		}
+	}
+	json_decref(rows);
+	model = json_pack("{s:O,s:O,s:o,s:o,s:I,s:I}", "slug",
+			  json_object_get(m, "slug"), "title",
+			  json_object_get(m, "title"), "registered", registered,
+			  "waiting", waiting, "registered_count",
+			  (json_int_t)json_array_size(registered),
+			  "waiting_count", (json_int_t)json_array_size(waiting));
+	json_decref(m);
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, 200, "calendar/templates/registrations.html",
+		  _("Registrations"), model);
+}
+
 static const struct field reg_fields[] = {
 	{.name = "occurrence",
 	 .type = FT_TEXT,
@@ -926,6 +1026,13 @@ static const struct field reg_fields[] = {
 };
 
 static const struct route reg_routes[] = {
+	{.method = HTTP_GET,
+	 .pattern = "/calendar/:slug/registrations",
+	 .who = ACCESS_MEMBER,
+	 .handler = reg_who,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Who registered for a meeting and who waits (the "
+		    "secretariat and the chairs of its working party)"},
 	{.method = HTTP_GET,
 	 .pattern = "/account/meetings",
 	 .who = ACCESS_MEMBER,

@@ -230,4 +230,30 @@ describe('registration', () => {
     assert.equal((await as.cleo.submit('/account/meetings', `/calendar/${slug}/unregister`)).status, 303);
     assert.doesNotMatch(await as.cleo.html('/account/meetings'), /Victims forum/);
   });
+
+  test('the_organisers_see_who_registered_and_who_waits', async () => {
+    const slug = await enter({
+      title: 'Victims party workshop', party: 'victims', capacity: '1',
+      starts_date: `${Y}-09-22`, starts_time: '10:00', ends_date: `${Y}-09-22`, ends_time: '12:00',
+    });
+    assert.equal((await register(as.ana, slug)).status, 303);
+    assert.equal((await register(as.cleo, slug)).status, 303);
+    // the secretariat: HTML and JSON
+    const html = await as.admin.html(`/calendar/${slug}/registrations`);
+    assert.match(html, /Reg ana/);
+    assert.match(html, /Reg cleo/);
+    const res = await as.admin.get(`/api/v1/calendar/${slug}/registrations`, { accept: 'application/json' });
+    assert.equal(res.status, 200);
+    const j = await res.json();
+    assert.deepEqual(j.registered.map((p) => p.email), [emails.ana]);
+    assert.deepEqual(j.waiting.map((p) => [p.email, p.position]), [[emails.cleo, 1]]);
+    // a member of no role: 403; the party's chair sees it
+    assert.equal((await as.ana.get(`/calendar/${slug}/registrations`)).status, 403);
+    const ben = await personId(srv.dataDir, emails.ben);
+    await sql(srv.dataDir, `INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at)
+      VALUES (${ben}, 'party', 'victims', 'chair', 0)`);
+    assert.match(await as.ben.html(`/calendar/${slug}/registrations`), /Reg cleo/);
+    // a visitor is sent to sign in
+    assert.ok([303, 401].includes((await as.visitor.get(`/calendar/${slug}/registrations`)).status));
+  });
 });
