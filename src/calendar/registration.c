@@ -10,20 +10,26 @@
  * meeting's page shows the viewer's state and the form
  * (cal_registration_section); the people registered see the online link.
  *
- * Later: the .ics attachment of the letters (ics.c), the reminder the day
- * before (a job), attendance.
+ * The letters that say someone is registered carry the meeting (or the
+ * occurrence) as an .ics attachment, the online link in it: the file is
+ * the person's own.  Later: attendance.
  */
 #include "calendar_int.h"
+#include "ics.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/db.h"
 #include "core/escape.h"
 #include "core/i18n.h"
+#include "core/jobs.h"
+#include "core/log.h"
 #include "core/mail.h"
 #include "core/util.h"
 
@@ -34,6 +40,13 @@ enum stmt_reg {
 	R_SET_STATE,
 	R_FIRST_WAITING,
 	R_PERSON,
+	R_OVERRIDE,
+	R_DUE,
+	R_REMINDED,
+	R_MY_LIST,
+	R_POSITION,
+	R_CHAIR,
+	R_WHO,
 	R_REG__MAX,
 };
 
@@ -49,7 +62,7 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 		  " VALUES (?, ?, ?, ?, ?, ?)"
 		  " ON CONFLICT (meeting_id, occurrence_local, person_id)"
 		  " DO UPDATE SET state = excluded.state,"
-		  " created_at = excluded.created_at,"
+		  " created_at = excluded.created_at, reminded_at = NULL,"
 		  " updated_at = excluded.updated_at",
 	[R_SET_STATE] = "UPDATE registrations SET state = ?, updated_at = ?"
 			" WHERE id = ?",
@@ -59,6 +72,46 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 			    " ORDER BY created_at, id LIMIT 1",
 	[R_PERSON] = "SELECT name, email FROM people WHERE id = ?"
 		     " AND disabled_at IS NULL",
+	[R_OVERRIDE] = "SELECT recurrence_local, starts_local, ends_local,"
+		       " cancelled, place, note FROM meeting_overrides"
+		       " WHERE meeting_id = ? AND recurrence_local = ?",
+	/* the reminder job's candidates: registrations not reminded of a
+	 * meeting that starts (a single one) or may have an occurrence
+	 * (the key, a local time, within a day of the window) soon */
+	[R_DUE] = "SELECT r.id, r.occurrence_local, r.person_id, m.id AS"
+		  " meeting_id, m.slug, m.title, m.time_zone, m.all_day,"
+		  " m.starts_local, m.starts_utc, m.online_url"
+		  " FROM registrations r JOIN meetings m ON m.id = r.meeting_id"
+		  " WHERE r.state = 'registered' AND r.reminded_at IS NULL"
+		  " AND m.status <> 'cancelled'"
+		  " AND ((r.occurrence_local = '' AND m.starts_utc >= ?"
+		  " AND m.starts_utc <= ?) OR (r.occurrence_local >= ?"
+		  " AND r.occurrence_local <= ?))"
+		  " ORDER BY r.id LIMIT 500",
+	/* once: a second run (another node's) finds it set */
+	[R_REMINDED] = "UPDATE registrations SET reminded_at = ?"
+		       " WHERE id = ? AND reminded_at IS NULL"
+		       " AND state = 'registered'",
+	/* the person's registrations, the newest first (MY_MAX of them) */
+	[R_MY_LIST] = "SELECT r.id, r.occurrence_local, r.state, r.created_at,"
+		      " m.id AS meeting_id, m.slug, m.title, m.time_zone,"
+		      " m.starts_local, m.starts_utc, m.ends_utc, m.online_url,"
+		      " m.status FROM registrations r"
+		      " JOIN meetings m ON m.id = r.meeting_id"
+		      " WHERE r.person_id = ? AND r.state <> 'cancelled'"
+		      " ORDER BY r.id DESC LIMIT ?",
+	/* a place on the waiting list: those who came before, and oneself */
+	[R_POSITION] = "SELECT count(*) FROM registrations WHERE meeting_id = ?"
+		       " AND occurrence_local = ? AND state = 'waiting'"
+		       " AND (created_at < ? OR (created_at = ? AND id <= ?))",
+	[R_CHAIR] = "SELECT count(*) FROM object_roles WHERE object_type ="
+		    " 'party' AND object_id = ? AND person_id = ?"
+		    " AND role IN ('chair', 'co-chair')",
+	/* who registered and who waits, in the order they came (WHO_MAX) */
+	[R_WHO] = "SELECT r.occurrence_local, r.state, p.name, p.email"
+		  " FROM registrations r JOIN people p ON p.id = r.person_id"
+		  " WHERE r.meeting_id = ? AND r.state <> 'cancelled'"
+		  " ORDER BY r.occurrence_local, r.created_at, r.id LIMIT ?",
 };
 
 static struct db_sql reg_sql = {"calendar-registration", reg_sql_text,
@@ -219,14 +272,67 @@ cal_registration_section(struct req *r, const struct cal_viewer *v,
 	return st.mine && !strcmp(st.mine, "registered");
 }
 
-/* A letter to person about meeting m (the subject and a sentence). */
+/*
+ * Appends to out meeting m (loaded by cal_meeting_load), or its
+ * occurrence key when it is a series, as an iCalendar file of one event
+ * for a registered person: METHOD:PUBLISH, the UID the personal feed
+ * gives it (ics.h's "only": "UID/START" for an occurrence), the online
+ * link in its description.  ics.h writes a list of meetings; this puts
+ * m's columns under its names.  0, or -1 (nothing written).
+ */
 static int
-letter(struct req *r, int64_t person, json_t *m, const char *subject,
-       const char *sentence)
+meeting_ics(struct req *r, json_t *m, const char *key, struct buf *out)
+{
+	struct ics_calendar cal = {
+		.name = json_string_value(json_object_get(m, "title")),
+		.base_url = config_current ? config_current->base_url : "",
+		.publish = 1,
+		.now = clock_now(),
+	};
+	json_t *c = json_deep_copy(m), *ov = json_array(), *list;
+	struct db_stmt *q;
+	size_t n;
+
+	json_object_set(c, "body", json_object_get(m, "body_acronym"));
+	json_object_set(c, "party", json_object_get(m, "party_name"));
+	json_object_set_new(c, "exdates", json_array());
+	if (key && *key) {
+		json_object_set_new(c, "only", json_pack("[s]", key));
+		if ((q = db_stmt(r->db, &reg_sql, R_OVERRIDE)) == NULL) {
+			json_decref(c);
+			json_decref(ov);
+			return -1;
+		}
+		db_bind_int(q, 1, json_integer_value(json_object_get(m, "id")));
+		db_bind_text(q, 2, key);
+		json_decref(ov);
+		if ((ov = db_all_json(q)) == NULL) {
+			json_decref(c);
+			return -1;
+		}
+	}
+	json_object_set_new(c, "overrides", ov);
+	list = json_pack("[o]", c);
+	n = ics_write(&cal, list, out);
+	json_decref(list);
+	return n == 1 ? 0 : -1;
+}
+
+/*
+ * A letter to person about meeting m: subject (a msgid with {title}) and
+ * sentence (a msgid), composed in the person's language (their own when
+ * they act: mine); with the meeting (occurrence key) attached as .ics
+ * when ics is set.
+ */
+static int
+letter(struct req *r, int64_t person, int mine, json_t *m, const char *key,
+       int ics, const char *subject, const char *sentence)
 {
 	struct db_stmt *q = db_stmt(r->db, &reg_sql, R_PERSON);
 	const char *name, *email;
-	struct buf body = BUF_INIT;
+	const char *slug = json_string_value(json_object_get(m, "slug"));
+	struct buf body = BUF_INIT, cal = BUF_INIT;
+	struct mail_attachment att = {0};
 	int rc;
 
 	if (q == NULL)
@@ -239,14 +345,33 @@ letter(struct req *r, int64_t person, json_t *m, const char *subject,
 	name = arena_strdup(r->arena, db_col_text(q, 0));
 	email = arena_strdup(r->arena, db_col_text(q, 1));
 	db_reset(q);
-	buf_puts(&body, sentence);
+	i18n_push(mail_language(r->db, r->arena, email,
+				mine ? i18n_code() : NULL));
+	buf_puts(&body, _(sentence));
 	buf_puts(&body, "\n\n");
-	buf_puts(&body, arena_printf(r->arena, "/calendar/%s",
-				     json_string_value(
-					     json_object_get(m, "slug"))));
+	buf_printf(&body, "%s/calendar/%s",
+		   config_current ? config_current->base_url : "", slug);
+	if (key && *key)
+		buf_printf(&body, "?occurrence=%s", key);
 	buf_puts(&body, "\n");
-	rc = mail_letter(r->db, email, name, subject, buf_cstr(&body));
+	if (ics && meeting_ics(r, m, key, &cal) == 0) {
+		buf_puts(&body, "\n");
+		buf_puts(&body, _("The meeting is attached: open the file to add "
+				  "it to your calendar."));
+		buf_puts(&body, "\n");
+		att.filename = arena_printf(r->arena, "%s.ics", slug);
+		att.content_type = "text/calendar; charset=UTF-8; method=PUBLISH";
+		att.data = cal.data;
+		att.len = cal.len;
+	}
+	rc = mail_letter_with(
+		r->db, email, name,
+		i18n_text(r->arena, _(subject), "title",
+			  json_string_value(json_object_get(m, "title")), NULL),
+		buf_cstr(&body), att.data ? &att : NULL, att.data ? 1 : 0);
+	i18n_pop();
 	buf_free(&body);
+	buf_free(&cal);
 	return rc;
 }
 
@@ -300,7 +425,7 @@ static void
 reg_register(struct req *r, struct resp *w)
 {
 	const struct value *ov = req_value(r, "occurrence");
-	const char *key = ov->present ? ov->str : "", *state, *title;
+	const char *key = ov->present ? ov->str : "", *state;
 	struct cal_viewer v;
 	struct reg_state st;
 	json_t *m;
@@ -311,8 +436,6 @@ reg_register(struct req *r, struct resp *w)
 	if (meeting_or_respond(r, w, &v, &m, &team) != 0)
 		return;
 	id = json_integer_value(json_object_get(m, "id"));
-	title = arena_strdup(r->arena,
-			     json_string_value(json_object_get(m, "title")));
 	{
 		const char *reg = json_string_value(
 			json_object_get(m, "registration"));
@@ -373,17 +496,15 @@ reg_register(struct req *r, struct resp *w)
 					  key),
 			     NULL, json_pack("{s:s}", "state", state),
 			     r->client) != 0 ||
-	    letter(r, v.person, m,
-		   i18n_text(r->arena,
-			     !strcmp(state, "registered")
-				     ? _("Registered: {title}")
-				     : _("On the waiting list: {title}"),
-			     "title", title, NULL),
+	    letter(r, v.person, 1, m, key, !strcmp(state, "registered"),
+		   !strcmp(state, "registered") ? N_("Registered: {title}")
+						: N_("On the waiting list: "
+						     "{title}"),
 		   !strcmp(state, "registered")
-			   ? _("You are registered for this meeting.")
-			   : _("The meeting is full: you are on its waiting "
-			       "list, and registered as soon as a place "
-			       "frees.")) != 0 ||
+			   ? N_("You are registered for this meeting.")
+			   : N_("The meeting is full: you are on its waiting "
+				"list, and registered as soon as a place "
+				"frees.")) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	back(r, w, m, state);
@@ -441,7 +562,13 @@ reg_cancel(struct req *r, struct resp *w)
 	    audit_record_new(r->db, v.person, "registration.cancel", "meeting",
 			     arena_printf(r->arena, "%s:%s", slug, key),
 			     json_pack("{s:s}", "state", st.mine), NULL,
-			     r->client) != 0)
+			     r->client) != 0 ||
+	    letter(r, v.person, 1, m, key, 0, N_("Cancelled: {title}"),
+		   !strcmp(st.mine, "registered")
+			   ? N_("Your registration for this meeting is "
+				"cancelled.")
+			   : N_("You have left the waiting list of this "
+				"meeting.")) != 0)
 		goto fail;
 	/* a place freed: the first person waiting has it */
 	if (!strcmp(st.mine, "registered") && st.capacity >= 0 &&
@@ -471,14 +598,10 @@ reg_cancel(struct req *r, struct resp *w)
 				    json_pack("{s:I}", "person",
 					      (json_int_t)person),
 				    r->client) != 0 ||
-			    letter(r, person, m,
-				   i18n_text(r->arena,
-					     _("Registered: {title}"), "title",
-					     json_string_value(json_object_get(
-						     m, "title")),
-					     NULL),
-				   _("A place has freed: you are now "
-				     "registered for this meeting.")) != 0)
+			    letter(r, person, 0, m, key, 1,
+				   N_("Registered: {title}"),
+				   N_("A place has freed: you are now "
+				      "registered for this meeting.")) != 0)
 				goto fail;
 		} else if (rc != DB_DONE)
 			goto fail;
@@ -493,6 +616,407 @@ fail:
 	resp_fail(r, w, NULL);
 }
 
+/* ---- the reminder the day before ---- */
+
+#define REMIND_JOB "calendar.registration.remind"
+#define REMIND_EVERY 3600     /* an hour between runs */
+#define REMIND_FROM (24 * 3600) /* remind of what starts 24 to 36 h ahead */
+#define REMIND_TO (36 * 3600)
+
+/* The start of the registered occurrence of row x (a due candidate) as
+ * it happens: *starts (UTC) and local (in the meeting's zone); 1 when it
+ * is cancelled, -1 when unreadable. */
+static int
+due_start(struct db *db, json_t *x, int64_t *starts, char local[RECUR_LOCAL_LEN])
+{
+	const char *key = json_string_value(json_object_get(x, "occurrence_local"));
+	const char *tz = json_string_value(json_object_get(x, "time_zone"));
+	const char *at;
+	struct db_stmt *q;
+	json_t *ov;
+	int cancelled;
+
+	if (key == NULL || tz == NULL)
+		return -1;
+	at = *key ? key : json_string_value(json_object_get(x, "starts_local"));
+	if (at == NULL)
+		return -1;
+	snprintf(local, RECUR_LOCAL_LEN, "%s", at);
+	if (*key) { /* an occurrence moved or cancelled */
+		if ((q = db_stmt(db, &reg_sql, R_OVERRIDE)) == NULL)
+			return -1;
+		db_bind_int(q, 1, json_integer_value(json_object_get(x, "meeting_id")));
+		db_bind_text(q, 2, key);
+		if ((ov = db_one_json(q)) == NULL)
+			return -1;
+		cancelled = json_integer_value(json_object_get(ov, "cancelled")) != 0;
+		at = json_string_value(json_object_get(ov, "starts_local"));
+		if (at)
+			snprintf(local, RECUR_LOCAL_LEN, "%s", at);
+		json_decref(ov);
+		if (cancelled)
+			return 1;
+	}
+	return recur_local_to_utc(tz, local, starts) == 0 ? 0 : -1;
+}
+
+/* The reminder of row x to its person, in their language. */
+static int
+remind_one(struct db *db, struct arena *a, json_t *x, int64_t starts,
+	   const char *local)
+{
+	struct db_stmt *q = db_stmt(db, &reg_sql, R_PERSON);
+	const char *name, *email, *online, *key;
+	const char *slug = json_string_value(json_object_get(x, "slug"));
+	const char *title = json_string_value(json_object_get(x, "title"));
+	struct buf body = BUF_INIT;
+	int rc;
+
+	if (q == NULL)
+		return -1;
+	db_bind_int(q, 1, json_integer_value(json_object_get(x, "person_id")));
+	if ((rc = db_step(q)) == DB_DONE)
+		return 0; /* a disabled account: no letter */
+	if (rc != DB_ROW)
+		return -1;
+	name = arena_strdup(a, db_col_text(q, 0));
+	email = arena_strdup(a, db_col_text(q, 1));
+	db_reset(q);
+	i18n_push(mail_language(db, a, email, NULL));
+	i18n_format(&body, _("{title} begins on {when} ({zone})."), "title",
+		    title ? title : "", "when", cal_local_text(a, local), "zone",
+		    cal_offset_text(a, json_string_value(json_object_get(
+					       x, "time_zone")),
+				    starts),
+		    NULL);
+	buf_puts(&body, "\n\n");
+	online = json_string_value(json_object_get(x, "online_url"));
+	if (online && *online) {
+		buf_puts(&body, _("To join online:"));
+		buf_printf(&body, " %s\n\n", online);
+	}
+	buf_printf(&body, "%s/calendar/%s",
+		   config_current ? config_current->base_url : "", slug);
+	key = json_string_value(json_object_get(x, "occurrence_local"));
+	if (key && *key)
+		buf_printf(&body, "?occurrence=%s", key);
+	buf_puts(&body, "\n");
+	rc = mail_letter(db, email, name,
+			 i18n_text(a, _("Reminder: {title}"), "title",
+				   title ? title : "", NULL),
+			 buf_cstr(&body));
+	i18n_pop();
+	buf_free(&body);
+	return rc;
+}
+
+/*
+ * The job: a reminder to each person registered for a meeting (or an
+ * occurrence) that starts 24 to 36 hours from now, once (reminded_at),
+ * each in its own transaction with its letter.
+ */
+static int
+remind_due(struct db *db, const char *payload, char *err, size_t errlen)
+{
+	int64_t now = clock_now(), starts;
+	char lo[RECUR_LOCAL_LEN], hi[RECUR_LOCAL_LEN], local[RECUR_LOCAL_LEN];
+	struct arena *a = arena_new();
+	struct db_stmt *q;
+	json_t *due = NULL, *x;
+	size_t i, sent = 0;
+
+	(void)payload;
+	/* a local time is within 14 hours of UTC: the keys a day around
+	 * the window, checked one by one below */
+	if (recur_utc_to_local("UTC", now + REMIND_FROM - 86400, lo) != 0 ||
+	    recur_utc_to_local("UTC", now + REMIND_TO + 86400, hi) != 0 ||
+	    (q = db_stmt(db, &reg_sql, R_DUE)) == NULL)
+		goto fail;
+	db_bind_int(q, 1, now + REMIND_FROM);
+	db_bind_int(q, 2, now + REMIND_TO);
+	db_bind_text(q, 3, lo);
+	db_bind_text(q, 4, hi);
+	if ((due = db_all_json(q)) == NULL)
+		goto fail;
+	json_array_foreach(due, i, x) {
+		int rc = due_start(db, x, &starts, local);
+
+		if (rc != 0 || starts < now + REMIND_FROM ||
+		    starts > now + REMIND_TO)
+			continue;
+		if (db_begin(db) != 0 ||
+		    (q = db_stmt(db, &reg_sql, R_REMINDED)) == NULL)
+			goto fail_tx;
+		db_bind_int(q, 1, now);
+		db_bind_int(q, 2, json_integer_value(json_object_get(x, "id")));
+		if (db_run(q) != 0)
+			goto fail_tx;
+		if (db_changes(db) == 1) {
+			if (remind_one(db, a, x, starts, local) != 0)
+				goto fail_tx;
+			sent++;
+		}
+		if (db_commit(db) != 0)
+			goto fail_tx;
+	}
+	if (sent)
+		log_info("calendar: %zu reminders sent", sent);
+	json_decref(due);
+	arena_free(a);
+	return 0;
+fail_tx:
+	db_rollback(db);
+fail:
+	json_decref(due);
+	arena_free(a);
+	snprintf(err, errlen, "sending the meetings' reminders failed");
+	return -1;
+}
+
+static int64_t
+remind_next(int64_t now)
+{
+	return now + REMIND_EVERY;
+}
+
+static const struct module_job remind_job = {
+	.kind = REMIND_JOB,
+	.run = remind_due,
+	.next = remind_next,
+	.first = 60,
+};
+static const struct module_job *const reg_jobs[] = {&remind_job, NULL};
+
+/* ---- the person's page ---- */
+
+/* The most registrations /account/meetings lists (the newest). */
+#define MY_MAX 500
+
+struct mine {
+	int64_t starts;
+	json_t *item;
+};
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct mine *x = a, *y = b;
+
+	return (x->starts > y->starts) - (x->starts < y->starts);
+}
+
+/*
+ * GET /account/meetings (and /api/v1/account/meetings): the person's
+ * registrations, the coming ones first (soonest first), then the past
+ * (latest first); each with its state (the place on the waiting list),
+ * the form to cancel and, for those registered, the online link.
+ */
+static void
+reg_mine(struct req *r, struct resp *w)
+{
+	struct db_stmt *q = db_stmt(r->db, &reg_sql, R_MY_LIST);
+	json_t *rows, *x, *upcoming = json_array(), *past = json_array();
+	json_t *model;
+	struct mine *list;
+	int64_t now = clock_now();
+	size_t i, n = 0;
+
+	if (q == NULL) {
+		json_decref(upcoming);
+		json_decref(past);
+		return resp_fail(r, w, NULL);
+	}
+	db_bind_int(q, 1, r->person->id);
+	db_bind_int(q, 2, MY_MAX);
+	if ((rows = db_all_json(q)) == NULL) {
+		json_decref(upcoming);
+		json_decref(past);
+		return resp_fail(r, w, NULL);
+	}
+	list = xcalloc(json_array_size(rows) + 1, sizeof *list);
+	json_array_foreach(rows, i, x) {
+		const char *state = json_string_value(json_object_get(x, "state"));
+		const char *key = json_string_value(json_object_get(x, "occurrence_local"));
+		const char *tz = json_string_value(json_object_get(x, "time_zone"));
+		const char *online = json_string_value(json_object_get(x, "online_url"));
+		int64_t starts, length, pos = 0;
+		char local[RECUR_LOCAL_LEN], iso[32];
+		const char *label;
+		json_t *item;
+
+		if (state == NULL || due_start(r->db, x, &starts, local) < 0)
+			continue;
+		length = json_integer_value(json_object_get(x, "ends_utc")) -
+			 json_integer_value(json_object_get(x, "starts_utc"));
+		if (!strcmp(state, "waiting")) {
+			if ((q = db_stmt(r->db, &reg_sql, R_POSITION)) == NULL)
+				goto fail;
+			db_bind_int(q, 1, json_integer_value(json_object_get(x, "meeting_id")));
+			db_bind_text(q, 2, key ? key : "");
+			db_bind_int(q, 3, json_integer_value(json_object_get(x, "created_at")));
+			db_bind_int(q, 4, json_integer_value(json_object_get(x, "created_at")));
+			db_bind_int(q, 5, json_integer_value(json_object_get(x, "id")));
+			if (db_one_int(q, &pos) != 0)
+				goto fail;
+			label = i18n_text(r->arena,
+					  _("On the waiting list, number {n}"),
+					  "n", arena_printf(r->arena, "%lld",
+							    (long long)pos),
+					  NULL);
+		} else {
+			label = _("Registered");
+		}
+		cal_iso(starts, iso);
+		item = json_pack(
+			"{s:O,s:O,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "slug",
+			json_object_get(x, "slug"), "title",
+			json_object_get(x, "title"), "occurrence", key ? key : "",
+			"when_text", cal_local_text(r->arena, local), "zone_text",
+			cal_offset_text(r->arena, tz, starts), "starts_iso", iso,
+			"state", state, "state_label", label, "registered",
+			!strcmp(state, "registered"));
+		if (key && *key)
+			json_object_set_new(
+				item, "href",
+				json_string(arena_printf(r->arena,
+							 "/calendar/%s?occurrence=%s",
+							 json_string_value(json_object_get(x, "slug")),
+							 key)));
+		else
+			json_object_set_new(
+				item, "href",
+				json_string(arena_printf(r->arena, "/calendar/%s",
+							 json_string_value(json_object_get(x, "slug")))));
+		if (!strcmp(state, "registered") && online && *online)
+			json_object_set_new(item, "online_url", json_string(online));
+		if (json_string_value(json_object_get(x, "status")) &&
+		    !strcmp(json_string_value(json_object_get(x, "status")),
+			    "cancelled"))
+			json_object_set_new(item, "cancelled", json_true());
+		list[n].starts = starts;
+		list[n].item = item;
+		if (starts + (length > 0 ? length : 0) >= now)
+			json_object_set_new(item, "upcoming", json_true());
+		n++;
+	}
+	qsort(list, n, sizeof *list, by_start);
+	for (i = 0; i < n; i++)
+		if (json_object_get(list[i].item, "upcoming"))
+			json_array_append(upcoming, list[i].item);
+	for (i = n; i-- > 0;) {
+		if (!json_object_get(list[i].item, "upcoming"))
+			json_array_append(past, list[i].item);
+		json_decref(list[i].item);
+	}
+	free(list);
+	json_decref(rows);
+	model = json_pack("{s:o,s:o,s:s,s:b}", "upcoming", upcoming, "past",
+			  past, "csrf", r->csrf_token ? r->csrf_token : "",
+			  "none", json_array_size(upcoming) + json_array_size(past) == 0);
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, 200, "calendar/templates/my_meetings.html",
+		  _("Your meetings"), model);
+	return;
+fail:
+	for (i = 0; i < n; i++)
+		json_decref(list[i].item);
+	free(list);
+	json_decref(rows);
+	json_decref(upcoming);
+	json_decref(past);
+	resp_fail(r, w, NULL);
+}
+
+/* ---- the organisers' list ---- */
+
+#define WHO_MAX 2000
+
+/*
+ * GET /calendar/:slug/registrations (and under /api/v1): who registered
+ * for the meeting and who waits, by occurrence, in the order they came;
+ * for the secretariat and the chairs of the meeting's working party.
+ */
+static void
+reg_who(struct req *r, struct resp *w)
+{
+	struct cal_viewer v;
+	json_t *m, *rows, *x, *registered, *waiting, *model;
+	const char *party;
+	struct db_stmt *q;
+	int64_t n = 0, pos = 0;
+	const char *last = NULL;
+	size_t i;
+	int team;
+
+	if (meeting_or_respond(r, w, &v, &m, &team) != 0)
+		return;
+	party = json_string_value(json_object_get(m, "party_slug"));
+	if (!v.admin) {
+		if (party == NULL ||
+		    (q = db_stmt(r->db, &reg_sql, R_CHAIR)) == NULL) {
+			json_decref(m);
+			if (party == NULL)
+				return resp_error(w, 403, _("Only the organisers see who registered."));
+			return resp_fail(r, w, NULL);
+		}
+		db_bind_text(q, 1, party);
+		db_bind_int(q, 2, v.person);
+		if (db_one_int(q, &n) != 0) {
+			json_decref(m);
+			return resp_fail(r, w, NULL);
+		}
+		if (n == 0) {
+			json_decref(m);
+			return resp_error(w, 403, _("Only the organisers see who registered."));
+		}
+	}
+	if ((q = db_stmt(r->db, &reg_sql, R_WHO)) == NULL) {
+		json_decref(m);
+		return resp_fail(r, w, NULL);
+	}
+	db_bind_int(q, 1, json_integer_value(json_object_get(m, "id")));
+	db_bind_int(q, 2, WHO_MAX);
+	if ((rows = db_all_json(q)) == NULL) {
+		json_decref(m);
+		return resp_fail(r, w, NULL);
+	}
+	registered = json_array();
+	waiting = json_array();
+	json_array_foreach(rows, i, x) {
+		const char *key = json_string_value(json_object_get(x, "occurrence_local"));
+		const char *state = json_string_value(json_object_get(x, "state"));
+		json_t *o;
+
+		if (key == NULL || state == NULL)
+			continue;
+		if (last == NULL || strcmp(last, key) != 0)
+			pos = 0;
+		last = key;
+		o = json_pack("{s:O,s:O,s:s,s:s}", "name",
+			      json_object_get(x, "name"), "email",
+			      json_object_get(x, "email"), "occurrence", key,
+			      "when_text",
+			      *key ? cal_local_text(r->arena, key) : "");
+		if (!strcmp(state, "waiting")) {
+			json_object_set_new(o, "position", json_integer(++pos));
+			json_array_append_new(waiting, o);
+		} else {
+			json_array_append_new(registered, o);
+		}
+	}
+	json_decref(rows);
+	model = json_pack("{s:O,s:O,s:o,s:o,s:I,s:I}", "slug",
+			  json_object_get(m, "slug"), "title",
+			  json_object_get(m, "title"), "registered", registered,
+			  "waiting", waiting, "registered_count",
+			  (json_int_t)json_array_size(registered),
+			  "waiting_count", (json_int_t)json_array_size(waiting));
+	json_decref(m);
+	w->flags |= ROUTE_PERSONAL;
+	resp_page(w, 200, "calendar/templates/registrations.html",
+		  _("Registrations"), model);
+}
+
 static const struct field reg_fields[] = {
 	{.name = "occurrence",
 	 .type = FT_TEXT,
@@ -502,6 +1026,21 @@ static const struct field reg_fields[] = {
 };
 
 static const struct route reg_routes[] = {
+	{.method = HTTP_GET,
+	 .pattern = "/calendar/:slug/registrations",
+	 .who = ACCESS_MEMBER,
+	 .handler = reg_who,
+	 .flags = ROUTE_PERSONAL,
+	 .summary = "Who registered for a meeting and who waits (the "
+		    "secretariat and the chairs of its working party)"},
+	{.method = HTTP_GET,
+	 .pattern = "/account/meetings",
+	 .who = ACCESS_MEMBER,
+	 .handler = reg_mine,
+	 .flags = ROUTE_FORM | ROUTE_PERSONAL,
+	 .summary = "The signed-in person's registrations: the coming ones, "
+		    "then the past, each with its state (also "
+		    "/api/v1/account/meetings)"},
 	{.method = HTTP_POST,
 	 .pattern = "/calendar/:slug/register",
 	 .who = ACCESS_MEMBER,
@@ -525,4 +1064,5 @@ const struct module calendar_registration_module = {
 	.routes = reg_routes,
 	.nroutes = ARRAY_LEN(reg_routes),
 	.sql = &reg_sql,
+	.jobs = reg_jobs,
 };

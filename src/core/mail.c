@@ -199,6 +199,14 @@ int
 mail_letter(struct db *db, const char *to, const char *name,
 	    const char *subject, const char *body)
 {
+	return mail_letter_with(db, to, name, subject, body, NULL, 0);
+}
+
+int
+mail_letter_with(struct db *db, const char *to, const char *name,
+		 const char *subject, const char *body,
+		 const struct mail_attachment *att, size_t natt)
+{
 	struct buf text = BUF_INIT;
 	struct mail m = {0};
 	int64_t id;
@@ -215,6 +223,8 @@ mail_letter(struct db *db, const char *to, const char *name,
 	m.to_name = name;
 	m.subject = subject;
 	m.text = buf_cstr(&text);
+	m.attachments = att;
+	m.nattachments = natt;
 	id = mail_enqueue(db, &m);
 	buf_free(&text);
 	return id < 0 ? -1 : 0;

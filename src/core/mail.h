@@ -18,6 +18,17 @@
 #include "db.h"
 #include "util.h"
 
+/* A file sent with a message: written base64 after the text, in a
+ * multipart/mixed (RFC 2046 5.1.3). */
+struct mail_attachment {
+	const char *filename;     /* "meeting.ics": printable ASCII, no '"' */
+	const char *content_type; /* "text/calendar; charset=UTF-8;
+				     method=REQUEST": the type and its
+				     parameters, as written */
+	const char *data;
+	size_t len;
+};
+
 struct mail {
 	const char *to;               /* addr-spec, already validated */
 	const char *to_name;          /* display name or NULL */
@@ -29,6 +40,8 @@ struct mail {
 					 mail_enqueue takes the current one
 					 (i18n_code), the language the
 					 message was composed in */
+	const struct mail_attachment *attachments; /* or NULL */
+	size_t nattachments;
 };
 
 /* The outbox's statements; registered by the application at start-up. */
@@ -48,6 +61,11 @@ int64_t mail_enqueue(struct db *db, const struct mail *m);
 int mail_letter(struct db *db, const char *to, const char *name,
 		const char *subject, const char *body);
 
+/* mail_letter with files attached (natt of them at att). */
+int mail_letter_with(struct db *db, const char *to, const char *name,
+		     const char *subject, const char *body,
+		     const struct mail_attachment *att, size_t natt);
+
 /* The address in lower case, to compare and store addresses people typed
  * ("Ana@Example.org" and "ana@example.org" are one person).  In a. */
 struct arena;
@@ -59,7 +77,10 @@ char *mail_address_key(struct arena *a, const char *address);
  * To, Subject, MIME-Version, Content-Language when given (a tag of
  * letters, digits and '-'), List-Unsubscribe (+ List-Unsubscribe-Post)
  * when given, and a multipart/alternative body (text/plain then text/html,
- * quoted-printable) or a single text/plain part.  CRLF line ends, lines
+ * quoted-printable) or a single text/plain part; with attachments, that
+ * body is the first part of a multipart/mixed and each attachment follows
+ * as a base64 part (Content-Type with a name parameter, Content-
+ * Disposition: attachment; filename).  CRLF line ends, lines
  * under 78 characters.  date (unix seconds) and message_id are given so
  * the output is reproducible for golden-file tests.  message_id is written
  * without its angle brackets ("1f0c...@example.org"); the multipart

@@ -9,7 +9,8 @@
  * quoted-printable (RFC 2045 6.7): soft breaks keep lines at 76, blanks
  * before a line end and a '.' first on a line are encoded.  The boundary of
  * multipart/alternative is a hash of the Message-ID, so the same input
- * gives the same bytes (the golden files of test_mail.c).
+ * gives the same bytes (the golden files of test_mail.c).  Attachments
+ * follow the text in a multipart/mixed, base64 (RFC 2045 6.8).
  */
 #include "mail.h"
 
@@ -379,18 +380,100 @@ put_part_head(struct buf *out, const char *type)
 		   type);
 }
 
-/* "=_" and 24 hex digits of a hash of the Message-ID: the same message
- * gets the same boundary, and "=_" never occurs in quoted-printable. */
+/* "=_" and 24 hex digits of a hash of the Message-ID (and of salt: the
+ * multipart/mixed around an alternative has a boundary of its own): the
+ * same message gets the same boundary, and "=_" never occurs in
+ * quoted-printable or base64. */
 static void
-boundary_for(const char *message_id, char out[32])
+boundary_for(const char *message_id, const char *salt, char out[32])
 {
 	unsigned char h[16];
+	crypto_generichash_state st;
 
-	crypto_generichash(h, sizeof(h), (const unsigned char *)message_id,
-			   strlen(message_id), NULL, 0);
+	crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	crypto_generichash_update(&st, (const unsigned char *)message_id,
+				  strlen(message_id));
+	crypto_generichash_update(&st, (const unsigned char *)salt,
+				  strlen(salt));
+	crypto_generichash_final(&st, h, sizeof(h));
 	out[0] = '=';
 	out[1] = '_';
 	sodium_bin2hex(out + 2, 30, h, 12);
+}
+
+/* The text of m: multipart/alternative (text/plain then text/html) or a
+ * single text/plain part, its headers included. */
+static void
+put_text(const struct mail *m, const char *mid, struct buf *out)
+{
+	char boundary[32];
+
+	if (m->html) {
+		boundary_for(mid, "", boundary);
+		buf_printf(out,
+			   "Content-Type: multipart/alternative; "
+			   "boundary=\"%s\"\r\n\r\n--%s\r\n",
+			   boundary, boundary);
+		put_part_head(out, "text/plain");
+		buf_puts(out, "\r\n");
+		qp_put(out, m->text ? m->text : "");
+		buf_printf(out, "--%s\r\n", boundary);
+		put_part_head(out, "text/html");
+		buf_puts(out, "\r\n");
+		qp_put(out, m->html);
+		buf_printf(out, "--%s--\r\n", boundary);
+	} else {
+		put_part_head(out, "text/plain");
+		buf_puts(out, "\r\n");
+		qp_put(out, m->text ? m->text : "");
+	}
+}
+
+/* A file name as a quoted-string's content: printable ASCII without '"'
+ * and '\\' (others become '_'), "attachment" when empty. */
+static char *
+file_name(const char *s)
+{
+	char *c = header_value(s && *s ? s : "attachment");
+
+	for (unsigned char *p = (unsigned char *)c; *p; p++)
+		if (*p >= 0x7f || *p == '"' || *p == '\\')
+			*p = '_';
+	return c;
+}
+
+/* One attachment: its headers, then base64 in lines of 76. */
+static void
+put_attachment(const struct mail_attachment *a, struct buf *out)
+{
+	char *type = header_value(a->content_type && *a->content_type
+					  ? a->content_type
+					  : "application/octet-stream");
+	char *name = file_name(a->filename);
+	const unsigned char *d = (const unsigned char *)a->data;
+	size_t len = a->data ? a->len : 0;
+	struct hdr h;
+	struct buf t = BUF_INIT;
+
+	/* the type's parameters are tokens folded at their spaces */
+	hdr_begin(&h, out, "Content-Type");
+	buf_printf(&t, "%s; name=\"%s\"", type, name);
+	hdr_text(&h, buf_cstr(&t));
+	hdr_end(&h);
+	buf_puts(out, "Content-Transfer-Encoding: base64\r\n");
+	buf_reset(&t);
+	hdr_begin(&h, out, "Content-Disposition");
+	buf_printf(&t, "attachment; filename=\"%s\"", name);
+	hdr_text(&h, buf_cstr(&t));
+	hdr_end(&h);
+	buf_puts(out, "\r\n");
+	for (size_t i = 0; i < len; i += 57) {
+		base64_put(out, d + i, len - i < 57 ? len - i : 57);
+		buf_puts(out, "\r\n");
+	}
+	buf_free(&t);
+	free(type);
+	free(name);
 }
 
 void
@@ -433,24 +516,21 @@ mail_build(const struct mail *m, const char *from, int64_t date,
 			      "List-Unsubscribe=One-Click\r\n");
 		free(u);
 	}
-	if (m->html) {
-		boundary_for(mid, boundary);
+	if (m->nattachments > 0 && m->attachments) {
+		boundary_for(mid, "mixed", boundary);
 		buf_printf(out,
-			   "Content-Type: multipart/alternative; "
-			   "boundary=\"%s\"\r\n\r\n--%s\r\n",
-			   boundary, boundary);
-		put_part_head(out, "text/plain");
-		buf_puts(out, "\r\n");
-		qp_put(out, m->text ? m->text : "");
+			   "Content-Type: multipart/mixed; "
+			   "boundary=\"%s\"\r\n\r\n",
+			   boundary);
 		buf_printf(out, "--%s\r\n", boundary);
-		put_part_head(out, "text/html");
-		buf_puts(out, "\r\n");
-		qp_put(out, m->html);
+		put_text(m, mid, out);
+		for (size_t i = 0; i < m->nattachments; i++) {
+			buf_printf(out, "--%s\r\n", boundary);
+			put_attachment(&m->attachments[i], out);
+		}
 		buf_printf(out, "--%s--\r\n", boundary);
 	} else {
-		put_part_head(out, "text/plain");
-		buf_puts(out, "\r\n");
-		qp_put(out, m->text ? m->text : "");
+		put_text(m, mid, out);
 	}
 	buf_free(&fname);
 	buf_free(&faddr);

@@ -508,6 +508,67 @@ golden_utf8_alternative_with_unsubscribe(void **state)
 	buf_free(&out);
 }
 
+/* A letter with an .ics attachment: multipart/mixed, the text first, the
+ * calendar base64 with its method and name (what mail_letter_with sends
+ * for a registration). */
+static void
+golden_ics_attachment(void **state)
+{
+	static const char ics[] =
+		"BEGIN:VCALENDAR\r\n"
+		"VERSION:2.0\r\n"
+		"PRODID:-//Alliance//Calendar//EN\r\n"
+		"METHOD:PUBLISH\r\n"
+		"BEGIN:VEVENT\r\n"
+		"UID:ccpcj-36@alliance.example\r\n"
+		"DTSTAMP:20270110T080000Z\r\n"
+		"DTSTART:20270520T080000Z\r\n"
+		"DTEND:20270520T160000Z\r\n"
+		"SUMMARY:Commission on Crime Prevention — 36th session\r\n"
+		"URL:https://alliance.example/calendar/ccpcj-36\r\n"
+		"END:VEVENT\r\n"
+		"END:VCALENDAR\r\n";
+	const struct mail_attachment att[] = {{
+		.filename = "ccpcj-36.ics",
+		.content_type = "text/calendar; charset=UTF-8; method=PUBLISH",
+		.data = ics,
+		.len = sizeof(ics) - 1,
+	}};
+	const struct mail m = {
+		.to = "ana@example.org",
+		.to_name = "Ana Silva",
+		.subject = "Registered: CCPCJ 36",
+		.text = "Hello Ana Silva,\n\nYou are registered for this "
+			"meeting.\n",
+		.language = "en",
+		.attachments = att,
+		.nattachments = 1,
+	};
+	struct buf out = BUF_INIT, again = BUF_INIT;
+	const char *b64;
+
+	(void)state;
+	mail_build(&m, "Alliance secretariat <secretariat@alliance.example>",
+		   1800000000, "ics1@alliance.example", &out);
+	assert_golden("ics_attachment.eml", &out);
+	assert_crlf_lines(out.data, 76);
+	/* the same input, the same bytes */
+	mail_build(&m, "Alliance secretariat <secretariat@alliance.example>",
+		   1800000000, "ics1@alliance.example", &again);
+	assert_int_equal(out.len, again.len);
+	assert_memory_equal(out.data, again.data, out.len);
+	assert_non_null(strstr(buf_cstr(&out), "multipart/mixed"));
+	assert_non_null(strstr(buf_cstr(&out), "method=PUBLISH"));
+	assert_non_null(strstr(buf_cstr(&out),
+			       "Content-Disposition: attachment; "
+			       "filename=\"ccpcj-36.ics\""));
+	/* "BEGIN:VCALENDAR\r\n" in base64 starts the attachment's body */
+	b64 = strstr(buf_cstr(&out), "QkVHSU46VkNBTEVOREFS");
+	assert_non_null(b64);
+	buf_free(&out);
+	buf_free(&again);
+}
+
 /* ---- headers ------------------------------------------------------- */
 
 static void
@@ -1043,6 +1104,7 @@ main(void)
 		cmocka_unit_test(content_language_names_the_language),
 		cmocka_unit_test(golden_ascii_text_only),
 		cmocka_unit_test(golden_utf8_alternative_with_unsubscribe),
+		cmocka_unit_test(golden_ics_attachment),
 		cmocka_unit_test(header_values_survive_encoding_and_folding),
 		cmocka_unit_test(header_line_breaks_cannot_inject_headers),
 		cmocka_unit_test(date_is_rfc5322_in_utc),
