@@ -137,27 +137,6 @@ str_of(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static void
-add_error(struct req *r, const char *field, const char *message)
-{
-	if (r->errors == NULL)
-		r->errors = json_object();
-	if (json_object_get(r->errors, field) == NULL)
-		json_object_set_new(r->errors, field, json_string(message));
-}
-
-/* The values of a FIELD_MULTI field of r's route, or NULL. */
-static const struct field_values *
-multi(const struct req *r, const char *name)
-{
-	const struct field *f = r->route ? r->route->fields : NULL;
-
-	for (size_t i = 0; f && r->values && f[i].name; i++)
-		if (strcmp(f[i].name, name) == 0)
-			return &r->values[i];
-	return NULL;
-}
-
 /* The text of a present field, or NULL. */
 static const char *
 text(struct req *r, const char *name)
@@ -408,7 +387,7 @@ static void
 form_page(struct req *r, struct resp *w, int status, json_t *m)
 {
 	json_t *in = NULL, *model, *areas, *bodies, *sessions, *parties, *row;
-	const struct field_values *fv = multi(r, "focal");
+	const struct field_values *fv = req_values(r, "focal");
 	json_t *chosen = json_array();
 	size_t i, k;
 
@@ -567,20 +546,20 @@ local_of(struct req *r, const char *date_field, const char *time_field,
 	if (d == NULL) {
 		if (required && !(r->errors &&
 				  json_object_get(r->errors, date_field)))
-			add_error(r, date_field, _("Give the date."));
+			req_error(r, date_field, _("Give the date."));
 		return NULL;
 	}
 	if (all_day)
 		local = d;
 	else if (t == NULL) {
-		add_error(r, time_field,
+		req_error(r, time_field,
 			  _("Give the time, such as 10:00, or tick \"All "
 			    "day\"."));
 		return NULL;
 	} else
 		local = arena_printf(r->arena, "%sT%s", d, t);
 	if (recur_local_normal(local, all_day, out) != 0) {
-		add_error(r, all_day ? date_field : time_field,
+		req_error(r, all_day ? date_field : time_field,
 			  all_day ? _("Give the date as YYYY-MM-DD.")
 				  : _("Give the time as HH:MM, such as 10:00."));
 		return NULL;
@@ -617,36 +596,36 @@ sent_read(struct req *r, struct sent *s)
 	s->capacity = v->present ? v->num : -1;
 	s->closes_utc = -1;
 	if (s->tz && !recur_zone_ok(s->tz)) {
-		add_error(r, "time_zone",
+		req_error(r, "time_zone",
 			  _("Choose a time zone such as Europe/Vienna."));
 		s->tz = NULL;
 	}
 	if (s->online_url && strncmp(s->online_url, "https://", 8) != 0)
-		add_error(r, "online_url",
+		req_error(r, "online_url",
 			  _("The online link must begin with https://."));
 	if ((rc = id_of(r, D_BODY_ID, text(r, "body"), &s->body_id)) < 0)
 		return -1;
 	if (rc == 1)
-		add_error(r, "body", _("Choose a body from the list."));
+		req_error(r, "body", _("Choose a body from the list."));
 	if ((rc = id_of(r, D_PARTY_ID, text(r, "party"), &s->party_id)) < 0)
 		return -1;
 	if (rc == 1)
-		add_error(r, "party", _("Choose a working party from the list."));
+		req_error(r, "party", _("Choose a working party from the list."));
 	if (s->kind && !strcmp(s->kind, "deadline")) {
 		if ((rc = id_of(r, D_PARENT_ID, text(r, "parent"),
 				&s->parent_id)) < 0)
 			return -1;
 		if (rc == 1)
-			add_error(r, "parent",
+			req_error(r, "parent",
 				  _("Choose a session from the list."));
 	}
 	if (s->visibility && !strcmp(s->visibility, "team") && !s->party_id)
-		add_error(r, "visibility",
+		req_error(r, "visibility",
 			  _("Only a working party's meeting can be shown to "
 			    "its team: choose the working party."));
 	if (s->registration && !strcmp(s->registration, "team") &&
 	    !s->party_id)
-		add_error(r, "registration",
+		req_error(r, "registration",
 			  _("Only a working party's meeting can be open to "
 			    "its team: choose the working party."));
 	s->starts_local = local_of(r, "starts_date", "starts_time", s->all_day,
@@ -661,19 +640,19 @@ sent_read(struct req *r, struct sent *s)
 		if (recur_local_to_utc(s->tz, s->starts_local, &a) == 0 &&
 		    recur_local_to_utc(s->tz, s->ends_local, &b) == 0 &&
 		    (b < a || (!s->all_day && b == a && text(r, "ends_date"))))
-			add_error(r, "ends_date",
+			req_error(r, "ends_date",
 				  _("The end must come after the start."));
 	}
 	until = text(r, "until");
 	if (repeat && !strcmp(repeat, "rule")) {
 		s->rrule = text(r, "rrule");
 		if (recur_rule_check(s->rrule, &why) != 0)
-			add_error(r, "rrule", _(why));
+			req_error(r, "rrule", _(why));
 	} else if (repeat && strcmp(repeat, "none") && s->starts_local &&
 		   s->tz) {
 		if (until && strcmp(until, s->starts_local) < 0 &&
 		    strncmp(until, s->starts_local, 10) != 0)
-			add_error(r, "until",
+			req_error(r, "until",
 				  _("The last day must not come before the "
 				    "first."));
 		s->rrule = rule_for(r->arena, repeat, s->starts_local,
@@ -728,7 +707,7 @@ bind_n(struct db_stmt *st, int i, int64_t n)
 static int
 save_areas(struct req *r, int64_t id)
 {
-	const struct field_values *fv = multi(r, "focal");
+	const struct field_values *fv = req_values(r, "focal");
 	struct db_stmt *st = db_stmt(r->db, &desk_sql, D_AREAS_CLEAR);
 
 	if (st == NULL)
@@ -755,7 +734,7 @@ bounds_of(struct req *r, const struct recur_series *rs, int64_t *a,
 	  int64_t *b, int64_t *last, int *has_last)
 {
 	if (recur_bounds(rs, a, b, last, has_last) != 0) {
-		add_error(r, "starts_date",
+		req_error(r, "starts_date",
 			  _("These times do not make a meeting in this time "
 			    "zone."));
 		return 1;
@@ -1167,7 +1146,7 @@ desk_occurrence(struct req *r, struct resp *w)
 		if (starts && ends &&
 		    (recur_local_to_utc(s.tzid, starts, &a) != 0 ||
 		     recur_local_to_utc(s.tzid, ends, &b) != 0 || b < a))
-			add_error(r, "ends_date",
+			req_error(r, "ends_date",
 				  _("The end must come after the start."));
 		if (r->errors)
 			return desk_meeting_page(r, w, 422, m, key);

@@ -628,24 +628,12 @@ fail:
 	resp_fail(r, w, NULL);
 }
 
-/* The values of a FIELD_MULTI field of r's route, or NULL. */
-static const struct field_values *
-multi(const struct req *r, const char *name)
-{
-	const struct field *f = r->route ? r->route->fields : NULL;
-
-	for (size_t i = 0; f && r->values && f[i].name; i++)
-		if (strcmp(f[i].name, name) == 0)
-			return &r->values[i];
-	return NULL;
-}
-
 /* POST /calendar/:slug/minutes/attendance: who of the people registered
  * attended (the ones ticked; the others did not). */
 static void
 minutes_attendance(struct req *r, struct resp *w)
 {
-	const struct field_values *fv = multi(r, "attended");
+	const struct field_values *fv = req_values(r, "attended");
 	struct mctx c;
 	struct db_stmt *q;
 	json_t *ver, *ids = json_array();

@@ -348,15 +348,6 @@ meeting_or_respond(struct req *r, struct resp *w, json_t *p, json_t **m)
 	return 1;
 }
 
-static void
-add_error(struct req *r, const char *field, const char *message)
-{
-	if (r->errors == NULL)
-		r->errors = json_object();
-	if (json_object_get(r->errors, field) == NULL)
-		json_object_set_new(r->errors, field, json_string(message));
-}
-
 /* A field's text, NULL when absent or empty. */
 static const char *
 text(struct req *r, const char *name)
@@ -500,18 +491,18 @@ local_of(struct req *r, const char *df, const char *tf, int all_day)
 	const char *local;
 
 	if (d == NULL) {
-		add_error(r, df, _("Give the date."));
+		req_error(r, df, _("Give the date."));
 		return NULL;
 	}
 	if (!all_day && t == NULL) {
-		add_error(r, tf,
+		req_error(r, tf,
 			  _("Give the time, such as 10:00, or tick \"All "
 			    "day\"."));
 		return NULL;
 	}
 	local = all_day ? d : arena_printf(r->arena, "%sT%s", d, t);
 	if (recur_local_normal(local, all_day, out) != 0) {
-		add_error(r, all_day ? df : tf,
+		req_error(r, all_day ? df : tf,
 			  all_day ? _("Give the date as YYYY-MM-DD.")
 				  : _("Give the time as HH:MM, such as 10:00."));
 		return NULL;
@@ -538,12 +529,12 @@ sent_read(struct req *r, struct sent *s, struct recur_series *rs)
 	s->registration = text(r, "registration");
 	s->capacity = v->present ? v->num : -1;
 	if (s->tz && !recur_zone_ok(s->tz)) {
-		add_error(r, "time_zone",
+		req_error(r, "time_zone",
 			  _("Choose a time zone such as Europe/Vienna."));
 		s->tz = NULL;
 	}
 	if (s->online_url && strncmp(s->online_url, "https://", 8) != 0)
-		add_error(r, "online_url",
+		req_error(r, "online_url",
 			  _("The online link must begin with https://."));
 	s->starts_local = local_of(r, "starts_date", "starts_time", s->all_day);
 	s->ends_local = text(r, "ends_date") || text(r, "ends_time")
@@ -557,11 +548,11 @@ sent_read(struct req *r, struct sent *s, struct recur_series *rs)
 		rs->ends_local = s->ends_local;
 		if (recur_bounds(rs, &s->a, &s->b, &s->last, &s->has_last) !=
 		    0)
-			add_error(r, "starts_date",
+			req_error(r, "starts_date",
 				  _("These times do not make a meeting in "
 				    "this time zone."));
 		else if (s->b < s->a)
-			add_error(r, "ends_date",
+			req_error(r, "ends_date",
 				  _("The end must come after the start."));
 	}
 	return r->errors ? 1 : 0;

@@ -359,6 +359,12 @@ const char *req_header(const struct req *r, const char *name);
  * FIELD_REQUIRED field (its handler may run to show the form again) and
  * NULL for an optional one (bound as SQL NULL): test present, not str. */
 const struct value *req_value(const struct req *r, const char *name);
+/* Every value of a declared field (a FIELD_MULTI one's list), or NULL
+ * when the route declares no field of that name. */
+const struct field_values *req_values(const struct req *r, const char *name);
+/* A handler's own check of a field: records message for it in
+ * r->errors (shown like the core's), unless it has one already. */
+void req_error(struct req *r, const char *field, const char *message);
 /* The upload of a declared FT_FILE field, or NULL when none was sent. */
 struct upload *req_upload(const struct req *r, const char *name);
 /* Moves the upload into the content-addressed store under

@@ -98,6 +98,23 @@ req_value(const struct req *r, const char *name)
 	return &r->values[i].v[0];
 }
 
+const struct field_values *
+req_values(const struct req *r, const char *name)
+{
+	int i = field_index(r, name);
+
+	return i < 0 || r->values == NULL ? NULL : &r->values[i];
+}
+
+void
+req_error(struct req *r, const char *field, const char *message)
+{
+	if (r->errors == NULL)
+		r->errors = json_object();
+	if (json_object_get(r->errors, field) == NULL)
+		json_object_set_new(r->errors, field, json_string(message));
+}
+
 struct upload *
 req_upload(const struct req *r, const char *name)
 {

@@ -148,10 +148,7 @@ membership_multi(const struct req *r, const char *name)
 void
 membership_add_error(struct req *r, const char *field, const char *message)
 {
-	if (r->errors == NULL)
-		r->errors = json_object();
-	if (json_object_get(r->errors, field) == NULL)
-		json_object_set_new(r->errors, field, json_string(message));
+	req_error(r, field, message);
 }
 
 void

@@ -267,15 +267,6 @@ decisions_all(struct req *r, struct resp *w)
 
 /* ---- a decision's page ---- */
 
-static void
-add_error(struct req *r, const char *field, const char *message)
-{
-	if (r->errors == NULL)
-		r->errors = json_object();
-	if (json_object_get(r->errors, field) == NULL)
-		json_object_set_new(r->errors, field, json_string(message));
-}
-
 /* Loads the party of the route and its decision :id for a team viewer
  * into *d (new reference): 0; 1 with a 404 (no such decision, or the
  * viewer is not of the team); -1 with a 500. */
@@ -538,11 +529,11 @@ decision_add(struct req *r, struct resp *w)
 	    party_open_or_respond(w, &p) != 0)
 		return;
 	if (c->present && parse_closing(c->str, &closes) != 0)
-		add_error(r, "closes_at",
+		req_error(r, "closes_at",
 			  _("Enter the closing date and time, such as "
 			    "2027-03-26 12:00."));
 	else if (c->present && closes <= now)
-		add_error(r, "closes_at",
+		req_error(r, "closes_at",
 			  _("The closing time must be in the future."));
 	if (r->errors)
 		return form_page(r, w, &p, &v, 422);

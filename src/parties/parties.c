@@ -275,34 +275,13 @@ options(const char *const *values, const char *const *labels,
 	return a;
 }
 
-static void
-add_error(struct req *r, const char *field, const char *message)
-{
-	if (r->errors == NULL)
-		r->errors = json_object();
-	if (json_object_get(r->errors, field) == NULL)
-		json_object_set_new(r->errors, field, json_string(message));
-}
-
-/* The values of a FIELD_MULTI field of r's route, or NULL. */
-static const struct field_values *
-multi(const struct req *r, const char *name)
-{
-	const struct field *f = r->route ? r->route->fields : NULL;
-
-	for (size_t i = 0; f && r->values && f[i].name; i++)
-		if (strcmp(f[i].name, name) == 0)
-			return &r->values[i];
-	return NULL;
-}
-
 /* The focal areas [{slug, name, chosen}] party (0: a proposal) may
  * choose -- those not retired and its own --, chosen from the form when
  * it was sent, else from party.  NULL on a database error. */
 static json_t *
 areas_model(struct req *r, int64_t party)
 {
-	const struct field_values *fv = multi(r, "focal");
+	const struct field_values *fv = req_values(r, "focal");
 	struct db_stmt *st = db_stmt(r->db, &parties_sql, PS_ALL_AREAS);
 	json_t *all, *mine = NULL, *row, *m;
 	size_t i, k;
@@ -340,7 +319,7 @@ areas_model(struct req *r, int64_t party)
 static void
 check_areas(struct req *r, json_t *areas)
 {
-	const struct field_values *fv = multi(r, "focal");
+	const struct field_values *fv = req_values(r, "focal");
 	json_t *row;
 	size_t i;
 
@@ -353,7 +332,7 @@ check_areas(struct req *r, json_t *areas)
 			str_of(row, "slug") &&
 			strcmp(str_of(row, "slug"), fv->v[k].str) == 0;
 		if (!known)
-			add_error(r, "focal",
+			req_error(r, "focal",
 				  _("Focal areas: choose among the listed "
 				    "ones."));
 	}
@@ -363,7 +342,7 @@ check_areas(struct req *r, json_t *areas)
 static int
 save_areas(struct req *r, int64_t party)
 {
-	const struct field_values *fv = multi(r, "focal");
+	const struct field_values *fv = req_values(r, "focal");
 	struct db_stmt *st = db_stmt(r->db, &parties_sql, PS_AREAS_CLEAR);
 
 	if (st == NULL)
@@ -711,7 +690,7 @@ team_of(struct req *r)
 			if (*c >= 'A' && *c <= 'Z')
 				*c = (char)(*c - 'A' + 'a');
 		if (++count > MAX_TEAM) {
-			add_error(r, "team",
+			req_error(r, "team",
 				  _("Initial team: name at most 50 people; "
 				    "the chairs invite more once the party "
 				    "is approved."));
@@ -734,7 +713,7 @@ team_of(struct req *r)
 		}
 	}
 	if (unknown.len)
-		add_error(r, "team",
+		req_error(r, "team",
 			  i18n_text(r->arena,
 				    _("Initial team: no one has an account "
 				      "with {addresses}. Ask them to sign up "

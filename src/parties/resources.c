@@ -312,15 +312,6 @@ resource_new(struct req *r, struct resp *w)
 	form_page(r, w, &p, &v, 200);
 }
 
-static void
-add_error(struct req *r, const char *field, const char *message)
-{
-	if (r->errors == NULL)
-		r->errors = json_object();
-	if (json_object_get(r->errors, field) == NULL)
-		json_object_set_new(r->errors, field, json_string(message));
-}
-
 /* The limits on files: per client and per party (the "address"), and
  * their size per client and day; 0, 1 answered (429), -1 failed. */
 static int
@@ -350,7 +341,7 @@ limited_or_respond(struct req *r, struct resp *w, const struct party *p,
 	if (r->want_json) {
 		resp_error(w, 429, msg);
 	} else {
-		add_error(r, "file", msg);
+		req_error(r, "file", msg);
 		form_page(r, w, p, v, 429);
 	}
 	return 1;
@@ -383,18 +374,18 @@ resource_add(struct req *r, struct resp *w)
 		return;
 	if (req_value(r, "kind")->present) {
 		if (!strcmp(kind, "link") && !url->present)
-			add_error(r, "url",
+			req_error(r, "url",
 				  _("Enter the address of the link, beginning "
 				    "with https:// or http://."));
 		if (!strcmp(kind, "library") && !ref->present)
-			add_error(r, "library_ref",
+			req_error(r, "library_ref",
 				  _("Enter the reference of the library "
 				    "item."));
 		if (!strcmp(kind, "file") && (up == NULL || up->size == 0))
-			add_error(r, "file", _("Choose the file to upload."));
+			req_error(r, "file", _("Choose the file to upload."));
 		else if (!strcmp(kind, "file") &&
 			 (dk = doc_kind_of(up)) == NULL)
-			add_error(r, "file",
+			req_error(r, "file",
 				  _("This file is not one we keep: send a "
 				    "PDF, Word, OpenDocument text or plain "
 				    "text file."));
