@@ -10,8 +10,7 @@
  * A public feed is the same for everyone, so it may be kept by caches
  * for a few minutes (calendar programs poll); the personal one never is.
  * The online link of a meeting is never in a public feed; the personal
- * feed will carry it once registration (another step) says who may see
- * it.
+ * feed carries it, since it holds only what the person registered for.
  */
 #include "calendar.h"
 
@@ -65,7 +64,7 @@ static const char *const feeds_sql_text[FD_FEEDS__MAX] = {
 		"SELECT m.id, m.uid, m.sequence, m.slug, m.title, m.kind,"
 		" b.acronym AS body, p.name AS party, m.time_zone, m.all_day,"
 		" m.starts_local, m.ends_local, m.rrule, m.place, m.agenda_md,"
-		" m.status, m.updated_at FROM meetings m"
+		" m.status, m.updated_at, m.online_url FROM meetings m"
 		" LEFT JOIN bodies b ON b.id = m.body_id"
 		" LEFT JOIN parties p ON p.id = m.party_id" FEED_WHERE
 		" ORDER BY m.starts_utc, m.id",
@@ -198,6 +197,10 @@ feed_meetings(struct req *r, const struct feed_filter *f)
 	}
 	byid = json_object();
 	json_array_foreach(ms, i, m) {
+		/* the online link goes only to the people registered: into
+		 * their own feed, which holds what they registered for */
+		if (!f->person)
+			json_object_del(m, "online_url");
 		json_object_set_new(m, "exdates", json_array());
 		json_object_set_new(m, "overrides", json_array());
 		snprintf(key, sizeof(key), "%lld",
@@ -419,8 +422,6 @@ feed_personal(struct req *r, struct resp *w)
 	person = db_col_int(st, 0);
 	db_reset(st);
 	f.person = &person;
-	/* TODO(registration): the personal feed may carry online_url, the
-	 * link only registered people see, once registration is built. */
 	send_feed(r, w, &f, feed_name(r, _("my meetings")));
 }
 

@@ -287,8 +287,14 @@ describe('the personal feed', () => {
         VALUES ((SELECT id FROM meetings WHERE slug = ${sqlText(slug)}), ${id}, 'registered', 1, 1)`);
     }
     await sql(srv.dataDir, `INSERT INTO registrations (meeting_id, person_id, state, created_at, updated_at)
-      VALUES ((SELECT id FROM meetings WHERE slug = 'ccpcj-test'), ${id}, 'cancelled', 1, 1)`);
+      VALUES ((SELECT id FROM meetings WHERE slug = 'ccpcj-test'), ${id}, 'cancelled', 1, 1);
+      UPDATE meetings SET online_url = 'https://meet.example.org/ny-series' WHERE slug = 'ny-series'`);
     const mine = await feed(path);
+    // the online link: in the feed of a person registered, in no public one
+    assert.match(unfold(mine), /https:\/\/meet\.example\.org\/ny-series/);
+    for (const pub of ['/calendar.ics', '/calendar/working-parties/victims/feed.ics']) {
+      assert.doesNotMatch(unfold(await feed(pub)), /meet\.example\.org/, pub);
+    }
     // the members-only meeting too: the person was let in
     assert.deepEqual(uidsOf(mine), ['members-only@alliance.test', NY]);
     assert.deepEqual(occurrences(mine, [NY]), NY_OCCURRENCES);
