@@ -126,6 +126,10 @@ start_nginx bench/nodes.sh "        location = /home { try_files /home.html =404
         location = /directory { try_files /directory.html =404; }
         location = /account { try_files /account.html =404; }
     }
+    # buffers that hold a whole page (the directory's is about 48 KB):
+    # with nginx's default 8 x 4 KB the rest of it went through a
+    # temporary file, and the balancer spent three times a cached home
+    # page's CPU on it (README, Deployment)
     upstream alliance_nodes {
         server 127.0.0.1:$port_pgb;
         server 127.0.0.1:$port_pgc;
@@ -142,6 +146,8 @@ start_nginx bench/nodes.sh "        location = /home { try_files /home.html =404
             proxy_http_version 1.1;
             proxy_set_header Connection \"\";
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_buffer_size 16k;
+            proxy_buffers 16 16k;
         }
     }
     server {
@@ -151,6 +157,8 @@ start_nginx bench/nodes.sh "        location = /home { try_files /home.html =404
             proxy_http_version 1.1;
             proxy_set_header Connection \"\";
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_buffer_size 16k;
+            proxy_buffers 16 16k;
         }" /home
 for p in $lb_port $lb1_port; do
 	wait_http "http://127.0.0.1:$p/healthz" || { cat "$tmp/nginx/logs/error.log" >&2; exit 1; }

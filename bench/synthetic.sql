@@ -19,8 +19,9 @@
 --                fifth, a fifth, two fifths), a third DGC associated
 --                (mixed so that no word of a name decides them)
 --   level        full with a UN status, associate without
---   membership   active; grace when n % 17 = 0; lapsed when n % 23 = 0
---                (so those are not listed)
+--   membership   active; grace when n % 17 = 0; lapsed when n % 23 = 0,
+--                each with a period around today that puts it in that state
+--                (lapsed ones are not listed)
 --   country      one of 30, focal areas one to three of the twelve
 -- Each organisation has five representatives (people 5n .. 5n+4): a main
 -- contact and UN representatives in Vienna, New York and Geneva; half the
@@ -118,7 +119,11 @@ SELECT replace(replace(f.k || '-' || s.k || '-' || t.k, ' ', '-'), '''', '') || 
   CASE WHEN (seq.n * 37 + seq.n / 20) % 10 = 0 THEN 'hidden'
        WHEN (seq.n * 37 + seq.n / 20) % 10 IN (1, 2) THEN 'members' ELSE 'public' END,
   CASE (seq.n / 20 + seq.n / 400) % 5 WHEN 0 THEN 'general' WHEN 1 THEN 'special' WHEN 2 THEN 'roster' END,
-  CASE WHEN (seq.n / 20 + seq.n / 400) % 5 < 3 THEN 1950 + seq.n % 70 END,
+  -- granted in a year whose quadrennial reports fall due on 1 June of
+  -- this year + 3 (+ 4k): never within the 90 days of the daily pass's
+  -- reminder, whatever the day the benchmark runs
+  CASE WHEN (seq.n / 20 + seq.n / 400) % 5 < 3
+       THEN CAST(strftime('%Y', 'now') AS INTEGER) - 2 - 4 * (seq.n % 17) END,
   (seq.n + seq.n / 20) % 3 = 0,
   CASE WHEN (seq.n + seq.n / 20) % 3 = 0 THEN 1970 + seq.n % 50 END,
   1, 1700000000
@@ -148,8 +153,18 @@ SELECT (SELECT id FROM membership_levels
                      THEN 'full' ELSE 'associate' END),
   o.id,
   CASE WHEN o.n % 23 = 0 THEN 'lapsed' WHEN o.n % 17 = 0 THEN 'grace' ELSE 'active' END,
-  '2026-01-01', '2026-01-01', '2026-12-31', 1700000000
-FROM syn_org o JOIN organisations org ON org.id = o.id;
+  date('now'), p.start, p.end, 1700000000
+FROM syn_org o JOIN organisations org ON org.id = o.id
+-- periods around today, each in the state it names: an active one ends
+-- in eleven months (no 30- or 7-day reminder due), a grace one ended ten
+-- days ago (within the levels' 60 days of grace), a lapsed one 100 days
+-- ago; so the daily pass, two minutes after a server starts, finds
+-- nothing to move or remind, and no benchmark measures its writes
+JOIN (SELECT 0 AS k, date('now', '-1 month') AS start,
+             date('now', '+11 months', '-1 day') AS end
+      UNION ALL SELECT 1, date('now', '-1 year', '-9 days'), date('now', '-10 days')
+      UNION ALL SELECT 2, date('now', '-1 year', '-99 days'), date('now', '-100 days')) p
+  ON p.k = CASE WHEN o.n % 23 = 0 THEN 2 WHEN o.n % 17 = 0 THEN 1 ELSE 0 END;
 
 -- people: person p (0..49999) represents organisation p / 5
 INSERT INTO people (email, name, role, email_verified_at, created_at,
