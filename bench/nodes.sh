@@ -276,6 +276,15 @@ mkdir -p bench/out
 			awk -v s="$(median "$tmp/m-$f-sqlite" 1)" -v a="$(median "$tmp/m-$f-pg1" 1)" \
 				-v l="$(median "$tmp/m-$f-pg1lb" 1)" -v b="$(median "$tmp/m-$f-pg2" 1)" \
 				'BEGIN { printf "  pg1/sqlite %.3f (target >= 0.5)   pg2/pg1lb %.3f (target >= 0.9; pg2/pg1 %.3f)\n", a / s, b / l, b / a }'
+			# the same ratios run by run (pg1lb and pg2 of one round
+			# measured a few seconds apart, so a slow spell of the
+			# machine weighs on both), then their median; and a pg2
+			# node's CPU per request it served over pg1lb's node's
+			paste -d' ' "$tmp/m-$f-pg1lb" "$tmp/m-$f-pg2" |
+				awk '{ printf "%.4f %.4f %.4f\n", $7 / $1, ($4 > 0 ? $10 * 2 / $4 : 0), ($4 > 0 ? $11 * 2 / $4 : 0) }' \
+				>"$tmp/pairs-$f"
+			printf '  run by run, median: pg2/pg1lb %.3f   CPU per request served, pg2 node / pg1lb node: %.3f and %.3f (target <= 1)\n' \
+				"$(median "$tmp/pairs-$f" 1)" "$(median "$tmp/pairs-$f" 2)" "$(median "$tmp/pairs-$f" 3)"
 		fi
 	done
 } | tee bench/out/nodes.txt
