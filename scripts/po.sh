@@ -53,8 +53,12 @@ for dir in src/*/; do
 	for lang in $langs; do
 		po="src/$m/po/$lang.po"
 		if [ -e "$po" ]; then
+			# no fuzzy matching: a guess ("Presentation" from
+			# "Present:") is never shown (msgfmt skips it) but
+			# hides that the message needs translating, and
+			# check-pot counts it as missing
 			msgmerge --quiet --update --backup=none --no-wrap \
-				"$po" "src/$m/po/messages.pot"
+				--no-fuzzy-matching "$po" "src/$m/po/messages.pot"
 		else
 			msginit --no-translator --no-wrap --locale="$lang" \
 				--input="src/$m/po/messages.pot" --output-file="$po"

@@ -67,6 +67,7 @@ const struct module *const app_modules[] = {
 	&calendar_feeds_module,
 	&calendar_import_module,
 	&calendar_minutes_module,
+	&calendar_documents_module,
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

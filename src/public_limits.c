@@ -26,6 +26,7 @@ const struct ratelimit_rule limits_address_mail = {"email", 10, 3, HOUR};
 const struct ratelimit_rule limits_updates = {"updates", 10, 3, HOUR};
 const struct ratelimit_rule limits_person_mail = {"person-mail", 100, 3, HOUR};
 const struct ratelimit_rule limits_party_files = {"party-file", 30, 50, DAY};
+const struct ratelimit_rule limits_meeting_files = {"meeting-file", 30, 50, DAY};
 
 const char *
 limits_client(const struct req *r)
@@ -61,5 +62,26 @@ limits_check(struct req *r, struct resp *w, const struct ratelimit_rule *rule,
 
 	if (wait > 0)
 		limits_refused(r, w, wait, what, message);
+	return wait;
+}
+
+int
+limits_check_file(struct req *r, struct resp *w,
+		  const struct ratelimit_rule *rule, const char *address,
+		  uint64_t size, int kib_per_day, const char **message)
+{
+	int kib = (int)((size + 1023) / 1024);
+	int wait = limits_check(r, w, rule, address, N_("documents"), message);
+
+	if (wait == 0 && kib > 0) {
+		/* one file larger than the day's allowance takes all of it */
+		wait = ratelimit_add(r->db,
+				     arena_printf(r->arena, "%s-kib:client:%s",
+						  rule->kind, limits_client(r)),
+				     kib < kib_per_day ? kib : kib_per_day,
+				     kib_per_day, DAY, clock_now());
+		if (wait > 0)
+			limits_refused(r, w, wait, N_("documents"), message);
+	}
 	return wait;
 }

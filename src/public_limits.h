@@ -13,6 +13,8 @@
 #ifndef ALLIANCE_PUBLIC_LIMITS_H
 #define ALLIANCE_PUBLIC_LIMITS_H
 
+#include <stdint.h>
+
 #include "core/http.h"
 #include "core/ratelimit.h"
 
@@ -46,6 +48,11 @@ extern const struct ratelimit_rule limits_person_mail;
 extern const struct ratelimit_rule limits_party_files;
 /* ... and their size per client and day, in KiB. */
 #define LIMITS_PARTY_KIB_PER_DAY (100 * 1024)
+/* POST /calendar/:slug/documents with a file: files per client and per
+ * meeting (the "address" is the meeting's slug) and day, and their size
+ * per client and day, in KiB. */
+extern const struct ratelimit_rule limits_meeting_files;
+#define LIMITS_MEETING_KIB_PER_DAY (100 * 1024)
 
 /* The client address every limit counts: today the peer address of the
  * connection.  The one place to switch to the address a trusted proxy
@@ -63,6 +70,12 @@ const char *limits_client(const struct req *r);
 int limits_check(struct req *r, struct resp *w,
 		 const struct ratelimit_rule *rule, const char *address,
 		 const char *what, const char **message);
+/* limits_check for a file of size bytes, then its size against
+ * kib_per_day per client (the key: the rule's kind and "-kib"): 0 to go
+ * on, the seconds to wait (Retry-After and *message set), -1. */
+int limits_check_file(struct req *r, struct resp *w,
+		      const struct ratelimit_rule *rule, const char *address,
+		      uint64_t size, int kib_per_day, const char **message);
 /* Sets Retry-After and *message as limits_check does, for a wait found
  * otherwise (ratelimit_add). */
 void limits_refused(struct req *r, struct resp *w, int wait, const char *what,

@@ -32,7 +32,6 @@ enum stmt_cal {
 	C_RANGE,
 	C_PAST,
 	C_MEETING_AREAS,
-	C_DOCUMENTS,
 	C_DEADLINES,
 	C_MINUTES,
 	C_CAL__MAX,
@@ -80,9 +79,6 @@ static const char *const cal_sql_text[C_CAL__MAX] = {
 			    " FROM meeting_focal_areas mf"
 			    " JOIN focal_areas fa ON fa.id = mf.focal_area_id"
 			    " WHERE mf.meeting_id = ? ORDER BY fa.position",
-	[C_DOCUMENTS] = "SELECT id, kind, title, url, file_name"
-			" FROM meeting_documents WHERE meeting_id = ?"
-			" AND kind = 'link' ORDER BY id",
 	/* binds: viewer (3), the session's id */
 	[C_DEADLINES] = "SELECT m.slug, m.title, m.starts_local, m.all_day,"
 			" m.time_zone, m.starts_utc FROM meetings m"
@@ -634,7 +630,7 @@ calendar_show(struct req *r, struct resp *w)
 	struct cal_viewer v;
 	struct recur_series s;
 	struct recur_occurrence occ[PAGE_OCCURRENCES];
-	json_t *m, *list, *areas, *docs, *deadlines, *minutes, *row, *next;
+	json_t *m, *list, *areas, *deadlines, *minutes, *row, *next;
 	const char *vis, *reader, *tz;
 	int team, rc, upcoming, registered;
 	int64_t now = clock_now(), id;
@@ -731,13 +727,11 @@ calendar_show(struct req *r, struct resp *w)
 		json_string(cal_label(cal_visibilities, cal_visibility_labels,
 				      vis)));
 	areas = rows_for(r, C_MEETING_AREAS, NULL, id);
-	docs = areas ? rows_for(r, C_DOCUMENTS, NULL, id) : NULL;
-	deadlines = docs ? rows_for(r, C_DEADLINES, &v, id) : NULL;
+	deadlines = areas ? rows_for(r, C_DEADLINES, &v, id) : NULL;
 	minutes = deadlines ? rows_for(r, C_MINUTES, NULL, id) : NULL;
 	if (minutes == NULL) {
 		json_decref(m);
 		json_decref(areas);
-		json_decref(docs);
 		json_decref(deadlines);
 		return read_failed(r, w);
 	}
@@ -757,7 +751,6 @@ calendar_show(struct req *r, struct resp *w)
 					json_object_get(row, "starts_utc")))));
 	}
 	json_object_set_new(m, "focal_areas", areas);
-	json_object_set_new(m, "documents", docs);
 	json_object_set_new(m, "deadlines", deadlines);
 	/* minutes (minutes.c): the newest version, shown once approved;
 	 * the links to the minutes' page */
@@ -770,7 +763,8 @@ calendar_show(struct req *r, struct resp *w)
 			render_markdown(json_string_value(
 				json_object_get(row, "body_md"))));
 	json_decref(minutes);
-	if (cal_minutes_links(r, &v, m) != 0) {
+	if (cal_minutes_links(r, &v, m) != 0 ||
+	    cal_documents_section(r, &v, m) != 0) {
 		json_decref(m);
 		return read_failed(r, w);
 	}

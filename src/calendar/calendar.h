@@ -22,6 +22,9 @@
  *                occurrence's), versions, approval, attendance
  *                  /calendar/:slug/minutes, .../approve, .../attendance,
  *                  .../versions, .../versions/:version
+ *   documents.c  calendar_documents_module: a meeting's documents
+ *                (files, links, library items) kept by its organisers
+ *                  /calendar/:slug/documents, .../:id/file, .../:id/delete
  *   parties.c    calendar_parties_module: the working parties' meetings
  *                  /working-parties/:slug/meetings...  the chairs' forms
  *                and their sections of a party's and a focal area's
@@ -57,6 +60,7 @@ extern const struct module calendar_module;
 extern const struct module calendar_desk_module;
 extern const struct module calendar_registration_module;
 extern const struct module calendar_minutes_module;
+extern const struct module calendar_documents_module;
 extern const struct module calendar_parties_module;
 extern const struct module calendar_feeds_module;
 extern const struct module calendar_import_module;

@@ -209,6 +209,11 @@ int cal_meeting_load(struct req *r, const char *slug, json_t **m);
  * team of its working party): 1, 0, or -1 on a database error. */
 int cal_meeting_visible(struct req *r, const struct cal_viewer *v, json_t *m,
 			int *team);
+/* Whether the viewer organises meeting id: writes its minutes and keeps
+ * its documents (the secretariat; for a working party's meeting its
+ * chair, co-chair and rapporteur; for any other the person who entered
+ * it): 1, 0, or -1 on a database error. */
+int cal_is_organiser(struct req *r, const struct cal_viewer *v, int64_t id);
 /* Whether key is an occurrence of series s as its rule makes it (the
  * exceptions aside), that occurrence in *out when out is not NULL: 1 or
  * 0. */
@@ -233,6 +238,13 @@ int cal_registration_section(struct req *r, const struct cal_viewer *v,
  * for everyone, a draft or the form for their writers once it started.
  * 0, or -1 on a database error. */
 int cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m);
+/* documents.c: the documents of meeting m as the meeting's page and its
+ * JSON show them (documents [{id, kind, kind_label, category,
+ * category_label, title, href, file_name, size_text, library_ref,
+ * is_file, is_link, is_library}]), and documents_href, their page, for
+ * its organisers.  0 or -1. */
+int cal_documents_section(struct req *r, const struct cal_viewer *v,
+			  json_t *m);
 
 /* The series of meeting row m (time_zone, all_day, starts_local,
  * ends_local, rrule, id) with its EXDATEs and overrides read (strings in

@@ -258,6 +258,7 @@ enum stmt_meeting {
 	M_GET,
 	M_TEAM,
 	M_SLUG_TAKEN,
+	M_ORGANISER,
 	M_MEETING__MAX,
 };
 
@@ -282,6 +283,17 @@ static const char *const meeting_sql_text[M_MEETING__MAX] = {
 		   " WHERE x.object_type = 'party' AND p.id = ?"
 		   " AND x.person_id = ?",
 	[M_SLUG_TAKEN] = "SELECT count(*) FROM meetings WHERE slug = ?",
+	/* binds: meeting, person, person.  The party's writers are
+	 * PARTY_WRITERS of parties/parties_int.h, which this folder may not
+	 * include, so the query names them */
+	[M_ORGANISER] = "SELECT count(*) FROM meetings m WHERE m.id = ?"
+			" AND ((m.party_id IS NULL AND m.created_by = ?)"
+			" OR (m.party_id IS NOT NULL AND EXISTS (SELECT 1"
+			"  FROM object_roles x JOIN parties p"
+			"  ON p.slug = x.object_id"
+			"  WHERE p.id = m.party_id AND x.object_type = 'party'"
+			"  AND x.person_id = ?"
+			"  AND x.role IN ('chair', 'co-chair', 'rapporteur'))))",
 };
 
 struct db_sql meeting_sql = {"calendar-meeting", meeting_sql_text,
@@ -462,6 +474,26 @@ cal_meeting_visible(struct req *r, const struct cal_viewer *v, json_t *m,
 	return v->admin || (vis && !strcmp(vis, "public")) ||
 	       (vis && !strcmp(vis, "members") && v->member) ||
 	       (vis && !strcmp(vis, "team") && *team);
+}
+
+int
+cal_is_organiser(struct req *r, const struct cal_viewer *v, int64_t id)
+{
+	struct db_stmt *q;
+	int64_t n = 0;
+
+	if (v->admin)
+		return 1;
+	if (v->person == 0)
+		return 0;
+	if ((q = db_stmt(r->db, &meeting_sql, M_ORGANISER)) == NULL)
+		return -1;
+	db_bind_int(q, 1, id);
+	db_bind_int(q, 2, v->person);
+	db_bind_int(q, 3, v->person);
+	if (db_one_int(q, &n) != 0)
+		return -1;
+	return n > 0;
 }
 
 int

@@ -36,7 +36,6 @@
 #include "core/util.h"
 
 enum stmt_min {
-	N_WRITER,
 	N_LATEST,
 	N_VERSIONS,
 	N_VERSION,
@@ -62,13 +61,6 @@ enum stmt_min {
 
 static const char *const min_sql_text[N_MIN__MAX] = {
 	/* binds: meeting, person, person */
-	[N_WRITER] = "SELECT count(*) FROM meetings m WHERE m.id = ?"
-		     " AND ((m.party_id IS NULL AND m.created_by = ?)"
-		     " OR (m.party_id IS NOT NULL AND EXISTS (SELECT 1"
-		     "  FROM object_roles x JOIN parties p ON p.slug = x.object_id"
-		     "  WHERE p.id = m.party_id AND x.object_type = 'party'"
-		     "  AND x.person_id = ?"
-		     "  AND x.role IN ('chair', 'co-chair', 'rapporteur'))))",
 	[N_LATEST] = "SELECT " MIN_COLS " WHERE mm.meeting_id = ?"
 		     " AND mm.occurrence_local = ?"
 		     " ORDER BY mm.version DESC LIMIT 1",
@@ -158,27 +150,6 @@ is_approved(json_t *ver)
 	return s && !strcmp(s, "approved");
 }
 
-/* Whether the viewer writes the minutes of meeting id: 1, 0, -1. */
-static int
-is_writer(struct req *r, const struct cal_viewer *v, int64_t id)
-{
-	struct db_stmt *q;
-	int64_t n = 0;
-
-	if (v->admin)
-		return 1;
-	if (v->person == 0)
-		return 0;
-	if ((q = db_stmt(r->db, &min_sql, N_WRITER)) == NULL)
-		return -1;
-	db_bind_int(q, 1, id);
-	db_bind_int(q, 2, v->person);
-	db_bind_int(q, 3, v->person);
-	if (db_one_int(q, &n) != 0)
-		return -1;
-	return n > 0;
-}
-
 static void
 mctx_free(struct mctx *c)
 {
@@ -217,7 +188,7 @@ mctx_open(struct req *r, struct resp *w, struct mctx *c)
 	c->slug = arena_strdup(r->arena, json_string_value(
 						 json_object_get(c->m, "slug")));
 	if ((rc = start_of(r, c->m, c->key, &c->starts)) != 0 ||
-	    (c->writer = is_writer(r, &c->v, c->id)) < 0) {
+	    (c->writer = cal_is_organiser(r, &c->v, c->id)) < 0) {
 		mctx_free(c);
 		if (rc > 0)
 			resp_error(w, 404,
@@ -830,7 +801,7 @@ cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m)
 	c.id = json_integer_value(json_object_get(m, "id"));
 	c.slug = json_string_value(json_object_get(m, "slug"));
 	c.key = "";
-	if (c.slug == NULL || (c.writer = is_writer(r, v, c.id)) < 0)
+	if (c.slug == NULL || (c.writer = cal_is_organiser(r, v, c.id)) < 0)
 		return -1;
 	if (rule == NULL || *rule == '\0') {
 		c.starts = json_integer_value(json_object_get(m, "starts_utc"));

@@ -17,12 +17,12 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
 #include "core/db.h"
+#include "core/doctype.h"
 #include "core/i18n.h"
 #include "core/pager.h"
 #include "core/util.h"
@@ -70,25 +70,6 @@ static const char *const kind_labels[] = {
 	N_("Library item"),
 };
 
-/* The documents a party may keep: a name's ending, the type stored, and
- * the first bytes such a file begins with ("" for plain text, which is
- * checked to be UTF-8 instead). */
-static const struct doc_kind {
-	const char *ext;
-	const char *type;
-	const char *magic;
-	size_t magic_len;
-} doc_kinds[] = {
-	{".pdf", "application/pdf", "%PDF-", 5},
-	{".doc", "application/msword", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8},
-	{".docx",
-	 "application/vnd.openxmlformats-officedocument.wordprocessingml."
-	 "document",
-	 "PK\x03\x04", 4},
-	{".odt", "application/vnd.oasis.opendocument.text", "PK\x03\x04", 4},
-	{".txt", "text/plain", "", 0},
-};
-
 static const char *
 kind_label(const char *kind)
 {
@@ -96,57 +77,6 @@ kind_label(const char *kind)
 		if (strcmp(kind, kind_values[i]) == 0)
 			return _(kind_labels[i]);
 	return kind ? kind : "";
-}
-
-/* The kind of document the upload is, or NULL when it is none we keep
- * (by its name's ending, then its first bytes). */
-static const struct doc_kind *
-doc_kind_of(const struct upload *up)
-{
-	const char *name = up->filename ? up->filename : "";
-	size_t n = strlen(name);
-	char head[4096];
-	size_t got = 0;
-	FILE *f;
-
-	for (size_t i = 0; i < ARRAY_LEN(doc_kinds); i++) {
-		const struct doc_kind *k = &doc_kinds[i];
-		size_t e = strlen(k->ext);
-
-		if (n <= e || strcasecmp(name + n - e, k->ext) != 0)
-			continue;
-		if ((f = fopen(up->tmp_path, "rb")) == NULL)
-			return NULL;
-		got = fread(head, 1, sizeof head, f);
-		fclose(f);
-		if (k->magic_len)
-			return got >= k->magic_len &&
-					       memcmp(head, k->magic,
-						      k->magic_len) == 0
-				       ? k
-				       : NULL;
-		/* plain text: readable, no NUL, UTF-8 (a cut sequence at
-		 * the end of the sample is fine) */
-		if (memchr(head, '\0', got))
-			return NULL;
-		while (got > 0 && !utf8_valid(head, got) &&
-		       (unsigned char)head[got - 1] >= 0x80 &&
-		       sizeof head - got < 4)
-			got--;
-		return utf8_valid(head, got) ? k : NULL;
-	}
-	return NULL;
-}
-
-/* "2.4 MB", "312 KB", "80 bytes" */
-static json_t *
-size_text(json_int_t n)
-{
-	if (n >= 1024 * 1024)
-		return json_sprintf(_("%.1f MB"), (double)n / (1024 * 1024));
-	if (n >= 1024)
-		return json_sprintf(_("%lld KB"), (long long)((n + 1023) / 1024));
-	return json_sprintf(_("%lld bytes"), (long long)n);
 }
 
 /* A resource row made readable; the stored path never leaves. */
@@ -172,7 +102,7 @@ dress(json_t *row, const struct party *p, const struct party_viewer *v)
 						 "%lld/file",
 						 p->slug, id));
 		json_object_set_new(row, "size_text",
-				    size_text(json_integer_value(
+				    doc_size_text(json_integer_value(
 					    json_object_get(row, "size"))));
 	}
 	json_object_set_new(
@@ -319,22 +249,9 @@ limited_or_respond(struct req *r, struct resp *w, const struct party *p,
 		   const struct party_viewer *v, const struct upload *up)
 {
 	const char *msg = NULL;
-	int kib = (int)((up->size + 1023) / 1024);
-	int wait = limits_check(r, w, &limits_party_files, p->slug,
-				N_("documents"), &msg);
+	int wait = limits_check_file(r, w, &limits_party_files, p->slug,
+				     up->size, LIMITS_PARTY_KIB_PER_DAY, &msg);
 
-	if (wait == 0 && kib > 0) {
-		wait = ratelimit_add(
-			r->db,
-			arena_printf(r->arena, "party-kib:client:%s",
-				     limits_client(r)),
-			kib < LIMITS_PARTY_KIB_PER_DAY
-				? kib
-				: LIMITS_PARTY_KIB_PER_DAY,
-			LIMITS_PARTY_KIB_PER_DAY, 86400, clock_now());
-		if (wait > 0)
-			limits_refused(r, w, wait, N_("documents"), &msg);
-	}
 	if (wait <= 0)
 		return wait;
 	db_rollback(r->db);
@@ -361,7 +278,7 @@ resource_add(struct req *r, struct resp *w)
 	const struct value *url = req_value(r, "url");
 	const struct value *ref = req_value(r, "library_ref");
 	struct upload *up = req_upload(r, "file");
-	const struct doc_kind *dk = NULL;
+	const struct doc_type *dk = NULL;
 	const char *stored = NULL;
 	struct party p;
 	struct party_viewer v;
@@ -372,24 +289,7 @@ resource_add(struct req *r, struct resp *w)
 	if (party_from_route(r, w, &p, &v) != 0 ||
 	    party_open_or_respond(w, &p) != 0)
 		return;
-	if (req_value(r, "kind")->present) {
-		if (!strcmp(kind, "link") && !url->present)
-			req_error(r, "url",
-				  _("Enter the address of the link, beginning "
-				    "with https:// or http://."));
-		if (!strcmp(kind, "library") && !ref->present)
-			req_error(r, "library_ref",
-				  _("Enter the reference of the library "
-				    "item."));
-		if (!strcmp(kind, "file") && (up == NULL || up->size == 0))
-			req_error(r, "file", _("Choose the file to upload."));
-		else if (!strcmp(kind, "file") &&
-			 (dk = doc_kind_of(up)) == NULL)
-			req_error(r, "file",
-				  _("This file is not one we keep: send a "
-				    "PDF, Word, OpenDocument text or plain "
-				    "text file."));
-	}
+	dk = doc_source_check(r);
 	if (r->errors)
 		return form_page(r, w, &p, &v, 422);
 	if (dk) {

@@ -1,12 +1,14 @@
 // minutes.test.mjs -- a meeting's minutes in a real browser (issue 14
-// point 4): on a phone and a desktop viewport the secretariat writes the
-// minutes of a past meeting, ticks who attended and approves; a visitor
-// reads them with those present named.  Nothing is wider than the
+// points 4 and 1): on a phone and a desktop viewport the secretariat
+// writes the minutes of a past meeting, ticks who attended, approves and
+// adds the report as a PDF to its documents (an empty form first: the
+// focus on the field); a visitor reads the minutes with those present
+// named and finds the report on the meeting's page.  Nothing is wider than the
 // viewport and axe-core finds nothing on any page visited.  Screenshots
 // go to build/screenshots/minutes-*.png.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo } from '../lib/browser.mjs';
+import { SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo, axeCheck } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
 import { cli, sql, personWithRole, personId, uniqueEmail } from '../lib/accounts.mjs';
 
@@ -79,7 +81,27 @@ for (const vp of VIEWPORTS) {
         await assertFits(page);
         await page.screenshot({ path: `${SHOTS}/minutes-${vp.name}-draft.png`, fullPage: true });
         await clickTo(page, page.getByRole('button', { name: 'Approve version 1' }), `**/calendar/${slug}/minutes?done=approved`);
-        assert.deepEqual(page.problems, []);
+        // the meeting's papers: the report as a PDF, from the meeting's page
+        await page.goto(`${srv.url}/calendar/${slug}`, { waitUntil: 'load' });
+        await clickTo(page, page.locator('main').getByRole('link', { name: 'Add documents to this meeting' }), `**/calendar/${slug}/documents`);
+        // sent empty: the error summary has the focus, its link leads to
+        // the title, whose message is next to it
+        await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Add the document' }).click()]);
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'error-summary');
+        await page.locator('#error-summary a[href="#title"]').click();
+        assert.equal(await page.evaluate(() => document.activeElement?.id), 'title');
+        assert.match(await page.locator('#title-error').innerText(), /\S/);
+        await axeCheck(page);
+        await page.getByLabel('Title').fill('Report to the Commission');
+        await page.getByLabel('What it is').selectOption('report');
+        await page.locator('#file').setInputFiles({ name: 'report-to-the-commission.pdf', mimeType: 'application/pdf',
+          buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n') });
+        await clickTo(page, page.getByRole('button', { name: 'Add the document' }), `**/calendar/${slug}/documents`);
+        assert.match(await page.locator('main').innerText(), /Report · File · report-to-the-commission\.pdf/);
+        await assertFits(page);
+        await page.screenshot({ path: `${SHOTS}/minutes-${vp.name}-documents.png`, fullPage: true });
+        // the 422 of the empty form is its answer, and chromium logs it
+        assert.deepEqual(page.problems.filter((m) => !/status of 422 .*\/documents\)$/.test(m)), []);
       } finally {
         await context.close();
       }
@@ -92,6 +114,10 @@ for (const vp of VIEWPORTS) {
         const text = await p.locator('main').innerText();
         assert.match(text, /Present: Amara Okonkwo-Lindqvist and 1 more person, whose name is not public\./);
         assert.match(text, /The report to the Commission is adopted\./);
+        await p.goto(`${srv.url}/calendar/${slug}`, { waitUntil: 'load' });
+        const doc = p.locator('main').getByRole('link', { name: 'Report to the Commission' });
+        assert.match(await doc.getAttribute('href'), new RegExp(`^/calendar/${slug}/documents/\\d+/file$`));
+        await p.screenshot({ path: `${SHOTS}/minutes-${vp.name}-meeting.png`, fullPage: true });
         await p.screenshot({ path: `${SHOTS}/minutes-${vp.name}-approved.png`, fullPage: true });
         assert.deepEqual(p.problems, []);
       } finally {
