@@ -238,6 +238,23 @@ int cal_registration_section(struct req *r, const struct cal_viewer *v,
  * for everyone, a draft or the form for their writers once it started.
  * 0, or -1 on a database error. */
 int cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m);
+/* What happened to a meeting that its registered people are told of. */
+enum cal_tell {
+	CAL_TELL_CANCELLED, /* it will not take place (deleted, cancelled) */
+	CAL_TELL_CHANGED,   /* its times, place or online link changed */
+};
+/* registration.c: tells the people registered for meeting m (as it is
+ * now, loaded again after the change; for a deletion as it was) or
+ * waiting for a place, inside the caller's transaction, a letter each in
+ * their language with the event attached: what change says of the
+ * meeting (key "") or of its occurrence key.  Those registered for the
+ * very thing cancelled get its cancellation (METHOD:CANCEL: their
+ * calendar program takes it off), those registered for the whole series
+ * when one occurrence changes get the series again (the occurrence
+ * cancelled or moved in it), the others the event updated.  The number
+ * of letters, or -1. */
+int cal_tell_registered(struct req *r, json_t *m, const char *key,
+			enum cal_tell change);
 /* documents.c: the documents of meeting m as the meeting's page and its
  * JSON show them (documents [{id, kind, kind_label, category,
  * category_label, title, href, file_name, size_text, library_ref,

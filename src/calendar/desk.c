@@ -743,6 +743,43 @@ bounds_of(struct req *r, const struct recur_series *rs, int64_t *a,
 }
 
 /* GET /admin/calendar/new */
+/* Tells the people registered for the meeting of slug, as this
+ * transaction has it now (its new SEQUENCE, times and overrides), of the
+ * change (registration.c).  0 or -1. */
+static int
+tell(struct req *r, const char *slug, const char *key, enum cal_tell change)
+{
+	json_t *now;
+	int rc;
+
+	if (cal_meeting_load(r, slug, &now) != 0)
+		return -1;
+	rc = cal_tell_registered(r, now, key, change) < 0 ? -1 : 0;
+	json_decref(now);
+	return rc;
+}
+
+/* Whether two texts differ, NULL being "". */
+static int
+differ(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "") != 0;
+}
+
+/* Whether a change of meeting m to what was sent concerns the people
+ * registered: its times, zone, rule, place, mode or online link. */
+static int
+changed_for_people(json_t *m, const struct sent *s)
+{
+	return differ(str_of(m, "time_zone"), s->tz) ||
+	       differ(str_of(m, "starts_local"), s->starts_local) ||
+	       differ(str_of(m, "ends_local"), s->ends_local) ||
+	       differ(str_of(m, "rrule"), s->rrule) ||
+	       differ(str_of(m, "place"), s->place) ||
+	       differ(str_of(m, "mode"), s->mode ? s->mode : "in-person") ||
+	       differ(str_of(m, "online_url"), s->online_url);
+}
+
 static void
 desk_new(struct req *r, struct resp *w)
 {
@@ -987,7 +1024,7 @@ desk_update(struct req *r, struct resp *w)
 	struct recur_series rs;
 	json_t *m, *before;
 	int64_t a, b, last, id, now = clock_now();
-	int has_last, rc;
+	int has_last, rc, cancelled, told;
 	struct db_stmt *st;
 	const char *slug;
 
@@ -1057,11 +1094,21 @@ desk_update(struct req *r, struct resp *w)
 	bind_n(st, 23, s.closes_utc);
 	db_bind_int(st, 24, now);
 	db_bind_int(st, 25, id);
+	/* cancelled now: it will not take place; otherwise what the people
+	 * registered need to know changed */
+	cancelled = s.status && !strcmp(s.status, "cancelled") &&
+		    (str_of(m, "status") == NULL ||
+		     strcmp(str_of(m, "status"), "cancelled") != 0);
+	told = cancelled || changed_for_people(m, &s);
 	if (db_run(st) != 0 || save_areas(r, id) != 0 ||
 	    overrides_again(r, id, &rs) != 0 ||
 	    audit_record_new(r->db, r->person->id, "meeting.change", "meeting",
 			     slug, before, sent_json(&s), r->client) != 0 ||
+	    (told && tell(r, slug, "",
+			  cancelled ? CAL_TELL_CANCELLED
+				    : CAL_TELL_CHANGED) != 0) ||
 	    db_commit(r->db) != 0) {
+		db_rollback(r->db);
 		json_decref(m);
 		return resp_fail(r, w, NULL);
 	}
@@ -1081,8 +1128,12 @@ desk_delete(struct req *r, struct resp *w)
 	if (meeting_or_respond(r, w, &m) != 0)
 		return;
 	slug = arena_strdup(r->arena, str_of(m, "slug"));
+	/* the people registered are told first: the registrations go with
+	 * the meeting */
 	if (db_begin(r->db) != 0 ||
+	    cal_tell_registered(r, m, "", CAL_TELL_CANCELLED) < 0 ||
 	    (st = db_stmt(r->db, &desk_sql, D_DELETE)) == NULL) {
+		db_rollback(r->db);
 		json_decref(m);
 		return resp_fail(r, w, NULL);
 	}
@@ -1223,6 +1274,10 @@ desk_occurrence(struct req *r, struct resp *w)
 		    json_pack("{s:s,s:s?,s:s?}", "occurrence", key, "starts",
 			      starts, "ends", ends),
 		    r->client) != 0 ||
+	    tell(r, slug, key,
+		 !strcmp(action, "skip") || !strcmp(action, "cancel")
+			 ? CAL_TELL_CANCELLED
+			 : CAL_TELL_CHANGED) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	json_decref(m);

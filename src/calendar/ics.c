@@ -420,7 +420,10 @@ ics_write(const struct ics_calendar *cal, json_t *meetings, struct buf *out)
 					      "Justice//alliance//EN"));
 	icalcomponent_add_property(vcal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(vcal, icalproperty_new_calscale("GREGORIAN"));
-	if (cal->publish)
+	if (cal->cancel)
+		icalcomponent_add_property(
+			vcal, icalproperty_new_method(ICAL_METHOD_CANCEL));
+	else if (cal->publish)
 		icalcomponent_add_property(
 			vcal, icalproperty_new_method(ICAL_METHOD_PUBLISH));
 	if (cal->name) {

@@ -40,6 +40,9 @@ struct ics_calendar {
 	const char *name;     /* X-WR-CALNAME, "Alliance: CCPCJ" */
 	const char *base_url; /* "https://example.org": URL is base + page */
 	int publish;          /* METHOD:PUBLISH (a feed) */
+	int cancel;           /* METHOD:CANCEL instead (a cancellation
+				 sent to a person; its events say
+				 STATUS:CANCELLED themselves) */
 	int64_t now;          /* DTSTAMP (unix seconds) */
 };
 

@@ -47,6 +47,7 @@ enum stmt_reg {
 	R_POSITION,
 	R_CHAIR,
 	R_WHO,
+	R_TELL,
 	R_REG__MAX,
 };
 
@@ -112,6 +113,14 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 		  " FROM registrations r JOIN people p ON p.id = r.person_id"
 		  " WHERE r.meeting_id = ? AND r.state <> 'cancelled'"
 		  " ORDER BY r.occurrence_local, r.created_at, r.id LIMIT ?",
+	/* binds: meeting, key, key: the people registered or waiting for
+	 * the meeting ('' : every registration), or for the occurrence key
+	 * and for the whole series */
+	[R_TELL] = "SELECT person_id, occurrence_local, state"
+		   " FROM registrations WHERE meeting_id = ?"
+		   " AND state IN ('registered', 'waiting')"
+		   " AND (? = '' OR occurrence_local = ?"
+		   " OR occurrence_local = '') ORDER BY id",
 };
 
 static struct db_sql reg_sql = {"calendar-registration", reg_sql_text,
@@ -281,17 +290,30 @@ cal_registration_section(struct req *r, const struct cal_viewer *v,
  * m's columns under its names.  0, or -1 (nothing written).
  */
 static int
-meeting_ics(struct req *r, json_t *m, const char *key, struct buf *out)
+meeting_ics(struct req *r, json_t *m, const char *key, int cancel,
+	    struct buf *out)
 {
 	struct ics_calendar cal = {
 		.name = json_string_value(json_object_get(m, "title")),
 		.base_url = config_current ? config_current->base_url : "",
-		.publish = 1,
+		.publish = !cancel,
+		.cancel = cancel,
 		.now = clock_now(),
 	};
 	json_t *c = json_deep_copy(m), *ov = json_array(), *list;
 	struct db_stmt *q;
 	size_t n;
+
+	/* a cancellation: the same UID, STATUS:CANCELLED and a SEQUENCE
+	 * above the one the person's calendar holds (RFC 5546, 3.2.5) */
+	if (cancel) {
+		json_object_set_new(c, "status", json_string("cancelled"));
+		json_object_set_new(
+			c, "sequence",
+			json_integer(json_integer_value(
+					     json_object_get(m, "sequence")) +
+				     1));
+	}
 
 	json_object_set(c, "body", json_object_get(m, "body_acronym"));
 	json_object_set(c, "party", json_object_get(m, "party_name"));
@@ -318,15 +340,20 @@ meeting_ics(struct req *r, json_t *m, const char *key, struct buf *out)
 	return n == 1 ? 0 : -1;
 }
 
+/* What a letter attaches: nothing, the meeting to add or update it in a
+ * calendar program (METHOD:PUBLISH), or its cancellation, which removes
+ * it (METHOD:CANCEL). */
+enum attach { ATTACH_NONE, ATTACH_EVENT, ATTACH_CANCEL };
+
 /*
  * A letter to person about meeting m: subject (a msgid with {title}) and
  * sentence (a msgid), composed in the person's language (their own when
- * they act: mine); with the meeting (occurrence key) attached as .ics
- * when ics is set.
+ * they act: mine); with the meeting (occurrence key) attached as .ics as
+ * ics says.
  */
 static int
 letter(struct req *r, int64_t person, int mine, json_t *m, const char *key,
-       int ics, const char *subject, const char *sentence)
+       enum attach ics, const char *subject, const char *sentence)
 {
 	struct db_stmt *q = db_stmt(r->db, &reg_sql, R_PERSON);
 	const char *name, *email;
@@ -354,13 +381,23 @@ letter(struct req *r, int64_t person, int mine, json_t *m, const char *key,
 	if (key && *key)
 		buf_printf(&body, "?occurrence=%s", key);
 	buf_puts(&body, "\n");
-	if (ics && meeting_ics(r, m, key, &cal) == 0) {
+	if (ics != ATTACH_NONE &&
+	    meeting_ics(r, m, key, ics == ATTACH_CANCEL, &cal) == 0) {
 		buf_puts(&body, "\n");
-		buf_puts(&body, _("The meeting is attached: open the file to add "
-				  "it to your calendar."));
+		buf_puts(&body,
+			 ics == ATTACH_CANCEL
+				 ? _("The cancellation is attached: open the "
+				     "file to take the meeting off your "
+				     "calendar.")
+				 : _("The meeting is attached: open the file "
+				     "to add it to your calendar or bring it "
+				     "up to date."));
 		buf_puts(&body, "\n");
 		att.filename = arena_printf(r->arena, "%s.ics", slug);
-		att.content_type = "text/calendar; charset=UTF-8; method=PUBLISH";
+		att.content_type =
+			ics == ATTACH_CANCEL
+				? "text/calendar; charset=UTF-8; method=CANCEL"
+				: "text/calendar; charset=UTF-8; method=PUBLISH";
 		att.data = cal.data;
 		att.len = cal.len;
 	}
@@ -373,6 +410,70 @@ letter(struct req *r, int64_t person, int mine, json_t *m, const char *key,
 	buf_free(&body);
 	buf_free(&cal);
 	return rc;
+}
+
+int
+cal_tell_registered(struct req *r, json_t *m, const char *key,
+		    enum cal_tell change)
+{
+	struct db_stmt *q = db_stmt(r->db, &reg_sql, R_TELL);
+	json_t *rows, *row;
+	size_t i;
+	int n = 0;
+
+	if (q == NULL)
+		return -1;
+	db_bind_int(q, 1, json_integer_value(json_object_get(m, "id")));
+	db_bind_text(q, 2, key);
+	db_bind_text(q, 3, key);
+	if ((rows = db_all_json(q)) == NULL)
+		return -1;
+	json_array_foreach(rows, i, row) {
+		int64_t person = json_integer_value(
+			json_object_get(row, "person_id"));
+		const char *theirs = json_string_value(
+			json_object_get(row, "occurrence_local"));
+		int registered = !strcmp(json_string_value(json_object_get(
+						 row, "state")),
+					 "registered");
+		/* what they registered for is what is cancelled */
+		int gone = change == CAL_TELL_CANCELLED &&
+			   !strcmp(theirs, key);
+		int rc;
+
+		theirs = arena_strdup(r->arena, theirs);
+		if (gone)
+			rc = letter(r, person, 0, m, theirs,
+				    registered ? ATTACH_CANCEL : ATTACH_NONE,
+				    N_("Cancelled: {title}"),
+				    registered
+					    ? N_("The meeting you registered for "
+						 "has been cancelled.")
+					    : N_("The meeting whose waiting list "
+						 "you are on has been "
+						 "cancelled."));
+		else if (change == CAL_TELL_CANCELLED)
+			rc = letter(r, person, 0, m, theirs,
+				    registered ? ATTACH_EVENT : ATTACH_NONE,
+				    N_("Changed: {title}"),
+				    N_("One meeting of this series has been "
+				       "cancelled; the others take place as "
+				       "planned."));
+		else
+			rc = letter(r, person, 0, m, theirs,
+				    registered ? ATTACH_EVENT : ATTACH_NONE,
+				    N_("Changed: {title}"),
+				    N_("The time, place or online link of this "
+				       "meeting has changed: see the meeting's "
+				       "page."));
+		if (rc != 0) {
+			json_decref(rows);
+			return -1;
+		}
+		n++;
+	}
+	json_decref(rows);
+	return n;
 }
 
 /* The meeting of the route's slug as the viewer may see it: 0; 1 with
@@ -496,7 +597,8 @@ reg_register(struct req *r, struct resp *w)
 					  key),
 			     NULL, json_pack("{s:s}", "state", state),
 			     r->client) != 0 ||
-	    letter(r, v.person, 1, m, key, !strcmp(state, "registered"),
+	    letter(r, v.person, 1, m, key,
+		   !strcmp(state, "registered") ? ATTACH_EVENT : ATTACH_NONE,
 		   !strcmp(state, "registered") ? N_("Registered: {title}")
 						: N_("On the waiting list: "
 						     "{title}"),
@@ -563,7 +665,10 @@ reg_cancel(struct req *r, struct resp *w)
 			     arena_printf(r->arena, "%s:%s", slug, key),
 			     json_pack("{s:s}", "state", st.mine), NULL,
 			     r->client) != 0 ||
-	    letter(r, v.person, 1, m, key, 0, N_("Cancelled: {title}"),
+	    letter(r, v.person, 1, m, key,
+		   !strcmp(st.mine, "registered") ? ATTACH_CANCEL
+						   : ATTACH_NONE,
+		   N_("Cancelled: {title}"),
 		   !strcmp(st.mine, "registered")
 			   ? N_("Your registration for this meeting is "
 				"cancelled.")
@@ -598,7 +703,7 @@ reg_cancel(struct req *r, struct resp *w)
 				    json_pack("{s:I}", "person",
 					      (json_int_t)person),
 				    r->client) != 0 ||
-			    letter(r, person, 0, m, key, 1,
+			    letter(r, person, 0, m, key, ATTACH_EVENT,
 				   N_("Registered: {title}"),
 				   N_("A place has freed: you are now "
 				      "registered for this meeting.")) != 0)

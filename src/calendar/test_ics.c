@@ -295,6 +295,41 @@ only_registered_occurrences(void **state)
 	buf_free(&out);
 }
 
+/* A cancellation sent to a person (RFC 5546, 3.2.5): METHOD:CANCEL, the
+ * event with its UID, its SEQUENCE as given and STATUS:CANCELLED; libical
+ * reads the method back. */
+static void
+cancel_calendar(void **state)
+{
+	struct ics_calendar cal = {.name = "x", .publish = 1, .cancel = 1,
+				   .now = NOW};
+	json_t *ms = sample_meetings(), *one = json_array();
+	json_t *m;
+	struct buf out = BUF_INIT;
+	icalcomponent *c, *ev;
+	const char *t;
+
+	(void)state;
+	json_array_append(one, json_array_get(ms, 0));
+	m = json_array_get(one, 0);
+	json_object_set_new(m, "status", json_string("cancelled"));
+	json_object_set_new(m, "sequence", json_integer(4));
+	assert_int_equal(ics_write(&cal, one, &out), 1);
+	t = buf_cstr(&out);
+	assert_null(strstr(t, "METHOD:PUBLISH"));
+	c = parse_clean(t);
+	assert_int_equal(icalcomponent_get_method(c), ICAL_METHOD_CANCEL);
+	ev = icalcomponent_get_first_component(c, ICAL_VEVENT_COMPONENT);
+	assert_non_null(ev);
+	assert_string_equal(icalcomponent_get_uid(ev), "ny-series@alliance.test");
+	assert_int_equal(icalcomponent_get_status(ev), ICAL_STATUS_CANCELLED);
+	assert_int_equal(icalcomponent_get_sequence(ev), 4);
+	icalcomponent_free(c);
+	json_decref(one);
+	json_decref(ms);
+	buf_free(&out);
+}
+
 /* A meeting whose zone libical does not know is left out, the others
  * written. */
 static void
@@ -593,6 +628,7 @@ main(void)
 		cmocka_unit_test(read_refuses_what_is_no_calendar),
 		cmocka_unit_test(local_to_utc_across_dst),
 		cmocka_unit_test(until_in_utc_west_of_utc),
+		cmocka_unit_test(cancel_calendar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import { startServer } from '../lib/server.mjs';
-import { Browser, sql, sqlText, sqlValue, personWithRole, personId, mailsTo, nextMail } from '../lib/accounts.mjs';
+import { Browser, sql, sqlText, sqlValue, personWithRole, personId, mailsTo, nextMail, outboxDrained } from '../lib/accounts.mjs';
 
 let srv;
 const as = {};
@@ -36,16 +36,22 @@ const stateOf = async (slug, email) => (await sql(srv.dataDir, `SELECT r.state F
   JOIN meetings m ON m.id = r.meeting_id JOIN people p ON p.id = r.person_id
   WHERE m.slug = ${sqlText(slug)} AND p.email = ${sqlText(email)}`))[0]?.[0];
 
-/** The VEVENTs of the .ics attached to mail, through ical.js. */
-function attachedEvents(mail) {
+/** The VEVENTs of the .ics attached to mail, through ical.js; the
+ * calendar's METHOD (and the part's method parameter) must be method. */
+function attachedEvents(mail, method = 'PUBLISH') {
   const part = mail.msg.parts.find((p) => /^text\/calendar/i.test(p.contentType));
   assert.ok(part, `no text/calendar part in:\n${mail.raw.slice(0, 3000)}`);
-  assert.match(part.contentType, /method=PUBLISH/);
+  assert.match(part.contentType, new RegExp(`method=${method}`));
   assert.match(part.headers['content-disposition'], /^attachment; filename="[a-z0-9-]+\.ics"$/);
   const cal = new ICAL.Component(ICAL.parse(part.text));
-  assert.equal(cal.getFirstPropertyValue('method'), 'PUBLISH');
+  assert.equal(cal.getFirstPropertyValue('method'), method);
   return cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
 }
+
+/** The SEQUENCE of an ical.js event. */
+const sequenceOf = (ev) => ev.component.getFirstPropertyValue('sequence');
+/** The STATUS of an ical.js event. */
+const statusOf = (ev) => ev.component.getFirstPropertyValue('status');
 
 before(async () => {
   srv = await startServer();
@@ -105,7 +111,12 @@ describe('registration', () => {
     assert.match(ev2.description, /meet\.example\.org\/round-table/);
     const gone = await nextMail(srv.dataDir, emails.ben, seenBen, { subject: 'Cancelled: Prison reform round table' });
     assert.match(gone.text, /Your registration for this meeting is cancelled\./);
-    assert.equal(gone.msg.parts.length, 1);
+    // the cancellation takes it off ben's calendar: same UID, a higher
+    // SEQUENCE, STATUS:CANCELLED (RFC 5546)
+    const [off] = attachedEvents(gone, 'CANCEL');
+    assert.equal(off.uid, uid);
+    assert.equal(statusOf(off), 'CANCELLED');
+    assert.ok(sequenceOf(off) > sequenceOf(ev2), `${sequenceOf(off)} > ${sequenceOf(ev2)}`);
   });
 
   test('an_occurrence_of_a_series_is_attached_alone', async () => {
@@ -255,5 +266,79 @@ describe('registration', () => {
     assert.match(await as.ben.html(`/calendar/${slug}/registrations`), /Reg cleo/);
     // a visitor is sent to sign in
     assert.ok([303, 401].includes((await as.visitor.get(`/calendar/${slug}/registrations`)).status));
+  });
+});
+
+describe('the desk changes a meeting people registered for', () => {
+  const reg = async (b, slug, occurrence = null) => {
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await b.html(`/calendar/${slug}`))[1];
+    const res = await b.post(`/calendar/${slug}/register`, occurrence ? { csrf, occurrence } : { csrf });
+    assert.equal(res.status, 303, await res.text());
+  };
+  const FIELDS = {
+    ...MEETING, title: 'Working group on trafficking', online_url: 'https://meet.example.org/trafficking',
+    place: 'Vienna International Centre', mode: 'blended',
+    starts_date: `${Y}-10-20`, starts_time: '10:00', ends_date: `${Y}-10-20`, ends_time: '12:00',
+  };
+
+  test('a_new_place_is_a_letter_with_the_updated_event_in_each_language', async () => {
+    const slug = await enter(FIELDS);
+    // cleo reads French
+    await sql(srv.dataDir, `UPDATE people SET language = 'fr' WHERE email = ${sqlText(emails.cleo)}`);
+    for (const who of ['ana', 'cleo']) await reg(as[who], slug);
+    const first = attachedEvents(await nextMail(srv.dataDir, emails.ana, 0, { subject: 'Registered: Working group on trafficking' }))[0];
+    // a change of the title alone tells nobody
+    let res = await as.admin.submit(`/admin/calendar/${slug}/edit`, `/admin/calendar/${slug}`, { ...FIELDS, title: 'Working group on trafficking' , agenda: 'Item 1' });
+    assert.equal(res.status, 303, await res.text());
+    res = await as.admin.submit(`/admin/calendar/${slug}/edit`, `/admin/calendar/${slug}`, { ...FIELDS, place: 'Palais des Nations, Geneva' });
+    assert.equal(res.status, 303, await res.text());
+    const ana = await nextMail(srv.dataDir, emails.ana, 0, { subject: 'Changed: Working group on trafficking' });
+    assert.match(ana.text, /The time, place or online link of this meeting has changed/);
+    const [ev] = attachedEvents(ana);
+    assert.equal(ev.uid, first.uid);
+    assert.equal(ev.location, 'Palais des Nations, Geneva');
+    assert.ok(sequenceOf(ev) > sequenceOf(first));
+    const cleo = await nextMail(srv.dataDir, emails.cleo, 0, { subject: 'Modifiée : Working group on trafficking' });
+    assert.match(cleo.text, /L’heure, le lieu ou le lien en ligne de cette réunion a changé/);
+    // one letter each for the one change that concerns them
+    await outboxDrained(srv.dataDir);
+    const changed = (await mailsTo(srv.dataDir, emails.ana)).filter((m) => m.msg.decoded.subject === 'Changed: Working group on trafficking');
+    assert.equal(changed.length, 1);
+  });
+
+  test('an_occurrence_cancelled_is_cancelled_in_the_calendars_of_those_registered', async () => {
+    const slug = await enter({ ...FIELDS, title: 'Monthly clinic', repeat: 'weekly', until: `${Y}-11-30`,
+      starts_date: `${Y}-10-06`, ends_date: `${Y}-10-06` });
+    const key = `${Y}-10-13T10:00:00`;
+    await reg(as.ana, slug, key);   // one occurrence
+    await reg(as.ben, slug, `${Y}-10-20T10:00:00`);   // another one
+    const res = await as.admin.submit(`/admin/calendar/${slug}`, `/admin/calendar/${slug}/occurrence`, { occurrence: key, action: 'cancel' });
+    assert.equal(res.status, 303, await res.text());
+    const ana = await nextMail(srv.dataDir, emails.ana, 0, { subject: 'Cancelled: Monthly clinic' });
+    assert.match(ana.text, /The meeting you registered for has been cancelled\./);
+    const [off] = attachedEvents(ana, 'CANCEL');
+    assert.match(off.uid, new RegExp(`/${Y}1013T100000$`));
+    assert.equal(statusOf(off), 'CANCELLED');
+    // ben registered for another occurrence: not told of this one
+    await outboxDrained(srv.dataDir);
+    const benMails = (await mailsTo(srv.dataDir, emails.ben)).filter((m) => /Monthly clinic/.test(m.msg.decoded.subject));
+    assert.deepEqual(benMails.map((m) => m.msg.decoded.subject), ['Registered: Monthly clinic']);
+  });
+
+  test('a_meeting_deleted_is_cancelled_for_everyone_registered_or_waiting', async () => {
+    const slug = await enter({ ...FIELDS, title: 'Extraordinary session', capacity: '1' });
+    await reg(as.ana, slug);
+    await reg(as.ben, slug);   // waits
+    const registered = attachedEvents(await nextMail(srv.dataDir, emails.ana, 0, { subject: 'Registered: Extraordinary session' }))[0];
+    const res = await as.admin.submit(`/admin/calendar/${slug}`, `/admin/calendar/${slug}/delete`);
+    assert.equal(res.status, 303, await res.text());
+    assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM meetings WHERE slug = ${sqlText(slug)}`), '0');
+    const ana = await nextMail(srv.dataDir, emails.ana, 0, { subject: 'Cancelled: Extraordinary session' });
+    const [off] = attachedEvents(ana, 'CANCEL');
+    assert.equal(off.uid, registered.uid);
+    assert.ok(sequenceOf(off) > sequenceOf(registered));
+    const ben = await nextMail(srv.dataDir, emails.ben, 0, { subject: 'Cancelled: Extraordinary session' });
+    assert.match(ben.text, /waiting list/);
+    assert.equal(ben.msg.parts.some((p) => /calendar/.test(p.contentType)), false, 'nothing to take off a calendar');
   });
 });
