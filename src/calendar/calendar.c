@@ -764,7 +764,8 @@ calendar_show(struct req *r, struct resp *w)
 				json_object_get(row, "body_md"))));
 	json_decref(minutes);
 	if (cal_minutes_links(r, &v, m) != 0 ||
-	    cal_documents_section(r, &v, m) != 0) {
+	    cal_documents_section(r, &v, m) != 0 ||
+	    cal_registrations_link(r, &v, m) != 0) {
 		json_decref(m);
 		return read_failed(r, w);
 	}

@@ -238,6 +238,12 @@ int cal_registration_section(struct req *r, const struct cal_viewer *v,
  * for everyone, a draft or the form for their writers once it started.
  * 0, or -1 on a database error. */
 int cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m);
+/* registration.c: for the organisers of meeting m (cal_is_organiser) when
+ * people may register, registrations_href (their list) and
+ * registrations_text ("Registrations (12)": registered and waiting).  0
+ * or -1. */
+int cal_registrations_link(struct req *r, const struct cal_viewer *v,
+			   json_t *m);
 /* What happened to a meeting that its registered people are told of. */
 enum cal_tell {
 	CAL_TELL_CANCELLED, /* it will not take place (deleted, cancelled) */

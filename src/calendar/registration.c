@@ -45,9 +45,9 @@ enum stmt_reg {
 	R_REMINDED,
 	R_MY_LIST,
 	R_POSITION,
-	R_CHAIR,
 	R_WHO,
 	R_TELL,
+	R_TALLY,
 	R_REG__MAX,
 };
 
@@ -105,9 +105,6 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 	[R_POSITION] = "SELECT count(*) FROM registrations WHERE meeting_id = ?"
 		       " AND occurrence_local = ? AND state = 'waiting'"
 		       " AND (created_at < ? OR (created_at = ? AND id <= ?))",
-	[R_CHAIR] = "SELECT count(*) FROM object_roles WHERE object_type ="
-		    " 'party' AND object_id = ? AND person_id = ?"
-		    " AND role IN ('chair', 'co-chair')",
 	/* who registered and who waits, in the order they came (WHO_MAX) */
 	[R_WHO] = "SELECT r.occurrence_local, r.state, p.name, p.email"
 		  " FROM registrations r JOIN people p ON p.id = r.person_id"
@@ -121,6 +118,9 @@ static const char *const reg_sql_text[R_REG__MAX] = {
 		   " AND state IN ('registered', 'waiting')"
 		   " AND (? = '' OR occurrence_local = ?"
 		   " OR occurrence_local = '') ORDER BY id",
+	/* the people registered and waiting, every occurrence together */
+	[R_TALLY] = "SELECT count(*) FROM registrations WHERE meeting_id = ?"
+		    " AND state IN ('registered', 'waiting')",
 };
 
 static struct db_sql reg_sql = {"calendar-registration", reg_sql_text,
@@ -410,6 +410,36 @@ letter(struct req *r, int64_t person, int mine, json_t *m, const char *key,
 	buf_free(&body);
 	buf_free(&cal);
 	return rc;
+}
+
+int
+cal_registrations_link(struct req *r, const struct cal_viewer *v, json_t *m)
+{
+	const char *reg = json_string_value(json_object_get(m, "registration"));
+	int64_t id = json_integer_value(json_object_get(m, "id")), n = 0;
+	struct db_stmt *q;
+	char count[24];
+	int org;
+
+	if (reg == NULL || !strcmp(reg, "none") || v->person == 0)
+		return 0;
+	if ((org = cal_is_organiser(r, v, id)) <= 0)
+		return org;
+	if ((q = db_stmt(r->db, &reg_sql, R_TALLY)) == NULL)
+		return -1;
+	db_bind_int(q, 1, id);
+	if (db_one_int(q, &n) != 0)
+		return -1;
+	snprintf(count, sizeof count, "%lld", (long long)n);
+	json_object_set_new(
+		m, "registrations_href",
+		json_sprintf("/calendar/%s/registrations",
+			     json_string_value(json_object_get(m, "slug"))));
+	json_object_set_new(m, "registrations_text",
+			    json_string(i18n_text(r->arena,
+						  _("Registrations ({n})"), "n",
+						  count, NULL)));
+	return 0;
 }
 
 int
@@ -1039,41 +1069,30 @@ fail:
 /*
  * GET /calendar/:slug/registrations (and under /api/v1): who registered
  * for the meeting and who waits, by occurrence, in the order they came;
- * for the secretariat and the chairs of the meeting's working party.
+ * for its organisers (cal_is_organiser), as for its minutes and
+ * documents.
  */
 static void
 reg_who(struct req *r, struct resp *w)
 {
 	struct cal_viewer v;
 	json_t *m, *rows, *x, *registered, *waiting, *model;
-	const char *party;
 	struct db_stmt *q;
-	int64_t n = 0, pos = 0;
+	int64_t pos = 0;
+	int org;
 	const char *last = NULL;
 	size_t i;
 	int team;
 
 	if (meeting_or_respond(r, w, &v, &m, &team) != 0)
 		return;
-	party = json_string_value(json_object_get(m, "party_slug"));
-	if (!v.admin) {
-		if (party == NULL ||
-		    (q = db_stmt(r->db, &reg_sql, R_CHAIR)) == NULL) {
-			json_decref(m);
-			if (party == NULL)
-				return resp_error(w, 403, _("Only the organisers see who registered."));
+	if ((org = cal_is_organiser(
+		     r, &v, json_integer_value(json_object_get(m, "id")))) <= 0) {
+		json_decref(m);
+		if (org < 0)
 			return resp_fail(r, w, NULL);
-		}
-		db_bind_text(q, 1, party);
-		db_bind_int(q, 2, v.person);
-		if (db_one_int(q, &n) != 0) {
-			json_decref(m);
-			return resp_fail(r, w, NULL);
-		}
-		if (n == 0) {
-			json_decref(m);
-			return resp_error(w, 403, _("Only the organisers see who registered."));
-		}
+		return resp_error(w, 403,
+				  _("Only the organisers see who registered."));
 	}
 	if ((q = db_stmt(r->db, &reg_sql, R_WHO)) == NULL) {
 		json_decref(m);
@@ -1136,8 +1155,9 @@ static const struct route reg_routes[] = {
 	 .who = ACCESS_MEMBER,
 	 .handler = reg_who,
 	 .flags = ROUTE_PERSONAL,
-	 .summary = "Who registered for a meeting and who waits (the "
-		    "secretariat and the chairs of its working party)"},
+	 .summary = "Who registered for a meeting and who waits (its "
+		    "organisers: the secretariat, the party's chair, co-chair "
+		    "and rapporteur, or the person who entered it)"},
 	{.method = HTTP_GET,
 	 .pattern = "/account/meetings",
 	 .who = ACCESS_MEMBER,

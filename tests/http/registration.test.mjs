@@ -258,12 +258,17 @@ describe('registration', () => {
     const j = await res.json();
     assert.deepEqual(j.registered.map((p) => p.email), [emails.ana]);
     assert.deepEqual(j.waiting.map((p) => [p.email, p.position]), [[emails.cleo, 1]]);
+    // the meeting's page leads the organisers there, with the count
+    assert.ok((await as.admin.html(`/calendar/${slug}`)).includes(`<a href="/calendar/${slug}/registrations">Registrations (2)</a>`));
+    assert.doesNotMatch(await as.ana.html(`/calendar/${slug}`), /\/registrations"/);
+    assert.doesNotMatch(await as.visitor.html(`/calendar/${slug}`), /\/registrations"/);
     // a member of no role: 403; the party's chair sees it
     assert.equal((await as.ana.get(`/calendar/${slug}/registrations`)).status, 403);
     const ben = await personId(srv.dataDir, emails.ben);
     await sql(srv.dataDir, `INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at)
       VALUES (${ben}, 'party', 'victims', 'chair', 0)`);
     assert.match(await as.ben.html(`/calendar/${slug}/registrations`), /Reg cleo/);
+    assert.match(await as.ben.html(`/calendar/${slug}`), /Registrations \(2\)/);
     // a visitor is sent to sign in
     assert.ok([303, 401].includes((await as.visitor.get(`/calendar/${slug}/registrations`)).status));
   });
