@@ -244,6 +244,9 @@ int cal_minutes_links(struct req *r, const struct cal_viewer *v, json_t *m);
  * or -1. */
 int cal_registrations_link(struct req *r, const struct cal_viewer *v,
 			   json_t *m);
+/* registration.c: how many people are registered for meeting id or
+ * waiting, every occurrence together, in *n.  0 or -1. */
+int cal_registrations_tally(struct req *r, int64_t id, int64_t *n);
 /* What happened to a meeting that its registered people are told of. */
 enum cal_tell {
 	CAL_TELL_CANCELLED, /* it will not take place (deleted, cancelled) */

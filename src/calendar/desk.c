@@ -888,7 +888,7 @@ desk_meeting_page(struct req *r, struct resp *w, int status, json_t *m,
 	json_t *list = json_array(), *model, *exdates = json_array();
 	const struct value *done = req_value(r, "done");
 	size_t n = 0;
-	int64_t now = clock_now();
+	int64_t now = clock_now(), told = 0;
 
 	if (cal_series_of(r, m, &s) != 0) {
 		json_decref(list);
@@ -953,6 +953,31 @@ desk_meeting_page(struct req *r, struct resp *w, int status, json_t *m,
 			  s.rrule && *s.rrule, "history",
 			  json_integer_value(json_object_get(m, "history")) !=
 				  0);
+	/* who a deletion will reach (cal_tell_registered) */
+	if (cal_registrations_tally(r, json_integer_value(json_object_get(
+						  m, "id")),
+				    &told) != 0) {
+		json_decref(model);
+		json_decref(m);
+		return read_failed(r, w);
+	}
+	if (told > 0) {
+		char count[24];
+
+		snprintf(count, sizeof count, "%lld", (long long)told);
+		json_object_set_new(
+			model, "told_text",
+			json_string(i18n_text(
+				r->arena,
+				_n("{n} person registered or waiting will be "
+				   "told that it is cancelled, with the "
+				   "cancellation for their calendar.",
+				   "{n} people registered or waiting will be "
+				   "told that it is cancelled, with the "
+				   "cancellation for their calendar.",
+				   (unsigned long)told),
+				"n", count, NULL)));
+	}
 	if (done->present)
 		json_object_set_new(
 			model, "notice",

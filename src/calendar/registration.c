@@ -413,11 +413,22 @@ letter(struct req *r, int64_t person, int mine, json_t *m, const char *key,
 }
 
 int
+cal_registrations_tally(struct req *r, int64_t id, int64_t *n)
+{
+	struct db_stmt *q = db_stmt(r->db, &reg_sql, R_TALLY);
+
+	*n = 0;
+	if (q == NULL)
+		return -1;
+	db_bind_int(q, 1, id);
+	return db_one_int(q, n);
+}
+
+int
 cal_registrations_link(struct req *r, const struct cal_viewer *v, json_t *m)
 {
 	const char *reg = json_string_value(json_object_get(m, "registration"));
 	int64_t id = json_integer_value(json_object_get(m, "id")), n = 0;
-	struct db_stmt *q;
 	char count[24];
 	int org;
 
@@ -425,10 +436,7 @@ cal_registrations_link(struct req *r, const struct cal_viewer *v, json_t *m)
 		return 0;
 	if ((org = cal_is_organiser(r, v, id)) <= 0)
 		return org;
-	if ((q = db_stmt(r->db, &reg_sql, R_TALLY)) == NULL)
-		return -1;
-	db_bind_int(q, 1, id);
-	if (db_one_int(q, &n) != 0)
+	if (cal_registrations_tally(r, id, &n) != 0)
 		return -1;
 	snprintf(count, sizeof count, "%lld", (long long)n);
 	json_object_set_new(

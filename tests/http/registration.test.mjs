@@ -335,6 +335,8 @@ describe('the desk changes a meeting people registered for', () => {
     await reg(as.ana, slug);
     await reg(as.ben, slug);   // waits
     const registered = attachedEvents(await nextMail(srv.dataDir, emails.ana, 0, { subject: 'Registered: Extraordinary session' }))[0];
+    // the desk says who will be told before the deletion
+    assert.match(await as.admin.html(`/admin/calendar/${slug}`), /2 people registered or waiting will be told that it is cancelled/);
     const res = await as.admin.submit(`/admin/calendar/${slug}`, `/admin/calendar/${slug}/delete`);
     assert.equal(res.status, 303, await res.text());
     assert.equal(await sqlValue(srv.dataDir, `SELECT count(*) FROM meetings WHERE slug = ${sqlText(slug)}`), '0');
