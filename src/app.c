@@ -62,6 +62,7 @@ const struct module *const app_modules[] = {
 	&party_focal_module, /* its section of a focal area's page */
 	&calendar_module, /* views; after the parties, their meetings */
 	&calendar_desk_module,
+	&calendar_desk_occurrence_module,
 	&calendar_registration_module,
 	&calendar_parties_module,
 	&calendar_feeds_module,

@@ -12,9 +12,10 @@
  *                  GET /api/v1/meetings, /api/v1/meetings/:slug
  *                  GET /api/v1/occurrences   occurrences in a date range
  *   desk.c       calendar_desk_module: the secretariat's pages
- *                  /admin/calendar...        meetings: new, edit, delete,
- *                                            skip, move or cancel one
- *                                            occurrence
+ *                  /admin/calendar...        meetings: new, edit, delete
+ *   desk_occurrence.c  calendar_desk_occurrence_module: a meeting on the
+ *                desk, its occurrences skipped, moved, cancelled
+ *                  /admin/calendar/:slug, /admin/calendar/:slug/occurrence
  *   registration.c  calendar_registration_module: registering for a
  *                meeting or one occurrence, the waiting list
  *                  POST /calendar/:slug/register, /calendar/:slug/unregister
@@ -58,6 +59,7 @@
 
 extern const struct module calendar_module;
 extern const struct module calendar_desk_module;
+extern const struct module calendar_desk_occurrence_module;
 extern const struct module calendar_registration_module;
 extern const struct module calendar_minutes_module;
 extern const struct module calendar_documents_module;

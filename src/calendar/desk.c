@@ -2,13 +2,14 @@
  * desk.c -- see calendar.h.  The secretariat's calendar: the meetings,
  * the newest first; a form to enter one or change it (its recurrence as a
  * simple choice made into an RRULE from the start, or a raw RRULE for
- * experts, checked by libical); a single occurrence skipped (EXDATE),
- * cancelled or moved (an override), or put back; a meeting deleted.
- * Every write is one transaction with its audit record; it adds one to
- * the meeting's sequence, sets updated_at (the feeds tell calendars of
- * the change by them) and derives the *_utc columns again with recur.c.
+ * experts, checked by libical); a meeting deleted (a meeting's page and
+ * its occurrences are desk_occurrence.c's).  Every write is one
+ * transaction with its audit record; it adds one to the meeting's
+ * sequence, sets updated_at (the feeds tell calendars of the change by
+ * them), derives the *_utc columns again with recur.c, and tells the
+ * people registered of what concerns them (cal_tell_registered).
  */
-#include "calendar_int.h"
+#include "desk_int.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -41,12 +42,7 @@ enum stmt_desk {
 	D_AREAS_CLEAR,
 	D_AREA_ADD,
 	D_DELETE,
-	D_EXDATE_ADD,
-	D_EXDATE_DEL,
-	D_OVERRIDE_PUT,
-	D_OVERRIDE_DEL,
 	D_OVERRIDE_UTC,
-	D_BUMP,
 	D_DESK__MAX,
 };
 
@@ -95,29 +91,9 @@ static const char *const desk_sql_text[D_DESK__MAX] = {
 		       " focal_area_id) SELECT ?, id FROM focal_areas"
 		       " WHERE slug = ?",
 	[D_DELETE] = "DELETE FROM meetings WHERE id = ?",
-	[D_EXDATE_ADD] = "INSERT INTO meeting_exdates (meeting_id,"
-			 " occurrence_local) VALUES (?, ?)"
-			 " ON CONFLICT (meeting_id, occurrence_local)"
-			 " DO NOTHING",
-	[D_EXDATE_DEL] = "DELETE FROM meeting_exdates WHERE meeting_id = ?"
-			 " AND occurrence_local = ?",
-	[D_OVERRIDE_PUT] =
-		"INSERT INTO meeting_overrides (meeting_id, recurrence_local,"
-		" starts_local, ends_local, starts_utc, ends_utc, cancelled)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)"
-		" ON CONFLICT (meeting_id, recurrence_local) DO UPDATE SET"
-		" starts_local = excluded.starts_local,"
-		" ends_local = excluded.ends_local,"
-		" starts_utc = excluded.starts_utc,"
-		" ends_utc = excluded.ends_utc,"
-		" cancelled = excluded.cancelled",
-	[D_OVERRIDE_DEL] = "DELETE FROM meeting_overrides WHERE meeting_id = ?"
-			   " AND recurrence_local = ?",
 	[D_OVERRIDE_UTC] = "UPDATE meeting_overrides SET starts_utc = ?,"
 			   " ends_utc = ? WHERE meeting_id = ?"
 			   " AND recurrence_local = ?",
-	[D_BUMP] = "UPDATE meetings SET sequence = sequence + 1,"
-		   " updated_at = ?, last_ends_utc = ? WHERE id = ?",
 };
 
 static struct db_sql desk_sql = {"calendar-desk", desk_sql_text,
@@ -125,21 +101,21 @@ static struct db_sql desk_sql = {"calendar-desk", desk_sql_text,
 
 #define PAGE_SIZE 30
 
-static void
-read_failed(struct req *r, struct resp *w)
+void
+desk_read_failed(struct req *r, struct resp *w)
 {
 	resp_fail(r, w, _("The calendar could not be read."));
 }
 
-static const char *
-str_of(json_t *o, const char *k)
+const char *
+desk_str(json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
 }
 
 /* The text of a present field, or NULL. */
-static const char *
-text(struct req *r, const char *name)
+const char *
+desk_text(struct req *r, const char *name)
 {
 	const struct value *v = req_value(r, name);
 
@@ -171,7 +147,7 @@ rows_marked(struct req *r, enum stmt_desk s, const char *current)
 	size_t i;
 
 	json_array_foreach(rows, i, row) {
-		const char *slug = str_of(row, "slug");
+		const char *slug = desk_str(row, "slug");
 
 		json_object_set_new(row, "selected",
 				    json_boolean(slug && current &&
@@ -306,15 +282,15 @@ choice_of(struct arena *a, const char *rrule, const char *start_date,
 static json_t *
 input_of(struct req *r, json_t *m, json_t *areas)
 {
-	const char *s = str_of(m, "starts_local"), *e = str_of(m, "ends_local");
-	const char *tz = str_of(m, "time_zone"), *until, *choice;
+	const char *s = desk_str(m, "starts_local"), *e = desk_str(m, "ends_local");
+	const char *tz = desk_str(m, "time_zone"), *until, *choice;
 	int all_day = json_integer_value(json_object_get(m, "all_day")) != 0;
 	json_t *in;
 	char date[11] = "";
 
 	if (s)
 		snprintf(date, sizeof date, "%s", s);
-	choice = choice_of(r->arena, str_of(m, "rrule"), date, tz, all_day,
+	choice = choice_of(r->arena, desk_str(m, "rrule"), date, tz, all_day,
 			   &until);
 	in = json_pack(
 		"{s:O,s:O,s:O,s:O,s:s,s:s,s:s,s:s,s:s,s:s?,s:O,s:O,s:O,s:O,"
@@ -340,11 +316,11 @@ input_of(struct req *r, json_t *m, json_t *areas)
 		json_object_set_new(in, "all_day", json_string("1"));
 	if (!strcmp(choice, "rule"))
 		json_object_set(in, "rrule", json_object_get(m, "rrule"));
-	if (str_of(m, "body_slug"))
+	if (desk_str(m, "body_slug"))
 		json_object_set(in, "body", json_object_get(m, "body_slug"));
-	if (str_of(m, "party_slug"))
+	if (desk_str(m, "party_slug"))
 		json_object_set(in, "party", json_object_get(m, "party_slug"));
-	if (str_of(m, "parent_slug"))
+	if (desk_str(m, "parent_slug"))
 		json_object_set(in, "parent",
 				json_object_get(m, "parent_slug"));
 	if (json_is_integer(json_object_get(m, "session_number")))
@@ -418,10 +394,10 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 			       "confirmed", "visibility", "public",
 			       "registration", "none");
 	}
-	bodies = rows_marked(r, D_BODIES, str_of(in, "body"));
-	sessions = bodies ? rows_marked(r, D_SESSIONS, str_of(in, "parent"))
+	bodies = rows_marked(r, D_BODIES, desk_str(in, "body"));
+	sessions = bodies ? rows_marked(r, D_SESSIONS, desk_str(in, "parent"))
 			  : NULL;
-	parties = sessions ? rows_marked(r, D_PARTIES, str_of(in, "party"))
+	parties = sessions ? rows_marked(r, D_PARTIES, desk_str(in, "party"))
 			   : NULL;
 	areas = parties ? rows_marked(r, D_AREAS, NULL) : NULL;
 	if (areas == NULL) {
@@ -435,7 +411,7 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 		json_object_set_new(row, "when_text",
 				    json_string(cal_local_text(
 					    r->arena,
-					    str_of(row, "starts_local"))));
+					    desk_str(row, "starts_local"))));
 	json_array_foreach(areas, i, row) {
 		json_t *c;
 		int on = 0;
@@ -449,23 +425,23 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 		"{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
 		"input", in, "bodies", bodies, "sessions", sessions, "parties",
 		parties, "areas", areas, "kinds",
-		options(cal_kinds, cal_kind_labels, str_of(in, "kind")),
+		options(cal_kinds, cal_kind_labels, desk_str(in, "kind")),
 		"repeats",
-		options(cal_repeats, cal_repeat_labels, str_of(in, "repeat")),
-		"modes", options(cal_modes, cal_mode_labels, str_of(in, "mode")),
+		options(cal_repeats, cal_repeat_labels, desk_str(in, "repeat")),
+		"modes", options(cal_modes, cal_mode_labels, desk_str(in, "mode")),
 		"statuses",
-		options(cal_statuses, cal_status_labels, str_of(in, "status")),
+		options(cal_statuses, cal_status_labels, desk_str(in, "status")),
 		"visibilities",
 		options(cal_visibilities, cal_visibility_labels,
-			str_of(in, "visibility")),
+			desk_str(in, "visibility")),
 		"registrations",
 		options(cal_registrations, cal_registration_labels,
-			str_of(in, "registration")),
-		"zones", cal_zone_choices(str_of(in, "time_zone")), "errors",
+			desk_str(in, "registration")),
+		"zones", cal_zone_choices(desk_str(in, "time_zone")), "errors",
 		r->errors ? json_incref(r->errors) : json_object(),
 		"all_day",
-		str_of(in, "all_day") && strcmp(str_of(in, "all_day"), "0") &&
-			strcmp(str_of(in, "all_day"), ""));
+		desk_str(in, "all_day") && strcmp(desk_str(in, "all_day"), "0") &&
+			strcmp(desk_str(in, "all_day"), ""));
 	if (m) {
 		json_object_set_new(model, "meeting",
 				    json_pack("{s:O,s:O}", "slug",
@@ -474,7 +450,7 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 					      json_object_get(m, "title")));
 		json_object_set_new(model, "action",
 				    json_sprintf("/admin/calendar/%s",
-						 str_of(m, "slug")));
+						 desk_str(m, "slug")));
 	} else
 		json_object_set_new(model, "action",
 				    json_string("/admin/calendar"));
@@ -483,7 +459,7 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 	admin_secretariat_page(
 		r, w, status, "calendar/templates/admin_form.html",
 		m ? i18n_text(r->arena, _("Change: {title}"), "title",
-			      str_of(m, "title"), NULL)
+			      desk_str(m, "title"), NULL)
 		  : _("A new meeting"),
 		NULL, model);
 	json_decref(m);
@@ -491,7 +467,7 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 fail:
 	json_decref(chosen);
 	json_decref(m);
-	read_failed(r, w);
+	desk_read_failed(r, w);
 }
 
 /* ---- reading and checking what was sent ---- */
@@ -535,11 +511,11 @@ id_of(struct req *r, enum stmt_desk s, const char *slug, int64_t *id)
 /* The local time of the form's date and time fields (a date alone
  * when all day); NULL with an error on the date field when they do not
  * make one. */
-static const char *
-local_of(struct req *r, const char *date_field, const char *time_field,
+const char *
+desk_local_of(struct req *r, const char *date_field, const char *time_field,
 	 int all_day, int required)
 {
-	const char *d = text(r, date_field), *t = text(r, time_field);
+	const char *d = desk_text(r, date_field), *t = desk_text(r, time_field);
 	char out[RECUR_LOCAL_LEN];
 	const char *local;
 
@@ -574,22 +550,22 @@ local_of(struct req *r, const char *date_field, const char *time_field,
 static int
 sent_read(struct req *r, struct sent *s)
 {
-	const char *repeat = text(r, "repeat"), *why, *until;
+	const char *repeat = desk_text(r, "repeat"), *why, *until;
 	const struct value *v;
 	int rc;
 
 	memset(s, 0, sizeof *s);
-	s->title = text(r, "title");
-	s->kind = text(r, "kind");
-	s->tz = text(r, "time_zone");
+	s->title = desk_text(r, "title");
+	s->kind = desk_text(r, "kind");
+	s->tz = desk_text(r, "time_zone");
 	s->all_day = req_value(r, "all_day")->num != 0;
-	s->place = text(r, "place");
-	s->mode = text(r, "mode");
-	s->online_url = text(r, "online_url");
-	s->agenda = text(r, "agenda");
-	s->status = text(r, "status");
-	s->visibility = text(r, "visibility");
-	s->registration = text(r, "registration");
+	s->place = desk_text(r, "place");
+	s->mode = desk_text(r, "mode");
+	s->online_url = desk_text(r, "online_url");
+	s->agenda = desk_text(r, "agenda");
+	s->status = desk_text(r, "status");
+	s->visibility = desk_text(r, "visibility");
+	s->registration = desk_text(r, "registration");
 	v = req_value(r, "session_number");
 	s->session_number = v->present ? v->num : -1;
 	v = req_value(r, "capacity");
@@ -603,16 +579,16 @@ sent_read(struct req *r, struct sent *s)
 	if (s->online_url && strncmp(s->online_url, "https://", 8) != 0)
 		req_error(r, "online_url",
 			  _("The online link must begin with https://."));
-	if ((rc = id_of(r, D_BODY_ID, text(r, "body"), &s->body_id)) < 0)
+	if ((rc = id_of(r, D_BODY_ID, desk_text(r, "body"), &s->body_id)) < 0)
 		return -1;
 	if (rc == 1)
 		req_error(r, "body", _("Choose a body from the list."));
-	if ((rc = id_of(r, D_PARTY_ID, text(r, "party"), &s->party_id)) < 0)
+	if ((rc = id_of(r, D_PARTY_ID, desk_text(r, "party"), &s->party_id)) < 0)
 		return -1;
 	if (rc == 1)
 		req_error(r, "party", _("Choose a working party from the list."));
 	if (s->kind && !strcmp(s->kind, "deadline")) {
-		if ((rc = id_of(r, D_PARENT_ID, text(r, "parent"),
+		if ((rc = id_of(r, D_PARENT_ID, desk_text(r, "parent"),
 				&s->parent_id)) < 0)
 			return -1;
 		if (rc == 1)
@@ -628,10 +604,10 @@ sent_read(struct req *r, struct sent *s)
 		req_error(r, "registration",
 			  _("Only a working party's meeting can be open to "
 			    "its team: choose the working party."));
-	s->starts_local = local_of(r, "starts_date", "starts_time", s->all_day,
+	s->starts_local = desk_local_of(r, "starts_date", "starts_time", s->all_day,
 				   1);
-	s->ends_local = text(r, "ends_date") || text(r, "ends_time")
-				? local_of(r, "ends_date", "ends_time",
+	s->ends_local = desk_text(r, "ends_date") || desk_text(r, "ends_time")
+				? desk_local_of(r, "ends_date", "ends_time",
 					   s->all_day, 1)
 				: s->starts_local;
 	if (s->tz && s->starts_local && s->ends_local) {
@@ -639,13 +615,13 @@ sent_read(struct req *r, struct sent *s)
 
 		if (recur_local_to_utc(s->tz, s->starts_local, &a) == 0 &&
 		    recur_local_to_utc(s->tz, s->ends_local, &b) == 0 &&
-		    (b < a || (!s->all_day && b == a && text(r, "ends_date"))))
+		    (b < a || (!s->all_day && b == a && desk_text(r, "ends_date"))))
 			req_error(r, "ends_date",
 				  _("The end must come after the start."));
 	}
-	until = text(r, "until");
+	until = desk_text(r, "until");
 	if (repeat && !strcmp(repeat, "rule")) {
-		s->rrule = text(r, "rrule");
+		s->rrule = desk_text(r, "rrule");
 		if (recur_rule_check(s->rrule, &why) != 0)
 			req_error(r, "rrule", _(why));
 	} else if (repeat && strcmp(repeat, "none") && s->starts_local &&
@@ -660,12 +636,12 @@ sent_read(struct req *r, struct sent *s)
 						      s->all_day, until)
 					  : NULL);
 	}
-	if (text(r, "registration_closes") && s->tz) {
+	if (desk_text(r, "registration_closes") && s->tz) {
 		char local[RECUR_LOCAL_LEN];
 		int64_t t;
 
 		/* closes at the end of that day in the meeting's zone */
-		snprintf(local, sizeof local, "%s", text(r, "registration_closes"));
+		snprintf(local, sizeof local, "%s", desk_text(r, "registration_closes"));
 		if (recur_local_to_utc(s->tz, local, &t) == 0)
 			s->closes_utc = t + 86400;
 	}
@@ -694,8 +670,8 @@ bind_id(struct db_stmt *st, int i, int64_t id)
 		db_bind_null(st, i);
 }
 
-static void
-bind_n(struct db_stmt *st, int i, int64_t n)
+void
+desk_bind_n(struct db_stmt *st, int i, int64_t n)
 {
 	if (n >= 0)
 		db_bind_int(st, i, n);
@@ -746,8 +722,8 @@ bounds_of(struct req *r, const struct recur_series *rs, int64_t *a,
 /* Tells the people registered for the meeting of slug, as this
  * transaction has it now (its new SEQUENCE, times and overrides), of the
  * change (registration.c).  0 or -1. */
-static int
-tell(struct req *r, const char *slug, const char *key, enum cal_tell change)
+int
+desk_tell(struct req *r, const char *slug, const char *key, enum cal_tell change)
 {
 	json_t *now;
 	int rc;
@@ -771,13 +747,13 @@ differ(const char *a, const char *b)
 static int
 changed_for_people(json_t *m, const struct sent *s)
 {
-	return differ(str_of(m, "time_zone"), s->tz) ||
-	       differ(str_of(m, "starts_local"), s->starts_local) ||
-	       differ(str_of(m, "ends_local"), s->ends_local) ||
-	       differ(str_of(m, "rrule"), s->rrule) ||
-	       differ(str_of(m, "place"), s->place) ||
-	       differ(str_of(m, "mode"), s->mode ? s->mode : "in-person") ||
-	       differ(str_of(m, "online_url"), s->online_url);
+	return differ(desk_str(m, "time_zone"), s->tz) ||
+	       differ(desk_str(m, "starts_local"), s->starts_local) ||
+	       differ(desk_str(m, "ends_local"), s->ends_local) ||
+	       differ(desk_str(m, "rrule"), s->rrule) ||
+	       differ(desk_str(m, "place"), s->place) ||
+	       differ(desk_str(m, "mode"), s->mode ? s->mode : "in-person") ||
+	       differ(desk_str(m, "online_url"), s->online_url);
 }
 
 static void
@@ -800,7 +776,7 @@ desk_create(struct req *r, struct resp *w)
 	struct db_stmt *st;
 
 	if ((rc = sent_read(r, &s)) < 0)
-		return read_failed(r, w);
+		return desk_read_failed(r, w);
 	if (rc == 0) {
 		rs.tzid = s.tz;
 		rs.all_day = s.all_day;
@@ -824,7 +800,7 @@ desk_create(struct req *r, struct resp *w)
 	db_bind_text(st, 3, s.title);
 	db_bind_text(st, 4, s.kind);
 	bind_id(st, 5, s.body_id);
-	bind_n(st, 6, s.session_number);
+	desk_bind_n(st, 6, s.session_number);
 	bind_id(st, 7, s.parent_id);
 	bind_id(st, 8, s.party_id);
 	db_bind_text(st, 9, s.tz);
@@ -834,7 +810,7 @@ desk_create(struct req *r, struct resp *w)
 	db_bind_int(st, 13, a);
 	db_bind_int(st, 14, b);
 	db_bind_text(st, 15, s.rrule);
-	bind_n(st, 16, has_last ? last : -1);
+	desk_bind_n(st, 16, has_last ? last : -1);
 	db_bind_text(st, 17, s.place ? s.place : "");
 	db_bind_text(st, 18, s.mode ? s.mode : "in-person");
 	db_bind_text(st, 19, s.online_url);
@@ -842,8 +818,8 @@ desk_create(struct req *r, struct resp *w)
 	db_bind_text(st, 21, s.status ? s.status : "confirmed");
 	db_bind_text(st, 22, s.visibility ? s.visibility : "public");
 	db_bind_text(st, 23, s.registration ? s.registration : "none");
-	bind_n(st, 24, s.capacity);
-	bind_n(st, 25, s.closes_utc);
+	desk_bind_n(st, 24, s.capacity);
+	desk_bind_n(st, 25, s.closes_utc);
 	db_bind_int(st, 26, r->person->id);
 	db_bind_int(st, 27, now);
 	db_bind_int(st, 28, now);
@@ -858,147 +834,16 @@ desk_create(struct req *r, struct resp *w)
 
 /* The meeting of route parameter slug into *m: 0, or 1 with a 404 or -1
  * with a 500 answered. */
-static int
-meeting_or_respond(struct req *r, struct resp *w, json_t **m)
+int
+desk_meeting_or_respond(struct req *r, struct resp *w, json_t **m)
 {
 	int rc = cal_meeting_load(r, req_param(r, "slug"), m);
 
 	if (rc < 0)
-		read_failed(r, w);
+		desk_read_failed(r, w);
 	else if (rc == 1)
 		resp_error(w, 404, _("There is no such meeting."));
 	return rc;
-}
-
-/* The occurrences the desk page lists: the next ones (or the first
- * ones of a series that has ended). */
-#define DESK_OCCURRENCES 20
-
-/*
- * GET /admin/calendar/:slug: the form with the meeting's values, and for
- * a series its next occurrences, each with its forms (skip, cancel,
- * move, put back).
- */
-static void
-desk_meeting_page(struct req *r, struct resp *w, int status, json_t *m,
-		  const char *failed)
-{
-	struct recur_series s;
-	struct recur_occurrence occ[DESK_OCCURRENCES];
-	json_t *list = json_array(), *model, *exdates = json_array();
-	const struct value *done = req_value(r, "done");
-	size_t n = 0;
-	int64_t now = clock_now(), told = 0;
-
-	if (cal_series_of(r, m, &s) != 0) {
-		json_decref(list);
-		json_decref(exdates);
-		json_decref(m);
-		return read_failed(r, w);
-	}
-	if (s.rrule && *s.rrule) {
-		if (recur_expand(&s, now, INT64_MAX / 2, occ, DESK_OCCURRENCES,
-				 &n) < 0 ||
-		    n == 0)
-			recur_expand(&s, INT64_MIN / 2, INT64_MAX / 2, occ,
-				     DESK_OCCURRENCES, &n);
-		for (size_t i = 0; i < n; i++) {
-			json_t *o = json_pack(
-				"{s:s,s:s,s:b,s:b,s:s,s:s,s:s,s:s}", "key",
-				occ[i].key, "when_text",
-				cal_span_text(r->arena, occ[i].starts_local,
-					      occ[i].ends_local),
-				"cancelled", occ[i].cancelled, "moved",
-				occ[i].moved, "starts_date",
-				arena_printf(r->arena, "%.10s",
-					     occ[i].starts_local),
-				"starts_time",
-				strlen(occ[i].starts_local) > 10
-					? arena_printf(r->arena, "%.5s",
-						       occ[i].starts_local + 11)
-					: "",
-				"ends_date",
-				arena_printf(r->arena, "%.10s",
-					     occ[i].ends_local),
-				"ends_time",
-				strlen(occ[i].ends_local) > 10
-					? arena_printf(r->arena, "%.5s",
-						       occ[i].ends_local + 11)
-					: "");
-
-			json_object_set_new(o, "changed",
-					    json_boolean(occ[i].override !=
-							 NULL));
-			json_object_set_new(
-				o, "id",
-				json_sprintf("o%zu", i));
-			if (failed && !strcmp(failed, occ[i].key) && r->errors)
-				json_object_set(o, "errors", r->errors);
-			json_array_append_new(list, o);
-		}
-		for (size_t i = 0; i < s.nexdates; i++)
-			json_array_append_new(
-				exdates,
-				json_pack("{s:s,s:s}", "key", s.exdates[i],
-					  "when_text",
-					  cal_local_text(r->arena,
-							 s.exdates[i])));
-	}
-	model = json_pack("{s:O,s:O,s:O,s:O,s:o,s:o,s:b,s:b}", "slug",
-			  json_object_get(m, "slug"), "title",
-			  json_object_get(m, "title"), "all_day",
-			  json_object_get(m, "all_day"), "href",
-			  json_object_get(m, "slug"), "occurrences", list,
-			  "exdates", exdates, "recurring",
-			  s.rrule && *s.rrule, "history",
-			  json_integer_value(json_object_get(m, "history")) !=
-				  0);
-	/* who a deletion will reach (cal_tell_registered) */
-	if (cal_registrations_tally(r, json_integer_value(json_object_get(
-						  m, "id")),
-				    &told) != 0) {
-		json_decref(model);
-		json_decref(m);
-		return read_failed(r, w);
-	}
-	if (told > 0) {
-		char count[24];
-
-		snprintf(count, sizeof count, "%lld", (long long)told);
-		json_object_set_new(
-			model, "told_text",
-			json_string(i18n_text(
-				r->arena,
-				_n("{n} person registered or waiting will be "
-				   "told that it is cancelled, with the "
-				   "cancellation for their calendar.",
-				   "{n} people registered or waiting will be "
-				   "told that it is cancelled, with the "
-				   "cancellation for their calendar.",
-				   (unsigned long)told),
-				"n", count, NULL)));
-	}
-	if (done->present)
-		json_object_set_new(
-			model, "notice",
-			json_string(_("Saved. The change is in the audit log.")));
-	if (r->errors && failed)
-		resp_form_errors(model, r->errors);
-	json_decref(m);
-	admin_secretariat_page(r, w, status,
-			       "calendar/templates/admin_meeting.html",
-			       json_string_value(json_object_get(model, "title")),
-			       NULL, model);
-}
-
-static void
-desk_meeting(struct req *r, struct resp *w)
-{
-	json_t *m;
-
-	if (meeting_or_respond(r, w, &m) != 0)
-		return;
-	desk_meeting_page(r, w, 200, m, NULL);
 }
 
 /* GET /admin/calendar/:slug/edit */
@@ -1007,7 +852,7 @@ desk_edit(struct req *r, struct resp *w)
 {
 	json_t *m;
 
-	if (meeting_or_respond(r, w, &m) != 0)
+	if (desk_meeting_or_respond(r, w, &m) != 0)
 		return;
 	form_page(r, w, 200, m);
 }
@@ -1053,13 +898,13 @@ desk_update(struct req *r, struct resp *w)
 	struct db_stmt *st;
 	const char *slug;
 
-	if (meeting_or_respond(r, w, &m) != 0)
+	if (desk_meeting_or_respond(r, w, &m) != 0)
 		return;
 	id = json_integer_value(json_object_get(m, "id"));
-	slug = arena_strdup(r->arena, str_of(m, "slug"));
+	slug = arena_strdup(r->arena, desk_str(m, "slug"));
 	if ((rc = sent_read(r, &s)) < 0) {
 		json_decref(m);
-		return read_failed(r, w);
+		return desk_read_failed(r, w);
 	}
 	if (rc == 0) {
 		json_t *fresh = json_pack("{s:I,s:s,s:b,s:s,s:s,s:s?}", "id",
@@ -1072,7 +917,7 @@ desk_update(struct req *r, struct resp *w)
 		if (cal_series_of(r, fresh, &rs) != 0) {
 			json_decref(fresh);
 			json_decref(m);
-			return read_failed(r, w);
+			return desk_read_failed(r, w);
 		}
 		/* strings of rs point into fresh; keep it until the end */
 		rc = bounds_of(r, &rs, &a, &b, &last, &has_last);
@@ -1097,7 +942,7 @@ desk_update(struct req *r, struct resp *w)
 	db_bind_text(st, 1, s.title);
 	db_bind_text(st, 2, s.kind);
 	bind_id(st, 3, s.body_id);
-	bind_n(st, 4, s.session_number);
+	desk_bind_n(st, 4, s.session_number);
 	bind_id(st, 5, s.parent_id);
 	bind_id(st, 6, s.party_id);
 	db_bind_text(st, 7, s.tz);
@@ -1107,7 +952,7 @@ desk_update(struct req *r, struct resp *w)
 	db_bind_int(st, 11, a);
 	db_bind_int(st, 12, b);
 	db_bind_text(st, 13, s.rrule);
-	bind_n(st, 14, has_last ? last : -1);
+	desk_bind_n(st, 14, has_last ? last : -1);
 	db_bind_text(st, 15, s.place ? s.place : "");
 	db_bind_text(st, 16, s.mode ? s.mode : "in-person");
 	db_bind_text(st, 17, s.online_url);
@@ -1115,21 +960,21 @@ desk_update(struct req *r, struct resp *w)
 	db_bind_text(st, 19, s.status ? s.status : "confirmed");
 	db_bind_text(st, 20, s.visibility ? s.visibility : "public");
 	db_bind_text(st, 21, s.registration ? s.registration : "none");
-	bind_n(st, 22, s.capacity);
-	bind_n(st, 23, s.closes_utc);
+	desk_bind_n(st, 22, s.capacity);
+	desk_bind_n(st, 23, s.closes_utc);
 	db_bind_int(st, 24, now);
 	db_bind_int(st, 25, id);
 	/* cancelled now: it will not take place; otherwise what the people
 	 * registered need to know changed */
 	cancelled = s.status && !strcmp(s.status, "cancelled") &&
-		    (str_of(m, "status") == NULL ||
-		     strcmp(str_of(m, "status"), "cancelled") != 0);
+		    (desk_str(m, "status") == NULL ||
+		     strcmp(desk_str(m, "status"), "cancelled") != 0);
 	told = cancelled || changed_for_people(m, &s);
 	if (db_run(st) != 0 || save_areas(r, id) != 0 ||
 	    overrides_again(r, id, &rs) != 0 ||
 	    audit_record_new(r->db, r->person->id, "meeting.change", "meeting",
 			     slug, before, sent_json(&s), r->client) != 0 ||
-	    (told && tell(r, slug, "",
+	    (told && desk_tell(r, slug, "",
 			  cancelled ? CAL_TELL_CANCELLED
 				    : CAL_TELL_CHANGED) != 0) ||
 	    db_commit(r->db) != 0) {
@@ -1150,9 +995,9 @@ desk_delete(struct req *r, struct resp *w)
 	struct db_stmt *st;
 	const char *slug;
 
-	if (meeting_or_respond(r, w, &m) != 0)
+	if (desk_meeting_or_respond(r, w, &m) != 0)
 		return;
-	slug = arena_strdup(r->arena, str_of(m, "slug"));
+	slug = arena_strdup(r->arena, desk_str(m, "slug"));
 	/* the people registered are told first: the registrations go with
 	 * the meeting */
 	if (db_begin(r->db) != 0 ||
@@ -1180,140 +1025,6 @@ desk_delete(struct req *r, struct resp *w)
 	resp_redirect(w, "/admin/calendar?done=deleted");
 }
 
-/*
- * POST /admin/calendar/:slug/occurrence: one occurrence (key: its
- * original local start) skipped (EXDATE), cancelled or moved (an
- * override), or put back as the rule makes it.  A time that does not
- * make one shows the page again (422) with the message at its form.
- */
-static void
-desk_occurrence(struct req *r, struct resp *w)
-{
-	const char *key = text(r, "occurrence"), *action = text(r, "action");
-	const char *slug, *starts = NULL, *ends = NULL;
-	struct recur_series s;
-	json_t *m;
-	int64_t id, a = 0, b = 0, sa, sb, last;
-	int has_last, all_day;
-	struct db_stmt *st;
-	int rc = 0;
-
-	if (meeting_or_respond(r, w, &m) != 0)
-		return;
-	id = json_integer_value(json_object_get(m, "id"));
-	slug = arena_strdup(r->arena, str_of(m, "slug"));
-	all_day = json_integer_value(json_object_get(m, "all_day")) != 0;
-	if (cal_series_of(r, m, &s) != 0) {
-		json_decref(m);
-		return read_failed(r, w);
-	}
-	if (key == NULL || action == NULL || s.rrule == NULL ||
-	    !cal_is_occurrence(&s, key, NULL)) {
-		json_decref(m);
-		return resp_error(w, 404,
-				  _("This meeting has no such occurrence."));
-	}
-	if (!strcmp(action, "move")) {
-		starts = local_of(r, "starts_date", "starts_time", all_day, 1);
-		ends = text(r, "ends_date") || text(r, "ends_time")
-			       ? local_of(r, "ends_date", "ends_time", all_day,
-					  1)
-			       : starts;
-		if (starts && ends &&
-		    (recur_local_to_utc(s.tzid, starts, &a) != 0 ||
-		     recur_local_to_utc(s.tzid, ends, &b) != 0 || b < a))
-			req_error(r, "ends_date",
-				  _("The end must come after the start."));
-		if (r->errors)
-			return desk_meeting_page(r, w, 422, m, key);
-		if (all_day)
-			b += 86400; /* the day after its last */
-	} else if (!strcmp(action, "cancel")) {
-		struct recur_occurrence o[2];
-		struct recur_series bare = s;
-		size_t n;
-		int64_t t;
-
-		/* cancelled where it was: its own times */
-		starts = key;
-		bare.nexdates = bare.noverrides = 0;
-		if (recur_local_to_utc(s.tzid, key, &t) == 0 &&
-		    recur_expand(&bare, t, t + 1, o, 2, &n) >= 0 && n > 0) {
-			ends = arena_strdup(r->arena, o[0].ends_local);
-			a = o[0].starts_utc;
-			b = o[0].ends_utc;
-		}
-		if (ends == NULL) {
-			json_decref(m);
-			return resp_fail(r, w, NULL);
-		}
-	}
-	if (db_begin(r->db) != 0) {
-		json_decref(m);
-		return resp_fail(r, w, NULL);
-	}
-	if (!strcmp(action, "skip")) {
-		if ((st = db_stmt(r->db, &desk_sql, D_EXDATE_ADD)) == NULL)
-			goto fail;
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, key);
-		rc = db_run(st);
-	} else if (!strcmp(action, "restore")) {
-		if ((st = db_stmt(r->db, &desk_sql, D_EXDATE_DEL)) == NULL)
-			goto fail;
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, key);
-		if (db_run(st) != 0 ||
-		    (st = db_stmt(r->db, &desk_sql, D_OVERRIDE_DEL)) == NULL)
-			goto fail;
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, key);
-		rc = db_run(st);
-	} else {
-		if ((st = db_stmt(r->db, &desk_sql, D_OVERRIDE_PUT)) == NULL)
-			goto fail;
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, key);
-		db_bind_text(st, 3, starts);
-		db_bind_text(st, 4, ends);
-		db_bind_int(st, 5, a);
-		db_bind_int(st, 6, b);
-		db_bind_int(st, 7, !strcmp(action, "cancel"));
-		rc = db_run(st);
-	}
-	if (rc != 0)
-		goto fail;
-	/* the series' last end again, with the change */
-	if (cal_series_of(r, m, &s) != 0 ||
-	    recur_bounds(&s, &sa, &sb, &last, &has_last) != 0 ||
-	    (st = db_stmt(r->db, &desk_sql, D_BUMP)) == NULL)
-		goto fail;
-	db_bind_int(st, 1, clock_now());
-	bind_n(st, 2, has_last ? last : -1);
-	db_bind_int(st, 3, id);
-	if (db_run(st) != 0 ||
-	    audit_record_new(
-		    r->db, r->person->id,
-		    arena_printf(r->arena, "meeting.occurrence.%s", action),
-		    "meeting", arena_printf(r->arena, "%s:%s", slug, key), NULL,
-		    json_pack("{s:s,s:s?,s:s?}", "occurrence", key, "starts",
-			      starts, "ends", ends),
-		    r->client) != 0 ||
-	    tell(r, slug, key,
-		 !strcmp(action, "skip") || !strcmp(action, "cancel")
-			 ? CAL_TELL_CANCELLED
-			 : CAL_TELL_CHANGED) != 0 ||
-	    db_commit(r->db) != 0)
-		goto fail;
-	json_decref(m);
-	resp_redirect(w, arena_printf(r->arena, "/admin/calendar/%s?done=saved",
-				      slug));
-	return;
-fail:
-	json_decref(m);
-	resp_fail(r, w, NULL);
-}
-
 /* GET /admin/calendar: the meetings, the latest start first. */
 static void
 desk_index(struct req *r, struct resp *w)
@@ -1327,35 +1038,35 @@ desk_index(struct req *r, struct resp *w)
 
 	pager_read(r, PAGE_SIZE, &pg);
 	if (st == NULL)
-		return read_failed(r, w);
+		return desk_read_failed(r, w);
 	db_bind_int(st, 1, pg.size + 1);
 	db_bind_int(st, 2, pager_offset(&pg));
 	if ((rows = db_all_json(st)) == NULL)
-		return read_failed(r, w);
+		return desk_read_failed(r, w);
 	more = pager_trim(rows, pg.size);
 	json_array_foreach(rows, i, row) {
 		json_object_set_new(row, "when_text",
 				    json_string(cal_span_text(
-					    r->arena, str_of(row, "starts_local"),
-					    str_of(row, "ends_local"))));
+					    r->arena, desk_str(row, "starts_local"),
+					    desk_str(row, "ends_local"))));
 		json_object_set_new(
 			row, "kind_label",
 			json_string(cal_label(cal_kinds, cal_kind_labels,
-					      str_of(row, "kind"))));
+					      desk_str(row, "kind"))));
 		json_object_set_new(
 			row, "status_label",
 			json_string(cal_label(cal_statuses, cal_status_labels,
-					      str_of(row, "status"))));
+					      desk_str(row, "status"))));
 		json_object_set_new(
 			row, "visibility_label",
 			json_string(cal_label(cal_visibilities,
 					      cal_visibility_labels,
-					      str_of(row, "visibility"))));
-		if (str_of(row, "rrule"))
+					      desk_str(row, "visibility"))));
+		if (desk_str(row, "rrule"))
 			json_object_set_new(
 				row, "rule_text",
 				json_string(cal_rule_text(
-					r->arena, str_of(row, "rrule"))));
+					r->arena, desk_str(row, "rrule"))));
 	}
 	model = json_pack("{s:o,s:o}", "meetings", rows, "pager",
 			  pager_model(r, &pg, "/admin/calendar", NULL, more, -1));
@@ -1370,32 +1081,13 @@ desk_index(struct req *r, struct resp *w)
 
 /* ---- the tables ---- */
 
-static const char *const done_values[] = {"saved", "deleted", NULL};
-static const char *const action_values[] = {"skip", "cancel", "move",
-					    "restore", NULL};
+const char *const desk_done_values[] = {"saved", "deleted", NULL};
 
 static const struct field index_fields[] = {
 	{.name = "page", .type = FT_INT, .min = 1, .max = 100000},
-	{.name = "done", .type = FT_CHOICE, .choices = done_values},
+	{.name = "done", .type = FT_CHOICE, .choices = desk_done_values},
 	{0},
 };
-
-static const struct field meeting_fields[] = {
-	{.name = "done", .type = FT_CHOICE, .choices = done_values},
-	{0},
-};
-
-#define TIME_FIELDS                                                            \
-	{.name = "starts_date", .type = FT_DATE, .label = N_("Start date")},   \
-	{.name = "starts_time",                                                \
-	 .type = FT_TEXT,                                                      \
-	 .maxlen = 8,                                                          \
-	 .label = N_("Start time")},                                           \
-	{.name = "ends_date", .type = FT_DATE, .label = N_("End date")},       \
-	{.name = "ends_time",                                                  \
-	 .type = FT_TEXT,                                                      \
-	 .maxlen = 8,                                                          \
-	 .label = N_("End time")}
 
 static const struct field form_fields[] = {
 	{.name = "title",
@@ -1484,21 +1176,6 @@ static const struct field form_fields[] = {
 	{0},
 };
 
-static const struct field occurrence_fields[] = {
-	{.name = "occurrence",
-	 .type = FT_TEXT,
-	 .flags = FIELD_REQUIRED,
-	 .maxlen = 19,
-	 .label = N_("Occurrence")},
-	{.name = "action",
-	 .type = FT_CHOICE,
-	 .flags = FIELD_REQUIRED,
-	 .choices = action_values,
-	 .label = N_("Action")},
-	TIME_FIELDS,
-	{0},
-};
-
 #define A ACCESS_ADMIN
 #define P ROUTE_PERSONAL
 
@@ -1524,14 +1201,6 @@ static const struct route desk_routes[] = {
 	 .flags = ROUTE_OWN_ERRORS | P,
 	 .summary = "Enters a meeting (session, Alliance meeting, deadline...)"},
 	{.method = HTTP_GET,
-	 .pattern = "/admin/calendar/:slug",
-	 .who = A,
-	 .fields = meeting_fields,
-	 .handler = desk_meeting,
-	 .flags = ROUTE_FORM | P,
-	 .summary = "A meeting on the desk: its occurrences to skip, cancel "
-		    "or move, and deleting it"},
-	{.method = HTTP_GET,
 	 .pattern = "/admin/calendar/:slug/edit",
 	 .who = A,
 	 .handler = desk_edit,
@@ -1544,14 +1213,6 @@ static const struct route desk_routes[] = {
 	 .handler = desk_update,
 	 .flags = ROUTE_OWN_ERRORS | P,
 	 .summary = "Changes a meeting"},
-	{.method = HTTP_POST,
-	 .pattern = "/admin/calendar/:slug/occurrence",
-	 .who = A,
-	 .fields = occurrence_fields,
-	 .handler = desk_occurrence,
-	 .flags = ROUTE_OWN_ERRORS | P,
-	 .summary = "Skips, cancels, moves or puts back one occurrence of a "
-		    "series"},
 	{.method = HTTP_POST,
 	 .pattern = "/admin/calendar/:slug/delete",
 	 .who = A,
