@@ -14,7 +14,8 @@
 # Servers: `sqlite` (one node on the SQLite file), `pg1` (one node on
 # PostgreSQL), `pg1lb` (that node alone behind nginx as a balancer),
 # `pg2` (nginx round robin over two other nodes, keep-alive to
-# both), `nginx` (the saved bytes of each page as a file).  pg2/pg1lb
+# both), `pg1half` (pg1lb with half the connections: the load one pg2
+# node carries), `nginx` (the saved bytes of each page as a file).  pg2/pg1lb
 # is the scale-out ratio: the same path through the balancer, one node
 # or two; on two cores the balancer's own CPU (as much as a cached page
 # costs a node) is paid by both, and pg2/pg1 says what it costs.
@@ -186,7 +187,7 @@ measure() {
 	local h=()
 	[ -n "$hdr" ] && h=(-H "$hdr")
 	for spec in "$@"; do before+=("$(ticks "${spec#*=}")"); done
-	out=$(wrk -t"$threads" -c"$conns" -d"$duration" --latency "${h[@]}" "$url")
+	out=$(wrk -t"$threads" -c"${mconns:-$conns}" -d"$duration" --latency "${h[@]}" "$url")
 	for spec in "$@"; do after+=("$(ticks "${spec#*=}")"); done
 	if grep -q 'Non-2xx' <<<"$out"; then
 		echo "$out" >&2
@@ -225,7 +226,7 @@ for i in 0 1 2; do
 		code=$(curl -s "${h[@]}" -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port${paths[$i]}")
 		[ "$code" = 200 ] || { skip[$f]="answered $code"; echo "${paths[$i]}: $code on PostgreSQL: left out"; }
 	done
-	for name in sqlite pg1 pg1lb pg2 nginx; do : >"$tmp/m-$f-$name"; done
+	for name in sqlite pg1 pg1lb pg1half pg2 nginx; do : >"$tmp/m-$f-$name"; done
 done
 for _ in $(seq 1 "$runs"); do
 	for i in 0 1 2; do
@@ -236,6 +237,11 @@ for _ in $(seq 1 "$runs"); do
 			measure "$f-pg1" "http://127.0.0.1:$port_pga${paths[$i]}" "$hdr" "node=$pid_pga" "postgres=$pg_pid"
 			measure "$f-pg1lb" "http://127.0.0.1:$lb1_port${paths[$i]}" "$hdr" "node=$pid_pga" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
 			measure "$f-pg2" "http://127.0.0.1:$lb_port${paths[$i]}" "$hdr" "node_a=$pid_pgb" "node_b=$pid_pgc" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
+			# one node behind the balancer with half the connections:
+			# the load a pg2 node carries, so the CPU per request of a
+			# node that does the same work alone (a server less busy
+			# wakes more often for fewer requests at a time)
+			mconns=$((conns / 2)) measure "$f-pg1half" "http://127.0.0.1:$lb1_port${paths[$i]}" "$hdr" "node=$pid_pga" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
 		fi
 		measure "$f-nginx" "http://127.0.0.1:$n_port/$f" "" "nginx=$nginx_static_pid"
 	done
@@ -250,7 +256,7 @@ mkdir -p bench/out
 		n_rps=$(median "$tmp/m-$f-nginx" 1)
 		n_p99=$(median "$tmp/m-$f-nginx" 3)
 		echo "${paths[$i]}${hdrs[$i]:+ (signed in)}${skip[$f]:+: PostgreSQL ${skip[$f]}, left out}"
-		for k in sqlite pg1 pg1lb pg2 nginx; do
+		for k in sqlite pg1 pg1lb pg1half pg2 nginx; do
 			[ -s "$tmp/m-$f-$k" ] || continue
 			rps=$(median "$tmp/m-$f-$k" 1)
 			p99=$(median "$tmp/m-$f-$k" 3)
@@ -260,7 +266,7 @@ mkdir -p bench/out
 			cols=$(awk '{print NF; exit}' "$tmp/m-$f-$k")
 			case $k in
 			sqlite) labels=(node) ;; pg1) labels=(node postgres) ;;
-			pg1lb) labels=(node nginx_lb postgres) ;;
+			pg1lb | pg1half) labels=(node nginx_lb postgres) ;;
 			pg2) labels=(node_a node_b nginx_lb postgres) ;; nginx) labels=(nginx) ;;
 			esac
 			for c in $(seq 4 "$cols"); do
@@ -285,6 +291,11 @@ mkdir -p bench/out
 				>"$tmp/pairs-$f"
 			printf '  run by run, median: pg2/pg1lb %.3f   CPU per request served, pg2 node / pg1lb node: %.3f and %.3f (target <= 1)\n' \
 				"$(median "$tmp/pairs-$f" 1)" "$(median "$tmp/pairs-$f" 2)" "$(median "$tmp/pairs-$f" 3)"
+			paste -d' ' "$tmp/m-$f-pg1half" "$tmp/m-$f-pg2" |
+				awk '{ printf "%.4f %.4f\n", ($4 > 0 ? $10 * 2 / $4 : 0), ($4 > 0 ? $11 * 2 / $4 : 0) }' \
+				>"$tmp/half-$f"
+			printf '  run by run, median: CPU per request served, pg2 node / one node alone at the same load (pg1half, -c%d): %.3f and %.3f\n' \
+				$((conns / 2)) "$(median "$tmp/half-$f" 1)" "$(median "$tmp/half-$f" 2)"
 		fi
 	done
 } | tee bench/out/nodes.txt
