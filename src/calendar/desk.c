@@ -123,8 +123,8 @@ desk_text(struct req *r, const char *name)
 }
 
 /* [{value, label, selected}] of values and labels (N_). */
-static json_t *
-options(const char *const *values, const char *const *labels,
+json_t *
+desk_options(const char *const *values, const char *const *labels,
 	const char *current)
 {
 	json_t *a = json_array();
@@ -425,17 +425,17 @@ form_page(struct req *r, struct resp *w, int status, json_t *m)
 		"{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
 		"input", in, "bodies", bodies, "sessions", sessions, "parties",
 		parties, "areas", areas, "kinds",
-		options(cal_kinds, cal_kind_labels, desk_str(in, "kind")),
+		desk_options(cal_kinds, cal_kind_labels, desk_str(in, "kind")),
 		"repeats",
-		options(cal_repeats, cal_repeat_labels, desk_str(in, "repeat")),
-		"modes", options(cal_modes, cal_mode_labels, desk_str(in, "mode")),
+		desk_options(cal_repeats, cal_repeat_labels, desk_str(in, "repeat")),
+		"modes", desk_options(cal_modes, cal_mode_labels, desk_str(in, "mode")),
 		"statuses",
-		options(cal_statuses, cal_status_labels, desk_str(in, "status")),
+		desk_options(cal_statuses, cal_status_labels, desk_str(in, "status")),
 		"visibilities",
-		options(cal_visibilities, cal_visibility_labels,
+		desk_options(cal_visibilities, cal_visibility_labels,
 			desk_str(in, "visibility")),
 		"registrations",
-		options(cal_registrations, cal_registration_labels,
+		desk_options(cal_registrations, cal_registration_labels,
 			desk_str(in, "registration")),
 		"zones", cal_zone_choices(desk_str(in, "time_zone")), "errors",
 		r->errors ? json_incref(r->errors) : json_object(),
@@ -742,18 +742,18 @@ differ(const char *a, const char *b)
 	return strcmp(a ? a : "", b ? b : "") != 0;
 }
 
-/* Whether a change of meeting m to what was sent concerns the people
- * registered: its times, zone, rule, place, mode or online link. */
-static int
-changed_for_people(json_t *m, const struct sent *s)
+int
+desk_changed_for_people(json_t *m, const char *tz, const char *starts,
+			const char *ends, const char *rrule, const char *place,
+			const char *mode, const char *online_url)
 {
-	return differ(desk_str(m, "time_zone"), s->tz) ||
-	       differ(desk_str(m, "starts_local"), s->starts_local) ||
-	       differ(desk_str(m, "ends_local"), s->ends_local) ||
-	       differ(desk_str(m, "rrule"), s->rrule) ||
-	       differ(desk_str(m, "place"), s->place) ||
-	       differ(desk_str(m, "mode"), s->mode ? s->mode : "in-person") ||
-	       differ(desk_str(m, "online_url"), s->online_url);
+	return differ(desk_str(m, "time_zone"), tz) ||
+	       differ(desk_str(m, "starts_local"), starts) ||
+	       differ(desk_str(m, "ends_local"), ends) ||
+	       differ(desk_str(m, "rrule"), rrule) ||
+	       differ(desk_str(m, "place"), place) ||
+	       differ(desk_str(m, "mode"), mode ? mode : "in-person") ||
+	       differ(desk_str(m, "online_url"), online_url);
 }
 
 static void
@@ -969,7 +969,9 @@ desk_update(struct req *r, struct resp *w)
 	cancelled = s.status && !strcmp(s.status, "cancelled") &&
 		    (desk_str(m, "status") == NULL ||
 		     strcmp(desk_str(m, "status"), "cancelled") != 0);
-	told = cancelled || changed_for_people(m, &s);
+	told = cancelled ||
+	       desk_changed_for_people(m, s.tz, s.starts_local, s.ends_local,
+				       s.rrule, s.place, s.mode, s.online_url);
 	if (db_run(st) != 0 || save_areas(r, id) != 0 ||
 	    overrides_again(r, id, &rs) != 0 ||
 	    audit_record_new(r->db, r->person->id, "meeting.change", "meeting",

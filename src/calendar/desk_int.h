@@ -22,6 +22,9 @@ const char *desk_text(struct req *r, const char *name);
  * (required: missing is an error). */
 const char *desk_local_of(struct req *r, const char *date_field,
 			  const char *time_field, int all_day, int required);
+/* The choices of a select: [{value, label (translated), selected}]. */
+json_t *desk_options(const char *const *values, const char *const *labels,
+		     const char *current);
 /* Binds n, or NULL when n < 0. */
 void desk_bind_n(struct db_stmt *st, int i, int64_t n);
 /* The meeting of route parameter slug into *m: 0, or 1 with a 404 or -1
@@ -31,6 +34,13 @@ int desk_meeting_or_respond(struct req *r, struct resp *w, json_t **m);
  * transaction has it now, of change (cal_tell_registered).  0 or -1. */
 int desk_tell(struct req *r, const char *slug, const char *key,
 	      enum cal_tell change);
+/* Whether changing meeting m to these values concerns the people
+ * registered: its times, zone, rule, place, mode or online link (the
+ * desk's form and a working party's, calendar/parties.c). */
+int desk_changed_for_people(json_t *m, const char *tz, const char *starts,
+			    const char *ends, const char *rrule,
+			    const char *place, const char *mode,
+			    const char *online_url);
 /* desk_occurrence.c: the page of meeting m (owned: freed), with status;
  * failed: the occurrence whose form r->errors belong to, or NULL. */
 void desk_meeting_page(struct req *r, struct resp *w, int status, json_t *m,

@@ -18,7 +18,7 @@
  * static): one meeting, no recurrence (a series the secretariat set
  * keeps its rule).
  */
-#include "calendar_int.h"
+#include "desk_int.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -105,12 +105,6 @@ static const char *const parties_sql_text[P_PARTIES__MAX] = {
 static struct db_sql parties_sql = {"calendar-parties", parties_sql_text,
 				    P_PARTIES__MAX, 0};
 
-static const char *
-str_of(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
-}
-
 /* ---- the lists: the party's page, a focal area's page ---- */
 
 /* The occurrences of the meetings of statement st (bound) in [from, to):
@@ -140,10 +134,10 @@ occurrences(struct req *r, struct db_stmt *st, int64_t from, int64_t to)
 			const char *when = cal_span_text(
 				r->arena, occ[k].starts_local,
 				occ[k].ends_local);
-			const char *place = str_of(m, "place");
+			const char *place = desk_str(m, "place");
 			const char *ctx = arena_printf(
 				r->arena, "%s (%s)%s%s%s%s", when,
-				str_of(m, "time_zone"),
+				desk_str(m, "time_zone"),
 				place && *place ? " · " : "",
 				place && *place ? place : "",
 				occ[k].cancelled ? " · " : "",
@@ -157,8 +151,8 @@ occurrences(struct req *r, struct db_stmt *st, int64_t from, int64_t to)
 			json_array_append_new(
 				out,
 				json_pack("{s:s?,s:s+,s:s,s:I}", "title",
-					  str_of(m, "title"), "href",
-					  "/calendar/", str_of(m, "slug"),
+					  desk_str(m, "title"), "href",
+					  "/calendar/", desk_str(m, "slug"),
 					  "context", ctx, "at",
 					  (json_int_t)occ[k].starts_utc));
 		}
@@ -316,7 +310,7 @@ party_or_respond(struct req *r, struct resp *w, json_t **p)
 		resp_error(w, 404, _("There is no such working party."));
 		return 1;
 	}
-	if (strcmp(str_of(*p, "state"), "active") != 0) {
+	if (strcmp(desk_str(*p, "state"), "active") != 0) {
 		resp_error(w, 409,
 			   _("This working party is no longer active: its "
 			     "meetings cannot be changed."));
@@ -357,29 +351,14 @@ text(struct req *r, const char *name)
 	return v->present && *v->str ? v->str : NULL;
 }
 
-/* [{value, label, selected}] of values. */
-static json_t *
-options(const char *const *values, const char *const *labels,
-	const char *current)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; values[i]; i++)
-		json_array_append_new(
-			a, json_pack("{s:s,s:s,s:b}", "value", values[i],
-				     "label", _(labels[i]), "selected",
-				     current && !strcmp(current, values[i])));
-	return a;
-}
-
 /* The form (copied in small from desk.c's form_page): input from what
  * was sent, else from meeting m (NULL: a new one). */
 static void
 form_page(struct req *r, struct resp *w, int status, json_t *p, json_t *m)
 {
 	json_t *in = json_object(), *model;
-	const char *sl = m ? str_of(m, "starts_local") : NULL,
-		   *el = m ? str_of(m, "ends_local") : NULL;
+	const char *sl = m ? desk_str(m, "starts_local") : NULL,
+		   *el = m ? desk_str(m, "ends_local") : NULL;
 	int all_day = m ? json_is_true(json_object_get(m, "all_day")) ||
 				  json_integer_value(
 					  json_object_get(m, "all_day")) == 1
@@ -443,17 +422,17 @@ form_page(struct req *r, struct resp *w, int status, json_t *p, json_t *m)
 	model = json_pack(
 		"{s:O,s:o,s:b,s:o,s:o,s:o,s:o,s:s}", "party", p, "input", in,
 		"all_day", all_day, "zones",
-		cal_zone_choices(str_of(in, "time_zone")), "modes",
-		options(cal_modes, cal_mode_labels, str_of(in, "mode")),
+		cal_zone_choices(desk_str(in, "time_zone")), "modes",
+		desk_options(cal_modes, cal_mode_labels, desk_str(in, "mode")),
 		"visibilities",
-		options(cal_visibilities, cal_visibility_labels,
-			str_of(in, "visibility")),
+		desk_options(cal_visibilities, cal_visibility_labels,
+			desk_str(in, "visibility")),
 		"registrations",
-		options(cal_registrations, cal_registration_labels,
-			str_of(in, "registration")),
+		desk_options(cal_registrations, cal_registration_labels,
+			desk_str(in, "registration")),
 		"action",
 		m ? arena_printf(r->arena, "/working-parties/%s/meetings/%s",
-				 req_param(r, "slug"), str_of(m, "slug"))
+				 req_param(r, "slug"), desk_str(m, "slug"))
 		  : arena_printf(r->arena, "/working-parties/%s/meetings",
 				 req_param(r, "slug")));
 	if (m) {
@@ -461,7 +440,7 @@ form_page(struct req *r, struct resp *w, int status, json_t *p, json_t *m)
 		json_object_set_new(
 			model, "delete_action",
 			json_sprintf("/working-parties/%s/meetings/%s/delete",
-				     req_param(r, "slug"), str_of(m, "slug")));
+				     req_param(r, "slug"), desk_str(m, "slug")));
 	}
 	json_object_set_new(model, "errors",
 			    r->errors ? json_incref(r->errors) : json_object());
@@ -569,15 +548,6 @@ sent_json(const struct sent *s)
 			 s->visibility, "registration", s->registration);
 }
 
-static void
-bind_opt(struct db_stmt *st, int i, int64_t n)
-{
-	if (n >= 0)
-		db_bind_int(st, i, n);
-	else
-		db_bind_null(st, i);
-}
-
 /* A free slug for a meeting: the title's letters and digits, the year,
  * -2, -3... when taken (as the desk makes them); 0 or -1. */
 static int
@@ -651,15 +621,15 @@ insert(struct db *db, int64_t party, const struct sent *s,
 	db_bind_text(st, i++, s->ends_local);
 	db_bind_int(st, i++, s->a);
 	db_bind_int(st, i++, s->b);
-	bind_opt(st, i++, s->has_last ? s->last : -1);
+	desk_bind_n(st, i++, s->has_last ? s->last : -1);
 	db_bind_text(st, i++, s->place ? s->place : "");
 	db_bind_text(st, i++, s->mode ? s->mode : "in-person");
 	db_bind_text(st, i++, s->online_url);
 	db_bind_text(st, i++, s->agenda ? s->agenda : "");
 	db_bind_text(st, i++, s->visibility ? s->visibility : "public");
 	db_bind_text(st, i++, s->registration ? s->registration : "none");
-	bind_opt(st, i++, s->capacity);
-	bind_opt(st, i++, created_by > 0 ? created_by : -1);
+	desk_bind_n(st, i++, s->capacity);
+	desk_bind_n(st, i++, created_by > 0 ? created_by : -1);
 	db_bind_int(st, i++, now);
 	db_bind_int(st, i++, now);
 	if (db_run(st) != 0)
@@ -743,7 +713,7 @@ meeting_update(struct req *r, struct resp *w)
 	struct recur_series rs;
 	struct db_stmt *st;
 	json_t *p, *m;
-	int i = 1;
+	int i = 1, told;
 
 	if (party_or_respond(r, w, &p) != 0)
 		return;
@@ -761,6 +731,10 @@ meeting_update(struct req *r, struct resp *w)
 		json_decref(p);
 		return;
 	}
+	/* the rule is the secretariat's: this form keeps it */
+	told = desk_changed_for_people(m, s.tz, s.starts_local, s.ends_local,
+				       desk_str(m, "rrule"), s.place, s.mode,
+				       s.online_url);
 	if (db_begin(r->db) != 0 ||
 	    (st = db_stmt(r->db, &parties_sql, P_UPDATE)) == NULL)
 		goto fail;
@@ -771,21 +745,23 @@ meeting_update(struct req *r, struct resp *w)
 	db_bind_text(st, i++, s.ends_local);
 	db_bind_int(st, i++, s.a);
 	db_bind_int(st, i++, s.b);
-	bind_opt(st, i++, s.has_last ? s.last : -1);
+	desk_bind_n(st, i++, s.has_last ? s.last : -1);
 	db_bind_text(st, i++, s.place ? s.place : "");
 	db_bind_text(st, i++, s.mode ? s.mode : "in-person");
 	db_bind_text(st, i++, s.online_url);
 	db_bind_text(st, i++, s.agenda ? s.agenda : "");
 	db_bind_text(st, i++, s.visibility ? s.visibility : "public");
 	db_bind_text(st, i++, s.registration ? s.registration : "none");
-	bind_opt(st, i++, s.capacity);
+	desk_bind_n(st, i++, s.capacity);
 	db_bind_int(st, i++, clock_now());
 	db_bind_int(st, i++, json_integer_value(json_object_get(m, "id")));
 	db_bind_int(st, i++, json_integer_value(json_object_get(p, "id")));
 	if (db_run(st) != 0 ||
 	    audit_record_new(r->db, r->person->id, "meeting.change", "meeting",
-			     str_of(m, "slug"), NULL, sent_json(&s),
+			     desk_str(m, "slug"), NULL, sent_json(&s),
 			     r->client) != 0 ||
+	    (told && desk_tell(r, desk_str(m, "slug"), "", CAL_TELL_CHANGED) !=
+			     0) ||
 	    db_commit(r->db) != 0)
 		goto fail;
 	resp_redirect(w, arena_printf(r->arena, "/working-parties/%s#meetings-h",
@@ -813,7 +789,10 @@ meeting_delete(struct req *r, struct resp *w)
 		json_decref(p);
 		return;
 	}
+	/* the people registered are told first: the registrations go with
+	 * the meeting */
 	bad = db_begin(r->db) != 0 ||
+	      cal_tell_registered(r, m, "", CAL_TELL_CANCELLED) < 0 ||
 	      (st = db_stmt(r->db, &parties_sql, P_DELETE)) == NULL;
 	if (!bad) {
 		db_bind_int(st, 1, json_integer_value(json_object_get(m, "id")));
@@ -821,7 +800,7 @@ meeting_delete(struct req *r, struct resp *w)
 		bad = db_run(st) != 0 ||
 		      audit_record_new(
 			      r->db, r->person->id, "meeting.delete", "meeting",
-			      str_of(m, "slug"),
+			      desk_str(m, "slug"),
 			      json_pack("{s:O}", "title",
 					json_object_get(m, "title")),
 			      NULL, r->client) != 0 ||
@@ -855,19 +834,19 @@ takeover_batch(struct db *db)
 	if ((rows = db_all_json(st)) == NULL)
 		goto fail;
 	json_array_foreach(rows, i, row) {
-		const char *time = str_of(row, "starts_at_time"),
-			   *zone = str_of(row, "time_zone"),
-			   *on = str_of(row, "starts_on");
+		const char *time = desk_str(row, "starts_at_time"),
+			   *zone = desk_str(row, "time_zone"),
+			   *on = desk_str(row, "starts_on");
 		char local[RECUR_LOCAL_LEN], slug[96];
 		struct recur_series rs = {0};
 		struct sent s = {0};
 		int64_t id;
 		json_t *by = json_object_get(row, "created_by");
 
-		s.title = str_of(row, "title");
-		s.place = str_of(row, "place");
-		s.agenda = str_of(row, "note_md");
-		s.visibility = str_of(row, "visibility");
+		s.title = desk_str(row, "title");
+		s.place = desk_str(row, "place");
+		s.agenda = desk_str(row, "note_md");
+		s.visibility = desk_str(row, "visibility");
 		s.capacity = -1;
 		s.tz = zone && recur_zone_ok(zone) ? zone : TAKEOVER_ZONE;
 		/* a time (and a known zone): a meeting at that time;

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
-import { Browser, mainOf, sql, sqlValue, sqlText, personWithRole, personId, hiddenFields } from '../lib/accounts.mjs';
+import { Browser, mainOf, sql, sqlValue, sqlText, personWithRole, personId, hiddenFields, nextMail } from '../lib/accounts.mjs';
 
 const PARTY = 'victims';
 // next year: within the upcoming months /calendar shows
@@ -17,6 +17,7 @@ const Y = new Date().getUTCFullYear() + 1;
 let srv;
 const as = {};
 const ids = {};
+const emails = {};
 
 const grant = (who, role, slug = PARTY) => sql(srv.dataDir,
   `INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at)
@@ -38,6 +39,7 @@ before(async () => {
   for (const [who, role] of [['chair', 'member'], ['m1', 'member'], ['outsider', 'member'], ['admin', 'admin']]) {
     const p = await personWithRole(srv, { role, name: `Meet ${who}`, password: null });
     as[who] = p.browser;
+    emails[who] = p.email;
     ids[who] = await personId(srv.dataDir, p.email);
   }
   await grant('chair', 'chair');
@@ -95,6 +97,10 @@ test('a chair adds a team meeting: the team sees it, a visitor does not, nor the
   const feed = async () => (await as.visitor.get(`/calendar/working-parties/${PARTY}/feed.ics`)).text();
   assert.doesNotMatch(await feed(), /Team retreat/);
 
+  // m1 registered: the chair's changes reach them as the desk's do
+  await sql(srv.dataDir, `INSERT INTO registrations (meeting_id, occurrence_local, person_id, state,
+    created_at, updated_at) SELECT id, '', ${ids.m1}, 'registered', 0, 0 FROM meetings WHERE slug = ${sqlText(slug)}`);
+
   // changed to public: now in the feed, for the visitor too
   const edit = `${action}/${slug}`;
   const eform = await as.chair.html(`${edit}/edit`);
@@ -105,11 +111,17 @@ test('a chair adds a team meeting: the team sees it, a visitor does not, nor the
   assert.equal(res.status, 303, await res.text());
   assert.match(await feed(), /Open retreat/);
   assert.match(mainOf(await as.visitor.html(`/working-parties/${PARTY}`)), /Open retreat/);
+  // in person now, no longer blended in Vienna: m1 is told
+  const changed = await nextMail(srv.dataDir, emails.m1, 0, { subject: 'Changed: Open retreat' });
+  assert.match(changed.text, /The time, place or online link of this meeting has changed/);
 
   // deleted
   res = await as.chair.post(`${edit}/delete`, { csrf: hiddenFields(eform, `${edit}/delete`).csrf });
   assert.equal(res.status, 303);
   assert.equal(Number(await sqlValue(srv.dataDir, `SELECT count(*) FROM meetings WHERE slug = ${sqlText(slug)}`)), 0);
+  const gone = await nextMail(srv.dataDir, emails.m1, 0, { subject: 'Cancelled: Open retreat' });
+  assert.match(gone.text, /The meeting you registered for has been cancelled\./);
+  assert.ok(gone.msg.parts.some((p) => /^text\/calendar.*method=CANCEL/i.test(p.contentType)), 'the cancellation for the calendar');
   assert.equal(Number(await sqlValue(srv.dataDir, `SELECT count(*) FROM audit_log
     WHERE action IN ('meeting.create', 'meeting.change', 'meeting.delete') AND object_id = ${sqlText(slug)}`)), 3);
 });
