@@ -52,6 +52,7 @@
 #include "escape.h"
 #include "form.h"
 #include "i18n.h"
+#include "jobs.h"
 #include "log.h"
 #include "offload.h"
 #include "pagecache.h"
@@ -548,6 +549,9 @@ http_run_handler(struct req *r, struct resp *w)
 		resp_clear(w);
 		resp_error(w, 500, _("Something went wrong on our side."));
 	}
+	/* the jobs it queued are committed (or rolled back: the runner
+	 * finds nothing): the runner looks now */
+	jobs_kick();
 }
 
 /* 503 with Retry-After: the hashing threads are all taken. */

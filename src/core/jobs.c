@@ -138,11 +138,14 @@ static struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int started;
+	int kicked; /* under mu: a job was queued, look now */
 	struct db *db;
 	char path[1100]; /* of db, to open it again when it is lost */
 	char who[160];
 } runner = {.mu = PTHREAD_MUTEX_INITIALIZER};
 static atomic_int stopping;
+/* This thread queued a job since its last jobs_kick (jobs_enqueue). */
+static _Thread_local int queued;
 
 void
 jobs_register(const struct module_job *job)
@@ -222,7 +225,22 @@ jobs_enqueue(struct db *db, const char *kind, const char *payload,
 	db_bind_int(st, 4, now);
 	if (db_run(st) != 0)
 		return -1;
+	queued = 1;
 	return db_last_id(db);
+}
+
+void
+jobs_kick(void)
+{
+	if (!queued)
+		return;
+	queued = 0;
+	pthread_mutex_lock(&runner.mu);
+	if (runner.started) {
+		runner.kicked = 1;
+		pthread_cond_signal(&runner.cv);
+	}
+	pthread_mutex_unlock(&runner.mu);
 }
 
 int64_t
@@ -460,15 +478,20 @@ runner_main(void *arg)
 		if (runner.db)
 			n = jobs_run_due(runner.db, runner.who, JOBS_BATCH,
 					 clock_now());
-		if (n == JOBS_BATCH)
-			continue; /* there may be more due */
+		/* more may be due: a full batch, or jobs the ones that ran
+		 * queued (a reminder's mail) */
+		if (n == JOBS_BATCH || queued) {
+			queued = 0;
+			continue;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += 1;
 		pthread_mutex_lock(&runner.mu);
-		while (!atomic_load(&stopping) &&
+		while (!atomic_load(&stopping) && !runner.kicked &&
 		       pthread_cond_timedwait(&runner.cv, &runner.mu,
 					      &until) == 0)
 			;
+		runner.kicked = 0;
 		pthread_mutex_unlock(&runner.mu);
 	}
 	return NULL;

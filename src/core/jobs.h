@@ -65,6 +65,12 @@ int jobs_ensure(struct db *db, const char *kind, int64_t run_at);
  * -1 on a database error. For the runners and for tests. */
 int jobs_run_due(struct db *db, const char *who, int max, int64_t now);
 
+/* Wakes this process's runner when this thread queued a job since it
+ * last called: after the commit that made the job visible (the HTTP
+ * layer calls it when a handler has answered), so a letter leaves at
+ * once instead of at the runner's next look, a second later. */
+void jobs_kick(void);
+
 /* Starts/stops the runner thread of `serve` (own connection to path). */
 int jobs_start(const char *db_path);
 void jobs_stop(void);
