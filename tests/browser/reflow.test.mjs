@@ -11,8 +11,9 @@
 // directory.  On each: document.documentElement.scrollWidth is at most
 // the viewport's width, every table sits in a named, focusable scroll
 // region, and axe-core finds nothing.  On a phone the directory shows its
-// rows as cards that need no scrolling at all.  Screenshots go to
-// build/screenshots/reflow-*.png.
+// rows as cards that need no scrolling at all.  Screenshots of the pages
+// that do not fit go to build/screenshots/reflow-*.png (of every page
+// with ALLIANCE_SHOTS=1).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo } from '../lib/browser.mjs';
@@ -138,15 +139,20 @@ function measure(page) {
   });
 }
 
-/** Opens path (axe-core runs on it: openPageOn), saves its screenshot
- * and adds what does not fit to failures. */
+/** Opens path (axe-core runs on it: openPageOn) and adds what does not
+ * fit to failures; saves its screenshot when it does not fit, or for
+ * every page with ALLIANCE_SHOTS=1 (a full-page PNG of each of some
+ * eighty pages is a quarter of the file's time). */
 async function visit(page, path, shot, failures) {
   const res = await page.goto(srv.url + path, { waitUntil: 'load' });
   assert.equal(res.status(), 200, `GET ${path}`);
-  await page.screenshot({ path: `${SHOTS}/reflow-${shot}.png`, fullPage: true });
   const m = await measure(page);
+  const before = failures.length;
   if (m.doc > m.view) failures.push(`${path}: ${m.doc}px wide in ${m.view}px; too wide: ${m.culprits.join('; ')}`);
   for (const t of m.unwrapped) failures.push(`${path}: a table outside a named, focusable scroll region: ${t}`);
+  if (failures.length > before || process.env.ALLIANCE_SHOTS === '1') {
+    await page.screenshot({ path: `${SHOTS}/reflow-${shot}.png`, fullPage: true });
+  }
   return m;
 }
 

@@ -73,7 +73,7 @@ export async function startServer(opts = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'alliance-test-'));
   // on PostgreSQL (ALLIANCE_TEST_DATABASE) a database of its own, unless
   // the test chose one (opts.env.ALLIANCE_DATABASE)
-  if (!opts.env?.ALLIANCE_DATABASE) await prepareData(dataDir);
+  if (!opts.env?.ALLIANCE_DATABASE) await prepareData(dataDir, { initializedBy: bin });
   const env = allianceEnv(dataDir, { ...process.env, ...(opts.env || {}) });
   await run(bin, ['init', '--data', dataDir], { env });
   if (opts.beforeServe) await opts.beforeServe({ bin, dataDir, env });

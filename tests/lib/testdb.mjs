@@ -8,6 +8,8 @@
 //
 //   await prepareData(dataDir)  before `alliance init --data dataDir`: on
 //                               PostgreSQL, a new database for that folder
+//                               ({initializedBy: bin}: a copy of one that
+//                               init made, for startServer)
 //   allianceEnv(dataDir, env)   env plus ALLIANCE_DATABASE for that folder
 //                               (env unchanged on SQLite)
 //   await sql(dataDir, text)    the rows of a statement as arrays of strings
@@ -18,8 +20,11 @@
 //                               it as on SQLite)
 //   onPostgres                  whether this run is on PostgreSQL
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const onPostgres = process.env.ALLIANCE_TEST_DATABASE === 'postgresql';
 
@@ -62,11 +67,50 @@ const urlOf = (name) => `postgresql://alliance@/${name}?host=${cluster()}`;
 const psql = (url, text) => run('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1',
   '-d', url, '-c', text]);
 
-/** On PostgreSQL, a new empty database for dataDir (once per folder). */
-export async function prepareData(dataDir) {
+/**
+ * The name of a database `alliance init` has made with binary bin, to copy
+ * (CREATE DATABASE ... TEMPLATE): one per cluster and binary, made by the
+ * first test process that needs it (a folder made with mkdir is the lock:
+ * files run side by side in processes of their own), which then leaves a
+ * mark the others wait for.  Copying it is a file copy; migrating a new
+ * database is some fifty migrations, seconds on a busy machine, for each
+ * of the suite's servers.
+ */
+async function initialized(bin) {
+  const dir = cluster();
+  const name = `tmpl_${createHash('sha256').update(`${bin} ${statSync(bin).mtimeMs}`).digest('hex').slice(0, 16)}`;
+  const mark = join(dir, `${name}.ready`);
+  if (existsSync(mark)) return name;
+  try {
+    mkdirSync(join(dir, `${name}.lock`));
+  } catch (e) {
+    if (e.code !== 'EEXIST') throw e;
+    for (let i = 0; i < 1200 && !existsSync(mark); i++) await sleep(100);
+    if (!existsSync(mark)) throw new Error(`the template database ${name} was not made within 120 s`);
+    return name;
+  }
+  await psql(urlOf('postgres'), `CREATE DATABASE ${name}`);
+  const data = mkdtempSync(join(tmpdir(), 'alliance-template-'));
+  try {
+    await run(bin, ['init', '--data', data], { env: { ...process.env, ALLIANCE_DATABASE: urlOf(name) } });
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
+  writeFileSync(mark, '');
+  return name;
+}
+
+/**
+ * On PostgreSQL, a new database for dataDir (once per folder): empty, or
+ * with opts.initializedBy (a binary) a copy of what `alliance init` makes
+ * with it (startServer, which runs init again: it finds nothing to do).
+ */
+export async function prepareData(dataDir, opts = {}) {
   if (!onPostgres || urls.has(dataDir)) return;
   const name = `t_${process.pid}_${++seq}`;
-  await psql(urlOf('postgres'), `CREATE DATABASE ${name}`);
+  await psql(urlOf('postgres'), opts.initializedBy
+    ? `CREATE DATABASE ${name} TEMPLATE ${await initialized(opts.initializedBy)} STRATEGY FILE_COPY`
+    : `CREATE DATABASE ${name}`);
   urls.set(dataDir, urlOf(name));
 }
 
