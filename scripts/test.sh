@@ -15,8 +15,8 @@
 #   browser            node --test with Debian's chromium, the -O2 build
 #
 # Builds use every core (JOBS, default nproc); test files of a suite run side
-# by side (TEST_CONCURRENCY, default JOBS + 1: the files mostly wait on their
-# servers).  Each suite's output goes to the screen and to build/test-logs/.
+# by side (HTTP files JOBS + 3 at a time, browser files JOBS + 1;
+# TEST_CONCURRENCY=N sets both).  Each suite's output goes to the screen and to build/test-logs/.
 # Near the end, the catalog coverage per language (scripts/coverage.sh).
 # The last lines are the runners' own summaries and then
 # "N passed, N failed"; the exit status is 1 when anything failed (a suite

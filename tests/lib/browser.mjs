@@ -12,10 +12,16 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 export const SHOTS = resolve(ROOT, 'build/screenshots');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // As on every machine here: no sandbox as root, and no calls home.  Playwright
-// gives each launch a fresh, empty --user-data-dir of its own.
+// gives each launch a fresh, empty --user-data-dir of its own.  V8 runs
+// without its optimising tiers (--no-opt, --no-maglev): the scripts here
+// run once per page (axe-core's 560 KB most of all, loaded again on every
+// page it checks), so compiling them for speed was work thrown away with
+// the page, about a seventh of the browser's CPU time; what a page does
+// is the same on every tier.
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--js-flags=--no-opt --no-maglev',
 ];
 
 export const VIEWPORTS = [
