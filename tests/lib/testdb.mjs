@@ -133,7 +133,12 @@ const UNSEEN = /^\s*(?:DELETE\s+FROM|UPDATE|INSERT\s+INTO)\s+rate_limits\b[^;]*;
 
 /**
  * A statement on dataDir's database: sqlite3 on DATA/alliance.db (waiting
- * up to 5 s for the server's locks) or psql.  Resolves to the rows as
+ * up to 5 s for the server's locks) or psql.  On SQLite a transaction the
+ * test opens with BEGIN takes the write lock at once (BEGIN IMMEDIATE):
+ * a deferred one reads the schema first and keeps that snapshot, and a
+ * commit of the server's in between made its first write fail at once
+ * with "database is locked", no waiting (SQLITE_BUSY_SNAPSHOT; seen once
+ * on the fresh-machine check).  Resolves to the rows as
  * arrays of strings (columns split on '|').
  */
 export async function sql(dataDir, statement) {
@@ -153,8 +158,8 @@ export async function sql(dataDir, statement) {
         ? `${statement}; UPDATE alliance_generation SET n = n + 1;`
           + " DO $$BEGIN PERFORM pg_notify('alliance_generation',"
           + ' (SELECT n FROM alliance_generation)::text); END$$' : statement)
-      : await run('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'alliance.db'), statement],
-        { timeout: 30_000 });
+      : await run('sqlite3', ['-cmd', '.timeout 5000', join(dataDir, 'alliance.db'),
+        statement.replace(/^\s*BEGIN\s*;/i, 'BEGIN IMMEDIATE;')], { timeout: 30_000 });
     if (writes) await new Promise((ok) => setTimeout(ok, 100));
   } catch (e) {
     e.message += `\n--- sql\n${statement}`;
