@@ -14,8 +14,7 @@
 # Servers: `sqlite` (one node on the SQLite file), `pg1` (one node on
 # PostgreSQL), `pg1lb` (that node alone behind nginx as a balancer),
 # `pg2` (nginx round robin over two other nodes, keep-alive to
-# both), `pg1half` (pg1lb with half the connections: the load one pg2
-# node carries), `nginx` (the saved bytes of each page as a file).  pg2/pg1lb
+# both), `nginx` (the saved bytes of each page as a file).  pg2/pg1lb
 # is the scale-out ratio: the same path through the balancer, one node
 # or two; on two cores the balancer's own CPU (as much as a cached page
 # costs a node) is paid by both, and pg2/pg1 says what it costs.
@@ -31,7 +30,13 @@
 # and its backends, nginx its master and workers).  Two cores cannot show scale-out by
 # throughput, so the CPU per request of each node under pg2 (per request
 # it served: half of them, round robin) is the figure to compare with
-# pg1's.  Runs alternate sqlite, pg1, pg1lb, pg2, nginx; the summary
+# pg1's.  But a node less busy wakes more often for fewer requests at a
+# time, so its CPU per request depends on its load: paced runs
+# (bench/paced.lua, wrk holding a fixed rate R, BENCH_RATE or BENCH_PACE
+# times pg2's rate in the first round) compare a pg2 node with one node
+# alone at the same rate per node (`pg2r` at R, `pg1r2` one node at
+# R/2) and at the same rate in all (`pg1r`, one node at R).
+# Runs alternate sqlite, pg1, pg1lb, pg2, the paced ones, nginx; the summary
 # (medians, ratios to nginx, pg1/sqlite, pg2/pg1lb and pg2/pg1) goes to
 # bench/out/nodes.txt.
 set -euo pipefail
@@ -179,6 +184,13 @@ ticks() {
 	echo "$t"
 }
 
+# steal_share: the machine's stolen ticks and all its ticks so far
+# (/proc/stat): a virtual machine whose host gives its cores to others
+# runs slower for a while, and every figure of that run with it
+steal_share() {
+	awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t; exit }' /proc/stat
+}
+
 # measure NAME URL HEADER PROC=PID...: one wrk run; appends "rps p50 p99
 # cpu_ms_per_req(PROC) ..." to $tmp/m-NAME and prints the line
 measure() {
@@ -187,8 +199,17 @@ measure() {
 	local h=()
 	[ -n "$hdr" ] && h=(-H "$hdr")
 	for spec in "$@"; do before+=("$(ticks "${spec#*=}")"); done
-	out=$(wrk -t"$threads" -c"${mconns:-$conns}" -d"$duration" --latency "${h[@]}" "$url")
+	local steal0
+	steal0=$(steal_share)
+	# mrate=R: paced at R requests per second in all (bench/paced.lua)
+	[ -n "${mrate:-}" ] && h+=(-s bench/paced.lua)
+	local pace=()
+	[ -n "${mrate:-}" ] && pace=(-- "$(awk -v r="$mrate" -v t="$threads" 'BEGIN { printf "%.3f", r / t }')")
+	out=$(wrk -t"$threads" -c"$conns" -d"$duration" --latency "${h[@]}" "$url" "${pace[@]}")
 	for spec in "$@"; do after+=("$(ticks "${spec#*=}")"); done
+	local steal
+	steal=$(awk -v a="$steal0" -v b="$(steal_share)" 'BEGIN { split(a, x); split(b, y)
+		printf "%.1f", (y[2] > x[2] ? (y[1] - x[1]) * 100 / (y[2] - x[2]) : 0) }')
 	if grep -q 'Non-2xx' <<<"$out"; then
 		echo "$out" >&2
 		echo "bench: $name answered non-2xx" >&2
@@ -210,12 +231,12 @@ measure() {
 		i=$((i + 1))
 	done
 	echo "$line" >>"$tmp/m-$name"
-	printf '%-20s %10s req/s  p50 %7s ms  p99 %7s ms  CPU ms/req:%s\n' "$name" "$rps" "$p50" "$p99" "$cpu"
+	printf '%-20s %10s req/s  p50 %7s ms  p99 %7s ms  CPU ms/req:%s  steal %s%%\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$steal"
 }
 
 nginx_static_pid=$nginx_pid
 echo "$orgs organisations; wrk -t$threads -c$conns -d$duration --latency, $runs runs each, alternating; $(nproc) cores"
-declare -A skip
+declare -A skip rate
 for i in 0 1 2; do
 	f=${files[$i]}
 	h=()
@@ -226,7 +247,7 @@ for i in 0 1 2; do
 		code=$(curl -s "${h[@]}" -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port${paths[$i]}")
 		[ "$code" = 200 ] || { skip[$f]="answered $code"; echo "${paths[$i]}: $code on PostgreSQL: left out"; }
 	done
-	for name in sqlite pg1 pg1lb pg1half pg2 nginx; do : >"$tmp/m-$f-$name"; done
+	for name in sqlite pg1 pg1lb pg2 pg2r pg1r2 pg1r nginx; do : >"$tmp/m-$f-$name"; done
 done
 for _ in $(seq 1 "$runs"); do
 	for i in 0 1 2; do
@@ -237,11 +258,21 @@ for _ in $(seq 1 "$runs"); do
 			measure "$f-pg1" "http://127.0.0.1:$port_pga${paths[$i]}" "$hdr" "node=$pid_pga" "postgres=$pg_pid"
 			measure "$f-pg1lb" "http://127.0.0.1:$lb1_port${paths[$i]}" "$hdr" "node=$pid_pga" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
 			measure "$f-pg2" "http://127.0.0.1:$lb_port${paths[$i]}" "$hdr" "node_a=$pid_pgb" "node_b=$pid_pgc" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
-			# one node behind the balancer with half the connections:
-			# the load a pg2 node carries, so the CPU per request of a
-			# node that does the same work alone (a server less busy
-			# wakes more often for fewer requests at a time)
-			mconns=$((conns / 2)) measure "$f-pg1half" "http://127.0.0.1:$lb1_port${paths[$i]}" "$hdr" "node=$pid_pga" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
+			# paced runs: the same requests per second asked of pg2
+			# and of one node alone, so a node's CPU per request is
+			# compared at the same load (a server less busy wakes more
+			# often for fewer requests at a time, so saturated runs
+			# cannot compare them).  R: a fraction (BENCH_PACE, 0.6)
+			# of pg2's rate in the first round, or BENCH_RATE.
+			# pg2 at R (each node R/2), one node at R/2 (the same
+			# rate per node) and at R (the same rate in all).
+			if [ -z "${rate[$f]:-}" ]; then
+				rate[$f]=${BENCH_RATE:-$(awk -v r="$(tail -1 "$tmp/m-$f-pg2" | cut -d' ' -f1)" -v p="${BENCH_PACE:-0.6}" 'BEGIN { printf "%d", r * p }')}
+			fi
+			r=${rate[$f]}
+			mrate=$r measure "$f-pg2r" "http://127.0.0.1:$lb_port${paths[$i]}" "$hdr" "node_a=$pid_pgb" "node_b=$pid_pgc" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
+			mrate=$((r / 2)) measure "$f-pg1r2" "http://127.0.0.1:$lb1_port${paths[$i]}" "$hdr" "node=$pid_pga" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
+			mrate=$r measure "$f-pg1r" "http://127.0.0.1:$lb1_port${paths[$i]}" "$hdr" "node=$pid_pga" "nginx_lb=$nginx_static_pid" "postgres=$pg_pid"
 		fi
 		measure "$f-nginx" "http://127.0.0.1:$n_port/$f" "" "nginx=$nginx_static_pid"
 	done
@@ -256,7 +287,7 @@ mkdir -p bench/out
 		n_rps=$(median "$tmp/m-$f-nginx" 1)
 		n_p99=$(median "$tmp/m-$f-nginx" 3)
 		echo "${paths[$i]}${hdrs[$i]:+ (signed in)}${skip[$f]:+: PostgreSQL ${skip[$f]}, left out}"
-		for k in sqlite pg1 pg1lb pg1half pg2 nginx; do
+		for k in sqlite pg1 pg1lb pg2 nginx pg2r pg1r2 pg1r; do
 			[ -s "$tmp/m-$f-$k" ] || continue
 			rps=$(median "$tmp/m-$f-$k" 1)
 			p99=$(median "$tmp/m-$f-$k" 3)
@@ -266,8 +297,8 @@ mkdir -p bench/out
 			cols=$(awk '{print NF; exit}' "$tmp/m-$f-$k")
 			case $k in
 			sqlite) labels=(node) ;; pg1) labels=(node postgres) ;;
-			pg1lb | pg1half) labels=(node nginx_lb postgres) ;;
-			pg2) labels=(node_a node_b nginx_lb postgres) ;; nginx) labels=(nginx) ;;
+			pg1lb | pg1r2 | pg1r) labels=(node nginx_lb postgres) ;;
+			pg2 | pg2r) labels=(node_a node_b nginx_lb postgres) ;; nginx) labels=(nginx) ;;
 			esac
 			for c in $(seq 4 "$cols"); do
 				v=$(median "$tmp/m-$f-$k" "$c")
@@ -291,11 +322,23 @@ mkdir -p bench/out
 				>"$tmp/pairs-$f"
 			printf '  run by run, median: pg2/pg1lb %.3f   CPU per request served, pg2 node / pg1lb node: %.3f and %.3f (target <= 1)\n' \
 				"$(median "$tmp/pairs-$f" 1)" "$(median "$tmp/pairs-$f" 2)" "$(median "$tmp/pairs-$f" 3)"
-			paste -d' ' "$tmp/m-$f-pg1half" "$tmp/m-$f-pg2" |
-				awk '{ printf "%.4f %.4f\n", ($4 > 0 ? $10 * 2 / $4 : 0), ($4 > 0 ? $11 * 2 / $4 : 0) }' \
-				>"$tmp/half-$f"
-			printf '  run by run, median: CPU per request served, pg2 node / one node alone at the same load (pg1half, -c%d): %.3f and %.3f\n' \
-				$((conns / 2)) "$(median "$tmp/half-$f" 1)" "$(median "$tmp/half-$f" 2)"
+			# the paced runs, run by run: a pg2 node's CPU per request
+			# it served over one node's alone at the same rate per
+			# node (pg1r2) and at the same rate in all (pg1r)
+			for k in pg1r2 pg1r; do
+				paste -d' ' "$tmp/m-$f-$k" "$tmp/m-$f-pg2r" |
+					awk '{ printf "%.4f %.4f\n", ($4 > 0 ? $10 * 2 / $4 : 0), ($4 > 0 ? $11 * 2 / $4 : 0) }' \
+					>"$tmp/paced-$f-$k"
+			done
+			printf '  paced at %s req/s (pg2r: each node half; pg1r2: one node at half; pg1r: one node at all), run by run, median:\n' "${rate[$f]}"
+			printf '    CPU per request served, pg2 node / one node alone at the same rate per node: %.3f and %.3f (target <= 1)\n' \
+				"$(median "$tmp/paced-$f-pg1r2" 1)" "$(median "$tmp/paced-$f-pg1r2" 2)"
+			printf '    CPU per request served, pg2 node / one node alone at the same rate in all:   %.3f and %.3f\n' \
+				"$(median "$tmp/paced-$f-pg1r" 1)" "$(median "$tmp/paced-$f-pg1r" 2)"
+			# a paced run that fell short of its rate compares other loads
+			awk -v r="${rate[$f]}" -v f="$f" 'FILENAME ~ /pg1r2$/ { want = r / 2 } FILENAME !~ /pg1r2$/ { want = r }
+				$1 < want * 0.97 { printf "    warning: a paced run of %s reached %s of %s req/s\n", f, $1, want }' \
+				"$tmp/m-$f-pg2r" "$tmp/m-$f-pg1r2" "$tmp/m-$f-pg1r"
 		fi
 	done
 } | tee bench/out/nodes.txt
