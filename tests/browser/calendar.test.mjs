@@ -7,7 +7,7 @@
 // to build/screenshots/calendar-*.png.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo } from '../lib/browser.mjs';
+import { SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo, mainNavLink } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
 import { cli, uniqueEmail } from '../lib/accounts.mjs';
 
@@ -97,8 +97,7 @@ for (const vp of VIEWPORTS) {
       try {
         const page = await openPageOn(context, srv.url);
         await page.goto(`${srv.url}/`, { waitUntil: 'load' });
-        await clickTo(page, page.getByRole('navigation', { name: /main/i }).getByRole('link', { name: 'Calendar' })
-          .or(page.locator('header').getByRole('link', { name: 'Calendar' })).first(), '**/calendar');
+        await clickTo(page, await mainNavLink(page, 'Calendar'), '**/calendar');
         await page.getByLabel('Body').selectOption({ label: 'CCPCJ' });
         await clickTo(page, page.locator('main').getByRole('button', { name: 'Show' }), '**/calendar?*');
         await assertFits(page);

@@ -7,7 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo, assertNoAxeViolationsOn,
+  SHOTS, VIEWPORTS, launchBrowser, openPageOn, clickTo, assertNoAxeViolationsOn, mainNavLink,
 } from '../lib/browser.mjs';
 import { startServer } from '../lib/server.mjs';
 
@@ -47,19 +47,10 @@ async function goto(page, path) {
   return res;
 }
 
-/**
- * Click the visible link named `name` in the site's navigation; on a narrow
- * screen, open the menu first if the link is folded away behind it.
- */
+/** Click the link named `name` in the site's main navigation (opening
+ * the menu it is folded behind on a narrow screen). */
 async function clickNav(page, name) {
-  const nav = page.locator('header nav, nav').filter({ has: page.getByRole('link', { name, exact: true }) }).first();
-  const link = nav.getByRole('link', { name, exact: true }).first();
-  if (!(await link.isVisible())) {
-    const toggle = page.locator('header').getByRole('button', { name: /menu/i })
-      .or(page.locator('header summary'))
-      .first();
-    if (await toggle.count()) await toggle.click();
-  }
+  const link = await mainNavLink(page, name);
   assert.ok(await link.isVisible(), `no visible "${name}" link in the navigation`);
   await Promise.all([page.waitForLoadState('load'), link.click()]);
   await page.waitForLoadState('load');
@@ -93,6 +84,49 @@ for (const vp of VIEWPORTS) {
         document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `page is ${overflow}px wider than the viewport`);
       await page.screenshot({ path: `${SHOTS}/${vp.name}-home.png`, fullPage: true });
+      assert.deepEqual(page.problems, []);
+      await page.close();
+    });
+
+    test(vp.width < 768
+      ? 'the main navigation is folded behind a Menu button that opens and closes'
+      : 'the main navigation shows whole, with no Menu button', async () => {
+      const page = await openPage(context);
+      await goto(page, '/');
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const toggle = page.locator('header').getByRole('button', { name: 'Menu' });
+      const about = nav.getByRole('link', { name: 'About', exact: true });
+      if (vp.width >= 768) {
+        assert.equal(await toggle.isVisible(), false, 'a Menu button on a wide screen');
+        assert.ok(await about.isVisible(), 'the navigation is not shown');
+      } else {
+        // folded: the page's heading is on the first screen, under a
+        // header of at most a fifth of it
+        assert.equal(await about.isVisible(), false, 'the navigation is not folded');
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+        const header = await page.locator('header.site-header').boundingBox();
+        assert.ok(header.height <= vp.height / 5, `the header is ${header.height}px high`);
+        await toggle.click();
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+        assert.ok(await about.isVisible(), 'the menu did not open');
+        await page.screenshot({ path: `${SHOTS}/${vp.name}-menu-open.png` });
+        await about.focus();
+        await page.keyboard.press('Escape');
+        assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+        assert.equal(await about.isVisible(), false, 'Escape did not close the menu');
+        assert.ok(await toggle.evaluate((b) => b === document.activeElement), 'the focus did not go back to Menu');
+        // without scripts there is nothing to open it with: the list shows
+        const bare = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, javaScriptEnabled: false });
+        try {
+          const p2 = await bare.newPage();
+          await p2.goto(srv.url + '/', { waitUntil: 'load' });
+          assert.ok(await p2.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'About', exact: true }).isVisible(),
+            'without scripts the navigation is hidden');
+          assert.equal(await p2.locator('header').getByRole('button', { name: 'Menu' }).isVisible(), false);
+        } finally {
+          await bare.close();
+        }
+      }
       assert.deepEqual(page.problems, []);
       await page.close();
     });

@@ -102,6 +102,18 @@ export async function openPageOn(context, base) {
   return page;
 }
 
+/**
+ * The link named name in the site's main navigation, visible: on a narrow
+ * screen the list is folded behind the Menu button (site/static/menu.js),
+ * which is opened first when it is closed.
+ */
+export async function mainNavLink(page, name) {
+  const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+  const toggle = page.locator('header .menu-toggle');
+  if (await toggle.isVisible() && await toggle.getAttribute('aria-expanded') !== 'true') await toggle.click();
+  return link;
+}
+
 /** Clicks and waits for the navigation to urlGlob to finish loading. */
 export async function clickTo(page, locator, urlGlob) {
   await Promise.all([page.waitForURL(urlGlob, { waitUntil: 'load' }), locator.click()]);
