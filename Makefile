@@ -139,7 +139,7 @@ node-deps: node_modules/.package-lock.json
 unit-build: $(TESTS)
 
 unit: $(TESTS) $(BUILD)/tmplpot
-	@TMPLPOT=$(BUILD)/tmplpot scripts/run-unit.sh $(TESTS) scripts/check-layers.sh scripts/check-includes.sh scripts/check-pot.sh scripts/check-sql.sh scripts/check-tables.sh
+	@TMPLPOT=$(BUILD)/tmplpot scripts/run-unit.sh $(TESTS) scripts/check-layers.sh scripts/check-includes.sh scripts/check-pot.sh scripts/check-sql.sh scripts/check-tables.sh scripts/check-uploads.sh
 
 # Test files run side by side (each has its own server, port and data
 # folder); files under tests/load/ measure the server under load, so they

@@ -11,6 +11,7 @@
 #include "core/db.h"
 #include "core/jobs.h"
 #include "core/static.h"
+#include "core/uploads.h"
 #include "core/util.h"
 #include "calendar/calendar.h"
 #include "focal/focal.h"
@@ -85,6 +86,9 @@ app_init(void)
 			db_register(*t);
 		for (const struct module_job *const *j = m->jobs; j && *j; j++)
 			jobs_register(*j);
+		for (const struct upload_column *u = m->uploads; u && u->table;
+		     u++)
+			uploads_add_column(u->table, u->column);
 	}
 	for (size_t i = 0; i < app_nmodules; i++)
 		if (app_modules[i]->init)

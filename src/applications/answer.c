@@ -36,6 +36,7 @@
 #include "core/i18n.h"
 #include "core/mail.h"
 #include "core/render.h"
+#include "core/uploads.h"
 #include "core/util.h"
 #include "membership/membership.h"
 #include "public_limits.h"
@@ -574,9 +575,16 @@ static const struct route answer_routes[] = {
 		    "the secretariat"},
 };
 
+/* the column that names its stored files (core/uploads.h) */
+static const struct upload_column answer_uploads[] = {
+	{"application_messages", "attachment_path"},
+	{NULL, NULL},
+};
+
 const struct module answer_module = {
 	.name = "answer",
 	.routes = answer_routes,
 	.nroutes = ARRAY_LEN(answer_routes),
 	.sql = &answer_sql,
+	.uploads = answer_uploads,
 };

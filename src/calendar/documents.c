@@ -31,6 +31,7 @@
 #include "core/doctype.h"
 #include "core/i18n.h"
 #include "core/render.h"
+#include "core/uploads.h"
 #include "core/util.h"
 #include "public_limits.h"
 
@@ -542,9 +543,16 @@ static const struct route docs_routes[] = {
 	 .summary = "Removes a document from a meeting (its organisers)"},
 };
 
+/* the column that names its stored files (core/uploads.h) */
+static const struct upload_column calendar_documents_uploads[] = {
+	{"meeting_documents", "stored_path"},
+	{NULL, NULL},
+};
+
 const struct module calendar_documents_module = {
 	.name = "calendar-documents",
 	.routes = docs_routes,
 	.nroutes = ARRAY_LEN(docs_routes),
 	.sql = &docs_sql,
+	.uploads = calendar_documents_uploads,
 };

@@ -9,15 +9,14 @@
  * message is accepted.  Sending is limited per client and per sender
  * address, documents per client and day (public_limits.h).  Documents are kept
  * contact_retention_days (180 by default): an hourly maintenance step
- * removes older ones, files and columns, and keeps the message.
+ * removes older ones (their columns; the files go with the sweep of the
+ * store, core/uploads.h) and keeps the message.
  */
 #include "contact.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/config.h"
@@ -25,6 +24,7 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/maintenance.h"
+#include "core/uploads.h"
 #include "core/util.h"
 #include "public_limits.h"
 
@@ -32,9 +32,7 @@
 
 enum stmt_contact {
 	STMT_CONTACT_INSERT,
-	STMT_CONTACT_OLD_FILES,
 	STMT_CONTACT_DROP_FILES,
-	STMT_CONTACT_FILE_USED,
 	STMT_CONTACT_OPEN,
 	STMT_CONTACT__MAX,
 };
@@ -46,16 +44,11 @@ static const char *const contact_sql_text[STMT_CONTACT__MAX] = {
 		" attachment_type, attachment_size, client)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	/* created_at is UTC text, 'YYYY-MM-DD HH:MM:SS'; binds: the cut */
-	[STMT_CONTACT_OLD_FILES] =
-		"SELECT DISTINCT attachment_path FROM contact_messages"
-		" WHERE attachment_path IS NOT NULL AND created_at < ?",
 	[STMT_CONTACT_DROP_FILES] =
 		"UPDATE contact_messages SET attachment_path = NULL,"
 		" attachment_name = NULL, attachment_type = NULL,"
 		" attachment_size = NULL"
 		" WHERE attachment_path IS NOT NULL AND created_at < ?",
-	[STMT_CONTACT_FILE_USED] = "SELECT 1 FROM contact_messages"
-				   " WHERE attachment_path = ? LIMIT 1",
 	[STMT_CONTACT_OPEN] = "SELECT count(*) FROM contact_messages"
 			      " WHERE handled_at IS NULL",
 };
@@ -231,73 +224,29 @@ contact_thanks(struct req *r, struct resp *w)
 
 /*
  * Removes the documents of messages created before now - max_age seconds:
- * the message keeps its text, loses its document's columns, and the file
- * under data_dir goes once no message names it (the store is
- * content-addressed, so a newer message may share it).  The rows change
- * in one transaction; the files go after it commits (a file left by a
- * failed unlink is only space).  The number of documents removed, or -1.
+ * the message keeps its text and loses its document's columns, in one
+ * statement.  The file goes with the sweep that ends the same
+ * maintenance pass (core/uploads.h), once no row of any table names it:
+ * the store is content-addressed, so a newer message, a meeting's
+ * document or a party's resource may be the same file.  The number of
+ * documents removed, or -1.
  */
 int64_t
-contact_retention_run(struct db *db, int64_t now, int64_t max_age,
-		      const char *data_dir)
+contact_retention_run(struct db *db, int64_t now, int64_t max_age)
 {
 	struct db_stmt *st;
-	char cut[32], path[4096];
+	char cut[32];
 	time_t t = (time_t)(now - max_age);
 	struct tm tm;
-	json_t *old = NULL, *row;
-	int64_t removed = 0;
-	size_t i;
 
 	gmtime_r(&t, &tm);
 	strftime(cut, sizeof(cut), "%Y-%m-%d %H:%M:%S", &tm);
-	if (db_begin(db) != 0)
-		return -1;
-	if ((st = db_stmt(db, &contact_sql, STMT_CONTACT_OLD_FILES)) == NULL)
-		goto fail;
-	db_bind_text(st, 1, cut);
-	if ((old = db_all_json(st)) == NULL)
-		goto fail;
 	if ((st = db_stmt(db, &contact_sql, STMT_CONTACT_DROP_FILES)) == NULL)
-		goto fail;
+		return -1;
 	db_bind_text(st, 1, cut);
 	if (db_run(st) != 0)
-		goto fail;
-	removed = db_changes(db);
-	/* keep in the list only the files no message names any more */
-	for (i = json_array_size(old); i-- > 0;) {
-		const char *rel = json_string_value(json_object_get(
-			json_array_get(old, i), "attachment_path"));
-		int rc;
-
-		if ((st = db_stmt(db, &contact_sql, STMT_CONTACT_FILE_USED)) ==
-		    NULL)
-			goto fail;
-		db_bind_text(st, 1, rel);
-		rc = db_step(st);
-		if (rc == DB_ROW)
-			db_reset(st);
-		else if (rc != DB_DONE)
-			goto fail;
-		if (rc == DB_ROW || rel == NULL || strstr(rel, "..") != NULL)
-			json_array_remove(old, i);
-	}
-	if (db_commit(db) != 0)
-		goto fail;
-	json_array_foreach (old, i, row) {
-		snprintf(path, sizeof(path), "%s/%s", data_dir,
-			 json_string_value(
-				 json_object_get(row, "attachment_path")));
-		if (unlink(path) != 0 && errno != ENOENT)
-			log_error("contact: removing %s: %s", path,
-				  strerror(errno));
-	}
-	json_decref(old);
-	return removed;
-fail:
-	db_rollback(db);
-	json_decref(old);
-	return -1;
+		return -1;
+	return db_changes(db);
 }
 
 /* contact_retention_days, the module's setting. */
@@ -321,12 +270,7 @@ const struct config_setting contact_settings[] = {
 static int64_t
 retention_step(struct db *db, int64_t now)
 {
-	const struct config *c = config_current;
-
-	if (c == NULL)
-		return 0;
-	return contact_retention_run(db, now, (int64_t)retention_days * 86400,
-				     c->data_dir);
+	return contact_retention_run(db, now, (int64_t)retention_days * 86400);
 }
 
 void
@@ -370,6 +314,12 @@ static const struct menu_entry contact_nav[] = {
 	{.path = "/contact", .label = N_("Contact"), .order = 70},
 };
 
+/* the column that names its stored files (core/uploads.h) */
+static const struct upload_column contact_uploads[] = {
+	{"contact_messages", "attachment_path"},
+	{NULL, NULL},
+};
+
 const struct module contact_module = {
 	.name = "contact",
 	.routes = contact_routes,
@@ -381,4 +331,5 @@ const struct module contact_module = {
 	.admin_tiles = contact_tiles,
 	.nadmin_tiles = ARRAY_LEN(contact_tiles),
 	.settings = contact_settings,
+	.uploads = contact_uploads,
 };

@@ -20,9 +20,9 @@ extern const struct config_setting contact_settings[];
 
 /* Adds the retention step to maintenance (at start-up). */
 void contact_init(void);
-/* Removes the documents of messages older than max_age seconds at now,
- * their files under data_dir included; the number removed, or -1. */
-int64_t contact_retention_run(struct db *db, int64_t now, int64_t max_age,
-			      const char *data_dir);
+/* Removes the documents of messages older than max_age seconds at now
+ * (the columns; the maintenance pass's sweep then removes the files no
+ * row names, core/uploads.h); the number removed, or -1. */
+int64_t contact_retention_run(struct db *db, int64_t now, int64_t max_age);
 
 #endif

@@ -116,6 +116,7 @@ struct admin_tile {
  * N_() msgids, indexed in English like the seeded content; they say what
  * the page says, so a change of the page's words changes them too. */
 struct db;
+struct upload_column;
 struct buf;
 struct search_page {
 	const char *slug;  /* "benefits": the hit links to prefix + slug */
@@ -266,6 +267,10 @@ struct module {
 	 * for them ("Invited to represent ...").  One query for the whole
 	 * array; 0, or -1 when it could not be read (logged). */
 	int (*people_roles)(struct req *r, json_t *people, int detail);
+	/* The columns of its tables that name stored files (core/uploads.h),
+	 * NULL-table terminated: the hourly sweep keeps the files they
+	 * name and removes the others. */
+	const struct upload_column *uploads;
 };
 
 /* An uploaded file, streamed to a temporary file under the data folder. */

@@ -2,8 +2,9 @@
  * maintenance.c -- see maintenance.h.  Everything here only removes what
  * can no longer be used: sessions past their idle or absolute limit,
  * one-time links a week past expiry or use, jobs done or failed a month
- * ago, rate-limit windows a day old; then the steps features added.  The
- * audit log and the outbox are records and are kept.
+ * ago, rate-limit windows a day old; then the steps features added; then
+ * the stored files no row names any more (uploads.h).  The audit log and
+ * the outbox are records and are kept.
  */
 #include "maintenance.h"
 
@@ -16,6 +17,7 @@
 #include "jobs.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "uploads.h"
 
 enum stmt_maintenance {
 	M_SESSIONS,
@@ -94,6 +96,15 @@ maintenance_run(struct db *db, int64_t now, int64_t session_idle,
 	removed += n;
 	for (size_t i = 0; i < nsteps; i++) {
 		int64_t k = steps[i](db, now);
+
+		if (k < 0)
+			return -1;
+		removed += k;
+	}
+	/* last, so that a file a step just stopped naming goes in this pass */
+	if (config_current != NULL) {
+		int64_t k = uploads_sweep(db, config_current->data_dir, now,
+					  UPLOADS_GRACE);
 
 		if (k < 0)
 			return -1;

@@ -1,7 +1,8 @@
 /*
  * maintenance.h -- the hourly clean-up job: expired sessions, old one-time
  * links, finished jobs and rate-limit windows, and the steps features add
- * (contact: documents past their retention).  One chain of it exists per
+ * (contact: documents past their retention), then the sweep of stored
+ * files no row names (uploads.h).  One chain of it exists per
  * database however many nodes run jobs: a recurring job (jobs.h) whose next
  * run the runner queues when one ends.
  */

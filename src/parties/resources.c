@@ -25,6 +25,7 @@
 #include "core/doctype.h"
 #include "core/i18n.h"
 #include "core/pager.h"
+#include "core/uploads.h"
 #include "core/util.h"
 #include "public_limits.h"
 
@@ -505,9 +506,16 @@ static const struct route resources_routes[] = {
 	 MANAGE},
 };
 
+/* the column that names its stored files (core/uploads.h) */
+static const struct upload_column party_resources_uploads[] = {
+	{"party_resources", "stored_path"},
+	{NULL, NULL},
+};
+
 const struct module party_resources_module = {
 	.name = "party-resources",
 	.routes = resources_routes,
 	.nroutes = ARRAY_LEN(resources_routes),
 	.sql = &resources_sql,
+	.uploads = party_resources_uploads,
 };

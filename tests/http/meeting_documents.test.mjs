@@ -10,9 +10,12 @@
 // not (403), a visitor is sent to sign in; the file of a members-only
 // meeting is unseen by a visitor (404); past the meeting's files a day,
 // 429 and nothing kept; removing a document takes it off the page, with
-// the audit records of both.
+// the audit records of both; the hourly pass then removes the file of a
+// removed document from the store and keeps the file a document still
+// names (core/uploads.c).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { access, readFile, utimes } from 'node:fs/promises';
 import { startServer } from '../lib/server.mjs';
 import { Browser, mainOf, sql, sqlText, sqlValue, personWithRole, personId, unescapeHtml, hiddenFields } from '../lib/accounts.mjs';
 
@@ -224,5 +227,34 @@ describe('a members-only meeting', () => {
     const id = await sqlValue(srv.dataDir, `SELECT id FROM meeting_documents WHERE title = 'Council agenda'`);
     assert.equal((await as.visitor.get(`/calendar/${slug}/documents/${id}/file`)).status, 404);
     assert.equal((await as.admin.get(`/calendar/${slug}/documents/${id}/file`)).status, 200);
+  });
+});
+
+describe('the store of files', () => {
+  test('the_hourly_pass_removes_the_file_of_a_removed_document_and_keeps_the_others', async () => {
+    const slug = await enter({ title: 'Store sweep meeting' });
+    const bytes = { gone: Buffer.from('The notes to remove\n'), kept: Buffer.from('The notes to keep\n') };
+    for (const k of ['gone', 'kept']) {
+      const csrf = await token(as.admin, slug);
+      assert.equal((await add(as.admin, slug, { csrf, kind: 'file', category: 'other', title: `Sweep ${k}` },
+        { bytes: bytes[k], type: 'text/plain', name: `${k}.txt` })).status, 303);
+    }
+    const row = async (k) => (await sql(srv.dataDir,
+      `SELECT id, stored_path FROM meeting_documents WHERE title = ${sqlText(`Sweep ${k}`)}`))[0];
+    const [goneId, gonePath] = await row('gone');
+    const [keptId, keptPath] = await row('kept');
+    const action = `/calendar/${slug}/documents/${goneId}/delete`;
+    assert.equal((await as.admin.post(action, hiddenFields(await as.admin.html(`/calendar/${slug}/documents`), action))).status, 303);
+    // both files written two days ago: past the day a file no row names is left alone
+    const old = new Date(Date.now() - 2 * 86400 * 1000);
+    for (const p of [gonePath, keptPath]) await utimes(`${srv.dataDir}/${p}`, old, old);
+    await sql(srv.dataDir, `UPDATE jobs SET run_at = 0 WHERE kind = 'maintenance.hourly' AND status = 'queued'`);
+    const exists = (p) => access(`${srv.dataDir}/${p}`).then(() => true, () => false);
+    for (let i = 0; i < 300 && await exists(gonePath); i++) await new Promise((ok) => setTimeout(ok, 100));
+    assert.equal(await exists(gonePath), false, 'the removed document\'s file is still in the store');
+    assert.deepEqual(await readFile(`${srv.dataDir}/${keptPath}`), bytes.kept);
+    const res = await as.admin.get(`/calendar/${slug}/documents/${keptId}/file`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes.kept);
   });
 });
