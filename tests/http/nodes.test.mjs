@@ -138,10 +138,7 @@ before(async () => {
   await chmod(tmp, 0o755); // nginx's worker may run as nobody
   dataDir = join(tmp, 'data');
   const init = await run(allianceBin(), ['init', '--data', dataDir, '--database', url]);
-  if (init.code !== 0) {
-    whyNot = `init on PostgreSQL stops: ${init.stderr.split('\n')[0]}`;
-    return;
-  }
+  assert.equal(init.code, 0, `init on PostgreSQL stops: ${init.stderr}`);
   // the commands the helpers run (user add) go to the same database
   process.env.ALLIANCE_DATABASE = url;
   nodes.push(await startNode());
