@@ -27,10 +27,10 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "core/slug.h"
 #include "membership/membership.h"
 #include "organisations/organisations.h"
 
-#define MAX_SLUG_TRIES 100
 #define MAX_INVITEES 8
 
 enum stmt_approve {
@@ -78,56 +78,6 @@ struct invitee {
 	const char *email, *name;
 };
 
-/* A slug from name: its folded form with runs of anything but [a-z0-9]
- * made one '-', at most 60 characters; "organisation" when nothing is
- * left (a name in another script).  In r's arena. */
-static char *
-slug_from_name(struct req *r, const char *name)
-{
-	const char *f = organisations_folded(r->arena, name);
-	char *s = arena_alloc(r->arena, 64);
-	size_t n = 0;
-
-	for (; *f && n < 60; f++) {
-		char c = *f;
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			s[n++] = c;
-		else if (n > 0 && s[n - 1] != '-')
-			s[n++] = '-';
-	}
-	while (n > 0 && s[n - 1] == '-')
-		n--;
-	s[n] = '\0';
-	return n ? s : arena_strdup(r->arena, "organisation");
-}
-
-/* A slug for name no organisation has: base, then base-2, base-3 ...
- * In r's arena; NULL on error or after MAX_SLUG_TRIES. */
-static const char *
-unique_slug(struct req *r, const char *name)
-{
-	const char *base = slug_from_name(r, name), *slug = base;
-
-	for (int i = 1; i <= MAX_SLUG_TRIES; i++) {
-		struct db_stmt *st = db_stmt(r->db, &approve_sql, A_SLUG_TAKEN);
-		int rc;
-
-		if (st == NULL)
-			return NULL;
-		if (i > 1)
-			slug = arena_printf(r->arena, "%s-%d", base, i);
-		db_bind_text(st, 1, slug);
-		rc = db_step(st);
-		if (rc == DB_DONE)
-			return slug;
-		if (rc != DB_ROW)
-			return NULL;
-		db_reset(st);
-	}
-	return NULL;
-}
-
 /* Binds the integer at key of o, or NULL. */
 static void
 bind_json_int(struct db_stmt *st, int i, json_t *o, const char *key)
@@ -148,7 +98,8 @@ create_organisation(struct req *r, json_t *app, const char **slug)
 	const char *name = membership_str(app, "org_name");
 	int64_t id;
 
-	if ((*slug = unique_slug(r, name)) == NULL ||
+	if ((*slug = slug_new(r->db, r->arena, &approve_sql, A_SLUG_TAKEN, 0,
+			      name, "organisation", NULL)) == NULL ||
 	    (st = db_stmt(r->db, &approve_sql, A_ORG_INSERT)) == NULL)
 		return -1;
 	db_bind_text(st, 1, *slug);

@@ -26,6 +26,7 @@
 
 #include "calendar.h"
 #include "core/db.h"
+#include "core/slug.h"
 
 /* The most occurrences one expansion returns, and the most a rule is
  * stepped through (a rule that never ends stops there). */
@@ -277,16 +278,13 @@ int cal_documents_section(struct req *r, const struct cal_viewer *v,
  * r's arena; m must outlive s).  0 or -1. */
 int cal_series_of(struct req *r, json_t *m, struct recur_series *s);
 
-/* Room for a meeting's slug and its NUL. */
-#define CAL_SLUG_LEN 96
-
-/* A slug no meeting has, for a new one (the desk's form and the
- * import): its folded title's letters and digits, dashes between, and
+/* A slug no meeting has, for a new one (the desk's form, the import and
+ * a working party's schedule): its title's slug (core/slug.h) and
  * its first day ("alliance-meeting-2026-03-06"; "meeting-2026-03-06"
  * for a title without any), then -2, -3 ... when taken.  0, or -1 on a
  * database error. */
 int cal_new_slug(struct db *db, const char *title, const char *starts_local,
-		 char out[CAL_SLUG_LEN]);
+		 char out[SLUG_MAX]);
 
 /* Times as words, in the current language, in the arena: a local time
  * "Monday 18 May 2026, 10:00" (a date: "Friday 7 January 1972"), a span

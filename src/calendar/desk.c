@@ -770,7 +770,7 @@ desk_create(struct req *r, struct resp *w)
 	struct recur_series rs = {0};
 	int64_t a, b, last, id, now = clock_now();
 	int has_last, rc;
-	char slug[CAL_SLUG_LEN];
+	char slug[SLUG_MAX];
 	unsigned char rnd[8];
 	char uid[64];
 	struct db_stmt *st;

@@ -179,7 +179,7 @@ write_meeting(struct db *db, json_t *m, const char *source, int64_t now,
 	      int *created)
 {
 	struct db_stmt *st = db_stmt(db, &import_sql, IM_BY_UID);
-	char slug[CAL_SLUG_LEN];
+	char slug[SLUG_MAX];
 	int64_t id = 0;
 	json_t *x;
 	size_t i;

@@ -19,6 +19,7 @@
 #include "core/fold.h"
 #include "core/i18n.h"
 #include "core/util.h"
+#include "core/slug.h"
 #include "organisations/organisations.h"
 
 /* ---- values and their labels ---- */
@@ -282,7 +283,7 @@ static const char *const meeting_sql_text[M_MEETING__MAX] = {
 		   " JOIN parties p ON p.slug = x.object_id"
 		   " WHERE x.object_type = 'party' AND p.id = ?"
 		   " AND x.person_id = ?",
-	[M_SLUG_TAKEN] = "SELECT count(*) FROM meetings WHERE slug = ?",
+	[M_SLUG_TAKEN] = "SELECT 1 FROM meetings WHERE slug = ?",
 	/* binds: meeting, person, person.  The party's writers are
 	 * PARTY_WRITERS of parties/parties_int.h, which this folder may not
 	 * include, so the query names them */
@@ -301,40 +302,16 @@ struct db_sql meeting_sql = {"calendar-meeting", meeting_sql_text,
 
 int
 cal_new_slug(struct db *db, const char *title, const char *starts_local,
-	     char out[CAL_SLUG_LEN])
+	     char out[SLUG_MAX])
 {
-	char *folded = fold_text(title ? title : "", strlen(title ? title : ""));
-	char base[80];
-	size_t n = 0;
-	int64_t taken;
+	char base[SLUG_MAX];
+	size_t n;
 
-	for (const char *c = folded; *c && n < 60; c++)
-		if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))
-			base[n++] = *c;
-		else if (n > 0 && base[n - 1] != '-')
-			base[n++] = '-';
-	while (n > 0 && base[n - 1] == '-')
-		n--;
-	base[n] = '\0';
-	free(folded);
-	snprintf(base + n, sizeof(base) - n, "%s%.10s", n ? "-" : "meeting-",
+	slug_make(title, "meeting", base);
+	n = strlen(base);
+	snprintf(base + n, sizeof base - n, "-%.10s",
 		 starts_local ? starts_local : "");
-	for (int k = 1; k < 1000; k++) {
-		struct db_stmt *st = db_stmt(db, &meeting_sql, M_SLUG_TAKEN);
-
-		if (k == 1)
-			snprintf(out, CAL_SLUG_LEN, "%s", base);
-		else
-			snprintf(out, CAL_SLUG_LEN, "%s-%d", base, k);
-		if (st == NULL)
-			return -1;
-		db_bind_text(st, 1, out);
-		if (db_one_int(st, &taken) != 0)
-			return -1;
-		if (taken == 0)
-			return 0;
-	}
-	return -1;
+	return slug_free_db(db, &meeting_sql, M_SLUG_TAKEN, 0, base, NULL, out);
 }
 
 int

@@ -50,7 +50,6 @@ enum stmt_parties {
 	P_PARTY,
 	P_OF_PARTY,
 	P_OF_AREA,
-	P_SLUG_TAKEN,
 	P_INSERT,
 	P_UPDATE,
 	P_DELETE,
@@ -80,7 +79,6 @@ static const char *const parties_sql_text[P_PARTIES__MAX] = {
 			     " AND (m.last_ends_utc IS NULL"
 			     " OR m.last_ends_utc > ?) AND m.starts_utc < ?"
 			     " ORDER BY m.starts_utc, m.id LIMIT 200",
-	[P_SLUG_TAKEN] = "SELECT count(*) FROM meetings WHERE slug = ?",
 	[P_INSERT] = "INSERT INTO meetings (slug, uid, title, kind, party_id,"
 		     " time_zone, all_day, starts_local, ends_local,"
 		     " starts_utc, ends_utc, last_ends_utc, place, mode,"
@@ -548,63 +546,18 @@ sent_json(const struct sent *s)
 			 s->visibility, "registration", s->registration);
 }
 
-/* A free slug for a meeting: the title's letters and digits, the year,
- * -2, -3... when taken (as the desk makes them); 0 or -1. */
-static int
-slug_for(struct db *db, const char *title, const char *start,
-	 char out[96])
-{
-	char base[80];
-	size_t n = 0;
-	int dash = 0;
-
-	for (const char *c = title; *c && n < 50; c++) {
-		char ch = *c >= 'A' && *c <= 'Z' ? (char)(*c - 'A' + 'a') : *c;
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
-			if (dash && n > 0)
-				base[n++] = '-';
-			base[n++] = ch;
-			dash = 0;
-		} else
-			dash = 1;
-	}
-	if (n == 0) {
-		memcpy(base, "meeting", 7);
-		n = 7;
-	}
-	snprintf(base + n, sizeof base - n, "-%.4s", start);
-	for (int i = 1; i < 1000; i++) {
-		struct db_stmt *st = db_stmt(db, &parties_sql, P_SLUG_TAKEN);
-		int64_t taken = 0;
-
-		if (i == 1)
-			snprintf(out, 96, "%s", base);
-		else
-			snprintf(out, 96, "%s-%d", base, i);
-		if (st == NULL)
-			return -1;
-		db_bind_text(st, 1, out);
-		if (db_one_int(st, &taken) != 0)
-			return -1;
-		if (taken == 0)
-			return 0;
-	}
-	return -1;
-}
-
 /* Inserts a party meeting (the take-over and the form share it); its id
  * in *id, its slug in slug.  0 or -1. */
 static int
 insert(struct db *db, int64_t party, const struct sent *s,
-       int64_t created_by, int64_t now, char slug[96], int64_t *id)
+       int64_t created_by, int64_t now, char slug[SLUG_MAX], int64_t *id)
 {
 	unsigned char rnd[8];
 	char uid[160];
 	struct db_stmt *st;
 	int i = 1;
 
-	if (slug_for(db, s->title, s->starts_local, slug) != 0 ||
+	if (cal_new_slug(db, s->title, s->starts_local, slug) != 0 ||
 	    (st = db_stmt(db, &parties_sql, P_INSERT)) == NULL)
 		return -1;
 	randombytes_buf(rnd, sizeof rnd);
@@ -679,7 +632,7 @@ meeting_create(struct req *r, struct resp *w)
 {
 	struct sent s;
 	struct recur_series rs = {0};
-	char slug[96];
+	char slug[SLUG_MAX];
 	int64_t id;
 	json_t *p;
 
@@ -837,7 +790,7 @@ takeover_batch(struct db *db)
 		const char *time = desk_str(row, "starts_at_time"),
 			   *zone = desk_str(row, "time_zone"),
 			   *on = desk_str(row, "starts_on");
-		char local[RECUR_LOCAL_LEN], slug[96];
+		char local[RECUR_LOCAL_LEN], slug[SLUG_MAX];
 		struct recur_series rs = {0};
 		struct sent s = {0};
 		int64_t id;

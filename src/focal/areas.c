@@ -22,6 +22,7 @@
 #include "core/render.h"
 #include "core/i18n.h"
 #include "core/util.h"
+#include "core/slug.h"
 #include "organisations/organisations.h"
 
 enum stmt_areas {
@@ -124,7 +125,6 @@ focal_areas_split(struct req *r, json_t **current, json_t **retired)
 }
 
 /* Slugs tried for a new area's name: base, base-2 ... */
-#define MAX_SLUG_TRIES 50
 
 const struct field focal_area_fields[] = {
 	{.name = "name",
@@ -143,57 +143,6 @@ const struct field focal_area_fields[] = {
 	{0},
 };
 
-/* A slug from name: its folded form with runs of anything but [a-z0-9]
- * made one '-', at most 60 characters; "area" when nothing is left (a
- * name in another script).  In r's arena. */
-static char *
-slug_from_name(struct req *r, const char *name)
-{
-	const char *f = organisations_folded(r->arena, name);
-	char *s = arena_alloc(r->arena, 64);
-	size_t n = 0;
-
-	for (; f && *f && n < 60; f++) {
-		char c = *f;
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			s[n++] = c;
-		else if (n > 0 && s[n - 1] != '-')
-			s[n++] = '-';
-	}
-	while (n > 0 && s[n - 1] == '-')
-		n--;
-	s[n] = '\0';
-	return n ? s : arena_strdup(r->arena, "area");
-}
-
-/* A slug for name no area has (inside the caller's transaction): base,
- * then base-2 ...  In r's arena; NULL on error or after MAX_SLUG_TRIES. */
-static const char *
-unique_slug(struct req *r, const char *name)
-{
-	const char *base = slug_from_name(r, name), *slug = base;
-
-	for (int i = 1; i <= MAX_SLUG_TRIES; i++) {
-		struct db_stmt *st =
-			db_stmt(r->db, &focal_areas_sql, FA_SLUG_TAKEN);
-		int rc;
-
-		if (st == NULL)
-			return NULL;
-		if (i > 1)
-			slug = arena_printf(r->arena, "%s-%d", base, i);
-		db_bind_text(st, 1, slug);
-		rc = db_step(st);
-		db_reset(st);
-		if (rc == DB_DONE)
-			return slug;
-		if (rc != DB_ROW)
-			return NULL;
-	}
-	return NULL;
-}
-
 /* The value of an optional text field ("" when absent). */
 static const char *
 text_of(struct req *r, const char *name)
@@ -211,7 +160,8 @@ focal_area_insert(struct req *r, const char **slug)
 
 	if (db_begin(r->db) != 0)
 		return -1;
-	if ((*slug = unique_slug(r, name)) == NULL ||
+	if ((*slug = slug_new(r->db, r->arena, &focal_areas_sql,
+			      FA_SLUG_TAKEN, 0, name, "area", NULL)) == NULL ||
 	    (st = db_stmt(r->db, &focal_areas_sql, FA_INSERT)) == NULL)
 		return -1;
 	db_bind_text(st, 1, *slug);

@@ -515,13 +515,10 @@ renew(struct req *r, struct resp *w)
 
 /* ---- the secretariat ---- */
 
-/* the states' stored names, also their labels' msgids (states.c) */
-static const char *const states[] = {"pending", "active", "grace", "lapsed",
-				     "cancelled", NULL};
 static const char *const currencies[] = {"USD", "EUR", "GBP", "CHF", NULL};
 
 static const struct field list_fields[] = {
-	{.name = "state", .type = FT_CHOICE, .choices = states,
+	{.name = "state", .type = FT_CHOICE, .choices = states_values,
 	 .label = N_("State")},
 	{.name = "due", .type = FT_BOOL, .label = N_("Due within 30 days")},
 	{.name = "page", .type = FT_INT, .min = 1, .max = 10000, .label = N_("Page")},
@@ -591,7 +588,7 @@ admin_list(struct req *r, struct resp *w)
 			"reinstated",
 			(json_int_t)req_value(r, "reinstated")->num,
 			"state_options",
-			membership_options(states, states,
+			membership_options(states_values, states_labels,
 					state->present ? state->str : NULL),
 			"pager",
 			pager_model(r, &pg, "/admin/memberships", keep_out, 0,

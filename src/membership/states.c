@@ -64,18 +64,27 @@ static const char *const states_sql_text[ST__MAX] = {
 
 struct db_sql states_sql = {"members-states", states_sql_text, ST__MAX, 0};
 
-/* Stored names, and msgids: pages show a state as its name translated
- * (states_label). */
-static const char *const state_names[] = {
-	[MS_PENDING] = N_("pending"), [MS_ACTIVE] = N_("active"),
-	[MS_GRACE] = N_("grace"),     [MS_LAPSED] = N_("lapsed"),
-	[MS_CANCELLED] = N_("cancelled"),
+/* Stored names (a membership's state column, the audit log, URLs) and,
+ * beside them, what pages show (msgids): "grace" is a word of the rules,
+ * "In its grace period" the words a person reads. */
+const char *const states_values[] = {
+	[MS_PENDING] = "pending", [MS_ACTIVE] = "active",
+	[MS_GRACE] = "grace",	  [MS_LAPSED] = "lapsed",
+	[MS_CANCELLED] = "cancelled", [MS_UNKNOWN] = NULL,
+};
+const char *const states_labels[] = {
+	[MS_PENDING] = N_("Pending"),
+	[MS_ACTIVE] = N_("Active"),
+	[MS_GRACE] = N_("In its grace period"),
+	[MS_LAPSED] = N_("Lapsed"),
+	[MS_CANCELLED] = N_("Cancelled"),
+	[MS_UNKNOWN] = NULL,
 };
 
 const char *
 states_name(enum mstate s)
 {
-	return s < MS_UNKNOWN ? state_names[s] : "unknown";
+	return s < MS_UNKNOWN ? states_values[s] : "unknown";
 }
 
 const char *
@@ -83,14 +92,14 @@ states_label(const char *name)
 {
 	enum mstate s = states_from(name);
 
-	return s < MS_UNKNOWN ? _(state_names[s]) : (name ? name : "");
+	return s < MS_UNKNOWN ? _(states_labels[s]) : (name ? name : "");
 }
 
 enum mstate
 states_from(const char *name)
 {
 	for (int i = 0; name && i < MS_UNKNOWN; i++)
-		if (strcmp(state_names[i], name) == 0)
+		if (strcmp(states_values[i], name) == 0)
 			return (enum mstate)i;
 	return MS_UNKNOWN;
 }

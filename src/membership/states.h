@@ -24,10 +24,15 @@ enum mstate { MS_PENDING, MS_ACTIVE, MS_GRACE, MS_LAPSED, MS_CANCELLED,
 
 extern struct db_sql states_sql;
 
+/* The stored names in enum order, NULL-terminated (a form's choices),
+ * and their labels' msgids beside them (an option list's labels). */
+extern const char *const states_values[];
+extern const char *const states_labels[];
+
 const char *states_name(enum mstate s);
 enum mstate states_from(const char *name);
-/* A stored state name as pages show it: translated into the current
- * language (the English is the name itself); an unknown name as it is. */
+/* A stored state name as pages show it ("In its grace period"),
+ * translated into the current language; an unknown name as it is. */
 const char *states_label(const char *name);
 
 /* 'YYYY-MM-DD' -> days since 1970-01-01; -1 when not a real date. */

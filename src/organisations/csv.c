@@ -644,28 +644,6 @@ csv_values_clear(struct csv_values *vals)
 		value_clear(&vals->v[i]);
 }
 
-/* ---- slugs ---- */
-
-void
-csv_slug(const char *folded, char out[64])
-{
-	size_t n = 0;
-
-	for (; *folded && n < 60; folded++) {
-		char c = *folded;
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			out[n++] = c;
-		else if (n > 0 && out[n - 1] != '-')
-			out[n++] = '-';
-	}
-	while (n > 0 && out[n - 1] == '-')
-		n--;
-	out[n] = '\0';
-	if (n == 0)
-		strcpy(out, "organisation");
-}
-
 /* ---- writing ---- */
 
 void

@@ -124,11 +124,6 @@ const struct value *csv_get(const struct csv_header *h,
 void csv_add_error(json_t *errors, size_t line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The slug of an organisation from its folded name (fold_text), by the
- * rule of approval (review.c): runs of anything but [a-z0-9] become one
- * '-', at most 60 characters, "organisation" when nothing is left. */
-void csv_slug(const char *folded, char out[64]);
-
 /* Appends s[0..n) as one field: quoted when needed, formula-neutralised. */
 void csv_put_field(struct buf *b, const char *s, size_t n);
 /* Appends a record of n fields (NULL: empty) and CRLF. */

@@ -164,12 +164,12 @@ static const char *const desk_sql_text[D__MAX] = {
 static struct db_sql desk_sql = {"desk", desk_sql_text, D__MAX, 0};
 
 /* The membership filter: no membership at all, or the latest one's
- * state (the states' own labels are membership/states.c's). */
+ * state, with the labels membership/states.c gives the states. */
 static const char *const membership_values[] = {
 	"none", "pending", "active", "grace", "lapsed", "cancelled", NULL};
 static const char *const membership_labels[] = {
 	N_("No membership"),       N_("Pending"), N_("Active"),
-	N_("In its grace period"), N_("Lapsed"),  N_("Ended")};
+	N_("In its grace period"), N_("Lapsed"),  N_("Cancelled")};
 
 static const char *const sort_values[] = {"name", "country", "newest",
 					  "changed", NULL};

@@ -50,9 +50,9 @@
 #include "core/i18n.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "core/slug.h"
 #include "membership/membership.h"
 
-#define MAX_SLUG_TRIES 100
 
 enum stmt_import {
 	I_ORG_BY_SLUG,
@@ -260,28 +260,6 @@ org_with_key(struct run *run, const char *key, int *err)
 	return slug;
 }
 
-/* A slug from key no organisation has: base, base-2 ...; NULL on error. */
-static const char *
-free_slug(struct run *run, const char *key)
-{
-	char base[64];
-
-	csv_slug(key, base);
-	for (int i = 1; i <= MAX_SLUG_TRIES; i++) {
-		const char *slug = i == 1 ? arena_strdup(run->a, base)
-					  : arena_printf(run->a, "%s-%d", base,
-							 i);
-		int64_t id = org_by_slug(run, slug);
-
-		if (id == 0)
-			return slug;
-		if (id < 0)
-			return NULL;
-	}
-	log_error("import: no free slug for %s", base);
-	return NULL;
-}
-
 static void
 bind_opt_int(struct db_stmt *st, int i, const struct value *v)
 {
@@ -371,7 +349,9 @@ import_organisation(struct run *run, struct csv_values *vals,
 				      slug);
 			return 1;
 		}
-	} else if ((slug = free_slug(run, key)) == NULL) {
+	} else if ((slug = slug_new(run->db, run->a, &import_sql,
+				     I_ORG_BY_SLUG, 0, key, "organisation",
+				     NULL)) == NULL) {
 		return -1;
 	}
 	rc = focal_ids(run, S("focal_areas"), line, focal, &nfocal,

@@ -322,19 +322,6 @@ written_rows_read_back_the_same(void **state)
 	buf_free(&b);
 }
 
-static void
-slug_follows_the_approval_rule(void **state)
-{
-	char out[64];
-
-	csv_slug("penal reform watch", out);
-	assert_string_equal(out, "penal-reform-watch");
-	csv_slug("  --a.b  ", out);
-	assert_string_equal(out, "a-b");
-	csv_slug("\xd0\xbc\xd0\xb8\xd1\x80", out);
-	assert_string_equal(out, "organisation");
-}
-
 int
 main(void)
 {
@@ -366,7 +353,6 @@ main(void)
 		cmocka_unit_test(writer_neutralises_formulas),
 		cmocka_unit_test_teardown(written_rows_read_back_the_same,
 					  teardown),
-		cmocka_unit_test(slug_follows_the_approval_rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

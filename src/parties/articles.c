@@ -30,6 +30,7 @@
 #include "core/render.h"
 #include "core/search.h"
 #include "core/util.h"
+#include "core/slug.h"
 
 enum stmt_articles {
 	A_SECTION,
@@ -61,8 +62,8 @@ static const char *const articles_sql_text[A_ARTICLES__MAX] = {
 		  A_AUTHOR " FROM party_articles a"
 		  " LEFT JOIN people pe ON pe.id = a.author_id"
 		  " WHERE a.party_id = ? AND a.slug = ?",
-	[A_SLUG_TAKEN] = "SELECT count(*) FROM party_articles"
-			 " WHERE party_id = ? AND slug = ?",
+	[A_SLUG_TAKEN] = "SELECT 1 FROM party_articles"
+			 " WHERE slug = ? AND party_id = ?",
 	[A_INSERT] = "INSERT INTO party_articles (party_id, slug, title,"
 		     " summary, body_md, author_id, created_at, updated_at)"
 		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -303,57 +304,6 @@ article_edit(struct req *r, struct resp *w)
 	json_decref(a);
 }
 
-/* The slug of a title: its folded letters and digits, other runs one
- * '-', at most 60 bytes; "article" when nothing is left. */
-static void
-slug_of(const char *title, char out[64])
-{
-	char *folded = fold_text(title, strlen(title));
-	size_t n = 0;
-
-	for (const char *c = folded; *c && n < 60; c++)
-		if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))
-			out[n++] = *c;
-		else if (n > 0 && out[n - 1] != '-')
-			out[n++] = '-';
-	free(folded);
-	while (n > 0 && out[n - 1] == '-')
-		n--;
-	out[n] = '\0';
-	if (n == 0)
-		strcpy(out, "article");
-}
-
-/* A slug for title not yet taken in the party (nor "new", which names
- * the form): base, base-2, base-3...  The free one into out (arena);
- * 0, or -1 on a database error. */
-static int
-free_slug(struct req *r, int64_t party, const char *title, const char **out)
-{
-	struct db_stmt *st = db_stmt(r->db, &articles_sql, A_SLUG_TAKEN);
-	char base[64];
-	int64_t n;
-
-	if (st == NULL)
-		return -1;
-	slug_of(title, base);
-	for (int i = 1;; i++) {
-		const char *s = i == 1 ? arena_strdup(r->arena, base)
-				       : arena_printf(r->arena, "%s-%d", base, i);
-
-		if (!strcmp(s, "new"))
-			continue;
-		db_bind_int(st, 1, party);
-		db_bind_text(st, 2, s);
-		if (db_one_int(st, &n) != 0)
-			return -1;
-		if (n == 0) {
-			*out = s;
-			return 0;
-		}
-	}
-}
-
 static json_t *
 fields_json(struct req *r)
 {
@@ -388,6 +338,7 @@ index_put(struct req *r, const struct party *p, const char *slug,
 static void
 article_create(struct req *r, struct resp *w)
 {
+	static const char *const reserved[] = {"new", NULL};
 	struct party p;
 	struct party_viewer v;
 	struct db_stmt *st;
@@ -400,7 +351,9 @@ article_create(struct req *r, struct resp *w)
 	if (r->errors)
 		return form_page(r, w, 422, &p, &v, NULL);
 	if (db_begin(r->db) != 0 ||
-	    free_slug(r, p.id, req_value(r, "title")->str, &slug) != 0 ||
+	    (slug = slug_new(r->db, r->arena, &articles_sql, A_SLUG_TAKEN,
+			     p.id, req_value(r, "title")->str, "article",
+			     reserved)) == NULL ||
 	    (st = db_stmt(r->db, &articles_sql, A_INSERT)) == NULL)
 		goto fail;
 	db_bind_int(st, 1, p.id);

@@ -35,6 +35,7 @@
 #include "core/render.h"
 #include "core/search.h"
 #include "core/util.h"
+#include "core/slug.h"
 #include "organisations/organisations.h"
 #include "parties_int.h"
 
@@ -46,7 +47,6 @@ extern struct db_sql party_sql;
 #define PAGE_SIZE 50
 /* The most people a proposal names, and tries for a free slug. */
 #define MAX_TEAM 50
-#define MAX_SLUG_TRIES 50
 
 /* Who may see a version's author by name: the team, or what the person
  * chose to show (binds the viewer's level twice). */
@@ -613,55 +613,6 @@ parties_show(struct req *r, struct resp *w)
 
 /* ---- proposing ---- */
 
-/* A slug from name: its folded form with runs of anything but [a-z0-9]
- * made one '-', at most 60 characters; "working-party" when nothing is
- * left.  In r's arena. */
-static char *
-slug_from_name(struct req *r, const char *name)
-{
-	char *f = fold_text(name, strlen(name)), *s = arena_alloc(r->arena, 64);
-	size_t n = 0;
-
-	for (const char *c = f ? f : ""; *c && n < 60; c++)
-		if ((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))
-			s[n++] = *c;
-		else if (n > 0 && s[n - 1] != '-')
-			s[n++] = '-';
-	free(f);
-	while (n > 0 && s[n - 1] == '-')
-		n--;
-	s[n] = '\0';
-	return n ? s : arena_strdup(r->arena, "working-party");
-}
-
-/* A slug no party has for name ("propose" is a page of its own): base,
- * then base-2, base-3 ...  In r's arena; NULL on error. */
-static const char *
-unique_slug(struct req *r, const char *name)
-{
-	const char *base = slug_from_name(r, name), *slug = base;
-
-	for (int i = 1; i <= MAX_SLUG_TRIES; i++) {
-		struct db_stmt *st = db_stmt(r->db, &parties_sql, PS_SLUG_TAKEN);
-		int rc;
-
-		if (st == NULL)
-			return NULL;
-		if (i > 1)
-			slug = arena_printf(r->arena, "%s-%d", base, i);
-		if (strcmp(slug, "propose") == 0)
-			continue;
-		db_bind_text(st, 1, slug);
-		rc = db_step(st);
-		if (rc == DB_DONE)
-			return slug;
-		db_reset(st);
-		if (rc != DB_ROW)
-			return NULL;
-	}
-	return NULL;
-}
-
 /* The initial team as sent: addresses, one a line, of people with an
  * account, lower-cased and joined by "\n" (in r's arena); an error on
  * "team" naming those without one.  NULL on a database error. */
@@ -801,6 +752,7 @@ propose_form(struct req *r, struct resp *w)
 static void
 propose_send(struct req *r, struct resp *w)
 {
+	static const char *const reserved[] = {"propose", NULL};
 	const struct value *name = req_value(r, "name");
 	const struct value *summary = req_value(r, "summary");
 	const struct value *objectives = req_value(r, "objectives");
@@ -825,7 +777,8 @@ propose_send(struct req *r, struct resp *w)
 		return propose_page(r, w, 422);
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
-	if ((slug = unique_slug(r, name->str)) == NULL ||
+	if ((slug = slug_new(r->db, r->arena, &parties_sql, PS_SLUG_TAKEN, 0,
+			     name->str, "working-party", reserved)) == NULL ||
 	    (st = db_stmt(r->db, &parties_sql, PS_INSERT)) == NULL)
 		goto fail;
 	db_bind_text(st, 1, slug);

@@ -335,8 +335,8 @@ describe('memberships in French', () => {
       await assertIn('fr', await page(admin, path), path);
     }
     const html = await page(admin, '/admin/memberships?state=grace');
-    assert.match(html, /<td>en période de grâce<\/td>/);
-    assert.match(textContent(html), /\d+ adhésions? à l'état en période de grâce\./);
+    assert.match(html, /<td>En délai de grâce<\/td>/);
+    assert.match(textContent(html), /En délai de grâce : \d+ adhésions?\./);
     const dash = await page(admin, '/admin/membership');
     assert.match(dash, /<title id="membership-chart-title">Membres au cours des 24 derniers mois<\/title>/);
     assert.match(dash, /(janv\.|févr\.|mars|avr\.|mai|juin|juil\.|août|sept\.|oct\.|nov\.|déc\.) \d{4}/);

@@ -87,11 +87,11 @@ test('an imported organisation without a membership is on the list, and its page
 test('an organisation with a membership shows its level and state, and links to its directory page', async () => {
   const html = await admin.html('/admin/organisations?q=desk+org+07');
   assert.deepEqual(namesOf(html), ['Desk Org 07']);
-  assert.match(textOf(html), /Desk Org 07 Kenya Associate member organisation: active Public/);
+  assert.match(textOf(html), /Desk Org 07 Kenya Associate member organisation: Active Public/);
   const id = /href="\/admin\/organisations\/(\d+)"/.exec(mainOf(html))[1];
   const page = await admin.html(`/admin/organisations/${id}`);
   assert.match(page, /href="\/members\/desk-org-07"/);
-  assert.match(textOf(page), /Associate member organisation active/);
+  assert.match(textOf(page), /Associate member organisation Active/);
   assert.match(textOf(page), /No one represents it\./);
   assert.equal((await admin.get('/admin/organisations/999999')).status, 404);
   assert.equal((await admin.get('/admin/organisations/x')).status, 404);
@@ -106,7 +106,7 @@ test('the history shows the organisation\'s records and its memberships\', as wo
     ('2026-11-02T10:00:00Z', 0, 'membership.state', 'membership', '${mid}', '{"state":"grace"}', '{"state":"active"}'),
     ('2026-11-03T10:00:00Z', 0, 'organisation.edit', 'organisation', '${other}', '{"name":"Other"}', '{"name":"Not this one"}');`);
   const text = textOf(await admin.html(`/admin/organisations/${id}`));
-  assert.match(text, /02 Nov 2026, 10:00 UTC Membership state changed the system State grace → active/);
+  assert.match(text, /02 Nov 2026, 10:00 UTC Membership state changed the system State In its grace period → Active/);
   assert.match(text, /01 Nov 2026, 10:00 UTC Details changed the system Country Kenya → Uganda Website https:\/\/x\.example/);
   assert.doesNotMatch(text, /Not this one/);
   assert.doesNotMatch(text, /\b(KE|UG)\b/, 'a country code shows');
@@ -227,8 +227,8 @@ test('in French: countries, states, visibility and actions as French words', asy
   res = await admin.get('/admin/organisations?q=desk+org+07', fr);
   const html = await res.text();
   // a no-break space before the colon, as French writes it
-  assert.match(html, /Associate member organisation\u00a0: active/);
-  assert.match(textOf(html), /Kenya Associate member organisation : active/);
+  assert.match(html, /Associate member organisation\u00a0: Active/);
+  assert.match(textOf(html), /Kenya Associate member organisation : Active/);
   const id = await sqlValue(srv.dataDir, "SELECT id FROM organisations WHERE slug = 'desk-org-07'");
   res = await admin.get(`/admin/organisations/${id}`, fr);
   text = textOf(await res.text());
