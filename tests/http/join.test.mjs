@@ -384,7 +384,7 @@ describe('rejecting and asking', () => {
     const csrf = hiddenFields(await admin.browser.html(`/admin/applications/${id}`)).csrf;
     const again = await admin.browser.post(`/admin/applications/${id}/approve`, { csrf });
     assert.equal(again.status, 409);
-    await again.arrayBuffer();
+    assert.match(await again.text(), /This application has been decided already \(Rejected\); nothing was changed\./);
     const ask = await admin.browser.post(`/admin/applications/${id}/ask`, { csrf, question: 'Hm?' });
     assert.equal(ask.status, 409);
     await ask.arrayBuffer();
@@ -397,7 +397,14 @@ describe('rejecting and asking', () => {
     const id = await applyOk('full', f);
     let res = await decide(id, 'ask', { question: '  ' });
     assert.equal(res.status, 422);
-    await res.arrayBuffer();
+    // the summary stands with the forms it is about, under "Decide",
+    // not above the application's facts
+    const body = mainOf(await res.text());
+    const summary = body.indexOf('id="error-summary"');
+    assert.ok(summary > body.indexOf('>Decide</h2>') && body.indexOf('>Decide</h2>') > body.indexOf('Possible duplicates'),
+      'the error summary is under "Decide"');
+    assert.equal(body.split('id="error-summary"').length, 2, 'one summary');
+    assert.match(body, /id="question-error"/);
     const seen = (await mailsTo(srv.dataDir, f.email)).length;
     res = await decide(id, 'ask', { question: 'Which UN meetings did you attend last year?' });
     assert.equal(res.status, 303, await res.text());

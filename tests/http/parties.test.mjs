@@ -194,7 +194,11 @@ describe('the secretariat', () => {
   test('turning down needs a reason; the other proposal is not approved', async () => {
     let res = await press(as.admin, `/admin/working-parties/${SLUG}-2`, `/admin/working-parties/${SLUG}-2/reject`, { reason: ' ' });
     assert.equal(res.status, 422);
-    assert.match(await res.text(), /id="reject-reason-error"/);
+    const body = await res.text();
+    assert.match(body, /id="reject-reason-error"/);
+    // the summary is beside its form, not above the proposal's text
+    assert.ok(body.indexOf('id="error-summary"') > body.indexOf('id="reject-h"'), 'the summary is under "Do not approve"');
+    assert.equal(body.split('id="error-summary"').length, 2, 'one summary');
     res = await press(as.admin, `/admin/working-parties/${SLUG}-2`, `/admin/working-parties/${SLUG}-2/reject`,
       { reason: 'The same as the other proposal.' });
     assert.equal(res.status, 303);
