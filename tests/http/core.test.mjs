@@ -125,6 +125,25 @@ describe('pages', () => {
     assert.match(await res.text(), /Privacy/);
   });
 
+  test('the privacy policy names what working parties and meetings keep, in every section (0045)', async () => {
+    const html = await (await get('/privacy')).text();
+    const text = html.replace(/<[^>]+>/g, '').replace(/&#39;|&apos;/g, "'");
+    const section = (title) => text.split(title)[1].split(/\n(?:What we collect|Why we use it[^\n]*|Who can see your data|How long we keep it|Your rights|What is coming|Cookies)\n/)[0];
+    // each of 0045's six replacements took, in its own section
+    assert.match(section('What we collect'), /Working parties: if you propose a working party/);
+    assert.match(section('What we collect'), /Meetings: if you register for a meeting/);
+    assert.match(section('What we collect'), /any document you sent with an answer/);
+    assert.doesNotMatch(section('What we collect'), /To run|Who registered/, 'the sections are told apart');
+    assert.match(section('on what legal basis'), /To run working parties and meetings/);
+    assert.match(section('Who can see your data'), /Working parties\. Each working party chooses who sees its team/);
+    assert.match(section('Who can see your data'), /Meetings\. Who registered for a meeting, and who waits, is seen only by its organisers/);
+    assert.match(section('How long we keep it'), /Working parties: your place in a team until you leave/);
+    assert.match(section('How long we keep it'), /Meetings: registrations \(also cancelled ones\)/);
+    const coming = section('What is coming');
+    assert.match(coming, /endorsements of civil society statements and a resource library/);
+    assert.doesNotMatch(coming, /working parties|meetings/);
+  });
+
   test('GET /focal-points lists the 12 focal areas, apostrophes escaped', async () => {
     const res = await get('/focal-points');
     assert.equal(res.status, 200);

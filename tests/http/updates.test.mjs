@@ -427,20 +427,22 @@ describe('texts that promise only what exists', () => {
   test('the sign-up page names what an account gives today', async () => {
     const main = mainOf(await new Browser(srv.url).html('/signup'));
     assert.doesNotMatch(main, /take part as a member: working parties/);
-    assert.match(main, /planned, and will open to accounts later/);
+    assert.doesNotMatch(main, /Working parties, meetings, statements and a resource library are planned/);
+    assert.match(main, /register for the Alliance(&#39;|')s meetings open to you/);
+    assert.match(main, /Endorsing civil society statements and a resource library are planned, and will open to accounts later/);
   });
 
-  test('migration 0031 leaves a policy the secretariat edited as it is', async () => {
+  test('migrations 0031 and 0045 leave a policy the secretariat edited as it is', async () => {
     const other = await startServer({
       beforeServe: async ({ bin, dataDir, env }) => {
         await sql(dataDir, `UPDATE pages SET body_md = 'Our own policy, edited.' WHERE slug = 'privacy';
-          DELETE FROM schema_migrations WHERE version = 31;`);
+          DELETE FROM schema_migrations WHERE version IN (31, 45);`);
         await new Promise((ok, fail) => execFile(bin, ['migrate', '--data', dataDir], { env },
           (err, stdout, stderr) => (err ? fail(new Error(stderr)) : ok())));
       },
     });
     try {
-      assert.equal(await sqlValue(other.dataDir, 'SELECT count(*) FROM schema_migrations WHERE version = 31'), '1');
+      assert.equal(await sqlValue(other.dataDir, 'SELECT count(*) FROM schema_migrations WHERE version IN (31, 45)'), '2');
       assert.match(mainOf(await new Browser(other.url).html('/privacy')), /Our own policy, edited\./);
     } finally {
       await other.stop();
