@@ -20,6 +20,7 @@
 #include "parties/parties.h"
 #include "site/site.h"
 #include "sponsorship/sponsorship.h"
+#include "statements/statements.h"
 #include "updates/updates.h"
 
 const struct module *const app_modules[] = {
@@ -70,6 +71,8 @@ const struct module *const app_modules[] = {
 	&calendar_import_module,
 	&calendar_minutes_module,
 	&calendar_documents_module,
+	&statements_module, /* after organisations, parties */
+	&statements_admin_module,
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

@@ -17,3 +17,13 @@ clock_now(void)
 	}
 	return (int64_t)time(NULL);
 }
+
+void
+clock_today(char out[11])
+{
+	time_t t = (time_t)clock_now();
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}

@@ -18,6 +18,9 @@
  * answers a positive time, else the system's real-time clock. */
 int64_t clock_now(void);
 
+/* Today by that clock, UTC, as 'YYYY-MM-DD' into out. */
+void clock_today(char out[11]);
+
 /* Defined only by a unit test that fakes the time (weak: absent from the
  * server).  Returns the time clock_now() answers, or 0 for the real clock;
  * called from any thread. */

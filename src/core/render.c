@@ -261,6 +261,23 @@ render_time_text(const struct tm *tm, char *out, size_t len)
 }
 
 void
+render_day_text(const char *ymd, char *out, size_t len)
+{
+	int y, m, d, n = 0;
+
+	if (ymd == NULL) {
+		snprintf(out, len, "%s", "");
+		return;
+	}
+	if (strlen(ymd) == 10 &&
+	    sscanf(ymd, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
+	    m >= 1 && m <= 12 && d >= 1 && d <= 31)
+		snprintf(out, len, "%02d %s %04d", d, _(month_names[m - 1]), y);
+	else
+		snprintf(out, len, "%s", ymd);
+}
+
+void
 render_add_times(json_t *rows, const char *key)
 {
 	char iso_key[64], text_key[64], iso[32], text[80];

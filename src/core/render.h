@@ -68,6 +68,10 @@ void render_add_times(json_t *rows, const char *key);
 /* tm (UTC) as "29 Nov 2026, 06:20 UTC" into out[0..len) (80 bytes is
  * always enough), the month's name in the current language (i18n.h). */
 void render_time_text(const struct tm *tm, char *out, size_t len);
+/* A day 'YYYY-MM-DD' as "31 Dec 2026" into out[0..len) (32 bytes is
+ * always enough), the month in the current language; ymd itself when it
+ * is not such a day ("" for NULL). */
+void render_day_text(const char *ymd, char *out, size_t len);
 
 /* Markdown to safe HTML (no raw HTML, no javascript: links): a new JSON
  * string. md may be NULL (empty result). */

@@ -409,6 +409,57 @@ search_put(struct db *db, const char *kind, const char *slug, const char *title,
 	return db_run(st);
 }
 
+int
+search_put_row(struct db *db, const char *kind, struct db_stmt *st)
+{
+	int n = db_col_count(st);
+	const char *slug = db_col_text(st, 0), *title = db_col_text(st, 1);
+	struct buf body = BUF_INIT;
+	int rc;
+
+	if (slug == NULL || title == NULL || n < 3)
+		return 0; /* a malformed row: nothing to index */
+	if (db_col_int(st, n - 1) == 0)
+		return search_remove(db, kind, slug);
+	for (int c = 2; c < n - 1; c++) {
+		const char *t = db_col_text(st, c);
+
+		if (t && *t) {
+			if (body.len)
+				buf_puts(&body, "\n\n");
+			buf_puts(&body, t);
+		}
+	}
+	rc = search_put(db, kind, slug, title, buf_cstr(&body));
+	buf_free(&body);
+	return rc;
+}
+
+int
+search_put_rows(struct db *db, const char *kind, const struct db_sql *t,
+		size_t idx)
+{
+	struct db_stmt *st;
+	int rc;
+
+	if (db_begin(db) != 0)
+		return -1;
+	if ((st = db_stmt(db, t, idx)) == NULL)
+		goto fail;
+	while ((rc = db_step(st)) == DB_ROW)
+		if (search_put_row(db, kind, st) != 0) {
+			db_reset(st);
+			goto fail;
+		}
+	db_reset(st);
+	if (rc != DB_DONE || db_commit(db) != 0)
+		goto fail;
+	return 0;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
 /* The sources whose pages search_pages_put() writes: filled once, by the
  * site module's assemble, before any thread reads it. */
 static const struct search_source *page_sources[SEARCH_PAGE_SOURCES_MAX];

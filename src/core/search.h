@@ -80,6 +80,20 @@ int search_put(struct db *db, const char *kind, const char *slug,
 int search_remove(struct db *db, const char *kind, const char *slug);
 
 /*
+ * The document of the row st stands on, for a module whose documents are
+ * rows of its own: its columns are the slug, the title, any number of
+ * text columns (the body, joined by blank lines; NULL or empty ones left
+ * out), and last 1 to put it or 0 to remove it.  A row without a slug or
+ * title is left alone.  0 or -1.
+ */
+int search_put_row(struct db *db, const char *kind, struct db_stmt *st);
+/* Every row of statement idx of t (no parameters) through
+ * search_put_row, in one transaction (db_begin); 0 or -1.  The documents
+ * a module's start writes for rows that have none (seeded ones). */
+int search_put_rows(struct db *db, const char *kind, const struct db_sql *t,
+		    size_t idx);
+
+/*
  * Modules' pages as documents (struct search_page in http.h): the site
  * module declares every source that lists pages (at assemble, before the
  * server starts; at most SEARCH_PAGE_SOURCES_MAX), and search_pages_put()

@@ -342,6 +342,28 @@ markdown_of_nothing_is_empty(void **state)
 	json_decref(h);
 }
 
+/* A day as people read it: the month's name, not its number; what is
+ * not a day is given back as it is. */
+static void
+day_text_names_the_month(void **state)
+{
+	char out[32];
+
+	(void)state;
+	render_day_text("2027-01-31", out, sizeof out);
+	assert_string_equal(out, "31 Jan 2027");
+	render_day_text("2026-12-04", out, sizeof out);
+	assert_string_equal(out, "04 Dec 2026");
+	render_day_text("2015", out, sizeof out);
+	assert_string_equal(out, "2015");
+	render_day_text("2027-13-01", out, sizeof out);
+	assert_string_equal(out, "2027-13-01");
+	render_day_text("2027-01-31x", out, sizeof out);
+	assert_string_equal(out, "2027-01-31x");
+	render_day_text(NULL, out, sizeof out);
+	assert_string_equal(out, "");
+}
+
 int
 main(void)
 {
@@ -363,6 +385,7 @@ main(void)
 		cmocka_unit_test(config_env_overrides),
 		cmocka_unit_test(config_declared_settings_read_like_the_core_s),
 		cmocka_unit_test(markdown_renders_tables_and_emphasis),
+		cmocka_unit_test(day_text_names_the_month),
 		cmocka_unit_test(markdown_drops_raw_html_and_script_links),
 		cmocka_unit_test(markdown_of_nothing_is_empty),
 	};

@@ -79,6 +79,13 @@ set_it_is_the_time_of_the_whole_program(void **state)
 				      "action = 'test.clock' AND at = "
 				      "'2033-05-18T03:33:20Z'"),
 			 1);
+	/* today is that clock's day, in UTC */
+	{
+		char today[11];
+
+		clock_today(today);
+		assert_string_equal(today, "2033-05-18");
+	}
 	/* and 0 gives the real clock back */
 	atomic_store(&fake_now, 0);
 	assert_true(clock_now() < t);

@@ -12,7 +12,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "admin/admin.h"
 #include "core/audit.h"
@@ -167,17 +166,6 @@ visibility_text(const char *v)
 	return v ? v : "";
 }
 
-/* Today, 'YYYY-MM-DD' (UTC), by the business clock. */
-static void
-today_text(char out[11])
-{
-	time_t now = (time_t)clock_now();
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /*
  * Answers the secretariat's page of area (taken) with status: its focal
  * points, the search for q (when given) with an assignment form for each
@@ -194,7 +182,7 @@ admin_area_page(struct req *r, struct resp *w, int status, json_t *area,
 	char today[11];
 	size_t i;
 
-	today_text(today);
+	clock_today(today);
 	if ((points = rows_of(r, F_POINTS_ADMIN, area_id(area))) ==
 	    NULL) {
 		json_decref(area);
@@ -370,7 +358,7 @@ focal_assign(struct req *r, struct resp *w)
 				person->num, 0, NULL);
 		return;
 	}
-	today_text(today);
+	clock_today(today);
 	if (db_begin(r->db) != 0) {
 		json_decref(area);
 		return resp_fail(r, w, NULL);

@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/audit.h"
 #include "core/auth.h"
@@ -103,16 +102,6 @@ static const char *const renew_sql_text[R__MAX] = {
 
 static struct db_sql renew_sql = {"members-renew", renew_sql_text, R__MAX, 0};
 
-static void
-today_ymd(char out[11])
-{
-	time_t t = (time_t)clock_now();
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* How early a period may be renewed: the last RENEW_WINDOW days of it,
  * in grace, or after it lapsed -- so a renewal is never a second free
  * year in a row. */
@@ -131,7 +120,7 @@ renewable(json_t *m)
 	    period_parse(json_string_value(json_object_get(m, "period_end")),
 			 &end) != 0)
 		return 0;
-	today_ymd(now);
+	clock_today(now);
 	period_parse(now, &today);
 	end = period_add_days(end, -RENEW_WINDOW);
 	return end.y < today.y ||
@@ -209,7 +198,7 @@ renew_membership(struct db *db, int64_t id, int64_t actor, const char *paid_on,
 		json_decref(m);
 		return 0;
 	}
-	today_ymd(today);
+	clock_today(today);
 	state = json_string_value(json_object_get(m, "state"));
 	old_end = json_string_value(json_object_get(m, "period_end"));
 	/* active or in grace: the next period follows on; otherwise anew */
@@ -424,7 +413,7 @@ renew(struct req *r, struct resp *w)
 		return;
 	}
 	decorate(m);
-	today_ymd(today);
+	clock_today(today);
 	if (!json_is_true(json_object_get(m, "renewable"))) {
 		db_rollback(r->db);
 		resp_error(
@@ -546,7 +535,7 @@ admin_list(struct req *r, struct resp *w)
 		struct period_date d;
 		char today[11];
 
-		today_ymd(today);
+		clock_today(today);
 		period_parse(today, &d);
 		period_format(period_add_days(d, 30), limit);
 	}
@@ -629,7 +618,7 @@ membership_admin_one(struct req *r, struct resp *w, int status)
 	json_object_set_new(m, "is_cancelled",
 			    json_boolean(strcmp(membership_str(m, "state"),
 						"cancelled") == 0));
-	today_ymd(today);
+	clock_today(today);
 	form = json_pack("{s:s,s:o,s:O,s:O,s:s}", "paid_on", today, "amount",
 			 membership_amount_input(json_integer_value(
 				 json_object_get(m, "dues_amount"))),
@@ -732,7 +721,7 @@ count_renewals_due(struct req *r, int64_t *n)
 
 	if (st == NULL)
 		return -1;
-	today_ymd(today);
+	clock_today(today);
 	period_parse(today, &d);
 	period_format(period_add_days(d, 30), due);
 	bind_filters(st, "active", due);

@@ -388,33 +388,6 @@ party_href(struct req *r, const char *prefix, const char *slug,
 
 /* ---- the search index ---- */
 
-/* Puts the document of the party at st's row (PS_INDEX_*), or removes it
- * when the party is not one the Alliance shows; 0 or -1. */
-static int
-index_row(struct db *db, struct db_stmt *st)
-{
-	struct buf body = BUF_INIT;
-	const char *slug = db_col_text(st, 0), *name = db_col_text(st, 1);
-	int rc;
-
-	if (slug == NULL || name == NULL)
-		return 0; /* a malformed row: nothing to index */
-	if (db_col_int(st, 5) == 0)
-		return search_remove(db, PARTY_KIND, slug);
-	for (int c = 2; c <= 4; c++) {
-		const char *t = db_col_text(st, c);
-
-		if (t && *t) {
-			if (body.len)
-				buf_puts(&body, "\n\n");
-			buf_puts(&body, t);
-		}
-	}
-	rc = search_put(db, PARTY_KIND, slug, name, buf_cstr(&body));
-	buf_free(&body);
-	return rc;
-}
-
 /* The party's document as it is now (inside the caller's transaction). */
 static int
 index_party(struct db *db, int64_t id)
@@ -431,7 +404,7 @@ index_party(struct db *db, int64_t id)
 		db_reset(st);
 		return -1;
 	}
-	rc = index_row(db, st);
+	rc = search_put_row(db, PARTY_KIND, st);
 	db_reset(st);
 	return rc;
 }
@@ -444,25 +417,7 @@ index_party(struct db *db, int64_t id)
 static int
 index_missing(struct db *db)
 {
-	struct db_stmt *st;
-	int rc;
-
-	if (db_begin(db) != 0)
-		return -1;
-	if ((st = db_stmt(db, &parties_sql, PS_INDEX_ALL)) == NULL)
-		goto fail;
-	while ((rc = db_step(st)) == DB_ROW)
-		if (index_row(db, st) != 0) {
-			db_reset(st);
-			goto fail;
-		}
-	db_reset(st);
-	if (rc != DB_DONE || db_commit(db) != 0)
-		goto fail;
-	return 0;
-fail:
-	db_rollback(db);
-	return -1;
+	return search_put_rows(db, PARTY_KIND, &parties_sql, PS_INDEX_ALL);
 }
 
 static int

@@ -30,6 +30,7 @@ const DECLARED = [
   ['/admin/tiers', 'Tiers'],
   ['/admin/import', 'Import/Export'],
   ['/admin/people', 'People'],
+  ['/admin/statements', 'Statements'],
   ['/admin/messages', 'Contact messages'],
   ['/admin/outbox', 'Outbox'],
   ['/admin/audit', 'Audit log'],
@@ -158,8 +159,9 @@ test('the overview shows the work waiting, one tile per module that declares one
     ['/admin/messages?show=open', 'Contact messages not handled', 1],
     ['/admin/people?state=never', 'People never invited nor signed in', never],
     ['/admin/reports', 'Reports to acknowledge', 0],
+    ['/admin/statements', 'Statement drafts', 0],
   ]);
-  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 0, 1, 2, 0, 1, 1, never, 0]);
+  assert.deepEqual(tiles.map((t) => t[2]), [2, 1, 0, 1, 2, 0, 1, 1, never, 0, 0]);
   for (const [href] of tiles) {
     const r = await admin.get(href);
     await r.arrayBuffer();

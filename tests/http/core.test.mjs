@@ -140,8 +140,19 @@ describe('pages', () => {
     assert.match(section('How long we keep it'), /Working parties: your place in a team until you leave/);
     assert.match(section('How long we keep it'), /Meetings: registrations \(also cancelled ones\)/);
     const coming = section('What is coming');
-    assert.match(coming, /endorsements of civil society statements and a resource library/);
-    assert.doesNotMatch(coming, /working parties|meetings/);
+    assert.match(coming, /a resource library/);
+    assert.doesNotMatch(coming, /working parties|meetings|statements/);
+  });
+
+  test('the privacy policy names what endorsing a statement keeps, in every section (0048)', async () => {
+    const html = await (await get('/privacy')).text();
+    const text = html.replace(/<[^>]+>/g, '').replace(/&#39;|&apos;/g, "'");
+    const section = (title) => text.split(title)[1].split(/\n(?:What we collect|Why we use it[^\n]*|Who can see your data|How long we keep it|Your rights|What is coming|Cookies)\n/)[0];
+    assert.match(section('What we collect'), /Statements: if you endorse a civil society statement for your organisation/);
+    assert.match(section('on what legal basis'), /To publish the statements the Alliance.s members endorse/);
+    assert.match(section('Who can see your data'), /Who endorsed for an organisation is seen only by the secretariat\./);
+    assert.match(section('How long we keep it'), /Statements: an endorsement for as long as the statement is kept/);
+    assert.match(section('What is coming'), /The Alliance plans to open a resource library on this platform\. It does not exist here yet and holds no data about you\. Before it opens,/);
   });
 
   test('GET /focal-points lists the 12 focal areas, apostrophes escaped', async () => {

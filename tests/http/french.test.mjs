@@ -34,7 +34,9 @@ const NOT_PAGES = new Set(['/static/:name', '/healthz', '/language/:code',
   // the meetings as JSON (/api/v1/meetings): a browser is sent to the calendar
   '/meetings', '/meetings/:slug',
   // a party's old schedule page: sent to its meetings in the calendar
-  '/working-parties/:slug/meetings']);
+  '/working-parties/:slug/meetings',
+  // a spreadsheet (its French header: statements.test.mjs)
+  '/statements/:slug/endorsements.csv']);
 
 /**
  * Pages whose owner has not marked them yet: pattern -> the folder that

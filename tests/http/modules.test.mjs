@@ -183,7 +183,7 @@ describe('module navigation and search sources', () => {
     const links = [...nav.matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]+)<\/a>/g)]
       .map((m) => `${m[1]} ${m[3]}${m[2] ? ' (current)' : ''}`);
     assert.deepEqual(links, ['/ Home', '/about About (current)', '/members Members',
-      '/working-parties Working parties', '/focal-points Focal points', '/news News', '/calendar Calendar',
+      '/working-parties Working parties', '/statements Statements', '/focal-points Focal points', '/news News', '/calendar Calendar',
       '/bodies UN bodies', '/search Search', '/contact Contact']);
   });
 

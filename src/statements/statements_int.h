@@ -1,0 +1,58 @@
+/*
+ * statements_int.h -- what the two files of src/statements/ share: a
+ * statement as the handlers read it, its state in words, and its place
+ * in the search index.
+ */
+#ifndef ALLIANCE_STATEMENTS_INT_H
+#define ALLIANCE_STATEMENTS_INT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/db.h"
+#include "core/http.h"
+#include "statements.h"
+
+/* The kind of a statement's document in the search index. */
+#define STATEMENT_KIND "statement"
+
+/*
+ * The statement of the route's :slug into *out (a new object: id, slug,
+ * title, summary, body_md, occasion, year, un_body_id, party_id, state,
+ * closes_on, created_at, updated_at, opened_at, closed_at, body_slug,
+ * body_acronym, body_name, party_slug, party_name, endorsements (their
+ * number), and "open": 1 while it takes endorsements -- state open and
+ * its closing day not past).  A draft is only the secretariat's
+ * (admin 1): to anyone else, as an unknown slug, a 404 is answered and
+ * -1 returned; -1 too after a 500 on a database error.
+ */
+int statement_load(struct req *r, struct resp *w, int admin, json_t **out);
+
+/* Adds "state_text" (the state in words: "Draft", "Open for endorsement
+ * until 31 Jan 2027", "Closed") and "closes_text" to a statement or a
+ * list row (state, closes_on, open). */
+void statement_words(json_t *s);
+
+/* The statement id's document in the search index as it is now: put
+ * while it is open or closed, removed while a draft.  In the caller's
+ * transaction; 0 or -1. */
+int statement_index(struct db *db, int64_t id);
+
+/* Adds href (its directory page, for a public organisation) and
+ * country_name to each endorsing organisation of rows. */
+void statement_endorsers_words(json_t *rows);
+
+extern struct db_sql statements_sql;
+enum stmt_statements {
+	S_GET,
+	S_LIST,
+	S_ENDORSERS,
+	S_MY_ORGS,
+	S_ENDORSE,
+	S_UNENDORSE,
+	S_INDEX_ONE,
+	S_INDEX_MISSING,
+	S__MAX,
+};
+
+#endif
