@@ -94,6 +94,10 @@ static const char *const statements_sql_text[S__MAX] = {
 		" (SELECT 1 FROM search_index x"
 		"  WHERE x.kind = 'statement' AND x.slug = s.slug)"
 		" ORDER BY id",
+	/* binds: today, the party, the limit: the newest first */
+	[S_OF_PARTY] = STATEMENT_COLUMNS
+	" WHERE s.party_id = ? AND s.state <> 'draft'"
+	" ORDER BY is_open DESC, s.year DESC, s.id DESC LIMIT ?",
 };
 
 struct db_sql statements_sql = {"statements", statements_sql_text, S__MAX,
@@ -533,6 +537,87 @@ statement_unendorse(struct req *r, struct resp *w)
 	endorse(r, w, 0);
 }
 
+/* Statements a working party's page lists at most (its newest). */
+#define PARTY_SHOWN 10
+
+/*
+ * The section "Statements" of a working party's page (struct
+ * party_source): the statements it wrote that are public, those taking
+ * endorsements first, each with where it was delivered and its state.
+ */
+static int
+party_section(struct req *r, int64_t party_id, const char *slug, int manages,
+	      int open, json_t *section)
+{
+	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_OF_PARTY);
+	json_t *rows, *row, *items = json_array(), *groups;
+	char today[11];
+	size_t i;
+
+	(void)slug;
+	(void)manages;
+	(void)open;
+	if (st == NULL) {
+		json_decref(items);
+		return -1;
+	}
+	clock_today(today);
+	db_bind_text(st, 1, today);
+	db_bind_int(st, 2, party_id);
+	db_bind_int(st, 3, PARTY_SHOWN);
+	if ((rows = db_all_json(st)) == NULL) {
+		json_decref(items);
+		return -1;
+	}
+	json_array_foreach (rows, i, row) {
+		const char *occasion = str_of(row, "occasion");
+		json_t *year = json_object_get(row, "year");
+		struct buf ctx = BUF_INIT;
+
+		statement_words(row);
+		if (occasion && *occasion)
+			buf_puts(&ctx, occasion);
+		if (json_is_integer(year))
+			buf_printf(&ctx, ctx.len ? " (%lld)" : "%lld",
+				   (long long)json_integer_value(year));
+		if (ctx.len)
+			buf_puts(&ctx, " · ");
+		buf_puts(&ctx, str_of(row, "state_text"));
+		json_array_append_new(
+			items, json_pack("{s:s,s:s+,s:s}", "title",
+					 str_of(row, "title"), "href",
+					 "/statements/", str_of(row, "slug"),
+					 "context", buf_cstr(&ctx)));
+		buf_free(&ctx);
+	}
+	json_decref(rows);
+	groups = json_array();
+	if (json_array_size(items))
+		json_array_append_new(groups,
+				      json_pack("{s:s,s:o}", "label",
+						_("Statements it wrote"),
+						"items", items));
+	else
+		json_decref(items);
+	json_object_set_new(section, "groups", groups);
+	json_object_set_new(
+		section, "empty",
+		json_string(_("No statement of this working party is on the "
+			      "platform yet.")));
+	json_object_set_new(section, "actions",
+			    json_pack("[{s:s,s:s}]", "label",
+				      _("All statements"), "href",
+				      "/statements"));
+	return 0;
+}
+
+static const struct party_source statements_party[] = {
+	{.kind = "statements",
+	 .heading = N_("Statements"),
+	 .order = 20,
+	 .section = party_section},
+};
+
 static const struct field page_fields[] = {
 	{.name = "page", .type = FT_INT, .min = 1, .max = 100000,
 	 .label = N_("Page")},
@@ -614,6 +699,8 @@ const struct module statements_module = {
 	.nnav = ARRAY_LEN(statements_nav),
 	.search = statements_search,
 	.nsearch = ARRAY_LEN(statements_search),
+	.party = statements_party,
+	.nparty = ARRAY_LEN(statements_party),
 	.start = statements_start,
 	.created = statements_created,
 };

@@ -52,6 +52,7 @@ enum stmt_statements {
 	S_UNENDORSE,
 	S_INDEX_ONE,
 	S_INDEX_MISSING,
+	S_OF_PARTY,
 	S__MAX,
 };
 

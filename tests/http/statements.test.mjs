@@ -134,6 +134,9 @@ describe('a statement from draft to closed', () => {
       assert.doesNotMatch(await as[who].html('/statements'), /Victims’ Rights/, who);
     }
     assert.match(mainOf(await as.admin.html(`/statements/${slug}`)), /This is a draft/);
+    const party = mainOf(await as.visitor.html('/working-parties/victims'));
+    assert.match(party, /<h2 id="statements-h">Statements<\/h2>/);
+    assert.match(party, /No statement of this working party is on the platform yet\./);
     assert.doesNotMatch(mainOf(await as.visitor.html('/search?q=Victims+first')), new RegExp(slug));
     const overview = mainOf(await as.admin.html('/admin'));
     assert.match(overview, /Statement drafts/);
@@ -180,6 +183,10 @@ describe('a statement from draft to closed', () => {
     const list = mainOf(await as.visitor.html('/statements'));
     assert.ok(list.indexOf(slug) < list.indexOf(SEEDED[3]), 'an open statement comes first');
     assert.match(mainOf(await as.visitor.html('/search?q=undersigned')), new RegExp(`href="/statements/${slug}"`));
+    // the working party that wrote it lists it on its page
+    const party = mainOf(await as.visitor.html('/working-parties/victims'));
+    assert.match(party, new RegExp(`<a href="/statements/${slug}">Statement on Victims’ Rights</a><br><span class="muted">` +
+      'Thirty-sixth Crime Commission, Vienna \\(2027\\) · Open for endorsement until '));
     const again = await as.admin.post(`/admin/statements/${slug}/open`, { csrf });
     assert.equal(again.status, 409);
   });
