@@ -295,12 +295,16 @@ statement_page(struct req *r, struct resp *w, int status, json_t *s,
 	struct db_stmt *st = db_stmt(r->db, &admin_sql, A_ENDORSERS);
 	json_t *form = status == 422 ? form_sent(r) : form_stored(s);
 	json_t *model = json_object(), *endorsers = NULL;
+	int64_t told = 0;
 
 	if (st) {
 		db_bind_int(st, 1, json_integer_value(json_object_get(s, "id")));
 		endorsers = db_all_json(st);
 	}
-	if (endorsers == NULL || add_choices(r, model, form) != 0) {
+	if (endorsers == NULL || add_choices(r, model, form) != 0 ||
+	    statements_notices_count(
+		    r->db, json_integer_value(json_object_get(s, "id")),
+		    &told) != 0) {
 		json_decref(form);
 		json_decref(model);
 		json_decref(endorsers);
@@ -313,6 +317,7 @@ statement_page(struct req *r, struct resp *w, int status, json_t *s,
 	json_object_del(s, "body_md");
 	json_object_set_new(model, "form", form);
 	json_object_set_new(model, "endorsers", endorsers);
+	json_object_set_new(model, "told", json_integer(told));
 	json_object_set_new(model, "statement", s);
 	if (notice)
 		json_object_set_new(model, "notice", json_string(notice));
@@ -603,11 +608,14 @@ admin_open(struct req *r, struct resp *w)
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, id);
 	if (db_run(st) != 0 || statement_index(r->db, id) != 0 ||
+	    (req_value(r, "notify")->num == 1 &&
+	     statements_notify_queue(r->db, id) != 0) ||
 	    audit_record_new(r->db, r->person->id, "statement.open",
 			     "statement", str_of(s, "slug"),
 			     json_pack("{s:s}", "state", str_of(s, "state")),
-			     json_pack("{s:s,s:s?}", "state", "open",
-				       "closes_on", closes),
+			     json_pack("{s:s,s:s?,s:b}", "state", "open",
+				       "closes_on", closes, "notify",
+				       req_value(r, "notify")->num == 1),
 			     r->client) != 0 ||
 	    db_commit(r->db) != 0)
 		goto fail;
@@ -765,6 +773,14 @@ static const struct field index_fields[] = {
 	{0},
 };
 
+static const struct field open_fields[] = {
+	{.name = "notify",
+	 .type = FT_BOOL,
+	 .label = N_("Tell the main contacts of the member organisations by "
+		     "e-mail")},
+	{0},
+};
+
 static const struct field admin_show_fields[] = {
 	{.name = "done", .type = FT_CHOICE, .choices = done_values},
 	{0},
@@ -837,10 +853,12 @@ static const struct route admin_routes[] = {
 	{.method = HTTP_POST,
 	 .pattern = "/admin/statements/:slug/open",
 	 .who = A,
+	 .fields = open_fields,
 	 .handler = admin_open,
 	 .flags = P,
 	 .summary = "Opens a statement for endorsement by the member "
-		    "organisations"},
+		    "organisations (and tells their main contacts by "
+		    "e-mail)"},
 	{.method = HTTP_POST,
 	 .pattern = "/admin/statements/:slug/close",
 	 .who = A,
@@ -870,11 +888,18 @@ static const struct admin_tile statements_tiles[] = {
 	{N_("Statement drafts"), "/admin/statements", 65, count_drafts},
 };
 
+static const struct module_job *const statements_jobs[] = {
+	&statements_notify_job, NULL};
+
+static struct db_sql *const admin_sqls[] = {&statement_notices_sql, NULL};
+
 const struct module statements_admin_module = {
 	.name = "statements-admin",
 	.routes = admin_routes,
 	.nroutes = ARRAY_LEN(admin_routes),
 	.sql = &admin_sql,
+	.sqls = admin_sqls,
+	.jobs = statements_jobs,
 	.admin_menu = admin_menu,
 	.nadmin_menu = ARRAY_LEN(admin_menu),
 	.admin_tiles = statements_tiles,

@@ -11,6 +11,7 @@
 
 #include "core/db.h"
 #include "core/http.h"
+#include "core/jobs.h"
 #include "statements.h"
 
 /* The kind of a statement's document in the search index. */
@@ -41,6 +42,14 @@ int statement_index(struct db *db, int64_t id);
 /* Adds href (its directory page, for a public organisation) and
  * country_name to each endorsing organisation of rows. */
 void statement_endorsers_words(json_t *rows);
+
+/* notices.c: queues the letters that tell the main contacts of member
+ * organisations that statement id is open (the job statements.notify),
+ * in the caller's transaction; 0 or -1.  How many were told, into *n. */
+int statements_notify_queue(struct db *db, int64_t id);
+int statements_notices_count(struct db *db, int64_t id, int64_t *n);
+extern const struct module_job statements_notify_job;
+extern struct db_sql statement_notices_sql;
 
 extern struct db_sql statements_sql;
 enum stmt_statements {

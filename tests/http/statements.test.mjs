@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { assertFormErrors } from '../lib/forms.mjs';
 import {
-  Browser, personWithRole, personId, sql, sqlValue, sqlText, mainOf, formCsrf,
+  Browser, personWithRole, personId, sql, sqlValue, sqlText, mainOf, formCsrf, mailsTo, nextMail, linkIn,
 } from '../lib/accounts.mjs';
 
 const SEEDED = [
@@ -41,7 +41,7 @@ async function organisation(key, name, state, country = 'AT') {
     SELECT l.id, o.id, '${state}', '2026-01-01', '2026-01-01', '2027-12-31', 0
     FROM membership_levels l, organisations o WHERE l.slug = 'associate' AND o.slug = ${sqlText(slug)};`);
   const id = Number(await sqlValue(srv.dataDir, `SELECT id FROM organisations WHERE slug = ${sqlText(slug)}`));
-  return { id, slug, name, contact: contact.browser, pid };
+  return { id, slug, name, contact: contact.browser, email: contact.email, pid };
 }
 
 before(async () => {
@@ -59,6 +59,14 @@ const audits = (action, slug) => sqlValue(srv.dataDir,
   `SELECT count(*) FROM audit_log WHERE action = ${sqlText(action)} AND object_id = ${sqlText(slug)}`).then(Number);
 const endorsements = (slug) => sqlValue(srv.dataDir, `SELECT count(*) FROM statement_endorsements e
   JOIN statements s ON s.id = e.statement_id WHERE s.slug = ${sqlText(slug)}`).then(Number);
+
+/** Waits (up to 30 s) until check() resolves true. */
+async function waitFor(check, what) {
+  for (let end = Date.now() + 30_000; !(await check());) {
+    assert.ok(Date.now() < end, `waited 30 s for ${what}`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
 
 /** Posts the statement page's form for org (endorse or withdraw) as b. */
 async function endorse(b, slug, org, action = 'endorse') {
@@ -170,7 +178,7 @@ describe('a statement from draft to closed', () => {
       occasion: 'Thirty-sixth Crime Commission, Vienna',
       body: 'We, the undersigned organisations, call on States to **put victims first**.', closes_on: closes, ...links,
     })).status, 303);
-    const res = await as.admin.post(`/admin/statements/${slug}/open`, { csrf });
+    const res = await as.admin.post(`/admin/statements/${slug}/open`, { csrf, notify: '1' });
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), `/admin/statements/${slug}?done=opened`);
     assert.equal(await audits('statement.open', slug), 1);
@@ -189,6 +197,24 @@ describe('a statement from draft to closed', () => {
       'Thirty-sixth Crime Commission, Vienna \\(2027\\) · Open for endorsement until '));
     const again = await as.admin.post(`/admin/statements/${slug}/open`, { csrf });
     assert.equal(again.status, 409);
+  });
+
+  test('its opening is told by e-mail to each main contact of a member organisation, once', async () => {
+    const subject = 'A statement is open for endorsement: Statement on Victims’ Rights';
+    for (const o of [orgs.a, orgs.b]) {
+      const mail = await nextMail(srv.dataDir, o.email, 0, { subject });
+      assert.match(mail.text, /The Alliance has opened the statement “Statement on Victims’ Rights” for endorsement by its member organisations, until \d\d [A-Z][a-z]{2} \d{4}\./);
+      assert.match(mail.text, /Where it is delivered: Thirty-sixth Crime Commission, Vienna/);
+      assert.match(mail.text, new RegExp(`As the main contact of ${o.name}, you may endorse it`));
+      assert.equal(linkIn(mail, '/statements/'), `/statements/${slug}`);
+    }
+    await waitFor(async () => Number(await sqlValue(srv.dataDir,
+      "SELECT count(*) FROM jobs WHERE kind = 'statements.notify' AND status = 'done'")) === 1, 'the job ran');
+    assert.equal((await mailsTo(srv.dataDir, orgs.lapsed.email)).filter((m) => m.msg.decoded.subject === subject).length, 0,
+      'not to the main contact of a lapsed member');
+    assert.equal(Number(await sqlValue(srv.dataDir, `SELECT count(*) FROM statement_notices n
+      JOIN statements s ON s.id = n.statement_id WHERE s.slug = ${sqlText(slug)}`)), 2);
+    assert.match(mainOf(await as.admin.html(`/admin/statements/${slug}`)), /<dt>Main contacts told<\/dt><dd>2<\/dd>/);
   });
 
   test('the main contact endorses it for the organisation, once, and it is named with the statement and in its CSV', async () => {
@@ -277,6 +303,17 @@ describe('a statement from draft to closed', () => {
     assert.equal(late.status, 409);
     assert.equal((await as.admin.post(`/admin/statements/${slug}/delete`, { csrf })).status, 409);
     assert.equal(await endorsements(slug), 1);
+  });
+
+  test('opened again, it tells nobody twice', async () => {
+    const page = await as.admin.html(`/admin/statements/${slug}`);
+    const csrf = formCsrf(page, `/admin/statements/${slug}/open`);
+    const seen = (await mailsTo(srv.dataDir, orgs.b.email)).length;
+    assert.equal((await as.admin.post(`/admin/statements/${slug}/open`, { csrf, notify: '1' })).status, 303);
+    await waitFor(async () => Number(await sqlValue(srv.dataDir,
+      "SELECT count(*) FROM jobs WHERE kind = 'statements.notify' AND status = 'done'")) === 2, 'the second run');
+    assert.equal((await mailsTo(srv.dataDir, orgs.b.email)).length, seen);
+    assert.equal((await as.admin.post(`/admin/statements/${slug}/close`, { csrf })).status, 303);
   });
 });
 
