@@ -16,10 +16,12 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/clock.h"
+#include "core/countries.h"
 #include "core/escape.h"
 #include "core/i18n.h"
 #include "core/pager.h"
 #include "core/render.h"
+#include "core/search.h"
 #include "core/slug.h"
 #include "core/util.h"
 
@@ -40,6 +42,7 @@ enum stmt_statements_admin {
 	A_PARTY,
 	A_ENDORSERS,
 	A_ENDORSEMENT_DELETE,
+	A_ORG_TO_RECORD,
 	A__MAX,
 };
 
@@ -88,6 +91,13 @@ static const char *const admin_sql_text[A__MAX] = {
 		" JOIN organisations o ON o.id = e.organisation_id"
 		" LEFT JOIN people p ON p.id = e.person_id"
 		" WHERE e.statement_id = ? ORDER BY o.name_key, o.id",
+	/* binds: the organisation, the statement: one in good standing
+	 * that does not endorse it yet */
+	[A_ORG_TO_RECORD] =
+		"SELECT o.id, o.name, o.acronym, o.country FROM organisations o"
+		" WHERE o.id = ? AND o.listed_membership_id IS NOT NULL"
+		" AND NOT EXISTS (SELECT 1 FROM statement_endorsements e"
+		"  WHERE e.statement_id = ? AND e.organisation_id = o.id)",
 	[A_ENDORSEMENT_DELETE] = "DELETE FROM statement_endorsements"
 				 " WHERE statement_id = ?"
 				 " AND organisation_id = ?",
@@ -98,7 +108,12 @@ static struct db_sql admin_sql = {"statements_admin", admin_sql_text,
 
 /* What the statement's page says after a change sent the browser back. */
 static const char *const done_values[] = {
-	"added", "edited", "opened", "closed", "removed", NULL};
+	"added", "edited", "opened", "closed", "removed", "recorded", NULL};
+
+/* The organisations a search for one to record shows at most, and the
+ * names index's matches it looks at to find them. */
+#define FIND_SHOWN 20
+#define FIND_CHECKED 400
 
 /* The fields of the statement's form, as the model and the form name
  * them. */
@@ -282,6 +297,55 @@ admin_new(struct req *r, struct resp *w)
 	new_page(r, w, 200);
 }
 
+/* The organisation org (in good standing, not endorsing statement id
+ * yet): a new object {id, name, acronym, country}, json null when it is
+ * not such a one, NULL on a database error. */
+static json_t *
+org_to_record(struct req *r, json_int_t id, json_int_t org)
+{
+	struct db_stmt *st = db_stmt(r->db, &admin_sql, A_ORG_TO_RECORD);
+
+	if (st == NULL)
+		return NULL;
+	db_bind_int(st, 1, org);
+	db_bind_int(st, 2, id);
+	return db_one_json(st);
+}
+
+/* The organisations whose names have words beginning as q's (the names
+ * index), in good standing and not endorsing statement id yet: at most
+ * FIND_SHOWN, each with country_name; NULL on a database error. */
+static json_t *
+find_orgs(struct req *r, json_int_t id, const char *q)
+{
+	struct buf b = BUF_INIT;
+	json_t *ids, *found = json_array(), *v, *o;
+	size_t i;
+
+	if (search_keys(r->db, SEARCH_ORGANISATION_NAMES, q, &b) < 0) {
+		buf_free(&b);
+		json_decref(found);
+		return NULL;
+	}
+	ids = json_loads(buf_cstr(&b), 0, NULL);
+	buf_free(&b);
+	json_array_foreach (ids, i, v) {
+		if (i >= FIND_CHECKED || json_array_size(found) >= FIND_SHOWN)
+			break;
+		if ((o = org_to_record(r, id, json_integer_value(v))) == NULL) {
+			json_decref(ids);
+			json_decref(found);
+			return NULL;
+		}
+		if (json_is_object(o))
+			json_array_append(found, o);
+		json_decref(o);
+	}
+	json_decref(ids);
+	countries_name_field(found, "country", "country_name");
+	return found;
+}
+
 /*
  * The secretariat's page of statement s (taken) with status: its state
  * and the steps that fit it, the form that edits it (what was sent when
@@ -293,6 +357,7 @@ statement_page(struct req *r, struct resp *w, int status, json_t *s,
 	       const char *notice)
 {
 	struct db_stmt *st = db_stmt(r->db, &admin_sql, A_ENDORSERS);
+	const struct value *q = req_value(r, "q");
 	json_t *form = status == 422 ? form_sent(r) : form_stored(s);
 	json_t *model = json_object(), *endorsers = NULL;
 	int64_t told = 0;
@@ -318,6 +383,19 @@ statement_page(struct req *r, struct resp *w, int status, json_t *s,
 	json_object_set_new(model, "form", form);
 	json_object_set_new(model, "endorsers", endorsers);
 	json_object_set_new(model, "told", json_integer(told));
+	if (q->present) {
+		json_t *found = find_orgs(
+			r, json_integer_value(json_object_get(s, "id")), q->str);
+
+		if (found == NULL) {
+			json_decref(model);
+			json_decref(s);
+			return read_failed(r, w);
+		}
+		json_object_set_new(model, "found", found);
+		json_object_set_new(model, "searched", json_true());
+		json_object_set_new(model, "q", json_string(q->str));
+	}
 	json_object_set_new(model, "statement", s);
 	if (notice)
 		json_object_set_new(model, "notice", json_string(notice));
@@ -353,6 +431,9 @@ admin_statement(struct req *r, struct resp *w)
 				     "more endorsements.")
 			 : !strcmp(done->str, "removed")
 				 ? _("The endorsement has been removed. The "
+				     "change is in the audit log.")
+			 : !strcmp(done->str, "recorded")
+				 ? _("The endorsement has been recorded. The "
 				     "change is in the audit log.")
 				 : _("The statement has been saved. The "
 				     "change is in the audit log.");
@@ -753,6 +834,74 @@ fail:
 	resp_fail(r, w, NULL);
 }
 
+/*
+ * POST /admin/statements/:slug/endorsements: the secretariat records the
+ * endorsement of an organisation that gave it otherwise (by e-mail, by
+ * letter), open or closed (received before it closed); one transaction
+ * with its audit record.  A draft is a 409, as is an organisation not in
+ * good standing or endorsing it already.
+ */
+static void
+admin_record(struct req *r, struct resp *w)
+{
+	const struct value *org = req_value(r, "organisation");
+	struct db_stmt *st;
+	json_t *s, *o = NULL;
+	json_int_t id;
+
+	if (!org->present) {
+		resp_error(w, 422, _("Choose the organisation whose endorsement "
+				     "you record."));
+		return;
+	}
+	if (db_begin(r->db) != 0)
+		return resp_fail(r, w, NULL);
+	if (statement_load(r, w, 1, &s) != 0) {
+		db_rollback(r->db);
+		return;
+	}
+	if (strcmp(str_of(s, "state"), "draft") == 0) {
+		db_rollback(r->db);
+		refuse(w, s, _("A draft takes no endorsement: open it first."));
+		return;
+	}
+	id = json_integer_value(json_object_get(s, "id"));
+	if ((o = org_to_record(r, id, org->num)) == NULL)
+		goto fail;
+	if (!json_is_object(o)) {
+		db_rollback(r->db);
+		json_decref(o);
+		refuse(w, s, _("This organisation is not a member in good "
+			       "standing, or it endorses the statement "
+			       "already."));
+		return;
+	}
+	if ((st = db_stmt(r->db, &statements_sql, S_ENDORSE)) == NULL)
+		goto fail;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, org->num);
+	db_bind_int(st, 3, r->person->id);
+	db_bind_int(st, 4, clock_now());
+	if (db_run(st) != 0 ||
+	    audit_record_new(r->db, r->person->id, "statement.endorse",
+			     "statement", str_of(s, "slug"), NULL,
+			     json_pack("{s:I,s:O,s:s}", "organisation_id",
+				       (json_int_t)org->num, "organisation",
+				       json_object_get(o, "name"),
+				       "recorded_by", "secretariat"),
+			     r->client) != 0 ||
+	    db_commit(r->db) != 0)
+		goto fail;
+	back_to_admin(r, w, str_of(s, "slug"), "recorded");
+	json_decref(o);
+	json_decref(s);
+	return;
+fail:
+	json_decref(o);
+	json_decref(s);
+	resp_fail(r, w, NULL);
+}
+
 /* The tile: drafts waiting to be finished and opened. */
 static int
 count_drafts(struct req *r, int64_t *n)
@@ -783,6 +932,20 @@ static const struct field open_fields[] = {
 
 static const struct field admin_show_fields[] = {
 	{.name = "done", .type = FT_CHOICE, .choices = done_values},
+	{.name = "q",
+	 .type = FT_TEXT,
+	 .maxlen = 200,
+	 .label = N_("A word of its name or acronym")},
+	{0},
+};
+
+static const struct field record_fields[] = {
+	{.name = "organisation",
+	 .type = FT_INT,
+	 .flags = FIELD_REQUIRED,
+	 .min = 1,
+	 .max = INT64_MAX,
+	 .label = N_("Organisation")},
 	{0},
 };
 
@@ -841,7 +1004,8 @@ static const struct route admin_routes[] = {
 	 .flags = ROUTE_FORM | P,
 	 .summary = "One statement for the secretariat: its form, the steps "
 		    "that fit its state, who endorsed it for each "
-		    "organisation"},
+		    "organisation, and organisations found by name to "
+		    "record an endorsement for"},
 	{.method = HTTP_POST,
 	 .pattern = "/admin/statements/:slug/edit",
 	 .who = A,
@@ -871,6 +1035,14 @@ static const struct route admin_routes[] = {
 	 .handler = admin_delete,
 	 .flags = P,
 	 .summary = "Deletes a draft statement"},
+	{.method = HTTP_POST,
+	 .pattern = "/admin/statements/:slug/endorsements",
+	 .who = A,
+	 .fields = record_fields,
+	 .handler = admin_record,
+	 .flags = P,
+	 .summary = "Records the endorsement of a member organisation that "
+		    "gave it otherwise (by e-mail, by letter)"},
 	{.method = HTTP_POST,
 	 .pattern = "/admin/statements/:slug/endorsements/:id/remove",
 	 .who = A,

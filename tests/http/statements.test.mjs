@@ -305,6 +305,25 @@ describe('a statement from draft to closed', () => {
     assert.equal(await endorsements(slug), 1);
   });
 
+  test('the secretariat records an endorsement received by e-mail, found by a word of the name', async () => {
+    const found = mainOf(await as.admin.html(`/admin/statements/${slug}?q=prison`));
+    assert.match(found, /<span>Prison Reform Kenya · Kenya<\/span>/);
+    const none = mainOf(await as.admin.html(`/admin/statements/${slug}?q=lapsed`));
+    assert.match(none, /No member organisation in good standing with such a name/, 'a lapsed member is not offered');
+    assert.doesNotMatch(mainOf(await as.admin.html(`/admin/statements/${slug}?q=justice`)), /<span>Justice Watch Vienna/,
+      'one that endorses it already is not offered');
+    const action = `/admin/statements/${slug}/endorsements`;
+    const csrf = formCsrf(await as.admin.html(`/admin/statements/${slug}?q=prison`), action);
+    const res = await as.admin.post(action, { csrf, organisation: String(orgs.b.id) });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get('location'), `/admin/statements/${slug}?done=recorded`);
+    assert.equal(await endorsements(slug), 2);
+    assert.match(mainOf(await as.admin.html(`/admin/statements/${slug}`)), /Sam Secretariat/);
+    assert.equal((await as.admin.post(action, { csrf, organisation: String(orgs.b.id) })).status, 409);
+    assert.equal((await as.admin.post(action, { csrf, organisation: String(orgs.lapsed.id) })).status, 409);
+    assert.match(mainOf(await as.visitor.html(`/statements/${slug}`)), /2 organisations endorse this statement\./);
+  });
+
   test('opened again, it tells nobody twice', async () => {
     const page = await as.admin.html(`/admin/statements/${slug}`);
     const csrf = formCsrf(page, `/admin/statements/${slug}/open`);
@@ -334,6 +353,9 @@ describe('a draft goes', () => {
   test('the secretariat deletes a draft; nothing of it stays', async () => {
     await sql(srv.dataDir, `INSERT INTO statements (slug, title, created_at, updated_at) VALUES ('to-delete', 'To delete', 0, 0)`);
     const page = await as.admin.html('/admin/statements/to-delete');
+    assert.doesNotMatch(mainOf(page), /Record an endorsement/, 'a draft takes no endorsement');
+    assert.equal((await as.admin.post('/admin/statements/to-delete/endorsements',
+      { csrf: formCsrf(page, '/admin/statements/to-delete/delete'), organisation: String(orgs.a.id) })).status, 409);
     const action = '/admin/statements/to-delete/delete';
     const res = await as.admin.post(action, { csrf: formCsrf(page, action) });
     assert.equal(res.status, 303);
