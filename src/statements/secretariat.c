@@ -43,6 +43,10 @@ enum stmt_statements_admin {
 	A_ENDORSERS,
 	A_ENDORSEMENT_DELETE,
 	A_ORG_TO_RECORD,
+	A_AREAS,
+	A_AREAS_OF,
+	A_AREAS_CLEAR,
+	A_AREA_ADD,
 	A__MAX,
 };
 
@@ -98,6 +102,21 @@ static const char *const admin_sql_text[A__MAX] = {
 		" WHERE o.id = ? AND o.listed_membership_id IS NOT NULL"
 		" AND NOT EXISTS (SELECT 1 FROM statement_endorsements e"
 		"  WHERE e.statement_id = ? AND e.organisation_id = o.id)",
+	/* the current areas, and a retired one the statement names */
+	[A_AREAS] = "SELECT slug, name FROM focal_areas fa"
+		    " WHERE fa.retired_at IS NULL OR EXISTS (SELECT 1"
+		    "  FROM statement_focal_areas sf WHERE sf.statement_id = ?"
+		    "  AND sf.focal_area_id = fa.id)"
+		    " ORDER BY position, id",
+	[A_AREAS_OF] = "SELECT fa.slug FROM statement_focal_areas sf"
+		       " JOIN focal_areas fa ON fa.id = sf.focal_area_id"
+		       " WHERE sf.statement_id = ?",
+	[A_AREAS_CLEAR] = "DELETE FROM statement_focal_areas"
+			  " WHERE statement_id = ?",
+	[A_AREA_ADD] = "INSERT INTO statement_focal_areas (statement_id,"
+		       " focal_area_id) SELECT ?, id FROM focal_areas"
+		       " WHERE slug = ?"
+		       " ON CONFLICT (statement_id, focal_area_id) DO NOTHING",
 	[A_ENDORSEMENT_DELETE] = "DELETE FROM statement_endorsements"
 				 " WHERE statement_id = ?"
 				 " AND organisation_id = ?",
@@ -184,19 +203,34 @@ admin_index(struct req *r, struct resp *w)
  * parties [{id, name, selected}] into model, the ones of form marked.
  * 0, or -1 on a database error. */
 static int
-add_choices(struct req *r, json_t *model, json_t *form)
+add_choices(struct req *r, json_t *model, json_t *form, json_int_t id)
 {
-	json_t *bodies = rows_of(r, A_BODIES), *parties, *row;
+	json_t *bodies = rows_of(r, A_BODIES), *parties, *areas = NULL, *row;
+	json_t *chosen = json_object_get(form, "focal"), *c;
 	const char *body = str_of(form, "un_body"),
 		   *party = str_of(form, "party");
-	size_t i;
+	struct db_stmt *st;
+	size_t i, k;
 
 	if (bodies == NULL)
 		return -1;
-	if ((parties = rows_of(r, A_PARTIES)) == NULL) {
+	if ((st = db_stmt(r->db, &admin_sql, A_AREAS)) != NULL) {
+		db_bind_int(st, 1, id);
+		areas = db_all_json(st);
+	}
+	if (areas == NULL || (parties = rows_of(r, A_PARTIES)) == NULL) {
 		json_decref(bodies);
+		json_decref(areas);
 		return -1;
 	}
+	json_array_foreach (areas, i, row) {
+		int on = 0;
+
+		json_array_foreach (chosen, k, c)
+			on |= json_equal(c, json_object_get(row, "slug"));
+		json_object_set_new(row, "chosen", json_boolean(on));
+	}
+	json_object_set_new(model, "areas", areas);
 	json_array_foreach (bodies, i, row)
 		json_object_set_new(
 			row, "selected",
@@ -211,6 +245,65 @@ add_choices(struct req *r, json_t *model, json_t *form)
 					     row, "id")) == atoll(party)));
 	json_object_set_new(model, "bodies", bodies);
 	json_object_set_new(model, "parties", parties);
+	return 0;
+}
+
+/* The focal areas of the form as sent: [slug]. */
+static json_t *
+areas_sent(struct req *r)
+{
+	const struct field_values *fv = req_values(r, "focal");
+	json_t *out = json_array();
+
+	for (size_t k = 0; fv && k < fv->n; k++)
+		if (fv->v[k].present)
+			json_array_append_new(out, json_string(fv->v[k].str));
+	return out;
+}
+
+/* The focal areas of statement id as stored: [slug], or NULL. */
+static json_t *
+areas_stored(struct req *r, json_int_t id)
+{
+	struct db_stmt *st = db_stmt(r->db, &admin_sql, A_AREAS_OF);
+	json_t *rows, *row, *out;
+	size_t i;
+
+	if (st == NULL)
+		return NULL;
+	db_bind_int(st, 1, id);
+	if ((rows = db_all_json(st)) == NULL)
+		return NULL;
+	out = json_array();
+	json_array_foreach (rows, i, row)
+		json_array_append(out, json_object_get(row, "slug"));
+	json_decref(rows);
+	return out;
+}
+
+/* Stores the focal areas of the form as statement id's, in the caller's
+ * transaction (an unknown slug is no area); 0 or -1. */
+static int
+save_areas(struct req *r, json_int_t id)
+{
+	const struct field_values *fv = req_values(r, "focal");
+	struct db_stmt *st = db_stmt(r->db, &admin_sql, A_AREAS_CLEAR);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if (db_run(st) != 0)
+		return -1;
+	for (size_t k = 0; fv && k < fv->n; k++) {
+		if (!fv->v[k].present)
+			continue;
+		if ((st = db_stmt(r->db, &admin_sql, A_AREA_ADD)) == NULL)
+			return -1;
+		db_bind_int(st, 1, id);
+		db_bind_text(st, 2, fv->v[k].str);
+		if (db_run(st) != 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -230,6 +323,7 @@ form_sent(struct req *r)
 							? json_string_value(v)
 							: ""));
 	}
+	json_object_set_new(form, "focal", areas_sent(r));
 	return form;
 }
 
@@ -279,7 +373,9 @@ new_page(struct req *r, struct resp *w, int status)
 						 "party", "", "closes_on", "");
 	json_t *model = json_object();
 
-	if (add_choices(r, model, form) != 0) {
+	if (!json_object_get(form, "focal"))
+		json_object_set_new(form, "focal", json_array());
+	if (add_choices(r, model, form, 0) != 0) {
 		json_decref(form);
 		json_decref(model);
 		return read_failed(r, w);
@@ -366,7 +462,14 @@ statement_page(struct req *r, struct resp *w, int status, json_t *s,
 		db_bind_int(st, 1, json_integer_value(json_object_get(s, "id")));
 		endorsers = db_all_json(st);
 	}
-	if (endorsers == NULL || add_choices(r, model, form) != 0 ||
+	if (status != 422)
+		json_object_set_new(
+			form, "focal",
+			areas_stored(r, json_integer_value(
+						json_object_get(s, "id"))));
+	if (endorsers == NULL || !json_is_array(json_object_get(form, "focal")) ||
+	    add_choices(r, model, form,
+			json_integer_value(json_object_get(s, "id"))) != 0 ||
 	    statements_notices_count(
 		    r->db, json_integer_value(json_object_get(s, "id")),
 		    &told) != 0) {
@@ -521,6 +624,7 @@ form_audit(struct req *r)
 				    v->present ? json_string(v->str)
 					       : json_null());
 	}
+	json_object_set_new(o, "focal", areas_sent(r));
 	return o;
 }
 
@@ -569,7 +673,7 @@ admin_add(struct req *r, struct resp *w)
 	db_bind_int(st, i++, r->person->id);
 	db_bind_int(st, i++, now);
 	db_bind_int(st, i, now);
-	if (db_run(st) != 0 ||
+	if (db_run(st) != 0 || save_areas(r, db_last_id(r->db)) != 0 ||
 	    audit_record_new(r->db, r->person->id, "statement.draft",
 			     "statement", slug, NULL, form_audit(r),
 			     r->client) != 0 ||
@@ -616,7 +720,8 @@ admin_edit(struct req *r, struct resp *w)
 	i = bind_form(r, st, 1);
 	db_bind_int(st, i++, clock_now());
 	db_bind_int(st, i, id);
-	if (db_run(st) != 0 || statement_index(r->db, id) != 0)
+	if (db_run(st) != 0 || save_areas(r, id) != 0 ||
+	    statement_index(r->db, id) != 0)
 		goto fail;
 	if (audit_record_new(r->db, r->person->id, "statement.edit",
 			     "statement", str_of(s, "slug"), before,
@@ -968,6 +1073,11 @@ static const struct field statement_fields[] = {
 	 .label = N_("Working party")},
 	{.name = "closes_on", .type = FT_DATE,
 	 .label = N_("Endorsements close on")},
+	{.name = "focal",
+	 .type = FT_SLUG,
+	 .flags = FIELD_MULTI,
+	 .maxlen = 60,
+	 .label = N_("Focal areas")},
 	{0},
 };
 

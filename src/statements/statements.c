@@ -94,6 +94,16 @@ static const char *const statements_sql_text[S__MAX] = {
 		" (SELECT 1 FROM search_index x"
 		"  WHERE x.kind = 'statement' AND x.slug = s.slug)"
 		" ORDER BY id",
+	/* binds: today, the area, the limit: the newest first */
+	[S_OF_AREA] = STATEMENT_COLUMNS
+	" WHERE s.state <> 'draft' AND EXISTS (SELECT 1"
+	"  FROM statement_focal_areas sf WHERE sf.statement_id = s.id"
+	"  AND sf.focal_area_id = ?)"
+	" ORDER BY is_open DESC, s.year DESC, s.id DESC LIMIT ?",
+	/* the focal areas a statement is about */
+	[S_AREAS] = "SELECT fa.slug, fa.name FROM statement_focal_areas sf"
+		    " JOIN focal_areas fa ON fa.id = sf.focal_area_id"
+		    " WHERE sf.statement_id = ? ORDER BY fa.position, fa.id",
 	/* binds: today, the party, the limit: the newest first */
 	[S_OF_PARTY] = STATEMENT_COLUMNS
 	" WHERE s.party_id = ? AND s.state <> 'draft'"
@@ -286,6 +296,27 @@ endorsers_of(struct req *r, json_int_t id)
 	return rows;
 }
 
+/* The focal areas statement id is about, [{slug, name, sep (all but
+ * the first)}]; NULL on a database error. */
+static json_t *
+areas_of(struct req *r, json_int_t id)
+{
+	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_AREAS);
+
+	json_t *rows, *row;
+	size_t i;
+
+	if (st == NULL)
+		return NULL;
+	db_bind_int(st, 1, id);
+	if ((rows = db_all_json(st)) == NULL)
+		return NULL;
+	json_array_foreach (rows, i, row)
+		if (i > 0) /* the template's separator */
+			json_object_set_new(row, "sep", json_true());
+	return rows;
+}
+
 /* The organisations r's person may endorse statement id for, each with
  * "endorsed"; NULL on a database error. */
 static json_t *
@@ -325,7 +356,7 @@ statement_show(struct req *r, struct resp *w)
 {
 	const struct value *done = req_value(r, "done");
 	int admin = r->person && r->person->role >= ROLE_ADMIN;
-	json_t *s, *endorsers, *mine = NULL, *model;
+	json_t *s, *endorsers, *areas = NULL, *mine = NULL, *model;
 	json_int_t id;
 
 	if (r->person)
@@ -334,11 +365,14 @@ statement_show(struct req *r, struct resp *w)
 		return;
 	id = json_integer_value(json_object_get(s, "id"));
 	if ((endorsers = endorsers_of(r, id)) == NULL ||
+	    (areas = areas_of(r, id)) == NULL ||
 	    (r->person && (mine = my_organisations(r, id)) == NULL)) {
 		json_decref(s);
 		json_decref(endorsers);
+		json_decref(areas);
 		return read_failed(r, w);
 	}
+	json_object_set_new(s, "areas", areas);
 	statement_words(s);
 	json_object_del(s, "is_open");
 	json_object_set_new(s, "body_html",
@@ -537,38 +571,15 @@ statement_unendorse(struct req *r, struct resp *w)
 	endorse(r, w, 0);
 }
 
-/* Statements a working party's page lists at most (its newest). */
-#define PARTY_SHOWN 10
-
-/*
- * The section "Statements" of a working party's page (struct
- * party_source): the statements it wrote that are public, those taking
- * endorsements first, each with where it was delivered and its state.
- */
-static int
-party_section(struct req *r, int64_t party_id, const char *slug, int manages,
-	      int open, json_t *section)
+/* Appends to items each statement of rows as a line of another
+ * module's page: {title, href, context: where it was delivered, its
+ * year and its state}. */
+static void
+add_items(json_t *items, json_t *rows)
 {
-	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_OF_PARTY);
-	json_t *rows, *row, *items = json_array(), *groups;
-	char today[11];
+	json_t *row;
 	size_t i;
 
-	(void)slug;
-	(void)manages;
-	(void)open;
-	if (st == NULL) {
-		json_decref(items);
-		return -1;
-	}
-	clock_today(today);
-	db_bind_text(st, 1, today);
-	db_bind_int(st, 2, party_id);
-	db_bind_int(st, 3, PARTY_SHOWN);
-	if ((rows = db_all_json(st)) == NULL) {
-		json_decref(items);
-		return -1;
-	}
 	json_array_foreach (rows, i, row) {
 		const char *occasion = str_of(row, "occasion");
 		json_t *year = json_object_get(row, "year");
@@ -590,6 +601,72 @@ party_section(struct req *r, int64_t party_id, const char *slug, int manages,
 					 "context", buf_cstr(&ctx)));
 		buf_free(&ctx);
 	}
+}
+
+/* Statements a focal area's page lists at most (the newest). */
+#define AREA_SHOWN 5
+
+/* The statements about a focal area (struct focal_source): the public
+ * ones, those taking endorsements first. */
+static int
+area_items(struct req *r, int64_t area, json_t *items)
+{
+	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_OF_AREA);
+	char today[11];
+	json_t *rows;
+
+	if (st == NULL)
+		return -1;
+	clock_today(today);
+	db_bind_text(st, 1, today);
+	db_bind_int(st, 2, area);
+	db_bind_int(st, 3, AREA_SHOWN);
+	if ((rows = db_all_json(st)) == NULL)
+		return -1;
+	add_items(items, rows);
+	json_decref(rows);
+	return 0;
+}
+
+static const struct focal_source statements_focal[] = {
+	{.kind = "statement",
+	 .heading = N_("Civil society statements"),
+	 .order = 30,
+	 .items = area_items},
+};
+
+/* Statements a working party's page lists at most (its newest). */
+#define PARTY_SHOWN 10
+
+/*
+ * The section "Statements" of a working party's page (struct
+ * party_source): the statements it wrote that are public, those taking
+ * endorsements first, each with where it was delivered and its state.
+ */
+static int
+party_section(struct req *r, int64_t party_id, const char *slug, int manages,
+	      int open, json_t *section)
+{
+	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_OF_PARTY);
+	json_t *rows, *items = json_array(), *groups;
+	char today[11];
+
+	(void)slug;
+	(void)manages;
+	(void)open;
+	if (st == NULL) {
+		json_decref(items);
+		return -1;
+	}
+	clock_today(today);
+	db_bind_text(st, 1, today);
+	db_bind_int(st, 2, party_id);
+	db_bind_int(st, 3, PARTY_SHOWN);
+	if ((rows = db_all_json(st)) == NULL) {
+		json_decref(items);
+		return -1;
+	}
+	add_items(items, rows);
 	json_decref(rows);
 	groups = json_array();
 	if (json_array_size(items))
@@ -701,6 +778,8 @@ const struct module statements_module = {
 	.nsearch = ARRAY_LEN(statements_search),
 	.party = statements_party,
 	.nparty = ARRAY_LEN(statements_party),
+	.focal = statements_focal,
+	.nfocal = ARRAY_LEN(statements_focal),
 	.start = statements_start,
 	.created = statements_created,
 };

@@ -62,6 +62,8 @@ enum stmt_statements {
 	S_INDEX_ONE,
 	S_INDEX_MISSING,
 	S_OF_PARTY,
+	S_OF_AREA,
+	S_AREAS,
 	S__MAX,
 };
 

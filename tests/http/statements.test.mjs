@@ -121,16 +121,21 @@ describe('a statement from draft to closed', () => {
     links = {
       party: String(await sqlValue(srv.dataDir, "SELECT id FROM parties WHERE slug = 'victims'")),
       un_body: String(await sqlValue(srv.dataDir, "SELECT id FROM bodies WHERE slug = 'ccpcj'")),
+      focal: 'femicide', // the edits below keep this one of its two areas
     };
-    const res = await as.admin.post('/admin/statements', {
+    const res = await as.admin.post('/admin/statements', [...Object.entries({
       csrf: formCsrf(form, '/admin/statements'), title: 'Statement on Victims’ Rights', year: '2027',
       summary: 'Victims first.', occasion: 'Thirty-sixth Crime Commission, Vienna', ...links,
-    });
+    }), ['focal', 'victims-rights'], ['focal', 'no-such-area']]);
     assert.equal(res.status, 303);
     const loc = res.headers.get('location');
     assert.match(loc, /^\/admin\/statements\/statement-on-victims-rights\?done=added$/);
     slug = 'statement-on-victims-rights';
-    assert.match(mainOf(await as.admin.html(loc)), /The statement has been drafted\./);
+    const drafted = mainOf(await as.admin.html(loc));
+    assert.match(drafted, /The statement has been drafted\./);
+    assert.match(drafted, /<input type="checkbox" name="focal" value="femicide" checked> Femicide/);
+    assert.match(drafted, /<input type="checkbox" name="focal" value="victims-rights" checked>/);
+    assert.doesNotMatch(mainOf(await as.visitor.html('/focal-points/femicide')), /Victims’ Rights/, 'a draft is on no area\'s page');
     assert.equal(await audits('statement.draft', slug), 1);
     const draftPost = await orgs.a.contact.post(`/statements/${slug}/endorse`,
       { csrf: formCsrf(await orgs.a.contact.html('/statements')), organisation: String(orgs.a.id) });
@@ -191,6 +196,12 @@ describe('a statement from draft to closed', () => {
     const list = mainOf(await as.visitor.html('/statements'));
     assert.ok(list.indexOf(slug) < list.indexOf(SEEDED[3]), 'an open statement comes first');
     assert.match(mainOf(await as.visitor.html('/search?q=undersigned')), new RegExp(`href="/statements/${slug}"`));
+    // the focal area it is about lists it; the one the edit took off, not
+    assert.match(pub, /<dt>Focal areas<\/dt><dd><a href="\/focal-points\/femicide">Femicide<\/a><\/dd>/);
+    const area = mainOf(await as.visitor.html('/focal-points/femicide'));
+    assert.match(area, /<h2 id="work-statement-h">Civil society statements<\/h2>/);
+    assert.match(area, new RegExp(`<a href="/statements/${slug}">Statement on Victims’ Rights</a>`));
+    assert.doesNotMatch(mainOf(await as.visitor.html('/focal-points/victims-rights')), new RegExp(slug));
     // the working party that wrote it lists it on its page
     const party = mainOf(await as.visitor.html('/working-parties/victims'));
     assert.match(party, new RegExp(`<a href="/statements/${slug}">Statement on Victims’ Rights</a><br><span class="muted">` +
