@@ -9,7 +9,6 @@
  */
 #include "statements_int.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "admin/admin.h"
@@ -22,7 +21,6 @@
 #include "core/pager.h"
 #include "core/render.h"
 #include "core/search.h"
-#include "core/slug.h"
 #include "core/util.h"
 
 #define PAGE_SIZE 50
@@ -30,23 +28,12 @@
 enum stmt_statements_admin {
 	A_LIST,
 	A_DRAFTS,
-	A_SLUG_TAKEN,
-	A_INSERT,
-	A_UPDATE,
 	A_OPEN,
 	A_CLOSE,
 	A_DELETE,
-	A_BODIES,
-	A_BODY,
-	A_PARTIES,
-	A_PARTY,
 	A_ENDORSERS,
 	A_ENDORSEMENT_DELETE,
 	A_ORG_TO_RECORD,
-	A_AREAS,
-	A_AREAS_OF,
-	A_AREAS_CLEAR,
-	A_AREA_ADD,
 	A__MAX,
 };
 
@@ -63,28 +50,11 @@ static const char *const admin_sql_text[A__MAX] = {
 		   " ORDER BY CASE WHEN s.state = 'draft' THEN 0 ELSE 1 END,"
 		   " is_open DESC, s.year DESC, s.id DESC LIMIT ? OFFSET ?",
 	[A_DRAFTS] = "SELECT count(*) FROM statements WHERE state = 'draft'",
-	[A_SLUG_TAKEN] = "SELECT 1 FROM statements WHERE slug = ?",
-	[A_INSERT] = "INSERT INTO statements (slug, title, summary, body_md,"
-		     " occasion, year, un_body_id, party_id, closes_on,"
-		     " created_by, created_at, updated_at)"
-		     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[A_UPDATE] = "UPDATE statements SET title = ?, summary = ?,"
-		     " body_md = ?, occasion = ?, year = ?, un_body_id = ?,"
-		     " party_id = ?, closes_on = ?, updated_at = ?"
-		     " WHERE id = ?",
 	[A_OPEN] = "UPDATE statements SET state = 'open', opened_at = ?,"
 		   " closed_at = NULL, updated_at = ? WHERE id = ?",
 	[A_CLOSE] = "UPDATE statements SET state = 'closed', closed_at = ?,"
 		    " updated_at = ? WHERE id = ? AND state = 'open'",
 	[A_DELETE] = "DELETE FROM statements WHERE id = ? AND state = 'draft'",
-	[A_BODIES] = "SELECT id, acronym, name FROM bodies ORDER BY position",
-	[A_BODY] = "SELECT 1 FROM bodies WHERE id = ?",
-	[A_PARTIES] = "SELECT id, name FROM parties"
-		      " WHERE state IN ('active', 'dissolved', 'archived')"
-		      " ORDER BY name, id",
-	[A_PARTY] = "SELECT 1 FROM parties WHERE id = ?"
-		    " AND state IN ('active', 'dissolved', 'archived')",
-	/* who endorsed for each organisation, for the secretariat */
 	[A_ENDORSERS] =
 		"SELECT o.id, o.slug, o.name, o.acronym, o.country,"
 		" CASE WHEN o.visibility = 'public'"
@@ -102,21 +72,6 @@ static const char *const admin_sql_text[A__MAX] = {
 		" WHERE o.id = ? AND o.listed_membership_id IS NOT NULL"
 		" AND NOT EXISTS (SELECT 1 FROM statement_endorsements e"
 		"  WHERE e.statement_id = ? AND e.organisation_id = o.id)",
-	/* the current areas, and a retired one the statement names */
-	[A_AREAS] = "SELECT slug, name FROM focal_areas fa"
-		    " WHERE fa.retired_at IS NULL OR EXISTS (SELECT 1"
-		    "  FROM statement_focal_areas sf WHERE sf.statement_id = ?"
-		    "  AND sf.focal_area_id = fa.id)"
-		    " ORDER BY position, id",
-	[A_AREAS_OF] = "SELECT fa.slug FROM statement_focal_areas sf"
-		       " JOIN focal_areas fa ON fa.id = sf.focal_area_id"
-		       " WHERE sf.statement_id = ?",
-	[A_AREAS_CLEAR] = "DELETE FROM statement_focal_areas"
-			  " WHERE statement_id = ?",
-	[A_AREA_ADD] = "INSERT INTO statement_focal_areas (statement_id,"
-		       " focal_area_id) SELECT ?, id FROM focal_areas"
-		       " WHERE slug = ?"
-		       " ON CONFLICT (statement_id, focal_area_id) DO NOTHING",
 	[A_ENDORSEMENT_DELETE] = "DELETE FROM statement_endorsements"
 				 " WHERE statement_id = ?"
 				 " AND organisation_id = ?",
@@ -134,12 +89,6 @@ static const char *const done_values[] = {
 #define FIND_SHOWN 20
 #define FIND_CHECKED 400
 
-/* The fields of the statement's form, as the model and the form name
- * them. */
-static const char *const form_names[] = {"title",  "summary", "body",
-					 "occasion", "year", "un_body",
-					 "party",  "closes_on", NULL};
-
 static void
 read_failed(struct req *r, struct resp *w)
 {
@@ -150,15 +99,6 @@ static const char *
 str_of(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
-}
-
-/* The rows of a statement without binds; NULL on a database error. */
-static json_t *
-rows_of(struct req *r, enum stmt_statements_admin s)
-{
-	struct db_stmt *st = db_stmt(r->db, &admin_sql, s);
-
-	return st ? db_all_json(st) : NULL;
 }
 
 /* GET /admin/statements */
@@ -199,183 +139,22 @@ admin_index(struct req *r, struct resp *w)
 			       _("Statements"), "/admin/statements", model);
 }
 
-/* The choices of the form: bodies [{id, acronym, name, selected}] and
- * parties [{id, name, selected}] into model, the ones of form marked.
- * 0, or -1 on a database error. */
-static int
-add_choices(struct req *r, json_t *model, json_t *form, json_int_t id)
-{
-	json_t *bodies = rows_of(r, A_BODIES), *parties, *areas = NULL, *row;
-	json_t *chosen = json_object_get(form, "focal"), *c;
-	const char *body = str_of(form, "un_body"),
-		   *party = str_of(form, "party");
-	struct db_stmt *st;
-	size_t i, k;
 
-	if (bodies == NULL)
-		return -1;
-	if ((st = db_stmt(r->db, &admin_sql, A_AREAS)) != NULL) {
-		db_bind_int(st, 1, id);
-		areas = db_all_json(st);
-	}
-	if (areas == NULL || (parties = rows_of(r, A_PARTIES)) == NULL) {
-		json_decref(bodies);
-		json_decref(areas);
-		return -1;
-	}
-	json_array_foreach (areas, i, row) {
-		int on = 0;
 
-		json_array_foreach (chosen, k, c)
-			on |= json_equal(c, json_object_get(row, "slug"));
-		json_object_set_new(row, "chosen", json_boolean(on));
-	}
-	json_object_set_new(model, "areas", areas);
-	json_array_foreach (bodies, i, row)
-		json_object_set_new(
-			row, "selected",
-			json_boolean(body && *body &&
-				     json_integer_value(json_object_get(
-					     row, "id")) == atoll(body)));
-	json_array_foreach (parties, i, row)
-		json_object_set_new(
-			row, "selected",
-			json_boolean(party && *party &&
-				     json_integer_value(json_object_get(
-					     row, "id")) == atoll(party)));
-	json_object_set_new(model, "bodies", bodies);
-	json_object_set_new(model, "parties", parties);
-	return 0;
-}
 
-/* The focal areas of the form as sent: [slug]. */
-static json_t *
-areas_sent(struct req *r)
-{
-	const struct field_values *fv = req_values(r, "focal");
-	json_t *out = json_array();
 
-	for (size_t k = 0; fv && k < fv->n; k++)
-		if (fv->v[k].present)
-			json_array_append_new(out, json_string(fv->v[k].str));
-	return out;
-}
 
-/* The focal areas of statement id as stored: [slug], or NULL. */
-static json_t *
-areas_stored(struct req *r, json_int_t id)
-{
-	struct db_stmt *st = db_stmt(r->db, &admin_sql, A_AREAS_OF);
-	json_t *rows, *row, *out;
-	size_t i;
-
-	if (st == NULL)
-		return NULL;
-	db_bind_int(st, 1, id);
-	if ((rows = db_all_json(st)) == NULL)
-		return NULL;
-	out = json_array();
-	json_array_foreach (rows, i, row)
-		json_array_append(out, json_object_get(row, "slug"));
-	json_decref(rows);
-	return out;
-}
-
-/* Stores the focal areas of the form as statement id's, in the caller's
- * transaction (an unknown slug is no area); 0 or -1. */
-static int
-save_areas(struct req *r, json_int_t id)
-{
-	const struct field_values *fv = req_values(r, "focal");
-	struct db_stmt *st = db_stmt(r->db, &admin_sql, A_AREAS_CLEAR);
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if (db_run(st) != 0)
-		return -1;
-	for (size_t k = 0; fv && k < fv->n; k++) {
-		if (!fv->v[k].present)
-			continue;
-		if ((st = db_stmt(r->db, &admin_sql, A_AREA_ADD)) == NULL)
-			return -1;
-		db_bind_int(st, 1, id);
-		db_bind_text(st, 2, fv->v[k].str);
-		if (db_run(st) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* The form as sent (after errors): every field's text, "" when absent. */
-static json_t *
-form_sent(struct req *r)
-{
-	json_t *form = json_object();
-
-	for (size_t i = 0; form_names[i]; i++) {
-		const json_t *v = r->input ? json_object_get(r->input,
-							     form_names[i])
-					   : NULL;
-
-		json_object_set_new(form, form_names[i],
-				    json_string(json_is_string(v)
-							? json_string_value(v)
-							: ""));
-	}
-	json_object_set_new(form, "focal", areas_sent(r));
-	return form;
-}
-
-/* The form of statement s as stored. */
-static json_t *
-form_stored(json_t *s)
-{
-	json_t *year = json_object_get(s, "year"),
-	       *body = json_object_get(s, "un_body_id"),
-	       *party = json_object_get(s, "party_id");
-
-	return json_pack(
-		"{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:s}", "title",
-		str_of(s, "title") ? str_of(s, "title") : "", "summary",
-		str_of(s, "summary") ? str_of(s, "summary") : "", "body",
-		str_of(s, "body_md") ? str_of(s, "body_md") : "", "occasion",
-		str_of(s, "occasion") ? str_of(s, "occasion") : "", "year",
-		json_is_integer(year)
-			? json_sprintf("%lld",
-				       (long long)json_integer_value(year))
-			: json_string(""),
-		"un_body",
-		json_is_integer(body)
-			? json_sprintf("%lld",
-				       (long long)json_integer_value(body))
-			: json_string(""),
-		"party",
-		json_is_integer(party)
-			? json_sprintf("%lld",
-				       (long long)json_integer_value(party))
-			: json_string(""),
-		"closes_on",
-		str_of(s, "closes_on") ? str_of(s, "closes_on") : "");
-}
 
 /* GET /admin/statements/new, or the form sent again with its errors
  * (422). */
 static void
 new_page(struct req *r, struct resp *w, int status)
 {
-	json_t *form = status == 422 ? form_sent(r)
-				     : json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,"
-						 "s:s,s:s}",
-						 "title", "", "summary", "",
-						 "body", "", "occasion", "",
-						 "year", "", "un_body", "",
-						 "party", "", "closes_on", "");
+	json_t *form = status == 422 ? statement_form_sent(r)
+				     : statement_form_new();
 	json_t *model = json_object();
 
-	if (!json_object_get(form, "focal"))
-		json_object_set_new(form, "focal", json_array());
-	if (add_choices(r, model, form, 0) != 0) {
+	if (statement_form_choices(r, model, form, 0) != 0) {
 		json_decref(form);
 		json_decref(model);
 		return read_failed(r, w);
@@ -454,7 +233,8 @@ statement_page(struct req *r, struct resp *w, int status, json_t *s,
 {
 	struct db_stmt *st = db_stmt(r->db, &admin_sql, A_ENDORSERS);
 	const struct value *q = req_value(r, "q");
-	json_t *form = status == 422 ? form_sent(r) : form_stored(s);
+	json_t *form = status == 422 ? statement_form_sent(r)
+				     : statement_form_stored(r, s);
 	json_t *model = json_object(), *endorsers = NULL;
 	int64_t told = 0;
 
@@ -462,14 +242,10 @@ statement_page(struct req *r, struct resp *w, int status, json_t *s,
 		db_bind_int(st, 1, json_integer_value(json_object_get(s, "id")));
 		endorsers = db_all_json(st);
 	}
-	if (status != 422)
-		json_object_set_new(
-			form, "focal",
-			areas_stored(r, json_integer_value(
-						json_object_get(s, "id"))));
-	if (endorsers == NULL || !json_is_array(json_object_get(form, "focal")) ||
-	    add_choices(r, model, form,
-			json_integer_value(json_object_get(s, "id"))) != 0 ||
+	if (endorsers == NULL || form == NULL ||
+	    statement_form_choices(
+		    r, model, form,
+		    json_integer_value(json_object_get(s, "id"))) != 0 ||
 	    statements_notices_count(
 		    r->db, json_integer_value(json_object_get(s, "id")),
 		    &told) != 0) {
@@ -543,90 +319,8 @@ admin_statement(struct req *r, struct resp *w)
 	statement_page(r, w, 200, s, notice);
 }
 
-/* Checks the UN body and the working party named by the form: a message
- * at the field for one that is not there.  0, or -1 on a database
- * error. */
-static int
-check_choices(struct req *r)
-{
-	static const struct {
-		const char *field;
-		enum stmt_statements_admin stmt;
-		const char *message;
-	} checks[] = {
-		{"un_body", A_BODY, N_("Choose a UN body from the list.")},
-		{"party", A_PARTY, N_("Choose a working party from the list.")},
-	};
 
-	for (size_t i = 0; i < ARRAY_LEN(checks); i++) {
-		const struct value *v = req_value(r, checks[i].field);
-		struct db_stmt *st;
-		int rc;
 
-		if (!v->present)
-			continue;
-		if ((st = db_stmt(r->db, &admin_sql, checks[i].stmt)) == NULL)
-			return -1;
-		db_bind_int(st, 1, v->num);
-		rc = db_step(st);
-		db_reset(st);
-		if (rc == DB_ERROR)
-			return -1;
-		if (rc == DB_DONE)
-			req_error(r, checks[i].field, _(checks[i].message));
-	}
-	return 0;
-}
-
-/* Binds the form's values from title on, in the order of A_INSERT and
- * A_UPDATE, from bind i; the next bind. */
-static int
-bind_form(struct req *r, struct db_stmt *st, int i)
-{
-	const struct value *year = req_value(r, "year"),
-			   *body = req_value(r, "un_body"),
-			   *party = req_value(r, "party"),
-			   *closes = req_value(r, "closes_on");
-	static const char *const texts[] = {"title", "summary", "body",
-					    "occasion"};
-
-	for (size_t k = 0; k < ARRAY_LEN(texts); k++) {
-		const struct value *v = req_value(r, texts[k]);
-
-		db_bind_text(st, i++, v->present ? v->str : "");
-	}
-	if (year->present)
-		db_bind_int(st, i++, year->num);
-	else
-		db_bind_null(st, i++);
-	if (body->present)
-		db_bind_int(st, i++, body->num);
-	else
-		db_bind_null(st, i++);
-	if (party->present)
-		db_bind_int(st, i++, party->num);
-	else
-		db_bind_null(st, i++);
-	db_bind_text(st, i++, closes->present ? closes->str : NULL);
-	return i;
-}
-
-/* The form as the audit log keeps it. */
-static json_t *
-form_audit(struct req *r)
-{
-	json_t *o = json_object();
-
-	for (size_t i = 0; form_names[i]; i++) {
-		const struct value *v = req_value(r, form_names[i]);
-
-		json_object_set_new(o, form_names[i],
-				    v->present ? json_string(v->str)
-					       : json_null());
-	}
-	json_object_set_new(o, "focal", areas_sent(r));
-	return o;
-}
 
 /* Back to the statement's secretariat page, saying what was done. */
 static void
@@ -653,36 +347,16 @@ static void
 admin_add(struct req *r, struct resp *w)
 {
 	const char *slug;
-	struct db_stmt *st;
-	int64_t now = clock_now();
-	int i;
 
-	if (!r->errors && check_choices(r) != 0)
+	if (!r->errors && statement_form_check(r) != 0)
 		return resp_fail(r, w, NULL);
 	if (r->errors || !req_value(r, "title")->present)
 		return new_page(r, w, 422);
 	if (db_begin(r->db) != 0)
 		return resp_fail(r, w, NULL);
-	slug = slug_new(r->db, r->arena, &admin_sql, A_SLUG_TAKEN, 0,
-			req_value(r, "title")->str, "statement",
-			(const char *const[]){"new", NULL});
-	if (slug == NULL || (st = db_stmt(r->db, &admin_sql, A_INSERT)) == NULL)
-		goto fail;
-	db_bind_text(st, 1, slug);
-	i = bind_form(r, st, 2);
-	db_bind_int(st, i++, r->person->id);
-	db_bind_int(st, i++, now);
-	db_bind_int(st, i, now);
-	if (db_run(st) != 0 || save_areas(r, db_last_id(r->db)) != 0 ||
-	    audit_record_new(r->db, r->person->id, "statement.draft",
-			     "statement", slug, NULL, form_audit(r),
-			     r->client) != 0 ||
-	    db_commit(r->db) != 0)
-		goto fail;
+	if (statement_form_insert(r, 0, &slug) != 0 || db_commit(r->db) != 0)
+		return resp_fail(r, w, NULL);
 	back_to_admin(r, w, slug, "added");
-	return;
-fail:
-	resp_fail(r, w, NULL);
 }
 
 /*
@@ -695,50 +369,23 @@ fail:
 static void
 admin_edit(struct req *r, struct resp *w)
 {
-	struct db_stmt *st;
-	json_t *s, *before;
-	json_int_t id;
-	int i;
+	json_t *s;
 
 	if (statement_load(r, w, 1, &s) != 0)
 		return;
-	if (!r->errors && check_choices(r) != 0) {
+	if (!r->errors && statement_form_check(r) != 0) {
 		json_decref(s);
 		return resp_fail(r, w, NULL);
 	}
 	if (r->errors || !req_value(r, "title")->present)
 		return statement_page(r, w, 422, s, NULL);
-	id = json_integer_value(json_object_get(s, "id"));
-	before = form_stored(s);
-	if (db_begin(r->db) != 0) {
-		json_decref(before);
+	if (db_begin(r->db) != 0 || statement_form_update(r, s, 0) != 0 ||
+	    db_commit(r->db) != 0) {
 		json_decref(s);
 		return resp_fail(r, w, NULL);
 	}
-	if ((st = db_stmt(r->db, &admin_sql, A_UPDATE)) == NULL)
-		goto fail;
-	i = bind_form(r, st, 1);
-	db_bind_int(st, i++, clock_now());
-	db_bind_int(st, i, id);
-	if (db_run(st) != 0 || save_areas(r, id) != 0 ||
-	    statement_index(r->db, id) != 0)
-		goto fail;
-	if (audit_record_new(r->db, r->person->id, "statement.edit",
-			     "statement", str_of(s, "slug"), before,
-			     form_audit(r), r->client) != 0) {
-		before = NULL; /* taken */
-		goto fail;
-	}
-	before = NULL;
-	if (db_commit(r->db) != 0)
-		goto fail;
 	back_to_admin(r, w, str_of(s, "slug"), "edited");
 	json_decref(s);
-	return;
-fail:
-	json_decref(before);
-	json_decref(s);
-	resp_fail(r, w, NULL);
 }
 
 /* Answers 409 with message, the statement s let go; -1. */
@@ -1054,32 +701,6 @@ static const struct field record_fields[] = {
 	{0},
 };
 
-static const struct field statement_fields[] = {
-	{.name = "title",
-	 .type = FT_TEXT,
-	 .flags = FIELD_REQUIRED,
-	 .maxlen = 200,
-	 .label = N_("Title")},
-	{.name = "summary", .type = FT_TEXT, .maxlen = 400,
-	 .label = N_("Summary")},
-	{.name = "body", .type = FT_TEXTAREA, .maxlen = 50000,
-	 .label = N_("Text of the statement")},
-	{.name = "occasion", .type = FT_TEXT, .maxlen = 300,
-	 .label = N_("Where it is delivered")},
-	{.name = "year", .type = FT_YEAR, .label = N_("Year")},
-	{.name = "un_body", .type = FT_INT, .min = 1, .max = INT64_MAX,
-	 .label = N_("UN body")},
-	{.name = "party", .type = FT_INT, .min = 1, .max = INT64_MAX,
-	 .label = N_("Working party")},
-	{.name = "closes_on", .type = FT_DATE,
-	 .label = N_("Endorsements close on")},
-	{.name = "focal",
-	 .type = FT_SLUG,
-	 .flags = FIELD_MULTI,
-	 .maxlen = 60,
-	 .label = N_("Focal areas")},
-	{0},
-};
 
 #define A ACCESS_ADMIN
 #define P ROUTE_PERSONAL
@@ -1173,7 +794,8 @@ static const struct admin_tile statements_tiles[] = {
 static const struct module_job *const statements_jobs[] = {
 	&statements_notify_job, NULL};
 
-static struct db_sql *const admin_sqls[] = {&statement_notices_sql, NULL};
+static struct db_sql *const admin_sqls[] = {&statement_notices_sql,
+					      &statements_form_sql, NULL};
 
 const struct module statements_admin_module = {
 	.name = "statements-admin",

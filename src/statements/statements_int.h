@@ -51,6 +51,32 @@ int statements_notices_count(struct db *db, int64_t id, int64_t *n);
 extern const struct module_job statements_notify_job;
 extern struct db_sql statement_notices_sql;
 
+/*
+ * form.c: the form of a statement, the secretariat's and a working
+ * party's.  statement_fields are its fields (a route's .fields);
+ * statement_form_new/_sent/_stored the model's "form" empty, as sent
+ * (after errors) or as statement s is stored (NULL on a database error);
+ * statement_form_choices adds the choices (bodies, parties, areas of
+ * statement id, 0 for a new one) to model, those of form marked;
+ * statement_form_check puts a message at a UN body or working party not
+ * in the list (0, or -1 on a database error).  statement_form_insert
+ * drafts a new statement from the request (its working party party, or
+ * 0: the form's), its slug into *slug; statement_form_update writes the
+ * request over statement s (party as for the insert); both in the
+ * caller's transaction with the focal areas, the search document and
+ * the audit record; 0 or -1.
+ */
+extern const struct field statement_fields[];
+extern struct db_sql statements_form_sql;
+json_t *statement_form_new(void);
+json_t *statement_form_sent(struct req *r);
+json_t *statement_form_stored(struct req *r, json_t *s);
+int statement_form_choices(struct req *r, json_t *model, json_t *form,
+			   json_int_t id);
+int statement_form_check(struct req *r);
+int statement_form_insert(struct req *r, int64_t party, const char **slug);
+int statement_form_update(struct req *r, json_t *s, int64_t party);
+
 extern struct db_sql statements_sql;
 enum stmt_statements {
 	S_GET,
