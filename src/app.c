@@ -73,6 +73,7 @@ const struct module *const app_modules[] = {
 	&calendar_documents_module,
 	&statements_module, /* after organisations, parties */
 	&statements_admin_module,
+	&statements_drafting_module,
 	&focal_module, /* above organisations and parties */
 };
 const size_t app_nmodules = ARRAY_LEN(app_modules);

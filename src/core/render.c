@@ -278,28 +278,33 @@ render_day_text(const char *ymd, char *out, size_t len)
 }
 
 void
-render_add_times(json_t *rows, const char *key)
+render_add_time(json_t *row, const char *key)
 {
 	char iso_key[64], text_key[64], iso[32], text[80];
+	json_t *v = json_object_get(row, key);
+	time_t t;
+	struct tm tm;
+
+	if (!json_is_integer(v))
+		return;
+	snprintf(iso_key, sizeof(iso_key), "%s_iso", key);
+	snprintf(text_key, sizeof(text_key), "%s_text", key);
+	t = (time_t)json_integer_value(v);
+	gmtime_r(&t, &tm);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	render_time_text(&tm, text, sizeof(text));
+	json_object_set_new(row, iso_key, json_string(iso));
+	json_object_set_new(row, text_key, json_string(text));
+}
+
+void
+render_add_times(json_t *rows, const char *key)
+{
 	json_t *row;
 	size_t i;
 
-	snprintf(iso_key, sizeof(iso_key), "%s_iso", key);
-	snprintf(text_key, sizeof(text_key), "%s_text", key);
-	json_array_foreach (rows, i, row) {
-		json_t *v = json_object_get(row, key);
-		time_t t;
-		struct tm tm;
-
-		if (!json_is_integer(v))
-			continue;
-		t = (time_t)json_integer_value(v);
-		gmtime_r(&t, &tm);
-		strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		render_time_text(&tm, text, sizeof(text));
-		json_object_set_new(row, iso_key, json_string(iso));
-		json_object_set_new(row, text_key, json_string(text));
-	}
+	json_array_foreach (rows, i, row)
+		render_add_time(row, key);
 }
 
 /* Renders tmpl from tset with model into out. 0 or -1 (logged). */

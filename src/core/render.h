@@ -65,6 +65,8 @@ int render_template(const char *tmpl, json_t *model, struct buf *out);
  * UTC", the month in the current language: render_time_text) for
  * templates. */
 void render_add_times(json_t *rows, const char *key);
+/* The same for one object. */
+void render_add_time(json_t *row, const char *key);
 /* tm (UTC) as "29 Nov 2026, 06:20 UTC" into out[0..len) (80 bytes is
  * always enough), the month's name in the current language (i18n.h). */
 void render_time_text(const struct tm *tm, char *out, size_t len);

@@ -92,14 +92,10 @@ focal_area_or_respond(struct req *r, struct resp *w, const char *slug, json_t **
 void
 focal_retired_fields(json_t *area)
 {
-	json_t *one = json_array();
-
 	json_object_set_new(area, "retired",
 			    json_boolean(json_is_integer(
 				    json_object_get(area, "retired_at"))));
-	json_array_append(one, area);
-	render_add_times(one, "retired_at");
-	json_decref(one);
+	render_add_time(area, "retired_at");
 }
 
 int

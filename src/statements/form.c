@@ -394,31 +394,33 @@ statement_form_update(struct req *r, json_t *s, int64_t party)
 				form_audit(r), r->client);
 }
 
+/* The fields both forms have. */
+#define COMMON_FIELDS                                                          \
+	{.name = "title", .type = FT_TEXT, .flags = FIELD_REQUIRED,            \
+	 .maxlen = 200, .label = N_("Title")},                                 \
+	{.name = "summary", .type = FT_TEXT, .maxlen = 400,                    \
+	 .label = N_("Summary")},                                              \
+	{.name = "body", .type = FT_TEXTAREA, .maxlen = 50000,                 \
+	 .label = N_("Text of the statement")},                                \
+	{.name = "occasion", .type = FT_TEXT, .maxlen = 300,                   \
+	 .label = N_("Where it is delivered")},                                \
+	{.name = "year", .type = FT_YEAR, .label = N_("Year")},                \
+	{.name = "un_body", .type = FT_INT, .min = 1, .max = INT64_MAX,        \
+	 .label = N_("UN body")},                                              \
+	{.name = "closes_on", .type = FT_DATE,                                 \
+	 .label = N_("Endorsements close on")},                                \
+	{.name = "focal", .type = FT_SLUG, .flags = FIELD_MULTI, .maxlen = 60, \
+	 .label = N_("Focal areas")}
+
 const struct field statement_fields[] = {
-	{.name = "title",
-	 .type = FT_TEXT,
-	 .flags = FIELD_REQUIRED,
-	 .maxlen = 200,
-	 .label = N_("Title")},
-	{.name = "summary", .type = FT_TEXT, .maxlen = 400,
-	 .label = N_("Summary")},
-	{.name = "body", .type = FT_TEXTAREA, .maxlen = 50000,
-	 .label = N_("Text of the statement")},
-	{.name = "occasion", .type = FT_TEXT, .maxlen = 300,
-	 .label = N_("Where it is delivered")},
-	{.name = "year", .type = FT_YEAR, .label = N_("Year")},
-	{.name = "un_body", .type = FT_INT, .min = 1, .max = INT64_MAX,
-	 .label = N_("UN body")},
-	{.name = "closes_on", .type = FT_DATE,
-	 .label = N_("Endorsements close on")},
-	{.name = "focal",
-	 .type = FT_SLUG,
-	 .flags = FIELD_MULTI,
-	 .maxlen = 60,
-	 .label = N_("Focal areas")},
-	/* the secretariat's choice; a working party's form writes its own
-	 * id instead (drafting.c) */
+	COMMON_FIELDS,
 	{.name = "party", .type = FT_INT, .min = 1, .max = INT64_MAX,
 	 .label = N_("Working party")},
+	{0},
+};
+
+/* A working party's own draft: no choice of party. */
+const struct field statement_party_fields[] = {
+	COMMON_FIELDS,
 	{0},
 };

@@ -41,13 +41,14 @@ static const char *const admin_sql_text[A__MAX] = {
 	/* binds: today, the limit, the offset: drafts first, then those
 	 * taking endorsements, then the rest, newest first */
 	[A_LIST] = "SELECT s.slug, s.title, s.state, s.closes_on, s.year,"
-		   " s.updated_at,"
+		   " s.updated_at, s.submitted_at, p.name AS party_name,"
 		   " (SELECT count(*) FROM statement_endorsements e"
 		   "  WHERE e.statement_id = s.id) AS endorsements,"
 		   " CASE WHEN s.state = 'open' AND (s.closes_on IS NULL"
 		   "  OR s.closes_on >= ?) THEN 1 ELSE 0 END AS is_open"
-		   " FROM statements s"
+		   " FROM statements s LEFT JOIN parties p ON p.id = s.party_id"
 		   " ORDER BY CASE WHEN s.state = 'draft' THEN 0 ELSE 1 END,"
+		   " CASE WHEN s.submitted_at IS NULL THEN 1 ELSE 0 END,"
 		   " is_open DESC, s.year DESC, s.id DESC LIMIT ? OFFSET ?",
 	[A_DRAFTS] = "SELECT count(*) FROM statements WHERE state = 'draft'",
 	[A_OPEN] = "UPDATE statements SET state = 'open', opened_at = ?,"
@@ -126,6 +127,7 @@ admin_index(struct req *r, struct resp *w)
 	json_array_foreach (rows, i, row)
 		statement_words(row);
 	render_add_times(rows, "updated_at");
+	render_add_times(rows, "submitted_at");
 	model = json_pack("{s:o,s:o}", "statements", rows, "pager",
 			  pager_model(r, &pg, "/admin/statements",
 				      (const char *const[]){"done", NULL},
@@ -258,6 +260,7 @@ statement_page(struct req *r, struct resp *w, int status, json_t *s,
 	statement_endorsers_words(endorsers);
 	render_add_times(endorsers, "created_at");
 	statement_words(s);
+	render_add_time(s, "submitted_at");
 	json_object_del(s, "body_md");
 	json_object_set_new(model, "form", form);
 	json_object_set_new(model, "endorsers", endorsers);

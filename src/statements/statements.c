@@ -38,6 +38,7 @@
 	"SELECT s.id, s.slug, s.title, s.summary, s.body_md, s.occasion,"      \
 	" s.year, s.un_body_id, s.party_id, s.state, s.closes_on,"             \
 	" s.created_at, s.updated_at, s.opened_at, s.closed_at,"               \
+	" s.submitted_at,"                                                      \
 	" b.slug AS body_slug, b.acronym AS body_acronym,"                     \
 	" b.name AS body_name, p.slug AS party_slug, p.name AS party_name,"    \
 	" (SELECT count(*) FROM statement_endorsements e"                      \
@@ -100,6 +101,10 @@ static const char *const statements_sql_text[S__MAX] = {
 	"  FROM statement_focal_areas sf WHERE sf.statement_id = s.id"
 	"  AND sf.focal_area_id = ?)"
 	" ORDER BY is_open DESC, s.year DESC, s.id DESC LIMIT ?",
+	/* binds: today, the party, the limit: its drafts, for its chairs */
+	[S_DRAFTS_OF_PARTY] = STATEMENT_COLUMNS
+	" WHERE s.party_id = ? AND s.state = 'draft'"
+	" ORDER BY s.updated_at DESC, s.id DESC LIMIT ?",
 	/* the focal areas a statement is about */
 	[S_AREAS] = "SELECT fa.slug, fa.name FROM statement_focal_areas sf"
 		    " JOIN focal_areas fa ON fa.id = sf.focal_area_id"
@@ -128,6 +133,27 @@ str_of(json_t *o, const char *key)
 int
 statement_load(struct req *r, struct resp *w, int admin, json_t **out)
 {
+	return statement_load_slug(r, w, req_param(r, "slug"), admin, out);
+}
+
+int
+statement_draft_visible(struct req *r, json_t *s)
+{
+	const char *party = str_of(s, "party_slug");
+
+	if (r->person == NULL)
+		return 0;
+	if (r->person->role >= ROLE_ADMIN)
+		return 1;
+	return party ? auth_permits(r->db, r->person, "party.manage",
+				    "party", party)
+		     : 0;
+}
+
+int
+statement_load_slug(struct req *r, struct resp *w, const char *slug,
+		    int admin, json_t **out)
+{
 	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_GET);
 	char today[11];
 	json_t *s;
@@ -139,7 +165,7 @@ statement_load(struct req *r, struct resp *w, int admin, json_t **out)
 	}
 	clock_today(today);
 	db_bind_text(st, 1, today);
-	db_bind_text(st, 2, req_param(r, "slug"));
+	db_bind_text(st, 2, slug);
 	if ((s = db_one_json(st)) == NULL) {
 		read_failed(r, w);
 		return -1;
@@ -341,7 +367,8 @@ my_organisations(struct req *r, json_int_t id)
 }
 
 /* What the page says after an endorsement was given or taken back. */
-static const char *const done_values[] = {"endorsed", "withdrawn", NULL};
+static const char *const done_values[] = {"endorsed", "withdrawn", "drafted",
+					  "saved",    "submitted", NULL};
 
 /*
  * GET /statements/:slug: the statement, its text, its endorsing
@@ -361,8 +388,24 @@ statement_show(struct req *r, struct resp *w)
 
 	if (r->person)
 		w->flags |= ROUTE_PERSONAL;
-	if (statement_load(r, w, admin, &s) != 0)
+	if (statement_load(r, w, r->person != NULL, &s) != 0)
 		return;
+	if (!strcmp(str_of(s, "state"), "draft")) {
+		int may = statement_draft_visible(r, s);
+
+		if (may < 0) {
+			json_decref(s);
+			return read_failed(r, w);
+		}
+		if (!may) {
+			json_decref(s);
+			return resp_error(w, 404,
+					  _("There is no such statement."));
+		}
+		/* the chairs of the party that drafted it: their steps */
+		json_object_set_new(s, "party_drafts", json_boolean(!admin));
+		render_add_time(s, "submitted_at");
+	}
 	id = json_integer_value(json_object_get(s, "id"));
 	if ((endorsers = endorsers_of(r, id)) == NULL ||
 	    (areas = areas_of(r, id)) == NULL ||
@@ -391,13 +434,27 @@ statement_show(struct req *r, struct resp *w)
 	}
 	if (done->present)
 		json_object_set_new(
-			model, "notice",
-			json_string(strcmp(done->str, "endorsed") == 0
-					    ? _("Your organisation endorses "
-						"this statement. Its name is "
-						"listed below.")
-					    : _("The endorsement has been "
-						"taken back.")));
+			model, strcmp(done->str, "endorsed") == 0 ||
+					       strcmp(done->str, "withdrawn") == 0
+				       ? "notice"
+				       : "draft_notice",
+			json_string(
+				!strcmp(done->str, "endorsed")
+					? _("Your organisation endorses this "
+					    "statement. Its name is listed "
+					    "below.")
+				: !strcmp(done->str, "withdrawn")
+					? _("The endorsement has been taken "
+					    "back.")
+				: !strcmp(done->str, "drafted")
+					? _("The draft has been saved. Only "
+					    "the secretariat and the chairs of "
+					    "the working party see it.")
+				: !strcmp(done->str, "saved")
+					? _("The draft has been saved.")
+					: _("The secretariat has been asked to "
+					    "open the statement for "
+					    "endorsement.")));
 	resp_page(w, 200, "statements/templates/show.html",
 		  str_of(s, "title"), model);
 }
@@ -647,44 +704,62 @@ static int
 party_section(struct req *r, int64_t party_id, const char *slug, int manages,
 	      int open, json_t *section)
 {
-	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_OF_PARTY);
-	json_t *rows, *items = json_array(), *groups;
+	json_t *groups = json_array(), *actions;
 	char today[11];
+	/* its chairs see its drafts first */
+	static const struct {
+		enum stmt_statements stmt;
+		const char *label;
+		int chairs;
+	} lists[] = {
+		{S_DRAFTS_OF_PARTY, N_("Drafts"), 1},
+		{S_OF_PARTY, N_("Statements it wrote"), 0},
+	};
 
-	(void)slug;
-	(void)manages;
-	(void)open;
-	if (st == NULL) {
-		json_decref(items);
-		return -1;
-	}
 	clock_today(today);
-	db_bind_text(st, 1, today);
-	db_bind_int(st, 2, party_id);
-	db_bind_int(st, 3, PARTY_SHOWN);
-	if ((rows = db_all_json(st)) == NULL) {
-		json_decref(items);
-		return -1;
+	for (size_t k = 0; k < ARRAY_LEN(lists); k++) {
+		struct db_stmt *st;
+		json_t *rows, *items;
+
+		if (lists[k].chairs && !manages)
+			continue;
+		if ((st = db_stmt(r->db, &statements_sql, lists[k].stmt)) ==
+		    NULL) {
+			json_decref(groups);
+			return -1;
+		}
+		db_bind_text(st, 1, today);
+		db_bind_int(st, 2, party_id);
+		db_bind_int(st, 3, PARTY_SHOWN);
+		if ((rows = db_all_json(st)) == NULL) {
+			json_decref(groups);
+			return -1;
+		}
+		items = json_array();
+		add_items(items, rows);
+		json_decref(rows);
+		if (json_array_size(items))
+			json_array_append_new(
+				groups, json_pack("{s:s,s:o}", "label",
+						  _(lists[k].label), "items",
+						  items));
+		else
+			json_decref(items);
 	}
-	add_items(items, rows);
-	json_decref(rows);
-	groups = json_array();
-	if (json_array_size(items))
-		json_array_append_new(groups,
-				      json_pack("{s:s,s:o}", "label",
-						_("Statements it wrote"),
-						"items", items));
-	else
-		json_decref(items);
 	json_object_set_new(section, "groups", groups);
 	json_object_set_new(
 		section, "empty",
 		json_string(_("No statement of this working party is on the "
 			      "platform yet.")));
-	json_object_set_new(section, "actions",
-			    json_pack("[{s:s,s:s}]", "label",
-				      _("All statements"), "href",
-				      "/statements"));
+	actions = json_pack("[{s:s,s:s}]", "label", _("All statements"),
+			    "href", "/statements");
+	if (manages && open)
+		json_array_append_new(
+			actions, json_pack("{s:s,s:s++}", "label",
+					   _("Draft a statement"), "href",
+					   "/working-parties/", slug,
+					   "/statements/new"));
+	json_object_set_new(section, "actions", actions);
 	return 0;
 }
 

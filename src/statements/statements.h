@@ -16,8 +16,12 @@
  *   statements.c   statements_module: /statements, a statement's page,
  *                  its endorsements as CSV, endorsing; the search index
  *   secretariat.c  statements_admin_module: /admin/statements, drafting,
- *                  editing, opening, closing, deleting a draft, removing
- *                  an endorsement; the tile of drafts
+ *                  editing, opening, closing, deleting a draft, recording
+ *                  and removing an endorsement; the tile of drafts; the
+ *                  letters of an opening (notices.c)
+ *   drafting.c     statements_drafting_module: a working party's chairs
+ *                  draft a statement and ask the secretariat to open it
+ *   form.c         the statement's form, shared by the two
  */
 #ifndef ALLIANCE_STATEMENTS_H
 #define ALLIANCE_STATEMENTS_H
@@ -26,5 +30,6 @@
 
 extern const struct module statements_module;
 extern const struct module statements_admin_module;
+extern const struct module statements_drafting_module;
 
 #endif

@@ -28,6 +28,13 @@
  * -1 returned; -1 too after a 500 on a database error.
  */
 int statement_load(struct req *r, struct resp *w, int admin, json_t **out);
+/* The same for the statement slug. */
+int statement_load_slug(struct req *r, struct resp *w, const char *slug,
+			int admin, json_t **out);
+/* Whether r's viewer may see the draft s: the secretariat, or a chair or
+ * co-chair of the working party that drafted it (party.manage).  1, 0,
+ * or -1 on a database error. */
+int statement_draft_visible(struct req *r, json_t *s);
 
 /* Adds "state_text" (the state in words: "Draft", "Open for endorsement
  * until 31 Jan 2027", "Closed") and "closes_text" to a statement or a
@@ -53,7 +60,8 @@ extern struct db_sql statement_notices_sql;
 
 /*
  * form.c: the form of a statement, the secretariat's and a working
- * party's.  statement_fields are its fields (a route's .fields);
+ * party's.  statement_fields are its fields (a route's .fields), and
+ * statement_party_fields a working party's, without the party;
  * statement_form_new/_sent/_stored the model's "form" empty, as sent
  * (after errors) or as statement s is stored (NULL on a database error);
  * statement_form_choices adds the choices (bodies, parties, areas of
@@ -67,6 +75,7 @@ extern struct db_sql statement_notices_sql;
  * the audit record; 0 or -1.
  */
 extern const struct field statement_fields[];
+extern const struct field statement_party_fields[];
 extern struct db_sql statements_form_sql;
 json_t *statement_form_new(void);
 json_t *statement_form_sent(struct req *r);
@@ -89,6 +98,7 @@ enum stmt_statements {
 	S_INDEX_MISSING,
 	S_OF_PARTY,
 	S_OF_AREA,
+	S_DRAFTS_OF_PARTY,
 	S_AREAS,
 	S__MAX,
 };
