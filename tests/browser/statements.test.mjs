@@ -1,5 +1,6 @@
 // statements.test.mjs -- civil society statements in a real browser: on a
-// phone and a desktop viewport the secretariat drafts a statement through
+// phone and a desktop viewport a working party's chair drafts one from the
+// party's page and asks the secretariat to open it; the secretariat drafts a statement through
 // its form (an empty title first: the summary takes the focus and leads
 // to the field), opens it for endorsement, and the main contact of a
 // member organisation finds it from the main navigation and endorses it
@@ -83,6 +84,30 @@ for (const vp of VIEWPORTS) {
         assert.match(await page.locator('main').innerText(), /Open for endorsement until/);
         // but the console's note of the 422 the empty title was meant to get
         assert.deepEqual(page.problems.filter((p) => !/responded with a status of 422/.test(p)), []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test('a working party\'s chair drafts a statement from the party\'s page and asks the secretariat to open it', async () => {
+      const { context, page, email } = await signedIn({ width: vp.width, height: vp.height }, `Cho Chair ${vp.name}`, 'member');
+      await sql(srv.dataDir, `INSERT INTO object_roles (person_id, object_type, object_id, role, granted_at)
+        VALUES (${await personId(srv.dataDir, email)}, 'party', 'corruption', 'chair', 0)`);
+      const draft = `Corruption and the SDGs (${vp.name})`;
+      try {
+        await page.goto(`${srv.url}/working-parties/corruption`, { waitUntil: 'load' });
+        await clickTo(page, page.locator('main').getByRole('link', { name: 'Draft a statement' }), '**/working-parties/corruption/statements/new');
+        await assertFits(page);
+        await page.getByLabel('Title').fill(draft);
+        await page.getByLabel('Text of the statement').fill('We ask States to **report on SDG 16.5**.');
+        await page.getByRole('checkbox', { name: 'Corruption' }).check();
+        await clickTo(page, page.getByRole('button', { name: 'Save the draft' }), /\/statements\/[a-z0-9-]+\?done=drafted$/);
+        assert.match(await page.locator('main').innerText(), /This is a draft of Corruption: only its chairs and the secretariat see it/);
+        await clickTo(page, page.getByRole('button', { name: 'Ask the secretariat to open it' }), /\?done=submitted$/);
+        await assertFits(page);
+        await page.screenshot({ path: `${SHOTS}/statements-${vp.name}-party-draft.png`, fullPage: true });
+        assert.match(await page.locator('main').innerText(), /The secretariat was asked to open it on /);
+        assert.deepEqual(page.problems, []);
       } finally {
         await context.close();
       }
