@@ -224,6 +224,14 @@ describe('alliance serve on PostgreSQL', () => {
     // alliance); the next write any alliance process commits does
     await pg.sql(url, "UPDATE pages SET title = 'About us' WHERE slug = 'about'");
     await cli(srv.dataDir, ['mail-test', 'probe@example.org'], { ...process.env, ALLIANCE_DATABASE: url });
+    // the serving process learns the new generation when PostgreSQL's
+    // notification reaches its listening thread (db_pg.c: well under a
+    // millisecond, but a busy machine may run that thread later): wait
+    // for the first fresh page, then every worker must serve it
+    for (let end = Date.now() + 10_000; await title() !== 'About us';) {
+      assert.ok(Date.now() < end, 'the change did not show within 10 s');
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
     for (let i = 0; i < 20; i++) assert.equal(await title(), 'About us');
   });
 });
