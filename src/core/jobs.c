@@ -144,6 +144,8 @@ static struct {
 	char who[160];
 } runner = {.mu = PTHREAD_MUTEX_INITIALIZER};
 static atomic_int stopping;
+/* How long the runner naps when nothing is due, unless kicked (s). */
+static atomic_int nap = 1;
 /* This thread queued a job since its last jobs_kick (jobs_enqueue). */
 static _Thread_local int queued;
 
@@ -227,6 +229,12 @@ jobs_enqueue(struct db *db, const char *kind, const char *payload,
 		return -1;
 	queued = 1;
 	return db_last_id(db);
+}
+
+void
+jobs_set_nap(int seconds)
+{
+	atomic_store(&nap, seconds > 0 ? seconds : 1);
 }
 
 void
@@ -485,7 +493,7 @@ runner_main(void *arg)
 			continue;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += 1;
+		until.tv_sec += atomic_load(&nap);
 		pthread_mutex_lock(&runner.mu);
 		while (!atomic_load(&stopping) && !runner.kicked &&
 		       pthread_cond_timedwait(&runner.cv, &runner.mu,

@@ -71,6 +71,11 @@ int jobs_run_due(struct db *db, const char *who, int max, int64_t now);
  * once instead of at the runner's next look, a second later. */
 void jobs_kick(void);
 
+/* The runner's nap when nothing is due: 1 s, which bounds how late a job
+ * another process queued starts.  A unit test lengthens it to see that
+ * jobs_kick, not the next look, starts a job. */
+void jobs_set_nap(int seconds);
+
 /* Starts/stops the runner thread of `serve` (own connection to path). */
 int jobs_start(const char *db_path);
 void jobs_stop(void);

@@ -425,6 +425,33 @@ runner_thread_runs_jobs_and_stops_promptly(void **state)
 	assert_int_equal(count_status(f->db, "done"), 2);
 }
 
+/* With a nap of an hour, a job this thread queued and kicked starts at
+ * once: the kick wakes the runner, not its next look.  (Had the runner
+ * not fallen asleep yet, it would find the job anyway: the test can be
+ * weaker on a slow machine, never wrong.) */
+static void
+kick_wakes_the_runner_from_its_nap(void **state)
+{
+	struct testdb *f = *state;
+	struct timespec t0;
+
+	jobs_set_nap(3600);
+	assert_int_equal(jobs_start(f->path), 0);
+	usleep(300000); /* its first look finds nothing: it naps */
+	assert_true(jobs_enqueue(f->db, "test.ok", "", 0) > 0);
+	jobs_kick();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (atomic_load(&ok_runs) == 0 && seconds_since(&t0) < 60)
+		usleep(10000);
+	assert_int_equal(atomic_load(&ok_runs), 1);
+	/* and it is stopped at once, nap or not */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	jobs_stop();
+	jobs_set_nap(1);
+	assert_true(seconds_since(&t0) < 30);
+	assert_int_equal(count_status(f->db, "done"), 1);
+}
+
 static int64_t
 in_a_day(int64_t now)
 {
@@ -533,6 +560,9 @@ main(void)
 			testdb_teardown),
 		cmocka_unit_test_setup_teardown(unknown_kind_fails_clearly,
 						setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(
+			kick_wakes_the_runner_from_its_nap, setup,
+			testdb_teardown),
 		cmocka_unit_test_setup_teardown(
 			runner_thread_runs_jobs_and_stops_promptly, setup,
 			testdb_teardown),
