@@ -37,6 +37,7 @@
 #include "core/mail.h"
 #include "core/render.h"
 #include "core/uploads.h"
+#include "core/maintenance.h"
 #include "core/util.h"
 #include "membership/membership.h"
 #include "public_limits.h"
@@ -52,6 +53,7 @@ enum stmt_answer {
 	S_ANSWER_INSERT,
 	S_RESUBMIT,
 	S_CORRECT,
+	S_DROP_REJECTED,
 	S_ANSWER__MAX,
 };
 
@@ -75,10 +77,17 @@ static const char *const answer_sql_text[S_ANSWER__MAX] = {
 	[S_CORRECT] = "UPDATE applications SET org_name = ?, org_acronym = ?,"
 		      " org_country = ?, org_website = ?, org_description = ?,"
 		      " org_contact_address = ? WHERE id = ?",
+	/* binds: the cut (unix seconds) */
+	[S_DROP_REJECTED] =
+		"UPDATE application_messages SET attachment_path = NULL,"
+		" attachment_name = NULL, attachment_type = NULL,"
+		" attachment_size = NULL"
+		" WHERE attachment_path IS NOT NULL AND application_id IN"
+		" (SELECT id FROM applications WHERE status = 'rejected'"
+		"  AND decided_at < ?)",
 };
 
-static struct db_sql answer_sql = {"answer", answer_sql_text, S_ANSWER__MAX,
-				   0};
+struct db_sql answer_sql = {"answer", answer_sql_text, S_ANSWER__MAX, 0};
 
 /* The organisation's fields a correction may change: the form's name and
  * the application's column (the form says "country" for org_country). */
@@ -575,6 +584,25 @@ static const struct route answer_routes[] = {
 		    "the secretariat"},
 };
 
+int64_t
+answer_documents_retention_run(struct db *db, int64_t now)
+{
+	struct db_stmt *st = db_stmt(db, &answer_sql, S_DROP_REJECTED);
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, now - REJECTED_DOCUMENTS_KEPT);
+	if (db_run(st) != 0)
+		return -1;
+	return db_changes(db);
+}
+
+static void
+answer_init(void)
+{
+	maintenance_add_step(answer_documents_retention_run);
+}
+
 /* the column that names its stored files (core/uploads.h) */
 static const struct upload_column answer_uploads[] = {
 	{"application_messages", "attachment_path"},
@@ -586,5 +614,6 @@ const struct module answer_module = {
 	.routes = answer_routes,
 	.nroutes = ARRAY_LEN(answer_routes),
 	.sql = &answer_sql,
+	.init = answer_init,
 	.uploads = answer_uploads,
 };

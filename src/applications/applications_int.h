@@ -53,4 +53,16 @@ json_t *review_application_view(struct req *r, int64_t id);
  * applicant's own.  Borrowed from app.  (applications.c) */
 const char *applications_subject(json_t *app);
 
+/*
+ * answer.c: the documents sent with answers on applications the
+ * secretariat turned down go a year after its decision
+ * (REJECTED_DOCUMENTS_KEPT; the privacy policy says so, 0052): the hourly
+ * maintenance step clears their columns, the message stays, and the
+ * upload store's sweep removes the file once no row names it.  The
+ * number of documents removed, or -1.
+ */
+#define REJECTED_DOCUMENTS_KEPT (365 * 86400LL)
+extern struct db_sql answer_sql;
+int64_t answer_documents_retention_run(struct db *db, int64_t now);
+
 #endif

@@ -153,6 +153,8 @@ describe('pages', () => {
     assert.match(section('Who can see your data'), /Who endorsed for an organisation is seen only by the secretariat\./);
     assert.match(section('How long we keep it'), /Statements: an endorsement for as long as the statement is kept/);
     assert.match(section('What is coming'), /The Alliance plans to open a resource library on this platform\. It does not exist here yet and holds no data about you\. Before it opens,/);
+    // 0052: a rejected application's documents
+    assert.match(section('How long we keep it'), /A document sent with an answer on an application the secretariat did not approve: one year after its decision/);
   });
 
   test('GET /focal-points lists the 12 focal areas, apostrophes escaped', async () => {

@@ -432,17 +432,17 @@ describe('texts that promise only what exists', () => {
     assert.match(main, /main contacts endorse civil society statements for their organisation\. A resource library is planned, and will open to accounts later/);
   });
 
-  test('migrations 0031, 0045 and 0048 leave a policy the secretariat edited as it is', async () => {
+  test('migrations 0031, 0045, 0048 and 0052 leave a policy the secretariat edited as it is', async () => {
     const other = await startServer({
       beforeServe: async ({ bin, dataDir, env }) => {
         await sql(dataDir, `UPDATE pages SET body_md = 'Our own policy, edited.' WHERE slug = 'privacy';
-          DELETE FROM schema_migrations WHERE version IN (31, 45, 48);`);
+          DELETE FROM schema_migrations WHERE version IN (31, 45, 48, 52);`);
         await new Promise((ok, fail) => execFile(bin, ['migrate', '--data', dataDir], { env },
           (err, stdout, stderr) => (err ? fail(new Error(stderr)) : ok())));
       },
     });
     try {
-      assert.equal(await sqlValue(other.dataDir, 'SELECT count(*) FROM schema_migrations WHERE version IN (31, 45, 48)'), '3');
+      assert.equal(await sqlValue(other.dataDir, 'SELECT count(*) FROM schema_migrations WHERE version IN (31, 45, 48, 52)'), '4');
       assert.match(mainOf(await new Browser(other.url).html('/privacy')), /Our own policy, edited\./);
     } finally {
       await other.stop();
