@@ -436,6 +436,27 @@ search_put_row(struct db *db, const char *kind, struct db_stmt *st)
 }
 
 int
+search_put_one(struct db *db, const char *kind, const struct db_sql *t,
+	       size_t idx, int64_t id)
+{
+	struct db_stmt *st = db_stmt(db, t, idx);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_int(st, 1, id);
+	if ((rc = db_step(st)) == DB_DONE)
+		return 0;
+	if (rc != DB_ROW) {
+		db_reset(st);
+		return -1;
+	}
+	rc = search_put_row(db, kind, st);
+	db_reset(st);
+	return rc;
+}
+
+int
 search_put_rows(struct db *db, const char *kind, const struct db_sql *t,
 		size_t idx)
 {

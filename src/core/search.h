@@ -92,6 +92,11 @@ int search_put_row(struct db *db, const char *kind, struct db_stmt *st);
  * a module's start writes for rows that have none (seeded ones). */
 int search_put_rows(struct db *db, const char *kind, const struct db_sql *t,
 		    size_t idx);
+/* The row of statement idx of t for id (its one parameter) through
+ * search_put_row, in the caller's transaction; no row: nothing.  0 or
+ * -1.  A module's document after a change of its row. */
+int search_put_one(struct db *db, const char *kind, const struct db_sql *t,
+		   size_t idx, int64_t id);
 
 /*
  * Modules' pages as documents (struct search_page in http.h): the site

@@ -392,21 +392,7 @@ party_href(struct req *r, const char *prefix, const char *slug,
 static int
 index_party(struct db *db, int64_t id)
 {
-	struct db_stmt *st = db_stmt(db, &parties_sql, PS_INDEX_ONE);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = db_step(st)) == DB_DONE)
-		return 0;
-	if (rc != DB_ROW) {
-		db_reset(st);
-		return -1;
-	}
-	rc = search_put_row(db, PARTY_KIND, st);
-	db_reset(st);
-	return rc;
+	return search_put_one(db, PARTY_KIND, &parties_sql, PS_INDEX_ONE, id);
 }
 
 /* Every party the Alliance shows that is not in the index yet gets its

@@ -215,21 +215,8 @@ statement_words(json_t *s)
 int
 statement_index(struct db *db, int64_t id)
 {
-	struct db_stmt *st = db_stmt(db, &statements_sql, S_INDEX_ONE);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	db_bind_int(st, 1, id);
-	if ((rc = db_step(st)) == DB_DONE)
-		return 0;
-	if (rc != DB_ROW) {
-		db_reset(st);
-		return -1;
-	}
-	rc = search_put_row(db, STATEMENT_KIND, st);
-	db_reset(st);
-	return rc;
+	return search_put_one(db, STATEMENT_KIND, &statements_sql, S_INDEX_ONE,
+			      id);
 }
 
 /* The statements shown that are not in the index yet get their document
