@@ -183,6 +183,22 @@ struct party_source {
 		       int manages, int open, json_t *section);
 };
 
+/* What a module gives an organisation's page in the directory
+ * (/members/:slug): one section of its own, headed heading, listing what
+ * of the module concerns the organisation (the statements it endorsed).
+ * The directory gathers every module's sources (its assemble hook) and
+ * shows one section per source that has items, lowest order first.
+ * items appends, for the organisation whose id is organisation_id, what
+ * r's viewer may see, newest first, each {title, href, context (one
+ * line, optional)}, strings in the reader's language; 0, or -1 when it
+ * could not be read (logged; the page answers 500). */
+struct organisation_source {
+	const char *kind;    /* "statements": the section's id */
+	const char *heading; /* N_("Statements it endorses") */
+	int order;
+	int (*items)(struct req *r, int64_t organisation_id, json_t *items);
+};
+
 /* A feature module: everything the platform needs from it, declared here
  * and nowhere else (src/app.c lists the modules; the core and main.c name
  * none): its routes, statement tables, init, commands, start hook,
@@ -247,6 +263,10 @@ struct module {
 	 * gathers them, parties/meetings.c). */
 	const struct party_source *party;
 	size_t nparty;
+	/* Its sections of an organisation's page in the directory (the
+	 * directory gathers them, organisations/directory.c). */
+	const struct organisation_source *organisation;
+	size_t norganisation;
 	/* Called once by app_init after every module's init, with all the
 	 * modules: for the modules that gather the others' declarations
 	 * (the secretariat's menu and overview, the navigation, the search

@@ -53,6 +53,7 @@
 #include "core/pager.h"
 #include "core/escape.h"
 #include "core/i18n.h"
+#include "core/log.h"
 #include "core/render.h"
 #include "core/util.h"
 #include "membership/membership.h"
@@ -741,6 +742,70 @@ is_own(struct req *r, json_int_t id)
 	return n > 0;
 }
 
+/* ---- what other modules say of an organisation ---- */
+
+#define ORG_SOURCES_MAX 8
+static const struct organisation_source *org_sources[ORG_SOURCES_MAX];
+static size_t norg_sources;
+
+/* Gathers every module's organisation sources, lowest order first
+ * (equal orders keep the modules' order). */
+static void
+directory_assemble(const struct module *const *mods, size_t nmods)
+{
+	norg_sources = 0;
+	for (size_t m = 0; m < nmods; m++)
+		for (size_t i = 0; i < mods[m]->norganisation; i++) {
+			const struct organisation_source *src =
+				&mods[m]->organisation[i];
+			size_t j = norg_sources;
+
+			if (norg_sources == ORG_SOURCES_MAX) {
+				log_error("directory: too many organisation "
+					  "sources; %s's left out",
+					  mods[m]->name);
+				return;
+			}
+			norg_sources++;
+			while (j > 0 && org_sources[j - 1]->order > src->order) {
+				org_sources[j] = org_sources[j - 1];
+				j--;
+			}
+			org_sources[j] = src;
+		}
+}
+
+/* The sections the sources give organisation id, those with items:
+ * [{kind, heading, items}]; NULL when one could not be read. */
+static json_t *
+org_sections(struct req *r, json_int_t id)
+{
+	json_t *sections = json_array();
+
+	for (size_t i = 0; i < norg_sources; i++) {
+		json_t *items = json_array();
+
+		if (org_sources[i]->items(r, id, items) != 0) {
+			log_error("directory: the source %s failed for "
+				  "organisation %lld",
+				  org_sources[i]->kind, (long long)id);
+			json_decref(items);
+			json_decref(sections);
+			return NULL;
+		}
+		if (json_array_size(items) == 0) {
+			json_decref(items);
+			continue;
+		}
+		json_array_append_new(
+			sections, json_pack("{s:s,s:s,s:o}", "kind",
+					    org_sources[i]->kind, "heading",
+					    _(org_sources[i]->heading),
+					    "items", items));
+	}
+	return sections;
+}
+
 /* Runs a statement of one organisation id; NULL on error. */
 static json_t *
 org_rows(struct req *r, enum stmt_directory s, json_int_t id)
@@ -761,7 +826,7 @@ static void
 organisation_show(struct req *r, struct resp *w)
 {
 	struct db_stmt *st;
-	json_t *org, *focal, *reps = NULL, *rep;
+	json_t *org, *focal, *reps = NULL, *rep, *sections;
 	json_int_t id;
 	struct rights v;
 	int may_manage, own;
@@ -787,11 +852,14 @@ organisation_show(struct req *r, struct resp *w)
 	}
 	id = json_integer_value(json_object_get(org, "id"));
 	if ((focal = org_rows(r, S_ORG_FOCAL, id)) == NULL ||
-	    (v.member && (reps = org_rows(r, S_ORG_REPS, id)) == NULL)) {
+	    (v.member && (reps = org_rows(r, S_ORG_REPS, id)) == NULL) ||
+	    (sections = org_sections(r, id)) == NULL) {
 		json_decref(org);
 		json_decref(focal);
+		json_decref(reps);
 		return read_failed(w);
 	}
+	json_object_set_new(org, "sections", sections);
 	json_array_foreach (reps, i, rep)
 		organisations_add_rep_post(rep);
 
@@ -893,6 +961,7 @@ const struct module directory_module = {
 	.nnav = ARRAY_LEN(directory_nav),
 	.search = directory_search,
 	.nsearch = ARRAY_LEN(directory_search),
+	.assemble = directory_assemble,
 };
 
 int

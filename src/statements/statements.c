@@ -105,6 +105,12 @@ static const char *const statements_sql_text[S__MAX] = {
 	[S_DRAFTS_OF_PARTY] = STATEMENT_COLUMNS
 	" WHERE s.party_id = ? AND s.state = 'draft'"
 	" ORDER BY s.updated_at DESC, s.id DESC LIMIT ?",
+	/* binds: today, the organisation, the limit: those it endorses */
+	[S_OF_ORGANISATION] = STATEMENT_COLUMNS
+	" WHERE s.state <> 'draft' AND EXISTS (SELECT 1"
+	"  FROM statement_endorsements e WHERE e.statement_id = s.id"
+	"  AND e.organisation_id = ?)"
+	" ORDER BY is_open DESC, s.year DESC, s.id DESC LIMIT ?",
 	/* the focal areas a statement is about */
 	[S_AREAS] = "SELECT fa.slug, fa.name FROM statement_focal_areas sf"
 		    " JOIN focal_areas fa ON fa.id = sf.focal_area_id"
@@ -672,6 +678,38 @@ area_items(struct req *r, int64_t area, json_t *items)
 	return 0;
 }
 
+/* Statements an organisation's page lists at most (the newest). */
+#define ORGANISATION_SHOWN 10
+
+/* The statements an organisation endorses (struct organisation_source):
+ * public, as everyone sees them on the statements' pages. */
+static int
+organisation_items(struct req *r, int64_t org, json_t *items)
+{
+	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_OF_ORGANISATION);
+	char today[11];
+	json_t *rows;
+
+	if (st == NULL)
+		return -1;
+	clock_today(today);
+	db_bind_text(st, 1, today);
+	db_bind_int(st, 2, org);
+	db_bind_int(st, 3, ORGANISATION_SHOWN);
+	if ((rows = db_all_json(st)) == NULL)
+		return -1;
+	add_items(items, rows);
+	json_decref(rows);
+	return 0;
+}
+
+static const struct organisation_source statements_organisation[] = {
+	{.kind = "statements",
+	 .heading = N_("Statements it endorses"),
+	 .order = 10,
+	 .items = organisation_items},
+};
+
 static const struct focal_source statements_focal[] = {
 	{.kind = "statement",
 	 .heading = N_("Civil society statements"),
@@ -842,6 +880,8 @@ const struct module statements_module = {
 	.nparty = ARRAY_LEN(statements_party),
 	.focal = statements_focal,
 	.nfocal = ARRAY_LEN(statements_focal),
+	.organisation = statements_organisation,
+	.norganisation = ARRAY_LEN(statements_organisation),
 	.start = statements_start,
 	.created = statements_created,
 };

@@ -99,6 +99,7 @@ enum stmt_statements {
 	S_OF_PARTY,
 	S_OF_AREA,
 	S_DRAFTS_OF_PARTY,
+	S_OF_ORGANISATION,
 	S_AREAS,
 	S__MAX,
 };

@@ -259,6 +259,12 @@ describe('a statement from draft to closed', () => {
     assert.doesNotMatch(JSON.stringify(json), /Contact of|@/, 'who endorsed is the secretariat\'s');
     const admin = mainOf(await as.admin.html(`/admin/statements/${slug}`));
     assert.match(admin, /Contact of Justice Watch Vienna/);
+    // the organisation's page in the directory lists what it endorses
+    const org = mainOf(await as.visitor.html('/members/st-a'));
+    assert.match(org, /<h2 id="org-statements-h">Statements it endorses<\/h2>/);
+    assert.match(org, new RegExp(`<a href="/statements/${slug}">Statement on Victims’ Rights</a>`));
+    assert.doesNotMatch(mainOf(await as.visitor.html('/members/st-b')), /Statements it endorses/,
+      'an organisation that endorses nothing has no such section');
   });
 
   test('a member in its grace period endorses too; a lapsed one, a plain member and another organisation\'s contact cannot', async () => {
