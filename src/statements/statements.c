@@ -653,6 +653,30 @@ add_items(json_t *items, json_t *rows)
 	}
 }
 
+/* Appends to items (add_items) at most limit statements of list stmt,
+ * whose parameters are today and key (a focal area's, an
+ * organisation's, a working party's id) then the limit; 0 or -1. */
+static int
+items_of(struct req *r, enum stmt_statements stmt, int64_t key, int limit,
+	 json_t *items)
+{
+	struct db_stmt *st = db_stmt(r->db, &statements_sql, stmt);
+	char today[11];
+	json_t *rows;
+
+	if (st == NULL)
+		return -1;
+	clock_today(today);
+	db_bind_text(st, 1, today);
+	db_bind_int(st, 2, key);
+	db_bind_int(st, 3, limit);
+	if ((rows = db_all_json(st)) == NULL)
+		return -1;
+	add_items(items, rows);
+	json_decref(rows);
+	return 0;
+}
+
 /* Statements a focal area's page lists at most (the newest). */
 #define AREA_SHOWN 5
 
@@ -661,21 +685,7 @@ add_items(json_t *items, json_t *rows)
 static int
 area_items(struct req *r, int64_t area, json_t *items)
 {
-	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_OF_AREA);
-	char today[11];
-	json_t *rows;
-
-	if (st == NULL)
-		return -1;
-	clock_today(today);
-	db_bind_text(st, 1, today);
-	db_bind_int(st, 2, area);
-	db_bind_int(st, 3, AREA_SHOWN);
-	if ((rows = db_all_json(st)) == NULL)
-		return -1;
-	add_items(items, rows);
-	json_decref(rows);
-	return 0;
+	return items_of(r, S_OF_AREA, area, AREA_SHOWN, items);
 }
 
 /* Statements an organisation's page lists at most (the newest). */
@@ -686,21 +696,7 @@ area_items(struct req *r, int64_t area, json_t *items)
 static int
 organisation_items(struct req *r, int64_t org, json_t *items)
 {
-	struct db_stmt *st = db_stmt(r->db, &statements_sql, S_OF_ORGANISATION);
-	char today[11];
-	json_t *rows;
-
-	if (st == NULL)
-		return -1;
-	clock_today(today);
-	db_bind_text(st, 1, today);
-	db_bind_int(st, 2, org);
-	db_bind_int(st, 3, ORGANISATION_SHOWN);
-	if ((rows = db_all_json(st)) == NULL)
-		return -1;
-	add_items(items, rows);
-	json_decref(rows);
-	return 0;
+	return items_of(r, S_OF_ORGANISATION, org, ORGANISATION_SHOWN, items);
 }
 
 static const struct organisation_source statements_organisation[] = {
@@ -730,7 +726,6 @@ party_section(struct req *r, int64_t party_id, const char *slug, int manages,
 	      int open, json_t *section)
 {
 	json_t *groups = json_array(), *actions;
-	char today[11];
 	/* its chairs see its drafts first */
 	static const struct {
 		enum stmt_statements stmt;
@@ -741,28 +736,18 @@ party_section(struct req *r, int64_t party_id, const char *slug, int manages,
 		{S_OF_PARTY, N_("Statements it wrote"), 0},
 	};
 
-	clock_today(today);
 	for (size_t k = 0; k < ARRAY_LEN(lists); k++) {
-		struct db_stmt *st;
-		json_t *rows, *items;
+		json_t *items;
 
 		if (lists[k].chairs && !manages)
 			continue;
-		if ((st = db_stmt(r->db, &statements_sql, lists[k].stmt)) ==
-		    NULL) {
-			json_decref(groups);
-			return -1;
-		}
-		db_bind_text(st, 1, today);
-		db_bind_int(st, 2, party_id);
-		db_bind_int(st, 3, PARTY_SHOWN);
-		if ((rows = db_all_json(st)) == NULL) {
-			json_decref(groups);
-			return -1;
-		}
 		items = json_array();
-		add_items(items, rows);
-		json_decref(rows);
+		if (items_of(r, lists[k].stmt, party_id, PARTY_SHOWN, items) !=
+		    0) {
+			json_decref(items);
+			json_decref(groups);
+			return -1;
+		}
 		if (json_array_size(items))
 			json_array_append_new(
 				groups, json_pack("{s:s,s:o}", "label",
