@@ -391,13 +391,12 @@ admin_edit(struct req *r, struct resp *w)
 	json_decref(s);
 }
 
-/* Answers 409 with message, the statement s let go; -1. */
-static int
+/* Answers 409 with message, the statement s let go. */
+static void
 refuse(struct resp *w, json_t *s, const char *message)
 {
 	json_decref(s);
 	resp_error(w, 409, message);
-	return -1;
 }
 
 /*
@@ -411,7 +410,7 @@ admin_open(struct req *r, struct resp *w)
 {
 	struct db_stmt *st;
 	char today[11];
-	const char *closes, *body;
+	const char *closes, *body, *why;
 	json_t *s;
 	json_int_t id;
 	int64_t now = clock_now();
@@ -425,16 +424,18 @@ admin_open(struct req *r, struct resp *w)
 	clock_today(today);
 	closes = str_of(s, "closes_on");
 	body = str_of(s, "body_md");
-	if ((json_integer_value(json_object_get(s, "is_open")) == 1 &&
-	     refuse(w, s, _("This statement is already open for "
-			    "endorsement.")) != 0) ||
-	    ((body == NULL || *body == '\0') &&
-	     refuse(w, s, _("Write the text of the statement before it is "
-			    "opened for endorsement.")) != 0) ||
-	    (closes && strcmp(closes, today) < 0 &&
-	     refuse(w, s, _("Its closing day has passed: set a later one "
-			    "before it is opened again.")) != 0)) {
+	why = json_integer_value(json_object_get(s, "is_open")) == 1
+		      ? _("This statement is already open for endorsement.")
+	      : body == NULL || *body == '\0'
+		      ? _("Write the text of the statement before it is "
+			  "opened for endorsement.")
+	      : closes && strcmp(closes, today) < 0
+		      ? _("Its closing day has passed: set a later one "
+			  "before it is opened again.")
+		      : NULL;
+	if (why) {
 		db_rollback(r->db);
+		refuse(w, s, why);
 		return;
 	}
 	id = json_integer_value(json_object_get(s, "id"));
